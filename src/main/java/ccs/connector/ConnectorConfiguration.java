@@ -1,0 +1,90 @@
+package ccs.connector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+import ccs.connector.ccs.CcsApi;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Settings;
+import ccs.connector.session.AgentSessions;
+import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.simulator.SimulatorSettings;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the beans the routes call, reading and checking the settings once at startup; with
+ * {@code ccs.api-url=embedded} it also starts the Call Center Studio simulator.
+ * Named in {@code camel.main.configuration-classes}, so tests and the runnable jar share it.
+ */
+public class ConnectorConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
+
+    /** Registry name of a {@link Ticker} that replaces the system clock of the session cache (tests). */
+    public static final String SESSION_TICKER = "sessionTicker";
+
+    private CcsSimulator simulator;
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = Settings.of(camel);
+        Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings).apiUrl());
+        if (simulator != null) {
+            camel.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    simulator.close();
+                }
+            });
+        }
+        Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
+        AgentSessions sessions = new AgentSessions(camel, tenants,
+                settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12)),
+                settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30)),
+                ticker != null ? ticker : Ticker.systemTicker());
+        camel.getRegistry().bind("tenants", tenants);
+        camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
+        camel.getRegistry().bind("agentSessions", sessions);
+    }
+
+    private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {
+        if (simulator != null) {
+            return simulator;
+        }
+        String publicUrl = settings.string("connector.public-url", "http://localhost:8080");
+        String webhookToken = settings.string("connector.webhook-token", "");
+        SimulatorSettings simulated = new SimulatorSettings()
+                .port(settings.integer("ccs.simulator.port", 0))
+                .tenant(settings.required("ccs.tenant"))
+                .appToken(settings.required("ccs.app-token"))
+                .agents(settings.list("ccs.simulator.agents", SimulatorSettings.DEFAULT_AGENTS))
+                .zone(settings.zone("ccs.timezone", java.time.ZoneId.of("Europe/Istanbul")))
+                .sessionTtl(settings.duration("ccs.simulator.session-ttl", Duration.ofHours(24)))
+                .hangupDelay(settings.duration("ccs.simulator.hangup-delay", Duration.ofSeconds(3)))
+                .seedRecords(settings.integer("ccs.simulator.records", 120));
+        SimulatorSettings.GUIDE_IVR_NAMES.keySet().forEach(field ->
+                settings.optional("ccs.ivr.param." + field).ifPresent(name -> simulated.ivrName(field, name)));
+        boolean demo = settings.bool("ccs.simulator.demo", false);
+        if (demo) {
+            simulated.demo(settings.duration("ccs.simulator.demo-interval", Duration.ofSeconds(10)),
+                    publicUrl + "/webhooks/ccs/hangup?token=" + webhookToken,
+                    publicUrl + "/webhooks/ccs/ivr?token=" + webhookToken);
+        }
+        try {
+            simulator = CcsSimulator.start(simulated);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Call Center Studio simulator cannot start", e);
+        }
+        camel.getRegistry().bind("ccsSimulator", simulator);
+        LOG.info("DEMO MODE: ccs.api-url=embedded, so Call Center Studio is the built-in simulator at {}{}; "
+                + "set ccs.api-url and ccs.app-token to use a real tenant", simulator.apiUrl(),
+                demo ? " with synthetic calls every " + settings.string("ccs.simulator.demo-interval", "10s") : "");
+        return simulator;
+    }
+}

@@ -1,0 +1,107 @@
+package ccs.connector.ccs;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The two halves of one Call Center Studio API call around the HTTP request of route
+ * {@code ccs-api-call}: {@link #prepare} builds the query (secrets included, which is why it
+ * travels in the {@code CamelHttpQuery} header and never in an endpoint URI that Camel could
+ * print or tag metrics with) and {@link #answer} turns the reply into a map or a typed error.
+ *
+ * <p>The route reads these exchange variables: {@value #TENANT} (name, default tenant when
+ * absent), {@value #FUNCTION}, {@value #PARAMS} (a map, optional) and {@value #SESSION}
+ * (the agent's session; without it the tenant's app token is sent).
+ */
+public final class CcsApi {
+
+    public static final String TENANT = "ccsTenant";
+    public static final String FUNCTION = "ccsFunction";
+    public static final String PARAMS = "ccsParams";
+    public static final String SESSION = "ccsSession";
+    /** Set by {@link #prepare}: the tenant's API base URL, for the {@code toD} of the route. */
+    public static final String API_URL = "ccsApiUrl";
+
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final Tenants tenants;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public CcsApi(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    public void prepare(Exchange exchange) {
+        Tenant tenant = tenants.get(exchange.getVariable(TENANT, String.class));
+        String function = exchange.getVariable(FUNCTION, String.class);
+        if (function == null || function.isBlank()) {
+            throw new IllegalArgumentException("variable " + FUNCTION + " must name the API function");
+        }
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("function", function);
+        Map<?, ?> params = exchange.getVariable(PARAMS, Map.class);
+        if (params != null) {
+            params.forEach((name, value) -> query.put(String.valueOf(name), value));
+        }
+        String session = exchange.getVariable(SESSION, String.class);
+        if (session != null) {
+            query.put("session", session);
+        } else {
+            query.put("app_token", tenant.appToken());
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, encode(query));
+        exchange.setVariable(API_URL, tenant.apiUrl());
+    }
+
+    public Map<String, Object> answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.removeHeader(Exchange.HTTP_QUERY);
+        String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status == 429) {
+            throw UpstreamException.throttled(tenant, retryAfter(message.getHeader("Retry-After", String.class)));
+        }
+        if (status < 200 || status > 299) {
+            throw UpstreamException.unavailable(tenant, status);
+        }
+        String body = message.getBody(String.class);
+        if (body == null || body.isBlank()) {
+            throw UpstreamException.garbage(tenant, "with an empty body");
+        }
+        try {
+            return json.readValue(body, JSON_OBJECT);
+        } catch (JsonProcessingException e) {
+            String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
+            throw UpstreamException.garbage(tenant, "with a body that is not a JSON object (" + type + ")");
+        }
+    }
+
+    static int retryAfter(String header) {
+        try {
+            return header == null ? 0 : Math.max(0, Integer.parseInt(header.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String encode(Map<String, Object> query) {
+        StringJoiner joined = new StringJoiner("&");
+        query.forEach((name, value) -> {
+            if (value != null) {
+                joined.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8));
+            }
+        });
+        return joined.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package ccs.connector.ccs;
+
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+
+/**
+ * The tenants this connector serves. The default tenant comes from {@code ccs.tenant},
+ * {@code ccs.api-url}, {@code ccs.app-token} and {@code ccs.timezone}; more tenants are listed
+ * in {@code ccs.tenants} and may override any of those with {@code ccs.tenant.<name>.api-url},
+ * {@code .app-token} and {@code .timezone}. An API URL of {@code embedded} means the built-in simulator.
+ */
+public final class Tenants {
+
+    public static final String EMBEDDED = "embedded";
+
+    private final Map<String, Tenant> byName = new LinkedHashMap<>();
+    private final Tenant defaultTenant;
+
+    public Tenants(Collection<Tenant> tenants, String defaultName) {
+        tenants.forEach(t -> byName.put(t.name(), t));
+        this.defaultTenant = byName.get(defaultName);
+    }
+
+    /** Reads the tenants from the settings; {@code embeddedApiUrl} starts the simulator the first time a tenant asks for it. */
+    public static Tenants from(Settings settings, Supplier<String> embeddedApiUrl) {
+        String defaultName = settings.required("ccs.tenant");
+        String apiUrl = settings.required("ccs.api-url");
+        String appToken = settings.required("ccs.app-token");
+        ZoneId zone = settings.zone("ccs.timezone", ZoneId.of("Europe/Istanbul"));
+        List<String> names = settings.list("ccs.tenants", List.of(defaultName));
+        if (!names.contains(defaultName)) {
+            throw new InvalidSettingException("ccs.tenants", "does not list the default tenant '" + defaultName + "' (ccs.tenant)");
+        }
+        List<Tenant> tenants = names.stream().map(name -> {
+            String prefix = "ccs.tenant." + name + ".";
+            String url = settings.string(prefix + "api-url", apiUrl);
+            String resolved = EMBEDDED.equals(url) ? embeddedApiUrl.get() : checkedUrl(prefix + "api-url", url);
+            return new Tenant(name, resolved, settings.string(prefix + "app-token", appToken),
+                    settings.zone(prefix + "timezone", zone));
+        }).toList();
+        return new Tenants(tenants, defaultName);
+    }
+
+    /** The named tenant; a null or blank name means the default tenant. */
+    public Tenant get(String name) {
+        if (name == null || name.isBlank()) {
+            return defaultTenant;
+        }
+        Tenant tenant = byName.get(name.trim());
+        if (tenant == null) {
+            throw new IllegalArgumentException("tenant '" + name + "' is not served by this connector; known tenants: " + byName.keySet());
+        }
+        return tenant;
+    }
+
+    public Tenant defaultTenant() {
+        return defaultTenant;
+    }
+
+    public Collection<Tenant> all() {
+        return byName.values();
+    }
+
+    private static String checkedUrl(String key, String url) {
+        try {
+            URI uri = URI.create(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, "is '" + url + "': use the tenant's API base such as "
+                    + "https://acme.callcenterstudio.com/api/, or embedded for the built-in simulator");
+        }
+        return url.endsWith("/") ? url : url + "/";
+    }
+}

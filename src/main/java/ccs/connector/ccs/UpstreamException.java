@@ -1,0 +1,40 @@
+package ccs.connector.ccs;
+
+/**
+ * Call Center Studio is down, slow, throttling or answering garbage: a 5xx, a 429, a body that
+ * is not JSON. Callers answer 502/503 and retry later; {@link #retryAfterSeconds()} is set for 429.
+ */
+public class UpstreamException extends CcsException {
+
+    private final int retryAfterSeconds;
+
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds) {
+        super(httpStatus, message);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static UpstreamException unavailable(String tenant, int status) {
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0);
+    }
+
+    public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
+                retryAfterSeconds);
+    }
+
+    public static UpstreamException garbage(String tenant, String what) {
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0);
+    }
+
+    public static UpstreamException refused(String tenant, String what) {
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0);
+    }
+
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public int getRetryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

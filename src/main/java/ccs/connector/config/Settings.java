@@ -1,0 +1,94 @@
+package ccs.connector.config;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Typed access to the connector's settings. Values come from Camel's properties component,
+ * so {@code application.properties}, {@code -Dkey=value} and environment variables
+ * ({@code CCS_SESSION_TTL} for {@code ccs.session.ttl}) all apply. A value that cannot be
+ * read stops startup with an {@link InvalidSettingException} naming the key.
+ */
+public final class Settings {
+
+    private final PropertiesComponent properties;
+
+    public Settings(PropertiesComponent properties) {
+        this.properties = properties;
+    }
+
+    public static Settings of(CamelContext context) {
+        return new Settings(context.getPropertiesComponent());
+    }
+
+    public Optional<String> optional(String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String string(String key, String fallback) {
+        return optional(key).orElse(fallback);
+    }
+
+    public String required(String key) {
+        return optional(key).orElseThrow(() -> new InvalidSettingException(key, "is missing: set it in application.properties or the environment"));
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        return parse(key, fallback, value -> {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException();
+            }
+            return Boolean.parseBoolean(value);
+        }, "must be true or false");
+    }
+
+    public int integer(String key, int fallback) {
+        return parse(key, fallback, Integer::parseInt, "must be a whole number");
+    }
+
+    /** Durations are written like {@code 250ms}, {@code 60s}, {@code 5m}, {@code 8h} or {@code 1h30m}. */
+    public Duration duration(String key, Duration fallback) {
+        return parse(key, fallback, value -> Duration.ofMillis(TimeUtils.toMilliSeconds(value)),
+                "must be a duration such as 500ms, 60s, 5m or 8h");
+    }
+
+    public Duration duration(String key, Duration fallback, Duration min, Duration max) {
+        Duration value = duration(key, fallback);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidSettingException(key, "is " + TimeUtils.printDuration(value.toMillis())
+                    + ": it must lie between " + TimeUtils.printDuration(min.toMillis())
+                    + " and " + TimeUtils.printDuration(max.toMillis()));
+        }
+        return value;
+    }
+
+    public ZoneId zone(String key, ZoneId fallback) {
+        return parse(key, fallback, ZoneId::of, "must be a time zone id such as Europe/Istanbul");
+    }
+
+    public List<String> list(String key, List<String> fallback) {
+        return optional(key)
+                .map(value -> Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList())
+                .orElse(fallback);
+    }
+
+    private <T> T parse(String key, T fallback, Function<String, T> parser, String expected) {
+        Optional<String> value = optional(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return parser.apply(value.get());
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(key, "is '" + value.get() + "': it " + expected);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package ccs.connector.session;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import ccs.connector.ccs.CcsApi;
+import ccs.connector.ccs.CcsException;
+import ccs.connector.ccs.InvalidAppTokenException;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UnknownAgentException;
+import ccs.connector.ccs.UpstreamException;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' Call Center Studio sessions: one per (tenant, agent e-mail), reused for
+ * {@code ccs.session.ttl}. Concurrent requests for one agent share a single login (the
+ * pending login is a future in the cache); a refused login is remembered for
+ * {@code ccs.session.refusal-hold} so that a flood of requests for an unknown agent does not
+ * become a flood of logins. The login itself is the YAML route {@code ccs-api-call}.
+ */
+public final class AgentSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
+
+    private record Key(String tenant, String agentEmail) {
+    }
+
+    private final CamelContext camel;
+    private final Tenants tenants;
+    private final AsyncCache<Key, String> sessions;
+    private final Cache<Key, CcsException> refusals;
+    private volatile ProducerTemplate template;
+
+    public AgentSessions(CamelContext camel, Tenants tenants, Duration ttl, Duration refusalHold, Ticker ticker) {
+        this.camel = camel;
+        this.tenants = tenants;
+        this.sessions = Caffeine.newBuilder().expireAfterWrite(ttl).ticker(ticker).buildAsync();
+        this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
+    }
+
+    /** The agent's session, logging in only when none is cached. */
+    public String session(String tenant, String agentEmail) {
+        Key key = key(tenant, agentEmail);
+        CcsException refused = refusals.getIfPresent(key);
+        if (refused != null) {
+            throw refused;
+        }
+        CompletableFuture<String> login = new CompletableFuture<>();
+        CompletableFuture<String> cached = sessions.asMap().putIfAbsent(key, login);
+        if (cached != null) {
+            return await(cached);
+        }
+        try {
+            login.complete(login(key));
+        } catch (RuntimeException e) {
+            login.completeExceptionally(e);
+        }
+        return await(login);
+    }
+
+    /** Forgets a session the platform refused, unless a newer one has replaced it already. */
+    public void invalidate(String tenant, String agentEmail, String refusedSession) {
+        Key key = key(tenant, agentEmail);
+        CompletableFuture<String> cached = sessions.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join().equals(refusedSession)) {
+            sessions.asMap().remove(key, cached);
+            LOG.info("Session of agent {} (tenant {}) was refused by Call Center Studio; logging in again", key.agentEmail(), key.tenant());
+        }
+    }
+
+    /**
+     * Calls a Call Center Studio function with the agent's session. When the platform refuses
+     * the session ({@code login: false}, or a failure envelope while {@code ping} says the session
+     * is no longer valid), logs in once more and repeats the call once.
+     */
+    public Map<String, Object> call(String tenant, String agentEmail, String function, Map<String, ?> params) {
+        String session = session(tenant, agentEmail);
+        Map<String, Object> answer = invoke(tenant, function, params, session);
+        if (!sessionRefused(tenant, answer, session)) {
+            return answer;
+        }
+        invalidate(tenant, agentEmail, session);
+        String renewed = session(tenant, agentEmail);
+        Map<String, Object> repeated = invoke(tenant, function, params, renewed);
+        if (Boolean.FALSE.equals(repeated.get("login"))) {
+            throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail);
+        }
+        return repeated;
+    }
+
+    private boolean sessionRefused(String tenant, Map<String, Object> answer, String session) {
+        if (Boolean.FALSE.equals(answer.get("login"))) {
+            return true;
+        }
+        // A failure envelope may also mean "no such call"; ping tells whether the session is the cause.
+        return Boolean.FALSE.equals(answer.get("success"))
+                && !Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"));
+    }
+
+    private String login(Key key) {
+        String tenant = key.tenant();
+        Map<String, Object> answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
+        if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
+            LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);
+            return session;
+        }
+        String message = String.valueOf(answer.get("message"));
+        CcsException refused = switch (message) {
+            case "User not found" -> new UnknownAgentException(tenant, key.agentEmail());
+            case "Invalid Application Token" -> new InvalidAppTokenException(tenant);
+            default -> new CcsException(422, "Call Center Studio tenant " + tenant + " refused the login of agent "
+                    + key.agentEmail() + ": " + message);
+        };
+        refusals.put(key, refused);
+        LOG.warn("Login refused: {}", refused.getMessage());
+        throw refused;
+    }
+
+    private Map<String, Object> invoke(String tenant, String function, Map<String, ?> params, String session) {
+        Exchange result = template().send("direct:ccs-api-call", exchange -> {
+            exchange.setVariable(CcsApi.TENANT, tenant);
+            exchange.setVariable(CcsApi.FUNCTION, function);
+            exchange.setVariable(CcsApi.PARAMS, params);
+            exchange.setVariable(CcsApi.SESSION, session);
+        });
+        if (result.getException() != null) {
+            throw result.getException() instanceof RuntimeException runtime ? runtime : new CompletionException(result.getException());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> answer = result.getMessage().getBody(Map.class);
+        return answer;
+    }
+
+    private Key key(String tenant, String agentEmail) {
+        if (agentEmail == null || agentEmail.isBlank()) {
+            throw new IllegalArgumentException("agentEmail is required");
+        }
+        return new Key(tenants.get(tenant).name(), agentEmail.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private ProducerTemplate template() {
+        if (template == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = camel.createProducerTemplate();
+                }
+            }
+        }
+        return template;
+    }
+
+    private static String await(CompletableFuture<String> login) {
+        try {
+            return login.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+}

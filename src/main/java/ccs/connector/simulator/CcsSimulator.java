@@ -1,0 +1,578 @@
+package ccs.connector.simulator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ccs.connector.config.Secrets;
+import ccs.connector.simulator.SyntheticCalls.Ending;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process model of the Call Center Studio API ({@code ../shared/reference/ccs-api.md})
+ * over real HTTP on loopback: {@code /api/?function=...} answers like a tenant does, the fake
+ * softphone answers at any path ending in {@code /sso/}, and {@code /sim/...} lets tests and
+ * engineers look inside (recorded requests) and steer it (faults, session expiry, calls).
+ */
+public final class CcsSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CcsSimulator.class);
+    private static final String WRONG_SESSION = "Yanlış API anahtarı";
+
+    /** One request the simulator received on {@code /api/}. */
+    public record ApiRequest(String function, Map<String, String> params, Instant at) {
+    }
+
+    /** A call that is live on the platform. */
+    public record ActiveCall(String key, String agent, String callerId, String calledNum, String queue,
+                             boolean inbound, String status, Instant startedAt) {
+    }
+
+    private record SimSession(String agent, Instant expiresAt) {
+    }
+
+    private record ActiveFault(Fault fault, AtomicInteger remaining) {
+    }
+
+    private final SimulatorSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService scheduler;
+    private final Callbacks callbacks = new Callbacks();
+    private final SyntheticCalls calls;
+    private final CdrStore cdrs = new CdrStore();
+    private final Map<String, SimSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, ActiveCall> activeCalls = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<ApiRequest> requests = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ActiveFault> faults = new ConcurrentLinkedQueue<>();
+    private final String softphonePage;
+
+    private CcsSimulator(SimulatorSettings settings) throws IOException {
+        this.settings = settings;
+        this.server = HttpServer.create(new InetSocketAddress(settings.host, settings.port), 256);
+        this.workers = Executors.newFixedThreadPool(8, daemon("ccs-simulator-http"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ccs-simulator-calls"));
+        this.calls = new SyntheticCalls(settings.randomSeed, settings.agents, "https://recordings.invalid/" + settings.tenant + "/");
+        this.softphonePage = resource("/simulator/softphone.html");
+        server.createContext("/api/", this::handleApi);
+        server.createContext("/sim/", this::handleControl);
+        server.createContext("/", this::handleSoftphone);
+        server.setExecutor(workers);
+    }
+
+    /** Starts a simulator; with port 0 it takes a free port. */
+    public static CcsSimulator start(SimulatorSettings settings) throws IOException {
+        CcsSimulator simulator = new CcsSimulator(settings);
+        simulator.seed();
+        simulator.server.start();
+        if (settings.demo) {
+            long every = settings.demoInterval.toMillis();
+            simulator.scheduler.scheduleWithFixedDelay(simulator::demoCall, Math.min(every, 5000), every, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("Call Center Studio simulator listens on {} (tenant {}, {} agents, {} CDR records{})",
+                simulator.baseUrl(), settings.tenant, settings.agents.size(), simulator.cdrs.size(),
+                settings.demo ? ", demo traffic every " + settings.demoInterval.toSeconds() + "s" : "");
+        return simulator;
+    }
+
+    public String baseUrl() {
+        return "http://" + settings.host + ":" + server.getAddress().getPort();
+    }
+
+    /** The tenant API base, as {@code ccs.api-url} names a real one. */
+    public String apiUrl() {
+        return baseUrl() + "/api/";
+    }
+
+    /** The fake softphone's SSO base, as {@code ccs.softphone-url} names the real one. */
+    public String softphoneUrl() {
+        return baseUrl() + "/generic/sso/";
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        scheduler.shutdownNow();
+        workers.shutdownNow();
+    }
+
+    // ---- what tests and engineers can look at and steer -------------------------------------
+
+    public List<ApiRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<ApiRequest> requests(String function) {
+        return requests.stream().filter(r -> function.equalsIgnoreCase(r.function())).toList();
+    }
+
+    public void clearRequests() {
+        requests.clear();
+    }
+
+    public void inject(Fault fault) {
+        faults.add(new ActiveFault(fault, new AtomicInteger(fault.times())));
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** Ends the sessions of one agent (or of all agents when {@code agent} is null), as the platform may at any time. */
+    public int expireSessions(String agent) {
+        int before = sessions.size();
+        sessions.values().removeIf(s -> agent == null || s.agent().equalsIgnoreCase(agent));
+        return before - sessions.size();
+    }
+
+    /** Every session value this simulator has handed out and still honours. */
+    public Set<String> liveSessions() {
+        return Set.copyOf(sessions.keySet());
+    }
+
+    public String appToken() {
+        return settings.appToken;
+    }
+
+    public List<String> agents() {
+        return settings.agents;
+    }
+
+    /** Adds one CDR record, given as the API's fields; it must hold {@code callid} and {@code calldate}. */
+    public void addCdr(Map<String, Object> record) {
+        try {
+            cdrs.add(String.valueOf(record.get("callid")), String.valueOf(record.get("calldate")),
+                    (String) record.get("agent"), (String) record.get("queue"), json.writeValueAsBytes(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("record cannot be written as JSON", e);
+        }
+    }
+
+    /** Generates {@code count} inbound calls spread evenly over [from, to) in the tenant's wall clock; answers their keys. */
+    public List<String> generateCdrs(int count, LocalDateTime from, LocalDateTime to) {
+        long span = Math.max(1, java.time.Duration.between(from, to).toSeconds());
+        List<String> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            LocalDateTime start = from.plusSeconds(span * i / count);
+            String key = calls.callKey();
+            addCdr(calls.inbound(key, start, calls.mobileNumber(), "08502221100", calls.ending(), calls.queue(), calls.agent()));
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    public void clearCdrs() {
+        cdrs.clear();
+    }
+
+    /**
+     * Sends an IVR call notification for a new inbound call that ended as {@code ending}, with
+     * the wire names configured for the tenant; answers the fields it sent, by field name.
+     */
+    public Map<String, String> sendIvrNotification(String url, Ending ending, boolean post) {
+        LocalDateTime start = LocalDateTime.now(clock.withZone(settings.zone)).minusMinutes(2);
+        String key = calls.callKey();
+        String queue = calls.queue();
+        String agent = calls.agent();
+        String caller = calls.mobileNumber();
+        addCdr(calls.inbound(key, start, caller, "908502221100", ending, queue, agent));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("queue-name", ending == Ending.BEFORE_QUEUE ? null : queue);
+        fields.put("call-date", SyntheticCalls.WIRE_TIME.format(start));
+        fields.put("queue-id", ending == Ending.BEFORE_QUEUE ? null : "ahRzfm11q" + Integer.toHexString(queue.hashCode()));
+        fields.put("caller", caller);
+        fields.put("agent-email", ending == Ending.ANSWERED ? agent : "");
+        fields.put("called", String.valueOf(calls.seconds(90, 999)));
+        fields.put("event", "call_hangup");
+        fields.put("call-key", key);
+        Map<String, String> wire = new LinkedHashMap<>();
+        fields.forEach((field, value) -> {
+            if (value != null) {
+                wire.put(settings.ivrNames.get(field), value);
+            }
+        });
+        callbacks.notify(url, wire, post).join();
+        return fields;
+    }
+
+    /** A call ringing at an agent's softphone, as the fake softphone shows it. */
+    public ActiveCall ring(String agent, String callerNumber) {
+        ActiveCall call = new ActiveCall(calls.callKey(), agent, callerNumber, "08502221100", calls.queue(), true,
+                "ringing", clock.instant());
+        activeCalls.put(call.key(), call);
+        scheduler.schedule(() -> activeCalls.remove(call.key()), 10, TimeUnit.MINUTES);
+        return call;
+    }
+
+    // ---- the API ------------------------------------------------------------------------------
+
+    private void handleApi(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> params = query(exchange);
+            String function = params.getOrDefault("function", "");
+            requests.add(new ApiRequest(function, Collections.unmodifiableMap(params), clock.instant()));
+            ActiveFault fault = nextFault(function);
+            if (fault != null && answerFault(exchange, fault.fault())) {
+                return;
+            }
+            byte[] answer = answer(function, params);
+            send(exchange, 200, "application/json", answer, null);
+        }
+    }
+
+    private ActiveFault nextFault(String function) {
+        for (ActiveFault fault : faults) {
+            if (fault.fault().appliesTo(function) && fault.remaining().getAndDecrement() > 0) {
+                return fault;
+            }
+        }
+        faults.removeIf(f -> f.remaining().get() <= 0);
+        return null;
+    }
+
+    /** Answers the fault; false when the request must still be answered normally (a delay). */
+    private boolean answerFault(HttpExchange exchange, Fault fault) throws IOException {
+        switch (fault.kind()) {
+            case "delay" -> {
+                sleep(fault.delayMillis());
+                return false;
+            }
+            case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
+            case "empty" -> send(exchange, 200, "application/json", new byte[0], null);
+            case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),
+                    String.valueOf(fault.retryAfterSeconds()));
+            default -> send(exchange, fault.status(), "text/plain", ("Error " + fault.status()).getBytes(StandardCharsets.UTF_8), null);
+        }
+        return true;
+    }
+
+    private byte[] answer(String function, Map<String, String> params) throws JsonProcessingException {
+        return switch (function) {
+            case "login" -> json.writeValueAsBytes(login(params));
+            case "ping" -> json.writeValueAsBytes(validToken(params) || agentOf(params) != null
+                    ? Map.of("success", true) : failure(WRONG_SESSION));
+            case "reportsCDRLogs" -> reportsCdrLogs(params);
+            case "click2call", "getmyactivecalls", "getactivecall", "click2hang", "click2hold", "click2unhold" -> {
+                String agent = agentOf(params);
+                yield json.writeValueAsBytes(agent == null ? failure(WRONG_SESSION) : sessionCall(function, agent, params));
+            }
+            default -> json.writeValueAsBytes(failure("Unknown function"));
+        };
+    }
+
+    private Map<String, Object> login(Map<String, String> params) {
+        if (!validToken(params)) {
+            return Map.of("login", false, "message", "Invalid Application Token");
+        }
+        String email = params.getOrDefault("email", "");
+        if (settings.agents.stream().noneMatch(email::equalsIgnoreCase)) {
+            return Map.of("login", false, "message", "User not found");
+        }
+        String session = UUID.randomUUID().toString().replace("-", "") + Long.toHexString(System.nanoTime());
+        sessions.put(session, new SimSession(email.toLowerCase(), clock.instant().plus(settings.sessionTtl)));
+        return Map.of("login", true, "session", session, "message", "Login Successful!", "language", "en");
+    }
+
+    private Map<String, Object> sessionCall(String function, String agent, Map<String, String> params) {
+        return switch (function) {
+            case "click2call" -> click2call(agent, params);
+            case "getmyactivecalls" -> Map.of("success", true, "MyActiveCalls", activeCalls.values().stream()
+                    .filter(c -> c.agent().equalsIgnoreCase(agent)).map(this::activeCallFields).toList());
+            case "getactivecall" -> {
+                ActiveCall call = activeCalls.get(params.getOrDefault("activecallkey", ""));
+                yield call == null ? failure("Active call not found") : Map.of("success", true, "ActiveCall", activeCallFields(call));
+            }
+            default -> Map.of("success", true);
+        };
+    }
+
+    private Map<String, Object> click2call(String agent, Map<String, String> params) {
+        String number = params.getOrDefault("phonenumber", "");
+        if (number.isBlank()) {
+            return failure("phonenumber is required");
+        }
+        String transactionId = params.getOrDefault("transactionid", UUID.randomUUID().toString());
+        ActiveCall call = new ActiveCall(calls.callKey(), agent, "901", number, "", false, "ringing", clock.instant());
+        activeCalls.put(call.key(), call);
+        scheduler.schedule(() -> hangUp(call, transactionId, params.get("hangup_url")),
+                settings.hangupDelay.toMillis(), TimeUnit.MILLISECONDS);
+        return Map.of("success", true);
+    }
+
+    /** A click2call ends: its CDR record appears and the hangup callback is posted, with every field of the guide. */
+    private void hangUp(ActiveCall call, String transactionId, String hangupUrl) {
+        activeCalls.remove(call.key());
+        LocalDateTime start = LocalDateTime.ofInstant(call.startedAt(), settings.zone);
+        int talk = calls.seconds(5, 180);
+        addCdr(calls.click2call(call.key(), start, call.agent(), call.callerId(), call.calledNum(), "ANSWER", talk));
+        if (hangupUrl == null || hangupUrl.isBlank()) {
+            return;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("project", "alotech");
+        fields.put("action", "webhook");
+        fields.put("tenant", settings.tenant);
+        fields.put("url", hangupUrl);
+        fields.put("call_date", SyntheticCalls.WIRE_TIME.format(start));
+        fields.put("agent_username", call.agent());
+        fields.put("transaction_id", transactionId);
+        fields.put("disposition", "ANSWER");
+        fields.put("duration", String.valueOf(talk));
+        fields.put("called_num", call.calledNum());
+        fields.put("caller_id", call.callerId());
+        fields.put("call_id", call.key());
+        callbacks.postForm(hangupUrl, fields);
+    }
+
+    private byte[] reportsCdrLogs(Map<String, String> params) throws JsonProcessingException {
+        if (!validToken(params)) {
+            return json.writeValueAsBytes(failure("Invalid Application Token"));
+        }
+        String key = params.getOrDefault("activecallkey", params.get("callkey"));
+        if (key != null) {
+            List<CdrStore.StoredCdr> found = cdrs.byCallId(key).map(List::of).orElse(List.of());
+            return page(found, "");
+        }
+        String start = params.get("startdate");
+        String finish = params.get("finishdate");
+        if (start == null || finish == null) {
+            return json.writeValueAsBytes(failure("startdate and finishdate are required"));
+        }
+        try {
+            CdrStore.Page page = cdrs.window(start.trim(), finish.trim(), params.get("cursor"),
+                    "asc".equalsIgnoreCase(params.get("sorting")), params.get("agent_username"), params.get("queue"));
+            return page(page.records(), page.cursor());
+        } catch (IllegalArgumentException e) {
+            return json.writeValueAsBytes(failure(e.getMessage()));
+        }
+    }
+
+    private byte[] page(List<CdrStore.StoredCdr> records, String cursor) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + records.size() * 800);
+        out.writeBytes(("{\"cursor\":\"" + cursor + "\",\"CallList\":[").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < records.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(records.get(i).json());
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private Map<String, Object> activeCallFields(ActiveCall call) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", call.key());
+        fields.put("callerid", call.callerId());
+        fields.put("called_num", call.calledNum());
+        fields.put("queue", call.queue());
+        fields.put("inbound", call.inbound());
+        fields.put("status", call.status());
+        fields.put("agent", call.agent());
+        fields.put("calldate", SyntheticCalls.WIRE_TIME.format(LocalDateTime.ofInstant(call.startedAt(), settings.zone)));
+        return fields;
+    }
+
+    private boolean validToken(Map<String, String> params) {
+        return settings.appToken.equals(params.get("app_token"));
+    }
+
+    private String agentOf(Map<String, String> params) {
+        String session = params.get("session");
+        SimSession found = session == null ? null : sessions.get(session);
+        if (found == null) {
+            return null;
+        }
+        if (found.expiresAt().isBefore(clock.instant())) {
+            sessions.remove(session);
+            return null;
+        }
+        return found.agent();
+    }
+
+    private static Map<String, Object> failure(String message) {
+        return Map.of("success", false, "message", message);
+    }
+
+    // ---- control API and the fake softphone ----------------------------------------------------
+
+    private void handleControl(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Map<String, String> params = query(exchange);
+            Object answer = switch (method + " " + path) {
+                case "GET /sim/requests" -> requests.stream()
+                        .filter(r -> !params.containsKey("function") || r.function().equalsIgnoreCase(params.get("function")))
+                        .map(r -> Map.of("function", r.function(), "query", Secrets.mask(Callbacks.encode(r.params())), "at", r.at().toString()))
+                        .toList();
+                case "DELETE /sim/requests" -> {
+                    clearRequests();
+                    yield Map.of("cleared", true);
+                }
+                case "POST /sim/faults" -> {
+                    Fault fault = json.readValue(exchange.getRequestBody(), Fault.class);
+                    inject(fault);
+                    yield fault;
+                }
+                case "DELETE /sim/faults" -> {
+                    clearFaults();
+                    yield Map.of("cleared", true);
+                }
+                case "POST /sim/sessions/expire" -> Map.of("expired", expireSessions(params.get("agent")));
+                case "POST /sim/cdr/generate" -> Map.of("callKeys", generateCdrs(Integer.parseInt(params.getOrDefault("count", "100")),
+                        LocalDateTime.parse(params.get("from")), LocalDateTime.parse(params.get("to"))));
+                case "POST /sim/ivr" -> sendIvrNotification(params.get("url"),
+                        Ending.valueOf(params.getOrDefault("ending", "ANSWERED").toUpperCase().replace('-', '_')),
+                        "POST".equalsIgnoreCase(params.get("method")));
+                case "POST /sim/incoming-call" -> {
+                    String agent = agentOf(params);
+                    if (agent == null) {
+                        yield failure(WRONG_SESSION);
+                    }
+                    ActiveCall call = ring(agent, params.getOrDefault("callerid", calls.mobileNumber()));
+                    yield Map.of("success", true, "activecallkey", call.key(), "callerid", call.callerId());
+                }
+                case "GET /sim/status" -> Map.of("baseUrl", baseUrl(), "cdrRecords", cdrs.size(),
+                        "activeCalls", activeCalls.size(), "requests", requests.size());
+                default -> null;
+            };
+            if (answer == null) {
+                send(exchange, 404, "application/json", json.writeValueAsBytes(failure("no such control: " + method + " " + path)), null);
+            } else {
+                send(exchange, 200, "application/json", json.writeValueAsBytes(answer), null);
+            }
+        } catch (RuntimeException e) {
+            send(exchange, 400, "application/json", json.writeValueAsBytes(failure(String.valueOf(e.getMessage()))), null);
+        }
+    }
+
+    private void handleSoftphone(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestURI().getPath().endsWith("/sso/")) {
+                send(exchange, 404, "text/plain", "Not found".getBytes(StandardCharsets.UTF_8), null);
+                return;
+            }
+            Map<String, String> params = query(exchange);
+            String agent = agentOf(params);
+            String page = softphonePage
+                    .replace("{{tenant}}", html(params.getOrDefault("tenant", "")))
+                    .replace("{{agent}}", agent == null ? "not signed in: the session is not valid" : html(agent));
+            send(exchange, 200, "text/html; charset=utf-8", page.getBytes(StandardCharsets.UTF_8), null);
+        }
+    }
+
+    // ---- demo traffic -----------------------------------------------------------------------------
+
+    /** One synthetic call of the demo trickle: an inbound call with its IVR notification, or a click2call with its hangup. */
+    private void demoCall() {
+        try {
+            if (calls.seconds(0, 2) < 2) {
+                sendIvrNotification(settings.demoIvrUrl, calls.ending(), false);
+            } else {
+                ActiveCall call = new ActiveCall(calls.callKey(), calls.agent(), "901", calls.mobileNumber(), "", false,
+                        "ringing", clock.instant().minusSeconds(90));
+                hangUp(call, "demo-" + UUID.randomUUID(), settings.demoHangupUrl);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Demo call failed: {}", e.getMessage());
+        }
+    }
+
+    private void seed() {
+        LocalDateTime now = LocalDateTime.now(clock.withZone(settings.zone)).withNano(0);
+        LocalDateTime from = now.toLocalDate().atStartOfDay().isBefore(now.minusHours(3)) ? now.minusHours(3) : now.toLocalDate().atStartOfDay();
+        if (settings.seedRecords > 0) {
+            generateCdrs(settings.seedRecords, from, now.minusMinutes(1));
+        }
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------
+
+    private static Map<String, String> query(HttpExchange exchange) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(name, value);
+        }
+        return params;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, String retryAfter) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = CcsSimulator.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,41 @@
+package ccs.connector.simulator;
+
+/**
+ * A fault the simulator injects into its next answers to a function ({@code *} = any).
+ *
+ * @param function  the API function it applies to, or {@code *}
+ * @param kind      {@code status}: answer with {@code status} and a short text body;
+ *                  {@code html}: 200 with an HTML error page; {@code empty}: 200 with no body;
+ *                  {@code delay}: answer normally after {@code delayMillis};
+ *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds}
+ * @param status    the HTTP status for {@code status}
+ * @param delayMillis the delay for {@code delay}
+ * @param retryAfterSeconds the Retry-After value for {@code throttle}
+ * @param times     how many answers it affects
+ */
+public record Fault(String function, String kind, int status, long delayMillis, int retryAfterSeconds, int times) {
+
+    public static Fault status(String function, int status, int times) {
+        return new Fault(function, "status", status, 0, 0, times);
+    }
+
+    public static Fault html(String function, int times) {
+        return new Fault(function, "html", 200, 0, 0, times);
+    }
+
+    public static Fault empty(String function, int times) {
+        return new Fault(function, "empty", 200, 0, 0, times);
+    }
+
+    public static Fault delay(String function, long delayMillis, int times) {
+        return new Fault(function, "delay", 200, delayMillis, 0, times);
+    }
+
+    public static Fault throttle(String function, int retryAfterSeconds, int times) {
+        return new Fault(function, "throttle", 429, 0, retryAfterSeconds, times);
+    }
+
+    boolean appliesTo(String calledFunction) {
+        return "*".equals(function) || function.equalsIgnoreCase(calledFunction);
+    }
+}

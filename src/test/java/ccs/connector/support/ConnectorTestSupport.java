@@ -1,0 +1,72 @@
+package ccs.connector.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.simulator.CcsSimulator;
+import org.apache.camel.test.AvailablePortFinder;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Starts the connector once per test class the way the runnable jar does (./application.properties,
+ * ./routes, the configuration class), on a free port, against the embedded simulator over
+ * real HTTP, with demo traffic off and its own data directory under target/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ConnectorTestSupport extends CamelMainTestSupport {
+
+    // assigned in configureContext, which CamelTestSupport calls from its constructor: no initializers here
+    protected int port;
+    protected Path dataDir;
+    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration context) {
+        super.configureContext(context);
+        port = AvailablePortFinder.getNextAvailable();
+        dataDir = Path.of("target", "test-data", getClass().getSimpleName() + "-" + port);
+        Properties settings = new Properties();
+        settings.setProperty("camel.server.port", String.valueOf(port));
+        settings.setProperty("ccs.simulator.demo", "false");
+        settings.setProperty("ccs.simulator.hangup-delay", "200ms");
+        settings.setProperty("connector.data-dir", dataDir.toString());
+        settings(settings);
+        context.withUseOverridePropertiesWithPropertiesComponent(settings);
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Test classes add or change settings here. */
+    protected void settings(Properties settings) {
+    }
+
+    protected CcsSimulator simulator() {
+        return context.getRegistry().lookupByNameAndType("ccsSimulator", CcsSimulator.class);
+    }
+
+    protected String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

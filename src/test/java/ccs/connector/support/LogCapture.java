@@ -1,0 +1,49 @@
+package ccs.connector.support;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Layout;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.config.Property;
+
+/**
+ * Keeps every log line of this test JVM, formatted by the production console layout (the one in
+ * src/main/resources/log4j2.properties, masking included), so tests can read what an operator would.
+ */
+public final class LogCapture {
+
+    private static final StringBuffer LINES = new StringBuffer();
+    private static boolean installed;
+
+    private LogCapture() {
+    }
+
+    public static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
+        Configuration config = logging.getConfiguration();
+        Layout<? extends Serializable> layout = config.getAppender("console").getLayout();
+        AbstractAppender appender = new AbstractAppender("capture", null, layout, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                LINES.append(new String(getLayout().toByteArray(event), StandardCharsets.UTF_8));
+            }
+        };
+        appender.start();
+        config.addAppender(appender);
+        config.getRootLogger().addAppender(appender, null, null);
+        logging.updateLoggers();
+        installed = true;
+    }
+
+    public static String text() {
+        return LINES.toString();
+    }
+}
