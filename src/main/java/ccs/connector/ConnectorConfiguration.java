@@ -34,6 +34,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.of(camel);
+        Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
+        Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
+        // last, once every other setting is known to be good: this may start the simulator
         Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings).apiUrl());
         if (simulator != null) {
             camel.addService(new ServiceSupport() {
@@ -44,9 +47,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
             });
         }
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
-        AgentSessions sessions = new AgentSessions(camel, tenants,
-                settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12)),
-                settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30)),
+        AgentSessions sessions = new AgentSessions(camel, tenants, sessionTtl, refusalHold,
                 ticker != null ? ticker : Ticker.systemTicker());
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));

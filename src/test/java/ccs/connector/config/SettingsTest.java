@@ -1,0 +1,58 @@
+package ccs.connector.config;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsTest {
+
+    private static Settings settings(String... keysAndValues) {
+        Properties properties = new Properties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        CamelContext camel = new DefaultCamelContext();
+        camel.getPropertiesComponent().setInitialProperties(properties);
+        return Settings.of(camel);
+    }
+
+    @Test
+    void durationsReadCamelsShortForms() {
+        Settings settings = settings("a", "8h", "b", "90s", "c", "1h30m", "d", "250ms");
+        assertThat(settings.duration("a", Duration.ZERO)).isEqualTo(Duration.ofHours(8));
+        assertThat(settings.duration("b", Duration.ZERO)).isEqualTo(Duration.ofSeconds(90));
+        assertThat(settings.duration("c", Duration.ZERO)).isEqualTo(Duration.ofMinutes(90));
+        assertThat(settings.duration("d", Duration.ZERO)).isEqualTo(Duration.ofMillis(250));
+        assertThat(settings.duration("missing", Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aDurationOutsideItsBoundsNamesTheKeyAndTheBounds() {
+        Settings settings = settings("ccs.session.ttl", "13h", "short", "30s");
+        assertThatThrownBy(() -> settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12)))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("ccs.session.ttl").hasMessageContaining("12h");
+        assertThatThrownBy(() -> settings.duration("short", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12)))
+                .hasMessageContaining("short").hasMessageContaining("1m");
+    }
+
+    @Test
+    void unreadableValuesNameTheKeyAndWhatIsExpected() {
+        Settings settings = settings("n", "ten", "b", "yes", "z", "Mars/Olympus", "d", "soon");
+        assertThatThrownBy(() -> settings.integer("n", 1)).hasMessageContaining("n is 'ten'").hasMessageContaining("whole number");
+        assertThatThrownBy(() -> settings.bool("b", false)).hasMessageContaining("true or false");
+        assertThatThrownBy(() -> settings.zone("z", null)).hasMessageContaining("Europe/Istanbul");
+        assertThatThrownBy(() -> settings.duration("d", Duration.ZERO)).hasMessageContaining("60s");
+        assertThatThrownBy(() -> settings.required("absent")).hasMessageContaining("absent is missing");
+    }
+
+    @Test
+    void listsAreCommaSeparatedAndTrimmed() {
+        assertThat(settings("l", " a@x , b@y,,").list("l", null)).containsExactly("a@x", "b@y");
+    }
+}
