@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.AvailablePortFinder;
@@ -26,7 +27,8 @@ class ConnectorJarIT {
     void startedAsTheReadmeSaysItReachesHealthUpOnTheEmbeddedDefault() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Path log = Path.of("target", "it-connector-" + port + ".log");
-        Process connector = start(log, "-Dcamel.server.port=" + port, "-Dconnector.data-dir=target/it-data-" + port);
+        // settings come from an environment variable and a system property, as the README says they may
+        Process connector = start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> get(port, "/observe/health").body().contains("\"status\":\"UP\""));
@@ -47,7 +49,7 @@ class ConnectorJarIT {
     @Test
     void aSessionTtlOutsideOneMinuteToTwelveHoursStopsStartupWithOneLineNamingTheKey() throws Exception {
         Path log = Path.of("target", "it-connector-bad-ttl.log");
-        Process connector = start(log, "-Dccs.session.ttl=30s", "-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+        Process connector = start(log, Map.of(), "-Dccs.session.ttl=30s", "-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
         assertThat(connector.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(connector.exitValue()).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);
@@ -56,13 +58,15 @@ class ConnectorJarIT {
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
     }
 
-    private static Process start(Path log, String... options) throws Exception {
+    private static Process start(Path log, Map<String, String> environment, String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new java.util.ArrayList<>(List.of(java));
         command.addAll(List.of(options));
         command.addAll(List.of("-jar", "target/ccs-connector.jar"));
-        return new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
