@@ -1,19 +1,23 @@
 package ccs.connector;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import ccs.connector.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class HealthTest extends ConnectorTestSupport {
 
     @Test
     void healthAndMetricsAnswerOnTheServerPort() throws Exception {
-        HttpResponse<String> health = get("/observe/health");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> health = get("/observe/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+        });
         HttpResponse<String> metrics = get("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("camel_exchanges_total");

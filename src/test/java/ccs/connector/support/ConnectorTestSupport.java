@@ -8,12 +8,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.event.CloudEvent;
+import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -53,12 +57,38 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /** One connector per class: stop it, embedded broker and simulator included, before the next class starts its own. */
+    @AfterAll
+    void stopConnector() {
+        context.stop();
+    }
+
     /** Test classes add or change settings here. */
     protected void settings(Properties settings) {
     }
 
     protected CcsSimulator simulator() {
         return context.getRegistry().lookupByNameAndType("ccsSimulator", CcsSimulator.class);
+    }
+
+    protected Events events() {
+        return context.getRegistry().lookupByNameAndType("events", Events.class);
+    }
+
+    /** A hangup callback of the default tenant as the platform sends it, made into an event. */
+    protected CloudEvent hangupEvent(String callKey) {
+        return events().hangup(null, Map.of("call_id", callKey, "call_date", "2026-11-02 10:00:00", "duration", "42",
+                "transaction_id", "crm-" + callKey, "agent_username", "ayse.yilmaz@demo.example", "caller_id", "901",
+                "called_num", "05321234567", "disposition", "ANSWER", "tenant", "demo"));
+    }
+
+    /** Puts an event into the outbox, as every producer of events does. */
+    protected void publish(CloudEvent event) {
+        template.sendBody("direct:crm-publish", event);
+    }
+
+    protected Path deadLetterDir() {
+        return dataDir.resolve("dead-letter");
     }
 
     protected String baseUrl() {

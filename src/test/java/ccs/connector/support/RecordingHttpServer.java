@@ -6,12 +6,14 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -25,7 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class RecordingHttpServer implements AutoCloseable {
 
     /** One request as received. */
-    public record Received(String method, String path, String query, Headers headers, String body) {
+    public record Received(String method, String path, String query, Headers headers, String body, int status, Instant at) {
 
         /** The form fields (x-www-form-urlencoded body) or, for a body-less request, the query parameters. */
         public Map<String, String> fields() {
@@ -35,6 +37,10 @@ public final class RecordingHttpServer implements AutoCloseable {
         public String header(String name) {
             return headers.getFirst(name);
         }
+
+        public boolean answeredOk() {
+            return status >= 200 && status < 300;
+        }
     }
 
     /** A planned answer. */
@@ -42,11 +48,26 @@ public final class RecordingHttpServer implements AutoCloseable {
         public static Answer status(int status) {
             return new Answer(status, "", Map.of(), Duration.ZERO);
         }
+
+        public static Answer json(int status, String body) {
+            return new Answer(status, body, Map.of("Content-Type", "application/json"), Duration.ZERO);
+        }
+
+        public Answer after(Duration delay) {
+            return new Answer(status, body, headers, delay);
+        }
+
+        public Answer withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, body, more, delay);
+        }
     }
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> plan = new ConcurrentLinkedQueue<>();
+    private final List<Map.Entry<Predicate<Received>, Answer>> rules = new CopyOnWriteArrayList<>();
 
     public RecordingHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -63,9 +84,26 @@ public final class RecordingHttpServer implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** The next request (in arrival order) gets this answer; planned answers are used up one by one. */
     public RecordingHttpServer thenAnswer(Answer answer) {
         plan.add(answer);
         return this;
+    }
+
+    /** Every request matching the rule gets this answer, until {@link #clearRules()}; rules come before the plan. */
+    public RecordingHttpServer answerWhen(Predicate<Received> rule, Answer answer) {
+        rules.add(Map.entry(rule, answer));
+        return this;
+    }
+
+    public void clearRules() {
+        rules.clear();
+    }
+
+    public void reset() {
+        rules.clear();
+        plan.clear();
+        received.clear();
     }
 
     @Override
@@ -77,12 +115,15 @@ public final class RecordingHttpServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body));
-            Answer answer = plan.poll();
+            Received asked = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, 0, Instant.now());
+            Answer answer = rules.stream().filter(rule -> rule.getKey().test(asked)).map(Map.Entry::getValue).findFirst()
+                    .orElseGet(plan::poll);
             if (answer == null) {
                 answer = Answer.status(200);
             }
+            received.add(new Received(asked.method(), asked.path(), asked.query(), asked.headers(), asked.body(),
+                    answer.status(), asked.at()));
             if (!answer.delay().isZero()) {
                 try {
                     Thread.sleep(answer.delay().toMillis());

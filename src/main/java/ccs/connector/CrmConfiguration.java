@@ -1,0 +1,86 @@
+package ccs.connector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Settings;
+import ccs.connector.crm.CrmCredentials;
+import ccs.connector.crm.DeadLetters;
+import ccs.connector.crm.EmbeddedBroker;
+import ccs.connector.crm.JsonFromVariables;
+import ccs.connector.crm.RedeliveryCounter;
+import ccs.connector.crm.RestSinkAnswers;
+import ccs.connector.event.Events;
+import ccs.connector.simulator.SimulatorSettings;
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Binds the CRM side: the event builder, the outbox and CRM brokers (starting the embedded
+ * Artemis broker when a URL is {@code vm://0}), the persistent dedupe store and the helpers of
+ * the sink and dead-letter routes. Runs after {@link ConnectorConfiguration}.
+ */
+public class CrmConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = Settings.of(camel);
+        Path dataDir = Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath();
+        Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
+
+        Map<String, String> ivrNames = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
+        Events.IVR_FIELDS.forEach(field -> settings.optional("ccs.ivr.param." + field).ifPresent(name -> ivrNames.put(field, name)));
+        camel.getRegistry().bind("events", new Events(tenants, ivrNames));
+
+        String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
+        String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
+        if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
+            camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null)));
+        }
+        ConnectionFactory outbox = connectionFactory(outboxUrl, settings.string("connector.outbox.username", null),
+                settings.string("connector.outbox.password", null));
+        camel.getRegistry().bind("outboxConnectionFactory", outbox);
+        camel.getRegistry().bind("crmConnectionFactory", crmUrl.equals(outboxUrl) ? outbox
+                : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null)));
+
+        JdbcConnectionPool dedupeDatabase = JdbcConnectionPool.create(
+                "jdbc:h2:file:" + dataDir.resolve("dedupe").resolve("events") + ";AUTO_SERVER=FALSE", "connector", "");
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dedupeDatabase.dispose();
+            }
+        });
+        JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(dedupeDatabase, "crm-delivery");
+        // event ids are longer than the default 100 characters; createdAt is indexed for the retention route
+        delivered.setCreateString("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
+                + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId)); "
+                + "CREATE INDEX CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)");
+        camel.getRegistry().bind("dedupeDataSource", dedupeDatabase);
+        camel.getRegistry().bind("deliveredEvents", delivered);
+
+        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter());
+        camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter")));
+        camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.max-delay", Duration.ofMinutes(1))));
+        camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
+                settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));
+        camel.getRegistry().bind("jsonFromVariables", new JsonFromVariables());
+    }
+
+    /** Producers send through a caching factory: a JMS connection and session per send would be far too slow. */
+    private static ConnectionFactory connectionFactory(String url, String username, String password) {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
+        CachingConnectionFactory caching = new CachingConnectionFactory(factory);
+        caching.setSessionCacheSize(16);
+        return caching;
+    }
+}

@@ -1,0 +1,78 @@
+package ccs.connector.crm;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ActiveMQ Artemis broker the connector starts inside itself when a broker URL is
+ * {@code vm://0}: persistent, its journal under {@code <connector.data-dir>/broker}. Every
+ * address has a dead-letter address ({@code DLQ}): without one Artemis drops a message after
+ * ten failed deliveries.
+ */
+public final class EmbeddedBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    public static final String IN_VM_URL = "vm://0";
+
+    private final Path directory;
+    private final String extraAcceptor;
+    private EmbeddedActiveMQ broker;
+
+    /**
+     * @param directory     where the journal lives
+     * @param extraAcceptor an additional acceptor URL such as {@code tcp://0.0.0.0:61616} for
+     *                      clients outside this JVM, or null for in-VM only
+     */
+    public EmbeddedBroker(Path directory, String extraAcceptor) {
+        this.directory = directory;
+        this.extraAcceptor = extraAcceptor;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName("ccs-connector")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(directory.resolve("journal").toString())
+                .setBindingsDirectory(directory.resolve("bindings").toString())
+                .setPagingDirectory(directory.resolve("paging").toString())
+                .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(directory.toString())
+                .setJournalFileSize(2 * 1024 * 1024)
+                .setJournalMinFiles(2)
+                .addAddressSetting("#", new AddressSettings()
+                        .setDeadLetterAddress(SimpleString.of("DLQ"))
+                        .setExpiryAddress(SimpleString.of("ExpiryQueue"))
+                        .setAutoCreateDeadLetterResources(true)
+                        .setMaxDeliveryAttempts(10)
+                        .setRedeliveryDelay(1000));
+        config.addAcceptorConfiguration("in-vm", IN_VM_URL);
+        if (extraAcceptor != null && !extraAcceptor.isBlank()) {
+            config.addAcceptorConfiguration("external", extraAcceptor);
+        }
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        LOG.info("Embedded ActiveMQ Artemis broker started at {}{}, journal in {}", IN_VM_URL,
+                extraAcceptor == null || extraAcceptor.isBlank() ? "" : " and " + extraAcceptor, directory);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package ccs.connector.event;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * One event to the CRM: a CloudEvents 1.0 event in structured JSON mode. Built only by
+ * {@link Events}; its {@code id} is deterministic ({@code <tenant>:<type>:<key>}), so a
+ * redelivered call or record carries the same id.
+ */
+public final class CloudEvent {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String id;
+    private final String source;
+    private final String type;
+    private final Instant time;
+    private final String subject;
+    private final Map<String, Object> data;
+
+    CloudEvent(String tenant, String type, String key, Instant time, Map<String, Object> data) {
+        this(tenant + ":" + type + ":" + key, "ccs/" + tenant, type, time.truncatedTo(ChronoUnit.SECONDS), key, data);
+    }
+
+    private CloudEvent(String id, String source, String type, Instant time, String subject, Map<String, Object> data) {
+        this.id = id;
+        this.source = source;
+        this.type = type;
+        this.time = time;
+        this.subject = subject;
+        this.data = data;
+    }
+
+    /** An event read back from its JSON (a dead letter being replayed). */
+    public static CloudEvent parse(JsonNode event) {
+        if (event == null || !event.hasNonNull("id") || !event.hasNonNull("type")) {
+            throw new IllegalArgumentException("not a CloudEvent: it has no id or type");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = JSON.convertValue(event.get("data"), Map.class);
+        return new CloudEvent(event.get("id").asText(), event.path("source").asText(), event.get("type").asText(),
+                Instant.parse(event.path("time").asText(Instant.now().toString())), event.path("subject").asText(null), data);
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public String getSubject() {
+        return subject;
+    }
+
+    public Instant getTime() {
+        return time;
+    }
+
+    /** The normalized fields, with {@code raw} (the fields as received). */
+    public Map<String, Object> getData() {
+        return data;
+    }
+
+    /** The same event with one more (or a replaced) data field, e.g. a correlated transaction id. */
+    public CloudEvent withData(String field, Object value) {
+        Map<String, Object> changed = new LinkedHashMap<>(data);
+        changed.put(field, value);
+        return new CloudEvent(id, source, type, time, subject, changed);
+    }
+
+    /**
+     * The outbox message group of this event: events with one id always share a group, so the
+     * broker hands them to one consumer at a time and dedupe sees them in order; a bounded number
+     * of groups keeps the broker's group table small.
+     */
+    public String getGroup() {
+        return "events-" + Math.floorMod(id.hashCode(), 16);
+    }
+
+    /** A file name derived from the id alone: safe characters, and a short hash so distinct ids never collide. */
+    public String getFileName() {
+        return fileName(id);
+    }
+
+    public static String fileName(String id) {
+        String safe = id.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.length() > 150) {
+            safe = safe.substring(0, 150);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return safe + "." + HexFormat.of().formatHex(digest, 0, 4) + ".json";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String toJson() {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", id);
+        event.put("source", source);
+        event.put("type", type);
+        event.put("time", time.toString());
+        event.put("subject", subject);
+        event.put("datacontenttype", "application/json");
+        event.put("data", data);
+        try {
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event " + id + " cannot be written as JSON", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CloudEvent[" + id + "]";
+    }
+}

@@ -1,0 +1,213 @@
+package ccs.connector.event;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ccs.connector.ccs.Tenants;
+
+/**
+ * The one place that builds events: each Call Center Studio record or callback becomes a
+ * {@link CloudEvent} with camelCase normalized fields, times in UTC and {@code raw}, the fields
+ * as received. Bad input throws {@link InvalidFieldException} naming the field.
+ */
+public final class Events {
+
+    public static final String CDR = "ccs.cdr";
+    public static final String HANGUP = "ccs.call.hangup";
+    public static final String IVR_NOTIFICATION = "ccs.ivr.notification";
+    public static final String CLICK2CALL_ACCEPTED = "ccs.click2call.accepted";
+    public static final String CLICK2CALL_FAILED = "ccs.click2call.failed";
+
+    /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>}. */
+    public static final List<String> IVR_FIELDS =
+            List.of("call-key", "event", "caller", "called", "queue-name", "queue-id", "agent-email", "call-date");
+
+    private static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Tenants tenants;
+    private final Map<String, String> ivrWireNames;
+
+    public Events(Tenants tenants, Map<String, String> ivrWireNames) {
+        this.tenants = tenants;
+        this.ivrWireNames = Map.copyOf(ivrWireNames);
+    }
+
+    /** A record of {@code reportsCDRLogs}. */
+    public CloudEvent cdr(String tenant, Map<String, Object> record) {
+        ZoneId zone = zone(tenant);
+        String callKey = required(record, "callid");
+        String startedAt = utc(zone, "calldate", record.get("calldate"), true);
+        String endedAt = utc(zone, "hangupdate", record.get("hangupdate"), false);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("callKey", callKey);
+        data.put("direction", Boolean.TRUE.equals(bool(record.get("inbound"))) ? "inbound" : "outbound");
+        data.put("callerNumber", text(record.get("callerid")));
+        data.put("calledNumber", text(record.get("called_num")));
+        data.put("agent", text(record.get("agent")));
+        data.put("queue", text(record.get("queue")));
+        data.put("startedAt", startedAt);
+        data.put("answeredAt", utc(zone, "talkdate", record.get("talkdate"), false));
+        data.put("endedAt", endedAt);
+        data.put("durationSeconds", seconds("duration", record.get("duration")));
+        data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
+        data.put("abandoned", Boolean.TRUE.equals(bool(record.get("abandon"))));
+        data.put("recordingUrl", text(record.get("recordingurl")));
+        data.put("transactionId", null);
+        data.put("raw", raw(record));
+        return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
+    }
+
+    /** The hangup callback that follows a click2call (form fields of the vendor guide). */
+    public CloudEvent hangup(String tenant, Map<String, ?> fields) {
+        ZoneId zone = zone(tenant);
+        String callKey = required(fields, "call_id");
+        String startedAt = utc(zone, "call_date", fields.get("call_date"), true);
+        Integer duration = seconds("duration", fields.get("duration"));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("callKey", callKey);
+        data.put("transactionId", text(fields.get("transaction_id")));
+        data.put("agentUsername", text(fields.get("agent_username")));
+        data.put("callerNumber", text(fields.get("caller_id")));
+        data.put("calledNumber", text(fields.get("called_num")));
+        data.put("startedAt", startedAt);
+        data.put("durationSeconds", duration);
+        data.put("disposition", text(fields.get("disposition")));
+        data.put("raw", raw(fields));
+        Instant endedAt = Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
+        return new CloudEvent(name(tenant), HANGUP, callKey, endedAt, data);
+    }
+
+    /** A call notification from an IVR step; parameters are read under their configured wire names. */
+    public CloudEvent ivrNotification(String tenant, Map<String, ?> params) {
+        ZoneId zone = zone(tenant);
+        String callKey = required(params, ivrWireNames.get("call-key"));
+        String startedAt = utc(zone, ivrWireNames.get("call-date"), ivr(params, "call-date"), false);
+        String queueName = text(ivr(params, "queue-name"));
+        String queueId = text(ivr(params, "queue-id"));
+        String agentEmail = text(ivr(params, "agent-email"));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("callKey", callKey);
+        data.put("event", text(ivr(params, "event")));
+        data.put("outcome", queueName == null && queueId == null ? "ended-before-queue"
+                : agentEmail == null ? "abandoned-in-queue" : "answered");
+        data.put("queueName", queueName);
+        data.put("queueId", queueId);
+        data.put("callerNumber", text(ivr(params, "caller")));
+        data.put("calledNumber", text(ivr(params, "called")));
+        data.put("agentEmail", agentEmail);
+        data.put("startedAt", startedAt);
+        data.put("raw", raw(params));
+        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, startedAt == null ? Instant.now() : Instant.parse(startedAt), data);
+    }
+
+    /** The outcome of a click2call that came over JMS or a file: the request, and the error when it failed. */
+    public CloudEvent click2callOutcome(String tenant, String transactionId, Map<String, ?> request, String error) {
+        Map<String, Object> data = new LinkedHashMap<>(raw(request));
+        data.put("transactionId", transactionId);
+        if (error != null) {
+            data.put("error", error);
+        }
+        data.put("raw", raw(request));
+        return new CloudEvent(name(tenant), error == null ? CLICK2CALL_ACCEPTED : CLICK2CALL_FAILED, transactionId, Instant.now(), data);
+    }
+
+    private Object ivr(Map<String, ?> params, String field) {
+        return params.get(ivrWireNames.get(field));
+    }
+
+    private ZoneId zone(String tenant) {
+        return tenants.get(tenant).zone();
+    }
+
+    private String name(String tenant) {
+        return tenants.get(tenant).name();
+    }
+
+    /** The fields as received; a webhook's {@code token} is a secret and never travels on. */
+    private static Map<String, Object> raw(Map<String, ?> fields) {
+        Map<String, Object> raw = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            if (!"token".equalsIgnoreCase(name)) {
+                raw.put(name, single(value));
+            }
+        });
+        return raw;
+    }
+
+    private static String required(Map<String, ?> fields, String name) {
+        String value = text(fields.get(name));
+        if (value == null) {
+            throw new InvalidFieldException(name, "is missing");
+        }
+        return value;
+    }
+
+    /** A form field may arrive as a list when repeated: the first value counts. */
+    private static Object single(Object value) {
+        return value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
+    }
+
+    static String text(Object value) {
+        Object single = single(value);
+        if (single == null) {
+            return null;
+        }
+        String text = String.valueOf(single).trim();
+        return text.isEmpty() || text.equalsIgnoreCase("null") ? null : text;
+    }
+
+    private static Boolean bool(Object value) {
+        Object single = single(value);
+        if (single instanceof Boolean b) {
+            return b;
+        }
+        String text = text(single);
+        return text == null ? null : text.equalsIgnoreCase("true") || text.equals("1");
+    }
+
+    private static Integer seconds(String field, Object value) {
+        Object single = single(value);
+        if (single instanceof Number number) {
+            return number.intValue();
+        }
+        String text = text(single);
+        if (text == null) {
+            return null;
+        }
+        try {
+            int seconds = Integer.parseInt(text);
+            if (seconds < 0) {
+                throw new NumberFormatException();
+            }
+            return seconds;
+        } catch (NumberFormatException e) {
+            throw new InvalidFieldException(field, "is '" + abbreviate(text) + "': it must be a whole number of seconds");
+        }
+    }
+
+    /** A wire time ({@code yyyy-MM-dd HH:mm:ss} in the tenant's zone) as UTC ISO-8601. */
+    private static String utc(ZoneId zone, String field, Object value, boolean required) {
+        String text = text(value);
+        if (text == null) {
+            if (required) {
+                throw new InvalidFieldException(field, "is missing");
+            }
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(text, WIRE_TIME).atZone(zone).toInstant().toString();
+        } catch (DateTimeParseException e) {
+            throw new InvalidFieldException(field, "is '" + abbreviate(text) + "': it must be a date like 2020-02-24 19:07:34");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

@@ -1,0 +1,116 @@
+package ccs.connector.crm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The file sink (the shipped default) writing into crm.file.dir. */
+class FileSinkTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private final ObjectMapper json = new ObjectMapper();
+
+    private Path outDir() {
+        return dataDir.resolve("crm-out");
+    }
+
+    @Test
+    void anEventBecomesOneFileNamedFromItsId() throws Exception {
+        CloudEvent event = hangupEvent("file-one/../x");
+        publish(event);
+
+        Path file = outDir().resolve(event.getFileName());
+        await().atMost(PATIENCE).until(() -> Files.exists(file));
+        assertThat(event.getFileName()).startsWith("demo_ccs.call.hangup_file-one_.._x.").endsWith(".json").doesNotContain("/");
+        JsonNode written = json.readTree(file.toFile());
+        assertThat(written.get("id").asText()).isEqualTo(event.getId());
+        assertThat(written.get("specversion").asText()).isEqualTo("1.0");
+    }
+
+    @Test
+    void aReaderNeverSeesAPartialFile() throws Exception {
+        List<String> unreadable = new CopyOnWriteArrayList<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread reader = new Thread(() -> {
+            while (writing.get()) {
+                for (Path file : jsonFiles()) {
+                    try {
+                        json.readTree(file.toFile());
+                    } catch (Exception e) {
+                        if (Files.exists(file)) {
+                            unreadable.add(file + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+        });
+        reader.start();
+        List<CloudEvent> sent = IntStream.range(0, 200).mapToObj(i -> hangupEvent("file-many-" + i)).toList();
+        sent.forEach(this::publish);
+
+        await().atMost(PATIENCE).until(() -> sent.stream().allMatch(e -> Files.exists(outDir().resolve(e.getFileName()))));
+        writing.set(false);
+        reader.join();
+        assertThat(unreadable).isEmpty();
+        try (Stream<Path> files = Files.list(outDir())) {
+            assertThat(files.filter(f -> !f.toString().endsWith(".json"))).as("no temporary file is left").isEmpty();
+        }
+    }
+
+    @Test
+    void anEventAlreadyDeliveredIsNotDeliveredAgain() throws Exception {
+        CloudEvent event = hangupEvent("file-twice");
+        publish(event);
+        Path file = outDir().resolve(event.getFileName());
+        await().atMost(PATIENCE).until(() -> Files.exists(file));
+        Files.delete(file);
+
+        publish(event);
+        CloudEvent after = hangupEvent("file-after-twice");
+        publish(after);
+
+        await().atMost(PATIENCE).until(() -> Files.exists(outDir().resolve(after.getFileName())));
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void fileNameHeadersInAnyLetterCaseChangeNoDestination() {
+        CloudEvent event = hangupEvent("file-inject");
+        template.send("direct:crm-publish", exchange -> {
+            exchange.getMessage().setBody(event);
+            exchange.getMessage().setHeader("CamelFileName", "../../injected-1.json");
+            exchange.getMessage().setHeader("camelfilename", "../../injected-2.json");
+            exchange.getMessage().setHeader("CAMELOVERRULEFILENAME", "../../injected-3.json");
+        });
+
+        await().atMost(PATIENCE).until(() -> Files.exists(outDir().resolve(event.getFileName())));
+        assertThat(Path.of("target")).isDirectoryNotContaining("glob:**/injected-*");
+        assertThat(dataDir).isDirectoryNotContaining("glob:**/injected-*");
+    }
+
+    private List<Path> jsonFiles() {
+        if (!Files.isDirectory(outDir())) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(outDir())) {
+            return files.filter(f -> f.toString().endsWith(".json")).toList();
+        } catch (Exception e) {
+            return new ArrayList<>();
+        }
+    }
+}

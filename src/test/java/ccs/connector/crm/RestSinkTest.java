@@ -1,0 +1,218 @@
+package ccs.connector.crm;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The REST sink against a real local HTTP server standing for the CRM. */
+class RestSinkTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+    private RecordingHttpServer elsewhere;
+
+    @Override
+    protected void settings(Properties settings) {
+        try {
+            crm = new RecordingHttpServer();
+            elsewhere = new RecordingHttpServer();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        settings.setProperty("crm.sink", "rest");
+        settings.setProperty("crm.rest.url", crm.url("/events"));
+        settings.setProperty("crm.rest.auth", "bearer");
+        settings.setProperty("crm.rest.token", "crm-bearer-token-123");
+        settings.setProperty("crm.retry.max-retries", "3");
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", "2s");
+        settings.setProperty("camel.component.http.response-timeout", "1000");
+        settings.setProperty("camel.component.http.so-timeout", "1000");
+    }
+
+    @BeforeEach
+    void resetCrm() {
+        crm.reset();
+        elsewhere.reset();
+    }
+
+    @AfterAll
+    void stopServers() {
+        crm.close();
+        elsewhere.close();
+    }
+
+    @Test
+    void anEventIsPostedAsAStructuredCloudEventWithItsIdAsIdempotencyKey() throws Exception {
+        CloudEvent event = hangupEvent("rest-ok-1");
+        publish(event);
+
+        Received post = awaitDelivered(event.getId());
+        assertThat(post.method()).isEqualTo("POST");
+        assertThat(post.path()).isEqualTo("/events");
+        assertThat(post.header("Content-Type")).startsWith("application/cloudevents+json");
+        assertThat(post.header("Authorization")).isEqualTo("Bearer crm-bearer-token-123");
+        JsonNode body = json.readTree(post.body());
+        assertThat(body.get("specversion").asText()).isEqualTo("1.0");
+        assertThat(body.get("id").asText()).isEqualTo("demo:ccs.call.hangup:rest-ok-1");
+        assertThat(body.get("source").asText()).isEqualTo("ccs/demo");
+        assertThat(body.get("type").asText()).isEqualTo("ccs.call.hangup");
+        assertThat(body.get("subject").asText()).isEqualTo("rest-ok-1");
+        assertThat(body.get("datacontenttype").asText()).isEqualTo("application/json");
+        assertThat(body.get("time").asText()).isEqualTo("2026-11-02T07:00:42Z");
+        assertThat(body.at("/data/startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
+        assertThat(body.at("/data/durationSeconds").asInt()).isEqualTo(42);
+        assertThat(body.at("/data/raw/call_id").asText()).isEqualTo("rest-ok-1");
+    }
+
+    @Test
+    void aCrmThatAnswers503ThenRecoversGetsEachEventOnce() throws Exception {
+        crm.thenAnswer(Answer.status(503)).thenAnswer(Answer.status(503));
+        List<CloudEvent> sent = Stream.of("rest-503-a", "rest-503-b", "rest-503-c").map(this::hangupEvent).toList();
+        sent.forEach(this::publish);
+
+        for (CloudEvent event : sent) {
+            awaitDelivered(event.getId());
+        }
+        Thread.sleep(500);
+        for (CloudEvent event : sent) {
+            assertThat(requestsFor(event.getId()).stream().filter(Received::answeredOk)).hasSize(1);
+        }
+        assertThat(crm.received().stream().filter(r -> r.status() == 503)).hasSize(2);
+        assertThat(sent).allSatisfy(event -> assertThat(deadLetterDir().resolve(event.getFileName())).doesNotExist());
+    }
+
+    @Test
+    void a400GoesToTheDeadLettersAtOnceAndTheOthersContinue() throws Exception {
+        CloudEvent bad = hangupEvent("rest-400-bad");
+        crm.answerWhen(r -> r.body().contains(bad.getId()), Answer.status(400));
+        List<CloudEvent> good = Stream.of("rest-400-good-1", "rest-400-good-2").map(this::hangupEvent).toList();
+        publish(bad);
+        good.forEach(this::publish);
+
+        good.forEach(event -> awaitDelivered(event.getId()));
+        Path letter = deadLetterDir().resolve(bad.getFileName());
+        await().atMost(PATIENCE).until(() -> Files.exists(letter));
+        JsonNode deadLetter = json.readTree(letter.toFile());
+        assertThat(deadLetter.get("eventId").asText()).isEqualTo(bad.getId());
+        assertThat(deadLetter.get("reason").asText()).contains("400");
+        assertThat(deadLetter.get("attempts").asInt()).isEqualTo(1);
+        assertThat(deadLetter.at("/event/id").asText()).isEqualTo(bad.getId());
+        assertThat(requestsFor(bad.getId())).hasSize(1);
+        assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_dead_letters_total\\{.*sink=\"rest\".*} [1-9]");
+    }
+
+    @Test
+    void aCrmThatHangsHitsTheResponseTimeoutAndIsRetried() throws Exception {
+        crm.thenAnswer(Answer.status(200).after(Duration.ofSeconds(4)));
+        CloudEvent event = hangupEvent("rest-hang");
+        publish(event);
+
+        await().atMost(PATIENCE).until(() -> requestsFor(event.getId()).size() >= 2);
+        awaitDelivered(event.getId());
+        assertThat(deadLetterDir().resolve(event.getFileName())).doesNotExist();
+    }
+
+    @Test
+    void a429IsRetriedAfterItsRetryAfter() {
+        crm.thenAnswer(Answer.status(429).withHeader("Retry-After", "1"));
+        CloudEvent event = hangupEvent("rest-429");
+        publish(event);
+
+        awaitDelivered(event.getId());
+        List<Received> attempts = requestsFor(event.getId());
+        assertThat(attempts).hasSize(2);
+        assertThat(Duration.between(attempts.get(0).at(), attempts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    void deadLettersAreDeliveredByAReplayOnceTheCrmRecovers() throws Exception {
+        CloudEvent event = hangupEvent("rest-replay");
+        crm.answerWhen(r -> r.body().contains(event.getId()), Answer.status(500));
+        publish(event);
+        Path letter = deadLetterDir().resolve(event.getFileName());
+        await().atMost(PATIENCE).until(() -> Files.exists(letter));
+        assertThat(requestsFor(event.getId())).hasSize(4);
+        assertThat(json.readTree(letter.toFile()).get("attempts").asInt()).isEqualTo(4);
+
+        crm.clearRules();
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(replay.body()).isEqualTo("{\"replaying\":1}");
+        awaitDelivered(event.getId());
+        await().atMost(PATIENCE).until(() -> !Files.exists(letter) && !Files.exists(deadLetterDir().resolve("replay").resolve(event.getFileName())));
+    }
+
+    @Test
+    void headersNamedLikeCamelHeadersInAnyLetterCaseChangeNoDestination() throws Exception {
+        CloudEvent viaRoute = hangupEvent("rest-inject-route");
+        template.send("direct:crm-publish", exchange -> {
+            exchange.getMessage().setBody(viaRoute);
+            exchange.getMessage().setHeader("CamelHttpUri", elsewhere.url("/evil"));
+            exchange.getMessage().setHeader("camelhttppath", "/evil");
+            exchange.getMessage().setHeader("CAMELHTTPQUERY", "stolen=1");
+            exchange.getMessage().setHeader("CamelHttpMethod", "DELETE");
+        });
+        CloudEvent viaBroker = hangupEvent("rest-inject-broker");
+        sendToOutboxWithProperties(viaBroker, "cAmElHtTpUrI", elsewhere.url("/evil"), "CAMELHTTPPATH", "/evil",
+                "camelHttpQuery", "stolen=1", "CamelHttpMethod", "DELETE");
+
+        for (CloudEvent event : List.of(viaRoute, viaBroker)) {
+            Received post = awaitDelivered(event.getId());
+            assertThat(post.method()).isEqualTo("POST");
+            assertThat(post.path()).isEqualTo("/events");
+            assertThat(post.query()).isNull();
+        }
+        assertThat(elsewhere.received()).isEmpty();
+    }
+
+    private void sendToOutboxWithProperties(CloudEvent event, String... properties) throws Exception {
+        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
+        try (Connection connection = factory.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer producer = session.createProducer(session.createQueue("ccs.outbox"));
+            TextMessage message = session.createTextMessage(event.toJson());
+            message.setStringProperty("ceid", event.getId());
+            for (int i = 0; i < properties.length; i += 2) {
+                message.setStringProperty(properties[i], properties[i + 1]);
+            }
+            producer.send(message);
+        }
+    }
+
+    private Received awaitDelivered(String eventId) {
+        await().atMost(PATIENCE).until(() -> requestsFor(eventId).stream().anyMatch(Received::answeredOk));
+        return requestsFor(eventId).stream().filter(Received::answeredOk).findFirst().orElseThrow();
+    }
+
+    private List<Received> requestsFor(String eventId) {
+        return crm.received().stream().filter(r -> eventId.equals(r.header("Idempotency-Key"))).toList();
+    }
+}
