@@ -1,0 +1,108 @@
+package ccs.connector.crm;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The worked example of a customer route: hangup and CDR events upserted as one CRM call activity. */
+class CallActivityExampleTest extends ConnectorTestSupport {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        try {
+            crm = new RecordingHttpServer();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        settings.setProperty("crm.sink", "call-activity");
+        settings.setProperty("crm.call-activity.url", crm.url("/api"));
+        settings.setProperty("crm.call-activity.token", "activity-token-1");
+    }
+
+    @AfterAll
+    void stopCrm() {
+        crm.close();
+    }
+
+    @Test
+    void aHangupAndItsCdrRecordUpsertOneCallActivity() throws Exception {
+        CloudEvent hangup = hangupEvent("act-1");
+        publish(hangup);
+        await().atMost(Duration.ofSeconds(30)).until(() -> activityUpserts("act-1").size() == 1);
+        publish(events().cdr(null, cdrRecord("act-1")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> activityUpserts("act-1").size() == 2);
+
+        List<Received> puts = activityUpserts("act-1");
+        assertThat(puts).allSatisfy(put -> {
+            assertThat(put.method()).isEqualTo("PUT");
+            assertThat(put.path()).isEqualTo("/api/call-activities/demo:act-1");
+            assertThat(put.header("Authorization")).isEqualTo("Bearer activity-token-1");
+            assertThat(put.header("Content-Type")).startsWith("application/json");
+        });
+        JsonNode fromHangup = json.readTree(puts.get(0).body());
+        assertThat(fromHangup.get("externalId").asText()).isEqualTo("demo:act-1");
+        assertThat(fromHangup.get("direction").asText()).isEqualTo("outbound");
+        assertThat(fromHangup.get("phone").asText()).isEqualTo("05321234567");
+        assertThat(fromHangup.get("status").asText()).isEqualTo("ANSWER");
+        assertThat(fromHangup.get("durationSeconds").isInt()).isTrue();
+        assertThat(fromHangup.get("crmReference").asText()).isEqualTo("crm-act-1");
+        JsonNode fromCdr = json.readTree(puts.get(1).body());
+        assertThat(fromCdr.get("direction").asText()).isEqualTo("inbound");
+        assertThat(fromCdr.get("phone").asText()).isEqualTo("05551112233");
+        assertThat(fromCdr.get("recordingUrl").asText()).isEqualTo("https://rec.example/act-1.mp3");
+        assertThat(fromCdr.get("startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
+    }
+
+    @Test
+    void eventsThatAreNotActivitiesAreSkippedNotDeadLettered() {
+        CloudEvent ivr = events().ivrNotification(null, Map.of("callkeyX", "act-ivr", "event", "call_hangup",
+                "callerid", "05321234567", "calldate", "2026-11-02 10:00:00"));
+        publish(ivr);
+        CloudEvent after = hangupEvent("act-after-ivr");
+        publish(after);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> crm.received().stream()
+                .anyMatch(r -> after.getId().equals(r.header("Idempotency-Key"))));
+        assertThat(crm.received()).noneMatch(r -> ivr.getId().equals(r.header("Idempotency-Key")));
+        assertThat(deadLetterDir().resolve(ivr.getFileName())).doesNotExist();
+    }
+
+    private List<Received> activityUpserts(String callKey) {
+        return crm.received().stream().filter(r -> r.path().endsWith(":" + callKey)).toList();
+    }
+
+    private static Map<String, Object> cdrRecord(String callKey) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", callKey);
+        record.put("calldate", "2026-11-02 10:00:00");
+        record.put("talkdate", "2026-11-02 10:00:07");
+        record.put("hangupdate", "2026-11-02 10:01:00");
+        record.put("duration", 53);
+        record.put("callerid", "05551112233");
+        record.put("called_num", "08502221100");
+        record.put("agent", "ayse.yilmaz@demo.example");
+        record.put("queue", "sales");
+        record.put("answered", true);
+        record.put("abandon", false);
+        record.put("inbound", true);
+        record.put("recordingurl", "https://rec.example/act-1.mp3");
+        return record;
+    }
+}

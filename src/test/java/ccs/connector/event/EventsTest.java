@@ -1,0 +1,125 @@
+package ccs.connector.event;
+
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.simulator.SimulatorSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventsTest {
+
+    private final Tenants tenants = new Tenants(List.of(
+            new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul")),
+            new Tenant("berlin", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Berlin"))), "demo");
+    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES);
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aCdrRecordBecomesANormalizedEventWithUtcTimesAndItsRawFields() throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", "ahRzfmABC");
+        record.put("calldate", "2026-11-02 10:00:00");
+        record.put("talkdate", "2026-11-02 10:00:12");
+        record.put("hangupdate", "2026-11-02 10:05:00");
+        record.put("duration", 288);
+        record.put("callerid", "05321234567");
+        record.put("called_num", "08502221100");
+        record.put("agent", "ayse@demo.example");
+        record.put("queue", "sales");
+        record.put("answered", true);
+        record.put("abandon", false);
+        record.put("inbound", true);
+        record.put("recordingurl", "");
+        record.put("somethingNew", "kept in raw");
+
+        JsonNode event = json.readTree(events.cdr("demo", record).toJson());
+
+        assertThat(event.get("id").asText()).isEqualTo("demo:ccs.cdr:ahRzfmABC");
+        assertThat(event.get("source").asText()).isEqualTo("ccs/demo");
+        assertThat(event.get("subject").asText()).isEqualTo("ahRzfmABC");
+        assertThat(event.get("time").asText()).isEqualTo("2026-11-02T07:05:00Z");
+        JsonNode data = event.get("data");
+        assertThat(data.get("direction").asText()).isEqualTo("inbound");
+        assertThat(data.get("startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
+        assertThat(data.get("answeredAt").asText()).isEqualTo("2026-11-02T07:00:12Z");
+        assertThat(data.get("durationSeconds").asInt()).isEqualTo(288);
+        assertThat(data.get("answered").asBoolean()).isTrue();
+        assertThat(data.get("abandoned").asBoolean()).isFalse();
+        assertThat(data.get("recordingUrl").isNull()).isTrue();
+        assertThat(data.has("transactionId")).isTrue();
+        assertThat(data.at("/raw/somethingNew").asText()).isEqualTo("kept in raw");
+        assertThat(events.cdr("berlin", record).getData().get("startedAt")).isEqualTo("2026-11-02T09:00:00Z");
+    }
+
+    @Test
+    void theSameRecordAlwaysGivesTheSameId() {
+        Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00");
+        assertThat(events.cdr(null, record).getId()).isEqualTo(events.cdr("demo", new HashMap<>(record)).getId());
+    }
+
+    @Test
+    void aHangupCallbackKeepsItsFormFieldsButNeverTheWebhookToken() {
+        CloudEvent event = events.hangup(null, Map.of("call_id", "c1", "call_date", "2020-02-24 19:07:34", "duration", "9",
+                "transaction_id", "d748197", "disposition", "ANSWER", "called_num", "05071303066", "caller_id", "901",
+                "token", "webhook-secret", "agent_username", ""));
+
+        assertThat(event.getId()).isEqualTo("demo:ccs.call.hangup:c1");
+        assertThat(event.getData()).containsEntry("transactionId", "d748197").containsEntry("durationSeconds", 9)
+                .containsEntry("startedAt", "2020-02-24T16:07:34Z").containsEntry("agentUsername", null);
+        assertThat(event.toJson()).doesNotContain("webhook-secret");
+        assertThat(event.getTime()).hasToString("2020-02-24T16:07:43Z");
+    }
+
+    @Test
+    void badFieldsAreNamed() {
+        assertThatThrownBy(() -> events.hangup(null, Map.of("call_date", "2020-02-24 19:07:34")))
+                .isInstanceOf(InvalidFieldException.class).hasMessage("call_id is missing");
+        assertThatThrownBy(() -> events.hangup(null, Map.of("call_id", "c", "call_date", "yesterday")))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("call_date is 'yesterday'");
+        assertThatThrownBy(() -> events.hangup(null, Map.of("call_id", "c", "call_date", "2020-02-24 19:07:34", "duration", "nine")))
+                .isInstanceOf(InvalidFieldException.class).extracting("field").isEqualTo("duration");
+    }
+
+    @Test
+    void ivrNotificationsAreClassifiedAsTheGuidesThreeOutcomes() {
+        Map<String, Object> beforeQueue = Map.of("callkeyX", "k1", "event", "call_hangup", "callerid", "05071303066",
+                "callednum", "90", "calldate", "2020-02-24 20:15:37", "myemail", "");
+        Map<String, Object> abandoned = new HashMap<>(beforeQueue);
+        abandoned.putAll(Map.of("callkeyX", "k2", "queuename", "emre_test_kuyruk", "queueid", "q1"));
+        Map<String, Object> answered = new HashMap<>(abandoned);
+        answered.putAll(Map.of("callkeyX", "k3", "myemail", "fatih.keser@alo-tech.com"));
+
+        assertThat(events.ivrNotification(null, beforeQueue).getData()).containsEntry("outcome", "ended-before-queue");
+        assertThat(events.ivrNotification(null, abandoned).getData()).containsEntry("outcome", "abandoned-in-queue")
+                .containsEntry("queueName", "emre_test_kuyruk");
+        assertThat(events.ivrNotification(null, answered).getData()).containsEntry("outcome", "answered")
+                .containsEntry("agentEmail", "fatih.keser@alo-tech.com").containsEntry("startedAt", "2020-02-24T17:15:37Z");
+    }
+
+    @Test
+    void ivrParameterNamesComeFromSettings() {
+        Map<String, String> names = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
+        names.put("call-key", "ck");
+        names.put("agent-email", "agent");
+        Events custom = new Events(tenants, names);
+        CloudEvent event = custom.ivrNotification(null, Map.of("ck", "k9", "queuename", "sales", "agent", "a@x.example"));
+        assertThat(event.getId()).isEqualTo("demo:ccs.ivr.notification:k9");
+        assertThat(event.getData()).containsEntry("outcome", "answered");
+    }
+
+    @Test
+    void eventFileNamesAreSafeAndDistinct() {
+        assertThat(CloudEvent.fileName("demo:ccs.cdr:a/b")).matches("[A-Za-z0-9._-]+\\.json").doesNotContain("/");
+        assertThat(CloudEvent.fileName("demo:ccs.cdr:a_b")).isNotEqualTo(CloudEvent.fileName("demo:ccs.cdr:a:b"));
+    }
+}
