@@ -7,6 +7,7 @@ import java.time.Duration;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
+import ccs.connector.config.SharedSecret;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
@@ -52,6 +53,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
         camel.getRegistry().bind("agentSessions", sessions);
+        camel.getRegistry().bind("apiKey", new SharedSecret(settings.string("connector.api-key", "")));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

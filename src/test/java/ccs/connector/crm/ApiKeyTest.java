@@ -1,0 +1,44 @@
+package ccs.connector.crm;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Properties;
+
+import ccs.connector.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With connector.api-key set, /api/* answers only callers that send it as X-Api-Key. */
+class ApiKeyTest extends ConnectorTestSupport {
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("connector.api-key", "crm-api-key-42");
+    }
+
+    @Test
+    void aMissingOrWrongKeyIsRefusedWith401AndTheRightOneIsServed() throws Exception {
+        assertThat(replay(null).statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = replay("crm-api-key-41");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).isEqualTo("{\"error\":\"missing or wrong X-Api-Key header\"}");
+        assertThat(wrong.headers().firstValue("X-Api-Key")).isEmpty();
+        assertThat(replay("crm-api-key-42").statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void healthNeedsNoKey() throws Exception {
+        assertThat(get("/observe/metrics").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> replay(String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (key != null) {
+            request.header("X-Api-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
