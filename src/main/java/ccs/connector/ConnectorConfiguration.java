@@ -2,9 +2,11 @@ package ccs.connector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import ccs.connector.ccs.CcsApi;
+import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
 import ccs.connector.config.SharedSecret;
@@ -15,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
 
-    /** Registry name of a {@link Ticker} that replaces the system clock of the session cache (tests). */
-    public static final String SESSION_TICKER = "sessionTicker";
+    /** Registry name of the connector's own database (H2 under the data dir): dedupe and click2call correlation. */
+    public static final String DATABASE = "connectorDatabase";
 
     private CcsSimulator simulator;
 
@@ -54,6 +57,17 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new SharedSecret(settings.string("connector.api-key", "")));
+
+        JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
+                + Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("db").resolve("connector"), "connector", "");
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                database.dispose();
+            }
+        });
+        camel.getRegistry().bind(DATABASE, database);
+        camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

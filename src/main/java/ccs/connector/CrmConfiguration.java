@@ -16,17 +16,17 @@ import ccs.connector.crm.RestSinkAnswers;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.SimulatorSettings;
 import jakarta.jms.ConnectionFactory;
+import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
-import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
  * Binds the CRM side: the event builder, the outbox and CRM brokers (starting the embedded
- * Artemis broker when a URL is {@code vm://0}), the persistent dedupe store and the helpers of
+ * Artemis broker when a URL is {@code vm://0}), the persistent dedupe store (in the connector's
+ * database) and the helpers of
  * the sink and dead-letter routes. Runs after {@link ConnectorConfiguration}.
  */
 public class CrmConfiguration implements CamelConfiguration {
@@ -52,20 +52,12 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmConnectionFactory", crmUrl.equals(outboxUrl) ? outbox
                 : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null)));
 
-        JdbcConnectionPool dedupeDatabase = JdbcConnectionPool.create(
-                "jdbc:h2:file:" + dataDir.resolve("dedupe").resolve("events") + ";AUTO_SERVER=FALSE", "connector", "");
-        camel.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                dedupeDatabase.dispose();
-            }
-        });
-        JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(dedupeDatabase, "crm-delivery");
+        DataSource database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.DATABASE, DataSource.class);
+        JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(database, "crm-delivery");
         // event ids are longer than the default 100 characters; createdAt is indexed for the retention route
         delivered.setCreateString("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
                 + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId)); "
                 + "CREATE INDEX CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)");
-        camel.getRegistry().bind("dedupeDataSource", dedupeDatabase);
         camel.getRegistry().bind("deliveredEvents", delivered);
 
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter());

@@ -1,0 +1,91 @@
+package ccs.connector.click2call;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** direct:correlate gives hangup and CDR events of a dispatched click2call the CRM's transaction id and reference. */
+class CorrelationTest extends ConnectorTestSupport {
+
+    private CallCorrelations correlations() {
+        return context.getRegistry().lookupByNameAndType("callCorrelations", CallCorrelations.class);
+    }
+
+    private CloudEvent correlate(CloudEvent event) {
+        return template.requestBody("direct:correlate", event, CloudEvent.class);
+    }
+
+    @Test
+    void aHangupWithTheTransactionIdGetsTheReferenceAndLinksTheCdrRecord() {
+        correlations().remember("demo", "crm-tx-1", "Ayse.Yilmaz@demo.example", "0532 123 45 67", "CASE-1001");
+
+        CloudEvent hangup = correlate(events().hangup(null, hangupFields("call-1", "crm-tx-1", "05321234567", nowOnWire())));
+        CloudEvent cdr = correlate(events().cdr(null, cdrRecord("call-1", "05321234567", false)));
+
+        assertThat(hangup.getData()).containsEntry("transactionId", "crm-tx-1").containsEntry("crmReference", "CASE-1001");
+        assertThat(cdr.getData()).containsEntry("transactionId", "crm-tx-1").containsEntry("crmReference", "CASE-1001");
+    }
+
+    @Test
+    void aHangupWithoutTransactionIdIsMatchedByAgentNumberAndTime() {
+        correlations().remember("demo", "crm-tx-2", "ayse.yilmaz@demo.example", "+90 532 765 43 21", "CASE-2002");
+
+        CloudEvent hangup = correlate(events().hangup(null, hangupFields("call-2", "", "05327654321", nowOnWire())));
+
+        assertThat(hangup.getData()).containsEntry("transactionId", "crm-tx-2").containsEntry("crmReference", "CASE-2002");
+    }
+
+    @Test
+    void aClick2callCdrRecordWithoutHangupIsMatchedToo() {
+        correlations().remember("demo", "crm-tx-3", "ayse.yilmaz@demo.example", "05329998877", null);
+
+        CloudEvent cdr = correlate(events().cdr(null, cdrRecord("call-3", "05329998877", true)));
+
+        assertThat(cdr.getData()).containsEntry("transactionId", "crm-tx-3");
+    }
+
+    @Test
+    void eventsOfOtherCallsPassUnchanged() {
+        correlations().remember("demo", "crm-tx-4", "ayse.yilmaz@demo.example", "05320000001", "CASE-4");
+
+        CloudEvent otherNumber = correlate(events().hangup(null, hangupFields("call-4", "", "05551234567", nowOnWire())));
+        CloudEvent inbound = correlate(events().cdr(null, cdrRecord("call-5", "05320000001", false)));
+
+        assertThat(otherNumber.getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
+        assertThat(inbound.getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
+    }
+
+    private static String nowOnWire() {
+        return java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")).withNano(0).toString().replace('T', ' ');
+    }
+
+    private static Map<String, Object> hangupFields(String callKey, String transactionId, String called, String callDate) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("call_id", callKey);
+        fields.put("call_date", callDate);
+        fields.put("transaction_id", transactionId);
+        fields.put("agent_username", "ayse.yilmaz@demo.example");
+        fields.put("called_num", called);
+        fields.put("caller_id", "901");
+        fields.put("duration", "12");
+        fields.put("disposition", "ANSWER");
+        return fields;
+    }
+
+    private static Map<String, Object> cdrRecord(String callKey, String called, boolean click2call) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", callKey);
+        record.put("calldate", nowOnWire());
+        record.put("called_num", called);
+        record.put("callerid", "901");
+        record.put("agent", "ayse.yilmaz@demo.example");
+        record.put("inbound", false);
+        record.put("click2call", click2call);
+        return record;
+    }
+}
