@@ -8,6 +8,7 @@ import java.time.Duration;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
 import ccs.connector.config.SharedSecret;
 import ccs.connector.session.AgentSessions;
@@ -57,6 +58,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new SharedSecret(settings.string("connector.api-key", "")));
+        camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
         JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
                 + Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("db").resolve("connector"), "connector", "");
