@@ -11,6 +11,7 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
 import ccs.connector.config.SharedSecret;
+import ccs.connector.config.StartupChecks;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
@@ -39,6 +40,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.of(camel);
+        StartupChecks.check(settings);
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
         // last, once every other setting is known to be good: this may start the simulator

@@ -1,7 +1,10 @@
 package ccs.connector;
 
+import ccs.connector.config.CrmSinkRouteCheck;
 import ccs.connector.config.InvalidSettingException;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Runs the connector: {@code java -jar target/ccs-connector.jar} from the project root reads
@@ -16,6 +19,12 @@ public final class ConnectorMain {
     public static void main(String[] args) throws Exception {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                CrmSinkRouteCheck.check(configured.getCamelContext());
+            }
+        });
         try {
             main.run(args);
         } catch (Exception e) {

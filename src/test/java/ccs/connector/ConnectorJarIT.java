@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,16 +48,26 @@ class ConnectorJarIT {
         assertThat(output).doesNotContain("sim-app-token-0123456789", "demo-webhook-token-change-me");
     }
 
-    @Test
-    void aSessionTtlOutsideOneMinuteToTwelveHoursStopsStartupWithOneLineNamingTheKey() throws Exception {
-        Path log = Path.of("target", "it-connector-bad-ttl.log");
-        Process connector = start(log, Map.of(), "-Dccs.session.ttl=30s", "-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ccs.session.ttl     | -Dccs.session.ttl=30s",
+            "ccs.session.ttl     | -Dccs.session.ttl=13h",
+            "crm.sink            | -Dcrm.sink=salesforce",
+            "crm.rest.url        | -Dcrm.sink=rest",
+            "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123",
+            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
+            "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir"})
+    void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
+        Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
+        List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
+        arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+        Process connector = start(log, Map.of(), arguments.toArray(String[]::new));
         assertThat(connector.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(connector.exitValue()).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).filteredOn(line -> line.startsWith("ccs-connector cannot start:")).singleElement()
-                .asString().contains("ccs.session.ttl").contains("12h");
-        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
+                .asString().contains("setting " + key + " ");
+        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR "));
     }
 
     private static Process start(Path log, Map<String, String> environment, String... options) throws Exception {

@@ -41,8 +41,9 @@ public final class Tenants {
         }
         List<Tenant> tenants = names.stream().map(name -> {
             String prefix = "ccs.tenant." + name + ".";
-            String url = settings.string(prefix + "api-url", apiUrl);
-            String resolved = EMBEDDED.equals(url) ? embeddedApiUrl.get() : checkedUrl(prefix + "api-url", url);
+            String urlKey = settings.optional(prefix + "api-url").isPresent() ? prefix + "api-url" : "ccs.api-url";
+            String url = settings.string(urlKey, apiUrl);
+            String resolved = EMBEDDED.equals(url) ? embeddedApiUrl.get() : checkedUrl(urlKey, url);
             return new Tenant(name, resolved, settings.string(prefix + "app-token", appToken),
                     settings.zone(prefix + "timezone", zone));
         }).toList();

@@ -1,0 +1,73 @@
+package ccs.connector.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ccs.connector.ccs.Tenants;
+
+/**
+ * Settings that must be right before anything starts; each failure names the key and the fix
+ * (see {@link InvalidSettingException}). Settings read elsewhere (durations, zones, the API URL)
+ * are checked where they are read.
+ */
+public final class StartupChecks {
+
+    /** The webhook token shipped in application.properties: fine for the demo, never for a tenant. */
+    static final String SHIPPED_WEBHOOK_TOKEN = "demo-webhook-token-change-me";
+
+    private StartupChecks() {
+    }
+
+    public static void check(Settings settings) {
+        checkSink(settings);
+        checkWebhookToken(settings);
+        checkDataDir(settings.string("connector.data-dir", "data"));
+    }
+
+    private static void checkSink(Settings settings) {
+        String sink = settings.string("crm.sink", "file");
+        if (!sink.matches("[A-Za-z0-9_-]+")) {
+            throw new InvalidSettingException("crm.sink", "is '" + sink + "': use file, rest, jms or the name of a route direct:crm-sink-<name>");
+        }
+        if (sink.equals("rest")) {
+            String url = settings.required("crm.rest.url");
+            if (!httpUrl(url)) {
+                throw new InvalidSettingException("crm.rest.url", "is '" + url + "': use the http(s) URL the CRM takes events at");
+            }
+        }
+    }
+
+    private static void checkWebhookToken(Settings settings) {
+        if (Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED))) {
+            return;
+        }
+        String token = settings.string("connector.webhook-token", "");
+        if (token.length() < 16 || token.equals(SHIPPED_WEBHOOK_TOKEN)) {
+            throw new InvalidSettingException("connector.webhook-token", "must be a secret of your own (16 characters or more) "
+                    + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_WEBHOOK_TOKEN");
+        }
+    }
+
+    private static void checkDataDir(String dataDir) {
+        Path dir = Path.of(dataDir).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new InvalidSettingException("connector.data-dir", "is '" + dir + "', which cannot be written: "
+                    + "point it at a writable directory (checkpoints, dedupe store, dead letters and the broker journal live there)");
+        }
+    }
+
+    private static boolean httpUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
