@@ -14,12 +14,15 @@ import ccs.connector.crm.JsonFromVariables;
 import ccs.connector.crm.RedeliveryCounter;
 import ccs.connector.crm.RestSinkAnswers;
 import ccs.connector.event.Events;
+import ccs.connector.health.CrmSinkHealthCheck;
+import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
 import jakarta.jms.ConnectionFactory;
 import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
@@ -66,6 +69,14 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
                 settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));
         camel.getRegistry().bind("jsonFromVariables", new JsonFromVariables());
+
+        String sink = settings.string("crm.sink", "file");
+        Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));
+        HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.register(new UpstreamHealthCheck(tenants, probeEvery));
+        health.register(new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
+                sink.equals("rest") ? settings.string("crm.rest.url", null) : settings.string("crm.health.probe-url", null),
+                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), probeEvery));
     }
 
     /** Producers send through a caching factory: a JMS connection and session per send would be far too slow. */

@@ -1,0 +1,76 @@
+package ccs.connector.health;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+
+/**
+ * Readiness: the CRM sink can take events. The file sink's directory is writable; the JMS
+ * sink's broker accepts a connection; the REST sink's host accepts a TCP connection (no request
+ * is made, the CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url}
+ * when that is set.
+ */
+public final class CrmSinkHealthCheck extends CachedHealthCheck {
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 2000;
+
+    private final String sink;
+    private final Path fileDir;
+    private final String restUrl;
+    private final ConnectionFactory jms;
+
+    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, Duration cacheFor) {
+        super("crm-sink", cacheFor);
+        this.sink = sink;
+        this.fileDir = fileDir;
+        this.restUrl = restUrl;
+        this.jms = jms;
+    }
+
+    @Override
+    protected Probe probe() {
+        String problem = switch (sink) {
+            case "file" -> writable();
+            case "jms" -> brokerAccepts();
+            default -> restUrl == null || restUrl.isBlank() ? null : hostAccepts();
+        };
+        return new Probe(problem, Map.of("sink", sink));
+    }
+
+    private String writable() {
+        try {
+            Files.createDirectories(fileDir);
+            return Files.isWritable(fileDir) ? null : "the file sink cannot write to " + fileDir;
+        } catch (IOException e) {
+            return "the file sink cannot create " + fileDir + ": " + e.getMessage();
+        }
+    }
+
+    private String brokerAccepts() {
+        try (Connection connection = jms.createConnection()) {
+            return null;
+        } catch (JMSException e) {
+            return "the JMS sink's broker refuses connections: " + e.getMessage();
+        }
+    }
+
+    private String hostAccepts() {
+        URI uri = URI.create(restUrl);
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
+            return null;
+        } catch (IOException e) {
+            return "the CRM at " + uri.getHost() + ":" + port + " does not accept connections: " + e.getMessage();
+        }
+    }
+}

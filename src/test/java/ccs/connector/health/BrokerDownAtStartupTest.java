@@ -1,0 +1,33 @@
+package ccs.connector.health;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.support.ConnectorTestSupport;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A CRM broker that is down at startup does not stop the connector: it starts, live and not ready. */
+class BrokerDownAtStartupTest extends ConnectorTestSupport {
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("crm.sink", "jms");
+        settings.setProperty("crm.jms.broker-url", "tcp://127.0.0.1:" + AvailablePortFinder.getNextAvailable()
+                + "?reconnectAttempts=0&initialConnectAttempts=1");
+        settings.setProperty("connector.health.cache", "0s");
+    }
+
+    @Test
+    void theConnectorRunsLiveButNotReady() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/live").statusCode() == 200);
+        HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("crm-sink").contains("broker refuses connections");
+        assertThat(context.getRouteController().getRouteStatus("crm-delivery").isStarted()).isTrue();
+    }
+}
