@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmCredentials;
 import ccs.connector.crm.DeadLetters;
@@ -63,7 +64,7 @@ public class CrmConfiguration implements CamelConfiguration {
                 + "CREATE INDEX CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)");
         camel.getRegistry().bind("deliveredEvents", delivered);
 
-        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter());
+        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(new Metrics(camel), settings.string("crm.sink", "file")));
         camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter")));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.max-delay", Duration.ofMinutes(1))));
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),

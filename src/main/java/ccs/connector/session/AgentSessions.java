@@ -12,6 +12,7 @@ import ccs.connector.ccs.InvalidAppTokenException;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.config.Metrics;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -38,6 +39,7 @@ public final class AgentSessions {
 
     private final CamelContext camel;
     private final Tenants tenants;
+    private final Metrics metrics;
     private final AsyncCache<Key, String> sessions;
     private final Cache<Key, CcsException> refusals;
     private volatile ProducerTemplate template;
@@ -45,6 +47,7 @@ public final class AgentSessions {
     public AgentSessions(CamelContext camel, Tenants tenants, Duration ttl, Duration refusalHold, Ticker ticker) {
         this.camel = camel;
         this.tenants = tenants;
+        this.metrics = new Metrics(camel);
         this.sessions = Caffeine.newBuilder().expireAfterWrite(ttl).ticker(ticker).buildAsync();
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
     }
@@ -58,6 +61,7 @@ public final class AgentSessions {
         }
         CompletableFuture<String> login = new CompletableFuture<>();
         CompletableFuture<String> cached = sessions.asMap().putIfAbsent(key, login);
+        metrics.count("ccs.session.cache", "result", cached != null ? "hit" : "miss");
         if (cached != null) {
             return await(cached);
         }
@@ -113,6 +117,7 @@ public final class AgentSessions {
         Map<String, Object> answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
         if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
             LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);
+            metrics.count("ccs.logins", "tenant", tenant, "outcome", "success");
             return session;
         }
         String message = String.valueOf(answer.get("message"));
@@ -123,6 +128,8 @@ public final class AgentSessions {
                     + key.agentEmail() + ": " + message);
         };
         refusals.put(key, refused);
+        metrics.count("ccs.logins", "tenant", tenant, "outcome", refused.getClass() == CcsException.class ? "refused"
+                : refused instanceof UnknownAgentException ? "unknown-agent" : "invalid-app-token");
         LOG.warn("Login refused: {}", refused.getMessage());
         throw refused;
     }

@@ -160,6 +160,7 @@ class RestSinkTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> Files.exists(letter));
         assertThat(requestsFor(event.getId())).hasSize(4);
         assertThat(json.readTree(letter.toFile()).get("attempts").asInt()).isEqualTo(4);
+        assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_retries_total\\{.*sink=\"rest\".*} [3-9]");
 
         crm.clearRules();
         HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))

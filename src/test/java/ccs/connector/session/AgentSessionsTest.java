@@ -105,6 +105,10 @@ class AgentSessionsTest extends ConnectorTestSupport {
 
         assertThat(distinct).hasSize(1).doesNotContainNull();
         assertThat(logins("burst@test.example")).isEqualTo(1);
+        String metrics = get("/observe/metrics").body();
+        assertThat(metrics).containsPattern("ccs_logins_total\\{.*outcome=\"success\".*} [1-9]")
+                .containsPattern("ccs_session_cache_total\\{.*result=\"hit\".*} [1-9]")
+                .containsPattern("ccs_session_cache_total\\{.*result=\"miss\".*} [1-9]");
     }
 
     @Test
@@ -187,9 +191,9 @@ class AgentSessionsTest extends ConnectorTestSupport {
 
     @Test
     @Order(Integer.MAX_VALUE)
-    void theLogsHoldNoTokenAndNoSession() {
+    void theLogsAndMetricsHoldNoTokenAndNoSession() throws Exception {
         sessionsSeen.addAll(simulator().liveSessions());
-        String logs = LogCapture.text();
+        String logs = LogCapture.text() + get("/observe/metrics").body();
 
         assertThat(logs).contains("Logged in agent burst@test.example");
         assertThat(logs).doesNotContain(simulator().appToken(), "not-the-application-token",

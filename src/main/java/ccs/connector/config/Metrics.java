@@ -1,0 +1,34 @@
+package ccs.connector.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * Business counters kept by Java beans, in the registry that {@code /observe/metrics} shows
+ * (routes count with the {@code micrometer:} component instead). The registry is looked up at
+ * first use: it is bound while Camel starts, after the beans are made.
+ */
+public final class Metrics {
+
+    private final CamelContext camel;
+    private volatile MeterRegistry registry;
+
+    public Metrics(CamelContext camel) {
+        this.camel = camel;
+    }
+
+    /** Adds one to a counter; tags are name, value pairs. Does nothing when metrics are off. */
+    public void count(String name, String... tags) {
+        MeterRegistry meters = registry();
+        if (meters != null) {
+            meters.counter(name, tags).increment();
+        }
+    }
+
+    private MeterRegistry registry() {
+        if (registry == null) {
+            registry = camel.getRegistry().findSingleByType(MeterRegistry.class);
+        }
+        return registry;
+    }
+}
