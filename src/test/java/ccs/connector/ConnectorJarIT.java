@@ -48,6 +48,36 @@ class ConnectorJarIT {
         assertThat(output).doesNotContain("sim-app-token-0123456789", "demo-webhook-token-change-me");
     }
 
+    @Test
+    void theLeanJvmProfileStartsAndCarriesAnEventToTheCrm() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path data = Path.of("target", "it-lean-data-" + port);
+        Path replay = data.resolve("dead-letter");
+        Files.createDirectories(replay);
+        Files.writeString(replay.resolve("smoke.json"), """
+                {"eventId":"demo:ccs.call.hangup:smoke-1","reason":"smoke test","attempts":1,
+                 "event":{"specversion":"1.0","id":"demo:ccs.call.hangup:smoke-1","source":"ccs/demo","type":"ccs.call.hangup",
+                          "time":"2026-11-02T07:00:42Z","subject":"smoke-1","datacontenttype":"application/json",
+                          "data":{"callKey":"smoke-1"}}}""");
+        Path log = Path.of("target", "it-connector-lean-" + port + ".log");
+        Process connector = start(log, Map.of(), "@deploy/jvm-lean.options", "-Dcamel.server.port=" + port,
+                "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+            HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dead-letters/replay"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(replayed.statusCode()).isEqualTo(202);
+            Path delivered = data.resolve("crm-out").resolve(ccs.connector.event.CloudEvent.fileName("demo:ccs.call.hangup:smoke-1"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(delivered));
+            assertThat(Files.readString(delivered)).contains("\"id\":\"demo:ccs.call.hangup:smoke-1\"");
+            assertThat(get(port, "/observe/metrics").body()).as("the serial collector of the lean profile runs").contains("id=\"Tenured Gen\"");
+        } finally {
+            connector.destroy();
+            assertThat(connector.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",

@@ -1,0 +1,20 @@
+# Container image of the connector. Build the jar first (mvn -B package), then:
+#   docker build -t ccs-connector .
+# The image holds the jar, its lib/ and the shipped settings and routes; in Kubernetes the
+# settings and routes come from ConfigMaps mounted over /app/config (deploy/kubernetes).
+FROM eclipse-temurin:17-jre
+
+RUN useradd --system --uid 10001 --home-dir /app connector
+WORKDIR /app/config
+COPY target/lib/ /app/lib/
+COPY target/ccs-connector.jar /app/ccs-connector.jar
+COPY deploy/jvm-lean.options /app/jvm-lean.options
+COPY application.properties /app/config/application.properties
+COPY routes/ /app/config/routes/
+RUN mkdir -p /app/data && chown -R connector /app/data
+
+USER 10001
+ENV CONNECTOR_DATA_DIR=/app/data
+EXPOSE 8080
+# the lean JVM profile: serial GC and a small heap, fit for a container of 256 MiB
+ENTRYPOINT ["java", "@/app/jvm-lean.options", "-jar", "/app/ccs-connector.jar"]
