@@ -29,7 +29,7 @@ public final class LogCapture {
         }
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         Configuration config = logging.getConfiguration();
-        Layout<? extends Serializable> layout = config.getAppender("console").getLayout();
+        Layout<? extends Serializable> layout = config.getAppender("text").getLayout();
         AbstractAppender appender = new AbstractAppender("capture", null, layout, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {

@@ -1,0 +1,47 @@
+package ccs.connector.config;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Both production log formats (src/main/resources/log4j2.properties) mask secrets, stack traces included. */
+class MaskSecretsConverterTest {
+
+    private final LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("test").setLevel(Level.WARN)
+            .setMessage(new SimpleMessage("GET /api/?function=login&app_token=s3cr3t-token&email=a%40b"))
+            .setThrown(new IllegalStateException("answer {\"session\":\"s3ss10n\"}")).build();
+
+    @Test
+    void theTextFormatMasksMessageAndStackTrace() {
+        String line = format("text");
+        assertThat(line).contains("app_token=***", "\"session\":\"***\"", "IllegalStateException", "email=a%40b")
+                .doesNotContain("s3cr3t-token", "s3ss10n");
+    }
+
+    @Test
+    void theJsonFormatGivesOneJsonObjectPerLineWithTheSameMasking() throws IOException {
+        String line = format("json");
+        assertThat(line.trim()).doesNotContain("\n");
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.get("log.level").asText()).isEqualTo("WARN");
+        assertThat(json.get("message").asText()).contains("app_token=***").doesNotContain("s3cr3t-token", "s3ss10n");
+    }
+
+    private String format(String appender) {
+        LoggerContext logging = (LoggerContext) LogManager.getContext(false);
+        Appender configured = logging.getConfiguration().getAppender(appender);
+        assertThat(configured).as("appender " + appender).isNotNull();
+        return new String(configured.getLayout().toByteArray(event), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
