@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.support.RecordingHttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,22 +53,14 @@ class ConnectorJarIT {
     void theLeanJvmProfileStartsAndCarriesAnEventToTheCrm() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Path data = Path.of("target", "it-lean-data-" + port);
-        Path replay = data.resolve("dead-letter");
-        Files.createDirectories(replay);
-        Files.writeString(replay.resolve("smoke.json"), """
-                {"eventId":"demo:ccs.call.hangup:smoke-1","reason":"smoke test","attempts":1,
-                 "event":{"specversion":"1.0","id":"demo:ccs.call.hangup:smoke-1","source":"ccs/demo","type":"ccs.call.hangup",
-                          "time":"2026-11-02T07:00:42Z","subject":"smoke-1","datacontenttype":"application/json",
-                          "data":{"callKey":"smoke-1"}}}""");
+        writeDeadLetter(data, "smoke-1");
         Path log = Path.of("target", "it-connector-lean-" + port + ".log");
         Process connector = start(log, Map.of(), "@deploy/jvm-lean.options", "-Dcamel.server.port=" + port,
                 "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false");
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
-            HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dead-letters/replay"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(replayed.statusCode()).isEqualTo(202);
+            assertThat(replay(port).statusCode()).isEqualTo(202);
             Path delivered = data.resolve("crm-out").resolve(ccs.connector.event.CloudEvent.fileName("demo:ccs.call.hangup:smoke-1"));
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(delivered));
             assertThat(Files.readString(delivered)).contains("\"id\":\"demo:ccs.call.hangup:smoke-1\"");
@@ -75,6 +68,41 @@ class ConnectorJarIT {
         } finally {
             connector.destroy();
             assertThat(connector.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void sigtermFinishesInFlightDeliveriesAnswers503ToNewRequestsAndExitsInTime() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path data = Path.of("target", "it-shutdown-data-" + port);
+        writeDeadLetter(data, "shutdown-1");
+        try (RecordingHttpServer crm = new RecordingHttpServer()) {
+            crm.thenAnswer(RecordingHttpServer.Answer.status(200).after(Duration.ofSeconds(4)));
+            String[] options = {"-Dcamel.server.port=" + port, "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false",
+                    "-Dcrm.sink=rest", "-Dcrm.rest.url=" + crm.url("/events")};
+            Process connector = start(Path.of("target", "it-connector-shutdown-" + port + ".log"), Map.of(), options);
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+            replay(port);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !crm.received().isEmpty());
+
+            long stopping = System.nanoTime();
+            connector.destroy();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                    .until(() -> replay(port).statusCode() == 503);
+            assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("within camel.main.shutdown-timeout").isLessThan(Duration.ofSeconds(25));
+
+            Process restarted = start(Path.of("target", "it-connector-restarted-" + port + ".log"), Map.of(), options);
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                        .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+                Thread.sleep(2000);
+                assertThat(crm.received()).as("the in-flight delivery was finished and acknowledged, not repeated").hasSize(1);
+            } finally {
+                restarted.destroy();
+                restarted.waitFor(40, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -109,6 +137,22 @@ class ConnectorJarIT {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return builder.start();
+    }
+
+    private static void writeDeadLetter(Path data, String callKey) throws Exception {
+        Path deadLetters = data.resolve("dead-letter");
+        Files.createDirectories(deadLetters);
+        String id = "demo:ccs.call.hangup:" + callKey;
+        Files.writeString(deadLetters.resolve(callKey + ".json"), """
+                {"eventId":"%1$s","reason":"test","attempts":1,
+                 "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
+                          "time":"2026-11-02T07:00:42Z","subject":"%2$s","datacontenttype":"application/json",
+                          "data":{"callKey":"%2$s"}}}""".formatted(id, callKey));
+    }
+
+    private HttpResponse<String> replay(int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dead-letters/replay"))
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
