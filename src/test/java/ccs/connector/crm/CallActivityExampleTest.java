@@ -12,7 +12,6 @@ import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,19 +25,10 @@ class CallActivityExampleTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            crm = new RecordingHttpServer();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        crm = startHttpServer();
         settings.setProperty("crm.sink", "call-activity");
         settings.setProperty("crm.call-activity.url", crm.url("/api"));
         settings.setProperty("crm.call-activity.token", "activity-token-1");
-    }
-
-    @AfterAll
-    void stopCrm() {
-        crm.close();
     }
 
     @Test

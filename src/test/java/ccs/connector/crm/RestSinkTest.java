@@ -22,7 +22,6 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,12 +38,8 @@ class RestSinkTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            crm = new RecordingHttpServer();
-            elsewhere = new RecordingHttpServer();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        crm = startHttpServer();
+        elsewhere = startHttpServer();
         settings.setProperty("crm.sink", "rest");
         settings.setProperty("crm.rest.url", crm.url("/events"));
         settings.setProperty("crm.rest.auth", "bearer");
@@ -60,12 +55,6 @@ class RestSinkTest extends ConnectorTestSupport {
     void resetCrm() {
         crm.reset();
         elsewhere.reset();
-    }
-
-    @AfterAll
-    void stopServers() {
-        crm.close();
-        elsewhere.close();
     }
 
     @Test

@@ -19,11 +19,7 @@ class ReadinessTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            crm = new RecordingHttpServer();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        crm = startHttpServer();
         settings.setProperty("crm.sink", "rest");
         settings.setProperty("crm.rest.url", crm.url("/events"));
         settings.setProperty("connector.health.cache", "0s");

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -32,6 +34,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     protected int port;
     protected Path dataDir;
     protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private List<RecordingHttpServer> httpServers;
 
     @Override
     protected String getPropertyPlaceholderLocations() {
@@ -61,6 +64,23 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     @AfterAll
     void stopConnector() {
         context.stop();
+        if (httpServers != null) {
+            httpServers.forEach(RecordingHttpServer::close);
+        }
+    }
+
+    /** A real local HTTP server (a CRM, say), closed with the connector; start it in {@link #settings} to point a setting at it. */
+    protected RecordingHttpServer startHttpServer() {
+        try {
+            RecordingHttpServer server = new RecordingHttpServer();
+            if (httpServers == null) {
+                httpServers = new ArrayList<>();
+            }
+            httpServers.add(server);
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("a local HTTP server cannot start", e);
+        }
     }
 
     /** Test classes add or change settings here. */
