@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
+import ccs.connector.api.ApiErrors;
+import ccs.connector.api.ApiKey;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
+import ccs.connector.screenpop.ScreenPopConfiguration;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
@@ -36,6 +39,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Settings settings = Settings.of(camel);
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
+        ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);
         // last, once every other setting is known to be good: this may start the simulator
         Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings).apiUrl());
         if (simulator != null) {
@@ -52,6 +56,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
         camel.getRegistry().bind("agentSessions", sessions);
+        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
+        camel.getRegistry().bind("apiErrors", new ApiErrors());
+        screenPop.bind(camel.getRegistry(), tenants, simulator);
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

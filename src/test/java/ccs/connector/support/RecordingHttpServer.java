@@ -42,6 +42,15 @@ public final class RecordingHttpServer implements AutoCloseable {
         public static Answer status(int status) {
             return new Answer(status, "", Map.of(), Duration.ZERO);
         }
+
+        public static Answer json(int status, String body) {
+            return new Answer(status, body, Map.of("Content-Type", "application/json"), Duration.ZERO);
+        }
+
+        /** The same answer, sent only after {@code wait}. */
+        public Answer after(Duration wait) {
+            return new Answer(status, body, headers, wait);
+        }
     }
 
     private final HttpServer server;
