@@ -30,20 +30,36 @@ class ConnectorJarIT {
         // settings come from an environment variable and a system property, as the README says they may
         Process connector = start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> get(port, "/observe/health").body().contains("\"status\":\"UP\""));
+            awaitHealthUp(port);
             HttpResponse<String> metrics = get(port, "/observe/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("camel_exchanges_total");
         } finally {
-            connector.destroy();
-            assertThat(connector.waitFor(40, TimeUnit.SECONDS)).as("stops within the shutdown timeout").isTrue();
+            stop(connector);
         }
         String output = Files.readString(log);
         assertThat(output).contains("DEMO MODE").contains("simulator");
         String properties = Files.readString(Path.of("application.properties"));
         assertThat(properties).contains("ccs.app-token=sim-app-token-0123456789");
         assertThat(output).doesNotContain("sim-app-token-0123456789", "demo-webhook-token-change-me");
+    }
+
+    @Test
+    void theDemoScreenPopAndAgentPageWorkFromTheJar() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path log = Path.of("target", "it-connector-screen-pop-" + port + ".log");
+        Process connector = start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
+                "-Dconnector.data-dir=target/it-data-" + port);
+        try {
+            awaitHealthUp(port);
+            // libphonenumber and the CSV reader on the jar's class path, contacts/demo-contacts.json found from the project root
+            HttpResponse<String> screenPop = get(port, "/api/v1/screen-pop?phone=05321234567");
+            assertThat(screenPop.statusCode()).isEqualTo(200);
+            assertThat(screenPop.body()).contains("Elif Şahin");
+            assertThat(get(port, "/agent?agentEmail=ayse.yilmaz@demo.example").body()).contains("id=\"softphone\"");
+        } finally {
+            stop(connector);
+        }
     }
 
     @Test
@@ -67,6 +83,16 @@ class ConnectorJarIT {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return builder.start();
+    }
+
+    private void awaitHealthUp(int port) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get(port, "/observe/health").body().contains("\"status\":\"UP\""));
+    }
+
+    private static void stop(Process connector) throws InterruptedException {
+        connector.destroy();
+        assertThat(connector.waitFor(40, TimeUnit.SECONDS)).as("stops within the shutdown timeout").isTrue();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
