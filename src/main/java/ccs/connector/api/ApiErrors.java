@@ -1,14 +1,13 @@
 package ccs.connector.api;
 
-import ccs.connector.ccs.CcsException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides how route configuration {@code api-errors} answers a failed request: the status and
- * message of the {@link ApiException} or {@link CcsException} behind the failure (Camel may have
- * wrapped it, e.g. when a bean in an expression threw it); 400 for an {@link IllegalArgumentException}
+ * message of the {@link ApiException} behind the failure, Call Center Studio's included (Camel may
+ * have wrapped it, e.g. when a bean in an expression threw it); 400 for an {@link IllegalArgumentException}
  * (the request named something this connector does not know, such as a tenant); 500 and a log
  * entry for anything else.
  */
@@ -24,10 +23,6 @@ public final class ApiErrors {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
             if (cause instanceof ApiException failure) {
-                answer(exchange, failure.httpStatus(), failure.getMessage());
-                return;
-            }
-            if (cause instanceof CcsException failure) {
                 answer(exchange, failure.httpStatus(), failure.getMessage());
                 return;
             }

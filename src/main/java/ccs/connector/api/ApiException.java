@@ -1,9 +1,10 @@
 package ccs.connector.api;
 
 /**
- * A request to {@code /api/v1} or the agent page that cannot be answered as asked. The route
+ * A failure that a request to {@code /api/v1} or the agent page is answered with: route
  * configuration {@code api-errors} answers it as JSON {@code {"error": message}} with
- * {@link #httpStatus()}; the subclasses take only a message, so YAML routes can throw them.
+ * {@link #httpStatus()}. The subclasses in this package take only a message, so YAML routes can
+ * throw them; {@link ccs.connector.ccs.CcsException} is Call Center Studio's.
  */
 public abstract class ApiException extends RuntimeException {
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,12 +93,12 @@ class PhoneNumbersTest {
 
     @Test
     void unknownFormatsAndRegionsStopStartupNamingTheKey() {
-        assertThatThrownBy(() -> PhoneNumbers.from(ScreenPopConfigurationTest.settings("crm.lookup.formats", "e164,local")))
+        assertThatThrownBy(() -> PhoneNumbers.from(settings("crm.lookup.formats", "e164,local")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("crm.lookup.formats").hasMessageContaining("'local'");
-        assertThatThrownBy(() -> PhoneNumbers.from(ScreenPopConfigurationTest.settings("crm.lookup.formats", "last3")))
+        assertThatThrownBy(() -> PhoneNumbers.from(settings("crm.lookup.formats", "last3")))
                 .hasMessageContaining("crm.lookup.formats");
-        assertThatThrownBy(() -> PhoneNumbers.from(ScreenPopConfigurationTest.settings("crm.lookup.default-region", "Turkey")))
+        assertThatThrownBy(() -> PhoneNumbers.from(settings("crm.lookup.default-region", "Turkey")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("crm.lookup.default-region");
-        assertThat(PhoneNumbers.from(ScreenPopConfigurationTest.settings("crm.lookup.default-region", "de")).region()).isEqualTo("DE");
+        assertThat(PhoneNumbers.from(settings("crm.lookup.default-region", "de")).region()).isEqualTo("DE");
     }
 }
