@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import ccs.connector.support.RecordingHttpServer.Received;
@@ -24,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** crm.lookup=rest against a real HTTP CRM on loopback: formats in order, answers, errors and the timeout. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestLookupTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+    }
 
     private static final String ELIF = """
             [{"id": "42", "name": "Elif Şahin", "company": "Anadolu Tekstil", "phone": "905321234567", "url": "https://crm.example.com/42"}]""";
@@ -133,5 +138,11 @@ class RestLookupTest extends ConnectorTestSupport {
 
         assertThat(answer.statusCode()).isEqualTo(502);
         assertThat(json.readTree(answer.body()).get("error").asText()).contains("cannot be reached").doesNotContain("crm-side-key");
+    }
+
+    @Test
+    @Order(7)
+    void theKeyInTheLookupUrlNeverReachesTheLog() {
+        assertThat(LogCapture.text()).contains("crm.lookup.url").contains("answered 502").doesNotContain("crm-side-key");
     }
 }
