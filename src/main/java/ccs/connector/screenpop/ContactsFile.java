@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import ccs.connector.config.InvalidSettingException;
@@ -39,7 +40,11 @@ public final class ContactsFile {
     private record Contact(Map<String, Object> fields, List<PhoneNumber> numbers) {
     }
 
-    private record Snapshot(FileTime modified, long size, List<Contact> contacts) {
+    /** When the file was last changed, and its size; null when it cannot be read. */
+    private record Version(FileTime modified, long size) {
+    }
+
+    private record Snapshot(Version version, List<Contact> contacts) {
     }
 
     private final Path file;
@@ -77,34 +82,41 @@ public final class ContactsFile {
 
     private Snapshot current() {
         Snapshot last = snapshot;
-        try {
-            if (last == null) {
-                synchronized (this) {
-                    if (snapshot == null) {
-                        snapshot = read();
-                    }
-                }
-            } else if (!Files.getLastModifiedTime(file).equals(last.modified()) || Files.size(file) != last.size()) {
-                synchronized (this) {
-                    if (snapshot == last) {
-                        snapshot = read();
-                        LOG.info("Contacts file {} changed: {} contacts", file, snapshot.contacts().size());
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            if (last == null) {
-                throw new IllegalStateException("contacts file " + file + " cannot be read (" + e.getMessage() + ")", e);
-            }
-            LOG.warn("Contacts file {} cannot be read ({}); looking up in the {} contacts read before", file, e.getMessage(),
-                    last.contacts().size());
+        if (last != null && Objects.equals(last.version(), version())) {
+            return last;
         }
-        return snapshot;
+        synchronized (this) {
+            if (snapshot != last) {
+                return snapshot;
+            }
+            try {
+                snapshot = read();
+                if (last != null) {
+                    LOG.info("Contacts file {} changed: {} contacts", file, snapshot.contacts().size());
+                }
+            } catch (IOException | RuntimeException e) {
+                if (last == null) {
+                    throw new IllegalStateException("contacts file " + file + " cannot be read (" + e.getMessage() + ")", e);
+                }
+                // remembered as this version, so the warning comes once per change, not once per lookup
+                snapshot = new Snapshot(version(), last.contacts());
+                LOG.warn("Contacts file {} cannot be read ({}); looking up in the {} contacts read before", file, e.getMessage(),
+                        last.contacts().size());
+            }
+            return snapshot;
+        }
+    }
+
+    private Version version() {
+        try {
+            return new Version(Files.getLastModifiedTime(file), Files.size(file));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private Snapshot read() throws IOException {
-        FileTime modified = Files.getLastModifiedTime(file);
-        long size = Files.size(file);
+        Version version = version();
         List<Map<String, Object>> rows = file.toString().endsWith(".csv") ? readCsv() : new ObjectMapper().readValue(file.toFile(), JSON_CONTACTS);
         List<Contact> contacts = new ArrayList<>(rows.size());
         List<Object> unreadable = new ArrayList<>();
@@ -120,7 +132,7 @@ public final class ContactsFile {
             LOG.warn("Contacts file {}: contacts {} hold numbers that are not phone numbers under region {}; those numbers never match",
                     file, unreadable, phoneNumbers.region());
         }
-        return new Snapshot(modified, size, List.copyOf(contacts));
+        return new Snapshot(version, List.copyOf(contacts));
     }
 
     private List<Map<String, Object>> readCsv() throws IOException {

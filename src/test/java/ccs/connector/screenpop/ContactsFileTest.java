@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import ccs.connector.config.InvalidSettingException;
+import ccs.connector.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ContactsFileTest {
+
+    static {
+        LogCapture.install();
+    }
 
     private final PhoneNumbers numbers = new PhoneNumbers("TR", List.of("e164", "national", "last7"));
 
@@ -71,6 +76,9 @@ class ContactsFileTest {
         Files.writeString(file, "[{\"id\": \"a\", \"phone\": ");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
         assertThat(contacts.find("+905321234567", "e164")).extracting(c -> c.get("id")).containsExactly("a", "b");
+        assertThat(contacts.find("+905321234567", "e164")).hasSize(2);
+        assertThat(LogCapture.text().split("Contacts file " + file + " cannot be read", -1)).as("one warning for the broken change")
+                .hasSize(2);
     }
 
     @Test
