@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.support.ConnectorTestSupport;
@@ -23,6 +24,12 @@ class ScreenPopTest extends ConnectorTestSupport {
 
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("ccs.tenants", "demo,wrongtoken");
+        settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
+    }
 
     @ParameterizedTest
     @ValueSource(strings = {"05321234567", "0532 123 45 67", "+90 532 123 45 67", "+905321234567", "00905321234567", "5321234567",
@@ -137,6 +144,14 @@ class ScreenPopTest extends ConnectorTestSupport {
 
         assertThat(answer.statusCode()).isEqualTo(422);
         assertThat(json.readTree(answer.body()).get("error").asText()).contains("nobody@demo.example").contains("User not found");
+    }
+
+    @Test
+    void aCdrLookupWithARefusedAppTokenIsA422ThatNamesTheSetting() throws Exception {
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmAnyCall", "tenant", "wrongtoken");
+
+        assertThat(answer.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("ccs.app-token").doesNotContain("not-the-application-token");
     }
 
     @Test
