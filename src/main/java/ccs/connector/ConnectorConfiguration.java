@@ -5,13 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import ccs.connector.api.ApiErrors;
+import ccs.connector.api.ApiKey;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
-import ccs.connector.config.SharedSecret;
 import ccs.connector.config.StartupChecks;
+import ccs.connector.screenpop.ScreenPopConfiguration;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
@@ -43,6 +45,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         StartupChecks.check(settings);
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
+        ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);
         // last, once every other setting is known to be good: this may start the simulator
         Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings).apiUrl());
         if (simulator != null) {
@@ -59,7 +62,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
         camel.getRegistry().bind("agentSessions", sessions);
-        camel.getRegistry().bind("apiKey", new SharedSecret(settings.string("connector.api-key", "")));
+        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
         JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
@@ -72,6 +75,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
         camel.getRegistry().bind(DATABASE, database);
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
+        camel.getRegistry().bind("apiErrors", new ApiErrors());
+        screenPop.bind(camel.getRegistry(), tenants, simulator);
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

@@ -33,20 +33,37 @@ class ConnectorJarIT {
         // settings come from an environment variable and a system property, as the README says they may
         Process connector = start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> get(port, "/observe/health").body().contains("\"status\":\"UP\""));
+            awaitReady(port);
             HttpResponse<String> metrics = get(port, "/observe/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("camel_exchanges_total");
+            assertThat(get(port, "/api/v1/screen-pop?phone=05321234567").statusCode()).as("the API moves with the port too").isEqualTo(200);
         } finally {
-            connector.destroy();
-            assertThat(connector.waitFor(40, TimeUnit.SECONDS)).as("stops within the shutdown timeout").isTrue();
+            stop(connector);
         }
         String output = Files.readString(log);
         assertThat(output).contains("DEMO MODE").contains("simulator");
         String properties = Files.readString(Path.of("application.properties"));
         assertThat(properties).contains("ccs.app-token=sim-app-token-0123456789");
         assertThat(output).doesNotContain("sim-app-token-0123456789", "demo-webhook-token-change-me");
+    }
+
+    @Test
+    void theDemoScreenPopAndAgentPageWorkFromTheJar() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path log = Path.of("target", "it-connector-screen-pop-" + port + ".log");
+        Process connector = start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
+                "-Dconnector.data-dir=target/it-data-" + port);
+        try {
+            awaitReady(port);
+            // libphonenumber and the CSV reader on the jar's class path, contacts/demo-contacts.json found from the project root
+            HttpResponse<String> screenPop = get(port, "/api/v1/screen-pop?phone=05321234567");
+            assertThat(screenPop.statusCode()).isEqualTo(200);
+            assertThat(screenPop.body()).contains("Elif Şahin");
+            assertThat(get(port, "/agent?agentEmail=ayse.yilmaz@demo.example").body()).contains("id=\"softphone\"");
+        } finally {
+            stop(connector);
+        }
     }
 
     @Test
@@ -58,16 +75,14 @@ class ConnectorJarIT {
         Process connector = start(log, Map.of(), "@deploy/jvm-lean.options", "-Dcamel.server.port=" + port,
                 "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false");
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+            awaitReady(port);
             assertThat(replay(port).statusCode()).isEqualTo(202);
             Path delivered = data.resolve("crm-out").resolve(ccs.connector.event.CloudEvent.fileName("demo:ccs.call.hangup:smoke-1"));
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(delivered));
             assertThat(Files.readString(delivered)).contains("\"id\":\"demo:ccs.call.hangup:smoke-1\"");
             assertThat(get(port, "/observe/metrics").body()).as("the serial collector of the lean profile runs").contains("id=\"Tenured Gen\"");
         } finally {
-            connector.destroy();
-            assertThat(connector.waitFor(40, TimeUnit.SECONDS)).isTrue();
+            stop(connector);
         }
     }
 
@@ -81,8 +96,7 @@ class ConnectorJarIT {
             String[] options = {"-Dcamel.server.port=" + port, "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false",
                     "-Dcrm.sink=rest", "-Dcrm.rest.url=" + crm.url("/events")};
             Process connector = start(Path.of("target", "it-connector-shutdown-" + port + ".log"), Map.of(), options);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                    .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+            awaitReady(port);
             replay(port);
             await().atMost(Duration.ofSeconds(30)).until(() -> !crm.received().isEmpty());
 
@@ -95,13 +109,11 @@ class ConnectorJarIT {
 
             Process restarted = start(Path.of("target", "it-connector-restarted-" + port + ".log"), Map.of(), options);
             try {
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                        .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+                awaitReady(port);
                 Thread.sleep(2000);
                 assertThat(crm.received()).as("the in-flight delivery was finished and acknowledged, not repeated").hasSize(1);
             } finally {
-                restarted.destroy();
-                restarted.waitFor(40, TimeUnit.SECONDS);
+                stop(restarted);
             }
         }
     }
@@ -153,6 +165,16 @@ class ConnectorJarIT {
     private HttpResponse<String> replay(int port) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dead-letters/replay"))
                 .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitReady(int port) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get(port, "/observe/health/ready").statusCode() == 200);
+    }
+
+    private static void stop(Process connector) throws InterruptedException {
+        connector.destroy();
+        assertThat(connector.waitFor(40, TimeUnit.SECONDS)).as("stops within the shutdown timeout").isTrue();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

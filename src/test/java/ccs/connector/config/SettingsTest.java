@@ -1,26 +1,14 @@
 package ccs.connector.config;
 
 import java.time.Duration;
-import java.util.Properties;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SettingsTest {
-
-    private static Settings settings(String... keysAndValues) {
-        Properties properties = new Properties();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            properties.setProperty(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        CamelContext camel = new DefaultCamelContext();
-        camel.getPropertiesComponent().setInitialProperties(properties);
-        return Settings.of(camel);
-    }
 
     @Test
     void durationsReadCamelsShortForms() {

@@ -3,9 +3,12 @@ package ccs.connector.crm;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,9 +26,18 @@ class ApiKeyTest extends ConnectorTestSupport {
         assertThat(replay(null).statusCode()).isEqualTo(401);
         HttpResponse<String> wrong = replay("crm-api-key-41");
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(wrong.body()).isEqualTo("{\"error\":\"missing or wrong X-Api-Key header\"}");
+        assertThat(wrong.body()).isEqualTo("{\"error\":\"header X-Api-Key does not match connector.api-key\"}");
         assertThat(wrong.headers().firstValue("X-Api-Key")).isEmpty();
         assertThat(replay("crm-api-key-42").statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void everyApiRouteSharesTheKeyCheckAndTheErrorAnswers() {
+        List<String> apiRoutes = context.getCamelContextExtension().getContextPlugin(Model.class).getRouteDefinitions().stream()
+                .filter(route -> route.getEndpointUrl().startsWith("platform-http:/api/"))
+                .filter(route -> !"api-errors".equals(route.getRouteConfigurationId()))
+                .map(RouteDefinition::getRouteId).toList();
+        assertThat(apiRoutes).as("/api routes without routeConfigurationId: api-errors").isEmpty();
     }
 
     @Test

@@ -53,8 +53,9 @@ public final class RecordingHttpServer implements AutoCloseable {
             return new Answer(status, body, Map.of("Content-Type", "application/json"), Duration.ZERO);
         }
 
-        public Answer after(Duration delay) {
-            return new Answer(status, body, headers, delay);
+        /** The same answer, sent only after {@code wait}. */
+        public Answer after(Duration wait) {
+            return new Answer(status, body, headers, wait);
         }
 
         public Answer withHeader(String name, String value) {

@@ -1,0 +1,26 @@
+package ccs.connector.api;
+
+/**
+ * A failure that a request to {@code /api/v1} or the agent page is answered with: route
+ * configuration {@code api-errors} answers it as JSON {@code {"error": message}} with
+ * {@link #httpStatus()}. The subclasses in this package take only a message, so YAML routes can
+ * throw them; {@link ccs.connector.ccs.CcsException} is Call Center Studio's.
+ */
+public abstract class ApiException extends RuntimeException {
+
+    private final int httpStatus;
+
+    protected ApiException(int httpStatus, String message) {
+        super(message);
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** Bean-style accessor for simple expressions such as {@code ${exception.httpStatus}}. */
+    public int getHttpStatus() {
+        return httpStatus;
+    }
+}

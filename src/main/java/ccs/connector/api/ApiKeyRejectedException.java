@@ -1,0 +1,9 @@
+package ccs.connector.api;
+
+/** The request lacks the {@code X-Api-Key} that {@code connector.api-key} asks for (HTTP 401). */
+public class ApiKeyRejectedException extends ApiException {
+
+    public ApiKeyRejectedException(String message) {
+        super(401, message);
+    }
+}

@@ -1,0 +1,42 @@
+package ccs.connector.ccs;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+
+/**
+ * Reads the customer's number out of Call Center Studio's answers about one call: the other party
+ * of the agent, so the caller on an inbound call and the called number on an outbound one.
+ */
+public final class CallAnswers {
+
+    private final Tenants tenants;
+
+    public CallAnswers(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    /** From a {@code getactivecall} answer; null when the call is not live (the platform answers a failure envelope). */
+    public String customerOfActiveCall(@Body Map<String, Object> answer) {
+        return answer.get("ActiveCall") instanceof Map<?, ?> call ? customerOf(call) : null;
+    }
+
+    /** From a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds no record. */
+    public String customerOfCdr(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant) {
+        if (Boolean.FALSE.equals(answer.get("success"))) {
+            String message = String.valueOf(answer.get("message"));
+            String name = tenants.get(tenant).name();
+            throw "Invalid Application Token".equals(message) ? new InvalidAppTokenException(name)
+                    : UpstreamException.refused(name, "refused the CDR lookup: " + message);
+        }
+        return answer.get("CallList") instanceof List<?> records && !records.isEmpty() && records.get(0) instanceof Map<?, ?> call
+                ? customerOf(call) : null;
+    }
+
+    private static String customerOf(Map<?, ?> call) {
+        Object number = Boolean.FALSE.equals(call.get("inbound")) ? call.get("called_num") : call.get("callerid");
+        return number == null || number.toString().isBlank() ? null : number.toString();
+    }
+}

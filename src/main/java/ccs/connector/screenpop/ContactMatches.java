@@ -1,0 +1,65 @@
+package ccs.connector.screenpop;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ccs.connector.api.CrmUnavailableException;
+import ccs.connector.screenpop.PhoneNumbers.Candidate;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.TypeConverter;
+import org.apache.camel.Variable;
+
+/**
+ * Turns what a lookup route answered into contacts marked with how they matched. A lookup route
+ * may answer a JSON text (as anything Camel turns into text: a stream, bytes) or the parsed value: an array of contacts, an object with a
+ * {@code contacts} array, one contact object, or nothing (no match).
+ */
+public final class ContactMatches {
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** Each contact of the answer (the body), copied, with {@code match: {format, value}} of the variable {@code candidate} added. */
+    public List<Map<String, Object>> matches(@Body Object answer, @Variable("candidate") Candidate candidate, TypeConverter types) {
+        List<Map<String, Object>> matches = new ArrayList<>();
+        for (Object contact : contacts(parsed(answer, types))) {
+            if (!(contact instanceof Map<?, ?> fields)) {
+                throw new CrmUnavailableException("the CRM lookup answered a list that holds something other than contact objects");
+            }
+            Map<String, Object> match = new LinkedHashMap<>();
+            fields.forEach((name, value) -> match.put(String.valueOf(name), value));
+            match.put("match", Map.of("format", candidate.format(), "value", candidate.value()));
+            matches.add(match);
+        }
+        return matches;
+    }
+
+    private Object parsed(Object answer, TypeConverter types) {
+        if (answer instanceof Collection<?> || answer instanceof Map<?, ?>) {
+            return answer;
+        }
+        String text = answer == null ? null : types.convertTo(String.class, answer);
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        try {
+            return json.readValue(text, Object.class);
+        } catch (IOException e) {
+            throw new CrmUnavailableException("the CRM lookup answered a body that is not JSON");
+        }
+    }
+
+    private static Collection<?> contacts(Object answer) {
+        if (answer instanceof Collection<?> list) {
+            return list;
+        }
+        if (answer instanceof Map<?, ?> object) {
+            return object.get("contacts") instanceof Collection<?> list ? list : List.of(object);
+        }
+        throw new CrmUnavailableException("the CRM lookup answered neither a contact nor a list of contacts");
+    }
+}

@@ -1,0 +1,158 @@
+package ccs.connector.screenpop;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ccs.connector.api.BadRequestException;
+import ccs.connector.api.NotFoundException;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+
+/**
+ * Reads callers' numbers with libphonenumber under a default region ({@code crm.lookup.default-region})
+ * and writes them in the lookup formats of {@code crm.lookup.formats}, for CRMs that only match a
+ * number written exactly as they store it:
+ * <ul>
+ *   <li>{@code e164}: {@code +905321234567}</li>
+ *   <li>{@code national}: as dialled in the default region, digits only: {@code 05321234567}
+ *       (a foreign number with the international prefix: {@code 00493012345678})</li>
+ *   <li>{@code digits}: E.164 without the plus: {@code 905321234567}</li>
+ *   <li>{@code lastN}: the last N digits, e.g. {@code last10}: {@code 5321234567}</li>
+ * </ul>
+ * Extensions are dropped: a contact is found by the number, not by the desk behind it.
+ */
+public final class PhoneNumbers {
+
+    /** One way of writing the caller's number, tried as one lookup. */
+    public record Candidate(String format, String value) {
+    }
+
+    public static final String E164 = "e164";
+    public static final String NATIONAL = "national";
+    public static final String DIGITS = "digits";
+    private static final Pattern LAST_DIGITS = Pattern.compile("last([4-9]|1[0-5])");
+    /** What platforms and carriers put in place of a number the caller withholds. */
+    private static final Set<String> WITHHELD = Set.of("anonymous", "unknown", "private", "restricted", "unavailable",
+            "withheld", "hidden");
+
+    private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    private final String region;
+    private final List<String> formats;
+
+    public PhoneNumbers(String region, List<String> formats) {
+        this.region = region;
+        this.formats = List.copyOf(formats);
+    }
+
+    /** Reads and checks {@code crm.lookup.default-region} and {@code crm.lookup.formats}. */
+    public static PhoneNumbers from(Settings settings) {
+        String region = settings.string("crm.lookup.default-region", "TR").toUpperCase(Locale.ROOT);
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw new InvalidSettingException("crm.lookup.default-region", "is '" + region
+                    + "': use a two-letter region code such as TR, DE or US");
+        }
+        List<String> formats = settings.list("crm.lookup.formats", List.of(E164, NATIONAL, DIGITS, "last10"));
+        for (String format : formats) {
+            if (!known(format)) {
+                throw new InvalidSettingException("crm.lookup.formats", "names '" + format
+                        + "': use e164, national, digits or lastN with N from 4 to 15 (e.g. last10)");
+            }
+        }
+        if (formats.isEmpty()) {
+            throw new InvalidSettingException("crm.lookup.formats", "is empty: name at least e164");
+        }
+        return new PhoneNumbers(region, formats);
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /**
+     * The caller's number written in each lookup format, in the order of {@code crm.lookup.formats},
+     * each value once. A withheld number is a 404 (no contact can match it), a masked or unreadable
+     * one a 400; neither message repeats the input.
+     */
+    public List<Candidate> candidates(String caller) {
+        PhoneNumber number = parse(caller);
+        Set<String> seen = new LinkedHashSet<>();
+        List<Candidate> candidates = new ArrayList<>();
+        for (String format : formats) {
+            String value = format(number, format);
+            if (value != null && seen.add(value)) {
+                candidates.add(new Candidate(format, value));
+            }
+        }
+        return candidates;
+    }
+
+    /** The caller's number in E.164, e.g. {@code +905321234567}. */
+    public String e164(String caller) {
+        return format(parse(caller), E164);
+    }
+
+    /** A number as a person or a CRM wrote it, read under the default region; empty when it is not a phone number. */
+    Optional<PhoneNumber> read(String written) {
+        if (written == null || written.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            PhoneNumber number = util.parse(written.trim(), region);
+            number.clearExtension();
+            return util.isPossibleNumber(number) ? Optional.of(number) : Optional.empty();
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The number written in one lookup format; null when the format does not apply (too few digits for lastN). */
+    String format(PhoneNumber number, String format) {
+        String digits = util.format(number, PhoneNumberFormat.E164).substring(1);
+        switch (format) {
+            case E164:
+                return "+" + digits;
+            case NATIONAL:
+                return util.formatOutOfCountryCallingNumber(number, region).replaceAll("\\D", "");
+            case DIGITS:
+                return digits;
+            default:
+                int count = lastDigits(format);
+                return digits.length() >= count ? digits.substring(digits.length() - count) : null;
+        }
+    }
+
+    private PhoneNumber parse(String caller) {
+        String text = caller == null ? "" : caller.trim();
+        if (text.isEmpty() || WITHHELD.contains(text.toLowerCase(Locale.ROOT))) {
+            throw new NotFoundException("the caller's number is withheld" + (text.isEmpty() ? "" : " (" + text.toLowerCase(Locale.ROOT) + ")")
+                    + ": no contact can match it");
+        }
+        if (text.indexOf('*') >= 0) {
+            throw new BadRequestException("the caller's number is masked: look the call up by activecallkey instead");
+        }
+        return read(text).orElseThrow(() -> new BadRequestException(
+                "the caller's number is not a phone number (read under default region " + region + ", crm.lookup.default-region)"));
+    }
+
+    private static boolean known(String format) {
+        return E164.equals(format) || NATIONAL.equals(format) || DIGITS.equals(format) || LAST_DIGITS.matcher(format).matches();
+    }
+
+    private static int lastDigits(String format) {
+        Matcher last = LAST_DIGITS.matcher(format);
+        if (!last.matches()) {
+            throw new IllegalArgumentException("unknown lookup format " + format);
+        }
+        return Integer.parseInt(last.group(1));
+    }
+}

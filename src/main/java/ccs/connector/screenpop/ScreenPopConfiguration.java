@@ -1,0 +1,96 @@
+package ccs.connector.screenpop;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+import ccs.connector.ccs.CallAnswers;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+import ccs.connector.simulator.CcsSimulator;
+import org.apache.camel.spi.Registry;
+
+/**
+ * The settings of screen pop and the softphone, read and checked once at startup, and the beans
+ * their routes call: {@code phoneNumbers}, {@code contactsFile}, {@code crmLookupUrl},
+ * {@code contactMatches}, {@code handedBackErrors}, {@code callAnswers} and {@code softphoneUrls}.
+ */
+public final class ScreenPopConfiguration {
+
+    private static final String DEFAULT_SOFTPHONE_URL = "https://softphone.alo-tech.com/generic/sso/";
+
+    private final PhoneNumbers phoneNumbers;
+    private final ContactsFile contactsFile;
+    private final LookupUrl lookupUrl;
+    private final String softphoneUrl;
+    private final boolean tenantAsHost;
+
+    private ScreenPopConfiguration(PhoneNumbers phoneNumbers, ContactsFile contactsFile, LookupUrl lookupUrl,
+                                   String softphoneUrl, boolean tenantAsHost) {
+        this.phoneNumbers = phoneNumbers;
+        this.contactsFile = contactsFile;
+        this.lookupUrl = lookupUrl;
+        this.softphoneUrl = softphoneUrl;
+        this.tenantAsHost = tenantAsHost;
+    }
+
+    /** Reads every screen pop setting; a wrong one stops startup with its key. */
+    public static ScreenPopConfiguration read(Settings settings) {
+        PhoneNumbers phoneNumbers = PhoneNumbers.from(settings);
+        String lookup = settings.string("crm.lookup", "file");
+        if (!lookup.matches("[A-Za-z0-9_-]+")) {
+            throw new InvalidSettingException("crm.lookup", "is '" + lookup
+                    + "': use file, rest or the name of your lookup route direct:crm-lookup-<name> (letters, digits, - and _)");
+        }
+        ContactsFile contactsFile = new ContactsFile(Path.of(settings.string("crm.lookup.file", "contacts/demo-contacts.json")), phoneNumbers);
+        String lookupTemplate = settings.string("crm.lookup.url", "");
+        if (lookup.equals("file")) {
+            contactsFile.check("crm.lookup.file");
+        } else if (lookup.equals("rest") && !(isHttpUrl(lookupTemplate.replace(LookupUrl.PLACEHOLDER, "0"))
+                && lookupTemplate.contains(LookupUrl.PLACEHOLDER))) {
+            // the URL is not repeated: it may carry a key
+            throw new InvalidSettingException("crm.lookup.url", "is not an http(s) URL with the placeholder " + LookupUrl.PLACEHOLDER
+                    + " such as https://crm.example.com/api/contacts?phone=" + LookupUrl.PLACEHOLDER);
+        }
+        settings.duration("crm.lookup.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
+        settings.bool("connector.agent-page.enabled", true);
+        String softphoneUrl = settings.string("ccs.softphone-url", DEFAULT_SOFTPHONE_URL);
+        if (!isHttpUrl(softphoneUrl)) {
+            throw new InvalidSettingException("ccs.softphone-url", "is '" + softphoneUrl
+                    + "': use the softphone's SSO base such as " + DEFAULT_SOFTPHONE_URL);
+        }
+        String tenantForm = settings.string("ccs.softphone-tenant", "name").toLowerCase(Locale.ROOT);
+        if (!tenantForm.equals("name") && !tenantForm.equals("host")) {
+            throw new InvalidSettingException("ccs.softphone-tenant", "is '" + tenantForm
+                    + "': use name (the tenant's name, e.g. acme) or host (the host of its API URL, e.g. acme.alo-tech.com)");
+        }
+        return new ScreenPopConfiguration(phoneNumbers, contactsFile, new LookupUrl(lookupTemplate), softphoneUrl, tenantForm.equals("host"));
+    }
+
+    /**
+     * Binds the beans. A tenant served by the embedded simulator ({@code simulator} is null when
+     * there is none) gets the simulator's fake softphone, since the real one knows none of its sessions.
+     */
+    public void bind(Registry registry, Tenants tenants, CcsSimulator simulator) {
+        registry.bind("phoneNumbers", phoneNumbers);
+        registry.bind("contactsFile", contactsFile);
+        registry.bind("crmLookupUrl", lookupUrl);
+        registry.bind("contactMatches", new ContactMatches());
+        registry.bind("handedBackErrors", new HandedBackErrors());
+        registry.bind("callAnswers", new CallAnswers(tenants));
+        registry.bind("softphoneUrls", new SoftphoneUrls(tenants,
+                tenant -> simulator != null && tenant.apiUrl().equals(simulator.apiUrl()) ? simulator.softphoneUrl() : softphoneUrl,
+                tenantAsHost));
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package ccs.connector.screenpop;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.simulator.CcsSimulator.ActiveCall;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GET /api/v1/screen-pop with the shipped demo settings: the file lookup over contacts/demo-contacts.json. */
+class ScreenPopTest extends ConnectorTestSupport {
+
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("ccs.tenants", "demo,wrongtoken");
+        settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"05321234567", "0532 123 45 67", "+90 532 123 45 67", "+905321234567", "00905321234567", "5321234567",
+            "+90 532 123 45 67 ext. 12"})
+    void aCallerWrittenAnyWayPopsTheContactCard(String phone) throws Exception {
+        HttpResponse<String> answer = screenPop("phone", phone);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode card = json.readTree(answer.body());
+        assertThat(card.get("phone").asText()).isEqualTo("+905321234567");
+        assertThat(card.has("activecallkey")).isFalse();
+        assertThat(card.get("contacts")).hasSize(1);
+        JsonNode contact = card.get("contacts").get(0);
+        assertThat(contact.get("name").asText()).isEqualTo("Elif Şahin");
+        assertThat(contact.get("company").asText()).isEqualTo("Anadolu Tekstil A.Ş.");
+        assertThat(contact.get("url").asText()).isEqualTo("https://crm.example.com/contacts/C-1001");
+        assertThat(contact.get("match").get("format").asText()).isEqualTo("e164");
+        assertThat(contact.get("match").get("value").asText()).isEqualTo("+905321234567");
+    }
+
+    @Test
+    void aNumberSharedByTwoContactsPopsBothInTheOrderOfTheFile() throws Exception {
+        JsonNode card = json.readTree(screenPop("phone", "0212 444 55 66").body());
+
+        assertThat(card.get("contacts")).extracting(c -> c.get("id").asText()).containsExactly("C-1004", "C-1005");
+        assertThat(card.get("contacts")).allSatisfy(c -> assertThat(c.get("match").get("format").asText()).isEqualTo("e164"));
+    }
+
+    @Test
+    void aForeignCallerIsFoundByTheFullNumber() throws Exception {
+        JsonNode card = json.readTree(screenPop("phone", "0049 30 12345678").body());
+
+        assertThat(card.get("phone").asText()).isEqualTo("+493012345678");
+        assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Jonas Weber");
+    }
+
+    @Test
+    void aCallerNoContactHasIsA404() throws Exception {
+        HttpResponse<String> answer = screenPop("phone", "0532 999 99 99");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("no contact");
+    }
+
+    @Test
+    void aWithheldNumberIsA404AndAMaskedOneAsksForTheCallKey() throws Exception {
+        HttpResponse<String> anonymous = screenPop("phone", "anonymous");
+        assertThat(anonymous.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(anonymous.body()).get("error").asText()).contains("withheld");
+
+        HttpResponse<String> masked = screenPop("phone", "0532***4567");
+        assertThat(masked.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(masked.body()).get("error").asText()).contains("activecallkey");
+    }
+
+    @Test
+    void withoutACallerOrWithGarbageItIsA400ThatNamesTheProblemButNotTheInput() throws Exception {
+        HttpResponse<String> none = get("/api/v1/screen-pop");
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(none.body()).get("error").asText()).contains("phone").contains("activecallkey");
+
+        HttpResponse<String> garbage = screenPop("phone", "<b>hello</b>");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("not a phone number").doesNotContain("hello");
+    }
+
+    @Test
+    void aMaskedCallRingingAtTheAgentIsResolvedThroughTheAgentsSession() throws Exception {
+        ActiveCall call = simulator().ring(AGENT, "05337654321");
+
+        HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode card = json.readTree(answer.body());
+        assertThat(card.get("activecallkey").asText()).isEqualTo(call.key());
+        assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+        assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Burak Öztürk");
+        assertThat(simulator().requests("getactivecall")).anySatisfy(r -> assertThat(r.params()).containsEntry("activecallkey", call.key()));
+    }
+
+    @Test
+    void withoutAnAgentTheCallIsFoundInTheCdrWhichForAnOutboundCallNamesTheCalledCustomer() throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", "ahRzfmScreenPopOutbound01");
+        record.put("calldate", "2026-11-02 09:15:00");
+        record.put("callerid", "901");
+        record.put("called_num", "0542 777 88 99");
+        record.put("inbound", false);
+        record.put("agent", AGENT);
+        simulator().addCdr(record);
+
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmScreenPopOutbound01");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(answer.body()).get("contacts").get(0).get("name").asText()).isEqualTo("Selin Arslan");
+        assertThat(simulator().requests("reportsCDRLogs"))
+                .anySatisfy(r -> assertThat(r.params()).containsEntry("activecallkey", "ahRzfmScreenPopOutbound01"));
+    }
+
+    @Test
+    void aCallKeyThatIsNeitherLiveNorInTheCdrIsA404() throws Exception {
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmNoSuchCall", "agentEmail", AGENT);
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("activecallkey");
+    }
+
+    @Test
+    void anUnknownAgentIsA422ThatSaysSo() throws Exception {
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmAnyCall", "agentEmail", "nobody@demo.example");
+
+        assertThat(answer.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("nobody@demo.example").contains("User not found");
+    }
+
+    @Test
+    void aCdrLookupWithARefusedAppTokenIsA422ThatNamesTheSetting() throws Exception {
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmAnyCall", "tenant", "wrongtoken");
+
+        assertThat(answer.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("ccs.app-token").doesNotContain("not-the-application-token");
+    }
+
+    @Test
+    void requestHeadersAndParametersAreNeverEchoed() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/screen-pop?phone=05321234567&probe=echo-me"))
+                .header("X-Probe", "echo-me-too").GET().build();
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().map()).doesNotContainKeys("probe", "x-probe", "phone", "X-Probe");
+        assertThat(answer.body()).doesNotContain("echo-me");
+    }
+
+    @Test
+    void onlyGetIsServed() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/screen-pop?phone=05321234567"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(405);
+    }
+
+    private HttpResponse<String> screenPop(String... namesAndValues) throws Exception {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            query.append(i == 0 ? "?" : "&").append(namesAndValues[i]).append('=')
+                    .append(URLEncoder.encode(namesAndValues[i + 1], StandardCharsets.UTF_8));
+        }
+        return get("/api/v1/screen-pop" + query);
+    }
+}

@@ -1,0 +1,57 @@
+package ccs.connector.screenpop;
+
+import java.net.http.HttpResponse;
+
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GET /api/v1/softphone-url with the shipped settings: the tenant by name, the simulator's fake softphone. */
+class SoftphoneUrlTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+    }
+
+    private static final String AGENT = "mehmet.kaya@demo.example";
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void theUrlIsTheSimulatorsSoftphoneWithTheTenantNameAndTheAgentsCachedSession() throws Exception {
+        HttpResponse<String> answer = get("/api/v1/softphone-url?agentEmail=" + AGENT);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String url = json.readTree(answer.body()).get("url").asText();
+        String session = url.substring(url.indexOf("&session=") + "&session=".length());
+        assertThat(url).isEqualTo(simulator().softphoneUrl() + "?tenant=demo&session=" + session);
+        assertThat(simulator().liveSessions()).contains(session);
+
+        String again = json.readTree(get("/api/v1/softphone-url?agentEmail=" + AGENT.toUpperCase()).body()).get("url").asText();
+        assertThat(again).as("the session is cached, not a login per request").isEqualTo(url);
+        assertThat(simulator().requests("login")).filteredOn(r -> AGENT.equals(r.params().get("email"))).hasSize(1);
+
+        assertThat(LogCapture.text()).contains("Logged in agent " + AGENT).doesNotContain(session);
+    }
+
+    @Test
+    void withoutAnAgentItIsA400AndAnUnknownAgentA422() throws Exception {
+        HttpResponse<String> none = get("/api/v1/softphone-url");
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(none.body()).get("error").asText()).contains("agentEmail");
+
+        HttpResponse<String> unknown = get("/api/v1/softphone-url?agentEmail=nobody@demo.example");
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(json.readTree(unknown.body()).get("error").asText()).contains("nobody@demo.example").contains("User not found");
+    }
+
+    @Test
+    void anUnknownTenantIsA400() throws Exception {
+        HttpResponse<String> answer = get("/api/v1/softphone-url?agentEmail=" + AGENT + "&tenant=other");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(answer.body()).get("error").asText()).contains("tenant 'other' is not served");
+    }
+}
