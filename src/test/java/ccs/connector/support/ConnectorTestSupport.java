@@ -119,4 +119,23 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
+    protected HttpResponse<String> post(String path, String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The connector's webhook token, as Call Center Studio carries it in the query string. */
+    protected String webhookToken() {
+        return context.resolvePropertyPlaceholders("{{connector.webhook-token}}");
+    }
 }
