@@ -18,10 +18,12 @@ public final class ApiErrors {
     public static final String MESSAGE = "errorMessage";
     /** The request field at fault, when the failure names one (else null). */
     public static final String FIELD = "errorField";
+    /** Seconds for a {@code Retry-After} header, when the failure gives some (else null). */
+    public static final String RETRY_AFTER = "errorRetryAfter";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    /** Sets the variables {@value #STATUS}, {@value #MESSAGE} and {@value #FIELD} for the exception being handled. */
+    /** Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD} and {@value #RETRY_AFTER} for the exception being handled. */
     public void describe(Exchange exchange) {
         if (!describeKnown(exchange)) {
             LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));
@@ -42,18 +44,36 @@ public final class ApiErrors {
         }
     }
 
+    /**
+     * The message of the failure being handled, for a request that is answered otherwise than over
+     * HTTP (a failed JMS or file request): that of the {@link ApiException} or {@link IllegalArgumentException}
+     * behind it, without the wrapping of a bean call; else the failure's own.
+     */
+    public String message(Exchange exchange) {
+        Throwable caught = caught(exchange);
+        Throwable known = known(caught);
+        return known != null ? known.getMessage() : caught == null ? null : caught.getMessage();
+    }
+
     private static boolean describeKnown(Exchange exchange) {
-        for (Throwable cause = caught(exchange); cause != null; cause = cause.getCause()) {
-            if (cause instanceof ApiException failure) {
-                answer(exchange, failure.httpStatus(), failure.getMessage(), null);
-                return true;
-            }
-            if (cause instanceof IllegalArgumentException failure) {
-                answer(exchange, 400, failure.getMessage(), failure instanceof InvalidFieldException invalid ? invalid.getField() : null);
-                return true;
+        Throwable known = known(caught(exchange));
+        if (known instanceof ApiException failure) {
+            answer(exchange, failure.httpStatus(), failure.getMessage(), null);
+            exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
+        } else if (known != null) {
+            answer(exchange, 400, known.getMessage(), known instanceof InvalidFieldException invalid ? invalid.getField() : null);
+        }
+        return known != null;
+    }
+
+    /** The first ApiException or IllegalArgumentException in the chain of causes, or null. */
+    private static Throwable known(Throwable caught) {
+        for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException || cause instanceof IllegalArgumentException) {
+                return cause;
             }
         }
-        return false;
+        return null;
     }
 
     private static Throwable caught(Exchange exchange) {
@@ -71,5 +91,6 @@ public final class ApiErrors {
         exchange.setVariable(STATUS, status);
         exchange.setVariable(MESSAGE, message);
         exchange.setVariable(FIELD, field);
+        exchange.setVariable(RETRY_AFTER, null);
     }
 }
