@@ -7,12 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
-import com.github.benmanes.caffeine.cache.Ticker;
+import ccs.connector.support.TestTicker;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
@@ -29,20 +28,6 @@ import static org.awaitility.Awaitility.await;
  * gets 429 with Retry-After, JMS requests wait for a slot, and both share one ceiling per tenant.
  */
 class Click2callCeilingTest extends ConnectorTestSupport {
-
-    /** A clock that stands still until the test moves it. */
-    static final class TestTicker implements Ticker {
-        final AtomicLong nanos = new AtomicLong(System.nanoTime());
-
-        @Override
-        public long read() {
-            return nanos.get();
-        }
-
-        void advance(long amount, TimeUnit unit) {
-            nanos.addAndGet(unit.toNanos(amount));
-        }
-    }
 
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private final TestTicker ticker = new TestTicker();

@@ -67,10 +67,8 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        crm = startHttpServer();
+        crm = restCrm(settings);
         elsewhere = startHttpServer();
-        settings.setProperty("crm.sink", "rest");
-        settings.setProperty("crm.rest.url", crm.url("/events"));
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("ccs.click2call.number-format", "e164");
         settings.setProperty("ccs.click2call.max-per-second", "1000");
@@ -338,10 +336,8 @@ class Click2callTest extends ConnectorTestSupport {
         }).filter(e -> "ccs.call.hangup".equals(e.path("type").asText())).toList();
     }
 
-    private JsonNode delivered(String eventId) throws Exception {
-        await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> r.answeredOk() && eventId.equals(r.header("Idempotency-Key"))));
-        return json.readTree(crm.received().stream().filter(r -> r.answeredOk() && eventId.equals(r.header("Idempotency-Key")))
-                .findFirst().orElseThrow().body());
+    private JsonNode delivered(String eventId) {
+        return delivered(crm, eventId);
     }
 
     private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {

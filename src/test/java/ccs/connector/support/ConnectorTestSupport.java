@@ -16,7 +16,11 @@ import java.util.Properties;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
+import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     // assigned in configureContext, which CamelTestSupport calls from its constructor: no initializers here
     protected int port;
@@ -80,6 +86,29 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("a local HTTP server cannot start", e);
+        }
+    }
+
+    /** A real local HTTP server as the CRM of the REST sink ({@code crm.sink=rest}); call it from {@link #settings}. */
+    protected RecordingHttpServer restCrm(Properties settings) {
+        RecordingHttpServer crm = startHttpServer();
+        settings.setProperty("crm.sink", "rest");
+        settings.setProperty("crm.rest.url", crm.url("/events"));
+        return crm;
+    }
+
+    /** The REST sink's requests for one event (by its Idempotency-Key), answered or not. */
+    protected static List<Received> requestsFor(RecordingHttpServer crm, String eventId) {
+        return crm.received().stream().filter(r -> eventId.equals(r.header("Idempotency-Key"))).toList();
+    }
+
+    /** The event as the CRM received it once it answered 2xx, waiting for that. */
+    protected static JsonNode delivered(RecordingHttpServer crm, String eventId) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(crm, eventId).stream().anyMatch(Received::answeredOk));
+        try {
+            return JSON.readTree(requestsFor(crm, eventId).stream().filter(Received::answeredOk).findFirst().orElseThrow().body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the CRM received an event that is not JSON", e);
         }
     }
 
