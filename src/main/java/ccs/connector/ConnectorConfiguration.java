@@ -93,6 +93,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 .zone(settings.zone("ccs.timezone", java.time.ZoneId.of("Europe/Istanbul")))
                 .sessionTtl(settings.duration("ccs.simulator.session-ttl", Duration.ofHours(24)))
                 .hangupDelay(settings.duration("ccs.simulator.hangup-delay", Duration.ofSeconds(3)))
+                .hangupTransactionId(settings.bool("ccs.simulator.hangup-transaction-id", true))
                 .seedRecords(settings.integer("ccs.simulator.records", 120));
         SimulatorSettings.GUIDE_IVR_NAMES.keySet().forEach(field ->
                 settings.optional("ccs.ivr.param." + field).ifPresent(name -> simulated.ivrName(field, name)));

@@ -58,7 +58,7 @@ class ConnectorJarIT {
             awaitReady(port);
             // libphonenumber and the CSV reader on the jar's class path, contacts/demo-contacts.json found from the project root
             HttpResponse<String> screenPop = get(port, "/api/v1/screen-pop?phone=05321234567");
-            assertThat(screenPop.statusCode()).isEqualTo(200);
+            assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);
             assertThat(screenPop.body()).contains("Elif Şahin");
             assertThat(get(port, "/agent?agentEmail=ayse.yilmaz@demo.example").body()).contains("id=\"softphone\"");
         } finally {

@@ -1,5 +1,6 @@
 package ccs.connector.api;
 
+import ccs.connector.event.InvalidFieldException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,38 +9,88 @@ import org.slf4j.LoggerFactory;
  * Decides how route configuration {@code api-errors} answers a failed request: the status and
  * message of the {@link ApiException} behind the failure, Call Center Studio's included (Camel may
  * have wrapped it, e.g. when a bean in an expression threw it); 400 for an {@link IllegalArgumentException}
- * (the request named something this connector does not know, such as a tenant); 500 and a log
- * entry for anything else.
+ * (the request named something this connector does not know, such as a tenant; an
+ * {@link InvalidFieldException} also names the field); 500 and a log entry for anything else.
  */
 public final class ApiErrors {
 
     public static final String STATUS = "errorStatus";
     public static final String MESSAGE = "errorMessage";
+    /** The request field at fault, when the failure names one (else null). */
+    public static final String FIELD = "errorField";
+    /** Seconds for a {@code Retry-After} header, when the failure gives some (else null). */
+    public static final String RETRY_AFTER = "errorRetryAfter";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    /** Sets the variables {@value #STATUS} and {@value #MESSAGE} for the exception being handled. */
+    /** Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD} and {@value #RETRY_AFTER} for the exception being handled. */
     public void describe(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ApiException failure) {
-                answer(exchange, failure.httpStatus(), failure.getMessage());
-                return;
-            }
-            if (cause instanceof IllegalArgumentException failure) {
-                answer(exchange, 400, failure.getMessage());
-                return;
-            }
+        if (!describeKnown(exchange)) {
+            LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));
+            answer(exchange, 500, "the connector failed unexpectedly; its log says why", null);
         }
-        LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught);
-        answer(exchange, 500, "the connector failed unexpectedly; its log says why");
     }
 
-    private static void answer(Exchange exchange, int status, String message) {
+    /**
+     * The same for the webhook intake, where any other failure means the event was not stored:
+     * 503, so that Call Center Studio sends it again.
+     */
+    public void describeIntake(Exchange exchange) {
+        if (!describeKnown(exchange)) {
+            Throwable caught = caught(exchange);
+            LOG.warn("Route {} could not store the event, answered 503: {}", exchange.getFromRouteId(),
+                    caught == null ? "unknown failure" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
+            setAnswer(exchange, 503, "the event could not be stored: send it again later", null);
+        }
+    }
+
+    /**
+     * The message of the failure being handled, for a request that is answered otherwise than over
+     * HTTP (a failed JMS or file request): that of the {@link ApiException} or {@link IllegalArgumentException}
+     * behind it, without the wrapping of a bean call; else the failure's own.
+     */
+    public String message(Exchange exchange) {
+        Throwable caught = caught(exchange);
+        Throwable known = known(caught);
+        return known != null ? known.getMessage() : caught == null ? null : caught.getMessage();
+    }
+
+    private static boolean describeKnown(Exchange exchange) {
+        Throwable known = known(caught(exchange));
+        if (known instanceof ApiException failure) {
+            answer(exchange, failure.httpStatus(), failure.getMessage(), null);
+            exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
+        } else if (known != null) {
+            answer(exchange, 400, known.getMessage(), known instanceof InvalidFieldException invalid ? invalid.getField() : null);
+        }
+        return known != null;
+    }
+
+    /** The first ApiException or IllegalArgumentException in the chain of causes, or null. */
+    private static Throwable known(Throwable caught) {
+        for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ApiException || cause instanceof IllegalArgumentException) {
+                return cause;
+            }
+        }
+        return null;
+    }
+
+    private static Throwable caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    private static void answer(Exchange exchange, int status, String message, String field) {
         if (status >= 502) {
             LOG.warn("Route {} answered {}: {}", exchange.getFromRouteId(), status, message);
         }
+        setAnswer(exchange, status, message, field);
+    }
+
+    private static void setAnswer(Exchange exchange, int status, String message, String field) {
         exchange.setVariable(STATUS, status);
         exchange.setVariable(MESSAGE, message);
+        exchange.setVariable(FIELD, field);
+        exchange.setVariable(RETRY_AFTER, null);
     }
 }

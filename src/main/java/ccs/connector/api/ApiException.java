@@ -19,6 +19,11 @@ public abstract class ApiException extends RuntimeException {
         return httpStatus;
     }
 
+    /** Seconds after which the request may succeed, sent as {@code Retry-After}; 0 = none. */
+    public int retryAfterSeconds() {
+        return 0;
+    }
+
     /** Bean-style accessor for simple expressions such as {@code ${exception.httpStatus}}. */
     public int getHttpStatus() {
         return httpStatus;

@@ -30,6 +30,7 @@ public class UpstreamException extends CcsException {
         return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0);
     }
 
+    @Override
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

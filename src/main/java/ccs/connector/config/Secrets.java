@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
 
-    private static final Pattern IN_QUERY = Pattern.compile("(?i)\\b(app_token|session|token)=[^&\\s\"']*");
+    /** Also URL-encoded inside another parameter ({@code hangup_url=...%3Ftoken%3D...}), up to the next separator of either kind. */
+    private static final Pattern IN_QUERY = Pattern.compile("(?i)(?:\\b|(?<=%3F)|(?<=%26))(app_token|session|token)(=|%3D)[^&\\s\"']*");
     private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token)\"\\s*:\\s*\"[^\"]*\"");
 
     private Secrets() {
@@ -19,7 +20,7 @@ public final class Secrets {
         if (text == null) {
             return null;
         }
-        String masked = IN_QUERY.matcher(text).replaceAll("$1=***");
+        String masked = IN_QUERY.matcher(text).replaceAll("$1$2***");
         return IN_JSON.matcher(masked).replaceAll("\"$1\":\"***\"");
     }
 }

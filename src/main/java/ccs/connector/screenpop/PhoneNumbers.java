@@ -56,11 +56,7 @@ public final class PhoneNumbers {
 
     /** Reads and checks {@code crm.lookup.default-region} and {@code crm.lookup.formats}. */
     public static PhoneNumbers from(Settings settings) {
-        String region = settings.string("crm.lookup.default-region", "TR").toUpperCase(Locale.ROOT);
-        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-            throw new InvalidSettingException("crm.lookup.default-region", "is '" + region
-                    + "': use a two-letter region code such as TR, DE or US");
-        }
+        String region = region(settings, "crm.lookup.default-region");
         List<String> formats = settings.list("crm.lookup.formats", List.of(E164, NATIONAL, DIGITS, "last10"));
         for (String format : formats) {
             if (!known(format)) {
@@ -74,8 +70,25 @@ public final class PhoneNumbers {
         return new PhoneNumbers(region, formats);
     }
 
+    /** Reads and checks a default-region setting (two letters, e.g. TR; TR when not set). */
+    public static String region(Settings settings, String key) {
+        String region = settings.string(key, "TR").toUpperCase(Locale.ROOT);
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw new InvalidSettingException(key, "is '" + region + "': use a two-letter region code such as TR, DE or US");
+        }
+        return region;
+    }
+
     public String region() {
         return region;
+    }
+
+    /**
+     * A number as a person or a CRM wrote it, written in one format ({@code e164}, {@code national},
+     * {@code digits}, {@code lastN}); empty when it is not a phone number under the default region.
+     */
+    public Optional<String> write(String written, String format) {
+        return read(written).map(number -> format(number, format));
     }
 
     /**

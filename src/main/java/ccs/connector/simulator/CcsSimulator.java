@@ -75,6 +75,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<ApiRequest> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ActiveFault> faults = new ConcurrentLinkedQueue<>();
     private final String softphonePage;
+    private volatile boolean hangupTransactionId;
 
     private CcsSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -83,6 +84,7 @@ public final class CcsSimulator implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ccs-simulator-calls"));
         this.calls = new SyntheticCalls(settings.randomSeed, settings.agents, "https://recordings.invalid/" + settings.tenant + "/");
         this.softphonePage = resource("/simulator/softphone.html");
+        this.hangupTransactionId = settings.hangupTransactionId;
         server.createContext("/api/", this::handleApi);
         server.createContext("/sim/", this::handleControl);
         server.createContext("/", this::handleSoftphone);
@@ -157,6 +159,11 @@ public final class CcsSimulator implements AutoCloseable {
     /** Every session value this simulator has handed out and still honours. */
     public Set<String> liveSessions() {
         return Set.copyOf(sessions.keySet());
+    }
+
+    /** False: from now on hangup callbacks leave transaction_id empty, as some tenants' callbacks do. */
+    public void sendTransactionIdOnHangup(boolean sent) {
+        hangupTransactionId = sent;
     }
 
     public String appToken() {
@@ -344,7 +351,7 @@ public final class CcsSimulator implements AutoCloseable {
         fields.put("url", hangupUrl);
         fields.put("call_date", SyntheticCalls.WIRE_TIME.format(start));
         fields.put("agent_username", call.agent());
-        fields.put("transaction_id", transactionId);
+        fields.put("transaction_id", hangupTransactionId ? transactionId : "");
         fields.put("disposition", "ANSWER");
         fields.put("duration", String.valueOf(talk));
         fields.put("called_num", call.calledNum());

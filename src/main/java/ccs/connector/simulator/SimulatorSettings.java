@@ -26,6 +26,7 @@ public final class SimulatorSettings {
     ZoneId zone = ZoneId.of("Europe/Istanbul");
     Duration sessionTtl = Duration.ofHours(24);
     Duration hangupDelay = Duration.ofSeconds(3);
+    boolean hangupTransactionId = true;
     int seedRecords = 120;
     long randomSeed = 20200224L;
     Map<String, String> ivrNames = new LinkedHashMap<>(GUIDE_IVR_NAMES);
@@ -71,6 +72,12 @@ public final class SimulatorSettings {
 
     public SimulatorSettings hangupDelay(Duration hangupDelay) {
         this.hangupDelay = hangupDelay;
+        return this;
+    }
+
+    /** False: hangup callbacks leave transaction_id empty, as some tenants' callbacks do. */
+    public SimulatorSettings hangupTransactionId(boolean sent) {
+        this.hangupTransactionId = sent;
         return this;
     }
 

@@ -61,7 +61,8 @@ class CorrelationTest extends ConnectorTestSupport {
     }
 
     private static String nowOnWire() {
-        return java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")).withNano(0).toString().replace('T', ' ');
+        // a formatter, not toString(): that leaves the seconds out at second 0
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")));
     }
 
     private static Map<String, Object> hangupFields(String callKey, String transactionId, String called, String callDate) {

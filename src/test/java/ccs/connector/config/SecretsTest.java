@@ -14,6 +14,8 @@ class SecretsTest {
                 .isEqualTo("http://h/api/?function=click2call&session=***");
         assertThat(Secrets.mask("/webhooks/ccs/hangup?token=w3bh00k")).isEqualTo("/webhooks/ccs/hangup?token=***");
         assertThat(Secrets.mask("{\"login\":true,\"session\": \"s3cr3t\"}")).isEqualTo("{\"login\":true,\"session\":\"***\"}");
+        assertThat(Secrets.mask("GET /api/?function=click2call&hangup_url=http%3A%2F%2Fc%2Fwebhooks%2Fccs%2Fhangup%3Ftoken%3Dw3bh00k%26tenant%3Dacme&session=s"))
+                .isEqualTo("GET /api/?function=click2call&hangup_url=http%3A%2F%2Fc%2Fwebhooks%2Fccs%2Fhangup%3Ftoken%3D***&session=***");
         assertThat(Secrets.mask("nothing secret here")).isEqualTo("nothing secret here");
     }
 }

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.InvalidAppTokenException;
@@ -19,7 +18,7 @@ import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
-import com.github.benmanes.caffeine.cache.Ticker;
+import ccs.connector.support.TestTicker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -45,20 +44,6 @@ class AgentSessionsTest extends ConnectorTestSupport {
         Configurator.setLevel("org.apache.camel.component.http", Level.DEBUG);
         Configurator.setLevel("org.apache.hc.client5.http", Level.DEBUG);
         Configurator.setLevel("ccs.connector", Level.DEBUG);
-    }
-
-    /** The session cache's clock, moved by the tests instead of waiting hours. */
-    static final class TestTicker implements Ticker {
-        final AtomicLong nanos = new AtomicLong(System.nanoTime());
-
-        @Override
-        public long read() {
-            return nanos.get();
-        }
-
-        void advance(long amount, TimeUnit unit) {
-            nanos.addAndGet(unit.toNanos(amount));
-        }
     }
 
     private final TestTicker ticker = new TestTicker();

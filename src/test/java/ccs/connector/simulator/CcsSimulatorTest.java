@@ -173,6 +173,18 @@ class CcsSimulatorTest {
     }
 
     @Test
+    void hangupCallbacksCanLeaveTheTransactionIdOutAsSomeTenantsDo() throws Exception {
+        simulator.sendTransactionIdOnHangup(false);
+        String session = login();
+        api("function=click2call&session=" + session + "&phonenumber=05321234567&transactionid=crm-43"
+                + "&hangup_url=" + enc(connector.url("/webhooks/ccs/hangup?token=t")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !connector.received().isEmpty());
+        assertThat(connector.received().get(0).fields()).containsEntry("transaction_id", "").containsEntry("agent_username", AGENT)
+                .containsEntry("called_num", "05321234567");
+    }
+
+    @Test
     void ivrNotificationsCarryTheGuidesThreeOutcomesUnderConfiguredNames() throws Exception {
         String url = connector.url("/webhooks/ccs/ivr?token=t");
         simulator.sendIvrNotification(url, Ending.BEFORE_QUEUE, false);

@@ -16,7 +16,11 @@ import java.util.Properties;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
+import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     // assigned in configureContext, which CamelTestSupport calls from its constructor: no initializers here
     protected int port;
@@ -83,6 +89,29 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /** A real local HTTP server as the CRM of the REST sink ({@code crm.sink=rest}); call it from {@link #settings}. */
+    protected RecordingHttpServer restCrm(Properties settings) {
+        RecordingHttpServer crm = startHttpServer();
+        settings.setProperty("crm.sink", "rest");
+        settings.setProperty("crm.rest.url", crm.url("/events"));
+        return crm;
+    }
+
+    /** The REST sink's requests for one event (by its Idempotency-Key), answered or not. */
+    protected static List<Received> requestsFor(RecordingHttpServer crm, String eventId) {
+        return crm.received().stream().filter(r -> eventId.equals(r.header("Idempotency-Key"))).toList();
+    }
+
+    /** The event as the CRM received it once it answered 2xx, waiting for that. */
+    protected static JsonNode delivered(RecordingHttpServer crm, String eventId) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(crm, eventId).stream().anyMatch(Received::answeredOk));
+        try {
+            return JSON.readTree(requestsFor(crm, eventId).stream().filter(Received::answeredOk).findFirst().orElseThrow().body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the CRM received an event that is not JSON", e);
+        }
+    }
+
     /** Test classes add or change settings here. */
     protected void settings(Properties settings) {
     }
@@ -118,5 +147,24 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
+    protected HttpResponse<String> post(String path, String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The connector's webhook token, as Call Center Studio carries it in the query string. */
+    protected String webhookToken() {
+        return context.resolvePropertyPlaceholders("{{connector.webhook-token}}");
     }
 }

@@ -1,0 +1,54 @@
+package ccs.connector;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import ccs.connector.ccs.Tenants;
+import ccs.connector.click2call.Click2callCeiling;
+import ccs.connector.click2call.Click2callRequests;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+import ccs.connector.event.Events;
+import ccs.connector.screenpop.PhoneNumbers;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * Binds the beans of click2call ({@code routes/ccs/click2call.yaml} and the CRM's channels
+ * {@code routes/crm/click2call-*.yaml}) and checks their settings at startup. Runs after
+ * {@link CrmConfiguration}, whose {@code events} it uses.
+ */
+public class Click2callConfiguration implements CamelConfiguration {
+
+    private static final List<String> NUMBER_FORMATS = List.of(Click2callRequests.AS_GIVEN, PhoneNumbers.NATIONAL, PhoneNumbers.E164);
+
+    @Override
+    public void configure(CamelContext camel) {
+        Settings settings = Settings.of(camel);
+        String region = PhoneNumbers.region(settings, "ccs.click2call.default-region");
+        String format = settings.string("ccs.click2call.number-format", Click2callRequests.AS_GIVEN).toLowerCase(Locale.ROOT);
+        if (!NUMBER_FORMATS.contains(format)) {
+            throw new InvalidSettingException("ccs.click2call.number-format", "is '" + format
+                    + "': use as-given (the number as the CRM sent it), national (05321234567) or e164 (+905321234567)");
+        }
+        int perSecond = settings.integer("ccs.click2call.max-per-second", 10);
+        if (perSecond < 1) {
+            throw new InvalidSettingException("ccs.click2call.max-per-second", "is " + perSecond + ": it must be 1 or more");
+        }
+        if (settings.integer("ccs.click2call.upstream-retries", 3) < 0) {
+            throw new InvalidSettingException("ccs.click2call.upstream-retries", "must be 0 or more");
+        }
+        settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
+        Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
+
+        camel.getRegistry().bind("click2callRequests", new Click2callRequests(
+                camel.getRegistry().lookupByNameAndType("tenants", Tenants.class),
+                camel.getRegistry().lookupByNameAndType("events", Events.class),
+                new PhoneNumbers(region, List.of(PhoneNumbers.E164)), format,
+                settings.required("connector.public-url"), settings.required("connector.webhook-token"),
+                settings.integer("camel.server.maxBodySize", 65536)));
+        camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, ticker != null ? ticker : Ticker.systemTicker()));
+    }
+}

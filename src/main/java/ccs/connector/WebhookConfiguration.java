@@ -1,0 +1,42 @@
+package ccs.connector;
+
+import java.time.Duration;
+import java.util.List;
+
+import ccs.connector.api.BodyTooLargeAnswer;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+import ccs.connector.event.Events;
+import ccs.connector.webhook.CdrEnrichment;
+import ccs.connector.webhook.IpNetworks;
+import ccs.connector.webhook.WebhookGuard;
+import ccs.connector.webhook.WebhookRequests;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+
+/**
+ * Binds the beans of the webhook intake ({@code routes/ccs/webhooks.yaml}) and checks its
+ * settings at startup. Runs after {@link CrmConfiguration}, whose {@code events} it uses.
+ */
+public class WebhookConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = Settings.of(camel);
+        IpNetworks allowed = IpNetworks.parse("connector.webhook.allowed-networks",
+                settings.list("connector.webhook.allowed-networks", List.of()));
+        settings.bool("connector.webhook.enrich-with-cdr", true);
+        settings.duration("connector.webhook.enrich-timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30));
+        Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
+        Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
+        camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"), allowed));
+        camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
+        camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events));
+        int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
+        if (maxBodySize <= 0) {
+            throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
+        }
+        camel.addStartupListener(new BodyTooLargeAnswer(maxBodySize));
+    }
+}

@@ -1,0 +1,188 @@
+package ccs.connector.click2call;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import ccs.connector.api.BadRequestException;
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UpstreamException;
+import ccs.connector.event.CloudEvent;
+import ccs.connector.event.Events;
+import ccs.connector.event.InvalidFieldException;
+import ccs.connector.screenpop.PhoneNumbers;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads and checks click2call requests from the CRM (the same JSON over REST, JMS and the file
+ * inbox), builds the parameters of function {@code click2call} and the outcome events.
+ * <pre>{"agentEmail", "phoneNumber", "transactionId"?, "masked"?, "selectedQueue"?, "tenant"?, "reference"?}</pre>
+ * The number is dialled as the tenant expects it ({@code ccs.click2call.number-format}:
+ * {@code as-given}, {@code national} or {@code e164}, read under {@code ccs.click2call.default-region}).
+ */
+public final class Click2callRequests {
+
+    public static final String AS_GIVEN = "as-given";
+
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    /** What a CRM's transaction id may hold: it travels in a query string and in event ids. */
+    private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:@+/=-]{1,128}");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Tenants tenants;
+    private final Events events;
+    private final PhoneNumbers numbers;
+    private final String numberFormat;
+    private final String hangupUrl;
+    private final int maxLength;
+
+    /**
+     * @param numberFormat {@value #AS_GIVEN}, {@link PhoneNumbers#NATIONAL} or {@link PhoneNumbers#E164}
+     * @param publicUrl    {@code connector.public-url}, where Call Center Studio reaches the webhook intake
+     * @param webhookToken {@code connector.webhook-token}, which the hangup URL carries
+     * @param maxLength    the largest request read, in characters ({@code camel.server.maxBodySize}; the HTTP
+     *                     server enforces it for REST, this for JMS messages and files)
+     */
+    public Click2callRequests(Tenants tenants, Events events, PhoneNumbers numbers, String numberFormat, String publicUrl,
+                              String webhookToken, int maxLength) {
+        this.tenants = tenants;
+        this.events = events;
+        this.numbers = numbers;
+        this.numberFormat = numberFormat;
+        this.hangupUrl = publicUrl.replaceAll("/+$", "") + "/webhooks/ccs/hangup?token=" + encode(webhookToken);
+        this.maxLength = maxLength;
+    }
+
+    /** The request body as a JSON object; anything else is a malformed request (400). */
+    public Map<String, Object> read(String body) {
+        if (body == null || body.isBlank()) {
+            throw new BadRequestException("the body is empty: send a JSON object with agentEmail and phoneNumber");
+        }
+        if (body.length() > maxLength) {
+            throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize)");
+        }
+        try {
+            Map<String, Object> request = json.readValue(body, JSON_OBJECT);
+            if (request == null) {
+                throw new BadRequestException("the body is not a JSON object");
+            }
+            return request;
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("the body is not a JSON object");
+        }
+    }
+
+    /** Checks every field; the first that is missing or wrong is an {@link InvalidFieldException} naming it (400). */
+    public Click2call check(Map<String, Object> request) {
+        Tenant tenant = tenant(request);
+        String agentEmail = text(request, "agentEmail", 320);
+        if (agentEmail == null) {
+            throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
+        }
+        if (!EMAIL.matcher(agentEmail).matches()) {
+            throw new InvalidFieldException("agentEmail", "is not an e-mail address");
+        }
+        String phoneNumber = text(request, "phoneNumber", 64);
+        if (phoneNumber == null) {
+            throw new InvalidFieldException("phoneNumber", "is missing: the number to call");
+        }
+        String transactionId = text(request, "transactionId", 128);
+        if (transactionId != null && !TRANSACTION_ID.matcher(transactionId).matches()) {
+            throw new InvalidFieldException("transactionId", "may hold letters, digits and . _ : @ + / = - only");
+        }
+        return new Click2call(tenant.name(), agentEmail.toLowerCase(Locale.ROOT), phoneNumber, dialled(phoneNumber),
+                transactionId != null ? transactionId : UUID.randomUUID().toString(),
+                flag(request, "masked"), flag(request, "selectedQueue"), text(request, "reference", 1000), request);
+    }
+
+    /** The parameters of function {@code click2call}: the hangup URL leads back to this connector's intake. */
+    public Map<String, Object> params(Click2call click2call) {
+        boolean defaultTenant = click2call.getTenant().equals(tenants.defaultTenant().name());
+        return click2call.params(hangupUrl + (defaultTenant ? "" : "&tenant=" + encode(click2call.getTenant())));
+    }
+
+    /** Call Center Studio accepted the click2call, or this throws with its message (502). */
+    public void checkAnswer(Map<String, Object> answer, Click2call click2call) {
+        if (!Boolean.TRUE.equals(answer.get("success"))) {
+            throw UpstreamException.refused(click2call.getTenant(), "refused the click2call: " + answer.get("message"));
+        }
+    }
+
+    public CloudEvent accepted(Click2call click2call) {
+        return events.click2callOutcome(click2call.getTenant(), click2call.getTransactionId(), click2call.getRequest(), null);
+    }
+
+    /**
+     * The failure of a request from JMS or the file inbox, carrying the request and the error; for a
+     * request that could not be checked, under its own transaction id and tenant where these can be read.
+     */
+    public CloudEvent failed(Map<String, Object> request, Click2call checked, String error) {
+        if (checked != null) {
+            return events.click2callOutcome(checked.getTenant(), checked.getTransactionId(), request, error);
+        }
+        String transactionId = request.get("transactionId") instanceof String given && TRANSACTION_ID.matcher(given).matches()
+                ? given : UUID.randomUUID().toString();
+        String tenant;
+        try {
+            tenant = tenant(request).name();
+        } catch (InvalidFieldException e) {
+            tenant = tenants.defaultTenant().name();
+        }
+        return events.click2callOutcome(tenant, transactionId, request, error);
+    }
+
+    private Tenant tenant(Map<String, Object> request) {
+        String name = text(request, "tenant", 200);
+        try {
+            return tenants.get(name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("tenant", "is '" + name + "', which this connector does not serve (ccs.tenants)");
+        }
+    }
+
+    private String dialled(String phoneNumber) {
+        if (phoneNumber.indexOf('*') >= 0) {
+            throw new InvalidFieldException("phoneNumber", "is masked: send the number in full");
+        }
+        String format = numberFormat.equals(AS_GIVEN) ? PhoneNumbers.E164 : numberFormat;
+        String written = numbers.write(phoneNumber, format).orElseThrow(() -> new InvalidFieldException("phoneNumber",
+                "cannot be dialled: it is not a phone number (read under region " + numbers.region() + ", ccs.click2call.default-region)"));
+        return numberFormat.equals(AS_GIVEN) ? phoneNumber : written;
+    }
+
+    /** A text field (a JSON number counts as its digits); null when absent or empty. */
+    private static String text(Map<String, Object> request, String field, int maxLength) {
+        Object value = request.get(field);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String) && !(value instanceof Number)) {
+            throw new InvalidFieldException(field, "must be a string");
+        }
+        String text = value.toString().trim();
+        if (text.length() > maxLength) {
+            throw new InvalidFieldException(field, "is longer than " + maxLength + " characters");
+        }
+        return text.isEmpty() ? null : text;
+    }
+
+    private static boolean flag(Map<String, Object> request, String field) {
+        Object value = request.get(field);
+        if (value == null || value instanceof Boolean) {
+            return Boolean.TRUE.equals(value);
+        }
+        throw new InvalidFieldException(field, "must be true or false");
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

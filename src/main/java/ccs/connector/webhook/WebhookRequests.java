@@ -1,0 +1,125 @@
+package ccs.connector.webhook;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import ccs.connector.api.BadRequestException;
+import ccs.connector.api.UnsupportedMediaTypeException;
+import ccs.connector.ccs.Tenants;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
+
+/**
+ * Reads what Call Center Studio sent to a webhook: the query parameters (an IVR notification's
+ * fields, the {@code token}, an optional {@code tenant}) and the body's fields (the hangup
+ * callback's form, or JSON). Query parameters are read from the raw query string, never from
+ * request headers, so a header cannot pose as a parameter.
+ */
+public final class WebhookRequests {
+
+    static final String FORM = "application/x-www-form-urlencoded";
+    static final String JSON = "application/json";
+
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Tenants tenants;
+
+    public WebhookRequests(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    /**
+     * The fields of the request: the query parameters, then the body's fields (a form or a JSON
+     * object; a field in both counts from the body). A body in another format is a 415.
+     */
+    public Map<String, Object> fields(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Map<String, Object> fields = new LinkedHashMap<>(query(message));
+        fields.putAll(body(message));
+        return fields;
+    }
+
+    /**
+     * The tenant the request is for: the query parameter {@code tenant} (a click2call's hangup URL
+     * names it for every tenant but the default one), else the default tenant. An unknown name is a 400.
+     */
+    public String tenant(Exchange exchange) {
+        return tenants.get(query(exchange.getMessage()).get("tenant")).name();
+    }
+
+    /** The decoded query parameters; a repeated one counts once, with its first value. */
+    static Map<String, String> query(Message message) {
+        return decode(message.getHeader(Exchange.HTTP_QUERY, String.class));
+    }
+
+    private Map<String, Object> body(Message message) {
+        String mediaType = mediaType(contentType(message));
+        // the HTTP server has read a form (a multipart one too) into a map already
+        Map<?, ?> form = message.getBody() instanceof Map<?, ?> map ? map : null;
+        String text = form == null ? message.getBody(String.class) : null;
+        if (form != null ? form.isEmpty() : text == null || text.isBlank()) {
+            return Map.of();
+        }
+        if (mediaType.equals(FORM)) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            (form != null ? form : decode(text)).forEach((name, value) -> fields.put(String.valueOf(name), value));
+            return fields;
+        }
+        if (form == null && (mediaType.equals(JSON) || mediaType.endsWith("+json"))) {
+            try {
+                return json.readValue(text, JSON_OBJECT);
+            } catch (JsonProcessingException e) {
+                throw new BadRequestException("the body is not a JSON object");
+            }
+        }
+        // the received type is not repeated: nothing a caller sent is echoed
+        throw new UnsupportedMediaTypeException("the body must be " + FORM + " or " + JSON);
+    }
+
+    /**
+     * The request's Content-Type as the client sent it: the Camel header of that name could also
+     * come from a query parameter, which the HTTP server turns into a header as well.
+     */
+    private static String contentType(Message message) {
+        return message instanceof HttpMessage http ? http.getRequest().getHeader(Exchange.CONTENT_TYPE)
+                : message.getHeader(Exchange.CONTENT_TYPE, String.class);
+    }
+
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, String> decode(String encoded) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                parameters.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("the query string or form is not URL-encoded");
+            }
+        }
+        return parameters;
+    }
+}

@@ -1,0 +1,371 @@
+package ccs.connector.click2call;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * click2call end to end over each channel (REST, JMS, file inbox) against the simulator: what it
+ * records, the hangup callback it sends back to the intake, and the events a real local HTTP server
+ * standing for the CRM receives.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Click2callTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+        // the hangup URL carries the webhook token and requests carry the session: debug lines must come out masked
+        Configurator.setLevel("org.apache.camel.component.http", Level.DEBUG);
+        Configurator.setLevel("org.apache.hc.client5.http", Level.DEBUG);
+        Configurator.setLevel("ccs.connector", Level.DEBUG);
+    }
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String KEY = "crm-api-key-click2call";
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+    private static final String BURST_AGENT = "burst@demo.example";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+    private RecordingHttpServer elsewhere;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        elsewhere = startHttpServer();
+        settings.setProperty("connector.api-key", KEY);
+        settings.setProperty("ccs.click2call.number-format", "e164");
+        settings.setProperty("ccs.click2call.max-per-second", "1000");
+        settings.setProperty("ccs.click2call.upstream-retries", "1");
+        settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT);
+        settings.setProperty("ccs.tenants", "demo,wrongtoken");
+        settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
+        settings.setProperty("camel.server.maxBodySize", "4096");
+    }
+
+    @BeforeEach
+    void reset() {
+        crm.reset();
+        elsewhere.reset();
+        simulator().clearFaults();
+        simulator().sendTransactionIdOnHangup(true);
+    }
+
+    @Test
+    @Order(1)
+    void overRestTheCallIsDispatchedAndItsHangupComesBackWithTheCrmsTransactionAndReference() throws Exception {
+        HttpResponse<String> answer = click2call("{\"agentEmail\": \"Ayse.Yilmaz@demo.example\", \"phoneNumber\": \"0532 123 45 67\", "
+                + "\"transactionId\": \"crm-rest-1\", \"reference\": \"CASE-1001\", \"masked\": true, \"selectedQueue\": true}");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json.readTree(answer.body())).isEqualTo(json.readTree("{\"success\": true, \"transactionId\": \"crm-rest-1\"}"));
+        ApiRequest dispatched = dispatched("crm-rest-1");
+        assertThat(dispatched.params()).containsEntry("phonenumber", "+905321234567")
+                .containsEntry("hangup_url", baseUrl() + "/webhooks/ccs/hangup?token=" + URLEncoder.encode(webhookToken(), StandardCharsets.UTF_8))
+                .containsEntry("masked", "true").containsEntry("selected_queue", "on");
+        assertThat(simulator().liveSessions()).contains(dispatched.params().get("session"));
+
+        JsonNode hangup = hangupOf("crm-rest-1");
+        assertThat(hangup.at("/data/transactionId").asText()).isEqualTo("crm-rest-1");
+        assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-1001");
+        assertThat(hangup.at("/data/calledNumber").asText()).isEqualTo("+905321234567");
+        assertThat(hangup.at("/data/cdr/callKey").asText()).isEqualTo(hangup.at("/data/callKey").asText());
+        assertThat(hangup.at("/data/agentUsername").asText()).isEqualTo(AGENT);
+    }
+
+    @Test
+    @Order(2)
+    void withoutATransactionIdOneIsGeneratedAnsweredAndCorrelatedEvenWhenTheCallbackLeavesItOut() throws Exception {
+        simulator().sendTransactionIdOnHangup(false);
+        HttpResponse<String> answer = click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"+90 533 765 43 21\", "
+                + "\"reference\": \"CASE-2002\"}");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        String transactionId = json.readTree(answer.body()).get("transactionId").asText();
+        assertThat(transactionId).matches("[0-9a-f-]{36}");
+        assertThat(dispatched(transactionId).params()).containsEntry("phonenumber", "+905337654321")
+                .doesNotContainKeys("masked", "selected_queue");
+        JsonNode hangup = hangupOf(transactionId);
+        assertThat(hangup.at("/data/raw/transaction_id").asText()).isEmpty();
+        assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-2002");
+    }
+
+    @Test
+    @Order(3)
+    void badRequestsAre400NamingTheFieldAndNothingIsDispatched() throws Exception {
+        simulator().clearRequests();
+        assertError(click2call("{\"phoneNumber\": \"05321234567\"}"), 400, "agentEmail is missing", "agentEmail");
+        assertError(click2call("{\"agentEmail\": \"not-an-email\", \"phoneNumber\": \"05321234567\"}"), 400, "agentEmail is not an e-mail address", "agentEmail");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\"}"), 400, "phoneNumber is missing", "phoneNumber");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"12\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"call me\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532***4567\"}"), 400, "phoneNumber is masked", "phoneNumber");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"masked\": \"yes\"}"), 400, "masked must be true or false", "masked");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"a b\"}"), 400, "transactionId may hold", "transactionId");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"acme\"}"), 400, "tenant is 'acme'", "tenant");
+        assertError(click2call("{\"agentEmail\": [\"" + AGENT + "\"], \"phoneNumber\": \"05321234567\"}"), 400, "agentEmail must be a string", "agentEmail");
+        assertError(click2call("agentEmail=" + AGENT), 400, "the body is not a JSON object", null);
+        assertError(click2call("[1, 2]"), 400, "the body is not a JSON object", null);
+        assertError(click2call(""), 400, "the body is empty", null);
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"x\": \"" + "y".repeat(5000) + "\"}"),
+                413, "the body is larger than 4096 bytes", null);
+        assertThat(simulator().requests("click2call")).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aMissingApiKeyIs401AndUpstreamRefusalsAndOutagesAreAnsweredWithTheirStatus() throws Exception {
+        String body = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
+        HttpResponse<String> noKey = post("/api/v1/click2call", "application/json", body);
+        assertThat(noKey.statusCode()).isEqualTo(401);
+
+        assertError(click2call("{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05321234567\"}"), 422,
+                "agent nobody@demo.example is not known to Call Center Studio tenant demo (User not found)", null);
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"wrongtoken\"}"), 422,
+                "the application token of tenant wrongtoken was refused by Call Center Studio (Invalid Application Token)", null);
+        simulator().inject(Fault.status("click2call", 500, 1));
+        assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+        simulator().inject(Fault.html("click2call", 1));
+        assertError(click2call(body), 502, "Call Center Studio tenant demo answered with a body that is not a JSON object", null);
+    }
+
+    @Test
+    @Order(5)
+    void overJmsTheOutcomeIsAnEventAndTheHangupComesBackCorrelated() throws Exception {
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112233\", \"transactionId\": \"crm-jms-1\", "
+                + "\"reference\": \"CASE-JMS\"}", Map.of("CamelHttpUri", elsewhere.url("/evil"), "camelJmsDestinationName", "crm.injected"));
+
+        JsonNode accepted = delivered("demo:ccs.click2call.accepted:crm-jms-1");
+        assertThat(accepted.at("/data/transactionId").asText()).isEqualTo("crm-jms-1");
+        assertThat(accepted.at("/data/agentEmail").asText()).isEqualTo(AGENT);
+        assertThat(accepted.at("/data/reference").asText()).isEqualTo("CASE-JMS");
+        assertThat(dispatched("crm-jms-1").params()).containsEntry("phonenumber", "+905351112233");
+        JsonNode hangup = hangupOf("crm-jms-1");
+        assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-JMS");
+        assertThat(elsewhere.received()).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void overJmsAFailedRequestIsAFailedEventAndAMalformedMessageADeadLetterWithItsReason() throws Exception {
+        sendText("{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05351112233\", \"transactionId\": \"crm-jms-unknown\"}", Map.of());
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-jms-nonumber\"}", Map.of());
+        sendText("this is not json", Map.of());
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            BytesMessage bytes = session.createBytesMessage();
+            bytes.writeBytes("{\"agentEmail\": \"x@y\"}".getBytes(StandardCharsets.UTF_8));
+            session.createProducer(session.createQueue("ccs.click2call")).send(bytes);
+        }
+
+        JsonNode unknown = delivered("demo:ccs.click2call.failed:crm-jms-unknown");
+        assertThat(unknown.at("/data/error").asText()).contains("agent nobody@demo.example is not known");
+        assertThat(unknown.at("/data/agentEmail").asText()).isEqualTo("nobody@demo.example");
+        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-nonumber").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
+        List<String> reasons = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer deadLetters = session.createConsumer(session.createQueue("ccs.click2call.dead-letters"));
+            for (int i = 0; i < 2; i++) {
+                TextMessage dead = (TextMessage) deadLetters.receive(30_000);
+                assertThat(dead).isNotNull();
+                reasons.add(dead.getStringProperty("reason"));
+                texts.add(dead.getText());
+            }
+        }
+        assertThat(reasons).containsExactlyInAnyOrder("the body is not a JSON object",
+                "the message is not a text message: send the click2call request as JSON text");
+        assertThat(texts).contains("this is not json");
+        assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-jms-no"));
+    }
+
+    @Test
+    @Order(7)
+    void overJmsCallCenterStudioDownIsRetriedBeforeTheRequestFails() throws Exception {
+        simulator().inject(Fault.status("click2call", 500, 1));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112240\", \"transactionId\": \"crm-jms-retried\"}", Map.of());
+        assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-retried")).isNotNull();
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-retried".equals(r.params().get("transactionid"))).hasSize(2);
+
+        simulator().inject(Fault.status("click2call", 500, 5));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
+        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-down").at("/data/error").asText())
+                .isEqualTo("Call Center Studio tenant demo answered HTTP 500");
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-down".equals(r.params().get("transactionid"))).hasSize(2);
+    }
+
+    @Test
+    @Order(7)
+    void aJmsMessageAsksForNoReplyAndGetsNone() throws Exception {
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            TextMessage message = session.createTextMessage("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112234\", "
+                    + "\"transactionId\": \"crm-jms-reply\"}");
+            message.setJMSReplyTo(session.createQueue("crm.replies"));
+            session.createProducer(session.createQueue("ccs.click2call")).send(message);
+
+            delivered("demo:ccs.click2call.accepted:crm-jms-reply");
+            Message reply = session.createConsumer(session.createQueue("crm.replies")).receive(1_000);
+            assertThat(reply).isNull();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void fromTheFileInboxTheFileMovesToDoneOrToFailedWithItsReason() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "call-1.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234567\", \"transactionId\": \"crm-file-1\", "
+                + "\"reference\": \"CASE-FILE\"}");
+        drop(inbox, "no-number.json", "{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-file-2\"}");
+        drop(inbox, "garbage.json", "<xml/>");
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1.json")));
+        assertThat(delivered("demo:ccs.click2call.accepted:crm-file-1").at("/data/reference").asText()).isEqualTo("CASE-FILE");
+        assertThat(hangupOf("crm-file-1").at("/data/crmReference").asText()).isEqualTo("CASE-FILE");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/no-number.json"))
+                && Files.exists(inbox.resolve("failed/garbage.json")));
+        assertThat(Files.readString(inbox.resolve("failed/no-number.json.reason.txt"))).isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(Files.readString(inbox.resolve("failed/garbage.json.reason.txt"))).isEqualTo("the body is not a JSON object");
+        assertThat(delivered("demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
+        assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
+    }
+
+    @Test
+    @Order(9)
+    void aSessionThatExpiresInTheMiddleOfABurstIsRenewedOnceAndEveryCallIsDispatched() throws Exception {
+        assertThat(click2call(burstRequest("burst-warm-up")).statusCode()).isEqualTo(200);
+        simulator().expireSessions(BURST_AGENT);
+        List<CompletableFuture<HttpResponse<String>>> burst = IntStream.range(0, 12)
+                .mapToObj(i -> http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/api/v1/click2call"))
+                        .header("X-Api-Key", KEY).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(burstRequest("burst-" + i))).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        for (CompletableFuture<HttpResponse<String>> answer : burst) {
+            assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+        }
+        assertThat(simulator().requests("login").stream().filter(r -> BURST_AGENT.equals(r.params().get("email")))).hasSize(2);
+        for (int i = 0; i < 12; i++) {
+            String transactionId = "burst-" + i;
+            assertThat(simulator().requests("click2call")).filteredOn(r -> transactionId.equals(r.params().get("transactionid")))
+                    .isNotEmpty().hasSizeLessThanOrEqualTo(2)
+                    .last().satisfies(r -> assertThat(simulator().liveSessions()).contains(r.params().get("session")));
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theLogsHoldOneBusinessLinePerDispatchAndNoSecret() throws Exception {
+        String logs = LogCapture.text() + get("/observe/metrics").body();
+
+        assertThat(logs).contains("click2call of agent ayse.yilmaz@demo.example to +905******567 dispatched (tenant demo, transaction crm-rest-1)");
+        assertThat(logs).doesNotContain(webhookToken(), simulator().appToken(), "not-the-application-token", KEY);
+        for (String session : simulator().liveSessions()) {
+            assertThat(logs).doesNotContain(session);
+        }
+    }
+
+    private HttpResponse<String> click2call(String body) throws Exception {
+        return post("/api/v1/click2call", "application/json", body, "X-Api-Key", KEY);
+    }
+
+    private static String burstRequest(String transactionId) {
+        return "{\"agentEmail\": \"" + BURST_AGENT + "\", \"phoneNumber\": \"05551234567\", \"transactionId\": \"" + transactionId + "\"}";
+    }
+
+    /** The click2call the simulator received with this transaction id. */
+    private ApiRequest dispatched(String transactionId) {
+        await().atMost(PATIENCE).until(() -> simulator().requests("click2call").stream()
+                .anyMatch(r -> transactionId.equals(r.params().get("transactionid"))));
+        return simulator().requests("click2call").stream().filter(r -> transactionId.equals(r.params().get("transactionid")))
+                .findFirst().orElseThrow();
+    }
+
+    /** The hangup event the CRM received for the click2call with this (CRM) transaction id. */
+    private JsonNode hangupOf(String transactionId) throws Exception {
+        await().atMost(PATIENCE).until(() -> hangups().stream().anyMatch(e -> transactionId.equals(e.at("/data/transactionId").asText())));
+        return hangups().stream().filter(e -> transactionId.equals(e.at("/data/transactionId").asText())).findFirst().orElseThrow();
+    }
+
+    private List<JsonNode> hangups() {
+        return crm.received().stream().filter(Received::answeredOk).map(r -> {
+            try {
+                return json.readTree(r.body());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(e -> "ccs.call.hangup".equals(e.path("type").asText())).toList();
+    }
+
+    private JsonNode delivered(String eventId) {
+        return delivered(crm, eventId);
+    }
+
+    private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.get("error").asText()).startsWith(error);
+        assertThat(body.path("field").asText(null)).isEqualTo(field);
+    }
+
+    private void sendText(String text, Map<String, String> properties) throws Exception {
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            TextMessage message = session.createTextMessage(text);
+            for (Map.Entry<String, String> property : properties.entrySet()) {
+                message.setStringProperty(property.getKey(), property.getValue());
+            }
+            session.createProducer(session.createQueue("ccs.click2call")).send(message);
+        }
+    }
+
+    private ConnectionFactory crmBroker() {
+        return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
+    }
+
+    /** Writes a file into the inbox the way a CRM should: under another name, then renamed. */
+    private static void drop(Path inbox, String name, String content) throws Exception {
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}

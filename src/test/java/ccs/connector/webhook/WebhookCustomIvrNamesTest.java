@@ -1,0 +1,75 @@
+package ccs.connector.webhook;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** IVR notifications of a tenant whose administrator named the parameters differently (ccs.ivr.param.*), to the file sink. */
+class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
+
+    private static final Map<String, String> NAMES = Map.of("call-key", "cagri", "event", "olay", "caller", "arayan",
+            "called", "aranan", "queue-name", "kuyruk", "queue-id", "kuyruk_no", "agent-email", "temsilci", "call-date", "tarih");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        NAMES.forEach((field, name) -> settings.setProperty("ccs.ivr.param." + field, name));
+    }
+
+    @Test
+    void theGuidesThreeExamplesUnderCustomNamesAreClassifiedByOutcome() throws Exception {
+        Map<String, Map<String, String>> examples = Map.of("ended-before-queue", IvrGuideExamples.endedBeforeQueue(),
+                "abandoned-in-queue", IvrGuideExamples.abandonedInQueue(), "answered", IvrGuideExamples.answered());
+        for (var example : examples.entrySet()) {
+            HttpResponse<String> answer = post("/webhooks/ccs/ivr?token=" + webhookToken() + "&"
+                    + IvrGuideExamples.encode(example.getValue(), NAMES), null, null);
+            assertThat(answer.statusCode()).isEqualTo(200);
+
+            JsonNode data = written("demo:ccs.ivr.notification:" + example.getValue().get("call-key")).get("data");
+            assertThat(data.get("outcome").asText()).isEqualTo(example.getKey());
+            assertThat(data.get("callerNumber").asText()).isEqualTo("05071303066");
+            assertThat(data.get("calledNumber").asText()).isEqualTo(example.getValue().get("called"));
+            assertThat(data.get("queueId").asText(null)).isEqualTo(example.getValue().get("queue-id"));
+            assertThat(data.get("raw").has("cagri")).isTrue();
+        }
+    }
+
+    @Test
+    void theSimulatorSendsUnderTheSameNamesAndTheGuidesNamesNoLongerCount() throws Exception {
+        String target = baseUrl() + "/webhooks/ccs/ivr?token=" + webhookToken();
+        HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(simulator().baseUrl() + "/sim/ivr?ending=answered&url="
+                + URLEncoder.encode(target, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode fields = json.readTree(sent.body());
+
+        JsonNode data = written("demo:ccs.ivr.notification:" + fields.get("call-key").asText()).get("data");
+        assertThat(data.get("outcome").asText()).isEqualTo("answered");
+        assertThat(data.get("agentEmail").asText()).isEqualTo(fields.get("agent-email").asText());
+        HttpResponse<String> guideNames = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=k&queuename=q");
+        assertThat(guideNames.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(guideNames.body()).get("field").asText()).isEqualTo("cagri");
+    }
+
+    private JsonNode written(String eventId) throws Exception {
+        Path file = dataDir.resolve("crm-out").resolve(CloudEvent.fileName(eventId));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file));
+        return json.readTree(file.toFile());
+    }
+}

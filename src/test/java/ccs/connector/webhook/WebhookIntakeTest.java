@@ -1,0 +1,420 @@
+package ccs.connector.webhook;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static ccs.connector.webhook.IvrGuideExamples.encode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The webhook intake over HTTP: hangup callbacks and IVR notifications as Call Center Studio sends
+ * them (the simulator and the vendor guide's samples), delivered to a real local HTTP server
+ * standing for the CRM (REST sink).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebhookIntakeTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+        // request URLs carry the token: lines of the HTTP server and of the routes must come out masked
+        Configurator.setLevel("ccs.connector", Level.DEBUG);
+        Configurator.setLevel("org.apache.camel.component.platform.http", Level.DEBUG);
+    }
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String ECHO = "X-Echo-Probe";
+    private static final String ECHO_VALUE = "header-value-that-must-not-come-back";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+    private RecordingHttpServer elsewhere;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        elsewhere = startHttpServer();
+        settings.setProperty("crm.retry.max-retries", "30");
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", "1s");
+        settings.setProperty("camel.component.http.response-timeout", "2000");
+        settings.setProperty("camel.component.http.so-timeout", "2000");
+        settings.setProperty("camel.server.maxBodySize", "4096");
+        settings.setProperty("connector.webhook.allowed-networks", "127.0.0.0/8, ::1");
+        settings.setProperty("connector.webhook.enrich-timeout", "1s");
+    }
+
+    @BeforeEach
+    void resetPeers() {
+        crm.reset();
+        elsewhere.reset();
+        simulator().clearFaults();
+    }
+
+    @Test
+    @Order(1)
+    void theGuidesHangupCallbackIsAcknowledgedOnceStoredAndDeliveredAsAHangupEvent() throws Exception {
+        HttpResponse<String> answer = hangup(FORM, encode(IvrGuideExamples.hangup("ahRzfm1-guide")));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(json.readTree(answer.body())).isEqualTo(json.readTree(
+                "{\"accepted\": true, \"id\": \"demo:ccs.call.hangup:ahRzfm1-guide\"}"));
+        JsonNode event = delivered("demo:ccs.call.hangup:ahRzfm1-guide");
+        assertThat(event.get("type").asText()).isEqualTo("ccs.call.hangup");
+        assertThat(event.get("subject").asText()).isEqualTo("ahRzfm1-guide");
+        JsonNode data = event.get("data");
+        assertThat(data.get("callKey").asText()).isEqualTo("ahRzfm1-guide");
+        assertThat(data.get("transactionId").asText()).isEqualTo("d748197");
+        assertThat(data.get("calledNumber").asText()).isEqualTo("05071303066");
+        assertThat(data.get("callerNumber").asText()).isEqualTo("901");
+        assertThat(data.get("startedAt").asText()).isEqualTo("2020-02-24T16:07:34Z");
+        assertThat(data.get("durationSeconds").asInt()).isEqualTo(9);
+        assertThat(data.get("disposition").asText()).isEqualTo("ANSWER");
+        assertThat(data.get("agentUsername").isNull()).isTrue();
+        assertThat(data.at("/raw/project").asText()).isEqualTo("alotech");
+        assertThat(data.get("raw").has("token")).isFalse();
+        assertThat(data.has("cdr")).as("the simulator has no record of this call").isFalse();
+    }
+
+    @Test
+    @Order(2)
+    void aJsonHangupCallbackIsAcceptedToo() throws Exception {
+        HttpResponse<String> answer = hangup("application/json; charset=utf-8", "{\"call_id\": \"json-hangup-1\", "
+                + "\"call_date\": \"2020-02-24 19:07:34\", \"duration\": 12, \"transaction_id\": \"tx-json\", "
+                + "\"called_num\": \"05321234567\", \"disposition\": \"BUSY\"}");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode data = delivered("demo:ccs.call.hangup:json-hangup-1").get("data");
+        assertThat(data.get("durationSeconds").asInt()).isEqualTo(12);
+        assertThat(data.get("disposition").asText()).isEqualTo("BUSY");
+        assertThat(data.get("transactionId").asText()).isEqualTo("tx-json");
+    }
+
+    @Test
+    @Order(3)
+    void aHangupEventCarriesTheCallsCdrRecordFetchedByActivecallkey() throws Exception {
+        String callKey = recordedCall();
+        simulator().clearRequests();
+
+        assertThat(hangup(FORM, encode(hangupOf(callKey))).statusCode()).isEqualTo(200);
+
+        JsonNode cdr = delivered("demo:ccs.call.hangup:" + callKey).at("/data/cdr");
+        assertThat(cdr.get("callKey").asText()).isEqualTo(callKey);
+        assertThat(cdr.get("direction").asText()).isEqualTo("inbound");
+        assertThat(cdr.at("/raw/callid").asText()).isEqualTo(callKey);
+        assertThat(simulator().requests("reportsCDRLogs")).singleElement()
+                .satisfies(r -> assertThat(r.params()).containsEntry("activecallkey", callKey));
+    }
+
+    @Test
+    @Order(4)
+    void aCdrLookupThatIsTooSlowOrFailsLeavesTheEventWithoutCdrButDelivered() throws Exception {
+        String slow = recordedCall();
+        String failing = recordedCall();
+        simulator().inject(Fault.delay("reportsCDRLogs", 4000, 1));
+        assertThat(hangup(FORM, encode(hangupOf(slow))).statusCode()).isEqualTo(200);
+        simulator().inject(Fault.status("reportsCDRLogs", 500, 1));
+        assertThat(hangup(FORM, encode(hangupOf(failing))).statusCode()).isEqualTo(200);
+
+        assertThat(delivered("demo:ccs.call.hangup:" + slow).get("data").has("cdr")).isFalse();
+        assertThat(delivered("demo:ccs.call.hangup:" + failing).get("data").has("cdr")).isFalse();
+        assertThat(LogCapture.text()).contains("CDR of call " + slow + " not attached to its hangup event: no answer within 1s")
+                .contains("CDR of call " + failing + " not attached to its hangup event: Call Center Studio tenant demo answered HTTP 500");
+    }
+
+    @Test
+    @Order(5)
+    void theGuidesThreeIvrNotificationsAreClassifiedByOutcome() throws Exception {
+        Map<String, Map<String, String>> examples = Map.of("ended-before-queue", IvrGuideExamples.endedBeforeQueue(),
+                "abandoned-in-queue", IvrGuideExamples.abandonedInQueue(), "answered", IvrGuideExamples.answered());
+        for (var example : examples.entrySet()) {
+            HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&"
+                    + encode(example.getValue(), Map.of("call-key", "callkeyX", "event", "event", "caller", "callerid",
+                    "called", "callednum", "queue-name", "queuename", "queue-id", "queueid", "agent-email", "myemail",
+                    "call-date", "calldate")));
+            assertThat(answer.statusCode()).isEqualTo(200);
+        }
+        for (var example : examples.entrySet()) {
+            Map<String, String> sent = example.getValue();
+            JsonNode data = delivered("demo:ccs.ivr.notification:" + sent.get("call-key")).get("data");
+            assertThat(data.get("outcome").asText()).as(sent.get("call-key")).isEqualTo(example.getKey());
+            assertThat(data.get("event").asText()).isEqualTo("call_hangup");
+            assertThat(data.get("callerNumber").asText()).isEqualTo("05071303066");
+            assertThat(data.get("calledNumber").asText()).isEqualTo(sent.get("called"));
+            assertThat(data.get("queueName").asText(null)).isEqualTo(sent.get("queue-name"));
+            assertThat(data.get("agentEmail").asText(null)).isEqualTo(sent.get("agent-email").isEmpty() ? null : sent.get("agent-email"));
+            assertThat(data.get("raw").has("callkeyX")).isTrue();
+        }
+        assertThat(delivered("demo:ccs.ivr.notification:ahRzfmi3tzPCQy").at("/data/startedAt").asText()).isEqualTo("2020-02-24T17:17:55Z");
+    }
+
+    @Test
+    @Order(6)
+    void ivrNotificationsSentByThePlatformAsGetAndAsBodylessPostArriveWithTheirOutcome() throws Exception {
+        for (String ending : List.of("before-queue", "abandoned-in-queue", "answered")) {
+            for (String method : List.of("GET", "POST")) {
+                JsonNode sent = simulatorIvr(ending, method);
+                JsonNode data = delivered("demo:ccs.ivr.notification:" + sent.get("call-key").asText()).get("data");
+                assertThat(data.get("outcome").asText()).as(ending + " by " + method)
+                        .isEqualTo(ending.equals("before-queue") ? "ended-before-queue" : ending);
+                assertThat(data.get("callerNumber").asText()).isEqualTo(sent.get("caller").asText());
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aMissingOrWrongTokenIs401BeforeAnythingElseHappens() throws Exception {
+        String fields = encode(IvrGuideExamples.hangup("unauthorized-1"));
+        List<HttpResponse<String>> refused = List.of(
+                post("/webhooks/ccs/hangup", FORM, fields),
+                post("/webhooks/ccs/hangup?token=", FORM, fields),
+                post("/webhooks/ccs/hangup?token=" + webhookToken() + "x", FORM, fields),
+                post("/webhooks/ccs/hangup?token=" + webhookToken().substring(1), FORM, fields),
+                post("/webhooks/ccs/hangup?token=wrong", "text/plain", "not even a form"),
+                post("/webhooks/ccs/hangup?tenant=" + webhookToken(), FORM, fields, "token", webhookToken()),
+                get("/webhooks/ccs/ivr?token=wrong&" + encode(IvrGuideExamples.answered())));
+
+        assertThat(refused).allSatisfy(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(401);
+            assertThat(json.readTree(answer.body()).get("error").asText()).contains("connector.webhook-token");
+        });
+        assertThat(hangup(FORM, encode(IvrGuideExamples.hangup("authorized-after"))).statusCode()).isEqualTo(200);
+        delivered("demo:ccs.call.hangup:authorized-after");
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor("demo:ccs.call.hangup:unauthorized-1").isEmpty()
+                && requestsFor("demo:ccs.ivr.notification:ahRzfmi3tzPCQy").size() <= 1);
+    }
+
+    @Test
+    @Order(8)
+    void badInputIsRefusedWithAClearErrorNamingTheField() throws Exception {
+        Map<String, String> noCallId = IvrGuideExamples.hangup("x");
+        noCallId.remove("call_id");
+        Map<String, String> badDuration = IvrGuideExamples.hangup("bad-duration");
+        badDuration.put("duration", "nine");
+        Map<String, String> badDate = IvrGuideExamples.hangup("bad-date");
+        badDate.put("call_date", "24.02.2020 19:07");
+
+        assertError(hangup(FORM, encode(noCallId)), 400, "call_id is missing", "call_id");
+        assertError(hangup(FORM, encode(badDuration)), 400, "duration is 'nine': it must be a whole number of seconds", "duration");
+        assertError(hangup(FORM, encode(badDate)), 400, "call_date is '24.02.2020 19:07': it must be a date like 2020-02-24 19:07:34", "call_date");
+        assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing", "callkeyX");
+        assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object", null);
+        assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
+        assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
+                "tenant 'nosuchtenant' is not served by this connector", null);
+    }
+
+    @Test
+    @Order(9)
+    void otherFormatsAre415AndOversizedBodies413() throws Exception {
+        String unsupported = "the body must be application/x-www-form-urlencoded or application/json";
+        assertError(hangup("text/plain", "call_id=abc"), 415, unsupported, null);
+        assertError(hangup("application/xml", "<call_id>abc</call_id>"), 415, unsupported, null);
+        assertError(hangup("multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"call_id\"\r\n\r\n"
+                + "multipart-1\r\n--b--\r\n"), 415, unsupported, null);
+        assertError(hangup(FORM, encode(IvrGuideExamples.hangup("too-large")) + "&padding=" + "x".repeat(5000)), 413,
+                "the body is larger than 4096 bytes (camel.server.maxBodySize)", null);
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream()
+                .noneMatch(r -> r.body().contains("multipart-1") || r.body().contains("too-large")));
+    }
+
+    @Test
+    @Order(10)
+    void theSameCallbackSentSeveralTimesIsOneEventDeliveredOnce() throws Exception {
+        String form = encode(IvrGuideExamples.hangup("duplicate-1"));
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/hangup?token=" + webhookToken()))
+                    .header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> answer : sent) {
+            assertThat(answer.get().statusCode()).isEqualTo(200);
+            assertThat(json.readTree(answer.get().body()).get("id").asText()).isEqualTo("demo:ccs.call.hangup:duplicate-1");
+        }
+        assertThat(hangup(FORM, form).statusCode()).isEqualTo(200);
+
+        delivered("demo:ccs.call.hangup:duplicate-1");
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor("demo:ccs.call.hangup:duplicate-1").size() == 1);
+    }
+
+    @Test
+    @Order(11)
+    void duringACrmOutageCallbacksAreStillAcknowledgedAndAllAreDeliveredOnceItRecovers() throws Exception {
+        crm.answerWhen(r -> true, Answer.status(503));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> answer = hangup(FORM, encode(IvrGuideExamples.hangup("outage-" + i)));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            ids.add(json.readTree(answer.body()).get("id").asText());
+        }
+        HttpResponse<String> ivr = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=outage-ivr&queuename=sales");
+        assertThat(ivr.statusCode()).isEqualTo(200);
+        ids.add("demo:ccs.ivr.notification:outage-ivr");
+        await().atMost(PATIENCE).until(() -> crm.received().stream().filter(r -> r.status() == 503).count() >= ids.size());
+
+        crm.clearRules();
+
+        for (String id : ids) {
+            delivered(id);
+        }
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> ids.stream()
+                .allMatch(id -> requestsFor(id).stream().filter(Received::answeredOk).count() == 1));
+    }
+
+    @Test
+    @Order(12)
+    void aCrmThatHangsDoesNotHoldUpTheAcknowledgement() throws Exception {
+        crm.answerWhen(r -> true, Answer.status(200).after(Duration.ofSeconds(20)));
+        CompletableFuture<HttpResponse<String>> callback = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create(baseUrl() + "/webhooks/ccs/hangup?token=" + webhookToken()))
+                .header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(encode(IvrGuideExamples.hangup("crm-hangs"))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        // the CRM holds every delivery for 20 s; the acknowledgement must not wait for it
+        assertThat(callback.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        crm.clearRules();
+        delivered("demo:ccs.call.hangup:crm-hangs");
+    }
+
+    @Test
+    @Order(13)
+    void fieldsAndParametersNamedLikeCamelHeadersChangeNothingDownstream() throws Exception {
+        String camelNames = "CamelHttpUri=" + enc(elsewhere.url("/evil")) + "&camelhttppath=%2Fevil&CAMELHTTPQUERY=stolen%3D1"
+                + "&CamelHttpMethod=DELETE&camelHttpResponseCode=302&CamelFileName=..%2F..%2Finjected.json"
+                + "&cAmElJmSdEsTiNaTiOnNaMe=crm.injected&Content-Type=text%2Fhtml&Location=" + enc(elsewhere.url("/redirect"));
+        HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken() + "&" + camelNames, FORM,
+                encode(IvrGuideExamples.hangup("inject-1")) + "&" + camelNames,
+                "CamelHttpUri", elsewhere.url("/evil"), "X-Camel-Http-Uri", elsewhere.url("/evil"), ECHO, ECHO_VALUE);
+        HttpResponse<String> ivr = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=inject-ivr&" + camelNames);
+
+        for (HttpResponse<String> answer : List.of(hangup, ivr)) {
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Content-Type")).contains("application/json");
+            assertThat(answer.headers().firstValue("Location")).isEmpty();
+            assertThat(answer.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("camel"));
+        }
+        for (String id : List.of("demo:ccs.call.hangup:inject-1", "demo:ccs.ivr.notification:inject-ivr")) {
+            delivered(id);
+            Received post = requestsFor(id).get(0);
+            assertThat(post.method()).isEqualTo("POST");
+            assertThat(post.path()).isEqualTo("/events");
+            assertThat(post.query()).isNull();
+            assertThat(json.readTree(post.body()).at("/data/raw/camelhttppath").asText()).isEqualTo("/evil");
+        }
+        assertThat(elsewhere.received()).isEmpty();
+        assertThat(dataDir.getParent()).isDirectoryNotContaining("glob:**/injected.json");
+    }
+
+    @Test
+    @Order(14)
+    void noAnswerEchoesARequestHeaderOrShowsAStackTrace() throws Exception {
+        List<HttpResponse<String>> answers = List.of(
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), FORM, encode(IvrGuideExamples.hangup("echo-1")), ECHO, ECHO_VALUE),
+                post("/webhooks/ccs/hangup?token=wrong", FORM, "call_id=1", ECHO, ECHO_VALUE),
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), FORM, "duration=x", ECHO, ECHO_VALUE),
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "text/csv", "a,b", ECHO, ECHO_VALUE),
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/json", "{\"call_id\":", ECHO, ECHO_VALUE),
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), FORM, "x=" + "y".repeat(5000), ECHO, ECHO_VALUE));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(200, 401, 400, 415, 400, 413);
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.headers().firstValue(ECHO)).isEmpty();
+            assertThat(answer.body()).doesNotContain(ECHO_VALUE).doesNotContain("Exception").doesNotContain("\tat ")
+                    .doesNotContain(webhookToken());
+            json.readTree(answer.body());
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theLogsHoldBusinessLinesButNeverTheWebhookToken() {
+        String logs = LogCapture.text();
+
+        assertThat(logs).contains("Hangup callback of call ahRzfm1-guide (tenant demo, transaction d748197, called 0507****066, ANSWER, "
+                + "CDR not attached) handed on as event demo:ccs.call.hangup:ahRzfm1-guide");
+        assertThat(logs).contains("IVR notification of call ahRzfmi3tzPCQy (tenant demo, answered, queue emre_test_kuyruk, "
+                + "caller 0507****066) handed on as event demo:ccs.ivr.notification:ahRzfmi3tzPCQy");
+        assertThat(logs).doesNotContain(webhookToken());
+    }
+
+    private HttpResponse<String> hangup(String contentType, String body) throws Exception {
+        return post("/webhooks/ccs/hangup?token=" + webhookToken(), contentType, body);
+    }
+
+    /** A call the simulator has a CDR record of; answers its key. */
+    private String recordedCall() {
+        LocalDateTime now = LocalDateTime.now(ZoneId.of("Europe/Istanbul"));
+        return simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);
+    }
+
+    private static Map<String, String> hangupOf(String callKey) {
+        Map<String, String> fields = IvrGuideExamples.hangup(callKey);
+        fields.put("call_date", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.now(ZoneId.of("Europe/Istanbul"))));
+        return fields;
+    }
+
+    /** The simulator sends an IVR notification to the intake; answers the fields it sent, by field name. */
+    private JsonNode simulatorIvr(String ending, String method) throws Exception {
+        String target = baseUrl() + "/webhooks/ccs/ivr?token=" + webhookToken();
+        HttpResponse<String> sent = http.send(HttpRequest.newBuilder(URI.create(simulator().baseUrl() + "/sim/ivr?url=" + enc(target)
+                + "&ending=" + ending + "&method=" + method)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).isEqualTo(200);
+        return json.readTree(sent.body());
+    }
+
+    private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).contains("application/json");
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.get("error").asText()).startsWith(error);
+        if (field == null) {
+            assertThat(body.has("field")).isFalse();
+        } else {
+            assertThat(body.get("field").asText()).isEqualTo(field);
+        }
+    }
+
+    private JsonNode delivered(String eventId) {
+        return delivered(crm, eventId);
+    }
+
+    private List<Received> requestsFor(String eventId) {
+        return requestsFor(crm, eventId);
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
