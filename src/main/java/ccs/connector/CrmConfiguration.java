@@ -16,6 +16,7 @@ import ccs.connector.crm.RedeliveryCounter;
 import ccs.connector.crm.RestSinkAnswers;
 import ccs.connector.event.Events;
 import ccs.connector.health.CrmSinkHealthCheck;
+import ccs.connector.health.RoutesStartedHealthCheck;
 import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
 import jakarta.jms.ConnectionFactory;
@@ -74,6 +75,7 @@ public class CrmConfiguration implements CamelConfiguration {
         String sink = settings.string("crm.sink", "file");
         Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        health.register(new RoutesStartedHealthCheck());
         health.register(new UpstreamHealthCheck(tenants, probeEvery));
         health.register(new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
                 sink.equals("rest") ? settings.string("crm.rest.url", null) : settings.string("crm.health.probe-url", null),
