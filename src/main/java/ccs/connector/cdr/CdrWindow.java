@@ -114,7 +114,7 @@ public final class CdrWindow {
         }
         String next = answer.get("cursor") instanceof String text && !text.isBlank() ? text : null;
         if (callList.isEmpty() && pages > 1) {
-            stop(Stop.EMPTY_PAGE, "page " + pages + " is empty");
+            stop(Stop.EMPTY_PAGE, "page " + pages + " is empty (the window held a multiple of 100 records, or Call Center Studio ends it this way)");
         } else if (callList.size() < FULL_PAGE) {
             stop = Stop.LAST_PAGE;
         } else if (next == null || next.equals(cursor) || !cursorsSeen.add(next)) {
