@@ -1,6 +1,5 @@
 package ccs.connector;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.support.ConnectorProcess;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +30,7 @@ class ConnectorJarIT {
         int port = AvailablePortFinder.getNextAvailable();
         Path log = Path.of("target", "it-connector-" + port + ".log");
         // settings come from an environment variable and a system property, as the README says they may
-        Process connector = start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
+        Process connector = ConnectorProcess.start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> get(port, "/observe/health").body().contains("\"status\":\"UP\""));
@@ -61,24 +61,13 @@ class ConnectorJarIT {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
         arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
-        Process connector = start(log, Map.of(), arguments.toArray(String[]::new));
+        Process connector = ConnectorProcess.start(log, Map.of(), arguments.toArray(String[]::new));
         assertThat(connector.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(connector.exitValue()).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).filteredOn(line -> line.startsWith("ccs-connector cannot start:")).singleElement()
                 .asString().contains("setting " + key + " ");
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR "));
-    }
-
-    private static Process start(Path log, Map<String, String> environment, String... options) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-jar", "target/ccs-connector.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        return builder.start();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

@@ -17,6 +17,7 @@ import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
+import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,7 @@ public final class CdrBackfills {
         long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds() - 1)
                 / settings.backfillWindow().toSeconds();
         LOG.info("CDR backfill of tenant {} from {} to {} starts: {} windows of {}", tenant.name(), start, finish,
-                windows, settings.backfillWindow());
+                windows, TimeUtils.printDuration(settings.backfillWindow().toMillis()));
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("tenant", tenant.name());
         description.put("from", start.toString());
@@ -90,7 +91,13 @@ public final class CdrBackfills {
 
     /** Takes the tenant's backfill for this thread; false when another thread runs it already. */
     public synchronized boolean claim(String tenant) {
-        return running.add(tenant);
+        if (!running.add(tenant)) {
+            return false;
+        }
+        state.backfill(tenant).filter(backfill -> backfill.windowsDone() > 0).ifPresent(backfill ->
+                LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
+                        backfill.next(), Math.round(backfill.percentDone())));
+        return true;
     }
 
     public synchronized void release(String tenant) {
