@@ -3,10 +3,14 @@ package ccs.connector.cdr;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
@@ -64,6 +68,25 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(call.at("/raw/calldate").asText()).isEqualTo("2026-11-02 10:00:00");
         ApiRequest asked = simulator().requests("reportsCDRLogs").get(0);
         assertThat(asked.params()).containsEntry("activecallkey", "ahRzfmLookup1").doesNotContainKeys("startdate", "cursor");
+    }
+
+    @Test
+    void theRecordOfAClick2callTheConnectorDispatchedCarriesTheCrmTransactionId() throws Exception {
+        String agent = "mehmet.kaya@demo.example";
+        CallCorrelations correlations = context.getRegistry().lookupByNameAndType("callCorrelations", CallCorrelations.class);
+        correlations.remember("demo", "crm-tx-lookup-1", agent, "0532 765 43 21", "crm-ref-1");
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", "ahRzfmLookupC2c");
+        record.put("calldate", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.now(ZoneId.of("Europe/Istanbul"))));
+        record.put("called_num", "05327654321");
+        record.put("agent", agent);
+        record.put("click2call", true);
+        simulator().addCdr(record);
+
+        JsonNode call = json.readTree(lookup("ahRzfmLookupC2c").body());
+
+        assertThat(call.get("transactionId").asText()).isEqualTo("crm-tx-lookup-1");
+        assertThat(call.get("crmReference").asText()).isEqualTo("crm-ref-1");
     }
 
     @Test
