@@ -4,16 +4,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
@@ -23,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.eventFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +29,6 @@ import static org.awaitility.Awaitility.await;
 class CdrBackfillTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     private final ObjectMapper json = new ObjectMapper();
 
     @Override
@@ -65,7 +63,7 @@ class CdrBackfillTest extends ConnectorTestSupport {
         assertThat(started.get("tenant").asText()).isEqualTo("demo");
         assertThat(started.get("from").asText()).isEqualTo(day + "T08:00");
         assertThat(started.get("windows").asInt()).isEqualTo(10);
-        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(key))));
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         await().atMost(PATIENCE).until(() -> LogCapture.text().substring(logBefore).contains("is done: 5000 records in 10 windows"));
 
         String log = LogCapture.text().substring(logBefore);
@@ -99,7 +97,7 @@ class CdrBackfillTest extends ConnectorTestSupport {
 
         assertThat(second.statusCode()).isEqualTo(409);
         assertThat(json.readTree(second.body()).get("error").asText()).contains("under way");
-        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(key))));
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         await().atMost(PATIENCE).until(() -> !Files.exists(dataDir.resolve("cdr").resolve("demo.backfill.json")));
         assertThat(post("/api/v1/cdr/backfill", body).statusCode()).as("once done, another may start").isEqualTo(202);
     }
@@ -113,7 +111,7 @@ class CdrBackfillTest extends ConnectorTestSupport {
 
         assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "\", \"to\": \"" + day + "T12:00:00\"}").statusCode()).isEqualTo(202);
 
-        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(key))));
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         assertThat(LogCapture.text()).contains("CDR backfill of tenant demo paused (Call Center Studio tenant demo answered HTTP 500)");
     }
 
@@ -131,10 +129,6 @@ class CdrBackfillTest extends ConnectorTestSupport {
     private HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private Path eventFile(String callKey) {
-        return dataDir.resolve("crm-out").resolve(CloudEvent.fileName("demo:ccs.cdr:" + callKey));
     }
 
 }

@@ -2,18 +2,13 @@ package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-import ccs.connector.ccs.Tenant;
-import ccs.connector.ccs.Tenants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,16 +18,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A backfill's windows, its progress file and the one-at-a-time rule (bean cdrBackfills). */
 class CdrBackfillsTest {
 
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
-    private static final Tenants TENANTS = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ISTANBUL)), "demo");
 
     @TempDir
     Path dir;
 
     private CdrBackfills backfills(int pageCap) {
-        CdrSettings settings = new CdrSettings(Duration.ofSeconds(60), Optional.empty(), Duration.ofMinutes(5), Duration.ofSeconds(10),
-                pageCap, true, Duration.ofMinutes(5), Duration.ofHours(1));
-        return new CdrBackfills(TENANTS, new CdrState(dir), settings, Clock.fixed(Instant.parse("2026-11-03T00:00:00Z"), ZoneOffset.UTC));
+        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(dir), CdrTestRecords.settings(pageCap), Clock.fixed(Instant.parse("2026-11-03T00:00:00Z"), ZoneOffset.UTC));
     }
 
     private static void readWhole(CdrWindow window) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
@@ -31,6 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.WIRE;
+import static ccs.connector.cdr.CdrTestRecords.eventFile;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,7 +44,6 @@ import static org.awaitility.Awaitility.await;
 class CdrPollTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     private final ObjectMapper json = new ObjectMapper();
 
     @Override
@@ -97,7 +98,7 @@ class CdrPollTest extends ConnectorTestSupport {
         awaitDelivered(keys);
         assertThat(checkpoint()).isAfter(checkpoint).isBeforeOrEqualTo(Instant.now());
 
-        JsonNode event = json.readTree(eventFile(keys.get(0)).toFile());
+        JsonNode event = json.readTree(eventFile(dataDir, keys.get(0)).toFile());
         assertThat(event.get("id").asText()).isEqualTo("demo:ccs.cdr:" + keys.get(0));
         assertThat(event.get("type").asText()).isEqualTo("ccs.cdr");
         assertThat(event.at("/data/startedAt").asText()).endsWith("Z")
@@ -171,7 +172,7 @@ class CdrPollTest extends ConnectorTestSupport {
         Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
         List<String> keys = simulator().generateCdrs(20, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
         Map<String, Object> broken = new HashMap<>();
-        broken.put("calldate", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(wallClock(Duration.ofMinutes(30))));
+        broken.put("calldate", WIRE.format(wallClock(Duration.ofMinutes(30))));
         broken.put("callerid", "05321112233");
         simulator().addCdr(broken);
 
@@ -206,7 +207,7 @@ class CdrPollTest extends ConnectorTestSupport {
         int failedRequests = cdrRequests().size();
         assertThat(failedRequests).isEqualTo(fault.equals("throttle") ? 2 : 1);
         assertThat(checkpoint()).isEqualTo(checkpoint);
-        assertThat(keys).noneMatch(key -> Files.exists(eventFile(key)));
+        assertThat(keys).noneMatch(key -> Files.exists(eventFile(dataDir, key)));
         assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed");
 
         poll();
@@ -239,12 +240,8 @@ class CdrPollTest extends ConnectorTestSupport {
         return Instant.parse(Files.readString(dataDir.resolve("cdr").resolve("demo.checkpoint")).trim());
     }
 
-    private static LocalDateTime wallClock(Duration ago) {
-        return LocalDateTime.now(ISTANBUL).minus(ago).withNano(0);
-    }
-
     private static String wire(Instant at) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.ofInstant(at, ISTANBUL));
+        return WIRE.format(LocalDateTime.ofInstant(at, ISTANBUL));
     }
 
     /** The cursor the simulator answers to the same request (its keyset cursors are stable). */
@@ -257,11 +254,7 @@ class CdrPollTest extends ConnectorTestSupport {
         return json.readTree(answer.body()).get("cursor").asText();
     }
 
-    private Path eventFile(String callKey) {
-        return dataDir.resolve("crm-out").resolve(CloudEvent.fileName("demo:ccs.cdr:" + callKey));
-    }
-
     private void awaitDelivered(List<String> keys) {
-        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(key))));
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
     }
 }

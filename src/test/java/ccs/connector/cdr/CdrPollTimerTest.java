@@ -2,23 +2,23 @@ package ccs.connector.cdr;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
-import ccs.connector.support.RecordingHttpServer.Received;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.WIRE;
+import static ccs.connector.cdr.CdrTestRecords.deliveries;
+import static ccs.connector.cdr.CdrTestRecords.eventIds;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,8 +29,6 @@ import static org.awaitility.Awaitility.await;
 class CdrPollTimerTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
-    private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private RecordingHttpServer crm;
 
     @Override
@@ -64,22 +62,22 @@ class CdrPollTimerTest extends ConnectorTestSupport {
     @Test
     void aLateRecordInsideTheOverlapIsDeliveredOnceThoughManyPollsReadIt() throws Exception {
         List<String> keys = simulator().generateCdrs(30, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
-        await().atMost(PATIENCE).until(() -> deliveredKeys().keySet().containsAll(ids(keys)));
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(eventIds(keys)));
 
         // a call that started two minutes ago, before the checkpoint, shows up only now
         String late = "ahRzfmLateRecord";
         simulator().addCdr(Map.of("callid", late, "calldate", WIRE.format(wallClock(Duration.ofMinutes(2))),
                 "hangupdate", WIRE.format(wallClock(Duration.ofSeconds(30))), "inbound", true));
-        await().atMost(PATIENCE).until(() -> deliveredKeys().containsKey("demo:ccs.cdr:" + late));
+        await().atMost(PATIENCE).until(() -> deliveries(crm).containsKey("demo:ccs.cdr:" + late));
 
         // many more polls read the same records again through the overlap
         int requestsNow = simulator().requests("reportsCDRLogs").size();
         await().atMost(PATIENCE).until(() -> simulator().requests("reportsCDRLogs").size() >= requestsNow + 10);
         assertThat(simulator().requests("reportsCDRLogs").get(requestsNow).params().get("startdate"))
                 .isLessThan(WIRE.format(wallClock(Duration.ofMinutes(2))));
-        Map<String, Long> deliveries = deliveredKeys();
+        Map<String, Long> deliveries = deliveries(crm);
         assertThat(deliveries.get("demo:ccs.cdr:" + late)).isEqualTo(1);
-        assertThat(ids(keys)).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
+        assertThat(eventIds(keys)).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
     }
 
     @Test
@@ -88,7 +86,7 @@ class CdrPollTimerTest extends ConnectorTestSupport {
         // inside the overlap of the polls to come, whichever test ran first
         List<String> keys = simulator().generateCdrs(120, wallClock(Duration.ofMinutes(4)), wallClock(Duration.ofSeconds(30)));
 
-        await().atMost(PATIENCE).until(() -> deliveredKeys().keySet().containsAll(ids(keys)));
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(eventIds(keys)));
 
         assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed (Call Center Studio tenant demo answered HTTP 500)");
         assertThat(LogCapture.text()).contains("4 failures in a row");
@@ -97,20 +95,6 @@ class CdrPollTimerTest extends ConnectorTestSupport {
         assertThat(metrics).containsPattern("ccs_cdr_lag_seconds\\{tenant=\"demo\"} \\d");
         double lag = Double.parseDouble(metrics.replaceAll("(?s).*ccs_cdr_lag_seconds\\{tenant=\"demo\"} ([0-9.E]+).*", "$1"));
         assertThat(lag).as("the checkpoint follows now").isLessThan(300);
-        assertThat(ids(keys)).allSatisfy(id -> assertThat(deliveredKeys().get(id)).as(id).isEqualTo(1));
-    }
-
-    private static List<String> ids(List<String> keys) {
-        return keys.stream().map(key -> "demo:ccs.cdr:" + key).toList();
-    }
-
-    /** Successful deliveries at the CRM, per Idempotency-Key (event id). */
-    private Map<String, Long> deliveredKeys() {
-        return crm.received().stream().filter(Received::answeredOk).map(r -> r.header("Idempotency-Key"))
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
-
-    private static LocalDateTime wallClock(Duration ago) {
-        return LocalDateTime.now(ISTANBUL).minus(ago).withNano(0);
+        assertThat(eventIds(keys)).allSatisfy(id -> assertThat(deliveries(crm).get(id)).as(id).isEqualTo(1));
     }
 }

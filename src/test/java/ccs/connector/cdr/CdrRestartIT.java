@@ -8,27 +8,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.RecordingHttpServer;
-import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.deliveries;
+import static ccs.connector.cdr.CdrTestRecords.eventIds;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,7 +39,6 @@ import static org.awaitility.Awaitility.await;
 class CdrRestartIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(120);
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> connectors = new ArrayList<>();
@@ -69,24 +67,24 @@ class CdrRestartIT {
 
     @Test
     void aCrashInTheMiddleOfAWindowLeavesNoGapAndNoSecondDelivery() throws Exception {
-        List<String> ids = ids(simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
+        List<String> ids = eventIds(simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
         // the first page is answered at once, the second not before the connector is gone
         simulator.inject(Fault.delay("reportsCDRLogs", 0, 1));
         simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
 
         Process first = connector("first");
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 2);
-        await().atMost(PATIENCE).until(() -> deliveries().size() == 100);
+        await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 100);
         crash(first);
 
         assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).as("the window was not finished").doesNotExist();
         connector("second");
-        await().atMost(PATIENCE).until(() -> deliveries().keySet().containsAll(ids));
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
         // later polls read the same records again through the overlap
         int requests = simulator.requests("reportsCDRLogs").size();
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= requests + 10);
 
-        Map<String, Long> deliveries = deliveries();
+        Map<String, Long> deliveries = deliveries(crm);
         assertThat(deliveries).hasSize(250);
         assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
         assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).exists();
@@ -95,7 +93,7 @@ class CdrRestartIT {
     @Test
     void aBackfillInterruptedByACrashGoesOnFromItsLastWindowAfterTheRestart() throws Exception {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
-        List<String> ids = ids(simulator.generateCdrs(900, day.atTime(8, 0), day.atTime(14, 0)));
+        List<String> ids = eventIds(simulator.generateCdrs(900, day.atTime(8, 0), day.atTime(14, 0)));
         // three windows of two pages each are answered at once, the fourth window hangs
         simulator.inject(Fault.delay("reportsCDRLogs", 0, 6));
         simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
@@ -108,14 +106,14 @@ class CdrRestartIT {
         assertThat(started.statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
         assertThat(json.readTree(progress.toFile()).get("windowsDone").asInt()).isEqualTo(3);
-        await().atMost(PATIENCE).until(() -> deliveries().size() == 450);
+        await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 450);
         crash(first);
 
         connector("second", "-Dccs.cdr.enabled=false");
-        await().atMost(PATIENCE).until(() -> deliveries().keySet().containsAll(ids));
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
         await().atMost(PATIENCE).until(() -> !Files.exists(progress));
 
-        Map<String, Long> deliveries = deliveries();
+        Map<String, Long> deliveries = deliveries(crm);
         assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
         String secondLog = Files.readString(log("second"));
         assertThat(secondLog).doesNotContain("window " + day + " 08:00:00 to")
@@ -160,19 +158,5 @@ class CdrRestartIT {
 
     private Path log(String run) {
         return Path.of("target", "it-cdr-" + port + "-" + run + ".log");
-    }
-
-    /** Successful deliveries at the CRM, per Idempotency-Key (event id). */
-    private Map<String, Long> deliveries() {
-        return crm.received().stream().filter(Received::answeredOk).map(r -> r.header("Idempotency-Key"))
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-    }
-
-    private static List<String> ids(List<String> callKeys) {
-        return callKeys.stream().map(key -> "demo:ccs.cdr:" + key).toList();
-    }
-
-    private static LocalDateTime wallClock(Duration ago) {
-        return LocalDateTime.now(ISTANBUL).minus(ago).withNano(0);
     }
 }

@@ -2,18 +2,14 @@ package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import ccs.connector.ccs.Tenant;
-import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UpstreamException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,17 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** How the poller picks each window, moves the checkpoint and pauses after failures (bean cdrSync). */
 class CdrSyncTest {
 
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     private static final Instant NOW = Instant.parse("2026-11-02T07:30:00Z"); // 10:30 in Istanbul
-    private static final Tenants TENANTS = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ISTANBUL)), "demo");
 
     @TempDir
     Path dir;
 
     private CdrSync sync(Optional<LocalDateTime> start) {
-        CdrSettings settings = new CdrSettings(Duration.ofSeconds(60), start, Duration.ofMinutes(5), Duration.ofSeconds(10), 1000, true,
-                Duration.ofMinutes(5), Duration.ofHours(1));
-        return new CdrSync(TENANTS, new CdrState(dir), settings, Clock.fixed(NOW, ZoneOffset.UTC));
+        CdrSettings shipped = CdrTestRecords.settings(1000);
+        CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
+                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow());
+        return new CdrSync(CdrTestRecords.DEMO, new CdrState(dir), settings, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
