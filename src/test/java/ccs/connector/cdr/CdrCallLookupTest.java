@@ -31,6 +31,8 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         settings.setProperty("ccs.simulator.records", "0");
         settings.setProperty("connector.api-key", API_KEY);
+        settings.setProperty("ccs.tenants", "demo,revoked");
+        settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-app-token");
     }
 
     @BeforeEach
@@ -101,11 +103,21 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     void anUpstreamFaultIsAnswered502Or503() throws Exception {
         simulator().inject(Fault.status("reportsCDRLogs", 500, 1));
         HttpResponse<String> down = lookup("any");
-        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
         assertThat(json.readTree(down.body()).get("error").asText()).contains("HTTP 500");
 
         simulator().inject(Fault.html("reportsCDRLogs", 1));
-        assertThat(lookup("any").statusCode()).isEqualTo(502);
+        HttpResponse<String> garbage = lookup("any");
+        assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(502);
+    }
+
+    @Test
+    void aFailureEnvelopeIsAnUpstreamFaultNotAnUnknownCall() throws Exception {
+        // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": ...}
+        HttpResponse<String> refused = lookup("any?tenant=revoked");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(json.readTree(refused.body()).get("error").asText()).contains("Invalid Application Token");
     }
 
     @Test
