@@ -56,7 +56,8 @@ class ConnectorJarIT {
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
-            "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir"})
+            "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
+            "ccs.cdr.start       | -Dccs.cdr.start=yesterday"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
