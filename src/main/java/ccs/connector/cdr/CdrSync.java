@@ -101,8 +101,9 @@ public final class CdrSync {
                         + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), previous.orElse(null));
             }
         }
+        // the overlap reads delivered records again at every poll: a line per poll is for debugging only
         if (window.getRecords() > 0) {
-            LOG.info("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),
+            LOG.debug("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),
                     window.getRecords(), window.getPages(), window.range(), checkpoint.orElse(null));
         }
     }
