@@ -1,6 +1,5 @@
 package ccs.connector;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.RecordingHttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ class ConnectorJarIT {
         int port = AvailablePortFinder.getNextAvailable();
         Path log = Path.of("target", "it-connector-" + port + ".log");
         // settings come from an environment variable and a system property, as the README says they may
-        Process connector = start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
+        Process connector = ConnectorProcess.start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
         try {
             awaitReady(port);
             HttpResponse<String> metrics = get(port, "/observe/metrics");
@@ -52,7 +52,7 @@ class ConnectorJarIT {
     void theDemoScreenPopAndAgentPageWorkFromTheJar() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Path log = Path.of("target", "it-connector-screen-pop-" + port + ".log");
-        Process connector = start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
+        Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
                 "-Dconnector.data-dir=target/it-data-" + port);
         try {
             awaitReady(port);
@@ -72,7 +72,7 @@ class ConnectorJarIT {
         Path data = Path.of("target", "it-lean-data-" + port);
         writeDeadLetter(data, "smoke-1");
         Path log = Path.of("target", "it-connector-lean-" + port + ".log");
-        Process connector = start(log, Map.of(), "@deploy/jvm-lean.options", "-Dcamel.server.port=" + port,
+        Process connector = ConnectorProcess.start(log, Map.of(), "@deploy/jvm-lean.options", "-Dcamel.server.port=" + port,
                 "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false");
         try {
             awaitReady(port);
@@ -92,13 +92,13 @@ class ConnectorJarIT {
         Path data = Path.of("target", "it-shutdown-data-" + port);
         writeDeadLetter(data, "shutdown-1");
         try (RecordingHttpServer crm = new RecordingHttpServer()) {
-            crm.thenAnswer(RecordingHttpServer.Answer.status(200).after(Duration.ofSeconds(4)));
+            crm.answerWhen(r -> r.body().contains("shutdown-1"), RecordingHttpServer.Answer.status(200).after(Duration.ofSeconds(4)));
             String[] options = {"-Dcamel.server.port=" + port, "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false",
                     "-Dcrm.sink=rest", "-Dcrm.rest.url=" + crm.url("/events")};
-            Process connector = start(Path.of("target", "it-connector-shutdown-" + port + ".log"), Map.of(), options);
+            Process connector = ConnectorProcess.start(Path.of("target", "it-connector-shutdown-" + port + ".log"), Map.of(), options);
             awaitReady(port);
             replay(port);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !crm.received().isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !deliveriesOf(crm, "demo:ccs.call.hangup:shutdown-1").isEmpty());
 
             long stopping = System.nanoTime();
             connector.destroy();
@@ -107,11 +107,12 @@ class ConnectorJarIT {
             assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("within camel.main.shutdown-timeout").isLessThan(Duration.ofSeconds(25));
 
-            Process restarted = start(Path.of("target", "it-connector-restarted-" + port + ".log"), Map.of(), options);
+            Process restarted = ConnectorProcess.start(Path.of("target", "it-connector-restarted-" + port + ".log"), Map.of(), options);
             try {
                 awaitReady(port);
                 Thread.sleep(2000);
-                assertThat(crm.received()).as("the in-flight delivery was finished and acknowledged, not repeated").hasSize(1);
+                assertThat(deliveriesOf(crm, "demo:ccs.call.hangup:shutdown-1"))
+                        .as("the in-flight delivery was finished and acknowledged, not repeated").hasSize(1);
             } finally {
                 stop(restarted);
             }
@@ -126,12 +127,13 @@ class ConnectorJarIT {
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
-            "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir"})
+            "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
+            "ccs.cdr.start       | -Dccs.cdr.start=yesterday"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
         arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
-        Process connector = start(log, Map.of(), arguments.toArray(String[]::new));
+        Process connector = ConnectorProcess.start(log, Map.of(), arguments.toArray(String[]::new));
         assertThat(connector.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(connector.exitValue()).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);
@@ -140,15 +142,8 @@ class ConnectorJarIT {
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR "));
     }
 
-    private static Process start(Path log, Map<String, String> environment, String... options) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java));
-        command.addAll(List.of(options));
-        command.addAll(List.of("-jar", "target/ccs-connector.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        return builder.start();
+    private static List<RecordingHttpServer.Received> deliveriesOf(RecordingHttpServer crm, String eventId) {
+        return crm.received().stream().filter(r -> eventId.equals(r.header("Idempotency-Key"))).toList();
     }
 
     private static void writeDeadLetter(Path data, String callKey) throws Exception {

@@ -1,6 +1,7 @@
 package ccs.connector.api;
 
 import ccs.connector.event.InvalidFieldException;
+import com.fasterxml.jackson.core.JacksonException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,16 +61,21 @@ public final class ApiErrors {
         if (known instanceof ApiException failure) {
             answer(exchange, failure.httpStatus(), failure.getMessage(), null);
             exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
+        } else if (known instanceof JacksonException unreadable) {
+            answer(exchange, 400, "the body is not the JSON object this path takes: " + unreadable.getOriginalMessage(), null);
         } else if (known != null) {
             answer(exchange, 400, known.getMessage(), known instanceof InvalidFieldException invalid ? invalid.getField() : null);
         }
         return known != null;
     }
 
-    /** The first ApiException or IllegalArgumentException in the chain of causes, or null. */
+    /**
+     * The first ApiException, IllegalArgumentException or JSON error (an unreadable request body)
+     * in the chain of causes, or null.
+     */
     private static Throwable known(Throwable caught) {
         for (Throwable cause = caught; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ApiException || cause instanceof IllegalArgumentException) {
+            if (cause instanceof ApiException || cause instanceof IllegalArgumentException || cause instanceof JacksonException) {
                 return cause;
             }
         }

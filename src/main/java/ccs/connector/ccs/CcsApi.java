@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import ccs.connector.config.Secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -84,6 +85,13 @@ public final class CcsApi {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
             throw UpstreamException.garbage(tenant, "with a body that is not a JSON object (" + type + ")");
         }
+    }
+
+    /** The HTTP request got no answer (refused, timed out): that is Call Center Studio being down, 503. */
+    public void unreachable(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String why = failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + Secrets.mask(failure.getMessage());
+        throw UpstreamException.unreachable(tenants.get(exchange.getVariable(TENANT, String.class)).name(), why);
     }
 
     static int retryAfter(String header) {

@@ -8,6 +8,11 @@ public class UpstreamException extends CcsException {
 
     private final int retryAfterSeconds;
 
+    /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
+    public UpstreamException(String message) {
+        this(502, message, 0);
+    }
+
     private UpstreamException(int httpStatus, String message, int retryAfterSeconds) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
@@ -20,6 +25,10 @@ public class UpstreamException extends CcsException {
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
                 retryAfterSeconds);
+    }
+
+    public static UpstreamException unreachable(String tenant, String why) {
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0);
     }
 
     public static UpstreamException garbage(String tenant, String what) {

@@ -251,7 +251,8 @@ public final class CcsSimulator implements AutoCloseable {
             if (fault != null && answerFault(exchange, fault.fault())) {
                 return;
             }
-            byte[] answer = answer(function, params);
+            boolean staleCursor = fault != null && "stale-cursor".equals(fault.fault().kind());
+            byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
             send(exchange, 200, "application/json", answer, null);
         }
     }
@@ -266,11 +267,14 @@ public final class CcsSimulator implements AutoCloseable {
         return null;
     }
 
-    /** Answers the fault; false when the request must still be answered normally (a delay). */
+    /** Answers the fault; false when the request must still be answered, normally or changed (a delay, a stale cursor). */
     private boolean answerFault(HttpExchange exchange, Fault fault) throws IOException {
         switch (fault.kind()) {
             case "delay" -> {
                 sleep(fault.delayMillis());
+                return false;
+            }
+            case "stale-cursor" -> {
                 return false;
             }
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
@@ -287,7 +291,6 @@ public final class CcsSimulator implements AutoCloseable {
             case "login" -> json.writeValueAsBytes(login(params));
             case "ping" -> json.writeValueAsBytes(validToken(params) || agentOf(params) != null
                     ? Map.of("success", true) : failure(WRONG_SESSION));
-            case "reportsCDRLogs" -> reportsCdrLogs(params);
             case "click2call", "getmyactivecalls", "getactivecall", "click2hang", "click2hold", "click2unhold" -> {
                 String agent = agentOf(params);
                 yield json.writeValueAsBytes(agent == null ? failure(WRONG_SESSION) : sessionCall(function, agent, params));
@@ -360,7 +363,7 @@ public final class CcsSimulator implements AutoCloseable {
         callbacks.postForm(hangupUrl, fields);
     }
 
-    private byte[] reportsCdrLogs(Map<String, String> params) throws JsonProcessingException {
+    private byte[] reportsCdrLogs(Map<String, String> params, boolean staleCursor) throws JsonProcessingException {
         if (!validToken(params)) {
             return json.writeValueAsBytes(failure("Invalid Application Token"));
         }
@@ -377,7 +380,8 @@ public final class CcsSimulator implements AutoCloseable {
         try {
             CdrStore.Page page = cdrs.window(start.trim(), finish.trim(), params.get("cursor"),
                     "asc".equalsIgnoreCase(params.get("sorting")), params.get("agent_username"), params.get("queue"));
-            return page(page.records(), page.cursor());
+            String sent = params.get("cursor");
+            return page(page.records(), !staleCursor ? page.cursor() : sent != null && !sent.isBlank() ? sent : CdrStore.cursorBefore(start.trim()));
         } catch (IllegalArgumentException e) {
             return json.writeValueAsBytes(failure(e.getMessage()));
         }

@@ -81,6 +81,11 @@ final class CdrStore {
         return new Page(page, encode(last));
     }
 
+    /** A cursor that points before every record of a window starting at {@code start}. */
+    static String cursorBefore(String start) {
+        return encode(start + "|");
+    }
+
     private static String encode(String sortKey) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
     }

@@ -7,7 +7,10 @@ package ccs.connector.simulator;
  * @param kind      {@code status}: answer with {@code status} and a short text body;
  *                  {@code html}: 200 with an HTML error page; {@code empty}: 200 with no body;
  *                  {@code delay}: answer normally after {@code delayMillis};
- *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds}
+ *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds};
+ *                  {@code stale-cursor}: the page asked for, but carrying the cursor the request sent
+ *                  (on a first page, one that points before the window), so a client that follows
+ *                  it gets the same page again: a cursor that repeats
  * @param status    the HTTP status for {@code status}
  * @param delayMillis the delay for {@code delay}
  * @param retryAfterSeconds the Retry-After value for {@code throttle}
@@ -33,6 +36,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault throttle(String function, int retryAfterSeconds, int times) {
         return new Fault(function, "throttle", 429, 0, retryAfterSeconds, times);
+    }
+
+    public static Fault staleCursor(String function, int times) {
+        return new Fault(function, "stale-cursor", 200, 0, 0, times);
     }
 
     boolean appliesTo(String calledFunction) {

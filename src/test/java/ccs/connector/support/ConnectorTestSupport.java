@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Starts the connector once per test class the way the runnable jar does (./application.properties,
  * ./routes, the configuration class), on a free port, against the embedded simulator over
- * real HTTP, with demo traffic off and its own data directory under target/.
+ * real HTTP, with demo traffic and the CDR poller off and its own data directory under target/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
@@ -56,6 +56,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         settings.setProperty("camel.server.port", String.valueOf(port));
         settings.setProperty("ccs.simulator.demo", "false");
         settings.setProperty("ccs.simulator.hangup-delay", "200ms");
+        // no CDR poller in the background of tests about something else; CDR tests turn it on or run direct:cdr-poll
+        settings.setProperty("ccs.cdr.enabled", "false");
         settings.setProperty("connector.data-dir", dataDir.toString());
         settings(settings);
         context.withUseOverridePropertiesWithPropertiesComponent(settings);

@@ -1,0 +1,66 @@
+package ccs.connector;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import ccs.connector.cdr.CdrBackfills;
+import ccs.connector.cdr.CdrSettings;
+import ccs.connector.cdr.CdrState;
+import ccs.connector.cdr.CdrSync;
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Settings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.jms.ConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.jms.connection.JmsTransactionManager;
+
+/**
+ * Binds the CDR sync: {@code cdrSync} (poll windows, checkpoints, backoff), {@code cdrBackfills},
+ * and {@code cdrOutboxTransaction}, the JMS transaction in which one page's records go into the
+ * outbox (one journal sync per page); registers the gauges {@code ccs_cdr_lag_seconds} and {@code ccs_cdr_backfill_progress_percent}.
+ * Runs after {@link ConnectorConfiguration} and {@link CrmConfiguration}.
+ */
+public class CdrConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        Settings settings = Settings.of(camel);
+        CdrSettings cdr = CdrSettings.from(settings);
+        Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
+        CdrState state = new CdrState(Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("cdr"));
+        CdrSync sync = new CdrSync(tenants, state, cdr, Clock.systemUTC());
+        CdrBackfills backfills = new CdrBackfills(tenants, state, cdr, Clock.systemUTC());
+        camel.getRegistry().bind("cdrSync", sync);
+        camel.getRegistry().bind("cdrBackfills", backfills);
+        ConnectionFactory outbox = camel.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
+        SpringTransactionPolicy pageTransaction = new SpringTransactionPolicy(new JmsTransactionManager(outbox));
+        pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        camel.getRegistry().bind("cdrOutboxTransaction", pageTransaction);
+
+        // the metrics registry exists once camel-micrometer-prometheus has started
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+                if (metrics == null) {
+                    return;
+                }
+                for (Tenant tenant : tenants.all()) {
+                    Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
+                            .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
+                    Gauge.builder("ccs.cdr.backfill.progress", backfills, b -> b.percentDone(tenant.name())).baseUnit("percent")
+                            .description("share of the latest CDR backfill done").tag("tenant", tenant.name()).register(metrics);
+                }
+            }
+        });
+    }
+}

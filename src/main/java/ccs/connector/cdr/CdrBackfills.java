@@ -1,0 +1,174 @@
+package ccs.connector.cdr;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ccs.connector.cdr.CdrState.Backfill;
+import ccs.connector.ccs.Tenant;
+import ccs.connector.api.ApiException;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Secrets;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backfills of past CDR records (routes in {@code cdr-backfill.yaml}): a range of the tenant's wall
+ * clock read in windows of {@code ccs.cdr.backfill.window} through the same pipeline as the polls.
+ * Progress is kept in the tenant's backfill file after every window, so a backfill that a stop or a
+ * failure interrupted goes on from the window it was in. One backfill at a time per tenant.
+ */
+public final class CdrBackfills {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdrBackfills.class);
+
+    public static final String SOURCE = "backfill";
+
+    /** A backfill of the tenant is already under way (HTTP 409 for the caller). */
+    /** A second backfill for a tenant while one is under way: 409. */
+    public static final class BackfillRunningException extends ApiException {
+        public BackfillRunningException(Backfill running) {
+            super(409, "a CDR backfill of tenant " + running.tenant() + " from " + running.from() + " to " + running.to()
+                    + " is under way (" + Math.round(running.percentDone()) + "% done): wait for it to finish");
+        }
+    }
+
+    private final Tenants tenants;
+    private final CdrState state;
+    private final CdrSettings settings;
+    private final Clock clock;
+    private final Set<String> running = new HashSet<>();
+    private final Map<String, Double> percentDone = new ConcurrentHashMap<>();
+
+    public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
+        this.tenants = tenants;
+        this.state = state;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a new backfill of the tenant over [from, to] (wall-clock times such as
+     * {@code 2026-11-02T08:00:00}, {@code 2026-11-02 08:00:00} or a date, which means its start);
+     * answers its description. An argument that cannot be read throws {@link IllegalArgumentException}.
+     */
+    public synchronized Map<String, Object> start(String tenantName, String from, String to) {
+        Tenant tenant = tenants.get(tenantName);
+        LocalDateTime start = wallClock("from", from);
+        LocalDateTime finish = wallClock("to", to);
+        if (!finish.isAfter(start)) {
+            throw new IllegalArgumentException("to (" + finish + ") must lie after from (" + start + ")");
+        }
+        if (start.isAfter(LocalDateTime.now(clock.withZone(tenant.zone())))) {
+            throw new IllegalArgumentException("from (" + start + ") lies in the future of tenant " + tenant.name());
+        }
+        Optional<Backfill> unfinished = state.backfill(tenant.name());
+        if (unfinished.isPresent()) {
+            throw new BackfillRunningException(unfinished.get());
+        }
+        Backfill backfill = new Backfill(tenant.name(), start, finish, start, 0, 0);
+        state.saveBackfill(backfill);
+        percentDone.put(tenant.name(), 0.0);
+        long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds() - 1)
+                / settings.backfillWindow().toSeconds();
+        LOG.info("CDR backfill of tenant {} from {} to {} starts: {} windows of {}", tenant.name(), start, finish,
+                windows, TimeUtils.printDuration(settings.backfillWindow().toMillis()));
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("tenant", tenant.name());
+        description.put("from", start.toString());
+        description.put("to", finish.toString());
+        description.put("windows", windows);
+        return description;
+    }
+
+    /** Takes the tenant's backfill for this thread; false when another thread runs it already. */
+    public synchronized boolean claim(String tenant) {
+        if (!running.add(tenant)) {
+            return false;
+        }
+        state.backfill(tenant).filter(backfill -> backfill.windowsDone() > 0).ifPresent(backfill ->
+                LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
+                        backfill.next(), Math.round(backfill.percentDone())));
+        return true;
+    }
+
+    public synchronized void release(String tenant) {
+        running.remove(tenant);
+    }
+
+    /** Tenants whose backfill is unfinished and not running: after a restart or a failure. */
+    public synchronized List<String> resumable() {
+        return state.tenantsWithBackfill().stream().filter(tenant -> !running.contains(tenant)).toList();
+    }
+
+    /** The next window of the tenant's backfill, or null once it is done (then its progress file is gone). */
+    public CdrWindow nextWindow(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        Optional<Backfill> found = state.backfill(tenant.name());
+        if (found.isEmpty()) {
+            return null;
+        }
+        Backfill backfill = found.get();
+        if (backfill.finished()) {
+            state.deleteBackfill(tenant.name());
+            percentDone.put(tenant.name(), 100.0);
+            LOG.info("CDR backfill of tenant {} from {} to {} is done: {} records in {} windows", tenant.name(),
+                    backfill.from(), backfill.to(), backfill.records(), backfill.windowsDone());
+            return null;
+        }
+        LocalDateTime end = backfill.next().plus(settings.backfillWindow()).minusSeconds(1);
+        return settings.window(tenant, backfill.next(), end.isAfter(backfill.to()) ? backfill.to() : end, SOURCE);
+    }
+
+    /** The window is in the outbox as far as it was read: the backfill goes on from there. */
+    public void windowDone(CdrWindow window) {
+        Backfill backfill = state.backfill(window.getTenant())
+                .orElseThrow(() -> new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " has no progress file"));
+        LocalDateTime next = window.complete() ? window.getFinish().plusSeconds(1) : window.readUpTo().orElse(window.getStart());
+        if (!next.isAfter(window.getStart())) {
+            throw new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " made no progress in "
+                    + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc");
+        }
+        Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
+                backfill.windowsDone() + 1, backfill.records() + window.getRecords());
+        state.saveBackfill(progressed);
+        percentDone.put(window.getTenant(), progressed.percentDone());
+        LOG.info("CDR backfill of tenant {}: window {} done ({} records in {} pages), {}% done", window.getTenant(),
+                window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
+    }
+
+    /** The backfill stopped on a failure: its progress stays, and route cdr-backfill-resume takes it up again later. */
+    public void failed(String tenant, Exception failure) {
+        LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry",
+                tenant, Secrets.mask(String.valueOf(failure.getMessage())));
+    }
+
+    /** Share of the tenant's latest backfill done, 0 to 100; 0 before any. */
+    public double percentDone(String tenantName) {
+        String tenant = tenants.get(tenantName).name();
+        return percentDone.computeIfAbsent(tenant, name -> state.backfill(name).map(Backfill::percentDone).orElse(0.0));
+    }
+
+    private static LocalDateTime wallClock(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(field + " is missing: give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
+        }
+        String text = value.trim();
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace(' ', 'T'));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " is '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
+                    + "': give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package ccs.connector.cdr;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+import ccs.connector.ccs.Tenant;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+
+/**
+ * The {@code ccs.cdr.*} settings, read and checked once at startup.
+ *
+ * @param interval       time between polls ({@code ccs.cdr.interval})
+ * @param start          first window start when a tenant has no checkpoint, tenant wall clock; empty = start of today
+ * @param overlap        how far each poll window reaches back before the checkpoint
+ * @param lag            how far behind now a poll window ends, so records still being written are left for the next poll
+ * @param pageCap        the most pages one run of a window reads
+ * @param ascending      ask for records oldest first ({@code ccs.cdr.sorting=asc})
+ * @param backoffMax     the longest pause of polling after upstream failures
+ * @param backfillWindow the size of each backfill window
+ */
+public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Duration overlap, Duration lag, int pageCap,
+                          boolean ascending, Duration backoffMax, Duration backfillWindow) {
+
+    public static CdrSettings from(Settings settings) {
+        Optional<LocalDateTime> start = settings.optional("ccs.cdr.start").map(value -> {
+            try {
+                return LocalDateTime.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new InvalidSettingException("ccs.cdr.start", "is '" + value
+                        + "': write it like 2026-11-02T00:00:00 (tenant's wall clock), or leave it empty for the start of today");
+            }
+        });
+        String sorting = settings.string("ccs.cdr.sorting", "asc");
+        if (!sorting.equals("asc") && !sorting.equals("desc")) {
+            throw new InvalidSettingException("ccs.cdr.sorting", "is '" + sorting + "': it must be asc or desc");
+        }
+        int pageCap = settings.integer("ccs.cdr.page-cap", 1000);
+        if (pageCap < 1) {
+            throw new InvalidSettingException("ccs.cdr.page-cap", "is " + pageCap + ": it must be 1 or more");
+        }
+        Duration day = Duration.ofDays(1);
+        return new CdrSettings(
+                settings.duration("ccs.cdr.interval", Duration.ofSeconds(60), Duration.ofMillis(100), day),
+                start,
+                settings.duration("ccs.cdr.overlap", Duration.ofMinutes(5), Duration.ZERO, day),
+                settings.duration("ccs.cdr.lag", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1)),
+                pageCap,
+                sorting.equals("asc"),
+                settings.duration("ccs.cdr.backoff-max", Duration.ofMinutes(15), Duration.ofMillis(100), day),
+                settings.duration("ccs.cdr.backfill.window", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(31)));
+    }
+
+    /** A window of the tenant to be read page by page. */
+    public CdrWindow window(Tenant tenant, LocalDateTime from, LocalDateTime to, String source) {
+        return new CdrWindow(tenant.name(), tenant.zone(), from, to, source, ascending, pageCap);
+    }
+}

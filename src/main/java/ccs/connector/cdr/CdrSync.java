@@ -1,0 +1,150 @@
+package ccs.connector.cdr;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UpstreamException;
+import ccs.connector.config.Secrets;
+import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans and records the CDR polls of each tenant (route {@code cdr-poll}). A poll reads the window
+ * from (checkpoint minus {@code ccs.cdr.overlap}) to (now minus {@code ccs.cdr.lag}), or from
+ * {@code ccs.cdr.start} when the tenant has no checkpoint yet; the checkpoint moves only once the
+ * whole window is in the outbox. The checkpoint is read from its file at every run, so an operator
+ * may move it (to sync again from an earlier time) without a restart. After a failed poll the next ones are skipped, more of them after
+ * each failure in a row (1, 2, 4, ... runs, at most {@code ccs.cdr.backoff-max}, at least what a
+ * 429's Retry-After asks for); a good poll ends the pause.
+ */
+public final class CdrSync {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdrSync.class);
+
+    public static final String SOURCE = "poll";
+
+    /** What the poller knows of one tenant between runs. */
+    private static final class TenantPolls {
+        boolean running;
+        int failuresInARow;
+        long runsToSkip;
+    }
+
+    private final Tenants tenants;
+    private final CdrState state;
+    private final CdrSettings settings;
+    private final Clock clock;
+    private final Map<String, TenantPolls> polls = new ConcurrentHashMap<>();
+
+    public CdrSync(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
+        this.tenants = tenants;
+        this.state = state;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * The window this run of the tenant's poll reads, or null when the run is skipped: a poll of
+     * the tenant is still running, the poller pauses after failures, or the window would be empty
+     * (a {@code ccs.cdr.start} in the future). Every window handed out must be ended with
+     * {@link #finished(String)}.
+     */
+    public CdrWindow pollWindow(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        TenantPolls tenantPolls = polls(tenant.name());
+        synchronized (tenantPolls) {
+            if (tenantPolls.running) {
+                LOG.debug("CDR poll of tenant {} skipped: the previous one is still running", tenant.name());
+                return null;
+            }
+            if (tenantPolls.runsToSkip > 0) {
+                tenantPolls.runsToSkip--;
+                LOG.debug("CDR poll of tenant {} skipped: pausing after {} failures in a row", tenant.name(), tenantPolls.failuresInARow);
+                return null;
+            }
+            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Optional<Instant> checkpoint = state.checkpoint(tenant.name());
+            LocalDateTime from = checkpoint.map(at -> LocalDateTime.ofInstant(at.minus(settings.overlap()), tenant.zone()))
+                    .orElseGet(() -> settings.start().orElseGet(() -> LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay()));
+            LocalDateTime to = LocalDateTime.ofInstant(now.minus(settings.lag()), tenant.zone());
+            if (to.isBefore(from)) {
+                LOG.debug("CDR poll of tenant {} skipped: its window would start at {}, after {}", tenant.name(), from, to);
+                return null;
+            }
+            tenantPolls.running = true;
+            return settings.window(tenant, from, to, SOURCE);
+        }
+    }
+
+    /** The window is in the outbox as far as it was read: the checkpoint moves there, never back. */
+    public void windowDone(CdrWindow window) {
+        TenantPolls tenantPolls = polls(window.getTenant());
+        Optional<Instant> readUpTo = window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
+        Optional<Instant> previous = state.checkpoint(window.getTenant());
+        Optional<Instant> checkpoint = previous;
+        synchronized (tenantPolls) {
+            tenantPolls.failuresInARow = 0;
+            if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
+                state.saveCheckpoint(window.getTenant(), readUpTo.get());
+                checkpoint = readUpTo;
+            } else if (!window.complete()) {
+                LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
+                        + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), previous.orElse(null));
+            }
+        }
+        // the overlap reads delivered records again at every poll: a line per poll is for debugging only
+        if (window.getRecords() > 0) {
+            LOG.debug("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),
+                    window.getRecords(), window.getPages(), window.range(), checkpoint.orElse(null));
+        }
+    }
+
+    /** The poll failed (upstream fault, outbox down): the checkpoint stays, and the next runs pause. */
+    public void pollFailed(String tenantName, Exception failure) {
+        String tenant = tenants.get(tenantName).name();
+        TenantPolls tenantPolls = polls(tenant);
+        long intervalMillis = settings.interval().toMillis();
+        synchronized (tenantPolls) {
+            tenantPolls.failuresInARow++;
+            long maxSkip = Math.max(1, settings.backoffMax().toMillis() / intervalMillis);
+            long skip = Math.min(1L << Math.min(tenantPolls.failuresInARow - 1, 30), maxSkip);
+            if (failure instanceof UpstreamException upstream && upstream.retryAfterSeconds() > 0) {
+                long retryAfterRuns = (upstream.retryAfterSeconds() * 1000L + intervalMillis - 1) / intervalMillis - 1;
+                skip = Math.max(skip, retryAfterRuns);
+            }
+            tenantPolls.runsToSkip = skip;
+            LOG.warn("CDR poll of tenant {} failed ({}); checkpoint stays at {}; {} failures in a row, the next {} runs ({}) are skipped",
+                    tenant, Secrets.mask(String.valueOf(failure.getMessage())), state.checkpoint(tenant).orElse(null), tenantPolls.failuresInARow,
+                    skip, TimeUtils.printDuration(skip * intervalMillis));
+        }
+    }
+
+    /** Ends a run that {@link #pollWindow(String)} started, however it went. */
+    public void finished(String tenantName) {
+        TenantPolls tenantPolls = polls(tenants.get(tenantName).name());
+        synchronized (tenantPolls) {
+            tenantPolls.running = false;
+        }
+    }
+
+    /** Seconds between now and the tenant's checkpoint (the start setting before the first poll): how far the CRM is behind. */
+    public double lagSeconds(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        Instant behind = state.checkpoint(tenant.name()).orElseGet(() -> settings.start().map(start -> start.atZone(tenant.zone()).toInstant())
+                .orElseGet(() -> LocalDateTime.now(clock.withZone(tenant.zone())).toLocalDate().atStartOfDay(tenant.zone()).toInstant()));
+        return Math.max(0, Duration.between(behind, clock.instant()).toMillis() / 1000.0);
+    }
+
+    private TenantPolls polls(String tenant) {
+        return polls.computeIfAbsent(tenant, name -> new TenantPolls());
+    }
+}

@@ -1,0 +1,200 @@
+package ccs.connector.cdr;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import ccs.connector.ccs.UpstreamException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One time window of {@code reportsCDRLogs} being read page by page, and the rules that end the
+ * paging: a page of fewer than {@value #FULL_PAGE} records is the last (the vendor's rule); an
+ * empty page, a cursor seen before (or none at all) and the page cap also stop it, with a warning,
+ * so the loop never runs forever. Start and finish are the tenant's wall clock, both inclusive,
+ * as the API takes them. Route {@code cdr-window} drives it: {@link #pageParams()} for the next
+ * request, {@link #pageRead(CdrWindow, Map)} with each answer, {@link #hasNextPage()} as the loop condition.
+ */
+public final class CdrWindow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdrWindow.class);
+
+    /** The most records Call Center Studio puts in one answer. */
+    public static final int FULL_PAGE = 100;
+
+    static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** Why the paging of a window stopped. */
+    public enum Stop {
+        /** A page of fewer than 100 records: the window is read. */
+        LAST_PAGE,
+        /** An empty page after full ones: the window is read. */
+        EMPTY_PAGE,
+        /** A full page whose cursor was seen before, or that has none: the rest cannot be asked for. */
+        REPEATED_CURSOR,
+        /** The per-run page cap: the rest waits for the next run. */
+        PAGE_CAP
+    }
+
+    private final String tenant;
+    private final ZoneId zone;
+    private final LocalDateTime start;
+    private final LocalDateTime finish;
+    private final String source;
+    private final boolean ascending;
+    private final int pageCap;
+
+    private final Set<String> cursorsSeen = new HashSet<>();
+    private String cursor;
+    private int pages;
+    private long records;
+    private String latestCallDate;
+    private Stop stop;
+
+    /**
+     * @param source    {@code poll} or {@code backfill}, for logs and metrics
+     * @param ascending records oldest first: a window cut short can then still move the checkpoint
+     * @param pageCap   the most pages read in this run of the window
+     */
+    public CdrWindow(String tenant, ZoneId zone, LocalDateTime start, LocalDateTime finish, String source,
+                     boolean ascending, int pageCap) {
+        if (finish.isBefore(start)) {
+            throw new IllegalArgumentException("a CDR window cannot finish (" + finish + ") before it starts (" + start + ")");
+        }
+        this.tenant = tenant;
+        this.zone = zone;
+        this.start = start;
+        this.finish = finish;
+        this.source = source;
+        this.ascending = ascending;
+        this.pageCap = pageCap;
+    }
+
+    /** The query parameters of the next page's request. */
+    public Map<String, Object> pageParams() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("startdate", WIRE_TIME.format(start));
+        params.put("finishdate", WIRE_TIME.format(finish));
+        params.put("sorting", ascending ? "asc" : "desc");
+        if (cursor != null) {
+            params.put("cursor", cursor);
+        }
+        return params;
+    }
+
+    /**
+     * Takes one answer of the window: counts its records and decides whether another page is asked
+     * for; answers the answer. Static so that a route can hand it the window and the body as objects
+     * (simple OGNL would pass the body as text).
+     */
+    public static Map<String, Object> pageRead(CdrWindow window, Map<String, Object> answer) {
+        window.read(answer);
+        return answer;
+    }
+
+    private void read(Map<String, Object> answer) {
+        if (!(answer.get("CallList") instanceof List<?> callList)) {
+            throw UpstreamException.refused(tenant, "answered reportsCDRLogs without a CallList"
+                    + (answer.get("message") != null ? ": " + answer.get("message") : ""));
+        }
+        pages++;
+        records += callList.size();
+        for (Object record : callList) {
+            if (record instanceof Map<?, ?> fields && fields.get("calldate") instanceof String callDate
+                    && (latestCallDate == null || callDate.compareTo(latestCallDate) > 0)) {
+                latestCallDate = callDate;
+            }
+        }
+        String next = answer.get("cursor") instanceof String text && !text.isBlank() ? text : null;
+        if (callList.isEmpty() && pages > 1) {
+            stop(Stop.EMPTY_PAGE, "page " + pages + " is empty (the window held a multiple of 100 records, or Call Center Studio ends it this way)");
+        } else if (callList.size() < FULL_PAGE) {
+            stop = Stop.LAST_PAGE;
+        } else if (next == null || next.equals(cursor) || !cursorsSeen.add(next)) {
+            stop(Stop.REPEATED_CURSOR, "page " + pages + " came with " + (next == null ? "no cursor" : "a cursor seen before")
+                    + ": the rest of the window cannot be asked for");
+        } else if (pages >= pageCap) {
+            stop(Stop.PAGE_CAP, "the page cap of " + pageCap + " pages is reached (ccs.cdr.page-cap): the rest waits for the next run");
+        } else {
+            cursor = next;
+        }
+    }
+
+    private void stop(Stop reason, String why) {
+        stop = reason;
+        LOG.warn("CDR {} of tenant {} stops paging {}: {}", source, tenant, range(), why);
+    }
+
+    public boolean hasNextPage() {
+        return stop == null;
+    }
+
+    /** Every record of the window was read. */
+    public boolean complete() {
+        return stop == Stop.LAST_PAGE || stop == Stop.EMPTY_PAGE;
+    }
+
+    /**
+     * How far the window is read, in the tenant's wall clock: its finish when complete; when cut
+     * short, the latest record read if records come oldest first (later ones may share its second,
+     * so it is read again next time); otherwise nothing is known to be read.
+     */
+    public Optional<LocalDateTime> readUpTo() {
+        if (complete()) {
+            return Optional.of(finish);
+        }
+        if (ascending && latestCallDate != null) {
+            return Optional.of(LocalDateTime.parse(latestCallDate, WIRE_TIME));
+        }
+        return Optional.empty();
+    }
+
+    public String getTenant() {
+        return tenant;
+    }
+
+    public ZoneId getZone() {
+        return zone;
+    }
+
+    public LocalDateTime getStart() {
+        return start;
+    }
+
+    public LocalDateTime getFinish() {
+        return finish;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public int getPages() {
+        return pages;
+    }
+
+    public long getRecords() {
+        return records;
+    }
+
+    public Stop getStop() {
+        return stop;
+    }
+
+    /** The window as it goes on the wire, for log lines. */
+    public String range() {
+        return WIRE_TIME.format(start) + " to " + WIRE_TIME.format(finish);
+    }
+
+    @Override
+    public String toString() {
+        return "CdrWindow[" + tenant + " " + source + " " + range() + ", " + pages + " pages, " + records + " records]";
+    }
+}

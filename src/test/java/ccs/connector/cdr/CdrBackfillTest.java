@@ -1,0 +1,142 @@
+package ccs.connector.cdr;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.eventFile;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** POST /api/v1/cdr/backfill against the simulator, through the real outbox and file sink. */
+class CdrBackfillTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("ccs.simulator.records", "0");
+        settings.setProperty("ccs.cdr.backfill.window", "1h");
+        settings.setProperty("ccs.cdr.backfill.retry", "500ms");
+    }
+
+    @BeforeAll
+    void captureLogs() {
+        LogCapture.install();
+    }
+
+    @BeforeEach
+    void freshUpstream() {
+        simulator().clearCdrs();
+        simulator().clearFaults();
+        simulator().clearRequests();
+    }
+
+    @Test
+    void aBackfillOver5000RecordsReportsItsProgressAndDeliversThemAll() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
+        List<String> keys = simulator().generateCdrs(5000, day.atTime(8, 0), day.atTime(18, 0));
+        int logBefore = LogCapture.text().length();
+
+        HttpResponse<String> answer = post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + " 17:59:59\"}");
+
+        assertThat(answer.statusCode()).isEqualTo(202);
+        JsonNode started = json.readTree(answer.body());
+        assertThat(started.get("tenant").asText()).isEqualTo("demo");
+        assertThat(started.get("from").asText()).isEqualTo(day + "T08:00");
+        assertThat(started.get("windows").asInt()).isEqualTo(10);
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+        await().atMost(PATIENCE).until(() -> LogCapture.text().substring(logBefore).contains("is done: 5000 records in 10 windows"));
+
+        String log = LogCapture.text().substring(logBefore);
+        Matcher windows = Pattern.compile("CDR backfill of tenant demo: window (\\S+ \\S+) to \\S+ \\S+ done \\((\\d+) records in \\d+ pages\\), (\\d+)% done").matcher(log);
+        int count = 0;
+        int lastPercent = -1;
+        while (windows.find()) {
+            count++;
+            assertThat(Integer.parseInt(windows.group(3))).isGreaterThan(lastPercent);
+            lastPercent = Integer.parseInt(windows.group(3));
+            assertThat(Integer.parseInt(windows.group(2))).isEqualTo(500);
+        }
+        assertThat(count).isEqualTo(10);
+        assertThat(lastPercent).isEqualTo(100);
+        assertThat(simulator().requests("reportsCDRLogs")).hasSize(10 * 6);
+        String metrics = get("/observe/metrics").body();
+        assertThat(metrics).containsPattern("ccs_cdr_backfill_progress_percent\\{tenant=\"demo\"} 100\\.0");
+        assertThat(metrics).containsPattern("ccs_cdr_records_total\\{[^}]*source=\"backfill\",tenant=\"demo\"} 5000\\.0");
+        assertThat(dataDir.resolve("cdr").resolve("demo.backfill.json")).as("a finished backfill leaves no progress file").doesNotExist();
+    }
+
+    @Test
+    void aSecondBackfillOfTheTenantIsRefusedWhileTheFirstRuns() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(2);
+        List<String> keys = simulator().generateCdrs(300, day.atTime(9, 0), day.atTime(11, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 2000, 1));
+        String body = "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T11:00:00\"}";
+
+        assertThat(post("/api/v1/cdr/backfill", body).statusCode()).isEqualTo(202);
+        HttpResponse<String> second = post("/api/v1/cdr/backfill", body);
+
+        assertThat(second.statusCode()).isEqualTo(409);
+        assertThat(json.readTree(second.body()).get("error").asText()).startsWith("a CDR backfill of tenant demo from").contains("under way");
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+        await().atMost(PATIENCE).until(() -> !Files.exists(dataDir.resolve("cdr").resolve("demo.backfill.json")));
+        assertThat(post("/api/v1/cdr/backfill", body).statusCode()).as("once done, another may start").isEqualTo(202);
+    }
+
+    @Test
+    void aBackfillThatAnUpstreamFaultPausedGoesOnByItself() throws Exception {
+        await().atMost(PATIENCE).until(() -> !Files.exists(dataDir.resolve("cdr").resolve("demo.backfill.json")));
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(4);
+        List<String> keys = simulator().generateCdrs(250, day.atTime(9, 0), day.atTime(12, 0));
+        simulator().inject(Fault.status("reportsCDRLogs", 500, 1));
+
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "\", \"to\": \"" + day + "T12:00:00\"}").statusCode()).isEqualTo(202);
+
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+        assertThat(LogCapture.text()).contains("CDR backfill of tenant demo paused (Call Center Studio tenant demo answered HTTP 500)");
+    }
+
+    @Test
+    void inputThatCannotBeReadIsAnswered400() throws Exception {
+        for (String body : List.of("not json", "{\"to\": \"2026-11-02T00:00:00\"}", "{\"from\": \"yesterday\", \"to\": \"today\"}",
+                "{\"from\": \"2026-11-02\", \"to\": \"2026-11-01\"}", "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\", \"tenant\": \"acme\"}")) {
+            HttpResponse<String> answer = post("/api/v1/cdr/backfill", body);
+            assertThat(answer.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(answer.body()).get("error").asText()).as(body).isNotBlank().doesNotContain("Failed to invoke", "Exception");
+        }
+        assertThat(dataDir.resolve("cdr").resolve("demo.backfill.json")).doesNotExist();
+    }
+
+    @Test
+    void aFormPostIsAnswered400() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/cdr/backfill"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("from=2026-11-01&to=2026-11-02")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+}

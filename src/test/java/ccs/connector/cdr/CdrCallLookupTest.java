@@ -1,0 +1,137 @@
+package ccs.connector.cdr;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.click2call.CallCorrelations;
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** GET /api/v1/calls/{activecallkey}: one call's CDR record, normalized, fetched from the simulator over real HTTP. */
+class CdrCallLookupTest extends ConnectorTestSupport {
+
+    private static final String API_KEY = "crm-api-key-for-lookup-tests";
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("ccs.simulator.records", "0");
+        settings.setProperty("connector.api-key", API_KEY);
+        settings.setProperty("ccs.tenants", "demo,revoked");
+        settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-app-token");
+    }
+
+    @BeforeEach
+    void freshUpstream() {
+        simulator().clearFaults();
+        simulator().clearRequests();
+    }
+
+    @Test
+    void aKnownCallIsAnsweredAsItsNormalizedRecord() throws Exception {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", "ahRzfmLookup1");
+        record.put("calldate", "2026-11-02 10:00:00");
+        record.put("talkdate", "2026-11-02 10:00:12");
+        record.put("hangupdate", "2026-11-02 10:03:00");
+        record.put("duration", 168);
+        record.put("callerid", "05321234567");
+        record.put("called_num", "08502221100");
+        record.put("inbound", true);
+        record.put("answered", true);
+        record.put("agent", "ayse.yilmaz@demo.example");
+        simulator().addCdr(record);
+
+        HttpResponse<String> answer = lookup("ahRzfmLookup1");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        JsonNode call = json.readTree(answer.body());
+        assertThat(call.get("callKey").asText()).isEqualTo("ahRzfmLookup1");
+        assertThat(call.get("direction").asText()).isEqualTo("inbound");
+        assertThat(call.get("startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
+        assertThat(call.get("answeredAt").asText()).isEqualTo("2026-11-02T07:00:12Z");
+        assertThat(call.get("durationSeconds").asInt()).isEqualTo(168);
+        assertThat(call.get("answered").asBoolean()).isTrue();
+        assertThat(call.at("/raw/calldate").asText()).isEqualTo("2026-11-02 10:00:00");
+        ApiRequest asked = simulator().requests("reportsCDRLogs").get(0);
+        assertThat(asked.params()).containsEntry("activecallkey", "ahRzfmLookup1").doesNotContainKeys("startdate", "cursor");
+    }
+
+    @Test
+    void theRecordOfAClick2callTheConnectorDispatchedCarriesTheCrmTransactionId() throws Exception {
+        String agent = "mehmet.kaya@demo.example";
+        CallCorrelations correlations = context.getRegistry().lookupByNameAndType("callCorrelations", CallCorrelations.class);
+        correlations.remember("demo", "crm-tx-lookup-1", agent, "0532 765 43 21", "crm-ref-1");
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", "ahRzfmLookupC2c");
+        record.put("calldate", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.now(ZoneId.of("Europe/Istanbul"))));
+        record.put("called_num", "05327654321");
+        record.put("agent", agent);
+        record.put("click2call", true);
+        simulator().addCdr(record);
+
+        JsonNode call = json.readTree(lookup("ahRzfmLookupC2c").body());
+
+        assertThat(call.get("transactionId").asText()).isEqualTo("crm-tx-lookup-1");
+        assertThat(call.get("crmReference").asText()).isEqualTo("crm-ref-1");
+    }
+
+    @Test
+    void anUnknownCallIsAnswered404() throws Exception {
+        HttpResponse<String> answer = lookup("no-such-call");
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(answer.body()).get("error").asText()).isEqualTo("no call with activecallkey no-such-call");
+    }
+
+    @Test
+    void anUpstreamFaultIsAnswered502Or503() throws Exception {
+        simulator().inject(Fault.status("reportsCDRLogs", 500, 1));
+        HttpResponse<String> down = lookup("any");
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+        assertThat(json.readTree(down.body()).get("error").asText()).contains("HTTP 500");
+
+        simulator().inject(Fault.html("reportsCDRLogs", 1));
+        HttpResponse<String> garbage = lookup("any");
+        assertThat(garbage.statusCode()).as(garbage.body()).isEqualTo(502);
+    }
+
+    @Test
+    void aFailureEnvelopeIsAnUpstreamFaultNotAnUnknownCall() throws Exception {
+        // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": ...}
+        HttpResponse<String> refused = lookup("any?tenant=revoked");
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(json.readTree(refused.body()).get("error").asText()).contains("Invalid Application Token");
+    }
+
+    @Test
+    void anUnknownTenantIsAnswered400AndAMissingApiKey401() throws Exception {
+        HttpResponse<String> tenant = lookup("any?tenant=acme");
+        assertThat(tenant.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(tenant.body()).get("error").asText()).contains("acme");
+
+        assertThat(get("/api/v1/calls/any").statusCode()).isEqualTo(401);
+        assertThat(simulator().requests("reportsCDRLogs")).isEmpty();
+    }
+
+    private HttpResponse<String> lookup(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/calls/" + pathAndQuery)).header("X-Api-Key", API_KEY)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

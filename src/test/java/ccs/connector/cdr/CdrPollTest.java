@@ -1,0 +1,260 @@
+package ccs.connector.cdr;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.WIRE;
+import static ccs.connector.cdr.CdrTestRecords.eventFile;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The CDR poll (routes cdr-poll and cdr-window) against the simulator over real HTTP, into the
+ * real outbox and file sink. Each test places the checkpoint file and its records, then runs one
+ * round of polls through direct:cdr-poll, as the timer does every ccs.cdr.interval.
+ */
+class CdrPollTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("ccs.simulator.records", "0");
+        settings.setProperty("ccs.cdr.page-cap", "3");
+        settings.setProperty("ccs.cdr.lag", "1s");
+        settings.setProperty("ccs.cdr.overlap", "5m");
+        // an upstream that does not answer in time is a failed poll
+        settings.setProperty("camel.component.http.response-timeout", "2000");
+        settings.setProperty("camel.component.http.so-timeout", "2000");
+    }
+
+    @BeforeAll
+    void captureLogs() {
+        LogCapture.install();
+    }
+
+    @BeforeEach
+    void freshUpstream() {
+        simulator().clearCdrs();
+        simulator().clearFaults();
+        // a good poll ends any pause after failures of an earlier test
+        simulator().clearRequests();
+        await().atMost(PATIENCE).until(() -> {
+            poll();
+            return !cdrRequests().isEmpty();
+        });
+        simulator().clearRequests();
+    }
+
+    @Test
+    void twoHundredFiftyRecordsTakeThreeRequestsWithChainedCursorsAndBecome250Events() throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+
+        poll();
+
+        List<ApiRequest> requests = cdrRequests();
+        assertThat(requests).hasSize(3);
+        Map<String, String> first = requests.get(0).params();
+        assertThat(first).doesNotContainKey("cursor").containsEntry("sorting", "asc")
+                .containsEntry("startdate", wire(checkpoint.minus(Duration.ofMinutes(5))));
+        assertThat(first.get("finishdate")).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+        // each request carries the cursor of the answer before it, as the simulator gives it for the same request
+        assertThat(requests.get(1).params().get("cursor")).isEqualTo(cursorAnswered(requests.get(0))).isNotBlank();
+        assertThat(requests.get(2).params().get("cursor")).isEqualTo(cursorAnswered(requests.get(1))).isNotBlank()
+                .isNotEqualTo(requests.get(1).params().get("cursor"));
+        for (ApiRequest request : requests) {
+            assertThat(request.params()).containsEntry("startdate", first.get("startdate")).containsEntry("finishdate", first.get("finishdate"));
+        }
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(checkpoint).isBeforeOrEqualTo(Instant.now());
+
+        JsonNode event = json.readTree(eventFile(dataDir, keys.get(0)).toFile());
+        assertThat(event.get("id").asText()).isEqualTo("demo:ccs.cdr:" + keys.get(0));
+        assertThat(event.get("type").asText()).isEqualTo("ccs.cdr");
+        assertThat(event.at("/data/startedAt").asText()).endsWith("Z")
+                .isEqualTo(LocalDateTime.parse(event.at("/data/raw/calldate").asText().replace(' ', 'T')).atZone(ISTANBUL).toInstant().toString());
+        assertThat(event.at("/data/raw/callid").asText()).isEqualTo(keys.get(0));
+    }
+
+    @Test
+    void exactlyOneHundredRecordsAreAllDeliveredAndTheLoopEndsOnTheEmptyPage() throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(100, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+
+        poll();
+
+        List<ApiRequest> requests = cdrRequests();
+        assertThat(requests).hasSize(2);
+        assertThat(requests.get(1).params().get("cursor")).isEqualTo(cursorAnswered(requests.get(0)));
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(checkpoint);
+        assertThat(LogCapture.text()).contains("stops paging", "page 2 is empty");
+    }
+
+    @Test
+    void anEmptyWindowTakesOneRequestAndMovesTheCheckpoint() throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+
+        poll();
+
+        assertThat(cdrRequests()).hasSize(1);
+        assertThat(checkpoint()).isAfter(checkpoint);
+    }
+
+    @Test
+    void thePageCapCutsARunShortAndTheNextRunGoesOnFromTheLastRecordRead() throws Exception {
+        placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(350, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+
+        poll();
+
+        assertThat(cdrRequests()).hasSize(3);
+        Instant cut = checkpoint();
+        assertThat(cut).as("the checkpoint stops at the last record read, well before the window's end")
+                .isBefore(Instant.now().minus(Duration.ofMinutes(10)));
+        assertThat(LogCapture.text()).contains("page cap of 3 pages");
+
+        poll();
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(cut);
+    }
+
+    @Test
+    void aCursorThatRepeatsStopsThePagingAndTheNextRunGoesOn() throws Exception {
+        placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        simulator().inject(Fault.staleCursor("reportsCDRLogs", 2));
+
+        poll();
+
+        assertThat(cdrRequests()).hasSize(2);
+        assertThat(LogCapture.text()).contains("a cursor seen before");
+        Instant cut = checkpoint();
+        assertThat(cut).isBefore(Instant.now().minus(Duration.ofMinutes(10)));
+
+        poll();
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(cut);
+    }
+
+    @Test
+    void aRecordThatCannotBecomeAnEventIsSetAsideAndTheOthersGoOn() throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(20, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        Map<String, Object> broken = new HashMap<>();
+        broken.put("calldate", WIRE.format(wallClock(Duration.ofMinutes(30))));
+        broken.put("callerid", "05321112233");
+        simulator().addCdr(broken);
+
+        poll();
+
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(checkpoint);
+        Path invalid = dataDir.resolve("dead-letter").resolve("cdr-invalid");
+        try (Stream<Path> letters = Files.list(invalid)) {
+            JsonNode letter = json.readTree(letters.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow().toFile());
+            assertThat(letter.get("tenant").asText()).isEqualTo("demo");
+            assertThat(letter.get("reason").asText()).contains("callid");
+            assertThat(letter.at("/record/callerid").asText()).isEqualTo("05321112233");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"status 500", "html", "timeout", "throttle"})
+    void anUpstreamFaultLeavesTheCheckpointAndALaterRunRecovers(String fault) throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(150, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        simulator().inject(switch (fault) {
+            case "status 500" -> Fault.status("reportsCDRLogs", 500, 1);
+            case "html" -> Fault.html("reportsCDRLogs", 1);
+            case "timeout" -> Fault.delay("reportsCDRLogs", 4000, 1);
+            // the HTTP client itself asks once more after a 429's Retry-After
+            default -> Fault.throttle("reportsCDRLogs", 1, 2);
+        });
+
+        poll();
+
+        int failedRequests = cdrRequests().size();
+        assertThat(failedRequests).isEqualTo(fault.equals("throttle") ? 2 : 1);
+        assertThat(checkpoint()).isEqualTo(checkpoint);
+        assertThat(keys).noneMatch(key -> Files.exists(eventFile(dataDir, key)));
+        assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed");
+
+        poll();
+        assertThat(cdrRequests()).as("the run after a failure is skipped").hasSize(failedRequests);
+        assertThat(checkpoint()).isEqualTo(checkpoint);
+
+        poll();
+        assertThat(cdrRequests()).hasSize(failedRequests + 2);
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(checkpoint);
+    }
+
+    private void poll() {
+        template.sendBody("direct:cdr-poll", null);
+    }
+
+    private List<ApiRequest> cdrRequests() {
+        return simulator().requests("reportsCDRLogs");
+    }
+
+    /** Writes the tenant's checkpoint as if the last poll had ended {@code ago} before now; answers it. */
+    private Instant placeCheckpoint(Duration ago) throws Exception {
+        Instant at = Instant.now().minus(ago).truncatedTo(ChronoUnit.SECONDS);
+        Files.createDirectories(dataDir.resolve("cdr"));
+        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"), at + "\n");
+        return at;
+    }
+
+    private Instant checkpoint() throws Exception {
+        return Instant.parse(Files.readString(dataDir.resolve("cdr").resolve("demo.checkpoint")).trim());
+    }
+
+    private static String wire(Instant at) {
+        return WIRE.format(LocalDateTime.ofInstant(at, ISTANBUL));
+    }
+
+    /** The cursor the simulator answers to the same request (its keyset cursors are stable). */
+    private String cursorAnswered(ApiRequest request) throws Exception {
+        StringBuilder query = new StringBuilder();
+        request.params().forEach((name, value) -> query.append(query.isEmpty() ? "" : "&")
+                .append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(simulator().apiUrl() + "?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return json.readTree(answer.body()).get("cursor").asText();
+    }
+
+    private void awaitDelivered(List<String> keys) {
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+    }
+}

@@ -1,0 +1,162 @@
+package ccs.connector.cdr;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.simulator.Fault;
+import ccs.connector.simulator.SimulatorSettings;
+import ccs.connector.support.ConnectorProcess;
+import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static ccs.connector.cdr.CdrTestRecords.deliveries;
+import static ccs.connector.cdr.CdrTestRecords.eventIds;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged connector killed (SIGKILL) in the middle of a CDR window or a backfill and started
+ * again on the same data dir, against a simulator and a REST CRM that outlive it: every record
+ * reaches the CRM, none twice (each delivery is a POST with the event id as Idempotency-Key).
+ */
+class CdrRestartIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final List<Process> connectors = new ArrayList<>();
+    private CcsSimulator simulator;
+    private RecordingHttpServer crm;
+    private int port;
+    private Path dataDir;
+
+    @BeforeEach
+    void startPeers() throws Exception {
+        simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
+        crm = new RecordingHttpServer();
+        port = AvailablePortFinder.getNextAvailable();
+        dataDir = Path.of("target", "it-cdr-" + port);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process connector : connectors) {
+            connector.destroyForcibly();
+            connector.waitFor(30, TimeUnit.SECONDS);
+        }
+        simulator.close();
+        crm.close();
+    }
+
+    @Test
+    void aCrashInTheMiddleOfAWindowLeavesNoGapAndNoSecondDelivery() throws Exception {
+        List<String> ids = eventIds(simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
+        // the first page is answered at once, the second not before the connector is gone
+        simulator.inject(Fault.delay("reportsCDRLogs", 0, 1));
+        simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
+
+        Process first = connector("first");
+        await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 2);
+        await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 100);
+        crash(first);
+
+        assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).as("the window was not finished").doesNotExist();
+        connector("second");
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
+        // later polls read the same records again through the overlap
+        int requests = simulator.requests("reportsCDRLogs").size();
+        await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= requests + 10);
+
+        Map<String, Long> deliveries = deliveries(crm);
+        assertThat(deliveries).hasSize(250);
+        assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
+        assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).exists();
+    }
+
+    @Test
+    void aBackfillInterruptedByACrashGoesOnFromItsLastWindowAfterTheRestart() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
+        List<String> ids = eventIds(simulator.generateCdrs(900, day.atTime(8, 0), day.atTime(14, 0)));
+        // three windows of two pages each are answered at once, the fourth window hangs
+        simulator.inject(Fault.delay("reportsCDRLogs", 0, 6));
+        simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
+        Path progress = dataDir.resolve("cdr").resolve("demo.backfill.json");
+
+        Process first = connector("first", "-Dccs.cdr.enabled=false");
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cdr/backfill"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T13:59:59\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
+        assertThat(json.readTree(progress.toFile()).get("windowsDone").asInt()).isEqualTo(3);
+        await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 450);
+        crash(first);
+
+        connector("second", "-Dccs.cdr.enabled=false");
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
+        await().atMost(PATIENCE).until(() -> !Files.exists(progress));
+
+        Map<String, Long> deliveries = deliveries(crm);
+        assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
+        String secondLog = Files.readString(log("second"));
+        assertThat(secondLog).doesNotContain("window " + day + " 08:00:00 to")
+                .contains("resumes at " + day + "T11:00 (50% done)")
+                .contains("window " + day + " 11:00:00 to " + day + " 11:59:59 done (150 records in 2 pages), 67% done")
+                .contains("is done: 900 records in 6 windows");
+    }
+
+    /** Starts the packaged connector against this test's simulator and CRM, and waits until it is ready. */
+    private Process connector(String run, String... extra) throws Exception {
+        List<String> options = new ArrayList<>(List.of(
+                "-Dcamel.server.port=" + port,
+                "-Dconnector.data-dir=" + dataDir,
+                "-Dccs.api-url=" + simulator.apiUrl(),
+                "-Dccs.app-token=" + simulator.appToken(),
+                "-Dconnector.webhook-token=it-webhook-token-0123456789",
+                "-Dcrm.sink=rest",
+                "-Dcrm.rest.url=" + crm.url("/events"),
+                "-Dccs.cdr.interval=200ms",
+                "-Dccs.cdr.lag=1s",
+                "-Dccs.cdr.start=" + wallClock(Duration.ofHours(1)),
+                "-Dccs.cdr.backfill.retry=500ms"));
+        options.addAll(List.of(extra));
+        Process connector = ConnectorProcess.start(log(run), Map.of(), options.toArray(String[]::new));
+        connectors.add(connector);
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\""));
+        return connector;
+    }
+
+    /**
+     * Kills the connector the hard way. Before that, a moment for the dedupe store (H2) to put the
+     * ids of the events the CRM just acknowledged on disk: it writes committed rows within about a
+     * second, and an id lost with the process would be delivered once more after the restart.
+     */
+    private static void crash(Process connector) throws Exception {
+        Thread.sleep(2000);
+        connector.destroyForcibly();
+        assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private Path log(String run) {
+        return Path.of("target", "it-cdr-" + port + "-" + run + ".log");
+    }
+}

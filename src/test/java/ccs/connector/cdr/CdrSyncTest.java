@@ -1,0 +1,130 @@
+package ccs.connector.cdr;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ccs.connector.ccs.UpstreamException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How the poller picks each window, moves the checkpoint and pauses after failures (bean cdrSync). */
+class CdrSyncTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-02T07:30:00Z"); // 10:30 in Istanbul
+
+    @TempDir
+    Path dir;
+
+    private CdrSync sync(Optional<LocalDateTime> start) {
+        CdrSettings shipped = CdrTestRecords.settings(1000);
+        CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
+                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow());
+        return new CdrSync(CdrTestRecords.DEMO, new CdrState(dir), settings, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void theFirstWindowRunsFromTheStartOfTodayOrTheStartSettingToNowLessTheLag() {
+        CdrWindow today = sync(Optional.empty()).pollWindow("demo");
+        assertThat(today.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T00:00:00"));
+        assertThat(today.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-02T10:29:50"));
+
+        CdrWindow configured = sync(Optional.of(LocalDateTime.parse("2026-11-01T08:00:00"))).pollWindow(null);
+        assertThat(configured.getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T08:00:00"));
+    }
+
+    @Test
+    void aCompleteWindowMovesTheCheckpointToItsEndAndTheNextWindowReachesBackByTheOverlap() {
+        CdrSync sync = sync(Optional.empty());
+        CdrWindow first = sync.pollWindow("demo");
+        CdrWindow.pageRead(first, Map.of("cursor", "c", "CallList", List.of()));
+        sync.windowDone(first);
+        sync.finished("demo");
+
+        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:29:50Z"));
+        assertThat(sync.lagSeconds("demo")).isEqualTo(10.0);
+        CdrWindow next = sync.pollWindow("demo");
+        assertThat(next.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T10:24:50"));
+    }
+
+    @Test
+    void aPollOfATenantNeverOverlapsTheRunningOne() {
+        CdrSync sync = sync(Optional.empty());
+        assertThat(sync.pollWindow("demo")).isNotNull();
+        assertThat(sync.pollWindow("demo")).isNull();
+        sync.finished("demo");
+        assertThat(sync.pollWindow("demo")).isNotNull();
+    }
+
+    @Test
+    void failuresInARowSkipMoreRunsEachTimeUpToTheMaximumAndASuccessEndsThePause() {
+        CdrSync sync = sync(Optional.empty());
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).isEqualTo(1);
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).isEqualTo(2);
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).isEqualTo(4);
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).as("ccs.cdr.backoff-max is 5 intervals").isEqualTo(5);
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).isEqualTo(5);
+
+        CdrWindow good = sync.pollWindow("demo");
+        CdrWindow.pageRead(good, Map.of("cursor", "c", "CallList", List.of()));
+        sync.windowDone(good);
+        sync.finished("demo");
+        assertThat(skippedAfterFailure(sync, new IllegalStateException("down again"))).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryAfterLongerThanThePauseIsHonoured() {
+        CdrSync sync = sync(Optional.empty());
+        assertThat(skippedAfterFailure(sync, UpstreamException.throttled("demo", 180))).isEqualTo(2);
+    }
+
+    @Test
+    void aFailureLeavesTheCheckpoint() {
+        CdrSync sync = sync(Optional.empty());
+        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        sync.pollWindow("demo");
+        sync.pollFailed("demo", new IllegalStateException("down"));
+        sync.finished("demo");
+        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
+    }
+
+    @Test
+    void aWindowCutShortMovesTheCheckpointToItsLatestRecordButNeverBack() {
+        CdrSync sync = sync(Optional.empty());
+        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        CdrWindow window = sync.pollWindow("demo");
+        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:10:00"))));
+        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:12:00"))));
+        sync.windowDone(window);
+        sync.finished("demo");
+        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+
+        CdrWindow behind = sync.pollWindow("demo");
+        CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
+        CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
+        sync.windowDone(behind);
+        sync.finished("demo");
+        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+    }
+
+    /** Fails one run and counts the runs skipped after it. */
+    private static int skippedAfterFailure(CdrSync sync, Exception failure) {
+        assertThat(sync.pollWindow("demo")).isNotNull();
+        sync.pollFailed("demo", failure);
+        sync.finished("demo");
+        int skipped = 0;
+        while (sync.pollWindow("demo") == null) {
+            skipped++;
+        }
+        sync.finished("demo");
+        return skipped;
+    }
+}

@@ -1,0 +1,132 @@
+package ccs.connector.cdr;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ccs.connector.ccs.UpstreamException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The paging rules of one CDR window: when another page is asked for, and how far a window counts as read. */
+class CdrWindowTest {
+
+    private static final LocalDateTime START = LocalDateTime.parse("2026-11-02T09:00:00");
+    private static final LocalDateTime FINISH = LocalDateTime.parse("2026-11-02T10:00:00");
+
+    private static CdrWindow window(boolean ascending, int pageCap) {
+        return new CdrWindow("demo", ZoneId.of("Europe/Istanbul"), START, FINISH, "poll", ascending, pageCap);
+    }
+
+    /** An answer with {@code size} records whose call dates run from 09:00:00 one second apart, after {@code offset}. */
+    private static Map<String, Object> page(int size, int offset, String cursor) {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            records.add(Map.of("callid", "c" + (offset + i), "calldate", CdrWindow.WIRE_TIME.format(START.plusSeconds(offset + i))));
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("cursor", cursor);
+        answer.put("CallList", records);
+        return answer;
+    }
+
+    @Test
+    void theFirstRequestNamesTheWindowOnTheWireAndCarriesNoCursor() {
+        CdrWindow window = window(true, 10);
+        assertThat(window.hasNextPage()).isTrue();
+        assertThat(window.pageParams()).containsExactly(Map.entry("startdate", "2026-11-02 09:00:00"),
+                Map.entry("finishdate", "2026-11-02 10:00:00"), Map.entry("sorting", "asc"));
+        assertThat(window(false, 10).pageParams()).containsEntry("sorting", "desc");
+    }
+
+    @Test
+    void fullPagesChainTheirCursorsAndAShortPageEndsTheWindow() {
+        CdrWindow window = window(true, 10);
+        CdrWindow.pageRead(window, page(100, 0, "c1"));
+        assertThat(window.hasNextPage()).isTrue();
+        assertThat(window.pageParams()).containsEntry("cursor", "c1");
+        CdrWindow.pageRead(window, page(100, 100, "c2"));
+        assertThat(window.pageParams()).containsEntry("cursor", "c2");
+        CdrWindow.pageRead(window, page(50, 200, "c3"));
+
+        assertThat(window.hasNextPage()).isFalse();
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.LAST_PAGE);
+        assertThat(window.complete()).isTrue();
+        assertThat(window.getPages()).isEqualTo(3);
+        assertThat(window.getRecords()).isEqualTo(250);
+        assertThat(window.readUpTo()).contains(FINISH);
+    }
+
+    @Test
+    void anEmptyFirstPageIsAnEmptyWindowAndAnEmptyLaterPageEndsItToo() {
+        CdrWindow empty = window(true, 10);
+        CdrWindow.pageRead(empty, page(0, 0, "c0"));
+        assertThat(empty.getStop()).isEqualTo(CdrWindow.Stop.LAST_PAGE);
+        assertThat(empty.readUpTo()).contains(FINISH);
+
+        CdrWindow hundred = window(true, 10);
+        CdrWindow.pageRead(hundred, page(100, 0, "c1"));
+        CdrWindow.pageRead(hundred, page(0, 0, "c1"));
+        assertThat(hundred.getStop()).isEqualTo(CdrWindow.Stop.EMPTY_PAGE);
+        assertThat(hundred.complete()).isTrue();
+        assertThat(hundred.getRecords()).isEqualTo(100);
+    }
+
+    @Test
+    void aCursorSeenBeforeOrNoCursorAfterAFullPageStopsThePaging() {
+        CdrWindow same = window(true, 10);
+        CdrWindow.pageRead(same, page(100, 0, "c1"));
+        CdrWindow.pageRead(same, page(100, 100, "c1"));
+        assertThat(same.getStop()).isEqualTo(CdrWindow.Stop.REPEATED_CURSOR);
+
+        CdrWindow cycle = window(true, 10);
+        CdrWindow.pageRead(cycle, page(100, 0, "c1"));
+        CdrWindow.pageRead(cycle, page(100, 100, "c2"));
+        CdrWindow.pageRead(cycle, page(100, 200, "c1"));
+        assertThat(cycle.getStop()).isEqualTo(CdrWindow.Stop.REPEATED_CURSOR);
+        assertThat(cycle.complete()).isFalse();
+
+        CdrWindow none = window(true, 10);
+        CdrWindow.pageRead(none, page(100, 0, ""));
+        assertThat(none.getStop()).isEqualTo(CdrWindow.Stop.REPEATED_CURSOR);
+    }
+
+    @Test
+    void thePageCapStopsTheRunAndTheWindowCountsAsReadUpToItsLatestRecord() {
+        CdrWindow window = window(true, 2);
+        CdrWindow.pageRead(window, page(100, 0, "c1"));
+        CdrWindow.pageRead(window, page(100, 100, "c2"));
+
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
+        assertThat(window.complete()).isFalse();
+        assertThat(window.readUpTo()).contains(START.plusSeconds(199));
+    }
+
+    @Test
+    void aWindowCutShortWithNewestRecordsFirstCountsAsNotReadAtAll() {
+        CdrWindow window = window(false, 1);
+        CdrWindow.pageRead(window, page(100, 0, "c1"));
+
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
+        assertThat(window.readUpTo()).isEmpty();
+    }
+
+    @Test
+    void anAnswerWithoutCallListIsAnUpstreamFaultNeverAnEmptyPage() {
+        CdrWindow window = window(true, 10);
+        assertThatThrownBy(() -> CdrWindow.pageRead(window, Map.of("success", false, "message", "Invalid Application Token")))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("without a CallList").hasMessageContaining("Invalid Application Token");
+        assertThat(window.hasNextPage()).isTrue();
+    }
+
+    @Test
+    void aWindowCannotFinishBeforeItStarts() {
+        assertThatThrownBy(() -> new CdrWindow("demo", ZoneId.of("UTC"), FINISH, START, "poll", true, 10))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

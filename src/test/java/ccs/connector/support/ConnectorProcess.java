@@ -1,0 +1,26 @@
+package ccs.connector.support;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged connector started as the README says: java [options] -jar target/ccs-connector.jar from the project root. */
+public final class ConnectorProcess {
+
+    private ConnectorProcess() {
+    }
+
+    /** Starts it with JVM options (-Dkey=value) and environment variables; its output goes to {@code log}. */
+    public static Process start(Path log, Map<String, String> environment, String... options) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-jar", "target/ccs-connector.jar"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(new File(".")).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+}
