@@ -23,9 +23,4 @@ public abstract class ApiException extends RuntimeException {
     public int retryAfterSeconds() {
         return 0;
     }
-
-    /** Bean-style accessor for simple expressions such as {@code ${exception.httpStatus}}. */
-    public int getHttpStatus() {
-        return httpStatus;
-    }
 }

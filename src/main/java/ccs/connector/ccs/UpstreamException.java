@@ -43,8 +43,4 @@ public class UpstreamException extends CcsException {
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }
-
-    public int getRetryAfterSeconds() {
-        return retryAfterSeconds;
-    }
 }

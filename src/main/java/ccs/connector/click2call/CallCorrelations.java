@@ -57,7 +57,7 @@ public final class CallCorrelations {
 
     /** The event with the CRM's transaction id and reference when it belongs to a remembered click2call. */
     public CloudEvent correlate(CloudEvent event) {
-        String tenant = event.getId().substring(0, event.getId().indexOf(':'));
+        String tenant = event.getTenant();
         Map<String, Object> data = event.getData();
         String callKey = event.getSubject();
         Optional<Correlation> found = switch (event.getType()) {

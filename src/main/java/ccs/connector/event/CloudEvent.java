@@ -57,6 +57,11 @@ public final class CloudEvent {
         return id;
     }
 
+    /** The tenant the event belongs to (its id starts with it). */
+    public String getTenant() {
+        return id.substring(0, id.indexOf(':'));
+    }
+
     public String getType() {
         return type;
     }

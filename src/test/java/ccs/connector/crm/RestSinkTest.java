@@ -114,7 +114,8 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(deadLetter.get("attempts").asInt()).isEqualTo(1);
         assertThat(deadLetter.at("/event/id").asText()).isEqualTo(bad.getId());
         assertThat(requestsFor(bad.getId())).hasSize(1);
-        assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_dead_letters_total\\{.*sink=\"rest\".*} [1-9]");
+        assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_dead_letters_total\\{.*sink=\"rest\".*} [1-9]")
+                .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"dead-lettered\".*sink=\"rest\".*} [1-9]");
     }
 
     @Test
