@@ -10,6 +10,7 @@ import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmCredentials;
 import ccs.connector.crm.DeadLetters;
+import ccs.connector.crm.DeliveredEvents;
 import ccs.connector.crm.EmbeddedBroker;
 import ccs.connector.crm.JsonFromVariables;
 import ccs.connector.crm.RedeliveryCounter;
@@ -25,7 +26,6 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -49,7 +49,8 @@ public class CrmConfiguration implements CamelConfiguration {
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
         if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
-            camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null)));
+            camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
+                    settings.integer("connector.broker.journal-buffer-timeout-micros", 500)));
         }
         ConnectionFactory outbox = connectionFactory(outboxUrl, settings.string("connector.outbox.username", null),
                 settings.string("connector.outbox.password", null));
@@ -58,11 +59,7 @@ public class CrmConfiguration implements CamelConfiguration {
                 : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null)));
 
         DataSource database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.DATABASE, DataSource.class);
-        JdbcMessageIdRepository delivered = new JdbcMessageIdRepository(database, "crm-delivery");
-        // event ids are longer than the default 100 characters; createdAt is indexed for the retention route
-        delivered.setCreateString("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
-                + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId)); "
-                + "CREATE INDEX CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)");
+        DeliveredEvents delivered = new DeliveredEvents(database);
         camel.getRegistry().bind("deliveredEvents", delivered);
 
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(new Metrics(camel), settings.string("crm.sink", "file")));
@@ -86,7 +83,8 @@ public class CrmConfiguration implements CamelConfiguration {
     private static ConnectionFactory connectionFactory(String url, String username, String password) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
-        caching.setSessionCacheSize(16);
+        // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
+        caching.setSessionCacheSize(64);
         return caching;
     }
 }

@@ -64,10 +64,10 @@ public final class CallCorrelations {
             case Events.HANGUP -> data.get("transactionId") instanceof String transactionId
                     ? byTransaction(tenant, transactionId)
                     : byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")));
-            case Events.CDR -> byCall(tenant, callKey)
-                    .or(() -> Boolean.TRUE.equals(raw(data).get("click2call"))
-                            ? byAgentNumberAndTime(tenant, data.get("agent"), data.get("calledNumber"), data.get("startedAt"))
-                            : Optional.empty());
+            // only a click2call's record can belong to one: the others (most of a window) cost no query
+            case Events.CDR -> Boolean.TRUE.equals(raw(data).get("click2call"))
+                    ? byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agent"), data.get("calledNumber"), data.get("startedAt")))
+                    : Optional.empty();
             default -> Optional.empty();
         };
         if (found.isEmpty()) {

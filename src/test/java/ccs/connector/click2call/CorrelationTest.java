@@ -25,7 +25,7 @@ class CorrelationTest extends ConnectorTestSupport {
         correlations().remember("demo", "crm-tx-1", "Ayse.Yilmaz@demo.example", "0532 123 45 67", "CASE-1001");
 
         CloudEvent hangup = correlate(events().hangup(null, hangupFields("call-1", "crm-tx-1", "05321234567", nowOnWire())));
-        CloudEvent cdr = correlate(events().cdr(null, cdrRecord("call-1", "05321234567", false)));
+        CloudEvent cdr = correlate(events().cdr(null, cdrRecord("call-1", "05321234567", true)));
 
         assertThat(hangup.getData()).containsEntry("transactionId", "crm-tx-1").containsEntry("crmReference", "CASE-1001");
         assertThat(cdr.getData()).containsEntry("transactionId", "crm-tx-1").containsEntry("crmReference", "CASE-1001");
