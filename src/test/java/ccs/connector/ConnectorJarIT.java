@@ -87,6 +87,18 @@ class ConnectorJarIT {
     }
 
     @Test
+    void aRunThatCamelEndsByItselfLeavesNoThreadKeepingTheJvmAlive() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path log = Path.of("target", "it-connector-bounded-" + port + ".log");
+        Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dcamel.main.duration-max-seconds=15",
+                "-Dconnector.data-dir=target/it-bounded-data-" + port, "-Dccs.simulator.demo=false");
+        // the run ends after 15 s and shuts down in a few; idle broker threads used to hold the JVM a minute longer
+        assertThat(connector.waitFor(50, TimeUnit.SECONDS)).as("exits once Camel stopped").isTrue();
+        assertThat(connector.exitValue()).isZero();
+        assertThat(Files.readString(log)).contains("Apache Camel (Main) 4.18.0 shutdown");
+    }
+
+    @Test
     void sigtermFinishesInFlightDeliveriesAnswers503ToNewRequestsAndExitsInTime() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Path data = Path.of("target", "it-shutdown-data-" + port);

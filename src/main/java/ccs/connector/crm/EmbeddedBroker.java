@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.invm.InVMConnector;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -81,5 +82,8 @@ public final class EmbeddedBroker extends ServiceSupport {
         if (broker != null) {
             broker.stop();
         }
+        // the in-VM connector's idle workers are not daemon threads: they would keep the JVM alive
+        // for a minute after the connector stopped by itself (camel.main.duration-max-seconds)
+        InVMConnector.resetThreadPool();
     }
 }
