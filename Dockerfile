@@ -12,9 +12,13 @@ COPY deploy/jvm-lean.options /app/jvm-lean.options
 COPY application.properties /app/config/application.properties
 COPY routes/ /app/config/routes/
 RUN mkdir -p /app/data && chown -R connector /app/data
+# a class data archive of everything one start loads, made by a bounded run on the embedded
+# simulator: the JVM then maps those classes instead of loading them, about a quarter less start-up
+RUN java @/app/jvm-lean.options -XX:ArchiveClassesAtExit=/app/ccs-connector.jsa -Dcamel.main.duration-max-seconds=10 \
+      -Dconnector.data-dir=/tmp/cds-training -jar /app/ccs-connector.jar > /dev/null && rm -rf /tmp/cds-training
 
 USER 10001
 ENV CONNECTOR_DATA_DIR=/app/data
 EXPOSE 8080
-# the lean JVM profile: serial GC and a small heap, fit for a container of 256 MiB
-ENTRYPOINT ["java", "@/app/jvm-lean.options", "-jar", "/app/ccs-connector.jar"]
+# the lean JVM profile: serial GC, a small heap and the C1 compiler only, fit for a container of 256 MiB
+ENTRYPOINT ["java", "@/app/jvm-lean.options", "-XX:SharedArchiveFile=/app/ccs-connector.jsa", "-jar", "/app/ccs-connector.jar"]
