@@ -1,0 +1,39 @@
+# Shared helpers of the benchmark scripts (sourced, not run).
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Milliseconds since the epoch.
+now_ms() {
+  date +%s%3N
+}
+
+# start_connector NAME [JAVA OPTIONS...]: starts target/ccs-connector.jar from the project root in
+# the background with its log in bench/work/NAME.log; sets PID, PORT and STARTUP_MS (launch to ready).
+start_connector() {
+  local name=$1; shift
+  PORT=$(free_port)
+  local started
+  started=$(now_ms)
+  java "$@" -Dcamel.server.port="$PORT" -jar target/ccs-connector.jar > "bench/work/$name.log" 2>&1 &
+  PID=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/observe/health/ready"; do
+    if ! kill -0 "$PID" 2>/dev/null; then echo "connector $name died, see bench/work/$name.log" >&2; return 1; fi
+    sleep 0.02
+  done
+  STARTUP_MS=$(( $(now_ms) - started ))
+}
+
+stop_connector() {
+  kill "$PID" 2>/dev/null || true
+  wait "$PID" 2>/dev/null || true
+}
+
+# Resident set size of a process in MB (current, or the peak with "peak").
+rss_mb() {
+  local field=VmRSS
+  [ "${2:-}" = peak ] && field=VmHWM
+  awk -v f="$field:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}

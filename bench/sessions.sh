@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Session efficiency: 10,000 click2calls over REST, spread over 20 agents, against a standalone
+# simulator; counts the logins the simulator received (the floor is one per agent, 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+mkdir -p bench/work
+CALLS=${CALLS:-10000}
+APP_TOKEN=sim-app-token-0123456789
+AGENTS=$(python3 -c 'print(",".join(f"agent{i:02d}@bench.example" for i in range(1, 21)))')
+
+SIM_PORT=$(free_port)
+java -cp target/ccs-connector.jar ccs.connector.simulator.SimulatorMain --port "$SIM_PORT" --records 0 --agents "$AGENTS" \
+  > bench/work/sessions-simulator.log 2>&1 &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+until curl -sf -o /dev/null "http://127.0.0.1:$SIM_PORT/sim/status"; do sleep 0.2; done
+
+rm -rf bench/work/data-sessions
+start_connector sessions -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$APP_TOKEN" \
+  -Dconnector.webhook-token=bench-webhook-token-0123456789 -Dccs.cdr.enabled=false \
+  -Dccs.click2call.max-per-second=100000 -Dconnector.data-dir=bench/work/data-sessions
+
+# 8 clients in parallel; the agent of call i is agent (i mod 20)
+answers=$(python3 - "$PORT" "$CALLS" "$AGENTS" <<'PY'
+import http.client, json, sys, threading
+port, calls, agents = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
+outcomes, lock = {}, threading.Lock()
+def client(worker):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for i in range(worker, calls, 8):
+        body = json.dumps({"agentEmail": agents[i % len(agents)], "phoneNumber": "0532 123 45 67", "transactionId": f"bench-{i}"})
+        connection.request("POST", "/api/v1/click2call", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        with lock:
+            outcomes[response.status] = outcomes.get(response.status, 0) + 1
+threads = [threading.Thread(target=client, args=(w,)) for w in range(8)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(" ".join(f"{status}: {count}" for status, count in sorted(outcomes.items())))
+PY
+)
+stop_connector
+
+curl -s "http://127.0.0.1:$SIM_PORT/sim/status" | python3 -c '
+import json, sys
+by_function = json.load(sys.stdin)["requestsByFunction"]
+print("| REST answers | click2calls upstream | agents | logins | pings |")
+print("|---|---|---|---|---|")
+print("| %s | %d | 20 | %d | %d |" % (sys.argv[1], by_function.get("click2call", 0), by_function.get("login", 0), by_function.get("ping", 0)))' "$answers"
