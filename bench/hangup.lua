@@ -1,5 +1,5 @@
 -- wrk script: POST a realistic hangup callback form, a new call_id on every request so that
--- every request makes a new event (no dedupe short cut). The token comes from WEBHOOK_TOKEN.
+-- every request makes a new event (no dedupe short cut). The token is in the URL given to wrk.
 local counter = 0
 local thread_id = 0
 

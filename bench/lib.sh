@@ -1,5 +1,9 @@
 # Shared helpers of the benchmark scripts (sourced, not run).
 
+# The tokens of the benchmark runs: the standalone simulator's default app token, and a webhook token.
+SIM_APP_TOKEN=sim-app-token-0123456789
+WEBHOOK_TOKEN=bench-webhook-token-0123456789
+
 # A free TCP port on loopback.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -36,4 +40,20 @@ rss_mb() {
   local field=VmRSS
   [ "${2:-}" = peak ] && field=VmHWM
   awk -v f="$field:" '$1 == f { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# start_simulator NAME [SIMULATOR OPTIONS...]: starts the standalone simulator in the background,
+# stopped when the script exits, with its log in bench/work/NAME.log; sets SIM_PORT.
+start_simulator() {
+  local name=$1; shift
+  SIM_PORT=$(free_port)
+  java -cp target/ccs-connector.jar ccs.connector.simulator.SimulatorMain --port "$SIM_PORT" "$@" > "bench/work/$name.log" 2>&1 &
+  SIM_PID=$!
+  trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+  until curl -sf -o /dev/null "http://127.0.0.1:$SIM_PORT/sim/status"; do sleep 0.2; done
+}
+
+# sim_requests FUNCTION: how many API requests of that function the simulator has received.
+sim_requests() {
+  curl -s "http://127.0.0.1:$SIM_PORT/sim/status" | python3 -c "import json,sys; print(json.load(sys.stdin)['requestsByFunction'].get('$1', 0))"
 }

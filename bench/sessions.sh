@@ -6,19 +6,12 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
 CALLS=${CALLS:-10000}
-APP_TOKEN=sim-app-token-0123456789
 AGENTS=$(python3 -c 'print(",".join(f"agent{i:02d}@bench.example" for i in range(1, 21)))')
-
-SIM_PORT=$(free_port)
-java -cp target/ccs-connector.jar ccs.connector.simulator.SimulatorMain --port "$SIM_PORT" --records 0 --agents "$AGENTS" \
-  > bench/work/sessions-simulator.log 2>&1 &
-SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true' EXIT
-until curl -sf -o /dev/null "http://127.0.0.1:$SIM_PORT/sim/status"; do sleep 0.2; done
+start_simulator sessions-simulator --records 0 --agents "$AGENTS"
 
 rm -rf bench/work/data-sessions
-start_connector sessions -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$APP_TOKEN" \
-  -Dconnector.webhook-token=bench-webhook-token-0123456789 -Dccs.cdr.enabled=false \
+start_connector sessions -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$SIM_APP_TOKEN" \
+  -Dconnector.webhook-token="$WEBHOOK_TOKEN" -Dccs.cdr.enabled=false \
   -Dccs.click2call.max-per-second=100000 -Dconnector.data-dir=bench/work/data-sessions
 
 # 8 clients in parallel; the agent of call i is agent (i mod 20)

@@ -9,7 +9,6 @@ source bench/lib.sh
 mkdir -p bench/work
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-30s}
-TOKEN=bench-webhook-token-0123456789
 
 # run_wrk NAME URL: one row per connection count
 run_wrk() {
@@ -36,13 +35,13 @@ BASELINE_PORT=$(free_port)
 java -Dsun.net.httpserver.nodelay=true bench/BaselineServer.java "$BASELINE_PORT" > bench/work/baseline.log 2>&1 &
 BASELINE_PID=$!
 until curl -s -o /dev/null "http://127.0.0.1:$BASELINE_PORT/"; do sleep 0.1; done
-run_wrk "baseline (JDK HttpServer)" "http://127.0.0.1:$BASELINE_PORT/webhooks/ccs/hangup?token=$TOKEN"
+run_wrk "baseline (JDK HttpServer)" "http://127.0.0.1:$BASELINE_PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
 kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true
 
 for sink in file jms; do
   rm -rf "bench/work/data-webhooks-$sink"
   start_connector "webhooks-$sink" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false -Dccs.simulator.records=0 \
-    "-Dconnector.webhook-token=$TOKEN" "-Dcrm.sink=$sink" "-Dconnector.data-dir=bench/work/data-webhooks-$sink"
-  run_wrk "connector, $sink sink" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$TOKEN"
+    "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" "-Dconnector.data-dir=bench/work/data-webhooks-$sink"
+  run_wrk "connector, $sink sink" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
   stop_connector
 done
