@@ -2,7 +2,7 @@
 # The benchmark: builds the jar, then measures footprint, webhook intake, CDR sync and session
 # efficiency on this machine, each against its baseline in the same run; prints the tables and
 # writes bench/results.md (the machine, the tables, the targets met or missed, then the analysis
-# kept in bench/analysis.md). Not a test: CI does not run it. Takes about 15 minutes.
+# kept in bench/analysis.md). Not a test: CI does not run it. Takes about 20 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -72,7 +72,7 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo
   echo "## Webhook intake"
   echo
-  echo "wrk, 20 s per row after a 30 s warm-up, \`POST /webhooks/ccs/hangup\` with the form body of"
+  echo "wrk, 20 s per row after a 90 s warm-up at 32 connections, \`POST /webhooks/ccs/hangup\` with the form body of"
   echo "\`bench/hangup.lua\` (a new \`call_id\` per request). Enrichment is on (the default), so every"
   echo "hangup also fetches its CDR record after the acknowledgement."
   echo

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-30s}
+WARMUP=${WARMUP:-90s}
 
 # run_wrk NAME URL: one row per connection count
 run_wrk() {
