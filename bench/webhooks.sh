@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Webhook intake: wrk against /webhooks/ccs/hangup with a realistic form body (a new call_id per
-# request), with the file sink and with the JMS sink (persistent), at 1, 8 and 32 connections,
-# after a warm-up; and the same requests against a bare JDK HTTP server (TCP_NODELAY) as the
+# request), with the file sink, with the JMS sink (persistent) and with the file sink without CDR
+# enrichment, at 1, 8 and 32 connections, after a warm-up; and the same requests against a bare JDK HTTP server (TCP_NODELAY) as the
 # baseline. Prints a markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,10 +38,18 @@ until curl -s -o /dev/null "http://127.0.0.1:$BASELINE_PORT/"; do sleep 0.1; don
 run_wrk "baseline (JDK HttpServer)" "http://127.0.0.1:$BASELINE_PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
 kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true
 
-for sink in file jms; do
-  rm -rf "bench/work/data-webhooks-$sink"
-  start_connector "webhooks-$sink" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false -Dccs.simulator.records=0 \
-    "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" "-Dconnector.data-dir=bench/work/data-webhooks-$sink"
-  run_wrk "connector, $sink sink" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
+# the shipped settings (the hangup waits for its CDR record, connector.webhook.enrich-with-cdr), with
+# each sink; then the file sink without that lookup, to show what it costs
+for run in file jms file:no-enrichment; do
+  sink=${run%%:*}
+  enrich=true
+  [ "$run" = file:no-enrichment ] && enrich=false
+  rm -rf "bench/work/data-webhooks-$sink-$enrich"
+  start_connector "webhooks-$sink-$enrich" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false -Dccs.simulator.records=0 \
+    "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" "-Dconnector.webhook.enrich-with-cdr=$enrich" \
+    "-Dconnector.data-dir=bench/work/data-webhooks-$sink-$enrich"
+  name="connector, $sink sink"
+  [ "$enrich" = false ] && name="$name, no CDR enrichment"
+  run_wrk "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
   stop_connector
 done
