@@ -13,7 +13,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * The flood guard of click2call: at most {@code ccs.click2call.max-per-second} dispatches per
  * tenant in any second, whichever channel they come from (REST, JMS, file inbox share it). A REST
  * request above the ceiling is refused at once ({@link #take}: 429 with the seconds until a slot
- * frees up); a queued one waits for a slot ({@link #await}).
+ * frees up); a queued one waits for a slot ({@link #await}). Not Camel's throttle EIP: a throttle
+ * keeps its count per route node and either rejects or delays every exchange, while here one
+ * count per tenant serves the refusing REST route and the waiting queued routes together.
  */
 public final class Click2callCeiling {
 
