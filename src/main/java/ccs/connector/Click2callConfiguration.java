@@ -16,8 +16,8 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 /**
- * Binds the beans of click2call ({@code routes/ccs/click2call.yaml} and the CRM's channels
- * {@code routes/crm/click2call-*.yaml}) and checks their settings at startup. Runs after
+ * Binds the beans of click2call ({@code routes/ccs/ccs-click2call.camel.yaml} and the CRM's channels
+ * {@code routes/customer/crm-click2call-*.camel.yaml}) and checks their settings at startup. Runs after
  * {@link CrmConfiguration}, whose {@code events} it uses.
  */
 public class Click2callConfiguration implements CamelConfiguration {

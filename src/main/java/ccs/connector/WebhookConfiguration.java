@@ -16,7 +16,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 /**
- * Binds the beans of the webhook intake ({@code routes/ccs/webhooks.yaml}) and checks its
+ * Binds the beans of the webhook intake ({@code routes/ccs/webhook-intake.camel.yaml}) and checks its
  * settings at startup. Runs after {@link CrmConfiguration}, whose {@code events} it uses.
  */
 public class WebhookConfiguration implements CamelConfiguration {

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backfills of past CDR records (routes in {@code cdr-backfill.yaml}): a range of the tenant's wall
+ * Backfills of past CDR records (routes in {@code cdr-backfill.camel.yaml}): a range of the tenant's wall
  * clock read in windows of {@code ccs.cdr.backfill.window} through the same pipeline as the polls.
  * Progress is kept in the tenant's backfill file after every window, so a backfill that a stop or a
  * failure interrupted goes on from the window it was in. One backfill at a time per tenant.

@@ -69,7 +69,7 @@ class DeployManifestsTest {
 
         assertThat(configMaps.get("ccs-connector-settings").get("application.properties").asText())
                 .as("regenerate with deploy/generate-configmaps.sh").isEqualTo(Files.readString(Path.of("application.properties")));
-        for (String side : List.of("ccs", "crm")) {
+        for (String side : List.of("core", "ccs", "customer")) {
             JsonNode data = configMaps.get("ccs-connector-routes-" + side);
             try (Stream<Path> routes = Files.list(Path.of("routes", side))) {
                 List<Path> files = routes.filter(f -> f.toString().endsWith(".yaml")).toList();
@@ -83,7 +83,7 @@ class DeployManifestsTest {
         JsonNode mounts = byKind("Deployment").at("/spec/template/spec/containers/0/volumeMounts");
         List<String> paths = new ArrayList<>();
         mounts.forEach(m -> paths.add(m.get("mountPath").asText()));
-        assertThat(paths).contains("/app/config/application.properties", "/app/config/routes/ccs", "/app/config/routes/crm");
+        assertThat(paths).contains("/app/config/application.properties", "/app/config/routes/core", "/app/config/routes/ccs", "/app/config/routes/customer");
     }
 
     @Test

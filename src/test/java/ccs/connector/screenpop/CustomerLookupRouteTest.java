@@ -18,7 +18,7 @@ class CustomerLookupRouteTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("camel.main.routes-include-pattern",
-                "file:routes/**/*.yaml,file:src/test/resources/customer-routes/crm-lookup-acme.yaml");
+                "file:routes/**/*.camel.yaml,file:src/test/resources/customer-routes/crm-lookup-acme.camel.yaml");
         settings.setProperty("crm.lookup", "acme");
         settings.setProperty("crm.lookup.timeout", "3s");
     }
