@@ -1,0 +1,86 @@
+package ccs.connector.cdr;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Records the polls read again and again reach a real local HTTP CRM (REST sink) once: a record the
+ * CRM refused stays refused until the dead letters are replayed. Polls run through direct:cdr-poll, as
+ * the timer runs them; one delivery consumer keeps the outbox in order, so once a record of a later
+ * poll is at the CRM, every event of the poll before it was handled.
+ */
+class CdrExactlyOnceTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("ccs.simulator.records", "0");
+        settings.setProperty("ccs.cdr.lag", "1s");
+        settings.setProperty("ccs.cdr.overlap", "5m");
+        settings.setProperty("crm.delivery.consumers", "1");
+    }
+
+    @BeforeEach
+    void freshUpstreamAndCrm() throws Exception {
+        simulator().clearCdrs();
+        crm.reset();
+        Files.createDirectories(dataDir.resolve("cdr"));
+        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"),
+                Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS) + "\n");
+    }
+
+    @Test
+    void aRecordTheCrmRefusedIsNotSentAgainByLaterPollsUntilTheDeadLettersAreReplayed() throws Exception {
+        String poison = simulator().generateCdrs(1, wallClock(Duration.ofMinutes(3)), wallClock(Duration.ofMinutes(2))).get(0);
+        String poisonId = "demo:ccs.cdr:" + poison;
+        crm.answerWhen(r -> poisonId.equals(r.header("Idempotency-Key")), Answer.status(400));
+
+        for (int poll = 1; poll <= 3; poll++) {
+            // every poll reads the refused record again through the overlap, and one new record after it
+            String marker = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(50)), wallClock(Duration.ofSeconds(40))).get(0);
+            poll();
+            delivered(crm, "demo:ccs.cdr:" + marker);
+        }
+        Path letter = deadLetterDir().resolve(CloudEvent.fileName(poisonId));
+        assertThat(letter).exists();
+        assertThat(requestsFor(crm, poisonId)).as("sent once, refused, never again").hasSize(1);
+
+        crm.clearRules();
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(202);
+        delivered(crm, poisonId);
+        await().atMost(PATIENCE).until(() -> !Files.exists(letter));
+
+        String marker = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(30)), wallClock(Duration.ofSeconds(20))).get(0);
+        poll();
+        delivered(crm, "demo:ccs.cdr:" + marker);
+        assertThat(requestsFor(crm, poisonId)).extracting(RecordingHttpServer.Received::status).containsExactly(400, 200);
+    }
+
+    private void poll() {
+        template.sendBody("direct:cdr-poll", null);
+    }
+}
