@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds the beans the routes call, reading and checking the settings once at startup; with
  * {@code ccs.api-url=embedded} it also starts the Call Center Studio simulator.
- * Named in {@code camel.main.configuration-classes}, so tests and the runnable jar share it.
+ * The first of {@link ConnectorMain#CONFIGURATIONS}, which the runnable jar and the tests share.
  */
 public class ConnectorConfiguration implements CamelConfiguration {
 

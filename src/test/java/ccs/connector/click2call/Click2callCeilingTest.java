@@ -46,6 +46,7 @@ class Click2callCeilingTest extends ConnectorTestSupport {
                 camel.getRegistry().bind("testTicker", ticker);
             }
         });
+        super.configure(configuration);
     }
 
     @Test

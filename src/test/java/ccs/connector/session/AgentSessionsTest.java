@@ -67,6 +67,7 @@ class AgentSessionsTest extends ConnectorTestSupport {
                 camel.getRegistry().bind("sessionTicker", ticker);
             }
         });
+        super.configure(configuration);
     }
 
     @Test

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.ConnectorMain;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.AvailablePortFinder;
 import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Starts the connector once per test class the way the runnable jar does (./application.properties,
- * ./routes, the configuration class), on a free port, against the embedded simulator over
+ * ./routes, the configuration classes), on a free port, against the embedded simulator over
  * real HTTP, with demo traffic and the CDR poller off and its own data directory under target/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,6 +47,12 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     @Override
     protected String getPropertyPlaceholderLocations() {
         return "file:application.properties";
+    }
+
+    /** The connector's configuration classes, as the runnable jar names them; a test that binds something first calls this after it. */
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        ConnectorMain.configure(configuration);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package ccs.connector;
+package ccs.connector.webhook;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,11 +7,8 @@ import ccs.connector.api.BodyTooLargeAnswer;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
-import ccs.connector.webhook.CdrEnrichment;
-import ccs.connector.webhook.IpNetworks;
-import ccs.connector.webhook.WebhookGuard;
-import ccs.connector.webhook.WebhookRequests;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 

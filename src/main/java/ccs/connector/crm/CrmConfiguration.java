@@ -1,20 +1,14 @@
-package ccs.connector;
+package ccs.connector.crm;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
-import ccs.connector.crm.CrmCredentials;
-import ccs.connector.crm.DeadLetters;
-import ccs.connector.crm.DeliveredEvents;
-import ccs.connector.crm.EmbeddedBroker;
-import ccs.connector.crm.JsonFromVariables;
-import ccs.connector.crm.RedeliveryCounter;
-import ccs.connector.crm.RestSinkAnswers;
 import ccs.connector.event.Events;
 import ccs.connector.health.CrmSinkHealthCheck;
 import ccs.connector.health.RoutesStartedHealthCheck;

@@ -1,14 +1,13 @@
-package ccs.connector;
+package ccs.connector.click2call;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 import ccs.connector.ccs.Tenants;
-import ccs.connector.click2call.Click2callCeiling;
-import ccs.connector.click2call.Click2callRequests;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
 import ccs.connector.screenpop.PhoneNumbers;
 import com.github.benmanes.caffeine.cache.Ticker;

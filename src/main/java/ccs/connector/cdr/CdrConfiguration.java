@@ -1,15 +1,13 @@
-package ccs.connector;
+package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
 
-import ccs.connector.cdr.CdrBackfills;
-import ccs.connector.cdr.CdrSettings;
-import ccs.connector.cdr.CdrState;
-import ccs.connector.cdr.CdrSync;
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
+import ccs.connector.crm.CrmConfiguration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
