@@ -8,6 +8,7 @@ import java.util.Optional;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import org.apache.camel.util.TimeUtils;
 
 /**
  * The {@code ccs.cdr.*} settings, read and checked once at startup.
@@ -20,9 +21,12 @@ import ccs.connector.config.Settings;
  * @param ascending      ask for records oldest first ({@code ccs.cdr.sorting=asc})
  * @param backoffMax     the longest pause of polling after upstream failures
  * @param backfillWindow the size of each backfill window
+ * @param settleInterval time between settle sweeps ({@code ccs.cdr.settle-interval})
+ * @param settleWindow   how far behind the checkpoint a settle sweep reads again: the longest call the tenant expects
  */
 public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Duration overlap, Duration lag, int pageCap,
-                          boolean ascending, Duration backoffMax, Duration backfillWindow) {
+                          boolean ascending, Duration backoffMax, Duration backfillWindow, Duration settleInterval,
+                          Duration settleWindow) {
 
     public static CdrSettings from(Settings settings) {
         Optional<LocalDateTime> start = settings.optional("ccs.cdr.start").map(value -> {
@@ -42,15 +46,30 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
             throw new InvalidSettingException("ccs.cdr.page-cap", "is " + pageCap + ": it must be 1 or more");
         }
         Duration day = Duration.ofDays(1);
+        Duration overlap = settings.duration("ccs.cdr.overlap", Duration.ofMinutes(5), Duration.ZERO, day);
+        Duration settleWindow = settings.duration("ccs.cdr.settle-window", Duration.ofHours(4));
+        if (settleWindow.compareTo(overlap) <= 0) {
+            throw new InvalidSettingException("ccs.cdr.settle-window", "is " + TimeUtils.printDuration(settleWindow.toMillis())
+                    + ": it must be longer than ccs.cdr.overlap (" + TimeUtils.printDuration(overlap.toMillis())
+                    + "), which every poll reads again anyway: set it to the longest call the tenant expects plus ccs.cdr.settle-interval");
+        }
+        int dedupeDays = settings.integer("crm.dedupe.retention-days", 7);
+        if (settleWindow.compareTo(Duration.ofDays(dedupeDays)) >= 0) {
+            throw new InvalidSettingException("ccs.cdr.settle-window", "is " + TimeUtils.printDuration(settleWindow.toMillis())
+                    + ": it must be shorter than crm.dedupe.retention-days (" + dedupeDays
+                    + " days), or a sweep would deliver records again whose ids the dedupe no longer remembers");
+        }
         return new CdrSettings(
                 settings.duration("ccs.cdr.interval", Duration.ofSeconds(60), Duration.ofMillis(100), day),
                 start,
-                settings.duration("ccs.cdr.overlap", Duration.ofMinutes(5), Duration.ZERO, day),
+                overlap,
                 settings.duration("ccs.cdr.lag", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1)),
                 pageCap,
                 sorting.equals("asc"),
                 settings.duration("ccs.cdr.backoff-max", Duration.ofMinutes(15), Duration.ofMillis(100), day),
-                settings.duration("ccs.cdr.backfill.window", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(31)));
+                settings.duration("ccs.cdr.backfill.window", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(31)),
+                settings.duration("ccs.cdr.settle-interval", Duration.ofMinutes(10), Duration.ofMillis(100), settleWindow.minus(overlap)),
+                settleWindow);
     }
 
     /** A window of the tenant to be read page by page. */

@@ -25,12 +25,18 @@ import org.slf4j.LoggerFactory;
  * may move it (to sync again from an earlier time) without a restart. After a failed poll the next ones are skipped, more of them after
  * each failure in a row (1, 2, 4, ... runs, at most {@code ccs.cdr.backoff-max}, at least what a
  * 429's Retry-After asks for); a good poll ends the pause.
+ * <p>
+ * A record appears when its call ends but is filed under the call's start, so a call longer than the
+ * overlap lands behind the checkpoint. Every {@code ccs.cdr.settle-interval} a settle sweep reads the
+ * {@code ccs.cdr.settle-window} before the checkpoint again, through the same window route; the dedupe
+ * lets only the records not delivered yet reach the CRM.
  */
 public final class CdrSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdrSync.class);
 
     public static final String SOURCE = "poll";
+    public static final String SETTLE = "settle";
 
     /** What the poller knows of one tenant between runs. */
     private static final class TenantPolls {
@@ -106,6 +112,41 @@ public final class CdrSync {
             LOG.debug("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),
                     window.getRecords(), window.getPages(), window.range(), checkpoint.orElse(null));
         }
+    }
+
+    /**
+     * The window a settle sweep of the tenant reads: the settle window up to the checkpoint (never
+     * before {@code ccs.cdr.start}); null before the tenant's first checkpoint, when there is nothing behind it.
+     */
+    public CdrWindow settleWindow(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        Optional<Instant> checkpoint = state.checkpoint(tenant.name());
+        if (checkpoint.isEmpty()) {
+            return null;
+        }
+        LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
+        LocalDateTime from = to.minus(settings.settleWindow());
+        if (settings.start().isPresent() && settings.start().get().isAfter(from)) {
+            from = settings.start().get();
+        }
+        return to.isBefore(from) ? null : settings.window(tenant, from, to, SETTLE);
+    }
+
+    /** A settle sweep is in the outbox: one line with its upstream cost; a warning when the page cap cut it short. */
+    public void settleDone(CdrWindow window) {
+        if (window.complete()) {
+            LOG.info("CDR settle sweep of tenant {} read {} again: {} records in {} pages", window.getTenant(), window.range(),
+                    window.getRecords(), window.getPages());
+        } else {
+            LOG.warn("CDR settle sweep of tenant {} read only part of {} ({} records in {} pages): raise ccs.cdr.page-cap "
+                    + "or shorten ccs.cdr.settle-window", window.getTenant(), window.range(), window.getRecords(), window.getPages());
+        }
+    }
+
+    /** A settle sweep failed (upstream fault, outbox down): the next one reads the same records again. */
+    public void settleFailed(String tenantName, Exception failure) {
+        LOG.warn("CDR settle sweep of tenant {} failed ({}); the next one, in ccs.cdr.settle-interval, reads its window again",
+                tenants.get(tenantName).name(), Secrets.mask(String.valueOf(failure.getMessage())));
     }
 
     /** The poll failed (upstream fault, outbox down): the checkpoint stays, and the next runs pause. */

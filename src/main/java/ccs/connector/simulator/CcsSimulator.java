@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -194,7 +195,7 @@ public final class CcsSimulator implements AutoCloseable {
 
     /** Generates {@code count} inbound calls spread evenly over [from, to) in the tenant's wall clock; answers their keys. */
     public List<String> generateCdrs(int count, LocalDateTime from, LocalDateTime to) {
-        long span = Math.max(1, java.time.Duration.between(from, to).toSeconds());
+        long span = Math.max(1, Duration.between(from, to).toSeconds());
         List<String> keys = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             LocalDateTime start = from.plusSeconds(span * i / count);
@@ -203,6 +204,23 @@ public final class CcsSimulator implements AutoCloseable {
             keys.add(key);
         }
         return keys;
+    }
+
+    /**
+     * An answered inbound call of {@code length} ends now: its record appears only now, as the platform
+     * writes it at hangup, but filed under its start, {@code length} ago. So a call longer than a poller's
+     * overlap lands behind its checkpoint. Answers the call key.
+     */
+    public String endLongCall(Duration length) {
+        LocalDateTime end = LocalDateTime.now(clock.withZone(settings.zone)).withNano(0);
+        String key = calls.callKey();
+        Map<String, Object> record = calls.inbound(key, end.minus(length), calls.mobileNumber(), "08502221100", Ending.ANSWERED,
+                calls.queue(), calls.agent());
+        LocalDateTime talked = LocalDateTime.parse(String.valueOf(record.get("talkdate")), SyntheticCalls.WIRE_TIME);
+        record.put("hangupdate", SyntheticCalls.WIRE_TIME.format(end));
+        record.put("duration", Duration.between(talked, end).toSeconds());
+        addCdr(record);
+        return key;
     }
 
     public void clearCdrs() {
@@ -470,6 +488,8 @@ public final class CcsSimulator implements AutoCloseable {
                 case "POST /sim/sessions/expire" -> Map.of("expired", expireSessions(params.get("agent")));
                 case "POST /sim/cdr/generate" -> Map.of("callKeys", generateCdrs(Integer.parseInt(params.getOrDefault("count", "100")),
                         LocalDateTime.parse(params.get("from")), LocalDateTime.parse(params.get("to"))));
+                case "POST /sim/cdr/long-call" -> Map.of("callKey",
+                        endLongCall(Duration.ofMinutes(Long.parseLong(params.getOrDefault("minutes", "40")))));
                 case "POST /sim/ivr" -> sendIvrNotification(params.get("url"),
                         Ending.valueOf(params.getOrDefault("ending", "ANSWERED").toUpperCase().replace('-', '_')),
                         "POST".equalsIgnoreCase(params.get("method")));

@@ -13,8 +13,10 @@ import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Records the polls read again and again reach a real local HTTP CRM (REST sink) once: a record the
- * CRM refused stays refused until the dead letters are replayed. Polls run through direct:cdr-poll, as
- * the timer runs them; one delivery consumer keeps the outbox in order, so once a record of a later
+ * Every record reaches a real local HTTP CRM (REST sink) once, though polls and settle sweeps read it
+ * again and again: the record of a call longer than the overlap, found by the settle sweep; a record
+ * the CRM refused, which stays refused until the dead letters are replayed. Polls and sweeps run
+ * through direct:cdr-poll and direct:cdr-settle, as their timers run them; one delivery consumer keeps the outbox in order, so once a record of a later
  * poll is at the CRM, every event of the poll before it was handled.
  */
 class CdrExactlyOnceTest extends ConnectorTestSupport {
@@ -40,6 +43,11 @@ class CdrExactlyOnceTest extends ConnectorTestSupport {
         settings.setProperty("ccs.cdr.lag", "1s");
         settings.setProperty("ccs.cdr.overlap", "5m");
         settings.setProperty("crm.delivery.consumers", "1");
+    }
+
+    @BeforeAll
+    void captureLogs() {
+        LogCapture.install();
     }
 
     @BeforeEach
@@ -80,7 +88,31 @@ class CdrExactlyOnceTest extends ConnectorTestSupport {
         assertThat(requestsFor(crm, poisonId)).extracting(RecordingHttpServer.Received::status).containsExactly(400, 200);
     }
 
+    @Test
+    void aFortyMinuteCallWhoseRecordAppearsFortyMinutesAfterItsStartIsDeliveredOnceByTheSettleSweep() {
+        String longCall = simulator().endLongCall(Duration.ofMinutes(40));
+        String longCallId = "demo:ccs.cdr:" + longCall;
+        String marker = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(50)), wallClock(Duration.ofSeconds(40))).get(0);
+        poll();
+        delivered(crm, "demo:ccs.cdr:" + marker);
+        assertThat(requestsFor(crm, longCallId)).as("filed 40 minutes back, behind the checkpoint's overlap").isEmpty();
+
+        settle();
+        delivered(crm, longCallId);
+        assertThat(LogCapture.text()).containsPattern("CDR settle sweep of tenant demo read .* again: 2 records in 1 pages");
+
+        settle();
+        String later = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(30)), wallClock(Duration.ofSeconds(20))).get(0);
+        poll();
+        delivered(crm, "demo:ccs.cdr:" + later);
+        assertThat(requestsFor(crm, longCallId)).hasSize(1);
+    }
+
     private void poll() {
         template.sendBody("direct:cdr-poll", null);
+    }
+
+    private void settle() {
+        template.sendBody("direct:cdr-settle", null);
     }
 }

@@ -2,6 +2,7 @@ package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -14,7 +15,9 @@ import ccs.connector.ccs.UpstreamException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How the poller picks each window, moves the checkpoint and pauses after failures (bean cdrSync). */
 class CdrSyncTest {
@@ -27,7 +30,7 @@ class CdrSyncTest {
     private CdrSync sync(Optional<LocalDateTime> start) {
         CdrSettings shipped = CdrTestRecords.settings(1000);
         CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
-                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow());
+                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow());
         return new CdrSync(CdrTestRecords.DEMO, new CdrState(dir), settings, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
@@ -53,6 +56,30 @@ class CdrSyncTest {
         assertThat(sync.lagSeconds("demo")).isEqualTo(10.0);
         CdrWindow next = sync.pollWindow("demo");
         assertThat(next.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T10:24:50"));
+    }
+
+    @Test
+    void aSettleSweepReadsTheSettleWindowUpToTheCheckpointNeverBeforeTheStartSetting() {
+        assertThat(sync(Optional.empty()).settleWindow("demo")).as("no checkpoint, nothing behind it").isNull();
+        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+
+        CdrWindow sweep = sync(Optional.empty()).settleWindow("demo");
+        assertThat(sweep.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T06:00:00"));
+        assertThat(sweep.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-02T10:00:00"));
+        assertThat(sweep.getSource()).isEqualTo("settle");
+        assertThat(sync(Optional.of(LocalDateTime.parse("2026-11-02T08:00:00"))).settleWindow("demo").getStart())
+                .isEqualTo(LocalDateTime.parse("2026-11-02T08:00:00"));
+    }
+
+    @Test
+    void aSettleWindowThatCannotWorkStopsStartupNamingTheKey() {
+        assertThatThrownBy(() -> CdrSettings.from(settings("ccs.cdr.settle-window", "5m")))
+                .hasMessageContaining("ccs.cdr.settle-window is 5m0s: it must be longer than ccs.cdr.overlap (5m0s)");
+        assertThatThrownBy(() -> CdrSettings.from(settings("ccs.cdr.settle-window", "8d")))
+                .hasMessageContaining("ccs.cdr.settle-window").hasMessageContaining("crm.dedupe.retention-days (7 days)");
+        assertThatThrownBy(() -> CdrSettings.from(settings("ccs.cdr.settle-interval", "4h")))
+                .hasMessageContaining("ccs.cdr.settle-interval");
+        assertThat(CdrSettings.from(settings()).settleWindow()).isEqualTo(Duration.ofHours(4));
     }
 
     @Test

@@ -31,7 +31,7 @@ final class CdrTestRecords {
     /** The shipped CDR settings (no start setting), with a backoff of at most five intervals. */
     static CdrSettings settings(int pageCap) {
         return new CdrSettings(Duration.ofSeconds(60), Optional.empty(), Duration.ofMinutes(5), Duration.ofSeconds(10), pageCap, true,
-                Duration.ofMinutes(5), Duration.ofHours(1));
+                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(4));
     }
 
     /** The tenant's wall clock {@code ago} before now, to the second. */
