@@ -55,6 +55,7 @@ public class CrmConfiguration implements CamelConfiguration {
         DataSource database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.DATABASE, DataSource.class);
         DeliveredEvents delivered = new DeliveredEvents(database);
         camel.getRegistry().bind("deliveredEvents", delivered);
+        camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(new Metrics(camel), settings.string("crm.sink", "file")));
         camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter")));
@@ -73,9 +74,14 @@ public class CrmConfiguration implements CamelConfiguration {
                 camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), probeEvery));
     }
 
-    /** Producers send through a caching factory: a JMS connection and session per send would be far too slow. */
+    /**
+     * Producers send through a caching factory: a JMS connection and session per send would be far too slow.
+     * No class is ever deserialized from an ObjectMessage (the consumers read text only): the deny list
+     * names every class, since an empty allow list means that Artemis trusts them all.
+     */
     private static ConnectionFactory connectionFactory(String url, String username, String password) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
+        factory.setDeserializationDenyList("*");
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
         // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
         caching.setSessionCacheSize(64);
