@@ -137,8 +137,9 @@ class ConnectorJarIT {
             "ccs.session.ttl     | -Dccs.session.ttl=13h",
             "crm.sink            | -Dcrm.sink=salesforce",
             "crm.rest.url        | -Dcrm.sink=rest",
-            "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123",
+            "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
+            "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {

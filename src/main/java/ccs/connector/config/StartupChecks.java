@@ -23,6 +23,7 @@ public final class StartupChecks {
     public static void check(Settings settings) {
         checkSink(settings);
         checkWebhookToken(settings);
+        checkApiKey(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
     }
 
@@ -39,14 +40,27 @@ public final class StartupChecks {
         }
     }
 
+    /** Demo mode: {@code ccs.api-url=embedded}, the built-in simulator; anything else is a real tenant. */
+    public static boolean demoMode(Settings settings) {
+        return Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED));
+    }
+
     private static void checkWebhookToken(Settings settings) {
-        if (Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED))) {
+        if (demoMode(settings)) {
             return;
         }
         String token = settings.string("connector.webhook-token", "");
         if (token.length() < 16 || token.equals(SHIPPED_WEBHOOK_TOKEN)) {
             throw new InvalidSettingException("connector.webhook-token", "must be a secret of your own (16 characters or more) "
                     + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_WEBHOOK_TOKEN");
+        }
+    }
+
+    /** With a real tenant, /api hands out agents' sessions and starts calls: never without a key. */
+    private static void checkApiKey(Settings settings) {
+        if (!demoMode(settings) && settings.string("connector.api-key", "").length() < 16) {
+            throw new InvalidSettingException("connector.api-key", "must be a secret of your own (16 characters or more) "
+                    + "outside demo mode, which the CRM sends as X-Api-Key: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
         }
     }
 

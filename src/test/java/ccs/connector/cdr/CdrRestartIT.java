@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
 class CdrRestartIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(120);
+    private static final String API_KEY = "it-api-key-0123456789abcdef";
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> connectors = new ArrayList<>();
@@ -101,7 +102,7 @@ class CdrRestartIT {
 
         Process first = connector("first", "-Dccs.cdr.enabled=false");
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cdr/backfill"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T13:59:59\"}")).build(),
+                .header("X-Api-Key", API_KEY).POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T13:59:59\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
@@ -130,6 +131,7 @@ class CdrRestartIT {
                 "-Dccs.api-url=" + simulator.apiUrl(),
                 "-Dccs.app-token=" + simulator.appToken(),
                 "-Dconnector.webhook-token=it-webhook-token-0123456789",
+                "-Dconnector.api-key=" + API_KEY,
                 "-Dcrm.sink=rest",
                 "-Dcrm.rest.url=" + crm.url("/events"),
                 "-Dccs.cdr.interval=200ms",
