@@ -1,6 +1,6 @@
 # Container image of the connector. Build the jar first (mvn -B package), then:
 #   docker build -t ccs-connector .
-# The image holds the jar, its lib/ and the shipped settings and routes; in Kubernetes the
+# The image holds the jar, its lib/ and the shipped settings, routes and demo contacts; in Kubernetes the
 # settings and routes come from ConfigMaps mounted over /app/config (deploy/kubernetes).
 FROM eclipse-temurin:17-jre
 
@@ -11,6 +11,7 @@ COPY target/ccs-connector.jar /app/ccs-connector.jar
 COPY deploy/jvm-lean.options /app/jvm-lean.options
 COPY application.properties /app/config/application.properties
 COPY routes/ /app/config/routes/
+COPY contacts/ /app/config/contacts/
 RUN mkdir -p /app/data && chown -R connector /app/data
 # a class data archive of everything one start loads, made by a bounded run on the embedded
 # simulator: the JVM then maps those classes instead of loading them, about a quarter less start-up

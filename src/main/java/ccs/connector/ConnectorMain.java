@@ -6,9 +6,11 @@ import ccs.connector.cdr.CdrConfiguration;
 import ccs.connector.click2call.Click2callConfiguration;
 import ccs.connector.config.CrmSinkRouteCheck;
 import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.webhook.WebhookConfiguration;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -17,13 +19,16 @@ import org.apache.camel.main.MainListenerSupport;
 /**
  * Runs the connector: {@code java -jar target/ccs-connector.jar} from the project root reads
  * {@code ./application.properties} and the route files under {@code ./routes/}. A wrong setting
- * stops startup with one line naming the key and the fix, and exit status 2.
+ * stops startup with one line naming the key and the fix, and exit status 2; a route that cannot
+ * be created or started, with one line naming the route, and exit status 3.
  */
 public final class ConnectorMain {
 
     /** The configuration classes that bind the beans the routes call, in the order they run: each uses what the ones before bound. */
     public static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(ConnectorConfiguration.class,
             CrmConfiguration.class, WebhookConfiguration.class, Click2callConfiguration.class, CdrConfiguration.class);
+
+    private static final String CANNOT_START = "ccs-connector cannot start: ";
 
     private ConnectorMain() {
     }
@@ -37,16 +42,32 @@ public final class ConnectorMain {
             public void afterConfigure(BaseMainSupport configured) {
                 CrmSinkRouteCheck.check(configured.getCamelContext());
             }
+
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                Thread check = new Thread(() -> {
+                    try {
+                        RouteStartupCheck.awaitStartedRoutes(started.getCamelContext()).ifPresent(failure -> exit(3, failure));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "route-startup-check");
+                check.setDaemon(true);
+                check.start();
+            }
         });
         try {
             main.run(args);
         } catch (Exception e) {
-            InvalidSettingException invalid = invalidSetting(e);
-            if (invalid == null) {
-                throw e;
+            InvalidSettingException invalid = cause(e, InvalidSettingException.class);
+            if (invalid != null) {
+                exit(2, invalid.getMessage());
             }
-            System.err.println("ccs-connector cannot start: " + invalid.getMessage());
-            System.exit(2);
+            FailedToCreateRouteException route = cause(e, FailedToCreateRouteException.class);
+            if (route != null) {
+                exit(3, "route " + route.getRouteId() + " cannot be created: " + RouteStartupCheck.rootMessage(route));
+            }
+            throw e;
         }
     }
 
@@ -55,10 +76,15 @@ public final class ConnectorMain {
         CONFIGURATIONS.forEach(main::addConfiguration);
     }
 
-    private static InvalidSettingException invalidSetting(Throwable failure) {
+    private static void exit(int status, String reason) {
+        System.err.println(CANNOT_START + reason);
+        System.exit(status);
+    }
+
+    private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof InvalidSettingException invalid) {
-                return invalid;
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
             }
         }
         return null;
