@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import ccs.connector.api.ApiErrors;
 import ccs.connector.api.ApiKey;
+import ccs.connector.api.JsonBodies;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
@@ -76,6 +77,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind(DATABASE, database);
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
+        camel.getRegistry().bind("jsonBodies", new JsonBodies());
         screenPop.bind(camel.getRegistry(), tenants, simulator);
     }
 

@@ -21,10 +21,15 @@ public final class ApiErrors {
     public static final String FIELD = "errorField";
     /** Seconds for a {@code Retry-After} header, when the failure gives some (else null). */
     public static final String RETRY_AFTER = "errorRetryAfter";
+    /** The {@code WWW-Authenticate} challenge of a 401 (else null). */
+    public static final String CHALLENGE = "errorChallenge";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
-    /** Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD} and {@value #RETRY_AFTER} for the exception being handled. */
+    /**
+     * Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD}, {@value #RETRY_AFTER}
+     * and {@value #CHALLENGE} for the exception being handled.
+     */
     public void describe(Exchange exchange) {
         if (!describeKnown(exchange)) {
             LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));
@@ -45,6 +50,12 @@ public final class ApiErrors {
         }
     }
 
+    /** The problem details body of the answer that {@link #describe} or {@link #describeIntake} chose. */
+    public String problem(Exchange exchange) {
+        return Problem.json(exchange.getVariable(STATUS, Integer.class), exchange.getVariable(MESSAGE, String.class),
+                exchange.getVariable(FIELD, String.class));
+    }
+
     /**
      * The message of the failure being handled, for a request that is answered otherwise than over
      * HTTP (a failed JMS or file request): that of the {@link ApiException} or {@link IllegalArgumentException}
@@ -61,6 +72,7 @@ public final class ApiErrors {
         if (known instanceof ApiException failure) {
             answer(exchange, failure.httpStatus(), failure.getMessage(), null);
             exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
+            exchange.setVariable(CHALLENGE, failure.challenge());
         } else if (known instanceof JacksonException unreadable) {
             answer(exchange, 400, "the body is not the JSON object this path takes: " + unreadable.getOriginalMessage(), null);
         } else if (known != null) {
@@ -98,5 +110,6 @@ public final class ApiErrors {
         exchange.setVariable(MESSAGE, message);
         exchange.setVariable(FIELD, field);
         exchange.setVariable(RETRY_AFTER, null);
+        exchange.setVariable(CHALLENGE, null);
     }
 }

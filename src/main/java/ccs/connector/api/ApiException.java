@@ -2,8 +2,8 @@ package ccs.connector.api;
 
 /**
  * A failure that a request to {@code /api/v1} or the agent page is answered with: route
- * configuration {@code api-errors} answers it as JSON {@code {"error": message}} with
- * {@link #httpStatus()}. The subclasses in this package take only a message, so YAML routes can
+ * configuration {@code api-errors} answers it as a {@link Problem} with {@link #httpStatus()}
+ * and the message as {@code detail}. The subclasses in this package take only a message, so YAML routes can
  * throw them; {@link ccs.connector.ccs.CcsException} is Call Center Studio's.
  */
 public abstract class ApiException extends RuntimeException {
@@ -22,5 +22,10 @@ public abstract class ApiException extends RuntimeException {
     /** Seconds after which the request may succeed, sent as {@code Retry-After}; 0 = none. */
     public int retryAfterSeconds() {
         return 0;
+    }
+
+    /** The {@code WWW-Authenticate} challenge of a 401: how to authenticate; null for other failures. */
+    public String challenge() {
+        return null;
     }
 }

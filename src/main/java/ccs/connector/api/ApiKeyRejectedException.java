@@ -6,4 +6,10 @@ public class ApiKeyRejectedException extends ApiException {
     public ApiKeyRejectedException(String message) {
         super(401, message);
     }
+
+    /** No registered scheme carries an API key: the challenge names the header to send it in. */
+    @Override
+    public String challenge() {
+        return "ApiKey realm=\"ccs-connector\", header=\"" + ApiKey.HEADER + "\"";
+    }
 }

@@ -3,7 +3,7 @@ package ccs.connector.webhook;
 import java.time.Duration;
 import java.util.List;
 
-import ccs.connector.api.BodyTooLargeAnswer;
+import ccs.connector.api.ServerProblems;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
@@ -34,6 +34,6 @@ public class WebhookConfiguration implements CamelConfiguration {
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
         }
-        camel.addStartupListener(new BodyTooLargeAnswer(maxBodySize));
+        camel.addStartupListener(new ServerProblems(maxBodySize));
     }
 }

@@ -16,4 +16,10 @@ public class WebhookRefusedException extends ApiException {
     static WebhookRefusedException source() {
         return new WebhookRefusedException(403, "the request comes from outside connector.webhook.allowed-networks");
     }
+
+    /** The token goes in query parameter {@code token} (the platform's callbacks) or as a bearer token. */
+    @Override
+    public String challenge() {
+        return httpStatus() == 401 ? "Bearer realm=\"webhooks\"" : null;
+    }
 }

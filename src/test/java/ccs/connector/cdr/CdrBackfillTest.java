@@ -96,7 +96,7 @@ class CdrBackfillTest extends ConnectorTestSupport {
         HttpResponse<String> second = post("/api/v1/cdr/backfill", body);
 
         assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(json.readTree(second.body()).get("error").asText()).startsWith("a CDR backfill of tenant demo from").contains("under way");
+        assertThat(json.readTree(second.body()).get("detail").asText()).startsWith("a CDR backfill of tenant demo from").contains("under way");
         await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         await().atMost(PATIENCE).until(() -> !Files.exists(dataDir.resolve("cdr").resolve("demo.backfill.json")));
         assertThat(post("/api/v1/cdr/backfill", body).statusCode()).as("once done, another may start").isEqualTo(202);
@@ -121,17 +121,18 @@ class CdrBackfillTest extends ConnectorTestSupport {
                 "{\"from\": \"2026-11-02\", \"to\": \"2026-11-01\"}", "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\", \"tenant\": \"acme\"}")) {
             HttpResponse<String> answer = post("/api/v1/cdr/backfill", body);
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
-            assertThat(json.readTree(answer.body()).get("error").asText()).as(body).isNotBlank().doesNotContain("Failed to invoke", "Exception");
+            assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Failed to invoke", "Exception");
         }
         assertThat(dataDir.resolve("cdr").resolve("demo.backfill.json")).doesNotExist();
     }
 
     @Test
-    void aFormPostIsAnswered400() throws Exception {
+    void aFormPostIsAnswered415() throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/cdr/backfill"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("from=2026-11-01&to=2026-11-02")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(415);
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("application/json");
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

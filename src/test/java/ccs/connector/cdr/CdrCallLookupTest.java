@@ -96,7 +96,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         HttpResponse<String> answer = lookup("no-such-call");
 
         assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(answer.body()).get("error").asText()).isEqualTo("no call with activecallkey no-such-call");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).isEqualTo("no call with activecallkey no-such-call");
     }
 
     @Test
@@ -104,7 +104,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         simulator().inject(Fault.status("reportsCDRLogs", 500, 1));
         HttpResponse<String> down = lookup("any");
         assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
-        assertThat(json.readTree(down.body()).get("error").asText()).contains("HTTP 500");
+        assertThat(json.readTree(down.body()).get("detail").asText()).contains("HTTP 500");
 
         simulator().inject(Fault.html("reportsCDRLogs", 1));
         HttpResponse<String> garbage = lookup("any");
@@ -117,14 +117,14 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         HttpResponse<String> refused = lookup("any?tenant=revoked");
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
-        assertThat(json.readTree(refused.body()).get("error").asText()).contains("Invalid Application Token");
+        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("Invalid Application Token");
     }
 
     @Test
     void anUnknownTenantIsAnswered400AndAMissingApiKey401() throws Exception {
         HttpResponse<String> tenant = lookup("any?tenant=acme");
         assertThat(tenant.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(tenant.body()).get("error").asText()).contains("acme");
+        assertThat(json.readTree(tenant.body()).get("detail").asText()).contains("acme");
 
         assertThat(get("/api/v1/calls/any").statusCode()).isEqualTo(401);
         assertThat(simulator().requests("reportsCDRLogs")).isEmpty();

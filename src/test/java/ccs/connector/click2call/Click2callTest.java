@@ -342,8 +342,10 @@ class Click2callTest extends ConnectorTestSupport {
 
     private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).contains("application/problem+json");
         JsonNode body = json.readTree(answer.body());
-        assertThat(body.get("error").asText()).startsWith(error);
+        assertThat(body.get("status").asInt()).isEqualTo(status);
+        assertThat(body.get("detail").asText()).startsWith(error);
         assertThat(body.path("field").asText(null)).isEqualTo(field);
     }
 

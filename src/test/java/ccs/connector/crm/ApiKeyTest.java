@@ -26,7 +26,9 @@ class ApiKeyTest extends ConnectorTestSupport {
         assertThat(replay(null).statusCode()).isEqualTo(401);
         HttpResponse<String> wrong = replay("crm-api-key-41");
         assertThat(wrong.statusCode()).isEqualTo(401);
-        assertThat(wrong.body()).isEqualTo("{\"error\":\"header X-Api-Key does not match connector.api-key\"}");
+        assertThat(wrong.body()).isEqualTo("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                + "\"detail\":\"header X-Api-Key does not match connector.api-key\"}");
+        assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("ApiKey realm=\"ccs-connector\", header=\"X-Api-Key\"");
         assertThat(wrong.headers().firstValue("X-Api-Key")).isEmpty();
         assertThat(replay("crm-api-key-42").statusCode()).isEqualTo(202);
     }

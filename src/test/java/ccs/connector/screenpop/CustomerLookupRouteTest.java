@@ -50,7 +50,7 @@ class CustomerLookupRouteTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/screen-pop?phone=05420000000");
 
         assertThat(answer.statusCode()).isEqualTo(502);
-        assertThat(json.readTree(answer.body()).get("error").asText()).isEqualTo("the Acme CRM is down for maintenance");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).isEqualTo("the Acme CRM is down for maintenance");
     }
 
     @Test
@@ -58,6 +58,6 @@ class CustomerLookupRouteTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/screen-pop?phone=05430000000");
 
         assertThat(answer.statusCode()).isEqualTo(504);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("crm.lookup=acme").contains("3s");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("crm.lookup=acme").contains("3s");
     }
 }

@@ -110,14 +110,14 @@ class RestLookupTest extends ConnectorTestSupport {
         crm.thenAnswer(new Answer(500, "internal details of the CRM", java.util.Map.of("Set-Cookie", "crm=1"), Duration.ZERO));
         HttpResponse<String> failed = get("/api/v1/screen-pop?phone=05321234567");
         assertThat(failed.statusCode()).isEqualTo(502);
-        assertThat(json.readTree(failed.body()).get("error").asText()).contains("HTTP 500");
+        assertThat(json.readTree(failed.body()).get("detail").asText()).contains("HTTP 500");
         assertThat(failed.body()).doesNotContain("internal details", "crm-side-key");
         assertThat(failed.headers().map()).doesNotContainKey("set-cookie");
 
         crm.thenAnswer(new Answer(200, "<html>Login</html>", java.util.Map.of("Content-Type", "text/html"), Duration.ZERO));
         HttpResponse<String> garbage = get("/api/v1/screen-pop?phone=05321234567");
         assertThat(garbage.statusCode()).isEqualTo(502);
-        assertThat(json.readTree(garbage.body()).get("error").asText()).contains("not JSON");
+        assertThat(json.readTree(garbage.body()).get("detail").asText()).contains("not JSON");
     }
 
     @Test
@@ -129,7 +129,7 @@ class RestLookupTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/screen-pop?phone=05321234567");
 
         assertThat(answer.statusCode()).isEqualTo(504);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("did not answer within 5s").contains("crm.lookup.timeout");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("did not answer within 5s").contains("crm.lookup.timeout");
     }
 
     @Test
@@ -140,7 +140,7 @@ class RestLookupTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/screen-pop?phone=05321234567");
 
         assertThat(answer.statusCode()).isEqualTo(502);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("cannot be reached").doesNotContain("crm-side-key");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("cannot be reached").doesNotContain("crm-side-key");
     }
 
     @Test

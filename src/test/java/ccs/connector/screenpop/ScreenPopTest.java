@@ -72,25 +72,25 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> answer = screenPop("phone", "0532 999 99 99");
 
         assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("no contact");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("no contact");
     }
 
     @Test
     void aWithheldNumberIsA404AndAMaskedOneAsksForTheCallKey() throws Exception {
         HttpResponse<String> anonymous = screenPop("phone", "anonymous");
         assertThat(anonymous.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(anonymous.body()).get("error").asText()).contains("withheld");
+        assertThat(json.readTree(anonymous.body()).get("detail").asText()).contains("withheld");
 
         HttpResponse<String> masked = screenPop("phone", "0532***4567");
         assertThat(masked.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(masked.body()).get("error").asText()).contains("activecallkey");
+        assertThat(json.readTree(masked.body()).get("detail").asText()).contains("activecallkey");
     }
 
     @Test
     void withoutACallerOrWithGarbageItIsA400ThatNamesTheProblemButNotTheInput() throws Exception {
         HttpResponse<String> none = get("/api/v1/screen-pop");
         assertThat(none.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(none.body()).get("error").asText()).contains("phone").contains("activecallkey");
+        assertThat(json.readTree(none.body()).get("detail").asText()).contains("phone").contains("activecallkey");
 
         HttpResponse<String> garbage = screenPop("phone", "<b>hello</b>");
         assertThat(garbage.statusCode()).isEqualTo(400);
@@ -135,7 +135,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmNoSuchCall", "agentEmail", AGENT);
 
         assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("activecallkey");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("activecallkey");
     }
 
     @Test
@@ -143,7 +143,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmAnyCall", "agentEmail", "nobody@demo.example");
 
         assertThat(answer.statusCode()).isEqualTo(422);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("nobody@demo.example").contains("User not found");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("nobody@demo.example").contains("User not found");
     }
 
     @Test
@@ -151,7 +151,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmAnyCall", "tenant", "wrongtoken");
 
         assertThat(answer.statusCode()).isEqualTo(422);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("ccs.app-token").doesNotContain("not-the-application-token");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("ccs.app-token").doesNotContain("not-the-application-token");
     }
 
     @Test

@@ -40,11 +40,11 @@ class SoftphoneUrlTest extends ConnectorTestSupport {
     void withoutAnAgentItIsA400AndAnUnknownAgentA422() throws Exception {
         HttpResponse<String> none = get("/api/v1/softphone-url");
         assertThat(none.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(none.body()).get("error").asText()).contains("agentEmail");
+        assertThat(json.readTree(none.body()).get("detail").asText()).contains("agentEmail");
 
         HttpResponse<String> unknown = get("/api/v1/softphone-url?agentEmail=nobody@demo.example");
         assertThat(unknown.statusCode()).isEqualTo(422);
-        assertThat(json.readTree(unknown.body()).get("error").asText()).contains("nobody@demo.example").contains("User not found");
+        assertThat(json.readTree(unknown.body()).get("detail").asText()).contains("nobody@demo.example").contains("User not found");
     }
 
     @Test
@@ -52,6 +52,6 @@ class SoftphoneUrlTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/softphone-url?agentEmail=" + AGENT + "&tenant=other");
 
         assertThat(answer.statusCode()).isEqualTo(400);
-        assertThat(json.readTree(answer.body()).get("error").asText()).contains("tenant 'other' is not served");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("tenant 'other' is not served");
     }
 }

@@ -25,7 +25,7 @@ class WebhookAllowListTest extends ConnectorTestSupport {
         HttpResponse<String> wrongToken = post("/webhooks/ccs/hangup?token=wrong", "application/x-www-form-urlencoded", form);
 
         assertThat(outside.statusCode()).isEqualTo(403);
-        assertThat(new ObjectMapper().readTree(outside.body()).get("error").asText()).contains("connector.webhook.allowed-networks");
+        assertThat(new ObjectMapper().readTree(outside.body()).get("detail").asText()).contains("connector.webhook.allowed-networks");
         assertThat(wrongToken.statusCode()).isEqualTo(401);
         assertThat(dataDir.resolve("crm-out")).doesNotExist();
     }

@@ -208,7 +208,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
         assertThat(refused).allSatisfy(answer -> {
             assertThat(answer.statusCode()).isEqualTo(401);
-            assertThat(json.readTree(answer.body()).get("error").asText()).contains("connector.webhook-token");
+            assertThat(json.readTree(answer.body()).get("detail").asText()).contains("connector.webhook-token");
         });
         assertThat(hangup(FORM, encode(IvrGuideExamples.hangup("authorized-after"))).statusCode()).isEqualTo(200);
         delivered("demo:ccs.call.hangup:authorized-after");
@@ -396,9 +396,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
     private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-        assertThat(answer.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(answer.headers().firstValue("Content-Type")).contains("application/problem+json");
         JsonNode body = json.readTree(answer.body());
-        assertThat(body.get("error").asText()).startsWith(error);
+        assertThat(body.get("detail").asText()).startsWith(error);
         if (field == null) {
             assertThat(body.has("field")).isFalse();
         } else {

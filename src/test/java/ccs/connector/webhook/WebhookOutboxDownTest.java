@@ -30,7 +30,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
 
         for (HttpResponse<String> answer : answers) {
             assertThat(answer.statusCode()).isEqualTo(503);
-            assertThat(new ObjectMapper().readTree(answer.body()).get("error").asText())
+            assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
                     .isEqualTo("the event could not be stored: send it again later");
         }
     }

@@ -1,0 +1,32 @@
+package ccs.connector.api;
+
+import java.util.Locale;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * Every body the {@code /api/} paths take is JSON: a request that carries a body whose
+ * {@code Content-Type} is not {@code application/json} (or a {@code +json} type) is refused with 415
+ * before its route reads it. A body that says it is JSON but is not gets the route's own 400; a
+ * request without a body (a POST that only triggers something) passes.
+ */
+public final class JsonBodies {
+
+    public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
+                      @Header(Exchange.CONTENT_TYPE) String contentType) {
+        boolean body = chunked != null || length != null && !length.trim().equals("0");
+        if (body && !isJson(contentType)) {
+            throw new UnsupportedMediaTypeException("the body must be JSON, sent with Content-Type: application/json"
+                    + (contentType == null ? " (the request has no Content-Type)" : " (the request says " + contentType + ")"));
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    }
+}

@@ -1,0 +1,109 @@
+package ccs.connector.api;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+
+/**
+ * Answers the requests under {@code /api/} and {@code /webhooks/} that reach no route the way route
+ * configuration {@code api-errors} answers a failed one, with a {@link Problem}, instead of the HTTP
+ * server's HTML or empty bodies:
+ * <ul>
+ * <li>an unknown path: 404;</li>
+ * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
+ * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD);</li>
+ * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413.</li>
+ * </ul>
+ * Other paths keep the server's own answers.
+ */
+public final class ServerProblems implements StartupListener {
+
+    private static final Pattern PATH_PARAMETER = Pattern.compile(":[^/]+");
+
+    private final String tooLarge;
+    private final Set<Router> installed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public ServerProblems(long maxBodySize) {
+        this.tooLarge = Problem.json(413, "the body is larger than " + maxBodySize + " bytes (camel.server.maxBodySize)", null);
+    }
+
+    /** Called again when routes start later (supervised startup): each router gets the handlers once. */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (installed.add(router)) {
+                router.route().failureHandler(routing -> {
+                    if (routing.statusCode() == 413) {
+                        answer(routing, 413, tooLarge);
+                    } else {
+                        routing.next();
+                    }
+                });
+                // the last route of all: reached only by a request that no route took
+                router.route().order(Integer.MAX_VALUE).handler(routing -> unrouted(router, routing));
+            }
+        }
+    }
+
+    private static void unrouted(Router router, RoutingContext routing) {
+        String path = routing.normalizedPath();
+        if (!path.startsWith("/api/") && !path.startsWith("/webhooks/")) {
+            routing.next();
+            return;
+        }
+        Set<String> allowed = allowedMethods(router, path);
+        if (allowed.isEmpty()) {
+            answer(routing, 404, Problem.json(404, "no resource at " + path
+                    + ": the paths of this API are described at /api/v1/openapi.json", null));
+        } else if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
+            routing.reroute(HttpMethod.GET, routing.request().uri());
+        } else {
+            if (allowed.contains("GET")) {
+                allowed.add("HEAD");
+            }
+            String allow = String.join(", ", allowed);
+            routing.response().putHeader("Allow", allow);
+            answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
+                    + ": it takes " + allow, null));
+        }
+    }
+
+    /** The methods of the routes whose path matches (a route without methods takes every method, so it matched already). */
+    private static Set<String> allowedMethods(Router router, String path) {
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null && matches(route.getPath(), path)) {
+                route.methods().forEach(method -> allowed.add(method.name()));
+            }
+        }
+        return allowed;
+    }
+
+    private static boolean matches(String routePath, String path) {
+        boolean prefix = routePath.endsWith("*");
+        String literal = prefix ? routePath.substring(0, routePath.length() - 1) : routePath;
+        StringBuilder regex = new StringBuilder();
+        int last = 0;
+        var parameters = PATH_PARAMETER.matcher(literal);
+        while (parameters.find()) {
+            regex.append(Pattern.quote(literal.substring(last, parameters.start()))).append("[^/]+");
+            last = parameters.end();
+        }
+        regex.append(Pattern.quote(literal.substring(last))).append(prefix ? ".*" : "/?");
+        return path.matches(regex.toString());
+    }
+
+    private static void answer(RoutingContext routing, int status, String problem) {
+        routing.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem);
+    }
+}

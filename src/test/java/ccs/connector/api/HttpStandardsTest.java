@@ -1,0 +1,110 @@
+package ccs.connector.api;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What HTTP clients rely on, under /api and /webhooks: problem details for every error (RFC 9457),
+ * 404 and 405 with Allow for requests no route takes, HEAD wherever GET is served, 415 for a body
+ * that is not JSON, WWW-Authenticate on a 401.
+ */
+class HttpStandardsTest extends ConnectorTestSupport {
+
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void anUnknownPathIsA404Problem() throws Exception {
+        for (String path : new String[] {"/api/v1/nothing-here", "/webhooks/ccs/nothing-here?token=" + webhookToken(), "/api/v2/click2call"}) {
+            HttpResponse<String> answer = get(path);
+            assertProblem(answer, 404).contains("no resource at " + path.replaceAll("\\?.*", ""));
+        }
+    }
+
+    @Test
+    void aMethodThePathDoesNotTakeIsA405ProblemWithAllow() throws Exception {
+        HttpResponse<String> get = get("/api/v1/click2call");
+        assertProblem(get, 405).contains("GET");
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+
+        HttpResponse<String> delete = send("DELETE", "/api/v1/calls/ahRzfm1");
+        assertProblem(delete, 405);
+        assertThat(delete.headers().firstValue("Allow")).hasValue("GET, HEAD");
+
+        HttpResponse<String> put = send("PUT", "/webhooks/ccs/ivr?token=" + webhookToken());
+        assertProblem(put, 405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+    }
+
+    @Test
+    void headIsServedWhereGetIs() throws Exception {
+        HttpResponse<String> get = get("/api/v1/softphone-url?agentEmail=" + AGENT);
+        HttpResponse<String> head = send("HEAD", "/api/v1/softphone-url?agentEmail=" + AGENT);
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(head.body()).isEmpty();
+
+        assertThat(send("HEAD", "/api/v1/softphone-url").statusCode()).isEqualTo(400);
+        assertThat(send("HEAD", "/api/v1/openapi.json").statusCode()).isEqualTo(200);
+        assertThat(send("HEAD", "/api/v1/click2call").headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs415AndBrokenJsonIs400() throws Exception {
+        String click2call = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
+        assertProblem(post("/api/v1/click2call", "text/plain", click2call), 415).contains("application/json").contains("text/plain");
+        assertProblem(post("/api/v1/click2call", null, click2call), 415).contains("no Content-Type");
+        assertProblem(post("/api/v1/click2call", "application/x-www-form-urlencoded", "agentEmail=" + AGENT), 415);
+        assertProblem(post("/api/v1/click2call", "application/json", "{\"agentEmail\": "), 400);
+        assertProblem(post("/webhooks/ccs/hangup?token=" + webhookToken(), "text/plain", "call_id=1"), 415);
+    }
+
+    @Test
+    void a401SaysHowToAuthenticate() throws Exception {
+        HttpResponse<String> answer = post("/webhooks/ccs/hangup?token=wrong", "application/x-www-form-urlencoded", "call_id=1");
+        assertProblem(answer, 401).contains("connector.webhook-token").doesNotContain(webhookToken());
+        assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge).startsWith("Bearer "));
+    }
+
+    @Test
+    void aBadFieldIsAProblemNamingTheField() throws Exception {
+        HttpResponse<String> answer = post("/api/v1/click2call", "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
+        assertProblem(answer, 400).startsWith("phoneNumber is missing");
+        assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("phoneNumber");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413Problem() throws Exception {
+        assertProblem(post("/api/v1/click2call", "application/json", "{\"x\": \"" + "y".repeat(70_000) + "\"}"), 413)
+                .contains("camel.server.maxBodySize");
+    }
+
+    /** Over HTTP/1.1: Vert.x 4.5 sends the body of a HEAD answer over HTTP/2 (h2c), which is its bug, not the routes'. */
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return http1.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Asserts an RFC 9457 problem with this status; gives its detail for more assertions. */
+    private org.assertj.core.api.AbstractStringAssert<?> assertProblem(HttpResponse<String> answer, int status) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = json.readTree(answer.body());
+        assertThat(problem.get("type").asText()).isEqualTo("about:blank");
+        assertThat(problem.get("title").asText()).isNotBlank();
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        return assertThat(problem.get("detail").asText()).isNotBlank();
+    }
+}
