@@ -3,12 +3,14 @@ package ccs.connector.ccs;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.event.CallDirection;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
 /**
  * Reads the customer's number out of Call Center Studio's answers about one call: the other party
- * of the agent, so the caller on an inbound call and the called number on an outbound one.
+ * of the agent, so the caller on an inbound call and the called number on an outbound one (direction
+ * by {@link CallDirection}, the rule the events follow too).
  */
 public final class CallAnswers {
 
@@ -35,8 +37,9 @@ public final class CallAnswers {
                 ? customerOf(call) : null;
     }
 
+    /** The called number of an outbound call; otherwise the caller (a call of unknown direction is asked about as it rings at the agent). */
     private static String customerOf(Map<?, ?> call) {
-        Object number = Boolean.FALSE.equals(call.get("inbound")) ? call.get("called_num") : call.get("callerid");
+        Object number = CallDirection.OUTBOUND.equals(CallDirection.of(call)) ? call.get("called_num") : call.get("callerid");
         return number == null || number.toString().isBlank() ? null : number.toString();
     }
 }

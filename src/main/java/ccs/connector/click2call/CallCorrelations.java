@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * Remembers every click2call the connector dispatched (transaction id -> tenant, agent, number,
  * time, the CRM's own reference) in the connector's database, so that the hangup callback and
  * the CDR record of that call carry the CRM's transaction id and reference even when the
- * platform leaves them out. A hangup callback links the transaction to the call key; a callback
- * without transaction id, or a CDR record not yet linked, is matched by tenant, agent, dialled
- * number and time.
+ * platform leaves them out. A hangup callback (its {@code transaction_id}) and a CDR record (its
+ * {@code uniqueid}) name the transaction and link it to the call key; a callback without one, or a
+ * CDR record not yet linked, is matched by tenant, agent e-mail, dialled number and time.
  */
 public final class CallCorrelations {
 
@@ -64,9 +64,12 @@ public final class CallCorrelations {
             case Events.HANGUP -> data.get("transactionId") instanceof String transactionId
                     ? byTransaction(tenant, transactionId)
                     : byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")));
-            // only a click2call's record can belong to one: the others (most of a window) cost no query
-            case Events.CDR -> Boolean.TRUE.equals(raw(data).get("click2call"))
-                    ? byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agent"), data.get("calledNumber"), data.get("startedAt")))
+            // a click2call's row names its transaction (uniqueid); without one, only a click2call's record can
+            // belong to one: the others (most of a window) cost no query
+            case Events.CDR -> data.get("transactionId") instanceof String transactionId
+                    ? byTransaction(tenant, transactionId)
+                    : Boolean.TRUE.equals(raw(data).get("click2call"))
+                    ? byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")))
                     : Optional.empty();
             default -> Optional.empty();
         };

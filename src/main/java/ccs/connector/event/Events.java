@@ -38,7 +38,11 @@ public final class Events {
         this.ivrWireNames = Map.copyOf(ivrWireNames);
     }
 
-    /** A record of {@code reportsCDRLogs}. */
+    /**
+     * A record of {@code reportsCDRLogs}. {@code agent} is the platform's id of the agent and
+     * {@code agentUsername} the agent's e-mail; a click2call's row carries the CRM's transaction id
+     * (the click2call's {@code transactionid}) as {@code uniqueid}.
+     */
     public CloudEvent cdr(String tenant, Map<String, Object> record) {
         ZoneId zone = zone(tenant);
         String callKey = required(record, "callid");
@@ -46,7 +50,7 @@ public final class Events {
         String endedAt = utc(zone, "hangupdate", record.get("hangupdate"), false);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
-        data.put("direction", Boolean.TRUE.equals(bool(record.get("inbound"))) ? "inbound" : "outbound");
+        data.put("direction", CallDirection.of(record));
         data.put("callerNumber", text(record.get("callerid")));
         data.put("calledNumber", text(record.get("called_num")));
         data.put("agent", text(record.get("agent")));
@@ -58,7 +62,8 @@ public final class Events {
         data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
         data.put("abandoned", Boolean.TRUE.equals(bool(record.get("abandon"))));
         data.put("recordingUrl", text(record.get("recordingurl")));
-        data.put("transactionId", null);
+        data.put("transactionId", text(record.get("uniqueid")));
+        data.put("agentUsername", text(record.get("agent_username")));
         data.put("raw", raw(record));
         return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
     }
@@ -162,7 +167,7 @@ public final class Events {
         return text.isEmpty() || text.equalsIgnoreCase("null") ? null : text;
     }
 
-    private static Boolean bool(Object value) {
+    static Boolean bool(Object value) {
         Object single = single(value);
         if (single instanceof Boolean b) {
             return b;

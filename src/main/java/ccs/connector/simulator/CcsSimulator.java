@@ -187,7 +187,7 @@ public final class CcsSimulator implements AutoCloseable {
     public void addCdr(Map<String, Object> record) {
         try {
             cdrs.add(String.valueOf(record.get("callid")), String.valueOf(record.get("calldate")),
-                    (String) record.get("agent"), (String) record.get("queue"), json.writeValueAsBytes(record));
+                    (String) record.get("agent_username"), (String) record.get("queue"), json.writeValueAsBytes(record));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("record cannot be written as JSON", e);
         }
@@ -369,7 +369,7 @@ public final class CcsSimulator implements AutoCloseable {
         activeCalls.remove(call.key());
         LocalDateTime start = LocalDateTime.ofInstant(call.startedAt(), settings.zone);
         int talk = calls.seconds(5, 180);
-        addCdr(calls.click2call(call.key(), start, call.agent(), call.callerId(), call.calledNum(), "ANSWER", talk));
+        addCdr(calls.click2call(call.key(), start, call.agent(), call.callerId(), call.calledNum(), "ANSWER", talk, transactionId));
         if (hangupUrl == null || hangupUrl.isBlank()) {
             return;
         }

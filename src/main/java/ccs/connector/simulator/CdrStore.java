@@ -21,7 +21,7 @@ final class CdrStore {
     static final int PAGE_SIZE = 100;
 
     /** One stored record: its sort key ({@code calldate|callid}) and its JSON. */
-    record StoredCdr(String sortKey, String callId, String agent, String queue, byte[] json) {
+    record StoredCdr(String sortKey, String callId, String agentUsername, String queue, byte[] json) {
     }
 
     /** One answer of {@code reportsCDRLogs}: the records and the cursor to send next. */
@@ -31,8 +31,8 @@ final class CdrStore {
     private final NavigableMap<String, StoredCdr> bySortKey = new ConcurrentSkipListMap<>();
     private final Map<String, StoredCdr> byCallId = new ConcurrentHashMap<>();
 
-    void add(String callId, String callDate, String agent, String queue, byte[] json) {
-        StoredCdr cdr = new StoredCdr(callDate + "|" + callId, callId, agent, queue, json);
+    void add(String callId, String callDate, String agentUsername, String queue, byte[] json) {
+        StoredCdr cdr = new StoredCdr(callDate + "|" + callId, callId, agentUsername, queue, json);
         StoredCdr previous = byCallId.put(callId, cdr);
         if (previous != null) {
             bySortKey.remove(previous.sortKey());
@@ -57,7 +57,7 @@ final class CdrStore {
      * Records whose {@code calldate} lies in [start, finish] (both {@code yyyy-MM-dd HH:mm:ss},
      * which sort as text), after the cursor, at most one page.
      */
-    Page window(String start, String finish, String cursor, boolean ascending, String agent, String queue) {
+    Page window(String start, String finish, String cursor, boolean ascending, String agentUsername, String queue) {
         String low = start + "|";
         String high = finish + "|\uffff";
         NavigableMap<String, StoredCdr> range = bySortKey.subMap(low, true, high, true);
@@ -70,7 +70,7 @@ final class CdrStore {
         }
         List<StoredCdr> page = new ArrayList<>(PAGE_SIZE);
         for (StoredCdr cdr : range.values()) {
-            if ((agent == null || agent.equalsIgnoreCase(cdr.agent())) && (queue == null || queue.equals(cdr.queue()))) {
+            if ((agentUsername == null || agentUsername.equalsIgnoreCase(cdr.agentUsername())) && (queue == null || queue.equals(cdr.queue()))) {
                 page.add(cdr);
                 if (page.size() == PAGE_SIZE) {
                     break;

@@ -9,7 +9,9 @@ import java.util.Random;
 
 /**
  * Makes realistic call detail records: Turkish numbers, queues, agents, the three endings of
- * an inbound call (before a queue, abandoned in a queue, answered) and click2calls.
+ * an inbound call (before a queue, abandoned in a queue, answered) and click2calls. As the vendor
+ * documents them, {@code agent} is the platform's id of the agent, {@code agent_username} its e-mail,
+ * and a click2call's {@code uniqueid} the transaction id the CRM gave it.
  */
 final class SyntheticCalls {
 
@@ -81,8 +83,9 @@ final class SyntheticCalls {
         cdr.put("called_num", called);
         cdr.put("queue", inQueue ? queue : "");
         cdr.put("queuekey", inQueue ? queueKey(queue) : "");
-        cdr.put("agent", answered ? agent : "");
+        cdr.put("agent", answered ? agentId(agent) : "");
         cdr.put("agentid", answered ? agentId(agent) : "");
+        cdr.put("agent_username", answered ? agent : "");
         cdr.put("answered", answered);
         cdr.put("answeredby", answered ? agent : "");
         cdr.put("queued", inQueue);
@@ -96,9 +99,9 @@ final class SyntheticCalls {
         return cdr;
     }
 
-    /** An outbound click2call made by {@code agent} to {@code number}. */
+    /** An outbound click2call made by {@code agent} to {@code number}; its row names the CRM's transaction id as {@code uniqueid}. */
     Map<String, Object> click2call(String callKey, LocalDateTime start, String agent, String extension, String number,
-                                   String disposition, int talkSeconds) {
+                                   String disposition, int talkSeconds, String transactionId) {
         boolean answered = "ANSWER".equals(disposition);
         int ring = seconds(3, 15);
         LocalDateTime talked = answered ? start.plusSeconds(ring) : null;
@@ -110,8 +113,9 @@ final class SyntheticCalls {
         cdr.put("called_num", number);
         cdr.put("queue", "");
         cdr.put("queuekey", "");
-        cdr.put("agent", agent);
+        cdr.put("agent", agentId(agent));
         cdr.put("agentid", agentId(agent));
+        cdr.put("agent_username", agent);
         cdr.put("answered", answered);
         cdr.put("answeredby", answered ? number : "");
         cdr.put("queued", false);
@@ -122,6 +126,7 @@ final class SyntheticCalls {
         cdr.put("hangupcause", answered ? "16" : "17");
         finish(cdr, answered, callKey);
         cdr.put("click2call", true);
+        cdr.put("uniqueid", transactionId);
         return cdr;
     }
 

@@ -31,7 +31,8 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         settings.setProperty("ccs.simulator.records", "0");
         settings.setProperty("connector.api-key", API_KEY);
-        settings.setProperty("ccs.tenants", "demo,revoked");
+        settings.setProperty("ccs.tenants", "demo,revoked,london");
+        settings.setProperty("ccs.tenant.london.timezone", "Europe/London");
         settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-app-token");
     }
 
@@ -53,7 +54,8 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         record.put("called_num", "08502221100");
         record.put("inbound", true);
         record.put("answered", true);
-        record.put("agent", "ayse.yilmaz@demo.example");
+        record.put("agent", "ahRzfm11a7b1c");
+        record.put("agent_username", "ayse.yilmaz@demo.example");
         simulator().addCdr(record);
 
         HttpResponse<String> answer = lookup("ahRzfmLookup1");
@@ -67,6 +69,8 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(call.get("answeredAt").asText()).isEqualTo("2026-11-02T07:00:12Z");
         assertThat(call.get("durationSeconds").asInt()).isEqualTo(168);
         assertThat(call.get("answered").asBoolean()).isTrue();
+        assertThat(call.get("agent").asText()).isEqualTo("ahRzfm11a7b1c");
+        assertThat(call.get("agentUsername").asText()).isEqualTo("ayse.yilmaz@demo.example");
         assertThat(call.at("/raw/calldate").asText()).isEqualTo("2026-11-02 10:00:00");
         ApiRequest asked = simulator().requests("reportsCDRLogs").get(0);
         assertThat(asked.params()).containsEntry("activecallkey", "ahRzfmLookup1").doesNotContainKeys("startdate", "cursor");
@@ -81,7 +85,8 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         record.put("callid", "ahRzfmLookupC2c");
         record.put("calldate", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.now(ZoneId.of("Europe/Istanbul"))));
         record.put("called_num", "05327654321");
-        record.put("agent", agent);
+        record.put("agent", "ahRzfm11a9d8e");
+        record.put("agent_username", agent);
         record.put("click2call", true);
         simulator().addCdr(record);
 
@@ -89,6 +94,34 @@ class CdrCallLookupTest extends ConnectorTestSupport {
 
         assertThat(call.get("transactionId").asText()).isEqualTo("crm-tx-lookup-1");
         assertThat(call.get("crmReference").asText()).isEqualTo("crm-ref-1");
+    }
+
+    @Test
+    void aClick2callRowIsCorrelatedByItsUniqueidTheCrmsTransactionId() throws Exception {
+        CallCorrelations correlations = context.getRegistry().lookupByNameAndType("callCorrelations", CallCorrelations.class);
+        correlations.remember("demo", "crm-tx-lookup-2", "zeynep.demir@demo.example", "0532 111 22 33", "crm-ref-2");
+        // a day later than the click2call and with no agent: only its uniqueid ties the row to it
+        simulator().addCdr(Map.of("callid", "ahRzfmLookupUnique", "calldate", "2026-11-03 10:00:00", "click2call", true,
+                "called_num", "05321112233", "uniqueid", "crm-tx-lookup-2"));
+        simulator().addCdr(Map.of("callid", "ahRzfmLookupForeign", "calldate", "2026-11-03 10:00:00", "click2call", true,
+                "uniqueid", "dialled-by-another-crm"));
+
+        JsonNode call = json.readTree(lookup("ahRzfmLookupUnique").body());
+        JsonNode foreign = json.readTree(lookup("ahRzfmLookupForeign").body());
+
+        assertThat(call.get("transactionId").asText()).isEqualTo("crm-tx-lookup-2");
+        assertThat(call.get("crmReference").asText()).isEqualTo("crm-ref-2");
+        assertThat(foreign.get("transactionId").asText()).isEqualTo("dialled-by-another-crm");
+        assertThat(foreign.has("crmReference")).isFalse();
+    }
+
+    @Test
+    void theNamedTenantsZoneReadsTheRecord() throws Exception {
+        simulator().addCdr(Map.of("callid", "ahRzfmLookupLondon", "calldate", "2026-11-02 10:00:00", "inbound", true));
+
+        JsonNode call = json.readTree(lookup("ahRzfmLookupLondon?tenant=london").body());
+
+        assertThat(call.get("startedAt").asText()).isEqualTo("2026-11-02T10:00:00Z");
     }
 
     @Test

@@ -84,7 +84,9 @@ class CorrelationTest extends ConnectorTestSupport {
         record.put("calldate", nowOnWire());
         record.put("called_num", called);
         record.put("callerid", "901");
-        record.put("agent", "ayse.yilmaz@demo.example");
+        // Call Center Studio's id of the agent, and the agent's e-mail, which a click2call is remembered by
+        record.put("agent", "ahRzfm11a1f2e3d");
+        record.put("agent_username", "ayse.yilmaz@demo.example");
         record.put("inbound", false);
         record.put("click2call", click2call);
         return record;

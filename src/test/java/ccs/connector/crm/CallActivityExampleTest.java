@@ -56,6 +56,7 @@ class CallActivityExampleTest extends ConnectorTestSupport {
         JsonNode fromCdr = json.readTree(puts.get(1).body());
         assertThat(fromCdr.get("direction").asText()).isEqualTo("inbound");
         assertThat(fromCdr.get("phone").asText()).isEqualTo("05551112233");
+        assertThat(fromCdr.get("agent").asText()).isEqualTo("ayse.yilmaz@demo.example");
         assertThat(fromCdr.get("recordingUrl").asText()).isEqualTo("https://rec.example/act-1.mp3");
         assertThat(fromCdr.get("startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
     }
@@ -87,7 +88,8 @@ class CallActivityExampleTest extends ConnectorTestSupport {
         record.put("duration", 53);
         record.put("callerid", "05551112233");
         record.put("called_num", "08502221100");
-        record.put("agent", "ayse.yilmaz@demo.example");
+        record.put("agent", "ahRzfm11a6f2c1e0d");
+        record.put("agent_username", "ayse.yilmaz@demo.example");
         record.put("queue", "sales");
         record.put("answered", true);
         record.put("abandon", false);

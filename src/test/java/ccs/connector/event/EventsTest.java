@@ -34,7 +34,8 @@ class EventsTest {
         record.put("duration", 288);
         record.put("callerid", "05321234567");
         record.put("called_num", "08502221100");
-        record.put("agent", "ayse@demo.example");
+        record.put("agent", "ahRzfm11a5c3e");
+        record.put("agent_username", "ayse@demo.example");
         record.put("queue", "sales");
         record.put("answered", true);
         record.put("abandon", false);
@@ -56,9 +57,28 @@ class EventsTest {
         assertThat(data.get("answered").asBoolean()).isTrue();
         assertThat(data.get("abandoned").asBoolean()).isFalse();
         assertThat(data.get("recordingUrl").isNull()).isTrue();
-        assertThat(data.has("transactionId")).isTrue();
+        assertThat(data.get("transactionId").isNull()).isTrue();
+        assertThat(data.get("agent").asText()).as("Call Center Studio's id of the agent").isEqualTo("ahRzfm11a5c3e");
+        assertThat(data.get("agentUsername").asText()).isEqualTo("ayse@demo.example");
         assertThat(data.at("/raw/somethingNew").asText()).isEqualTo("kept in raw");
         assertThat(events.cdr("berlin", record).getData().get("startedAt")).isEqualTo("2026-11-02T09:00:00Z");
+    }
+
+    @Test
+    void aClick2callRowCarriesTheCrmTransactionIdAsUniqueid() {
+        Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "click2call", true, "uniqueid", "CRM-42");
+        assertThat(events.cdr(null, record).getData()).containsEntry("transactionId", "CRM-42");
+    }
+
+    @Test
+    void aRecordWithoutInboundIsOutboundOnlyWhenItIsAClick2callAndOtherwiseOfUnknownDirection() {
+        Map<String, Object> click2call = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "click2call", true);
+        Map<String, Object> unsaid = Map.of("callid", "k2", "calldate", "2026-11-02 10:00:00");
+        Map<String, Object> inbound = Map.of("callid", "k3", "calldate", "2026-11-02 10:00:00", "inbound", "1", "click2call", true);
+
+        assertThat(events.cdr(null, click2call).getData()).containsEntry("direction", "outbound");
+        assertThat(events.cdr(null, unsaid).getData()).containsEntry("direction", null);
+        assertThat(events.cdr(null, inbound).getData()).containsEntry("direction", "inbound");
     }
 
     @Test

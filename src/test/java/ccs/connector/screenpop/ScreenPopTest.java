@@ -131,6 +131,18 @@ class ScreenPopTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aClick2callRecordWithoutInboundIsOutboundForTheScreenPopAndTheCallLookupAlike() throws Exception {
+        simulator().addCdr(Map.of("callid", "ahRzfmScreenPopNoInbound01", "calldate", "2026-11-02 09:20:00", "callerid", "901",
+                "called_num", "0542 777 88 99", "click2call", true));
+
+        HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmScreenPopNoInbound01");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json.readTree(answer.body()).get("contacts").get(0).get("name").asText()).isEqualTo("Selin Arslan");
+        assertThat(json.readTree(get("/api/v1/calls/ahRzfmScreenPopNoInbound01").body()).get("direction").asText()).isEqualTo("outbound");
+    }
+
+    @Test
     void aCallKeyThatIsNeitherLiveNorInTheCdrIsA404() throws Exception {
         HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmNoSuchCall", "agentEmail", AGENT);
 
