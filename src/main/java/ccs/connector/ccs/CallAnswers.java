@@ -25,16 +25,24 @@ public final class CallAnswers {
         return answer.get("ActiveCall") instanceof Map<?, ?> call ? customerOf(call) : null;
     }
 
-    /** From a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds no record. */
-    public String customerOfCdr(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant) {
-        if (Boolean.FALSE.equals(answer.get("success"))) {
+    /**
+     * The record of a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds none. A failure
+     * envelope throws: {@link InvalidAppTokenException} for a refused app token, else {@link UpstreamException}.
+     */
+    public Map<?, ?> cdrRecord(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant) {
+        if (Boolean.FALSE.equals(answer.get("success")) || !(answer.get("CallList") instanceof List<?> records)) {
             String message = String.valueOf(answer.get("message"));
             String name = tenants.get(tenant).name();
             throw "Invalid Application Token".equals(message) ? new InvalidAppTokenException(name)
-                    : UpstreamException.refused(name, "refused the CDR lookup: " + message);
+                    : UpstreamException.refused(name, Boolean.FALSE.equals(answer.get("success"))
+                            ? "refused the CDR lookup: " + message : "answered the CDR lookup without a CallList");
         }
-        return answer.get("CallList") instanceof List<?> records && !records.isEmpty() && records.get(0) instanceof Map<?, ?> call
-                ? customerOf(call) : null;
+        return !records.isEmpty() && records.get(0) instanceof Map<?, ?> record ? record : null;
+    }
+
+    /** From a CDR record ({@link #cdrRecord}); null without one. */
+    public String customerOfRecord(@Body Map<?, ?> record) {
+        return record == null ? null : customerOf(record);
     }
 
     /** The called number of an outbound call; otherwise the caller (a call of unknown direction is asked about as it rings at the agent). */

@@ -25,7 +25,7 @@ import org.apache.camel.Message;
  */
 public final class CcsApi {
 
-    public static final String TENANT = "ccsTenant";
+    public static final String TENANT = "tenant";
     public static final String FUNCTION = "ccsFunction";
     public static final String PARAMS = "ccsParams";
     public static final String SESSION = "ccsSession";

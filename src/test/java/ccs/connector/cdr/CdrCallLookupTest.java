@@ -149,8 +149,9 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": ...}
         HttpResponse<String> refused = lookup("any?tenant=revoked");
 
-        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
-        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("Invalid Application Token");
+        // the answer of screen pop for the same refusal: one route asks for a call's record
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("Invalid Application Token").contains("ccs.app-token");
     }
 
     @Test
