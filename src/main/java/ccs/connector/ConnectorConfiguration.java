@@ -14,6 +14,7 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
+import ccs.connector.health.StartingGate;
 import ccs.connector.screenpop.ScreenPopConfiguration;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
@@ -66,8 +67,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
+        // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
+        // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
+        // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
         JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
-                + Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("db").resolve("connector"), "connector", "");
+                + Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("db").resolve("connector")
+                + ";WRITE_DELAY=0", "connector", "");
         camel.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -78,6 +83,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
+        StartingGate.install(camel, settings.string("camel.management.path", "/observe"));
         screenPop.bind(camel.getRegistry(), tenants, simulator);
     }
 

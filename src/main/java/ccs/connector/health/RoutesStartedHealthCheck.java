@@ -23,7 +23,7 @@ public final class RoutesStartedHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        if (getCamelContext().getRouteController().isStartingRoutes()) {
+        if (StartingGate.routesStarting(getCamelContext())) {
             builder.message("routes are still starting").down();
         } else {
             builder.up();

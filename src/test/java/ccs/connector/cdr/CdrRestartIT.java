@@ -148,9 +148,9 @@ class CdrRestartIT {
     }
 
     /**
-     * Kills the connector the hard way. Before that, a moment for the dedupe store (H2) to put the
-     * ids of the events the CRM just acknowledged on disk: it writes committed rows within about a
-     * second, and an id lost with the process would be delivered once more after the restart.
+     * Kills the connector the hard way. Before that, a moment for the deliveries the CRM has just
+     * answered to finish (their ids recorded): a delivery cut off between the CRM's answer and that
+     * record is repeated after the restart, and these tests count exactly one delivery per record.
      */
     private static void crash(Process connector) throws Exception {
         Thread.sleep(2000);

@@ -1,0 +1,70 @@
+package ccs.connector.health;
+
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationConfigEntry;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.AuthenticationHandlerFactory;
+
+/**
+ * Never a 404 while starting: Camel's HTTP server listens before the routes start (the supervising
+ * route controller starts them after the context, about a second later), and until then a path such
+ * as {@code /webhooks/ccs/hangup} is unknown, so a callback sent in that second was answered 404, which
+ * a platform may take as final. Until every route has started, this gate answers every request but
+ * those under the management path (health, metrics) 503 with {@code Retry-After: 1}.
+ * <p>
+ * It sits in front of every route of the server: platform-http builds its handler chain for
+ * authentication before the server listens, and this is the one handler chain it builds then (a route
+ * added to the router afterwards would leave the first requests unguarded).
+ */
+public final class StartingGate implements AuthenticationHandler {
+
+    private static final String ANSWER = "{\"error\":\"the connector is starting: send the request again in a moment\"}";
+
+    private final CamelContext camel;
+    private final String managementPath;
+
+    private StartingGate(CamelContext camel, String managementPath) {
+        this.camel = camel;
+        this.managementPath = managementPath;
+    }
+
+    /** Puts the gate in front of the HTTP server's routes, if {@code camel.server.enabled} made one. */
+    public static void install(CamelContext camel, String managementPath) {
+        MainHttpServer server = camel.hasService(MainHttpServer.class);
+        if (server == null) {
+            return;
+        }
+        StartingGate gate = new StartingGate(camel, managementPath);
+        AuthenticationConfigEntry entry = new AuthenticationConfigEntry();
+        entry.setPath("/*");
+        entry.setAuthenticationProviderFactory(vertx -> null);
+        entry.setAuthenticationHandlerFactory(new AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T none) {
+                return gate;
+            }
+        });
+        AuthenticationConfig chain = server.getConfiguration().getAuthenticationConfig();
+        chain.getEntries().add(entry);
+        chain.setEnabled(true);
+    }
+
+    /** True until the context and every route in it have started (the supervising controller's first pass included). */
+    static boolean routesStarting(CamelContext camel) {
+        return camel.isStarting() || camel.getRouteController().isStartingRoutes();
+    }
+
+    @Override
+    public void handle(RoutingContext request) {
+        if (routesStarting(camel) && !request.normalizedPath().startsWith(managementPath)) {
+            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
+                    .end(ANSWER);
+        } else {
+            request.next();
+        }
+    }
+}
