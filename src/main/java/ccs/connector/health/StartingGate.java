@@ -1,5 +1,6 @@
 package ccs.connector.health;
 
+import ccs.connector.api.Problem;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
@@ -14,7 +15,7 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
  * route controller starts them after the context, about a second later), and until then a path such
  * as {@code /webhooks/ccs/hangup} is unknown, so a callback sent in that second was answered 404, which
  * a platform may take as final. Until every route has started, this gate answers every request but
- * those under the management path (health, metrics) 503 with {@code Retry-After: 1}.
+ * those under the management path (health, metrics) 503 with {@code Retry-After: 1} and a {@link Problem}.
  * <p>
  * It sits in front of every route of the server: platform-http builds its handler chain for
  * authentication before the server listens, and this is the one handler chain it builds then (a route
@@ -22,7 +23,7 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
  */
 public final class StartingGate implements AuthenticationHandler {
 
-    private static final String ANSWER = "{\"error\":\"the connector is starting: send the request again in a moment\"}";
+    private static final String ANSWER = Problem.json(503, "the connector is starting: send the request again in a moment", null);
 
     private final CamelContext camel;
     private final String managementPath;
@@ -61,7 +62,7 @@ public final class StartingGate implements AuthenticationHandler {
     @Override
     public void handle(RoutingContext request) {
         if (routesStarting(camel) && !request.normalizedPath().startsWith(managementPath)) {
-            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", "application/json")
+            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(ANSWER);
         } else {
             request.next();

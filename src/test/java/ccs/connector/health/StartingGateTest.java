@@ -23,6 +23,7 @@ class StartingGateTest extends ConnectorTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        super.configure(configuration);
         configuration.addConfiguration(new CamelConfiguration() {
             @Override
             public void configure(CamelContext camel) throws Exception {
@@ -58,7 +59,8 @@ class StartingGateTest extends ConnectorTestSupport {
         HttpResponse<String> hangup = whileStarting.get(0);
         assertThat(hangup.statusCode()).isEqualTo(503);
         assertThat(hangup.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(hangup.body()).contains("starting");
+        assertThat(hangup.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(hangup.body()).contains("\"status\":503").contains("the connector is starting");
         assertThat(whileStarting.get(1).statusCode()).isEqualTo(503);
         assertThat(whileStarting.get(2).statusCode()).as("health is served while starting").isEqualTo(200);
 
