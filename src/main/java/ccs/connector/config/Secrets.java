@@ -1,26 +1,114 @@
 package ccs.connector.config;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Masks the secrets that Call Center Studio carries in query strings and answers
- * ({@code app_token}, {@code session}) and the webhook {@code token}, wherever a URL, a query
- * or a JSON answer is printed.
+ * ({@code app_token}, {@code session}), the webhook {@code token} and a {@code Bearer} credential,
+ * wherever a URL, a query or a JSON answer is printed ({@link #mask}, static: the log layout uses it).
+ * An instance also knows the secret values of this connector and scrubs them from data that
+ * leaves it ({@link #scrub}): what the platform sends back goes into events and dead letters.
  */
 public final class Secrets {
 
-    /** Also URL-encoded inside another parameter ({@code hangup_url=...%3Ftoken%3D...}), up to the next separator of either kind. */
-    private static final Pattern IN_QUERY = Pattern.compile("(?i)(?:\\b|(?<=%3F)|(?<=%26))(app_token|session|token)(=|%3D)[^&\\s\"']*");
+    /**
+     * Also URL-encoded, once or more, inside another parameter ({@code hangup_url=...%3Ftoken%3D...},
+     * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
+     */
+    private static final Pattern IN_QUERY = Pattern.compile(
+            "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(app_token|session|token)(=|%(?:25)*3D)[^&\\s\"']*");
     private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token)\"\\s*:\\s*\"[^\"]*\"");
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+[^\\s\"',;]+");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i)app_token|session|token|authorization");
+    /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
+    static final int SHORTEST_SCRUBBED = 8;
+    private static final String MASK = "***";
 
-    private Secrets() {
+    private final List<String> values;
+
+    /** A scrubber that also knows these secret values (the webhook token, the app tokens); blanks are ignored. */
+    public Secrets(Collection<String> secretValues) {
+        Set<String> forms = new LinkedHashSet<>();
+        for (String value : secretValues) {
+            if (value != null && value.length() >= SHORTEST_SCRUBBED) {
+                String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
+                forms.add(value);
+                forms.add(encoded);
+                forms.add(URLEncoder.encode(encoded, StandardCharsets.UTF_8));
+            }
+        }
+        // the longest first, so a form that contains another is replaced whole
+        List<String> sorted = new ArrayList<>(forms);
+        sorted.sort((a, b) -> b.length() - a.length());
+        this.values = List.copyOf(sorted);
     }
 
     public static String mask(String text) {
         if (text == null) {
             return null;
         }
-        String masked = IN_QUERY.matcher(text).replaceAll("$1$2***");
-        return IN_JSON.matcher(masked).replaceAll("\"$1\":\"***\"");
+        String masked = IN_QUERY.matcher(text).replaceAll("$1$2$3" + MASK);
+        masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
+        return IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
+    }
+
+    /** True for a field that holds a secret by its name ({@code token}, {@code app_token}, {@code session}, {@code authorization}). */
+    public static boolean isSecretName(String name) {
+        return name != null && SECRET_NAME.matcher(name).matches();
+    }
+
+    /**
+     * The fields without any secret: fields named like one are left out, and every text, at any
+     * depth, is {@linkplain #mask masked} and has the known secret values, plain or URL-encoded,
+     * replaced by {@code ***}. Other values stay as they are.
+     */
+    public Map<String, Object> scrub(Map<String, ?> fields) {
+        Map<String, Object> scrubbed = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            if (!isSecretName(name)) {
+                scrubbed.put(scrub(name), scrubValue(value));
+            }
+        });
+        return scrubbed;
+    }
+
+    /** A text without any secret (see {@link #scrub(Map)}). */
+    public String scrub(String text) {
+        String scrubbed = mask(text);
+        if (scrubbed != null) {
+            for (String value : values) {
+                scrubbed = scrubbed.replace(value, MASK);
+            }
+        }
+        return scrubbed;
+    }
+
+    private Object scrubValue(Object value) {
+        if (value instanceof String text) {
+            return scrub(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> named = new LinkedHashMap<>();
+            map.forEach((name, inner) -> named.put(String.valueOf(name), inner));
+            return scrub(named);
+        }
+        if (value instanceof Collection<?> list) {
+            return list.stream().map(this::scrubValue).toList();
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "Secrets[" + values.size() + " values]";
     }
 }

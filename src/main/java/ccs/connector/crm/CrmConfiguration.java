@@ -2,12 +2,15 @@ package ccs.connector.crm;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
+import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.event.Events;
 import ccs.connector.health.CrmSinkHealthCheck;
@@ -38,7 +41,11 @@ public class CrmConfiguration implements CamelConfiguration {
 
         Map<String, String> ivrNames = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         Events.IVR_FIELDS.forEach(field -> settings.optional("ccs.ivr.param." + field).ifPresent(name -> ivrNames.put(field, name)));
-        camel.getRegistry().bind("events", new Events(tenants, ivrNames));
+        // the secret values no event may carry, whatever field the platform echoes them in
+        List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
+                settings.string("connector.api-key", "")));
+        tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
+        camel.getRegistry().bind("events", new Events(tenants, ivrNames, new Secrets(secretValues)));
 
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One event to the CRM: a CloudEvents 1.0 event in structured JSON mode. Built only by
- * {@link Events}; its {@code id} is deterministic ({@code <tenant>:<type>:<key>}), so a
- * redelivered call or record carries the same id.
+ * {@link Events}; its {@code id} is deterministic ({@code <tenant>:<type>:<key>}, and
+ * {@code :<step>} for an event of one step of a call), so a redelivered call or record carries the same id.
  */
 public final class CloudEvent {
 
@@ -30,7 +31,13 @@ public final class CloudEvent {
     private final Map<String, Object> data;
 
     CloudEvent(String tenant, String type, String key, Instant time, Map<String, Object> data) {
-        this(tenant + ":" + type + ":" + key, "ccs/" + tenant, type, time.truncatedTo(ChronoUnit.SECONDS), key, data);
+        this(tenant, type, key, null, time, data);
+    }
+
+    /** {@code step}, when not null, tells apart several events of one call (its steps). */
+    CloudEvent(String tenant, String type, String key, String step, Instant time, Map<String, Object> data) {
+        this(tenant + ":" + type + ":" + key + (step == null ? "" : ":" + step), "ccs/" + tenant, type,
+                time.truncatedTo(ChronoUnit.SECONDS), key, data);
     }
 
     private CloudEvent(String id, String source, String type, Instant time, String subject, Map<String, Object> data) {
@@ -105,9 +112,20 @@ public final class CloudEvent {
         if (safe.length() > 150) {
             safe = safe.substring(0, 150);
         }
+        return safe + "." + sha256(id, 4) + ".json";
+    }
+
+    /** A short digest of fields, whatever their order: equal for equal fields, different otherwise. */
+    public static String digest(Map<String, ?> fields) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(fields).forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        return sha256(text.toString(), 6);
+    }
+
+    private static String sha256(String text, int bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return safe + "." + HexFormat.of().formatHex(digest, 0, 4) + ".json";
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -7,14 +7,21 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Secrets;
 
 /**
  * The one place that builds events: each Call Center Studio record or callback becomes a
  * {@link CloudEvent} with camelCase normalized fields, times in UTC and {@code raw}, the fields
- * as received. Bad input throws {@link InvalidFieldException} naming the field.
+ * as received. Everything received is scrubbed of secrets first ({@link Secrets#scrub}), so no event
+ * carries one in any field. Bad input throws {@link InvalidFieldException} naming the field; a
+ * callback whose call is known is never refused for its other fields: each one that cannot be read
+ * is left empty and named in {@code data.unreadable} (its value stays in {@code raw}).
  */
 public final class Events {
 
@@ -28,14 +35,20 @@ public final class Events {
     public static final List<String> IVR_FIELDS =
             List.of("call-key", "event", "caller", "called", "queue-name", "queue-id", "agent-email", "call-date");
 
+    /** The hangup callback's {@code disposition}: Asterisk's dial status, as the vendor documents it. */
+    static final Set<String> DISPOSITIONS =
+            Set.of("ANSWER", "BUSY", "NOANSWER", "CANCEL", "CONGESTION", "CHANUNAVAIL", "DONTCALL", "TORTURE", "INVALIDARGS");
+
     private static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Tenants tenants;
     private final Map<String, String> ivrWireNames;
+    private final Secrets secrets;
 
-    public Events(Tenants tenants, Map<String, String> ivrWireNames) {
+    public Events(Tenants tenants, Map<String, String> ivrWireNames, Secrets secrets) {
         this.tenants = tenants;
         this.ivrWireNames = Map.copyOf(ivrWireNames);
+        this.secrets = secrets;
     }
 
     /**
@@ -43,7 +56,8 @@ public final class Events {
      * {@code agentUsername} the agent's e-mail; a click2call's row carries the CRM's transaction id
      * (the click2call's {@code transactionid}) as {@code uniqueid}.
      */
-    public CloudEvent cdr(String tenant, Map<String, Object> record) {
+    public CloudEvent cdr(String tenant, Map<String, Object> received) {
+        Map<String, Object> record = secrets.scrub(received);
         ZoneId zone = zone(tenant);
         String callKey = required(record, "callid");
         String startedAt = utc(zone, "calldate", record.get("calldate"), true);
@@ -69,11 +83,14 @@ public final class Events {
     }
 
     /** The hangup callback that follows a click2call (form fields of the vendor guide). */
-    public CloudEvent hangup(String tenant, Map<String, ?> fields) {
+    public CloudEvent hangup(String tenant, Map<String, ?> received) {
+        Map<String, Object> fields = secrets.scrub(received);
         ZoneId zone = zone(tenant);
         String callKey = required(fields, "call_id");
-        String startedAt = utc(zone, "call_date", fields.get("call_date"), true);
-        Integer duration = seconds("duration", fields.get("duration"));
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        String startedAt = readable(unreadable, () -> utc(zone, "call_date", fields.get("call_date"), true));
+        Integer duration = readable(unreadable, () -> seconds("duration", fields.get("duration")));
+        String disposition = readable(unreadable, () -> disposition(fields.get("disposition")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
         data.put("transactionId", text(fields.get("transaction_id")));
@@ -82,17 +99,25 @@ public final class Events {
         data.put("calledNumber", text(fields.get("called_num")));
         data.put("startedAt", startedAt);
         data.put("durationSeconds", duration);
-        data.put("disposition", text(fields.get("disposition")));
+        data.put("disposition", disposition);
+        putUnreadable(data, unreadable);
         data.put("raw", raw(fields));
-        Instant endedAt = Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
+        Instant endedAt = startedAt == null ? Instant.now() : Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
         return new CloudEvent(name(tenant), HANGUP, callKey, endedAt, data);
     }
 
-    /** A call notification from an IVR step; parameters are read under their configured wire names. */
-    public CloudEvent ivrNotification(String tenant, Map<String, ?> params) {
+    /**
+     * A call notification from an IVR step; parameters are read under their configured wire names.
+     * The platform may notify several steps of one call: the id ends with a digest of all the
+     * notification's fields (its event, queue, agent, times, any other parameter), so each step is
+     * an event of its own and only an exact repeat of one notification has the same id.
+     */
+    public CloudEvent ivrNotification(String tenant, Map<String, ?> received) {
+        Map<String, Object> params = secrets.scrub(received);
         ZoneId zone = zone(tenant);
         String callKey = required(params, ivrWireNames.get("call-key"));
-        String startedAt = utc(zone, ivrWireNames.get("call-date"), ivr(params, "call-date"), false);
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        String startedAt = readable(unreadable, () -> utc(zone, ivrWireNames.get("call-date"), ivr(params, "call-date"), false));
         String queueName = text(ivr(params, "queue-name"));
         String queueId = text(ivr(params, "queue-id"));
         String agentEmail = text(ivr(params, "agent-email"));
@@ -107,12 +132,16 @@ public final class Events {
         data.put("calledNumber", text(ivr(params, "called")));
         data.put("agentEmail", agentEmail);
         data.put("startedAt", startedAt);
-        data.put("raw", raw(params));
-        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, startedAt == null ? Instant.now() : Instant.parse(startedAt), data);
+        putUnreadable(data, unreadable);
+        Map<String, Object> raw = raw(params);
+        data.put("raw", raw);
+        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(raw),
+                startedAt == null ? Instant.now() : Instant.parse(startedAt), data);
     }
 
     /** The outcome of a click2call that came over JMS or a file: the request, and the error when it failed. */
-    public CloudEvent click2callOutcome(String tenant, String transactionId, Map<String, ?> request, String error) {
+    public CloudEvent click2callOutcome(String tenant, String transactionId, Map<String, ?> received, String error) {
+        Map<String, Object> request = secrets.scrub(received);
         Map<String, Object> data = new LinkedHashMap<>(raw(request));
         data.put("transactionId", transactionId);
         if (error != null) {
@@ -134,15 +163,39 @@ public final class Events {
         return tenants.get(tenant).name();
     }
 
-    /** The fields as received; a webhook's {@code token} is a secret and never travels on. */
+    /** The fields as received (scrubbed of secrets already), a repeated form field by its first value. */
     private static Map<String, Object> raw(Map<String, ?> fields) {
         Map<String, Object> raw = new LinkedHashMap<>();
-        fields.forEach((name, value) -> {
-            if (!"token".equalsIgnoreCase(name)) {
-                raw.put(name, single(value));
-            }
-        });
+        fields.forEach((name, value) -> raw.put(name, single(value)));
         return raw;
+    }
+
+    /** A field read with {@code read}; when it cannot be read, null, and the reason goes to {@code unreadable} under the field's name. */
+    private static <T> T readable(Map<String, String> unreadable, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (InvalidFieldException e) {
+            unreadable.put(e.getField(), e.getMessage());
+            return null;
+        }
+    }
+
+    private static void putUnreadable(Map<String, Object> data, Map<String, String> unreadable) {
+        if (!unreadable.isEmpty()) {
+            data.put("unreadable", unreadable);
+        }
+    }
+
+    private static String disposition(Object value) {
+        String text = text(value);
+        if (text == null) {
+            return null;
+        }
+        String disposition = text.toUpperCase(Locale.ROOT);
+        if (!DISPOSITIONS.contains(disposition)) {
+            throw new InvalidFieldException("disposition", "is '" + abbreviate(text) + "': not a dial status the platform documents");
+        }
+        return disposition;
     }
 
     private static String required(Map<String, ?> fields, String name) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -170,6 +171,28 @@ public final class CcsSimulator implements AutoCloseable {
         return Set.copyOf(sessions.keySet());
     }
 
+    /**
+     * True: from now on callbacks carry their URL's {@code token} as an {@code Authorization: Bearer}
+     * header instead of in the query string, as some tenants' web-URL settings send it.
+     */
+    public void sendWebhookTokenAsBearer(boolean asBearer) {
+        callbacks.tokenAsBearer(asBearer);
+    }
+
+    /** From now on every callback is sent {@code times} times, one after the other, exactly alike. */
+    public void sendEachCallback(int times) {
+        callbacks.copies(times);
+    }
+
+    /** The callbacks sent so far (hangups and IVR notifications), each with the connector's answer. */
+    public List<SentCallback> callbacks() {
+        return callbacks.sent();
+    }
+
+    public void clearCallbacks() {
+        callbacks.clearSent();
+    }
+
     /** False: from now on hangup callbacks leave transaction_id empty, as some tenants' callbacks do. */
     public void sendTransactionIdOnHangup(boolean sent) {
         hangupTransactionId = sent;
@@ -247,14 +270,47 @@ public final class CcsSimulator implements AutoCloseable {
         fields.put("called", String.valueOf(calls.seconds(90, 999)));
         fields.put("event", "call_hangup");
         fields.put("call-key", key);
+        callbacks.notify(url, wireNames(fields), post).join();
+        return fields;
+    }
+
+    /**
+     * Sends the IVR call notifications of the steps of one new inbound call, as a flow with a
+     * notification step at each sends them: entered the queue, answered by an agent, ended. Answers
+     * the fields of each notification, by field name.
+     */
+    public List<Map<String, String>> sendIvrSteps(String url, boolean post) {
+        LocalDateTime start = LocalDateTime.now(clock.withZone(settings.zone)).minusMinutes(2);
+        String key = calls.callKey();
+        String queue = calls.queue();
+        String agent = calls.agent();
+        String caller = calls.mobileNumber();
+        addCdr(calls.inbound(key, start, caller, "908502221100", Ending.ANSWERED, queue, agent));
+        List<Map<String, String>> steps = new ArrayList<>();
+        for (String event : List.of("queue_enter", "agent_answer", "call_hangup")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("queue-name", queue);
+            fields.put("call-date", SyntheticCalls.WIRE_TIME.format(start));
+            fields.put("queue-id", "ahRzfm11q" + Integer.toHexString(queue.hashCode()));
+            fields.put("caller", caller);
+            fields.put("agent-email", event.equals("queue_enter") ? "" : agent);
+            fields.put("called", "908");
+            fields.put("event", event);
+            fields.put("call-key", key);
+            callbacks.notify(url, wireNames(fields), post).join();
+            steps.add(fields);
+        }
+        return steps;
+    }
+
+    private Map<String, String> wireNames(Map<String, String> fields) {
         Map<String, String> wire = new LinkedHashMap<>();
         fields.forEach((field, value) -> {
             if (value != null) {
                 wire.put(settings.ivrNames.get(field), value);
             }
         });
-        callbacks.notify(url, wire, post).join();
-        return fields;
+        return wire;
     }
 
     /** A call ringing at an agent's softphone, as the fake softphone shows it. */
@@ -377,7 +433,8 @@ public final class CcsSimulator implements AutoCloseable {
         fields.put("project", "alotech");
         fields.put("action", "webhook");
         fields.put("tenant", settings.tenant);
-        fields.put("url", hangupUrl);
+        // the platform echoes the hangup_url, token and all, encoded as the guide's sample shows it (https%3A//...)
+        fields.put("url", URLEncoder.encode(hangupUrl, StandardCharsets.UTF_8).replace("%2F", "/"));
         fields.put("call_date", SyntheticCalls.WIRE_TIME.format(start));
         fields.put("agent_username", call.agent());
         fields.put("transaction_id", hangupTransactionId ? transactionId : "");

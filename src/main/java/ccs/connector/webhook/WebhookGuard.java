@@ -7,8 +7,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants
 
 /**
  * The first step of every webhook request (route configuration {@code webhook-intake}): the
- * {@code token} query parameter must be {@code connector.webhook-token} (compared in constant
- * time, 401 otherwise), and with {@code connector.webhook.allowed-networks} set the peer address
+ * {@code token} query parameter, or without one the {@code Authorization: Bearer} credential (as
+ * some tenants' web-URL settings send it), must be {@code connector.webhook-token} (compared in
+ * constant time, 401 otherwise), and with {@code connector.webhook.allowed-networks} set the peer address
  * must lie in one of them (403). The peer is the TCP peer as the HTTP server saw it;
  * {@code X-Forwarded-For} is never trusted.
  */
@@ -25,10 +26,12 @@ public final class WebhookGuard {
 
     public void check(Exchange exchange) {
         String presented = WebhookRequests.query(exchange.getMessage()).get("token");
-        if (token.refuses(presented)) {
-            throw WebhookRefusedException.token(presented == null || presented.isEmpty()
-                    ? "query parameter token is missing: webhooks must carry connector.webhook-token"
-                    : "query parameter token does not match connector.webhook-token");
+        String bearer = presented == null ? WebhookRequests.bearer(exchange.getMessage()) : null;
+        if (token.refuses(presented != null ? presented : bearer)) {
+            throw WebhookRefusedException.token(presented != null && !presented.isEmpty()
+                    ? "query parameter token does not match connector.webhook-token"
+                    : bearer != null ? "the Authorization header's bearer credential does not match connector.webhook-token"
+                    : "query parameter token is missing: webhooks must carry connector.webhook-token (or send it as Authorization: Bearer)");
         }
         if (!allowed.allowsAny() && !allowed.allows(peer(exchange))) {
             throw WebhookRefusedException.source();

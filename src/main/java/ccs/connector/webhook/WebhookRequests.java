@@ -56,6 +56,18 @@ public final class WebhookRequests {
         return tenants.get(query(exchange.getMessage()).get("tenant")).name();
     }
 
+    /**
+     * The credential of an {@code Authorization: Bearer <credential>} request header, or null; read
+     * from the request itself, where a query parameter of that name cannot pose as the header.
+     */
+    static String bearer(Message message) {
+        String authorization = requestHeader(message, "Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+
     /** The decoded query parameters; a repeated one counts once, with its first value. */
     static Map<String, String> query(Message message) {
         return decode(message.getHeader(Exchange.HTTP_QUERY, String.class));
@@ -90,8 +102,11 @@ public final class WebhookRequests {
      * come from a query parameter, which the HTTP server turns into a header as well.
      */
     private static String contentType(Message message) {
-        return message instanceof HttpMessage http ? http.getRequest().getHeader(Exchange.CONTENT_TYPE)
-                : message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        return requestHeader(message, Exchange.CONTENT_TYPE);
+    }
+
+    private static String requestHeader(Message message, String name) {
+        return message instanceof HttpMessage http ? http.getRequest().getHeader(name) : message.getHeader(name, String.class);
     }
 
     private static String mediaType(String contentType) {

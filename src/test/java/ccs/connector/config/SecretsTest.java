@@ -18,4 +18,20 @@ class SecretsTest {
                 .isEqualTo("GET /api/?function=click2call&hangup_url=http%3A%2F%2Fc%2Fwebhooks%2Fccs%2Fhangup%3Ftoken%3D***&session=***");
         assertThat(Secrets.mask("nothing secret here")).isEqualTo("nothing secret here");
     }
+
+    @Test
+    void masksTheWebhookTokenEncodedTwiceAndBearerCredentials() {
+        assertThat(Secrets.mask("url=http%253A//c/hangup%253Ftoken%253Dw3bh00k")).isEqualTo("url=http%253A//c/hangup%253Ftoken%253D***");
+        assertThat(Secrets.mask("Authorization: Bearer w3bh00k.x-y")).isEqualTo("Authorization: Bearer ***");
+        assertThat(Secrets.mask("a_token=kept&tokens=kept")).isEqualTo("a_token=kept&tokens=kept");
+    }
+
+    @Test
+    void scrubsKnownValuesAndSecretFieldsAtAnyDepth() {
+        Secrets secrets = new Secrets(java.util.List.of("w3bh00k-s3cr3t/+", "short"));
+        assertThat(secrets.scrub("echo w3bh00k-s3cr3t/+ and w3bh00k-s3cr3t%2F%2B and w3bh00k-s3cr3t%252F%252B, short stays"))
+                .isEqualTo("echo *** and *** and ***, short stays");
+        assertThat(secrets.scrub(java.util.Map.of("TOKEN", "x", "data", java.util.Map.of("session", "s", "n", 3))))
+                .isEqualTo(java.util.Map.of("data", java.util.Map.of("n", 3)));
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Secrets;
 import ccs.connector.simulator.SimulatorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,8 @@ class EventsTest {
     private final Tenants tenants = new Tenants(List.of(
             new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul")),
             new Tenant("berlin", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Berlin"))), "demo");
-    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES);
+    private final Secrets secrets = new Secrets(List.of("webhook-secret-value", "app-token-value"));
+    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, secrets);
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -101,13 +103,68 @@ class EventsTest {
     }
 
     @Test
-    void badFieldsAreNamed() {
+    void aCallbackWithoutItsCallIsRefusedNamingTheField() {
         assertThatThrownBy(() -> events.hangup(null, Map.of("call_date", "2020-02-24 19:07:34")))
-                .isInstanceOf(InvalidFieldException.class).hasMessage("call_id is missing");
-        assertThatThrownBy(() -> events.hangup(null, Map.of("call_id", "c", "call_date", "yesterday")))
-                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("call_date is 'yesterday'");
-        assertThatThrownBy(() -> events.hangup(null, Map.of("call_id", "c", "call_date", "2020-02-24 19:07:34", "duration", "nine")))
-                .isInstanceOf(InvalidFieldException.class).extracting("field").isEqualTo("duration");
+                .isInstanceOf(InvalidFieldException.class).hasMessage("call_id is missing").extracting("field").isEqualTo("call_id");
+        assertThatThrownBy(() -> events.ivrNotification(null, Map.of("calldate", "2020-02-24 19:07:34")))
+                .isInstanceOf(InvalidFieldException.class).extracting("field").isEqualTo("callkeyX");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fieldsOfAKnownCallThatCannotBeReadAreLeftEmptyNamedAndKeptInRaw() {
+        CloudEvent hangup = events.hangup(null, Map.of("call_id", "c", "call_date", "24.02.2020 19:07", "duration", "nine",
+                "disposition", "HUNG_UP_ON_MARS", "called_num", "0532"));
+        assertThat(hangup.getId()).isEqualTo("demo:ccs.call.hangup:c");
+        assertThat(hangup.getData()).containsEntry("startedAt", null).containsEntry("durationSeconds", null)
+                .containsEntry("disposition", null).containsEntry("calledNumber", "0532");
+        assertThat((Map<String, Object>) hangup.getData().get("unreadable")).containsOnlyKeys("call_date", "duration", "disposition")
+                .containsEntry("duration", "duration is 'nine': it must be a whole number of seconds");
+        assertThat((Map<String, Object>) hangup.getData().get("raw")).containsEntry("call_date", "24.02.2020 19:07")
+                .containsEntry("disposition", "HUNG_UP_ON_MARS");
+        assertThat((Map<String, Object>) events.hangup(null, Map.of("call_id", "c2")).getData().get("unreadable"))
+                .containsEntry("call_date", "call_date is missing");
+        assertThat(events.hangup(null, Map.of("call_id", "c3", "call_date", "2020-02-24 19:07:34", "disposition", "noanswer"))
+                .getData()).containsEntry("disposition", "NOANSWER").doesNotContainKey("unreadable");
+
+        CloudEvent ivr = events.ivrNotification(null, Map.of("callkeyX", "k", "calldate", "2020/02/24"));
+        assertThat(ivr.getData()).containsEntry("startedAt", null);
+        assertThat((Map<String, Object>) ivr.getData().get("unreadable")).containsOnlyKeys("calldate");
+    }
+
+    @Test
+    void everyStepOfACallIsItsOwnEventAndAnExactRepeatTheSame() {
+        Map<String, String> queued = Map.of("callkeyX", "k", "event", "queue_enter", "queuename", "sales", "calldate", "2020-02-24 19:07:34");
+        Map<String, String> answered = new HashMap<>(queued);
+        answered.put("event", "agent_answer");
+        answered.put("myemail", "a@x.example");
+        Map<String, String> ended = new HashMap<>(answered);
+        ended.put("event", "call_hangup");
+
+        List<String> ids = List.of(queued, answered, ended).stream().map(step -> events.ivrNotification(null, step).getId()).toList();
+        assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id.matches("demo:ccs\\.ivr\\.notification:k:[0-9a-f]{12}"));
+        assertThat(events.ivrNotification(null, new java.util.TreeMap<>(ended)).getId()).isEqualTo(ids.get(2));
+        assertThat(events.ivrNotification(null, Map.of("token", "x", "callkeyX", "k", "event", "queue_enter", "queuename", "sales",
+                "calldate", "2020-02-24 19:07:34")).getId()).as("the token is no part of the step").isEqualTo(ids.get(0));
+    }
+
+    @Test
+    void noEventCarriesASecretInAnyFieldPlainOrUrlEncoded() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("call_id", "c1");
+        fields.put("call_date", "2020-02-24 19:07:34");
+        fields.put("url", "http%3A//connector.example%3A8080/webhooks/ccs/hangup%3Ftoken%3Dwebhook-secret-value%26tenant%3Dacme");
+        fields.put("plain_url", "http://connector.example/webhooks/ccs/hangup?tenant=acme&token=webhook-secret-value");
+        fields.put("twice", "http%253A//c/h%253Ftoken%253Dwebhook-secret-value");
+        fields.put("echo", "app-token-value");
+        fields.put("nested", Map.of("session", "s-123", "list", List.of("app_token=abc", "Bearer webhook-secret-value")));
+        fields.put("Session", "s-456");
+        fields.put("transaction_id", "tx webhook-secret-value");
+
+        String json = events.hangup(null, fields).toJson();
+
+        assertThat(json).doesNotContain("webhook-secret-value", "app-token-value", "s-123", "s-456", "abc")
+                .contains("hangup%3Ftoken%3D***", "tenant=acme&token=***", "tx ***");
     }
 
     @Test
@@ -131,9 +188,9 @@ class EventsTest {
         Map<String, String> names = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         names.put("call-key", "ck");
         names.put("agent-email", "agent");
-        Events custom = new Events(tenants, names);
+        Events custom = new Events(tenants, names, secrets);
         CloudEvent event = custom.ivrNotification(null, Map.of("ck", "k9", "queuename", "sales", "agent", "a@x.example"));
-        assertThat(event.getId()).isEqualTo("demo:ccs.ivr.notification:k9");
+        assertThat(event.getId()).startsWith("demo:ccs.ivr.notification:k9:");
         assertThat(event.getData()).containsEntry("outcome", "answered");
     }
 

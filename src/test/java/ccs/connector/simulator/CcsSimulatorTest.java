@@ -206,6 +206,33 @@ class CcsSimulatorTest {
     }
 
     @Test
+    void theHangupCallbackEchoesTheHangupUrlEncodedAsTheGuideShowsIt() throws Exception {
+        String hangupUrl = connector.url("/webhooks/ccs/hangup?token=secret-webhook-token");
+        api("function=click2call&session=" + login() + "&phonenumber=05321234567&hangup_url=" + enc(hangupUrl));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !connector.received().isEmpty());
+        assertThat(connector.received().get(0).fields().get("url"))
+                .isEqualTo(enc(hangupUrl).replace("%2F", "/")).startsWith("http%3A//127.0.0.1%3A").contains("%3Ftoken%3Dsecret-webhook-token");
+    }
+
+    @Test
+    void theStepsOfOneCallAreNotifiedOneByOneAndCallbacksCanBeRepeatedAndCarryTheTokenAsBearer() throws Exception {
+        simulator.sendEachCallback(2);
+        simulator.sendWebhookTokenAsBearer(true);
+        List<Map<String, String>> steps = simulator.sendIvrSteps(connector.url("/webhooks/ccs/ivr?token=t%2Bk&tenant=demo"), false);
+
+        assertThat(steps).extracting(step -> step.get("event")).containsExactly("queue_enter", "agent_answer", "call_hangup");
+        assertThat(steps).extracting(step -> step.get("call-key")).containsOnly(steps.get(0).get("call-key"));
+        List<RecordingHttpServer.Received> received = connector.received();
+        assertThat(received).hasSize(6).allSatisfy(r -> {
+            assertThat(r.header("Authorization")).isEqualTo("Bearer t+k");
+            assertThat(r.query()).startsWith("tenant=demo&").doesNotContain("token");
+        });
+        assertThat(received.get(0).query()).isEqualTo(received.get(1).query()).isNotEqualTo(received.get(2).query());
+        assertThat(simulator.callbacks()).hasSize(6).allSatisfy(sent -> assertThat(sent.status()).isEqualTo(200));
+    }
+
+    @Test
     void theFakeSoftphoneAnswersAtTheSsoPaths() throws Exception {
         String session = login();
         HttpResponse<String> page = get("/generic/sso/?tenant=%3Cb%3Edemo&session=" + session);

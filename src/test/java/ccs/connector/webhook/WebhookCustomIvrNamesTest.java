@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
+import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +43,8 @@ class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
                     + IvrGuideExamples.encode(example.getValue(), NAMES), null, null);
             assertThat(answer.statusCode()).isEqualTo(200);
 
-            JsonNode data = written("demo:ccs.ivr.notification:" + example.getValue().get("call-key")).get("data");
+            JsonNode data = written(json.readTree(answer.body()).get("id").asText()).get("data");
+            assertThat(data.get("callKey").asText()).isEqualTo(example.getValue().get("call-key"));
             assertThat(data.get("outcome").asText()).isEqualTo(example.getKey());
             assertThat(data.get("callerNumber").asText()).isEqualTo("05071303066");
             assertThat(data.get("calledNumber").asText()).isEqualTo(example.getValue().get("called"));
@@ -58,8 +60,11 @@ class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
                 + URLEncoder.encode(target, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode fields = json.readTree(sent.body());
+        SentCallback callback = simulator().callbacks().get(0);
+        assertThat(callback.status()).isEqualTo(200);
 
-        JsonNode data = written("demo:ccs.ivr.notification:" + fields.get("call-key").asText()).get("data");
+        JsonNode data = written(json.readTree(callback.answer()).get("id").asText()).get("data");
+        assertThat(data.get("callKey").asText()).isEqualTo(fields.get("call-key").asText());
         assertThat(data.get("outcome").asText()).isEqualTo("answered");
         assertThat(data.get("agentEmail").asText()).isEqualTo(fields.get("agent-email").asText());
         HttpResponse<String> guideNames = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=k&queuename=q");

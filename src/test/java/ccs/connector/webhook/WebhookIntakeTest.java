@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import ccs.connector.simulator.Fault;
+import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
@@ -55,6 +56,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String ECHO = "X-Echo-Probe";
     private static final String ECHO_VALUE = "header-value-that-must-not-come-back";
+    private static final Map<String, String> GUIDE_NAMES = Map.of("call-key", "callkeyX", "event", "event", "caller", "callerid",
+            "called", "callednum", "queue-name", "queuename", "queue-id", "queueid", "agent-email", "myemail", "call-date", "calldate");
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -72,6 +75,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         settings.setProperty("camel.server.maxBodySize", "4096");
         settings.setProperty("connector.webhook.allowed-networks", "127.0.0.0/8, ::1");
         settings.setProperty("connector.webhook.enrich-timeout", "1s");
+        // a token that URL-encoding changes, so that its encoded forms can be looked for too
+        settings.setProperty("connector.webhook-token", "w3bh00k:S3cr3t@t3st~x");
     }
 
     @BeforeEach
@@ -79,6 +84,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         crm.reset();
         elsewhere.reset();
         simulator().clearFaults();
+        simulator().clearCallbacks();
+        simulator().sendEachCallback(1);
+        simulator().sendWebhookTokenAsBearer(false);
     }
 
     @Test
@@ -158,16 +166,16 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     void theGuidesThreeIvrNotificationsAreClassifiedByOutcome() throws Exception {
         Map<String, Map<String, String>> examples = Map.of("ended-before-queue", IvrGuideExamples.endedBeforeQueue(),
                 "abandoned-in-queue", IvrGuideExamples.abandonedInQueue(), "answered", IvrGuideExamples.answered());
+        Map<String, String> ids = new java.util.HashMap<>();
         for (var example : examples.entrySet()) {
             HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&"
-                    + encode(example.getValue(), Map.of("call-key", "callkeyX", "event", "event", "caller", "callerid",
-                    "called", "callednum", "queue-name", "queuename", "queue-id", "queueid", "agent-email", "myemail",
-                    "call-date", "calldate")));
+                    + encode(example.getValue(), GUIDE_NAMES));
             assertThat(answer.statusCode()).isEqualTo(200);
+            ids.put(example.getKey(), idOf(answer));
         }
         for (var example : examples.entrySet()) {
             Map<String, String> sent = example.getValue();
-            JsonNode data = delivered("demo:ccs.ivr.notification:" + sent.get("call-key")).get("data");
+            JsonNode data = delivered(ids.get(example.getKey())).get("data");
             assertThat(data.get("outcome").asText()).as(sent.get("call-key")).isEqualTo(example.getKey());
             assertThat(data.get("event").asText()).isEqualTo("call_hangup");
             assertThat(data.get("callerNumber").asText()).isEqualTo("05071303066");
@@ -176,7 +184,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
             assertThat(data.get("agentEmail").asText(null)).isEqualTo(sent.get("agent-email").isEmpty() ? null : sent.get("agent-email"));
             assertThat(data.get("raw").has("callkeyX")).isTrue();
         }
-        assertThat(delivered("demo:ccs.ivr.notification:ahRzfmi3tzPCQy").at("/data/startedAt").asText()).isEqualTo("2020-02-24T17:17:55Z");
+        assertThat(delivered(ids.get("answered")).at("/data/startedAt").asText()).isEqualTo("2020-02-24T17:17:55Z");
     }
 
     @Test
@@ -185,7 +193,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         for (String ending : List.of("before-queue", "abandoned-in-queue", "answered")) {
             for (String method : List.of("GET", "POST")) {
                 JsonNode sent = simulatorIvr(ending, method);
-                JsonNode data = delivered("demo:ccs.ivr.notification:" + sent.get("call-key").asText()).get("data");
+                JsonNode data = delivered(lastCallbackId()).get("data");
+                assertThat(data.get("callKey").asText()).isEqualTo(sent.get("call-key").asText());
                 assertThat(data.get("outcome").asText()).as(ending + " by " + method)
                         .isEqualTo(ending.equals("before-queue") ? "ended-before-queue" : ending);
                 assertThat(data.get("callerNumber").asText()).isEqualTo(sent.get("caller").asText());
@@ -213,27 +222,46 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(hangup(FORM, encode(IvrGuideExamples.hangup("authorized-after"))).statusCode()).isEqualTo(200);
         delivered("demo:ccs.call.hangup:authorized-after");
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor("demo:ccs.call.hangup:unauthorized-1").isEmpty()
-                && requestsFor("demo:ccs.ivr.notification:ahRzfmi3tzPCQy").size() <= 1);
+                && crm.received().stream().filter(r -> r.body().contains("\"subject\":\"ahRzfmi3tzPCQy\"")).count() <= 1);
     }
 
     @Test
     @Order(8)
-    void badInputIsRefusedWithAClearErrorNamingTheField() throws Exception {
+    void aCallbackWithoutItsCallOrThatCannotBeReadIsRefusedWithAClearErrorNamingTheField() throws Exception {
         Map<String, String> noCallId = IvrGuideExamples.hangup("x");
         noCallId.remove("call_id");
-        Map<String, String> badDuration = IvrGuideExamples.hangup("bad-duration");
-        badDuration.put("duration", "nine");
-        Map<String, String> badDate = IvrGuideExamples.hangup("bad-date");
-        badDate.put("call_date", "24.02.2020 19:07");
 
         assertError(hangup(FORM, encode(noCallId)), 400, "call_id is missing", "call_id");
-        assertError(hangup(FORM, encode(badDuration)), 400, "duration is 'nine': it must be a whole number of seconds", "duration");
-        assertError(hangup(FORM, encode(badDate)), 400, "call_date is '24.02.2020 19:07': it must be a date like 2020-02-24 19:07:34", "call_date");
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing", "callkeyX");
         assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object", null);
         assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", null);
+    }
+
+    @Test
+    @Order(18)
+    void aCallbackOfAKnownCallIsDeliveredWithTheFieldsThatCannotBeReadLeftEmptyAndKeptRaw() throws Exception {
+        Map<String, String> unreadable = IvrGuideExamples.hangup("unreadable-1");
+        unreadable.put("call_date", "24.02.2020 19:07");
+        unreadable.put("duration", "nine");
+        unreadable.put("disposition", "HUNG_UP_ON_MARS");
+        assertThat(hangup(FORM, encode(unreadable)).statusCode()).isEqualTo(200);
+        HttpResponse<String> ivr = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=unreadable-ivr&calldate=2020%2F02%2F24");
+        assertThat(ivr.statusCode()).isEqualTo(200);
+
+        JsonNode hangup = delivered("demo:ccs.call.hangup:unreadable-1").get("data");
+        assertThat(hangup.get("transactionId").asText()).isEqualTo("d748197");
+        assertThat(List.of("startedAt", "durationSeconds", "disposition")).allSatisfy(field -> assertThat(hangup.get(field).isNull()).isTrue());
+        assertThat(hangup.at("/unreadable/call_date").asText()).isEqualTo("call_date is '24.02.2020 19:07': it must be a date like 2020-02-24 19:07:34");
+        assertThat(hangup.at("/unreadable/duration").asText()).isEqualTo("duration is 'nine': it must be a whole number of seconds");
+        assertThat(hangup.at("/unreadable/disposition").asText()).contains("HUNG_UP_ON_MARS");
+        assertThat(hangup.at("/raw/call_date").asText()).isEqualTo("24.02.2020 19:07");
+        assertThat(hangup.at("/raw/disposition").asText()).isEqualTo("HUNG_UP_ON_MARS");
+        JsonNode ivrData = delivered(idOf(ivr)).get("data");
+        assertThat(ivrData.get("startedAt").isNull()).isTrue();
+        assertThat(ivrData.at("/unreadable/calldate").asText()).contains("2020/02/24");
+        assertThat(ivrData.at("/raw/calldate").asText()).isEqualTo("2020/02/24");
     }
 
     @Test
@@ -281,7 +309,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         }
         HttpResponse<String> ivr = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=outage-ivr&queuename=sales");
         assertThat(ivr.statusCode()).isEqualTo(200);
-        ids.add("demo:ccs.ivr.notification:outage-ivr");
+        ids.add(idOf(ivr));
         await().atMost(PATIENCE).until(() -> crm.received().stream().filter(r -> r.status() == 503).count() >= ids.size());
 
         crm.clearRules();
@@ -325,7 +353,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
             assertThat(answer.headers().firstValue("Location")).isEmpty();
             assertThat(answer.headers().map().keySet()).noneMatch(name -> name.toLowerCase().startsWith("camel"));
         }
-        for (String id : List.of("demo:ccs.call.hangup:inject-1", "demo:ccs.ivr.notification:inject-ivr")) {
+        for (String id : List.of("demo:ccs.call.hangup:inject-1", idOf(ivr))) {
             delivered(id);
             Received post = requestsFor(id).get(0);
             assertThat(post.method()).isEqualTo("POST");
@@ -358,15 +386,102 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(15)
+    void everyIvrStepOfACallIsDeliveredAndAnExactRepeatOfOneOnlyOnce() throws Exception {
+        simulator().sendEachCallback(2);
+        List<Map<String, String>> steps = simulator().sendIvrSteps(baseUrl() + "/webhooks/ccs/ivr?token=" + enc(webhookToken()), false);
+        String callKey = steps.get(0).get("call-key");
+
+        List<SentCallback> sent = simulator().callbacks();
+        assertThat(sent).hasSize(6).allSatisfy(callback -> assertThat(callback.status()).isEqualTo(200));
+        List<String> ids = sent.stream().map(callback -> idOf(callback.answer())).distinct().toList();
+        assertThat(ids).hasSize(3);
+        for (int step = 0; step < 3; step++) {
+            JsonNode event = delivered(ids.get(step));
+            assertThat(event.get("subject").asText()).isEqualTo(callKey);
+            assertThat(event.at("/data/event").asText()).isEqualTo(steps.get(step).get("event"));
+        }
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream()
+                .filter(r -> r.answeredOk() && r.body().contains("\"subject\":\"" + callKey + "\"")).count() == 3);
+    }
+
+    @Test
+    @Order(16)
+    void theHangupUrlThePlatformEchoesNeverTakesTheWebhookTokenToTheCrm() throws Exception {
+        HttpResponse<String> dispatched = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"echoed-url-1\"}");
+        assertThat(dispatched.statusCode()).as(dispatched.body()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> simulator().callbacks().stream().anyMatch(sent -> sent.fields().containsKey("url")));
+        SentCallback callback = simulator().callbacks().stream().filter(sent -> sent.fields().containsKey("url")).findFirst().orElseThrow();
+        assertThat(callback.fields().get("url")).as("the platform echoes the token").contains("%3Ftoken%3D" + enc(enc(webhookToken())));
+        String id = idOf(callback.answer());
+        JsonNode event = delivered(id);
+
+        String received = requestsFor(id).get(0).body();
+        assertThat(received).doesNotContain(webhookToken(), enc(webhookToken()), enc(enc(webhookToken())));
+        assertThat(event.at("/data/raw/url").asText()).endsWith("/webhooks/ccs/hangup%3Ftoken%3D***");
+        assertThat(event.at("/data/transactionId").asText()).isEqualTo("echoed-url-1");
+    }
+
+    @Test
+    @Order(17)
+    void theWebhookTokenIsAcceptedAsBearerCredentialTooAndAWrongOneIs401() throws Exception {
+        simulator().sendWebhookTokenAsBearer(true);
+        JsonNode ivr = simulatorIvr("answered", "GET");
+        assertThat(post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"bearer-1\"}")
+                .statusCode()).isEqualTo(200);
+
+        await().atMost(PATIENCE).until(() -> simulator().callbacks().size() == 2);
+        assertThat(simulator().callbacks()).allSatisfy(sent -> assertThat(sent.status()).as(sent.answer()).isEqualTo(200));
+        assertThat(delivered(lastCallbackId()).at("/data/transactionId").asText()).isEqualTo("bearer-1");
+        assertThat(delivered(idOf(simulator().callbacks().get(0).answer())).at("/data/callKey").asText())
+                .isEqualTo(ivr.get("call-key").asText());
+
+        String fields = encode(IvrGuideExamples.hangup("wrong-bearer"));
+        for (String wrong : List.of("Bearer wrong", "Bearer " + webhookToken() + "x", "Basic " + webhookToken())) {
+            assertError(post("/webhooks/ccs/hangup", FORM, fields, "Authorization", wrong), 401,
+                    wrong.startsWith("Bearer") ? "the Authorization header's bearer credential does not match" : "query parameter token is missing", null);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/ivr?callkeyX=wrong-bearer"))
+                    .header("Authorization", wrong).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
+        assertError(post("/webhooks/ccs/hangup?token=wrong", FORM, fields, "Authorization", "Bearer " + webhookToken()), 401,
+                "query parameter token does not match", null);
+        assertThat(LogCapture.text()).doesNotContain(webhookToken(), enc(webhookToken()));
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void theLogsHoldBusinessLinesButNeverTheWebhookToken() {
         String logs = LogCapture.text();
 
         assertThat(logs).contains("Hangup callback of call ahRzfm1-guide (tenant demo, transaction d748197, called 0507****066, ANSWER, "
                 + "CDR not attached) handed on as event demo:ccs.call.hangup:ahRzfm1-guide");
-        assertThat(logs).contains("IVR notification of call ahRzfmi3tzPCQy (tenant demo, answered, queue emre_test_kuyruk, "
-                + "caller 0507****066) handed on as event demo:ccs.ivr.notification:ahRzfmi3tzPCQy");
+        assertThat(logs).containsPattern("IVR notification of call ahRzfmi3tzPCQy \\(tenant demo, answered, queue emre_test_kuyruk, "
+                + "caller 0507\\*\\*\\*\\*066\\) handed on as event demo:ccs\\.ivr\\.notification:ahRzfmi3tzPCQy:[0-9a-f]{12}");
         assertThat(logs).doesNotContain(webhookToken());
+    }
+
+    /** The event id a webhook answer names. */
+    private String idOf(HttpResponse<String> answer) {
+        return idOf(answer.body());
+    }
+
+    private String idOf(String answer) {
+        try {
+            return json.readTree(answer).get("id").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("not a webhook answer: " + answer, e);
+        }
+    }
+
+    /** The event id of the connector's answer to the simulator's latest callback. */
+    private String lastCallbackId() {
+        List<SentCallback> sent = simulator().callbacks();
+        SentCallback last = sent.get(sent.size() - 1);
+        assertThat(last.status()).as(last.answer()).isEqualTo(200);
+        return idOf(last.answer());
     }
 
     private HttpResponse<String> hangup(String contentType, String body) throws Exception {
