@@ -45,7 +45,10 @@ public class CrmConfiguration implements CamelConfiguration {
         List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
                 settings.string("connector.api-key", "")));
         tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
-        camel.getRegistry().bind("events", new Events(tenants, ivrNames, new Secrets(secretValues)));
+        Secrets secrets = new Secrets(secretValues);
+        camel.getRegistry().bind("secrets", secrets);
+        Events events = new Events(tenants, ivrNames, secrets);
+        camel.getRegistry().bind("events", events);
 
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
@@ -65,7 +68,7 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(new Metrics(camel), settings.string("crm.sink", "file")));
-        camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter")));
+        camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter"), events));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.max-delay", Duration.ofMinutes(1))));
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
                 settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));

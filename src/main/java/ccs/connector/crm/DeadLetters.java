@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
+import ccs.connector.event.Events;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 
@@ -22,15 +24,20 @@ import org.apache.camel.Exchange;
  * event id under {@code <connector.data-dir>/dead-letter/} holding the event, the reason and the
  * attempt count. The files are written by route {@code crm-dead-letter}; this bean describes them,
  * and for a replay moves them to {@code replay/}, where route {@code crm-dead-letter-replay} sends
- * each one back into the outbox.
+ * each one back into the outbox. The webhook intake keeps requests that could not become an event
+ * here too ({@code ccs.connector.webhook.WebhookLetters}: a {@code request} instead of an
+ * {@code event}); such a letter is replayed once its event can be built, e.g. after a person added
+ * the missing call key to its {@code request}, and stays where it is until then.
  */
 public final class DeadLetters {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Path directory;
+    private final Events events;
 
-    public DeadLetters(Path directory) {
+    public DeadLetters(Path directory, Events events) {
         this.directory = directory;
+        this.events = events;
     }
 
     /** The dead-letter record of a failed delivery of the event (its JSON text). */
@@ -49,19 +56,29 @@ public final class DeadLetters {
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
     }
 
-    /** The event of a dead-letter record, ready to be published again. */
+    /**
+     * The event of a dead-letter record, ready to be published again: the event it holds, or the
+     * event built from the webhook request it holds (an {@link IllegalArgumentException} while
+     * that request still cannot become one).
+     */
     public CloudEvent event(String letter) throws JsonProcessingException {
-        return CloudEvent.parse(json.readTree(letter).get("event"));
+        JsonNode record = json.readTree(letter);
+        if (record.has("request")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> request = json.convertValue(record.get("request"), Map.class);
+            return events.webhook(record.path("type").asText(), record.path("tenant").asText(null), request);
+        }
+        return CloudEvent.parse(record.get("event"));
     }
 
-    /** Moves every dead letter to the replay folder; answers how many. */
+    /** Moves every dead letter that holds an event, or a request that can now become one, to the replay folder; answers how many. */
     public int replayAll() {
         Path replay = directory.resolve("replay");
         try {
             Files.createDirectories(replay);
             List<Path> letters;
             try (Stream<Path> files = Files.list(directory)) {
-                letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json")).toList();
+                letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json") && replayable(f)).toList();
             }
             for (Path letter : letters) {
                 Files.move(letter, replay.resolve(letter.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -69,6 +86,16 @@ public final class DeadLetters {
             return letters.size();
         } catch (IOException e) {
             throw new UncheckedIOException("dead letters cannot be moved for replay", e);
+        }
+    }
+
+    /** A letter from which no event can be built (yet) stays where it is, for a person. */
+    private boolean replayable(Path letter) {
+        try {
+            event(Files.readString(letter));
+            return true;
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
         }
     }
 }

@@ -139,6 +139,15 @@ public final class Events {
                 startedAt == null ? Instant.now() : Instant.parse(startedAt), data);
     }
 
+    /** The event of a webhook request of the given type ({@link #HANGUP} or {@link #IVR_NOTIFICATION}), e.g. one kept in the dead letters. */
+    public CloudEvent webhook(String type, String tenant, Map<String, ?> fields) {
+        return switch (type) {
+            case HANGUP -> hangup(tenant, fields);
+            case IVR_NOTIFICATION -> ivrNotification(tenant, fields);
+            default -> throw new IllegalArgumentException("'" + type + "' is not the type of a webhook event");
+        };
+    }
+
     /** The outcome of a click2call that came over JMS or a file: the request, and the error when it failed. */
     public CloudEvent click2callOutcome(String tenant, String transactionId, Map<String, ?> received, String error) {
         Map<String, Object> request = secrets.scrub(received);

@@ -6,6 +6,7 @@ import java.util.List;
 import ccs.connector.api.ServerProblems;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
@@ -30,6 +31,7 @@ public class WebhookConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"), allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
         camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events));
+        camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class)));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");

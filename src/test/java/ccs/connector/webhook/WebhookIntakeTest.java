@@ -5,6 +5,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -227,16 +229,44 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
     @Test
     @Order(8)
-    void aCallbackWithoutItsCallOrThatCannotBeReadIsRefusedWithAClearErrorNamingTheField() throws Exception {
+    void aCallbackThatCannotBecomeAnEventIsRefusedNamingTheFieldAndKeptInTheDeadLettersForAPerson() throws Exception {
         Map<String, String> noCallId = IvrGuideExamples.hangup("x");
         noCallId.remove("call_id");
+        noCallId.put("caller_id", "no-call-id-caller");
+        noCallId.put("url", enc(baseUrl() + "/webhooks/ccs/hangup?token=" + enc(webhookToken())).replace("%2F", "/"));
+        String kept = "; the request is kept in the connector's dead letters for a person";
 
-        assertError(hangup(FORM, encode(noCallId)), 400, "call_id is missing", "call_id");
-        assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing", "callkeyX");
-        assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object", null);
+        assertError(hangup(FORM, encode(noCallId)), 400, "call_id is missing" + kept, "call_id");
+        assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing" + kept, "callkeyX");
+        assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object" + kept, null);
         assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", null);
+
+        Path letter = deadLetter("no-call-id-caller");
+        String text = Files.readString(letter);
+        assertThat(text).doesNotContain(webhookToken(), enc(webhookToken()), enc(enc(webhookToken())));
+        JsonNode kept1 = json.readTree(text);
+        assertThat(kept1.get("type").asText()).isEqualTo("ccs.call.hangup");
+        assertThat(kept1.get("reason").asText()).isEqualTo("call_id is missing");
+        assertThat(kept1.get("field").asText()).isEqualTo("call_id");
+        assertThat(kept1.at("/request/url").asText()).endsWith("hangup%3Ftoken%3D***");
+        assertThat(kept1.at("/request/called_num").asText()).isEqualTo("05071303066");
+        assertThat(json.readTree(Files.readString(deadLetter("[\"not\", \"an object\"]"))).at("/request/body").asText()).isEqualTo("[\"not\", \"an object\"]");
+        assertThat(json.readTree(Files.readString(deadLetter("nosuchtenant"))).get("type").asText()).isEqualTo("ccs.ivr.notification");
+        assertThat(get("/observe/metrics").body())
+                .contains("# HELP ccs_webhooks_dead_letters_total webhook requests that passed the token check but could not become an event")
+                .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-hangup\".*} [3-9]\\.0")
+                .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-ivr\".*} 2\\.0");
+
+        // a person adds what was missing and replays: the callback becomes its event; letters still unreadable stay
+        Files.writeString(letter, text.replace("\"caller_id\"", "\"call_id\" : \"added-by-a-person\", \"caller_id\""));
+        HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(1);
+        assertThat(delivered("demo:ccs.call.hangup:added-by-a-person").at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
+        await().atMost(PATIENCE).until(() -> !Files.exists(letter));
+        assertThat(deadLetter("nosuchtenant")).exists();
     }
 
     @Test
@@ -461,6 +491,21 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(logs).containsPattern("IVR notification of call ahRzfmi3tzPCQy \\(tenant demo, answered, queue emre_test_kuyruk, "
                 + "caller 0507\\*\\*\\*\\*066\\) handed on as event demo:ccs\\.ivr\\.notification:ahRzfmi3tzPCQy:[0-9a-f]{12}");
         assertThat(logs).doesNotContain(webhookToken());
+    }
+
+    /** The dead letter whose text holds {@code marker}. */
+    private Path deadLetter(String marker) throws Exception {
+        try (var files = Files.list(deadLetterDir())) {
+            List<Path> found = files.filter(f -> f.toString().endsWith(".json")).filter(f -> {
+                try {
+                    return Files.readString(f).contains(marker.replace("\"", "\\\""));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).toList();
+            assertThat(found).as("dead letters holding " + marker).hasSize(1);
+            return found.get(0);
+        }
     }
 
     /** The event id a webhook answer names. */

@@ -1,0 +1,66 @@
+package ccs.connector.webhook;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ccs.connector.api.ApiErrors;
+import ccs.connector.config.Secrets;
+import ccs.connector.event.CloudEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+
+/**
+ * Dead letters of the webhook intake: a hangup callback or IVR notification that passed the token
+ * check but cannot become an event (it names no call, its body or tenant cannot be read) is kept
+ * for a person among the dead letters ({@code <connector.data-dir>/dead-letter/}), so the listing
+ * and the replay of dead letters see it. The letter holds the request's fields scrubbed of every
+ * secret ({@code request}), the event type it was meant for, the tenant, the reason and the field
+ * at fault; {@code ccs.connector.crm.DeadLetters} replays it by building the event again, so a
+ * person can add what was missing (a {@code call_id}) and replay it.
+ */
+public final class WebhookLetters {
+
+    /** The variable that names the letter's file (one per distinct request: a repeat overwrites it). */
+    public static final String FILE_NAME = "letterFileName";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Secrets secrets;
+
+    public WebhookLetters(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    /**
+     * The letter of the failed request as JSON text; sets variable {@value #FILE_NAME}. The fields
+     * are those read into variable {@code webhookFields}; when the body could not be read, the
+     * query parameters and the body's text.
+     */
+    public String describe(Exchange exchange, String type) throws JsonProcessingException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> read = exchange.getVariable("webhookFields", Map.class);
+        Map<String, Object> request = read;
+        if (request == null) {
+            request = new LinkedHashMap<>(WebhookRequests.query(exchange.getMessage()));
+            String body = exchange.getMessage().getBody(String.class);
+            if (body != null && !body.isEmpty()) {
+                request.put("body", body);
+            }
+        }
+        Map<String, Object> fields = secrets.scrub(request);
+        String tenant = exchange.getVariable("tenant", String.class);
+        if (tenant == null) {
+            tenant = WebhookRequests.query(exchange.getMessage()).get("tenant");
+        }
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("type", type);
+        letter.put("tenant", tenant);
+        letter.put("reason", secrets.scrub(exchange.getVariable(ApiErrors.MESSAGE, String.class)));
+        letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
+        letter.put("failedAt", Instant.now().toString());
+        letter.put("request", fields);
+        exchange.setVariable(FILE_NAME, CloudEvent.fileName(tenant + ":" + type + ":request:" + CloudEvent.digest(fields)));
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
+    }
+}
