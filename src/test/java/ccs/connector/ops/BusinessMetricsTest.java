@@ -15,6 +15,8 @@ class BusinessMetricsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("connector.api-key", "metrics-test-key");
+        // the simulator's own hangup callback of the click2call would be a second accepted webhook
+        settings.setProperty("ccs.simulator.hangup-delay", "10m");
     }
 
     @Test
