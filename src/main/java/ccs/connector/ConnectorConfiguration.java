@@ -11,6 +11,7 @@ import ccs.connector.api.JsonBodies;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
@@ -19,11 +20,11 @@ import ccs.connector.screenpop.ScreenPopConfiguration;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
+import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,10 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
 
-    /** Registry name of the connector's own database (H2 under the data dir): dedupe and click2call correlation. */
+    /** Registry name of the state store's DataSource (routes use it with the sql component). */
     public static final String DATABASE = "connectorDatabase";
+    /** Registry name of the state store ({@link Database}). */
+    public static final String STATE_STORE = "stateStore";
 
     private CcsSimulator simulator;
 
@@ -67,24 +70,34 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
-        // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
-        // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
-        // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
-        JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:"
-                + Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("db").resolve("connector")
-                + ";WRITE_DELAY=0", "connector", "");
+        Database database = database(settings);
         camel.addService(new ServiceSupport() {
             @Override
-            protected void doStop() {
-                database.dispose();
+            protected void doStop() throws Exception {
+                database.close();
             }
         });
-        camel.getRegistry().bind(DATABASE, database);
+        camel.getRegistry().bind(STATE_STORE, database);
+        camel.getRegistry().bind(DATABASE, database.dataSource());
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         StartingGate.install(camel, settings.string("camel.management.path", "/observe"));
         screenPop.bind(camel.getRegistry(), tenants, simulator);
+    }
+
+    /** The H2 file under the data dir, or the PostgreSQL database that {@code connector.database.url} names. */
+    static Database database(Settings settings) {
+        String url = settings.string("connector.database.url", "");
+        if (url.isBlank()) {
+            return Database.h2(Path.of(settings.string("connector.data-dir", "data")));
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException("connector.database.url", "is '" + url.replaceAll("\\?.*", "")
+                    + "': leave it empty (an H2 file under the data dir) or give a jdbc:postgresql://host:5432/database URL");
+        }
+        return Database.postgresql(url, settings.string("connector.database.username", ""),
+                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import ccs.connector.cdr.CdrConfiguration;
 import ccs.connector.click2call.Click2callConfiguration;
+import ccs.connector.cluster.ClusterConfiguration;
 import ccs.connector.config.CrmSinkRouteCheck;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.RouteStartupCheck;
@@ -26,7 +27,8 @@ public final class ConnectorMain {
 
     /** The configuration classes that bind the beans the routes call, in the order they run: each uses what the ones before bound. */
     public static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(ConnectorConfiguration.class,
-            CrmConfiguration.class, WebhookConfiguration.class, Click2callConfiguration.class, CdrConfiguration.class);
+            CrmConfiguration.class, WebhookConfiguration.class, Click2callConfiguration.class, CdrConfiguration.class,
+            ClusterConfiguration.class);
 
     private static final String CANNOT_START = "ccs-connector cannot start: ";
 

@@ -141,7 +141,9 @@ class ConnectorJarIT {
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
-            "ccs.cdr.start       | -Dccs.cdr.start=yesterday"})
+            "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
+            "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
+            "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.ccs.Tenant;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Backfills of past CDR records (routes in {@code cdr-backfill.camel.yaml}): a range of the tenant's wall
  * clock read in windows of {@code ccs.cdr.backfill.window} through the same pipeline as the polls.
- * Progress is kept in the tenant's backfill file after every window, so a backfill that a stop or a
+ * Progress is kept in the state store ({@link CdrState}) after every window, so a backfill that a stop or a
  * failure interrupted goes on from the window it was in. One backfill at a time per tenant.
  */
 public final class CdrBackfills {
@@ -34,7 +33,6 @@ public final class CdrBackfills {
 
     public static final String SOURCE = "backfill";
 
-    /** A backfill of the tenant is already under way (HTTP 409 for the caller). */
     /** A second backfill for a tenant while one is under way: 409. */
     public static final class BackfillRunningException extends ApiException {
         public BackfillRunningException(Backfill running) {
@@ -48,7 +46,6 @@ public final class CdrBackfills {
     private final CdrSettings settings;
     private final Clock clock;
     private final Set<String> running = new HashSet<>();
-    private final Map<String, Double> percentDone = new ConcurrentHashMap<>();
 
     public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
         this.tenants = tenants;
@@ -72,13 +69,10 @@ public final class CdrBackfills {
         if (start.isAfter(LocalDateTime.now(clock.withZone(tenant.zone())))) {
             throw new IllegalArgumentException("from (" + start + ") lies in the future of tenant " + tenant.name());
         }
-        Optional<Backfill> unfinished = state.backfill(tenant.name());
-        if (unfinished.isPresent()) {
-            throw new BackfillRunningException(unfinished.get());
-        }
         Backfill backfill = new Backfill(tenant.name(), start, finish, start, 0, 0);
-        state.saveBackfill(backfill);
-        percentDone.put(tenant.name(), 0.0);
+        if (!state.startBackfill(backfill)) {
+            throw new BackfillRunningException(state.backfill(tenant.name()).orElse(backfill));
+        }
         long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds() - 1)
                 / settings.backfillWindow().toSeconds();
         LOG.info("CDR backfill of tenant {} from {} to {} starts: {} windows of {}", tenant.name(), start, finish,
@@ -111,7 +105,7 @@ public final class CdrBackfills {
         return state.tenantsWithBackfill().stream().filter(tenant -> !running.contains(tenant)).toList();
     }
 
-    /** The next window of the tenant's backfill, or null once it is done (then its progress file is gone). */
+    /** The next window of the tenant's backfill, or null once it is done. */
     public CdrWindow nextWindow(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
         Optional<Backfill> found = state.backfill(tenant.name());
@@ -120,8 +114,6 @@ public final class CdrBackfills {
         }
         Backfill backfill = found.get();
         if (backfill.finished()) {
-            state.deleteBackfill(tenant.name());
-            percentDone.put(tenant.name(), 100.0);
             LOG.info("CDR backfill of tenant {} from {} to {} is done: {} records in {} windows", tenant.name(),
                     backfill.from(), backfill.to(), backfill.records(), backfill.windowsDone());
             return null;
@@ -133,7 +125,7 @@ public final class CdrBackfills {
     /** The window is in the outbox as far as it was read: the backfill goes on from there. */
     public void windowDone(CdrWindow window) {
         Backfill backfill = state.backfill(window.getTenant())
-                .orElseThrow(() -> new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " has no progress file"));
+                .orElseThrow(() -> new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " has no progress"));
         LocalDateTime next = window.complete() ? window.getFinish().plusSeconds(1) : window.readUpTo().orElse(window.getStart());
         if (!next.isAfter(window.getStart())) {
             throw new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " made no progress in "
@@ -142,7 +134,6 @@ public final class CdrBackfills {
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
         state.saveBackfill(progressed);
-        percentDone.put(window.getTenant(), progressed.percentDone());
         LOG.info("CDR backfill of tenant {}: window {} done ({} records in {} pages), {}% done", window.getTenant(),
                 window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
     }
@@ -153,10 +144,9 @@ public final class CdrBackfills {
                 tenant, Secrets.mask(String.valueOf(failure.getMessage())));
     }
 
-    /** Share of the tenant's latest backfill done, 0 to 100; 0 before any. */
+    /** Share of the tenant's latest backfill done, 0 to 100; 0 before any. Every replica reads the same progress. */
     public double percentDone(String tenantName) {
-        String tenant = tenants.get(tenantName).name();
-        return percentDone.computeIfAbsent(tenant, name -> state.backfill(name).map(Backfill::percentDone).orElse(0.0));
+        return state.backfill(tenants.get(tenantName).name()).map(Backfill::percentDone).orElse(0.0);
     }
 
     private static LocalDateTime wallClock(String field, String value) {

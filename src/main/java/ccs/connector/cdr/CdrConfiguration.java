@@ -8,6 +8,7 @@ import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
+import ccs.connector.state.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
@@ -30,7 +31,9 @@ public class CdrConfiguration implements CamelConfiguration {
         Settings settings = Settings.of(camel);
         CdrSettings cdr = CdrSettings.from(settings);
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
-        CdrState state = new CdrState(Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("cdr"));
+        CdrState state = new CdrState(camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class));
+        state.importFiles(Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("cdr"));
+        camel.getRegistry().bind("cdrState", state);
         CdrSync sync = new CdrSync(tenants, state, cdr, Clock.systemUTC());
         CdrBackfills backfills = new CdrBackfills(tenants, state, cdr, Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);

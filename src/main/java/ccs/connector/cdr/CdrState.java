@@ -2,37 +2,31 @@ package ccs.connector.cdr;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ccs.connector.state.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The CDR sync's small durable files under {@code <connector.data-dir>/cdr/}, one set per tenant:
- * {@code <tenant>.checkpoint} (the instant up to which every record was handed to the outbox, UTC
- * ISO-8601) and {@code <tenant>.backfill.json} (an unfinished backfill and how far it got, times in
- * the tenant's wall clock). Each
- * write goes to a temporary file that is forced to disk and renamed over the old one, so a crash
- * leaves the old content or the new one, never a mix.
+ * The CDR sync's state in the connector's database, one row per tenant in each table:
+ * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox) and
+ * {@code CDR_BACKFILL} (the latest backfill and how far it got, times in the tenant's wall clock).
+ * A checkpoint only moves forward: a poller that lost its leadership mid-window can never move
+ * it back. Every replica reads the same rows, so a backfill under way refuses a second one
+ * whichever replica is asked, and any replica tells its progress.
  */
 public final class CdrState {
 
-    /** An unfinished backfill: its range and the start of the part still to read, in the tenant's wall clock. */
+    private static final Logger LOG = LoggerFactory.getLogger(CdrState.class);
+
+    /** A backfill: its range and the start of the part still to read, in the tenant's wall clock. */
     public record Backfill(String tenant, LocalDateTime from, LocalDateTime to, LocalDateTime next, int windowsDone, long records) {
 
         /** Share of the range read, 0 to 100. */
@@ -47,116 +41,74 @@ public final class CdrState {
         }
     }
 
-    private static final String CHECKPOINT = ".checkpoint";
-    private static final String BACKFILL = ".backfill.json";
+    private static final Database.Row<Backfill> BACKFILL = row -> new Backfill(row.getString(1), LocalDateTime.parse(row.getString(2)),
+            LocalDateTime.parse(row.getString(3)), LocalDateTime.parse(row.getString(4)), row.getInt(5), row.getLong(6));
+    private static final String BACKFILL_COLUMNS = "tenant, range_from, range_to, next_start, windows_done, records";
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final Path directory;
+    private final Database database;
 
-    public CdrState(Path directory) {
-        this.directory = directory;
+    public CdrState(Database database) {
+        this.database = database;
     }
 
     public Optional<Instant> checkpoint(String tenant) {
-        return read(file(tenant, CHECKPOINT)).map(text -> {
-            try {
-                return Instant.parse(text.trim());
-            } catch (DateTimeParseException e) {
-                throw new IllegalStateException("the CDR checkpoint " + file(tenant, CHECKPOINT)
-                        + " cannot be read ('" + text.trim() + "'): fix or delete it", e);
-            }
-        });
+        return database.one("SELECT read_up_to_ms FROM CDR_CHECKPOINT WHERE tenant = ?", row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
     }
 
+    /** Moves the tenant's checkpoint forward to the instant; an earlier instant than the stored one changes nothing. */
     public void saveCheckpoint(String tenant, Instant at) {
-        write(file(tenant, CHECKPOINT), at.toString() + "\n");
+        long millis = at.toEpochMilli();
+        if (database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ? WHERE tenant = ? AND read_up_to_ms < ?", millis, tenant, millis) == 0
+                && !database.insertNew("INSERT INTO CDR_CHECKPOINT (tenant, read_up_to_ms) VALUES (?, ?)", tenant, millis)) {
+            LOG.debug("CDR checkpoint of tenant {} stays: it is at {} or later already", tenant, at);
+        }
     }
 
+    /** The tenant's latest backfill, finished or not. */
     public Optional<Backfill> backfill(String tenant) {
-        return read(file(tenant, BACKFILL)).map(text -> {
-            try {
-                Map<?, ?> fields = json.readValue(text, Map.class);
-                return new Backfill(tenant, LocalDateTime.parse(String.valueOf(fields.get("from"))),
-                        LocalDateTime.parse(String.valueOf(fields.get("to"))), LocalDateTime.parse(String.valueOf(fields.get("next"))),
-                        ((Number) fields.get("windowsDone")).intValue(), ((Number) fields.get("records")).longValue());
-            } catch (JsonProcessingException | RuntimeException e) {
-                throw new IllegalStateException("the CDR backfill progress " + file(tenant, BACKFILL) + " cannot be read: fix or delete it", e);
-            }
-        });
+        return database.one("SELECT " + BACKFILL_COLUMNS + " FROM CDR_BACKFILL WHERE tenant = ?", BACKFILL, tenant);
     }
 
+    /** Records a new backfill in place of a finished one; false when the tenant has one under way. */
+    public boolean startBackfill(Backfill backfill) {
+        return database.update("UPDATE CDR_BACKFILL SET range_from = ?, range_to = ?, next_start = ?, windows_done = ?, records = ?, "
+                        + "finished = ? WHERE tenant = ? AND finished = TRUE", backfill.from().toString(), backfill.to().toString(),
+                backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant()) > 0
+                || database.insertNew("INSERT INTO CDR_BACKFILL (" + BACKFILL_COLUMNS + ", finished) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                backfill.tenant(), backfill.from().toString(), backfill.to().toString(), backfill.next().toString(),
+                backfill.windowsDone(), backfill.records(), backfill.finished());
+    }
+
+    /** Records how far the backfill got. */
     public void saveBackfill(Backfill backfill) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("tenant", backfill.tenant());
-        fields.put("from", backfill.from().toString());
-        fields.put("to", backfill.to().toString());
-        fields.put("next", backfill.next().toString());
-        fields.put("windowsDone", backfill.windowsDone());
-        fields.put("records", backfill.records());
-        try {
-            write(file(backfill.tenant(), BACKFILL), json.writerWithDefaultPrettyPrinter().writeValueAsString(fields) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        database.update("UPDATE CDR_BACKFILL SET next_start = ?, windows_done = ?, records = ?, finished = ? WHERE tenant = ?",
+                backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant());
     }
 
-    public void deleteBackfill(String tenant) {
-        try {
-            Files.deleteIfExists(file(tenant, BACKFILL));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the CDR backfill progress of tenant " + tenant + " cannot be deleted", e);
-        }
-    }
-
-    /** Tenants with a backfill progress file: backfills that a stop or a failure interrupted. */
+    /** Tenants whose backfill is unfinished: backfills that a stop, a failure or a failover interrupted. */
     public List<String> tenantsWithBackfill() {
+        return database.list("SELECT tenant FROM CDR_BACKFILL WHERE finished = FALSE ORDER BY tenant", row -> row.getString(1));
+    }
+
+    /**
+     * Takes over the checkpoint files that connectors before the shared state store kept under
+     * {@code <connector.data-dir>/cdr/} ({@code <tenant>.checkpoint}), renaming each to
+     * {@code .imported}, so that an upgraded node goes on where it was.
+     */
+    public void importFiles(Path directory) {
         if (!Files.isDirectory(directory)) {
-            return List.of();
+            return;
         }
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(BACKFILL))
-                    .map(name -> name.substring(0, name.length() - BACKFILL.length())).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the CDR state directory " + directory + " cannot be listed", e);
-        }
-    }
-
-    private Path file(String tenant, String suffix) {
-        return directory.resolve(tenant.replaceAll("[^A-Za-z0-9._-]", "_") + suffix);
-    }
-
-    private static Optional<String> read(Path file) {
-        try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the CDR state file " + file + " cannot be read", e);
-        }
-    }
-
-    private void write(Path file, String content) {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(directory);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
-                channel.force(true);
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).toList()) {
+                String name = file.getFileName().toString();
+                Instant at = Instant.parse(Files.readString(file).trim());
+                saveCheckpoint(name.substring(0, name.length() - ".checkpoint".length()), at);
+                Files.move(file, file.resolveSibling(name + ".imported"));
+                LOG.info("CDR checkpoint {} ({}) is now kept in the connector's database", file, at);
             }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            forceDirectory();
         } catch (IOException e) {
-            throw new UncheckedIOException("the CDR state file " + file + " cannot be written", e);
-        }
-    }
-
-    /** The rename itself is durable only once the directory is on disk (possible on Linux, not everywhere). */
-    private void forceDirectory() {
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // a platform that cannot open a directory still renamed atomically
+            throw new UncheckedIOException("the CDR checkpoint files under " + directory + " cannot be imported", e);
         }
     }
 }

@@ -1,20 +1,15 @@
 package ccs.connector.click2call;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
+import ccs.connector.state.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +31,18 @@ public final class CallCorrelations {
     private record Correlation(String transactionId, String reference) {
     }
 
-    private final DataSource database;
+    private static final Database.Row<Correlation> CORRELATION = row -> new Correlation(row.getString(1), row.getString(2));
 
-    public CallCorrelations(DataSource database) {
+    private final Database database;
+
+    public CallCorrelations(Database database) {
         this.database = database;
-        execute("CREATE TABLE IF NOT EXISTS CLICK2CALL_CORRELATION (tenant VARCHAR(200) NOT NULL, "
-                + "transaction_id VARCHAR(500) NOT NULL, agent_email VARCHAR(320), number_digits VARCHAR(64), "
-                + "crm_reference VARCHAR(1000), requested_at TIMESTAMP NOT NULL, call_key VARCHAR(500), "
-                + "PRIMARY KEY (tenant, transaction_id))");
-        execute("CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)");
-        execute("CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)");
     }
 
     /** A click2call was dispatched. */
     public void remember(String tenant, String transactionId, String agentEmail, String phoneNumber, String reference) {
-        update("MERGE INTO CLICK2CALL_CORRELATION (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
-                        + "KEY (tenant, transaction_id) VALUES (?, ?, ?, ?, ?, ?)",
+        database.merge("CLICK2CALL_CORRELATION", List.of("tenant", "transaction_id"),
+                List.of("tenant", "transaction_id", "agent_email", "number_digits", "crm_reference", "requested_at"),
                 tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, Timestamp.from(Instant.now()));
     }
 
@@ -78,23 +69,23 @@ public final class CallCorrelations {
         }
         Correlation correlation = found.get();
         LOG.debug("Event {} belongs to click2call transaction {}", event.getId(), correlation.transactionId());
-        update("UPDATE CLICK2CALL_CORRELATION SET call_key = ? WHERE tenant = ? AND transaction_id = ?",
+        database.update("UPDATE CLICK2CALL_CORRELATION SET call_key = ? WHERE tenant = ? AND transaction_id = ?",
                 callKey, tenant, correlation.transactionId());
         return event.withData("transactionId", correlation.transactionId()).withData("crmReference", correlation.reference());
     }
 
     /** Forgets click2calls older than the retention; answers how many. */
     public int forgetOlderThan(Duration retention) {
-        return update("DELETE FROM CLICK2CALL_CORRELATION WHERE requested_at < ?", Timestamp.from(Instant.now().minus(retention)));
+        return database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE requested_at < ?", Timestamp.from(Instant.now().minus(retention)));
     }
 
     private Optional<Correlation> byTransaction(String tenant, String transactionId) {
-        return query("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?",
+        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", CORRELATION,
                 tenant, transactionId);
     }
 
     private Optional<Correlation> byCall(String tenant, String callKey) {
-        return query("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND call_key = ?",
+        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND call_key = ?", CORRELATION,
                 tenant, callKey);
     }
 
@@ -104,8 +95,8 @@ public final class CallCorrelations {
             return Optional.empty();
         }
         Instant started = Instant.parse(String.valueOf(startedAt));
-        return query("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND agent_email = ? "
-                        + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 1",
+        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND agent_email = ? "
+                        + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 1", CORRELATION,
                 tenant, lower(String.valueOf(agent)), "%" + digits.substring(digits.length() - 7),
                 Timestamp.from(started.minus(MATCH_WINDOW)), Timestamp.from(started.plus(Duration.ofMinutes(1))));
     }
@@ -125,38 +116,5 @@ public final class CallCorrelations {
 
     private static String lower(String text) {
         return text == null ? null : text.trim().toLowerCase();
-    }
-
-    private Optional<Correlation> query(String sql, Object... parameters) {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = prepare(connection, sql, parameters);
-             ResultSet rows = statement.executeQuery()) {
-            return rows.next() ? Optional.of(new Correlation(rows.getString(1), rows.getString(2))) : Optional.empty();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the click2call correlation store cannot be read", e);
-        }
-    }
-
-    private int update(String sql, Object... parameters) {
-        try (Connection connection = database.getConnection(); PreparedStatement statement = prepare(connection, sql, parameters)) {
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("the click2call correlation store cannot be written", e);
-        }
-    }
-
-    private void execute(String sql) {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the click2call correlation store cannot be created", e);
-        }
-    }
-
-    private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
-        PreparedStatement statement = connection.prepareStatement(sql);
-        for (int i = 0; i < parameters.length; i++) {
-            statement.setObject(i + 1, parameters[i]);
-        }
-        return statement;
     }
 }

@@ -25,6 +25,26 @@ public final class StartupChecks {
         checkWebhookToken(settings);
         checkApiKey(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
+        checkCluster(settings);
+    }
+
+    /** Several replicas need state and an outbox they share: the embedded defaults belong to one node. */
+    private static void checkCluster(Settings settings) {
+        String cluster = settings.string("connector.cluster", "none");
+        if (!cluster.matches("none|file|kubernetes")) {
+            throw new InvalidSettingException("connector.cluster", "is '" + cluster + "': use none, file or kubernetes");
+        }
+        if (cluster.equals("none")) {
+            return;
+        }
+        if (!settings.string("connector.database.url", "").startsWith("jdbc:postgresql:")) {
+            throw new InvalidSettingException("connector.database.url", "must be a shared jdbc:postgresql: URL when connector.cluster="
+                    + cluster + ": the H2 file under the data dir belongs to one node");
+        }
+        if (settings.string("connector.outbox.broker-url", "vm://0").startsWith("vm:")) {
+            throw new InvalidSettingException("connector.outbox.broker-url", "must be a shared broker (tcp://host:61616) when connector.cluster="
+                    + cluster + ": vm://0 is the broker inside one node");
+        }
     }
 
     private static void checkSink(Settings settings) {

@@ -17,8 +17,8 @@ import ccs.connector.health.CrmSinkHealthCheck;
 import ccs.connector.health.RoutesStartedHealthCheck;
 import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
+import ccs.connector.state.Database;
 import jakarta.jms.ConnectionFactory;
-import javax.sql.DataSource;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -62,7 +62,7 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmConnectionFactory", crmUrl.equals(outboxUrl) ? outbox
                 : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null)));
 
-        DataSource database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.DATABASE, DataSource.class);
+        Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         DeliveredEvents delivered = new DeliveredEvents(database);
         camel.getRegistry().bind("deliveredEvents", delivered);
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());

@@ -23,6 +23,8 @@ import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ccs.connector.ConnectorConfiguration;
+import ccs.connector.state.Database;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The CDR poll (routes cdr-poll and cdr-window) against the simulator over real HTTP, into the
- * real outbox and file sink. Each test places the checkpoint file and its records, then runs one
+ * real outbox and file sink. Each test places the checkpoint and its records, then runs one
  * round of polls through direct:cdr-poll, as the timer does every ccs.cdr.interval.
  */
 class CdrPollTest extends ConnectorTestSupport {
@@ -231,13 +233,18 @@ class CdrPollTest extends ConnectorTestSupport {
     /** Writes the tenant's checkpoint as if the last poll had ended {@code ago} before now; answers it. */
     private Instant placeCheckpoint(Duration ago) throws Exception {
         Instant at = Instant.now().minus(ago).truncatedTo(ChronoUnit.SECONDS);
-        Files.createDirectories(dataDir.resolve("cdr"));
-        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"), at + "\n");
+        // back, as an operator moves it to sync again from an earlier time (a poll of this class moved it to now)
+        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
+                .merge("CDR_CHECKPOINT", List.of("tenant"), List.of("tenant", "read_up_to_ms"), "demo", at.toEpochMilli());
         return at;
     }
 
     private Instant checkpoint() throws Exception {
-        return Instant.parse(Files.readString(dataDir.resolve("cdr").resolve("demo.checkpoint")).trim());
+        return cdrState().checkpoint("demo").orElseThrow();
+    }
+
+    private CdrState cdrState() {
+        return context.getRegistry().lookupByNameAndType("cdrState", CdrState.class);
     }
 
     private static String wire(Instant at) {

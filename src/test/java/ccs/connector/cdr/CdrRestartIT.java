@@ -7,15 +7,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
 import ccs.connector.simulator.SimulatorSettings;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,8 +83,8 @@ class CdrRestartIT {
         await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 100);
         crash(first);
 
-        assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).as("the window was not finished").doesNotExist();
-        connector("second");
+        assertThat(checkpoint()).as("the window was not finished").isEmpty();
+        Process second = connector("second");
         await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
         // later polls read the same records again through the overlap
         int requests = simulator.requests("reportsCDRLogs").size();
@@ -88,7 +93,8 @@ class CdrRestartIT {
         Map<String, Long> deliveries = deliveries(crm);
         assertThat(deliveries).hasSize(250);
         assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
-        assertThat(dataDir.resolve("cdr").resolve("demo.checkpoint")).exists();
+        crash(second);
+        assertThat(checkpoint()).isPresent();
     }
 
     @Test
@@ -98,7 +104,6 @@ class CdrRestartIT {
         // three windows of two pages each are answered at once, the fourth window hangs
         simulator.inject(Fault.delay("reportsCDRLogs", 0, 6));
         simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
-        Path progress = dataDir.resolve("cdr").resolve("demo.backfill.json");
 
         Process first = connector("first", "-Dccs.cdr.enabled=false");
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cdr/backfill"))
@@ -106,13 +111,13 @@ class CdrRestartIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
-        assertThat(json.readTree(progress.toFile()).get("windowsDone").asInt()).isEqualTo(3);
+        await().atMost(PATIENCE).until(() -> backfillPercentDone() == 50.0);
         await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 450);
         crash(first);
 
         connector("second", "-Dccs.cdr.enabled=false");
         await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(ids));
-        await().atMost(PATIENCE).until(() -> !Files.exists(progress));
+        await().atMost(PATIENCE).until(() -> backfillPercentDone() == 100.0);
 
         Map<String, Long> deliveries = deliveries(crm);
         assertThat(ids).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1));
@@ -121,6 +126,21 @@ class CdrRestartIT {
                 .contains("resumes at " + day + "T11:00 (50% done)")
                 .contains("window " + day + " 11:00:00 to " + day + " 11:59:59 done (150 records in 2 pages), 67% done")
                 .contains("is done: 900 records in 6 windows");
+    }
+
+    /** The checkpoint in the connector's database, read while no connector holds it open. */
+    private Optional<Instant> checkpoint() throws Exception {
+        try (Database database = Database.h2(dataDir)) {
+            return new CdrState(database).checkpoint("demo");
+        }
+    }
+
+    /** The gauge of the backfill's progress, as any replica shows it. */
+    private double backfillPercentDone() throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher gauge = Pattern.compile("ccs_cdr_backfill_progress_percent\\{tenant=\"demo\"} ([0-9.]+)").matcher(metrics);
+        return gauge.find() ? Double.parseDouble(gauge.group(1)) : -1;
     }
 
     /** Starts the packaged connector against this test's simulator and CRM, and waits until it is ready. */

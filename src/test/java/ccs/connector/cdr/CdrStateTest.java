@@ -6,55 +6,61 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 
 import ccs.connector.cdr.CdrState.Backfill;
+import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The CDR sync's files under the data dir: checkpoints and backfill progress, written atomically. */
+/** The CDR sync's state in the connector's database: checkpoints that only move forward, backfill progress. */
 class CdrStateTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void aCheckpointIsReadBackAfterANewStateOnTheSameDirectory() throws Exception {
-        CdrState state = new CdrState(dir.resolve("cdr"));
+    void aCheckpointMovesForwardOnlyAndIsReadBackByAnotherStateOnTheSameDatabase() {
+        CdrState state = new CdrState(Database.h2(dir));
         assertThat(state.checkpoint("demo")).isEmpty();
 
         state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:01:00Z"));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T06:59:00Z"));
 
-        assertThat(new CdrState(dir.resolve("cdr")).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:01:00Z"));
-        assertThat(Files.readString(dir.resolve("cdr/demo.checkpoint")).trim()).isEqualTo("2026-11-02T07:01:00Z");
-        try (var files = Files.list(dir.resolve("cdr"))) {
-            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file is left").containsExactly("demo.checkpoint");
-        }
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).as("a stale poller never moves it back")
+                .contains(Instant.parse("2026-11-02T07:01:00Z"));
     }
 
     @Test
-    void anUnreadableCheckpointNamesItsFile() throws Exception {
+    void checkpointFilesOfAnEarlierVersionAreTakenOver() throws Exception {
         Files.createDirectories(dir.resolve("cdr"));
-        Files.writeString(dir.resolve("cdr/demo.checkpoint"), "yesterday");
-        assertThatThrownBy(() -> new CdrState(dir.resolve("cdr")).checkpoint("demo"))
-                .hasMessageContaining("demo.checkpoint").hasMessageContaining("yesterday");
+        Files.writeString(dir.resolve("cdr/demo.checkpoint"), "2026-11-02T07:00:00Z\n");
+        CdrState state = new CdrState(Database.h2(dir));
+
+        state.importFiles(dir.resolve("cdr"));
+
+        assertThat(state.checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
+        assertThat(dir.resolve("cdr/demo.checkpoint")).doesNotExist();
+        assertThat(dir.resolve("cdr/demo.checkpoint.imported")).exists();
     }
 
     @Test
-    void backfillProgressIsKeptPerTenantUntilDeleted() {
-        CdrState state = new CdrState(dir.resolve("cdr"));
+    void aBackfillUnderWayRefusesASecondOneUntilItIsFinished() {
+        CdrState state = new CdrState(Database.h2(dir));
         Backfill backfill = new Backfill("demo", LocalDateTime.parse("2026-11-01T00:00"), LocalDateTime.parse("2026-11-02T00:00"),
-                LocalDateTime.parse("2026-11-01T06:00"), 6, 1234);
-        state.saveBackfill(backfill);
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+                LocalDateTime.parse("2026-11-01T00:00"), 0, 0);
+        assertThat(state.startBackfill(backfill)).isTrue();
+        Backfill progressed = new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-01T06:00"), 6, 1234);
+        state.saveBackfill(progressed);
 
-        assertThat(state.backfill("demo")).contains(backfill);
-        assertThat(backfill.percentDone()).isEqualTo(25.0);
+        assertThat(state.backfill("demo")).contains(progressed);
+        assertThat(progressed.percentDone()).isEqualTo(25.0);
         assertThat(state.tenantsWithBackfill()).containsExactly("demo");
+        assertThat(state.startBackfill(backfill)).as("one under way").isFalse();
 
-        state.deleteBackfill("demo");
-        assertThat(state.backfill("demo")).isEmpty();
+        state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-02T00:00:01"), 24, 5000));
         assertThat(state.tenantsWithBackfill()).isEmpty();
+        assertThat(state.startBackfill(backfill)).as("the last one is finished").isTrue();
+        assertThat(state.backfill("demo")).contains(backfill);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class CdrSyncTest {
         CdrSettings shipped = CdrTestRecords.settings(1000);
         CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
                 shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow());
-        return new CdrSync(CdrTestRecords.DEMO, new CdrState(dir), settings, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -52,7 +53,7 @@ class CdrSyncTest {
         sync.windowDone(first);
         sync.finished("demo");
 
-        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:29:50Z"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:29:50Z"));
         assertThat(sync.lagSeconds("demo")).isEqualTo(10.0);
         CdrWindow next = sync.pollWindow("demo");
         assertThat(next.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T10:24:50"));
@@ -116,30 +117,30 @@ class CdrSyncTest {
     @Test
     void aFailureLeavesTheCheckpoint() {
         CdrSync sync = sync(Optional.empty());
-        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         sync.pollWindow("demo");
         sync.pollFailed("demo", new IllegalStateException("down"));
         sync.finished("demo");
-        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
     }
 
     @Test
     void aWindowCutShortMovesTheCheckpointToItsLatestRecordButNeverBack() {
         CdrSync sync = sync(Optional.empty());
-        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         CdrWindow window = sync.pollWindow("demo");
         CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:10:00"))));
         CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:12:00"))));
         sync.windowDone(window);
         sync.finished("demo");
-        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
 
         CdrWindow behind = sync.pollWindow("demo");
         CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
         CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
         sync.windowDone(behind);
         sync.finished("demo");
-        assertThat(new CdrState(dir).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
     }
 
     /** Fails one run and counts the runs skipped after it. */

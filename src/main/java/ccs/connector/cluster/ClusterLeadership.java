@@ -1,0 +1,50 @@
+package ccs.connector.cluster;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this replica leads: the one that runs the singleton work (the {@code master:} routes:
+ * CDR polls, backfills, retention timers, the click2call file inbox). Follows the leadership
+ * events of the cluster view and logs each change of this replica's role; the gauge
+ * {@code ccs_cluster_leader} shows it.
+ */
+public final class ClusterLeadership implements CamelClusterEventListener.Leadership {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLeadership.class);
+
+    private final String cluster;
+    private final AtomicBoolean leader = new AtomicBoolean();
+
+    public ClusterLeadership(String cluster) {
+        this.cluster = cluster;
+    }
+
+    public boolean isLeader() {
+        return leader.get();
+    }
+
+    /** 1 on the leader, 0 elsewhere (the gauge). */
+    public double value() {
+        return leader.get() ? 1 : 0;
+    }
+
+    @Override
+    public void leadershipChanged(CamelClusterView view, CamelClusterMember newLeader) {
+        boolean leads = newLeader != null && newLeader.isLocal();
+        if (leader.getAndSet(leads) != leads) {
+            if (leads) {
+                LOG.info("This replica ({}) took the leadership of cluster {}: it runs the CDR polls, backfills, retention timers and the file inbox",
+                        view.getLocalMember().getId(), cluster);
+            } else {
+                LOG.info("This replica ({}) lost the leadership of cluster {}{}", view.getLocalMember().getId(), cluster,
+                        newLeader == null ? "" : " to " + newLeader.getId());
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package ccs.connector.state;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The connector's state store: dedupe of delivered event ids, click2call correlation, CDR
+ * checkpoints and backfills, dead letters and agent sessions. An H2 file under the data dir on one
+ * node (the default), a PostgreSQL database shared by every replica when
+ * {@code connector.database.url} is a {@code jdbc:postgresql:} URL (pooled by HikariCP).
+ * The SQL is the same for both; the one difference, an atomic insert-or-update, is {@link #merge}.
+ * The schema is created at startup with {@code IF NOT EXISTS}, under a PostgreSQL advisory lock so
+ * that replicas starting together do not race on it.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Reads one row. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** Key of the advisory lock under which a replica creates the schema. */
+    private static final long SCHEMA_LOCK = 0x63637363L;
+
+    private static final List<String> SCHEMA = List.of(
+            "CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
+                    + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId))",
+            "CREATE INDEX IF NOT EXISTS CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)",
+            "CREATE TABLE IF NOT EXISTS CLICK2CALL_CORRELATION (tenant VARCHAR(200) NOT NULL, "
+                    + "transaction_id VARCHAR(500) NOT NULL, agent_email VARCHAR(320), number_digits VARCHAR(64), "
+                    + "crm_reference VARCHAR(1000), requested_at TIMESTAMP NOT NULL, call_key VARCHAR(500), "
+                    + "PRIMARY KEY (tenant, transaction_id))",
+            "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)",
+            "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)",
+            "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
+                    + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
+                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)");
+
+    /** Where the SQL of the two databases differs. */
+    enum Dialect {
+        H2, POSTGRESQL
+    }
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final AutoCloseable pool;
+
+    private Database(DataSource dataSource, Dialect dialect, AutoCloseable pool) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    /** The H2 file {@code <dataDir>/db/connector}: one node's own store. */
+    public static Database h2(Path dataDir) {
+        // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
+        // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
+        // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
+        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
+                + ";WRITE_DELAY=0", "connector", "");
+        return new Database(pool, Dialect.H2, pool::dispose).createSchema();
+    }
+
+    /** A PostgreSQL database every replica shares. */
+    public static Database postgresql(String url, String username, String password, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(username);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("connector-database");
+        // a replica whose database is briefly away still starts; the first query then waits for it
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource pool = new HikariDataSource(config);
+        return new Database(pool, Dialect.POSTGRESQL, pool).createSchema();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** True when several replicas may share this store. */
+    public boolean shared() {
+        return dialect == Dialect.POSTGRESQL;
+    }
+
+    /**
+     * Inserts a row, or updates its non-key columns when a row with the same key exists, in one
+     * atomic statement. {@code columns} start with the {@code keys}; {@code values} follow {@code columns}.
+     */
+    public int merge(String table, List<String> keys, List<String> columns, Object... values) {
+        String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
+        String sql = switch (dialect) {
+            case H2 -> "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys) + ") VALUES ("
+                    + placeholders + ")";
+            case POSTGRESQL -> "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ") ON CONFLICT ("
+                    + String.join(", ", keys) + ") DO UPDATE SET " + columns.stream().filter(c -> !keys.contains(c))
+                    .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        };
+        return update(sql, values);
+    }
+
+    /** Inserts a row; false when a row with its key exists already (nothing is written then). */
+    public boolean insertNew(String sql, Object... values) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, values)) {
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            if (duplicateKey(e)) {
+                return false;
+            }
+            throw failed(sql, e);
+        }
+    }
+
+    public int update(String sql, Object... values) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, values)) {
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    public <T> Optional<T> one(String sql, Row<T> row, Object... values) {
+        List<T> rows = list(sql, row, values);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    public <T> List<T> list(String sql, Row<T> row, Object... values) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, values);
+             ResultSet rows = statement.executeQuery()) {
+            List<T> found = new ArrayList<>();
+            while (rows.next()) {
+                found.add(row.read(rows));
+            }
+            return found;
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        pool.close();
+    }
+
+    /** A duplicate key: SQL state 23505 in both databases. */
+    public static boolean duplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
+    private Database createSchema() {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            if (dialect == Dialect.POSTGRESQL) {
+                // released at commit: replicas starting together create the schema one after the other
+                statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+            }
+            for (String ddl : SCHEMA) {
+                statement.execute(ddl);
+            }
+            connection.commit();
+            return this;
+        } catch (SQLException e) {
+            throw new IllegalStateException("the connector's database cannot be prepared: " + e.getMessage(), e);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection connection, String sql, Object... values) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < values.length; i++) {
+            statement.setObject(i + 1, values[i]);
+        }
+        return statement;
+    }
+
+    private static IllegalStateException failed(String sql, SQLException e) {
+        return new IllegalStateException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e);
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + dialect + "]";
+    }
+}
