@@ -62,7 +62,7 @@ class CdrSyncTest {
     @Test
     void aSettleSweepReadsTheSettleWindowUpToTheCheckpointNeverBeforeTheStartSetting() {
         assertThat(sync(Optional.empty()).settleWindow("demo")).as("no checkpoint, nothing behind it").isNull();
-        new CdrState(dir).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
 
         CdrWindow sweep = sync(Optional.empty()).settleWindow("demo");
         assertThat(sweep.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T06:00:00"));
