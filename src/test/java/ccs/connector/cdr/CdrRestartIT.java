@@ -111,7 +111,7 @@ class CdrRestartIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
-        await().atMost(PATIENCE).until(() -> backfillPercentDone() == 50.0);
+        await().atMost(PATIENCE).until(() -> Math.round(backfillPercentDone()) == 50);
         await().atMost(PATIENCE).until(() -> deliveries(crm).size() == 450);
         crash(first);
 
