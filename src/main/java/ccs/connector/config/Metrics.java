@@ -1,5 +1,6 @@
 package ccs.connector.config;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 
@@ -17,11 +18,14 @@ public final class Metrics {
         this.camel = camel;
     }
 
-    /** Adds one to a counter; tags are name, value pairs. Does nothing when metrics are off. */
-    public void count(String name, String... tags) {
+    /**
+     * Adds one to a counter; {@code help} is its HELP text on {@code /observe/metrics}, tags are name,
+     * value pairs. Does nothing when metrics are off.
+     */
+    public void count(String name, String help, String... tags) {
         MeterRegistry meters = registry();
         if (meters != null) {
-            meters.counter(name, tags).increment();
+            Counter.builder(name).description(help).tags(tags).register(meters).increment();
         }
     }
 

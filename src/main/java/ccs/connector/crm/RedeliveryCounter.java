@@ -25,6 +25,6 @@ public final class RedeliveryCounter implements Processor {
     public void process(Exchange exchange) {
         Integer redeliveries = exchange.getVariable(VARIABLE, Integer.class);
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
-        metrics.count("ccs.crm.retries", "sink", sink);
+        metrics.count("ccs.crm.retries", "deliveries to the CRM tried again", "sink", sink);
     }
 }

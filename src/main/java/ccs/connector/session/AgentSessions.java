@@ -34,6 +34,8 @@ public final class AgentSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
+    private static final String LOGINS_HELP = "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused";
+
     private record Key(String tenant, String agentEmail) {
     }
 
@@ -61,7 +63,7 @@ public final class AgentSessions {
         }
         CompletableFuture<String> login = new CompletableFuture<>();
         CompletableFuture<String> cached = sessions.asMap().putIfAbsent(key, login);
-        metrics.count("ccs.session.cache", "result", cached != null ? "hit" : "miss");
+        metrics.count("ccs.session.cache", "agent session lookups: hit (a cached session) or miss (a login)", "result", cached != null ? "hit" : "miss");
         if (cached != null) {
             return await(cached);
         }
@@ -117,7 +119,7 @@ public final class AgentSessions {
         Map<String, Object> answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
         if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
             LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);
-            metrics.count("ccs.logins", "tenant", tenant, "outcome", "success");
+            metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "success");
             return session;
         }
         String message = String.valueOf(answer.get("message"));
@@ -128,7 +130,7 @@ public final class AgentSessions {
                     + key.agentEmail() + ": " + message);
         };
         refusals.put(key, refused);
-        metrics.count("ccs.logins", "tenant", tenant, "outcome", refused.getClass() == CcsException.class ? "refused"
+        metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", refused.getClass() == CcsException.class ? "refused"
                 : refused instanceof UnknownAgentException ? "unknown-agent" : "invalid-app-token");
         LOG.warn("Login refused: {}", refused.getMessage());
         throw refused;
