@@ -21,10 +21,10 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * <ul>
  * <li>an unknown path: 404;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
- * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD);</li>
  * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413.</li>
  * </ul>
- * Other paths keep the server's own answers.
+ * Other paths keep the server's own answers. On every path, HEAD of a path that takes GET is served
+ * by the GET route (the server sends no body for HEAD over HTTP/1.1).
  */
 public final class ServerProblems implements StartupListener {
 
@@ -57,16 +57,14 @@ public final class ServerProblems implements StartupListener {
 
     private static void unrouted(Router router, RoutingContext routing) {
         String path = routing.normalizedPath();
-        if (!path.startsWith("/api/") && !path.startsWith("/webhooks/")) {
-            routing.next();
-            return;
-        }
         Set<String> allowed = allowedMethods(router, path);
-        if (allowed.isEmpty()) {
+        if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
+            routing.reroute(HttpMethod.GET, routing.request().uri());
+        } else if (!path.startsWith("/api/") && !path.startsWith("/webhooks/")) {
+            routing.next();
+        } else if (allowed.isEmpty()) {
             answer(routing, 404, Problem.json(404, "no resource at " + path
                     + ": the paths of this API are described at /api/v1/openapi.json", null));
-        } else if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
-            routing.reroute(HttpMethod.GET, routing.request().uri());
         } else {
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");

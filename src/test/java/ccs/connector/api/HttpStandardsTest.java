@@ -58,6 +58,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
 
         assertThat(send("HEAD", "/api/v1/softphone-url").statusCode()).isEqualTo(400);
         assertThat(send("HEAD", "/api/v1/openapi.json").statusCode()).isEqualTo(200);
+        assertThat(send("HEAD", "/observe/health/live").statusCode()).isEqualTo(200);
         assertThat(send("HEAD", "/api/v1/click2call").headers().firstValue("Allow")).hasValue("POST");
     }
 
