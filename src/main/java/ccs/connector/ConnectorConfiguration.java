@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import ccs.connector.agentpage.AgentPageConfiguration;
 import ccs.connector.api.ApiErrors;
 import ccs.connector.api.ApiKey;
 import ccs.connector.api.JsonBodies;
@@ -17,6 +18,7 @@ import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
 import ccs.connector.health.StartingGate;
 import ccs.connector.screenpop.ScreenPopConfiguration;
+import ccs.connector.screenpop.SoftphoneUrls;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
@@ -84,6 +86,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         StartingGate.install(camel, settings.string("camel.management.path", "/observe"));
         screenPop.bind(camel.getRegistry(), tenants, simulator);
+        AgentPageConfiguration.configure(camel, settings, tenants, camel.getRegistry().lookupByNameAndType("softphoneUrls", SoftphoneUrls.class),
+                settings.list("ccs.simulator.agents", SimulatorSettings.DEFAULT_AGENTS).get(0));
     }
 
     /** The H2 file under the data dir, or the PostgreSQL database that {@code connector.database.url} names. */

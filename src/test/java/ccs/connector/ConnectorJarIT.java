@@ -60,10 +60,19 @@ class ConnectorJarIT {
             HttpResponse<String> screenPop = get(port, "/api/v1/screen-pop?phone=05321234567");
             assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);
             assertThat(screenPop.body()).contains("Elif Şahin");
-            assertThat(get(port, "/agent?agentEmail=ayse.yilmaz@demo.example").body()).contains("id=\"softphone\"");
+            // the demo signs agent links with a key of its own: the startup log says how to ask for one
+            HttpResponse<String> link = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/agent-links"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"agentEmail\": \"ayse.yilmaz@demo.example\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(link.statusCode()).as(link.body()).isEqualTo(200);
+            String url = link.body().replaceAll(".*\"url\":\"([^\"]+)\".*", "$1");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("id=\"softphone\"");
         } finally {
             stop(connector);
         }
+        assertThat(Files.readString(log)).contains("DEMO MODE: agent page links are signed with a key made up at startup; "
+                + "ask for one with curl -X POST http://localhost:" + port + "/api/v1/agent-links");
     }
 
     @Test

@@ -55,7 +55,6 @@ public final class ScreenPopConfiguration {
                     + " such as https://crm.example.com/api/contacts?phone=" + LookupUrl.PLACEHOLDER);
         }
         settings.duration("crm.lookup.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
-        settings.bool("connector.agent-page.enabled", true);
         String softphoneUrl = settings.string("ccs.softphone-url", DEFAULT_SOFTPHONE_URL);
         if (!isHttpUrl(softphoneUrl)) {
             throw new InvalidSettingException("ccs.softphone-url", "is '" + softphoneUrl

@@ -3,6 +3,8 @@ package ccs.connector.screenpop;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import ccs.connector.ccs.Tenant;
@@ -34,6 +36,16 @@ public final class SoftphoneUrls {
         String base = ssoBase.apply(tenant);
         String tenantParameter = tenantAsHost ? URI.create(tenant.apiUrl()).getHost() : tenant.name();
         return base + (base.contains("?") ? "&" : "?") + "tenant=" + encode(tenantParameter) + "&session=" + encode(session);
+    }
+
+    /** The origins (scheme, host, port) of every tenant's softphone: the only frames the agent page may show. */
+    public Set<String> origins() {
+        Set<String> origins = new TreeSet<>();
+        tenants.all().forEach(tenant -> {
+            URI base = URI.create(ssoBase.apply(tenant));
+            origins.add(base.getScheme() + "://" + base.getRawAuthority());
+        });
+        return origins;
     }
 
     private static String encode(String value) {

@@ -1,5 +1,6 @@
 package ccs.connector.screenpop;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Map;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +42,12 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     @BeforeAll
     void startBrowser(@TempDir Path profile) {
+        browser = chromium(profile);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    /** A headless Chromium with a profile of its own: a browser context that shares no cookie with another. */
+    private static WebDriver chromium(Path profile) {
         assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
                 .as("this test needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver "
                         + "(bash .ci/run installs them)").isTrue();
@@ -49,8 +57,7 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
-        browser = new ChromeDriver(driver, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        return new ChromeDriver(driver, options);
     }
 
     @AfterAll
@@ -60,11 +67,42 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         }
     }
 
+    /** Opens the page as the CRM would: through a signed link it asked for with its API key. */
     @BeforeEach
-    void openTheAgentPage() {
+    void openTheAgentPage() throws Exception {
         browser.switchTo().defaultContent();
-        browser.get(baseUrl() + "/agent?agentEmail=" + AGENT);
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
+        assertThat(link.statusCode()).as(link.body()).isEqualTo(200);
+        browser.get(new ObjectMapper().readTree(link.body()).get("url").asText());
         wait.until(page -> activity().contains("Softphone registered"));
+    }
+
+    @Test
+    void theLinkLeavesTheAddressBarAndTheSessionAndNumberStayOutOfTheActivityList() {
+        assertThat(browser.getCurrentUrl()).isEqualTo(baseUrl() + "/agent");
+        assertThat(browser.findElement(By.id("agent")).getText()).isEqualTo(AGENT);
+        ring("0532 123 45 67", false);
+
+        wait.until(page -> !page.findElements(By.cssSelector("#contacts .contact")).isEmpty());
+        assertThat(activity()).contains("Incoming call from ...4567").doesNotContain("532 123", "5321234567", "session");
+    }
+
+    @Test
+    void anotherBrowserWithoutTheLinkGetsNeitherTheSoftphoneNorAScreenPop(@TempDir Path profile) {
+        WebDriver stranger = chromium(profile);
+        try {
+            stranger.get(baseUrl() + "/agent");
+            assertThat(stranger.findElements(By.id("softphone"))).isEmpty();
+            assertThat(stranger.getPageSource()).contains("signed link");
+            Object softphone = ((JavascriptExecutor) stranger).executeAsyncScript(
+                    "fetch('/agent/softphone-url').then(r => arguments[arguments.length - 1](r.status));");
+            Object screenPop = ((JavascriptExecutor) stranger).executeAsyncScript("fetch('/agent/screen-pop', {method: 'POST', "
+                    + "headers: {'Content-Type': 'application/json'}, body: JSON.stringify({phone: '05321234567'})})"
+                    + ".then(r => arguments[arguments.length - 1](r.status));");
+            assertThat(List.of(softphone, screenPop)).containsOnly(401L);
+        } finally {
+            stranger.quit();
+        }
     }
 
     @Test
@@ -123,21 +161,21 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         try (RecordingHttpServer stranger = new RecordingHttpServer()) {
             stranger.thenAnswer(new Answer(200, """
                     <!DOCTYPE html><script>
-                    window.parent.postMessage(JSON.stringify({messageType: 'IncomingCall', callerid: '05321234567',
+                    window.opener.postMessage(JSON.stringify({messageType: 'IncomingCall', callerid: '05321234567',
                         activecallkey: 'ahRzfmForged'}), '*');
                     </script>""", Map.of("Content-Type", "text/html"), Duration.ZERO));
             String strangerOrigin = stranger.url("");
-            ((JavascriptExecutor) browser).executeScript(
-                    "var frame = document.createElement('iframe'); frame.src = arguments[0]; document.body.appendChild(frame);",
-                    stranger.url("/forged-softphone"));
+            // the page's Content-Security-Policy lets no other origin into a frame: the stranger opens it in a window
+            ((JavascriptExecutor) browser).executeScript("window.stranger = window.open(arguments[0], 'stranger');", stranger.url("/forged-softphone"));
             ((JavascriptExecutor) browser).executeScript(
                     "window.postMessage(JSON.stringify({messageType: 'IncomingCall', callerid: '05321234567'}), '*');");
 
-            wait.until(page -> activity().contains("Ignored a message from " + strangerOrigin + ": not the softphone"));
-            wait.until(page -> activity().contains("Ignored a message from " + baseUrl() + ": not the softphone"));
+            wait.until(driver -> activity().contains("Ignored a message from " + strangerOrigin + ": not the softphone"));
+            wait.until(driver -> activity().contains("Ignored a message from " + baseUrl() + ": not the softphone"));
             assertThat(browser.findElement(By.id("call")).getText()).isEqualTo("No call yet.");
             assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
             assertThat(stranger.received()).extracting(RecordingHttpServer.Received::path).contains("/forged-softphone");
+            ((JavascriptExecutor) browser).executeScript("window.stranger.close();");
         }
     }
 

@@ -41,9 +41,13 @@ class LockedDownDeploymentTest extends ConnectorTestSupport {
 
     @Test
     void theAgentPageAndItsDoorsAreNotServed() throws Exception {
-        assertThat(get("/agent?agentEmail=ayse.yilmaz@demo.example").statusCode()).isEqualTo(404);
+        assertThat(get("/agent").statusCode()).isEqualTo(404);
         assertThat(get("/agent/softphone-url?agentEmail=ayse.yilmaz@demo.example").statusCode()).isEqualTo(404);
-        assertThat(get("/agent/screen-pop?phone=05321234567").statusCode()).isEqualTo(404);
+        assertThat(post("/agent/screen-pop", "application/json", "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"ayse.yilmaz@demo.example\"}",
+                "X-Api-Key", KEY);
+        assertThat(link.statusCode()).isEqualTo(404);
+        assertThat(link.body()).contains("the agent page is off");
     }
 
     private HttpResponse<String> withKey(String path, String key) throws Exception {

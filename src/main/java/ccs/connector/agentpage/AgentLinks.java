@@ -1,0 +1,192 @@
+package ccs.connector.agentpage;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import ccs.connector.api.ForbiddenException;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.event.InvalidFieldException;
+import org.apache.camel.Header;
+
+/**
+ * The signed links that open the agent page for one agent, and the cookie that opening one sets.
+ * <ul>
+ * <li>The CRM asks {@code POST /api/v1/agent-links} ({@link #link}) for an agent: the answer is a URL of
+ *     the page carrying the agent, the tenant, an expiry and an HMAC-SHA256 signature with
+ *     {@code connector.agent-page.secret}.</li>
+ * <li>Opening it ({@link #open}) sets cookie {@value #COOKIE}: HttpOnly, SameSite=Strict, path
+ *     {@code /agent}, signed the same way (for another purpose, so a link is no cookie and a cookie no link),
+ *     valid {@code connector.agent-page.cookie-ttl}.</li>
+ * <li>The page's doors answer only with that cookie ({@link #admit}) and only for its agent ({@link #check}).</li>
+ * </ul>
+ * Signatures are compared in constant time; nothing secret is ever in a message.
+ */
+public final class AgentLinks {
+
+    public static final String COOKIE = "ccs-agent";
+
+    private static final String ALGORITHM = "HmacSHA256";
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder UNBASE64 = Base64.getUrlDecoder();
+
+    private final SecretKeySpec key;
+    private final Tenants tenants;
+    private final String pageUrl;
+    private final Duration linkTtl;
+    private final Duration cookieTtl;
+    private final Clock clock;
+
+    public AgentLinks(String secret, Tenants tenants, String pageUrl, Duration linkTtl, Duration cookieTtl, Clock clock) {
+        this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+        this.tenants = tenants;
+        this.pageUrl = pageUrl;
+        this.linkTtl = linkTtl;
+        this.cookieTtl = cookieTtl;
+        this.clock = clock;
+    }
+
+    /** A link to the page for the agent of the request ({@code agentEmail}, optional {@code tenant}): {@code {url, expiresAt}}. */
+    public Map<String, Object> link(Map<String, Object> request) {
+        if (request == null) {
+            throw new IllegalArgumentException("the body must be a JSON object such as {\"agentEmail\": \"ayse@acme.example\"}");
+        }
+        String agent = agentEmail(request.get("agentEmail"));
+        Object tenantName = request.get("tenant");
+        if (tenantName != null && !(tenantName instanceof String)) {
+            throw new InvalidFieldException("tenant", "must be a string: the name of a tenant this connector serves");
+        }
+        String tenant = tenants.get((String) tenantName).name();
+        long expires = clock.instant().plus(linkTtl).getEpochSecond();
+        String url = pageUrl + (pageUrl.contains("?") ? "&" : "?") + "agent=" + encode(agent) + "&tenant=" + encode(tenant)
+                + "&expires=" + expires + "&signature=" + sign("link", agent, tenant, expires);
+        return Map.of("url", url, "agentEmail", agent, "expiresAt", Instant.ofEpochSecond(expires).toString());
+    }
+
+    /**
+     * The {@code Set-Cookie} value for a page opened through a link, or null when the request carries
+     * no link at all; an altered, foreign or expired link is refused.
+     */
+    public String open(@Header("agent") String agent, @Header("tenant") String tenant, @Header("expires") String expires,
+                       @Header("signature") String signature) {
+        if (blank(agent) && blank(tenant) && blank(expires) && blank(signature)) {
+            return null;
+        }
+        long expiresAt = verified("link", agent, tenant, expires, signature, "the agent link is incomplete, altered or not signed by this connector: "
+                + "open the page through a link the CRM asks for (POST /api/v1/agent-links)");
+        if (clock.instant().getEpochSecond() > expiresAt) {
+            throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochSecond(expiresAt) + ": ask the CRM for a new one");
+        }
+        long cookieExpires = clock.instant().plus(cookieTtl).getEpochSecond();
+        String value = String.join(".", BASE64.encodeToString(utf8(agent)), BASE64.encodeToString(utf8(tenant)),
+                Long.toString(cookieExpires), sign("cookie", agent, tenant, cookieExpires));
+        return COOKIE + "=" + value + "; Path=/agent; Max-Age=" + cookieTtl.toSeconds() + "; HttpOnly; SameSite=Strict"
+                + (pageUrl.startsWith("https:") ? "; Secure" : "");
+    }
+
+    /** The agent a request of the page's doors comes from, by its cookie; refused without a valid one. */
+    public AgentPass admit(@Header("Cookie") String cookies) {
+        String refusal = "this door answers only the agent page opened through a signed link (POST /api/v1/agent-links): "
+                + "open the page through a new link";
+        String value = cookie(cookies);
+        String[] parts = value == null ? new String[0] : value.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new AgentLinkRefusedException(refusal);
+        }
+        String agent;
+        String tenant;
+        try {
+            agent = new String(UNBASE64.decode(parts[0]), StandardCharsets.UTF_8);
+            tenant = new String(UNBASE64.decode(parts[1]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new AgentLinkRefusedException(refusal);
+        }
+        long expiresAt = verified("cookie", agent, tenant, parts[2], parts[3], refusal);
+        if (clock.instant().getEpochSecond() > expiresAt) {
+            throw new AgentLinkRefusedException("the agent page's sign-in expired: open the page through a new link");
+        }
+        return new AgentPass(agent, tenant);
+    }
+
+    /** The pass, when the request names no other agent or tenant than its own; else 403. */
+    public AgentPass check(AgentPass pass, String agentEmail, String tenant) {
+        if (!blank(agentEmail) && !agentEmail.trim().equalsIgnoreCase(pass.agent())) {
+            throw new ForbiddenException("this agent page was opened for another agent: it serves only its own agent");
+        }
+        if (!blank(tenant) && !tenant.trim().equals(pass.tenant())) {
+            throw new ForbiddenException("this agent page was opened for another tenant: it serves only its own");
+        }
+        return pass;
+    }
+
+    private long verified(String purpose, String agent, String tenant, String expires, String signature, String refusal) {
+        if (blank(agent) || blank(tenant) || blank(expires) || blank(signature) || !expires.matches("[0-9]{1,12}")) {
+            throw new AgentLinkRefusedException(refusal);
+        }
+        long expiresAt = Long.parseLong(expires);
+        if (!MessageDigest.isEqual(utf8(sign(purpose, agent, tenant, expiresAt)), utf8(signature))) {
+            throw new AgentLinkRefusedException(refusal);
+        }
+        return expiresAt;
+    }
+
+    private String sign(String purpose, String agent, String tenant, long expires) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            return BASE64.encodeToString(mac.doFinal(utf8(purpose + "\n" + agent + "\n" + tenant + "\n" + expires)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    private static String agentEmail(Object value) {
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
+        }
+        String agent = text.trim();
+        if (agent.length() > 254 || !agent.matches("[^\\s@]+@[^\\s@]+")) {
+            throw new InvalidFieldException("agentEmail", "is not an e-mail address");
+        }
+        return agent;
+    }
+
+    /** The value of this page's cookie in a {@code Cookie} header, or null. */
+    private static String cookie(String cookies) {
+        if (cookies == null) {
+            return null;
+        }
+        for (String pair : cookies.split(";")) {
+            String trimmed = pair.trim();
+            if (trimmed.startsWith(COOKIE + "=")) {
+                return trimmed.substring(COOKIE.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "AgentLinks[key ***]";
+    }
+}

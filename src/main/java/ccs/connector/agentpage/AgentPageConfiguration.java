@@ -1,0 +1,95 @@
+package ccs.connector.agentpage;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import ccs.connector.ccs.Tenants;
+import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Settings;
+import ccs.connector.config.StartupChecks;
+import ccs.connector.screenpop.SoftphoneUrls;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent page's settings, checked at startup, and its beans {@code agentLinks} and {@code agentPage}.
+ * The page is served only with a key to sign its links ({@code connector.agent-page.secret}): with a
+ * real tenant and no key it is off (startup says so in one line); the demo makes a key up at startup.
+ * Off, {@code connector.agent-page.enabled} reads false, so the page's routes do not start.
+ */
+public final class AgentPageConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentPageConfiguration.class);
+    static final String ENABLED = "connector.agent-page.enabled";
+    private static final String SECRET = "connector.agent-page.secret";
+    private static final int SECRET_MIN_LENGTH = 32;
+
+    private AgentPageConfiguration() {
+    }
+
+    /** Reads and checks the settings and binds the beans; call it once the tenants and {@code softphoneUrls} exist. */
+    public static void configure(CamelContext camel, Settings settings, Tenants tenants, SoftphoneUrls softphoneUrls, String demoAgent) {
+        String secret = settings.string(SECRET, "");
+        if (!secret.isEmpty() && secret.length() < SECRET_MIN_LENGTH) {
+            throw new InvalidSettingException(SECRET, "is shorter than " + SECRET_MIN_LENGTH + " characters: generate one, "
+                    + "e.g. openssl rand -hex 32, and set CONNECTOR_AGENT_PAGE_SECRET");
+        }
+        String pageUrl = settings.string("connector.agent-page.url", settings.string("connector.public-url", "http://localhost:8080") + "/agent");
+        if (!isHttpUrl(pageUrl)) {
+            throw new InvalidSettingException("connector.agent-page.url", "is '" + pageUrl
+                    + "': use the URL at which agents' browsers open the page, such as https://agents.acme.example/agent");
+        }
+        Duration linkTtl = settings.duration("connector.agent-page.link-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(1));
+        Duration cookieTtl = settings.duration("connector.agent-page.cookie-ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
+        List<String> frameAncestors = settings.list("connector.agent-page.frame-ancestors", List.of());
+        frameAncestors.forEach(AgentPageConfiguration::checkOrigin);
+
+        boolean enabled = settings.bool(ENABLED, true);
+        if (enabled && secret.isEmpty()) {
+            if (StartupChecks.demoMode(settings)) {
+                secret = randomKey();
+                LOG.info("DEMO MODE: agent page links are signed with a key made up at startup; ask for one with curl -X POST {}/api/v1/agent-links "
+                        + "-H 'Content-Type: application/json' -d '{\"agentEmail\": \"{}\"}' and open its url",
+                        settings.string("connector.public-url", "http://localhost:8080"), demoAgent);
+            } else {
+                LOG.warn("The agent page /agent is off: set {} ({}+ characters, e.g. openssl rand -hex 32) to serve it through signed links",
+                        SECRET, SECRET_MIN_LENGTH);
+                enabled = false;
+            }
+        }
+        camel.getPropertiesComponent().addOverrideProperty(ENABLED, Boolean.toString(enabled));
+        // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
+        camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl, Clock.systemUTC()));
+        camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return HexFormat.of().formatHex(key);
+    }
+
+    private static void checkOrigin(String origin) {
+        if (origin.equals("'self'")) {
+            return;
+        }
+        if (!isHttpUrl(origin) || !(URI.create(origin).getPath() == null || URI.create(origin).getPath().isEmpty())) {
+            throw new InvalidSettingException("connector.agent-page.frame-ancestors", "has '" + origin
+                    + "': list the CRM's origins (scheme, host and port, no path) separated by commas, e.g. https://crm.acme.example");
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

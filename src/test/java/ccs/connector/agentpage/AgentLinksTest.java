@@ -1,0 +1,158 @@
+package ccs.connector.agentpage;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.ccs.Tenants;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent page's signed links and its doors over real HTTP, against the simulator. */
+class AgentLinksTest extends ConnectorTestSupport {
+
+    private static final String SECRET = "agent-links-test-secret-0123456789abcdef";
+    private static final String KEY = "agent-links-test-api-key";
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+    private static final String OTHER = "mehmet.kaya@demo.example";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("connector.api-key", KEY);
+        settings.setProperty("connector.agent-page.secret", SECRET);
+        settings.setProperty("connector.agent-page.frame-ancestors", "https://crm.acme.example");
+    }
+
+    @Test
+    void theCrmAsksWithItsKeyForALinkThatOpensThePageForOneAgent() throws Exception {
+        assertThat(askForLink(AGENT, null).statusCode()).as("no API key").isEqualTo(401);
+        HttpResponse<String> answer = askForLink(AGENT, KEY);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode link = json.readTree(answer.body());
+        assertThat(link.get("url").asText()).startsWith(baseUrl() + "/agent?agent=ayse.yilmaz%40demo.example&tenant=demo&expires=")
+                .contains("&signature=");
+        assertThat(Instant.parse(link.get("expiresAt").asText())).isAfter(Instant.now()).isBefore(Instant.now().plus(Duration.ofMinutes(3)));
+
+        HttpResponse<String> page = open(link.get("url").asText());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"softphone\"");
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("ccs-agent=").contains("; Path=/agent", "; HttpOnly", "; SameSite=Strict", "; Max-Age=28800")
+                .doesNotContain(SECRET);
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'none'", "frame-src " + origin(simulator().softphoneUrl()) + ";",
+                        "frame-ancestors https://crm.acme.example", "connect-src 'self'", "script-src 'sha256-")
+                .doesNotContain("unsafe-inline");
+    }
+
+    @Test
+    void theDoorsAnswerOnlyWithTheCookieAndOnlyForItsAgent() throws Exception {
+        String cookie = cookieOf(open(link(AGENT)));
+
+        HttpResponse<String> softphone = door("/agent/softphone-url", cookie, null);
+        assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
+        assertThat(json.readTree(softphone.body()).get("agentEmail").asText()).isEqualTo(AGENT);
+        assertThat(json.readTree(softphone.body()).get("url").asText()).startsWith(simulator().softphoneUrl()).contains("session=");
+        assertThat(softphone.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(door("/agent/softphone-url?agentEmail=" + AGENT, cookie, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> screenPop = door("/agent/screen-pop", cookie, "{\"phone\": \"0532 123 45 67\"}");
+        assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);
+        assertThat(screenPop.body()).contains("Elif Şahin");
+
+        HttpResponse<String> another = door("/agent/softphone-url?agentEmail=" + OTHER, cookie, null);
+        assertThat(another.statusCode()).isEqualTo(403);
+        assertThat(another.body()).doesNotContain("session");
+        assertThat(door("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"agentEmail\": \"" + OTHER + "\"}").statusCode()).isEqualTo(403);
+        assertThat(door("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
+        assertThat(simulator().requests("login")).as("no session for the other agent")
+                .noneMatch(r -> OTHER.equals(r.params().get("email")));
+    }
+
+    @Test
+    void withoutALinkNothingIsServed() throws Exception {
+        HttpResponse<String> page = get("/agent");
+        assertThat(page.statusCode()).isEqualTo(401);
+        assertThat(page.body()).contains("signed link").doesNotContain("softphone\"");
+        assertThat(get("/agent/softphone-url?agentEmail=" + AGENT).statusCode()).isEqualTo(401);
+        assertThat(door("/agent/screen-pop", null, "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(401);
+        assertThat(door("/agent/softphone-url", "ccs-agent=forged.value.1.x", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anExpiredOrAlteredLinkIsRefused() throws Exception {
+        String link = link(AGENT);
+        String expired = (String) new AgentLinks(SECRET, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8),
+                Clock.fixed(Instant.now().minus(Duration.ofMinutes(3)), ZoneOffset.UTC)).link(Map.of("agentEmail", AGENT)).get("url");
+        String signedElsewhere = (String) new AgentLinks(SECRET.replace('0', '1'), tenants(), baseUrl() + "/agent", Duration.ofMinutes(2),
+                Duration.ofHours(8), Clock.systemUTC()).link(Map.of("agentEmail", AGENT)).get("url");
+
+        HttpResponse<String> tooLate = open(expired);
+        assertThat(tooLate.statusCode()).isEqualTo(401);
+        assertThat(tooLate.body()).contains("expired");
+        assertThat(open(link.replace("agent=ayse.yilmaz", "agent=mehmet.kaya")).statusCode()).as("another agent").isEqualTo(401);
+        assertThat(open(link.replaceFirst("expires=(\\d+)", "expires=9$1")).statusCode()).as("a later expiry").isEqualTo(401);
+        assertThat(open(link.replaceFirst("signature=.", "signature=A")).statusCode()).as("another signature").isEqualTo(401);
+        assertThat(open(link.replaceFirst("&signature=.*", "")).statusCode()).as("no signature").isEqualTo(401);
+        assertThat(open(signedElsewhere).statusCode()).as("another key").isEqualTo(401);
+        assertThat(open(tooLate.uri().toString()).headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void aLinkNeedsAnAgentEmail() throws Exception {
+        HttpResponse<String> answer = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"not an address\"}", "X-Api-Key", KEY);
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("agentEmail");
+    }
+
+    private HttpResponse<String> askForLink(String agent, String key) throws Exception {
+        String body = "{\"agentEmail\": \"" + agent + "\"}";
+        return key == null ? post("/api/v1/agent-links", "application/json", body) : post("/api/v1/agent-links", "application/json", body, "X-Api-Key", key);
+    }
+
+    private String link(String agent) throws Exception {
+        return json.readTree(askForLink(agent, KEY).body()).get("url").asText();
+    }
+
+    private HttpResponse<String> open(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cookieOf(HttpResponse<String> page) {
+        return page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    /** A request to a door as the page's script makes it: GET, or POST with a JSON body; with the page's cookie when given. */
+    private HttpResponse<String> door(String path, String cookie, String jsonBody) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Tenants tenants() {
+        return context.getRegistry().lookupByNameAndType("tenants", Tenants.class);
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+}
