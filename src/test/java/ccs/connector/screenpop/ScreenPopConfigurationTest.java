@@ -50,7 +50,5 @@ class ScreenPopConfigurationTest {
                 .hasMessageContaining("ccs.softphone-tenant").hasMessageContaining("host");
         assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("ccs.softphone-url", "softphone.alo-tech.com/generic/sso/")))
                 .hasMessageContaining("ccs.softphone-url");
-        assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("connector.agent-page.enabled", "yes")))
-                .hasMessageContaining("connector.agent-page.enabled");
     }
 }
