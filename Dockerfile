@@ -1,7 +1,7 @@
 # Container image of the connector. Build the jar first (mvn -B package), then:
 #   docker build -t ccs-connector .
 # The image holds the jar, its lib/ and the shipped settings, routes and demo contacts; in Kubernetes the
-# settings and routes come from ConfigMaps mounted over /app/config (deploy/kubernetes).
+# settings and routes come from ConfigMaps mounted over /app/config (kustomization.yaml).
 FROM eclipse-temurin:17-jre
 
 RUN useradd --system --uid 10001 --home-dir /app connector

@@ -1,6 +1,7 @@
 package ccs.connector.deploy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The deployment files parse, agree with each other, and carry the repository's settings and routes. */
+/** The deployment files parse, agree with each other, and kustomize gives the pod the repository's settings and routes. */
 class DeployManifestsTest {
 
     private static final Path KUBERNETES = Path.of("deploy", "kubernetes");
@@ -46,16 +47,14 @@ class DeployManifestsTest {
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/observe/health/ready");
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
 
+        // the whole Secret as environment: a customer's token is a key of it and a setting, no manifest change
         JsonNode secret = byKind("Secret");
-        Map<String, String> fromSecret = new HashMap<>();
-        container.get("env").forEach(env -> {
-            if (env.has("valueFrom")) {
-                assertThat(env.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo(secret.at("/metadata/name").asText());
-                fromSecret.put(env.get("name").asText(), env.at("/valueFrom/secretKeyRef/key").asText());
-            }
-        });
-        assertThat(fromSecret).containsOnlyKeys("CCS_APP_TOKEN", "CONNECTOR_WEBHOOK_TOKEN", "CONNECTOR_API_KEY");
-        fromSecret.values().forEach(key -> assertThat(secret.at("/stringData/" + key).isTextual()).as(key).isTrue());
+        assertThat(container.at("/envFrom/0/secretRef/name").asText()).isEqualTo(secret.at("/metadata/name").asText());
+        assertThat(container.get("env")).noneMatch(env -> env.has("valueFrom"));
+        List<String> keys = new ArrayList<>();
+        secret.get("stringData").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).contains("CCS_APP_TOKEN", "CONNECTOR_WEBHOOK_TOKEN", "CONNECTOR_API_KEY")
+                .allMatch(key -> key.matches("[A-Z][A-Z0-9_]*"), "an environment variable name");
 
         JsonNode service = byKind("Service");
         assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
@@ -63,27 +62,34 @@ class DeployManifestsTest {
     }
 
     @Test
-    void theConfigMapsHoldTheSettingsAndRoutesOfTheRepository() throws Exception {
-        Map<String, JsonNode> configMaps = new HashMap<>();
-        documents(KUBERNETES.resolve("configmaps.yaml")).forEach(doc -> configMaps.put(doc.at("/metadata/name").asText(), doc.get("data")));
+    void kustomizeMountsTheRepositorysSettingsAndEveryRouteFile() throws Exception {
+        Map<String, JsonNode> rendered = new HashMap<>();
+        kustomize().forEach(doc -> rendered.put(doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText(), doc));
+        JsonNode pod = rendered.get("Deployment/ccs-connector").at("/spec/template/spec");
+        Map<String, JsonNode> volumes = new HashMap<>();
+        pod.get("volumes").forEach(volume -> volumes.put(volume.get("name").asText(), volume));
+        Map<String, JsonNode> mounted = new HashMap<>();
+        pod.at("/containers/0/volumeMounts").forEach(mount -> {
+            JsonNode configMap = volumes.get(mount.get("name").asText()).path("configMap");
+            if (!configMap.isMissingNode()) {
+                JsonNode data = rendered.get("ConfigMap/" + configMap.get("name").asText()).get("data");
+                mounted.put(mount.get("mountPath").asText(), mount.has("subPath") ? data.get(mount.get("subPath").asText()) : data);
+            }
+        });
 
-        assertThat(configMaps.get("ccs-connector-settings").get("application.properties").asText())
-                .as("regenerate with deploy/generate-configmaps.sh").isEqualTo(Files.readString(Path.of("application.properties")));
+        assertThat(mounted.get("/app/config/application.properties").asText()).isEqualTo(Files.readString(Path.of("application.properties")));
         for (String side : List.of("core", "ccs", "customer")) {
-            JsonNode data = configMaps.get("ccs-connector-routes-" + side);
+            JsonNode data = mounted.get("/app/config/routes/" + side);
+            Map<String, String> files = new HashMap<>();
             try (Stream<Path> routes = Files.list(Path.of("routes", side))) {
-                List<Path> files = routes.filter(f -> f.toString().endsWith(".yaml")).toList();
-                assertThat(data.size()).as("routes/" + side + ": regenerate with deploy/generate-configmaps.sh").isEqualTo(files.size());
-                for (Path route : files) {
-                    assertThat(data.path(route.getFileName().toString()).asText())
-                            .as(route + ": regenerate with deploy/generate-configmaps.sh").isEqualTo(Files.readString(route));
+                for (Path route : routes.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                    files.put(route.getFileName().toString(), Files.readString(route));
                 }
             }
+            Map<String, String> inConfigMap = new HashMap<>();
+            data.fieldNames().forEachRemaining(key -> inConfigMap.put(key, data.get(key).asText()));
+            assertThat(inConfigMap).as("routes/" + side + ": each file listed in ./kustomization.yaml").isEqualTo(files);
         }
-        JsonNode mounts = byKind("Deployment").at("/spec/template/spec/containers/0/volumeMounts");
-        List<String> paths = new ArrayList<>();
-        mounts.forEach(m -> paths.add(m.get("mountPath").asText()));
-        assertThat(paths).contains("/app/config/application.properties", "/app/config/routes/core", "/app/config/routes/ccs", "/app/config/routes/customer");
     }
 
     @Test
@@ -91,6 +97,16 @@ class DeployManifestsTest {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("COPY target/ccs-connector.jar", "COPY target/lib/", "COPY routes/", "COPY application.properties",
                 "COPY deploy/jvm-lean.options", "WORKDIR /app/config", "@/app/jvm-lean.options").contains("USER 10001");
+    }
+
+    /** The repository root as kubectl apply -k . renders it. */
+    private List<JsonNode> kustomize() throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ".").redirectErrorStream(true).start();
+        String rendered = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as(rendered).isZero();
+        List<JsonNode> documents = new ArrayList<>();
+        yaml.readValues(yaml.getFactory().createParser(rendered), JsonNode.class).forEachRemaining(documents::add);
+        return documents;
     }
 
     private JsonNode byKind(String kind) throws IOException {

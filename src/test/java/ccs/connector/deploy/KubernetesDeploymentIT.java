@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shipped manifests start the connector: deploy/kubernetes rendered by kustomize
- * ({@code kubectl kustomize}), the image's files laid out as the Dockerfile copies them under a
+ * The shipped manifests start the connector: the repository root rendered by kustomize
+ * ({@code kubectl kustomize .}), the image's files laid out as the Dockerfile copies them under a
  * directory standing for {@code /}, the rendered ConfigMaps and volumes mounted over them as the
  * Deployment says, and the image's entry point run there with the Deployment's environment.
  */
@@ -117,9 +117,9 @@ class KubernetesDeploymentIT {
             return pod;
         }
 
-        /** deploy/kubernetes as kustomize renders it for kubectl apply -k. */
+        /** The repository root as kustomize renders it for kubectl apply -k . */
         private static List<JsonNode> kustomize() throws Exception {
-            Process kubectl = new ProcessBuilder("kubectl", "kustomize", "deploy/kubernetes").redirectErrorStream(true).start();
+            Process kubectl = new ProcessBuilder("kubectl", "kustomize", ".").redirectErrorStream(true).start();
             String rendered = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(kubectl.waitFor()).as(rendered).isZero();
             List<JsonNode> manifests = new ArrayList<>();
@@ -202,6 +202,10 @@ class KubernetesDeploymentIT {
                             : new String(Base64.getDecoder().decode(secret.at("/data/" + key).asText()), StandardCharsets.UTF_8);
                 }
                 environment.put(variable.get("name").asText(), value.startsWith("/") ? file(value).toString() : value);
+            }
+            for (JsonNode source : container.path("envFrom")) {
+                JsonNode secret = byKindAndName.get("Secret/" + source.at("/secretRef/name").asText());
+                secret.path("stringData").fields().forEachRemaining(key -> environment.put(key.getKey(), key.getValue().asText()));
             }
             environment.put("CAMEL_SERVER_PORT", String.valueOf(port));
             return environment;
