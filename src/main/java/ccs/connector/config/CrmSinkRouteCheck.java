@@ -19,7 +19,7 @@ public final class CrmSinkRouteCheck {
                 .anyMatch(uri -> endpoint.equals(uri) || ("direct://crm-sink-" + sink).equals(uri));
         if (!found) {
             throw new InvalidSettingException("crm.sink", "is '" + sink + "' but no route consumes " + endpoint
-                    + ": use file, rest or jms, or add a route for it under routes/customer/ (see the README, \"Adapt the CRM side\")");
+                    + ": use file, rest or jms, or add a route for it under routes/customer/ (see the README, \"Add a customer's CRM\")");
         }
     }
 }
