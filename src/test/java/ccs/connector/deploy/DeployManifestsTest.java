@@ -53,12 +53,38 @@ class DeployManifestsTest {
         assertThat(container.get("env")).noneMatch(env -> env.has("valueFrom"));
         List<String> keys = new ArrayList<>();
         secret.get("stringData").fieldNames().forEachRemaining(keys::add);
-        assertThat(keys).contains("CCS_APP_TOKEN", "CONNECTOR_WEBHOOK_TOKEN", "CONNECTOR_API_KEY")
+        assertThat(keys).contains("CCS_APP_TOKEN", "CONNECTOR_WEBHOOK_TOKEN", "CONNECTOR_API_KEY", "CONNECTOR_AGENT_PAGE_SECRET")
                 .allMatch(key -> key.matches("[A-Z][A-Z0-9_]*"), "an environment variable name");
 
         JsonNode service = byKind("Service");
         assertThat(service.at("/spec/ports/0/targetPort").asText()).isEqualTo(container.at("/ports/0/name").asText());
         assertThat(service.at("/spec/selector/app").asText()).isEqualTo(deployment.at("/spec/template/metadata/labels/app").asText());
+    }
+
+    @Test
+    void onlyTheWebhooksFaceTheInternetAndTheRestIsOnAnInternalIngress() throws Exception {
+        JsonNode service = byKind("Service");
+        assertThat(service.at("/spec/type").asText("ClusterIP")).isEqualTo("ClusterIP");
+        Map<String, JsonNode> ingresses = new HashMap<>();
+        documents(KUBERNETES.resolve("ingress.yaml")).forEach(doc -> ingresses.put(doc.at("/metadata/name").asText(), doc));
+        assertThat(ingresses).containsOnlyKeys("ccs-connector-webhooks", "ccs-connector-internal");
+        JsonNode webhooks = ingresses.get("ccs-connector-webhooks");
+        JsonNode internal = ingresses.get("ccs-connector-internal");
+        assertThat(paths(webhooks)).containsExactly("/webhooks");
+        assertThat(paths(internal)).containsExactlyInAnyOrder("/api", "/agent", "/status", "/observe");
+        assertThat(webhooks.at("/spec/ingressClassName").asText()).isNotEqualTo(internal.at("/spec/ingressClassName").asText());
+        for (JsonNode ingress : ingresses.values()) {
+            ingress.at("/spec/rules").forEach(rule -> rule.at("/http/paths").forEach(path -> {
+                assertThat(path.at("/backend/service/name").asText()).isEqualTo(service.at("/metadata/name").asText());
+                assertThat(path.at("/backend/service/port/name").asText()).isEqualTo(service.at("/spec/ports/0/name").asText());
+            }));
+        }
+    }
+
+    private static List<String> paths(JsonNode ingress) {
+        List<String> paths = new ArrayList<>();
+        ingress.at("/spec/rules").forEach(rule -> rule.at("/http/paths").forEach(path -> paths.add(path.get("path").asText())));
+        return paths;
     }
 
     @Test
