@@ -9,6 +9,7 @@ import ccs.connector.agentpage.AgentPageConfiguration;
 import ccs.connector.api.ApiErrors;
 import ccs.connector.api.ApiKey;
 import ccs.connector.api.JsonBodies;
+import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
@@ -64,10 +65,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
             });
         }
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
-        AgentSessions sessions = new AgentSessions(camel, tenants, sessionTtl, refusalHold,
+        AppTokens appTokens = new AppTokens(tenants, refusalHold, ticker != null ? ticker : Ticker.systemTicker());
+        AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold,
                 ticker != null ? ticker : Ticker.systemTicker());
         camel.getRegistry().bind("tenants", tenants);
-        camel.getRegistry().bind("ccsApi", new CcsApi(tenants));
+        camel.getRegistry().bind("appTokens", appTokens);
+        camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
@@ -113,7 +116,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         SimulatorSettings simulated = new SimulatorSettings()
                 .port(settings.integer("ccs.simulator.port", 0))
                 .tenant(settings.required("ccs.tenant"))
-                .appToken(settings.required("ccs.app-token"))
+                .appToken(settings.string("ccs.simulator.app-token", settings.required("ccs.app-token")))
                 .agents(settings.list("ccs.simulator.agents", SimulatorSettings.DEFAULT_AGENTS))
                 .zone(settings.zone("ccs.timezone", java.time.ZoneId.of("Europe/Istanbul")))
                 .sessionTtl(settings.duration("ccs.simulator.session-ttl", Duration.ofHours(24)))

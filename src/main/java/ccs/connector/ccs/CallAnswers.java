@@ -27,15 +27,12 @@ public final class CallAnswers {
 
     /**
      * The record of a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds none. A failure
-     * envelope throws: {@link InvalidAppTokenException} for a refused app token, else {@link UpstreamException}.
+     * envelope throws {@link UpstreamException} (a refused app token was thrown by {@link CcsApi} already).
      */
     public Map<?, ?> cdrRecord(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant) {
         if (Boolean.FALSE.equals(answer.get("success")) || !(answer.get("CallList") instanceof List<?> records)) {
-            String message = String.valueOf(answer.get("message"));
-            String name = tenants.get(tenant).name();
-            throw "Invalid Application Token".equals(message) ? new InvalidAppTokenException(name)
-                    : UpstreamException.refused(name, Boolean.FALSE.equals(answer.get("success"))
-                            ? "refused the CDR lookup: " + message : "answered the CDR lookup without a CallList");
+            throw UpstreamException.refused(tenants.get(tenant).name(), Boolean.FALSE.equals(answer.get("success"))
+                    ? "refused the CDR lookup: " + answer.get("message") : "answered the CDR lookup without a CallList");
         }
         return !records.isEmpty() && records.get(0) instanceof Map<?, ?> record ? record : null;
     }

@@ -21,7 +21,8 @@ import org.apache.camel.Message;
  *
  * <p>The route reads these exchange variables: {@value #TENANT} (name, default tenant when
  * absent), {@value #FUNCTION}, {@value #PARAMS} (a map, optional) and {@value #SESSION}
- * (the agent's session; without it the tenant's app token is sent).
+ * (the agent's session; without it the tenant's app token is sent). A refused app token is
+ * recorded in {@link AppTokens} and thrown as {@link InvalidAppTokenException}.
  */
 public final class CcsApi {
 
@@ -32,14 +33,19 @@ public final class CcsApi {
     /** Set by {@link #prepare}: the tenant's API base URL, for the {@code toD} of the route. */
     public static final String API_URL = "ccsApiUrl";
 
+    /** The platform's answer to a request whose app token it refuses (login, reportsCDRLogs). */
+    private static final String INVALID_APP_TOKEN = "Invalid Application Token";
+
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
 
     private final Tenants tenants;
+    private final AppTokens appTokens;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CcsApi(Tenants tenants) {
+    public CcsApi(Tenants tenants, AppTokens appTokens) {
         this.tenants = tenants;
+        this.appTokens = appTokens;
     }
 
     public void prepare(Exchange exchange) {
@@ -79,12 +85,17 @@ public final class CcsApi {
         if (body == null || body.isBlank()) {
             throw UpstreamException.garbage(tenant, "with an empty body");
         }
+        Map<String, Object> answer;
         try {
-            return json.readValue(body, JSON_OBJECT);
+            answer = json.readValue(body, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
             throw UpstreamException.garbage(tenant, "with a body that is not a JSON object (" + type + ")");
         }
+        if (exchange.getVariable(SESSION) == null && INVALID_APP_TOKEN.equals(answer.get("message"))) {
+            throw appTokens.refused(tenant);
+        }
+        return answer;
     }
 
     /** The HTTP request got no answer (refused, timed out): that is Call Center Studio being down, 503. */

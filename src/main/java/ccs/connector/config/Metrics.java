@@ -1,6 +1,9 @@
 package ccs.connector.config;
 
+import java.util.function.Supplier;
+
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 
@@ -26,6 +29,14 @@ public final class Metrics {
         MeterRegistry meters = registry();
         if (meters != null) {
             Counter.builder(name).description(help).tags(tags).register(meters).increment();
+        }
+    }
+
+    /** Registers a gauge once (later calls find it registered); {@code help} as for {@link #count}. Does nothing when metrics are off. */
+    public void gauge(String name, String help, Supplier<Number> value, String... tags) {
+        MeterRegistry meters = registry();
+        if (meters != null && meters.find(name).tags(tags).gauge() == null) {
+            Gauge.builder(name, value).description(help).tags(tags).register(meters);
         }
     }
 

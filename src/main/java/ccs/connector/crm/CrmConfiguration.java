@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 import ccs.connector.ConnectorConfiguration;
+import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
 import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.event.Events;
 import ccs.connector.health.CrmSinkHealthCheck;
+import ccs.connector.health.DatabaseHealthCheck;
+import ccs.connector.health.OutboxHealthCheck;
 import ccs.connector.health.RoutesStartedHealthCheck;
 import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
@@ -67,7 +70,8 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("deliveredEvents", delivered);
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
-        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(new Metrics(camel), settings.string("crm.sink", "file")));
+        Metrics metrics = new Metrics(camel);
+        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file")));
         camel.getRegistry().bind("deadLetters", new DeadLetters(dataDir.resolve("dead-letter"), events));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.max-delay", Duration.ofMinutes(1))));
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
@@ -77,11 +81,20 @@ public class CrmConfiguration implements CamelConfiguration {
         String sink = settings.string("crm.sink", "file");
         Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
+        // readiness: what takes work in and stores it durably
         health.register(new RoutesStartedHealthCheck());
-        health.register(new UpstreamHealthCheck(tenants, probeEvery));
-        health.register(new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
+        health.register(new OutboxHealthCheck(outbox, outboxUrl, probeEvery));
+        health.register(new DatabaseHealthCheck(database, probeEvery));
+        // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
+        UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,
+                camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);
+        CrmSinkHealthCheck crmSink = new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
                 sink.equals("rest") ? settings.string("crm.rest.url", null) : settings.string("crm.health.probe-url", null),
-                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), probeEvery));
+                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), metrics, probeEvery);
+        health.register(upstream);
+        health.register(crmSink);
+        camel.getRegistry().bind("upstreamHealth", upstream);
+        camel.getRegistry().bind("crmSinkHealth", crmSink);
     }
 
     /**

@@ -8,24 +8,27 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * A readiness check of a dependency outside the connector, probed at most once per
- * {@code cacheFor}: orchestrators call health often and the dependency should not feel it.
- * Liveness never depends on it, so a dependency that is down makes the connector not ready,
- * never restarted.
+ * A check of something the connector depends on, probed at most once per {@code cacheFor}:
+ * orchestrators call health often and the dependency should not feel it. Never a liveness check.
+ * A readiness check ({@code readiness} true) is what the connector needs to take work in and
+ * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
+ * and never make the connector unready, so webhooks keep finding it while they are down.
  */
-abstract class CachedHealthCheck extends AbstractHealthCheck {
+public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     /** What a probe found: null problem = up. */
     protected record Probe(String problem, Map<String, Object> details) {
     }
 
     private final Duration cacheFor;
+    private final boolean readiness;
     private volatile Probe last;
     private volatile Instant probedAt = Instant.EPOCH;
 
-    protected CachedHealthCheck(String id, Duration cacheFor) {
+    protected CachedHealthCheck(String id, Duration cacheFor, boolean readiness) {
         super("connector", id);
         this.cacheFor = cacheFor;
+        this.readiness = readiness;
     }
 
     @Override
@@ -34,12 +37,16 @@ abstract class CachedHealthCheck extends AbstractHealthCheck {
     }
 
     @Override
+    public boolean isReadiness() {
+        return readiness;
+    }
+
+    @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Probe probe = last;
         if (probe == null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
-            probe = probe();
-            last = probe;
-            probedAt = Instant.now();
+            refresh();
+            probe = last;
         }
         probe.details().forEach(builder::detail);
         if (probe.problem() == null) {
@@ -47,6 +54,18 @@ abstract class CachedHealthCheck extends AbstractHealthCheck {
         } else {
             builder.message(probe.problem()).down();
         }
+    }
+
+    /** Probes now; the route dependency-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
+    public void refresh() {
+        last = probe();
+        probedAt = Instant.now();
+    }
+
+    /** Whether the latest probe found the dependency up (false before the first probe). */
+    protected boolean up() {
+        Probe probe = last;
+        return probe != null && probe.problem() == null;
     }
 
     protected abstract Probe probe();

@@ -9,15 +9,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import ccs.connector.config.Metrics;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 
 /**
- * Readiness: the CRM sink can take events. The file sink's directory is writable; the JMS
- * sink's broker accepts a connection; the REST sink's host accepts a TCP connection (no request
- * is made, the CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url}
- * when that is set.
+ * The CRM sink can take events: the file sink's directory is writable; the JMS sink's broker
+ * accepts a connection; the REST sink's host accepts a TCP connection (no request is made, the
+ * CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url} when that is set.
+ * The gauge {@code crm_sink_up} is 1 while it can. Not a readiness check: events wait in the
+ * outbox while the CRM is down.
  */
 public final class CrmSinkHealthCheck extends CachedHealthCheck {
 
@@ -28,8 +30,11 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
     private final String restUrl;
     private final ConnectionFactory jms;
 
-    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, Duration cacheFor) {
-        super("crm-sink", cacheFor);
+    private final Metrics metrics;
+
+    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, Metrics metrics, Duration cacheFor) {
+        super("crm-sink", cacheFor, false);
+        this.metrics = metrics;
         this.sink = sink;
         this.fileDir = fileDir;
         this.restUrl = restUrl;
@@ -43,6 +48,7 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
             case "jms" -> brokerAccepts();
             default -> restUrl == null || restUrl.isBlank() ? null : hostAccepts();
         };
+        metrics.gauge("crm.sink.up", "1 while the CRM sink can take events, else 0", () -> up() ? 1 : 0);
         return new Probe(problem, Map.of("sink", sink));
     }
 

@@ -2,41 +2,70 @@ package ccs.connector.health;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
-/** Readiness: every tenant's Call Center Studio answers {@code ping} with the app token. */
+/**
+ * Every tenant's Call Center Studio answers {@code ping} with the app token; the gauge
+ * {@code ccs_upstream_up{tenant}} is 1 while it does. Not a readiness check: an outage or a
+ * refused token makes click2call and screen pop by call key fail with a clear error, while
+ * webhooks keep being taken in. A refused token is recorded in {@link AppTokens}.
+ */
 public final class UpstreamHealthCheck extends CachedHealthCheck {
 
     private final Tenants tenants;
+    private final AppTokens appTokens;
+    private final Metrics metrics;
+    private final Map<String, Boolean> up = new ConcurrentHashMap<>();
     private ProducerTemplate template;
 
-    public UpstreamHealthCheck(Tenants tenants, Duration cacheFor) {
-        super("ccs-upstream", cacheFor);
+    public UpstreamHealthCheck(Tenants tenants, AppTokens appTokens, Metrics metrics, Duration cacheFor) {
+        super("ccs-upstream", cacheFor, false);
         this.tenants = tenants;
+        this.appTokens = appTokens;
+        this.metrics = metrics;
     }
 
     @Override
     protected Probe probe() {
         List<String> problems = new ArrayList<>();
+        Map<String, Object> details = new LinkedHashMap<>();
         for (Tenant tenant : tenants.all()) {
-            Exchange answer = template().send("direct:ccs-api-call", exchange -> {
-                exchange.setVariable(CcsApi.TENANT, tenant.name());
-                exchange.setVariable(CcsApi.FUNCTION, "ping");
-            });
-            if (answer.getException() != null) {
-                problems.add(answer.getException().getMessage());
-            } else if (!Boolean.TRUE.equals(answer.getMessage().getBody(Map.class).get("success"))) {
-                problems.add("Call Center Studio tenant " + tenant.name() + " refused the app token on ping: check ccs.app-token");
+            String problem = ping(tenant);
+            up.put(tenant.name(), problem == null);
+            metrics.gauge("ccs.upstream.up", "1 while the tenant's Call Center Studio answers ping and accepts the app token, else 0",
+                    () -> up.getOrDefault(tenant.name(), false) ? 1 : 0, "tenant", tenant.name());
+            details.put("tenant." + tenant.name(), problem == null ? "up" : "down");
+            if (problem != null) {
+                problems.add(problem);
             }
         }
-        return new Probe(problems.isEmpty() ? null : String.join("; ", problems), Map.of("tenants", tenants.all().size()));
+        return new Probe(problems.isEmpty() ? null : String.join("; ", problems), details);
+    }
+
+    private String ping(Tenant tenant) {
+        Exchange answer = template().send("direct:ccs-api-call", exchange -> {
+            exchange.setVariable(CcsApi.TENANT, tenant.name());
+            exchange.setVariable(CcsApi.FUNCTION, "ping");
+        });
+        if (answer.getException() != null) {
+            return answer.getException().getMessage();
+        }
+        if (!Boolean.TRUE.equals(answer.getMessage().getBody(Map.class).get("success"))) {
+            return appTokens.refused(tenant.name()).getMessage();
+        }
+        appTokens.accepted(tenant.name());
+        return null;
     }
 
     private synchronized ProducerTemplate template() {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.InvalidAppTokenException;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code ccs.session.ttl}. Concurrent requests for one agent share a single login (the
  * pending login is a future in the cache); a refused login is remembered for
  * {@code ccs.session.refusal-hold} so that a flood of requests for an unknown agent does not
- * become a flood of logins. The login itself is the YAML route {@code ccs-api-call}.
+ * become a flood of logins; a refused app token holds back every login of the tenant for as long
+ * ({@link AppTokens}). The login itself is the YAML route {@code ccs-api-call}.
  */
 public final class AgentSessions {
 
@@ -41,14 +43,16 @@ public final class AgentSessions {
 
     private final CamelContext camel;
     private final Tenants tenants;
+    private final AppTokens appTokens;
     private final Metrics metrics;
     private final AsyncCache<Key, String> sessions;
     private final Cache<Key, CcsException> refusals;
     private volatile ProducerTemplate template;
 
-    public AgentSessions(CamelContext camel, Tenants tenants, Duration ttl, Duration refusalHold, Ticker ticker) {
+    public AgentSessions(CamelContext camel, Tenants tenants, AppTokens appTokens, Duration ttl, Duration refusalHold, Ticker ticker) {
         this.camel = camel;
         this.tenants = tenants;
+        this.appTokens = appTokens;
         this.metrics = new Metrics(camel);
         this.sessions = Caffeine.newBuilder().expireAfterWrite(ttl).ticker(ticker).buildAsync();
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
@@ -114,24 +118,29 @@ public final class AgentSessions {
                 && !Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"));
     }
 
+    /** Logs the agent in; while the tenant's app token is refused (see {@link AppTokens}) no login is tried. */
     private String login(Key key) {
         String tenant = key.tenant();
-        Map<String, Object> answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
+        appTokens.checkNotHeld(tenant);
+        Map<String, Object> answer;
+        try {
+            answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
+        } catch (InvalidAppTokenException e) {
+            metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "invalid-app-token");
+            throw e;
+        }
         if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
             LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);
             metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "success");
+            appTokens.accepted(tenant);
             return session;
         }
         String message = String.valueOf(answer.get("message"));
-        CcsException refused = switch (message) {
-            case "User not found" -> new UnknownAgentException(tenant, key.agentEmail());
-            case "Invalid Application Token" -> new InvalidAppTokenException(tenant);
-            default -> new CcsException(422, "Call Center Studio tenant " + tenant + " refused the login of agent "
-                    + key.agentEmail() + ": " + message);
-        };
+        CcsException refused = "User not found".equals(message) ? new UnknownAgentException(tenant, key.agentEmail())
+                : new CcsException(422, "Call Center Studio tenant " + tenant + " refused the login of agent "
+                        + key.agentEmail() + ": " + message);
         refusals.put(key, refused);
-        metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", refused.getClass() == CcsException.class ? "refused"
-                : refused instanceof UnknownAgentException ? "unknown-agent" : "invalid-app-token");
+        metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", refused instanceof UnknownAgentException ? "unknown-agent" : "refused");
         LOG.warn("Login refused: {}", refused.getMessage());
         throw refused;
     }

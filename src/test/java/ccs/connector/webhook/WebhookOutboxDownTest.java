@@ -1,6 +1,7 @@
 package ccs.connector.webhook;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -10,14 +11,26 @@ import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** When the event cannot be stored (the outbox broker is down), webhooks are answered 503 so that the platform sends them again. */
+/**
+ * When the event cannot be stored (the outbox broker is down), webhooks are answered 503 so that the
+ * platform sends them again, and the connector is not ready.
+ */
 class WebhookOutboxDownTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("connector.outbox.broker-url", "tcp://127.0.0.1:" + AvailablePortFinder.getNextAvailable()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
+    }
+
+    @Test
+    void withoutItsOutboxTheConnectorIsLiveButNotReadySayingWhy() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/live").statusCode() == 200);
+        HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("outbox").contains("broker refuses connections");
     }
 
     @Test
