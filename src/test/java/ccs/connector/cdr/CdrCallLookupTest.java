@@ -145,13 +145,13 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aFailureEnvelopeIsAnUpstreamFaultNotAnUnknownCall() throws Exception {
-        // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": ...}
+    void aRefusedAppTokenIsA422NamingTheSettingNotAnUnknownCall() throws Exception {
+        // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": "Invalid Application Token"}
         HttpResponse<String> refused = lookup("any?tenant=revoked");
 
         // the answer of screen pop for the same refusal: one route asks for a call's record
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
-        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("Invalid Application Token").contains("ccs.app-token");
+        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("Invalid Application Token", "ccs.tenant.revoked.app-token");
     }
 
     @Test

@@ -48,7 +48,8 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
         assertThat(simulator().requests("login")).as("at most one login per refusal hold").hasSizeLessThanOrEqualTo(1);
         assertThat(get("/observe/health?exposureLevel=full").body()).contains("ccs-upstream").contains("ccs.app-token");
         String logs = LogCapture.text();
-        assertThat(Arrays.stream(logs.split("\n")).filter(line -> line.contains(" ERROR ") && line.contains("ccs.app-token"))).hasSize(1);
+        assertThat(Arrays.stream(logs.split("\n")).filter(line -> line.contains(" ERROR ") && line.contains("tenant demo "))).singleElement()
+                .asString().contains("ccs.app-token");
         assertThat(logs + get("/observe/health?exposureLevel=full").body()).doesNotContain(WRONG_TOKEN);
     }
 }
