@@ -13,6 +13,7 @@ import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.LogMask;
 import ccs.connector.config.Settings;
@@ -51,6 +52,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) throws Exception {
         Settings settings = Settings.of(camel);
         StartupChecks.check(settings);
+        EffectiveSettings.warnings(settings).forEach(LOG::warn);
+        LOG.info(EffectiveSettings.summary(settings));
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
         ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);

@@ -52,8 +52,9 @@ class ConnectorJarIT {
     void theDemoScreenPopAndAgentPageWorkFromTheJar() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
         Path log = Path.of("target", "it-connector-screen-pop-" + port + ".log");
+        // a REST lookup URL that crm.lookup=file leaves unused: a warning names both keys
         Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
-                "-Dconnector.data-dir=target/it-data-" + port);
+                "-Dconnector.data-dir=target/it-data-" + port, "-Dcrm.lookup.url=https://crm.example.com/contacts?phone={phone}");
         try {
             awaitReady(port);
             // libphonenumber and the CSV reader on the jar's class path, contacts/demo-contacts.json found from the project root
@@ -73,6 +74,11 @@ class ConnectorJarIT {
         }
         assertThat(Files.readString(log)).contains("DEMO MODE: agent page links are signed with a key made up at startup; "
                 + "ask for one with curl -X POST http://localhost:" + port + "/api/v1/agent-links");
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).filteredOn(line -> line.contains(" WARN ") && line.contains("crm.lookup.url")).singleElement()
+                .asString().contains("has no effect with crm.lookup=file");
+        assertThat(lines).anyMatch(line -> line.contains("CRM side: events go to crm.sink=file")
+                && line.contains("crm.lookup=file (contacts/demo-contacts.json)"));
     }
 
     @Test
