@@ -171,8 +171,9 @@ class AgentSessionsTest extends ConnectorTestSupport {
                     .hasMessageContaining("ccs.app-token")
                     .hasMessageNotContaining("not-the-application-token");
         }
+        // at most one login: the health probe's ping may have found the refusal before any login
         assertThat(simulator().requests("login").stream()
-                .filter(r -> "not-the-application-token".equals(r.params().get("app_token")))).hasSize(1);
+                .filter(r -> "not-the-application-token".equals(r.params().get("app_token")))).hasSizeLessThanOrEqualTo(1);
     }
 
     @Test
