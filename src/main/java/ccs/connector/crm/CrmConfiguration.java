@@ -84,7 +84,7 @@ public class CrmConfiguration implements CamelConfiguration {
         // readiness: what takes work in and stores it durably
         health.register(new RoutesStartedHealthCheck());
         health.register(new OutboxHealthCheck(outbox, outboxUrl, probeEvery));
-        health.register(new DatabaseHealthCheck(database, probeEvery));
+        health.register(new DatabaseHealthCheck(database.dataSource(), probeEvery));
         // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
         UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,
                 camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);
