@@ -1,0 +1,61 @@
+package ccs.connector;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every file, link and test the README names exists in the repository. */
+class ReadmeReferencesTest {
+
+    private static final Pattern CODE = Pattern.compile("`([^`\\s]+)`");
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)#:\\s]+)(#[^)]*)?\\)");
+    private static final Pattern FILE = Pattern.compile("[\\w./-]+\\.(camel\\.yaml|yaml|java|sh|md|json|properties|html|options)");
+    private static final Pattern TEST = Pattern.compile("[A-Z]\\w*(Test|IT)");
+
+    @Test
+    void everyFileLinkAndTestItNamesExists() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        Set<String> fileNames;
+        try (Stream<Path> files = Files.walk(Path.of("."))) {
+            fileNames = files.filter(file -> !file.startsWith("./target") && !file.startsWith("./.git"))
+                    .map(file -> file.getFileName().toString()).collect(Collectors.toSet());
+        }
+        List<String> missing = new ArrayList<>();
+        Matcher link = LINK.matcher(readme);
+        while (link.find()) {
+            if (!Files.exists(Path.of(link.group(1)))) {
+                missing.add(link.group(1));
+            }
+        }
+        Matcher code = CODE.matcher(readme);
+        while (code.find()) {
+            String name = code.group(1);
+            boolean isFile = FILE.matcher(name).matches() && !name.contains("*") && !name.contains("<");
+            boolean isTest = TEST.matcher(name).matches();
+            // a path must exist as written; a bare file name anywhere (the README names files a reader creates: see below)
+            if (isFile && !(Files.exists(Path.of(name)) || fileNames.contains(Path.of(name).getFileName().toString())
+                    || name.startsWith("../shared/") || CREATED_BY_THE_READER.contains(name))) {
+                missing.add(name);
+            }
+            if (isTest && !fileNames.contains(name + ".java")) {
+                missing.add(name);
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    /** Files the README's steps have the reader write. */
+    private static final Set<String> CREATED_BY_THE_READER = Set.of("routes/customer/crm-sink-acme.camel.yaml",
+            "routes/customer/crm-lookup-acme.camel.yaml");
+}
