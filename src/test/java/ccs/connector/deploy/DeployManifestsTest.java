@@ -1,7 +1,6 @@
 package ccs.connector.deploy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +89,7 @@ class DeployManifestsTest {
     @Test
     void kustomizeMountsTheRepositorysSettingsAndEveryRouteFile() throws Exception {
         Map<String, JsonNode> rendered = new HashMap<>();
-        kustomize().forEach(doc -> rendered.put(doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText(), doc));
+        Kustomize.render().forEach(doc -> rendered.put(doc.path("kind").asText() + "/" + doc.at("/metadata/name").asText(), doc));
         JsonNode pod = rendered.get("Deployment/ccs-connector").at("/spec/template/spec");
         Map<String, JsonNode> volumes = new HashMap<>();
         pod.get("volumes").forEach(volume -> volumes.put(volume.get("name").asText(), volume));
@@ -123,16 +122,6 @@ class DeployManifestsTest {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("COPY target/ccs-connector.jar", "COPY target/lib/", "COPY routes/", "COPY application.properties",
                 "COPY deploy/jvm-lean.options", "WORKDIR /app/config", "@/app/jvm-lean.options").contains("USER 10001");
-    }
-
-    /** The repository root as kubectl apply -k . renders it. */
-    private List<JsonNode> kustomize() throws Exception {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", ".").redirectErrorStream(true).start();
-        String rendered = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(kubectl.waitFor()).as(rendered).isZero();
-        List<JsonNode> documents = new ArrayList<>();
-        yaml.readValues(yaml.getFactory().createParser(rendered), JsonNode.class).forEachRemaining(documents::add);
-        return documents;
     }
 
     private JsonNode byKind(String kind) throws IOException {

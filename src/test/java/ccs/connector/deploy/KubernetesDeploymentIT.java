@@ -20,7 +20,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +33,6 @@ import static org.awaitility.Awaitility.await;
  * Deployment says, and the image's entry point run there with the Deployment's environment.
  */
 class KubernetesDeploymentIT {
-
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -110,21 +107,11 @@ class KubernetesDeploymentIT {
         }
 
         static Pod fromManifests(String name) throws Exception {
-            Pod pod = new Pod(Path.of("target", "kubernetes-it", name).toAbsolutePath(), kustomize());
+            Pod pod = new Pod(Path.of("target", "kubernetes-it", name).toAbsolutePath(), Kustomize.render());
             deleteTree(pod.root);
             pod.buildImage();
             pod.mountVolumes();
             return pod;
-        }
-
-        /** The repository root as kustomize renders it for kubectl apply -k . */
-        private static List<JsonNode> kustomize() throws Exception {
-            Process kubectl = new ProcessBuilder("kubectl", "kustomize", ".").redirectErrorStream(true).start();
-            String rendered = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(kubectl.waitFor()).as(rendered).isZero();
-            List<JsonNode> manifests = new ArrayList<>();
-            YAML.readValues(YAML.getFactory().createParser(rendered), JsonNode.class).forEachRemaining(manifests::add);
-            return manifests;
         }
 
         /** The Dockerfile's COPY, WORKDIR and ENTRYPOINT; the build's own output is linked, not copied. */
