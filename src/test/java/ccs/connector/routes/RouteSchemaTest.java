@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema that camel-yaml-dsl ships ({@code schema/camelYamlDsl.json}), read strictly in two ways:
  * a property placeholder ({@code {{...}}}) counts where a number or a boolean is wanted, as Camel
  * resolves it at start; and only the canonical form counts (an expression inside {@code expression:},
- * a language and {@code log} as objects), as the compact form is deprecated.
+ * a language and {@code log} as objects), as the compact form is deprecated. And without noise: a step
+ * that sets several variables is one setVariables.
  */
 class RouteSchemaTest {
 
@@ -50,6 +52,15 @@ class RouteSchemaTest {
         assertThat(deepest(errors)).as(file.toString()).isEmpty();
     }
 
+    @ParameterizedTest
+    @MethodSource("routeFiles")
+    void setsSeveralVariablesInOneStep(Path file) throws IOException {
+        List<String> runs = new ArrayList<>();
+        setVariableRuns(YAML.readTree(file.toFile()), "$", runs);
+
+        assertThat(runs).as(file + ": one setVariables step where a step sets several variables").isEmpty();
+    }
+
     @Test
     void aTypoANumberForAStringAndTheCompactFormFail() throws IOException {
         List<String> wrong = List.of(
@@ -65,6 +76,26 @@ class RouteSchemaTest {
         assertThat(SCHEMA.validate(YAML.readTree(
                 "- route: {from: {uri: direct:a, steps: [{split: {streaming: \"{{x.streaming}}\", expression: {simple: {expression: x}}}}]}}")))
                 .isEmpty();
+    }
+
+    /** Places where two setVariable steps of different variables follow each other. */
+    private static void setVariableRuns(JsonNode node, String place, List<String> runs) {
+        if (node instanceof ArrayNode steps) {
+            for (int i = 1; i < steps.size(); i++) {
+                JsonNode before = steps.get(i - 1).path("setVariable");
+                JsonNode step = steps.get(i).path("setVariable");
+                if (!before.isMissingNode() && !step.isMissingNode() && !before.path("name").equals(step.path("name"))) {
+                    runs.add(place + "[" + i + "]");
+                }
+            }
+        }
+        if (node instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field -> setVariableRuns(field.getValue(), place + "." + field.getKey(), runs));
+        } else {
+            for (int i = 0; i < node.size(); i++) {
+                setVariableRuns(node.get(i), place + "[" + i + "]", runs);
+            }
+        }
     }
 
     /** The errors at the deepest places only: the alternatives a oneOf tried above them say little. */
