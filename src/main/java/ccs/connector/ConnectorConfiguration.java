@@ -67,17 +67,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
             });
         }
-        Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
-        AppTokens appTokens = new AppTokens(tenants, refusalHold, ticker != null ? ticker : Ticker.systemTicker());
-        AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold,
-                ticker != null ? ticker : Ticker.systemTicker());
-        camel.getRegistry().bind("tenants", tenants);
-        camel.getRegistry().bind("appTokens", appTokens);
-        camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens));
-        camel.getRegistry().bind("agentSessions", sessions);
-        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
-        camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
-
         Database database = database(settings);
         camel.addService(new ServiceSupport() {
             @Override
@@ -87,6 +76,17 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
         camel.getRegistry().bind(STATE_STORE, database);
         camel.getRegistry().bind(DATABASE, database.dataSource());
+        Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
+        AppTokens appTokens = new AppTokens(tenants, refusalHold, ticker != null ? ticker : Ticker.systemTicker());
+        AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold,
+                ticker != null ? ticker : Ticker.systemTicker(), database);
+        camel.getRegistry().bind("tenants", tenants);
+        camel.getRegistry().bind("appTokens", appTokens);
+        camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens));
+        camel.getRegistry().bind("agentSessions", sessions);
+        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
+        camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
+
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());

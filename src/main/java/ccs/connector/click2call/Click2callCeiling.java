@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.api.TooManyRequestsException;
+import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
@@ -16,6 +17,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * frees up); a queued one waits for a slot ({@link #await}). Not Camel's throttle EIP: a throttle
  * keeps its count per route node and either rejects or delays every exchange, while here one
  * count per tenant serves the refusing REST route and the waiting queued routes together.
+ * Replicas that share a PostgreSQL state store share the count too: each second of the wall clock
+ * has a row per tenant ({@code CLICK2CALL_SLOT}) whose count a replica raises only below the ceiling,
+ * so the tenant gets at most the ceiling in any calendar second across the cluster.
  */
 public final class Click2callCeiling {
 
@@ -25,12 +29,15 @@ public final class Click2callCeiling {
 
     private final int perSecond;
     private final Ticker ticker;
+    private final Database shared;
     /** Per tenant: when the dispatches of the last second were let through, oldest first. */
     private final Map<String, Deque<Long>> granted = new ConcurrentHashMap<>();
 
-    public Click2callCeiling(int perSecond, Ticker ticker) {
+    /** @param shared the state store the replicas share, or null for a count of this node only */
+    public Click2callCeiling(int perSecond, Ticker ticker, Database shared) {
         this.perSecond = perSecond;
         this.ticker = ticker;
+        this.shared = shared;
     }
 
     /** A slot now, or {@link TooManyRequestsException} (429) with a Retry-After. */
@@ -52,6 +59,25 @@ public final class Click2callCeiling {
 
     /** Takes a slot and answers 0, or answers the nanoseconds until one frees up. */
     private long tryTake(String tenant) {
+        return shared == null ? tryTakeHere(tenant) : tryTakeShared(tenant);
+    }
+
+    private long tryTakeShared(String tenant) {
+        long now = System.currentTimeMillis();
+        long second = now / 1000;
+        String raise = "UPDATE CLICK2CALL_SLOT SET taken = taken + 1 WHERE tenant = ? AND second_at = ? AND taken < ?";
+        if (shared.update(raise, tenant, second, perSecond) == 1) {
+            return 0;
+        }
+        if (shared.insertNew("INSERT INTO CLICK2CALL_SLOT (tenant, second_at, taken) VALUES (?, ?, 1)", tenant, second)) {
+            // the first of this second: the rows of earlier seconds are of no more use
+            shared.update("DELETE FROM CLICK2CALL_SLOT WHERE tenant = ? AND second_at < ?", tenant, second - 60);
+            return 0;
+        }
+        return shared.update(raise, tenant, second, perSecond) == 1 ? 0 : (1000 - now % 1000) * 1_000_000;
+    }
+
+    private long tryTakeHere(String tenant) {
         Deque<Long> recent = granted.computeIfAbsent(tenant, t -> new ArrayDeque<>());
         synchronized (recent) {
             long now = ticker.read();

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
 import ccs.connector.screenpop.PhoneNumbers;
+import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -48,6 +50,8 @@ public class Click2callConfiguration implements CamelConfiguration {
                 new PhoneNumbers(region, List.of(PhoneNumbers.E164)), format,
                 settings.required("connector.public-url"), settings.required("connector.webhook-token"),
                 settings.integer("camel.server.maxBodySize", 65536)));
-        camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, ticker != null ? ticker : Ticker.systemTicker()));
+        Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, ticker != null ? ticker : Ticker.systemTicker(),
+                database.shared() ? database : null));
     }
 }

@@ -56,12 +56,26 @@ public class ClusterConfiguration implements CamelConfiguration {
         });
     }
 
+    /** How this replica is named in the leadership log lines: its host (the pod's name on Kubernetes) and process id. */
+    private static String memberId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
     /** The cluster service that {@code connector.cluster} names (checked at startup to be none, file or kubernetes). */
     static CamelClusterService clusterService(Settings settings) {
         String name = settings.string("connector.cluster.name", "ccs-connector");
         return switch (settings.string("connector.cluster", "none")) {
             case "file" -> {
                 FileLockClusterService file = new FileLockClusterService();
+                file.setId(memberId());
                 file.setRoot(Path.of(settings.required("connector.cluster.root")).toAbsolutePath().resolve(name).toString());
                 // the leader writes a heartbeat every second; followers take over once it is 5 beats old (about 5-7 s after a kill -9)
                 file.setAcquireLockDelay(1, TimeUnit.SECONDS);

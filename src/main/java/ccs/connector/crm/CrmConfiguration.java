@@ -59,11 +59,15 @@ public class CrmConfiguration implements CamelConfiguration {
             camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
                     settings.integer("connector.broker.journal-buffer-timeout-micros", 500)));
         }
+        Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
+                Duration.ofMinutes(1));
+        int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
         ConnectionFactory outbox = connectionFactory(outboxUrl, settings.string("connector.outbox.username", null),
-                settings.string("connector.outbox.password", null));
+                settings.string("connector.outbox.password", null), connectionTtl, consumerWindow);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
         camel.getRegistry().bind("crmConnectionFactory", crmUrl.equals(outboxUrl) ? outbox
-                : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null)));
+                : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null),
+                        connectionTtl, consumerWindow));
 
         Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         DeliveredEvents delivered = new DeliveredEvents(database);
@@ -101,10 +105,20 @@ public class CrmConfiguration implements CamelConfiguration {
      * Producers send through a caching factory: a JMS connection and session per send would be far too slow.
      * No class is ever deserialized from an ObjectMessage (the consumers read text only): the deny list
      * names every class, since an empty allow list means that Artemis trusts them all.
+     * A shared broker (any URL but {@code vm://0}) gets client settings for replicas that die: Artemis's
+     * defaults (connection TTL 60 s, failure check 30 s, 1 MiB of messages buffered per consumer) would let a
+     * killed replica hold its messages for a minute; here the broker hands them on after the TTL, and a
+     * consumer buffers no message it has not asked for.
      */
-    private static ConnectionFactory connectionFactory(String url, String username, String password) {
+    private static ConnectionFactory connectionFactory(String url, String username, String password, Duration connectionTtl,
+            int consumerWindow) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
         factory.setDeserializationDenyList("*");
+        if (!url.startsWith("vm:")) {
+            factory.setConnectionTTL(connectionTtl.toMillis());
+            factory.setClientFailureCheckPeriod(Math.max(500, connectionTtl.toMillis() / 3));
+            factory.setConsumerWindowSize(consumerWindow);
+        }
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
         // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
         caching.setSessionCacheSize(64);

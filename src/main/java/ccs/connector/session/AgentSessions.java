@@ -1,5 +1,6 @@
 package ccs.connector.session;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,7 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.Metrics;
+import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * pending login is a future in the cache); a refused login is remembered for
  * {@code ccs.session.refusal-hold} so that a flood of requests for an unknown agent does not
  * become a flood of logins; a refused app token holds back every login of the tenant for as long
- * ({@link AppTokens}). The login itself is the YAML route {@code ccs-api-call}.
+ * ({@link AppTokens}). The login itself is the YAML route {@code ccs-api-call}. When
+ * the replicas share a PostgreSQL state store they share the sessions too ({@link SharedSessions}):
+ * one login per agent for the whole cluster.
  */
 public final class AgentSessions {
 
@@ -47,12 +51,16 @@ public final class AgentSessions {
     private final Metrics metrics;
     private final AsyncCache<Key, String> sessions;
     private final Cache<Key, CcsException> refusals;
+    private final SharedSessions shared;
     private volatile ProducerTemplate template;
 
-    public AgentSessions(CamelContext camel, Tenants tenants, AppTokens appTokens, Duration ttl, Duration refusalHold, Ticker ticker) {
+    /** @param database the state store: when replicas share it, so do they the sessions (else each keeps its own) */
+    public AgentSessions(CamelContext camel, Tenants tenants, AppTokens appTokens, Duration ttl, Duration refusalHold, Ticker ticker,
+            Database database) {
         this.camel = camel;
         this.tenants = tenants;
         this.appTokens = appTokens;
+        this.shared = database.shared() ? new SharedSessions(database, ttl, Clock.systemUTC()) : null;
         this.metrics = new Metrics(camel);
         this.sessions = Caffeine.newBuilder().expireAfterWrite(ttl).ticker(ticker).buildAsync();
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
@@ -72,7 +80,7 @@ public final class AgentSessions {
             return await(cached);
         }
         try {
-            login.complete(login(key));
+            login.complete(shared == null ? login(key) : shared.session(key.tenant(), key.agentEmail(), () -> login(key)));
         } catch (RuntimeException e) {
             login.completeExceptionally(e);
         }
@@ -82,6 +90,9 @@ public final class AgentSessions {
     /** Forgets a session the platform refused, unless a newer one has replaced it already. */
     public void invalidate(String tenant, String agentEmail, String refusedSession) {
         Key key = key(tenant, agentEmail);
+        if (shared != null) {
+            shared.forget(key.tenant(), key.agentEmail(), refusedSession);
+        }
         CompletableFuture<String> cached = sessions.getIfPresent(key);
         if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join().equals(refusedSession)) {
             sessions.asMap().remove(key, cached);

@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -50,7 +52,11 @@ public final class Database implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
                     + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
-                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)");
+                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
+                    + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
+            "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
+                    + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at))");
 
     /** Where the SQL of the two databases differs. */
     enum Dialect {
@@ -60,11 +66,14 @@ public final class Database implements AutoCloseable {
     private final DataSource dataSource;
     private final Dialect dialect;
     private final AutoCloseable pool;
+    /** Each lock holder keeps a connection while its work takes others: at most half the pool holds locks. */
+    private final Semaphore lockHolders;
 
-    private Database(DataSource dataSource, Dialect dialect, AutoCloseable pool) {
+    private Database(DataSource dataSource, Dialect dialect, AutoCloseable pool, int poolSize) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.pool = pool;
+        this.lockHolders = new Semaphore(Math.max(1, poolSize / 2));
     }
 
     /** The H2 file {@code <dataDir>/db/connector}: one node's own store. */
@@ -74,7 +83,7 @@ public final class Database implements AutoCloseable {
         // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
         JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
                 + ";WRITE_DELAY=0", "connector", "");
-        return new Database(pool, Dialect.H2, pool::dispose).createSchema();
+        return new Database(pool, Dialect.H2, pool::dispose, 1).createSchema();
     }
 
     /** A PostgreSQL database every replica shares. */
@@ -88,7 +97,7 @@ public final class Database implements AutoCloseable {
         // a replica whose database is briefly away still starts; the first query then waits for it
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
-        return new Database(pool, Dialect.POSTGRESQL, pool).createSchema();
+        return new Database(pool, Dialect.POSTGRESQL, pool, poolSize).createSchema();
     }
 
     public DataSource dataSource() {
@@ -114,6 +123,32 @@ public final class Database implements AutoCloseable {
                     .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
         };
         return update(sql, values);
+    }
+
+    /**
+     * Runs the work while this replica holds the named lock, which every replica sharing the
+     * database honours (a PostgreSQL advisory lock of the transaction, released at its end; the
+     * work's own statements run on other connections). On H2, one node's own store, the work just runs.
+     */
+    public <T> T exclusively(String lock, Supplier<T> work) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return work.get();
+        }
+        lockHolders.acquireUninterruptibly();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                statement.setLong(1, lockKey(lock));
+                statement.execute();
+                return work.get();
+            } finally {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            throw failed("SELECT pg_advisory_xact_lock", e);
+        } finally {
+            lockHolders.release();
+        }
     }
 
     /** Inserts a row; false when a row with its key exists already (nothing is written then). */
@@ -179,6 +214,15 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("the connector's database cannot be prepared: " + e.getMessage(), e);
         }
+    }
+
+    /** A 64-bit key of the lock's name (FNV-1a). */
+    private static long lockKey(String lock) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : lock.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        return hash;
     }
 
     private static PreparedStatement prepare(Connection connection, String sql, Object... values) throws SQLException {

@@ -18,10 +18,10 @@ import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Received;
 
 /** What the CDR tests share: the demo tenant's wall clock, event ids of call keys, and what reached the CRM. */
-final class CdrTestRecords {
+public final class CdrTestRecords {
 
     /** The zone of the demo tenant (ccs.timezone) and of the simulator's records. */
-    static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
+    public static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     static final Tenants DEMO = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ISTANBUL)), "demo");
 
@@ -35,11 +35,11 @@ final class CdrTestRecords {
     }
 
     /** The tenant's wall clock {@code ago} before now, to the second. */
-    static LocalDateTime wallClock(Duration ago) {
+    public static LocalDateTime wallClock(Duration ago) {
         return LocalDateTime.now(ISTANBUL).minus(ago).withNano(0);
     }
 
-    static List<String> eventIds(List<String> callKeys) {
+    public static List<String> eventIds(List<String> callKeys) {
         return callKeys.stream().map(key -> "demo:ccs.cdr:" + key).toList();
     }
 
@@ -49,7 +49,7 @@ final class CdrTestRecords {
     }
 
     /** Successful deliveries at a REST CRM, per Idempotency-Key (the event id). */
-    static Map<String, Long> deliveries(RecordingHttpServer crm) {
+    public static Map<String, Long> deliveries(RecordingHttpServer crm) {
         return crm.received().stream().filter(Received::answeredOk).map(r -> r.header("Idempotency-Key"))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }

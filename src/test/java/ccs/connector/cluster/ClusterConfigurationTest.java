@@ -42,6 +42,7 @@ class ClusterConfigurationTest {
                 "connector.cluster.root", "/shared/locks"));
         assertThat(file).isInstanceOf(FileLockClusterService.class);
         assertThat(((FileLockClusterService) file).getRoot()).isEqualTo("/shared/locks/ccs-connector");
+        assertThat(file.getId()).as("the replica's name in the leadership lines").endsWith("-" + ProcessHandle.current().pid());
 
         assertThat(ClusterConfiguration.clusterService(settings())).isInstanceOf(SoleNodeClusterService.class);
     }

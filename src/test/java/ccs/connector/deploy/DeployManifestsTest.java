@@ -126,7 +126,7 @@ class DeployManifestsTest {
 
     private JsonNode byKind(String kind) throws IOException {
         try (Stream<Path> listing = Files.list(KUBERNETES)) {
-            for (Path file : listing.toList()) {
+            for (Path file : listing.filter(Files::isRegularFile).toList()) {
                 for (JsonNode doc : documents(file)) {
                     if (kind.equals(doc.path("kind").asText())) {
                         return doc;

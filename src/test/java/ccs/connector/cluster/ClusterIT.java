@@ -1,0 +1,277 @@
+package ccs.connector.cluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.simulator.Fault;
+import ccs.connector.simulator.SimulatorSettings;
+import ccs.connector.support.ArtemisBroker;
+import ccs.connector.support.ConnectorProcess;
+import ccs.connector.support.PostgresServer;
+import ccs.connector.support.RecordingHttpServer;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static ccs.connector.cdr.CdrTestRecords.deliveries;
+import static ccs.connector.cdr.CdrTestRecords.eventIds;
+import static ccs.connector.cdr.CdrTestRecords.wallClock;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three replicas of the packaged connector ({@code connector.cluster=file}) on a real PostgreSQL
+ * and a real standalone Artemis broker, behind which the simulator and a REST CRM outlive them.
+ * Webhooks arrive round-robin while a CDR window is being read; the leader is killed (SIGKILL) in
+ * the middle of the window, then a follower in the middle of deliveries. Before that, a click2call
+ * for one agent on every replica at once logs the agent in once. Every acknowledged webhook
+ * and every CDR record reaches the CRM, a few at most twice, one replica leads at a time, the new
+ * leader polls within 30 s, and the live followers stay ready throughout.
+ */
+class ClusterIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(150);
+    private static final String WEBHOOK_TOKEN = "it-webhook-token-0123456789";
+    private static final String API_KEY = "it-api-key-0123456789abcdef";
+    private static final int DELIVERY_CONSUMERS = 4;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<Replica> replicas = new ArrayList<>();
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final List<String> unready = new CopyOnWriteArrayList<>();
+    private final List<String> twoLeaders = new CopyOnWriteArrayList<>();
+    private final Set<Replica> killed = ConcurrentHashMap.newKeySet();
+    private Path work;
+    private PostgresServer postgres;
+    private ArtemisBroker broker;
+    private CcsSimulator simulator;
+    private RecordingHttpServer crm;
+    private volatile boolean watching = true;
+
+    /** One replica: its port, process and log. */
+    private record Replica(String name, int port, Process process, Path log) {
+    }
+
+    @BeforeEach
+    void startEngines() throws Exception {
+        work = Files.createTempDirectory("ccs-cluster-it");
+        postgres = PostgresServer.start();
+        broker = ArtemisBroker.start(work.resolve("artemis"));
+        simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
+        crm = new RecordingHttpServer();
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        watching = false;
+        for (Replica replica : replicas) {
+            replica.process().destroyForcibly();
+            replica.process().waitFor(30, TimeUnit.SECONDS);
+        }
+        for (AutoCloseable engine : new AutoCloseable[] {simulator, crm, broker, postgres}) {
+            if (engine != null) {
+                engine.close();
+            }
+        }
+    }
+
+    @Test
+    void killingTheLeaderMidWindowAndThenAFollowerMidDeliveriesLosesNothing() throws Exception {
+        List<String> records = eventIds(simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
+        // the first leader reads the window's first page, then hangs on the second until it is killed
+        simulator.inject(Fault.delay("reportsCDRLogs", 0, 1));
+        simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
+        for (int i = 1; i <= 3; i++) {
+            replicas.add(replica("replica-" + i));
+        }
+        for (Replica replica : replicas) {
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> ready(replica));
+        }
+        Thread watcher = new Thread(this::watchReadinessAndLeadership, "cluster-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+
+        // one login per agent for the cluster, however many replicas ask at once
+        String agent = simulator.agents().get(0);
+        List<CompletableFuture<HttpResponse<String>>> calls = replicas.stream().map(replica -> http.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + replica.port() + "/api/v1/click2call")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("X-Api-Key", API_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234567\"}")).build(),
+                HttpResponse.BodyHandlers.ofString())).toList();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            assertThat(call.get().statusCode()).as(call.get().body()).isEqualTo(200);
+        }
+        assertThat(simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
+
+        Replica leader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null);
+        await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 2);
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().stream().filter(records::contains).count() == 100);
+        sendWebhooks(0, 30);
+
+        Thread.sleep(1000);
+        Instant killed = Instant.now();
+        kill(leader);
+        sendWebhooks(30, 60);
+        Replica newLeader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null && found != leader);
+        Instant firstPollAfter = await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").stream()
+                .map(CcsSimulator.ApiRequest::at).filter(at -> at.isAfter(killed)).findFirst().orElse(null), at -> at != null);
+        assertThat(Duration.between(killed, firstPollAfter)).as("the new leader's first poll after the kill -9")
+                .isLessThan(Duration.ofSeconds(30));
+
+        // deliveries take a while now, so the follower dies with some of them in flight
+        crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(200).after(Duration.ofMillis(200)));
+        Replica follower = replicas.stream().filter(r -> alive(r) && r != newLeader).findFirst().orElseThrow();
+        sendWebhooks(60, 100);
+        kill(follower);
+        crm.clearRules();
+        sendWebhooks(100, 120);
+
+        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(records)
+                && deliveries(crm).keySet().containsAll(acknowledged));
+        Map<String, Long> deliveries = deliveries(crm);
+        assertThat(acknowledged).as("webhooks acknowledged while two replicas went down").hasSizeGreaterThan(100);
+        long duplicates = deliveries.values().stream().mapToLong(count -> count - 1).sum();
+        assertThat(duplicates).as("at most every delivery consumer of each killed replica repeats one").isLessThanOrEqualTo(DELIVERY_CONSUMERS * 2);
+        assertThat(twoLeaders).as("one leader at a time, so the pollers never overlap").isEmpty();
+        assertThat(unready).as("the live replicas stayed ready").isEmpty();
+        long leadershipsTaken = 0;
+        for (Replica replica : replicas) {
+            leadershipsTaken += Files.readAllLines(replica.log()).stream().filter(line -> line.contains("took the leadership")).count();
+        }
+        assertThat(leadershipsTaken).as("the first leader, then the one after the kill").isEqualTo(2);
+    }
+
+    private Replica replica(String name) throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path log = work.resolve(name + ".log");
+        Process process = ConnectorProcess.start(log, Map.of(),
+                "@deploy/jvm-lean.options",
+                "-Dcamel.server.port=" + port,
+                "-Dconnector.data-dir=" + work.resolve(name),
+                "-Dconnector.cluster=file",
+                "-Dconnector.cluster.root=" + work.resolve("cluster"),
+                "-Dconnector.database.url=" + postgres.url(),
+                "-Dconnector.database.username=" + PostgresServer.USER,
+                "-Dconnector.database.password=" + PostgresServer.PASSWORD,
+                "-Dconnector.outbox.broker-url=" + broker.url(),
+                "-Dconnector.outbox.username=" + ArtemisBroker.USER,
+                "-Dconnector.outbox.password=" + ArtemisBroker.PASSWORD,
+                "-Dcrm.jms.broker-url=" + broker.url(),
+                "-Dcrm.jms.username=" + ArtemisBroker.USER,
+                "-Dcrm.jms.password=" + ArtemisBroker.PASSWORD,
+                "-Dccs.api-url=" + simulator.apiUrl(),
+                "-Dccs.app-token=" + simulator.appToken(),
+                "-Dconnector.webhook-token=" + WEBHOOK_TOKEN,
+                "-Dconnector.api-key=" + API_KEY,
+                "-Dconnector.webhook.enrich-with-cdr=false",
+                "-Dcrm.sink=rest",
+                "-Dcrm.rest.url=" + crm.url("/events"),
+                "-Dcrm.delivery.consumers=" + DELIVERY_CONSUMERS,
+                "-Dccs.cdr.interval=1s",
+                "-Dccs.cdr.lag=1s",
+                "-Dccs.cdr.start=" + wallClock(Duration.ofHours(1)));
+        return new Replica(name, port, process, log);
+    }
+
+    /** Hangup callbacks number from to to-1, each to the next live replica; the acknowledged ones are remembered. */
+    private void sendWebhooks(int from, int to) {
+        for (int i = from; i < to; i++) {
+            List<Replica> live = replicas.stream().filter(this::alive).toList();
+            Replica target = live.get(i % live.size());
+            String callKey = "cluster-call-" + i;
+            String form = "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&disposition=ANSWER&duration=9"
+                    + "&called_num=05071303066&caller_id=901&agent_username=";
+            try {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port()
+                                + "/webhooks/ccs/hangup?token=" + WEBHOOK_TOKEN)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    acknowledged.add("demo:ccs.call.hangup:" + callKey);
+                }
+            } catch (Exception e) {
+                // not acknowledged: the platform would send it again; nothing is owed for it
+            }
+        }
+    }
+
+    /** Every 300 ms: each live replica is ready, and at most one of them leads. */
+    private void watchReadinessAndLeadership() {
+        while (watching) {
+            int leaders = 0;
+            for (Replica replica : replicas) {
+                try {
+                    boolean ready = ready(replica);
+                    if (alive(replica) && !ready) {
+                        unready.add(replica.name() + " at " + Instant.now());
+                    }
+                    leaders += leads(replica) ? 1 : 0;
+                } catch (Exception e) {
+                    if (alive(replica)) {
+                        unready.add(replica.name() + " at " + Instant.now() + ": " + e);
+                    }
+                }
+            }
+            if (leaders > 1) {
+                twoLeaders.add(leaders + " leaders at " + Instant.now());
+            }
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private Replica leader() throws Exception {
+        Replica found = null;
+        for (Replica replica : replicas) {
+            if (alive(replica) && leads(replica)) {
+                found = replica;
+            }
+        }
+        return found;
+    }
+
+    private boolean leads(Replica replica) throws Exception {
+        Matcher gauge = Pattern.compile("(?m)^ccs_cluster_leader(\\{[^}]*})? ([0-9.]+)").matcher(get(replica, "/observe/metrics").body());
+        return gauge.find() && Double.parseDouble(gauge.group(2)) == 1.0;
+    }
+
+    private boolean ready(Replica replica) throws Exception {
+        return get(replica, "/observe/health/ready").statusCode() == 200;
+    }
+
+    private HttpResponse<String> get(Replica replica, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private boolean alive(Replica replica) {
+        return !killed.contains(replica);
+    }
+
+    private void kill(Replica replica) throws Exception {
+        killed.add(replica);
+        replica.process().destroyForcibly();
+        assertThat(replica.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+}

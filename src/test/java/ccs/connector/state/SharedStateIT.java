@@ -1,0 +1,112 @@
+package ccs.connector.state;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import ccs.connector.api.TooManyRequestsException;
+import ccs.connector.cdr.CdrState;
+import ccs.connector.cdr.CdrState.Backfill;
+import ccs.connector.click2call.Click2callCeiling;
+import ccs.connector.support.PostgresServer;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The state store on a real PostgreSQL, opened by three "replicas" at once (each its own pool, as
+ * separate processes would): the schema is created without a race, a checkpoint only moves
+ * forward, one backfill per tenant, and the click2call ceiling counts for the whole cluster.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SharedStateIT {
+
+    private PostgresServer postgres;
+    private final List<Database> replicas = new ArrayList<>();
+
+    @BeforeAll
+    void startPostgresAndThreeReplicasAtOnce() throws Exception {
+        postgres = PostgresServer.start();
+        ExecutorService starting = Executors.newFixedThreadPool(3);
+        List<Future<Database>> started = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            started.add(starting.submit(() -> Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4)));
+        }
+        for (Future<Database> database : started) {
+            replicas.add(database.get());
+        }
+        starting.shutdown();
+    }
+
+    @AfterAll
+    void stopPostgres() throws Exception {
+        for (Database database : replicas) {
+            database.close();
+        }
+        postgres.close();
+    }
+
+    @Test
+    void aCheckpointMovesOnlyForwardWhicheverReplicaWrites() {
+        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(replicas.get(1)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:05:00Z"));
+        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:01:00Z"));
+
+        assertThat(new CdrState(replicas.get(2)).checkpoint("acme")).contains(Instant.parse("2026-11-02T07:05:00Z"));
+    }
+
+    @Test
+    void aBackfillUnderWayOnOneReplicaRefusesASecondOnAnother() {
+        Backfill backfill = new Backfill("acme", LocalDateTime.parse("2026-11-01T00:00"), LocalDateTime.parse("2026-11-02T00:00"),
+                LocalDateTime.parse("2026-11-01T00:00"), 0, 0);
+        assertThat(new CdrState(replicas.get(0)).startBackfill(backfill)).isTrue();
+        assertThat(new CdrState(replicas.get(1)).startBackfill(backfill)).isFalse();
+        assertThat(new CdrState(replicas.get(2)).tenantsWithBackfill()).contains("acme");
+    }
+
+    @Test
+    void theClick2callCeilingHoldsForTheTenantAcrossReplicas() throws Exception {
+        List<Click2callCeiling> ceilings = replicas.stream().map(database -> new Click2callCeiling(3, Ticker.systemTicker(), database)).toList();
+        List<Callable<long[]>> attempts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Click2callCeiling ceiling = ceilings.get(i % ceilings.size());
+            attempts.add(() -> {
+                long before = System.currentTimeMillis() / 1000;
+                boolean granted;
+                try {
+                    ceiling.take("ceiling-tenant");
+                    granted = true;
+                } catch (TooManyRequestsException e) {
+                    granted = false;
+                }
+                return new long[] {before, System.currentTimeMillis() / 1000, granted ? 1 : 0};
+            });
+        }
+        ExecutorService callers = Executors.newFixedThreadPool(6);
+        Map<Long, Integer> grantedPerSecond = new HashMap<>();
+        int refused = 0;
+        for (Future<long[]> attempt : callers.invokeAll(attempts)) {
+            long[] outcome = attempt.get();
+            if (outcome[2] == 0) {
+                refused++;
+            } else if (outcome[0] == outcome[1]) {
+                // granted within one second of the wall clock: counted against that second
+                grantedPerSecond.merge(outcome[0], 1, Integer::sum);
+            }
+        }
+        callers.shutdown();
+        assertThat(refused).as("thirty requests at once on three replicas, ceiling 3 per second").isPositive();
+        assertThat(grantedPerSecond.values()).allSatisfy(granted -> assertThat(granted).isLessThanOrEqualTo(3));
+    }
+}

@@ -1,0 +1,94 @@
+package ccs.connector.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.apache.camel.test.AvailablePortFinder;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A private PostgreSQL server from Debian's {@code postgresql} package: a cluster made with
+ * {@code initdb} in a temporary directory (removed by {@link #close}), listening on a free loopback port, run as the
+ * unprivileged {@code postgres} user when the tests run as root (PostgreSQL refuses root).
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String USER = "ccs";
+    public static final String PASSWORD = "it-database-password";
+
+    private final Process server;
+    private final int port;
+    private final Path directory;
+
+    private PostgresServer(Process server, int port, Path directory) {
+        this.server = server;
+        this.port = port;
+        this.directory = directory;
+    }
+
+    public static PostgresServer start() throws Exception {
+        Path bin;
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            bin = versions.map(version -> version.resolve("bin")).filter(dir -> Files.isExecutable(dir.resolve("initdb")))
+                    .max(Path::compareTo).orElseThrow(() -> new IllegalStateException(
+                            "no initdb under /usr/lib/postgresql: install Debian's postgresql package (.ci/run does)"));
+        } catch (IOException e) {
+            throw new IllegalStateException("PostgreSQL is not installed: apt-get install postgresql (.ci/run does)", e);
+        }
+        // under the system's temporary directory, which the unprivileged user can reach
+        Path directory = Files.createTempDirectory("ccs-postgres");
+        Path passwordFile = Files.writeString(directory.resolve("password"), PASSWORD + "\n");
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            UserPrincipal postgres = directory.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+            Files.setOwner(directory, postgres);
+            Files.setOwner(passwordFile, postgres);
+        }
+        Path data = directory.resolve("data");
+        Process initdb = new ProcessBuilder(asPostgres(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+                "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--no-sync"))
+                .redirectErrorStream(true).redirectOutput(directory.resolve("initdb.log").toFile()).start();
+        if (!initdb.waitFor(2, TimeUnit.MINUTES) || initdb.exitValue() != 0) {
+            throw new IllegalStateException("initdb failed: " + Files.readString(directory.resolve("initdb.log")));
+        }
+        int port = AvailablePortFinder.getNextAvailable();
+        Process server = new ProcessBuilder(asPostgres(root, bin.resolve("postgres").toString(), "-D", data.toString(),
+                "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + directory,
+                "-c", "fsync=off", "-c", "max_connections=100"))
+                .redirectErrorStream(true).redirectOutput(directory.resolve("postgres.log").toFile()).start();
+        PostgresServer started = new PostgresServer(server, port, directory);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> DriverManager.getConnection(started.url(), USER, PASSWORD).isValid(1));
+        return started;
+    }
+
+    public String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.destroy();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+    }
+
+    private static List<String> asPostgres(boolean root, String... command) {
+        List<String> line = new ArrayList<>(root ? List.of("runuser", "-u", "postgres", "--") : List.of());
+        line.addAll(List.of(command));
+        return line;
+    }
+}
