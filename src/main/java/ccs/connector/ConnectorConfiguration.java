@@ -82,7 +82,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 ticker != null ? ticker : Ticker.systemTicker(), database);
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("appTokens", appTokens);
-        camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens));
+        camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens,
+                settings.duration("ccs.api.interactive-timeout", Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofSeconds(8)),
+                settings.duration("ccs.api.cdr-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5))));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));

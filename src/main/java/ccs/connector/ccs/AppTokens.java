@@ -57,6 +57,10 @@ public final class AppTokens {
         }
     }
 
+    public boolean isRefused(String tenant) {
+        return refused.contains(tenant);
+    }
+
     private String settingOf(String tenant) {
         return tenant.equals(tenants.defaultTenant().name()) ? "ccs.app-token (CCS_APP_TOKEN)"
                 : "ccs.tenant." + tenant + ".app-token (or ccs.app-token)";

@@ -2,6 +2,7 @@ package ccs.connector.ccs;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -32,6 +33,13 @@ public final class CcsApi {
     public static final String SESSION = "ccsSession";
     /** Set by {@link #prepare}: the tenant's API base URL, for the {@code toD} of the route. */
     public static final String API_URL = "ccsApiUrl";
+    /** Set by {@link #prepare}: the connect and response timeouts of this call in milliseconds, for the route's endpoint. */
+    public static final String CONNECT_TIMEOUT = "ccsConnectTimeout";
+    public static final String RESPONSE_TIMEOUT = "ccsResponseTimeout";
+
+    /** The function that reads CDR pages (by startdate): they keep the longer budget, every other call is interactive. */
+    private static final String CDR_PAGES = "reportsCDRLogs";
+    private static final long MAX_CONNECT_MILLIS = 2000;
 
     /** The platform's answer to a request whose app token it refuses (login, reportsCDRLogs). */
     private static final String INVALID_APP_TOKEN = "Invalid Application Token";
@@ -41,11 +49,20 @@ public final class CcsApi {
 
     private final Tenants tenants;
     private final AppTokens appTokens;
+    private final Duration interactiveTimeout;
+    private final Duration cdrTimeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    public CcsApi(Tenants tenants, AppTokens appTokens) {
+    /**
+     * @param interactiveTimeout the most a call other than a CDR page may take, connecting included (click2call, login,
+     *                           getactivecall, ping: someone waits for them)
+     * @param cdrTimeout         the same for a CDR page ({@code reportsCDRLogs})
+     */
+    public CcsApi(Tenants tenants, AppTokens appTokens, Duration interactiveTimeout, Duration cdrTimeout) {
         this.tenants = tenants;
         this.appTokens = appTokens;
+        this.interactiveTimeout = interactiveTimeout;
+        this.cdrTimeout = cdrTimeout;
     }
 
     public void prepare(Exchange exchange) {
@@ -68,6 +85,11 @@ public final class CcsApi {
         }
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, encode(query));
         exchange.setVariable(API_URL, tenant.apiUrl());
+        boolean cdrPage = CDR_PAGES.equals(function) && params != null && params.containsKey("startdate");
+        long budget = (cdrPage ? cdrTimeout : interactiveTimeout).toMillis();
+        long connect = Math.min(MAX_CONNECT_MILLIS, budget / 4);
+        exchange.setVariable(CONNECT_TIMEOUT, connect);
+        exchange.setVariable(RESPONSE_TIMEOUT, budget - connect);
     }
 
     public Map<String, Object> answer(Exchange exchange) {
@@ -77,6 +99,9 @@ public final class CcsApi {
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status == 429) {
             throw UpstreamException.throttled(tenant, retryAfter(message.getHeader("Retry-After", String.class)));
+        }
+        if (status >= 300 && status <= 399) {
+            throw UpstreamException.moved(tenant, exchange.getVariable(API_URL, String.class), message.getHeader("Location", String.class));
         }
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant, status);

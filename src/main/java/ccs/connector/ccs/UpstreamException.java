@@ -22,6 +22,17 @@ public class UpstreamException extends CcsException {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0);
     }
 
+    /**
+     * The tenant's API base redirects (http to https, an old host to a new one): the connector does not follow, since
+     * the query carries the app token or session; the message names the URL to set, never the query of the redirect.
+     */
+    public static UpstreamException moved(String tenant, String apiUrl, String location) {
+        String target = location == null ? null : location.replaceAll("[?#].*", "");
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " API at " + apiUrl + " redirects "
+                + (target == null || target.isBlank() ? "elsewhere" : "to " + target) + ": set ccs.api-url"
+                + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0);
+    }
+
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
                 retryAfterSeconds);

@@ -29,7 +29,7 @@ public class Click2callConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) {
         Settings settings = Settings.of(camel);
         String region = PhoneNumbers.region(settings, "ccs.click2call.default-region");
-        String format = settings.string("ccs.click2call.number-format", Click2callRequests.AS_GIVEN).toLowerCase(Locale.ROOT);
+        String format = settings.string("ccs.click2call.number-format", PhoneNumbers.NATIONAL).toLowerCase(Locale.ROOT);
         if (!NUMBER_FORMATS.contains(format)) {
             throw new InvalidSettingException("ccs.click2call.number-format", "is '" + format
                     + "': use as-given (the number as the CRM sent it), national (05321234567) or e164 (+905321234567)");

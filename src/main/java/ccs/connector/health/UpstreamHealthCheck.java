@@ -14,14 +14,20 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every tenant's Call Center Studio answers {@code ping} with the app token; the gauge
  * {@code ccs_upstream_up{tenant}} is 1 while it does. Not a readiness check: an outage or a
  * refused token makes click2call and screen pop by call key fail with a clear error, while
- * webhooks keep being taken in. A refused token is recorded in {@link AppTokens}.
+ * webhooks keep being taken in. A refused token is recorded in {@link AppTokens} (which logs it);
+ * any other outage is logged once as a WARN line when it starts (an API base that redirects names
+ * the URL to set), and once when it ends.
  */
 public final class UpstreamHealthCheck extends CachedHealthCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamHealthCheck.class);
 
     private final Tenants tenants;
     private final AppTokens appTokens;
@@ -42,7 +48,12 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
         Map<String, Object> details = new LinkedHashMap<>();
         for (Tenant tenant : tenants.all()) {
             String problem = ping(tenant);
-            up.put(tenant.name(), problem == null);
+            Boolean wasUp = up.put(tenant.name(), problem == null);
+            if (problem == null && Boolean.FALSE.equals(wasUp)) {
+                LOG.info("Call Center Studio tenant {} answers again", tenant.name());
+            } else if (problem != null && !Boolean.FALSE.equals(wasUp) && !appTokens.isRefused(tenant.name())) {
+                LOG.warn("Call Center Studio tenant {} is down: {}", tenant.name(), problem);
+            }
             metrics.gauge("ccs.upstream.up", "1 while the tenant's Call Center Studio answers ping and accepts the app token, else 0",
                     () -> up.getOrDefault(tenant.name(), false) ? 1 : 0, "tenant", tenant.name());
             details.put("tenant." + tenant.name(), problem == null ? "up" : "down");

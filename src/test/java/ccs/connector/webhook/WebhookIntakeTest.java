@@ -439,8 +439,10 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     @Order(16)
     void theHangupUrlThePlatformEchoesNeverTakesTheWebhookTokenToTheCrm() throws Exception {
         HttpResponse<String> dispatched = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"echoed-url-1\"}");
+                "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"+90 (532) 123-45-67\", \"transactionId\": \"echoed-url-1\"}");
         assertThat(dispatched.statusCode()).as(dispatched.body()).isEqualTo(200);
+        assertThat(simulator().requests("click2call")).as("the shipped number format: national digits, as the vendor's samples")
+                .anyMatch(r -> "echoed-url-1".equals(r.params().get("transactionid")) && "05321234567".equals(r.params().get("phonenumber")));
 
         await().atMost(PATIENCE).until(() -> simulator().callbacks().stream().anyMatch(sent -> sent.fields().containsKey("url")));
         SentCallback callback = simulator().callbacks().stream().filter(sent -> sent.fields().containsKey("url")).findFirst().orElseThrow();

@@ -1,0 +1,64 @@
+package ccs.connector.ccs;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import ccs.connector.support.RecordingHttpServer;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** How the connector reads Call Center Studio's answers: redirects named with the URL to set, interactive calls bounded. */
+class UpstreamAnswersTest extends ConnectorTestSupport {
+
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+
+    @Override
+    protected void settings(Properties settings) {
+        LogCapture.install();
+        RecordingHttpServer oldHost = startHttpServer();
+        oldHost.answerWhen(request -> true, RecordingHttpServer.Answer.status(301)
+                .withHeader("Location", "https://moved.callcenterstudio.com/api/?function=ping&app_token=moved-secret-token"));
+        settings.setProperty("ccs.tenants", "demo,moved");
+        settings.setProperty("ccs.tenant.moved.api-url", oldHost.url("/api/"));
+        settings.setProperty("ccs.tenant.moved.app-token", "moved-secret-token");
+    }
+
+    @Test
+    void aTenantWhoseApiRedirectsIsNamedWithTheUrlToSet() throws Exception {
+        String toSet = "set ccs.api-url to https://moved.callcenterstudio.com/api/";
+        await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(LogCapture.text().split("\n"))
+                .anyMatch(line -> line.contains(" WARN ") && line.contains("tenant moved") && line.contains(toSet)));
+
+        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"moved\"}");
+        assertThat(click2call.statusCode()).isEqualTo(502);
+        assertThat(click2call.body()).contains(toSet);
+        assertThat(LogCapture.text() + click2call.body()).doesNotContain("moved-secret-token");
+    }
+
+    @Test
+    void anInteractiveCallGivesUpWithinItsBudgetWhileACdrPageKeepsTheLongerOne() throws Exception {
+        simulator().inject(Fault.delay("click2call", 9000, 1));
+        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}");
+        assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(503);
+        assertThat(click2call.body()).contains("cannot be reached");
+
+        simulator().inject(Fault.delay("reportsCDRLogs", 9000, 1));
+        Exchange page = template.send("direct:ccs-api-call", exchange -> {
+            exchange.setVariable(CcsApi.FUNCTION, "reportsCDRLogs");
+            exchange.setVariable(CcsApi.PARAMS, Map.of("startdate", "2026-11-02 00:00:00", "finishdate", "2026-11-02 01:00:00"));
+        });
+        assertThat(page.getException()).isNull();
+        assertThat(page.getMessage().getBody(Map.class)).containsKey("CallList");
+    }
+}
