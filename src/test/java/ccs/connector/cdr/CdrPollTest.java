@@ -55,8 +55,7 @@ class CdrPollTest extends ConnectorTestSupport {
         settings.setProperty("ccs.cdr.lag", "1s");
         settings.setProperty("ccs.cdr.overlap", "5m");
         // an upstream that does not answer in time is a failed poll
-        settings.setProperty("camel.component.http.response-timeout", "2000");
-        settings.setProperty("camel.component.http.so-timeout", "2000");
+        settings.setProperty("ccs.api.cdr-timeout", "2s");
     }
 
     @BeforeAll
