@@ -22,7 +22,20 @@ public final class CallAnswers {
 
     /** From a {@code getactivecall} answer; null when the call is not live (the platform answers a failure envelope). */
     public String customerOfActiveCall(@Body Map<String, Object> answer) {
-        return answer.get("ActiveCall") instanceof Map<?, ?> call ? customerOf(call) : null;
+        Map<?, ?> call = activeCall(answer);
+        return call == null ? null : customerOf(call);
+    }
+
+    /**
+     * The call of a {@code getactivecall} answer: under {@code ActiveCall}, or at the top level of the answer as some
+     * tenants send it; null for a failure envelope or an answer that holds no call.
+     */
+    static Map<?, ?> activeCall(Map<String, Object> answer) {
+        if (answer.get("ActiveCall") instanceof Map<?, ?> call) {
+            return call;
+        }
+        boolean holdsCall = answer.containsKey("key") || answer.containsKey("activecallkey") || answer.containsKey("callerid");
+        return Boolean.FALSE.equals(answer.get("success")) || !holdsCall ? null : answer;
     }
 
     /**

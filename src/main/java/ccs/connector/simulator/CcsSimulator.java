@@ -86,6 +86,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<ActiveFault> faults = new ConcurrentLinkedQueue<>();
     private final String softphonePage;
     private volatile boolean hangupTransactionId;
+    private volatile boolean activeCallAtTopLevel;
 
     private CcsSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -175,6 +176,11 @@ public final class CcsSimulator implements AutoCloseable {
      * True: from now on callbacks carry their URL's {@code token} as an {@code Authorization: Bearer}
      * header instead of in the query string, as some tenants' web-URL settings send it.
      */
+    /** Answers getactivecall with the call's fields at the top level, as some tenants do, instead of under ActiveCall. */
+    public void answerActiveCallAtTopLevel(boolean topLevel) {
+        activeCallAtTopLevel = topLevel;
+    }
+
     public void sendWebhookTokenAsBearer(boolean asBearer) {
         callbacks.tokenAsBearer(asBearer);
     }
@@ -401,7 +407,16 @@ public final class CcsSimulator implements AutoCloseable {
                     .filter(c -> c.agent().equalsIgnoreCase(agent)).map(this::activeCallFields).toList());
             case "getactivecall" -> {
                 ActiveCall call = activeCalls.get(params.getOrDefault("activecallkey", ""));
-                yield call == null ? failure("Active call not found") : Map.of("success", true, "ActiveCall", activeCallFields(call));
+                if (call == null) {
+                    yield failure("Active call not found");
+                }
+                Map<String, Object> answer = new LinkedHashMap<>(Map.of("success", true));
+                if (activeCallAtTopLevel) {
+                    answer.putAll(activeCallFields(call));
+                } else {
+                    answer.put("ActiveCall", activeCallFields(call));
+                }
+                yield answer;
             }
             default -> Map.of("success", true);
         };
@@ -493,6 +508,8 @@ public final class CcsSimulator implements AutoCloseable {
         fields.put("status", call.status());
         fields.put("agent", call.agent());
         fields.put("calldate", SyntheticCalls.WIRE_TIME.format(LocalDateTime.ofInstant(call.startedAt(), settings.zone)));
+        // what the IVR collected about the call, as the platform carries it
+        fields.put("customvariables", Map.of("ivr_choice", "2", "crm_customer_id", "C-" + Math.abs(call.key().hashCode() % 10000)));
         return fields;
     }
 

@@ -5,10 +5,14 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** GET /api/v1/screen-pop with the shipped demo settings: the file lookup over contacts/demo-contacts.json. */
 class ScreenPopTest extends ConnectorTestSupport {
@@ -109,6 +114,32 @@ class ScreenPopTest extends ConnectorTestSupport {
         assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
         assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Burak Öztürk");
         assertThat(simulator().requests("getactivecall")).anySatisfy(r -> assertThat(r.params()).containsEntry("activecallkey", call.key()));
+        assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void aCallAnsweredAtTheTopLevelIsReadTooAndItsCustomVariablesReachTheHangupEvent() throws Exception {
+        simulator().answerActiveCallAtTopLevel(true);
+        try {
+            ActiveCall call = simulator().ring(AGENT, "05337654321");
+
+            HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode card = json.readTree(answer.body());
+            assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+            JsonNode variables = card.get("customVariables");
+            assertThat(variables.get("crm_customer_id").asText()).startsWith("C-");
+
+            HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                    "call_id=" + call.key() + "&call_date=2026-11-02+10%3A00%3A00&duration=4&disposition=ANSWER&tenant=demo");
+            assertThat(hangup.statusCode()).as(hangup.body()).isEqualTo(200);
+            Path event = dataDir.resolve("crm-out").resolve(CloudEvent.fileName("demo:ccs.call.hangup:" + call.key()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(event));
+            assertThat(json.readTree(Files.readString(event)).at("/data/customVariables")).isEqualTo(variables);
+        } finally {
+            simulator().answerActiveCallAtTopLevel(false);
+        }
     }
 
     @Test
