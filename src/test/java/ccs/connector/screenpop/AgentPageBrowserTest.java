@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -23,6 +25,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +130,26 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         assertThat(browser.findElement(By.id("call")).getText()).contains("+905321234567");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"caller_id", "cli"})
+    void theCallersNumberIsFoundUnderTheUsualFieldNames(String field) {
+        ring("0532 123 45 67", false, field);
+
+        WebElement card = wait.until(page -> page.findElements(By.cssSelector("#contacts .contact")).stream().findFirst().orElse(null));
+        assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Elif Şahin");
+    }
+
+    @Test
+    void anIncomingCallOfAnUnknownShapeIsNotedAndIgnored() {
+        browser.switchTo().frame(browser.findElement(By.id("softphone")));
+        ((JavascriptExecutor) browser).executeScript(
+                "window.parent.postMessage(JSON.stringify({messageType: 'IncomingCall', telefon: '05321234567'}), '*');");
+        browser.switchTo().defaultContent();
+
+        wait.until(page -> activity().contains("Ignored an IncomingCall without a number or a call key"));
+        assertThat(browser.findElement(By.id("call")).getText()).isEqualTo("No call yet.");
+    }
+
     @Test
     void aMaskedCallIsLookedUpByItsCallKeyWithoutShowingTheNumber() {
         simulator().clearRequests();
@@ -181,7 +204,13 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     /** Rings the agent through the fake softphone, as a caller would. */
     private void ring(String caller, boolean masked) {
+        ring(caller, masked, "callerid");
+    }
+
+    /** The same, with the softphone naming the number's field {@code field}. */
+    private void ring(String caller, boolean masked, String field) {
         browser.switchTo().frame(browser.findElement(By.id("softphone")));
+        new Select(browser.findElement(By.id("number-field"))).selectByVisibleText(field);
         WebElement number = browser.findElement(By.id("caller"));
         number.clear();
         number.sendKeys(caller);
