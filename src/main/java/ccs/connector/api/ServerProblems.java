@@ -15,16 +15,15 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * Answers the requests under {@code /api/} and {@code /webhooks/} that reach no route the way route
- * configuration {@code api-errors} answers a failed one, with a {@link Problem}, instead of the HTTP
- * server's HTML or empty bodies:
+ * Answers the requests that reach no route the way route configuration {@code api-errors} answers a
+ * failed one, with a {@link Problem}, instead of the HTTP server's HTML or empty bodies:
  * <ul>
- * <li>an unknown path: 404;</li>
+ * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD over
+ * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it);</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
+ * <li>an unknown path under {@code /api/} or {@code /webhooks/}: 404 (elsewhere the server's own 404);</li>
  * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413.</li>
  * </ul>
- * Other paths keep the server's own answers. On every path, HEAD of a path that takes GET is served
- * by the GET route (the server sends no body for HEAD over HTTP/1.1).
  */
 public final class ServerProblems implements StartupListener {
 
@@ -60,12 +59,7 @@ public final class ServerProblems implements StartupListener {
         Set<String> allowed = allowedMethods(router, path);
         if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
             routing.reroute(HttpMethod.GET, routing.request().uri());
-        } else if (!path.startsWith("/api/") && !path.startsWith("/webhooks/")) {
-            routing.next();
-        } else if (allowed.isEmpty()) {
-            answer(routing, 404, Problem.json(404, "no resource at " + path
-                    + ": the paths of this API are described at /api/v1/openapi.json", null));
-        } else {
+        } else if (!allowed.isEmpty()) {
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");
             }
@@ -73,6 +67,11 @@ public final class ServerProblems implements StartupListener {
             routing.response().putHeader("Allow", allow);
             answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
                     + ": it takes " + allow, null));
+        } else if (path.startsWith("/api/") || path.startsWith("/webhooks/")) {
+            answer(routing, 404, Problem.json(404, "no resource at " + path
+                    + ": the paths of this API are described at /api/v1/openapi.json", null));
+        } else {
+            routing.next();
         }
     }
 

@@ -45,6 +45,10 @@ class HttpStandardsTest extends ConnectorTestSupport {
         HttpResponse<String> put = send("PUT", "/webhooks/ccs/ivr?token=" + webhookToken());
         assertProblem(put, 405);
         assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+
+        HttpResponse<String> health = send("POST", "/observe/health");
+        assertProblem(health, 405);
+        assertThat(health.headers().firstValue("Allow")).hasValue("GET, HEAD");
     }
 
     @Test
