@@ -107,7 +107,8 @@ class CdrRestartIT {
 
         Process first = connector("first", "-Dccs.cdr.enabled=false");
         HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/cdr/backfill"))
-                .header("X-Api-Key", API_KEY).POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T13:59:59\"}")).build(),
+                .header("X-Api-Key", API_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T13:59:59\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(started.statusCode()).isEqualTo(202);
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 7);
