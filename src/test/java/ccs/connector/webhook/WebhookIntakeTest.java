@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.Fault;
 import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
@@ -481,6 +482,18 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertError(post("/webhooks/ccs/hangup?token=wrong", FORM, fields, "Authorization", "Bearer " + webhookToken()), 401,
                 "query parameter token does not match", null);
         assertThat(LogCapture.text()).doesNotContain(webhookToken(), enc(webhookToken()));
+    }
+
+    @Test
+    @Order(19)
+    void aRequestThatCannotBeKeptEitherIs503SoThePlatformSendsItAgain() throws Exception {
+        // a directory where the letter of this request would go: the letter cannot be written
+        Path blocked = deadLetterDir().resolve(CloudEvent.fileName("demo:ccs.call.hangup:request:"
+                + CloudEvent.digest(Map.of("caller_id", "cannot-be-kept"))));
+        Files.createDirectories(blocked.resolve("occupied"));
+
+        assertError(hangup(FORM, "caller_id=cannot-be-kept"), 503, "the request could not be stored: send it again later", null);
+        assertError(hangup(FORM, "caller_id=can-be-kept"), 400, "call_id is missing", "call_id");
     }
 
     @Test
