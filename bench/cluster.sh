@@ -3,7 +3,8 @@
 # Artemis outbox next to one replica on the embedded defaults (H2 file, vm://0), the CPU each request
 # costs in every process (connectors, PostgreSQL, Artemis), and the failover time after a kill -9 of
 # the leader (connector.cluster=file): until the other replica leads, and until its first CDR poll.
-# Prints markdown tables. Needs Debian's postgresql package; the Artemis distribution comes from Maven.
+# Prints markdown tables and keeps them in bench/cluster-results.md. Needs Debian's postgresql package;
+# the Artemis distribution comes from Maven. Not a test: CI does not run it. About 4 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -11,9 +12,19 @@ mkdir -p bench/work
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-60s}
 ARTEMIS_VERSION=2.44.0
+need_wrk
 WORK=$(mktemp -d /tmp/ccs-bench-cluster.XXXX)
+# the unprivileged user that runs PostgreSQL must reach its directory
+chmod 755 "$WORK"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  # runuser does not pass the signal on: PostgreSQL by its own pid file
+  [ -f "$WORK/pg/data/postmaster.pid" ] && kill "$(head -1 "$WORK/pg/data/postmaster.pid")" 2>/dev/null
+  sleep 1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 ## the engines: a private PostgreSQL cluster (as the user postgres when run as root) and a standalone Artemis
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$WORK/pg"; runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -38,6 +49,9 @@ until (echo > "/dev/tcp/127.0.0.1/$PG_PORT") 2> /dev/null; do sleep 0.2; done
 PG_PID=$(head -1 "$WORK/pg/data/postmaster.pid")
 
 start_simulator cluster-simulator --records 0
+# start_simulator's own trap stops only the simulator: stop everything
+PIDS+=("$SIM_PID")
+trap cleanup EXIT
 SHARED=(-Dconnector.database.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" -Dconnector.database.username=ccs
   -Dconnector.database.password=bench-password -Dconnector.outbox.broker-url="tcp://127.0.0.1:$ARTEMIS_PORT"
   -Dconnector.outbox.username=ccs -Dconnector.outbox.password=bench-password -Dcrm.jms.broker-url="tcp://127.0.0.1:$ARTEMIS_PORT"
@@ -56,24 +70,33 @@ TICK=$(getconf CLK_TCK)
 intake() {
   local name=$1; shift
   local per=$(( 32 / $# ))
-  for url in "$@"; do wrk -t1 -c"$per" -d"$WARMUP" -s bench/hangup.lua "$url" > /dev/null 2>&1 & done; wait
+  local loads=()
+  for url in "$@"; do wrk -t1 -c"$per" -d"$WARMUP" -s bench/hangup.lua "$url" > /dev/null 2>&1 & loads+=($!); done
+  wait "${loads[@]}"
   local engines connectors before_c before_e
   engines=$([ "$name" = "1 replica, embedded" ] && echo "" || echo "$(pg_pids) $ARTEMIS_PID")
   before_c=$(cpu_ticks "${CONNECTORS[@]}"); before_e=$(cpu_ticks $engines)
   local total=0
-  for url in "$@"; do wrk -t1 -c"$per" -d"$DURATION" -s bench/hangup.lua "$url" > "$WORK/wrk-$per-${url##*:}" 2>&1 & done; wait
+  loads=()
+  for url in "$@"; do wrk -t1 -c"$per" -d"$DURATION" -s bench/hangup.lua "$url" > "$WORK/wrk-${#loads[@]}" 2>&1 & loads+=($!); done
+  wait "${loads[@]}"
   for out in "$WORK"/wrk-*; do total=$(( total + $(awk '/^Requests:|requests in/ {gsub(",", "", $1); print $1; exit}' "$out") )); done
   local seconds=${DURATION%s}
   local c_ms e_ms
   c_ms=$(python3 -c "print(f'{($(cpu_ticks "${CONNECTORS[@]}") - $before_c) * 1000 / $TICK / $total:.2f}')")
   e_ms=$(python3 -c "print(f'{($(cpu_ticks $engines) - $before_e) * 1000 / $TICK / $total:.2f}')")
   rm -f "$WORK"/wrk-*
-  echo "| $name | $(( total / seconds )) | $c_ms | $e_ms |"
+  out "| $name | $(( total / seconds )) | $c_ms | $e_ms |"
 }
 
-echo "| setup | webhooks/s (32 connections) | CPU ms per request, connectors | CPU ms per request, PostgreSQL + Artemis |"
-echo "|---|---|---|---|"
+TABLES=bench/work/cluster.tables
+: > "$TABLES"
+# out LINE: a line of the tables, printed and kept
+out() { echo "$*" | tee -a "$TABLES"; }
+out "| setup | webhooks/s (32 connections) | CPU ms per request, connectors | CPU ms per request, PostgreSQL + Artemis |"
+out "|---|---|---|---|"
 start_connector cluster-embedded "${COMMON[@]}" -Dccs.cdr.enabled=false -Dconnector.data-dir="$WORK/embedded"
+PIDS+=("$PID")
 CONNECTORS=("$PID")
 intake "1 replica, embedded" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
 stop_connector
@@ -97,8 +120,18 @@ until leads "$OTHER"; do sleep 0.05; done
 led=$(now_ms)
 until [ "$(sim_requests reportsCDRLogs)" -gt "$polls" ]; do sleep 0.05; done
 polled=$(now_ms)
-echo
-echo "| failover (connector.cluster=file, kill -9 of the leader) | ms |"
-echo "|---|---|"
-echo "| until the other replica leads | $(( led - killed )) |"
-echo "| until its first CDR poll | $(( polled - killed )) |"
+out
+out "| failover (connector.cluster=file, kill -9 of the leader) | ms |"
+out "|---|---|"
+out "| until the other replica leads | $(( led - killed )) |"
+out "| until its first CDR poll | $(( polled - killed )) |"
+{
+  echo "# Several replicas: benchmark results"
+  echo
+  echo "Measured by \`bash bench/cluster.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $(nproc) cores"
+  echo "shared by the load generator, the simulator, the connectors, PostgreSQL and Artemis. wrk, $DURATION after a $WARMUP"
+  echo "warm-up, \`POST /webhooks/ccs/hangup\` (bench/hangup.lua), file sink, no CDR enrichment; CPU is user + system time"
+  echo "of the processes over the measured run divided by the requests."
+  echo
+  cat "$TABLES"
+} > bench/cluster-results.md

@@ -4,6 +4,17 @@
 SIM_APP_TOKEN=sim-app-token-0123456789
 WEBHOOK_TOKEN=bench-webhook-token-0123456789
 
+# Installs wrk (the HTTP load generator) when it is missing.
+need_wrk() {
+  if ! command -v wrk > /dev/null; then
+    local as_root
+    as_root=$([ "$(id -u)" -eq 0 ] || echo sudo)
+    # on stderr: the scripts print their tables on stdout
+    $as_root apt-get update -q >&2
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2
+  fi
+}
+
 # A free TCP port on loopback.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

@@ -8,11 +8,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
 
-if ! command -v wrk > /dev/null; then
-  as_root=$([ "$(id -u)" -eq 0 ] || echo sudo)
-  $as_root apt-get update -q
-  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk
-fi
+need_wrk
 mvn -B -q -DskipTests package
 
 footprint=$(bash bench/footprint.sh | tee -a /dev/stderr)

@@ -78,7 +78,8 @@ class ClusterConfigurationTest {
     @Test
     void everySingletonRouteStartsFromTheLeaderNamespace() throws Exception {
         List<String> singletons = List.of("timer:cdr-poll", "timer:cdr-backfill-resume", "timer:ccs-correlation-retention",
-                "timer:crm-dedupe-retention", "timer:cdr-settle", "file:{{crm.click2call.inbox}}\"");
+                "timer:crm-dedupe-retention", "timer:cdr-settle", "file:{{crm.click2call.inbox}}\"",
+                "file:{{connector.data-dir}}/dead-letter/replay\"");
         String routes;
         try (Stream<Path> files = Files.walk(Path.of("routes"))) {
             routes = String.join("\n", files.filter(Files::isRegularFile).map(ClusterConfigurationTest::read).toList());
