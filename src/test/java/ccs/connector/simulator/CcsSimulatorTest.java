@@ -169,7 +169,22 @@ class CcsSimulatorTest {
         assertThat(fields).containsEntry("transaction_id", "crm-42").containsEntry("called_num", "05321234567")
                 .containsEntry("project", "alotech").containsEntry("action", "webhook").containsEntry("agent_username", AGENT);
         JsonNode cdr = api("function=reportsCDRLogs&app_token=" + TOKEN + "&activecallkey=" + fields.get("call_id"));
-        assertThat(cdr.get("CallList").get(0).get("click2call").asBoolean()).isTrue();
+        JsonNode row = cdr.get("CallList").get(0);
+        assertThat(row.get("click2call").asBoolean()).isTrue();
+        assertThat(row.get("uniqueid").asText()).isEqualTo("crm-42");
+        assertThat(row.get("agent_username").asText()).isEqualTo(AGENT);
+        assertThat(row.get("agent").asText()).isEqualTo(row.get("agentid").asText()).isNotEqualTo(AGENT);
+    }
+
+    @Test
+    void aLongCallsRecordAppearsAtItsEndFiledUnderItsStart() throws Exception {
+        JsonNode answer = json.readTree(control("POST", "/sim/cdr/long-call?minutes=40", "").body());
+
+        JsonNode record = api("function=reportsCDRLogs&app_token=" + TOKEN + "&activecallkey=" + answer.get("callKey").asText())
+                .get("CallList").get(0);
+        LocalDateTime start = LocalDateTime.parse(record.get("calldate").asText().replace(' ', 'T'));
+        LocalDateTime end = LocalDateTime.parse(record.get("hangupdate").asText().replace(' ', 'T'));
+        assertThat(Duration.between(start, end)).isEqualTo(Duration.ofMinutes(40));
     }
 
     @Test
