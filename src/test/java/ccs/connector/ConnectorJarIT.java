@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 /** The packaged connector, started as the README says: java -jar target/ccs-connector.jar from the project root. */
 class ConnectorJarIT {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void startedAsTheReadmeSaysItReachesHealthUpOnTheEmbeddedDefault() throws Exception {

@@ -52,7 +52,7 @@ class ConnectorKillIT {
     private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final Duration PATIENCE = Duration.ofSeconds(120);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final ExecutorService load = Executors.newFixedThreadPool(2);
     private final List<Process> connectors = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();

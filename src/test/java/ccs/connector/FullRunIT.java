@@ -30,7 +30,7 @@ class FullRunIT {
 
     private static final Pattern SESSION_IN_URL = Pattern.compile("[?&]session=([^&\"]+)");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void theDemoFlowsWithinAMinuteAndTheLogHoldsNoSecret() throws Exception {

@@ -45,7 +45,7 @@ class CdrRestartIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(120);
     private static final String API_KEY = "it-api-key-0123456789abcdef";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final List<Process> connectors = new ArrayList<>();
     private CcsSimulator simulator;

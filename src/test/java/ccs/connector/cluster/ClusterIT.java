@@ -53,7 +53,7 @@ class ClusterIT {
     private static final String API_KEY = "it-api-key-0123456789abcdef";
     private static final int DELIVERY_CONSUMERS = 4;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Replica> replicas = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<String> unready = new CopyOnWriteArrayList<>();

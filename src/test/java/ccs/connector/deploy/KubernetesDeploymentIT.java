@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 class KubernetesDeploymentIT {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void theRenderedManifestsStartTheConnectorUntilReady() throws Exception {

@@ -30,7 +30,7 @@ class CcsSimulatorTest {
     private static final String TOKEN = "test-app-token-abcdef";
     private static final String AGENT = "ayse.yilmaz@demo.example";
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
     private CcsSimulator simulator;
     private RecordingHttpServer connector;

@@ -37,11 +37,13 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A lost answer fails its test rather than holding the whole suite. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     // assigned in configureContext, which CamelTestSupport calls from its constructor: no initializers here
     protected int port;
     protected Path dataDir;
-    protected final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    protected final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private List<RecordingHttpServer> httpServers;
 
     @Override
@@ -155,14 +157,14 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     }
 
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
     protected HttpResponse<String> post(String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT)
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
