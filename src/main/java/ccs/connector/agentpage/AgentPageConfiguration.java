@@ -40,7 +40,7 @@ public final class AgentPageConfiguration {
                     + "e.g. openssl rand -hex 32, and set CONNECTOR_AGENT_PAGE_SECRET");
         }
         String pageUrl = settings.string("connector.agent-page.url", settings.string("connector.public-url", "http://localhost:8080") + "/agent");
-        if (!isHttpUrl(pageUrl)) {
+        if (!StartupChecks.isHttpUrl(pageUrl)) {
             throw new InvalidSettingException("connector.agent-page.url", "is '" + pageUrl
                     + "': use the URL at which agents' browsers open the page, such as https://agents.acme.example/agent");
         }
@@ -78,18 +78,9 @@ public final class AgentPageConfiguration {
         if (origin.equals("'self'")) {
             return;
         }
-        if (!isHttpUrl(origin) || !(URI.create(origin).getPath() == null || URI.create(origin).getPath().isEmpty())) {
+        if (!StartupChecks.isHttpUrl(origin) || !(URI.create(origin).getPath() == null || URI.create(origin).getPath().isEmpty())) {
             throw new InvalidSettingException("connector.agent-page.frame-ancestors", "has '" + origin
                     + "': list the CRM's origins (scheme, host and port, no path) separated by commas, e.g. https://crm.acme.example");
-        }
-    }
-
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }

@@ -54,7 +54,7 @@ public final class StartupChecks {
         }
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");
-            if (!httpUrl(url)) {
+            if (!isHttpUrl(url)) {
                 throw new InvalidSettingException("crm.rest.url", "is '" + url + "': use the http(s) URL the CRM takes events at");
             }
         }
@@ -96,7 +96,8 @@ public final class StartupChecks {
         }
     }
 
-    private static boolean httpUrl(String url) {
+    /** An absolute http or https URL with a host. */
+    public static boolean isHttpUrl(String url) {
         try {
             URI uri = URI.create(url);
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;

@@ -1,6 +1,5 @@
 package ccs.connector.screenpop;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,6 +8,7 @@ import ccs.connector.ccs.CallAnswers;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import ccs.connector.config.StartupChecks;
 import ccs.connector.simulator.CcsSimulator;
 import org.apache.camel.spi.Registry;
 
@@ -48,7 +48,7 @@ public final class ScreenPopConfiguration {
         String lookupTemplate = settings.string("crm.lookup.url", "");
         if (lookup.equals("file")) {
             contactsFile.check("crm.lookup.file");
-        } else if (lookup.equals("rest") && !(isHttpUrl(lookupTemplate.replace(LookupUrl.PLACEHOLDER, "0"))
+        } else if (lookup.equals("rest") && !(StartupChecks.isHttpUrl(lookupTemplate.replace(LookupUrl.PLACEHOLDER, "0"))
                 && lookupTemplate.contains(LookupUrl.PLACEHOLDER))) {
             // the URL is not repeated: it may carry a key
             throw new InvalidSettingException("crm.lookup.url", "is not an http(s) URL with the placeholder " + LookupUrl.PLACEHOLDER
@@ -56,7 +56,7 @@ public final class ScreenPopConfiguration {
         }
         settings.duration("crm.lookup.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
         String softphoneUrl = settings.string("ccs.softphone-url", DEFAULT_SOFTPHONE_URL);
-        if (!isHttpUrl(softphoneUrl)) {
+        if (!StartupChecks.isHttpUrl(softphoneUrl)) {
             throw new InvalidSettingException("ccs.softphone-url", "is '" + softphoneUrl
                     + "': use the softphone's SSO base such as " + DEFAULT_SOFTPHONE_URL);
         }
@@ -82,14 +82,5 @@ public final class ScreenPopConfiguration {
         registry.bind("softphoneUrls", new SoftphoneUrls(tenants,
                 tenant -> simulator != null && tenant.apiUrl().equals(simulator.apiUrl()) ? simulator.softphoneUrl() : softphoneUrl,
                 tenantAsHost));
-    }
-
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }
