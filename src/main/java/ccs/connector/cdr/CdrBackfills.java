@@ -2,6 +2,7 @@ package ccs.connector.cdr;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import ccs.connector.cdr.CdrState.Backfill;
+import ccs.connector.cdr.CdrState.BackfillRun;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.api.ApiException;
 import ccs.connector.ccs.Tenants;
@@ -44,13 +46,16 @@ public final class CdrBackfills {
     private final Tenants tenants;
     private final CdrState state;
     private final CdrSettings settings;
+    private final Duration retry;
     private final Clock clock;
     private final Set<String> running = new HashSet<>();
 
-    public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
+    /** @param retry how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry}) */
+    public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Duration retry, Clock clock) {
         this.tenants = tenants;
         this.state = state;
         this.settings = settings;
+        this.retry = retry;
         this.clock = clock;
     }
 
@@ -70,11 +75,11 @@ public final class CdrBackfills {
             throw new IllegalArgumentException("from (" + start + ") lies in the future of tenant " + tenant.name());
         }
         Backfill backfill = new Backfill(tenant.name(), start, finish, start, 0, 0);
-        if (!state.startBackfill(backfill)) {
-            throw new BackfillRunningException(state.backfill(tenant.name()).orElse(backfill));
-        }
         long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds() - 1)
                 / settings.backfillWindow().toSeconds();
+        if (!state.startBackfill(backfill, windows, clock.instant())) {
+            throw new BackfillRunningException(state.backfill(tenant.name()).orElse(backfill));
+        }
         LOG.info("CDR backfill of tenant {} from {} to {} starts: {} windows of {}", tenant.name(), start, finish,
                 windows, TimeUtils.printDuration(settings.backfillWindow().toMillis()));
         Map<String, Object> description = new LinkedHashMap<>();
@@ -90,14 +95,20 @@ public final class CdrBackfills {
         if (!running.add(tenant)) {
             return false;
         }
-        state.backfill(tenant).filter(backfill -> backfill.windowsDone() > 0).ifPresent(backfill ->
+        state.backfill(tenant).ifPresent(backfill -> {
+            state.runStarted(tenant, backfill.percentDone(), clock.instant());
+            if (backfill.windowsDone() > 0) {
                 LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
-                        backfill.next(), Math.round(backfill.percentDone())));
+                        backfill.next(), Math.round(backfill.percentDone()));
+            }
+        });
         return true;
     }
 
+    /** The thread lets go of the tenant's backfill: done, failed, or else stopped before its end. */
     public synchronized void release(String tenant) {
         running.remove(tenant);
+        state.runEnded(tenant, "interrupted", null, clock.instant());
     }
 
     /** Tenants whose backfill is unfinished and not running: after a restart or a failure. */
@@ -134,14 +145,72 @@ public final class CdrBackfills {
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
         state.saveBackfill(progressed);
+        if (progressed.finished()) {
+            state.runEnded(window.getTenant(), "done", null, clock.instant());
+        }
         LOG.info("CDR backfill of tenant {}: window {} done ({} records in {} pages), {}% done", window.getTenant(),
                 window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
     }
 
     /** The backfill stopped on a failure: its progress stays, and route cdr-backfill-resume takes it up again later. */
     public void failed(String tenant, Exception failure) {
-        LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry",
-                tenant, Secrets.mask(String.valueOf(failure.getMessage())));
+        String reason = Secrets.mask(String.valueOf(failure.getMessage()));
+        LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);
+        state.runEnded(tenant, "failed", reason.length() > 500 ? reason.substring(0, 497) + "..." : reason, clock.instant());
+    }
+
+    /**
+     * GET /api/v1/cdr/backfill: the latest backfill of each tenant, or of the named one, with its progress and outcome
+     * (the fields are described in the OpenAPI document, schema BackfillStatus).
+     */
+    public Map<String, Object> report(String tenantName) {
+        List<Tenant> chosen = tenantName == null || tenantName.isBlank() ? List.copyOf(tenants.all()) : List.of(tenants.get(tenantName));
+        return Map.of("backfills", chosen.stream().map(tenant -> describe(tenant.name())).toList());
+    }
+
+    private Map<String, Object> describe(String tenant) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("tenant", tenant);
+        Optional<BackfillRun> found = state.backfillRun(tenant);
+        if (found.isEmpty()) {
+            description.put("state", "none");
+            return description;
+        }
+        BackfillRun run = found.get();
+        Backfill backfill = run.backfill();
+        Instant now = clock.instant();
+        description.put("state", run.outcome());
+        description.put("from", backfill.from().toString());
+        description.put("to", backfill.to().toString());
+        description.put("windowsDone", backfill.windowsDone());
+        description.put("windows", run.windows());
+        description.put("records", backfill.records());
+        // rounded down: 99.96 is not yet 100
+        description.put("percent", Math.floor(backfill.percentDone() * 10) / 10);
+        if (run.startedAt() != null) {
+            description.put("startedAt", run.startedAt().toString());
+        }
+        if (run.outcomeAt() == null) {
+            return description;
+        }
+        if (run.outcome().equals("running")) {
+            // from the pace of this run: a run after a pause does not count the pause
+            double gained = backfill.percentDone() - run.runStartedPercent();
+            if (gained > 0) {
+                double seconds = Duration.between(run.outcomeAt(), now).toMillis() / 1000.0;
+                description.put("secondsLeft", Math.round(seconds * (100 - backfill.percentDone()) / gained));
+            }
+            return description;
+        }
+        description.put("endedAt", run.outcomeAt().toString());
+        if (run.reason() != null) {
+            description.put("reason", run.reason());
+        }
+        if (!run.outcome().equals("done")) {
+            Instant resumes = run.outcomeAt().plus(retry);
+            description.put("resumesBy", (resumes.isAfter(now) ? resumes : now.plus(retry)).toString());
+        }
+        return description;
     }
 
     /** Share of the tenant's latest backfill done, 0 to 100; 0 before any. Every replica reads the same progress. */

@@ -2,6 +2,7 @@ package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenant;
@@ -35,7 +36,8 @@ public class CdrConfiguration implements CamelConfiguration {
         state.importFiles(Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("cdr"));
         camel.getRegistry().bind("cdrState", state);
         CdrSync sync = new CdrSync(tenants, state, cdr, Clock.systemUTC());
-        CdrBackfills backfills = new CdrBackfills(tenants, state, cdr, Clock.systemUTC());
+        CdrBackfills backfills = new CdrBackfills(tenants, state, cdr,
+                settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)), Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);
         camel.getRegistry().bind("cdrBackfills", backfills);
         ConnectionFactory outbox = camel.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The CDR sync's state in the connector's database, one row per tenant in each table:
  * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox) and
- * {@code CDR_BACKFILL} (the latest backfill and how far it got, times in the tenant's wall clock).
+ * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome).
  * A checkpoint only moves forward: a poller that lost its leadership mid-window can never move
  * it back. Every replica reads the same rows, so a backfill under way refuses a second one
  * whichever replica is asked, and any replica tells its progress.
@@ -69,14 +69,40 @@ public final class CdrState {
         return database.one("SELECT " + BACKFILL_COLUMNS + " FROM CDR_BACKFILL WHERE tenant = ?", BACKFILL, tenant);
     }
 
-    /** Records a new backfill in place of a finished one; false when the tenant has one under way. */
-    public boolean startBackfill(Backfill backfill) {
-        return database.update("UPDATE CDR_BACKFILL SET range_from = ?, range_to = ?, next_start = ?, windows_done = ?, records = ?, "
+    /**
+     * The outcome of the tenant's latest backfill and the run it is in (a backfill runs again after a failure or a stop).
+     *
+     * @param outcome            {@code running}, {@code done}, {@code failed} or {@code interrupted}
+     * @param reason             why it failed, else null
+     * @param outcomeAt          when it reached its outcome (for {@code running}: when the run started)
+     * @param runStartedPercent  how much of it was done when the run started
+     */
+    public record BackfillRun(Backfill backfill, long windows, Instant startedAt, String outcome, String reason, Instant outcomeAt,
+                              double runStartedPercent) {
+    }
+
+    private static final Database.Row<BackfillRun> BACKFILL_RUN = row -> {
+        Backfill backfill = BACKFILL.read(row);
+        String outcome = row.getString(10);
+        return new BackfillRun(backfill, row.getLong(7), instant(row.getLong(8)),
+                outcome != null ? outcome : backfill.finished() ? "done" : "interrupted", row.getString(11),
+                instant(row.getLong(12)), row.getDouble(9));
+    };
+
+    /** Records a new backfill of so many windows, started at the instant, in place of a finished one; false when the tenant has one under way. */
+    public boolean startBackfill(Backfill backfill, long windows, Instant at) {
+        boolean started = database.update("UPDATE CDR_BACKFILL SET range_from = ?, range_to = ?, next_start = ?, windows_done = ?, records = ?, "
                         + "finished = ? WHERE tenant = ? AND finished = TRUE", backfill.from().toString(), backfill.to().toString(),
                 backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant()) > 0
                 || database.insertNew("INSERT INTO CDR_BACKFILL (" + BACKFILL_COLUMNS + ", finished) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 backfill.tenant(), backfill.from().toString(), backfill.to().toString(), backfill.next().toString(),
                 backfill.windowsDone(), backfill.records(), backfill.finished());
+        if (started) {
+            database.update("UPDATE CDR_BACKFILL SET windows_total = ?, started_at_ms = ? WHERE tenant = ?", windows, at.toEpochMilli(),
+                    backfill.tenant());
+            runStarted(backfill.tenant(), 0, at);
+        }
+        return started;
     }
 
     /** Records how far the backfill got. */
@@ -85,9 +111,33 @@ public final class CdrState {
                 backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant());
     }
 
+    /** A run of the tenant's backfill starts (the first, or again after a failure or a stop) with so much of it done. */
+    public void runStarted(String tenant, double percentDone, Instant at) {
+        database.update("UPDATE CDR_BACKFILL SET outcome = 'running', reason = NULL, outcome_at_ms = ?, run_started_percent = ? "
+                + "WHERE tenant = ? AND finished = FALSE",
+                at.toEpochMilli(), percentDone, tenant);
+    }
+
+    /** The running backfill of the tenant ended: {@code done}, {@code failed} (for the reason) or {@code interrupted}. */
+    public void runEnded(String tenant, String outcome, String reason, Instant at) {
+        database.update("UPDATE CDR_BACKFILL SET outcome = ?, reason = ?, outcome_at_ms = ? WHERE tenant = ? AND outcome = 'running'",
+                outcome, reason, at.toEpochMilli(), tenant);
+    }
+
+    /** The tenant's latest backfill with its outcome. */
+    public Optional<BackfillRun> backfillRun(String tenant) {
+        return database.one("SELECT " + BACKFILL_COLUMNS + ", windows_total, started_at_ms, run_started_percent, outcome, reason, outcome_at_ms "
+                + "FROM CDR_BACKFILL WHERE tenant = ?", BACKFILL_RUN, tenant);
+    }
+
     /** Tenants whose backfill is unfinished: backfills that a stop, a failure or a failover interrupted. */
     public List<String> tenantsWithBackfill() {
         return database.list("SELECT tenant FROM CDR_BACKFILL WHERE finished = FALSE ORDER BY tenant", row -> row.getString(1));
+    }
+
+    /** An instant in epoch milliseconds, null for a column without a value (0, a backfill recorded before outcomes were kept). */
+    private static Instant instant(long millis) {
+        return millis == 0 ? null : Instant.ofEpochMilli(millis);
     }
 
     /**

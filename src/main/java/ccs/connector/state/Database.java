@@ -53,6 +53,14 @@ public final class Database implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
                     + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
                     + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)",
+            // the outcome of the tenant's latest backfill (running, done, failed, interrupted) and the run it is in
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS windows_total INTEGER",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS started_at_ms BIGINT",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS outcome VARCHAR(20)",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS reason VARCHAR(500)",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS outcome_at_ms BIGINT",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_at_ms BIGINT",
+            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_percent DOUBLE PRECISION",
             "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
             "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "

@@ -83,6 +83,13 @@ class CdrBackfillTest extends ConnectorTestSupport {
         assertThat(metrics).containsPattern("ccs_cdr_backfill_progress_percent\\{tenant=\"demo\"} 100\\.0");
         assertThat(metrics).containsPattern("ccs_cdr_records_total\\{[^}]*source=\"backfill\",tenant=\"demo\"} 5000\\.0");
         assertThat(backfillUnderWay()).as("a finished backfill is not taken up again").isFalse();
+        JsonNode status = json.readTree(get("/api/v1/cdr/backfill?tenant=demo").body()).get("backfills").get(0);
+        assertThat(status.get("state").asText()).isEqualTo("done");
+        assertThat(status.get("windowsDone").asInt()).isEqualTo(10);
+        assertThat(status.get("windows").asInt()).isEqualTo(10);
+        assertThat(status.get("records").asLong()).isEqualTo(5000);
+        assertThat(status.get("percent").asDouble()).isEqualTo(100.0);
+        assertThat(status.has("endedAt")).isTrue();
     }
 
     @Test
@@ -124,6 +131,9 @@ class CdrBackfillTest extends ConnectorTestSupport {
             assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Failed to invoke", "Exception");
         }
         assertThat(backfillUnderWay()).isFalse();
+        HttpResponse<String> unknown = get("/api/v1/cdr/backfill?tenant=acme");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(unknown.body()).get("detail").asText()).contains("tenant 'acme' is not served");
     }
 
     @Test

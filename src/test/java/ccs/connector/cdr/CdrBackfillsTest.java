@@ -2,8 +2,10 @@ package ccs.connector.cdr;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +26,40 @@ class CdrBackfillsTest {
     Path dir;
 
     private CdrBackfills backfills(int pageCap) {
-        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Clock.fixed(Instant.parse("2026-11-03T00:00:00Z"), ZoneOffset.UTC));
+        return backfills(pageCap, Clock.fixed(Instant.parse("2026-11-03T00:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private CdrBackfills backfills(int pageCap, Clock clock) {
+        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Duration.ofMinutes(1), clock);
+    }
+
+    /** A clock that a test moves on. */
+    private static final class MovingClock extends Clock {
+        private Instant now = Instant.parse("2026-11-03T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return Clock.fixed(now, zone);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> demo(CdrBackfills backfills) {
+        return ((List<Map<String, Object>>) backfills.report("demo").get("backfills")).get(0);
     }
 
     private static void readWhole(CdrWindow window) {
@@ -57,6 +92,46 @@ class CdrBackfillsTest {
         assertThat(backfills.nextWindow("demo")).isNull();
         assertThat(backfills.percentDone("demo")).isEqualTo(100.0);
         assertThat(new CdrState(Database.h2(dir)).backfill("demo").orElseThrow().finished()).isTrue();
+    }
+
+    @Test
+    void itsReportTellsTheProgressTheTimeLeftAndTheOutcomeOfEachRun() {
+        MovingClock clock = new MovingClock();
+        CdrBackfills backfills = backfills(10, clock);
+        assertThat(demo(backfills)).containsExactly(Map.entry("tenant", "demo"), Map.entry("state", "none"));
+        backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T11:59:59");
+        backfills.claim("demo");
+        CdrWindow first = backfills.nextWindow("demo");
+        readWhole(first);
+        clock.advance(Duration.ofMinutes(2));
+        backfills.windowDone(first);
+
+        assertThat(demo(backfills)).containsEntry("state", "running").containsEntry("from", "2026-11-01T08:00")
+                .containsEntry("to", "2026-11-01T11:59:59").containsEntry("windowsDone", 1).containsEntry("windows", 4L)
+                .containsEntry("records", 0L).containsEntry("percent", 25.0).containsEntry("startedAt", "2026-11-03T00:00:00Z")
+                .containsEntry("secondsLeft", 360L).doesNotContainKey("endedAt");
+
+        backfills.failed("demo", new IllegalStateException("Call Center Studio tenant demo answered HTTP 500"));
+        backfills.release("demo");
+        assertThat(demo(backfills)).containsEntry("state", "failed").containsEntry("reason", "Call Center Studio tenant demo answered HTTP 500")
+                .containsEntry("endedAt", "2026-11-03T00:02:00Z").containsEntry("resumesBy", "2026-11-03T00:03:00Z").doesNotContainKey("secondsLeft");
+
+        clock.advance(Duration.ofMinutes(1));
+        backfills.claim("demo");
+        assertThat(demo(backfills)).containsEntry("state", "running").containsEntry("percent", 25.0)
+                .as("no pace yet in this run").doesNotContainKey("secondsLeft").doesNotContainKey("reason");
+        backfills.release("demo");
+        assertThat(demo(backfills)).containsEntry("state", "interrupted").containsEntry("endedAt", "2026-11-03T00:03:00Z")
+                .containsEntry("resumesBy", "2026-11-03T00:04:00Z").doesNotContainKey("reason");
+
+        backfills.claim("demo");
+        for (CdrWindow window = backfills.nextWindow("demo"); window != null; window = backfills.nextWindow("demo")) {
+            readWhole(window);
+            backfills.windowDone(window);
+        }
+        backfills.release("demo");
+        assertThat(demo(backfills)).containsEntry("state", "done").containsEntry("windowsDone", 4).containsEntry("percent", 100.0)
+                .containsEntry("endedAt", "2026-11-03T00:03:00Z").doesNotContainKey("resumesBy");
     }
 
     @Test

@@ -70,9 +70,17 @@ class SharedStateIT {
     void aBackfillUnderWayOnOneReplicaRefusesASecondOnAnother() {
         Backfill backfill = new Backfill("acme", LocalDateTime.parse("2026-11-01T00:00"), LocalDateTime.parse("2026-11-02T00:00"),
                 LocalDateTime.parse("2026-11-01T00:00"), 0, 0);
-        assertThat(new CdrState(replicas.get(0)).startBackfill(backfill)).isTrue();
-        assertThat(new CdrState(replicas.get(1)).startBackfill(backfill)).isFalse();
+        Instant at = Instant.parse("2026-11-03T00:00:00Z");
+        assertThat(new CdrState(replicas.get(0)).startBackfill(backfill, 24, at)).isTrue();
+        assertThat(new CdrState(replicas.get(1)).startBackfill(backfill, 24, at)).isFalse();
         assertThat(new CdrState(replicas.get(2)).tenantsWithBackfill()).contains("acme");
+        new CdrState(replicas.get(0)).runEnded("acme", "failed", "Call Center Studio tenant acme answered HTTP 500", at.plusSeconds(60));
+        assertThat(new CdrState(replicas.get(2)).backfillRun("acme")).hasValueSatisfying(run -> {
+            assertThat(run.outcome()).isEqualTo("failed");
+            assertThat(run.reason()).contains("HTTP 500");
+            assertThat(run.windows()).isEqualTo(24);
+            assertThat(run.startedAt()).isEqualTo(at);
+        });
     }
 
     @Test
