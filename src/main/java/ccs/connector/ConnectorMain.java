@@ -9,6 +9,7 @@ import ccs.connector.config.CrmSinkRouteCheck;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.crm.CrmConfiguration;
+import ccs.connector.status.StatusConfiguration;
 import ccs.connector.webhook.WebhookConfiguration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.FailedToCreateRouteException;
@@ -28,7 +29,7 @@ public final class ConnectorMain {
     /** The configuration classes that bind the beans the routes call, in the order they run: each uses what the ones before bound. */
     public static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(ConnectorConfiguration.class,
             CrmConfiguration.class, WebhookConfiguration.class, Click2callConfiguration.class, CdrConfiguration.class,
-            ClusterConfiguration.class);
+            ClusterConfiguration.class, StatusConfiguration.class);
 
     private static final String CANNOT_START = "ccs-connector cannot start: ";
 

@@ -28,11 +28,26 @@ public final class AgentPage {
     private final String contentSecurityPolicy;
 
     public AgentPage(Collection<String> softphoneOrigins, List<String> frameAncestors) {
-        String html = page();
+        String html = page(RESOURCE);
         contentSecurityPolicy = "default-src 'none'; script-src " + hashes(SCRIPT, html) + "; style-src " + hashes(STYLE, html)
                 + "; connect-src 'self'; img-src 'self' data:; frame-src " + String.join(" ", softphoneOrigins)
                 + "; base-uri 'none'; form-action 'none'; frame-ancestors "
                 + (frameAncestors.isEmpty() ? "'none'" : String.join(" ", frameAncestors));
+    }
+
+    /** The agent page's policy, or that of another page of the connector's own (which frames nothing and is framed by nothing). */
+    private AgentPage(String contentSecurityPolicy) {
+        this.contentSecurityPolicy = contentSecurityPolicy;
+    }
+
+    /**
+     * The policy of a page that talks only to the connector ({@code resource} on the class path, e.g. the
+     * status page): its own inline script and style, requests to the connector only, no frames.
+     */
+    public static AgentPage policyOfOwnPage(String resource) {
+        String html = page(resource);
+        return new AgentPage("default-src 'none'; script-src " + hashes(SCRIPT, html) + "; style-src " + hashes(STYLE, html)
+                + "; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     }
 
     public String contentSecurityPolicy() {
@@ -56,10 +71,10 @@ public final class AgentPage {
         }
     }
 
-    private static String page() {
-        try (InputStream in = AgentPage.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+    private static String page(String resource) {
+        try (InputStream in = AgentPage.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(resource + " is missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The CDR sync's state in the connector's database, one row per tenant in each table:
  * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox) and
- * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome).
+ * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome),
+ * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page).
  * A checkpoint only moves forward: a poller that lost its leadership mid-window can never move
  * it back. Every replica reads the same rows, so a backfill under way refuses a second one
  * whichever replica is asked, and any replica tells its progress.
@@ -133,6 +134,22 @@ public final class CdrState {
     /** Tenants whose backfill is unfinished: backfills that a stop, a failure or a failover interrupted. */
     public List<String> tenantsWithBackfill() {
         return database.list("SELECT tenant FROM CDR_BACKFILL WHERE finished = FALSE ORDER BY tenant", row -> row.getString(1));
+    }
+
+    /** How the latest run of a kind (a poll, a settle sweep) ended: at the instant, with the problem or null when it went well. */
+    public record Run(String problem, Instant at) {
+    }
+
+    /** Records how the tenant's latest run of the kind ({@code poll}, {@code settle}) ended; a problem of null means it went well. */
+    public void saveRun(String tenant, String kind, String problem, Instant at) {
+        database.merge("CDR_RUN", List.of("tenant", "kind"), List.of("tenant", "kind", "problem", "at_ms"), tenant, kind,
+                problem == null || problem.length() <= 500 ? problem : problem.substring(0, 497) + "...", at.toEpochMilli());
+    }
+
+    /** The tenant's latest run of the kind. */
+    public Optional<Run> run(String tenant, String kind) {
+        return database.one("SELECT problem, at_ms FROM CDR_RUN WHERE tenant = ? AND kind = ?",
+                row -> new Run(row.getString(1), Instant.ofEpochMilli(row.getLong(2))), tenant, kind);
     }
 
     /** An instant in epoch milliseconds, null for a column without a value (0, a backfill recorded before outcomes were kept). */

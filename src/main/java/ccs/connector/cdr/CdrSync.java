@@ -97,6 +97,7 @@ public final class CdrSync {
         Optional<Instant> readUpTo = window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
         Optional<Instant> previous = state.checkpoint(window.getTenant());
         Optional<Instant> checkpoint = previous;
+        state.saveRun(window.getTenant(), SOURCE, null, clock.instant());
         synchronized (tenantPolls) {
             tenantPolls.failuresInARow = 0;
             if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
@@ -134,6 +135,8 @@ public final class CdrSync {
 
     /** A settle sweep is in the outbox: one line with its upstream cost; a warning when the page cap cut it short. */
     public void settleDone(CdrWindow window) {
+        state.saveRun(window.getTenant(), SETTLE, window.complete() ? null : "read only part of " + window.range()
+                + ": raise ccs.cdr.page-cap or shorten ccs.cdr.settle-window", clock.instant());
         if (window.complete()) {
             LOG.info("CDR settle sweep of tenant {} read {} again: {} records in {} pages", window.getTenant(), window.range(),
                     window.getRecords(), window.getPages());
@@ -145,13 +148,16 @@ public final class CdrSync {
 
     /** A settle sweep failed (upstream fault, outbox down): the next one reads the same records again. */
     public void settleFailed(String tenantName, Exception failure) {
+        String problem = Secrets.mask(String.valueOf(failure.getMessage()));
+        state.saveRun(tenants.get(tenantName).name(), SETTLE, problem, clock.instant());
         LOG.warn("CDR settle sweep of tenant {} failed ({}); the next one, in ccs.cdr.settle-interval, reads its window again",
-                tenants.get(tenantName).name(), Secrets.mask(String.valueOf(failure.getMessage())));
+                tenants.get(tenantName).name(), problem);
     }
 
     /** The poll failed (upstream fault, outbox down): the checkpoint stays, and the next runs pause. */
     public void pollFailed(String tenantName, Exception failure) {
         String tenant = tenants.get(tenantName).name();
+        state.saveRun(tenant, SOURCE, Secrets.mask(String.valueOf(failure.getMessage())), clock.instant());
         TenantPolls tenantPolls = polls(tenant);
         long intervalMillis = settings.interval().toMillis();
         synchronized (tenantPolls) {

@@ -20,6 +20,7 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
 
     private final String cluster;
     private final AtomicBoolean leader = new AtomicBoolean();
+    private volatile String leaderId;
 
     public ClusterLeadership(String cluster) {
         this.cluster = cluster;
@@ -27,6 +28,11 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
 
     public boolean isLeader() {
         return leader.get();
+    }
+
+    /** The id of the replica that leads (host and process id), null while none does. */
+    public String leaderId() {
+        return leaderId;
     }
 
     /** 1 on the leader, 0 elsewhere (the gauge). */
@@ -37,6 +43,7 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
     @Override
     public void leadershipChanged(CamelClusterView view, CamelClusterMember newLeader) {
         boolean leads = newLeader != null && newLeader.isLocal();
+        leaderId = newLeader == null ? null : newLeader.getId();
         if (leader.getAndSet(leads) != leads) {
             if (leads) {
                 LOG.info("This replica ({}) took the leadership of cluster {}: it runs the CDR polls, backfills, retention timers and the file inbox",

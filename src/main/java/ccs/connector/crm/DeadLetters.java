@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import ccs.connector.config.Secrets;
@@ -86,6 +87,38 @@ public final class DeadLetters {
             return letters.size();
         } catch (IOException e) {
             throw new UncheckedIOException("dead letters cannot be moved for replay", e);
+        }
+    }
+
+    /**
+     * The dead letters waiting for a replay (webhook requests included), and how many of them failed
+     * at or after the instant.
+     */
+    public Waiting waiting(Instant since) {
+        if (!Files.isDirectory(directory)) {
+            return new Waiting(0, 0);
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            List<Path> letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json")).toList();
+            long recent = letters.stream().filter(letter -> failedAt(letter).map(at -> !at.isBefore(since)).orElse(false)).count();
+            return new Waiting(letters.size(), recent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the dead letters cannot be listed", e);
+        }
+    }
+
+    /** How many dead letters wait, and how many of those failed since a given instant. */
+    public record Waiting(long count, long since) {
+    }
+
+    /** When the letter's event failed: its {@code failedAt}, else when the file was written. */
+    private Optional<Instant> failedAt(Path letter) {
+        try {
+            JsonNode record = json.readTree(letter.toFile());
+            String at = record.path("failedAt").asText("");
+            return Optional.of(at.isEmpty() ? Files.getLastModifiedTime(letter).toInstant() : Instant.parse(at));
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 

@@ -61,6 +61,8 @@ public final class Database implements AutoCloseable {
             "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS outcome_at_ms BIGINT",
             "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_at_ms BIGINT",
             "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_percent DOUBLE PRECISION",
+            "CREATE TABLE IF NOT EXISTS CDR_RUN (tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, problem VARCHAR(500), "
+                    + "at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, kind))",
             "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
             "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "

@@ -1,12 +1,12 @@
 package ccs.connector.screenpop;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.support.Chromium;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -22,9 +22,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -36,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AgentPageBrowserTest extends ConnectorTestSupport {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String AGENT = "zeynep.demir@demo.example";
 
     private WebDriver browser;
@@ -45,22 +40,8 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     @BeforeAll
     void startBrowser(@TempDir Path profile) {
-        browser = chromium(profile);
+        browser = Chromium.start(profile);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    /** A headless Chromium with a profile of its own: a browser context that shares no cookie with another. */
-    private static WebDriver chromium(Path profile) {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("this test needs Debian's chromium and chromium-driver: apt-get install -y chromium chromium-driver "
-                        + "(bash .ci/run installs them)").isTrue();
-        // the driver and the browser are named, so Selenium Manager never looks for (or downloads) either
-        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());
-        return new ChromeDriver(driver, options);
     }
 
     @AfterAll
@@ -92,7 +73,7 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     @Test
     void anotherBrowserWithoutTheLinkGetsNeitherTheSoftphoneNorAScreenPop(@TempDir Path profile) {
-        WebDriver stranger = chromium(profile);
+        WebDriver stranger = Chromium.start(profile);
         try {
             stranger.get(baseUrl() + "/agent");
             assertThat(stranger.findElements(By.id("softphone"))).isEmpty();

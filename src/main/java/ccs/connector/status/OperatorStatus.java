@@ -1,0 +1,151 @@
+package ccs.connector.status;
+
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.cdr.CdrBackfills;
+import ccs.connector.cdr.CdrState;
+import ccs.connector.cdr.CdrSync;
+import ccs.connector.cluster.ClusterLeadership;
+import ccs.connector.crm.DeadLetters;
+import ccs.connector.state.Database;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import org.apache.camel.health.HealthCheck;
+
+/**
+ * GET /api/v1/status, what the status page shows: per tenant the CDR checkpoint and lag, the latest poll and
+ * settle sweep, the latest backfill and whether Call Center Studio answers; the CRM, the outbox, the events
+ * of the last hour, the dead letters waiting and the cluster's leader. Read from the state store and the
+ * cached health probes, so it costs a few queries; the field names are those of the OpenAPI document
+ * (schema Status).
+ */
+public final class OperatorStatus {
+
+    /** The outbox is counted up to this many messages; more shows as this number with {@code "atLeast": true}. */
+    static final int OUTBOX_COUNT_CAP = 10_000;
+
+    private final Tenants tenants;
+    private final CdrState cdrState;
+    private final CdrSync cdrSync;
+    private final CdrBackfills backfills;
+    private final Database database;
+    private final DeadLetters deadLetters;
+    private final HealthCheck upstream;
+    private final HealthCheck crmSink;
+    private final ConnectionFactory outbox;
+    private final String outboxQueue;
+    private final ClusterLeadership leadership;
+    private final boolean clustered;
+    private final Clock clock;
+
+    public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, Database database,
+                          DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
+                          ClusterLeadership leadership, boolean clustered, Clock clock) {
+        this.tenants = tenants;
+        this.cdrState = cdrState;
+        this.cdrSync = cdrSync;
+        this.backfills = backfills;
+        this.database = database;
+        this.deadLetters = deadLetters;
+        this.upstream = upstream;
+        this.crmSink = crmSink;
+        this.outbox = outbox;
+        this.outboxQueue = outboxQueue;
+        this.leadership = leadership;
+        this.clustered = clustered;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> report() {
+        Instant now = clock.instant();
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("at", now.toString());
+        HealthCheck.Result ccs = upstream.call();
+        status.put("tenants", tenants.all().stream().map(tenant -> tenant(tenant, ccs)).toList());
+        HealthCheck.Result crm = crmSink.call();
+        status.put("crm", health(crm.getState() == HealthCheck.State.UP, crm.getMessage()));
+        status.put("outbox", outboxDepth());
+        DeadLetters.Waiting waiting = deadLetters.waiting(hourAgo);
+        long handled = database.one("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND createdAt >= ?",
+                row -> row.getLong(1), "crm-delivery", Timestamp.from(hourAgo)).orElse(0L);
+        Map<String, Object> lastHour = new LinkedHashMap<>();
+        // the dedupe store holds delivered and dead-lettered ids; a replayed letter's id leaves it until delivered
+        lastHour.put("delivered", Math.max(0, handled - waiting.since()));
+        lastHour.put("deadLettered", waiting.since());
+        status.put("lastHour", lastHour);
+        status.put("deadLetters", Map.of("waiting", waiting.count()));
+        Map<String, Object> cluster = new LinkedHashMap<>();
+        cluster.put("clustered", clustered);
+        cluster.put("thisReplicaLeads", leadership.isLeader());
+        if (leadership.leaderId() != null) {
+            cluster.put("leader", leadership.leaderId());
+        }
+        status.put("cluster", cluster);
+        return status;
+    }
+
+    private Map<String, Object> tenant(Tenant tenant, HealthCheck.Result ccs) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("tenant", tenant.name());
+        entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())), Optional.empty()));
+        cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
+        entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));
+        cdrState.run(tenant.name(), CdrSync.SOURCE).ifPresent(run -> entry.put("lastPoll", run(run)));
+        cdrState.run(tenant.name(), CdrSync.SETTLE).ifPresent(run -> entry.put("lastSettle", run(run)));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> backfill = (List<Map<String, Object>>) backfills.report(tenant.name()).get("backfills");
+        entry.put("backfill", backfill.get(0));
+        return entry;
+    }
+
+    private static Map<String, Object> run(CdrState.Run run) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ok", run.problem() == null);
+        entry.put("at", run.at().toString());
+        if (run.problem() != null) {
+            entry.put("problem", run.problem());
+        }
+        return entry;
+    }
+
+    private static Map<String, Object> health(boolean up, Optional<String> problem) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("up", up);
+        problem.filter(text -> !up).ifPresent(text -> entry.put("problem", text));
+        return entry;
+    }
+
+    /** The messages in the outbox queue, browsed (a browser takes none of them). */
+    private Map<String, Object> outboxDepth() {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+             QueueBrowser browser = session.createBrowser(session.createQueue(outboxQueue))) {
+            connection.start();
+            Enumeration<?> messages = browser.getEnumeration();
+            int depth = 0;
+            while (depth < OUTBOX_COUNT_CAP && messages.hasMoreElements()) {
+                messages.nextElement();
+                depth++;
+            }
+            entry.put("depth", depth);
+            entry.put("atLeast", depth == OUTBOX_COUNT_CAP);
+        } catch (JMSException e) {
+            entry.put("problem", "the outbox's broker cannot be read: " + e.getMessage());
+        }
+        return entry;
+    }
+}

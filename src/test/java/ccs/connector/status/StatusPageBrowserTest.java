@@ -1,0 +1,145 @@
+package ccs.connector.status;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.Chromium;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The status page (/status) in headless Chromium against the simulator, a backfill under way and a
+ * real CRM (a local HTTP server), and its data (GET /api/v1/status) behind the API key.
+ */
+class StatusPageBrowserTest extends ConnectorTestSupport {
+
+    private static final String KEY = "status-key-7f3a";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("connector.api-key", KEY);
+        settings.setProperty("ccs.simulator.records", "0");
+        settings.setProperty("ccs.cdr.backfill.window", "10m");
+        settings.setProperty("crm.retry.max-retries", "0");
+    }
+
+    @BeforeAll
+    void startBrowser(@TempDir Path profile) {
+        browser = Chromium.start(profile);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void withoutTheKeyThereIsNoData() throws Exception {
+        HttpResponse<String> answer = get("/api/v1/status");
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.body()).doesNotContain("demo", "lagSeconds");
+
+        browser.get(baseUrl() + "/status");
+        assertThat(browser.findElement(By.id("status")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("section.tenant"))).isEmpty();
+        signIn("not-the-key");
+        wait.until(page -> page.findElement(By.id("key-problem")).isDisplayed());
+        assertThat(browser.findElement(By.id("key-problem")).getText()).isEqualTo("The key was refused.");
+        assertThat(browser.findElements(By.cssSelector("section.tenant"))).isEmpty();
+        assertThat(browser.getCurrentUrl()).doesNotContain("not-the-key");
+    }
+
+    @Test
+    void theProgressBarOfARunningBackfillMovesWithoutAReload() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(2);
+        simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
+        // 60 windows of 10 minutes, each page slowed down: the backfill takes a while
+        simulator().inject(Fault.delay("reportsCDRLogs", 300, 60));
+        assertThat(post("/api/v1/cdr/backfill", "application/json", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T17:59:59\"}",
+                "X-Api-Key", KEY).statusCode()).isEqualTo(202);
+
+        openWithTheKey();
+        double first = wait.until(page -> {
+            double percent = progress();
+            return percent > 0 && percent < 100 ? percent : null;
+        });
+        String url = browser.getCurrentUrl();
+        wait.until(page -> progress() > first);
+        assertThat(browser.getCurrentUrl()).isEqualTo(url);
+        assertThat(backfillText()).contains("records").containsPattern("window \\d+ of 60");
+        wait.until(page -> backfillText().startsWith("done"));
+    }
+
+    @Test
+    void aDeadLetterDisappearsAfterTheReplayButtonIsPressed() throws Exception {
+        CloudEvent event = hangupEvent("status-dead-1");
+        crm.answerWhen(request -> event.getId().equals(request.header("Idempotency-Key")), Answer.status(400));
+        publish(event);
+
+        openWithTheKey();
+        wait.until(page -> page.findElement(By.id("dead-letters")).getText().startsWith("1 waiting"));
+        assertThat(browser.findElement(By.id("summary")).getText()).isNotEqualTo("All is well");
+        assertThat(browser.findElement(By.id("last-hour")).getText()).contains("1 dead-lettered");
+        assertThat(browser.getPageSource()).doesNotContain("05321234567", KEY);
+
+        crm.clearRules();
+        browser.findElement(By.id("replay")).click();
+        wait.until(page -> page.findElement(By.id("dead-letters")).getText().startsWith("0 waiting"));
+        assertThat(delivered(crm, event.getId()).get("id").asText()).isEqualTo(event.getId());
+        JsonNode status = json.readTree(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/status")).header("X-Api-Key", KEY)
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(status.at("/deadLetters/waiting").asLong()).isZero();
+    }
+
+    private void openWithTheKey() {
+        browser.get(baseUrl() + "/status");
+        signIn(KEY);
+        wait.until(page -> page.findElement(By.id("status")).isDisplayed());
+    }
+
+    private void signIn(String key) {
+        browser.findElement(By.id("key")).sendKeys(key);
+        browser.findElement(By.cssSelector("#key-form button")).click();
+    }
+
+    /** The value of the demo tenant's backfill progress bar, -1 while there is none. */
+    private double progress() {
+        return browser.findElements(By.cssSelector("section.tenant[data-tenant=demo] progress")).stream()
+                .mapToDouble(bar -> Double.parseDouble(bar.getDomProperty("value"))).findFirst().orElse(-1);
+    }
+
+    private String backfillText() {
+        return browser.findElements(By.cssSelector("section.tenant[data-tenant=demo] .backfill")).stream()
+                .map(WebElement::getText).findFirst().orElse("");
+    }
+}
