@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import ccs.connector.config.Secrets;
@@ -96,29 +95,54 @@ public final class DeadLetters {
      */
     public Waiting waiting(Instant since) {
         if (!Files.isDirectory(directory)) {
-            return new Waiting(0, 0);
+            return new Waiting(0, 0, null);
         }
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json")).toList();
-            long recent = letters.stream().filter(letter -> failedAt(letter).map(at -> !at.isBefore(since)).orElse(false)).count();
-            return new Waiting(letters.size(), recent);
+            long recent = 0;
+            Instant latestAt = null;
+            String latestReason = null;
+            for (Path letter : letters) {
+                JsonNode record = read(letter);
+                Instant at = failedAt(letter, record);
+                if (!at.isBefore(since)) {
+                    recent++;
+                }
+                if (latestAt == null || at.isAfter(latestAt)) {
+                    latestAt = at;
+                    latestReason = record.path("reason").asText("unknown");
+                }
+            }
+            // the reason may quote what the CRM answered: no run of digits that could be a phone number
+            return new Waiting(letters.size(), recent, latestReason == null ? null : latestReason.replaceAll("\\d{5,}", "…"));
         } catch (IOException e) {
             throw new UncheckedIOException("the dead letters cannot be listed", e);
         }
     }
 
-    /** How many dead letters wait, and how many of those failed since a given instant. */
-    public record Waiting(long count, long since) {
+    /** How many dead letters wait, how many of those failed since a given instant, and why the latest failed (null when none waits). */
+    public record Waiting(long count, long since, String latestReason) {
+    }
+
+    /** A letter as JSON; an empty object for one that cannot be read (a person may be editing it). */
+    private JsonNode read(Path letter) {
+        try {
+            return json.readTree(letter.toFile());
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
     }
 
     /** When the letter's event failed: its {@code failedAt}, else when the file was written. */
-    private Optional<Instant> failedAt(Path letter) {
+    private static Instant failedAt(Path letter, JsonNode record) {
         try {
-            JsonNode record = json.readTree(letter.toFile());
-            String at = record.path("failedAt").asText("");
-            return Optional.of(at.isEmpty() ? Files.getLastModifiedTime(letter).toInstant() : Instant.parse(at));
-        } catch (IOException | java.time.format.DateTimeParseException e) {
-            return Optional.empty();
+            return Instant.parse(record.path("failedAt").asText(""));
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return Files.getLastModifiedTime(letter).toInstant();
+            } catch (IOException gone) {
+                return Instant.EPOCH;
+            }
         }
     }
 

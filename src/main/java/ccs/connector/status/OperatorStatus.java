@@ -49,11 +49,12 @@ public final class OperatorStatus {
     private final String outboxQueue;
     private final ClusterLeadership leadership;
     private final boolean clustered;
+    private final boolean cdrEnabled;
     private final Clock clock;
 
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, Database database,
                           DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
-                          ClusterLeadership leadership, boolean clustered, Clock clock) {
+                          ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
         this.tenants = tenants;
         this.cdrState = cdrState;
         this.cdrSync = cdrSync;
@@ -66,6 +67,7 @@ public final class OperatorStatus {
         this.outboxQueue = outboxQueue;
         this.leadership = leadership;
         this.clustered = clustered;
+        this.cdrEnabled = cdrEnabled;
         this.clock = clock;
     }
 
@@ -74,6 +76,7 @@ public final class OperatorStatus {
         Instant hourAgo = now.minus(Duration.ofHours(1));
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("at", now.toString());
+        status.put("cdrSync", cdrEnabled);
         HealthCheck.Result ccs = upstream.call();
         status.put("tenants", tenants.all().stream().map(tenant -> tenant(tenant, ccs)).toList());
         HealthCheck.Result crm = crmSink.call();
@@ -87,7 +90,12 @@ public final class OperatorStatus {
         lastHour.put("delivered", Math.max(0, handled - waiting.since()));
         lastHour.put("deadLettered", waiting.since());
         status.put("lastHour", lastHour);
-        status.put("deadLetters", Map.of("waiting", waiting.count()));
+        Map<String, Object> letters = new LinkedHashMap<>();
+        letters.put("waiting", waiting.count());
+        if (waiting.latestReason() != null) {
+            letters.put("latestReason", waiting.latestReason());
+        }
+        status.put("deadLetters", letters);
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("clustered", clustered);
         cluster.put("thisReplicaLeads", leadership.isLeader());

@@ -37,7 +37,7 @@ public class StatusConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("upstreamHealth", HealthCheck.class), registry.lookupByNameAndType("crmSinkHealth", HealthCheck.class),
                 registry.lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class), settings.string("connector.outbox.queue", "ccs.outbox"),
                 registry.lookupByNameAndType("leadership", ClusterLeadership.class), !settings.string("connector.cluster", "none").equals("none"),
-                Clock.systemUTC()));
+                settings.string("ccs.cdr.enabled", "true").equals("true"), Clock.systemUTC()));
         registry.bind("statusPage", AgentPage.policyOfOwnPage(PAGE));
     }
 }

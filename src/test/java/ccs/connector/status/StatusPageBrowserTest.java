@@ -110,6 +110,8 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         wait.until(page -> page.findElement(By.id("dead-letters")).getText().startsWith("1 waiting"));
         assertThat(browser.findElement(By.id("summary")).getText()).isNotEqualTo("All is well");
         assertThat(browser.findElement(By.id("last-hour")).getText()).contains("1 dead-lettered");
+        assertThat(browser.findElement(By.id("problems")).getText()).contains("1 dead letter waits for a replay");
+        assertThat(browser.findElement(By.id("dead-letters")).getText()).contains("the latest failed with: ").contains("400");
         assertThat(browser.getPageSource()).doesNotContain("05321234567", KEY);
 
         crm.clearRules();
