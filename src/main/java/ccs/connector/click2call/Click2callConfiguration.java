@@ -17,7 +17,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 /**
- * Binds the beans of click2call ({@code routes/ccs/ccs-click2call.camel.yaml} and the CRM's channels
+ * Binds the beans of click2call and call control ({@code routes/ccs/ccs-click2call.camel.yaml} and the CRM's channels
  * {@code routes/customer/crm-click2call-*.camel.yaml}) and checks their settings at startup. Runs after
  * {@link CrmConfiguration}, whose {@code events} it uses.
  */
@@ -44,12 +44,14 @@ public class Click2callConfiguration implements CamelConfiguration {
         settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
 
-        camel.getRegistry().bind("click2callRequests", new Click2callRequests(
-                camel.getRegistry().lookupByNameAndType("tenants", Tenants.class),
-                camel.getRegistry().lookupByNameAndType("events", Events.class),
+        Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
+        Click2callRequests click2callRequests = new Click2callRequests(
+                camel.getRegistry().lookupByNameAndType("tenants", Tenants.class), events,
                 new PhoneNumbers(region, List.of(PhoneNumbers.E164)), format,
                 settings.required("connector.public-url"), settings.required("connector.webhook-token"),
-                settings.integer("camel.server.maxBodySize", 65536)));
+                settings.integer("camel.server.maxBodySize", 65536));
+        camel.getRegistry().bind("click2callRequests", click2callRequests);
+        camel.getRegistry().bind("callControls", new CallControls(click2callRequests, events));
         Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, ticker != null ? ticker : Ticker.systemTicker(),
                 database.shared() ? database : null));

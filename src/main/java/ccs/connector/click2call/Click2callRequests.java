@@ -83,6 +83,17 @@ public final class Click2callRequests {
     /** Checks every field; the first that is missing or wrong is an {@link InvalidFieldException} naming it (400). */
     public Click2call check(Map<String, Object> request) {
         Tenant tenant = tenant(request);
+        String agentEmail = agentEmail(request);
+        String phoneNumber = text(request, "phoneNumber", 64);
+        if (phoneNumber == null) {
+            throw new InvalidFieldException("phoneNumber", "is missing: the number to call");
+        }
+        return new Click2call(tenant.name(), agentEmail, phoneNumber, dialled(phoneNumber), transactionId(request),
+                flag(request, "masked"), flag(request, "selectedQueue"), text(request, "reference", 1000), request);
+    }
+
+    /** Field agentEmail, checked, in lower case. */
+    static String agentEmail(Map<String, Object> request) {
         String agentEmail = text(request, "agentEmail", 320);
         if (agentEmail == null) {
             throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
@@ -90,17 +101,16 @@ public final class Click2callRequests {
         if (!EMAIL.matcher(agentEmail).matches()) {
             throw new InvalidFieldException("agentEmail", "is not an e-mail address");
         }
-        String phoneNumber = text(request, "phoneNumber", 64);
-        if (phoneNumber == null) {
-            throw new InvalidFieldException("phoneNumber", "is missing: the number to call");
-        }
+        return agentEmail.toLowerCase(Locale.ROOT);
+    }
+
+    /** Field transactionId, checked; one generated when absent. */
+    static String transactionId(Map<String, Object> request) {
         String transactionId = text(request, "transactionId", 128);
         if (transactionId != null && !TRANSACTION_ID.matcher(transactionId).matches()) {
             throw new InvalidFieldException("transactionId", "may hold letters, digits and . _ : @ + / = - only");
         }
-        return new Click2call(tenant.name(), agentEmail.toLowerCase(Locale.ROOT), phoneNumber, dialled(phoneNumber),
-                transactionId != null ? transactionId : UUID.randomUUID().toString(),
-                flag(request, "masked"), flag(request, "selectedQueue"), text(request, "reference", 1000), request);
+        return transactionId != null ? transactionId : UUID.randomUUID().toString();
     }
 
     /** The parameters of function {@code click2call}: the hangup URL leads back to this connector's intake. */
@@ -128,18 +138,25 @@ public final class Click2callRequests {
         if (checked != null) {
             return events.click2callOutcome(checked.getTenant(), checked.getTransactionId(), request, error);
         }
-        String transactionId = request.get("transactionId") instanceof String given && TRANSACTION_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString();
-        String tenant;
-        try {
-            tenant = tenant(request).name();
-        } catch (InvalidFieldException e) {
-            tenant = tenants.defaultTenant().name();
-        }
-        return events.click2callOutcome(tenant, transactionId, request, error);
+        return events.click2callOutcome(tenantOrDefault(request), transactionIdOrGenerated(request), request, error);
     }
 
-    private Tenant tenant(Map<String, Object> request) {
+    /** The request's transaction id when it is a valid one, else one generated: for the failure of a request. */
+    static String transactionIdOrGenerated(Map<String, Object> request) {
+        return request.get("transactionId") instanceof String given && TRANSACTION_ID.matcher(given).matches()
+                ? given : UUID.randomUUID().toString();
+    }
+
+    /** The request's tenant when it names one served, else the default tenant: for the failure of a request. */
+    String tenantOrDefault(Map<String, Object> request) {
+        try {
+            return tenant(request).name();
+        } catch (InvalidFieldException e) {
+            return tenants.defaultTenant().name();
+        }
+    }
+
+    Tenant tenant(Map<String, Object> request) {
         String name = text(request, "tenant", 200);
         try {
             return tenants.get(name);

@@ -30,6 +30,8 @@ public final class Events {
     public static final String IVR_NOTIFICATION = "ccs.ivr.notification";
     public static final String CLICK2CALL_ACCEPTED = "ccs.click2call.accepted";
     public static final String CLICK2CALL_FAILED = "ccs.click2call.failed";
+    public static final String CALL_CONTROL_ACCEPTED = "ccs.call.control.accepted";
+    public static final String CALL_CONTROL_FAILED = "ccs.call.control.failed";
 
     /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>}. */
     public static final List<String> IVR_FIELDS =
@@ -150,6 +152,18 @@ public final class Events {
 
     /** The outcome of a click2call that came over JMS or a file: the request, and the error when it failed. */
     public CloudEvent click2callOutcome(String tenant, String transactionId, Map<String, ?> received, String error) {
+        return outcome(tenant, error == null ? CLICK2CALL_ACCEPTED : CLICK2CALL_FAILED, transactionId, received, error);
+    }
+
+    /**
+     * The outcome of a call control (hang up, hold, resume) that came over JMS or a file: the request,
+     * and the error when it failed; {@code transactionId} is the CRM's, or one generated.
+     */
+    public CloudEvent callControlOutcome(String tenant, String transactionId, Map<String, ?> received, String error) {
+        return outcome(tenant, error == null ? CALL_CONTROL_ACCEPTED : CALL_CONTROL_FAILED, transactionId, received, error);
+    }
+
+    private CloudEvent outcome(String tenant, String type, String transactionId, Map<String, ?> received, String error) {
         Map<String, Object> request = secrets.scrub(received);
         Map<String, Object> data = new LinkedHashMap<>(raw(request));
         data.put("transactionId", transactionId);
@@ -157,7 +171,7 @@ public final class Events {
             data.put("error", error);
         }
         data.put("raw", raw(request));
-        return new CloudEvent(name(tenant), error == null ? CLICK2CALL_ACCEPTED : CLICK2CALL_FAILED, transactionId, Instant.now(), data);
+        return new CloudEvent(name(tenant), type, transactionId, Instant.now(), data);
     }
 
     private Object ivr(Map<String, ?> params, String field) {

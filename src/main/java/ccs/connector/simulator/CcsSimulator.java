@@ -418,8 +418,29 @@ public final class CcsSimulator implements AutoCloseable {
                 }
                 yield answer;
             }
+            case "click2hang", "click2hold", "click2unhold" -> callControl(function, agent);
             default -> Map.of("success", true);
         };
+    }
+
+    /** Hang up, hold or resume the agent's active call (its status becomes hold / up); a failure envelope when it has none. */
+    private Map<String, Object> callControl(String function, String agent) {
+        ActiveCall call = activeCalls.values().stream().filter(c -> c.agent().equalsIgnoreCase(agent)).findFirst().orElse(null);
+        if (call == null) {
+            return failure("No active call");
+        }
+        if ("click2hang".equals(function)) {
+            activeCalls.remove(call.key());
+        } else {
+            activeCalls.put(call.key(), new ActiveCall(call.key(), call.agent(), call.callerId(), call.calledNum(), call.queue(),
+                    call.inbound(), "click2hold".equals(function) ? "hold" : "up", call.startedAt()));
+        }
+        return Map.of("success", true);
+    }
+
+    /** The calls live on the platform now, as {@code getmyactivecalls} lists them. */
+    public List<ActiveCall> activeCalls() {
+        return List.copyOf(activeCalls.values());
     }
 
     private Map<String, Object> click2call(String agent, Map<String, String> params) {

@@ -1,0 +1,83 @@
+package ccs.connector.click2call;
+
+import java.util.Map;
+
+import ccs.connector.api.NotFoundException;
+import ccs.connector.ccs.UpstreamException;
+import ccs.connector.event.CloudEvent;
+import ccs.connector.event.Events;
+import ccs.connector.event.InvalidFieldException;
+
+/**
+ * Checks call controls from the CRM: hang up, hold or resume the active call of an agent, with the
+ * JSON of a click2call request's agent fields (the same over REST, JMS and the file inbox):
+ * <pre>{"agentEmail", "tenant"?, "transactionId"?}</pre>
+ * over REST the action is in the path ({@code /api/v1/calls/hangup|hold|unhold}); queued it is field
+ * {@code action} of the request, whose absence (or {@code click2call}) makes it a click2call.
+ */
+public final class CallControls {
+
+    /** Each action and the Call Center Studio function that does it. */
+    static final Map<String, String> FUNCTIONS = Map.of("hangup", "click2hang", "hold", "click2hold", "unhold", "click2unhold");
+    private static final String CLICK2CALL = "click2call";
+
+    private final Click2callRequests click2calls;
+    private final Events events;
+
+    public CallControls(Click2callRequests click2calls, Events events) {
+        this.click2calls = click2calls;
+        this.events = events;
+    }
+
+    /** A call control asked over REST, the action from the path: an unknown action is no such resource (404). */
+    public CallControl check(String action, Map<String, Object> request) {
+        if (!FUNCTIONS.containsKey(action)) {
+            throw new NotFoundException("there is no call control '" + action + "': use hangup, hold or unhold");
+        }
+        return new CallControl(click2calls.tenant(request).name(), Click2callRequests.agentEmail(request), action,
+                FUNCTIONS.get(action), Click2callRequests.transactionId(request), request);
+    }
+
+    /** Whether a queued request is a call control; false for a click2call; an unknown action is a bad field (400). */
+    public boolean isCallControl(Map<String, Object> request) {
+        Object action = request.get("action");
+        if (action == null || CLICK2CALL.equals(action)) {
+            return false;
+        }
+        if (!FUNCTIONS.containsKey(action)) {
+            throw new InvalidFieldException("action", "is '" + action + "': use click2call (the default), hangup, hold or unhold");
+        }
+        return true;
+    }
+
+    /** A queued call control, the action from the request. */
+    public CallControl checkQueued(Map<String, Object> request) {
+        return check((String) request.get("action"), request);
+    }
+
+    /** Call Center Studio did it, or this throws with its message (502). */
+    public void checkAnswer(Map<String, Object> answer, CallControl control) {
+        if (!Boolean.TRUE.equals(answer.get("success"))) {
+            throw UpstreamException.refused(control.getTenant(), "refused the " + control.getFunction() + ": " + answer.get("message"));
+        }
+    }
+
+    public CloudEvent accepted(CallControl control) {
+        return events.callControlOutcome(control.getTenant(), control.getTransactionId(), control.getRequest(), null);
+    }
+
+    /**
+     * The failure of a queued request: a call control's event when it asks for one, else a click2call's
+     * (click2calls' {@link Click2callRequests#failed}); either checked may be null.
+     */
+    public CloudEvent failed(Map<String, Object> request, Click2call click2call, CallControl control, String error) {
+        if (control != null) {
+            return events.callControlOutcome(control.getTenant(), control.getTransactionId(), request, error);
+        }
+        if (FUNCTIONS.containsKey(request.get("action"))) {
+            return events.callControlOutcome(click2calls.tenantOrDefault(request), Click2callRequests.transactionIdOrGenerated(request),
+                    request, error);
+        }
+        return click2calls.failed(request, click2call, error);
+    }
+}

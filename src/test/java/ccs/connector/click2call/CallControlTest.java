@@ -1,0 +1,157 @@
+package ccs.connector.click2call;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.simulator.CcsSimulator.ActiveCall;
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Call control (hang up, hold, resume an agent's active call) over REST, JMS and the file inbox against
+ * the simulator: what it records and does to the call, the answers and the outcome events the CRM receives.
+ */
+class CallControlTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String KEY = "crm-api-key-call-control";
+    private static final String REST_AGENT = "rest.agent@demo.example";
+    private static final String JMS_AGENT = "jms.agent@demo.example";
+    private static final String FILE_AGENT = "file.agent@demo.example";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("connector.api-key", KEY);
+        settings.setProperty("ccs.click2call.upstream-retries", "1");
+        settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
+        settings.setProperty("ccs.simulator.agents", REST_AGENT + "," + JMS_AGENT + "," + FILE_AGENT);
+    }
+
+    @BeforeEach
+    void reset() {
+        simulator().clearFaults();
+    }
+
+    @Test
+    void overRestTheAgentsCallIsHeldResumedAndHungUpWithTheAgentsRenewedSession() throws Exception {
+        ActiveCall call = simulator().ring(REST_AGENT, "05321234567");
+
+        HttpResponse<String> held = control("hold", "{\"agentEmail\": \"Rest.Agent@demo.example\", \"transactionId\": \"crm-hold-1\"}");
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(200);
+        assertThat(json.readTree(held.body())).isEqualTo(json.readTree("{\"success\": true, \"action\": \"hold\", \"transactionId\": \"crm-hold-1\"}"));
+        assertThat(status(call)).isEqualTo("hold");
+        ApiRequest hold = simulator().requests("click2hold").get(0);
+        assertThat(simulator().liveSessions()).contains(hold.params().get("session"));
+
+        simulator().expireSessions(REST_AGENT);
+        assertThat(control("unhold", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(200);
+        assertThat(status(call)).isEqualTo("up");
+        assertThat(simulator().liveSessions()).contains(simulator().requests("click2unhold").get(simulator().requests("click2unhold").size() - 1)
+                .params().get("session"));
+
+        assertThat(control("hangup", "{\"agentEmail\": \"" + REST_AGENT + "\", \"tenant\": \"demo\"}").statusCode()).isEqualTo(200);
+        assertThat(simulator().activeCalls()).noneMatch(c -> c.key().equals(call.key()));
+        assertProblem(control("hangup", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 502, "Call Center Studio tenant demo refused the click2hang: No active call", null);
+    }
+
+    @Test
+    void overRestBadRequestsAndUpstreamFailuresAreProblemsAndBadOnesReachNothing() throws Exception {
+        int before = simulator().requests("click2hold").size();
+        assertProblem(control("hold", "{}"), 400, "agentEmail is missing", "agentEmail");
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\", \"tenant\": \"acme\"}"), 400, "tenant is 'acme'", "tenant");
+        assertProblem(control("hold", "[1]"), 400, "the body is not a JSON object", null);
+        assertProblem(control("transfer", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 404, "there is no call control 'transfer'", null);
+        assertThat(simulator().requests("click2hold")).hasSize(before);
+        assertThat(post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(401);
+
+        assertProblem(control("hold", "{\"agentEmail\": \"nobody@demo.example\"}"), 422, "agent nobody@demo.example is not known", null);
+        simulator().inject(Fault.status("click2hold", 500, 1));
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+    }
+
+    @Test
+    void overJmsTheOutcomeIsACallControlEventAndAnUnknownActionAFailedRequest() throws Exception {
+        ActiveCall call = simulator().ring(JMS_AGENT, "05331234567");
+        simulator().inject(Fault.status("click2hold", 500, 1));
+        send("{\"action\": \"hold\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-hold\"}");
+        send("{\"action\": \"transfer\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-transfer\"}");
+
+        JsonNode accepted = delivered(crm, "demo:ccs.call.control.accepted:crm-jms-hold");
+        assertThat(accepted.at("/data/action").asText()).isEqualTo("hold");
+        assertThat(accepted.at("/data/agentEmail").asText()).isEqualTo(JMS_AGENT);
+        assertThat(status(call)).isEqualTo("hold");
+        assertThat(delivered(crm, "demo:ccs.click2call.failed:crm-jms-transfer").at("/data/error").asText())
+                .isEqualTo("action is 'transfer': use click2call (the default), hangup, hold or unhold");
+
+        send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-hangup\"}");
+        delivered(crm, "demo:ccs.call.control.accepted:crm-jms-hangup");
+        send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-no-call\"}");
+        assertThat(delivered(crm, "demo:ccs.call.control.failed:crm-jms-no-call").at("/data/error").asText())
+                .isEqualTo("Call Center Studio tenant demo refused the click2hang: No active call");
+    }
+
+    @Test
+    void fromTheFileInboxTheFileMovesToDoneOrToFailedWithItsReason() throws Exception {
+        ActiveCall call = simulator().ring(FILE_AGENT, "05341234567");
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "hangup.json", "{\"action\": \"hangup\", \"agentEmail\": \"" + FILE_AGENT + "\", \"transactionId\": \"crm-file-hangup\"}");
+        drop(inbox, "no-agent.json", "{\"action\": \"unhold\", \"transactionId\": \"crm-file-no-agent\"}");
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/hangup.json")) && Files.exists(inbox.resolve("failed/no-agent.json")));
+        delivered(crm, "demo:ccs.call.control.accepted:crm-file-hangup");
+        assertThat(simulator().activeCalls()).noneMatch(c -> c.key().equals(call.key()));
+        assertThat(Files.readString(inbox.resolve("failed/no-agent.json.reason.txt")))
+                .isEqualTo("agentEmail is missing: the e-mail the agent signs in to Call Center Studio with");
+        assertThat(delivered(crm, "demo:ccs.call.control.failed:crm-file-no-agent").at("/data/action").asText()).isEqualTo("unhold");
+    }
+
+    private HttpResponse<String> control(String action, String body) throws Exception {
+        return post("/api/v1/calls/" + action, "application/json", body, "X-Api-Key", KEY);
+    }
+
+    private String status(ActiveCall call) {
+        return simulator().activeCalls().stream().filter(c -> c.key().equals(call.key())).findFirst().orElseThrow().status();
+    }
+
+    private void assertProblem(HttpResponse<String> answer, int status, String detail, String field) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).contains("application/problem+json");
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.get("detail").asText()).startsWith(detail);
+        assertThat(body.path("field").asText(null)).isEqualTo(field);
+    }
+
+    private void send(String text) throws Exception {
+        ConnectionFactory broker = context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
+        try (Connection connection = broker.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
+        }
+    }
+
+    private static void drop(Path inbox, String name, String content) throws Exception {
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(name + ".part");
+        Files.writeString(part, content);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
