@@ -31,7 +31,7 @@ public final class CallControls {
 
     /** A call control asked over REST, the action from the path: an unknown action is no such resource (404). */
     public CallControl check(String action, Map<String, Object> request) {
-        if (!FUNCTIONS.containsKey(action)) {
+        if (action == null || !FUNCTIONS.containsKey(action)) {
             throw new NotFoundException("there is no call control '" + action + "': use hangup, hold or unhold");
         }
         return new CallControl(click2calls.tenant(request).name(), Click2callRequests.agentEmail(request), action,
@@ -44,7 +44,7 @@ public final class CallControls {
         if (action == null || CLICK2CALL.equals(action)) {
             return false;
         }
-        if (!FUNCTIONS.containsKey(action)) {
+        if (!(action instanceof String) || !FUNCTIONS.containsKey(action)) {
             throw new InvalidFieldException("action", "is '" + action + "': use click2call (the default), hangup, hold or unhold");
         }
         return true;
@@ -74,7 +74,7 @@ public final class CallControls {
         if (control != null) {
             return events.callControlOutcome(control.getTenant(), control.getTransactionId(), request, error);
         }
-        if (FUNCTIONS.containsKey(request.get("action"))) {
+        if (request.get("action") instanceof String action && FUNCTIONS.containsKey(action)) {
             return events.callControlOutcome(click2calls.tenantOrDefault(request), Click2callRequests.transactionIdOrGenerated(request),
                     request, error);
         }
