@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.crm.DeadLetters;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.RecordingHttpServer;
 import org.apache.camel.test.AvailablePortFinder;
@@ -176,15 +178,16 @@ class ConnectorJarIT {
         return crm.received().stream().filter(r -> eventId.equals(r.header("Idempotency-Key"))).toList();
     }
 
+    /** A dead letter in the state store of a connector not yet started, as one that failed before would have left. */
     private static void writeDeadLetter(Path data, String callKey) throws Exception {
-        Path deadLetters = data.resolve("dead-letter");
-        Files.createDirectories(deadLetters);
         String id = "demo:ccs.call.hangup:" + callKey;
-        Files.writeString(deadLetters.resolve(callKey + ".json"), """
-                {"eventId":"%1$s","reason":"test","attempts":1,
-                 "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
-                          "time":"2026-11-02T07:00:42Z","subject":"%2$s","datacontenttype":"application/json",
-                          "data":{"callKey":"%2$s"}}}""".formatted(id, callKey));
+        try (Database database = Database.h2(data)) {
+            new DeadLetters(database, null).keep(id, "event", """
+                    {"eventId":"%1$s","reason":"test","attempts":1,
+                     "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
+                              "time":"2026-11-02T07:00:42Z","subject":"%2$s","datacontenttype":"application/json",
+                              "data":{"callKey":"%2$s"}}}""".formatted(id, callKey));
+        }
     }
 
     private HttpResponse<String> replay(int port) throws Exception {

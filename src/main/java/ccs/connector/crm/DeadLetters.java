@@ -1,42 +1,43 @@
 package ccs.connector.crm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
+import ccs.connector.state.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 
 /**
- * Dead letters: events that could not be delivered within the retry budget, one JSON file per
- * event id under {@code <connector.data-dir>/dead-letter/} holding the event, the reason and the
- * attempt count. The files are written by route {@code crm-dead-letter}; this bean describes them,
- * and for a replay moves them to {@code replay/}, where route {@code crm-dead-letter-replay} sends
- * each one back into the outbox. The webhook intake keeps requests that could not become an event
- * here too ({@code ccs.connector.webhook.WebhookLetters}: a {@code request} instead of an
- * {@code event}); such a letter is replayed once its event can be built, e.g. after a person added
- * the missing call key to its {@code request}, and stays where it is until then.
+ * Dead letters: events that could not be delivered within the retry budget, one row per event id
+ * in table {@code DEAD_LETTER} of the state store (the H2 file of one node, or the PostgreSQL
+ * database every replica shares), holding the letter (the event, the reason, the attempt count) as
+ * JSON. Route {@code crm-dead-letter} keeps them through {@link #keep}; {@link #replayAll} marks
+ * them for a replay (on any replica), and route {@code crm-dead-letter-replay} (the leader) sends
+ * each marked one back into the outbox and deletes its row. The webhook intake keeps requests that
+ * could not become an event here too ({@code ccs.connector.webhook.WebhookLetters}: a
+ * {@code request} instead of an {@code event}); such a letter is replayed once its event can be
+ * built, e.g. after a person added the missing call key to its {@code request}, and stays until then.
+ * CDR records that could not be read are kept here for a person as well (kind {@code cdr-record}), never replayed.
  */
 public final class DeadLetters {
 
+    static final String TABLE = "DEAD_LETTER";
+    private static final int REASON_LENGTH = 2000;
+
     private final ObjectMapper json = new ObjectMapper();
-    private final Path directory;
+    private final Database database;
     private final Events events;
 
-    public DeadLetters(Path directory, Events events) {
-        this.directory = directory;
+    public DeadLetters(Database database, Events events) {
+        this.database = database;
         this.events = events;
     }
 
@@ -57,6 +58,32 @@ public final class DeadLetters {
     }
 
     /**
+     * Keeps the letter (JSON text with {@code reason} and, for an event, {@code attempts}) under the
+     * id; a letter kept again under the same id replaces the earlier one.
+     */
+    public void keep(String id, String kind, String letter) throws JsonProcessingException {
+        JsonNode read = json.readTree(letter);
+        String reason = read.path("reason").asText("unknown");
+        database.merge(TABLE, List.of("id"), List.of("id", "kind", "reason", "attempts", "failed_at", "letter", "replay"),
+                id, kind, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
+                read.path("attempts").asInt(1), Timestamp.from(Instant.now()), letter, false);
+    }
+
+    /** Every dead letter, oldest first: id, kind, reason, attempts, failedAt and whether a replay is under way (no content). */
+    public List<Map<String, Object>> list() {
+        return database.list("SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE + " ORDER BY failed_at, id", row -> {
+            Map<String, Object> letter = new LinkedHashMap<>();
+            letter.put("id", row.getString(1));
+            letter.put("kind", row.getString(2));
+            letter.put("reason", row.getString(3));
+            letter.put("attempts", row.getInt(4));
+            letter.put("failedAt", row.getTimestamp(5).toInstant().toString());
+            letter.put("replaying", row.getBoolean(6));
+            return letter;
+        });
+    }
+
+    /**
      * The event of a dead-letter record, ready to be published again: the event it holds, or the
      * event built from the webhook request it holds (an {@link IllegalArgumentException} while
      * that request still cannot become one).
@@ -68,90 +95,49 @@ public final class DeadLetters {
             Map<String, Object> request = json.convertValue(record.get("request"), Map.class);
             return events.webhook(record.path("type").asText(), record.path("tenant").asText(null), request);
         }
+        if (!record.has("event")) {
+            throw new IllegalArgumentException("the letter holds no event and no request it could be built from");
+        }
         return CloudEvent.parse(record.get("event"));
     }
 
-    /** Moves every dead letter that holds an event, or a request that can now become one, to the replay folder; answers how many. */
+    /** Marks for replay every dead letter that holds an event, or a request that can now become one; answers how many. */
     public int replayAll() {
-        Path replay = directory.resolve("replay");
-        try {
-            Files.createDirectories(replay);
-            List<Path> letters;
-            try (Stream<Path> files = Files.list(directory)) {
-                letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json") && replayable(f)).toList();
+        List<String[]> waiting = database.list("SELECT id, letter FROM " + TABLE + " WHERE replay = FALSE",
+                row -> new String[] {row.getString(1), row.getString(2)});
+        int marked = 0;
+        for (String[] letter : waiting) {
+            if (replayable(letter[1])) {
+                marked += database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE id = ?", letter[0]);
             }
-            for (Path letter : letters) {
-                Files.move(letter, replay.resolve(letter.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return letters.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("dead letters cannot be moved for replay", e);
         }
+        return marked;
     }
 
     /**
-     * The dead letters waiting for a replay (webhook requests included), and how many of them failed
-     * at or after the instant.
+     * The dead letters waiting for a replay (webhook requests included, CDR records kept for a person
+     * not), how many of them failed at or after the instant, and why the latest failed.
      */
     public Waiting waiting(Instant since) {
-        if (!Files.isDirectory(directory)) {
-            return new Waiting(0, 0, null);
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            List<Path> letters = files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json")).toList();
-            long recent = 0;
-            Instant latestAt = null;
-            String latestReason = null;
-            for (Path letter : letters) {
-                JsonNode record = read(letter);
-                Instant at = failedAt(letter, record);
-                if (!at.isBefore(since)) {
-                    recent++;
-                }
-                if (latestAt == null || at.isAfter(latestAt)) {
-                    latestAt = at;
-                    latestReason = record.path("reason").asText("unknown");
-                }
-            }
-            // the reason may quote what the CRM answered: no run of digits that could be a phone number
-            return new Waiting(letters.size(), recent, latestReason == null ? null : latestReason.replaceAll("\\d{5,}", "…"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the dead letters cannot be listed", e);
-        }
+        String waiting = " FROM " + TABLE + " WHERE kind <> 'cdr-record'";
+        long[] counts = database.one("SELECT COUNT(*), SUM(CASE WHEN failed_at >= ? THEN 1 ELSE 0 END)" + waiting,
+                row -> new long[] {row.getLong(1), row.getLong(2)}, Timestamp.from(since)).orElseThrow();
+        String latestReason = database.one("SELECT reason" + waiting + " ORDER BY failed_at DESC, id LIMIT 1", row -> row.getString(1))
+                // the reason may quote what the CRM answered: no run of digits that could be a phone number
+                .map(reason -> reason.replaceAll("\\d{5,}", "…")).orElse(null);
+        return new Waiting(counts[0], counts[1], latestReason);
     }
 
     /** How many dead letters wait, how many of those failed since a given instant, and why the latest failed (null when none waits). */
     public record Waiting(long count, long since, String latestReason) {
     }
 
-    /** A letter as JSON; an empty object for one that cannot be read (a person may be editing it). */
-    private JsonNode read(Path letter) {
-        try {
-            return json.readTree(letter.toFile());
-        } catch (IOException e) {
-            return json.createObjectNode();
-        }
-    }
-
-    /** When the letter's event failed: its {@code failedAt}, else when the file was written. */
-    private static Instant failedAt(Path letter, JsonNode record) {
-        try {
-            return Instant.parse(record.path("failedAt").asText(""));
-        } catch (java.time.format.DateTimeParseException e) {
-            try {
-                return Files.getLastModifiedTime(letter).toInstant();
-            } catch (IOException gone) {
-                return Instant.EPOCH;
-            }
-        }
-    }
-
     /** A letter from which no event can be built (yet) stays where it is, for a person. */
-    private boolean replayable(Path letter) {
+    private boolean replayable(String letter) {
         try {
-            event(Files.readString(letter));
+            event(letter);
             return true;
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | JsonProcessingException e) {
             return false;
         }
     }

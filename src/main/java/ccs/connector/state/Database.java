@@ -66,7 +66,10 @@ public final class Database implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
             "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
-                    + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at))");
+                    + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at))",
+            "CREATE TABLE IF NOT EXISTS DEAD_LETTER (id VARCHAR(1000) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "
+                    + "reason VARCHAR(2000) NOT NULL, attempts INTEGER NOT NULL, failed_at TIMESTAMP NOT NULL, "
+                    + "letter VARCHAR(1000000) NOT NULL, replay BOOLEAN NOT NULL)");
 
     /** Where the SQL of the two databases differs. */
     enum Dialect {

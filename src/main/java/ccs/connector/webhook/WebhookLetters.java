@@ -14,7 +14,7 @@ import org.apache.camel.Exchange;
 /**
  * Dead letters of the webhook intake: a hangup callback or IVR notification that passed the token
  * check but cannot become an event (it names no call, its body or tenant cannot be read) is kept
- * for a person among the dead letters ({@code <connector.data-dir>/dead-letter/}), so the listing
+ * for a person among the dead letters ({@code ccs.connector.crm.DeadLetters}), so the listing
  * and the replay of dead letters see it. The letter holds the request's fields scrubbed of every
  * secret ({@code request}), the event type it was meant for, the tenant, the reason and the field
  * at fault; {@code ccs.connector.crm.DeadLetters} replays it by building the event again, so a
@@ -22,8 +22,8 @@ import org.apache.camel.Exchange;
  */
 public final class WebhookLetters {
 
-    /** The variable that names the letter's file (one per distinct request: a repeat overwrites it). */
-    public static final String FILE_NAME = "letterFileName";
+    /** The variable that holds the letter's id (one per distinct request: a repeat replaces it). */
+    public static final String ID = "letterId";
 
     private final ObjectMapper json = new ObjectMapper();
     private final Secrets secrets;
@@ -33,7 +33,7 @@ public final class WebhookLetters {
     }
 
     /**
-     * The letter of the failed request as JSON text; sets variable {@value #FILE_NAME}. The fields
+     * The letter of the failed request as JSON text; sets variable {@value #ID}. The fields
      * are those read into variable {@code webhookFields}; when the body could not be read, the
      * query parameters and the body's text.
      */
@@ -60,7 +60,7 @@ public final class WebhookLetters {
         letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
         letter.put("failedAt", Instant.now().toString());
         letter.put("request", fields);
-        exchange.setVariable(FILE_NAME, CloudEvent.fileName(tenant + ":" + type + ":request:" + CloudEvent.digest(fields)));
+        exchange.setVariable(ID, tenant + ":" + type + ":request:" + CloudEvent.digest(fields));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
     }
 }

@@ -4,14 +4,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Properties;
 
-import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
@@ -71,8 +68,7 @@ class CdrExactlyOnceTest extends ConnectorTestSupport {
             poll();
             delivered(crm, "demo:ccs.cdr:" + marker);
         }
-        Path letter = deadLetterDir().resolve(CloudEvent.fileName(poisonId));
-        assertThat(letter).exists();
+        assertThat(deadLetters()).containsKey(poisonId);
         assertThat(requestsFor(crm, poisonId)).as("sent once, refused, never again").hasSize(1);
 
         crm.clearRules();
@@ -80,7 +76,7 @@ class CdrExactlyOnceTest extends ConnectorTestSupport {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(replay.statusCode()).isEqualTo(202);
         delivered(crm, poisonId);
-        await().atMost(PATIENCE).until(() -> !Files.exists(letter));
+        await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(poisonId));
 
         String marker = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(30)), wallClock(Duration.ofSeconds(20))).get(0);
         poll();

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
@@ -181,13 +179,12 @@ class CdrPollTest extends ConnectorTestSupport {
 
         awaitDelivered(keys);
         assertThat(checkpoint()).isAfter(checkpoint);
-        Path invalid = dataDir.resolve("dead-letter").resolve("cdr-invalid");
-        try (Stream<Path> letters = Files.list(invalid)) {
-            JsonNode letter = json.readTree(letters.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow().toFile());
-            assertThat(letter.get("tenant").asText()).isEqualTo("demo");
-            assertThat(letter.get("reason").asText()).contains("callid");
-            assertThat(letter.at("/record/callerid").asText()).isEqualTo("05321112233");
-        }
+        JsonNode listed = deadLetters().values().stream().filter(l -> l.get("kind").asText().equals("cdr-record")).findFirst().orElseThrow();
+        assertThat(listed.get("reason").asText()).contains("callid");
+        JsonNode letter = json.readTree(deadLetterTexts().get(listed.get("id").asText()));
+        assertThat(letter.get("tenant").asText()).isEqualTo("demo");
+        assertThat(letter.at("/record/callerid").asText()).isEqualTo("05321112233");
+        assertThat(post("/api/v1/dead-letters/replay", null, null).body()).as("a record is for a person, not replayed").isEqualTo("{\"replaying\":0}");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * and a real standalone Artemis broker, behind which the simulator and a REST CRM outlive them.
  * Webhooks arrive round-robin while a CDR window is being read; the leader is killed (SIGKILL) in
  * the middle of the window, then a follower in the middle of deliveries. Before that, a click2call
- * for one agent on every replica at once logs the agent in once. Every acknowledged webhook
+ * for one agent on every replica at once logs the agent in once, and an event the CRM refused is
+ * listed and replayed through a follower other than the one that took its webhook. Every acknowledged webhook
  * and every CDR record reaches the CRM, a few at most twice, one replica leads at a time, the new
  * leader polls within 30 s, and the live followers stay ready throughout.
  */
@@ -122,6 +123,18 @@ class ClusterIT {
         assertThat(simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
 
         Replica leader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null);
+        // a dead letter kept by the replica that delivered it is listed by any, replayed through a follower, put back by the leader
+        String refused = "demo:ccs.call.hangup:cluster-refused";
+        crm.answerWhen(received -> refused.equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
+        List<Replica> followers = replicas.stream().filter(r -> r != leader).toList();
+        assertThat(hangup(followers.get(0), "cluster-refused").statusCode()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> api(followers.get(1), "GET", "/api/v1/dead-letters").body().contains(refused));
+        crm.clearRules();
+        assertThat(api(followers.get(1), "POST", "/api/v1/dead-letters/replay").body()).isEqualTo("{\"replaying\":1}");
+        await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()));
+        await().atMost(PATIENCE).until(() -> api(followers.get(0), "GET", "/api/v1/dead-letters").body().equals("{\"deadLetters\":[]}"));
+        assertThat(Files.readString(leader.log())).contains("Dead letter " + refused + " is back in the outbox");
+
         await().atMost(PATIENCE).until(() -> simulator.requests("reportsCDRLogs").size() >= 2);
         await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().stream().filter(records::contains).count() == 100);
         sendWebhooks(0, 30);
@@ -195,15 +208,9 @@ class ClusterIT {
     private void sendWebhooks(int from, int to) {
         for (int i = from; i < to; i++) {
             List<Replica> live = replicas.stream().filter(this::alive).toList();
-            Replica target = live.get(i % live.size());
             String callKey = "cluster-call-" + i;
-            String form = "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&disposition=ANSWER&duration=9"
-                    + "&called_num=05071303066&caller_id=901&agent_username=";
             try {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port()
-                                + "/webhooks/ccs/hangup?token=" + WEBHOOK_TOKEN)).timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = hangup(live.get(i % live.size()), callKey);
                 if (answer.statusCode() == 200) {
                     acknowledged.add("demo:ccs.call.hangup:" + callKey);
                 }
@@ -211,6 +218,20 @@ class ClusterIT {
                 // not acknowledged: the platform would send it again; nothing is owed for it
             }
         }
+    }
+
+    private HttpResponse<String> hangup(Replica target, String callKey) throws Exception {
+        String form = "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&disposition=ANSWER&duration=9"
+                + "&called_num=05071303066&caller_id=901&agent_username=";
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/webhooks/ccs/hangup?token=" + WEBHOOK_TOKEN))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A call of /api/v1 with the API key and no body. */
+    private HttpResponse<String> api(Replica target, String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path)).timeout(Duration.ofSeconds(10))
+                .header("X-Api-Key", API_KEY).method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Every 300 ms: each live replica is ready, and at most one of them leads. */

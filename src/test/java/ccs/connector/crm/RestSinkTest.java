@@ -3,8 +3,6 @@ package ccs.connector.crm;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -94,7 +92,7 @@ class RestSinkTest extends ConnectorTestSupport {
             assertThat(requestsFor(event.getId()).stream().filter(Received::answeredOk)).hasSize(1);
         }
         assertThat(crm.received().stream().filter(r -> r.status() == 503)).hasSize(2);
-        assertThat(sent).allSatisfy(event -> assertThat(deadLetterDir().resolve(event.getFileName())).doesNotExist());
+        assertThat(deadLetters()).doesNotContainKeys(sent.stream().map(CloudEvent::getId).toArray(String[]::new));
     }
 
     @Test
@@ -106,13 +104,14 @@ class RestSinkTest extends ConnectorTestSupport {
         good.forEach(this::publish);
 
         good.forEach(event -> awaitDelivered(event.getId()));
-        Path letter = deadLetterDir().resolve(bad.getFileName());
-        await().atMost(PATIENCE).until(() -> Files.exists(letter));
-        JsonNode deadLetter = json.readTree(letter.toFile());
-        assertThat(deadLetter.get("eventId").asText()).isEqualTo(bad.getId());
-        assertThat(deadLetter.get("reason").asText()).contains("400");
-        assertThat(deadLetter.get("attempts").asInt()).isEqualTo(1);
-        assertThat(deadLetter.at("/event/id").asText()).isEqualTo(bad.getId());
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(bad.getId()));
+        JsonNode listed = deadLetters().get(bad.getId());
+        assertThat(listed.get("kind").asText()).isEqualTo("event");
+        assertThat(listed.get("reason").asText()).contains("400");
+        assertThat(listed.get("attempts").asInt()).isEqualTo(1);
+        assertThat(listed.get("failedAt").asText()).isNotBlank();
+        assertThat(listed.has("event")).as("the listing shows no content").isFalse();
+        assertThat(json.readTree(deadLetterTexts().get(bad.getId())).at("/event/id").asText()).isEqualTo(bad.getId());
         assertThat(requestsFor(bad.getId())).hasSize(1);
         assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_dead_letters_total\\{.*sink=\"rest\".*} [1-9]")
                 .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"dead-lettered\".*sink=\"rest\".*} [1-9]");
@@ -126,7 +125,7 @@ class RestSinkTest extends ConnectorTestSupport {
 
         await().atMost(PATIENCE).until(() -> requestsFor(event.getId()).size() >= 2);
         awaitDelivered(event.getId());
-        assertThat(deadLetterDir().resolve(event.getFileName())).doesNotExist();
+        assertThat(deadLetters()).doesNotContainKey(event.getId());
     }
 
     @Test
@@ -146,10 +145,9 @@ class RestSinkTest extends ConnectorTestSupport {
         CloudEvent event = hangupEvent("rest-replay");
         crm.answerWhen(r -> r.body().contains(event.getId()), Answer.status(500));
         publish(event);
-        Path letter = deadLetterDir().resolve(event.getFileName());
-        await().atMost(PATIENCE).until(() -> Files.exists(letter));
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(event.getId()));
         assertThat(requestsFor(event.getId())).hasSize(4);
-        assertThat(json.readTree(letter.toFile()).get("attempts").asInt()).isEqualTo(4);
+        assertThat(deadLetters().get(event.getId()).get("attempts").asInt()).isEqualTo(4);
         assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_retries_total\\{.*sink=\"rest\".*} [3-9]");
 
         crm.clearRules();
@@ -159,7 +157,7 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(replay.statusCode()).isEqualTo(202);
         assertThat(replay.body()).isEqualTo("{\"replaying\":1}");
         awaitDelivered(event.getId());
-        await().atMost(PATIENCE).until(() -> !Files.exists(letter) && !Files.exists(deadLetterDir().resolve("replay").resolve(event.getFileName())));
+        await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
     }
 
     @Test

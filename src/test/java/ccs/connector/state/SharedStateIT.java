@@ -15,6 +15,7 @@ import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.cdr.CdrState;
 import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.click2call.Click2callCeiling;
+import ccs.connector.crm.DeadLetters;
 import ccs.connector.support.PostgresServer;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The state store on a real PostgreSQL, opened by three "replicas" at once (each its own pool, as
  * separate processes would): the schema is created without a race, a checkpoint only moves
- * forward, one backfill per tenant, and the click2call ceiling counts for the whole cluster.
+ * forward, one backfill per tenant, the click2call ceiling counts for the whole cluster, and a
+ * dead letter kept by one is listed and marked for replay by another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedStateIT {
@@ -81,6 +83,23 @@ class SharedStateIT {
             assertThat(run.windows()).isEqualTo(24);
             assertThat(run.startedAt()).isEqualTo(at);
         });
+    }
+
+    @Test
+    void aDeadLetterKeptOnOneReplicaIsListedAndMarkedForReplayOnAnother() throws Exception {
+        String id = "demo:ccs.call.hangup:shared-1";
+        new DeadLetters(replicas.get(0), null).keep(id, "event", """
+                {"eventId":"%1$s","reason":"RejectedDeliveryException: CRM answered 400","attempts":2,
+                 "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
+                          "time":"2026-11-02T07:00:42Z","subject":"shared-1","datacontenttype":"application/json",
+                          "data":{"callKey":"shared-1"}}}""".formatted(id));
+
+        assertThat(new DeadLetters(replicas.get(1), null).list()).singleElement().satisfies(letter -> assertThat(letter)
+                .containsEntry("id", id).containsEntry("kind", "event").containsEntry("attempts", 2).containsEntry("replaying", false)
+                .containsEntry("reason", "RejectedDeliveryException: CRM answered 400"));
+        assertThat(new DeadLetters(replicas.get(1), null).replayAll()).isEqualTo(1);
+        assertThat(new DeadLetters(replicas.get(2), null).list()).singleElement()
+                .satisfies(letter -> assertThat(letter).containsEntry("replaying", true));
     }
 
     @Test

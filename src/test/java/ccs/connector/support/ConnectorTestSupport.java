@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ConnectorMain;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
+import ccs.connector.state.Database;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -148,8 +150,23 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         template.sendBody("direct:crm-publish", event);
     }
 
-    protected Path deadLetterDir() {
-        return dataDir.resolve("dead-letter");
+    /** The dead letters as GET /api/v1/dead-letters lists them, by id. */
+    protected Map<String, JsonNode> deadLetters() throws IOException, InterruptedException {
+        HttpResponse<String> listing = get("/api/v1/dead-letters");
+        if (listing.statusCode() != 200) {
+            throw new AssertionError("GET /api/v1/dead-letters answered " + listing.statusCode() + ": " + listing.body());
+        }
+        Map<String, JsonNode> byId = new java.util.LinkedHashMap<>();
+        new ObjectMapper().readTree(listing.body()).get("deadLetters").forEach(letter -> byId.put(letter.get("id").asText(), letter));
+        return byId;
+    }
+
+    /** The texts of the dead letters as the state store holds them (what a person reads with SQL), by id. */
+    protected Map<String, String> deadLetterTexts() {
+        Map<String, String> byId = new java.util.LinkedHashMap<>();
+        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
+                .list("SELECT id, letter FROM DEAD_LETTER", row -> byId.put(row.getString(1), row.getString(2)));
+        return byId;
     }
 
     protected String baseUrl() {

@@ -5,8 +5,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -16,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
-import ccs.connector.event.CloudEvent;
+import ccs.connector.ConnectorConfiguration;
+import ccs.connector.state.Database;
 import ccs.connector.simulator.Fault;
 import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
@@ -244,8 +242,10 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", null);
 
-        Path letter = deadLetter("no-call-id-caller");
-        String text = Files.readString(letter);
+        String letter = deadLetter("no-call-id-caller");
+        String text = deadLetterTexts().get(letter);
+        assertThat(deadLetters().get(letter).get("kind").asText()).isEqualTo("webhook-request");
+        assertThat(deadLetters().get(letter).get("reason").asText()).isEqualTo("call_id is missing");
         assertThat(text).doesNotContain(webhookToken(), enc(webhookToken()), enc(enc(webhookToken())));
         JsonNode kept1 = json.readTree(text);
         assertThat(kept1.get("type").asText()).isEqualTo("ccs.call.hangup");
@@ -253,21 +253,23 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(kept1.get("field").asText()).isEqualTo("call_id");
         assertThat(kept1.at("/request/url").asText()).endsWith("hangup%3Ftoken%3D***");
         assertThat(kept1.at("/request/called_num").asText()).isEqualTo("05071303066");
-        assertThat(json.readTree(Files.readString(deadLetter("[\"not\", \"an object\"]"))).at("/request/body").asText()).isEqualTo("[\"not\", \"an object\"]");
-        assertThat(json.readTree(Files.readString(deadLetter("nosuchtenant"))).get("type").asText()).isEqualTo("ccs.ivr.notification");
+        assertThat(json.readTree(deadLetterTexts().get(deadLetter("[\"not\", \"an object\"]"))).at("/request/body").asText()).isEqualTo("[\"not\", \"an object\"]");
+        assertThat(json.readTree(deadLetterTexts().get(deadLetter("nosuchtenant"))).get("type").asText()).isEqualTo("ccs.ivr.notification");
         assertThat(get("/observe/metrics").body())
                 .contains("# HELP ccs_webhooks_dead_letters_total webhook requests that passed the token check but could not become an event")
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-hangup\".*} [3-9]\\.0")
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-ivr\".*} 2\\.0");
 
         // a person adds what was missing and replays: the callback becomes its event; letters still unreadable stay
-        Files.writeString(letter, text.replace("\"caller_id\"", "\"call_id\" : \"added-by-a-person\", \"caller_id\""));
+        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).update(
+                "UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
+                text.replace("\"caller_id\"", "\"call_id\" : \"added-by-a-person\", \"caller_id\""), letter);
         HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
         assertThat(replay.statusCode()).isEqualTo(202);
         assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(1);
         assertThat(delivered("demo:ccs.call.hangup:added-by-a-person").at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
-        await().atMost(PATIENCE).until(() -> !Files.exists(letter));
-        assertThat(deadLetter("nosuchtenant")).exists();
+        await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(letter));
+        assertThat(deadLetter("nosuchtenant")).isNotBlank();
     }
 
     @Test
@@ -487,12 +489,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     @Test
     @Order(19)
     void aRequestThatCannotBeKeptEitherIs503SoThePlatformSendsItAgain() throws Exception {
-        // a directory where the letter of this request would go: the letter cannot be written
-        Path blocked = deadLetterDir().resolve(CloudEvent.fileName("demo:ccs.call.hangup:request:"
-                + CloudEvent.digest(Map.of("caller_id", "cannot-be-kept"))));
-        Files.createDirectories(blocked.resolve("occupied"));
-
-        assertError(hangup(FORM, "caller_id=cannot-be-kept"), 503, "the request could not be stored: send it again later", null);
+        // a tenant name longer than a dead letter's id may be: the letter cannot be written
+        assertError(post("/webhooks/ccs/hangup?token=" + webhookToken() + "&tenant=" + "t".repeat(1000), FORM, "caller_id=cannot-be-kept"), 503,
+                "the request could not be stored: send it again later", null);
         assertError(hangup(FORM, "caller_id=can-be-kept"), 400, "call_id is missing", "call_id");
     }
 
@@ -508,19 +507,12 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(logs).doesNotContain(webhookToken());
     }
 
-    /** The dead letter whose text holds {@code marker}. */
-    private Path deadLetter(String marker) throws Exception {
-        try (var files = Files.list(deadLetterDir())) {
-            List<Path> found = files.filter(f -> f.toString().endsWith(".json")).filter(f -> {
-                try {
-                    return Files.readString(f).contains(marker.replace("\"", "\\\""));
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }).toList();
-            assertThat(found).as("dead letters holding " + marker).hasSize(1);
-            return found.get(0);
-        }
+    /** The id of the dead letter whose text holds {@code marker}. */
+    private String deadLetter(String marker) {
+        List<String> found = deadLetterTexts().entrySet().stream()
+                .filter(letter -> letter.getValue().contains(marker.replace("\"", "\\\""))).map(Map.Entry::getKey).toList();
+        assertThat(found).as("dead letters holding " + marker).hasSize(1);
+        return found.get(0);
     }
 
     /** The event id a webhook answer names. */
