@@ -40,6 +40,7 @@ public class CdrConfiguration implements CamelConfiguration {
                 settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)), Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);
         camel.getRegistry().bind("cdrBackfills", backfills);
+        camel.getRegistry().bind("recordings", new Recordings());
         ConnectionFactory outbox = camel.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
         SpringTransactionPolicy pageTransaction = new SpringTransactionPolicy(new JmsTransactionManager(outbox));
         pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");

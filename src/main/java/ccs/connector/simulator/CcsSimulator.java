@@ -383,8 +383,33 @@ public final class CcsSimulator implements AutoCloseable {
                 String agent = agentOf(params);
                 yield json.writeValueAsBytes(agent == null ? failure(WRONG_SESSION) : sessionCall(function, agent, params));
             }
+            case "recordinginfo" -> json.writeValueAsBytes(validToken(params) ? recordingInfo(params.getOrDefault("callkey", ""))
+                    : failure("Invalid Application Token"));
             default -> json.writeValueAsBytes(failure("Unknown function"));
         };
+    }
+
+    /** The recording of a call in the CDR store: its link, format, start and end; a failure envelope when it has none. */
+    private Map<String, Object> recordingInfo(String callKey) {
+        Map<?, ?> cdr = cdrs.byCallId(callKey).map(stored -> {
+            try {
+                return json.readValue(stored.json(), Map.class);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).orElse(Map.of());
+        Object url = cdr.get("recordingurl");
+        if (!(url instanceof String link) || link.isBlank()) {
+            return failure("Recording not found");
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("callkey", callKey);
+        info.put("url", link);
+        info.put("format", "mp3");
+        info.put("startdate", cdr.get("talkdate"));
+        info.put("finishdate", cdr.get("hangupdate"));
+        info.put("agent", cdr.get("agent_username"));
+        return Map.of("success", true, "RecordingInfo", info);
     }
 
     private Map<String, Object> login(Map<String, String> params) {

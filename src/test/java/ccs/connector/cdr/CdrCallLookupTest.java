@@ -164,6 +164,28 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(simulator().requests("reportsCDRLogs")).isEmpty();
     }
 
+    @Test
+    void aCallsRecordingIsAnsweredFromRecordinginfoAndACallWithoutOneIs404() throws Exception {
+        simulator().addCdr(Map.of("callid", "ahRzfmRecorded", "calldate", "2026-11-04 09:00:00", "talkdate", "2026-11-04 09:00:05",
+                "hangupdate", "2026-11-04 09:02:00", "recordingurl", "https://recordings.example/ahRzfmRecorded.mp3"));
+        simulator().addCdr(Map.of("callid", "ahRzfmUnrecorded", "calldate", "2026-11-04 09:00:00", "recordingurl", ""));
+
+        HttpResponse<String> answer = lookup("ahRzfmRecorded/recording");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode recording = json.readTree(answer.body());
+        assertThat(recording.get("callKey").asText()).isEqualTo("ahRzfmRecorded");
+        assertThat(recording.get("url").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");
+        assertThat(recording.get("finishdate").asText()).isEqualTo("2026-11-04 09:02:00");
+        assertThat(simulator().requests("recordinginfo").get(0).params()).containsEntry("callkey", "ahRzfmRecorded")
+                .containsEntry("app_token", simulator().appToken());
+
+        HttpResponse<String> none = lookup("ahRzfmUnrecorded/recording");
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(none.body()).get("detail").asText()).isEqualTo("no recording of call ahRzfmUnrecorded (Recording not found)");
+        simulator().inject(Fault.status("recordinginfo", 500, 1));
+        assertThat(lookup("ahRzfmRecorded/recording").statusCode()).isEqualTo(503);
+    }
+
     private HttpResponse<String> lookup(String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/calls/" + pathAndQuery)).header("X-Api-Key", API_KEY)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
