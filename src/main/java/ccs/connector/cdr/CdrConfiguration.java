@@ -3,6 +3,7 @@ package ccs.connector.cdr;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.stream.Collectors;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenant;
@@ -40,7 +41,10 @@ public class CdrConfiguration implements CamelConfiguration {
                 settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)), Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);
         camel.getRegistry().bind("cdrBackfills", backfills);
-        camel.getRegistry().bind("recordings", new Recordings());
+        boolean recordingDetails = settings.bool("ccs.cdr.recording-details", false);
+        camel.getRegistry().bind("recordings", new Recordings(tenants.all().stream()
+                .filter(t -> settings.bool("ccs.tenant." + t.name() + ".cdr.recording-details", recordingDetails))
+                .map(Tenant::name).collect(Collectors.toSet())));
         ConnectionFactory outbox = camel.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
         SpringTransactionPolicy pageTransaction = new SpringTransactionPolicy(new JmsTransactionManager(outbox));
         pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");

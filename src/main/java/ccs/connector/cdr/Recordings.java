@@ -2,15 +2,39 @@ package ccs.connector.cdr;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.event.CloudEvent;
 
 /**
  * Reads the answer of function {@code recordinginfo} (with the call's {@code callkey}): the recording's
  * details as Call Center Studio gives them, under {@code RecordingInfo} (its link under {@code url}).
+ * For the tenants that ask for it ({@code ccs.cdr.recording-details}), a {@code ccs.cdr} event with a
+ * recording link carries these details too, as {@code data.recording}.
  */
 public final class Recordings {
+
+    private final Set<String> detailedTenants;
+
+    /** @param detailedTenants the tenants whose ccs.cdr events carry the recording's details */
+    public Recordings(Set<String> detailedTenants) {
+        this.detailedTenants = Set.copyOf(detailedTenants);
+    }
+
+    /** Whether this ccs.cdr event gets its recording's details: its tenant asks for them and it has a recording link. */
+    public boolean wanted(CloudEvent event) {
+        return detailedTenants.contains(event.getTenant()) && event.getData().get("recordingUrl") instanceof String url && !url.isBlank();
+    }
+
+    /** The event with the recording's details as data.recording; unchanged when Call Center Studio has none. */
+    public CloudEvent attach(CloudEvent event, Map<String, Object> answer) {
+        if (!Boolean.TRUE.equals(answer.get("success"))) {
+            return event;
+        }
+        return event.withData("recording", read(answer, String.valueOf(event.getData().get("callKey"))));
+    }
 
     /** The parameters of {@code recordinginfo} for one call. */
     public Map<String, Object> params(String callKey) {

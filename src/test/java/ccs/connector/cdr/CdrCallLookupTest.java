@@ -33,6 +33,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         settings.setProperty("connector.api-key", API_KEY);
         settings.setProperty("ccs.tenants", "demo,revoked,london");
         settings.setProperty("ccs.tenant.london.timezone", "Europe/London");
+        settings.setProperty("ccs.tenant.london.cdr.recording-details", "true");
         settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-app-token");
     }
 
@@ -165,7 +166,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aCallsRecordingIsAnsweredFromRecordinginfoAndACallWithoutOneIs404() throws Exception {
+    void aCallsRecordingIsAnsweredFromRecordinginfoAndACallWithoutOneIs404AndATenantCanHaveItInItsCdrEvents() throws Exception {
         simulator().addCdr(Map.of("callid", "ahRzfmRecorded", "calldate", "2026-11-04 09:00:00", "talkdate", "2026-11-04 09:00:05",
                 "hangupdate", "2026-11-04 09:02:00", "recordingurl", "https://recordings.example/ahRzfmRecorded.mp3"));
         simulator().addCdr(Map.of("callid", "ahRzfmUnrecorded", "calldate", "2026-11-04 09:00:00", "recordingurl", ""));
@@ -178,6 +179,12 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(recording.get("finishdate").asText()).isEqualTo("2026-11-04 09:02:00");
         assertThat(simulator().requests("recordinginfo").get(0).params()).containsEntry("callkey", "ahRzfmRecorded")
                 .containsEntry("app_token", simulator().appToken());
+
+        assertThat(json.readTree(lookup("ahRzfmRecorded").body()).has("recording")).isFalse();
+        JsonNode detailed = json.readTree(lookup("ahRzfmRecorded?tenant=london").body());
+        assertThat(detailed.at("/recordingUrl").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");
+        assertThat(detailed.at("/recording/url").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");
+        assertThat(detailed.at("/recording/finishdate").asText()).isEqualTo("2026-11-04 09:02:00");
 
         HttpResponse<String> none = lookup("ahRzfmUnrecorded/recording");
         assertThat(none.statusCode()).isEqualTo(404);
