@@ -2,7 +2,6 @@ package ccs.connector.click2call;
 
 import java.util.Map;
 
-import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
@@ -12,7 +11,7 @@ import ccs.connector.event.InvalidFieldException;
  * Checks call controls from the CRM: hang up, hold or resume the active call of an agent, with the
  * JSON of a click2call request's agent fields (the same over REST, JMS and the file inbox):
  * <pre>{"agentEmail", "tenant"?, "transactionId"?}</pre>
- * over REST the action is in the path ({@code /api/v1/calls/hangup|hold|unhold}); queued it is field
+ * over REST the action is the path's ({@code /api/v1/calls/hangup|hold|unhold}); queued it is field
  * {@code action} of the request, whose absence (or {@code click2call}) makes it a click2call.
  */
 public final class CallControls {
@@ -29,11 +28,8 @@ public final class CallControls {
         this.events = events;
     }
 
-    /** A call control asked over REST, the action from the path: an unknown action is no such resource (404). */
+    /** A call control asked over REST, the action ({@code hangup}, {@code hold} or {@code unhold}) from the path. */
     public CallControl check(String action, Map<String, Object> request) {
-        if (action == null || !FUNCTIONS.containsKey(action)) {
-            throw new NotFoundException("there is no call control '" + action + "': use hangup, hold or unhold");
-        }
         return new CallControl(click2calls.tenant(request).name(), Click2callRequests.agentEmail(request), action,
                 FUNCTIONS.get(action), Click2callRequests.transactionId(request), request);
     }
