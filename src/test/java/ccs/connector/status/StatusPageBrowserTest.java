@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -53,7 +54,9 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     @BeforeAll
     void startBrowser(@TempDir Path profile) {
         browser = Chromium.start(profile);
+        // the page redraws its sections at every refresh: an element found just before one is stale, so look again
         wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -74,7 +77,7 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         assertThat(browser.findElements(By.cssSelector("section.tenant"))).isEmpty();
         signIn("not-the-key");
         wait.until(page -> page.findElement(By.id("key-problem")).isDisplayed());
-        assertThat(browser.findElement(By.id("key-problem")).getText()).isEqualTo("The key was refused.");
+        assertThat(textOf(By.id("key-problem"))).isEqualTo("The key was refused.");
         assertThat(browser.findElements(By.cssSelector("section.tenant"))).isEmpty();
         assertThat(browser.getCurrentUrl()).doesNotContain("not-the-key");
     }
@@ -96,7 +99,8 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         String url = browser.getCurrentUrl();
         wait.until(page -> progress() > first);
         assertThat(browser.getCurrentUrl()).isEqualTo(url);
-        assertThat(backfillText()).contains("records").containsPattern("window \\d+ of 60");
+        String running = wait.until(page -> backfillText());
+        assertThat(running).contains("records").containsPattern("window \\d+ of 60");
         wait.until(page -> backfillText().startsWith("done"));
     }
 
@@ -108,10 +112,10 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
 
         openWithTheKey();
         wait.until(page -> page.findElement(By.id("dead-letters")).getText().startsWith("1 waiting"));
-        assertThat(browser.findElement(By.id("summary")).getText()).isNotEqualTo("All is well");
-        assertThat(browser.findElement(By.id("last-hour")).getText()).contains("1 dead-lettered");
-        assertThat(browser.findElement(By.id("problems")).getText()).contains("1 dead letter waits for a replay");
-        assertThat(browser.findElement(By.id("dead-letters")).getText()).contains("the latest failed with: ").contains("400");
+        assertThat(textOf(By.id("summary"))).isNotEqualTo("All is well");
+        assertThat(textOf(By.id("last-hour"))).contains("1 dead-lettered");
+        assertThat(textOf(By.id("problems"))).contains("1 dead letter waits for a replay");
+        assertThat(textOf(By.id("dead-letters"))).contains("the latest failed with: ").contains("400");
         assertThat(browser.getPageSource()).doesNotContain("05321234567", KEY);
 
         crm.clearRules();
@@ -138,6 +142,10 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     private double progress() {
         return browser.findElements(By.cssSelector("section.tenant[data-tenant=demo] progress")).stream()
                 .mapToDouble(bar -> Double.parseDouble(bar.getDomProperty("value"))).findFirst().orElse(-1);
+    }
+
+    private String textOf(By element) {
+        return wait.until(page -> page.findElement(element).getText());
     }
 
     private String backfillText() {
