@@ -8,15 +8,14 @@ import java.util.stream.Collectors;
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.state.Database;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.jms.connection.JmsTransactionManager;
 
@@ -50,24 +49,12 @@ public class CdrConfiguration implements CamelConfiguration {
         pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         camel.getRegistry().bind("cdrOutboxTransaction", pageTransaction);
 
-        // the metrics registry exists once camel-micrometer-prometheus has started
-        camel.addStartupListener(new StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-                if (metrics == null) {
-                    return;
-                }
-                for (Tenant tenant : tenants.all()) {
-                    Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
-                            .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
-                    Gauge.builder("ccs.cdr.backfill.progress", backfills, b -> b.percentDone(tenant.name())).baseUnit("percent")
-                            .description("share of the latest CDR backfill done").tag("tenant", tenant.name()).register(metrics);
-                }
+        Metrics.onceStarted(camel, metrics -> {
+            for (Tenant tenant : tenants.all()) {
+                Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
+                        .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
+                Gauge.builder("ccs.cdr.backfill.progress", backfills, b -> b.percentDone(tenant.name())).baseUnit("percent")
+                        .description("share of the latest CDR backfill done").tag("tenant", tenant.name()).register(metrics);
             }
         });
     }

@@ -4,12 +4,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
@@ -39,21 +38,8 @@ public class ClusterConfiguration implements CamelConfiguration {
         service.getView(NAMESPACE).addEventListener(leadership);
         camel.getRegistry().bind("leadership", leadership);
 
-        // the metrics registry exists once camel-micrometer-prometheus has started
-        camel.addStartupListener(new StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-                MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
-                if (metrics != null) {
-                    Gauge.builder("ccs.cluster.leader", leadership, ClusterLeadership::value)
-                            .description("1 on the replica that runs the singleton work, 0 on the others").register(metrics);
-                }
-            }
-        });
+        Metrics.onceStarted(camel, metrics -> Gauge.builder("ccs.cluster.leader", leadership, ClusterLeadership::value)
+                .description("1 on the replica that runs the singleton work, 0 on the others").register(metrics));
     }
 
     /** How this replica is named in the leadership log lines: its host (the pod's name on Kubernetes) and process id. */

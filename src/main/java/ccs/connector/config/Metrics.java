@@ -1,11 +1,13 @@
 package ccs.connector.config;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 
 /**
  * Business counters kept by Java beans, in the registry that {@code /observe/metrics} shows
@@ -38,6 +40,26 @@ public final class Metrics {
         if (meters != null && meters.find(name).tags(tags).gauge() == null) {
             Gauge.builder(name, value).description(help).tags(tags).register(meters);
         }
+    }
+
+    /**
+     * Calls {@code register} with the metrics registry once Camel has fully started (the registry
+     * exists only once camel-micrometer-prometheus has started); never when metrics are off.
+     */
+    public static void onceStarted(CamelContext camel, Consumer<MeterRegistry> register) throws Exception {
+        camel.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                MeterRegistry metrics = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+                if (metrics != null) {
+                    register.accept(metrics);
+                }
+            }
+        });
     }
 
     private MeterRegistry registry() {
