@@ -17,15 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent page's settings, checked at startup, and its beans {@code agentLinks} and {@code agentPage}.
+ * The agent page's settings, checked at startup, and its beans {@code agentLinks}, {@code agentPage} and
+ * {@code agentStatuses}.
  * The page is served only with a key to sign its links ({@code connector.agent-page.secret}): with a
  * real tenant and no key it is off (startup says so in one line); the demo makes a key up at startup.
- * Off, {@code connector.agent-page.enabled} reads false, so the page's routes do not start.
+ * Off, {@code connector.agent-page.enabled} reads false, so the page's routes do not start; so does
+ * {@code connector.agent-page.agent-status} (the door that forwards agent statuses), which can also be off alone.
  */
 public final class AgentPageConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentPageConfiguration.class);
     static final String ENABLED = "connector.agent-page.enabled";
+    static final String AGENT_STATUS = "connector.agent-page.agent-status";
     private static final String SECRET = "connector.agent-page.secret";
     private static final int SECRET_MIN_LENGTH = 32;
 
@@ -49,6 +52,7 @@ public final class AgentPageConfiguration {
         List<String> frameAncestors = settings.list("connector.agent-page.frame-ancestors", List.of());
         frameAncestors.forEach(AgentPageConfiguration::checkOrigin);
 
+        boolean agentStatus = settings.bool(AGENT_STATUS, true);
         boolean enabled = settings.bool(ENABLED, true);
         if (enabled && secret.isEmpty()) {
             if (StartupChecks.demoMode(settings)) {
@@ -63,9 +67,12 @@ public final class AgentPageConfiguration {
             }
         }
         camel.getPropertiesComponent().addOverrideProperty(ENABLED, Boolean.toString(enabled));
+        // the door that forwards the softphone's agent statuses is one of the page's: off with it
+        camel.getPropertiesComponent().addOverrideProperty(AGENT_STATUS, Boolean.toString(agentStatus && enabled));
         // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
         camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl, Clock.systemUTC()));
         camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));
+        camel.getRegistry().bind("agentStatuses", new AgentStatuses());
     }
 
     private static String randomKey() {

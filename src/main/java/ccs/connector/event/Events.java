@@ -32,6 +32,7 @@ public final class Events {
     public static final String CLICK2CALL_FAILED = "ccs.click2call.failed";
     public static final String CALL_CONTROL_ACCEPTED = "ccs.call.control.accepted";
     public static final String CALL_CONTROL_FAILED = "ccs.call.control.failed";
+    public static final String AGENT_STATUS = "ccs.agent.status";
 
     /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>}. */
     public static final List<String> IVR_FIELDS =
@@ -161,6 +162,20 @@ public final class Events {
      */
     public CloudEvent callControlOutcome(String tenant, String transactionId, Map<String, ?> received, String error) {
         return outcome(tenant, error == null ? CALL_CONTROL_ACCEPTED : CALL_CONTROL_FAILED, transactionId, received, error);
+    }
+
+    /**
+     * A change of an agent's status that the softphone reported to the agent page, which forwarded it:
+     * the agent (the page's, never one its request names), the status as the softphone names it and its
+     * time. The id {@code <tenant>:ccs.agent.status:<agent>:<time>} (milliseconds) makes a repeated
+     * forward of one change one event; the subject is the agent. No {@code raw}: the page forwards nothing else.
+     */
+    public CloudEvent agentStatus(String tenant, String agent, String status, Instant time) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("agent", agent);
+        data.put("status", secrets.scrub(status));
+        data.put("time", time.toString());
+        return new CloudEvent(name(tenant), AGENT_STATUS, agent, time.toString(), time, data);
     }
 
     private CloudEvent outcome(String tenant, String type, String transactionId, Map<String, ?> received, String error) {

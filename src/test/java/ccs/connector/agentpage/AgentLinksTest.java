@@ -63,21 +63,21 @@ class AgentLinksTest extends ConnectorTestSupport {
     void theDoorsAnswerOnlyWithTheCookieAndOnlyForItsAgent() throws Exception {
         String cookie = cookieOf(open(link(AGENT)));
 
-        HttpResponse<String> softphone = door("/agent/softphone-url", cookie, null);
+        HttpResponse<String> softphone = agentDoor("/agent/softphone-url", cookie, null);
         assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
         assertThat(json.readTree(softphone.body()).get("agentEmail").asText()).isEqualTo(AGENT);
         assertThat(json.readTree(softphone.body()).get("url").asText()).startsWith(simulator().softphoneUrl()).contains("session=");
         assertThat(softphone.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
-        assertThat(door("/agent/softphone-url?agentEmail=" + AGENT, cookie, null).statusCode()).isEqualTo(200);
-        HttpResponse<String> screenPop = door("/agent/screen-pop", cookie, "{\"phone\": \"0532 123 45 67\"}");
+        assertThat(agentDoor("/agent/softphone-url?agentEmail=" + AGENT, cookie, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> screenPop = agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"0532 123 45 67\"}");
         assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);
         assertThat(screenPop.body()).contains("Elif Şahin");
 
-        HttpResponse<String> another = door("/agent/softphone-url?agentEmail=" + OTHER, cookie, null);
+        HttpResponse<String> another = agentDoor("/agent/softphone-url?agentEmail=" + OTHER, cookie, null);
         assertThat(another.statusCode()).isEqualTo(403);
         assertThat(another.body()).doesNotContain("session");
-        assertThat(door("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"agentEmail\": \"" + OTHER + "\"}").statusCode()).isEqualTo(403);
-        assertThat(door("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
+        assertThat(agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"agentEmail\": \"" + OTHER + "\"}").statusCode()).isEqualTo(403);
+        assertThat(agentDoor("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
         assertThat(simulator().requests("login")).as("no session for the other agent")
                 .noneMatch(r -> OTHER.equals(r.params().get("email")));
     }
@@ -88,8 +88,8 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(page.statusCode()).isEqualTo(401);
         assertThat(page.body()).contains("signed link").doesNotContain("softphone\"");
         assertThat(get("/agent/softphone-url?agentEmail=" + AGENT).statusCode()).isEqualTo(401);
-        assertThat(door("/agent/screen-pop", null, "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(401);
-        assertThat(door("/agent/softphone-url", "ccs-agent=forged.value.1.x", null).statusCode()).isEqualTo(401);
+        assertThat(agentDoor("/agent/screen-pop", null, "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(401);
+        assertThat(agentDoor("/agent/softphone-url", "ccs-agent=forged.value.1.x", null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -133,18 +133,6 @@ class AgentLinksTest extends ConnectorTestSupport {
 
     private static String cookieOf(HttpResponse<String> page) {
         return page.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    }
-
-    /** A request to a door as the page's script makes it: GET, or POST with a JSON body; with the page's cookie when given. */
-    private HttpResponse<String> door(String path, String cookie, String jsonBody) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path));
-        if (cookie != null) {
-            request.header("Cookie", cookie);
-        }
-        if (jsonBody != null) {
-            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Tenants tenants() {

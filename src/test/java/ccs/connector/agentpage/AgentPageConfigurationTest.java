@@ -11,6 +11,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentPageConfigurationTest {
@@ -18,6 +19,7 @@ class AgentPageConfigurationTest {
     @Test
     void aWrongSettingNamesItsKey() {
         assertThatThrownBy(() -> configure("connector.agent-page.enabled", "yes")).hasMessageContaining("connector.agent-page.enabled");
+        assertThatThrownBy(() -> configure("connector.agent-page.agent-status", "yes")).hasMessageContaining("connector.agent-page.agent-status");
         assertThatThrownBy(() -> configure("connector.agent-page.secret", "too-short")).hasMessageContaining("connector.agent-page.secret")
                 .hasMessageNotContaining("too-short");
         assertThatThrownBy(() -> configure("connector.agent-page.frame-ancestors", "https://crm.acme.example/agents"))
@@ -26,7 +28,18 @@ class AgentPageConfigurationTest {
         assertThatThrownBy(() -> configure("connector.agent-page.cookie-ttl", "2d")).hasMessageContaining("connector.agent-page.cookie-ttl");
     }
 
-    private static void configure(String key, String value) {
+    @Test
+    void theAgentStatusDoorIsOffAloneOrWithThePage() {
+        assertThat(agentStatusDoor(configure("connector.agent-page.agent-status", "false"))).isEqualTo("false");
+        assertThat(agentStatusDoor(configure("connector.agent-page.enabled", "false"))).isEqualTo("false");
+        assertThat(agentStatusDoor(configure("connector.agent-page.enabled", "true"))).isEqualTo("true");
+    }
+
+    private static String agentStatusDoor(CamelContext camel) {
+        return camel.resolvePropertyPlaceholders("{{connector.agent-page.agent-status}}");
+    }
+
+    private static CamelContext configure(String key, String value) {
         Properties properties = new Properties();
         properties.setProperty(key, value);
         CamelContext camel = new DefaultCamelContext();
@@ -34,5 +47,6 @@ class AgentPageConfigurationTest {
         Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "token", java.time.ZoneOffset.UTC)), "demo");
         AgentPageConfiguration.configure(camel, Settings.of(camel), tenants,
                 new SoftphoneUrls(tenants, tenant -> "https://softphone.alo-tech.com/generic/sso/", false), "agent@demo.example");
+        return camel;
     }
 }

@@ -26,6 +26,8 @@ class AgentPageOffWithoutSecretTest extends ConnectorTestSupport {
     void thePageIsOffAndStartupSaysSoInOneLine() throws Exception {
         assertThat(get("/agent").statusCode()).isEqualTo(404);
         assertThat(get("/agent/softphone-url").statusCode()).isEqualTo(404);
+        assertThat(post("/agent/status", "application/json", "{\"status\": \"available\", \"time\": \"2026-11-30T09:00:00Z\"}").statusCode())
+                .isEqualTo(404);
         assertThat(post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"ayse@acme.example\"}",
                 "X-Api-Key", "off-test-api-key-0123456789").statusCode()).isEqualTo(404);
         assertThat(LogCapture.text().lines().filter(line -> line.contains("The agent page /agent is off"))).singleElement().asString()

@@ -192,6 +192,33 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The cookie ({@code name=value}) of the agent page opened for {@code agent} through a signed link the
+     * CRM asked for, with the API key when one is given.
+     */
+    protected String agentPageCookie(String agent, String... apiKey) throws IOException, InterruptedException {
+        String[] headers = apiKey.length == 0 ? new String[0] : new String[] {"X-Api-Key", apiKey[0]};
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + agent + "\"}", headers);
+        if (link.statusCode() != 200) {
+            throw new AssertionError("POST /api/v1/agent-links answered " + link.statusCode() + ": " + link.body());
+        }
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(JSON.readTree(link.body()).get("url").asText()))
+                .timeout(REQUEST_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return page.headers().firstValue("Set-Cookie").orElseThrow(() -> new AssertionError("the agent page set no cookie")).split(";")[0];
+    }
+
+    /** A request to a door of the agent page as its script makes it: GET, or POST with a JSON body; with the page's cookie when given. */
+    protected HttpResponse<String> agentDoor(String path, String cookie, String jsonBody) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT);
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The connector's webhook token, as Call Center Studio carries it in the query string. */
     protected String webhookToken() {
         return context.resolvePropertyPlaceholders("{{connector.webhook-token}}");
