@@ -1,15 +1,18 @@
 package ccs.connector.screenpop;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import ccs.connector.support.Chromium;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +40,12 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     private WebDriver browser;
     private WebDriverWait wait;
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+    }
 
     @BeforeAll
     void startBrowser(@TempDir Path profile) {
@@ -122,10 +131,7 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     @Test
     void anIncomingCallOfAnUnknownShapeIsNotedAndIgnored() {
-        browser.switchTo().frame(browser.findElement(By.id("softphone")));
-        ((JavascriptExecutor) browser).executeScript(
-                "window.parent.postMessage(JSON.stringify({messageType: 'IncomingCall', telefon: '05321234567'}), '*');");
-        browser.switchTo().defaultContent();
+        postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567'}");
 
         wait.until(page -> activity().contains("Ignored an IncomingCall without a number or a call key"));
         assertThat(browser.findElement(By.id("call")).getText()).isEqualTo("No call yet.");
@@ -151,12 +157,44 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anAgentStatusFromTheSoftphoneReachesTheCrmAsAnEvent() {
+        browser.switchTo().frame(browser.findElement(By.id("softphone")));
+        new Select(browser.findElement(By.id("agent-status"))).selectByVisibleText("lunch");
+        browser.findElement(By.id("send-status")).click();
+        browser.switchTo().defaultContent();
+
+        wait.until(page -> activity().contains("Agent status lunch sent to the CRM"));
+        JsonNode event = wait.until(page -> agentStatusEvents().stream().filter(e -> e.at("/data/status").asText().equals("lunch"))
+                .findFirst().orElse(null));
+        assertThat(event.get("id").asText()).startsWith("demo:ccs.agent.status:" + AGENT + ":");
+        assertThat(event.at("/data/agent").asText()).isEqualTo(AGENT);
+    }
+
+    @Test
+    void anAgentStatusIsReadUnderTheUsualFieldNamesWithTheSoftphonesTime() {
+        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: 'training', timestamp: 1764493200000, session: 'abc123'}");
+
+        JsonNode event = wait.until(page -> agentStatusEvents().stream().filter(e -> e.at("/data/status").asText().equals("training"))
+                .findFirst().orElse(null));
+        assertThat(event.get("id").asText()).isEqualTo("demo:ccs.agent.status:" + AGENT + ":2025-11-30T09:00:00Z");
+        assertThat(event.toString()).doesNotContain("abc123");
+    }
+
+    @Test
+    void anAgentStatusTheSoftphoneCouldNotMakeIsNotForwarded() {
+        postFromTheSoftphone("{messageType: 'AgentStatus', message: 'Status could not be changed'}");
+
+        wait.until(page -> activity().contains("The softphone could not change the agent status"));
+        assertThat(activity()).as("the page forwards a status right after noting it").doesNotContain("Agent status ");
+    }
+
+    @Test
     void anUnknownSoftphoneMessageIsLoggedAndIgnored() {
         browser.switchTo().frame(browser.findElement(By.id("softphone")));
         browser.findElement(By.id("emit-unknown")).click();
         browser.switchTo().defaultContent();
 
-        wait.until(page -> activity().contains("Ignored softphone message AgentStatus"));
+        wait.until(page -> activity().contains("Ignored softphone message ShowRinging"));
         assertThat(browser.findElement(By.id("call")).getText()).isEqualTo("No call yet.");
     }
 
@@ -201,6 +239,25 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         }
         browser.findElement(By.id("ring")).click();
         browser.switchTo().defaultContent();
+    }
+
+    /** Posts a message from the softphone's frame (so from its origin), as the real softphone would: a JSON string. */
+    private void postFromTheSoftphone(String message) {
+        browser.switchTo().frame(browser.findElement(By.id("softphone")));
+        ((JavascriptExecutor) browser).executeScript("window.parent.postMessage(JSON.stringify(" + message + "), '*');");
+        browser.switchTo().defaultContent();
+    }
+
+    /** The ccs.agent.status events the CRM received so far. */
+    private List<JsonNode> agentStatusEvents() {
+        ObjectMapper json = new ObjectMapper();
+        return crm.received().stream().filter(RecordingHttpServer.Received::answeredOk).map(r -> {
+            try {
+                return json.readTree(r.body());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(e -> e.path("type").asText().equals("ccs.agent.status")).toList();
     }
 
     private String activity() {
