@@ -51,9 +51,9 @@ public final class AgentStatuses {
             }
         }
         String status = text(forward, "status", MAX_STATUS, true);
-        if (!status.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} _.()/-]*")) {
+        if (!status.matches("[\\p{L}\\p{N}][\\p{L}\\p{N} _.()/:,&+-]*")) {
             throw new InvalidFieldException("status", "must be the name of a status, such as available or lunch: letters, digits, "
-                    + "spaces and _ . - / ( )");
+                    + "spaces and _ . - / ( ) : , & +");
         }
         return new Forward(status, time(text(forward, "time", MAX_TIME, true)), text(forward, "agentEmail", MAX_AGENT, false),
                 text(forward, "tenant", MAX_AGENT, false));

@@ -54,9 +54,10 @@ class AgentStatusTest extends ConnectorTestSupport {
         for (int i = 0; i < 3; i++) {
             assertThat(forward(cookie, change).statusCode()).isEqualTo(200);
         }
-        String next = json.readTree(forward(cookie, "{\"status\": \"available\", \"time\": \"2026-11-30T10:30:00Z\"}").body()).get("id").asText();
+        String next = json.readTree(forward(cookie, "{\"status\": \"Mola: Kısa (15 dk)\", \"time\": \"2026-11-30T10:30:00Z\"}").body())
+                .get("id").asText();
 
-        delivered(crm, next);
+        assertThat(delivered(crm, next).get("data").get("status").asText()).as("a status as the softphone names it").isEqualTo("Mola: Kısa (15 dk)");
         String id = "demo:ccs.agent.status:" + AGENT + ":2026-11-30T10:00:00Z";
         assertThat(delivered(crm, id).get("data").get("status").asText()).isEqualTo("lunch");
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor(crm, id).size() == 1);
