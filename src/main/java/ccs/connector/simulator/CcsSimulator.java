@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -80,6 +81,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final Callbacks callbacks = new Callbacks();
     private final SyntheticCalls calls;
     private final CdrStore cdrs = new CdrStore();
+    private final AgentFigures agentFigures;
     private final Map<String, SimSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, ActiveCall> activeCalls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<ApiRequest> requests = new ConcurrentLinkedQueue<>();
@@ -95,6 +97,7 @@ public final class CcsSimulator implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("ccs-simulator-calls"));
         this.calls = new SyntheticCalls(settings.randomSeed, settings.agents, "https://recordings.invalid/" + settings.tenant + "/");
         this.softphonePage = resource("/simulator/softphone.html");
+        this.agentFigures = new AgentFigures(settings.agents, settings.randomSeed);
         this.hangupTransactionId = settings.hangupTransactionId;
         server.createContext("/api/", this::handleApi);
         server.createContext("/sim/", this::handleControl);
@@ -385,6 +388,8 @@ public final class CcsSimulator implements AutoCloseable {
             }
             case "recordinginfo" -> json.writeValueAsBytes(validToken(params) ? recordingInfo(params.getOrDefault("callkey", ""))
                     : failure("Invalid Application Token"));
+            case "reportsAgentPerf" -> json.writeValueAsBytes(validToken(params)
+                    ? agentFigures.answer(params, LocalDate.now(clock.withZone(settings.zone))) : failure("Invalid Application Token"));
             default -> json.writeValueAsBytes(failure("Unknown function"));
         };
     }

@@ -154,7 +154,7 @@ final class SyntheticCalls {
         return "ahRzfm11q" + Integer.toHexString(queue.hashCode());
     }
 
-    private static String agentId(String agent) {
+    static String agentId(String agent) {
         return "ahRzfm11a" + Integer.toHexString(agent.toLowerCase().hashCode());
     }
 }
