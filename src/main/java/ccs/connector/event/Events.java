@@ -1,6 +1,8 @@
 package ccs.connector.event;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
@@ -33,6 +37,18 @@ public final class Events {
     public static final String CALL_CONTROL_ACCEPTED = "ccs.call.control.accepted";
     public static final String CALL_CONTROL_FAILED = "ccs.call.control.failed";
     public static final String AGENT_STATUS = "ccs.agent.status";
+    public static final String AGENT_PERFORMANCE = "ccs.agent.performance";
+
+    /**
+     * Where a row of {@code reportsAgentPerf} may name its agent, best first (the answer's shape is not published):
+     * the e-mail, which the connector knows agents by, before the platform's id or a display name.
+     */
+    static final List<String> AGENT_FIELDS = List.of("email", "agent_email", "agentemail", "agent_username", "username",
+            "agent", "agentid", "agent_id", "agentname", "agent_name", "name");
+    static final List<String> TEAM_FIELDS = List.of("team", "team_name", "teamname", "group");
+    /** Fields of a row that say which period it covers: the event's date says that. */
+    private static final Set<String> PERIOD_FIELDS = Set.of("startdate", "finishdate", "date", "day");
+    private static final Pattern DURATION = Pattern.compile("(\\d+):([0-5]\\d):([0-5]\\d)");
 
     /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>}. */
     public static final List<String> IVR_FIELDS =
@@ -176,6 +192,86 @@ public final class Events {
         data.put("status", secrets.scrub(status));
         data.put("time", time.toString());
         return new CloudEvent(name(tenant), AGENT_STATUS, agent, time.toString(), time, data);
+    }
+
+    /**
+     * One agent's figures of one day, a row of {@code reportsAgentPerf} asked for that day alone. The answer's shape is
+     * not published (README, "Agent performance"), so the row is read tolerantly: the agent is its first field of
+     * {@link #AGENT_FIELDS} with a value, its team the first of {@link #TEAM_FIELDS}, and {@code figures} holds every
+     * other field (but ids) whose value is a number (also written as text) or a duration {@code H:mm:ss} (as seconds), by its
+     * camelCase name; everything, figures or not, stays in {@code raw}. The id is {@code <tenant>:ccs.agent.performance:<agent>:<day>},
+     * the time the end of the day in the tenant's zone. A row that names no agent throws {@link InvalidFieldException}.
+     */
+    public CloudEvent agentPerformance(String tenant, LocalDate day, Map<String, ?> row) {
+        Map<String, Object> fields = secrets.scrub(row);
+        String agent = first(fields, AGENT_FIELDS);
+        if (agent == null) {
+            throw new InvalidFieldException("email", "is missing: the row names its agent under none of " + AGENT_FIELDS);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            Object figure = figure(value);
+            // ids (agentcustomid, teamid) are no figures, even when they are numbers
+            if (figure != null && !lower.endsWith("id") && !AGENT_FIELDS.contains(lower) && !TEAM_FIELDS.contains(lower)
+                    && !PERIOD_FIELDS.contains(lower)) {
+                figures.put(camelCase(name), figure);
+            }
+        });
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("agent", agent);
+        data.put("date", day.toString());
+        data.put("team", first(fields, TEAM_FIELDS));
+        data.put("figures", figures);
+        data.put("raw", raw(fields));
+        return new CloudEvent(name(tenant), AGENT_PERFORMANCE, agent, day.toString(), day.plusDays(1).atStartOfDay(zone(tenant)).toInstant(), data);
+    }
+
+    /** The first of the fields (any case) with a value, as text. */
+    private static String first(Map<String, Object> fields, List<String> names) {
+        for (String wanted : names) {
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                if (field.getKey().equalsIgnoreCase(wanted) && text(field.getValue()) != null) {
+                    return text(field.getValue());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A figure: a number as it is, a number written as text as that number, {@code H:mm:ss} as seconds; else null. */
+    static Number figure(Object value) {
+        if (value instanceof Number number) {
+            return number;
+        }
+        String text = value instanceof String ? text(value) : null;
+        if (text == null) {
+            return null;
+        }
+        Matcher duration = DURATION.matcher(text);
+        if (duration.matches()) {
+            return Long.parseLong(duration.group(1)) * 3600 + Integer.parseInt(duration.group(2)) * 60 + Integer.parseInt(duration.group(3));
+        }
+        try {
+            return text.matches("-?\\d{1,18}") ? (Number) Long.parseLong(text) : (Number) new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** {@code inbound_calls}, {@code Inbound-Calls} or {@code InboundCalls} as {@code inboundCalls}. */
+    static String camelCase(String name) {
+        StringBuilder camel = new StringBuilder(name.length());
+        boolean upper = false;
+        for (char c : name.toCharArray()) {
+            if (c == '_' || c == '-' || c == ' ' || c == '.') {
+                upper = camel.length() > 0;
+            } else {
+                camel.append(upper ? Character.toUpperCase(c) : camel.length() == 0 ? Character.toLowerCase(c) : c);
+                upper = false;
+            }
+        }
+        return camel.toString();
     }
 
     private CloudEvent outcome(String tenant, String type, String transactionId, Map<String, ?> received, String error) {
