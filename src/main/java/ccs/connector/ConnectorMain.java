@@ -2,6 +2,7 @@ package ccs.connector;
 
 import java.util.List;
 
+import ccs.connector.agentperf.AgentPerformanceConfiguration;
 import ccs.connector.cdr.CdrConfiguration;
 import ccs.connector.click2call.Click2callConfiguration;
 import ccs.connector.cluster.ClusterConfiguration;
@@ -29,7 +30,7 @@ public final class ConnectorMain {
     /** The configuration classes that bind the beans the routes call, in the order they run: each uses what the ones before bound. */
     public static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(ConnectorConfiguration.class,
             CrmConfiguration.class, WebhookConfiguration.class, Click2callConfiguration.class, CdrConfiguration.class,
-            ClusterConfiguration.class, StatusConfiguration.class);
+            AgentPerformanceConfiguration.class, ClusterConfiguration.class, StatusConfiguration.class);
 
     private static final String CANNOT_START = "ccs-connector cannot start: ";
 

@@ -37,8 +37,8 @@ public final class CcsApi {
     public static final String CONNECT_TIMEOUT = "ccsConnectTimeout";
     public static final String RESPONSE_TIMEOUT = "ccsResponseTimeout";
 
-    /** The function that reads CDR pages (by startdate): they keep the longer budget, every other call is interactive. */
-    private static final String CDR_PAGES = "reportsCDRLogs";
+    /** The report functions (reportsCDRLogs, reportsAgentPerf): asked by startdate they keep the longer budget, every other call is interactive. */
+    private static final String REPORTS = "reports";
     private static final long MAX_CONNECT_MILLIS = 2000;
 
     /** The platform's answer to a request whose app token it refuses (login, reportsCDRLogs). */
@@ -56,7 +56,7 @@ public final class CcsApi {
     /**
      * @param interactiveTimeout the most a call other than a CDR page may take, connecting included (click2call, login,
      *                           getactivecall, ping: someone waits for them)
-     * @param cdrTimeout         the same for a CDR page ({@code reportsCDRLogs})
+     * @param cdrTimeout         the same for a report by date: a CDR page ({@code reportsCDRLogs}), a day of agent performance ({@code reportsAgentPerf})
      */
     public CcsApi(Tenants tenants, AppTokens appTokens, Duration interactiveTimeout, Duration cdrTimeout) {
         this.tenants = tenants;
@@ -85,8 +85,8 @@ public final class CcsApi {
         }
         exchange.getMessage().setHeader(Exchange.HTTP_QUERY, encode(query));
         exchange.setVariable(API_URL, tenant.apiUrl());
-        boolean cdrPage = CDR_PAGES.equals(function) && params != null && params.containsKey("startdate");
-        long budget = (cdrPage ? cdrTimeout : interactiveTimeout).toMillis();
+        boolean report = function.startsWith(REPORTS) && params != null && params.containsKey("startdate");
+        long budget = (report ? cdrTimeout : interactiveTimeout).toMillis();
         long connect = Math.min(MAX_CONNECT_MILLIS, budget / 4);
         exchange.setVariable(CONNECT_TIMEOUT, connect);
         exchange.setVariable(RESPONSE_TIMEOUT, budget - connect);

@@ -21,7 +21,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The connector's state store: dedupe of delivered event ids, click2call correlation, CDR
- * checkpoints and backfills, dead letters and agent sessions. An H2 file under the data dir on one
+ * checkpoints and backfills, agent performance progress, dead letters and agent sessions. An H2 file under the data dir on one
  * node (the default), a PostgreSQL database shared by every replica when
  * {@code connector.database.url} is a {@code jdbc:postgresql:} URL (pooled by HikariCP).
  * The SQL is the same for both; the one difference, an atomic insert-or-update, is {@link #merge}.
@@ -63,6 +63,11 @@ public final class Database implements AutoCloseable {
             "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_percent DOUBLE PRECISION",
             "CREATE TABLE IF NOT EXISTS CDR_RUN (tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, problem VARCHAR(500), "
                     + "at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, kind))",
+            // agent performance: the daily run's checkpoint and each tenant's latest backfill (ccs.connector.agentperf)
+            "CREATE TABLE IF NOT EXISTS AGENT_PERF_PROGRESS (tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, "
+                    + "range_from VARCHAR(10) NOT NULL, range_to VARCHAR(10), next_day VARCHAR(10) NOT NULL, days_done INTEGER NOT NULL, "
+                    + "events BIGINT NOT NULL, outcome VARCHAR(20) NOT NULL, reason VARCHAR(500), at_ms BIGINT NOT NULL, "
+                    + "PRIMARY KEY (tenant, kind))",
             "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
             "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "

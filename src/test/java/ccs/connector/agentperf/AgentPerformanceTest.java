@@ -1,0 +1,183 @@
+package ccs.connector.agentperf;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Properties;
+
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Received;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Agent performance against the simulator over real HTTP, into a real HTTP CRM: the daily run (its time of day has
+ * passed at start, so yesterday is due), GET /api/v1/agents/performance and backfills, with the requests the simulator recorded.
+ */
+class AgentPerformanceTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String KEY = "crm-api-key-agent-performance";
+    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
+    private static final List<String> AGENTS = List.of("ayse.yilmaz@demo.example", "mehmet.kaya@demo.example", "zeynep.demir@demo.example");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("connector.api-key", KEY);
+        settings.setProperty("ccs.agent-performance.time", "00:00");
+        settings.setProperty("ccs.agent-performance.check-interval", "300ms");
+        settings.setProperty("ccs.agent-performance.max-days", "10");
+    }
+
+    @BeforeEach
+    void dailyRunDone() {
+        // yesterday's daily run goes first, so that a fault a test injects meets only that test's requests
+        LocalDate yesterday = LocalDate.now(ISTANBUL).minusDays(1);
+        AGENTS.forEach(agent -> delivered(crm, id(agent, yesterday)));
+        simulator().clearFaults();
+    }
+
+    @Test
+    void yesterdaysFiguresReachTheCrmAsOneEventPerAgentAndTheCheckpointHolds() throws Exception {
+        LocalDate yesterday = LocalDate.now(ISTANBUL).minusDays(1);
+
+        for (String agent : AGENTS) {
+            JsonNode event = delivered(crm, id(agent, yesterday));
+            assertThat(event.get("type").asText()).isEqualTo("ccs.agent.performance");
+            assertThat(event.get("subject").asText()).isEqualTo(agent);
+            assertThat(event.get("time").asText()).isEqualTo(yesterday.plusDays(1).atStartOfDay(ISTANBUL).toInstant().toString());
+            JsonNode data = event.get("data");
+            assertThat(data.get("agent").asText()).isEqualTo(agent);
+            assertThat(data.get("date").asText()).isEqualTo(yesterday.toString());
+            assertThat(data.get("team").asText()).isIn("Sales", "Support");
+            JsonNode figures = data.get("figures");
+            assertThat(figures.get("inboundCalls").isNumber()).isTrue();
+            assertThat(figures.get("missedCalls").asLong())
+                    .isEqualTo(figures.get("inboundCalls").asLong() - figures.get("answeredCalls").asLong());
+            assertThat(figures.get("avgTalkDuration").isNumber()).as("HH:mm:ss as seconds").isTrue();
+            assertThat(figures.has("agent")).isFalse();
+            assertThat(data.at("/raw/avg_talk_duration").asText()).matches("\\d\\d:\\d\\d:\\d\\d");
+            assertThat(data.toString()).doesNotContain(simulator().appToken());
+        }
+        List<ApiRequest> asked = reportRequests(yesterday);
+        assertThat(asked).hasSize(1);
+        assertThat(asked.get(0).params()).containsEntry("finishdate", yesterday.toString()).containsEntry("app_token", simulator().appToken());
+
+        // a backfill over yesterday too: yesterday's events are not delivered again, and the daily run did not ask again
+        LocalDate before = yesterday.minusDays(1);
+        HttpResponse<String> started = backfill("{\"from\": \"" + before + "\", \"to\": \"" + yesterday + "\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        assertThat(json.readTree(started.body()).get("days").asInt()).isEqualTo(2);
+        awaitBackfillDone();
+        AGENTS.forEach(agent -> delivered(crm, id(agent, before)));
+        for (String agent : AGENTS) {
+            assertThat(requestsFor(crm, id(agent, yesterday)).stream().filter(Received::answeredOk)).hasSize(1);
+        }
+        assertThat(reportRequests(yesterday)).as("the daily run once, the backfill once").hasSize(2);
+        JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill?tenant=demo", KEY).body()).get("backfills").get(0);
+        assertThat(status.get("daysDone").asInt()).isEqualTo(2);
+        assertThat(status.get("events").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void theSameFiguresAreAnsweredOnDemandForARangeAndAnAgent() throws Exception {
+        LocalDate yesterday = LocalDate.now(ISTANBUL).minusDays(1);
+        String agent = AGENTS.get(1);
+
+        HttpResponse<String> answer = get("/api/v1/agents/performance?from=" + yesterday.minusDays(1) + "&to=" + yesterday + "&agent=" + agent, KEY);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode performance = json.readTree(answer.body()).get("performance");
+        assertThat(performance).hasSize(2);
+        assertThat(performance.get(0).get("date").asText()).isEqualTo(yesterday.minusDays(1).toString());
+        assertThat(performance.get(1)).isEqualTo(delivered(crm, id(agent, yesterday)).get("data"));
+        assertThat(simulator().requests("reportsAgentPerf").stream().filter(r -> agent.equals(r.params().get("agent")))).hasSize(2);
+        assertThat(get("/api/v1/agents/performance?from=" + yesterday, null).statusCode()).as("without the API key").isEqualTo(401);
+    }
+
+    @Test
+    void inputThatCannotBeServedIsAProblemNamingTheField() throws Exception {
+        LocalDate today = LocalDate.now(ISTANBUL);
+        int asked = simulator().requests("reportsAgentPerf").size();
+        for (String query : List.of("from=yesterday", "to=" + today, "from=" + today + "&to=" + today.minusDays(1),
+                "from=" + today.minusDays(20) + "&to=" + today.minusDays(1), "from=" + today + "&to=" + today.plusDays(1))) {
+            HttpResponse<String> answer = get("/api/v1/agents/performance?" + query, KEY);
+            assertThat(answer.statusCode()).as(query).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("field").asText()).as(query).isIn("from", "to");
+            assertThat(problem.get("detail").asText()).as(query).doesNotContain("Exception");
+        }
+        assertThat(get("/api/v1/agents/performance?from=" + today + "&tenant=acme", KEY).statusCode()).isEqualTo(400);
+        for (String body : List.of("not json", "{\"from\": \"" + today.minusDays(2) + "\"}", "{\"from\": \"" + today + "\", \"to\": \"" + today + "\"}",
+                "{\"from\": \"" + today.minusDays(30) + "\", \"to\": \"" + today.minusDays(1) + "\"}")) {
+            HttpResponse<String> answer = backfill(body);
+            assertThat(answer.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Exception");
+        }
+        assertThat(simulator().requests("reportsAgentPerf")).as("nothing was asked upstream").hasSize(asked);
+    }
+
+    @Test
+    void callCenterStudioFailingIsAnswered502Or503AndABackfillGoesOnByItself() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
+        String range = "from=" + day + "&to=" + day;
+        simulator().inject(Fault.status("reportsAgentPerf", 500, 1));
+        assertThat(get("/api/v1/agents/performance?" + range, KEY).statusCode()).isEqualTo(503);
+        simulator().inject(Fault.html("reportsAgentPerf", 1));
+        HttpResponse<String> garbage = get("/api/v1/agents/performance?" + range, KEY);
+        assertThat(garbage.statusCode()).isEqualTo(502);
+        assertThat(garbage.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        awaitBackfillDone();
+        simulator().inject(Fault.status("reportsAgentPerf", 503, 2));
+        assertThat(backfill("{\"from\": \"" + day + "\", \"to\": \"" + day + "\", \"tenant\": \"demo\"}").statusCode()).isEqualTo(202);
+
+        AGENTS.forEach(agent -> delivered(crm, id(agent, day)));
+        awaitBackfillDone();
+    }
+
+    private static String id(String agent, LocalDate day) {
+        return "demo:ccs.agent.performance:" + agent + ":" + day;
+    }
+
+    private List<ApiRequest> reportRequests(LocalDate day) {
+        return simulator().requests("reportsAgentPerf").stream()
+                .filter(r -> day.toString().equals(r.params().get("startdate")) && !r.params().containsKey("agent")).toList();
+    }
+
+    private void awaitBackfillDone() {
+        await().atMost(PATIENCE).until(() -> {
+            JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill", KEY).body()).get("backfills").get(0);
+            return List.of("none", "done").contains(status.get("state").asText());
+        });
+    }
+
+    private HttpResponse<String> backfill(String body) throws Exception {
+        return post("/api/v1/agents/performance/backfill", "application/json", body, "X-Api-Key", KEY);
+    }
+
+    private HttpResponse<String> get(String path, String apiKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(PATIENCE).GET();
+        if (apiKey != null) {
+            request.header("X-Api-Key", apiKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
