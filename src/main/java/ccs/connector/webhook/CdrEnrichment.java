@@ -1,24 +1,54 @@
 package ccs.connector.webhook;
 
+import java.time.Duration;
 import java.util.Map;
 
+import ccs.connector.api.ApiErrors;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeTimedOutException;
 
 /**
  * Attaches a call's CDR record to its hangup event as {@code data.cdr}, normalized like the data
- * of a {@code ccs.cdr} event, from the record route {@code ccs-call-cdr} found.
+ * of a {@code ccs.cdr} event, from the record route {@code ccs-call-cdr} found; and names why a
+ * record could not be attached (route {@code webhook-hangup-cdr}).
  */
 public final class CdrEnrichment {
 
     private final Events events;
+    private final ApiErrors apiErrors = new ApiErrors();
+    private final String timeout;
+    private final long retryDelayMillis;
 
-    public CdrEnrichment(Events events) {
+    /** {@code timeout}: connector.webhook.enrich-timeout as written in the settings, for the log line. */
+    public CdrEnrichment(Events events, String timeout, Duration retryDelay) {
         this.events = events;
+        this.timeout = timeout;
+        this.retryDelayMillis = retryDelay.toMillis();
+    }
+
+    /** connector.webhook.enrich-retry-delay, for the delay between two lookups. */
+    public long retryDelayMillis() {
+        return retryDelayMillis;
     }
 
     /** The event with {@code data.cdr}; unchanged without a record (the platform has none yet). */
     public CloudEvent withCdr(CloudEvent event, Map<String, Object> record, String tenant) {
         return record == null ? event : event.withData("cdr", events.cdr(tenant, record).getData());
+    }
+
+    /** Why the lookup that failed on this exchange found no record, in words for the log line. */
+    public String failure(Exchange exchange) {
+        for (Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); cause != null; cause = cause.getCause()) {
+            if (cause instanceof CallNotPermittedException) {
+                return "Call Center Studio failed most recent lookups, not asked for a while (circuit breaker open)";
+            }
+            if (cause instanceof ExchangeTimedOutException) {
+                return "no answer within " + timeout + " (connector.webhook.enrich-timeout)";
+            }
+        }
+        return apiErrors.message(exchange);
     }
 }

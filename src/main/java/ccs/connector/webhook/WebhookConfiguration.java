@@ -26,16 +26,26 @@ public class WebhookConfiguration implements CamelConfiguration {
                 settings.list("connector.webhook.allowed-networks", List.of()));
         settings.bool("connector.webhook.enrich-with-cdr", true);
         settings.duration("connector.webhook.enrich-timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30));
+        settings.required("connector.webhook.enrich-queue");
+        atLeast("connector.webhook.enrich-consumers", settings.integer("connector.webhook.enrich-consumers", 8), 1);
+        atLeast("connector.webhook.enrich-retries", settings.integer("connector.webhook.enrich-retries", 3), 0);
+        Duration retryDelay = settings.duration("connector.webhook.enrich-retry-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
         camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"), allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
-        camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events));
+        camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s"), retryDelay));
         camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class)));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
         }
         camel.addStartupListener(new ServerProblems(maxBodySize));
+    }
+
+    private static void atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new InvalidSettingException(key, "is " + value + ": it must be " + min + " or more");
+        }
     }
 }
