@@ -12,7 +12,10 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * orchestrators call health often and the dependency should not feel it. Never a liveness check.
  * A readiness check ({@code readiness} true) is what the connector needs to take work in and
  * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
- * and never make the connector unready, so webhooks keep finding it while they are down.
+ * and never make the connector unready, so webhooks keep finding it while they are down. A readiness
+ * check that found its dependency down probes again at the next call: its dependencies are local
+ * (the outbox's broker, the database), and a probe made while they were still starting would
+ * otherwise keep the connector unready for {@code cacheFor}.
  */
 public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
@@ -44,7 +47,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Probe probe = last;
-        if (probe == null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
+        if (probe == null || readiness && probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
             refresh();
             probe = last;
         }

@@ -1,0 +1,45 @@
+package ccs.connector.health;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.camel.health.HealthCheck.State;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A readiness probe that found its dependency down (still starting) is not reused; one that found it up is. */
+class CachedHealthCheckTest {
+
+    private final AtomicInteger probes = new AtomicInteger();
+
+    @Test
+    void aReadinessCheckProbesAgainAfterADownProbeAndReusesAnUpOne() {
+        CachedHealthCheck check = check(true);
+
+        assertThat(check.call().getState()).isEqualTo(State.DOWN);
+        assertThat(check.call().getState()).isEqualTo(State.UP);
+        assertThat(check.call().getState()).isEqualTo(State.UP);
+        assertThat(probes).hasValue(2);
+    }
+
+    @Test
+    void anotherCheckReusesADownProbeForItsCachePeriod() {
+        CachedHealthCheck check = check(false);
+
+        assertThat(check.call().getState()).isEqualTo(State.DOWN);
+        assertThat(check.call().getState()).isEqualTo(State.DOWN);
+        assertThat(probes).hasValue(1);
+    }
+
+    /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */
+    private CachedHealthCheck check(boolean readiness) {
+        return new CachedHealthCheck("starting", Duration.ofHours(1), readiness) {
+            @Override
+            protected Probe probe() {
+                return probes.incrementAndGet() == 1 ? new Probe("still starting", Map.of()) : new Probe(null, Map.of());
+            }
+        };
+    }
+}
