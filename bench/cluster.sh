@@ -56,14 +56,11 @@ SHARED=(-Dconnector.database.url="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"
   -Dconnector.database.password=bench-password -Dconnector.outbox.broker-url="tcp://127.0.0.1:$ARTEMIS_PORT"
   -Dconnector.outbox.username=ccs -Dconnector.outbox.password=bench-password -Dcrm.jms.broker-url="tcp://127.0.0.1:$ARTEMIS_PORT"
   -Dcrm.jms.username=ccs -Dcrm.jms.password=bench-password -Dconnector.cluster=file -Dconnector.cluster.root="$WORK/cluster")
-COMMON=(-Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$SIM_APP_TOKEN" -Dconnector.api-key=bench-api-key-0123456789
+COMMON=(-Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$SIM_APP_TOKEN" -Dconnector.api-key="$API_KEY"
   "-Dconnector.webhook-token=$WEBHOOK_TOKEN" -Dconnector.webhook.enrich-with-cdr=false -Dcrm.sink=file)
 
-# cpu_ticks PID...: user + system clock ticks of the processes (and their threads) so far
-cpu_ticks() { local t=0; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
 # postgres forks a process per connection: all of them
 pg_pids() { pgrep -f "$PG_BIN/postgres" | tr '\n' ' '; echo "$(pgrep -P "$PG_PID" | tr '\n' ' ')"; }
-TICK=$(getconf CLK_TCK)
 
 # intake NAME URL...: wrk on every URL at once (32 connections in all), one table row with requests/s and
 # the CPU milliseconds per request in the connectors and in the shared engines
@@ -83,8 +80,8 @@ intake() {
   for out in "$WORK"/wrk-*; do total=$(( total + $(awk '/^Requests:|requests in/ {gsub(",", "", $1); print $1; exit}' "$out") )); done
   local seconds=${DURATION%s}
   local c_ms e_ms
-  c_ms=$(python3 -c "print(f'{($(cpu_ticks "${CONNECTORS[@]}") - $before_c) * 1000 / $TICK / $total:.2f}')")
-  e_ms=$(python3 -c "print(f'{($(cpu_ticks $engines) - $before_e) * 1000 / $TICK / $total:.2f}')")
+  c_ms=$(cpu_ms_per "$(( $(cpu_ticks "${CONNECTORS[@]}") - before_c ))" "$total")
+  e_ms=$(cpu_ms_per "$(( $(cpu_ticks $engines) - before_e ))" "$total")
   rm -f "$WORK"/wrk-*
   out "| $name | $(( total / seconds )) | $c_ms | $e_ms |"
 }

@@ -1,8 +1,34 @@
 # Shared helpers of the benchmark scripts (sourced, not run).
 
-# The tokens of the benchmark runs: the standalone simulator's default app token, and a webhook token.
+# The tokens of the benchmark runs: the standalone simulator's default app token, a webhook token and
+# the API key (a connector pointed at a standalone simulator is not in demo mode and needs one).
 SIM_APP_TOKEN=sim-app-token-0123456789
 WEBHOOK_TOKEN=bench-webhook-token-0123456789
+API_KEY=bench-api-key-0123456789
+
+# The JVM profiles every area runs the connector with: lean is the connector as the container image runs
+# it (deploy/jvm-lean.options and the class data archive the Dockerfile makes), the headline row of
+# each table; default is the JVM's own defaults (on this machine a heap of up to a quarter of its memory).
+PROFILES=${PROFILES:-lean default}
+LEAN_ARCHIVE=bench/work/ccs-connector.jsa
+
+# lean_archive: makes the class data archive the way the Dockerfile does (a run bounded by
+# camel.main.duration-max-seconds on the embedded simulator), unless one newer than the jar exists.
+lean_archive() {
+  [ "$LEAN_ARCHIVE" -nt target/ccs-connector.jar ] && return
+  rm -rf "$LEAN_ARCHIVE" bench/work/data-cds-training
+  java @deploy/jvm-lean.options -XX:ArchiveClassesAtExit="$LEAN_ARCHIVE" -Dcamel.main.duration-max-seconds=10 \
+    -Dconnector.data-dir=bench/work/data-cds-training -jar target/ccs-connector.jar > bench/work/cds-training.log 2>&1
+}
+
+# jvm_options PROFILE: sets JVM to the JVM options of that profile (an array)
+jvm_options() {
+  case $1 in
+    lean) lean_archive; JVM=(@deploy/jvm-lean.options -XX:SharedArchiveFile="$LEAN_ARCHIVE") ;;
+    default) JVM=() ;;
+    *) echo "unknown profile $1" >&2; return 1 ;;
+  esac
+}
 
 # Installs wrk (the HTTP load generator) when it is missing.
 need_wrk() {
@@ -45,6 +71,13 @@ stop_connector() {
   kill "$PID" 2>/dev/null || true
   wait "$PID" 2>/dev/null || true
 }
+
+# cpu_ticks PID...: user + system clock ticks the processes (all their threads) have used so far
+cpu_ticks() { local t=0; for p in "$@"; do t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$t"; }
+TICK=$(getconf CLK_TCK)
+
+# cpu_ms_per TICKS UNITS: CPU milliseconds per unit of work, two decimals
+cpu_ms_per() { python3 -c "print(f'{$1 * 1000 / $TICK / $2:.2f}')"; }
 
 # Resident set size of a process in MB (current, or the peak with "peak").
 rss_mb() {

@@ -1,55 +1,79 @@
 #!/usr/bin/env bash
 # Webhook intake: wrk against /webhooks/ccs/hangup with a realistic form body (a new call_id per
-# request), with the file sink, with the JMS sink (persistent) and with the file sink without CDR
-# enrichment, at 1, 8 and 32 connections, after a warm-up; and the same requests against a bare JDK HTTP server (TCP_NODELAY) as the
-# baseline. Prints a markdown table.
+# request) at 1, 8 and 32 connections after a warm-up, per JVM profile (lean as the image runs it
+# first, then the default JVM): the shipped settings (CDR enrichment on) with the file sink and the
+# JMS sink, and the file sink without CDR enrichment; the same requests against a bare JDK HTTP server
+# (TCP_NODELAY) are the baseline. Each row also gives the CPU milliseconds the server process
+# (connector or baseline) spent per request during its measured run. Prints a markdown table and
+# keeps the figures in bench/work/webhooks.rates (profile|server|connections|req/s|p99|CPU ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
-DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-90s}
+DURATION=${DURATION:-15s}
+# C1 (the lean profile) compiles the hot paths within seconds; C2 (the default JVM) needs a minute or more
+WARMUP_LEAN=${WARMUP_LEAN:-30s}
+WARMUP_DEFAULT=${WARMUP_DEFAULT:-60s}
+need_wrk
 
-# run_wrk NAME URL: one row per connection count
+# run_wrk PROFILE NAME URL WARMUP SERVER_PID: one row per connection count
 run_wrk() {
-  local name=$1 url=$2
-  wrk -t2 -c32 -d"$WARMUP" -s bench/hangup.lua "$url" > /dev/null 2>&1
+  local profile=$1 name=$2 url=$3 warmup=$4 server=$5
+  wrk -t2 -c32 -d"$warmup" -s bench/hangup.lua "$url" > /dev/null 2>&1
   for connections in 1 8 32; do
-    local out
+    local out before
+    before=$(cpu_ticks "$server")
     out=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"$DURATION" --latency -s bench/hangup.lua "$url" 2>&1)
-    local rps p50 p99 errors
+    local cpu rps requests p50 p99 errors
+    cpu=$(( $(cpu_ticks "$server") - before ))
     rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<< "$out")
+    requests=$(awk '/requests in/ {print $1}' <<< "$out")
     p50=$(awk '$1 == "50%" {print $2}' <<< "$out")
     p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {for (i = 4; i <= NF; i += 2) n += $i} END {print n + 0}' <<< "$out")
-    echo "| $name | $connections | $rps | $p50 | $p99 | $errors |"
-    echo "$name $connections $rps" >> bench/work/webhooks.rates
+    local cpu_ms
+    cpu_ms=$(cpu_ms_per "$cpu" "$requests")
+    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $cpu_ms | $errors |"
+    echo "$profile|$name|$connections|$rps|$(to_ms "$p99")|$cpu_ms" >> bench/work/webhooks.rates
   done
 }
 
+# to_ms LATENCY: wrk's 473.00us, 15.40ms or 1.02s in milliseconds
+to_ms() {
+  python3 -c 'import sys; v = sys.argv[1]; print(float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000)' "$1"
+}
+
 rm -f bench/work/webhooks.rates
-echo "| server | connections | requests/s | p50 | p99 | errors |"
-echo "|---|---|---|---|---|---|"
+echo "| JVM | server | connections | requests/s | p50 | p99 | CPU ms per request | errors |"
+echo "|---|---|---|---|---|---|---|---|"
+
+for profile in $PROFILES; do
+  jvm_options "$profile"
+  warmup=$WARMUP_DEFAULT
+  [ "$profile" = lean ] && warmup=$WARMUP_LEAN
+  # the shipped settings (connector.webhook.enrich-with-cdr=true) with each sink; then the file sink
+  # without the CDR lookup, to show what it costs (on the lean profile only)
+  runs="file jms"
+  [ "$profile" = lean ] && runs="file jms file:no-enrichment"
+  for run in $runs; do
+    sink=${run%%:*}
+    enrich=true
+    [ "$run" = file:no-enrichment ] && enrich=false
+    data="bench/work/data-webhooks-$profile-$sink-$enrich"
+    rm -rf "$data"
+    start_connector "webhooks-$profile-$sink-$enrich" "${JVM[@]}" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false \
+      -Dccs.simulator.records=0 "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" \
+      "-Dconnector.webhook.enrich-with-cdr=$enrich" "-Dconnector.data-dir=$data"
+    name="connector, $sink sink"
+    [ "$enrich" = false ] && name="$name, no CDR enrichment"
+    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$warmup" "$PID"
+    stop_connector
+  done
+done
 
 BASELINE_PORT=$(free_port)
 java -Dsun.net.httpserver.nodelay=true bench/BaselineServer.java "$BASELINE_PORT" > bench/work/baseline.log 2>&1 &
 BASELINE_PID=$!
 until curl -s -o /dev/null "http://127.0.0.1:$BASELINE_PORT/"; do sleep 0.1; done
-run_wrk "baseline (JDK HttpServer)" "http://127.0.0.1:$BASELINE_PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
+run_wrk default "baseline (JDK HttpServer)" "http://127.0.0.1:$BASELINE_PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" 10s "$BASELINE_PID"
 kill "$BASELINE_PID"; wait "$BASELINE_PID" 2>/dev/null || true
-
-# the shipped settings (the hangup waits for its CDR record, connector.webhook.enrich-with-cdr), with
-# each sink; then the file sink without that lookup, to show what it costs
-for run in file jms file:no-enrichment; do
-  sink=${run%%:*}
-  enrich=true
-  [ "$run" = file:no-enrichment ] && enrich=false
-  rm -rf "bench/work/data-webhooks-$sink-$enrich"
-  start_connector "webhooks-$sink-$enrich" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false -Dccs.simulator.records=0 \
-    "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" "-Dconnector.webhook.enrich-with-cdr=$enrich" \
-    "-Dconnector.data-dir=bench/work/data-webhooks-$sink-$enrich"
-  name="connector, $sink sink"
-  [ "$enrich" = false ] && name="$name, no CDR enrichment"
-  run_wrk "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN"
-  stop_connector
-done
