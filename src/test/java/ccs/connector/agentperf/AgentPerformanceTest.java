@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Properties;
 
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Received;
@@ -24,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Agent performance against the simulator over real HTTP, into a real HTTP CRM: the daily run (its time of day has
- * passed at start, so yesterday is due), GET /api/v1/agents/performance and backfills, with the requests the simulator recorded.
+ * passed at start, so yesterday is due, and the days missed since a checkpoint a week old within catch-up-days),
+ * GET /api/v1/agents/performance and backfills, with the requests the simulator recorded.
  */
 class AgentPerformanceTest extends ConnectorTestSupport {
 
@@ -43,6 +46,13 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         settings.setProperty("ccs.agent-performance.time", "00:00");
         settings.setProperty("ccs.agent-performance.check-interval", "300ms");
         settings.setProperty("ccs.agent-performance.max-days", "10");
+        settings.setProperty("ccs.agent-performance.catch-up-days", "3");
+        // the connector last ran a week ago: its checkpoint, in its state store, is the day after it sent 7 days ago
+        try (Database store = Database.h2(dataDir)) {
+            new AgentPerformanceState(store).dayDone("demo", AgentPerformanceState.DAILY, LocalDate.now(ISTANBUL).minusDays(7), 3, Instant.now());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @BeforeEach
@@ -93,6 +103,18 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill?tenant=demo", KEY).body()).get("backfills").get(0);
         assertThat(status.get("daysDone").asInt()).isEqualTo(2);
         assertThat(status.get("events").asInt()).isEqualTo(6);
+    }
+
+    @Test
+    void daysMissedWhileNoConnectorRanAreCaughtUpWithinCatchUpDays() throws Exception {
+        LocalDate today = LocalDate.now(ISTANBUL);
+        for (LocalDate day : List.of(today.minusDays(3), today.minusDays(2))) {
+            AGENTS.forEach(agent -> delivered(crm, id(agent, day)));
+        }
+        assertThat(reportRequests(today.minusDays(3))).hasSize(1);
+        assertThat(reportRequests(today.minusDays(4))).as("older than ccs.agent-performance.catch-up-days").isEmpty();
+        assertThat(get("/observe/metrics").body()).containsPattern(
+                "ccs_agent_performance_events_total\\{[^}]*kind=\"daily\",tenant=\"demo\"} (9|[1-9]\\d+)\\.0");
     }
 
     @Test

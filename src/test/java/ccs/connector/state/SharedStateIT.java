@@ -1,6 +1,7 @@
 package ccs.connector.state;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ccs.connector.agentperf.AgentPerformanceState;
 import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.cdr.CdrState;
 import ccs.connector.cdr.CdrState.Backfill;
@@ -83,6 +85,30 @@ class SharedStateIT {
             assertThat(run.windows()).isEqualTo(24);
             assertThat(run.startedAt()).isEqualTo(at);
         });
+    }
+
+    @Test
+    void agentPerformanceProgressIsSharedAndADayDoneTwiceCountsOnce() {
+        LocalDate day = LocalDate.parse("2026-11-02");
+        Instant at = Instant.parse("2026-11-03T00:00:00Z");
+        new AgentPerformanceState(replicas.get(0)).dayDone("acme", AgentPerformanceState.DAILY, day, 3, at);
+        new AgentPerformanceState(replicas.get(1)).dayDone("acme", AgentPerformanceState.DAILY, day, 3, at);
+        assertThat(new AgentPerformanceState(replicas.get(2)).progress("acme", AgentPerformanceState.DAILY)).hasValueSatisfying(daily -> {
+            assertThat(daily.next()).isEqualTo(day.plusDays(1));
+            assertThat(daily.daysDone()).isEqualTo(1);
+        });
+
+        assertThat(new AgentPerformanceState(replicas.get(0)).startBackfill("acme", day, day.plusDays(1), at)).isTrue();
+        assertThat(new AgentPerformanceState(replicas.get(1)).startBackfill("acme", day, day, at)).isFalse();
+        new AgentPerformanceState(replicas.get(2)).failed("acme", AgentPerformanceState.BACKFILL, day, "HTTP 500", at);
+        new AgentPerformanceState(replicas.get(0)).dayDone("acme", AgentPerformanceState.BACKFILL, day, 3, at);
+        new AgentPerformanceState(replicas.get(1)).dayDone("acme", AgentPerformanceState.BACKFILL, day.plusDays(1), 2, at);
+        assertThat(new AgentPerformanceState(replicas.get(2)).progress("acme", AgentPerformanceState.BACKFILL)).hasValueSatisfying(backfill -> {
+            assertThat(backfill.finished()).isTrue();
+            assertThat(backfill.outcome()).isEqualTo("done");
+            assertThat(backfill.events()).isEqualTo(5);
+        });
+        assertThat(new AgentPerformanceState(replicas.get(1)).startBackfill("acme", day, day, at)).as("once done, another").isTrue();
     }
 
     @Test
