@@ -1,6 +1,7 @@
 package ccs.connector.agentperf;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
@@ -60,21 +61,24 @@ public final class AgentPerformance {
     private final Map<String, LocalTime> times;
     private final int catchUpDays;
     private final int maxDays;
+    private final Duration retry;
     private final Clock clock;
 
     /**
      * @param times       per tenant name, the time of day of its daily run; a tenant missing here has none
      * @param catchUpDays the most past days the daily run catches up
      * @param maxDays     the most days one request or backfill covers
+     * @param retry       how long a run waits after a failed day before it tries the day again
      */
     public AgentPerformance(Tenants tenants, AgentPerformanceState state, Events events, Map<String, LocalTime> times, int catchUpDays,
-                            int maxDays, Clock clock) {
+                            int maxDays, Duration retry, Clock clock) {
         this.tenants = tenants;
         this.state = state;
         this.events = events;
         this.times = Map.copyOf(times);
         this.catchUpDays = catchUpDays;
         this.maxDays = maxDays;
+        this.retry = retry;
         this.clock = clock;
     }
 
@@ -93,10 +97,13 @@ public final class AgentPerformance {
         return jobs;
     }
 
-    /** The next day the tenant's run of the kind sends, or null when it has none now. */
+    /** The next day the tenant's run of the kind sends, or null when it has none now (or waits after a failed day). */
     public LocalDate next(String tenantName, String kind) {
         Tenant tenant = tenants.get(tenantName);
         Optional<Progress> progress = state.progress(tenant.name(), kind);
+        if (progress.filter(p -> "failed".equals(p.outcome()) && p.at().plus(retry).isAfter(clock.instant())).isPresent()) {
+            return null;
+        }
         if (AgentPerformanceState.BACKFILL.equals(kind)) {
             return progress.filter(p -> !p.finished()).map(Progress::next).orElse(null);
         }
@@ -127,10 +134,10 @@ public final class AgentPerformance {
         }
     }
 
-    /** The day failed; the run stays at it and tries it again at the next check. */
+    /** The day failed; the run stays at it and tries it again after {@code ccs.agent-performance.retry}. */
     public void failed(String tenant, String kind, LocalDate day, Exception failure) {
         String reason = Secrets.mask(String.valueOf(failure.getMessage()));
-        LOG.warn("Agent performance of tenant {} for {} ({}) failed ({}); it is tried again within ccs.agent-performance.check-interval",
+        LOG.warn("Agent performance of tenant {} for {} ({}) failed ({}); it is tried again after ccs.agent-performance.retry",
                 tenant, day, kind, reason);
         state.failed(tenant, kind, day, reason, clock.instant());
     }

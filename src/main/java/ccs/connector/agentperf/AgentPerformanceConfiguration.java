@@ -1,6 +1,7 @@
 package ccs.connector.agentperf;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import org.apache.camel.CamelContext;
 /**
  * Binds {@code agentPerformance} from the {@code ccs.agent-performance.*} settings: the time of day of each tenant's
  * daily run ({@code ccs.agent-performance.time}, per tenant {@code ccs.tenant.<name>.agent-performance.time}; empty or
- * {@code off}: none), {@code .catch-up-days} and {@code .max-days}. Runs after {@link ConnectorConfiguration} and
+ * {@code off}: none), {@code .catch-up-days}, {@code .max-days}, {@code .retry} (and checks {@code .check-interval}). Runs after {@link ConnectorConfiguration} and
  * {@link CrmConfiguration}.
  */
 public class AgentPerformanceConfiguration implements CamelConfiguration {
@@ -45,9 +46,12 @@ public class AgentPerformanceConfiguration implements CamelConfiguration {
         if (maxDays < 1) {
             throw new InvalidSettingException("ccs.agent-performance.max-days", "is " + maxDays + ": it must be 1 or more");
         }
+        // read here so that a value that cannot be read stops startup naming the key; the timer of route agent-performance takes it
+        settings.duration("ccs.agent-performance.check-interval", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1));
+        Duration retry = settings.duration("ccs.agent-performance.retry", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1));
         camel.getRegistry().bind("agentPerformance", new AgentPerformance(tenants,
                 new AgentPerformanceState(camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)),
-                camel.getRegistry().lookupByNameAndType("events", Events.class), times, catchUpDays, maxDays, Clock.systemUTC()));
+                camel.getRegistry().lookupByNameAndType("events", Events.class), times, catchUpDays, maxDays, retry, Clock.systemUTC()));
     }
 
     /** HH:mm; empty or off: no daily run. */

@@ -2,6 +2,7 @@ package ccs.connector.agentperf;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -52,7 +53,7 @@ class AgentPerformanceScheduleTest {
     private AgentPerformance at(String wallClock) {
         Clock clock = Clock.fixed(LocalDateTime.parse(wallClock).atZone(ISTANBUL).toInstant(), ISTANBUL);
         return new AgentPerformance(tenants, new AgentPerformanceState(database), new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES,
-                new Secrets(List.of())), Map.of("demo", LocalTime.of(1, 0)), 3, 31, clock);
+                new Secrets(List.of())), Map.of("demo", LocalTime.of(1, 0)), 3, 31, Duration.ofMinutes(5), clock);
     }
 
     @Test
@@ -75,7 +76,8 @@ class AgentPerformanceScheduleTest {
 
         assertThat(back.next("demo", DAILY)).as("3 catch-up days: 11-06 to 11-08").isEqualTo(LocalDate.parse("2026-11-06"));
         back.failed("demo", DAILY, LocalDate.parse("2026-11-06"), new IllegalStateException("down"));
-        assertThat(back.next("demo", DAILY)).isEqualTo(LocalDate.parse("2026-11-06"));
+        assertThat(at("2026-11-09T02:04:00").next("demo", DAILY)).as("ccs.agent-performance.retry not yet over").isNull();
+        assertThat(at("2026-11-09T02:05:01").next("demo", DAILY)).isEqualTo(LocalDate.parse("2026-11-06"));
         back.dayDone("demo", DAILY, LocalDate.parse("2026-11-06"), 3);
         back.dayDone("demo", DAILY, LocalDate.parse("2026-11-06"), 3);
         assertThat(back.next("demo", DAILY)).as("a day done twice counts once").isEqualTo(LocalDate.parse("2026-11-07"));

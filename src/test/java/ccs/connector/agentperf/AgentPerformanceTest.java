@@ -47,6 +47,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         settings.setProperty("ccs.agent-performance.check-interval", "300ms");
         settings.setProperty("ccs.agent-performance.max-days", "10");
         settings.setProperty("ccs.agent-performance.catch-up-days", "3");
+        settings.setProperty("ccs.agent-performance.retry", "300ms");
         // the connector last ran a week ago: its checkpoint, in its state store, is the day after it sent 7 days ago
         try (Database store = Database.h2(dataDir)) {
             new AgentPerformanceState(store).dayDone("demo", AgentPerformanceState.DAILY, LocalDate.now(ISTANBUL).minusDays(7), 3, Instant.now());
