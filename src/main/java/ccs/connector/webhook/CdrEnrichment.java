@@ -1,6 +1,5 @@
 package ccs.connector.webhook;
 
-import java.time.Duration;
 import java.util.Map;
 
 import ccs.connector.api.ApiErrors;
@@ -20,18 +19,20 @@ public final class CdrEnrichment {
     private final Events events;
     private final ApiErrors apiErrors = new ApiErrors();
     private final String timeout;
-    private final long retryDelayMillis;
 
     /** {@code timeout}: connector.webhook.enrich-timeout as written in the settings, for the log line. */
-    public CdrEnrichment(Events events, String timeout, Duration retryDelay) {
+    public CdrEnrichment(Events events, String timeout) {
         this.events = events;
         this.timeout = timeout;
-        this.retryDelayMillis = retryDelay.toMillis();
     }
 
-    /** connector.webhook.enrich-retry-delay, for the delay between two lookups. */
-    public long retryDelayMillis() {
-        return retryDelayMillis;
+    /** The attempt number a queued retry carries (JMS property CcsCdrAttempt); 0 without one, or for one that is not a number. */
+    public int attempt(Object property) {
+        try {
+            return property == null ? 0 : Math.max(0, Integer.parseInt(property.toString()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The event with {@code data.cdr}; unchanged without a record (the platform has none yet). */

@@ -29,12 +29,12 @@ public class WebhookConfiguration implements CamelConfiguration {
         settings.required("connector.webhook.enrich-queue");
         atLeast("connector.webhook.enrich-consumers", settings.integer("connector.webhook.enrich-consumers", 8), 1);
         atLeast("connector.webhook.enrich-retries", settings.integer("connector.webhook.enrich-retries", 3), 0);
-        Duration retryDelay = settings.duration("connector.webhook.enrich-retry-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
+        settings.duration("connector.webhook.enrich-retry-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
         camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"), allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
-        camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s"), retryDelay));
+        camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s")));
         camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class)));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {
