@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The packaged connector killed with SIGKILL again and again while hangup callbacks (sent by this
  * test over HTTP) and CDR records (from a simulator that outlives it) flow to a REST CRM, and
- * started again on the same data directory after each kill. Afterwards every callback answered 200
+ * started again on the same data directory after each kill (hangup events between the queue where they wait
+ * for their CDR record and the outbox included). Afterwards every callback answered 200
  * and every CDR record has reached the CRM, no request was ever answered 404, and the only repeats
  * are deliveries that were in flight at a kill: the CRM had received them but the connector had not
  * recorded their ids yet. Each of the {@value #CONSUMERS} delivery consumers handles one event at a
@@ -178,7 +179,11 @@ class ConnectorKillIT {
                 "-Dccs.app-token=" + simulator.appToken(),
                 "-Dconnector.webhook-token=it-webhook-token-0123456789",
                 "-Dconnector.api-key=it-api-key-0123456789abcdef",
-                "-Dconnector.webhook.enrich-with-cdr=false",
+                // the hangups pass the enrichment stage too (their calls have no record: one lookup, one retry)
+                "-Dconnector.webhook.enrich-with-cdr=true",
+                "-Dconnector.webhook.enrich-timeout=1s",
+                "-Dconnector.webhook.enrich-retries=1",
+                "-Dconnector.webhook.enrich-retry-delay=200ms",
                 "-Dcrm.sink=rest",
                 "-Dcrm.rest.url=" + crm.url("/events"),
                 "-Dcrm.delivery.consumers=" + CONSUMERS,
