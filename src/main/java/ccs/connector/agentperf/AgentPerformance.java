@@ -172,27 +172,51 @@ public final class AgentPerformance {
     /** GET /api/v1/agents/performance/backfill: the latest backfill of each tenant, or of the named one (schema AgentPerformanceBackfills). */
     public Map<String, Object> report(String tenantName) {
         List<Tenant> chosen = tenantName == null || tenantName.isBlank() ? List.copyOf(tenants.all()) : List.of(tenants.get(tenantName));
-        return Map.of("backfills", chosen.stream().map(tenant -> {
-            Map<String, Object> description = new LinkedHashMap<>();
-            description.put("tenant", tenant.name());
-            Optional<Progress> found = state.progress(tenant.name(), AgentPerformanceState.BACKFILL);
-            if (found.isEmpty()) {
-                description.put("state", "none");
-                return description;
+        return Map.of("backfills", chosen.stream().map(tenant -> backfill(tenant.name())).toList());
+    }
+
+    /**
+     * What GET /api/v1/status shows of the tenant's agent performance (schema AgentPerformanceStatus): the time of day of
+     * its daily run (null: none), the next day that run sends and how its latest day went, and its latest backfill.
+     */
+    public Map<String, Object> status(String tenantName) {
+        String tenant = tenants.get(tenantName).name();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("time", times.containsKey(tenant) ? times.get(tenant).toString() : null);
+        state.progress(tenant, AgentPerformanceState.DAILY).ifPresent(daily -> {
+            status.put("nextDay", daily.next().toString());
+            Map<String, Object> lastRun = new LinkedHashMap<>();
+            lastRun.put("ok", !"failed".equals(daily.outcome()));
+            lastRun.put("at", daily.at().toString());
+            if (daily.reason() != null) {
+                lastRun.put("problem", daily.reason());
             }
-            Progress backfill = found.get();
-            description.put("state", backfill.outcome());
-            description.put("from", backfill.from().toString());
-            description.put("to", backfill.to().toString());
-            description.put("days", ChronoUnit.DAYS.between(backfill.from(), backfill.to()) + 1);
-            description.put("daysDone", backfill.daysDone());
-            description.put("events", backfill.events());
-            description.put("at", backfill.at().toString());
-            if (backfill.reason() != null) {
-                description.put("reason", backfill.reason());
-            }
+            status.put("lastRun", lastRun);
+        });
+        status.put("backfill", backfill(tenant));
+        return status;
+    }
+
+    private Map<String, Object> backfill(String tenant) {
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("tenant", tenant);
+        Optional<Progress> found = state.progress(tenant, AgentPerformanceState.BACKFILL);
+        if (found.isEmpty()) {
+            description.put("state", "none");
             return description;
-        }).toList());
+        }
+        Progress backfill = found.get();
+        description.put("state", backfill.outcome());
+        description.put("from", backfill.from().toString());
+        description.put("to", backfill.to().toString());
+        description.put("days", ChronoUnit.DAYS.between(backfill.from(), backfill.to()) + 1);
+        description.put("daysDone", backfill.daysDone());
+        description.put("events", backfill.events());
+        description.put("at", backfill.at().toString());
+        if (backfill.reason() != null) {
+            description.put("reason", backfill.reason());
+        }
+        return description;
     }
 
     // ---- one day's report ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import ccs.connector.agentperf.AgentPerformance;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.cdr.CdrBackfills;
@@ -27,7 +28,7 @@ import org.apache.camel.health.HealthCheck;
 
 /**
  * GET /api/v1/status, what the status page shows: per tenant the CDR checkpoint and lag, the latest poll and
- * settle sweep, the latest backfill and whether Call Center Studio answers; the CRM, the outbox, the events
+ * settle sweep, the latest backfill, the agent performance runs and whether Call Center Studio answers; the CRM, the outbox, the events
  * of the last hour, the dead letters waiting and the cluster's leader. Read from the state store and the
  * cached health probes, so it costs a few queries; the field names are those of the OpenAPI document
  * (schema Status).
@@ -41,6 +42,7 @@ public final class OperatorStatus {
     private final CdrState cdrState;
     private final CdrSync cdrSync;
     private final CdrBackfills backfills;
+    private final AgentPerformance agentPerformance;
     private final Database database;
     private final DeadLetters deadLetters;
     private final HealthCheck upstream;
@@ -52,13 +54,15 @@ public final class OperatorStatus {
     private final boolean cdrEnabled;
     private final Clock clock;
 
-    public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, Database database,
+    public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
+                          Database database,
                           DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
                           ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
         this.tenants = tenants;
         this.cdrState = cdrState;
         this.cdrSync = cdrSync;
         this.backfills = backfills;
+        this.agentPerformance = agentPerformance;
         this.database = database;
         this.deadLetters = deadLetters;
         this.upstream = upstream;
@@ -117,6 +121,7 @@ public final class OperatorStatus {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> backfill = (List<Map<String, Object>>) backfills.report(tenant.name()).get("backfills");
         entry.put("backfill", backfill.get(0));
+        entry.put("agentPerformance", agentPerformance.status(tenant.name()));
         return entry;
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.agentpage.AgentPage;
+import ccs.connector.agentperf.AgentPerformance;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.cdr.CdrBackfills;
 import ccs.connector.cdr.CdrState;
@@ -32,6 +33,7 @@ public class StatusConfiguration implements CamelConfiguration {
         registry.bind("operatorStatus", new OperatorStatus(registry.lookupByNameAndType("tenants", Tenants.class),
                 registry.lookupByNameAndType("cdrState", CdrState.class), registry.lookupByNameAndType("cdrSync", CdrSync.class),
                 registry.lookupByNameAndType("cdrBackfills", CdrBackfills.class),
+                registry.lookupByNameAndType("agentPerformance", AgentPerformance.class),
                 registry.lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class),
                 registry.lookupByNameAndType("deadLetters", DeadLetters.class),
                 registry.lookupByNameAndType("upstreamHealth", HealthCheck.class), registry.lookupByNameAndType("crmSinkHealth", HealthCheck.class),

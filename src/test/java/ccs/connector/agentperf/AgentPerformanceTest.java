@@ -114,6 +114,10 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         }
         assertThat(reportRequests(today.minusDays(3))).hasSize(1);
         assertThat(reportRequests(today.minusDays(4))).as("older than ccs.agent-performance.catch-up-days").isEmpty();
+        JsonNode status = json.readTree(get("/api/v1/status", KEY).body()).at("/tenants/0/agentPerformance");
+        assertThat(status.get("time").asText()).isEqualTo("00:00");
+        assertThat(status.get("nextDay").asText()).as("every day before today is in the outbox").isEqualTo(today.toString());
+        assertThat(status.at("/lastRun/ok").asBoolean()).isTrue();
         assertThat(get("/observe/metrics").body()).containsPattern(
                 "ccs_agent_performance_events_total\\{[^}]*kind=\"daily\",tenant=\"demo\"} (9|[1-9]\\d+)\\.0");
     }
