@@ -250,7 +250,8 @@ public final class AgentPerformance {
     /**
      * The events of one day's answer: one per row (agent). The rows are the first list of objects in the answer, under
      * whatever name (the shape is not published); a failure envelope or an answer without rows and without
-     * {@code "success": true} is Call Center Studio's fault (502). A row that names no agent is left out with a warning.
+     * {@code "success": true} is Call Center Studio's fault (502). A row that names no agent, or an agent a row before named, is
+     * left out with a warning.
      */
     public List<CloudEvent> events(String tenant, LocalDate day, Map<String, Object> answer) {
         String name = tenants.get(tenant).name();
@@ -265,15 +266,19 @@ public final class AgentPerformance {
             }
             throw UpstreamException.garbage(name, "a reportsAgentPerf without a list of agents");
         }
-        List<CloudEvent> built = new ArrayList<>(rows.size());
+        Map<String, CloudEvent> built = new LinkedHashMap<>();
         for (Map<String, Object> row : rows) {
             try {
-                built.add(events.agentPerformance(name, day, row));
+                CloudEvent event = events.agentPerformance(name, day, row);
+                if (built.putIfAbsent(event.getId(), event) != null) {
+                    LOG.warn("Agent performance of tenant {} for {}: a second row of agent {} is left out (one event per agent and day)",
+                            name, day, event.getSubject());
+                }
             } catch (InvalidFieldException e) {
                 LOG.warn("Agent performance of tenant {} for {}: a row is left out: {}", name, day, e.getMessage());
             }
         }
-        return built;
+        return List.copyOf(built.values());
     }
 
     @SuppressWarnings("unchecked")

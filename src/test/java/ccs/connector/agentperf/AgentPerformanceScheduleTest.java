@@ -13,8 +13,10 @@ import java.util.Optional;
 
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Secrets;
+import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.state.Database;
@@ -28,7 +30,7 @@ import static ccs.connector.agentperf.AgentPerformanceState.DAILY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Which day the daily run of a tenant sends when, with its checkpoint in a real state store (H2). */
+/** Which day the daily run of a tenant sends when, with its checkpoint in a real state store (H2); how an answer's rows are found. */
 class AgentPerformanceScheduleTest {
 
     private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
@@ -109,5 +111,19 @@ class AgentPerformanceScheduleTest {
         assertThat(AgentPerformanceConfiguration.timeOfDay(key, Optional.empty())).isEmpty();
         assertThatThrownBy(() -> AgentPerformanceConfiguration.timeOfDay(key, Optional.of("1.30am")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining(key).hasMessageContaining("01:30");
+    }
+
+    @Test
+    void theRowsAreTheFirstListOfObjectsWhateverItsNameAndAnAnswerWithoutThemIsAnUpstreamFault() {
+        AgentPerformance now = at("2026-11-09T02:00:00");
+        LocalDate day = LocalDate.parse("2026-11-08");
+        Map<String, Object> answer = Map.of("status", "ok", "Data", List.of(Map.of("email", "a@x", "calls", 1), Map.of("email", "b@x", "calls", 2),
+                Map.of("email", "a@x", "calls", 3), Map.of("calls", 4)));
+
+        assertThat(now.events("demo", day, answer)).extracting(CloudEvent::getSubject).containsExactly("a@x", "b@x");
+        assertThat(now.events("demo", day, Map.of("success", true))).as("a day without figures").isEmpty();
+        assertThatThrownBy(() -> now.events("demo", day, Map.of("success", false, "message", "Unknown function")))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("Unknown function");
+        assertThatThrownBy(() -> now.events("demo", day, Map.of("result", "none"))).isInstanceOf(UpstreamException.class);
     }
 }
