@@ -118,6 +118,7 @@ public final class AgentPerformance {
         if (next.isBefore(oldest)) {
             LOG.warn("Agent performance of tenant {}: the days {} to {} were missed and are older than ccs.agent-performance.catch-up-days "
                     + "({}): they are left out (a backfill sends them)", tenant.name(), next, oldest.minusDays(1), catchUpDays);
+            state.skipTo(tenant.name(), AgentPerformanceState.DAILY, oldest);
             next = oldest;
         }
         return next.isAfter(lastDue) ? null : next;

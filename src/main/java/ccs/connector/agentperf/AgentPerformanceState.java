@@ -74,6 +74,12 @@ public final class AgentPerformanceState {
         }
     }
 
+    /** The run leaves out the days before {@code day} it has not sent (the daily run's catch-up is over-long): it goes on there. */
+    public void skipTo(String tenant, String kind, LocalDate day) {
+        database.update("UPDATE AGENT_PERF_PROGRESS SET next_day = ? WHERE tenant = ? AND kind = ? AND next_day < ?", day.toString(), tenant,
+                kind, day.toString());
+    }
+
     /** The day failed: the run stays at it and tries it again at the next check. */
     public void failed(String tenant, String kind, LocalDate day, String reason, Instant at) {
         String shortened = reason.length() > 500 ? reason.substring(0, 497) + "..." : reason;
