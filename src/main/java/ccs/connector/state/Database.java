@@ -99,8 +99,10 @@ public final class Database implements AutoCloseable {
         // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
         // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
         // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
+        // DB_CLOSE_ON_EXIT=FALSE: on SIGTERM H2's own shutdown hook would close the file while Camel still stops
+        // its routes (a delivery then could not record its id); the file closes with the pool, at Camel's end.
         JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
-                + ";WRITE_DELAY=0", "connector", "");
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "connector", "");
         return new Database(pool, Dialect.H2, pool::dispose, 1).createSchema();
     }
 
