@@ -194,7 +194,11 @@ class ClusterIT {
                 "-Dccs.app-token=" + simulator.appToken(),
                 "-Dconnector.webhook-token=" + WEBHOOK_TOKEN,
                 "-Dconnector.api-key=" + API_KEY,
-                "-Dconnector.webhook.enrich-with-cdr=false",
+                // hangup events wait for their CDR record on the shared broker, where any replica takes them (no record: one retry)
+                "-Dconnector.webhook.enrich-with-cdr=true",
+                "-Dconnector.webhook.enrich-timeout=1s",
+                "-Dconnector.webhook.enrich-retries=1",
+                "-Dconnector.webhook.enrich-retry-delay=200ms",
                 "-Dcrm.sink=rest",
                 "-Dcrm.rest.url=" + crm.url("/events"),
                 "-Dcrm.delivery.consumers=" + DELIVERY_CONSUMERS,
