@@ -137,6 +137,17 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
                 + "not asked for a while (circuit breaker open)");
     }
 
+    @Test
+    @Order(6)
+    void theOutcomesOfTheLookupsAreCounted() throws Exception {
+        String metrics = get("/observe/metrics").body();
+
+        assertThat(metrics).contains("# HELP ccs_webhooks_cdr_total CDR lookups of hangup events by outcome")
+                .containsPattern("ccs_webhooks_cdr_total\\{.*outcome=\"attached\".*} [1-9]")
+                .containsPattern("ccs_webhooks_cdr_total\\{.*outcome=\"retried\".*} [1-9]")
+                .containsPattern("ccs_webhooks_cdr_total\\{.*outcome=\"not-attached\".*} [1-9]");
+    }
+
     private java.net.http.HttpResponse<String> hangup(String call) throws Exception {
         Map<String, String> fields = IvrGuideExamples.hangup(call);
         fields.put("call_date", WIRE.format(LocalDateTime.now(ISTANBUL)));
