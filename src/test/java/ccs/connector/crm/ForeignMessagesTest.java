@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What others may put on the queues the connector reads once they live on a shared broker: an
+ * What others may put on the queues the connector reads once they live on a shared broker (the outbox,
+ * the queue where hangup events wait for their CDR record, the click2call queue): an
  * ObjectMessage is refused without being deserialized, and headers that would steer a producer
  * (CamelJmsDestinationName in any letter case, JMSReplyTo) are dropped unread. Real embedded Artemis,
  * written to by a plain JMS client of its own, as a stranger on the broker would.
@@ -40,6 +41,8 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("crm.sink", "jms");
+        // a hangup event on the enrichment queue whose call has no record goes on at once
+        settings.setProperty("connector.webhook.enrich-retries", "0");
     }
 
     @Test
@@ -55,6 +58,24 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             assertThat(json.readTree(delivered.getText()).get("id").asText()).isEqualTo(event.getId());
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/observe/metrics").body())
                     .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"refused\".*sink=\"jms\".*} 1"));
+            assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
+            assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
+            assertThat(session.createConsumer(session.createQueue("crm.events")).receiveNoWait()).as("the ObjectMessage went nowhere").isNull();
+        }
+        assertThat(DESERIALIZED).as("nothing deserialized the ObjectMessage").isFalse();
+    }
+
+    @Test
+    void anObjectMessageOnTheQueueOfHangupsAwaitingTheirCdrIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
+        CloudEvent event = hangupEvent("foreign-2");
+        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageProducer enrichment = session.createProducer(session.createQueue("ccs.webhook.enrich"));
+            enrichment.send(withInjectedHeaders(session, session.createObjectMessage(new Tripwire())));
+            enrichment.send(withInjectedHeaders(session, session.createTextMessage(event.toJson())));
+
+            TextMessage delivered = (TextMessage) session.createConsumer(session.createQueue("crm.events")).receive(30_000);
+            assertThat(json.readTree(delivered.getText()).get("id").asText()).isEqualTo(event.getId());
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.events")).receiveNoWait()).as("the ObjectMessage went nowhere").isNull();
