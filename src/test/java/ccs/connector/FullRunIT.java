@@ -65,7 +65,8 @@ class FullRunIT {
         }
 
         String output = Files.readString(log);
-        assertThat(output).contains("DEMO MODE", "Logged in agent", "handed on as event", "Delivered event demo:ccs.cdr:");
+        assertThat(output).contains("DEMO MODE", "Logged in agent", "handed on as event", "Delivered event demo:ccs.call.hangup:",
+                "events to the CRM (file sink): ");
         assertThat(output).doesNotContain(session, "sim-app-token-0123456789", "demo-webhook-token-change-me");
         assertThat(output).doesNotContainPattern("[0-9a-f]{40,}");
     }

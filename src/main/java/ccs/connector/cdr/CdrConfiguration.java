@@ -21,8 +21,9 @@ import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * Binds the CDR sync: {@code cdrSync} (poll windows, checkpoints, backoff), {@code cdrBackfills},
- * and {@code cdrOutboxTransaction}, the JMS transaction in which one page's records go into the
- * outbox (one journal sync per page); registers the gauges {@code ccs_cdr_lag_seconds} and {@code ccs_cdr_backfill_progress_percent}.
+ * and {@code cdrOutboxTransaction}, a JMS transaction over the outbox in which several events go into
+ * it whole or not at all, with one journal sync (route agent-performance-publish: a day's events; a
+ * page of CDR records is one message instead, {@code ccs.connector.event.EventPage}); registers the gauges {@code ccs_cdr_lag_seconds} and {@code ccs_cdr_backfill_progress_percent}.
  * Runs after {@link ConnectorConfiguration} and {@link CrmConfiguration}.
  */
 public class CdrConfiguration implements CamelConfiguration {

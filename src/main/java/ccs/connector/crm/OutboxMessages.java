@@ -1,7 +1,11 @@
 package ccs.connector.crm;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import ccs.connector.event.CloudEvent;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
@@ -10,10 +14,13 @@ import jakarta.jms.Message;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultMessage;
 
 /**
  * Reads a message of the outbox as the connector wrote it: a text message holding one event's
- * JSON. Anything else (an {@link ObjectMessage} above all, which is never opened, so nothing is
+ * JSON, or a page of events ({@code {"events": [...]}}, {@link ccs.connector.event.EventPage}).
+ * Anything else (an {@link ObjectMessage} above all, which is never opened, so nothing is
  * deserialized) is refused with {@link RefusedMessageException}: once the outbox lives on a shared
  * broker, others can put messages on it.
  */
@@ -21,17 +28,66 @@ public final class OutboxMessages {
 
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The event of a message; its JSON text is left in the message for the sinks. */
+    /**
+     * The events of the exchange's outbox message, for route {@code crm-delivery}. The exchange then
+     * carries a plain message instead of the JMS message: each event of a page is delivered on a copy
+     * of the exchange (and copied again for its retries), and each copy of a JMS message asks the JMS
+     * client for its headers and redelivery flag again, a seventh of the CPU of a page's delivery.
+     * The JMS message itself stays with the consumer, which acknowledges it.
+     */
+    public OutboxMessage read(Exchange exchange) throws JMSException {
+        Object message = exchange.getIn().getBody();
+        exchange.setIn(new DefaultMessage(exchange));
+        return read(message);
+    }
+
+    OutboxMessage read(Object message) throws JMSException {
+        String text = text(message);
+        try {
+            JsonNode read = json.readTree(text);
+            if (read != null && read.has("events")) {
+                JsonNode page = read.get("events");
+                if (!page.isArray() || page.isEmpty()) {
+                    throw new IllegalArgumentException("a page without events");
+                }
+                List<OutboxMessage.Event> events = new ArrayList<>(page.size());
+                for (JsonNode event : page) {
+                    events.add(event(event, event.toString()));
+                }
+                return new OutboxMessage(events, true);
+            }
+            return new OutboxMessage(List.of(event(read, text)), false);
+        } catch (JacksonException | RuntimeException e) {
+            throw notAnEvent(e);
+        }
+    }
+
+    /** The one event of a message (a queue that holds single events only, as the hangups awaiting their CDR). */
     public CloudEvent event(Object message) throws JMSException {
+        String text = text(message);
+        try {
+            return CloudEvent.parse(json.readTree(text));
+        } catch (JacksonException | RuntimeException e) {
+            throw notAnEvent(e);
+        }
+    }
+
+    private static String text(Object message) throws JMSException {
         if (!(message instanceof TextMessage text)) {
             throw new RefusedMessageException("a " + kind(message) + " is not an event: the outbox takes only the connector's events as JSON text");
         }
-        try {
-            return CloudEvent.parse(json.readTree(text.getText()));
-        } catch (JacksonException | RuntimeException e) {
-            throw new RefusedMessageException("a text message that is not an event (" + e.getClass().getSimpleName()
-                    + "): the outbox takes only the connector's events as JSON text");
-        }
+        return text.getText();
+    }
+
+    private static RefusedMessageException notAnEvent(Exception e) {
+        return new RefusedMessageException("a text message that is not an event (" + e.getClass().getSimpleName()
+                + "): the outbox takes only the connector's events as JSON text");
+    }
+
+    private static OutboxMessage.Event event(JsonNode event, String text) {
+        CloudEvent read = CloudEvent.parse(event);
+        Object transactionId = read.getData() == null ? null : read.getData().get("transactionId");
+        return new OutboxMessage.Event(read.getId(), transactionId == null ? null : transactionId.toString(), text);
     }
 
     private static String kind(Object message) {

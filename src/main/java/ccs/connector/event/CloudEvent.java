@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class CloudEvent {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CDR = "ccs.cdr";
 
     private final String id;
     private final String source;
@@ -96,10 +97,13 @@ public final class CloudEvent {
     /**
      * The outbox message group of this event: events with one id always share a group, so the
      * broker hands them to one consumer at a time and dedupe sees them in order; a bounded number
-     * of groups keeps the broker's group table small.
+     * of groups keeps the broker's group table small. A CDR record's event is in its tenant's CDR
+     * stream ({@code <tenant>:ccs.cdr}), alone (a replayed dead letter) or in a page
+     * ({@link EventPage}): a tenant's CDR pages are delivered one at a time and in order, so an
+     * overlap read again never races the page that holds the same records.
      */
     public String getGroup() {
-        return "events-" + Math.floorMod(id.hashCode(), 16);
+        return CDR.equals(type) ? getTenant() + ":" + CDR : "events-" + Math.floorMod(id.hashCode(), 16);
     }
 
     /** A file name derived from the id alone: safe characters, and a short hash so distinct ids never collide. */

@@ -134,15 +134,46 @@ public final class Database implements AutoCloseable {
      * atomic statement. {@code columns} start with the {@code keys}; {@code values} follow {@code columns}.
      */
     public int merge(String table, List<String> keys, List<String> columns, Object... values) {
+        return update(mergeSql(table, keys, columns), values);
+    }
+
+    private String mergeSql(String table, List<String> keys, List<String> columns) {
         String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
-        String sql = switch (dialect) {
+        return switch (dialect) {
             case H2 -> "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys) + ") VALUES ("
                     + placeholders + ")";
             case POSTGRESQL -> "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ") ON CONFLICT ("
                     + String.join(", ", keys) + ") DO UPDATE SET " + columns.stream().filter(c -> !keys.contains(c))
                     .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
         };
-        return update(sql, values);
+    }
+
+    /**
+     * {@link #merge} for many rows in one batched statement and one transaction: all rows are written or none.
+     * Each row holds the values of the {@code columns}.
+     */
+    public void mergeAll(String table, List<String> keys, List<String> columns, List<Object[]> rows) {
+        String sql = mergeSql(table, keys, columns);
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            connection.setAutoCommit(false);
+            try {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        statement.setObject(i + 1, row[i]);
+                    }
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
     }
 
     /**

@@ -1,0 +1,136 @@
+package ccs.connector.crm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What route {@code crm-delivery} does with one outbox message: its events (one, or a page of them,
+ * see {@link ccs.connector.event.EventPage}), those it skips because the dedupe store holds them
+ * ({@link DeliveredEvents#undelivered}), and those it delivered, whose ids are recorded in batches
+ * ({@link DeliveredEvents#record}): every {@value #RECORD_EVERY} events and once the message is done. A retry of the message's delivery
+ * ({@link #getRemaining()}) goes on with the events not delivered yet instead of starting over.
+ */
+public final class OutboxMessage {
+
+    /**
+     * Delivered ids are recorded in batches of this many (and the rest at the end of the message): a crash
+     * repeats at most this many events of a page per delivery consumer, for a tenth of the statements of one
+     * per event.
+     */
+    public static final int RECORD_EVERY = 10;
+
+    /** One event as delivery needs it: its id, the CRM's transaction id when it has one, its JSON text for the sinks. */
+    public static final class Event {
+
+        private final String id;
+        private final String transactionId;
+        private final String text;
+
+        Event(String id, String transactionId, String text) {
+            this.id = id;
+            this.transactionId = transactionId;
+            this.text = text;
+        }
+
+        public String getId() {
+            return id;
+        }
+
+        public String getTransactionId() {
+            return transactionId;
+        }
+
+        public String getText() {
+            return text;
+        }
+
+        @Override
+        public String toString() {
+            return "Event[" + id + "]";
+        }
+    }
+
+    private final List<Event> events;
+    private final boolean page;
+    private final Set<String> delivered = new LinkedHashSet<>();
+    private final List<String> unrecorded = new ArrayList<>();
+    private List<Event> undelivered;
+
+    OutboxMessage(List<Event> events, boolean page) {
+        this.events = List.copyOf(events);
+        this.page = page;
+        this.undelivered = this.events;
+    }
+
+    /** True for a page of events, false for a message of one event. */
+    public boolean isPage() {
+        return page;
+    }
+
+    public List<Event> getEvents() {
+        return events;
+    }
+
+    List<String> ids() {
+        return events.stream().map(Event::getId).toList();
+    }
+
+    OutboxMessage skip(Set<String> recorded) {
+        undelivered = events.stream().filter(event -> !recorded.contains(event.getId())).toList();
+        return this;
+    }
+
+    /** The events to deliver: those the dedupe store did not hold, less those delivered since. */
+    public List<Event> getRemaining() {
+        List<Event> remaining = new ArrayList<>(undelivered.size());
+        for (Event event : undelivered) {
+            if (!delivered.contains(event.getId())) {
+                remaining.add(event);
+            }
+        }
+        return remaining;
+    }
+
+    /**
+     * Notes that the message's event with this id was delivered; answers whether {@value #RECORD_EVERY} delivered
+     * ids wait to be recorded ({@link DeliveredEvents#record}). Static so that a route can hand it the message as an object.
+     */
+    public static boolean noteDelivered(OutboxMessage message, String id) {
+        message.delivered.add(id);
+        message.unrecorded.add(id);
+        return message.unrecorded.size() >= RECORD_EVERY;
+    }
+
+    /** The ids delivered since the last call, to be recorded in the dedupe store. */
+    List<String> takeUnrecorded() {
+        List<String> taken = List.copyOf(unrecorded);
+        unrecorded.clear();
+        return taken;
+    }
+
+    /** The ids delivered so far. */
+    public Set<String> getDelivered() {
+        return delivered;
+    }
+
+    /** Events the dedupe store held already: delivered or dead-lettered before. */
+    public int getSkipped() {
+        return events.size() - undelivered.size();
+    }
+
+    /** Events neither delivered by this message nor skipped: dead-lettered (or not handled yet). */
+    public int getNotDelivered() {
+        return undelivered.size() - delivered.size();
+    }
+
+    public int getSize() {
+        return events.size();
+    }
+
+    @Override
+    public String toString() {
+        return "OutboxMessage[" + events.size() + (page ? " events (page)]" : " event]");
+    }
+}
