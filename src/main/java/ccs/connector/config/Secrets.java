@@ -28,6 +28,8 @@ public final class Secrets {
             "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(app_token|session|token)(=|%(?:25)*3D)[^&\\s\"']*");
     private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token)\"\\s*:\\s*\"[^\"]*\"");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+[^\\s\"',;]+");
+    /** What each of the three patterns above needs: one scan instead of three replacements, for most texts (a CDR record's fields). */
+    private static final Pattern MAYBE_SECRET = Pattern.compile("(?i)token|session|bearer");
     private static final Pattern SECRET_NAME = Pattern.compile("(?i)app_token|session|token|authorization");
     /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
     static final int SHORTEST_SCRUBBED = 8;
@@ -53,8 +55,8 @@ public final class Secrets {
     }
 
     public static String mask(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || !MAYBE_SECRET.matcher(text).find()) {
+            return text;
         }
         String masked = IN_QUERY.matcher(text).replaceAll("$1$2$3" + MASK);
         masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
