@@ -31,9 +31,9 @@ public final class OutboxMessages {
     /**
      * The events of the exchange's outbox message, for route {@code crm-delivery}. The exchange then
      * carries a plain message instead of the JMS message: each event of a page is delivered on a copy
-     * of the exchange (and copied again for its retries), and each copy of a JMS message asks the JMS
-     * client for its headers and redelivery flag again, a seventh of the CPU of a page's delivery.
-     * The JMS message itself stays with the consumer, which acknowledges it.
+     * of the exchange (and copied again for its retries), and a copy of a JMS message is a new JMS
+     * message wrapper that asks the JMS client for its redelivery flag again. The JMS message itself
+     * stays with the consumer, which acknowledges it.
      */
     public OutboxMessage read(Exchange exchange) throws JMSException {
         Object message = exchange.getIn().getBody();
