@@ -21,13 +21,16 @@ lean_archive() {
     -Dconnector.data-dir=bench/work/data-cds-training -jar target/ccs-connector.jar > bench/work/cds-training.log 2>&1
 }
 
-# jvm_options PROFILE: sets JVM to the JVM options of that profile (an array)
+# jvm_options PROFILE: sets JVM to the JVM options of that profile (an array), followed by those of
+# JVM_EXTRA (e.g. JVM_EXTRA=-Xlog:gc:file=bench/work/gc.log to look closer; empty in a measured run)
 jvm_options() {
   case $1 in
     lean) lean_archive; JVM=(@deploy/jvm-lean.options -XX:SharedArchiveFile="$LEAN_ARCHIVE") ;;
     default) JVM=() ;;
     *) echo "unknown profile $1" >&2; return 1 ;;
   esac
+  # shellcheck disable=SC2206 # options separated by spaces
+  JVM+=(${JVM_EXTRA:-})
 }
 
 # Installs wrk (the HTTP load generator) when it is missing.

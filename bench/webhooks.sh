@@ -3,8 +3,10 @@
 # request) at 1, 8 and 32 connections after a warm-up, per JVM profile (lean as the image runs it
 # first, then the default JVM): the shipped settings (CDR enrichment on) with the file sink and the
 # JMS sink, and the file sink without CDR enrichment; the same requests against a bare JDK HTTP server
-# (TCP_NODELAY) are the baseline. Each row also gives the CPU milliseconds the server process
-# (connector or baseline) spent per request during its measured run. Prints a markdown table and
+# (TCP_NODELAY) are the baseline. Call Center Studio is a standalone simulator that holds the CDR
+# record of every call the requests name, so each hangup's enrichment finds its record, as on a
+# real tenant. Each row also gives the CPU milliseconds the server process (connector or baseline)
+# spent per request during its measured run, and its peak RSS so far. Prints a markdown table and
 # keeps the figures in bench/work/webhooks.rates (profile|server|connections|req/s|p99|CPU ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,16 +16,43 @@ DURATION=${DURATION:-15s}
 # C1 (the lean profile) compiles the hot paths within seconds; C2 (the default JVM) needs a minute or more
 WARMUP_LEAN=${WARMUP_LEAN:-30s}
 WARMUP_DEFAULT=${WARMUP_DEFAULT:-60s}
+CALLS=${CALLS:-400000}
 need_wrk
+
+# the calls of the requests: records in the simulator, their keys in a file for bench/hangup.lua
+start_simulator webhooks-simulator --records 0
+KEYS=bench/work/webhook-calls.txt
+python3 - "$SIM_PORT" "$CALLS" "$KEYS" <<'PY'
+import datetime, json, sys, urllib.request
+port, calls, keys = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+to = datetime.datetime.now() - datetime.timedelta(hours=1)
+url = f"http://127.0.0.1:{port}/sim/cdr/generate?count={calls}&from={to - datetime.timedelta(hours=8):%Y-%m-%dT%H:%M:%S}&to={to:%Y-%m-%dT%H:%M:%S}"
+with open(keys, "w") as out:
+    out.write("\n".join(json.load(urllib.request.urlopen(urllib.request.Request(url, method="POST")))["callKeys"]) + "\n")
+PY
+
+# wrk_hangups THREADS CONNECTIONS DURATION URL [--latency]: one wrk run on the next unused call keys,
+# its output in bench/work/wrk.out
+NEXT_KEY=0
+wrk_hangups() {
+  local threads=$1 connections=$2 duration=$3 url=$4
+  # shellcheck disable=SC2086 # the optional --latency
+  wrk -t"$threads" -c"$connections" -d"$duration" ${5:-} -s bench/hangup.lua "$url" -- "$KEYS" "$NEXT_KEY" "$threads" \
+    > bench/work/wrk.out 2>&1
+  # the threads share the requests about evenly: a quarter more keys is room enough
+  NEXT_KEY=$(( NEXT_KEY + $(awk '/requests in/ {print $1}' bench/work/wrk.out) * 5 / 4 + 100 ))
+}
 
 # run_wrk PROFILE NAME URL WARMUP SERVER_PID: one row per connection count
 run_wrk() {
   local profile=$1 name=$2 url=$3 warmup=$4 server=$5
-  wrk -t2 -c32 -d"$warmup" -s bench/hangup.lua "$url" > /dev/null 2>&1
+  NEXT_KEY=0
+  wrk_hangups 2 32 "$warmup" "$url"
   for connections in 1 8 32; do
     local out before
     before=$(cpu_ticks "$server")
-    out=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"$DURATION" --latency -s bench/hangup.lua "$url" 2>&1)
+    wrk_hangups "$(( connections < 2 ? 1 : 2 ))" "$connections" "$DURATION" "$url" --latency
+    out=$(< bench/work/wrk.out)
     local cpu rps requests p50 p99 errors
     cpu=$(( $(cpu_ticks "$server") - before ))
     rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<< "$out")
@@ -33,7 +62,7 @@ run_wrk() {
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {for (i = 4; i <= NF; i += 2) n += $i} END {print n + 0}' <<< "$out")
     local cpu_ms
     cpu_ms=$(cpu_ms_per "$cpu" "$requests")
-    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $cpu_ms | $errors |"
+    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $cpu_ms | $(rss_mb "$server" peak) | $errors |"
     echo "$profile|$name|$connections|$rps|$(to_ms "$p99")|$cpu_ms" >> bench/work/webhooks.rates
   done
 }
@@ -44,8 +73,8 @@ to_ms() {
 }
 
 rm -f bench/work/webhooks.rates
-echo "| JVM | server | connections | requests/s | p50 | p99 | CPU ms per request | errors |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| JVM | server | connections | requests/s | p50 | p99 | CPU ms per request | peak RSS (MB) | errors |"
+echo "|---|---|---|---|---|---|---|---|---|"
 
 for profile in $PROFILES; do
   jvm_options "$profile"
@@ -61,8 +90,9 @@ for profile in $PROFILES; do
     [ "$run" = file:no-enrichment ] && enrich=false
     data="bench/work/data-webhooks-$profile-$sink-$enrich"
     rm -rf "$data"
-    start_connector "webhooks-$profile-$sink-$enrich" "${JVM[@]}" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false \
-      -Dccs.simulator.records=0 "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" \
+    start_connector "webhooks-$profile-$sink-$enrich" "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" \
+      -Dccs.app-token="$SIM_APP_TOKEN" "-Dconnector.api-key=$API_KEY" -Dccs.cdr.enabled=false \
+      "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" \
       "-Dconnector.webhook.enrich-with-cdr=$enrich" "-Dconnector.data-dir=$data"
     name="connector, $sink sink"
     [ "$enrich" = false ] && name="$name, no CDR enrichment"
