@@ -28,6 +28,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     private final Path directory;
     private final String extraAcceptor;
     private final int journalBufferTimeoutMicros;
+    private final long memoryBytes;
     private EmbeddedActiveMQ broker;
 
     /**
@@ -38,11 +39,16 @@ public final class EmbeddedBroker extends ServiceSupport {
      *                      fsync makes them all durable. Artemis's default (3.3 ms) suits disks of
      *                      about 300 syncs/s; an SSD syncs in well under a millisecond, and every
      *                      durable send (a webhook acknowledgement, a CDR page) waits this long.
+     * @param memoryBytes   how many bytes of messages all queues together hold in memory; the broker
+     *                      pages further messages to disk (under the journal's directory) until consumers
+     *                      catch up. Artemis's default, half the maximum heap, lets a backlog (a backfill read
+     *                      faster than the CRM takes it) fill the heap of a small JVM.
      */
-    public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros) {
+    public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes) {
         this.directory = directory;
         this.extraAcceptor = extraAcceptor;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
+        this.memoryBytes = memoryBytes;
     }
 
     @Override
@@ -61,6 +67,10 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setNodeManagerLockDirectory(directory.toString())
                 .setJournalFileSize(2 * 1024 * 1024)
                 .setJournalMinFiles(2)
+                .setGlobalMaxSize(memoryBytes)
+                // Artemis sizes its pools for a server of its own (30 threads, 5 scheduled): a few do here
+                .setThreadPoolMaxSize(8)
+                .setScheduledThreadPoolMaxSize(2)
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of("DLQ"))
                         .setExpiryAddress(SimpleString.of("ExpiryQueue"))
