@@ -338,7 +338,7 @@ public final class CcsSimulator implements AutoCloseable {
             Map<String, String> params = query(exchange);
             String function = params.getOrDefault("function", "");
             requests.add(new ApiRequest(function, Collections.unmodifiableMap(params), clock.instant()));
-            ActiveFault fault = nextFault(function);
+            ActiveFault fault = nextFault(function, params);
             if (fault != null && answerFault(exchange, fault.fault())) {
                 return;
             }
@@ -348,9 +348,9 @@ public final class CcsSimulator implements AutoCloseable {
         }
     }
 
-    private ActiveFault nextFault(String function) {
+    private ActiveFault nextFault(String function, Map<String, String> params) {
         for (ActiveFault fault : faults) {
-            if (fault.fault().appliesTo(function) && fault.remaining().getAndDecrement() > 0) {
+            if (fault.fault().appliesTo(function, params) && fault.remaining().getAndDecrement() > 0) {
                 return fault;
             }
         }

@@ -1,5 +1,7 @@
 package ccs.connector.simulator;
 
+import java.util.Map;
+
 /**
  * A fault the simulator injects into its next answers to a function ({@code *} = any).
  *
@@ -15,34 +17,41 @@ package ccs.connector.simulator;
  * @param delayMillis the delay for {@code delay}
  * @param retryAfterSeconds the Retry-After value for {@code throttle}
  * @param times     how many answers it affects
+ * @param param     only requests that carry this parameter (e.g. {@code startdate}: the CDR pages of a window, not
+ *                  a call's lookup by {@code activecallkey}); null = any request to the function
  */
-public record Fault(String function, String kind, int status, long delayMillis, int retryAfterSeconds, int times) {
+public record Fault(String function, String kind, int status, long delayMillis, int retryAfterSeconds, int times, String param) {
 
     public static Fault status(String function, int status, int times) {
-        return new Fault(function, "status", status, 0, 0, times);
+        return new Fault(function, "status", status, 0, 0, times, null);
     }
 
     public static Fault html(String function, int times) {
-        return new Fault(function, "html", 200, 0, 0, times);
+        return new Fault(function, "html", 200, 0, 0, times, null);
     }
 
     public static Fault empty(String function, int times) {
-        return new Fault(function, "empty", 200, 0, 0, times);
+        return new Fault(function, "empty", 200, 0, 0, times, null);
     }
 
     public static Fault delay(String function, long delayMillis, int times) {
-        return new Fault(function, "delay", 200, delayMillis, 0, times);
+        return new Fault(function, "delay", 200, delayMillis, 0, times, null);
     }
 
     public static Fault throttle(String function, int retryAfterSeconds, int times) {
-        return new Fault(function, "throttle", 429, 0, retryAfterSeconds, times);
+        return new Fault(function, "throttle", 429, 0, retryAfterSeconds, times, null);
     }
 
     public static Fault staleCursor(String function, int times) {
-        return new Fault(function, "stale-cursor", 200, 0, 0, times);
+        return new Fault(function, "stale-cursor", 200, 0, 0, times, null);
     }
 
-    boolean appliesTo(String calledFunction) {
-        return "*".equals(function) || function.equalsIgnoreCase(calledFunction);
+    /** This fault, only for requests that carry {@code parameter}. */
+    public Fault onlyWith(String parameter) {
+        return new Fault(function, kind, status, delayMillis, retryAfterSeconds, times, parameter);
+    }
+
+    boolean appliesTo(String calledFunction, Map<String, String> params) {
+        return ("*".equals(function) || function.equalsIgnoreCase(calledFunction)) && (param == null || params.containsKey(param));
     }
 }
