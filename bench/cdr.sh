@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CDR sync: a standalone simulator holds 100,000 records in one window; the connector polls it with
-# cursor paging and delivers every record, to the file sink and to the JMS sink, per JVM profile (lean
-# as the image runs it first, then the default JVM). The JMS sink's queue is drained by a CRM consumer
+# cursor paging (the shipped interval: the first poll a second after the start reads the whole window;
+# a page cap above its 1,001 pages) and delivers every record, to the file sink and to the JMS sink,
+# per JVM profile (lean as the image runs it first, then the default JVM). The JMS sink's queue is drained by a CRM consumer
 # (bench/CrmQueueConsumer.java) over the embedded broker's TCP acceptor (connector.broker.acceptor).
 # Measured from ready (the first poll starts then) until the last record is delivered (JMS: read by the
 # consumer): records/s, the CPU milliseconds of the connector process per record over that interval,
@@ -44,7 +45,7 @@ for profile in $PROFILES; do
     before=$(sim_requests reportsCDRLogs)
     start_connector "cdr-$profile-$sink" "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" \
       -Dccs.app-token="$SIM_APP_TOKEN" "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dconnector.api-key=$API_KEY" \
-      -Dccs.cdr.interval=1s -Dccs.cdr.lag=1s -Dccs.cdr.page-cap=5000 "-Dcrm.sink=$sink" "-Dconnector.data-dir=$data" \
+      -Dccs.cdr.page-cap=5000 "-Dcrm.sink=$sink" "-Dconnector.data-dir=$data" \
       "${acceptor[@]}"
     started=$(now_ms)
     cpu=$(cpu_ticks "$PID")

@@ -89,8 +89,9 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo
   echo "## CDR sync"
   echo
-  echo "100,000 records in one window of a standalone simulator, polled every second with cursor paging;"
-  echo "measured from ready (the first poll) until the last record is delivered. The JMS sink's queue"
+  echo "100,000 records in one window of a standalone simulator, read with cursor paging by the first poll (the"
+  echo "shipped \`ccs.cdr.interval\`, a page cap above the window's 1,001 pages); measured from ready until the"
+  echo "last record is delivered. The JMS sink's queue"
   echo "(\`crm.events\` on the embedded broker) is drained by a CRM consumer over the broker's TCP acceptor"
   echo "(\`bench/CrmQueueConsumer.java\`, another JVM on the same cores); its run ends when the consumer has read"
   echo "every event."

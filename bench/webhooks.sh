@@ -16,7 +16,7 @@ DURATION=${DURATION:-15s}
 # C1 (the lean profile) compiles the hot paths within seconds; C2 (the default JVM) needs a minute or more
 WARMUP_LEAN=${WARMUP_LEAN:-30s}
 WARMUP_DEFAULT=${WARMUP_DEFAULT:-60s}
-CALLS=${CALLS:-400000}
+CALLS=${WEBHOOK_CALLS:-400000}
 need_wrk
 
 # the calls of the requests: records in the simulator, their keys in a file for bench/hangup.lua
