@@ -68,8 +68,9 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setJournalFileSize(2 * 1024 * 1024)
                 .setJournalMinFiles(2)
                 .setGlobalMaxSize(memoryBytes)
-                // Artemis sizes its pools for a server of its own (30 threads, 5 scheduled): a few do here
-                .setThreadPoolMaxSize(8)
+                // Artemis sizes its scheduled pool for a server of its own (5 threads): two do here. Its main pool
+                // keeps its default: capped at 8 it starved deliveries while the outbox, the enrichment stage and
+                // the sinks' sessions all had work (CdrPagesTest's page never arrived)
                 .setScheduledThreadPoolMaxSize(2)
                 .addAddressSetting("#", new AddressSettings()
                         .setDeadLetterAddress(SimpleString.of("DLQ"))
