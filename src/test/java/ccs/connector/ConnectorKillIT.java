@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import ccs.connector.crm.OutboxMessage;
+import ccs.connector.cdr.CdrWindow;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.support.ConnectorProcess;
@@ -45,9 +45,9 @@ import static org.awaitility.Awaitility.await;
  * are deliveries that were in flight at a kill: the CRM had received them but the connector had not
  * recorded their ids yet. Each of the {@value #CONSUMERS} delivery consumers handles one outbox message
  * at a time: a single event, whose id it records before taking the next, or a page of CDR records,
- * whose delivered ids it records ten at a time ({@link OutboxMessage#RECORD_EVERY}). The tenant's CDR
- * pages share one message group, so one consumer at a time has them: a kill cuts off at most ten events
- * of a page and one event on each other consumer. (Before pages, every record was a message of its own
+ * whose delivered ids it records once the page is done. The tenant's CDR pages share one message group,
+ * so one consumer at a time has them: a kill cuts off at most one page ({@link CdrWindow#FULL_PAGE}
+ * events) and one event on each other consumer. (Before pages, every record was a message of its own
  * and the bound was one event per consumer.)
  */
 class ConnectorKillIT {
@@ -118,7 +118,7 @@ class ConnectorKillIT {
                 KILLS, acknowledged.size(), records.size(), repeats, answers);
         assertThat(answers).as("answers to the callbacks, by status (-1: no answer)").doesNotContainKey(404).containsKey(200);
         assertThat(repeats).as("deliveries repeated after %d kills", KILLS)
-                .isLessThanOrEqualTo((long) KILLS * (OutboxMessage.RECORD_EVERY + CONSUMERS - 1));
+                .isLessThanOrEqualTo((long) KILLS * (CdrWindow.FULL_PAGE + CONSUMERS - 1));
     }
 
     /** Hangup callbacks, one new call after the other, as the platform sends them; the keys of those answered 200 are kept. */

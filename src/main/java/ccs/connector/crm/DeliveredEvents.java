@@ -19,7 +19,7 @@ import org.springframework.dao.DuplicateKeyException;
  * {@link #add} is one INSERT instead of the default query and insert in a transaction: half the
  * work per event; an id that another replica recorded first is a duplicate key, and answers false.
  * A page of events costs one statement to check ({@link #unseen}, {@link #undelivered}) and one
- * batched statement per {@value OutboxMessage#RECORD_EVERY} events to record ({@link #record}).
+ * batched statement to record ({@link #record}).
  */
 public final class DeliveredEvents extends JdbcMessageIdRepository {
 

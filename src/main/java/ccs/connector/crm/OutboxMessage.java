@@ -8,18 +8,11 @@ import java.util.Set;
 /**
  * What route {@code crm-delivery} does with one outbox message: its events (one, or a page of them,
  * see {@link ccs.connector.event.EventPage}), those it skips because the dedupe store holds them
- * ({@link DeliveredEvents#undelivered}), and those it delivered, whose ids are recorded in batches
- * ({@link DeliveredEvents#record}): every {@value #RECORD_EVERY} events and once the message is done. A retry of the message's delivery
- * ({@link #getRemaining()}) goes on with the events not delivered yet instead of starting over.
+ * ({@link DeliveredEvents#undelivered}), and those it delivered, whose ids are recorded in one batch once the
+ * message is done ({@link DeliveredEvents#record}). A retry of the message's delivery ({@link #getRemaining()})
+ * goes on with the events not delivered yet instead of starting over.
  */
 public final class OutboxMessage {
-
-    /**
-     * Delivered ids are recorded in batches of this many (and the rest at the end of the message): a crash
-     * repeats at most this many events of a page per delivery consumer, for a tenth of the statements of one
-     * per event.
-     */
-    public static final int RECORD_EVERY = 10;
 
     /** One event as delivery needs it: its id, the CRM's transaction id when it has one, its JSON text for the sinks. */
     public static final class Event {
@@ -94,13 +87,12 @@ public final class OutboxMessage {
     }
 
     /**
-     * Notes that the message's event with this id was delivered; answers whether {@value #RECORD_EVERY} delivered
-     * ids wait to be recorded ({@link DeliveredEvents#record}). Static so that a route can hand it the message as an object.
+     * Notes that the message's event with this id was delivered, to be recorded ({@link DeliveredEvents#record}).
+     * Static so that a route can hand it the message as an object.
      */
-    public static boolean noteDelivered(OutboxMessage message, String id) {
+    public static void noteDelivered(OutboxMessage message, String id) {
         message.delivered.add(id);
         message.unrecorded.add(id);
-        return message.unrecorded.size() >= RECORD_EVERY;
     }
 
     /** The ids delivered since the last call, to be recorded in the dedupe store. */
