@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Webhook intake: wrk against /webhooks/ccs/hangup with a realistic form body (a new call_id per
 # request) at 1, 8 and 32 connections after a warm-up, per JVM profile (lean as the image runs it
-# first, then the default JVM with the file sink): the shipped settings (CDR enrichment on) with the file sink and the
-# JMS sink, and the file sink without CDR enrichment; the same requests against a bare JDK HTTP server
+# first, then the default JVM with the file sink only): the shipped settings (CDR enrichment on) with
+# the file sink and the JMS sink, and the file sink without CDR enrichment; the same requests against a bare JDK HTTP server
 # (TCP_NODELAY) are the baseline. Call Center Studio is a standalone simulator that holds the CDR
 # record of every call the requests name, so each hangup's enrichment finds its record, as on a
 # real tenant. Each row also gives the CPU milliseconds the server process (connector or baseline)
