@@ -3,18 +3,12 @@ package ccs.connector.cdr;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Properties;
 
-import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.cdr.CdrTestRecords.wallClock;
@@ -28,32 +22,12 @@ import static org.awaitility.Awaitility.await;
  * through direct:cdr-poll and direct:cdr-settle, as their timers run them; one delivery consumer keeps the outbox in order, so once a record of a later
  * poll is at the CRM, every event of the poll before it was handled.
  */
-class CdrExactlyOnceTest extends ConnectorTestSupport {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private RecordingHttpServer crm;
+class CdrExactlyOnceTest extends CdrPollingTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        crm = restCrm(settings);
-        settings.setProperty("ccs.simulator.records", "0");
-        settings.setProperty("ccs.cdr.lag", "1s");
-        settings.setProperty("ccs.cdr.overlap", "5m");
+        super.settings(settings);
         settings.setProperty("crm.delivery.consumers", "1");
-    }
-
-    @BeforeAll
-    void captureLogs() {
-        LogCapture.install();
-    }
-
-    @BeforeEach
-    void freshUpstreamAndCrm() throws Exception {
-        simulator().clearCdrs();
-        crm.reset();
-        Files.createDirectories(dataDir.resolve("cdr"));
-        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"),
-                Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS) + "\n");
     }
 
     @Test
@@ -102,10 +76,6 @@ class CdrExactlyOnceTest extends ConnectorTestSupport {
         poll();
         delivered(crm, "demo:ccs.cdr:" + later);
         assertThat(requestsFor(crm, longCallId)).hasSize(1);
-    }
-
-    private void poll() {
-        template.sendBody("direct:cdr-poll", null);
     }
 
     private void settle() {

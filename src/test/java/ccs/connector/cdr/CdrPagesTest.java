@@ -1,22 +1,14 @@
 package ccs.connector.cdr;
 
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.EventPage;
-import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
-import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.cdr.CdrTestRecords.deliveries;
@@ -30,32 +22,7 @@ import static org.awaitility.Awaitility.await;
  * dedupe write), while each of its events is delivered, retried and dead-lettered on its own: the
  * simulator's records over real HTTP, a real local REST CRM, polls through direct:cdr-poll.
  */
-class CdrPagesTest extends ConnectorTestSupport {
-
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private RecordingHttpServer crm;
-
-    @Override
-    protected void settings(Properties settings) {
-        crm = restCrm(settings);
-        settings.setProperty("ccs.simulator.records", "0");
-        settings.setProperty("ccs.cdr.lag", "1s");
-        settings.setProperty("ccs.cdr.overlap", "5m");
-    }
-
-    @BeforeAll
-    void captureLogs() {
-        LogCapture.install();
-    }
-
-    @BeforeEach
-    void freshUpstreamAndCrm() throws Exception {
-        simulator().clearCdrs();
-        crm.reset();
-        Files.createDirectories(dataDir.resolve("cdr"));
-        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"),
-                Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS) + "\n");
-    }
+class CdrPagesTest extends CdrPollingTestSupport {
 
     @Test
     void aRefusedRecordOfAPageIsDeadLetteredWhileTheRestIsDeliveredAndAReadAgainPublishesOnlyTheNewRecord() throws Exception {
@@ -101,9 +68,5 @@ class CdrPagesTest extends ConnectorTestSupport {
 
     private CloudEvent record(String callKey) {
         return events().cdr("demo", Map.of("callid", callKey, "calldate", "2026-11-30 10:00:00", "duration", "42"));
-    }
-
-    private void poll() {
-        template.sendBody("direct:cdr-poll", null);
     }
 }
