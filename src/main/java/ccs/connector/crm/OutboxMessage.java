@@ -86,13 +86,10 @@ public final class OutboxMessage {
         return remaining;
     }
 
-    /**
-     * Notes that the message's event with this id was delivered, to be recorded ({@link DeliveredEvents#record}).
-     * Static so that a route can hand it the message as an object.
-     */
-    public static void noteDelivered(OutboxMessage message, String id) {
-        message.delivered.add(id);
-        message.unrecorded.add(id);
+    /** Notes that the event with this id was delivered, to be recorded ({@link DeliveredEvents#record}). */
+    void noteDelivered(String id) {
+        delivered.add(id);
+        unrecorded.add(id);
     }
 
     /** The ids delivered since the last call, to be recorded in the dedupe store. */

@@ -41,6 +41,25 @@ public final class OutboxMessages {
         return read(message);
     }
 
+    /**
+     * Opens the event of a message for route {@code crm-deliver-event}: the body becomes its JSON text, and
+     * variables {@code eventId}, {@code transactionId} and {@code eventJson} (the text as it came, for the
+     * dead letters) hold what the sinks and the logs read. One call per event, where three OGNL lookups
+     * created a bean expression each.
+     */
+    public void open(Exchange exchange) {
+        OutboxMessage.Event event = exchange.getIn().getBody(OutboxMessage.Event.class);
+        exchange.setVariable("eventId", event.getId());
+        exchange.setVariable("transactionId", event.getTransactionId());
+        exchange.setVariable("eventJson", event.getText());
+        exchange.getIn().setBody(event.getText());
+    }
+
+    /** Notes that the message's event with this id was delivered, to be recorded in one batch when the message is done. */
+    public void noteDelivered(OutboxMessage message, String id) {
+        message.noteDelivered(id);
+    }
+
     OutboxMessage read(Object message) throws JMSException {
         String text = text(message);
         try {
@@ -84,10 +103,13 @@ public final class OutboxMessages {
                 + "): the outbox takes only the connector's events as JSON text");
     }
 
+    /** Reads only what delivery needs: the sinks take the text as it is (a whole {@link CloudEvent} per event cost a conversion of its data). */
     private static OutboxMessage.Event event(JsonNode event, String text) {
-        CloudEvent read = CloudEvent.parse(event);
-        Object transactionId = read.getData() == null ? null : read.getData().get("transactionId");
-        return new OutboxMessage.Event(read.getId(), transactionId == null ? null : transactionId.toString(), text);
+        if (event == null || !event.hasNonNull("id") || !event.hasNonNull("type")) {
+            throw new IllegalArgumentException("not a CloudEvent: it has no id or type");
+        }
+        JsonNode transactionId = event.path("data").path("transactionId");
+        return new OutboxMessage.Event(event.get("id").asText(), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
     }
 
     private static String kind(Object message) {

@@ -24,6 +24,9 @@ class SecretsTest {
         assertThat(Secrets.mask("url=http%253A//c/hangup%253Ftoken%253Dw3bh00k")).isEqualTo("url=http%253A//c/hangup%253Ftoken%253D***");
         assertThat(Secrets.mask("Authorization: Bearer w3bh00k.x-y")).isEqualTo("Authorization: Bearer ***");
         assertThat(Secrets.mask("a_token=kept&tokens=kept")).isEqualTo("a_token=kept&tokens=kept");
+        // the quick check before the patterns ignores case and reads to the last character
+        assertThat(Secrets.mask("x?SESSION=s3cr3t")).isEqualTo("x?SESSION=***");
+        assertThat(Secrets.mask("auth: bEaReR w3bh00k")).isEqualTo("auth: bEaReR ***");
     }
 
     @Test
@@ -33,5 +36,7 @@ class SecretsTest {
                 .isEqualTo("echo *** and *** and ***, short stays");
         assertThat(secrets.scrub(java.util.Map.of("TOKEN", "x", "data", java.util.Map.of("session", "s", "n", 3))))
                 .isEqualTo(java.util.Map.of("data", java.util.Map.of("n", 3)));
+        assertThat(secrets.scrub(java.util.Map.of("App_Token", "x", "tokenType", "kept")))
+                .isEqualTo(java.util.Map.of("tokenType", "kept"));
     }
 }
