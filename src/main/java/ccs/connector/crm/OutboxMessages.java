@@ -81,8 +81,18 @@ public final class OutboxMessages {
         }
     }
 
-    /** The one event of a message (a queue that holds single events only, as the hangups awaiting their CDR). */
-    public CloudEvent event(Object message) throws JMSException {
+    /**
+     * The one event of the exchange's message (a queue that holds single events only, as the hangups awaiting
+     * their CDR). As {@link #read(Exchange)}, the exchange then carries a plain message: the stage's circuit
+     * breaker and lookup queue copy the exchange, and a copy of a JMS message asks the JMS client again.
+     */
+    public CloudEvent readEvent(Exchange exchange) throws JMSException {
+        Object message = exchange.getIn().getBody();
+        exchange.setIn(new DefaultMessage(exchange));
+        return event(message);
+    }
+
+    CloudEvent event(Object message) throws JMSException {
         String text = text(message);
         try {
             return CloudEvent.parse(json.readTree(text));
