@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * The connector's state store: dedupe of delivered event ids, click2call correlation, CDR
@@ -81,6 +80,9 @@ public final class Database implements AutoCloseable {
         H2, POSTGRESQL
     }
 
+    /** H2's own pool's size: the routes that touch the store at once (deliveries, CDR, webhooks, agent pages). */
+    private static final int H2_POOL_SIZE = 10;
+
     private final DataSource dataSource;
     private final Dialect dialect;
     private final AutoCloseable pool;
@@ -101,13 +103,20 @@ public final class Database implements AutoCloseable {
         // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
         // DB_CLOSE_ON_EXIT=FALSE: on SIGTERM H2's own shutdown hook would close the file while Camel still stops
         // its routes (a delivery then could not record its id); the file closes with the pool, at Camel's end.
-        JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "connector", "");
-        return new Database(pool, Dialect.H2, pool::dispose, 1).createSchema();
+        // HikariCP, not H2's own pool: that one rolls back every connection handed back, and with WRITE_DELAY=0 an
+        // H2 rollback writes the store's pending pages to the file, so each read paid for a write.
+        HikariDataSource pool = pool("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "connector", "", H2_POOL_SIZE);
+        return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema();
     }
 
     /** A PostgreSQL database every replica shares. */
     public static Database postgresql(String url, String username, String password, int poolSize) {
+        HikariDataSource pool = pool(url, username, password, poolSize);
+        return new Database(pool, Dialect.POSTGRESQL, pool, poolSize).createSchema();
+    }
+
+    private static HikariDataSource pool(String url, String username, String password, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(username);
@@ -116,8 +125,7 @@ public final class Database implements AutoCloseable {
         config.setPoolName("connector-database");
         // a replica whose database is briefly away still starts; the first query then waits for it
         config.setInitializationFailTimeout(-1);
-        HikariDataSource pool = new HikariDataSource(config);
-        return new Database(pool, Dialect.POSTGRESQL, pool, poolSize).createSchema();
+        return new HikariDataSource(config);
     }
 
     public DataSource dataSource() {
