@@ -61,7 +61,10 @@ public final class OutboxMessages {
     }
 
     OutboxMessage read(Object message) throws JMSException {
-        String text = text(message);
+        return read(text(message));
+    }
+
+    OutboxMessage read(String text) {
         try {
             JsonNode read = json.readTree(text);
             if (read != null && read.has("events")) {

@@ -181,6 +181,14 @@ public final class Events {
     }
 
     /**
+     * The file name of an event in a file sink ({@link CloudEvent#fileName}): on this registered bean, because a
+     * route's call of a static method by its type searches the registry by type on every event.
+     */
+    public String fileName(String eventId) {
+        return CloudEvent.fileName(eventId);
+    }
+
+    /**
      * A change of an agent's status that the softphone reported to the agent page, which forwarded it:
      * the agent (the page's, never one its request names), the status as the softphone names it and its
      * time. The id {@code <tenant>:ccs.agent.status:<agent>:<time>} (milliseconds) makes a repeated
