@@ -118,9 +118,7 @@ public final class OutboxMessages {
 
     /** Reads only what delivery needs: the sinks take the text as it is (a whole {@link CloudEvent} per event cost a conversion of its data). */
     private static OutboxMessage.Event event(JsonNode event, String text) {
-        if (event == null || !event.hasNonNull("id") || !event.hasNonNull("type")) {
-            throw new IllegalArgumentException("not a CloudEvent: it has no id or type");
-        }
+        CloudEvent.requireIdAndType(event);
         JsonNode transactionId = event.path("data").path("transactionId");
         return new OutboxMessage.Event(event.get("id").asText(), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
     }

@@ -52,13 +52,18 @@ public final class CloudEvent {
 
     /** An event read back from its JSON (a dead letter being replayed). */
     public static CloudEvent parse(JsonNode event) {
-        if (event == null || !event.hasNonNull("id") || !event.hasNonNull("type")) {
-            throw new IllegalArgumentException("not a CloudEvent: it has no id or type");
-        }
+        requireIdAndType(event);
         @SuppressWarnings("unchecked")
         Map<String, Object> data = JSON.convertValue(event.get("data"), Map.class);
         return new CloudEvent(event.get("id").asText(), event.path("source").asText(), event.get("type").asText(),
                 Instant.parse(event.path("time").asText(Instant.now().toString())), event.path("subject").asText(null), data);
+    }
+
+    /** Refuses JSON that is not an event: one without an id or a type. */
+    public static void requireIdAndType(JsonNode event) {
+        if (event == null || !event.hasNonNull("id") || !event.hasNonNull("type")) {
+            throw new IllegalArgumentException("not a CloudEvent: it has no id or type");
+        }
     }
 
     public String getId() {

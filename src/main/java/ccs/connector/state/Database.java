@@ -106,17 +106,18 @@ public final class Database implements AutoCloseable {
         // HikariCP, not H2's own pool: that one rolls back every connection handed back, and with WRITE_DELAY=0 an
         // H2 rollback writes the store's pending pages to the file, so each read paid for a write.
         HikariDataSource pool = pool("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("connector")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "connector", "", H2_POOL_SIZE);
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE", "connector", "", H2_POOL_SIZE, false);
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema();
     }
 
     /** A PostgreSQL database every replica shares. */
     public static Database postgresql(String url, String username, String password, int poolSize) {
-        HikariDataSource pool = pool(url, username, password, poolSize);
+        HikariDataSource pool = pool(url, username, password, poolSize, true);
         return new Database(pool, Dialect.POSTGRESQL, pool, poolSize).createSchema();
     }
 
-    private static HikariDataSource pool(String url, String username, String password, int poolSize) {
+    /** @param waitForDatabase start even while the database is away (a shared one); false: fail at once (a file that cannot be opened) */
+    private static HikariDataSource pool(String url, String username, String password, int poolSize, boolean waitForDatabase) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(username);
@@ -124,7 +125,7 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("connector-database");
         // a replica whose database is briefly away still starts; the first query then waits for it
-        config.setInitializationFailTimeout(-1);
+        config.setInitializationFailTimeout(waitForDatabase ? -1 : 1);
         return new HikariDataSource(config);
     }
 
