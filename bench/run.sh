@@ -81,9 +81,12 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo "wrk, 15 s per row after a warm-up at 32 connections (30 s for the lean profile's C1 compiler, 60 s for"
   echo "the default JVM's C2), \`POST /webhooks/ccs/hangup\` with the form body of \`bench/hangup.lua\` (a new"
   echo "\`call_id\` per request). CDR enrichment is on (the default: the hangup event carries the call's CDR"
-  echo "record, looked up from the embedded simulator on the same cores); the row without it switches that"
-  echo "off (\`connector.webhook.enrich-with-cdr=false\`). CPU per request is the server process's (connector or"
-  echo "baseline) CPU time over the measured 15 s divided by the requests answered."
+  echo "record, looked up from the standalone simulator on the same cores); the row without it switches that"
+  echo "off (\`connector.webhook.enrich-with-cdr=false\`). The connector acknowledges a hangup once it is in the"
+  echo "outbox and enriches and delivers it after that: each row starts once every hangup acknowledged before it is"
+  echo "delivered, and \"rest delivered in\" is how long the connector took after the row's 15 s to deliver the rest"
+  echo "of its hangups (a backlog means intake outran delivery). CPU per request is the server process's (connector"
+  echo "or baseline) CPU time from the row's start until then, divided by the requests answered."
   echo
   echo "$webhooks"
   echo

@@ -5,8 +5,10 @@
 # the file sink and the JMS sink, and the file sink without CDR enrichment; the same requests against a bare JDK HTTP server
 # (TCP_NODELAY) are the baseline. Call Center Studio is a standalone simulator that holds the CDR
 # record of every call the requests name, so each hangup's enrichment finds its record, as on a
-# real tenant. Each row also gives the CPU milliseconds the server process (connector or baseline)
-# spent per request during its measured run, and its peak RSS so far. Prints a markdown table and
+# real tenant. The connector acknowledges a hangup before it enriches and delivers it: each row starts
+# once every hangup acknowledged before it is delivered, and gives how long the connector took after the
+# row to deliver the rest of its hangups, and the CPU milliseconds the server process (connector or
+# baseline) spent per request from the row's start until then, and its peak RSS so far. Prints a markdown table and
 # keeps the figures in bench/work/webhooks.rates (profile|server|connections|req/s|p99|CPU ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,8 +34,9 @@ with open(keys, "w") as out:
 PY
 
 # wrk_hangups THREADS CONNECTIONS DURATION URL [--latency]: one wrk run on the next unused call keys,
-# its output in bench/work/wrk.out
+# its output in bench/work/wrk.out; ACCEPTED counts the hangups answered 2xx
 NEXT_KEY=0
+ACCEPTED=0
 wrk_hangups() {
   local threads=$1 connections=$2 duration=$3 url=$4
   # shellcheck disable=SC2086 # the optional --latency
@@ -41,17 +44,35 @@ wrk_hangups() {
     > bench/work/wrk.out 2>&1
   # the threads share the requests about evenly: a quarter more keys is room enough
   NEXT_KEY=$(( NEXT_KEY + $(awk '/requests in/ {print $1}' bench/work/wrk.out) * 5 / 4 + 100 ))
+  ACCEPTED=$(( ACCEPTED + $(awk '/requests in/ {n = $1} /Non-2xx/ {n -= $NF} END {print n}' bench/work/wrk.out) ))
 }
 
-# run_wrk PROFILE NAME URL WARMUP SERVER_PID: one row per connection count
+# delivered_all PORT: waits until the connector at PORT has delivered (or refused or dead-lettered) as many
+# events as hangups were ACCEPTED, at most 5 minutes; nothing to wait for without a PORT (the baseline)
+delivered_all() {
+  [ -n "$1" ] || return 0
+  local deadline=$(( $(date +%s) + 300 ))
+  until [ "$(curl -s "http://127.0.0.1:$1/observe/metrics" | awk '/^ccs_crm_deliveries_total\{/ {n += $2} END {printf "%d", n}')" -ge "$ACCEPTED" ]; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then echo "hangups still not delivered after 5 minutes" >&2; return 0; fi
+    sleep 0.2
+  done
+}
+
+# run_wrk PROFILE NAME URL WARMUP SERVER_PID [CONNECTOR_PORT]: one row per connection count
 run_wrk() {
-  local profile=$1 name=$2 url=$3 warmup=$4 server=$5
+  local profile=$1 name=$2 url=$3 warmup=$4 server=$5 port=${6:-}
   NEXT_KEY=0
+  ACCEPTED=0
   wrk_hangups 2 32 "$warmup" "$url"
+  delivered_all "$port"
   for connections in 1 8 32; do
-    local out before
+    local out before ended
     before=$(cpu_ticks "$server")
     wrk_hangups "$(( connections < 2 ? 1 : 2 ))" "$connections" "$DURATION" "$url" --latency
+    ended=$(now_ms)
+    delivered_all "$port"
+    local rest_s
+    rest_s=$(python3 -c "print(f'{($(now_ms) - $ended) / 1000:.1f}')")
     out=$(< bench/work/wrk.out)
     local cpu rps requests p50 p99 errors
     cpu=$(( $(cpu_ticks "$server") - before ))
@@ -62,7 +83,7 @@ run_wrk() {
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {for (i = 4; i <= NF; i += 2) n += $i} END {print n + 0}' <<< "$out")
     local cpu_ms
     cpu_ms=$(cpu_ms_per "$cpu" "$requests")
-    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $cpu_ms | $(rss_mb "$server" peak) | $errors |"
+    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $rest_s | $cpu_ms | $(rss_mb "$server" peak) | $errors |"
     echo "$profile|$name|$connections|$rps|$(to_ms "$p99")|$cpu_ms" >> bench/work/webhooks.rates
   done
 }
@@ -73,8 +94,8 @@ to_ms() {
 }
 
 rm -f bench/work/webhooks.rates
-echo "| JVM | server | connections | requests/s | p50 | p99 | CPU ms per request | peak RSS (MB) | errors |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| JVM | server | connections | requests/s | p50 | p99 | rest delivered in (s) | CPU ms per request | peak RSS (MB) | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 
 for profile in $PROFILES; do
   jvm_options "$profile"
@@ -96,7 +117,7 @@ for profile in $PROFILES; do
       "-Dconnector.webhook.enrich-with-cdr=$enrich" "-Dconnector.data-dir=$data"
     name="connector, $sink sink"
     [ "$enrich" = false ] && name="$name, no CDR enrichment"
-    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$warmup" "$PID"
+    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$warmup" "$PID" "$PORT"
     stop_connector
   done
 done
