@@ -45,10 +45,10 @@ public final class EmbeddedBroker extends ServiceSupport {
      * @param memoryBytes   how many bytes of messages all queues together hold in memory; the broker
      *                      pages further messages to disk (under the journal's directory) until consumers
      *                      catch up. Artemis's default, half the maximum heap, lets a backlog (a backfill read
-     *                      faster than the CRM takes it) fill the heap of a small JVM. Each queue then reads
-     *                      at most an eighth of it back from its page files ahead of its consumers, whether it
-     *                      has any or not: Artemis's default (twice its 10 MiB page files) on three paging
-     *                      queues, at about twice their encoded size in heap, filled a heap of 160 MB.
+     *                      faster than the CRM takes it) fill the heap of a small JVM. Each queue pages into
+     *                      files of an eighth of it and reads back at most as much ahead of its consumers,
+     *                      whether it has any or not: with Artemis's defaults (files of 10 MiB, twice that read
+     *                      back) three paging queues filled a heap of 160 MB.
      */
     public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes) {
         this.directory = directory;
