@@ -59,7 +59,8 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        int pagedBytesPerQueue = (int) Math.max(MIN_PAGE_BYTES, memoryBytes / 8);
+        // Artemis takes these sizes as int: a memory of 16 GiB or more would overflow them
+        int pagedBytesPerQueue = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_PAGE_BYTES, memoryBytes / 8));
         Configuration config = new ConfigurationImpl()
                 .setName("ccs-connector")
                 .setPersistenceEnabled(true)
