@@ -111,7 +111,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                     + "': leave it empty (an H2 file under the data dir) or give a jdbc:postgresql://host:5432/database URL");
         }
         return Database.postgresql(url, settings.string("connector.database.username", ""),
-                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10));
+                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 1));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

@@ -158,6 +158,7 @@ class ConnectorJarIT {
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
+            "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
@@ -166,7 +167,12 @@ class ConnectorJarIT {
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
         arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
         Process connector = ConnectorProcess.start(log, Map.of(), arguments.toArray(String[]::new));
-        assertThat(connector.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
+        } finally {
+            // one that started anyway would hold the default data dir that the next case needs
+            connector.destroyForcibly().waitFor();
+        }
         assertThat(connector.exitValue()).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).filteredOn(line -> line.startsWith("ccs-connector cannot start:")).singleElement()

@@ -38,14 +38,8 @@ public class AgentPerformanceConfiguration implements CamelConfiguration {
             Optional<String> own = settings.optional(key);
             timeOfDay(own.isPresent() ? key : "ccs.agent-performance.time", own.or(() -> time)).ifPresent(t -> times.put(tenant.name(), t));
         }
-        int catchUpDays = settings.integer("ccs.agent-performance.catch-up-days", 7);
-        int maxDays = settings.integer("ccs.agent-performance.max-days", 31);
-        if (catchUpDays < 1) {
-            throw new InvalidSettingException("ccs.agent-performance.catch-up-days", "is " + catchUpDays + ": it must be 1 or more");
-        }
-        if (maxDays < 1) {
-            throw new InvalidSettingException("ccs.agent-performance.max-days", "is " + maxDays + ": it must be 1 or more");
-        }
+        int catchUpDays = settings.integer("ccs.agent-performance.catch-up-days", 7, 1);
+        int maxDays = settings.integer("ccs.agent-performance.max-days", 31, 1);
         // read here so that a value that cannot be read stops startup naming the key; the timer of route agent-performance takes it
         settings.duration("ccs.agent-performance.check-interval", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1));
         Duration retry = settings.duration("ccs.agent-performance.retry", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1));

@@ -41,10 +41,7 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
         if (!sorting.equals("asc") && !sorting.equals("desc")) {
             throw new InvalidSettingException("ccs.cdr.sorting", "is '" + sorting + "': it must be asc or desc");
         }
-        int pageCap = settings.integer("ccs.cdr.page-cap", 1000);
-        if (pageCap < 1) {
-            throw new InvalidSettingException("ccs.cdr.page-cap", "is " + pageCap + ": it must be 1 or more");
-        }
+        int pageCap = settings.integer("ccs.cdr.page-cap", 1000, 1);
         Duration day = Duration.ofDays(1);
         Duration overlap = settings.duration("ccs.cdr.overlap", Duration.ofMinutes(5), Duration.ZERO, day);
         Duration settleWindow = settings.duration("ccs.cdr.settle-window", Duration.ofHours(4));
@@ -53,7 +50,7 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
                     + ": it must be longer than ccs.cdr.overlap (" + TimeUtils.printDuration(overlap.toMillis())
                     + "), which every poll reads again anyway: set it to the longest call the tenant expects plus ccs.cdr.settle-interval");
         }
-        int dedupeDays = settings.integer("crm.dedupe.retention-days", 7);
+        int dedupeDays = settings.integer("crm.dedupe.retention-days", 7, 1);
         if (settleWindow.compareTo(Duration.ofDays(dedupeDays)) >= 0) {
             throw new InvalidSettingException("ccs.cdr.settle-window", "is " + TimeUtils.printDuration(settleWindow.toMillis())
                     + ": it must be shorter than crm.dedupe.retention-days (" + dedupeDays

@@ -34,13 +34,8 @@ public class Click2callConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("ccs.click2call.number-format", "is '" + format
                     + "': use as-given (the number as the CRM sent it), national (05321234567) or e164 (+905321234567)");
         }
-        int perSecond = settings.integer("ccs.click2call.max-per-second", 10);
-        if (perSecond < 1) {
-            throw new InvalidSettingException("ccs.click2call.max-per-second", "is " + perSecond + ": it must be 1 or more");
-        }
-        if (settings.integer("ccs.click2call.upstream-retries", 3) < 0) {
-            throw new InvalidSettingException("ccs.click2call.upstream-retries", "must be 0 or more");
-        }
+        int perSecond = settings.integer("ccs.click2call.max-per-second", 10, 1);
+        settings.integer("ccs.click2call.upstream-retries", 3, 0);
         settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
 

@@ -54,6 +54,15 @@ public final class Settings {
         return parse(key, fallback, Integer::parseInt, "must be a whole number");
     }
 
+    /** A whole number of at least {@code min}; a smaller one stops startup naming the key and the bound. */
+    public int integer(String key, int fallback, int min) {
+        int value = integer(key, fallback);
+        if (value < min) {
+            throw new InvalidSettingException(key, "is " + value + ": it must be " + min + " or more");
+        }
+        return value;
+    }
+
     /** Durations are written like {@code 250ms}, {@code 60s}, {@code 5m}, {@code 8h} or {@code 1h30m}. */
     public Duration duration(String key, Duration fallback) {
         return parse(key, fallback, value -> Duration.ofMillis(TimeUtils.toMilliSeconds(value)),

@@ -60,8 +60,8 @@ public class CrmConfiguration implements CamelConfiguration {
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
         if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
             camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
-                    settings.integer("connector.broker.journal-buffer-timeout-micros", 500),
-                    settings.integer("connector.broker.memory-mb", 16) * 1024L * 1024L));
+                    settings.integer("connector.broker.journal-buffer-timeout-micros", 500, 0),
+                    settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L));
         }
         Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
                 Duration.ofMinutes(1));

@@ -27,8 +27,8 @@ public class WebhookConfiguration implements CamelConfiguration {
         settings.bool("connector.webhook.enrich-with-cdr", true);
         settings.duration("connector.webhook.enrich-timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(30));
         settings.required("connector.webhook.enrich-queue");
-        atLeast("connector.webhook.enrich-consumers", settings.integer("connector.webhook.enrich-consumers", 8), 1);
-        atLeast("connector.webhook.enrich-retries", settings.integer("connector.webhook.enrich-retries", 3), 0);
+        settings.integer("connector.webhook.enrich-consumers", 8, 1);
+        settings.integer("connector.webhook.enrich-retries", 3, 0);
         settings.duration("connector.webhook.enrich-retry-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
@@ -41,11 +41,5 @@ public class WebhookConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
         }
         camel.addStartupListener(new ServerProblems(maxBodySize));
-    }
-
-    private static void atLeast(String key, int value, int min) {
-        if (value < min) {
-            throw new InvalidSettingException(key, "is " + value + ": it must be " + min + " or more");
-        }
     }
 }

@@ -30,6 +30,15 @@ class SettingsTest {
     }
 
     @Test
+    void aWholeNumberBelowItsBoundNamesTheKeyAndTheBound() {
+        Settings settings = settings("connector.broker.memory-mb", "0", "retries", "0");
+        assertThatThrownBy(() -> settings.integer("connector.broker.memory-mb", 16, 1))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("connector.broker.memory-mb is 0: it must be 1 or more");
+        assertThat(settings.integer("retries", 3, 0)).isZero();
+        assertThat(settings.integer("missing", 16, 1)).isEqualTo(16);
+    }
+
+    @Test
     void unreadableValuesNameTheKeyAndWhatIsExpected() {
         Settings settings = settings("n", "ten", "b", "yes", "z", "Mars/Olympus", "d", "soon");
         assertThatThrownBy(() -> settings.integer("n", 1)).hasMessageContaining("n is 'ten'").hasMessageContaining("whole number");
