@@ -31,7 +31,7 @@ PY
 
 jvm_options lean
 data=bench/work/data-backfill
-rm -rf "$data"
+fresh_data_dir "$data"
 start_connector backfill "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$SIM_APP_TOKEN" \
   "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dconnector.api-key=$API_KEY" "-Dconnector.data-dir=$data"
 delivered() {

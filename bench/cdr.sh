@@ -39,7 +39,7 @@ for profile in $PROFILES; do
   [ "$profile" = lean ] && sinks="file jms"
   for sink in $sinks; do
     data="bench/work/data-cdr-$profile-$sink"
-    rm -rf "$data"
+    fresh_data_dir "$data"
     acceptor=()
     if [ "$sink" = jms ]; then
       ACCEPTOR_PORT=$(free_port)

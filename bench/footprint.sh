@@ -15,7 +15,7 @@ for profile in lean lean-no-archive default; do
     lean-no-archive) JVM=(@deploy/jvm-lean.options) ;;
     *) jvm_options "$profile" ;;
   esac
-  rm -rf "bench/work/data-footprint-$profile"
+  fresh_data_dir "bench/work/data-footprint-$profile"
   start_connector "footprint-$profile" "${JVM[@]}" -Dccs.simulator.demo=false -Dccs.cdr.enabled=false \
     "-Dconnector.data-dir=bench/work/data-footprint-$profile"
   cpu=$(python3 -c "print(f'{$(cpu_ticks "$PID") / $TICK:.1f}')")

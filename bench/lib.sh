@@ -54,6 +54,21 @@ now_ms() {
   date +%s%3N
 }
 
+# fresh_data_dir DIR: DIR deleted, and the kernel's caches dropped (as root), so that every measured
+# configuration starts from the same state. ext4 does not reuse an inode freed in the last minutes: it
+# scans past each one when it creates a file, as long as its inode table block is cached. After a run's
+# 100,000 event files were deleted, creating the next run's files took the file sink's thread as much
+# kernel CPU as all its own work (CPU per record doubled, records/s halved), from a state left by the run
+# before. Without root the caches stay; results.md says which.
+fresh_data_dir() {
+  rm -rf "$1"
+  [ "$(id -u)" -eq 0 ] || return 0
+  sync
+  echo 3 > /proc/sys/vm/drop_caches
+  # what a launch reads comes back into the cache, as it was for every launch before
+  cat target/ccs-connector.jar target/lib/*.jar "$LEAN_ARCHIVE" > /dev/null 2>&1 || true
+}
+
 # start_connector NAME [JAVA OPTIONS...]: starts target/ccs-connector.jar from the project root in
 # the background with its log in bench/work/NAME.log; sets PID, PORT and STARTUP_MS (launch to ready).
 start_connector() {

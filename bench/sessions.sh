@@ -10,7 +10,7 @@ CALLS=${CALLS:-10000}
 AGENTS=$(python3 -c 'print(",".join(f"agent{i:02d}@bench.example" for i in range(1, 21)))')
 start_simulator sessions-simulator --records 0 --agents "$AGENTS"
 
-rm -rf bench/work/data-sessions
+fresh_data_dir bench/work/data-sessions
 jvm_options lean
 start_connector sessions "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" -Dccs.app-token="$SIM_APP_TOKEN" \
   -Dconnector.webhook-token="$WEBHOOK_TOKEN" -Dconnector.api-key="$API_KEY" -Dccs.cdr.enabled=false \

@@ -110,7 +110,7 @@ for profile in $PROFILES; do
     enrich=true
     [ "$run" = file:no-enrichment ] && enrich=false
     data="bench/work/data-webhooks-$profile-$sink-$enrich"
-    rm -rf "$data"
+    fresh_data_dir "$data"
     start_connector "webhooks-$profile-$sink-$enrich" "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" \
       -Dccs.app-token="$SIM_APP_TOKEN" "-Dconnector.api-key=$API_KEY" -Dccs.cdr.enabled=false \
       "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dcrm.sink=$sink" \
