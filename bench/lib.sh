@@ -55,11 +55,11 @@ now_ms() {
 }
 
 # fresh_data_dir DIR: DIR deleted, and the kernel's caches dropped (as root), so that every measured
-# configuration starts from the same state. ext4 does not reuse an inode freed in the last minutes: it
-# scans past each one when it creates a file, as long as its inode table block is cached. After a run's
-# 100,000 event files were deleted, creating the next run's files took the file sink's thread as much
-# kernel CPU as all its own work (CPU per record doubled, records/s halved), from a state left by the run
-# before. Without root the caches stay; results.md says which.
+# configuration starts from the same state. ext4 without a journal does not reuse an inode freed in the
+# last minutes: it scans past each one when it creates a file, as long as its inode table block is
+# cached. After a run's 100,000 event files were deleted, creating the next run's files took the file
+# sink's thread as much kernel CPU as all its own work (CPU per record doubled, records/s halved).
+# Without root the caches stay, and results.md says so.
 fresh_data_dir() {
   rm -rf "$1"
   [ "$(id -u)" -eq 0 ] || return 0
