@@ -54,20 +54,23 @@ now_ms() {
   date +%s%3N
 }
 
-# fresh_data_dir DIR: DIR deleted, and the kernel's caches dropped (as root), so that every measured
+# fresh_data_dir DIR: DIR deleted, and the kernel's caches dropped, so that every measured
 # configuration starts from the same state. ext4 without a journal does not reuse an inode freed in the
 # last minutes: it scans past each one when it creates a file, as long as its inode table block is
 # cached. After a run's 100,000 event files were deleted, creating the next run's files took the file
 # sink's thread as much kernel CPU as all its own work (CPU per record doubled, records/s halved).
-# Without root the caches stay, and results.md says so.
+# Where they cannot be dropped (not root, or a read-only /proc/sys in a container) they stay, and
+# results.md says so.
 fresh_data_dir() {
   rm -rf "$1"
-  [ "$(id -u)" -eq 0 ] || return 0
+  can_drop_caches || return 0
   sync
   echo 3 > /proc/sys/vm/drop_caches
   # what a launch reads comes back into the cache, as it was for every launch before
   cat target/ccs-connector.jar target/lib/*.jar "$LEAN_ARCHIVE" > /dev/null 2>&1 || true
 }
+
+can_drop_caches() { [ -w /proc/sys/vm/drop_caches ]; }
 
 # start_connector NAME [JAVA OPTIONS...]: starts target/ccs-connector.jar from the project root in
 # the background with its log in bench/work/NAME.log; sets PID, PORT and STARTUP_MS (launch to ready).

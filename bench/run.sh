@@ -46,7 +46,9 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)),"
   echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) memory, $(. /etc/os-release; echo "$PRETTY_NAME"),"
   echo "$(java -version 2>&1 | head -1), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2). Everything (load generator, simulator,"
-  echo "connector, baseline) shares these cores. $([ "$(id -u)" -eq 0 ] && echo "Each configuration started with the kernel's caches dropped" || echo "Not run as root: the kernel's caches were not dropped between configurations") (\`fresh_data_dir\` in \`bench/lib.sh\`)."
+  caches="Each configuration started with the kernel's caches dropped"
+  can_drop_caches || caches="The kernel's caches could not be dropped between configurations"
+  echo "connector, baseline) shares these cores. $caches (\`fresh_data_dir\` in \`bench/lib.sh\`)."
   echo
   echo "## Targets"
   echo
