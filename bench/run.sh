@@ -80,8 +80,8 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo
   echo "## Webhook intake"
   echo
-  echo "wrk, 15 s per row after a warm-up at 32 connections (30 s for the lean profile's C1 compiler, 60 s for"
-  echo "the default JVM's C2), \`POST /webhooks/ccs/hangup\` with the form body of \`bench/hangup.lua\` (a new"
+  echo "wrk, 15 s per row after a warm-up of 60 s at 32 connections (the time C2 takes to compile the hot paths in"
+  echo "either profile), \`POST /webhooks/ccs/hangup\` with the form body of \`bench/hangup.lua\` (a new"
   echo "\`call_id\` per request). CDR enrichment is on (the default: the hangup event carries the call's CDR"
   echo "record, looked up from the standalone simulator on the same cores); the row without it switches that"
   echo "off (\`connector.webhook.enrich-with-cdr=false\`). The connector acknowledges a hangup once it is in the"

@@ -15,10 +15,9 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
 DURATION=${DURATION:-15s}
-# C1 (the lean profile) compiles the hot paths within seconds; C2 (the default JVM) needs a minute or more
-WARMUP_LEAN=${WARMUP_LEAN:-30s}
-WARMUP_DEFAULT=${WARMUP_DEFAULT:-60s}
-CALLS=${WEBHOOK_CALLS:-400000}
+# both profiles compile the hot paths with C2, which needs a minute or more of load
+WARMUP=${WARMUP:-60s}
+CALLS=${WEBHOOK_CALLS:-800000}
 need_wrk
 
 # the calls of the requests: records in the simulator, their keys in a file for bench/hangup.lua
@@ -99,8 +98,6 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 
 for profile in $PROFILES; do
   jvm_options "$profile"
-  warmup=$WARMUP_DEFAULT
-  [ "$profile" = lean ] && warmup=$WARMUP_LEAN
   # the shipped settings (connector.webhook.enrich-with-cdr=true) with each sink; then the file sink
   # without the CDR lookup, to show what it costs; the default JVM with the file sink only (run time)
   runs="file"
@@ -117,7 +114,7 @@ for profile in $PROFILES; do
       "-Dconnector.webhook.enrich-with-cdr=$enrich" "-Dconnector.data-dir=$data"
     name="connector, $sink sink"
     [ "$enrich" = false ] && name="$name, no CDR enrichment"
-    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$warmup" "$PID" "$PORT"
+    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$WARMUP" "$PID" "$PORT"
     stop_connector
   done
 done
