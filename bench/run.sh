@@ -94,9 +94,13 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo
   echo "## CDR sync"
   echo
-  echo "100,000 records in one window of a standalone simulator, read with cursor paging by the first poll (the"
-  echo "shipped \`ccs.cdr.interval\`, a page cap above the window's 1,001 pages); measured from ready until the"
-  echo "last record is delivered. The JMS sink's queue"
+  echo "Measured warm, as a connector that has run for a while syncs: a standalone simulator of its own per row holds"
+  echo "30,000 records of today, which the first poll reads and the connector delivers (the warm-up, while the JIT"
+  echo "compilers do most of their work; its rate is the last column); then the simulator gets 100,000 records of"
+  echo "the last minutes, which the next poll (the shipped \`ccs.cdr.interval\`, a minute) reads with cursor paging"
+  echo "(a page cap above their 1,001 pages). Measured from the start of that poll until the last of them is"
+  echo "delivered; a poll that starts meanwhile reads them again within its overlap (the upstream requests above"
+  echo "1,001). The JMS sink's queue"
   echo "(\`crm.events\` on the embedded broker) is drained by a CRM consumer over the broker's TCP acceptor"
   echo "(\`bench/CrmQueueConsumer.java\`, another JVM on the same cores); its run ends when the consumer has read"
   echo "every event."
