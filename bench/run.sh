@@ -4,7 +4,7 @@
 # with the connector as the container image runs it (the lean profile, the headline row of every table)
 # and, beside it, on the default JVM; every row gives the CPU the connector spent per unit of work.
 # Prints the tables and writes bench/results.md (the machine, the targets met or missed, the tables,
-# then the analysis kept in bench/analysis.md). Not a test: CI does not run it. About 30 minutes.
+# then the analysis kept in bench/analysis.md). Not a test: CI does not run it. About 35 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
