@@ -133,6 +133,12 @@ public final class Database implements AutoCloseable {
             return;
         }
         try (Connection connection = DriverManager.getConnection(url, "connector", ""); Statement statement = connection.createStatement()) {
+            try (ResultSet sessions = statement.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+                // open already in this process (another Database on the same file): shutting it down would close it under them
+                if (sessions.next() && sessions.getLong(1) > 1) {
+                    return;
+                }
+            }
             long before = Files.size(storeFile);
             long started = System.nanoTime();
             statement.execute("SHUTDOWN COMPACT");
