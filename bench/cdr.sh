@@ -17,10 +17,10 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 mkdir -p bench/work
 RECORDS=${RECORDS:-100000}
-WARMUP=${WARMUP:-30000}
+WARMUP_RECORDS=${WARMUP_RECORDS:-30000}
 start_simulator cdr-simulator --records "$RECORDS"
 
-echo "| JVM | run | records | seconds | records/s | CPU ms per record | upstream requests | peak RSS (MB) | warm-up: records/s of the first $WARMUP after the start |"
+echo "| JVM | run | records | seconds | records/s | CPU ms per record | upstream requests | peak RSS (MB) | warm-up: records/s of the first $WARMUP_RECORDS after the start |"
 echo "|---|---|---|---|---|---|---|---|---|"
 
 # delivered PORT: events the connector has delivered to the CRM sink so far
@@ -57,20 +57,20 @@ for profile in $PROFILES; do
     fi
     # a simulator of its own per configuration: the warm-up's records, then the measured ones
     kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true
-    start_simulator "cdr-simulator-$profile-$sink" --records "$WARMUP"
+    start_simulator "cdr-simulator-$profile-$sink" --records "$WARMUP_RECORDS"
     start_connector "cdr-$profile-$sink" "${JVM[@]}" -Dccs.api-url="http://127.0.0.1:$SIM_PORT/api/" \
       -Dccs.app-token="$SIM_APP_TOKEN" "-Dconnector.webhook-token=$WEBHOOK_TOKEN" "-Dconnector.api-key=$API_KEY" \
       -Dccs.cdr.page-cap=5000 "-Dcrm.sink=$sink" "-Dconnector.data-dir=$data" \
       "${acceptor[@]}"
     started=$(now_ms)
-    total=$(( WARMUP + RECORDS ))
+    total=$(( WARMUP_RECORDS + RECORDS ))
     if [ "$sink" = jms ]; then
       java -cp 'target/lib/*' bench/CrmQueueConsumer.java "tcp://127.0.0.1:$ACCEPTOR_PORT" crm.events "$total" \
         > "bench/work/cdr-$profile-consumer.out" 2> "bench/work/cdr-$profile-consumer.log" &
       CONSUMER_PID=$!
     fi
-    until [ "$(delivered "$PORT")" -ge "$WARMUP" ]; do sleep 0.2; done
-    warm_rate=$(python3 -c "print(round($WARMUP * 1000 / ($(now_ms) - $started)))")
+    until [ "$(delivered "$PORT")" -ge "$WARMUP_RECORDS" ]; do sleep 0.2; done
+    warm_rate=$(python3 -c "print(round($WARMUP_RECORDS * 1000 / ($(now_ms) - $started)))")
     # dated within the next poll's overlap and before its lag
     polls=$(sim_requests reportsCDRLogs)
     curl -sf -o /dev/null -X POST "http://127.0.0.1:$SIM_PORT/sim/cdr/generate?count=$RECORDS&from=$(sim_time -240)&to=$(sim_time -20)"

@@ -126,7 +126,9 @@ public final class Database implements AutoCloseable {
      * rewrites none of them: its housekeeping runs only with a write delay, and compacting an open file while
      * others commit is not safe in H2 2.3 (an assertion in its chunk moves fails and H2 closes the database).
      * So the file grows with every delivery, by about 10 KB, and is compacted whole before the store opens:
-     * about a second per GB of it.
+     * about a second per GB of it. H2 copies the live data to a new file and then replaces the old one, so a
+     * kill meanwhile leaves the old file as it was. Compacting needs room for that copy: where it fails (a full
+     * volume) the store opens as it is, as it did before compacting at start existed.
      */
     private static void compactH2(String url, Path storeFile) {
         if (!Files.exists(storeFile)) {
@@ -145,7 +147,7 @@ public final class Database implements AutoCloseable {
             LOG.info("Compacted the state store {} from {} MB to {} MB in {} ms", storeFile, before >> 20, Files.size(storeFile) >> 20,
                     (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException | IOException e) {
-            throw new IllegalStateException("the connector's database " + storeFile + " could not be compacted: " + e.getMessage(), e);
+            LOG.warn("Could not compact the state store {}, opening it as it is: {}", storeFile, e.getMessage());
         }
     }
 
