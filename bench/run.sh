@@ -88,7 +88,8 @@ logins=$(awk -F'|' 'NR == 3 {print $5 + 0}' <<< "$sessions")
   echo "outbox and enriches and delivers it after that: each row starts once every hangup acknowledged before it is"
   echo "delivered, and \"rest delivered in\" is how long the connector took after the row's 15 s to deliver the rest"
   echo "of its hangups (a backlog means intake outran delivery). CPU per request is the server process's (connector"
-  echo "or baseline) CPU time from the row's start until then, divided by the requests answered."
+  echo "or baseline) CPU time from the row's start until then, divided by the requests answered. \"state store\" is the"
+  echo "size of the connector's H2 file then (a commit per delivered hangup; H2 keeps the chunks of the last 45 s)."
   echo
   echo "$webhooks"
   echo

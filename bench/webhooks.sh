@@ -8,7 +8,8 @@
 # real tenant. The connector acknowledges a hangup before it enriches and delivers it: each row starts
 # once every hangup acknowledged before it is delivered, and gives how long the connector took after the
 # row to deliver the rest of its hangups, and the CPU milliseconds the server process (connector or
-# baseline) spent per request from the row's start until then, and its peak RSS so far. Prints a markdown table and
+# baseline) spent per request from the row's start until then, its peak RSS so far and the size of the connector's
+# state store file (H2) then. Prints a markdown table and
 # keeps the figures in bench/work/webhooks.rates (profile|server|connections|req/s|p99|CPU ms).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,9 +58,9 @@ delivered_all() {
   done
 }
 
-# run_wrk PROFILE NAME URL WARMUP SERVER_PID [CONNECTOR_PORT]: one row per connection count
+# run_wrk PROFILE NAME URL WARMUP SERVER_PID [CONNECTOR_PORT CONNECTOR_DATA_DIR]: one row per connection count
 run_wrk() {
-  local profile=$1 name=$2 url=$3 warmup=$4 server=$5 port=${6:-}
+  local profile=$1 name=$2 url=$3 warmup=$4 server=$5 port=${6:-} data=${7:-}
   NEXT_KEY=0
   ACCEPTED=0
   wrk_hangups 2 32 "$warmup" "$url"
@@ -82,7 +83,9 @@ run_wrk() {
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {for (i = 4; i <= NF; i += 2) n += $i} END {print n + 0}' <<< "$out")
     local cpu_ms
     cpu_ms=$(cpu_ms_per "$cpu" "$requests")
-    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $rest_s | $cpu_ms | $(rss_mb "$server" peak) | $errors |"
+    local store=-
+    [ -n "$data" ] && store=$(( $(stat -c %s "$data/db/connector.mv.db") >> 20 ))
+    echo "| $profile | $name | $connections | $rps | $p50 | $p99 | $rest_s | $cpu_ms | $(rss_mb "$server" peak) | $store | $errors |"
     echo "$profile|$name|$connections|$rps|$(to_ms "$p99")|$cpu_ms" >> bench/work/webhooks.rates
   done
 }
@@ -93,8 +96,8 @@ to_ms() {
 }
 
 rm -f bench/work/webhooks.rates
-echo "| JVM | server | connections | requests/s | p50 | p99 | rest delivered in (s) | CPU ms per request | peak RSS (MB) | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| JVM | server | connections | requests/s | p50 | p99 | rest delivered in (s) | CPU ms per request | peak RSS (MB) | state store (MB) | errors |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 
 for profile in $PROFILES; do
   jvm_options "$profile"
@@ -114,7 +117,7 @@ for profile in $PROFILES; do
       "-Dconnector.webhook.enrich-with-cdr=$enrich" "-Dconnector.data-dir=$data"
     name="connector, $sink sink"
     [ "$enrich" = false ] && name="$name, no CDR enrichment"
-    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$WARMUP" "$PID" "$PORT"
+    run_wrk "$profile" "$name" "http://127.0.0.1:$PORT/webhooks/ccs/hangup?token=$WEBHOOK_TOKEN" "$WARMUP" "$PID" "$PORT" "$data"
     stop_connector
   done
 done

@@ -12,7 +12,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -20,6 +23,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +95,18 @@ public final class Database implements AutoCloseable {
     /** H2's own pool's size: the routes that touch the store at once (deliveries, CDR, webhooks, agent pages). */
     private static final int H2_POOL_SIZE = 10;
 
+    /** The H2 store's chunks with less live data than this are rewritten (see {@link #rewriteSparseChunks}). */
+    private static final int H2_REWRITE_BELOW_FILL_PERCENT = 80;
+    /** At most this much rewritten per housekeeping run, which holds H2's store lock meanwhile. */
+    private static final int H2_REWRITE_BYTES = 16 << 20;
+
     private final DataSource dataSource;
     private final Dialect dialect;
     private final AutoCloseable pool;
     /** Each lock holder keeps a connection while its work takes others: at most half the pool holds locks. */
     private final Semaphore lockHolders;
+    /** The H2 store's housekeeping; none on PostgreSQL. */
+    private ScheduledExecutorService housekeeping;
 
     private Database(DataSource dataSource, Dialect dialect, AutoCloseable pool, int poolSize) {
         this.dataSource = dataSource;
@@ -105,6 +117,11 @@ public final class Database implements AutoCloseable {
 
     /** The H2 file {@code <dataDir>/db/connector}: one node's own store. */
     public static Database h2(Path dataDir) {
+        return h2(dataDir, "");
+    }
+
+    /** @param settings more of H2's settings for its URL, each after a semicolon (tests: a short retention time) */
+    static Database h2(Path dataDir, String settings) {
         // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
         // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
         // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
@@ -115,18 +132,43 @@ public final class Database implements AutoCloseable {
         Path file = dataDir.toAbsolutePath().resolve("db").resolve("connector");
         // MAX_COMPACT_TIME=0: closing does not compact in place for up to 200 ms (H2's default, which barely dents
         // a large file); the next start compacts the whole file instead (compactH2)
-        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0";
+        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
         HikariDataSource pool = pool(url, "connector", "", H2_POOL_SIZE, false);
-        return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema();
+        return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
+    }
+
+    private Database startH2Housekeeping() {
+        housekeeping = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "state-store-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        housekeeping.scheduleWithFixedDelay(this::rewriteSparseChunks, 1, 1, TimeUnit.SECONDS);
+        return this;
     }
 
     /**
-     * With WRITE_DELAY=0 H2 writes every commit as a chunk of the file of its own and, while the file is open,
-     * rewrites none of them: its housekeeping runs only with a write delay, and compacting an open file while
-     * others commit is not safe in H2 2.3 (an assertion in its chunk moves fails and H2 closes the database).
-     * So the file grows with every delivery, by about 10 KB, and is compacted whole before the store opens:
-     * about a second per GB of it. H2 copies the live data to a new file and then replaces the old one, so a
+     * H2 rewrites the live pages of its sparsely used chunks, so that the rest of them is freed and its space reused,
+     * only in the background writer that a write delay starts. With WRITE_DELAY=0 this does it instead, once a second,
+     * under H2's store lock as that writer does: the file then holds the live data and the chunks of H2's retention
+     * time (45 s of commits) instead of growing by every commit. Only the rewrite, not H2's moving of chunks within the
+     * file: that one fails an assertion of H2 2.3 while others commit.
+     */
+    void rewriteSparseChunks() {
+        try (Connection connection = dataSource.getConnection()) {
+            SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
+            session.getDatabase().getStore().getMvStore().compact(H2_REWRITE_BELOW_FILL_PERCENT, H2_REWRITE_BYTES);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("The state store's housekeeping failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * With WRITE_DELAY=0 H2 writes every commit as a chunk of the file of its own. While the store is open,
+     * {@link #rewriteSparseChunks} lets H2 reuse the space of old chunks, but the file seldom shrinks: moving chunks
+     * within an open file while others commit is not safe in H2 2.3 (an assertion in its chunk moves fails and H2
+     * closes the database). So the file is compacted whole before the store opens: about a second per GB of it. H2 copies the live data to a new file and then replaces the old one, so a
      * kill meanwhile leaves the old file as it was. Compacting needs room for that copy: where it fails (a full
      * volume) the store opens as it is, as it did before compacting at start existed.
      */
@@ -292,6 +334,10 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            housekeeping.awaitTermination(10, TimeUnit.SECONDS);
+        }
         pool.close();
     }
 
