@@ -168,9 +168,10 @@ public final class Database implements AutoCloseable {
      * With WRITE_DELAY=0 H2 writes every commit as a chunk of the file of its own. While the store is open,
      * {@link #rewriteSparseChunks} lets H2 reuse the space of old chunks, but the file seldom shrinks: moving chunks
      * within an open file while others commit is not safe in H2 2.3 (an assertion in its chunk moves fails and H2
-     * closes the database). So the file is compacted whole before the store opens: about a second per GB of it. H2 copies the live data to a new file and then replaces the old one, so a
-     * kill meanwhile leaves the old file as it was. Compacting needs room for that copy: where it fails (a full
-     * volume) the store opens as it is, as it did before compacting at start existed.
+     * closes the database). So the file is compacted whole before the store opens: about a second per GB of it.
+     * H2 copies the live data to a new file and then replaces the old one, so a kill meanwhile leaves the old file
+     * as it was. Compacting needs room for that copy: where it fails (a full volume) the store opens as it is, as it
+     * did before compacting at start existed.
      */
     private static void compactH2(String url, Path storeFile) {
         if (!Files.exists(storeFile)) {
@@ -335,7 +336,8 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (housekeeping != null) {
-            housekeeping.shutdownNow();
+            // not shutdownNow: an interrupt amid H2's file access would close its file channel under the store
+            housekeeping.shutdown();
             housekeeping.awaitTermination(10, TimeUnit.SECONDS);
         }
         pool.close();
