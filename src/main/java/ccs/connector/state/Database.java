@@ -107,6 +107,8 @@ public final class Database implements AutoCloseable {
     private final Semaphore lockHolders;
     /** The H2 store's housekeeping; none on PostgreSQL. */
     private ScheduledExecutorService housekeeping;
+    /** The last housekeeping run failed (touched by the housekeeping thread only): a failing store is logged once, not every second. */
+    private boolean housekeepingFailed;
 
     private Database(DataSource dataSource, Dialect dialect, AutoCloseable pool, int poolSize) {
         this.dataSource = dataSource;
@@ -159,8 +161,15 @@ public final class Database implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
             session.getDatabase().getStore().getMvStore().compact(H2_REWRITE_BELOW_FILL_PERCENT, H2_REWRITE_BYTES);
+            if (housekeepingFailed) {
+                LOG.info("The state store's housekeeping works again");
+            }
+            housekeepingFailed = false;
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("The state store's housekeeping failed: {}", e.getMessage());
+            if (!housekeepingFailed) {
+                LOG.warn("The state store's housekeeping failed (logged again once it has worked): {}", e.getMessage());
+            }
+            housekeepingFailed = true;
         }
     }
 
