@@ -59,7 +59,7 @@ public final class DeadLetters {
 
     /**
      * Keeps the letter (JSON text with {@code reason} and, for an event, {@code attempts}) under the
-     * id; a letter kept again under the same id replaces the earlier one.
+     * id; a letter kept again under the same id replaces the earlier one. It is on the disk when this returns.
      */
     public void keep(String id, String kind, String letter) throws JsonProcessingException {
         JsonNode read = json.readTree(letter);
@@ -67,6 +67,8 @@ public final class DeadLetters {
         database.merge(TABLE, List.of("id"), List.of("id", "kind", "reason", "attempts", "failed_at", "letter", "replay"),
                 id, kind, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
                 read.path("attempts").asInt(1), Timestamp.from(Instant.now()), letter, false);
+        // once the caller goes on (its message acknowledged, its request answered), the letter is the only copy
+        database.forceToDisk();
     }
 
     /** Every dead letter, oldest first: id, kind, reason, attempts, failedAt and whether a replay is under way (no content). */

@@ -124,6 +124,11 @@ public final class Database implements AutoCloseable {
 
     /** @param settings more of H2's settings for its URL, each after a semicolon (tests: a short retention time) */
     static Database h2(Path dataDir, String settings) {
+        return h2("", dataDir, settings);
+    }
+
+    /** @param fileSystem an H2 file system's prefix for the file's path (tests: one that watches the file), or empty */
+    static Database h2(String fileSystem, Path dataDir, String settings) {
         // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
         // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that
         // id, the next read of the same CDR record (the poll's overlap) would deliver it to the CRM again.
@@ -134,7 +139,7 @@ public final class Database implements AutoCloseable {
         Path file = dataDir.toAbsolutePath().resolve("db").resolve("connector");
         // MAX_COMPACT_TIME=0: closing does not compact in place for up to 200 ms (H2's default, which barely dents
         // a large file); the next start compacts the whole file instead (compactH2)
-        String url = "jdbc:h2:file:" + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
+        String url = "jdbc:h2:file:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
         HikariDataSource pool = pool(url, "connector", "", H2_POOL_SIZE, false);
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
@@ -313,6 +318,18 @@ public final class Database implements AutoCloseable {
                 return false;
             }
             throw failed(sql, e);
+        }
+    }
+
+    /**
+     * Forces what the store has committed to the disk, for a row that is the only copy of what it holds (a dead letter,
+     * whose message is acknowledged next). H2 writes each commit to its file but leaves writing it to the disk to the
+     * system, which a machine that loses power may not have done yet: {@code CHECKPOINT SYNC}. A PostgreSQL commit is on
+     * the disk already.
+     */
+    public void forceToDisk() {
+        if (dialect == Dialect.H2) {
+            update("CHECKPOINT SYNC");
         }
     }
 
