@@ -325,7 +325,7 @@ public final class Database implements AutoCloseable {
      * Forces what the store has committed to the disk, for a row that is the only copy of what it holds (a dead letter,
      * whose message is acknowledged next). H2 writes each commit to its file but leaves writing it to the disk to the
      * system, which a machine that loses power may not have done yet: {@code CHECKPOINT SYNC}. A PostgreSQL commit is on
-     * the disk already.
+     * the disk already (its default {@code synchronous_commit}).
      */
     public void forceToDisk() {
         if (dialect == Dialect.H2) {
