@@ -119,15 +119,13 @@ public final class Database implements AutoCloseable {
 
     /** The H2 file {@code <dataDir>/db/connector}: one node's own store. */
     public static Database h2(Path dataDir) {
-        return h2(dataDir, "");
+        return h2("", dataDir, "");
     }
 
-    /** @param settings more of H2's settings for its URL, each after a semicolon (tests: a short retention time) */
-    static Database h2(Path dataDir, String settings) {
-        return h2("", dataDir, settings);
-    }
-
-    /** @param fileSystem an H2 file system's prefix for the file's path (tests: one that watches the file), or empty */
+    /**
+     * @param fileSystem an H2 file system's prefix for the file's path (tests: one that watches the file), or empty
+     * @param settings more of H2's settings for its URL, each after a semicolon (tests: a short retention time), or empty
+     */
     static Database h2(String fileSystem, Path dataDir, String settings) {
         // WRITE_DELAY=0: a commit is in the file when it returns (H2 delays writing it up to 500 ms by default).
         // Delivery acknowledges an outbox message after recording its event id; had a killed process lost that

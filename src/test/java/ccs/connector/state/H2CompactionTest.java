@@ -45,7 +45,7 @@ class H2CompactionTest {
     void theStoreFileStopsGrowingWhileOpenAndKeepsEveryRow() throws Exception {
         Path storeFile = dataDir.resolve("db").resolve("connector.mv.db");
         // H2 keeps a chunk it no longer needs for its retention time (45 s by default) before it reuses the space
-        Database database = Database.h2(dataDir, ";RETENTION_TIME=100");
+        Database database = Database.h2("", dataDir, ";RETENTION_TIME=100");
         try {
             // 4,800 commits of one id each, about 50 MB written: without the housekeeping the file holds about 19 MB of them
             for (int round = 0; round < 12; round++) {
