@@ -80,9 +80,11 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         return message.skip(recorded(message.ids()));
     }
 
-    /** Records the ids of the message's events delivered since the last call, in one batched statement. */
+    /** Records the ids of the message's events delivered and not recorded yet, in one batched statement. */
     public void record(OutboxMessage message) {
-        addAll(message.takeUnrecorded());
+        List<String> ids = message.unrecorded();
+        addAll(ids);
+        message.noteRecorded(ids);
     }
 
     /** Records the ids in one batched statement and one transaction; an id recorded already (by another replica) stays recorded. */

@@ -92,11 +92,14 @@ public final class OutboxMessage {
         unrecorded.add(id);
     }
 
-    /** The ids delivered since the last call, to be recorded in the dedupe store. */
-    List<String> takeUnrecorded() {
-        List<String> taken = List.copyOf(unrecorded);
-        unrecorded.clear();
-        return taken;
+    /** The ids delivered and not recorded in the dedupe store yet. */
+    List<String> unrecorded() {
+        return List.copyOf(unrecorded);
+    }
+
+    /** Notes that these ids are in the dedupe store: only then, so that a record that failed is tried again with them. */
+    void noteRecorded(List<String> ids) {
+        unrecorded.removeAll(ids);
     }
 
     /** The ids delivered so far. */
