@@ -14,7 +14,7 @@ import org.apache.camel.util.TimeUtils;
  * The {@code ccs.cdr.*} settings, read and checked once at startup.
  *
  * @param interval       time between polls ({@code ccs.cdr.interval})
- * @param start          first window start when a tenant has no checkpoint, tenant wall clock; empty = start of today
+ * @param start          first window start when a tenant has no checkpoint, tenant wall clock; empty = start of the day of its first poll
  * @param overlap        how far each poll window reaches back before the checkpoint
  * @param lag            how far behind now a poll window ends, so records still being written are left for the next poll
  * @param pageCap        the most pages one run of a window reads
@@ -34,7 +34,7 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
                 return LocalDateTime.parse(value);
             } catch (DateTimeParseException e) {
                 throw new InvalidSettingException("ccs.cdr.start", "is '" + value
-                        + "': write it like 2026-11-02T00:00:00 (tenant's wall clock), or leave it empty for the start of today");
+                        + "': write it like 2026-11-02T00:00:00 (tenant's wall clock), or leave it empty for the start of the day of the first poll");
             }
         });
         String sorting = settings.string("ccs.cdr.sorting", "asc");

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The CDR sync's state in the connector's database, one row per tenant in each table:
  * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox) and
  * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome),
- * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page).
+ * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page),
+ * {@code CDR_FIRST_START} (where the first poll of a tenant started, while it has no checkpoint).
  * A checkpoint only moves forward: a poller that lost its leadership mid-window can never move
  * it back. Every replica reads the same rows, so a backfill under way refuses a second one
  * whichever replica is asked, and any replica tells its progress.
@@ -59,10 +60,29 @@ public final class CdrState {
     /** Moves the tenant's checkpoint forward to the instant; an earlier instant than the stored one changes nothing. */
     public void saveCheckpoint(String tenant, Instant at) {
         long millis = at.toEpochMilli();
-        if (database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ? WHERE tenant = ? AND read_up_to_ms < ?", millis, tenant, millis) == 0
-                && !database.insertNew("INSERT INTO CDR_CHECKPOINT (tenant, read_up_to_ms) VALUES (?, ?)", tenant, millis)) {
+        if (database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ? WHERE tenant = ? AND read_up_to_ms < ?", millis, tenant, millis) > 0) {
+            return;
+        }
+        if (database.insertNew("INSERT INTO CDR_CHECKPOINT (tenant, read_up_to_ms) VALUES (?, ?)", tenant, millis)) {
+            // the first checkpoint: polls start from it now
+            database.update("DELETE FROM CDR_FIRST_START WHERE tenant = ?", tenant);
+        } else {
             LOG.debug("CDR checkpoint of tenant {} stays: it is at {} or later already", tenant, at);
         }
+    }
+
+    /**
+     * Where the tenant's polls start while it has no checkpoint and {@code ccs.cdr.start} is empty: the start of the
+     * day of its first poll, stored by that poll, so that polls failing until after midnight still read that day.
+     */
+    public LocalDateTime firstStart(String tenant, LocalDateTime startOfToday) {
+        database.insertNew("INSERT INTO CDR_FIRST_START (tenant, start_local) VALUES (?, ?)", tenant, startOfToday.toString());
+        return storedFirstStart(tenant).orElse(startOfToday);
+    }
+
+    /** The start {@link #firstStart} stored, if a poll of the tenant without a checkpoint has run. */
+    public Optional<LocalDateTime> storedFirstStart(String tenant) {
+        return database.one("SELECT start_local FROM CDR_FIRST_START WHERE tenant = ?", row -> LocalDateTime.parse(row.getString(1)), tenant);
     }
 
     /** The tenant's latest backfill, finished or not. */

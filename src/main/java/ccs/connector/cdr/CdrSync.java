@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Plans and records the CDR polls of each tenant (route {@code cdr-poll}). A poll reads the window
  * from (checkpoint minus {@code ccs.cdr.overlap}) to (now minus {@code ccs.cdr.lag}), or from
- * {@code ccs.cdr.start} when the tenant has no checkpoint yet; the checkpoint moves only once the
+ * {@code ccs.cdr.start} when the tenant has no checkpoint yet (empty: the start of the day of its first poll, kept
+ * until the first checkpoint); the checkpoint moves only once the
  * whole window is in the outbox. The checkpoint is read from its file at every run, so an operator
  * may move it (to sync again from an earlier time) without a restart. After a failed poll the next ones are skipped, more of them after
  * each failure in a row (1, 2, 4, ... runs, at most {@code ccs.cdr.backoff-max}, at least what a
@@ -80,7 +81,8 @@ public final class CdrSync {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             LocalDateTime from = checkpoint.map(at -> LocalDateTime.ofInstant(at.minus(settings.overlap()), tenant.zone()))
-                    .orElseGet(() -> settings.start().orElseGet(() -> LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay()));
+                    .orElseGet(() -> settings.start().orElseGet(() -> state.firstStart(tenant.name(),
+                            LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay())));
             LocalDateTime to = LocalDateTime.ofInstant(now.minus(settings.lag()), tenant.zone());
             if (to.isBefore(from)) {
                 LOG.debug("CDR poll of tenant {} skipped: its window would start at {}, after {}", tenant.name(), from, to);
@@ -183,11 +185,15 @@ public final class CdrSync {
         }
     }
 
-    /** Seconds between now and the tenant's checkpoint (the start setting before the first poll): how far the CRM is behind. */
+    /**
+     * Seconds between now and the tenant's checkpoint (before the first checkpoint: where the polls start): how far the
+     * CRM is behind.
+     */
     public double lagSeconds(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
-        Instant behind = state.checkpoint(tenant.name()).orElseGet(() -> settings.start().map(start -> start.atZone(tenant.zone()).toInstant())
-                .orElseGet(() -> LocalDateTime.now(clock.withZone(tenant.zone())).toLocalDate().atStartOfDay(tenant.zone()).toInstant()));
+        Instant behind = state.checkpoint(tenant.name()).orElseGet(() -> settings.start().or(() -> state.storedFirstStart(tenant.name()))
+                .orElseGet(() -> LocalDateTime.now(clock.withZone(tenant.zone())).toLocalDate().atStartOfDay())
+                .atZone(tenant.zone()).toInstant());
         return Math.max(0, Duration.between(behind, clock.instant()).toMillis() / 1000.0);
     }
 

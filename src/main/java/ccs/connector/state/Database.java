@@ -59,6 +59,8 @@ public final class Database implements AutoCloseable {
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)",
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)",
             "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
+            // the start of the day of a tenant's first poll (ccs.cdr.start empty), until its first checkpoint
+            "CREATE TABLE IF NOT EXISTS CDR_FIRST_START (tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL)",
             "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
                     + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
                     + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)",

@@ -29,10 +29,15 @@ class CdrSyncTest {
     Path dir;
 
     private CdrSync sync(Optional<LocalDateTime> start) {
+        return sync(start, NOW);
+    }
+
+    /** The poller as it runs at that instant, on the same state store as the others of the test. */
+    private CdrSync sync(Optional<LocalDateTime> start, Instant now) {
         CdrSettings shipped = CdrTestRecords.settings(1000);
         CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
                 shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow());
-        return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     @Test
@@ -43,6 +48,24 @@ class CdrSyncTest {
 
         CdrWindow configured = sync(Optional.of(LocalDateTime.parse("2026-11-01T08:00:00"))).pollWindow(null);
         assertThat(configured.getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T08:00:00"));
+    }
+
+    @Test
+    void pollsThatFailUntilAfterMidnightStillStartAtTheDayOfTheFirstPoll() {
+        CdrSync firstEvening = sync(Optional.empty(), Instant.parse("2026-11-02T15:00:00Z")); // 18:00 in Istanbul
+        assertThat(firstEvening.pollWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T00:00:00"));
+        firstEvening.pollFailed("demo", new IllegalStateException("the app token is refused"));
+        firstEvening.finished("demo");
+
+        CdrSync nextMorning = sync(Optional.empty(), Instant.parse("2026-11-03T06:00:00Z")); // 09:00 the next day
+        assertThat(nextMorning.lagSeconds("demo")).as("33 hours behind, not 9").isEqualTo(33 * 3600.0);
+        CdrWindow window = nextMorning.pollWindow("demo");
+        assertThat(window.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T00:00:00"));
+
+        CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
+        nextMorning.windowDone(window);
+        nextMorning.finished("demo");
+        assertThat(new CdrState(Database.h2(dir)).storedFirstStart("demo")).as("the checkpoint takes over").isEmpty();
     }
 
     @Test
