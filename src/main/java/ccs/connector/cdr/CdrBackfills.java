@@ -90,18 +90,26 @@ public final class CdrBackfills {
         return description;
     }
 
-    /** Takes the tenant's backfill for this thread; false when another thread runs it already. */
+    /**
+     * Takes the tenant's backfill for this thread; false when another thread runs it already. A claim that fails (the
+     * database briefly away) leaves the backfill unclaimed, for the next resume to take.
+     */
     public synchronized boolean claim(String tenant) {
         if (!running.add(tenant)) {
             return false;
         }
-        state.backfill(tenant).ifPresent(backfill -> {
-            state.runStarted(tenant, backfill.percentDone(), clock.instant());
-            if (backfill.windowsDone() > 0) {
-                LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
-                        backfill.next(), Math.round(backfill.percentDone()));
-            }
-        });
+        try {
+            state.backfill(tenant).ifPresent(backfill -> {
+                state.runStarted(tenant, backfill.percentDone(), clock.instant());
+                if (backfill.windowsDone() > 0) {
+                    LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
+                            backfill.next(), Math.round(backfill.percentDone()));
+                }
+            });
+        } catch (RuntimeException e) {
+            running.remove(tenant);
+            throw e;
+        }
         return true;
     }
 

@@ -156,6 +156,20 @@ class CdrBackfillsTest {
     }
 
     @Test
+    void aClaimThatFailedWhileTheDatabaseWasAwayLeavesTheBackfillResumable() {
+        backfills(10).start("demo", "2026-11-01", "2026-11-02");
+        CdrBackfills backfills = backfills(10);
+        Database database = Database.h2(dir);
+
+        database.update("ALTER TABLE CDR_BACKFILL RENAME TO CDR_BACKFILL_AWAY");
+        assertThatThrownBy(() -> backfills.claim("demo")).isInstanceOf(IllegalStateException.class);
+        database.update("ALTER TABLE CDR_BACKFILL_AWAY RENAME TO CDR_BACKFILL");
+
+        assertThat(backfills.resumable()).containsExactly("demo");
+        assertThat(backfills.claim("demo")).isTrue();
+    }
+
+    @Test
     void aWindowCutShortIsReadAgainFromItsLatestRecord() {
         CdrBackfills backfills = backfills(1);
         backfills.start("demo", "2026-11-01T08:00:00", "2026-11-01T09:00:00");
