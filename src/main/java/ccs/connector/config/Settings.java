@@ -63,6 +63,15 @@ public final class Settings {
         return value;
     }
 
+    /** A whole number from {@code min} to {@code max}; any other stops startup naming the key and the bounds. */
+    public int integer(String key, int fallback, int min, int max) {
+        int value = integer(key, fallback, min);
+        if (value > max) {
+            throw new InvalidSettingException(key, "is " + value + ": it must be " + max + " or less");
+        }
+        return value;
+    }
+
     /** Durations are written like {@code 250ms}, {@code 60s}, {@code 5m}, {@code 8h} or {@code 1h30m}. */
     public Duration duration(String key, Duration fallback) {
         return parse(key, fallback, value -> Duration.ofMillis(TimeUtils.toMilliSeconds(value)),

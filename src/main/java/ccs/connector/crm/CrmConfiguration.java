@@ -58,11 +58,18 @@ public class CrmConfiguration implements CamelConfiguration {
 
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
+        OutboxSpace outboxSpace = new OutboxSpace(() -> false);
         if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
-            camel.addService(new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
+            EmbeddedBroker broker = new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
                     settings.integer("connector.broker.journal-buffer-timeout-micros", 500, 0),
-                    settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L));
+                    settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L,
+                    settings.integer("connector.broker.max-disk-usage", 90, 1, 100));
+            camel.addService(broker);
+            if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl)) {
+                outboxSpace = new OutboxSpace(broker::diskFull);
+            }
         }
+        camel.getRegistry().bind("outboxSpace", outboxSpace);
         Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
@@ -91,7 +98,7 @@ public class CrmConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         // readiness: what takes work in and stores it durably
         health.register(new RoutesStartedHealthCheck());
-        health.register(new OutboxHealthCheck(outbox, outboxUrl, probeEvery));
+        health.register(new OutboxHealthCheck(outbox, outboxUrl, outboxSpace, probeEvery));
         health.register(new DatabaseHealthCheck(database.dataSource(), probeEvery));
         // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
         UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,

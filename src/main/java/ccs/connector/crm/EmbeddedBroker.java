@@ -32,6 +32,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     private final String extraAcceptor;
     private final int journalBufferTimeoutMicros;
     private final long memoryBytes;
+    private final int maxDiskUsagePercent;
     private EmbeddedActiveMQ broker;
 
     /**
@@ -49,12 +50,22 @@ public final class EmbeddedBroker extends ServiceSupport {
      *                      files of an eighth of it and reads back at most as much ahead of its consumers,
      *                      whether it has any or not: with Artemis's defaults (files of 10 MiB, twice that read
      *                      back) three paging queues filled a heap of 160 MB.
+     * @param maxDiskUsagePercent how full the journal's volume may be before the broker takes no more messages
+     *                      (Artemis's {@code max-disk-usage}); a producer then waits for space without a limit, so
+     *                      the connector checks {@link #diskFull()} before it sends (see {@link OutboxSpace})
      */
-    public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes) {
+    public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes, int maxDiskUsagePercent) {
         this.directory = directory;
         this.extraAcceptor = extraAcceptor;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
         this.memoryBytes = memoryBytes;
+        this.maxDiskUsagePercent = maxDiskUsagePercent;
+    }
+
+    /** True while the journal's volume is fuller than the maximum disk usage: the broker blocks every producer then. */
+    public boolean diskFull() {
+        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().getPagingManager() != null
+                && broker.getActiveMQServer().getPagingManager().isDiskFull();
     }
 
     @Override
@@ -76,6 +87,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setJournalFileSize(2 * 1024 * 1024)
                 .setJournalMinFiles(2)
                 .setGlobalMaxSize(memoryBytes)
+                .setMaxDiskUsage(maxDiskUsagePercent)
                 // Artemis sizes its scheduled pool for a server of its own (5 threads): two do here. Its main pool
                 // keeps its default: capped at 8 it starved deliveries while the outbox, the enrichment stage and
                 // the sinks' sessions all had work (CdrPagesTest's page never arrived)

@@ -3,24 +3,31 @@ package ccs.connector.health;
 import java.time.Duration;
 import java.util.Map;
 
+import ccs.connector.crm.OutboxSpace;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 
-/** Readiness: the outbox's broker accepts a connection, so what comes in can be stored durably. */
+/** Readiness: the outbox's broker accepts a connection and takes messages, so what comes in can be stored durably. */
 public final class OutboxHealthCheck extends CachedHealthCheck {
 
     private final ConnectionFactory outbox;
     private final String brokerUrl;
+    private final OutboxSpace space;
 
-    public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, Duration cacheFor) {
+    public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, OutboxSpace space, Duration cacheFor) {
         super("outbox", cacheFor, true);
         this.outbox = outbox;
         this.brokerUrl = brokerUrl;
+        this.space = space;
     }
 
     @Override
     protected Probe probe() {
+        if (space.full()) {
+            return new Probe("the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage",
+                    Map.of("broker", brokerUrl));
+        }
         try (Connection connection = outbox.createConnection()) {
             return new Probe(null, Map.of("broker", brokerUrl));
         } catch (JMSException e) {

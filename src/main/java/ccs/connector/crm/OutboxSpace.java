@@ -1,0 +1,30 @@
+package ccs.connector.crm;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Whether the outbox's broker takes messages. The broker inside the connector blocks every producer while its
+ * volume is fuller than {@code connector.broker.max-disk-usage}, and the Artemis client then waits for space without
+ * a limit: a webhook would never be answered. Routes that put work into that broker check here first, so the caller
+ * gets an error at once (a webhook 503, the platform sends it again; a CDR poll keeps its checkpoint), and readiness
+ * says so. A shared broker is the operator's to watch (README, "Several replicas").
+ */
+public final class OutboxSpace {
+
+    private final BooleanSupplier diskFull;
+
+    public OutboxSpace(BooleanSupplier diskFull) {
+        this.diskFull = diskFull;
+    }
+
+    public boolean full() {
+        return diskFull.getAsBoolean();
+    }
+
+    /** Throws while the broker takes no messages: called before a durable send into the outbox's broker. */
+    public void check() {
+        if (full()) {
+            throw new IllegalStateException("the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package ccs.connector.webhook;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The embedded broker's volume fuller than connector.broker.max-disk-usage (here 1 %, so any volume is): the broker
+ * takes no messages, and instead of a webhook that is never answered (the Artemis client waits for space without a
+ * limit) the connector answers 503 at once, so that the platform sends it again, and is not ready.
+ */
+class OutboxDiskFullTest extends ConnectorTestSupport {
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("connector.broker.max-disk-usage", "1");
+        settings.setProperty("connector.health.cache", "1s");
+    }
+
+    @Test
+    void callbacksAre503AndTheConnectorIsNotReadySayingWhy() throws Exception {
+        // the broker measures its volume every few seconds
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready?exposureLevel=full").body()
+                .contains("connector.broker.max-disk-usage"));
+        assertThat(get("/observe/health/ready").statusCode()).isEqualTo(503);
+
+        List<HttpResponse<String>> answers = List.of(
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                        IvrGuideExamples.encode(IvrGuideExamples.hangup("disk-full-1"))),
+                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(IvrGuideExamples.answered(),
+                        Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail"))));
+
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
+                    .isEqualTo("the event could not be stored: send it again later");
+        }
+        assertThat(Files.exists(dataDir.resolve("crm-out")) ? Files.list(dataDir.resolve("crm-out")).toList() : List.of()).isEmpty();
+    }
+}
