@@ -341,7 +341,12 @@ public final class Events {
     }
 
     private static String required(Map<String, ?> fields, String name) {
-        String value = text(fields.get(name));
+        Object single = single(fields.get(name));
+        // a JSON object or array would become an id such as {a=1}
+        if (single instanceof Map<?, ?> || single instanceof List<?>) {
+            throw new InvalidFieldException(name, "is not a text or a number");
+        }
+        String value = text(single);
         if (value == null) {
             throw new InvalidFieldException(name, "is missing");
         }
@@ -373,7 +378,7 @@ public final class Events {
 
     private static Integer seconds(String field, Object value) {
         Object single = single(value);
-        if (single instanceof Number number) {
+        if (single instanceof Number number && number.intValue() >= 0) {
             return number.intValue();
         }
         String text = text(single);

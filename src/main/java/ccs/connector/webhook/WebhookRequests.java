@@ -87,11 +87,17 @@ public final class WebhookRequests {
             return fields;
         }
         if (form == null && (mediaType.equals(JSON) || mediaType.endsWith("+json"))) {
+            Map<String, Object> object;
             try {
-                return json.readValue(text, JSON_OBJECT);
+                object = json.readValue(text, JSON_OBJECT);
             } catch (JsonProcessingException e) {
                 throw new BadRequestException("the body is not a JSON object");
             }
+            // the JSON text null
+            if (object == null) {
+                throw new BadRequestException("the body is not a JSON object");
+            }
+            return object;
         }
         // the received type is not repeated: nothing a caller sent is echoed
         throw new UnsupportedMediaTypeException("the body must be " + FORM + " or " + JSON);

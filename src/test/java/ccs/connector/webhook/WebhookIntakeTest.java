@@ -225,6 +225,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing" + kept, "callkeyX");
         assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object" + kept, null);
         assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
+        assertError(hangup("application/json", "null"), 400, "the body is not a JSON object", null);
+        assertError(hangup("application/json", "{\"call_id\": {\"a\": 1}}"), 400, "call_id is not a text or a number" + kept, "call_id");
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", null);
 
@@ -277,6 +279,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(hangup.at("/unreadable/disposition").asText()).contains("HUNG_UP_ON_MARS");
         assertThat(hangup.at("/raw/call_date").asText()).isEqualTo("24.02.2020 19:07");
         assertThat(hangup.at("/raw/disposition").asText()).isEqualTo("HUNG_UP_ON_MARS");
+        assertThat(hangup("application/json", "{\"call_id\": \"unreadable-json-1\", \"duration\": -5}").statusCode()).isEqualTo(200);
+        assertThat(delivered("demo:ccs.call.hangup:unreadable-json-1").at("/data/unreadable/duration").asText())
+                .isEqualTo("duration is '-5': it must be a whole number of seconds");
         JsonNode ivrData = delivered(idOf(ivr)).get("data");
         assertThat(ivrData.get("startedAt").isNull()).isTrue();
         assertThat(ivrData.at("/unreadable/calldate").asText()).contains("2020/02/24");
