@@ -7,6 +7,8 @@ import java.util.Set;
 import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.event.CloudEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the answer of function {@code recordinginfo} (with the call's {@code callkey}): the recording's
@@ -15,6 +17,8 @@ import ccs.connector.event.CloudEvent;
  * recording link carries these details too, as {@code data.recording}.
  */
 public final class Recordings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
 
     private final Set<String> detailedTenants;
 
@@ -28,12 +32,22 @@ public final class Recordings {
         return detailedTenants.contains(event.getTenant()) && event.getData().get("recordingUrl") instanceof String url && !url.isBlank();
     }
 
-    /** The event with the recording's details as data.recording; unchanged when Call Center Studio has none. */
+    /**
+     * The event with the recording's details as data.recording; unchanged when Call Center Studio has none, or answers
+     * without its link (a WARN line): the record still goes to the CRM with its {@code recordingUrl}, where an error
+     * would hold its window, and every poll's after it, back for good.
+     */
     public CloudEvent attach(CloudEvent event, Map<String, Object> answer) {
         if (!Boolean.TRUE.equals(answer.get("success"))) {
             return event;
         }
-        return event.withData("recording", read(answer, String.valueOf(event.getData().get("callKey"))));
+        String callKey = String.valueOf(event.getData().get("callKey"));
+        if (!hasLink(answer)) {
+            LOG.warn("Call Center Studio answered recordinginfo of call {} without RecordingInfo.url: its ccs.cdr event goes without "
+                    + "data.recording", callKey);
+            return event;
+        }
+        return event.withData("recording", read(answer, callKey));
     }
 
     /** The parameters of {@code recordinginfo} for one call. */
@@ -46,12 +60,16 @@ public final class Recordings {
         if (!Boolean.TRUE.equals(answer.get("success"))) {
             throw new NotFoundException("no recording of call " + callKey + " (" + answer.get("message") + ")");
         }
-        if (!(answer.get("RecordingInfo") instanceof Map<?, ?> info) || !(info.get("url") instanceof String)) {
+        if (!hasLink(answer)) {
             throw new UpstreamException("Call Center Studio answered a recordinginfo without RecordingInfo.url");
         }
         Map<String, Object> recording = new LinkedHashMap<>();
         recording.put("callKey", callKey);
-        info.forEach((name, value) -> recording.put(name.toString(), value));
+        ((Map<?, ?>) answer.get("RecordingInfo")).forEach((name, value) -> recording.put(name.toString(), value));
         return recording;
+    }
+
+    private static boolean hasLink(Map<String, Object> answer) {
+        return answer.get("RecordingInfo") instanceof Map<?, ?> info && info.get("url") instanceof String;
     }
 }

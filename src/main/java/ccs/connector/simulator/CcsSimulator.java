@@ -370,6 +370,7 @@ public final class CcsSimulator implements AutoCloseable {
             }
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
             case "empty" -> send(exchange, 200, "application/json", new byte[0], null);
+            case "success-only" -> send(exchange, 200, "application/json", "{\"success\": true}".getBytes(StandardCharsets.UTF_8), null);
             case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),
                     String.valueOf(fault.retryAfterSeconds()));
             default -> send(exchange, fault.status(), "text/plain", ("Error " + fault.status()).getBytes(StandardCharsets.UTF_8), null);

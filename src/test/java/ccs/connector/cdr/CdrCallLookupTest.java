@@ -191,6 +191,16 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(json.readTree(none.body()).get("detail").asText()).isEqualTo("no recording of call ahRzfmUnrecorded (Recording not found)");
         simulator().inject(Fault.status("recordinginfo", 500, 1));
         assertThat(lookup("ahRzfmRecorded/recording").statusCode()).isEqualTo(503);
+
+        // an answer without the link: a 502 naming it, and the record's event (the one the CDR sync delivers) goes without details
+        simulator().inject(Fault.successOnly("recordinginfo", 2));
+        HttpResponse<String> linkless = lookup("ahRzfmRecorded/recording");
+        assertThat(linkless.statusCode()).isEqualTo(502);
+        assertThat(json.readTree(linkless.body()).get("detail").asText()).contains("RecordingInfo.url");
+        HttpResponse<String> withoutDetails = lookup("ahRzfmRecorded?tenant=london");
+        assertThat(withoutDetails.statusCode()).as(withoutDetails.body()).isEqualTo(200);
+        assertThat(json.readTree(withoutDetails.body()).at("/recordingUrl").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");
+        assertThat(json.readTree(withoutDetails.body()).has("recording")).isFalse();
     }
 
     private HttpResponse<String> lookup(String pathAndQuery) throws Exception {
