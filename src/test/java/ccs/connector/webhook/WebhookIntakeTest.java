@@ -248,14 +248,20 @@ class WebhookIntakeTest extends ConnectorTestSupport {
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-hangup\".*} [3-9]\\.0")
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-ivr\".*} 2\\.0");
 
-        // a person adds what was missing and replays: the callback becomes its event; letters still unreadable stay
-        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).update(
-                "UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
+        // a person adds what was missing and replays: the callback becomes its event, correlated with the click2call
+        // its transaction belongs to as the intake would have; letters still unreadable stay
+        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        store.update("UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
                 text.replace("\"caller_id\"", "\"call_id\" : \"added-by-a-person\", \"caller_id\""), letter);
+        store.update("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, crm_reference, requested_at) VALUES (?, ?, ?, ?)",
+                "demo", kept1.at("/request/transaction_id").asText(), "CASE-REPLAYED", new java.sql.Timestamp(System.currentTimeMillis()));
         HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
         assertThat(replay.statusCode()).isEqualTo(202);
         assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(1);
-        assertThat(delivered("demo:ccs.call.hangup:added-by-a-person").at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
+        JsonNode replayed = delivered("demo:ccs.call.hangup:added-by-a-person");
+        store.update("DELETE FROM CLICK2CALL_CORRELATION WHERE crm_reference = 'CASE-REPLAYED'");
+        assertThat(replayed.at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
+        assertThat(replayed.at("/data/crmReference").asText()).isEqualTo("CASE-REPLAYED");
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(letter));
         assertThat(deadLetter("nosuchtenant")).isNotBlank();
     }
