@@ -22,12 +22,17 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it);</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
  * <li>an unknown path under {@code /api/} or {@code /webhooks/}: 404 (elsewhere the server's own 404);</li>
- * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413.</li>
+ * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413;</li>
+ * <li>a query or form the server cannot decode (a {@code %} without two hex digits), refused before any route runs,
+ * so before a webhook's token is checked and never kept among the dead letters: 400.</li>
  * </ul>
  */
 public final class ServerProblems implements StartupListener {
 
     private static final Pattern PATH_PARAMETER = Pattern.compile(":[^/]+");
+
+    private static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
+            + "is not well encoded (a % must be followed by two hex digits)", null);
 
     private final String tooLarge;
     private final Set<Router> installed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -44,6 +49,8 @@ public final class ServerProblems implements StartupListener {
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
+                    } else if (routing.statusCode() == 400) {
+                        answer(routing, 400, UNDECODABLE);
                     } else {
                         routing.next();
                     }

@@ -96,6 +96,19 @@ class HttpStandardsTest extends ConnectorTestSupport {
                 .contains("camel.server.maxBodySize");
     }
 
+    @Test
+    void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
+        String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
+        // a client that sends it as it is (java.net.URI refuses to)
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.getOutputStream().write(("GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n"
+                    + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"detail\":\"" + detail + "\"");
+        }
+    }
+
     /** Over HTTP/1.1: Vert.x 4.5 sends the body of a HEAD answer over HTTP/2 (h2c), which is its bug, not the routes'. */
     private HttpResponse<String> send(String method, String path) throws Exception {
         return http1.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
