@@ -76,8 +76,11 @@ public final class CdrState {
      * day of its first poll, stored by that poll, so that polls failing until after midnight still read that day.
      */
     public LocalDateTime firstStart(String tenant, LocalDateTime startOfToday) {
-        database.insertNew("INSERT INTO CDR_FIRST_START (tenant, start_local) VALUES (?, ?)", tenant, startOfToday.toString());
-        return storedFirstStart(tenant).orElse(startOfToday);
+        return storedFirstStart(tenant).orElseGet(() -> {
+            // another replica may store its own first
+            database.insertNew("INSERT INTO CDR_FIRST_START (tenant, start_local) VALUES (?, ?)", tenant, startOfToday.toString());
+            return storedFirstStart(tenant).orElse(startOfToday);
+        });
     }
 
     /** The start {@link #firstStart} stored, if a poll of the tenant without a checkpoint has run. */

@@ -11,6 +11,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class OutboxSpace {
 
+    /** Why nothing goes into the broker, for errors and readiness. */
+    public static final String FULL = "the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage";
+
     private final BooleanSupplier diskFull;
 
     public OutboxSpace(BooleanSupplier diskFull) {
@@ -24,7 +27,7 @@ public final class OutboxSpace {
     /** Throws while the broker takes no messages: called before a durable send into the outbox's broker. */
     public void check() {
         if (full()) {
-            throw new IllegalStateException("the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage");
+            throw new IllegalStateException(FULL);
         }
     }
 }

@@ -25,8 +25,7 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
     @Override
     protected Probe probe() {
         if (space.full()) {
-            return new Probe("the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage",
-                    Map.of("broker", brokerUrl));
+            return new Probe(OutboxSpace.FULL, Map.of("broker", brokerUrl));
         }
         try (Connection connection = outbox.createConnection()) {
             return new Probe(null, Map.of("broker", brokerUrl));
