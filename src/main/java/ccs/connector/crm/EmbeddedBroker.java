@@ -52,7 +52,7 @@ public final class EmbeddedBroker extends ServiceSupport {
      *                      back) three paging queues filled a heap of 160 MB.
      * @param maxDiskUsagePercent how full the journal's volume may be before the broker takes no more messages
      *                      (Artemis's {@code max-disk-usage}); a producer then waits for space without a limit, so
-     *                      the connector checks {@link #diskFull()} before it sends (see {@link OutboxSpace})
+     *                      the routes that answer a request check {@link #diskFull()} first (see {@link OutboxSpace})
      */
     public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes, int maxDiskUsagePercent) {
         this.directory = directory;

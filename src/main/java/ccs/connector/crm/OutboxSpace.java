@@ -5,9 +5,11 @@ import java.util.function.BooleanSupplier;
 /**
  * Whether the outbox's broker takes messages. The broker inside the connector blocks every producer while its
  * volume is fuller than {@code connector.broker.max-disk-usage}, and the Artemis client then waits for space without
- * a limit: a webhook would never be answered. Routes that put work into that broker check here first, so the caller
- * gets an error at once (a webhook 503, the platform sends it again; a CDR poll keeps its checkpoint), and readiness
- * says so. A shared broker is the operator's to watch (README, "Several replicas").
+ * a limit: a webhook would never be answered. The routes that answer a request (the webhook intake, the agent page's
+ * status door) check here first, so the caller gets an error at once (a webhook 503: the platform sends it again),
+ * and readiness says so. The connector's own consumers and the CDR poll wait for space instead: failing them would
+ * send their messages round the broker's redeliveries into its DLQ. A shared broker is the operator's to watch
+ * (README, "Several replicas").
  */
 public final class OutboxSpace {
 

@@ -45,6 +45,10 @@ class OutboxDiskFullTest extends ConnectorTestSupport {
             assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
                     .isEqualTo("the event could not be stored: send it again later");
         }
+        // the agent page's status door fails at once too, rather than waiting for space
+        HttpResponse<String> status = agentDoor("/agent/status", agentPageCookie("ayse.yilmaz@demo.example"),
+                "{\"status\": \"available\", \"time\": \"2026-11-30T09:15:02Z\"}");
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(500);
         assertThat(Files.exists(dataDir.resolve("crm-out")) ? Files.list(dataDir.resolve("crm-out")).toList() : List.of()).isEmpty();
     }
 }
