@@ -6,8 +6,8 @@ import java.util.function.BooleanSupplier;
  * Whether the outbox's broker takes messages. The broker inside the connector blocks every producer while its
  * volume is fuller than {@code connector.broker.max-disk-usage}, and the Artemis client then waits for space without
  * a limit: a webhook would never be answered. The routes that answer a request (the webhook intake, the agent page's
- * status door) check here first, so the caller gets an error at once (a webhook 503: the platform sends it again),
- * and readiness says so. The connector's own consumers and the CDR poll wait for space instead: failing them would
+ * status door) check here first, so the caller gets a 503 at once ({@link OutboxFullException}: the platform sends a
+ * webhook again), and readiness says so. The connector's own consumers and the CDR poll wait for space instead: failing them would
  * send their messages round the broker's redeliveries into its DLQ. A shared broker is the operator's to watch
  * (README, "Several replicas").
  */
@@ -29,7 +29,7 @@ public final class OutboxSpace {
     /** Throws while the broker takes no messages: called before a durable send into the outbox's broker. */
     public void check() {
         if (full()) {
-            throw new IllegalStateException(FULL);
+            throw new OutboxFullException();
         }
     }
 }

@@ -17,7 +17,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The embedded broker's volume fuller than connector.broker.max-disk-usage (here 1 %, so any volume is): the broker
  * takes no messages, and instead of a webhook that is never answered (the Artemis client waits for space without a
- * limit) the connector answers 503 at once, so that the platform sends it again, and is not ready.
+ * limit) the connector answers 503 at once, so that the platform sends it again, and is not ready. The agent page's
+ * status door answers the same.
  */
 class OutboxDiskFullTest extends ConnectorTestSupport {
 
@@ -40,15 +41,15 @@ class OutboxDiskFullTest extends ConnectorTestSupport {
                 get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(IvrGuideExamples.answered(),
                         Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail"))));
 
-        for (HttpResponse<String> answer : answers) {
-            assertThat(answer.statusCode()).isEqualTo(503);
-            assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
-                    .isEqualTo("the event could not be stored: send it again later");
-        }
         // the agent page's status door fails at once too, rather than waiting for space
         HttpResponse<String> status = agentDoor("/agent/status", agentPageCookie("ayse.yilmaz@demo.example"),
                 "{\"status\": \"available\", \"time\": \"2026-11-30T09:15:02Z\"}");
-        assertThat(status.statusCode()).as(status.body()).isEqualTo(500);
+        for (HttpResponse<String> answer : List.of(answers.get(0), answers.get(1), status)) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).contains("30");
+            assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
+                    .isEqualTo("the event could not be stored: the connector's outbox volume is full; send it again later");
+        }
         assertThat(Files.exists(dataDir.resolve("crm-out")) ? Files.list(dataDir.resolve("crm-out")).toList() : List.of()).isEmpty();
     }
 }
