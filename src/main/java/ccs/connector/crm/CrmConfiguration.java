@@ -128,6 +128,9 @@ public class CrmConfiguration implements CamelConfiguration {
         // a page of 100 CDR events is about 300 KB as the broker holds text (two bytes a character): one journal
         // record, not a large message (Artemis's default above 100 KiB), which costs a file of its own per message
         factory.setMinLargeMessageSize(LARGE_MESSAGE_BYTES);
+        // a session resolves a queue's name once: without it every send (Camel resolves its endpoint's queue per send)
+        // first asks the broker whether the queue exists, a blocking round trip before the send's own
+        factory.setCacheDestinations(true);
         if (!url.startsWith("vm:")) {
             factory.setConnectionTTL(connectionTtl.toMillis());
             factory.setClientFailureCheckPeriod(Math.max(500, connectionTtl.toMillis() / 3));
