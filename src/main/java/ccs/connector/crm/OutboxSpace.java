@@ -7,13 +7,13 @@ import java.util.function.BooleanSupplier;
  * volume is fuller than {@code connector.broker.max-disk-usage}, and the Artemis client then waits for space without
  * a limit: a webhook would never be answered. The routes that answer a request (the webhook intake, the agent page's
  * status door) check here first, so the caller gets a 503 at once ({@link OutboxFullException}: the platform sends a
- * webhook again), and readiness says so. The connector's own consumers and the CDR poll wait for space instead: failing them would
- * send their messages round the broker's redeliveries into its DLQ. A shared broker is the operator's to watch
- * (README, "Several replicas").
+ * webhook again), and readiness says so. The connector's own consumers and the CDR poll wait for space instead:
+ * failing them would send their messages round the broker's redeliveries into its DLQ. A shared broker is the
+ * operator's to watch (README, "Several replicas").
  */
 public final class OutboxSpace {
 
-    /** Why nothing goes into the broker, for errors and readiness. */
+    /** Why nothing goes into the broker, as readiness says it (a caller gets {@link OutboxFullException#ANSWER}). */
     public static final String FULL = "the outbox's broker takes no messages: its volume is fuller than connector.broker.max-disk-usage";
 
     private final BooleanSupplier diskFull;
