@@ -1,9 +1,11 @@
 package ccs.connector.api;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,11 +102,11 @@ class HttpStandardsTest extends ConnectorTestSupport {
     void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
         String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
         // a client that sends it as it is (java.net.URI refuses to)
-        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+        try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(("GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n"
-                    + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
                     .contains("\"detail\":\"" + detail + "\"");
         }
