@@ -136,7 +136,7 @@ class ClusterIT {
         assertThat(api(followers.get(1), "POST", "/api/v1/dead-letters/replay").body()).isEqualTo("{\"replaying\":1}");
         await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()));
         await().atMost(PATIENCE).until(() -> api(followers.get(0), "GET", "/api/v1/dead-letters").body().equals("{\"deadLetters\":[]}"));
-        assertThat(Files.readString(leader.log())).contains("Dead letter " + refused + " is back in the outbox");
+        assertThat(Files.readString(leader.log())).contains("Dead letter " + refused + " is on its way back to the outbox, through the CDR lookup");
 
         await().atMost(PATIENCE).until(() -> pageRequests().count() >= 2);
         await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().stream().filter(records::contains).count() == 100);

@@ -14,7 +14,9 @@ import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -44,6 +46,7 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
     private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
 
     @Override
@@ -92,11 +95,7 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
         assertThat(hangup(call).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> lookupsOf(call) >= 1);
 
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("callid", call);
-        record.put("calldate", WIRE.format(LocalDateTime.now(ISTANBUL).minusMinutes(1)));
-        record.put("callerid", "05321234567");
-        simulator().addCdr(record);
+        writeCdrLate(call);
 
         JsonNode cdr = cdrOf(delivered(crm, "demo:ccs.call.hangup:" + call));
         assertThat(cdr.get("callKey").asText()).isEqualTo(call);
@@ -119,6 +118,26 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
 
     @Test
     @Order(5)
+    void aHangupTheCrmRefusedBeforeItsRecordWasWrittenGetsItsCdrWhenReplayed() throws Exception {
+        String call = "replayed-" + System.nanoTime();
+        String id = "demo:ccs.call.hangup:" + call;
+        crm.answerWhen(received -> received.body().contains(id), RecordingHttpServer.Answer.status(400));
+        assertThat(hangup(call).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().containsKey(id));
+        List<Received> refused = requestsFor(crm, id);
+        assertThat(refused).hasSize(1);
+        assertThat(json.readTree(refused.get(0).body()).get("data").has("cdr")).as("refused before Call Center Studio had the record").isFalse();
+
+        writeCdrLate(call);
+        crm.clearRules();
+        assertThat(post("/api/v1/dead-letters/replay", null, null).statusCode()).isEqualTo(202);
+
+        assertThat(cdrOf(delivered(crm, id)).get("callerNumber").asText()).isEqualTo("05321234567");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !deadLetters().containsKey(id));
+    }
+
+    @Test
+    @Order(6)
     void whileCallCenterStudioIsDownHangupsAreAcknowledgedAndDeliveredWithoutCdrAndItIsSoonNoLongerAsked() throws Exception {
         simulator().inject(Fault.status("*", 503, 10_000));
         List<String> calls = new ArrayList<>();
@@ -138,7 +157,7 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theOutcomesOfTheLookupsAreCounted() throws Exception {
         String metrics = get("/observe/metrics").body();
 
@@ -158,6 +177,15 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
     private String recordedCall() {
         LocalDateTime now = LocalDateTime.now(ISTANBUL);
         return simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);
+    }
+
+    /** Call Center Studio writes the call's CDR record after its hangup: the record the lookups find from now on. */
+    private void writeCdrLate(String call) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("callid", call);
+        record.put("calldate", WIRE.format(LocalDateTime.now(ISTANBUL).minusMinutes(1)));
+        record.put("callerid", "05321234567");
+        simulator().addCdr(record);
     }
 
     private long lookupsOf(String call) {

@@ -262,6 +262,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         store.update("DELETE FROM CLICK2CALL_CORRELATION WHERE crm_reference = 'CASE-REPLAYED'");
         assertThat(replayed.at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
         assertThat(replayed.at("/data/crmReference").asText()).isEqualTo("CASE-REPLAYED");
+        assertThat(simulator().requests("reportsCDRLogs")).as("the replayed hangup's CDR lookup")
+                .anySatisfy(lookup -> assertThat(lookup.params()).containsEntry("activecallkey", "added-by-a-person"));
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(letter));
         assertThat(deadLetter("nosuchtenant")).isNotBlank();
     }
