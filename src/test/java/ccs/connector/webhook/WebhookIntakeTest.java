@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
+import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
@@ -248,22 +249,27 @@ class WebhookIntakeTest extends ConnectorTestSupport {
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-hangup\".*} [3-9]\\.0")
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-ivr\".*} 2\\.0");
 
-        // a person adds what was missing and replays: the callback becomes its event, correlated with the click2call
-        // its transaction belongs to as the intake would have; letters still unreadable stay
+        // a person adds the call that was missing (one a screen pop read while it rang) and replays: the callback becomes
+        // its event, correlated with the click2call its transaction belongs to and with the call's custom variables and
+        // CDR lookup, as the intake would have; letters still unreadable stay
+        ActiveCall call = simulator().ring("ayse.yilmaz@demo.example", "05337654321");
+        assertThat(get("/api/v1/screen-pop?activecallkey=" + call.key() + "&agentEmail=" + enc("ayse.yilmaz@demo.example")).statusCode())
+                .isEqualTo(200);
         Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         store.update("UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
-                text.replace("\"caller_id\"", "\"call_id\" : \"added-by-a-person\", \"caller_id\""), letter);
+                text.replace("\"caller_id\"", "\"call_id\" : \"" + call.key() + "\", \"caller_id\""), letter);
         store.update("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, crm_reference, requested_at) VALUES (?, ?, ?, ?)",
                 "demo", kept1.at("/request/transaction_id").asText(), "CASE-REPLAYED", new java.sql.Timestamp(System.currentTimeMillis()));
         HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
         assertThat(replay.statusCode()).isEqualTo(202);
         assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(1);
-        JsonNode replayed = delivered("demo:ccs.call.hangup:added-by-a-person");
+        JsonNode replayed = delivered("demo:ccs.call.hangup:" + call.key());
         store.update("DELETE FROM CLICK2CALL_CORRELATION WHERE crm_reference = 'CASE-REPLAYED'");
         assertThat(replayed.at("/data/callerNumber").asText()).isEqualTo("no-call-id-caller");
         assertThat(replayed.at("/data/crmReference").asText()).isEqualTo("CASE-REPLAYED");
+        assertThat(replayed.at("/data/customVariables/ivr_choice").asText()).isEqualTo("2");
         assertThat(simulator().requests("reportsCDRLogs")).as("the replayed hangup's CDR lookup")
-                .anySatisfy(lookup -> assertThat(lookup.params()).containsEntry("activecallkey", "added-by-a-person"));
+                .anySatisfy(lookup -> assertThat(lookup.params()).containsEntry("activecallkey", call.key()));
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(letter));
         assertThat(deadLetter("nosuchtenant")).isNotBlank();
     }
