@@ -252,9 +252,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         // a person adds the call that was missing (one a screen pop read while it rang) and replays: the callback becomes
         // its event, correlated with the click2call its transaction belongs to and with the call's custom variables and
         // CDR lookup, as the intake would have; letters still unreadable stay
-        ActiveCall call = simulator().ring("ayse.yilmaz@demo.example", "05337654321");
-        assertThat(get("/api/v1/screen-pop?activecallkey=" + call.key() + "&agentEmail=" + enc("ayse.yilmaz@demo.example")).statusCode())
-                .isEqualTo(200);
+        String agent = "ayse.yilmaz@demo.example";
+        ActiveCall call = simulator().ring(agent, "05337654321");
+        assertThat(get("/api/v1/screen-pop?activecallkey=" + call.key() + "&agentEmail=" + enc(agent)).statusCode()).isEqualTo(200);
         Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         store.update("UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
                 text.replace("\"caller_id\"", "\"call_id\" : \"" + call.key() + "\", \"caller_id\""), letter);
