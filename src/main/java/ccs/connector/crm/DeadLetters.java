@@ -45,13 +45,28 @@ public final class DeadLetters {
     public String describe(Exchange exchange, String event, String sink) throws JsonProcessingException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Integer redeliveries = exchange.getVariable(RedeliveryCounter.VARIABLE, Integer.class);
+        return letter(event, sink, failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage(),
+                1 + (redeliveries == null ? 0 : redeliveries));
+    }
+
+    /**
+     * The dead-letter record of an event whose message the broker gave up on after its delivery attempts on the
+     * queue (route {@code crm-broker-dead-letter}), with one attempt: how often the CRM was sent it is not known.
+     */
+    public String givenUp(String event, String sink, String queue) throws JsonProcessingException {
+        return letter(event, sink, "the broker gave up on its message on " + queue + " after its delivery attempts: the connector"
+                + " could not record the event as delivered or keep its dead letter (the database or the broker was away);"
+                + " the CRM may have it already", 1);
+    }
+
+    private String letter(String event, String sink, String reason, int attempts) throws JsonProcessingException {
         Map<String, Object> letter = new LinkedHashMap<>();
         Map<?, ?> parsed = json.readValue(event, Map.class);
         letter.put("eventId", parsed.get("id"));
         letter.put("type", parsed.get("type"));
         letter.put("sink", sink);
-        letter.put("reason", failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
-        letter.put("attempts", 1 + (redeliveries == null ? 0 : redeliveries));
+        letter.put("reason", Secrets.mask(reason));
+        letter.put("attempts", attempts);
         letter.put("failedAt", Instant.now().toString());
         letter.put("event", parsed);
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);

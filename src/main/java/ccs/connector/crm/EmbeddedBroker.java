@@ -2,6 +2,8 @@ package ccs.connector.crm;
 
 import java.nio.file.Path;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -17,13 +19,17 @@ import org.slf4j.LoggerFactory;
  * The ActiveMQ Artemis broker the connector starts inside itself when a broker URL is
  * {@code vm://0}: persistent, its journal under {@code <connector.data-dir>/broker}. Every
  * address has a dead-letter address ({@code DLQ}): without one Artemis drops a message after
- * ten failed deliveries.
+ * ten failed deliveries. As on a broker that {@code artemis create} makes, {@code DLQ} is one queue
+ * whose messages carry the address they failed on ({@code _AMQ_ORIG_ADDRESS}), where route
+ * {@code crm-broker-dead-letter} finds the outbox's; the broker never gives up on a message in it.
  */
 public final class EmbeddedBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
 
     public static final String IN_VM_URL = "vm://0";
+
+    private static final String DEAD_LETTER_QUEUE = "DLQ";
 
     /** Page files hold several CDR pages (about 300 KB each as the broker holds them). */
     private static final long MIN_PAGE_BYTES = 1024 * 1024;
@@ -92,10 +98,11 @@ public final class EmbeddedBroker extends ServiceSupport {
                 // keeps its default: capped at 8 it starved deliveries while the outbox, the enrichment stage and
                 // the sinks' sessions all had work (CdrPagesTest's page never arrived)
                 .setScheduledThreadPoolMaxSize(2)
+                .addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_QUEUE).setRoutingType(RoutingType.ANYCAST))
+                .addAddressSetting(DEAD_LETTER_QUEUE, new AddressSettings().setMaxDeliveryAttempts(-1))
                 .addAddressSetting("#", new AddressSettings()
-                        .setDeadLetterAddress(SimpleString.of("DLQ"))
+                        .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
                         .setExpiryAddress(SimpleString.of("ExpiryQueue"))
-                        .setAutoCreateDeadLetterResources(true)
                         .setMaxDeliveryAttempts(10)
                         .setRedeliveryDelay(1000)
                         .setPageSizeBytes(pagedBytesPerQueue)

@@ -1,5 +1,6 @@
 package ccs.connector.crm;
 
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Properties;
@@ -10,6 +11,7 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The dedupe store briefly away when delivery records the ids it delivered: the record is tried again
- * (crm.retry.*), so the CRM gets the event once, not again from the outbox's redelivery.
+ * The dedupe store away when delivery records the ids it delivered. Briefly: the record is tried again
+ * (crm.retry.*), so the CRM gets the event once, not again from the outbox's redelivery. For longer than the
+ * outbox broker's ten deliveries: the broker moves the message to its dead-letter queue, and the connector
+ * keeps its event as a dead letter that a replay delivers.
  */
 class DedupeStoreOutageTest extends ConnectorTestSupport {
 
@@ -68,6 +72,38 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
         // the outbox's redelivery (a second after a failed message) would have come by now
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(1));
+    }
+
+    @Test
+    void anEventTheBrokerGaveUpOnIsKeptAsADeadLetterThatAReplayDelivers() throws Exception {
+        store().update("CREATE TRIGGER FAIL_DEDUPE_RECORD BEFORE INSERT ON CAMEL_MESSAGEPROCESSED FOR EACH ROW CALL '"
+                + FailingInsert.class.getName() + "'");
+        // each of the outbox's ten deliveries tries the record four times (crm.retry.max-retries=3); the rest fail
+        // when the dead letter makes the event's id final, so that is tried again too
+        FAILING_INSERTS.set(10 * 4 + 2);
+        CloudEvent event = hangupEvent("dedupe-away-long");
+
+        publish(event);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> recorded(event.getId()));
+        assertThat(FAILING_INSERTS.get()).isZero();
+        JsonNode letter = deadLetters().get(event.getId());
+        assertThat(letter).as("the dead letter of " + event.getId()).isNotNull();
+        assertThat(letter.get("kind").asText()).isEqualTo("event");
+        assertThat(letter.get("reason").asText()).startsWith("the broker gave up on its message on ccs.outbox after its delivery attempts");
+        assertThat(brokerDeadLetterQueue()).isEmpty();
+        int sentBefore = requestsFor(crm, event.getId()).size();
+        assertThat(sentBefore).as("deliveries whose record failed").isBetween(1, 10);
+
+        HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
+
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(replay.body()).isEqualTo("{\"replaying\":1}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().isEmpty() && requestsFor(crm, event.getId()).size() > sentBefore);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(sentBefore + 1));
+        assertThat(requestsFor(crm, event.getId()).get(sentBefore).answeredOk()).isTrue();
+        assertThat(recorded(event.getId())).isTrue();
     }
 
     private boolean recorded(String eventId) {

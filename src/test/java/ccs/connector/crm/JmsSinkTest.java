@@ -64,7 +64,7 @@ class JmsSinkTest extends ConnectorTestSupport {
                 session.rollback();
             }
             assertThat(consumer.receive(2_500)).isNull();
-            MessageConsumer deadLetters = session.createConsumer(session.createQueue("DLQ::DLQ.crm.poison"));
+            MessageConsumer deadLetters = session.createConsumer(session.createQueue("DLQ"), "_AMQ_ORIG_ADDRESS = 'crm.poison'");
             TextMessage dead = (TextMessage) deadLetters.receive(30_000);
             assertThat(dead.getText()).isEqualTo("{\"id\":\"poison\"}");
             session.commit();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,6 +23,11 @@ import ccs.connector.state.Database;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.AvailablePortFinder;
 import org.awaitility.Awaitility;
@@ -167,6 +173,20 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
                 .list("SELECT id, letter FROM DEAD_LETTER", row -> byId.put(row.getString(1), row.getString(2)));
         return byId;
+    }
+
+    /** The texts of the messages in the outbox broker's dead-letter queue (DLQ), browsed: a browser takes none of them. */
+    protected List<String> brokerDeadLetterQueue() throws JMSException {
+        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
+        try (Connection connection = factory.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            List<String> texts = new ArrayList<>();
+            Enumeration<?> messages = session.createBrowser(session.createQueue("DLQ")).getEnumeration();
+            while (messages.hasMoreElements()) {
+                texts.add(((TextMessage) messages.nextElement()).getText());
+            }
+            return texts;
+        }
     }
 
     protected String baseUrl() {
