@@ -91,7 +91,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
-        camel.getRegistry().bind("callVariables", new CallVariables(settings.duration("connector.correlation.retention", Duration.ofHours(48))));
+        camel.getRegistry().bind("callVariables", new CallVariables(database, settings.duration("connector.correlation.retention", Duration.ofHours(48))));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         StartingGate.install(camel, settings.string("camel.management.path", "/observe"));

@@ -1,42 +1,58 @@
 package ccs.connector.ccs;
 
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import ccs.connector.event.CloudEvent;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import ccs.connector.state.Database;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
 /**
  * The {@code customvariables} of live calls (what the IVR collected), read from {@code getactivecall}
  * when a screen pop asks for the call, and remembered so that the call's hangup event carries them
- * too ({@code data.customVariables}). Kept in memory, at most {@code retention} and 100,000 calls.
+ * too ({@code data.customVariables}). Kept in table {@code CALL_VARIABLES} of the state store, so that a
+ * hangup that another replica takes in (or replays, or that comes after a restart) finds them; forgotten
+ * after {@code connector.correlation.retention} (route {@code ccs-correlation-retention}).
  */
 public final class CallVariables {
 
-    private static final int MAX_CALLS = 100_000;
+    private static final String TABLE = "CALL_VARIABLES";
 
-    private final Cache<String, Map<?, ?>> byCall;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Database database;
+    private final Duration retention;
 
-    public CallVariables(Duration retention) {
-        this.byCall = Caffeine.newBuilder().expireAfterWrite(retention).maximumSize(MAX_CALLS).build();
+    public CallVariables(Database database, Duration retention) {
+        this.database = database;
+        this.retention = retention;
     }
 
     /** The custom variables of a {@code getactivecall} answer, remembered for the call; null when it has none. */
-    public Map<?, ?> fromActiveCall(@Body Map<String, Object> answer, @Variable("activecallkey") String callKey) {
+    public Map<?, ?> fromActiveCall(@Body Map<String, Object> answer, @Variable("activecallkey") String callKey) throws JsonProcessingException {
         Map<?, ?> call = CallAnswers.activeCall(answer);
         if (call == null || !(call.get("customvariables") instanceof Map<?, ?> variables) || variables.isEmpty()) {
             return null;
         }
-        byCall.put(callKey, variables);
+        database.merge(TABLE, List.of("call_key"), List.of("call_key", "variables", "read_at"),
+                callKey, json.writeValueAsString(variables), Timestamp.from(Instant.now()));
         return variables;
     }
 
     /** The hangup event with {@code data.customVariables} when a screen pop saw its call's. */
-    public CloudEvent withCustomVariables(@Body CloudEvent event) {
-        Map<?, ?> variables = event.getSubject() == null ? null : byCall.getIfPresent(event.getSubject());
-        return variables == null ? event : event.withData("customVariables", variables);
+    public CloudEvent withCustomVariables(@Body CloudEvent event) throws JsonProcessingException {
+        String variables = event.getSubject() == null ? null
+                : database.one("SELECT variables FROM " + TABLE + " WHERE call_key = ?", row -> row.getString(1), event.getSubject()).orElse(null);
+        return variables == null ? event : event.withData("customVariables", json.readValue(variables, Map.class));
+    }
+
+    /** Forgets the variables of calls read longer than the retention ago; answers how many. */
+    public int forgetExpired() {
+        return database.update("DELETE FROM " + TABLE + " WHERE read_at < ?", Timestamp.from(Instant.now().minus(retention)));
     }
 }

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connector's state store: dedupe of delivered event ids, click2call correlation, CDR
+ * The connector's state store: dedupe of delivered event ids, click2call correlation, calls' custom variables, CDR
  * checkpoints and backfills, agent performance progress, dead letters and agent sessions. An H2 file under the data dir on one
  * node (the default), a PostgreSQL database shared by every replica when
  * {@code connector.database.url} is a {@code jdbc:postgresql:} URL (pooled by HikariCP).
@@ -58,6 +58,10 @@ public final class Database implements AutoCloseable {
                     + "PRIMARY KEY (tenant, transaction_id))",
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)",
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)",
+            // the custom variables a screen pop read of a live call, for its hangup event (ccs.connector.ccs.CallVariables)
+            "CREATE TABLE IF NOT EXISTS CALL_VARIABLES (call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
+                    + "read_at TIMESTAMP NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS CALL_VARIABLES_TIME ON CALL_VARIABLES (read_at)",
             "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
             // the start of the day of a tenant's first poll (ccs.cdr.start empty), until its first checkpoint
             "CREATE TABLE IF NOT EXISTS CDR_FIRST_START (tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL)",

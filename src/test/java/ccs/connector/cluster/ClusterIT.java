@@ -1,10 +1,12 @@
 package ccs.connector.cluster;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import ccs.connector.support.ArtemisBroker;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.PostgresServer;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,15 +129,22 @@ class ClusterIT {
         assertThat(simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
 
         Replica leader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null);
-        // a dead letter kept by the replica that delivered it is listed by any, replayed through a follower, put back by the leader
-        String refused = "demo:ccs.call.hangup:cluster-refused";
-        crm.answerWhen(received -> refused.equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
+        // a screen pop on one follower reads a call's custom variables; the call's hangup comes to the other follower and
+        // carries them. The CRM refuses it: a dead letter kept by the replica that delivered it is listed by any, replayed
+        // through a follower, put back by the leader
         List<Replica> followers = replicas.stream().filter(r -> r != leader).toList();
-        assertThat(hangup(followers.get(0), "cluster-refused").statusCode()).isEqualTo(200);
+        CcsSimulator.ActiveCall rung = simulator.ring(agent, "05337654321");
+        assertThat(api(followers.get(1), "GET", "/api/v1/screen-pop?activecallkey=" + rung.key() + "&agentEmail="
+                + URLEncoder.encode(agent, StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        String refused = "demo:ccs.call.hangup:" + rung.key();
+        crm.answerWhen(received -> refused.equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
+        assertThat(hangup(followers.get(0), rung.key()).statusCode()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> api(followers.get(1), "GET", "/api/v1/dead-letters").body().contains(refused));
         crm.clearRules();
         assertThat(api(followers.get(1), "POST", "/api/v1/dead-letters/replay").body()).isEqualTo("{\"replaying\":1}");
         await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()));
+        String replayed = crm.received().stream().filter(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()).findFirst().orElseThrow().body();
+        assertThat(new ObjectMapper().readTree(replayed).at("/data/customVariables/ivr_choice").asText()).isEqualTo("2");
         await().atMost(PATIENCE).until(() -> api(followers.get(0), "GET", "/api/v1/dead-letters").body().equals("{\"deadLetters\":[]}"));
         assertThat(Files.readString(leader.log())).contains("Dead letter " + refused + " is on its way back to the outbox, through the CDR lookup");
 
