@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
@@ -26,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What others may put on the queues the connector reads once they live on a shared broker (the outbox,
- * the queue where hangup events wait for their CDR record, the click2call queue): an
+ * the queue where hangup events wait for their CDR record, the broker's dead-letter queue, the click2call queue): an
  * ObjectMessage is refused without being deserialized, and headers that would steer a producer
  * (CamelJmsDestinationName in any letter case, JMSReplyTo) are dropped unread. Real embedded Artemis,
  * written to by a plain JMS client of its own, as a stranger on the broker would.
@@ -48,6 +51,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     @Test
     void anObjectMessageOnTheOutboxIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-1");
+        double refusedBefore = refused();
         try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer outbox = session.createProducer(session.createQueue("ccs.outbox"));
@@ -56,8 +60,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
 
             TextMessage delivered = (TextMessage) session.createConsumer(session.createQueue("crm.events")).receive(30_000);
             assertThat(json.readTree(delivered.getText()).get("id").asText()).isEqualTo(event.getId());
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/observe/metrics").body())
-                    .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"refused\".*sink=\"jms\".*} 1"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refused()).isEqualTo(refusedBefore + 1));
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.events")).receiveNoWait()).as("the ObjectMessage went nowhere").isNull();
@@ -79,6 +82,28 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.events")).receiveNoWait()).as("the ObjectMessage went nowhere").isNull();
+        }
+        assertThat(DESERIALIZED).as("nothing deserialized the ObjectMessage").isFalse();
+    }
+
+    @Test
+    void anObjectMessageInTheDeadLetterQueueAsIfTheOutboxHadFailedItIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
+        CloudEvent event = hangupEvent("foreign-3");
+        double refusedBefore = refused();
+        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageProducer deadLetterQueue = session.createProducer(session.createQueue("DLQ"));
+            for (Message message : List.of(session.createObjectMessage(new Tripwire()), session.createTextMessage(event.toJson()))) {
+                message.setStringProperty("_AMQ_ORIG_ADDRESS", "ccs.outbox");
+                deadLetterQueue.send(withInjectedHeaders(session, message));
+            }
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().containsKey(event.getId()));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refused()).isEqualTo(refusedBefore + 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> brokerDeadLetterQueue().isEmpty());
+            assertThat(deadLetters()).doesNotContainKey("demo:ccs.call.hangup:forged");
+            assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
+            assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
         }
         assertThat(DESERIALIZED).as("nothing deserialized the ObjectMessage").isFalse();
     }
@@ -107,6 +132,12 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             ObjectMessage received = (ObjectMessage) session.createConsumer(session.createQueue("test.objects")).receive(30_000);
             assertThatThrownBy(received::getObject).hasMessageContaining("Forbidden");
         }
+    }
+
+    /** Outbox messages refused so far (metric ccs_crm_deliveries_total{outcome="refused"}). */
+    private double refused() throws Exception {
+        Matcher count = Pattern.compile("ccs_crm_deliveries_total\\{[^}]*outcome=\"refused\"[^}]*} (\\S+)").matcher(get("/observe/metrics").body());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     private static Message withInjectedHeaders(Session session, Message message) throws Exception {
