@@ -10,6 +10,7 @@ import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.h2.api.Trigger;
@@ -21,11 +22,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The dedupe store away when delivery records the ids it delivered. Briefly: the record is tried again
- * (crm.retry.*), so the CRM gets the event once, not again from the outbox's redelivery. For longer than the
+ * (crm.retry.*), as is a dead letter's, so the CRM gets the event once, not again from the outbox's redelivery. For longer than the
  * outbox broker's ten deliveries: the broker moves the message to its dead-letter queue, and the connector
  * keeps its event as a dead letter that a replay delivers.
  */
 class DedupeStoreOutageTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+    }
 
     /** How many more inserts into the dedupe table fail, as while the database is away. */
     private static final AtomicInteger FAILING_INSERTS = new AtomicInteger();
@@ -53,8 +58,11 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
     @AfterEach
     void databaseBack() {
+        crm.clearRules();
         FAILING_INSERTS.set(0);
         store().update("DROP TRIGGER IF EXISTS FAIL_DEDUPE_RECORD");
+        // each test counts its own dead letters
+        store().update("DELETE FROM DEAD_LETTER");
     }
 
     @Test
@@ -72,6 +80,26 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
         // the outbox's redelivery (a second after a failed message) would have come by now
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(1));
+    }
+
+    @Test
+    void aDeadLetterWrittenWhileTheStoreIsBrieflyAwayIsKeptWithoutSendingTheEventAgain() throws Exception {
+        store().update("CREATE TRIGGER FAIL_DEDUPE_RECORD BEFORE INSERT ON CAMEL_MESSAGEPROCESSED FOR EACH ROW CALL '"
+                + FailingInsert.class.getName() + "'");
+        // the dead letter's id cannot be made final twice: its write is tried again, not the outbox message
+        FAILING_INSERTS.set(2);
+        CloudEvent event = hangupEvent("dedupe-away-dead-letter");
+        crm.answerWhen(received -> event.getId().equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
+
+        publish(event);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event.getId()));
+        assertThat(FAILING_INSERTS.get()).isZero();
+        assertThat(deadLetters().get(event.getId()).get("reason").asText()).isEqualTo("RejectedDeliveryException: the CRM answered HTTP 400");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(1));
+        assertThat(LogCapture.text()).contains("Event " + event.getId() + " went to the dead letters and is not sent again until they are "
+                + "replayed: the CRM answered HTTP 400");
     }
 
     @Test
