@@ -55,8 +55,7 @@ public final class DeadLetters {
      */
     public String givenUp(String event, String sink, String queue) throws JsonProcessingException {
         return letter(event, sink, "the broker gave up on its message on " + queue + " after its delivery attempts: the connector"
-                + " could not record the event as delivered or keep its dead letter (the database or the broker was away);"
-                + " the CRM may have it already", 1);
+                + " could not finish it (the database or the broker was away); the CRM may have the event already", 1);
     }
 
     private String letter(String event, String sink, String reason, int attempts) throws JsonProcessingException {

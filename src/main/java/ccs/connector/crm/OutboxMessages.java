@@ -36,9 +36,10 @@ public final class OutboxMessages {
      * stays with the consumer, which acknowledges it.
      */
     public OutboxMessage read(Exchange exchange) throws JMSException {
-        Object message = exchange.getIn().getBody();
+        // read before the swap: a read that failed (the JMS client) leaves the JMS message for a retry
+        OutboxMessage read = read(exchange.getIn().getBody());
         exchange.setIn(new DefaultMessage(exchange));
-        return read(message);
+        return read;
     }
 
     /**
@@ -90,9 +91,9 @@ public final class OutboxMessages {
      * breaker and lookup queue copy the exchange, and a copy of a JMS message asks the JMS client again.
      */
     public CloudEvent readEvent(Exchange exchange) throws JMSException {
-        Object message = exchange.getIn().getBody();
+        CloudEvent event = event(exchange.getIn().getBody());
         exchange.setIn(new DefaultMessage(exchange));
-        return event(message);
+        return event;
     }
 
     CloudEvent event(Object message) throws JMSException {
