@@ -6,12 +6,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code customvariables} of live calls (what the IVR collected), read from {@code getactivecall}
@@ -22,6 +25,7 @@ import org.apache.camel.Variable;
  */
 public final class CallVariables {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CallVariables.class);
     private static final String TABLE = "CALL_VARIABLES";
 
     private final ObjectMapper json = new ObjectMapper();
@@ -33,14 +37,22 @@ public final class CallVariables {
         this.retention = retention;
     }
 
-    /** The custom variables of a {@code getactivecall} answer, remembered for the call; null when it has none. */
+    /**
+     * The custom variables of a {@code getactivecall} answer, remembered for the call; null when it has none. A
+     * database that fails is logged, not thrown: the screen pop answers anyway.
+     */
     public Map<?, ?> fromActiveCall(@Body Map<String, Object> answer, @Variable("activecallkey") String callKey) throws JsonProcessingException {
         Map<?, ?> call = CallAnswers.activeCall(answer);
         if (call == null || !(call.get("customvariables") instanceof Map<?, ?> variables) || variables.isEmpty()) {
             return null;
         }
-        database.merge(TABLE, List.of("call_key"), List.of("call_key", "variables", "read_at"),
-                callKey, json.writeValueAsString(variables), Timestamp.from(Instant.now()));
+        try {
+            database.merge(TABLE, List.of("call_key"), List.of("call_key", "variables", "read_at"),
+                    callKey, json.writeValueAsString(variables), Timestamp.from(Instant.now()));
+        } catch (IllegalStateException e) {
+            // the agent still gets the screen pop (its session is cached) while the database is away; only the hangup misses them
+            LOG.warn("The custom variables of call {} are not remembered for its hangup event: {}", callKey, Secrets.mask(e.getMessage()));
+        }
         return variables;
     }
 

@@ -7,16 +7,20 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -115,6 +119,35 @@ class ScreenPopTest extends ConnectorTestSupport {
         assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Burak Öztürk");
         assertThat(simulator().requests("getactivecall")).anySatisfy(r -> assertThat(r.params()).containsEntry("activecallkey", call.key()));
         assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void aMaskedCallPopsWhileTheDatabaseCannotRememberItsCustomVariables() throws Exception {
+        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        store.update("CREATE TRIGGER FAIL_CALL_VARIABLES BEFORE INSERT, UPDATE ON CALL_VARIABLES FOR EACH ROW CALL '"
+                + DatabaseAway.class.getName() + "'");
+        try {
+            ActiveCall call = simulator().ring(AGENT, "05337654321");
+
+            HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode card = json.readTree(answer.body());
+            assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+            assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
+            assertThat(store.one("SELECT 1 FROM CALL_VARIABLES WHERE call_key = ?", row -> true, call.key())).isEmpty();
+        } finally {
+            store.update("DROP TRIGGER FAIL_CALL_VARIABLES");
+        }
+    }
+
+    /** An H2 trigger that fails every write, as a database that is away. */
+    public static final class DatabaseAway implements Trigger {
+
+        @Override
+        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
+            throw new java.sql.SQLTransientConnectionException("the database is away (test)");
+        }
     }
 
     @Test
