@@ -223,6 +223,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         String kept = "; the request is kept in the connector's dead letters for a person";
 
         assertError(hangup(FORM, encode(noCallId)), 400, "call_id is missing" + kept, "call_id");
+        // the server drops a form whose last field it cannot decode: not a request without a call key
+        assertError(hangup(FORM, encode(IvrGuideExamples.hangup("trailing-escape")) + "&note=100%"), 400,
+                "the form has no field that can be decoded: a % must be followed by two hex digits" + kept, null);
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&calldate=2020-02-24+20%3A15%3A11"), 400, "callkeyX is missing" + kept, "callkeyX");
         assertError(hangup("application/json", "[\"not\", \"an object\"]"), 400, "the body is not a JSON object" + kept, null);
         assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
