@@ -42,6 +42,8 @@ public final class CdrSync {
     /** What the poller knows of one tenant between runs. */
     private static final class TenantPolls {
         boolean running;
+        /** The instant the running poll's window finishes at: its wall clock alone is ambiguous in the repeated hour of an autumn DST change. */
+        Instant windowFinish;
         int failuresInARow;
         long runsToSkip;
     }
@@ -80,23 +82,40 @@ public final class CdrSync {
             }
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
-            LocalDateTime from = checkpoint.map(at -> LocalDateTime.ofInstant(at.minus(settings.overlap()), tenant.zone()))
+            Instant finish = now.minus(settings.lag());
+            LocalDateTime from = checkpoint.map(at -> wallClockStart(at.minus(settings.overlap()), finish, tenant))
                     .orElseGet(() -> settings.start().orElseGet(() -> state.firstStart(tenant.name(),
                             LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay())));
-            LocalDateTime to = LocalDateTime.ofInstant(now.minus(settings.lag()), tenant.zone());
+            LocalDateTime to = LocalDateTime.ofInstant(finish, tenant.zone());
             if (to.isBefore(from)) {
                 LOG.debug("CDR poll of tenant {} skipped: its window would start at {}, after {}", tenant.name(), from, to);
                 return null;
             }
             tenantPolls.running = true;
+            tenantPolls.windowFinish = finish;
             return settings.window(tenant, from, to, SOURCE);
         }
+    }
+
+    /**
+     * The wall-clock start of the window from one instant to another: the first's wall clock, or earlier
+     * where the clocks went back in between (an autumn DST change), so that the window still spans its
+     * length before its finish. The platform files records by wall clock alone, so the repeated hour is
+     * read while it lasts (the dedupe absorbs the records of its first pass), not skipped until the
+     * wall clock reaches the checkpoint again.
+     */
+    private static LocalDateTime wallClockStart(Instant from, Instant finish, Tenant tenant) {
+        LocalDateTime start = LocalDateTime.ofInstant(from, tenant.zone());
+        LocalDateTime lengthBeforeFinish = LocalDateTime.ofInstant(finish, tenant.zone()).minus(Duration.between(from, finish));
+        return lengthBeforeFinish.isBefore(start) ? lengthBeforeFinish : start;
     }
 
     /** The window is in the outbox as far as it was read: the checkpoint moves there, never back. */
     public void windowDone(CdrWindow window) {
         TenantPolls tenantPolls = polls(window.getTenant());
-        Optional<Instant> readUpTo = window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
+        // a record's wall clock in a repeated hour is taken at its earlier instant: read again, never skipped
+        Optional<Instant> readUpTo = window.complete() ? Optional.of(tenantPolls.windowFinish)
+                : window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
         Optional<Instant> previous = state.checkpoint(window.getTenant());
         Optional<Instant> checkpoint = previous;
         state.saveRun(window.getTenant(), SOURCE, null, clock.instant());
@@ -128,7 +147,7 @@ public final class CdrSync {
             return null;
         }
         LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
-        LocalDateTime from = to.minus(settings.settleWindow());
+        LocalDateTime from = wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant);
         if (settings.start().isPresent() && settings.start().get().isAfter(from)) {
             from = settings.start().get();
         }

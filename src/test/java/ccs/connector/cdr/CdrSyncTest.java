@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
@@ -164,6 +167,48 @@ class CdrSyncTest {
         sync.windowDone(behind);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+    }
+
+    @Test
+    void theRepeatedHourOfAnAutumnClockChangeIsPolledWhileItLastsAndTheCheckpointGoesOn() {
+        // Berlin's clocks go back from 03:00 to 02:00 at 01:00 UTC on 2026-10-25
+        Tenants berlin = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Berlin"))), "demo");
+        Instant beforeTheChange = Instant.parse("2026-10-25T00:59:30Z"); // 02:59:30 summer time
+        CdrWindow last = pollCompletely(berlin, beforeTheChange);
+        assertThat(last.getFinish()).isEqualTo(LocalDateTime.parse("2026-10-25T02:59:20"));
+
+        CdrWindow repeated = pollCompletely(berlin, Instant.parse("2026-10-25T01:01:30Z")); // 02:01:30 winter time
+        assertThat(repeated).as("polled, not skipped until 02:59 winter time").isNotNull();
+        assertThat(repeated.getStart()).as("the window's length before its finish").isEqualTo(LocalDateTime.parse("2026-10-25T01:54:20"));
+        assertThat(repeated.getFinish()).isEqualTo(LocalDateTime.parse("2026-10-25T02:01:20"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-10-25T01:01:20Z"));
+
+        CdrWindow next = pollCompletely(berlin, Instant.parse("2026-10-25T01:02:30Z"));
+        assertThat(next.getStart()).isEqualTo(LocalDateTime.parse("2026-10-25T01:56:20"));
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-10-25T01:02:20Z"));
+    }
+
+    @Test
+    void aSettleSweepAcrossASpringClockChangeStillReadsItsFourHours() {
+        // Berlin's clocks go forward from 02:00 to 03:00 at 01:00 UTC on 2026-03-29
+        Tenants berlin = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Berlin"))), "demo");
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-03-29T01:30:00Z")); // 03:30 summer time
+        CdrWindow sweep = new CdrSync(berlin, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000),
+                Clock.fixed(Instant.parse("2026-03-29T01:40:00Z"), ZoneOffset.UTC)).settleWindow("demo");
+        assertThat(sweep.getStart()).as("21:30 UTC, four hours before the checkpoint, not three").isEqualTo(LocalDateTime.parse("2026-03-28T22:30:00"));
+        assertThat(sweep.getFinish()).isEqualTo(LocalDateTime.parse("2026-03-29T03:30:00"));
+    }
+
+    /** A poll at that instant whose window the platform answers with one short page. */
+    private CdrWindow pollCompletely(Tenants tenants, Instant now) {
+        CdrSync sync = new CdrSync(tenants, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), Clock.fixed(now, ZoneOffset.UTC));
+        CdrWindow window = sync.pollWindow("demo");
+        if (window != null) {
+            CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
+            sync.windowDone(window);
+            sync.finished("demo");
+        }
+        return window;
     }
 
     /** Fails one run and counts the runs skipped after it. */
