@@ -78,15 +78,16 @@ public final class WebhookRequests {
         // the HTTP server has read a form (a multipart one too) into a map already
         Map<?, ?> form = message.getBody() instanceof Map<?, ?> map ? map : null;
         String text = form == null ? message.getBody(String.class) : null;
-        if (form != null ? form.isEmpty() : text == null || text.isBlank()) {
-            // the server decodes a form before the route runs and hands on nothing of one whose last field it
-            // could not decode (a trailing %): without this, the request would pass for one without a call key
-            if (mediaType.equals(FORM) && bodyBytes(message) > 0) {
-                throw new BadRequestException("the form has no field that can be decoded: a % must be followed by two hex digits");
-            }
+        boolean nothingRead = form != null ? form.isEmpty() : text == null || text.isBlank();
+        if (nothingRead && bodyBytes(message) == 0) {
             return Map.of();
         }
         if (mediaType.equals(FORM)) {
+            // the server decodes a form before the route runs and hands on nothing of one whose last field it
+            // could not decode (a trailing %): without this, the request would pass for one without a call key
+            if (nothingRead) {
+                throw new BadRequestException("the form has no field that can be decoded: a % must be followed by two hex digits");
+            }
             Map<String, Object> fields = new LinkedHashMap<>();
             (form != null ? form : decode(text)).forEach((name, value) -> fields.put(String.valueOf(name), value));
             return fields;

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What HTTP clients rely on, under /api and /webhooks: problem details for every error (RFC 9457),
  * 404 and 405 with Allow for requests no route takes, HEAD wherever GET is served, 415 for a body
- * that is not JSON, WWW-Authenticate on a 401.
+ * that is not JSON, WWW-Authenticate on a 401, no file uploads.
  */
 class HttpStandardsTest extends ConnectorTestSupport {
 
@@ -109,6 +111,27 @@ class HttpStandardsTest extends ConnectorTestSupport {
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
                     .contains("\"detail\":\"" + detail + "\"");
+        }
+    }
+
+    @Test
+    void formsAndMultipartRequestsNeedNoWritableWorkingDirectory() throws Exception {
+        // Vert.x's default upload directory, made unmakeable: the working directory of the image is not the connector's to write
+        Path uploads = Path.of("file-uploads");
+        Files.deleteIfExists(uploads);
+        Files.createSymbolicLink(uploads, Path.of("/nonexistent/file-uploads"));
+        try {
+            HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                    "call_id=no-upload-dir-1&disposition=ANSWER");
+            assertThat(hangup.statusCode()).as(hangup.body()).isEqualTo(200);
+            HttpResponse<String> multipart = post("/webhooks/ccs/hangup?token=" + webhookToken(), "multipart/form-data; boundary=b",
+                    "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nuploaded\r\n--b--\r\n");
+            assertProblem(multipart, 415).startsWith("the body must be application/x-www-form-urlencoded or application/json");
+            try (var kept = Files.list(dataDir.resolve("uploads"))) {
+                assertThat(kept).as("the refused request's file, deleted when it ended").isEmpty();
+            }
+        } finally {
+            Files.delete(uploads);
         }
     }
 
