@@ -157,6 +157,7 @@ class ConnectorJarIT {
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
+            "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",

@@ -1,9 +1,12 @@
 package ccs.connector.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 import ccs.connector.ccs.Tenants;
 
@@ -24,6 +27,7 @@ public final class StartupChecks {
         checkSink(settings);
         checkWebhookToken(settings);
         checkApiKey(settings);
+        checkPublicUrl(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
         checkCluster(settings);
     }
@@ -81,6 +85,43 @@ public final class StartupChecks {
         if (!demoMode(settings) && settings.string("connector.api-key", "").length() < 16) {
             throw new InvalidSettingException("connector.api-key", "must be a secret of your own (16 characters or more) "
                     + "outside demo mode, which the CRM sends as X-Api-Key: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
+        }
+    }
+
+    /**
+     * Call Center Studio posts each hangup callback to the {@code hangup_url} built from this URL, from its own
+     * network: one on this machine only (the shipped {@code http://localhost:8080}) would lose every callback
+     * without a trace, unless the upstream is on this machine too (a simulator).
+     */
+    private static void checkPublicUrl(Settings settings) {
+        String publicUrl = settings.required("connector.public-url");
+        if (!isHttpUrl(publicUrl)) {
+            throw new InvalidSettingException("connector.public-url", "is '" + publicUrl
+                    + "': use the http(s) URL at which Call Center Studio reaches this connector's /webhooks/, e.g. https://connector.acme.example");
+        }
+        String apiUrl = settings.string("ccs.api-url", Tenants.EMBEDDED);
+        if (!demoMode(settings) && isHttpUrl(apiUrl) && !localOnly(URI.create(apiUrl).getHost()) && localOnly(URI.create(publicUrl).getHost())) {
+            throw new InvalidSettingException("connector.public-url", "is '" + publicUrl + "', which Call Center Studio at "
+                    + URI.create(apiUrl).getHost() + " cannot reach, so every hangup callback would be lost: set CONNECTOR_PUBLIC_URL "
+                    + "to the address at which the platform reaches /webhooks/, e.g. https://connector.acme.example");
+        }
+    }
+
+    /** A host that only this machine reaches: localhost, a loopback or wildcard address (no name is looked up). */
+    static boolean localOnly(String host) {
+        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.equals("localhost") || lower.endsWith(".localhost")) {
+            return true;
+        }
+        if (!lower.matches("[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")) {
+            return false;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(name);
+            return address.isLoopbackAddress() || address.isAnyLocalAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 
