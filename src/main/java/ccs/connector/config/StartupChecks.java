@@ -94,7 +94,7 @@ public final class StartupChecks {
      * without a trace, unless the upstream is on this machine too (a simulator).
      */
     private static void checkPublicUrl(Settings settings) {
-        String publicUrl = settings.required("connector.public-url");
+        String publicUrl = settings.string("connector.public-url", "http://localhost:8080");
         if (!isHttpUrl(publicUrl)) {
             throw new InvalidSettingException("connector.public-url", "is '" + publicUrl
                     + "': use the http(s) URL at which Call Center Studio reaches this connector's /webhooks/, e.g. https://connector.acme.example");
