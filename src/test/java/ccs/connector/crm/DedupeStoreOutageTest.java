@@ -1,19 +1,17 @@
 package ccs.connector.crm;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.h2.api.Trigger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,21 +30,10 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
         LogCapture.install();
     }
 
-    /** How many more inserts into the dedupe table fail, as while the database is away. */
-    private static final AtomicInteger FAILING_INSERTS = new AtomicInteger();
-
     private RecordingHttpServer crm;
 
-    /** An H2 trigger on the real dedupe table: fails an insert while FAILING_INSERTS lasts. */
-    public static final class FailingInsert implements Trigger {
-
-        @Override
-        public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws java.sql.SQLException {
-            if (FAILING_INSERTS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new java.sql.SQLTransientConnectionException("the database is away (test)");
-            }
-        }
-    }
+    /** The real dedupe table. */
+    private static final String DEDUPE_TABLE = "CAMEL_MESSAGEPROCESSED";
 
     @Override
     protected void settings(Properties settings) {
@@ -59,24 +46,21 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     @AfterEach
     void databaseBack() {
         crm.clearRules();
-        FAILING_INSERTS.set(0);
-        store().update("DROP TRIGGER IF EXISTS FAIL_DEDUPE_RECORD");
+        FailingWrites.stop(store(), DEDUPE_TABLE);
         // each test counts its own dead letters
         store().update("DELETE FROM DEAD_LETTER");
     }
 
     @Test
     void aDeliveredEventIsRecordedOnceTheStoreIsBackAndNotSentAgain() {
-        store().update("CREATE TRIGGER FAIL_DEDUPE_RECORD BEFORE INSERT ON CAMEL_MESSAGEPROCESSED FOR EACH ROW CALL '"
-                + FailingInsert.class.getName() + "'");
-        FAILING_INSERTS.set(2);
+        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-1");
 
         publish(event);
 
         delivered(crm, event.getId());
         await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event.getId()));
-        assertThat(FAILING_INSERTS.get()).isZero();
+        assertThat(FailingWrites.remaining()).isZero();
         // the outbox's redelivery (a second after a failed message) would have come by now
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(1));
@@ -84,17 +68,15 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
     @Test
     void aDeadLetterWrittenWhileTheStoreIsBrieflyAwayIsKeptWithoutSendingTheEventAgain() throws Exception {
-        store().update("CREATE TRIGGER FAIL_DEDUPE_RECORD BEFORE INSERT ON CAMEL_MESSAGEPROCESSED FOR EACH ROW CALL '"
-                + FailingInsert.class.getName() + "'");
         // the dead letter's id cannot be made final twice: its write is tried again, not the outbox message
-        FAILING_INSERTS.set(2);
+        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-dead-letter");
         crm.answerWhen(received -> event.getId().equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
 
         publish(event);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event.getId()));
-        assertThat(FAILING_INSERTS.get()).isZero();
+        assertThat(FailingWrites.remaining()).isZero();
         assertThat(deadLetters().get(event.getId()).get("reason").asText()).isEqualTo("RejectedDeliveryException: the CRM answered HTTP 400");
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(1));
@@ -104,17 +86,15 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
     @Test
     void anEventTheBrokerGaveUpOnIsKeptAsADeadLetterThatAReplayDelivers() throws Exception {
-        store().update("CREATE TRIGGER FAIL_DEDUPE_RECORD BEFORE INSERT ON CAMEL_MESSAGEPROCESSED FOR EACH ROW CALL '"
-                + FailingInsert.class.getName() + "'");
         // each of the outbox's ten deliveries tries the record four times (crm.retry.max-retries=3); the rest fail
         // when the dead letter makes the event's id final, so that is tried again too
-        FAILING_INSERTS.set(10 * 4 + 2);
+        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 10 * 4 + 2);
         CloudEvent event = hangupEvent("dedupe-away-long");
 
         publish(event);
 
         await().atMost(Duration.ofSeconds(90)).until(() -> recorded(event.getId()));
-        assertThat(FAILING_INSERTS.get()).isZero();
+        assertThat(FailingWrites.remaining()).isZero();
         JsonNode letter = deadLetters().get(event.getId());
         assertThat(letter).as("the dead letter of " + event.getId()).isNotNull();
         assertThat(letter.get("kind").asText()).isEqualTo("event");

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +17,9 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -124,8 +123,7 @@ class ScreenPopTest extends ConnectorTestSupport {
     @Test
     void aMaskedCallPopsWhileTheDatabaseCannotRememberItsCustomVariables() throws Exception {
         Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
-        store.update("CREATE TRIGGER FAIL_CALL_VARIABLES BEFORE INSERT, UPDATE ON CALL_VARIABLES FOR EACH ROW CALL '"
-                + DatabaseAway.class.getName() + "'");
+        FailingWrites.start(store, "CALL_VARIABLES", "INSERT, UPDATE", Integer.MAX_VALUE);
         try {
             ActiveCall call = simulator().ring(AGENT, "05337654321");
 
@@ -137,16 +135,7 @@ class ScreenPopTest extends ConnectorTestSupport {
             assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
             assertThat(store.one("SELECT 1 FROM CALL_VARIABLES WHERE call_key = ?", row -> true, call.key())).isEmpty();
         } finally {
-            store.update("DROP TRIGGER FAIL_CALL_VARIABLES");
-        }
-    }
-
-    /** An H2 trigger that fails every write, as a database that is away. */
-    public static final class DatabaseAway implements Trigger {
-
-        @Override
-        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) throws SQLException {
-            throw new java.sql.SQLTransientConnectionException("the database is away (test)");
+            FailingWrites.stop(store, "CALL_VARIABLES");
         }
     }
 
