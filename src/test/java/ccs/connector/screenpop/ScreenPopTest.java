@@ -109,15 +109,21 @@ class ScreenPopTest extends ConnectorTestSupport {
     void aMaskedCallRingingAtTheAgentIsResolvedThroughTheAgentsSession() throws Exception {
         ActiveCall call = simulator().ring(AGENT, "05337654321");
 
-        HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
+        JsonNode card = maskedCallPopped(call);
 
-        assertThat(answer.statusCode()).isEqualTo(200);
-        JsonNode card = json.readTree(answer.body());
         assertThat(card.get("activecallkey").asText()).isEqualTo(call.key());
-        assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
         assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Burak Öztürk");
         assertThat(simulator().requests("getactivecall")).anySatisfy(r -> assertThat(r.params()).containsEntry("activecallkey", call.key()));
         assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
+    }
+
+    /** The screen pop of a call ringing at the agent, asked by its key with the agent's session: 200, the unmasked number. */
+    private JsonNode maskedCallPopped(ActiveCall call) throws Exception {
+        HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode card = json.readTree(answer.body());
+        assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+        return card;
     }
 
     @Test
@@ -126,12 +132,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         FailingWrites.start(store, "CALL_VARIABLES", "INSERT, UPDATE", Integer.MAX_VALUE);
         try {
             ActiveCall call = simulator().ring(AGENT, "05337654321");
-
-            HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
-
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            JsonNode card = json.readTree(answer.body());
-            assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+            JsonNode card = maskedCallPopped(call);
             assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
             assertThat(store.one("SELECT 1 FROM CALL_VARIABLES WHERE call_key = ?", row -> true, call.key())).isEmpty();
         } finally {
@@ -144,12 +145,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         simulator().answerActiveCallAtTopLevel(true);
         try {
             ActiveCall call = simulator().ring(AGENT, "05337654321");
-
-            HttpResponse<String> answer = screenPop("activecallkey", call.key(), "agentEmail", AGENT);
-
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            JsonNode card = json.readTree(answer.body());
-            assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+            JsonNode card = maskedCallPopped(call);
             JsonNode variables = card.get("customVariables");
             assertThat(variables.get("crm_customer_id").asText()).startsWith("C-");
 
