@@ -1,8 +1,10 @@
 package ccs.connector.crm;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,21 +16,30 @@ import java.util.Set;
  */
 public final class OutboxMessage {
 
-    /** One event as delivery needs it: its id, the CRM's transaction id when it has one, its JSON text for the sinks. */
+    /**
+     * One event as delivery needs it: its id, its key in the dedupe store, the CRM's transaction id when it has one,
+     * its JSON text for the sinks.
+     */
     public static final class Event {
 
         private final String id;
+        private final String dedupeKey;
         private final String transactionId;
         private final String text;
 
-        Event(String id, String transactionId, String text) {
+        Event(String id, String dedupeKey, String transactionId, String text) {
             this.id = id;
+            this.dedupeKey = dedupeKey;
             this.transactionId = transactionId;
             this.text = text;
         }
 
         public String getId() {
             return id;
+        }
+
+        public String getDedupeKey() {
+            return dedupeKey;
         }
 
         public String getTransactionId() {
@@ -66,12 +77,16 @@ public final class OutboxMessage {
         return events;
     }
 
-    List<String> ids() {
-        return events.stream().map(Event::getId).toList();
+    /** The events' ids by their keys in the dedupe store. */
+    Map<String, String> idsByKey() {
+        Map<String, String> ids = new LinkedHashMap<>();
+        events.forEach(event -> ids.put(event.getDedupeKey(), event.getId()));
+        return ids;
     }
 
-    OutboxMessage skip(Set<String> recorded) {
-        undelivered = events.stream().filter(event -> !recorded.contains(event.getId())).toList();
+    /** Leaves out the events whose keys the dedupe store holds. */
+    OutboxMessage skip(Set<String> recordedKeys) {
+        undelivered = events.stream().filter(event -> !recordedKeys.contains(event.getDedupeKey())).toList();
         return this;
     }
 
@@ -86,20 +101,20 @@ public final class OutboxMessage {
         return remaining;
     }
 
-    /** Notes that the event with this id was delivered, to be recorded ({@link DeliveredEvents#record}). */
-    void noteDelivered(String id) {
+    /** Notes that the event with this id and dedupe key was delivered, to be recorded ({@link DeliveredEvents#record}). */
+    void noteDelivered(String id, String dedupeKey) {
         delivered.add(id);
-        unrecorded.add(id);
+        unrecorded.add(dedupeKey);
     }
 
-    /** The ids delivered and not recorded in the dedupe store yet. */
+    /** The dedupe keys of the events delivered and not recorded in the dedupe store yet. */
     List<String> unrecorded() {
         return List.copyOf(unrecorded);
     }
 
-    /** Notes that these ids are in the dedupe store: only then, so that a record that failed is tried again with them. */
-    void noteRecorded(List<String> ids) {
-        unrecorded.removeAll(ids);
+    /** Notes that these keys are in the dedupe store: only then, so that a record that failed is tried again with them. */
+    void noteRecorded(List<String> keys) {
+        unrecorded.removeAll(keys);
     }
 
     /** The ids delivered so far. */

@@ -44,21 +44,23 @@ public final class OutboxMessages {
 
     /**
      * Opens the event of a message for route {@code crm-deliver-event}: the body becomes its JSON text, and
-     * variables {@code eventId}, {@code transactionId} and {@code eventJson} (the text as it came, for the
-     * dead letters) hold what the sinks and the logs read. One call per event, where three OGNL lookups
+     * variables {@code eventId}, {@code dedupeKey} (its key in the dedupe store), {@code transactionId} and
+     * {@code eventJson} (the text as it came, for the dead letters) hold what the sinks, the logs and the dedupe
+     * store read. One call per event, where three OGNL lookups
      * created a bean expression each.
      */
     public void open(Exchange exchange) {
         OutboxMessage.Event event = exchange.getIn().getBody(OutboxMessage.Event.class);
         exchange.setVariable("eventId", event.getId());
+        exchange.setVariable("dedupeKey", event.getDedupeKey());
         exchange.setVariable("transactionId", event.getTransactionId());
         exchange.setVariable("eventJson", event.getText());
         exchange.getIn().setBody(event.getText());
     }
 
-    /** Notes that the message's event with this id was delivered, to be recorded in one batch when the message is done. */
-    public void noteDelivered(OutboxMessage message, String id) {
-        message.noteDelivered(id);
+    /** Notes that the message's event with this id and dedupe key was delivered, to be recorded in one batch when the message is done. */
+    public void noteDelivered(OutboxMessage message, String id, String dedupeKey) {
+        message.noteDelivered(id, dedupeKey);
     }
 
     OutboxMessage read(Object message) throws JMSException {
@@ -121,7 +123,7 @@ public final class OutboxMessages {
     private static OutboxMessage.Event event(JsonNode event, String text) {
         CloudEvent.requireIdAndType(event);
         JsonNode transactionId = event.path("data").path("transactionId");
-        return new OutboxMessage.Event(event.get("id").asText(), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
+        return new OutboxMessage.Event(event.get("id").asText(), CloudEvent.dedupeKey(event), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
     }
 
     private static String kind(Object message) {

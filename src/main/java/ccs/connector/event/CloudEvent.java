@@ -111,6 +111,26 @@ public final class CloudEvent {
         return CDR.equals(type) ? getTenant() + ":" + CDR : "events-" + Math.floorMod(id.hashCode(), 16);
     }
 
+    /**
+     * The key of this event in the dedupe store. A CDR record's key starts with its {@code calldate} as the
+     * platform wrote it ({@code data.raw}, whatever the tenant's zone): the records of a page, in call order,
+     * then fall into a few pages of the store's index, where their ids alone, random, scattered the commit of
+     * a page over some hundred pages of it. Any other event's key is its id.
+     */
+    public String getDedupeKey() {
+        return data != null && data.get("raw") instanceof Map<?, ?> raw ? dedupeKey(id, type, raw.get("calldate")) : id;
+    }
+
+    /** {@link #getDedupeKey()} of an event as JSON, read without building the event. */
+    public static String dedupeKey(JsonNode event) {
+        JsonNode calldate = event.path("data").path("raw").path("calldate");
+        return dedupeKey(event.get("id").asText(), event.get("type").asText(), calldate.isTextual() ? calldate.asText() : null);
+    }
+
+    private static String dedupeKey(String id, String type, Object calldate) {
+        return CDR.equals(type) && calldate instanceof String start ? start + "|" + id : id;
+    }
+
     /** A file name derived from the id alone: safe characters, and a short hash so distinct ids never collide. */
     public String getFileName() {
         return fileName(id);

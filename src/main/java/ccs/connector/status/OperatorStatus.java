@@ -1,6 +1,5 @@
 package ccs.connector.status;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,7 @@ import ccs.connector.cdr.CdrState;
 import ccs.connector.cdr.CdrSync;
 import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.crm.DeadLetters;
-import ccs.connector.state.Database;
+import ccs.connector.crm.DeliveredEvents;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -43,7 +42,7 @@ public final class OperatorStatus {
     private final CdrSync cdrSync;
     private final CdrBackfills backfills;
     private final AgentPerformance agentPerformance;
-    private final Database database;
+    private final DeliveredEvents deliveredEvents;
     private final DeadLetters deadLetters;
     private final HealthCheck upstream;
     private final HealthCheck crmSink;
@@ -55,7 +54,7 @@ public final class OperatorStatus {
     private final Clock clock;
 
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
-                          Database database,
+                          DeliveredEvents deliveredEvents,
                           DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
                           ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
         this.tenants = tenants;
@@ -63,7 +62,7 @@ public final class OperatorStatus {
         this.cdrSync = cdrSync;
         this.backfills = backfills;
         this.agentPerformance = agentPerformance;
-        this.database = database;
+        this.deliveredEvents = deliveredEvents;
         this.deadLetters = deadLetters;
         this.upstream = upstream;
         this.crmSink = crmSink;
@@ -87,8 +86,7 @@ public final class OperatorStatus {
         status.put("crm", health(crm.getState() == HealthCheck.State.UP, crm.getMessage()));
         status.put("outbox", outboxDepth());
         DeadLetters.Waiting waiting = deadLetters.waiting(hourAgo);
-        long handled = database.one("SELECT COUNT(*) FROM CAMEL_MESSAGEPROCESSED WHERE processorName = ? AND createdAt >= ?",
-                row -> row.getLong(1), "crm-delivery", Timestamp.from(hourAgo)).orElse(0L);
+        long handled = deliveredEvents.recordedSince(hourAgo);
         Map<String, Object> lastHour = new LinkedHashMap<>();
         // the dedupe store holds delivered and dead-lettered ids; a replayed letter's id leaves it until delivered
         lastHour.put("delivered", Math.max(0, handled - waiting.since()));

@@ -2,7 +2,6 @@ package ccs.connector.status;
 
 import java.time.Clock;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.agentpage.AgentPage;
 import ccs.connector.agentperf.AgentPerformance;
 import ccs.connector.ccs.Tenants;
@@ -12,7 +11,7 @@ import ccs.connector.cdr.CdrSync;
 import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.DeadLetters;
-import ccs.connector.state.Database;
+import ccs.connector.crm.DeliveredEvents;
 import jakarta.jms.ConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -34,7 +33,7 @@ public class StatusConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("cdrState", CdrState.class), registry.lookupByNameAndType("cdrSync", CdrSync.class),
                 registry.lookupByNameAndType("cdrBackfills", CdrBackfills.class),
                 registry.lookupByNameAndType("agentPerformance", AgentPerformance.class),
-                registry.lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class),
+                registry.lookupByNameAndType("deliveredEvents", DeliveredEvents.class),
                 registry.lookupByNameAndType("deadLetters", DeadLetters.class),
                 registry.lookupByNameAndType("upstreamHealth", HealthCheck.class), registry.lookupByNameAndType("crmSinkHealth", HealthCheck.class),
                 registry.lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class), settings.string("connector.outbox.queue", "ccs.outbox"),

@@ -90,6 +90,20 @@ class EventsTest {
     }
 
     @Test
+    void aCdrRecordIsKeyedInTheDedupeStoreByItsCalldateAsWrittenThenItsIdAndAnyOtherEventByItsId() throws Exception {
+        Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "hangupdate", "2026-11-02 10:05:00");
+        CloudEvent cdr = events.cdr("demo", record);
+        CloudEvent hangup = events.hangup(null, Map.of("call_id", "c1", "call_date", "2020-02-24 19:07:34", "duration", "9"));
+
+        assertThat(cdr.getDedupeKey()).isEqualTo("2026-11-02 10:00:00|demo:ccs.cdr:k1");
+        assertThat(events.cdr("berlin", record).getDedupeKey()).as("the calldate as written, whatever the tenant's zone")
+                .startsWith("2026-11-02 10:00:00|");
+        assertThat(CloudEvent.dedupeKey(json.readTree(cdr.toJson()))).as("read back from its JSON").isEqualTo(cdr.getDedupeKey());
+        assertThat(hangup.getDedupeKey()).isEqualTo(hangup.getId());
+        assertThat(CloudEvent.dedupeKey(json.readTree(hangup.toJson()))).isEqualTo(hangup.getId());
+    }
+
+    @Test
     void aHangupCallbackKeepsItsFormFieldsButNeverTheWebhookToken() {
         CloudEvent event = events.hangup(null, Map.of("call_id", "c1", "call_date", "2020-02-24 19:07:34", "duration", "9",
                 "transaction_id", "d748197", "disposition", "ANSWER", "called_num", "05071303066", "caller_id", "901",
