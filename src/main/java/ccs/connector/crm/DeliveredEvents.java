@@ -125,7 +125,7 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         database.mergeAll(TABLE, KEYS, COLUMNS, keys.stream().map(key -> new Object[] {processorName, key, now}).toList());
     }
 
-    /** How many events were recorded (delivered or dead-lettered) since then. */
+    /** How many events were recorded (delivered or dead-lettered) since {@code from}. */
     public long recordedSince(Instant from) {
         return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE processorName IN (?, ?) AND createdAt >= ?", row -> row.getLong(1),
                 BY_KEY, BY_ID, Timestamp.from(from)).orElse(0L);
