@@ -46,8 +46,7 @@ public final class OutboxMessages {
      * Opens the event of a message for route {@code crm-deliver-event}: the body becomes its JSON text, and
      * variables {@code eventId}, {@code dedupeKey} (its key in the dedupe store), {@code transactionId} and
      * {@code eventJson} (the text as it came, for the dead letters) hold what the sinks, the logs and the dedupe
-     * store read. One call per event, where three OGNL lookups
-     * created a bean expression each.
+     * store read. One call per event, where three OGNL lookups created a bean expression each.
      */
     public void open(Exchange exchange) {
         OutboxMessage.Event event = exchange.getIn().getBody(OutboxMessage.Event.class);
@@ -58,7 +57,7 @@ public final class OutboxMessages {
         exchange.getIn().setBody(event.getText());
     }
 
-    /** Notes that the message's event with this id and dedupe key was delivered, to be recorded in one batch when the message is done. */
+    /** Notes that the message's event (its id and dedupe key) was delivered, to be recorded in one batch when the message is done. */
     public void noteDelivered(OutboxMessage message, String id, String dedupeKey) {
         message.noteDelivered(id, dedupeKey);
     }
