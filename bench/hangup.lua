@@ -30,7 +30,7 @@ request = function()
   counter = counter + 1
   local call_id = keys[index] or string.format("ahRzfmBENCH%d_%d_%d", tid or 0, first, counter)
   local body = "project=alotech&action=webhook&tenant=demo&url=http%3A%2F%2Fconnector%2Fwebhooks%2Fccs%2Fhangup"
-    .. "&call_date=2026-11-23+10%3A00%3A00&agent_username=ayse.yilmaz%40demo.example"
+    .. "&call_date=" .. os.date("%Y-%m-%d+%H:%M:%S"):gsub(":", "%%3A") .. "&agent_username=ayse.yilmaz%40demo.example"
     .. "&transaction_id=bench-" .. call_id .. "&disposition=ANSWER&duration=42&called_num=05321234567"
     .. "&caller_id=901&call_id=" .. call_id
   return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)

@@ -25,26 +25,30 @@ import org.springframework.dao.DuplicateKeyException;
  * recorded first is a duplicate key, and answers false. A page of events costs one statement to check
  * ({@link #unseen}, {@link #undelivered}) and one batched statement to record ({@link #record}).
  *
- * <p>Versions before the keys began with a CDR record's calldate recorded the bare event ids, under
- * processor name {@value #BY_ID}. While the store holds such rows (until {@code crm.dedupe.retention-days}
- * removed them: checked once an hour), an event counts as recorded under either, so an upgrade delivers
- * nothing again.
+ * <p>Earlier versions kept their rows under other processor names: {@value #BY_ID} the bare event ids, then
+ * {@value #BY_CDR_START} the keys of CDR records by calldate and the bare ids of the other events. While the store
+ * holds rows under one of those names (until {@code crm.dedupe.retention-days} removed them: checked once an hour),
+ * an event also counts as recorded under it, by its key or by its id, so an upgrade delivers nothing again.
  */
 public final class DeliveredEvents extends JdbcMessageIdRepository {
 
     private static final String TABLE = "CAMEL_MESSAGEPROCESSED";
     private static final List<String> KEYS = List.of("processorName", "messageId");
     private static final List<String> COLUMNS = List.of("processorName", "messageId", "createdAt");
-    static final String BY_KEY = "crm-delivered";
+    /** The keys of {@link CloudEvent#getDedupeKey()}: CDR records and hangups by the start of their call. */
+    static final String BY_CALL_START = "crm-by-call-start";
+    static final String BY_CDR_START = "crm-delivered";
     static final String BY_ID = "crm-delivery";
-    private static final long BY_ID_CHECK_MS = 3_600_000;
+    private static final List<String> EARLIER = List.of(BY_CDR_START, BY_ID);
+    private static final long EARLIER_CHECK_MS = 3_600_000;
 
     private final Database database;
-    private volatile boolean byIdRows;
-    private volatile long byIdCheckedAt;
+    /** The earlier versions' processor names the store still holds rows under. */
+    private volatile List<String> earlierWithRows = List.of();
+    private volatile long earlierCheckedAt;
 
     public DeliveredEvents(Database database) {
-        super(database.dataSource(), BY_KEY);
+        super(database.dataSource(), BY_CALL_START);
         this.database = database;
         setCreateTableIfNotExists(false);
     }
@@ -63,10 +67,11 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         return jdbcTemplate.update(getInsertString(), processorName, key, new Timestamp(System.currentTimeMillis()));
     }
 
-    /** Forgets the event (a dead letter being replayed), under its key and under its bare id of older versions. */
+    /** Forgets the event (a dead letter being replayed), under its key and under what earlier versions recorded of it. */
     public boolean forget(CloudEvent event) {
         boolean byKey = remove(event.getDedupeKey());
-        return database.update("DELETE FROM " + TABLE + " WHERE processorName = ? AND messageId = ?", BY_ID, event.getId()) > 0 || byKey;
+        return database.update("DELETE FROM " + TABLE + " WHERE processorName IN (?, ?) AND messageId IN (?, ?)", BY_CDR_START, BY_ID,
+                event.getDedupeKey(), event.getId()) > 0 || byKey;
     }
 
     /**
@@ -78,22 +83,29 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         if (idsByKey.isEmpty()) {
             return Set.of();
         }
-        Map<String, String> keysById = new LinkedHashMap<>();
-        if (byIdRows()) {
-            idsByKey.forEach((key, id) -> keysById.put(id, key));
+        List<String> earlier = earlierWithRows();
+        // what an earlier version may have recorded of an event (its key or its bare id), and the event's key
+        Map<String, String> keysByEarlierEntry = new LinkedHashMap<>();
+        if (!earlier.isEmpty()) {
+            idsByKey.forEach((key, id) -> {
+                keysByEarlierEntry.put(key, key);
+                keysByEarlierEntry.put(id, key);
+            });
         }
-        List<Object> values = new ArrayList<>((idsByKey.size() + keysById.size()) * 2);
+        List<Object> values = new ArrayList<>((idsByKey.size() + earlier.size() * keysByEarlierEntry.size()) * 2);
         for (String key : idsByKey.keySet()) {
             values.add(processorName);
             values.add(key);
         }
-        for (String id : keysById.keySet()) {
-            values.add(BY_ID);
-            values.add(id);
+        for (String name : earlier) {
+            for (String entry : keysByEarlierEntry.keySet()) {
+                values.add(name);
+                values.add(entry);
+            }
         }
         String rows = String.join(", ", Collections.nCopies(values.size() / 2, "(?, ?)"));
         return new HashSet<>(database.list("SELECT processorName, messageId FROM " + TABLE + " WHERE (processorName, messageId) IN (" + rows + ")",
-                row -> BY_ID.equals(row.getString(1)) ? keysById.get(row.getString(2)) : row.getString(2), values.toArray()));
+                row -> processorName.equals(row.getString(1)) ? row.getString(2) : keysByEarlierEntry.get(row.getString(2)), values.toArray()));
     }
 
     /** The events whose keys the store does not hold yet, in their order: one statement for all of them. */
@@ -127,17 +139,19 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
 
     /** How many events were recorded (delivered or dead-lettered) since {@code from}. */
     public long recordedSince(Instant from) {
-        return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE processorName IN (?, ?) AND createdAt >= ?", row -> row.getLong(1),
-                BY_KEY, BY_ID, Timestamp.from(from)).orElse(0L);
+        return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE processorName IN (?, ?, ?) AND createdAt >= ?", row -> row.getLong(1),
+                BY_CALL_START, BY_CDR_START, BY_ID, Timestamp.from(from)).orElse(0L);
     }
 
-    /** Whether the store still holds rows of bare ids: asked at most once an hour (one indexed query). */
-    private boolean byIdRows() {
+    /** The earlier versions' names that the store still holds rows under: asked at most once an hour (an indexed query each). */
+    private List<String> earlierWithRows() {
         long now = System.currentTimeMillis();
-        if (now - byIdCheckedAt >= BY_ID_CHECK_MS) {
-            byIdRows = database.one("SELECT 1 FROM " + TABLE + " WHERE processorName = ? LIMIT 1", row -> true, BY_ID).isPresent();
-            byIdCheckedAt = now;
+        if (now - earlierCheckedAt >= EARLIER_CHECK_MS) {
+            earlierWithRows = EARLIER.stream()
+                    .filter(name -> database.one("SELECT 1 FROM " + TABLE + " WHERE processorName = ? LIMIT 1", row -> true, name).isPresent())
+                    .toList();
+            earlierCheckedAt = now;
         }
-        return byIdRows;
+        return earlierWithRows;
     }
 }

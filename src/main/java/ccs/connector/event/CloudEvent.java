@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class CloudEvent {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CDR = "ccs.cdr";
+    /** Longer than any date and time: a start the platform wrote as something else keys its event by id alone. */
+    private static final int MAX_START_IN_KEY = 40;
 
     private final String id;
     private final String source;
@@ -108,27 +109,40 @@ public final class CloudEvent {
      * overlap read again never races the page that holds the same records.
      */
     public String getGroup() {
-        return CDR.equals(type) ? getTenant() + ":" + CDR : "events-" + Math.floorMod(id.hashCode(), 16);
+        return Events.CDR.equals(type) ? getTenant() + ":" + Events.CDR : "events-" + Math.floorMod(id.hashCode(), 16);
     }
 
     /**
-     * The key of this event in the dedupe store. A CDR record's key starts with its {@code calldate} as the
-     * platform wrote it ({@code data.raw}, whatever the tenant's zone): the records of a page, in call order,
-     * then fall into a few pages of the store's index, where their ids alone, random, scattered the commit of
-     * a page over some hundred pages of it. Any other event's key is its id.
+     * The key of this event in the dedupe store. A CDR record's key starts with its {@code calldate}, a hangup's
+     * with its {@code call_date}, as the platform wrote it ({@code data.raw}, whatever the tenant's zone): keys
+     * in call order fall into the last pages of the store's index, which each commit writes anyway, where
+     * random ids alone make every commit write pages all over it. Any other event's key is its id, and so is
+     * the key of an event whose start is missing or longer than a date and time (a key has room for 1,000 characters).
      */
     public String getDedupeKey() {
-        return data != null && data.get("raw") instanceof Map<?, ?> raw ? dedupeKey(id, type, raw.get("calldate")) : id;
+        String field = startField(type);
+        return field != null && data != null && data.get("raw") instanceof Map<?, ?> raw ? dedupeKey(id, raw.get(field)) : id;
     }
 
     /** {@link #getDedupeKey()} of an event as JSON, read without building the event. */
     public static String dedupeKey(JsonNode event) {
-        JsonNode calldate = event.path("data").path("raw").path("calldate");
-        return dedupeKey(event.get("id").asText(), event.get("type").asText(), calldate.isTextual() ? calldate.asText() : null);
+        String id = event.get("id").asText();
+        String field = startField(event.get("type").asText());
+        JsonNode start = field == null ? null : event.path("data").path("raw").path(field);
+        return start != null && start.isTextual() ? dedupeKey(id, start.asText()) : id;
     }
 
-    private static String dedupeKey(String id, String type, Object calldate) {
-        return CDR.equals(type) && calldate instanceof String start ? start + "|" + id : id;
+    /** The raw field that holds the start of the call: a CDR record's, a hangup callback's; null for the other types. */
+    private static String startField(String type) {
+        return switch (type) {
+            case Events.CDR -> "calldate";
+            case Events.HANGUP -> "call_date";
+            default -> null;
+        };
+    }
+
+    private static String dedupeKey(String id, Object start) {
+        return start instanceof String text && text.length() <= MAX_START_IN_KEY ? text + "|" + id : id;
     }
 
     /** A file name derived from the id alone: safe characters, and a short hash so distinct ids never collide. */

@@ -59,7 +59,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
         publish(event);
 
         delivered(crm, event.getId());
-        await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event.getId()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event));
         assertThat(FailingWrites.remaining()).isZero();
         // the outbox's redelivery (a second after a failed message) would have come by now
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
@@ -75,7 +75,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
         publish(event);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event.getId()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorded(event));
         assertThat(FailingWrites.remaining()).isZero();
         assertThat(deadLetters().get(event.getId()).get("reason").asText()).isEqualTo("RejectedDeliveryException: the CRM answered HTTP 400");
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
@@ -93,7 +93,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
         publish(event);
 
-        await().atMost(Duration.ofSeconds(90)).until(() -> recorded(event.getId()));
+        await().atMost(Duration.ofSeconds(90)).until(() -> recorded(event));
         assertThat(FailingWrites.remaining()).isZero();
         JsonNode letter = deadLetters().get(event.getId());
         assertThat(letter).as("the dead letter of " + event.getId()).isNotNull();
@@ -111,11 +111,11 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(requestsFor(crm, event.getId())).hasSize(sentBefore + 1));
         assertThat(requestsFor(crm, event.getId()).get(sentBefore).answeredOk()).isTrue();
-        assertThat(recorded(event.getId())).isTrue();
+        assertThat(recorded(event)).isTrue();
     }
 
-    private boolean recorded(String eventId) {
-        return store().one("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", row -> true, eventId).isPresent();
+    private boolean recorded(CloudEvent event) {
+        return store().one("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", row -> true, event.getDedupeKey()).isPresent();
     }
 
     private Database store() {

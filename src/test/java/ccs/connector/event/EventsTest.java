@@ -90,7 +90,7 @@ class EventsTest {
     }
 
     @Test
-    void aCdrRecordIsKeyedInTheDedupeStoreByItsCalldateAsWrittenThenItsIdAndAnyOtherEventByItsId() throws Exception {
+    void aCdrRecordOrAHangupIsKeyedInTheDedupeStoreByItsCallsStartAsWrittenThenItsIdAndAnyOtherEventByItsId() throws Exception {
         Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "hangupdate", "2026-11-02 10:05:00");
         CloudEvent cdr = events.cdr("demo", record);
         CloudEvent hangup = events.hangup(null, Map.of("call_id", "c1", "call_date", "2020-02-24 19:07:34", "duration", "9"));
@@ -99,8 +99,16 @@ class EventsTest {
         assertThat(events.cdr("berlin", record).getDedupeKey()).as("the calldate as written, whatever the tenant's zone")
                 .startsWith("2026-11-02 10:00:00|");
         assertThat(CloudEvent.dedupeKey(json.readTree(cdr.toJson()))).as("read back from its JSON").isEqualTo(cdr.getDedupeKey());
-        assertThat(hangup.getDedupeKey()).isEqualTo(hangup.getId());
-        assertThat(CloudEvent.dedupeKey(json.readTree(hangup.toJson()))).isEqualTo(hangup.getId());
+        assertThat(hangup.getDedupeKey()).isEqualTo("2020-02-24 19:07:34|demo:ccs.call.hangup:c1");
+        assertThat(CloudEvent.dedupeKey(json.readTree(hangup.toJson()))).isEqualTo(hangup.getDedupeKey());
+        CloudEvent withoutStart = events.hangup(null, Map.of("call_id", "c2"));
+        assertThat(withoutStart.getDedupeKey()).as("a hangup without its call's start").isEqualTo(withoutStart.getId());
+        CloudEvent longStart = events.hangup(null, Map.of("call_id", "c3", "call_date", "x".repeat(41)));
+        assertThat(longStart.getDedupeKey()).as("a start longer than a date and time").isEqualTo(longStart.getId());
+        assertThat(CloudEvent.dedupeKey(json.readTree(longStart.toJson()))).isEqualTo(longStart.getId());
+        CloudEvent ivr = events.ivrNotification(null, Map.of("callkeyX", "c4", "calldate", "2020-02-24 19:07:34"));
+        assertThat(ivr.getDedupeKey()).as("an IVR notification").isEqualTo(ivr.getId());
+        assertThat(CloudEvent.dedupeKey(json.readTree(ivr.toJson()))).isEqualTo(ivr.getId());
     }
 
     @Test

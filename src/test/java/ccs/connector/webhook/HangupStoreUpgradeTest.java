@@ -1,0 +1,62 @@
+package ccs.connector.webhook;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import ccs.connector.state.Database;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A connector upgraded on the store of a version that recorded a delivered hangup by its bare id (processor name
+ * {@code crm-delivered}), before the keys of hangups began with their call's start: the platform sending that
+ * hangup callback again does not send it to the CRM again, while a new call's hangup is delivered.
+ */
+class HangupStoreUpgradeTest extends ConnectorTestSupport {
+
+    private static final String DELIVERED_BEFORE = "ahRzfmHANGUPUPGRADE1";
+    private static final String NEW_CALL = "ahRzfmHANGUPUPGRADE2";
+
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("connector.webhook.enrich-with-cdr", "false");
+        // the store as that version left it: written and closed before this connector starts
+        try (Database store = Database.h2(dataDir)) {
+            store.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
+                    "crm-delivered", "demo:ccs.call.hangup:" + DELIVERED_BEFORE);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aHangupTheVersionBeforeDeliveredIsNotSentAgain() throws Exception {
+        assertThat(hangup(DELIVERED_BEFORE).statusCode()).isEqualTo(200);
+        assertThat(hangup(NEW_CALL).statusCode()).isEqualTo(200);
+
+        delivered(crm, "demo:ccs.call.hangup:" + NEW_CALL);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(requestsFor(crm, "demo:ccs.call.hangup:" + DELIVERED_BEFORE)).isEmpty());
+    }
+
+    private HttpResponse<String> hangup(String callId) throws Exception {
+        Map<String, String> form = Map.of("call_id", callId, "call_date", "2026-11-02 10:00:00", "duration", "42",
+                "transaction_id", "crm-" + callId, "disposition", "ANSWER", "tenant", "demo");
+        String body = form.entrySet().stream()
+                .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", body);
+    }
+}
