@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.cdr.CdrTestRecords.wallClock;
@@ -27,15 +26,8 @@ class CdrStoreUpgradeTest extends CdrPollingTestSupport {
     protected void settings(Properties settings) {
         super.settings(settings);
         calldate = CdrTestRecords.WIRE.format(wallClock(Duration.ofMinutes(3)));
-        // the store as that version left it: written and closed before this connector starts
-        try (Database store = Database.h2(dataDir)) {
-            store.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
-                    "crm-delivery", "demo:ccs.cdr:" + DELIVERED_BEFORE);
-            store.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
-                    "crm-delivered", calldate + "|demo:ccs.cdr:" + DELIVERED_BY_CALLDATE);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        recordedByAnEarlierVersion("crm-delivery", "demo:ccs.cdr:" + DELIVERED_BEFORE);
+        recordedByAnEarlierVersion("crm-delivered", calldate + "|demo:ccs.cdr:" + DELIVERED_BY_CALLDATE);
     }
 
     @Test

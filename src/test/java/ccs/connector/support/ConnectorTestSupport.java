@@ -239,6 +239,21 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Rows of the dedupe store as an earlier version left them, under its processor name: written, and the store
+     * closed, before this connector starts (call it from {@link #settings}).
+     */
+    protected void recordedByAnEarlierVersion(String processorName, String... keys) {
+        try (Database store = Database.h2(dataDir)) {
+            for (String key : keys) {
+                store.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
+                        processorName, key);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The connector's webhook token, as Call Center Studio carries it in the query string. */
     protected String webhookToken() {
         return context.resolvePropertyPlaceholders("{{connector.webhook-token}}");

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import org.junit.jupiter.api.Test;
@@ -32,13 +31,7 @@ class HangupStoreUpgradeTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = restCrm(settings);
         settings.setProperty("connector.webhook.enrich-with-cdr", "false");
-        // the store as that version left it: written and closed before this connector starts
-        try (Database store = Database.h2(dataDir)) {
-            store.update("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
-                    "crm-delivered", "demo:ccs.call.hangup:" + DELIVERED_BEFORE);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        recordedByAnEarlierVersion("crm-delivered", "demo:ccs.call.hangup:" + DELIVERED_BEFORE);
     }
 
     @Test
