@@ -1,5 +1,6 @@
 -- wrk script: POST a realistic hangup callback form, a new call_id on every request so that every
--- request makes a new event (no dedupe short cut). The token is in the URL given to wrk.
+-- request makes a new event (no dedupe short cut), its call_date the time of the request, as the platform
+-- sends the start of a call that has just ended. The token is in the URL given to wrk.
 -- Arguments (after --): a file of call keys, one a line, and the index of the first key to use: the
 -- calls whose CDR records the simulator holds, so that the hangup's CDR enrichment finds its record as
 -- it would on a real tenant. Thread t of n takes keys first + t, first + t + n, ...; once the keys
