@@ -1,12 +1,9 @@
 package ccs.connector.webhook;
 
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
@@ -47,9 +44,6 @@ class HangupStoreUpgradeTest extends ConnectorTestSupport {
     private HttpResponse<String> hangup(String callId) throws Exception {
         Map<String, String> form = Map.of("call_id", callId, "call_date", "2026-11-02 10:00:00", "duration", "42",
                 "transaction_id", "crm-" + callId, "disposition", "ANSWER", "tenant", "demo");
-        String body = form.entrySet().stream()
-                .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", body);
+        return post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", IvrGuideExamples.encode(form));
     }
 }
