@@ -26,7 +26,9 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.jms.connection.CachingConnectionFactory;
+import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * Binds the CRM side: the event builder, the outbox and CRM brokers (starting the embedded
@@ -73,12 +75,25 @@ public class CrmConfiguration implements CamelConfiguration {
         Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
-        ConnectionFactory outbox = connectionFactory(outboxUrl, settings.string("connector.outbox.username", null),
-                settings.string("connector.outbox.password", null), connectionTtl, consumerWindow);
+        String outboxUsername = settings.string("connector.outbox.username", null);
+        String outboxPassword = settings.string("connector.outbox.password", null);
+        ConnectionFactory outbox = connectionFactory(outboxUrl, outboxUsername, outboxPassword, connectionTtl, consumerWindow, true);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
-        camel.getRegistry().bind("crmConnectionFactory", crmUrl.equals(outboxUrl) ? outbox
-                : connectionFactory(crmUrl, settings.string("crm.jms.username", null), settings.string("crm.jms.password", null),
-                        connectionTtl, consumerWindow));
+        boolean crmOnOutboxBroker = crmUrl.equals(outboxUrl);
+        String crmUsername = crmOnOutboxBroker ? outboxUsername : settings.string("crm.jms.username", null);
+        String crmPassword = crmOnOutboxBroker ? outboxPassword : settings.string("crm.jms.password", null);
+        camel.getRegistry().bind("crmConnectionFactory", crmOnOutboxBroker ? outbox
+                : connectionFactory(crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, true));
+        // the JMS sink's own factory: its sends go inside the transaction of an outbox message's events (route
+        // crm-deliver-page), so they need not wait each for the broker's disk; the commit does, once per page
+        ConnectionFactory crmSinkFactory = connectionFactory(crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, false);
+        camel.getRegistry().bind("crmSinkConnectionFactory", crmSinkFactory);
+        JmsTransactionManager crmSinkTransactions = new JmsTransactionManager(crmSinkFactory);
+        // a session only once something is sent: the file and REST sinks' pages never touch the broker
+        crmSinkTransactions.setLazyResourceRetrieval(true);
+        SpringTransactionPolicy crmPageTransaction = new SpringTransactionPolicy(crmSinkTransactions);
+        crmPageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
+        camel.getRegistry().bind("crmPageTransaction", crmPageTransaction);
 
         Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         DeliveredEvents delivered = new DeliveredEvents(database);
@@ -120,9 +135,11 @@ public class CrmConfiguration implements CamelConfiguration {
      * defaults (connection TTL 60 s, failure check 30 s, 1 MiB of messages buffered per consumer) would let a
      * killed replica hold its messages for a minute; here the broker hands them on after the TTL, and a
      * consumer buffers no message it has not asked for.
+     * A factory that does not block on durable sends is for sends inside a transaction only: the broker fails
+     * the commit if one of them failed, and the commit waits until all of them are on its disk.
      */
     private static ConnectionFactory connectionFactory(String url, String username, String password, Duration connectionTtl,
-            int consumerWindow) {
+            int consumerWindow, boolean blockOnDurableSend) {
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
         factory.setDeserializationDenyList("*");
         // a page of 100 CDR events is about 300 KB as the broker holds text (two bytes a character): one journal
@@ -131,6 +148,7 @@ public class CrmConfiguration implements CamelConfiguration {
         // a session resolves a queue's name once: without it every send (Camel resolves its endpoint's queue per send)
         // first asks the broker whether the queue exists, a blocking round trip before the send's own
         factory.setCacheDestinations(true);
+        factory.setBlockOnDurableSend(blockOnDurableSend);
         if (!url.startsWith("vm:")) {
             factory.setConnectionTTL(connectionTtl.toMillis());
             factory.setClientFailureCheckPeriod(Math.max(500, connectionTtl.toMillis() / 3));

@@ -11,8 +11,9 @@ import java.util.Set;
  * What route {@code crm-delivery} does with one outbox message: its events (one, or a page of them,
  * see {@link ccs.connector.event.EventPage}), those it skips because the dedupe store holds them
  * ({@link DeliveredEvents#undelivered}), and those it delivered, whose ids are recorded in one batch once the
- * message is done ({@link DeliveredEvents#record}). A retry of the message's delivery ({@link #getRemaining()})
- * goes on with the events not delivered yet instead of starting over.
+ * message is done ({@link DeliveredEvents#record}). An event counts as delivered once the attempt that sent it
+ * committed (the JMS sink sends a message's events in one transaction). A retry of the message's delivery
+ * ({@link #getRemaining()}) goes on with the events not delivered yet instead of starting over.
  */
 public final class OutboxMessage {
 
@@ -58,9 +59,11 @@ public final class OutboxMessage {
 
     private final List<Event> events;
     private final boolean page;
+    private final Map<String, String> sent = new LinkedHashMap<>();
     private final Set<String> delivered = new LinkedHashSet<>();
     private final List<String> unrecorded = new ArrayList<>();
     private List<Event> undelivered;
+    private Throwable failure;
 
     OutboxMessage(List<Event> events, boolean page) {
         this.events = List.copyOf(events);
@@ -101,10 +104,37 @@ public final class OutboxMessage {
         return remaining;
     }
 
-    /** Notes that the event with this id and dedupe key was delivered, to be recorded ({@link DeliveredEvents#record}). */
-    void noteDelivered(String id, String dedupeKey) {
-        delivered.add(id);
-        unrecorded.add(dedupeKey);
+    /** Forgets the events sent by an attempt that did not commit: the next attempt sends them again. */
+    void startAttempt() {
+        sent.clear();
+        failure = null;
+    }
+
+    /**
+     * Notes why the attempt failed after what it sent: the attempt still commits that, then fails ({@link #committed()}).
+     * A Throwable, not an Exception: Camel caches the bean info of a class with a method taking an Exception (a
+     * parameter it binds itself) per instance, which would keep every message's events in memory.
+     */
+    void failed(Throwable cause) {
+        failure = cause;
+    }
+
+    /** Notes that the event with this id and dedupe key went to the sink in this attempt. */
+    void noteSent(String id, String dedupeKey) {
+        sent.put(id, dedupeKey);
+    }
+
+    /**
+     * The attempt committed: the events it sent are delivered, to be recorded ({@link DeliveredEvents#record}).
+     * Throws what failed the attempt, if something did.
+     */
+    void committed() throws Exception {
+        delivered.addAll(sent.keySet());
+        unrecorded.addAll(sent.values());
+        sent.clear();
+        if (failure != null) {
+            throw failure instanceof Exception exception ? exception : new IllegalStateException(failure);
+        }
     }
 
     /** The dedupe keys of the events delivered and not recorded in the dedupe store yet. */

@@ -57,9 +57,27 @@ public final class OutboxMessages {
         exchange.getIn().setBody(event.getText());
     }
 
-    /** Notes that the message's event (its id and dedupe key) was delivered, to be recorded in one batch when the message is done. */
-    public void noteDelivered(OutboxMessage message, String id, String dedupeKey) {
-        message.noteDelivered(id, dedupeKey);
+    /** Starts an attempt at the message's events: sends of an attempt that did not commit count for nothing. */
+    public void startAttempt(OutboxMessage message) {
+        message.startAttempt();
+    }
+
+    /** Notes that the message's event (its id and dedupe key) went to the sink, delivered once the attempt commits. */
+    public void noteSent(OutboxMessage message, String id, String dedupeKey) {
+        message.noteSent(id, dedupeKey);
+    }
+
+    /** Notes what failed the attempt after the events it sent, which it still commits. */
+    public void failed(OutboxMessage message, Exception cause) {
+        message.failed(cause);
+    }
+
+    /**
+     * The attempt committed: its events sent are delivered, to be recorded in one batch when the message is done.
+     * Then fails as the attempt did, if it did.
+     */
+    public void committed(OutboxMessage message) throws Exception {
+        message.committed();
     }
 
     OutboxMessage read(Object message) throws JMSException {

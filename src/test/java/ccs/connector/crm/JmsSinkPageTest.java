@@ -1,0 +1,125 @@
+package ccs.connector.crm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.IntStream;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.event.EventPage;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.AddressInfo;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The JMS sink sends the events of an outbox message in one transaction of the CRM's broker: a broker that takes only
+ * some of them gets none, and the outbox's retry delivers all of them, each once, when the broker takes them. The
+ * CRM's broker is an Artemis of its own ({@code crm.jms.broker-url=vm://1}) whose queue refuses messages beyond a
+ * few kilobytes until the test lifts that limit.
+ */
+class JmsSinkPageTest extends ConnectorTestSupport {
+
+    private static final String CRM_QUEUE = "crm.events";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private EmbeddedActiveMQ crmBroker;
+
+    @Override
+    protected void settings(Properties settings) {
+        crmBroker = startCrmBroker();
+        settings.setProperty("crm.sink", "jms");
+        settings.setProperty("crm.jms.broker-url", "vm://1");
+    }
+
+    /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
+    @AfterAll
+    void stopCrmBroker() throws Exception {
+        context.stop();
+        crmBroker.stop();
+    }
+
+    @Test
+    void aPageTheCrmBrokerTakesOnlyInPartReachesItWholeOnceItTakesItEachEventOnce() throws Exception {
+        List<CloudEvent> events = IntStream.range(0, 40).mapToObj(i -> events().cdr("demo",
+                Map.of("callid", "jms-page-" + i, "calldate", "2026-11-30 10:00:00", "duration", "42"))).toList();
+
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+
+        // the broker refused the sends past its limit, so the commit failed: the queue holds none of the page
+        await().atMost(Duration.ofSeconds(30)).until(() -> crmBroker.getActiveMQServer().getAddressInfo(SimpleString.of(CRM_QUEUE)).getRoutedMessageCount() > 0);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(queue().getMessageCount()).isZero());
+        assertThat(crmReceived(Duration.ofMillis(500))).isEmpty();
+
+        crmBroker.getActiveMQServer().getAddressSettingsRepository().addMatch(CRM_QUEUE, new AddressSettings().setMaxSizeBytes(-1L));
+
+        List<String> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            received.addAll(crmReceived(Duration.ofMillis(500)));
+            return received.size() >= events.size();
+        });
+        // the outbox's next delivery would have come by now
+        received.addAll(crmReceived(Duration.ofSeconds(3)));
+        assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+    }
+
+    private Queue queue() {
+        return crmBroker.getActiveMQServer().locateQueue(SimpleString.of(CRM_QUEUE));
+    }
+
+    /** The ids of the events on the CRM queue, read as the CRM reads them, until none came for the given wait. */
+    private List<String> crmReceived(Duration wait) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("vm://1");
+                Connection connection = factory.createConnection();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer consumer = session.createConsumer(session.createQueue(CRM_QUEUE));
+            for (TextMessage message; (message = (TextMessage) consumer.receive(wait.toMillis())) != null; ) {
+                ids.add(json.readTree(message.getText()).get("id").asText());
+            }
+        }
+        return ids;
+    }
+
+    /** The CRM's broker: in memory, its queue refusing messages beyond 8 KiB (a few events). */
+    private static EmbeddedActiveMQ startCrmBroker() {
+        try {
+            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
+                    .setName("crm-broker")
+                    .setPersistenceEnabled(false)
+                    .setSecurityEnabled(false)
+                    .setJMXManagementEnabled(false)
+                    .addAcceptorConfiguration("in-vm", "vm://1")
+                    .addAddressSetting(CRM_QUEUE, new AddressSettings()
+                            .setMaxSizeBytes(8 * 1024L)
+                            .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL)));
+            broker.start();
+            broker.getActiveMQServer().addAddressInfo(new AddressInfo(CRM_QUEUE).addRoutingType(RoutingType.ANYCAST));
+            broker.getActiveMQServer().createQueue(QueueConfiguration.of(CRM_QUEUE).setRoutingType(RoutingType.ANYCAST));
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("the CRM's broker did not start", e);
+        }
+    }
+}
