@@ -1,11 +1,14 @@
 package ccs.connector.crm;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import jakarta.jms.JMSException;
 
 /**
  * What route {@code crm-delivery} does with one outbox message: its events (one, or a page of them,
@@ -61,9 +64,12 @@ public final class OutboxMessage {
     private final boolean page;
     private final Map<String, String> sent = new LinkedHashMap<>();
     private final Set<String> delivered = new LinkedHashSet<>();
+    private final Set<String> deadLettered = new HashSet<>();
     private final List<String> unrecorded = new ArrayList<>();
     private List<Event> undelivered;
     private Throwable failure;
+    private boolean transactionBroken;
+    private int deliveredByAttempt;
 
     OutboxMessage(List<Event> events, boolean page) {
         this.events = List.copyOf(events);
@@ -93,11 +99,11 @@ public final class OutboxMessage {
         return this;
     }
 
-    /** The events to deliver: those the dedupe store did not hold, less those delivered since. */
+    /** The events to deliver: those the dedupe store did not hold, less those delivered or dead-lettered since. */
     public List<Event> getRemaining() {
         List<Event> remaining = new ArrayList<>(undelivered.size());
         for (Event event : undelivered) {
-            if (!delivered.contains(event.getId())) {
+            if (!delivered.contains(event.getId()) && !deadLettered.contains(event.getId())) {
                 remaining.add(event);
             }
         }
@@ -108,15 +114,33 @@ public final class OutboxMessage {
     void startAttempt() {
         sent.clear();
         failure = null;
+        transactionBroken = false;
+        deliveredByAttempt = 0;
     }
 
     /**
-     * Notes why the attempt failed after what it sent: the attempt still commits that, then fails ({@link #committed()}).
+     * Notes why the attempt failed: then it fails once its transaction is done ({@link #committed()}). A failure of the
+     * JMS sink's broker (a {@link JMSException} among the causes) breaks the transaction: its session may be gone with
+     * its connection, so the attempt rolls back. Any other (an event whose dead letter could not be kept) leaves it
+     * whole: the attempt commits what it sent.
      * A Throwable, not an Exception: Camel caches the bean info of a class with a method taking an Exception (a
      * parameter it binds itself) per instance, which would keep every message's events in memory.
      */
     void failed(Throwable cause) {
         failure = cause;
+        for (Throwable c = cause; c != null && !transactionBroken; c = c.getCause()) {
+            transactionBroken = c instanceof JMSException;
+        }
+    }
+
+    /** True once a failure of the JMS sink's broker broke this attempt's transaction: the attempt rolls back. */
+    public boolean isTransactionBroken() {
+        return transactionBroken;
+    }
+
+    /** Notes that the event with this id went to the dead letters: an attempt made again leaves it out. */
+    void deadLettered(String id) {
+        deadLettered.add(id);
     }
 
     /** Notes that the event with this id and dedupe key went to the sink in this attempt. */
@@ -125,16 +149,24 @@ public final class OutboxMessage {
     }
 
     /**
-     * The attempt committed: the events it sent are delivered, to be recorded ({@link DeliveredEvents#record}).
-     * Throws what failed the attempt, if something did.
+     * The attempt's transaction is done: unless it rolled back, the events the attempt sent are delivered, to be
+     * recorded ({@link DeliveredEvents#record}). Throws what failed the attempt, if something did.
      */
     void committed() throws Exception {
-        delivered.addAll(sent.keySet());
-        unrecorded.addAll(sent.values());
+        if (!transactionBroken) {
+            delivered.addAll(sent.keySet());
+            unrecorded.addAll(sent.values());
+            deliveredByAttempt = sent.size();
+        }
         sent.clear();
         if (failure != null) {
             throw failure instanceof Exception exception ? exception : new IllegalStateException(failure);
         }
+    }
+
+    /** The events the last attempt delivered: none until its transaction committed. */
+    public int getDeliveredByAttempt() {
+        return deliveredByAttempt;
     }
 
     /** The dedupe keys of the events delivered and not recorded in the dedupe store yet. */

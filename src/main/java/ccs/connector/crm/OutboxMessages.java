@@ -67,9 +67,17 @@ public final class OutboxMessages {
         message.noteSent(id, dedupeKey);
     }
 
-    /** Notes what failed the attempt after the events it sent, which it still commits. */
+    /**
+     * Notes what failed the attempt: an event whose dead letter could not be kept (the attempt still commits what it
+     * sent), or a send the JMS sink's broker failed (the attempt rolls back).
+     */
     public void failed(OutboxMessage message, Exception cause) {
         message.failed(cause);
+    }
+
+    /** Notes that the message's event with this id is a dead letter: an attempt made again does not send it. */
+    public void deadLettered(OutboxMessage message, String id) {
+        message.deadLettered(id);
     }
 
     /**

@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
@@ -51,7 +49,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     @Test
     void anObjectMessageOnTheOutboxIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-1");
-        double refusedBefore = refused();
+        double refusedBefore = deliveriesCounted("refused");
         try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer outbox = session.createProducer(session.createQueue("ccs.outbox"));
@@ -60,7 +58,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
 
             TextMessage delivered = (TextMessage) session.createConsumer(session.createQueue("crm.events")).receive(30_000);
             assertThat(json.readTree(delivered.getText()).get("id").asText()).isEqualTo(event.getId());
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refused()).isEqualTo(refusedBefore + 1));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveriesCounted("refused")).isEqualTo(refusedBefore + 1));
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.replies")).receiveNoWait()).isNull();
             assertThat(session.createConsumer(session.createQueue("crm.events")).receiveNoWait()).as("the ObjectMessage went nowhere").isNull();
@@ -89,7 +87,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     @Test
     void anObjectMessageInTheDeadLetterQueueAsIfTheOutboxHadFailedItIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-3");
-        double refusedBefore = refused();
+        double refusedBefore = deliveriesCounted("refused");
         try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer deadLetterQueue = session.createProducer(session.createQueue("DLQ"));
@@ -99,7 +97,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().containsKey(event.getId()));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(refused()).isEqualTo(refusedBefore + 1));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deliveriesCounted("refused")).isEqualTo(refusedBefore + 1));
             await().atMost(Duration.ofSeconds(30)).until(() -> brokerDeadLetterQueue().isEmpty());
             assertThat(deadLetters()).doesNotContainKey("demo:ccs.call.hangup:forged");
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receive(1_000)).isNull();
@@ -132,12 +130,6 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             ObjectMessage received = (ObjectMessage) session.createConsumer(session.createQueue("test.objects")).receive(30_000);
             assertThatThrownBy(received::getObject).hasMessageContaining("Forbidden");
         }
-    }
-
-    /** Outbox messages refused so far (metric ccs_crm_deliveries_total{outcome="refused"}). */
-    private double refused() throws Exception {
-        Matcher count = Pattern.compile("ccs_crm_deliveries_total\\{[^}]*outcome=\"refused\"[^}]*} (\\S+)").matcher(get("/observe/metrics").body());
-        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     private static Message withInjectedHeaders(Session session, Message message) throws Exception {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import ccs.connector.event.CloudEvent;
@@ -15,15 +16,21 @@ import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.ActiveMQNotConnectedException;
+import org.apache.activemq.artemis.api.core.Message;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.postoffice.RoutingStatus;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.core.server.ServerSession;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.impl.AddressInfo;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -33,15 +40,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The JMS sink sends the events of an outbox message in one transaction of the CRM's broker: a broker that takes only
- * some of them gets none, and the outbox's retry delivers all of them, each once, when the broker takes them. The
- * CRM's broker is an Artemis of its own ({@code crm.jms.broker-url=vm://1}) whose queue refuses messages beyond a
- * few kilobytes until the test lifts that limit.
+ * some of them gets none, and the retry delivers all of them, each once, when the broker takes them; a connection
+ * that breaks in the middle of a message costs its transaction, not its events. The CRM's broker is an Artemis of its
+ * own ({@code crm.jms.broker-url=vm://1}) whose queue a test makes refuse messages beyond a few kilobytes, or whose
+ * connection to the connector it cuts in the middle of a message.
  */
 class JmsSinkPageTest extends ConnectorTestSupport {
 
     private static final String CRM_QUEUE = "crm.events";
 
     private final ObjectMapper json = new ObjectMapper();
+    private final AtomicInteger cutAfterSends = new AtomicInteger();
     private EmbeddedActiveMQ crmBroker;
 
     @Override
@@ -60,8 +69,10 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     @Test
     void aPageTheCrmBrokerTakesOnlyInPartReachesItWholeOnceItTakesItEachEventOnce() throws Exception {
-        List<CloudEvent> events = IntStream.range(0, 40).mapToObj(i -> events().cdr("demo",
-                Map.of("callid", "jms-page-" + i, "calldate", "2026-11-30 10:00:00", "duration", "42"))).toList();
+        crmBroker.getActiveMQServer().getAddressSettingsRepository().addMatch(CRM_QUEUE, new AddressSettings()
+                .setMaxSizeBytes(8 * 1024L)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL));
+        List<CloudEvent> events = page("jms-page-");
 
         template.sendBody("direct:crm-publish", EventPage.of(events));
 
@@ -71,7 +82,7 @@ class JmsSinkPageTest extends ConnectorTestSupport {
                 .untilAsserted(() -> assertThat(queue().getMessageCount()).isZero());
         assertThat(crmReceived(Duration.ofMillis(500))).isEmpty();
 
-        crmBroker.getActiveMQServer().getAddressSettingsRepository().addMatch(CRM_QUEUE, new AddressSettings().setMaxSizeBytes(-1L));
+        liftQueueLimit();
 
         List<String> received = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -81,6 +92,39 @@ class JmsSinkPageTest extends ConnectorTestSupport {
         // the outbox's next delivery would have come by now
         received.addAll(crmReceived(Duration.ofSeconds(3)));
         assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+    }
+
+    @Test
+    void aPageWhoseConnectionBreaksAfterSomeOfItsSendsReachesTheCrmWholeEachEventOnceNoneDeadLettered() throws Exception {
+        liftQueueLimit();
+        List<CloudEvent> events = page("jms-cut-");
+        double deliveredBefore = deliveriesCounted("delivered");
+        cutAfterSends.set(1);
+
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+
+        // the broken connection took the first attempt's transaction with it; the next attempt, in a new one, sends them all
+        List<String> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            received.addAll(crmReceived(Duration.ofMillis(500)));
+            return received.size() >= events.size();
+        });
+        received.addAll(crmReceived(Duration.ofSeconds(3)));
+        assertThat(cutAfterSends.get()).as("the connection was cut after the first send").isZero();
+        assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+        assertThat(deadLetters()).isEmpty();
+        // the sends of the attempt that rolled back are not counted
+        assertThat(deliveriesCounted("delivered") - deliveredBefore).isEqualTo(events.size());
+    }
+
+    private void liftQueueLimit() {
+        crmBroker.getActiveMQServer().getAddressSettingsRepository().addMatch(CRM_QUEUE, new AddressSettings().setMaxSizeBytes(-1L));
+    }
+
+    /** A page of 40 CDR events, their call ids beginning with the prefix. */
+    private List<CloudEvent> page(String callIdPrefix) {
+        return IntStream.range(0, 40).mapToObj(i -> events().cdr("demo",
+                Map.of("callid", callIdPrefix + i, "calldate", "2026-11-30 10:00:00", "duration", "42"))).toList();
     }
 
     private Queue queue() {
@@ -102,18 +146,29 @@ class JmsSinkPageTest extends ConnectorTestSupport {
         return ids;
     }
 
-    /** The CRM's broker: in memory, its queue refusing messages beyond 8 KiB (a few events). */
-    private static EmbeddedActiveMQ startCrmBroker() {
+    /**
+     * The CRM's broker, in memory. Once {@link #cutAfterSends} is set, it counts the sends to its queue in a transaction
+     * down and, at zero, breaks the connection of the session that sent the last one, as a network would.
+     */
+    private EmbeddedActiveMQ startCrmBroker() {
+        ActiveMQServerMessagePlugin connectionCutter = new ActiveMQServerMessagePlugin() {
+            @Override
+            public void afterSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue,
+                    RoutingStatus result) {
+                if (tx != null && CRM_QUEUE.equals(message.getAddress()) && cutAfterSends.get() > 0 && cutAfterSends.decrementAndGet() == 0) {
+                    session.getRemotingConnection().fail(new ActiveMQNotConnectedException("the test cut the connection"));
+                }
+            }
+        };
         try {
-            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(new ConfigurationImpl()
-                    .setName("crm-broker")
+            ConfigurationImpl config = new ConfigurationImpl();
+            config.setName("crm-broker")
                     .setPersistenceEnabled(false)
                     .setSecurityEnabled(false)
                     .setJMXManagementEnabled(false)
-                    .addAcceptorConfiguration("in-vm", "vm://1")
-                    .addAddressSetting(CRM_QUEUE, new AddressSettings()
-                            .setMaxSizeBytes(8 * 1024L)
-                            .setAddressFullMessagePolicy(AddressFullMessagePolicy.FAIL)));
+                    .addAcceptorConfiguration("in-vm", "vm://1");
+            config.registerBrokerPlugin(connectionCutter);
+            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
             broker.start();
             broker.getActiveMQServer().addAddressInfo(new AddressInfo(CRM_QUEUE).addRoutingType(RoutingType.ANYCAST));
             broker.getActiveMQServer().createQueue(QueueConfiguration.of(CRM_QUEUE).setRoutingType(RoutingType.ANYCAST));

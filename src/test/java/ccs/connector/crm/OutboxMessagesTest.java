@@ -11,7 +11,9 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.event.EventPage;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.SimulatorSettings;
+import jakarta.jms.JMSException;
 import org.junit.jupiter.api.Test;
+import org.springframework.jms.UncategorizedJmsException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,6 +55,33 @@ class OutboxMessagesTest {
 "{\"events\":[1]}", "{\"type\":\"t\"}", "not json")) {
             assertThatThrownBy(() -> outbox.read(text)).as(text).isInstanceOf(RefusedMessageException.class);
         }
+    }
+
+    @Test
+    void anAttemptMadeAgainSendsWhatNoAttemptDeliveredNorDeadLettered() throws Exception {
+        OutboxMessage page = outbox.read(EventPage.of(List.of(record("k-1", Map.of()), record("k-2", Map.of()), record("k-3", Map.of()))).toJson());
+        List<OutboxMessage.Event> events = page.getEvents();
+
+        // the first attempt: the first event is dead-lettered, the second sent, then the JMS sink's broker fails the third
+        outbox.startAttempt(page);
+        outbox.deadLettered(page, events.get(0).getId());
+        outbox.noteSent(page, events.get(1).getId(), events.get(1).getDedupeKey());
+        outbox.failed(page, new UncategorizedJmsException(new JMSException("connection lost")));
+        assertThat(page.isTransactionBroken()).isTrue();
+        assertThatThrownBy(() -> outbox.committed(page)).hasRootCauseMessage("connection lost");
+        // rolled back: what it sent is not delivered
+        assertThat(page.getDelivered()).isEmpty();
+        assertThat(page.getRemaining()).extracting(OutboxMessage.Event::getId).containsExactly(events.get(1).getId(), events.get(2).getId());
+
+        // the next attempt: an event whose dead letter could not be kept leaves the transaction whole
+        outbox.startAttempt(page);
+        outbox.noteSent(page, events.get(1).getId(), events.get(1).getDedupeKey());
+        outbox.failed(page, new IllegalStateException("the database is away"));
+        assertThat(page.isTransactionBroken()).isFalse();
+        assertThatThrownBy(() -> outbox.committed(page)).hasMessage("the database is away");
+        assertThat(page.getDelivered()).containsExactly(events.get(1).getId());
+        assertThat(page.unrecorded()).containsExactly(events.get(1).getDedupeKey());
+        assertThat(page.getRemaining()).extracting(OutboxMessage.Event::getId).containsExactly(events.get(2).getId());
     }
 
     private CloudEvent record(String callKey, Map<String, Object> more) {

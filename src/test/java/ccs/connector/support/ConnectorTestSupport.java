@@ -13,6 +13,8 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ConnectorMain;
@@ -187,6 +189,12 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
             }
             return texts;
         }
+    }
+
+    /** Metric ccs_crm_deliveries_total of the outcome (delivered, refused, dead-lettered) so far: 0 before the first. */
+    protected double deliveriesCounted(String outcome) throws IOException, InterruptedException {
+        Matcher count = Pattern.compile("ccs_crm_deliveries_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} (\\S+)").matcher(get("/observe/metrics").body());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     protected String baseUrl() {
