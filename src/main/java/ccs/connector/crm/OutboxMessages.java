@@ -81,8 +81,8 @@ public final class OutboxMessages {
     }
 
     /**
-     * The attempt committed: its events sent are delivered, to be recorded in one batch when the message is done.
-     * Then fails as the attempt did, if it did.
+     * The attempt's transaction is done: unless it rolled back, its events sent are delivered, to be recorded in one
+     * batch when the message is done. Then fails as the attempt did, if it did.
      */
     public void committed(OutboxMessage message) throws Exception {
         message.committed();
