@@ -1,5 +1,6 @@
 package ccs.connector.crm;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.stream.IntStream;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.EventPage;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
@@ -33,6 +35,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,13 +44,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The JMS sink sends the events of an outbox message in one transaction of the CRM's broker: a broker that takes only
  * some of them gets none, and the retry delivers all of them, each once, when the broker takes them; a connection
- * that breaks in the middle of a message costs its transaction, not its events. The CRM's broker is an Artemis of its
- * own ({@code crm.jms.broker-url=vm://1}) whose queue a test makes refuse messages beyond a few kilobytes, or whose
- * connection to the connector it cuts in the middle of a message.
+ * that breaks in the middle of a message costs its transaction, not its events. A broker away for longer than the retry
+ * budget leaves the message in the outbox; away for longer than the outbox's ten deliveries, its events become dead
+ * letters that a replay delivers. The CRM's broker is an Artemis of its own ({@code crm.jms.broker-url=vm://1}) whose
+ * queue a test makes refuse messages beyond a few kilobytes, whose connection to the connector it cuts in the middle
+ * of a message, or which it stops.
  */
 class JmsSinkPageTest extends ConnectorTestSupport {
 
     private static final String CRM_QUEUE = "crm.events";
+
+    static {
+        LogCapture.install();
+    }
 
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger cutAfterSends = new AtomicInteger();
@@ -57,7 +66,20 @@ class JmsSinkPageTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crmBroker = startCrmBroker();
         settings.setProperty("crm.sink", "jms");
-        settings.setProperty("crm.jms.broker-url", "vm://1");
+        // a client that knew the broker waits retryInterval (2 s) between its tries to connect again: a tenth of it here
+        settings.setProperty("crm.jms.broker-url", "vm://1?retryInterval=100");
+        // a retry budget of seconds, so that the broker's ten deliveries of an outbox message fit in a test
+        settings.setProperty("crm.retry.max-retries", "2");
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", "1s");
+    }
+
+    /** A test that stopped the CRM's broker started it again, also when it failed. */
+    @AfterEach
+    void crmBrokerRunning() {
+        if (!crmBroker.getActiveMQServer().isStarted()) {
+            crmBroker = startCrmBroker();
+        }
     }
 
     /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
@@ -84,14 +106,7 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
         liftQueueLimit();
 
-        List<String> received = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            received.addAll(crmReceived(Duration.ofMillis(500)));
-            return received.size() >= events.size();
-        });
-        // the outbox's next delivery would have come by now
-        received.addAll(crmReceived(Duration.ofSeconds(3)));
-        assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+        assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
     }
 
     @Test
@@ -104,17 +119,52 @@ class JmsSinkPageTest extends ConnectorTestSupport {
         template.sendBody("direct:crm-publish", EventPage.of(events));
 
         // the broken connection took the first attempt's transaction with it; the next attempt, in a new one, sends them all
-        List<String> received = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            received.addAll(crmReceived(Duration.ofMillis(500)));
-            return received.size() >= events.size();
-        });
-        received.addAll(crmReceived(Duration.ofSeconds(3)));
+        List<String> received = crmReceivedAll(events.size());
         assertThat(cutAfterSends.get()).as("the connection was cut after the first send").isZero();
-        assertThat(received).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
+        assertThat(received).containsExactlyInAnyOrderElementsOf(ids(events));
         assertThat(deadLetters()).isEmpty();
         // the sends of the attempt that rolled back are not counted
         assertThat(deliveriesCounted("delivered") - deliveredBefore).isEqualTo(events.size());
+    }
+
+    @Test
+    void aPageWhoseCrmBrokerIsAwayBeyondTheRetryBudgetWaitsInTheOutboxAndReachesItWholeOnceItIsBack() throws Exception {
+        liftQueueLimit();
+        List<CloudEvent> events = page("jms-away-");
+        int logBefore = LogCapture.text().length();
+        crmBroker.stop();
+
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+
+        // the attempts within the retry budget failed: the message went back to the outbox, whose broker delivers it again
+        await().atMost(Duration.ofSeconds(30)).until(() -> LogCapture.text().substring(logBefore).contains("Exhausted after delivery attempt"));
+        crmBroker = startCrmBroker();
+
+        assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aPageWhoseCrmBrokerIsAwayBeyondTheOutboxsDeliveriesBecomesDeadLettersThatAReplayDeliversEachOnce() throws Exception {
+        liftQueueLimit();
+        List<CloudEvent> events = page("jms-gone-");
+        crmBroker.stop();
+
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+
+        // ten deliveries of the outbox message, each with its retry budget; then the broker gave up on it
+        await().atMost(Duration.ofSeconds(120)).until(() -> deadLetters().keySet().containsAll(ids(events)));
+        assertThat(deadLetters().get(events.get(0).getId()).get("reason").asText())
+                .startsWith("the broker gave up on its message on ccs.outbox after its delivery attempts");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(brokerDeadLetterQueue()).isEmpty());
+        crmBroker = startCrmBroker();
+
+        HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, null);
+
+        assertThat(replay.statusCode()).isEqualTo(202);
+        assertThat(replay.body()).isEqualTo("{\"replaying\":" + events.size() + "}");
+        assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
+        assertThat(deadLetters()).isEmpty();
     }
 
     private void liftQueueLimit() {
@@ -129,6 +179,21 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     private Queue queue() {
         return crmBroker.getActiveMQServer().locateQueue(SimpleString.of(CRM_QUEUE));
+    }
+
+    private static List<String> ids(List<CloudEvent> events) {
+        return events.stream().map(CloudEvent::getId).toList();
+    }
+
+    /** The ids of the events on the CRM queue once it held as many as expected, and what came for 3 s more (a delivery again would have). */
+    private List<String> crmReceivedAll(int expected) throws Exception {
+        List<String> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            received.addAll(crmReceived(Duration.ofMillis(500)));
+            return received.size() >= expected;
+        });
+        received.addAll(crmReceived(Duration.ofSeconds(3)));
+        return received;
     }
 
     /** The ids of the events on the CRM queue, read as the CRM reads them, until none came for the given wait. */
