@@ -129,7 +129,6 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     @Test
     void aPageWhoseCrmBrokerIsAwayBeyondTheRetryBudgetWaitsInTheOutboxAndReachesItWholeOnceItIsBack() throws Exception {
-        liftQueueLimit();
         List<CloudEvent> events = page("jms-away-");
         int logBefore = LogCapture.text().length();
         crmBroker.stop();
@@ -146,7 +145,6 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     @Test
     void aPageWhoseCrmBrokerIsAwayBeyondTheOutboxsDeliveriesBecomesDeadLettersThatAReplayDeliversEachOnce() throws Exception {
-        liftQueueLimit();
         List<CloudEvent> events = page("jms-gone-");
         crmBroker.stop();
 
