@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import ccs.connector.agentpage.AgentPageConfiguration;
 import ccs.connector.api.ApiErrors;
@@ -17,6 +19,7 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.LogMask;
+import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
 import ccs.connector.health.StartingGate;
@@ -91,7 +94,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
-        camel.getRegistry().bind("callVariables", new CallVariables(database, settings.duration("connector.correlation.retention", Duration.ofHours(48))));
+        // the secret values no event may carry, whatever field the platform echoes them in
+        List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
+                settings.string("connector.api-key", "")));
+        tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
+        Secrets secrets = new Secrets(secretValues);
+        camel.getRegistry().bind("secrets", secrets);
+        camel.getRegistry().bind("callVariables", new CallVariables(database, settings.duration("connector.correlation.retention", Duration.ofHours(48)),
+                secrets));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         StartingGate.install(camel, settings.string("camel.management.path", "/observe"));

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code customvariables} of live calls (what the IVR collected), read from {@code getactivecall}
  * when a screen pop asks for the call, and remembered so that the call's hangup event carries them
- * too ({@code data.customVariables}). Kept in table {@code CALL_VARIABLES} of the state store, so that a
+ * too ({@code data.customVariables}, scrubbed of secrets as everything the platform sends into an event). Kept in table {@code CALL_VARIABLES} of the state store, so that a
  * hangup that another replica takes in (or replays, or that comes after a restart) finds them; forgotten
  * after {@code connector.correlation.retention} (route {@code ccs-correlation-retention}).
  */
@@ -31,10 +31,12 @@ public final class CallVariables {
     private final ObjectMapper json = new ObjectMapper();
     private final Database database;
     private final Duration retention;
+    private final Secrets secrets;
 
-    public CallVariables(Database database, Duration retention) {
+    public CallVariables(Database database, Duration retention, Secrets secrets) {
         this.database = database;
         this.retention = retention;
+        this.secrets = secrets;
     }
 
     /**
@@ -60,7 +62,7 @@ public final class CallVariables {
     public CloudEvent withCustomVariables(@Body CloudEvent event) throws JsonProcessingException {
         String variables = event.getSubject() == null ? null
                 : database.one("SELECT variables FROM " + TABLE + " WHERE call_key = ?", row -> row.getString(1), event.getSubject()).orElse(null);
-        return variables == null ? event : event.withData("customVariables", json.readValue(variables, Map.class));
+        return variables == null ? event : event.withData("customVariables", secrets.scrub(json.readValue(variables, Map.class)));
     }
 
     /** Forgets the variables of calls read longer than the retention ago; answers how many. */

@@ -9,6 +9,7 @@ import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
+import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.state.Database;
@@ -44,7 +45,7 @@ public class CdrConfiguration implements CamelConfiguration {
         boolean recordingDetails = settings.bool("ccs.cdr.recording-details", false);
         camel.getRegistry().bind("recordings", new Recordings(tenants.all().stream()
                 .filter(t -> settings.bool("ccs.tenant." + t.name() + ".cdr.recording-details", recordingDetails))
-                .map(Tenant::name).collect(Collectors.toSet())));
+                .map(Tenant::name).collect(Collectors.toSet()), camel.getRegistry().lookupByNameAndType("secrets", Secrets.class)));
         ConnectionFactory outbox = camel.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
         SpringTransactionPolicy pageTransaction = new SpringTransactionPolicy(new JmsTransactionManager(outbox));
         pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,17 +15,20 @@ import org.slf4j.LoggerFactory;
  * Reads the answer of function {@code recordinginfo} (with the call's {@code callkey}): the recording's
  * details as Call Center Studio gives them, under {@code RecordingInfo} (its link under {@code url}).
  * For the tenants that ask for it ({@code ccs.cdr.recording-details}), a {@code ccs.cdr} event with a
- * recording link carries these details too, as {@code data.recording}.
+ * recording link carries these details too, as {@code data.recording}, scrubbed of secrets as the rest of the event
+ * (a link signed with {@code session=} arrives masked, as in {@code recordingUrl}).
  */
 public final class Recordings {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recordings.class);
 
     private final Set<String> detailedTenants;
+    private final Secrets secrets;
 
     /** @param detailedTenants the tenants whose ccs.cdr events carry the recording's details */
-    public Recordings(Set<String> detailedTenants) {
+    public Recordings(Set<String> detailedTenants, Secrets secrets) {
         this.detailedTenants = Set.copyOf(detailedTenants);
+        this.secrets = secrets;
     }
 
     /** Whether this ccs.cdr event gets its recording's details: its tenant asks for them and it has a recording link. */
@@ -47,7 +51,7 @@ public final class Recordings {
                     + "data.recording", callKey);
             return event;
         }
-        return event.withData("recording", read(answer, callKey));
+        return event.withData("recording", secrets.scrub(read(answer, callKey)));
     }
 
     /** The parameters of {@code recordinginfo} for one call. */

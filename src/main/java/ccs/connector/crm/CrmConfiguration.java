@@ -2,9 +2,7 @@ package ccs.connector.crm;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import ccs.connector.ConnectorConfiguration;
@@ -49,12 +47,7 @@ public class CrmConfiguration implements CamelConfiguration {
 
         Map<String, String> ivrNames = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         Events.IVR_FIELDS.forEach(field -> settings.optional("ccs.ivr.param." + field).ifPresent(name -> ivrNames.put(field, name)));
-        // the secret values no event may carry, whatever field the platform echoes them in
-        List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
-                settings.string("connector.api-key", "")));
-        tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
-        Secrets secrets = new Secrets(secretValues);
-        camel.getRegistry().bind("secrets", secrets);
+        Secrets secrets = camel.getRegistry().lookupByNameAndType("secrets", Secrets.class);
         Events events = new Events(tenants, ivrNames, secrets);
         camel.getRegistry().bind("events", events);
 

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
+import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The custom variables a screen pop read live in the state store: another instance on the same database finds them, until the retention. */
+/**
+ * The custom variables a screen pop read live in the state store: another instance on the same database finds them, until the
+ * retention; the hangup event gets them scrubbed of secrets, as everything the platform sends.
+ */
 class CallVariablesTest {
+
+    private static final Secrets SECRETS = new Secrets(List.of("app-token-value"));
 
     @TempDir
     Path dir;
@@ -23,8 +30,8 @@ class CallVariablesTest {
     @Test
     void variablesReadByOneInstanceReachAHangupOnAnotherUntilTheRetentionForgetsThem() throws Exception {
         try (Database database = Database.h2(dir)) {
-            CallVariables screenPop = new CallVariables(database, Duration.ofHours(48));
-            CallVariables intake = new CallVariables(database, Duration.ofHours(48));
+            CallVariables screenPop = new CallVariables(database, Duration.ofHours(48), SECRETS);
+            CallVariables intake = new CallVariables(database, Duration.ofHours(48), SECRETS);
             Map<String, Object> answer = Map.of("ActiveCall", Map.of("key", "call-1", "customvariables", Map.of("ivr_choice", "2")));
 
             assertThat(screenPop.fromActiveCall(answer, "call-1")).isEqualTo(Map.of("ivr_choice", "2"));
@@ -37,6 +44,20 @@ class CallVariablesTest {
             database.update("UPDATE CALL_VARIABLES SET read_at = ?", Timestamp.from(Instant.now().minus(Duration.ofHours(49))));
             assertThat(intake.forgetExpired()).isEqualTo(1);
             assertThat(intake.withCustomVariables(hangup("call-1")).getData()).doesNotContainKey("customVariables");
+        }
+    }
+
+    @Test
+    void theHangupEventGetsTheVariablesWithoutSecretsWhileTheScreenPopShowsThemAsRead() throws Exception {
+        try (Database database = Database.h2(dir)) {
+            CallVariables variables = new CallVariables(database, Duration.ofHours(48), SECRETS);
+            Map<String, Object> collected = Map.of("ivr_choice", "2", "token", "ivr-collected-token",
+                    "callback", "https://crm.example/cb?session=s3cr3t-session&id=7", "echo", "app token app-token-value");
+            Map<String, Object> answer = Map.of("ActiveCall", Map.of("key", "call-3", "customvariables", collected));
+
+            assertThat(variables.fromActiveCall(answer, "call-3")).isEqualTo(collected);
+            assertThat(variables.withCustomVariables(hangup("call-3")).getData().get("customVariables")).isEqualTo(Map.of("ivr_choice", "2",
+                    "callback", "https://crm.example/cb?session=***&id=7", "echo", "app token ***"));
         }
     }
 

@@ -203,6 +203,21 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(json.readTree(withoutDetails.body()).has("recording")).isFalse();
     }
 
+    @Test
+    void aRecordingLinkSignedWithASessionIsMaskedInTheDetailsOfTheEventAsInItsLinkAndTheRecordingAnswerGivesItToPlay() throws Exception {
+        String signed = "https://recordings.example/ahRzfmSigned.mp3?session=s3cr3t-recording-session&expires=1";
+        simulator().addCdr(Map.of("callid", "ahRzfmSigned", "calldate", "2026-11-04 09:00:00", "recordingurl", signed));
+
+        HttpResponse<String> answer = lookup("ahRzfmSigned?tenant=london");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).doesNotContain("s3cr3t-recording-session");
+        JsonNode event = json.readTree(answer.body());
+        assertThat(event.at("/recordingUrl").asText()).isEqualTo("https://recordings.example/ahRzfmSigned.mp3?session=***&expires=1");
+        assertThat(event.at("/recording/url").asText()).isEqualTo("https://recordings.example/ahRzfmSigned.mp3?session=***&expires=1");
+        assertThat(json.readTree(lookup("ahRzfmSigned/recording").body()).get("url").asText()).isEqualTo(signed);
+    }
+
     private HttpResponse<String> lookup(String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/calls/" + pathAndQuery)).header("X-Api-Key", API_KEY)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
