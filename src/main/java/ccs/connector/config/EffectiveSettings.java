@@ -67,8 +67,8 @@ public final class EffectiveSettings {
         unless(sink.equals("call-activity"), "crm.sink=" + sink, "crm.call-activity.url", "crm.call-activity.token");
         unless(!BUILT_IN_SINKS.contains(sink), "crm.sink=" + sink + " (probed by its own settings)", "crm.health.probe-url");
         unless(lookup.equals("rest"), "crm.lookup=" + lookup, "crm.lookup.url");
-        unless(!crmBrokerUrl.equals(outboxUrl), "crm.jms.broker-url=" + crmBrokerUrl
-                + " (the outbox's broker: its connection and connector.outbox.username/password are used)", "crm.jms.username", "crm.jms.password");
+        unless(!crmBrokerUrl.equals(outboxUrl), "crm.jms.broker-url naming the outbox's broker (" + broker(crmBrokerUrl)
+                + ": its connection and connector.outbox.username/password are used)", "crm.jms.username", "crm.jms.password");
         unless(!outboxUrl.equals(EMBEDDED_BROKER), "connector.outbox.broker-url=" + EMBEDDED_BROKER + " (the embedded broker needs no login)",
                 "connector.outbox.username", "connector.outbox.password");
         unless(outboxUrl.equals(EMBEDDED_BROKER) || crmBrokerUrl.equals(EMBEDDED_BROKER),
@@ -93,7 +93,8 @@ public final class EffectiveSettings {
         warnings.add("setting " + key + " has no effect with " + selector + ": remove it, or change the selector");
     }
 
-    private static String broker(String url) {
+    /** A broker named without its URL's parameters, which may carry a password: "the embedded broker" or "the broker at host H". */
+    public static String broker(String url) {
         return url.equals(EMBEDDED_BROKER) ? "the embedded broker" : "the broker at host " + host(url);
     }
 

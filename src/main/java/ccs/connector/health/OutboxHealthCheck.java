@@ -3,6 +3,7 @@ package ccs.connector.health;
 import java.time.Duration;
 import java.util.Map;
 
+import ccs.connector.config.EffectiveSettings;
 import ccs.connector.crm.OutboxSpace;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -12,25 +13,26 @@ import jakarta.jms.JMSException;
 public final class OutboxHealthCheck extends CachedHealthCheck {
 
     private final ConnectionFactory outbox;
-    private final String brokerUrl;
+    /** the broker by its host: its URL's parameters may carry a password */
+    private final String broker;
     private final OutboxSpace space;
 
     public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, OutboxSpace space, Duration cacheFor) {
         super("outbox", cacheFor, true);
         this.outbox = outbox;
-        this.brokerUrl = brokerUrl;
+        this.broker = EffectiveSettings.broker(brokerUrl);
         this.space = space;
     }
 
     @Override
     protected Probe probe() {
         if (space.full()) {
-            return new Probe(OutboxSpace.FULL, Map.of("broker", brokerUrl));
+            return new Probe(OutboxSpace.FULL, Map.of("broker", broker));
         }
         try (Connection connection = outbox.createConnection()) {
-            return new Probe(null, Map.of("broker", brokerUrl));
+            return new Probe(null, Map.of("broker", broker));
         } catch (JMSException e) {
-            return new Probe("the outbox's broker refuses connections: " + e.getMessage(), Map.of("broker", brokerUrl));
+            return new Probe("the outbox's broker refuses connections: " + e.getMessage(), Map.of("broker", broker));
         }
     }
 }

@@ -15,10 +15,23 @@ class EffectiveSettingsTest {
         assertThat(EffectiveSettings.warnings(settings)).containsExactlyInAnyOrder(
                 "setting crm.rest.url has no effect with crm.sink=file: remove it, or change the selector",
                 "setting crm.lookup.url has no effect with crm.lookup=file: remove it, or change the selector",
-                "setting crm.jms.username has no effect with crm.jms.broker-url=vm://0 (the outbox's broker: its connection and "
-                        + "connector.outbox.username/password are used): remove it, or change the selector",
-                "setting crm.jms.password has no effect with crm.jms.broker-url=vm://0 (the outbox's broker: its connection and "
-                        + "connector.outbox.username/password are used): remove it, or change the selector");
+                "setting crm.jms.username has no effect with crm.jms.broker-url naming the outbox's broker (the embedded broker: its "
+                        + "connection and connector.outbox.username/password are used): remove it, or change the selector",
+                "setting crm.jms.password has no effect with crm.jms.broker-url naming the outbox's broker (the embedded broker: its "
+                        + "connection and connector.outbox.username/password are used): remove it, or change the selector");
+    }
+
+    @Test
+    void aBrokerIsNamedByItsHostAloneAsItsUrlMayCarryAPassword() {
+        String url = "tcp://broker.example.com:61616?sslEnabled=true&trustStorePassword=tr-secret-1";
+        Settings settings = settings("connector.outbox.broker-url", url, "crm.jms.broker-url", url, "crm.jms.username", "crm");
+
+        assertThat(EffectiveSettings.warnings(settings)).containsExactly("setting crm.jms.username has no effect with crm.jms.broker-url "
+                + "naming the outbox's broker (the broker at host broker.example.com: its connection and connector.outbox.username/password "
+                + "are used): remove it, or change the selector");
+        // the outbox's health check names its broker so
+        assertThat(EffectiveSettings.broker(url)).isEqualTo("the broker at host broker.example.com");
+        assertThat(EffectiveSettings.broker("vm://0")).isEqualTo("the embedded broker");
     }
 
     @Test
