@@ -83,6 +83,19 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
+    void theScreenPopDoorTakesJsonOnlyAndSaysSo() throws Exception {
+        String cookie = cookieOf(open(link(AGENT)));
+
+        for (String[] request : new String[][] {{"application/x-www-form-urlencoded", "phone=05321234567"},
+                {"text/plain", "{\"phone\": \"05321234567\"}"}}) {
+            HttpResponse<String> answer = post("/agent/screen-pop", request[0], request[1], "Cookie", cookie);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(415);
+            assertThat(json.readTree(answer.body()).get("detail").asText())
+                    .isEqualTo("the body must be JSON, sent with Content-Type: application/json (the request says " + request[0] + ")");
+        }
+    }
+
+    @Test
     void withoutALinkNothingIsServed() throws Exception {
         HttpResponse<String> page = get("/agent");
         assertThat(page.statusCode()).isEqualTo(401);
