@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code customvariables} of live calls (what the IVR collected), read from {@code getactivecall}
  * when a screen pop asks for the call, and remembered so that the call's hangup event carries them
- * too ({@code data.customVariables}, scrubbed of secrets as everything the platform sends into an event). Kept in table {@code CALL_VARIABLES} of the state store, so that a
- * hangup that another replica takes in (or replays, or that comes after a restart) finds them; forgotten
- * after {@code connector.correlation.retention} (route {@code ccs-correlation-retention}).
+ * too ({@code data.customVariables}, scrubbed of secrets as everything the platform sends into an event).
+ * Kept in table {@code CALL_VARIABLES} of the state store, so that a hangup that another replica takes in
+ * (or replays, or that comes after a restart) finds them; forgotten after
+ * {@code connector.correlation.retention} (route {@code ccs-correlation-retention}).
  */
 public final class CallVariables {
 
