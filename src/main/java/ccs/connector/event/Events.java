@@ -287,7 +287,8 @@ public final class Events {
         Map<String, Object> data = new LinkedHashMap<>(raw(request));
         data.put("transactionId", transactionId);
         if (error != null) {
-            data.put("error", error);
+            // it may quote what Call Center Studio answered
+            data.put("error", secrets.scrub(error));
         }
         data.put("raw", raw(request));
         return new CloudEvent(name(tenant), type, transactionId, Instant.now(), data);

@@ -27,6 +27,15 @@ class EventsTest {
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
+    void aFailedClick2callsErrorIsScrubbedAsItsRequest() throws Exception {
+        JsonNode data = json.readTree(events.click2callOutcome("demo", "crm-1", Map.of("agentEmail", "a@demo.example", "token", "x"),
+                "Call Center Studio answered: bad request app_token=app-token-value&session=s3ss10n-v4lue").toJson()).get("data");
+
+        assertThat(data.get("error").asText()).isEqualTo("Call Center Studio answered: bad request app_token=***&session=***");
+        assertThat(data.has("token")).isFalse();
+    }
+
+    @Test
     void aCdrRecordBecomesANormalizedEventWithUtcTimesAndItsRawFields() throws Exception {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("callid", "ahRzfmABC");
