@@ -3,6 +3,7 @@ package ccs.connector.ccs;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -95,30 +96,34 @@ public final class CcsApi {
     public Map<String, Object> answer(Exchange exchange) {
         Message message = exchange.getMessage();
         message.removeHeader(Exchange.HTTP_QUERY);
-        String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
+        Tenant tenant = tenants.get(exchange.getVariable(TENANT, String.class));
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status == 429) {
-            throw UpstreamException.throttled(tenant, retryAfter(message.getHeader("Retry-After", String.class)));
+            throw UpstreamException.throttled(tenant.name(), retryAfter(message.getHeader("Retry-After", String.class)));
         }
         if (status >= 300 && status <= 399) {
-            throw UpstreamException.moved(tenant, exchange.getVariable(API_URL, String.class), message.getHeader("Location", String.class));
+            throw UpstreamException.moved(tenant.name(), exchange.getVariable(API_URL, String.class), message.getHeader("Location", String.class));
         }
         if (status < 200 || status > 299) {
-            throw UpstreamException.unavailable(tenant, status);
+            throw UpstreamException.unavailable(tenant.name(), status);
         }
         String body = message.getBody(String.class);
         if (body == null || body.isBlank()) {
-            throw UpstreamException.garbage(tenant, "with an empty body");
+            throw UpstreamException.garbage(tenant.name(), "with an empty body");
         }
         Map<String, Object> answer;
         try {
             answer = json.readValue(body, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
-            throw UpstreamException.garbage(tenant, "with a body that is not a JSON object (" + type + ")");
+            throw UpstreamException.garbage(tenant.name(), "with a body that is not a JSON object (" + type + ")");
         }
         if (exchange.getVariable(SESSION) == null && INVALID_APP_TOKEN.equals(answer.get("message"))) {
-            throw appTokens.refused(tenant);
+            throw appTokens.refused(tenant.name());
+        }
+        if (answer.get("message") instanceof String text) {
+            // the platform may quote the request it answers, and its message goes on into errors, events and logs
+            answer.put("message", new Secrets(Arrays.asList(exchange.getVariable(SESSION, String.class), tenant.appToken())).scrub(text));
         }
         return answer;
     }

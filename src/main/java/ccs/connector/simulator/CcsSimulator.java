@@ -339,7 +339,7 @@ public final class CcsSimulator implements AutoCloseable {
             String function = params.getOrDefault("function", "");
             requests.add(new ApiRequest(function, Collections.unmodifiableMap(params), clock.instant()));
             ActiveFault fault = nextFault(function, params);
-            if (fault != null && answerFault(exchange, fault.fault())) {
+            if (fault != null && answerFault(exchange, fault.fault(), params)) {
                 return;
             }
             boolean staleCursor = fault != null && "stale-cursor".equals(fault.fault().kind());
@@ -359,7 +359,7 @@ public final class CcsSimulator implements AutoCloseable {
     }
 
     /** Answers the fault; false when the request must still be answered, normally or changed (a delay, a stale cursor). */
-    private boolean answerFault(HttpExchange exchange, Fault fault) throws IOException {
+    private boolean answerFault(HttpExchange exchange, Fault fault, Map<String, String> params) throws IOException {
         switch (fault.kind()) {
             case "delay" -> {
                 sleep(fault.delayMillis());
@@ -371,6 +371,8 @@ public final class CcsSimulator implements AutoCloseable {
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
             case "empty" -> send(exchange, 200, "application/json", new byte[0], null);
             case "success-only" -> send(exchange, 200, "application/json", "{\"success\": true}".getBytes(StandardCharsets.UTF_8), null);
+            case "echo" -> send(exchange, 200, "application/json",
+                    json.writeValueAsBytes(failure("cannot serve " + String.join(" ", params.values()))), null);
             case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),
                     String.valueOf(fault.retryAfterSeconds()));
             default -> send(exchange, fault.status(), "text/plain", ("Error " + fault.status()).getBytes(StandardCharsets.UTF_8), null);

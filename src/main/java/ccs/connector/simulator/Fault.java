@@ -9,6 +9,8 @@ import java.util.Map;
  * @param kind      {@code status}: answer with {@code status} and a short text body;
  *                  {@code html}: 200 with an HTML error page; {@code empty}: 200 with no body;
  *                  {@code success-only}: 200 with the envelope {@code {"success": true}} and nothing of what it is asked for;
+ *                  {@code echo}: 200 with a failure envelope whose message quotes the values of the request's
+ *                  parameters, its session or app token among them, as a platform may quote a request it refuses;
  *                  {@code delay}: answer normally after {@code delayMillis};
  *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds};
  *                  {@code stale-cursor}: the page asked for, but carrying the cursor the request sent
@@ -37,6 +39,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault successOnly(String function, int times) {
         return new Fault(function, "success-only", 200, 0, 0, times, null);
+    }
+
+    public static Fault echo(String function, int times) {
+        return new Fault(function, "echo", 200, 0, 0, times, null);
     }
 
     public static Fault delay(String function, long delayMillis, int times) {

@@ -3,9 +3,11 @@ package ccs.connector.ccs;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** How the connector reads Call Center Studio's answers: redirects named with the URL to set, interactive calls bounded. */
+/**
+ * How the connector reads Call Center Studio's answers: redirects named with the URL to set, interactive calls bounded,
+ * a refusal that quotes the request passed on without the request's secrets.
+ */
 class UpstreamAnswersTest extends ConnectorTestSupport {
 
     private static final String AGENT = "ayse.yilmaz@demo.example";
@@ -60,5 +65,26 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         });
         assertThat(page.getException()).isNull();
         assertThat(page.getMessage().getBody(Map.class)).containsKey("CallList");
+    }
+
+    @Test
+    void aRefusalThatQuotesTheRequestIsPassedOnWithoutItsSessionOrAppToken() throws Exception {
+        simulator().inject(Fault.echo("click2call", 1));
+        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}");
+        List<ApiRequest> click2calls = simulator().requests("click2call");
+        String session = click2calls.get(click2calls.size() - 1).params().get("session");
+        assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(502);
+        assertThat(click2call.body()).contains("refused the click2call: cannot serve", "***").doesNotContain(session);
+
+        simulator().inject(Fault.echo("login", 1));
+        HttpResponse<String> login = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(422);
+        assertThat(login.body()).contains("refused the login of agent mehmet.kaya@demo.example: cannot serve", "***")
+                .doesNotContain(simulator().appToken());
+        // the connector's own lines (a test that turns wire logging on may have lines of the answer as it came)
+        assertThat(Arrays.stream(LogCapture.text().split("\n")).filter(line -> line.contains("cannot serve") && !line.contains(" wire "))
+                .toList()).isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(session, simulator().appToken()));
     }
 }
