@@ -8,13 +8,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import ccs.connector.api.ForbiddenException;
+import ccs.connector.api.UrlCredentials;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.InvalidFieldException;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
@@ -92,8 +95,9 @@ public final class AgentLinks {
                 + (pageUrl.startsWith("https:") ? "; Secure" : "");
     }
 
-    /** The agent a request of the page's doors comes from, by its cookie; refused without a valid one. */
-    public AgentPass admit(@Header("Cookie") String cookies) {
+    /** The agent a request of the page's doors comes from, by its cookie (a header, never the URL); refused without a valid one. */
+    public AgentPass admit(@Header("Cookie") String cookies, @Header(Exchange.HTTP_QUERY) String query) {
+        UrlCredentials.refuse(query, "Cookie");
         String refusal = "this door answers only the agent page opened through a signed link (POST /api/v1/agent-links): "
                 + "open the page through a new link";
         String value = cookie(cookies);
@@ -148,11 +152,13 @@ public final class AgentLinks {
         }
     }
 
+    /** The agent's e-mail in lower case: Call Center Studio knows an agent by it in any case, and the page's events name one agent one way. */
     private static String agentEmail(Object value) {
         if (!(value instanceof String text) || text.isBlank()) {
-            throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
+            throw new InvalidFieldException("agentEmail", (value == null || value instanceof String ? "is missing" : "must be a string")
+                    + ": the e-mail the agent signs in to Call Center Studio with");
         }
-        String agent = text.trim();
+        String agent = text.trim().toLowerCase(Locale.ROOT);
         if (agent.length() > 254 || !agent.matches("[^\\s@]+@[^\\s@]+")) {
             throw new InvalidFieldException("agentEmail", "is not an e-mail address");
         }

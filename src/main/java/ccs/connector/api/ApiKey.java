@@ -1,11 +1,12 @@
 package ccs.connector.api;
 
 import ccs.connector.config.SharedSecret;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
  * The {@code connector.api-key} check of {@code /api/*}: with a key configured, a request must
- * carry it in the {@code X-Api-Key} header. Compared in constant time, and never echoed.
+ * carry it in the {@code X-Api-Key} header, never in the URL. Compared in constant time, and never echoed.
  */
 public final class ApiKey {
 
@@ -18,7 +19,8 @@ public final class ApiKey {
         this.key = new SharedSecret(configured);
     }
 
-    public void check(@Header(HEADER) String presented) {
+    public void check(@Header(HEADER) String presented, @Header(Exchange.HTTP_QUERY) String query) {
+        UrlCredentials.refuse(query, HEADER);
         if (!key.refuses(presented)) {
             return;
         }

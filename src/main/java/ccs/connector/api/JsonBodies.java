@@ -15,11 +15,23 @@ public final class JsonBodies {
 
     public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
                       @Header(Exchange.CONTENT_TYPE) String contentType) {
-        boolean body = chunked != null || length != null && !length.trim().equals("0");
-        if (body && !isJson(contentType)) {
+        if (hasBody(length, chunked) && !isJson(contentType)) {
             throw new UnsupportedMediaTypeException("the body must be JSON, sent with Content-Type: application/json"
-                    + (contentType == null ? " (the request has no Content-Type)" : " (the request says " + contentType + ")"));
+                    + (contentType == null ? " (the request has no Content-Type)" : " (the request has another Content-Type)"));
         }
+    }
+
+    /** The same for a path that takes a JSON object: a request without a body is a 400 too. */
+    public void require(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
+                        @Header(Exchange.CONTENT_TYPE) String contentType) {
+        if (!hasBody(length, chunked)) {
+            throw new BadRequestException("the body is empty: send a JSON object with Content-Type: application/json");
+        }
+        check(length, chunked, contentType);
+    }
+
+    private static boolean hasBody(String length, String chunked) {
+        return chunked != null || length != null && !length.trim().equals("0");
     }
 
     static boolean isJson(String contentType) {

@@ -1,8 +1,10 @@
 package ccs.connector.agentpage;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,11 +89,16 @@ class AgentLinksTest extends ConnectorTestSupport {
         String cookie = cookieOf(open(link(AGENT)));
 
         for (String[] request : new String[][] {{"application/x-www-form-urlencoded", "phone=05321234567"},
-                {"text/plain", "{\"phone\": \"05321234567\"}"}}) {
+                {"text/plain", "{\"phone\": \"05321234567\"}"}, {"text/html<script>alert(1)</script>", "{}"}}) {
             HttpResponse<String> answer = post("/agent/screen-pop", request[0], request[1], "Cookie", cookie);
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(415);
             assertThat(json.readTree(answer.body()).get("detail").asText())
-                    .isEqualTo("the body must be JSON, sent with Content-Type: application/json (the request says " + request[0] + ")");
+                    .isEqualTo("the body must be JSON, sent with Content-Type: application/json (the request has another Content-Type)");
+        }
+        for (String path : new String[] {"/agent/screen-pop", "/api/v1/agent-links"}) {
+            HttpResponse<String> empty = post(path, null, null, "Cookie", cookie, "X-Api-Key", KEY);
+            assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+            assertThat(json.readTree(empty.body()).get("detail").asText()).startsWith("the body is empty");
         }
     }
 
@@ -125,10 +132,31 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aLinkNeedsAnAgentEmail() throws Exception {
+    void aCredentialInTheUrlIsRefusedEvenWhereItsHeaderWouldPass() throws Exception {
+        String cookie = cookieOf(open(link(AGENT)));
+        String encodedCookie = URLEncoder.encode(cookie, StandardCharsets.UTF_8);
+
+        HttpResponse<String> cookieInUrl = get("/agent/softphone-url?Cookie=" + encodedCookie);
+        assertThat(cookieInUrl.statusCode()).as(cookieInUrl.body()).isEqualTo(400);
+        assertThat(json.readTree(cookieInUrl.body()).get("detail").asText()).isEqualTo("Cookie goes in a request header, never in the URL");
+        assertThat(agentDoor("/agent/softphone-url?cookie=" + encodedCookie, cookie, null).statusCode()).isEqualTo(400);
+        HttpResponse<String> keyInUrl = post("/api/v1/agent-links?X-Api-Key=" + KEY, "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
+        assertThat(keyInUrl.statusCode()).as(keyInUrl.body()).isEqualTo(400);
+        assertThat(keyInUrl.body()).contains("X-Api-Key goes in a request header, never in the URL").doesNotContain(KEY);
+    }
+
+    @Test
+    void aLinkNeedsAnAgentEmailAndNamesTheAgentInLowerCase() throws Exception {
         HttpResponse<String> answer = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"not an address\"}", "X-Api-Key", KEY);
         assertThat(answer.statusCode()).isEqualTo(400);
         assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("agentEmail");
+        HttpResponse<String> notText = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": 5}", "X-Api-Key", KEY);
+        assertThat(json.readTree(notText.body()).get("detail").asText()).startsWith("agentEmail must be a string");
+
+        JsonNode mixedCase = json.readTree(askForLink("Ayse.YILMAZ@Demo.Example", KEY).body());
+        assertThat(mixedCase.get("agentEmail").asText()).isEqualTo(AGENT);
+        HttpResponse<String> softphone = agentDoor("/agent/softphone-url", cookieOf(open(mixedCase.get("url").asText())), null);
+        assertThat(json.readTree(softphone.body()).get("agentEmail").asText()).isEqualTo(AGENT);
     }
 
     private HttpResponse<String> askForLink(String agent, String key) throws Exception {

@@ -75,7 +75,8 @@ class HttpStandardsTest extends ConnectorTestSupport {
     @Test
     void aBodyThatIsNotJsonIs415AndBrokenJsonIs400() throws Exception {
         String click2call = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
-        assertProblem(post("/api/v1/click2call", "text/plain", click2call), 415).contains("application/json").contains("text/plain");
+        assertProblem(post("/api/v1/click2call", "text/plain", click2call), 415).contains("application/json", "another Content-Type")
+                .doesNotContain("text/plain");
         assertProblem(post("/api/v1/click2call", null, click2call), 415).contains("no Content-Type");
         assertProblem(post("/api/v1/click2call", "application/x-www-form-urlencoded", "agentEmail=" + AGENT), 415);
         assertProblem(post("/api/v1/click2call", "application/json", "{\"agentEmail\": "), 400);
