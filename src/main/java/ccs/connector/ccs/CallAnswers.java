@@ -14,6 +14,9 @@ import org.apache.camel.Variable;
  */
 public final class CallAnswers {
 
+    /** Where a live call may name its agent. */
+    private static final List<String> AGENT_OF_LIVE_CALL = List.of("agent_username", "agent");
+
     private final Tenants tenants;
 
     public CallAnswers(Tenants tenants) {
@@ -50,9 +53,27 @@ public final class CallAnswers {
         return !records.isEmpty() && records.get(0) instanceof Map<?, ?> record ? record : null;
     }
 
-    /** From a CDR record ({@link #cdrRecord}); null without one. */
-    public String customerOfRecord(@Body Map<?, ?> record) {
-        return record == null ? null : customerOf(record);
+    /**
+     * The {@code getactivecall} answer when its call may be the asking agent's, else an empty answer: a platform
+     * may answer for any call of the tenant, and an agent is told of its own calls only. A call that names another
+     * agent (its {@code agent_username}, or an {@code agent} given as an e-mail) is not the agent's; one that names
+     * none is taken as the session's own.
+     */
+    public Map<String, Object> activeCallOfAgent(@Body Map<String, Object> answer, @Variable("agentEmail") String agentEmail) {
+        Map<?, ?> call = activeCall(answer);
+        boolean another = call != null && AGENT_OF_LIVE_CALL.stream().map(call::get)
+                .anyMatch(named -> named instanceof String email && email.contains("@") && !email.trim().equalsIgnoreCase(agentEmail));
+        return another ? Map.of() : answer;
+    }
+
+    /**
+     * From a CDR record ({@link #cdrRecord}); null without one, and null when an agent asks about a call that
+     * its {@code agent_username} says another agent (or none) answered.
+     */
+    public String customerOfRecord(@Body Map<?, ?> record, @Variable("agentEmail") String agentEmail) {
+        boolean agentsOwn = agentEmail == null || agentEmail.isBlank()
+                || record != null && record.get("agent_username") instanceof String answeredBy && answeredBy.trim().equalsIgnoreCase(agentEmail);
+        return record == null || !agentsOwn ? null : customerOf(record);
     }
 
     /** The called number of an outbound call; otherwise the caller (a call of unknown direction is asked about as it rings at the agent). */

@@ -192,6 +192,24 @@ class ScreenPopTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anAgentIsToldTheCustomerOfItsOwnCallsOnly() throws Exception {
+        String other = "mehmet.kaya@demo.example";
+        ActiveCall ringingAtAnother = simulator().ring(other, "05337654321");
+        HttpResponse<String> live = screenPop("activecallkey", ringingAtAnother.key(), "agentEmail", AGENT);
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(404);
+        assertThat(live.body()).doesNotContain("7654321", "ivr_choice");
+        assertThat(screenPop("activecallkey", ringingAtAnother.key(), "agentEmail", other).statusCode()).isEqualTo(200);
+
+        simulator().addCdr(Map.of("callid", "ahRzfmScreenPopAnothers01", "calldate", "2026-11-02 09:25:00", "callerid", "0533 765 43 21",
+                "called_num", "901", "inbound", true, "agent_username", other));
+        HttpResponse<String> ended = screenPop("activecallkey", "ahRzfmScreenPopAnothers01", "agentEmail", AGENT);
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(404);
+        assertThat(ended.body()).doesNotContain("7654321");
+        assertThat(screenPop("activecallkey", "ahRzfmScreenPopAnothers01", "agentEmail", other.toUpperCase()).statusCode()).isEqualTo(200);
+        assertThat(screenPop("activecallkey", "ahRzfmScreenPopAnothers01").statusCode()).as("the CRM, asking for no agent").isEqualTo(200);
+    }
+
+    @Test
     void aCallKeyThatIsNeitherLiveNorInTheCdrIsA404() throws Exception {
         HttpResponse<String> answer = screenPop("activecallkey", "ahRzfmNoSuchCall", "agentEmail", AGENT);
 
