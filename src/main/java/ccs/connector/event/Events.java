@@ -191,15 +191,18 @@ public final class Events {
     /**
      * A change of an agent's status that the softphone reported to the agent page, which forwarded it:
      * the agent (the page's, never one its request names), the status as the softphone names it and its
-     * time. The id {@code <tenant>:ccs.agent.status:<agent>:<time>} (milliseconds) makes a repeated
+     * time. The id {@code <tenant>:ccs.agent.status:<agent>:<time>:<digest of the status>} (milliseconds) makes a repeated
      * forward of one change one event; the subject is the agent. No {@code raw}: the page forwards nothing else.
      */
     public CloudEvent agentStatus(String tenant, String agent, String status, Instant time) {
         Map<String, Object> data = new LinkedHashMap<>();
+        String scrubbed = secrets.scrub(status);
         data.put("agent", agent);
-        data.put("status", secrets.scrub(status));
+        data.put("status", scrubbed);
         data.put("time", time.toString());
-        return new CloudEvent(name(tenant), AGENT_STATUS, agent, time.toString(), time, data);
+        // the status too (as a digest: an id is ASCII, for the REST sink's Idempotency-Key header): two changes that
+        // the softphone stamps with one time (whole seconds) are two events
+        return new CloudEvent(name(tenant), AGENT_STATUS, agent, time + ":" + CloudEvent.digest(Map.of("status", scrubbed)), time, data);
     }
 
     /**

@@ -2,8 +2,10 @@ package ccs.connector.agentpage;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +38,7 @@ class AgentStatusTest extends ConnectorTestSupport {
         HttpResponse<String> answer = forward(agentPageCookie(AGENT), "{\"status\": \"available\", \"time\": \"2026-11-30T09:15:02.120+03:00\"}");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        String id = "demo:ccs.agent.status:" + AGENT + ":2026-11-30T06:15:02.120Z";
+        String id = "demo:ccs.agent.status:" + AGENT + ":2026-11-30T06:15:02.120Z:" + statusDigest("available");
         assertThat(json.readTree(answer.body()).get("id").asText()).isEqualTo(id);
         JsonNode event = delivered(crm, id);
         assertThat(event.get("type").asText()).isEqualTo("ccs.agent.status");
@@ -58,9 +60,14 @@ class AgentStatusTest extends ConnectorTestSupport {
                 .get("id").asText();
 
         assertThat(delivered(crm, next).get("data").get("status").asText()).as("a status as the softphone names it").isEqualTo("Mola: Kısa (15 dk)");
-        String id = "demo:ccs.agent.status:" + AGENT + ":2026-11-30T10:00:00Z";
+        String id = "demo:ccs.agent.status:" + AGENT + ":2026-11-30T10:00:00Z:" + statusDigest("lunch");
         assertThat(delivered(crm, id).get("data").get("status").asText()).isEqualTo("lunch");
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor(crm, id).size() == 1);
+
+        String sameSecond = json.readTree(forward(cookie, "{\"status\": \"available\", \"time\": \"2026-11-30T10:00:00Z\"}").body())
+                .get("id").asText();
+        assertThat(sameSecond).isEqualTo("demo:ccs.agent.status:" + AGENT + ":2026-11-30T10:00:00Z:" + statusDigest("available"));
+        assertThat(delivered(crm, sameSecond).get("data").get("status").asText()).as("another change stamped with the same time").isEqualTo("available");
     }
 
     @Test
@@ -111,5 +118,9 @@ class AgentStatusTest extends ConnectorTestSupport {
 
     private HttpResponse<String> forward(String cookie, String body) throws Exception {
         return agentDoor("/agent/status", cookie, body);
+    }
+
+    private static String statusDigest(String status) {
+        return CloudEvent.digest(Map.of("status", status));
     }
 }

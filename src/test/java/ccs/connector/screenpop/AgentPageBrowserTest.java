@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.event.CloudEvent;
 import ccs.connector.support.Chromium;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
@@ -176,7 +177,7 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
         JsonNode event = wait.until(page -> agentStatusEvents().stream().filter(e -> e.at("/data/status").asText().equals("training"))
                 .findFirst().orElse(null));
-        assertThat(event.get("id").asText()).isEqualTo("demo:ccs.agent.status:" + AGENT + ":2025-11-30T09:00:00Z");
+        assertThat(event.get("id").asText()).isEqualTo("demo:ccs.agent.status:" + AGENT + ":2025-11-30T09:00:00Z:" + CloudEvent.digest(Map.of("status", "training")));
         assertThat(event.toString()).doesNotContain("abc123");
     }
 
