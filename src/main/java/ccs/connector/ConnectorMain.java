@@ -18,6 +18,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 
 /**
  * Runs the connector: {@code java -jar target/ccs-connector.jar} from the project root reads
@@ -38,6 +39,8 @@ public final class ConnectorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // java.util.logging (and System.Logger, which Caffeine uses) would print to stderr past the layout that masks secrets
+        Log4jBridgeHandler.install(true, null, true);
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         configure(main.configure());

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A full run of the packaged connector in demo mode, as a newcomer starts it: within a minute CDR
  * records, hangup callbacks and IVR notifications reach the CRM (the file sink); then a click2call,
- * a screen pop and a softphone URL; and afterwards its whole log holds no token and no session.
+ * a screen pop and a softphone URL; and afterwards its whole log holds no token and no session, and no line that bypassed
+ * the layout (a library's java.util.logging line, such as Caffeine's stack trace of a refused login).
  */
 class FullRunIT {
 
@@ -58,6 +59,7 @@ class FullRunIT {
             Matcher inUrl = SESSION_IN_URL.matcher(softphone.body());
             assertThat(inUrl.find()).as(softphone.body()).isTrue();
             session = inUrl.group(1);
+            assertThat(get(port, "/api/v1/softphone-url?agentEmail=ghost@demo.example").statusCode()).as("a login refused").isEqualTo(422);
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("click2call of agent ayse.yilmaz@demo.example"));
         } finally {
             connector.destroy();
@@ -69,6 +71,8 @@ class FullRunIT {
                 "events to the CRM (file sink): ");
         assertThat(output).doesNotContain(session, "sim-app-token-0123456789", "demo-webhook-token-change-me");
         assertThat(output).doesNotContainPattern("[0-9a-f]{40,}");
+        // every line through the layout: none in java.util.logging's own format, which would pass unmasked
+        assertThat(output).contains("Login refused").doesNotContainPattern("(?m)^(SEVERE|WARNING|INFO|FINE): ");
     }
 
     private static List<String> deliveredTypes(Path crmOut) throws Exception {
