@@ -32,6 +32,7 @@ import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,10 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 secrets));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
+        // platform-http's header filter, but letting a route's Cache-Control out: for the answers that carry a session or a signed link
+        HttpHeaderFilterStrategy cacheControlOut = new HttpHeaderFilterStrategy();
+        cacheControlOut.getOutFilter().remove("cache-control");
+        camel.getRegistry().bind("cacheControlOut", cacheControlOut);
         StartingGate.install(camel, settings.string("camel.management.path", "/observe"));
         screenPop.bind(camel.getRegistry(), tenants, simulator);
         AgentPageConfiguration.configure(camel, settings, tenants, camel.getRegistry().lookupByNameAndType("softphoneUrls", SoftphoneUrls.class),

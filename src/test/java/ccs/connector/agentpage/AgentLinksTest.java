@@ -42,6 +42,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(askForLink(AGENT, null).statusCode()).as("no API key").isEqualTo(401);
         HttpResponse<String> answer = askForLink(AGENT, KEY);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonNode link = json.readTree(answer.body());
         assertThat(link.get("url").asText()).startsWith(baseUrl() + "/agent?agent=ayse.yilmaz%40demo.example&tenant=demo&expires=")
                 .contains("&signature=");
@@ -55,6 +56,7 @@ class AgentLinksTest extends ConnectorTestSupport {
                 .doesNotContain(SECRET);
         assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
                 .contains("default-src 'none'", "frame-src " + origin(simulator().softphoneUrl()) + ";",
                         "frame-ancestors https://crm.acme.example", "connect-src 'self'", "script-src 'sha256-")
@@ -70,6 +72,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(json.readTree(softphone.body()).get("agentEmail").asText()).isEqualTo(AGENT);
         assertThat(json.readTree(softphone.body()).get("url").asText()).startsWith(simulator().softphoneUrl()).contains("session=");
         assertThat(softphone.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(softphone.headers().firstValue("Cache-Control")).as("an answer that holds a session").hasValue("no-store");
         assertThat(agentDoor("/agent/softphone-url?agentEmail=" + AGENT, cookie, null).statusCode()).isEqualTo(200);
         HttpResponse<String> screenPop = agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"0532 123 45 67\"}");
         assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);

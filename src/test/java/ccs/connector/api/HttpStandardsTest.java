@@ -62,6 +62,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
         HttpResponse<String> get = get("/api/v1/softphone-url?agentEmail=" + AGENT);
         HttpResponse<String> head = send("HEAD", "/api/v1/softphone-url?agentEmail=" + AGENT);
         assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.headers().firstValue("Cache-Control")).as("an answer that holds a session").hasValue("no-store");
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(head.body()).isEmpty();
