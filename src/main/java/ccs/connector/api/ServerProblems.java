@@ -46,6 +46,9 @@ public final class ServerProblems implements StartupListener {
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
         for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
             if (installed.add(router)) {
+                // the first route of all: a query Vert.x cannot decode would otherwise fail only once a form body is read,
+                // outside any handler, and the request would never be answered
+                router.route().order(Integer.MIN_VALUE).handler(ServerProblems::refuseUndecodableQuery);
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
@@ -59,6 +62,16 @@ public final class ServerProblems implements StartupListener {
                 router.route().order(Integer.MAX_VALUE).handler(routing -> unrouted(router, routing));
             }
         }
+    }
+
+    private static void refuseUndecodableQuery(RoutingContext routing) {
+        try {
+            routing.request().params();
+        } catch (IllegalArgumentException undecodable) {
+            answer(routing, 400, UNDECODABLE);
+            return;
+        }
+        routing.next();
     }
 
     private static void unrouted(Router router, RoutingContext routing) {

@@ -107,14 +107,19 @@ class HttpStandardsTest extends ConnectorTestSupport {
     @Test
     void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
         String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
-        // a client that sends it as it is (java.net.URI refuses to)
-        try (Socket socket = new Socket("localhost", port)) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n"
-                    + "Host: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
-                    .contains("\"detail\":\"" + detail + "\"");
+        String form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n";
+        for (String request : new String[] {"GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n\r\n",
+                "POST /webhooks/ccs/hangup?token=" + webhookToken() + "&note=%zz HTTP/1.1\r\n" + form + "call_id=bad-escape-2",
+                "POST /api/v1/click2call?note=%zz HTTP/1.1\r\n" + form + "agentEmail=a%40b.c&x"}) {
+            // a client that sends it as it is (java.net.URI refuses to)
+            try (Socket socket = new Socket("localhost", port)) {
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(request.replaceFirst("\r\n", "\r\nHost: localhost\r\nConnection: close\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as(request).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                        .contains("\"detail\":\"" + detail + "\"");
+            }
         }
     }
 
