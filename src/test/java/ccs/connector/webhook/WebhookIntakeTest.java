@@ -231,6 +231,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertError(hangup("application/json", "{\"call_id\": "), 400, "the body is not a JSON object", null);
         assertError(hangup("application/json", "null"), 400, "the body is not a JSON object", null);
         assertError(hangup("application/json", "{\"call_id\": {\"a\": 1}}"), 400, "call_id is not a text or a number" + kept, "call_id");
+        // an id the dedupe store could not record would go to the CRM again and again
+        assertError(hangup(FORM, "call_id=" + "k".repeat(1100) + "&caller_id=overlong-key-caller"), 400,
+                "call_id is longer than 200 characters: not a call key" + kept, "call_id");
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", null);
 
@@ -247,6 +250,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(kept1.at("/request/called_num").asText()).isEqualTo("05071303066");
         assertThat(json.readTree(deadLetterTexts().get(deadLetter("[\"not\", \"an object\"]"))).at("/request/body").asText()).isEqualTo("[\"not\", \"an object\"]");
         assertThat(json.readTree(deadLetterTexts().get(deadLetter("nosuchtenant"))).get("type").asText()).isEqualTo("ccs.ivr.notification");
+        assertThat(deadLetters().get(deadLetter("overlong-key-caller")).get("reason").asText()).startsWith("call_id is longer than 200");
         assertThat(get("/observe/metrics").body())
                 .contains("# HELP ccs_webhooks_dead_letters_total webhook requests that passed the token check but could not become an event")
                 .containsPattern("ccs_webhooks_dead_letters_total\\{.*route=\"webhook-hangup\".*} [3-9]\\.0")
