@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -20,6 +21,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * <ul>
  * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD over
  * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it);</li>
+ * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
  * <li>an unknown path under {@code /api/} or {@code /webhooks/}: 404 (elsewhere the server's own 404);</li>
  * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413;</li>
@@ -79,6 +81,12 @@ public final class ServerProblems implements StartupListener {
         Set<String> allowed = allowedMethods(router, path);
         if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
             routing.reroute(HttpMethod.GET, routing.request().uri());
+        } else if (allowed.contains(routing.request().method().name()) && routing.request().headers().contains(HttpHeaders.ACCEPT)) {
+            // a route took the method but not the Accept header (the metrics' text/plain asked as text/plain, say): the path's
+            // own media type is served, as a server that does not negotiate would (RFC 9110, section 12.1)
+            routing.request().headers().remove(HttpHeaders.ACCEPT);
+            routing.parsedHeaders().accept().clear();
+            routing.reroute(routing.request().method(), routing.request().uri());
         } else if (!allowed.isEmpty()) {
             if (allowed.contains("GET")) {
                 allowed.add("HEAD");

@@ -74,6 +74,16 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anAcceptHeaderThePathCannotMeetStillGetsItsAnswer() throws Exception {
+        for (String[] request : new String[][] {{"/observe/metrics", "text/plain"}, {"/observe/metrics", "application/openmetrics-text"},
+                {"/observe/health", "text/html"}, {"/observe/health/ready", "text/plain"}, {"/api/v1/status", "text/html"}}) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + request[0])).header("Accept", request[1]).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(request[0] + " " + request[1] + ": " + answer.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBodyThatIsNotJsonIs415AndBrokenJsonIs400() throws Exception {
         String click2call = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
         assertProblem(post("/api/v1/click2call", "text/plain", click2call), 415).contains("application/json", "another Content-Type")
