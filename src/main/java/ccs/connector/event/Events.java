@@ -390,8 +390,13 @@ public final class Events {
 
     private static Integer seconds(String field, Object value) {
         Object single = single(value);
-        if (single instanceof Number number && number.intValue() >= 0) {
-            return number.intValue();
+        if (single instanceof Number number) {
+            // a JSON number: whole, not negative and within an int, never truncated or wrapped into one
+            double exact = number.doubleValue();
+            if (exact >= 0 && exact <= Integer.MAX_VALUE && exact == Math.rint(exact)) {
+                return (int) exact;
+            }
+            throw new InvalidFieldException(field, "is '" + number + "': it must be a whole number of seconds");
         }
         String text = text(single);
         if (text == null) {

@@ -157,6 +157,12 @@ class EventsTest {
                 .containsEntry("call_date", "call_date is missing");
         assertThat(events.hangup(null, Map.of("call_id", "c3", "call_date", "2020-02-24 19:07:34", "disposition", "noanswer"))
                 .getData()).containsEntry("disposition", "NOANSWER").doesNotContainKey("unreadable");
+        // JSON numbers: a whole one is read, any other is named, never truncated or wrapped
+        assertThat(events.hangup(null, Map.of("call_id", "c4", "duration", 4.0)).getData()).containsEntry("durationSeconds", 4);
+        for (Number duration : List.of(9.5, -0.5, 5_000_000_000L, 1e10)) {
+            assertThat((Map<String, Object>) events.hangup(null, Map.of("call_id", "c5", "duration", duration)).getData().get("unreadable"))
+                    .as("duration %s", duration).containsEntry("duration", "duration is '" + duration + "': it must be a whole number of seconds");
+        }
 
         CloudEvent ivr = events.ivrNotification(null, Map.of("callkeyX", "k", "calldate", "2020/02/24"));
         assertThat(ivr.getData()).containsEntry("startedAt", null);
