@@ -20,7 +20,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * failed one, with a {@link Problem}, instead of the HTTP server's HTML or empty bodies:
  * <ul>
  * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD over
- * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it);</li>
+ * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it), but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
  * <li>an unknown path under {@code /api/} or {@code /webhooks/}: 404 (elsewhere the server's own 404);</li>
@@ -32,6 +32,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 public final class ServerProblems implements StartupListener {
 
     private static final Pattern PATH_PARAMETER = Pattern.compile(":[^/]+");
+    private static final String WEBHOOKS = "/webhooks/";
 
     private static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
             + "is not well encoded (a % must be followed by two hex digits)", null);
@@ -79,7 +80,9 @@ public final class ServerProblems implements StartupListener {
     private static void unrouted(Router router, RoutingContext routing) {
         String path = routing.normalizedPath();
         Set<String> allowed = allowedMethods(router, path);
-        if (routing.request().method() == HttpMethod.HEAD && allowed.contains("GET")) {
+        // a webhook's GET is a notification, not a read: HEAD there would hand on an event
+        boolean headServed = allowed.contains("GET") && !path.startsWith(WEBHOOKS);
+        if (routing.request().method() == HttpMethod.HEAD && headServed) {
             routing.reroute(HttpMethod.GET, routing.request().uri());
         } else if (allowed.contains(routing.request().method().name()) && routing.request().headers().contains(HttpHeaders.ACCEPT)) {
             // a route took the method but not the Accept header (the metrics' text/plain asked as text/plain, say): the path's
@@ -88,14 +91,14 @@ public final class ServerProblems implements StartupListener {
             routing.parsedHeaders().accept().clear();
             routing.reroute(routing.request().method(), routing.request().uri());
         } else if (!allowed.isEmpty()) {
-            if (allowed.contains("GET")) {
+            if (headServed) {
                 allowed.add("HEAD");
             }
             String allow = String.join(", ", allowed);
             routing.response().putHeader("Allow", allow);
             answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
                     + ": it takes " + allow, null));
-        } else if (path.startsWith("/api/") || path.startsWith("/webhooks/")) {
+        } else if (path.startsWith("/api/") || path.startsWith(WEBHOOKS)) {
             answer(routing, 404, Problem.json(404, "no resource at " + path
                     + ": the paths of this API are described at /api/v1/openapi.json", null));
         } else {

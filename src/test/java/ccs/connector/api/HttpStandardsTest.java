@@ -50,7 +50,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
 
         HttpResponse<String> put = send("PUT", "/webhooks/ccs/ivr?token=" + webhookToken());
         assertProblem(put, 405);
-        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
 
         HttpResponse<String> health = send("POST", "/observe/health");
         assertProblem(health, 405);
@@ -71,6 +71,10 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertThat(send("HEAD", "/api/v1/openapi.json").statusCode()).isEqualTo(200);
         assertThat(send("HEAD", "/observe/health/live").statusCode()).isEqualTo(200);
         assertThat(send("HEAD", "/api/v1/click2call").headers().firstValue("Allow")).hasValue("POST");
+        // an IVR notification by GET hands on an event: HEAD, a safe method, does not
+        HttpResponse<String> ivrHead = send("HEAD", "/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=head-is-safe-1");
+        assertThat(ivrHead.statusCode()).isEqualTo(405);
+        assertThat(ivrHead.headers().firstValue("Allow")).hasValue("GET, POST");
     }
 
     @Test
