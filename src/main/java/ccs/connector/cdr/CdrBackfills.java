@@ -17,6 +17,7 @@ import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.cdr.CdrState.BackfillRun;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.api.ApiException;
+import ccs.connector.event.InvalidFieldException;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
 import org.apache.camel.util.TimeUtils;
@@ -47,35 +48,48 @@ public final class CdrBackfills {
     private final CdrState state;
     private final CdrSettings settings;
     private final Duration retry;
+    private final int maxDays;
     private final Clock clock;
     private final Set<String> running = new HashSet<>();
 
-    /** @param retry how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry}) */
-    public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Duration retry, Clock clock) {
+    /**
+     * @param retry   how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry})
+     * @param maxDays the longest range one backfill reads ({@code ccs.cdr.backfill.max-days})
+     */
+    public CdrBackfills(Tenants tenants, CdrState state, CdrSettings settings, Duration retry, int maxDays, Clock clock) {
         this.tenants = tenants;
         this.state = state;
         this.settings = settings;
         this.retry = retry;
+        this.maxDays = maxDays;
         this.clock = clock;
     }
 
     /**
      * Records a new backfill of the tenant over [from, to] (wall-clock times such as
      * {@code 2026-11-02T08:00:00}, {@code 2026-11-02 08:00:00} or a date, which means its start);
-     * answers its description. An argument that cannot be read throws {@link IllegalArgumentException}.
+     * answers its description. An argument that cannot be read, a range that reaches into the future or spans more than
+     * {@code maxDays} throws {@link InvalidFieldException} naming it.
      */
     public synchronized Map<String, Object> start(String tenantName, String from, String to) {
         Tenant tenant = tenants.get(tenantName);
         LocalDateTime start = wallClock("from", from);
         LocalDateTime finish = wallClock("to", to);
         if (!finish.isAfter(start)) {
-            throw new IllegalArgumentException("to (" + finish + ") must lie after from (" + start + ")");
+            throw new InvalidFieldException("to", "(" + finish + ") must lie after from (" + start + ")");
         }
-        if (start.isAfter(LocalDateTime.now(clock.withZone(tenant.zone())))) {
-            throw new IllegalArgumentException("from (" + start + ") lies in the future of tenant " + tenant.name());
+        // the hours still to come are the regular poll's: read now, they would count as done with nothing in them
+        if (finish.isAfter(LocalDateTime.now(clock.withZone(tenant.zone())))) {
+            throw new InvalidFieldException("to", "(" + finish + ") lies in the future of tenant " + tenant.name()
+                    + ": a backfill reads the past, the regular poll what comes");
+        }
+        if (finish.isAfter(start.plusDays(maxDays))) {
+            throw new InvalidFieldException("to", "(" + finish + ") lies more than " + maxDays + " days after from (" + start
+                    + "): backfill a longer range in parts, or raise ccs.cdr.backfill.max-days");
         }
         Backfill backfill = new Backfill(tenant.name(), start, finish, start, 0, 0);
-        long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds() - 1)
+        // to is read too: [from, to] holds one second more than their difference
+        long windows = (Duration.between(start, finish).toSeconds() + settings.backfillWindow().toSeconds())
                 / settings.backfillWindow().toSeconds();
         if (!state.startBackfill(backfill, windows, clock.instant())) {
             throw new BackfillRunningException(state.backfill(tenant.name()).orElse(backfill));
@@ -228,14 +242,13 @@ public final class CdrBackfills {
 
     private static LocalDateTime wallClock(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is missing: give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
+            throw new InvalidFieldException(field, "is missing: give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }
         String text = value.trim();
         try {
             return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace(' ', 'T'));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " is '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
-                    + "': give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
+            throw new InvalidFieldException(field, "is not a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }
     }
 }

@@ -39,7 +39,8 @@ public class CdrConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("cdrState", state);
         CdrSync sync = new CdrSync(tenants, state, cdr, Clock.systemUTC());
         CdrBackfills backfills = new CdrBackfills(tenants, state, cdr,
-                settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)), Clock.systemUTC());
+                settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)),
+                settings.integer("ccs.cdr.backfill.max-days", 366, 1), Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);
         camel.getRegistry().bind("cdrBackfills", backfills);
         boolean recordingDetails = settings.bool("ccs.cdr.recording-details", false);

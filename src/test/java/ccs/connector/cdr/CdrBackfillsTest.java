@@ -30,7 +30,7 @@ class CdrBackfillsTest {
     }
 
     private CdrBackfills backfills(int pageCap, Clock clock) {
-        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Duration.ofMinutes(1), clock);
+        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Duration.ofMinutes(1), 31, clock);
     }
 
     /** A clock that a test moves on. */
@@ -135,6 +135,21 @@ class CdrBackfillsTest {
     }
 
     @Test
+    void itsWindowsCountTheLastSecondOfTheRangeToo() {
+        CdrBackfills backfills = backfills(10);
+        assertThat(backfills.start(null, "2026-11-01T00:00:00", "2026-11-01T02:00:00")).containsEntry("windows", 3L);
+        backfills.claim("demo");
+        int read = 0;
+        for (CdrWindow window = backfills.nextWindow("demo"); window != null; window = backfills.nextWindow("demo")) {
+            readWhole(window);
+            backfills.windowDone(window);
+            read++;
+        }
+        assertThat(read).isEqualTo(3);
+        assertThat(demo(backfills)).containsEntry("state", "done").containsEntry("windowsDone", 3).containsEntry("windows", 3L);
+    }
+
+    @Test
     void aSecondBackfillOfTheTenantIsRefusedWhileOneIsUnfinished() {
         CdrBackfills backfills = backfills(10);
         backfills.start("demo", "2026-11-01", "2026-11-02");
@@ -184,9 +199,14 @@ class CdrBackfillsTest {
     void inputThatCannotBeReadIsRefusedWithTheReason() {
         CdrBackfills backfills = backfills(10);
         assertThatThrownBy(() -> backfills.start("demo", null, "2026-11-02")).hasMessageContaining("from is missing");
-        assertThatThrownBy(() -> backfills.start("demo", "last week", "2026-11-02")).hasMessageContaining("from is 'last week'");
+        assertThatThrownBy(() -> backfills.start("demo", "last week", "2026-11-02")).hasMessageContaining("from is not a time")
+                .extracting("field").isEqualTo("from");
         assertThatThrownBy(() -> backfills.start("demo", "2026-11-02", "2026-11-01")).hasMessageContaining("must lie after");
         assertThatThrownBy(() -> backfills.start("demo", "2026-12-01", "2026-12-02")).hasMessageContaining("future");
+        assertThatThrownBy(() -> backfills.start("demo", "2026-11-02", "2026-11-03T05:00:00")).as("an end still to come (03:00 in Istanbul)")
+                .hasMessageContaining("lies in the future").extracting("field").isEqualTo("to");
+        assertThatThrownBy(() -> backfills.start("demo", "1900-01-01", "2026-11-02")).hasMessageContaining("more than 31 days after from")
+                .extracting("field").isEqualTo("to");
         assertThatThrownBy(() -> backfills.start("acme", "2026-11-01", "2026-11-02")).hasMessageContaining("not served");
     }
 }
