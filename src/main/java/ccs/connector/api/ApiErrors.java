@@ -2,6 +2,7 @@ package ccs.connector.api;
 
 import ccs.connector.event.InvalidFieldException;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,9 @@ public final class ApiErrors {
             answer(exchange, failure.httpStatus(), failure.getMessage(), null);
             exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
             exchange.setVariable(CHALLENGE, failure.challenge());
+        } else if (known instanceof MismatchedInputException) {
+            // JSON of another shape (an array, a text): Jackson's message would name its own classes
+            answer(exchange, 400, "the body is not the JSON object this path takes", null);
         } else if (known instanceof JacksonException unreadable) {
             answer(exchange, 400, "the body is not the JSON object this path takes: " + unreadable.getOriginalMessage(), null);
         } else if (known != null) {

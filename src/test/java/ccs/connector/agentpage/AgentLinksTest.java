@@ -109,6 +109,8 @@ class AgentLinksTest extends ConnectorTestSupport {
     void withoutALinkNothingIsServed() throws Exception {
         HttpResponse<String> page = get("/agent");
         assertThat(page.statusCode()).isEqualTo(401);
+        assertThat(page.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge)
+                .startsWith("AgentLink ").contains("cookie=\"ccs-agent\""));
         assertThat(page.body()).contains("signed link").doesNotContain("softphone\"");
         assertThat(get("/agent/softphone-url?agentEmail=" + AGENT).statusCode()).isEqualTo(401);
         assertThat(agentDoor("/agent/screen-pop", null, "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(401);

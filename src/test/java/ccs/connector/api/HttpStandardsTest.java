@@ -95,6 +95,8 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertProblem(post("/api/v1/click2call", null, click2call), 415).contains("no Content-Type");
         assertProblem(post("/api/v1/click2call", "application/x-www-form-urlencoded", "agentEmail=" + AGENT), 415);
         assertProblem(post("/api/v1/click2call", "application/json", "{\"agentEmail\": "), 400);
+        assertProblem(post("/api/v1/cdr/backfill", "application/json", "[\"not\", \"an object\"]"), 400)
+                .isEqualTo("the body is not the JSON object this path takes");
         assertProblem(post("/webhooks/ccs/hangup?token=" + webhookToken(), "text/plain", "call_id=1"), 415);
     }
 
