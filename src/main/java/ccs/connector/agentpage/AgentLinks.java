@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -17,6 +16,7 @@ import ccs.connector.api.ForbiddenException;
 import ccs.connector.api.UrlCredentials;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.InvalidFieldException;
+import ccs.connector.session.AgentSessions;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -158,11 +158,7 @@ public final class AgentLinks {
             throw new InvalidFieldException("agentEmail", (value == null || value instanceof String ? "is missing" : "must be a string")
                     + ": the e-mail the agent signs in to Call Center Studio with");
         }
-        String agent = text.trim().toLowerCase(Locale.ROOT);
-        if (agent.length() > 254 || !agent.matches("[^\\s@]+@[^\\s@]+")) {
-            throw new InvalidFieldException("agentEmail", "is not an e-mail address");
-        }
-        return agent;
+        return AgentSessions.agentEmail(text);
     }
 
     /** The value of this page's cookie in a {@code Cookie} header, or null. */

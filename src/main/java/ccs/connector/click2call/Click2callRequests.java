@@ -2,7 +2,6 @@ package ccs.connector.click2call;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -15,6 +14,7 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.screenpop.PhoneNumbers;
+import ccs.connector.session.AgentSessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +32,6 @@ public final class Click2callRequests {
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     /** What a CRM's transaction id may hold: it travels in a query string and in event ids. */
     private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:@+/=-]{1,128}");
 
@@ -94,14 +93,7 @@ public final class Click2callRequests {
 
     /** Field agentEmail, checked, in lower case. */
     static String agentEmail(Map<String, Object> request) {
-        String agentEmail = text(request, "agentEmail", 320);
-        if (agentEmail == null) {
-            throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
-        }
-        if (!EMAIL.matcher(agentEmail).matches()) {
-            throw new InvalidFieldException("agentEmail", "is not an e-mail address");
-        }
-        return agentEmail.toLowerCase(Locale.ROOT);
+        return AgentSessions.agentEmail(text(request, "agentEmail", 320));
     }
 
     /** Field transactionId, checked; one generated when absent. */

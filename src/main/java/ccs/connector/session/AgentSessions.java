@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletionException;
 
 import ccs.connector.ccs.AppTokens;
@@ -16,6 +17,7 @@ import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.Metrics;
 import ccs.connector.state.Database;
+import ccs.connector.event.InvalidFieldException;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -41,6 +43,9 @@ public final class AgentSessions {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
     private static final String LOGINS_HELP = "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused";
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final int MAX_EMAIL = 320;
 
     private record Key(String tenant, String agentEmail) {
     }
@@ -172,10 +177,22 @@ public final class AgentSessions {
     }
 
     private Key key(String tenant, String agentEmail) {
-        if (agentEmail == null || agentEmail.isBlank()) {
-            throw new IllegalArgumentException("agentEmail is required");
+        return new Key(tenants.get(tenant).name(), agentEmail(agentEmail));
+    }
+
+    /**
+     * An agent's e-mail as Call Center Studio knows it, in lower case; 400 naming {@code agentEmail} when missing or not
+     * an e-mail address (two query parameters, say), before any login asks the platform about it.
+     */
+    public static String agentEmail(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidFieldException("agentEmail", "is missing: the e-mail the agent signs in to Call Center Studio with");
         }
-        return new Key(tenants.get(tenant).name(), agentEmail.trim().toLowerCase(Locale.ROOT));
+        String agent = text.trim();
+        if (agent.length() > MAX_EMAIL || !EMAIL.matcher(agent).matches()) {
+            throw new InvalidFieldException("agentEmail", "is not an e-mail address");
+        }
+        return agent.toLowerCase(Locale.ROOT);
     }
 
     private ProducerTemplate template() {

@@ -37,10 +37,18 @@ class SoftphoneUrlTest extends ConnectorTestSupport {
     }
 
     @Test
-    void withoutAnAgentItIsA400AndAnUnknownAgentA422() throws Exception {
+    void withoutAnAgentOrWithAnythingButAnAddressItIsA400AndAnUnknownAgentA422() throws Exception {
         HttpResponse<String> none = get("/api/v1/softphone-url");
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(json.readTree(none.body()).get("detail").asText()).contains("agentEmail");
+
+        int logins = simulator().requests("login").size();
+        for (String notAnAgent : new String[] {"bad", "ayse.yilmaz@demo.example&agentEmail=zeynep.demir@demo.example"}) {
+            HttpResponse<String> refused = get("/api/v1/softphone-url?agentEmail=" + notAnAgent);
+            assertThat(refused.statusCode()).as(notAnAgent).isEqualTo(400);
+            assertThat(json.readTree(refused.body()).get("field").asText()).isEqualTo("agentEmail");
+        }
+        assertThat(simulator().requests("login")).as("nothing asked of the platform").hasSize(logins);
 
         HttpResponse<String> unknown = get("/api/v1/softphone-url?agentEmail=nobody@demo.example");
         assertThat(unknown.statusCode()).isEqualTo(422);
