@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import ccs.connector.event.InvalidFieldException;
 
 /**
  * The tenants this connector serves. The default tenant comes from {@code ccs.tenant},
@@ -57,7 +58,8 @@ public final class Tenants {
         }
         Tenant tenant = byName.get(name.trim());
         if (tenant == null) {
-            throw new IllegalArgumentException("tenant '" + name + "' is not served by this connector; known tenants: " + byName.keySet());
+            String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+            throw new InvalidFieldException("tenant", "'" + shown + "' is not served by this connector; known tenants: " + byName.keySet());
         }
         return tenant;
     }

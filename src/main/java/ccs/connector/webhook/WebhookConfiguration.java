@@ -35,7 +35,7 @@ public class WebhookConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"), allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
         camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s")));
-        camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class)));
+        camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class), tenants));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ccs.connector.api.ApiErrors;
+import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,11 +26,16 @@ public final class WebhookLetters {
     /** The variable that holds the letter's id (one per distinct request: a repeat replaces it). */
     public static final String ID = "letterId";
 
+    /** The longest tenant an id names as given (a DNS label): a longer one is no tenant's, and an id must fit its column. */
+    private static final int MAX_TENANT_IN_ID = 63;
+
     private final ObjectMapper json = new ObjectMapper();
     private final Secrets secrets;
+    private final Tenants tenants;
 
-    public WebhookLetters(Secrets secrets) {
+    public WebhookLetters(Secrets secrets, Tenants tenants) {
         this.secrets = secrets;
+        this.tenants = tenants;
     }
 
     /**
@@ -60,7 +66,8 @@ public final class WebhookLetters {
         letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
         letter.put("failedAt", Instant.now().toString());
         letter.put("request", fields);
-        exchange.setVariable(ID, tenant + ":" + type + ":request:" + CloudEvent.digest(fields));
+        String named = tenant == null ? tenants.defaultTenant().name() : tenant.length() > MAX_TENANT_IN_ID ? "unknown-tenant" : tenant;
+        exchange.setVariable(ID, named + ":" + type + ":request:" + CloudEvent.digest(fields));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
     }
 }

@@ -20,6 +20,7 @@ import ccs.connector.state.Database;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -235,7 +236,11 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertError(hangup(FORM, "call_id=" + "k".repeat(1100) + "&caller_id=overlong-key-caller"), 400,
                 "call_id is longer than 200 characters: not a call key" + kept, "call_id");
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
-                "tenant 'nosuchtenant' is not served by this connector", null);
+                "tenant 'nosuchtenant' is not served by this connector", "tenant");
+        // a tenant no longer than the id column holds: still a 400 kept for a person, not a 503 the platform repeats forever
+        assertError(post("/webhooks/ccs/hangup?tenant=" + "t".repeat(1000) + "&token=" + webhookToken(), FORM,
+                encode(IvrGuideExamples.hangup("long-tenant-1"))), 400,
+                "tenant 'tttttttttttttttttttttttttttttttttttttttt...' is not served by this connector", "tenant");
 
         String letter = deadLetter("no-call-id-caller");
         String text = deadLetterTexts().get(letter);
@@ -501,9 +506,14 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     @Test
     @Order(19)
     void aRequestThatCannotBeKeptEitherIs503SoThePlatformSendsItAgain() throws Exception {
-        // a tenant name longer than a dead letter's id may be: the letter cannot be written
-        assertError(post("/webhooks/ccs/hangup?token=" + webhookToken() + "&tenant=" + "t".repeat(1000), FORM, "caller_id=cannot-be-kept"), 503,
-                "the request could not be stored: send it again later", null);
+        // the state store refuses to write the letter
+        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        FailingWrites.start(store, "DEAD_LETTER", "INSERT, UPDATE", Integer.MAX_VALUE);
+        try {
+            assertError(hangup(FORM, "caller_id=cannot-be-kept"), 503, "the request could not be stored: send it again later", null);
+        } finally {
+            FailingWrites.stop(store, "DEAD_LETTER");
+        }
         assertError(hangup(FORM, "caller_id=can-be-kept"), 400, "call_id is missing", "call_id");
     }
 
