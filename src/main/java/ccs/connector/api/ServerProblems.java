@@ -23,7 +23,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it), but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
- * <li>an unknown path under {@code /api/} or {@code /webhooks/}: 404 (elsewhere the server's own 404);</li>
+ * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}: 404 (elsewhere the server's own 404);</li>
  * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413;</li>
  * <li>a query or form the server cannot decode (a {@code %} without two hex digits), refused before any route runs,
  * so before a webhook's token is checked and never kept among the dead letters: 400.</li>
@@ -98,7 +98,7 @@ public final class ServerProblems implements StartupListener {
             routing.response().putHeader("Allow", allow);
             answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
                     + ": it takes " + allow, null));
-        } else if (path.startsWith("/api/") || path.startsWith(WEBHOOKS)) {
+        } else if (path.startsWith("/api/") || path.startsWith(WEBHOOKS) || path.startsWith("/agent/")) {
             answer(routing, 404, Problem.json(404, "no resource at " + path
                     + ": the paths of this API are described at /api/v1/openapi.json", null));
         } else {
@@ -132,6 +132,7 @@ public final class ServerProblems implements StartupListener {
     }
 
     private static void answer(RoutingContext routing, int status, String problem) {
-        routing.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(problem);
+        routing.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer").end(problem);
     }
 }

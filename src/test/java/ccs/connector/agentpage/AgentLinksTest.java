@@ -111,6 +111,11 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(page.statusCode()).isEqualTo(401);
         assertThat(page.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge -> assertThat(challenge)
                 .startsWith("AgentLink ").contains("cookie=\"ccs-agent\""));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).as("an error of the page is its answer too").hasValue("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        HttpResponse<String> nothingHere = get("/agent/nothing-here");
+        assertThat(nothingHere.statusCode()).isEqualTo(404);
+        assertThat(nothingHere.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(page.body()).contains("signed link").doesNotContain("softphone\"");
         assertThat(get("/agent/softphone-url?agentEmail=" + AGENT).statusCode()).isEqualTo(401);
         assertThat(agentDoor("/agent/screen-pop", null, "{\"phone\": \"05321234567\"}").statusCode()).isEqualTo(401);
