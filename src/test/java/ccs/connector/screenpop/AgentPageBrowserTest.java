@@ -100,6 +100,15 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     }
 
     @Test
+    void thePageOpenedWithATrailingSlashFindsItsDoorsToo() throws Exception {
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
+        browser.get(new ObjectMapper().readTree(link.body()).get("url").asText().replace("/agent?", "/agent/?"));
+        wait.until(page -> activity().contains("Softphone registered"));
+        ring("0532 123 45 67", false);
+        wait.until(page -> !page.findElements(By.cssSelector("#contacts .contact")).isEmpty());
+    }
+
+    @Test
     void theSoftphoneIsTheAgentsSsoPageWithTheMicrophoneAllowed() {
         WebElement softphone = browser.findElement(By.id("softphone"));
 
