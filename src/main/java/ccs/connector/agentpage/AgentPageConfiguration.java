@@ -72,7 +72,7 @@ public final class AgentPageConfiguration {
         // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
         camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl, Clock.systemUTC()));
         camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));
-        camel.getRegistry().bind("agentStatuses", new AgentStatuses());
+        camel.getRegistry().bind("agentStatuses", new AgentStatuses(Clock.systemUTC()));
     }
 
     private static String randomKey() {

@@ -1,5 +1,7 @@
 package ccs.connector.agentpage;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -29,7 +31,17 @@ public final class AgentStatuses {
     private static final int MAX_AGENT = 254;
     private static final String EXAMPLE = "{\"status\": \"available\", \"time\": \"2026-11-30T09:15:02.120Z\"}";
 
+    /** The earliest time taken: a softphone's clock before it is wrong, not a change of today. */
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    /** How far ahead of this connector's clock a softphone's may run. */
+    private static final Duration CLOCK_SKEW = Duration.ofDays(1);
+
     private final ObjectMapper json = new ObjectMapper();
+    private final Clock clock;
+
+    public AgentStatuses(Clock clock) {
+        this.clock = clock;
+    }
 
     /** The forward, checked; the agent and tenant it names (if any) are still to be checked against the page's cookie. */
     public Forward read(String body) {
@@ -55,8 +67,16 @@ public final class AgentStatuses {
             throw new InvalidFieldException("status", "must be the name of a status, such as available or lunch: letters, digits, "
                     + "spaces and _ . - / ( ) : , & +");
         }
-        return new Forward(status, time(text(forward, "time", MAX_TIME, true)), text(forward, "agentEmail", MAX_AGENT, false),
+        return new Forward(status, bounded(time(text(forward, "time", MAX_TIME, true))), text(forward, "agentEmail", MAX_AGENT, false),
                 text(forward, "tenant", MAX_AGENT, false));
+    }
+
+    /** A time a CRM can take as the latest status: none before 2000 or more than a day ahead (an event's time is RFC 3339 too). */
+    private Instant bounded(Instant time) {
+        if (time.isBefore(EARLIEST) || time.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+            throw new InvalidFieldException("time", "must lie between 2000 and a day from now: the softphone's clock is wrong");
+        }
+        return time;
     }
 
     private static Instant time(String text) {

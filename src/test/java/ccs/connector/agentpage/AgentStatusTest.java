@@ -2,6 +2,7 @@ package ccs.connector.agentpage;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
@@ -99,6 +100,10 @@ class AgentStatusTest extends ConnectorTestSupport {
         assertProblem(forward(cookie, "{\"status\": \"<b>meeting</b>\", " + time + "}"), "status");
         assertProblem(forward(cookie, "{\"status\": \"meeting\"}"), "time");
         assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"yesterday\"}"), "time");
+        // a clock that is wrong: a CRM would take such a time as the agent's latest status for ever
+        assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"1970-01-01T00:00:00Z\"}"), "time");
+        assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"" + Instant.now().plus(Duration.ofDays(2)) + "\"}"), "time");
+        assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"+999999999-12-31T23:59:59Z\"}"), "time");
         assertProblem(forward(cookie, "[\"meeting\"]"), null);
         assertProblem(forward(cookie, "status=meeting"), null);
         HttpResponse<String> notJson = post("/agent/status", "text/plain", "status=meeting", "Cookie", cookie);
