@@ -40,14 +40,15 @@ public final class Events {
     public static final String AGENT_PERFORMANCE = "ccs.agent.performance";
 
     /**
-     * Where a row of {@code reportsAgentPerf} may name its agent, best first (the answer's shape is not published):
-     * the e-mail, which the connector knows agents by, before the platform's id or a display name.
-     */
-    /**
      * The longest call key taken (the platform's are about 24 characters): a key is part of an event's id, which the
      * dedupe store and the dead letters keep in columns of at most 1,000 characters.
      */
     private static final int MAX_CALL_KEY = 200;
+
+    /**
+     * Where a row of {@code reportsAgentPerf} may name its agent, best first (the answer's shape is not published):
+     * the e-mail, which the connector knows agents by, before the platform's id or a display name.
+     */
     static final List<String> AGENT_FIELDS = List.of("email", "agent_email", "agentemail", "agent_username", "username",
             "agent", "agentid", "agent_id", "agentname", "agent_name", "name");
     static final List<String> TEAM_FIELDS = List.of("team", "team_name", "teamname", "group");
