@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
 
 /**
  * Masks the secrets that Call Center Studio carries in query strings and answers
- * ({@code app_token}, {@code session}), the webhook {@code token} and a {@code Bearer} credential,
- * wherever a URL, a query or a JSON answer is printed ({@link #mask}, static: the log layout uses it).
+ * ({@code app_token}, {@code session}), the webhook {@code token}, a {@code Bearer} credential,
+ * an {@code Authorization} header of any scheme (the REST sink's {@code Basic}), a {@code password}
+ * and the password of a URL's user info ({@code amqp://user:***@host}), wherever a URL, a query,
+ * a header or a JSON answer is printed ({@link #mask}, static: the log layout uses it).
  * An instance also knows the secret values of this connector and scrubs them from data that
  * leaves it ({@link #scrub}): what the platform sends back goes into events and dead letters.
  */
@@ -26,12 +28,15 @@ public final class Secrets {
      * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
      */
     private static final Pattern IN_QUERY = Pattern.compile(
-            "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(app_token|session|token)(=|%(?:25)*3D)[^&\\s\"']*");
-    private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token)\"\\s*:\\s*\"[^\"]*\"");
+            "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(app_token|session|token|password)(=|%(?:25)*3D)[^&\\s\"']*");
+    private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token|password|authorization)\"\\s*:\\s*\"[^\"]*\"");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+[^\\s\"',;]+");
-    /** What each of the three patterns above needs: one scan instead of three replacements, for most texts (a CDR record's fields). */
-    private static final String[] MAYBE_SECRET = {"token", "session", "bearer"};
-    private static final Set<String> SECRET_NAMES = Set.of("app_token", "session", "token", "authorization");
+    /** A header as HTTP clients log it ({@code Authorization: Basic dXNlcjpwYXNz}): the scheme stays, the credential goes. */
+    private static final Pattern AUTHORIZATION_HEADER = Pattern.compile("(?i)\\b(authorization:\\s*)(?:([a-z][a-z0-9-]*)\\s+)?[^\\s\"',;\\[]+");
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@\"'?#]+:)[^/\\s@\"'?#]+@");
+    /** What each of the patterns above needs: one scan instead of five replacements, for most texts (a CDR record's fields). */
+    private static final String[] MAYBE_SECRET = {"token", "session", "bearer", "authorization", "password", "://"};
+    private static final Set<String> SECRET_NAMES = Set.of("app_token", "session", "token", "authorization", "password");
     /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
     static final int SHORTEST_SCRUBBED = 8;
     private static final String MASK = "***";
@@ -61,10 +66,12 @@ public final class Secrets {
         }
         String masked = IN_QUERY.matcher(text).replaceAll("$1$2$3" + MASK);
         masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
+        masked = AUTHORIZATION_HEADER.matcher(masked).replaceAll(match -> "$1" + (match.group(2) == null ? "" : "$2 ") + MASK);
+        masked = USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
         return IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
     }
 
-    /** True for a field that holds a secret by its name ({@code token}, {@code app_token}, {@code session}, {@code authorization}). */
+    /** True for a field that holds a secret by its name ({@code token}, {@code app_token}, {@code session}, {@code authorization}, {@code password}). */
     public static boolean isSecretName(String name) {
         return name != null && SECRET_NAMES.contains(name.toLowerCase(Locale.ROOT));
     }
@@ -74,7 +81,7 @@ public final class Secrets {
         for (int at = 0; at < text.length(); at++) {
             // an ASCII letter in lower case: the patterns' (?i) folds ASCII only
             char first = (char) (text.charAt(at) | 0x20);
-            if (first == 't' || first == 's' || first == 'b') {
+            if (first == 't' || first == 's' || first == 'b' || first == 'a' || first == 'p' || first == ':') {
                 for (String word : MAYBE_SECRET) {
                     if (text.regionMatches(true, at, word, 0, word.length())) {
                         return true;

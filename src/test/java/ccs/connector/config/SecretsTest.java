@@ -30,6 +30,20 @@ class SecretsTest {
     }
 
     @Test
+    void masksCredentialsAsHttpClientsAndBrokerUrlsPrintThem() {
+        assertThat(Secrets.mask("http-outgoing-0 >> Authorization: Basic dXNlcjpwYXNz")).isEqualTo("http-outgoing-0 >> Authorization: Basic ***");
+        assertThat(Secrets.mask("http-outgoing-0 >> \"authorization: basic dXNlcjpwYXNz[\\r][\\n]\""))
+                .isEqualTo("http-outgoing-0 >> \"authorization: basic ***[\\r][\\n]\"");
+        assertThat(Secrets.mask("Authorization: c2VjcmV0LWtleQ==")).isEqualTo("Authorization: ***");
+        assertThat(Secrets.mask("tcp://broker:61616?user=crm&password=s3cr3t&ha=true")).isEqualTo("tcp://broker:61616?user=crm&password=***&ha=true");
+        assertThat(Secrets.mask("connecting to amqp://crm:s3cr3t@broker:5672/x")).isEqualTo("connecting to amqp://crm:***@broker:5672/x");
+        assertThat(Secrets.mask("{\"user\":\"crm\",\"Password\":\"s3cr3t\"}")).isEqualTo("{\"user\":\"crm\",\"Password\":\"***\"}");
+        // a port is no password, and ordinary words stay
+        assertThat(Secrets.mask("http://broker:8161/console, Basic Support queue, passwords=policy"))
+                .isEqualTo("http://broker:8161/console, Basic Support queue, passwords=policy");
+    }
+
+    @Test
     void scrubsKnownValuesAndSecretFieldsAtAnyDepth() {
         Secrets secrets = new Secrets(java.util.List.of("w3bh00k-s3cr3t/+", "short"));
         assertThat(secrets.scrub("echo w3bh00k-s3cr3t/+ and w3bh00k-s3cr3t%2F%2B and w3bh00k-s3cr3t%252F%252B, short stays"))
