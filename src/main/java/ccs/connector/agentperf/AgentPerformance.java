@@ -249,8 +249,8 @@ public final class AgentPerformance {
     }
 
     /**
-     * The events of one day's answer: one per row (agent). The rows are the first list of objects in the answer, under
-     * whatever name (the shape is not published); a failure envelope or an answer without rows and without
+     * The events of one day's answer: one per row (agent). The rows are the first list of objects in the answer that holds
+     * any, under whatever name (the shape is not published); a failure envelope or an answer without rows and without
      * {@code "success": true} is Call Center Studio's fault (502). A row that names no agent, or an agent a row before named, is
      * left out with a warning.
      */
@@ -282,14 +282,20 @@ public final class AgentPerformance {
         return List.copyOf(built.values());
     }
 
+    /** The first list of objects that holds any; an empty list when the answer's lists are all empty; null without a list. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> rows(Map<String, Object> answer) {
+        List<Map<String, Object>> none = null;
         for (Object value : answer.values()) {
             if (value instanceof List<?> list && list.stream().allMatch(Map.class::isInstance)) {
-                return (List<Map<String, Object>>) list;
+                if (!list.isEmpty()) {
+                    return (List<Map<String, Object>>) list;
+                }
+                // an empty list ahead of the rows (teams, say) is no answer of "no agents"
+                none = List.of();
             }
         }
-        return null;
+        return none;
     }
 
     // ---- GET /api/v1/agents/performance ------------------------------------------------------------

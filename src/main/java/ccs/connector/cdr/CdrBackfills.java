@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,8 +74,9 @@ public final class CdrBackfills {
      */
     public synchronized Map<String, Object> start(String tenantName, String from, String to) {
         Tenant tenant = tenants.get(tenantName);
-        LocalDateTime start = wallClock("from", from);
-        LocalDateTime finish = wallClock("to", to);
+        LocalDateTime start = wallClock("from", from, LocalTime.MIDNIGHT);
+        // a day as to means all of it: the last second of a window is read too
+        LocalDateTime finish = wallClock("to", to, LocalTime.of(23, 59, 59));
         if (!finish.isAfter(start)) {
             throw new InvalidFieldException("to", "(" + finish + ") must lie after from (" + start + ")");
         }
@@ -240,13 +242,14 @@ public final class CdrBackfills {
         return state.backfill(tenants.get(tenantName).name()).map(Backfill::percentDone).orElse(0.0);
     }
 
-    private static LocalDateTime wallClock(String field, String value) {
+    /** A time of the tenant's wall clock; a day alone is that day at {@code timeOfDay}. */
+    private static LocalDateTime wallClock(String field, String value, LocalTime timeOfDay) {
         if (value == null || value.isBlank()) {
             throw new InvalidFieldException(field, "is missing: give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }
         String text = value.trim();
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay() : LocalDateTime.parse(text.replace(' ', 'T'));
+            return text.length() == 10 ? LocalDate.parse(text).atTime(timeOfDay) : LocalDateTime.parse(text.replace(' ', 'T'));
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is not a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }

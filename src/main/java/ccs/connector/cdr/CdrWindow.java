@@ -3,6 +3,7 @@ package ccs.connector.cdr;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class CdrWindow {
     private String cursor;
     private int pages;
     private long records;
-    private String latestCallDate;
+    private LocalDateTime latestCallDate;
     private Stop stop;
 
     /**
@@ -107,10 +108,8 @@ public final class CdrWindow {
         pages++;
         records += callList.size();
         for (Object record : callList) {
-            if (record instanceof Map<?, ?> fields && fields.get("calldate") instanceof String callDate
-                    && (latestCallDate == null || callDate.compareTo(latestCallDate) > 0)) {
-                latestCallDate = callDate;
-            }
+            callDate(record).filter(callDate -> (latestCallDate == null || callDate.isAfter(latestCallDate)) && !callDate.isAfter(finish))
+                    .ifPresent(callDate -> latestCallDate = callDate);
         }
         String next = answer.get("cursor") instanceof String text && !text.isBlank() ? text : null;
         if (callList.isEmpty() && pages > 1) {
@@ -125,6 +124,21 @@ public final class CdrWindow {
         } else {
             cursor = next;
         }
+    }
+
+    /**
+     * A record's call date, when it has one that can be read: a record that cannot (dead-lettered
+     * on its own) or that lies past the window must not move how far the window counts as read.
+     */
+    private static Optional<LocalDateTime> callDate(Object record) {
+        if (record instanceof Map<?, ?> fields && fields.get("calldate") instanceof String text) {
+            try {
+                return Optional.of(LocalDateTime.parse(text, WIRE_TIME));
+            } catch (DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private void stop(Stop reason, String why) {
@@ -151,7 +165,7 @@ public final class CdrWindow {
             return Optional.of(finish);
         }
         if (ascending && latestCallDate != null) {
-            return Optional.of(LocalDateTime.parse(latestCallDate, WIRE_TIME));
+            return Optional.of(latestCallDate);
         }
         return Optional.empty();
     }

@@ -108,12 +108,15 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
                 row -> processorName.equals(row.getString(1)) ? row.getString(2) : keysByEarlierEntry.get(row.getString(2)), values.toArray()));
     }
 
-    /** The events whose keys the store does not hold yet, in their order: one statement for all of them. */
+    /**
+     * The events whose keys the store does not hold yet, in their order, each key once (a page that
+     * lists a record twice delivers it once): one statement for all of them.
+     */
     public List<CloudEvent> unseen(List<CloudEvent> events) {
         Map<String, String> idsByKey = new LinkedHashMap<>();
         events.forEach(event -> idsByKey.put(event.getDedupeKey(), event.getId()));
-        Set<String> recorded = recorded(idsByKey);
-        return events.stream().filter(event -> !recorded.contains(event.getDedupeKey())).toList();
+        Set<String> seen = new HashSet<>(recorded(idsByKey));
+        return events.stream().filter(event -> seen.add(event.getDedupeKey())).toList();
     }
 
     /** Takes out of the message's events those the store holds (one statement), so that only the others are delivered. */

@@ -79,14 +79,21 @@ public final class Events {
     /**
      * A record of {@code reportsCDRLogs}. {@code agent} is the platform's id of the agent and
      * {@code agentUsername} the agent's e-mail; a click2call's row carries the CRM's transaction id
-     * (the click2call's {@code transactionid}) as {@code uniqueid}.
+     * (the click2call's {@code transactionid}) as {@code uniqueid}. Without a {@code callid} or a
+     * {@code calldate} that can be read no event can be built; any other field that cannot be read
+     * is left empty and named in {@code data.unreadable}, as for a hangup callback.
      */
-    public CloudEvent cdr(String tenant, Map<String, Object> received) {
-        Map<String, Object> record = secrets.scrub(received);
+    @SuppressWarnings("unchecked") // a JSON object's names are texts
+    public CloudEvent cdr(String tenant, Object received) {
+        if (!(received instanceof Map<?, ?> fields)) {
+            throw new InvalidFieldException("record", "is not a JSON object but " + abbreviate(String.valueOf(received)));
+        }
+        Map<String, Object> record = secrets.scrub((Map<String, ?>) fields);
         ZoneId zone = zone(tenant);
         String callKey = required(record, "callid");
         String startedAt = utc(zone, "calldate", record.get("calldate"), true);
-        String endedAt = utc(zone, "hangupdate", record.get("hangupdate"), false);
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        String endedAt = readable(unreadable, () -> utc(zone, "hangupdate", record.get("hangupdate"), false));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
         data.put("direction", CallDirection.of(record));
@@ -95,16 +102,32 @@ public final class Events {
         data.put("agent", text(record.get("agent")));
         data.put("queue", text(record.get("queue")));
         data.put("startedAt", startedAt);
-        data.put("answeredAt", utc(zone, "talkdate", record.get("talkdate"), false));
+        data.put("answeredAt", readable(unreadable, () -> utc(zone, "talkdate", record.get("talkdate"), false)));
         data.put("endedAt", endedAt);
-        data.put("durationSeconds", seconds("duration", record.get("duration")));
+        data.put("durationSeconds", readable(unreadable, () -> seconds("duration", record.get("duration"))));
         data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
         data.put("abandoned", Boolean.TRUE.equals(bool(record.get("abandon"))));
         data.put("recordingUrl", text(record.get("recordingurl")));
         data.put("transactionId", text(record.get("uniqueid")));
         data.put("agentUsername", text(record.get("agent_username")));
+        putUnreadable(data, unreadable);
         data.put("raw", raw(record));
         return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
+    }
+
+    /**
+     * The dead letter id of a CDR record that cannot become an event, the same each time a window
+     * reads it again: {@code <tenant>:ccs.cdr.invalid:<callid>:<calldate>}, or, for a record without
+     * a call key, a digest of the record instead, so that two such records keep two letters.
+     */
+    @SuppressWarnings("unchecked") // a JSON object's names are texts
+    public static String invalidCdrLetterId(String tenant, Object record) {
+        String prefix = tenant + ":" + CDR + ".invalid:";
+        if (record instanceof Map<?, ?> fields) {
+            String callKey = text(fields.get("callid"));
+            return callKey != null ? prefix + callKey + ":" + fields.get("calldate") : prefix + CloudEvent.digest((Map<String, ?>) fields);
+        }
+        return prefix + CloudEvent.digest(Map.of("record", String.valueOf(record)));
     }
 
     /** The hangup callback that follows a click2call (form fields of the vendor guide). */

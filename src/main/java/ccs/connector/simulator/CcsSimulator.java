@@ -225,6 +225,15 @@ public final class CcsSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds an entry of the CDR listing as the platform might write it, any JSON (a record listed
+     * twice, null, a text), filed under {@code callDate} and {@code entryKey} (which replaces an
+     * entry of the same key).
+     */
+    public void addCdrEntry(String entryKey, String callDate, String json) {
+        cdrs.add(entryKey, callDate, null, null, json.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Generates {@code count} inbound calls spread evenly over [from, to) in the tenant's wall clock; answers their keys. */
     public List<String> generateCdrs(int count, LocalDateTime from, LocalDateTime to) {
         long span = Math.max(1, Duration.between(from, to).toSeconds());

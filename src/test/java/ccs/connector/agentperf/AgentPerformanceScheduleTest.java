@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +122,10 @@ class AgentPerformanceScheduleTest {
                 Map.of("email", "a@x", "calls", 3), Map.of("calls", 4)));
 
         assertThat(now.events("demo", day, answer)).extracting(CloudEvent::getSubject).containsExactly("a@x", "b@x");
+        Map<String, Object> emptyListFirst = new LinkedHashMap<>();
+        emptyListFirst.put("Teams", List.of());
+        emptyListFirst.put("AgentPerfList", List.of(Map.of("email", "a@x", "inbound_calls", 41)));
+        assertThat(now.events("demo", day, emptyListFirst)).as("an empty list ahead of the rows").extracting(CloudEvent::getSubject).containsExactly("a@x");
         assertThat(now.events("demo", day, Map.of("success", true))).as("a day without figures").isEmpty();
         assertThatThrownBy(() -> now.events("demo", day, Map.of("success", false, "message", "Unknown function")))
                 .isInstanceOf(UpstreamException.class).hasMessageContaining("Unknown function");

@@ -123,6 +123,19 @@ class CdrBackfillTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aDayAsToMeansAllOfThatDay() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
+        List<String> keys = simulator().generateCdrs(30, day.atTime(20, 0), day.atTime(23, 59, 50));
+
+        HttpResponse<String> answer = post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "\", \"to\": \"" + day + "\"}");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(json.readTree(answer.body()).get("to").asText()).isEqualTo(day + "T23:59:59");
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+    }
+
+    @Test
     void inputThatCannotBeReadIsAnswered400() throws Exception {
         for (String body : List.of("not json", "{\"to\": \"2026-11-02T00:00:00\"}", "{\"from\": \"yesterday\", \"to\": \"today\"}",
                 "{\"from\": \"2026-11-02\", \"to\": \"2026-11-01\"}", "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\", \"tenant\": \"acme\"}")) {

@@ -4,13 +4,16 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.cdr.CdrTestRecords.WIRE;
 import static ccs.connector.cdr.CdrTestRecords.wallClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,6 +59,30 @@ class CdrExactlyOnceTest extends CdrPollingTestSupport {
         poll();
         delivered(crm, "demo:ccs.cdr:" + marker);
         assertThat(requestsFor(crm, poisonId)).extracting(RecordingHttpServer.Received::status).containsExactly(400, 200);
+    }
+
+    @Test
+    void aRecordListedTwiceReachesTheCrmOnceAndEntriesThatAreNoRecordsAreSetAsideWithoutStoppingTheSync() throws Exception {
+        String callDate = WIRE.format(wallClock(Duration.ofMinutes(2)));
+        Map<String, Object> record = Map.of("callid", "listed-twice", "calldate", callDate, "callerid", "05321112233");
+        simulator().addCdr(record);
+        simulator().addCdrEntry("listed-twice-again", callDate, new ObjectMapper().writeValueAsString(record));
+        simulator().addCdrEntry("a-text", callDate, "\"x\"");
+        // holds nothing to keep: the split passes over it
+        simulator().addCdrEntry("a-null", callDate, "null");
+        // a duration is no reason to hold a call back: it is named unreadable, and the record goes on
+        simulator().addCdr(Map.of("callid", "odd-duration", "calldate", callDate, "duration", 12.5));
+
+        for (int poll = 1; poll <= 2; poll++) {
+            String marker = simulator().generateCdrs(1, wallClock(Duration.ofSeconds(50)), wallClock(Duration.ofSeconds(40))).get(0);
+            poll();
+            delivered(crm, "demo:ccs.cdr:" + marker);
+        }
+
+        assertThat(requestsFor(crm, "demo:ccs.cdr:listed-twice")).hasSize(1);
+        assertThat(delivered(crm, "demo:ccs.cdr:odd-duration").at("/data/unreadable/duration").asText()).contains("duration");
+        assertThat(deadLetters().values()).filteredOn(letter -> letter.get("kind").asText().equals("cdr-record"))
+                .singleElement().satisfies(letter -> assertThat(letter.get("reason").asText()).isEqualTo("record is not a JSON object but x"));
     }
 
     @Test

@@ -108,6 +108,24 @@ class CdrWindowTest {
     }
 
     @Test
+    void aWindowCutShortCountsOnlyCallDatesItCanReadAndNoneBeyondItsFinish() {
+        CdrWindow window = window(true, 1);
+        Map<String, Object> answer = page(97, 0, "c1");
+        @SuppressWarnings("unchecked")
+        List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
+        // the platform's own slips: each is dead-lettered on its own, and none may stop the sync or skip records
+        records.add(Map.of("callid", "fraction", "calldate", "2026-11-02 09:30:00.5"));
+        records.add(Map.of("callid", "later", "calldate", "2026-11-02 11:00:00"));
+        records.add("not a record");
+        answer.put("CallList", records);
+
+        CdrWindow.pageRead(window, answer);
+
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
+        assertThat(window.readUpTo()).contains(START.plusSeconds(96));
+    }
+
+    @Test
     void aWindowCutShortWithNewestRecordsFirstCountsAsNotReadAtAll() {
         CdrWindow window = window(false, 1);
         CdrWindow.pageRead(window, page(100, 0, "c1"));
