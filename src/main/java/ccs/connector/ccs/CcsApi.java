@@ -1,6 +1,9 @@
 package ccs.connector.ccs;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +17,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 
 /**
  * The two halves of one Call Center Studio API call around the HTTP request of route
@@ -128,11 +132,17 @@ public final class CcsApi {
         return answer;
     }
 
-    /** The HTTP request got no answer (refused, timed out): that is Call Center Studio being down, 503. */
+    /**
+     * The HTTP request got no answer. When no connection could be made the platform never saw it: Call Center Studio is
+     * down, 503. Otherwise (timed out, connection dropped) it may have carried the request out: 504, and not to be repeated.
+     */
     public void unreachable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why = failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + Secrets.mask(failure.getMessage());
-        throw UpstreamException.unreachable(tenants.get(exchange.getVariable(TENANT, String.class)).name(), why);
+        String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
+        boolean neverSent = failure instanceof ConnectException || failure instanceof ConnectTimeoutException
+                || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
+        throw neverSent ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);
     }
 
     static int retryAfter(String header) {

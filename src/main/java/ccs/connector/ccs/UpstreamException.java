@@ -2,24 +2,28 @@ package ccs.connector.ccs;
 
 /**
  * Call Center Studio is down, slow, throttling or answering garbage: a 5xx, a 429, a body that
- * is not JSON. Callers answer 502/503 and retry later; {@link #retryAfterSeconds()} is set for 429.
+ * is not JSON, no answer in time. Callers answer 502/503/504 and retry later; {@link #retryAfterSeconds()}
+ * is set for 429. Only a failure {@link #isRepeatable() repeatable} as such may be repeated by the
+ * connector: after a time-out, a refusal or garbage the platform may have placed the call already.
  */
 public class UpstreamException extends CcsException {
 
     private final int retryAfterSeconds;
+    private final boolean repeatable;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
     public UpstreamException(String message) {
-        this(502, message, 0);
+        this(502, message, 0, false);
     }
 
-    private UpstreamException(int httpStatus, String message, int retryAfterSeconds) {
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, boolean repeatable) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
+        this.repeatable = repeatable;
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, true);
     }
 
     /**
@@ -30,28 +34,39 @@ public class UpstreamException extends CcsException {
         String target = location == null ? null : location.replaceAll("[?#].*", "");
         return new UpstreamException(502, "Call Center Studio tenant " + tenant + " API at " + apiUrl + " redirects "
                 + (target == null || target.isBlank() ? "elsewhere" : "to " + target) + ": set ccs.api-url"
-                + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0);
+                + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0, false);
     }
 
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
-                retryAfterSeconds);
+                retryAfterSeconds, true);
     }
 
+    /** No connection could be made: the request never reached the platform. */
     public static UpstreamException unreachable(String tenant, String why) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, true);
+    }
+
+    /** The request went out and no answer came (in time): what the platform did with it is unknown. */
+    public static UpstreamException noAnswer(String tenant, String function, String why) {
+        return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0, false);
     }
 
     public static UpstreamException garbage(String tenant, String what) {
-        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0);
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0, false);
     }
 
     public static UpstreamException refused(String tenant, String what) {
-        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0);
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0, false);
     }
 
     @Override
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** Repeating the request cannot carry it out twice: it never reached the platform, or the platform said it is down or throttling. */
+    public boolean isRepeatable() {
+        return repeatable;
     }
 }

@@ -105,9 +105,12 @@ class CallControlTest extends ConnectorTestSupport {
 
         send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-hangup\"}");
         delivered(crm, "demo:ccs.call.control.accepted:crm-jms-hangup");
+        int hangups = simulator().requests("click2hang").size();
         send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-no-call\"}");
         assertThat(delivered(crm, "demo:ccs.call.control.failed:crm-jms-no-call").at("/data/error").asText())
                 .isEqualTo("Call Center Studio tenant demo refused the click2hang: No active call");
+        // a refusal is not repeated: repeated, it would hang up the agent's next call
+        assertThat(simulator().requests("click2hang")).hasSize(hangups + 1);
     }
 
     @Test

@@ -233,6 +233,18 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(7)
+    void overJmsAClick2callThatGotNoAnswerInTimeFailsWithoutBeingDialledAgain() throws Exception {
+        // the request went out: the platform may have placed the call, so a repeat could dial the customer twice
+        simulator().inject(Fault.delay("click2call", 8000, 1));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112242\", \"transactionId\": \"crm-jms-slow\"}", Map.of());
+
+        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-slow").at("/data/error").asText())
+                .startsWith("Call Center Studio tenant demo did not answer click2call (");
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-slow".equals(r.params().get("transactionid"))).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
     void aJmsMessageAsksForNoReplyAndGetsNone() throws Exception {
         try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
