@@ -8,22 +8,25 @@ package ccs.connector.ccs;
  */
 public class UpstreamException extends CcsException {
 
+    /** What the platform did with the request: nothing, worth repeating; nothing, not worth repeating; perhaps all of it. */
+    private enum Outcome { DOWN, REFUSED, UNKNOWN }
+
     private final int retryAfterSeconds;
-    private final boolean repeatable;
+    private final Outcome outcome;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
     public UpstreamException(String message) {
-        this(502, message, 0, false);
+        this(502, message, 0, Outcome.UNKNOWN);
     }
 
-    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, boolean repeatable) {
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
-        this.repeatable = repeatable;
+        this.outcome = outcome;
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, true);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN);
     }
 
     /**
@@ -34,30 +37,30 @@ public class UpstreamException extends CcsException {
         String target = location == null ? null : location.replaceAll("[?#].*", "");
         return new UpstreamException(502, "Call Center Studio tenant " + tenant + " API at " + apiUrl + " redirects "
                 + (target == null || target.isBlank() ? "elsewhere" : "to " + target) + ": set ccs.api-url"
-                + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0, false);
+                + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0, Outcome.REFUSED);
     }
 
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
-                retryAfterSeconds, true);
+                retryAfterSeconds, Outcome.DOWN);
     }
 
     /** No connection could be made: the request never reached the platform. */
     public static UpstreamException unreachable(String tenant, String why) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, true);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, Outcome.DOWN);
     }
 
     /** The request went out and no answer came (in time): what the platform did with it is unknown. */
     public static UpstreamException noAnswer(String tenant, String function, String why) {
-        return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0, false);
+        return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0, Outcome.UNKNOWN);
     }
 
     public static UpstreamException garbage(String tenant, String what) {
-        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0, false);
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0, Outcome.UNKNOWN);
     }
 
     public static UpstreamException refused(String tenant, String what) {
-        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0, false);
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0, Outcome.REFUSED);
     }
 
     @Override
@@ -67,6 +70,11 @@ public class UpstreamException extends CcsException {
 
     /** Repeating the request cannot carry it out twice: it never reached the platform, or the platform said it is down or throttling. */
     public boolean isRepeatable() {
-        return repeatable;
+        return outcome == Outcome.DOWN;
+    }
+
+    /** The platform may have carried the request out: it took it and gave no answer in time, or one that cannot be read. */
+    public boolean mayHaveBeenCarriedOut() {
+        return outcome == Outcome.UNKNOWN;
     }
 }

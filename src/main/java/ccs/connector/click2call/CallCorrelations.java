@@ -3,10 +3,13 @@ package ccs.connector.click2call;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import ccs.connector.api.ApiException;
+import ccs.connector.ccs.UpstreamException;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.state.Database;
@@ -39,11 +42,39 @@ public final class CallCorrelations {
         this.database = database;
     }
 
-    /** A click2call was dispatched. */
+    /**
+     * A click2call is about to be dispatched. A transaction id is dialled once: one dispatched before (and remembered,
+     * {@code connector.correlation.retention}) is a {@link DuplicateTransactionException} and nothing is dialled, so a
+     * CRM's repeat, a file read again after a crash or a JMS message that comes again never calls the customer twice.
+     */
     public void remember(String tenant, String transactionId, String agentEmail, String phoneNumber, String reference) {
-        database.merge("CLICK2CALL_CORRELATION", List.of("tenant", "transaction_id"),
-                List.of("tenant", "transaction_id", "agent_email", "number_digits", "crm_reference", "requested_at"),
-                tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, Timestamp.from(Instant.now()));
+        Timestamp now = Timestamp.from(Instant.now());
+        if (!database.insertNew("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, now)) {
+            Instant dispatched = database.one("SELECT requested_at FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?",
+                    row -> row.getTimestamp(1).toInstant(), tenant, transactionId).orElse(now.toInstant());
+            throw new DuplicateTransactionException(transactionId, dispatched);
+        }
+    }
+
+    /**
+     * The dispatch of a click2call failed with {@code failure}: when the platform surely did not place the call (it was
+     * down, refused it, or the request never got that far) its transaction id is forgotten, so that the CRM may send it
+     * again; when it may have placed it (no answer in time), the id stays taken. Throws {@code failure} on.
+     */
+    public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
+        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveBeenCarriedOut())) {
+            database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+        }
+        throw failure;
+    }
+
+    /** A click2call with a transaction id dispatched before (HTTP 409). */
+    public static final class DuplicateTransactionException extends ApiException {
+        DuplicateTransactionException(String transactionId, Instant dispatched) {
+            super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS)
+                    + ": a click2call is dialled once per transaction id; give a new one to call again");
+        }
     }
 
     /** The event with the CRM's transaction id and reference when it belongs to a remembered click2call. */

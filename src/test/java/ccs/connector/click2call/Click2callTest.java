@@ -112,6 +112,23 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(2)
+    void aTransactionIdIsDialledOnceButMayComeAgainAfterADispatchThatPlacedNoCall() throws Exception {
+        String unknownAgent = "{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05321234568\", \"transactionId\": \"crm-rest-once\"}";
+        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234568\", \"transactionId\": \"crm-rest-once\"}";
+        assertThat(click2call(unknownAgent).statusCode()).isEqualTo(422);
+        simulator().inject(Fault.status("click2call", 500, 1));
+        assertThat(click2call(request).statusCode()).isEqualTo(503);
+
+        assertThat(click2call(request).statusCode()).as("no call was placed yet: the CRM may send it again").isEqualTo(200);
+        HttpResponse<String> repeat = click2call(request);
+
+        assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", null);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-once".equals(r.params().get("transactionid")))
+                .as("the 500 and the one call").hasSize(2);
+    }
+
+    @Test
+    @Order(2)
     void withoutATransactionIdOneIsGeneratedAnsweredAndCorrelatedEvenWhenTheCallbackLeavesItOut() throws Exception {
         simulator().sendTransactionIdOnHangup(false);
         HttpResponse<String> answer = click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"+90 533 765 43 21\", "
