@@ -60,6 +60,18 @@ public final class Click2callRequests {
         this.maxLength = maxLength;
     }
 
+    /**
+     * A queued request's size in bytes, known before its text is read (a file's): one that cannot
+     * hold a request (a character takes at most four bytes) is refused unread, so that a stray large file or message
+     * cannot take the connector's memory. Null: not known before reading; {@link #read} checks the text in any case.
+     */
+    public void checkSize(Long bytes) {
+        if (bytes != null && bytes > 4L * maxLength) {
+            throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize): "
+                    + bytes + " bytes, not read");
+        }
+    }
+
     /** The request body as a JSON object; anything else is a malformed request (400). */
     public Map<String, Object> read(String body) {
         if (body == null || body.isBlank()) {

@@ -284,6 +284,7 @@ class Click2callTest extends ConnectorTestSupport {
                 + "\"reference\": \"CASE-FILE\"}");
         drop(inbox, "no-number.json", "{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-file-2\"}");
         drop(inbox, "garbage.json", "<xml/>");
+        drop(inbox, "huge.json", "{\"x\": \"" + "y".repeat(20_000) + "\"}");
 
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1.json")));
         assertThat(delivered("demo:ccs.click2call.accepted:crm-file-1").at("/data/reference").asText()).isEqualTo("CASE-FILE");
@@ -292,6 +293,9 @@ class Click2callTest extends ConnectorTestSupport {
                 && Files.exists(inbox.resolve("failed/garbage.json")));
         assertThat(Files.readString(inbox.resolve("failed/no-number.json.reason.txt"))).isEqualTo("phoneNumber is missing: the number to call");
         assertThat(Files.readString(inbox.resolve("failed/garbage.json.reason.txt"))).isEqualTo("the body is not a JSON object");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/huge.json.reason.txt")));
+        assertThat(Files.readString(inbox.resolve("failed/huge.json.reason.txt")))
+                .isEqualTo("the request is larger than 4096 characters (camel.server.maxBodySize): 20009 bytes, not read");
         assertThat(delivered("demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
         assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
