@@ -9,6 +9,7 @@ import ccs.connector.cluster.ClusterConfiguration;
 import ccs.connector.config.CrmSinkRouteCheck;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.RouteStartupCheck;
+import ccs.connector.config.Secrets;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.status.StatusConfiguration;
 import ccs.connector.webhook.WebhookConfiguration;
@@ -84,7 +85,8 @@ public final class ConnectorMain {
     }
 
     private static void exit(int status, String reason) {
-        System.err.println(CANNOT_START + reason);
+        // printed past the log layout: a setting quoted in the reason may be a URL with a password in it
+        System.err.println(CANNOT_START + Secrets.mask(reason));
         System.exit(status);
     }
 

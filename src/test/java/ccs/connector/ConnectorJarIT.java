@@ -152,16 +152,21 @@ class ConnectorJarIT {
     @CsvSource(delimiter = '|', value = {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",
             "ccs.session.ttl     | -Dccs.session.ttl=13h",
+            "ccs.session.refusal-hold | -Dccs.session.refusal-hold=abc",
             "crm.sink            | -Dcrm.sink=salesforce",
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
+            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=REPLACE-WITH-A-RANDOM-SECRET",
+            "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=REPLACE-WITH-A-RANDOM-SECRET",
+            "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
+            "connector.database.url | -Dconnector.database.url=jdbc:mysql://admin:SECRETDBPASS0005@db/x",
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
@@ -178,7 +183,8 @@ class ConnectorJarIT {
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).filteredOn(line -> line.startsWith("ccs-connector cannot start:")).singleElement()
                 .asString().contains("setting " + key + " ");
-        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR "));
+        assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR ")
+                || line.contains("SECRETDBPASS"));
     }
 
     private static List<RecordingHttpServer.Received> deliveriesOf(RecordingHttpServer crm, String eventId) {

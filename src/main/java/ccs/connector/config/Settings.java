@@ -74,8 +74,14 @@ public final class Settings {
 
     /** Durations are written like {@code 250ms}, {@code 60s}, {@code 5m}, {@code 8h} or {@code 1h30m}. */
     public Duration duration(String key, Duration fallback) {
-        return parse(key, fallback, value -> Duration.ofMillis(TimeUtils.toMilliSeconds(value)),
-                "must be a duration such as 500ms, 60s, 5m or 8h");
+        return parse(key, fallback, value -> {
+            long millis = TimeUtils.toMilliSeconds(value);
+            // Camel reads text without a number it knows ("abc", "5x", "-5s") as 0: a hold of nothing, a timer that never waits
+            if (!value.matches("[0-9].*") || millis == 0 && value.matches(".*[1-9].*")) {
+                throw new IllegalArgumentException();
+            }
+            return Duration.ofMillis(millis);
+        }, "must be a duration such as 500ms, 60s, 5m or 8h");
     }
 
     public Duration duration(String key, Duration fallback, Duration min, Duration max) {

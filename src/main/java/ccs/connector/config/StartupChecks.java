@@ -19,6 +19,8 @@ public final class StartupChecks {
 
     /** The webhook token shipped in application.properties: fine for the demo, never for a tenant. */
     static final String SHIPPED_WEBHOOK_TOKEN = "demo-webhook-token-change-me";
+    /** How the shipped Kubernetes Secret's values begin: public text, never a secret. */
+    private static final String SECRET_PLACEHOLDER = "REPLACE-WITH-";
 
     private StartupChecks() {
     }
@@ -64,6 +66,11 @@ public final class StartupChecks {
         }
     }
 
+    /** A secret left as a shipped file has it: the demo's webhook token, or a placeholder of the shipped Kubernetes Secret. */
+    public static boolean shipped(String secret) {
+        return secret.equals(SHIPPED_WEBHOOK_TOKEN) || secret.startsWith(SECRET_PLACEHOLDER);
+    }
+
     /** Demo mode: {@code ccs.api-url=embedded}, the built-in simulator; anything else is a real tenant. */
     public static boolean demoMode(Settings settings) {
         return Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED));
@@ -74,7 +81,7 @@ public final class StartupChecks {
             return;
         }
         String token = settings.string("connector.webhook-token", "");
-        if (token.length() < 16 || token.equals(SHIPPED_WEBHOOK_TOKEN)) {
+        if (token.length() < 16 || shipped(token)) {
             throw new InvalidSettingException("connector.webhook-token", "must be a secret of your own (16 characters or more) "
                     + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_WEBHOOK_TOKEN");
         }
@@ -82,7 +89,8 @@ public final class StartupChecks {
 
     /** With a real tenant, /api hands out agents' sessions and starts calls: never without a key. */
     private static void checkApiKey(Settings settings) {
-        if (!demoMode(settings) && settings.string("connector.api-key", "").length() < 16) {
+        String key = settings.string("connector.api-key", "");
+        if (!demoMode(settings) && (key.length() < 16 || shipped(key))) {
             throw new InvalidSettingException("connector.api-key", "must be a secret of your own (16 characters or more) "
                     + "outside demo mode, which the CRM sends as X-Api-Key: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
         }

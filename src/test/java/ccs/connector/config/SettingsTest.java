@@ -45,6 +45,11 @@ class SettingsTest {
         assertThatThrownBy(() -> settings.bool("b", false)).hasMessageContaining("true or false");
         assertThatThrownBy(() -> settings.zone("z", null)).hasMessageContaining("Europe/Istanbul");
         assertThatThrownBy(() -> settings.duration("d", Duration.ZERO)).hasMessageContaining("60s");
+        for (String unreadable : new String[] {"abc", "5x", "-5s"}) {
+            assertThatThrownBy(() -> settings("d", unreadable).duration("d", Duration.ofSeconds(30))).as(unreadable)
+                    .isInstanceOf(InvalidSettingException.class).hasMessageContaining("d is '" + unreadable + "'");
+        }
+        assertThat(settings("d", "0s").duration("d", Duration.ofSeconds(30))).isZero();
         assertThatThrownBy(() -> settings.required("absent")).hasMessageContaining("absent is missing");
     }
 
