@@ -153,6 +153,7 @@ class ConnectorJarIT {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",
             "ccs.session.ttl     | -Dccs.session.ttl=13h",
             "ccs.session.refusal-hold | -Dccs.session.refusal-hold=abc",
+            "ccs.cdr.enabled     | -Dccs.cdr.enabled=yes",
             "crm.sink            | -Dcrm.sink=salesforce",
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",

@@ -38,7 +38,7 @@ public class StatusConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("upstreamHealth", HealthCheck.class), registry.lookupByNameAndType("crmSinkHealth", HealthCheck.class),
                 registry.lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class), settings.string("connector.outbox.queue", "ccs.outbox"),
                 registry.lookupByNameAndType("leadership", ClusterLeadership.class), !settings.string("connector.cluster", "none").equals("none"),
-                settings.string("ccs.cdr.enabled", "true").equals("true"), Clock.systemUTC()));
+                settings.bool("ccs.cdr.enabled", true), Clock.systemUTC()));
         registry.bind("statusPage", AgentPage.policyOfOwnPage(PAGE));
     }
 }
