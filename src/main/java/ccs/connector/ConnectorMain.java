@@ -15,11 +15,13 @@ import ccs.connector.status.StatusConfiguration;
 import ccs.connector.webhook.WebhookConfiguration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the connector: {@code java -jar target/ccs-connector.jar} from the project root reads
@@ -75,7 +77,14 @@ public final class ConnectorMain {
             if (route != null) {
                 exit(3, "route " + route.getRouteId() + " cannot be created: " + RouteStartupCheck.rootMessage(route));
             }
-            throw e;
+            FailedToStartRouteException notStarted = cause(e, FailedToStartRouteException.class);
+            if (notStarted != null) {
+                exit(3, "route " + notStarted.getRouteId() + " cannot be started: " + RouteStartupCheck.rootMessage(notStarted));
+            }
+            // anything else (a database that does not answer, say) is no known mistake: its trace goes to the log, through the
+            // masking layout, and the JVM exits, where a thread left running (the simulator's) would keep it up doing nothing
+            LoggerFactory.getLogger(ConnectorMain.class).error("Startup failed", e);
+            exit(1, RouteStartupCheck.rootMessage(e));
         }
     }
 

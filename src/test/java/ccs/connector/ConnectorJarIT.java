@@ -154,6 +154,10 @@ class ConnectorJarIT {
             "ccs.session.ttl     | -Dccs.session.ttl=13h",
             "ccs.session.refusal-hold | -Dccs.session.refusal-hold=abc",
             "ccs.cdr.enabled     | -Dccs.cdr.enabled=yes",
+            "crm.delivery.consumers | -Dcrm.delivery.consumers=0",
+            "crm.retry.initial-delay | -Dcrm.retry.initial-delay=soon",
+            "camel.server.port   | -Dcamel.server.port=abc",
+            "ccs.api-url         | -Dccs.api-url=Embedded",
             "crm.sink            | -Dcrm.sink=salesforce",
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
@@ -172,7 +176,9 @@ class ConnectorJarIT {
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
-        arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+        if (!options.contains("-Dcamel.server.port=")) {
+            arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+        }
         Process connector = ConnectorProcess.start(log, Map.of(), arguments.toArray(String[]::new));
         try {
             assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();

@@ -72,7 +72,8 @@ public final class Tenants {
         return byName.values();
     }
 
-    private static String checkedUrl(String key, String url) {
+    /** The API base URL of setting {@code key}, ending with a slash; one that is no http(s) URL stops startup naming the key. */
+    public static String checkedUrl(String key, String url) {
         try {
             URI uri = URI.create(url);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import ccs.connector.ccs.Tenants;
@@ -26,12 +28,28 @@ public final class StartupChecks {
     }
 
     public static void check(Settings settings) {
+        // what the later checks build on first: the tenant's URL decides demo mode, the port the shipped public URL
+        if (!demoMode(settings)) {
+            Tenants.checkedUrl("ccs.api-url", settings.string("ccs.api-url", Tenants.EMBEDDED));
+        }
+        settings.integer("camel.server.port", 8080, 0, 65535);
+        checkRouteSettings(settings);
         checkSink(settings);
         checkWebhookToken(settings);
         checkApiKey(settings);
         checkPublicUrl(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
         checkCluster(settings);
+    }
+
+    /** Settings that only routes read (as placeholders): read here too, so that a wrong one stops startup naming it, not a route. */
+    private static void checkRouteSettings(Settings settings) {
+        for (String count : List.of("crm.delivery.consumers", "crm.click2call.consumers", "crm.dedupe.max-keys", "ccs.cdr.backfill.concurrency")) {
+            settings.integer(count, 1, 1);
+        }
+        settings.integer("crm.retry.max-retries", 0, 0);
+        settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1));
+        settings.duration("crm.dedupe.cleanup-interval", Duration.ofHours(1));
     }
 
     /** Several replicas need state and an outbox they share: the embedded defaults belong to one node. */
