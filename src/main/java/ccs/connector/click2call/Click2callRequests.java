@@ -34,6 +34,8 @@ public final class Click2callRequests {
     };
     /** What a CRM's transaction id may hold: it travels in a query string and in event ids. */
     private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:@+/=-]{1,128}");
+    /** What a number to dial may hold besides its digits: the signs people write numbers with. */
+    private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
 
     private final ObjectMapper json = new ObjectMapper();
     private final Tenants tenants;
@@ -81,7 +83,8 @@ public final class Click2callRequests {
             throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize)");
         }
         try {
-            Map<String, Object> request = json.readValue(body, JSON_OBJECT);
+            // a byte order mark, as Windows tools write one, is no part of the JSON (RFC 8259 lets a reader skip it)
+            Map<String, Object> request = json.readValue(body.startsWith("\uFEFF") ? body.substring(1) : body, JSON_OBJECT);
             if (request == null) {
                 throw new BadRequestException("the body is not a JSON object");
             }
@@ -172,6 +175,11 @@ public final class Click2callRequests {
     private String dialled(String phoneNumber) {
         if (phoneNumber.indexOf('*') >= 0) {
             throw new InvalidFieldException("phoneNumber", "is masked: send the number in full");
+        }
+        // the reading of a number is lenient (for a screen pop's lookup): it turns letters into keypad digits and drops an extension
+        if (!DIALLABLE.matcher(phoneNumber).matches()) {
+            throw new InvalidFieldException("phoneNumber", "cannot be dialled: it may hold only digits, spaces and + - . ( ) / "
+                    + "(no letters, no extension)");
         }
         String format = numberFormat.equals(AS_GIVEN) ? PhoneNumbers.E164 : numberFormat;
         String written = numbers.write(phoneNumber, format).orElseThrow(() -> new InvalidFieldException("phoneNumber",

@@ -153,6 +153,9 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\"}"), 400, "phoneNumber is missing", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"12\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"call me\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
+        // a keypad word or an extension would be dialled as some other number
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532-CALL-NOW\"}"), 400, "phoneNumber cannot be dialled: it may hold only digits", "phoneNumber");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532 123 45 67 ext. 12\"}"), 400, "phoneNumber cannot be dialled: it may hold only digits", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532***4567\"}"), 400, "phoneNumber is masked", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"masked\": \"yes\"}"), 400, "masked must be true or false", "masked");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"a b\"}"), 400, "transactionId may hold", "transactionId");
@@ -284,9 +287,10 @@ class Click2callTest extends ConnectorTestSupport {
                 + "\"reference\": \"CASE-FILE\"}");
         drop(inbox, "no-number.json", "{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-file-2\"}");
         drop(inbox, "garbage.json", "<xml/>");
+        drop(inbox, "with-bom.json", "\uFEFF{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234568\", \"transactionId\": \"crm-file-bom\"}");
         drop(inbox, "huge.json", "{\"x\": \"" + "y".repeat(20_000) + "\"}");
 
-        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1.json")));
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1.json")) && Files.exists(inbox.resolve("done/with-bom.json")));
         assertThat(delivered("demo:ccs.click2call.accepted:crm-file-1").at("/data/reference").asText()).isEqualTo("CASE-FILE");
         assertThat(hangupOf("crm-file-1").at("/data/crmReference").asText()).isEqualTo("CASE-FILE");
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/no-number.json"))
