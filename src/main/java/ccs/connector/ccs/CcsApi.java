@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import ccs.connector.api.RetryAfter;
 import ccs.connector.config.Secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -145,12 +146,10 @@ public final class CcsApi {
         throw neverSent ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);
     }
 
+    /** A 429's {@code Retry-After} in whole seconds, rounded up; 0 when it gives none. */
     static int retryAfter(String header) {
-        try {
-            return header == null ? 0 : Math.max(0, Integer.parseInt(header.trim()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        Duration wait = RetryAfter.read(header);
+        return wait == null ? 0 : (int) Math.min(Integer.MAX_VALUE, wait.plusMillis(999).toSeconds());
     }
 
     private static String encode(Map<String, Object> query) {

@@ -1,10 +1,8 @@
 package ccs.connector.crm;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
+import ccs.connector.api.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -29,7 +27,7 @@ public final class RestSinkAnswers {
         }
         String what = "the CRM answered HTTP " + status;
         if (status == 408 || status == 429 || status >= 500) {
-            Duration retryAfter = retryAfter(message.getHeader("Retry-After", String.class));
+            Duration retryAfter = RetryAfter.read(message.getHeader("Retry-After", String.class));
             if (retryAfter != null) {
                 message.setHeader(Exchange.REDELIVERY_DELAY, Math.min(retryAfter.toMillis(), maxDelay.toMillis()));
             } else {
@@ -38,22 +36,5 @@ public final class RestSinkAnswers {
             throw new RetryableDeliveryException(what);
         }
         throw new RejectedDeliveryException(what);
-    }
-
-    /** {@code Retry-After} is either whole seconds or an HTTP date. */
-    static Duration retryAfter(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
     }
 }
