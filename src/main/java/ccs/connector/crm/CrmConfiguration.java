@@ -100,6 +100,7 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
                 settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));
         camel.getRegistry().bind("jsonFromVariables", new JsonFromVariables());
+        camel.getRegistry().bind("urlPathSegments", new UrlPathSegments());
 
         String sink = settings.string("crm.sink", "file");
         Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));

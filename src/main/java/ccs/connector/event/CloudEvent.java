@@ -145,6 +145,26 @@ public final class CloudEvent {
         return start instanceof String text && text.length() <= MAX_START_IN_KEY ? text + "|" + id : id;
     }
 
+    /**
+     * The id as an HTTP header carries it ({@code Idempotency-Key}): a header is ASCII, so every byte of the id's UTF-8
+     * that is not a visible ASCII character, and {@code %} itself, is percent-encoded ({@code %C4%9F} for {@code ğ}).
+     * One id, one key, and two ids never share one; an id of the platform's usual call keys is its own key.
+     */
+    public static String headerValue(String id) {
+        if (id.chars().allMatch(c -> c > 0x20 && c < 0x7F && c != '%')) {
+            return id;
+        }
+        StringBuilder key = new StringBuilder(id.length() * 3);
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            if (b > 0x20 && b < 0x7F && b != '%') {
+                key.append((char) b);
+            } else {
+                key.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
+        return key.toString();
+    }
+
     /** A file name derived from the id alone: safe characters, and a short hash so distinct ids never collide. */
     public String getFileName() {
         return fileName(id);

@@ -209,6 +209,11 @@ public final class Events {
         return outcome(tenant, error == null ? CALL_CONTROL_ACCEPTED : CALL_CONTROL_FAILED, transactionId, received, error);
     }
 
+    /** The event id as the REST sink's {@code Idempotency-Key} header carries it ({@link CloudEvent#headerValue}). */
+    public String idempotencyKey(String eventId) {
+        return CloudEvent.headerValue(eventId);
+    }
+
     /**
      * The file name of an event in a file sink ({@link CloudEvent#fileName}): on this registered bean, because a
      * route's call of a static method by its type searches the registry by type on every event.
@@ -385,6 +390,10 @@ public final class Events {
         }
         if (value.length() > MAX_CALL_KEY) {
             throw new InvalidFieldException(name, "is longer than " + MAX_CALL_KEY + " characters: not a call key");
+        }
+        // a line break in an id would forge lines in the log, and no header could carry it
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidFieldException(name, "holds a control character: not a call key");
         }
         return value;
     }

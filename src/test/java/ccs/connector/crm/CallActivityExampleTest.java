@@ -62,6 +62,20 @@ class CallActivityExampleTest extends ConnectorTestSupport {
     }
 
     @Test
+    void callKeysThatAreNoPlainPathSegmentReachActivitiesOfTheirOwn() throws Exception {
+        // decoded again by the HTTP endpoint, a percent-encoded key would name another activity, or cut the path at ?
+        List<String> keys = List.of("ca%2Fx", "ca%2fx", "ca a/b?c#d&e=f+g%41", "kolayğ", "kolayı");
+        keys.forEach(key -> publish(hangupEvent(key)));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> encodedKeyUpserts().size() >= keys.size());
+        assertThat(encodedKeyUpserts()).hasSize(keys.size()).allSatisfy(put -> assertThat(put.path()).matches("/api/call-activities/~[A-Za-z0-9_-]+"))
+                .extracting(Received::path).doesNotHaveDuplicates();
+        // a header is ASCII: ğ would arrive as ?, the same for every key that differs in such a letter
+        assertThat(encodedKeyUpserts()).extracting(put -> put.header("Idempotency-Key")).doesNotHaveDuplicates()
+                .contains("demo:ccs.call.hangup:kolay%C4%9F", "demo:ccs.call.hangup:kolay%C4%B1", "demo:ccs.call.hangup:ca%252Fx");
+    }
+
+    @Test
     void eventsThatAreNotActivitiesAreSkippedNotDeadLettered() throws Exception {
         CloudEvent ivr = events().ivrNotification(null, Map.of("callkeyX", "act-ivr", "event", "call_hangup",
                 "callerid", "05321234567", "calldate", "2026-11-02 10:00:00"));
@@ -73,6 +87,10 @@ class CallActivityExampleTest extends ConnectorTestSupport {
                 .anyMatch(r -> after.getId().equals(r.header("Idempotency-Key"))));
         assertThat(crm.received()).noneMatch(r -> ivr.getId().equals(r.header("Idempotency-Key")));
         assertThat(deadLetters()).doesNotContainKey(ivr.getId());
+    }
+
+    private List<Received> encodedKeyUpserts() {
+        return crm.received().stream().filter(r -> r.path().startsWith("/api/call-activities/~")).toList();
     }
 
     private List<Received> activityUpserts(String callKey) {

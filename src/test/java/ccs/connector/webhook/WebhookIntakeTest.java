@@ -235,6 +235,9 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         // an id the dedupe store could not record would go to the CRM again and again
         assertError(hangup(FORM, "call_id=" + "k".repeat(1100) + "&caller_id=overlong-key-caller"), 400,
                 "call_id is longer than 200 characters: not a call key" + kept, "call_id");
+        // a line break in a call key would forge a line in the log, and no header could carry it to the CRM
+        assertError(hangup(FORM, "call_id=forged%0D%0AX-Evil%3A+1&caller_id=forged-key-caller"), 400,
+                "call_id holds a control character: not a call key" + kept, "call_id");
         assertError(get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=nosuchtenant&callkeyX=k1"), 400,
                 "tenant 'nosuchtenant' is not served by this connector", "tenant");
         // a tenant no longer than the id column holds: still a 400 kept for a person, not a 503 the platform repeats forever
