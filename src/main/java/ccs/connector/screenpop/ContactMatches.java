@@ -1,6 +1,8 @@
 package ccs.connector.screenpop;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,6 +22,9 @@ import org.apache.camel.Variable;
  * {@code contacts} array, one contact object, or nothing (no match).
  */
 public final class ContactMatches {
+
+    /** The most of a lookup's answer read: 1 MiB, thousands of contacts. */
+    static final int MAX_ANSWER_BYTES = 1 << 20;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -42,14 +47,28 @@ public final class ContactMatches {
         if (answer instanceof Collection<?> || answer instanceof Map<?, ?>) {
             return answer;
         }
-        String text = answer == null ? null : types.convertTo(String.class, answer);
-        if (text == null || text.isBlank()) {
+        byte[] body = answer == null ? null : bounded(answer, types);
+        if (body == null || new String(body, StandardCharsets.UTF_8).isBlank()) {
             return List.of();
         }
         try {
-            return json.readValue(text, Object.class);
+            return json.readValue(body, Object.class);
         } catch (IOException e) {
             throw new CrmUnavailableException("the CRM lookup answered a body that is not JSON");
+        }
+    }
+
+    /** The answer's bytes, read no further than {@link #MAX_ANSWER_BYTES}: a larger one would take the connector's memory. */
+    private static byte[] bounded(Object answer, TypeConverter types) {
+        try (InputStream in = types.convertTo(InputStream.class, answer)) {
+            byte[] body = in == null ? null : in.readNBytes(MAX_ANSWER_BYTES + 1);
+            if (body != null && body.length > MAX_ANSWER_BYTES) {
+                throw new CrmUnavailableException("the CRM lookup answered more than " + MAX_ANSWER_BYTES / 1024
+                        + " KiB: no contact list an agent can read is that long");
+            }
+            return body;
+        } catch (IOException e) {
+            throw new CrmUnavailableException("the CRM lookup's answer could not be read");
         }
     }
 
@@ -58,7 +77,14 @@ public final class ContactMatches {
             return list;
         }
         if (answer instanceof Map<?, ?> object) {
-            return object.get("contacts") instanceof Collection<?> list ? list : List.of(object);
+            if (object.get("contacts") instanceof Collection<?> list) {
+                return list;
+            }
+            // an error the CRM answered with 200 is no contact card; an empty object is no contact
+            if (object.containsKey("error") || object.containsKey("errors")) {
+                throw new CrmUnavailableException("the CRM lookup answered an error: " + object.keySet());
+            }
+            return object.isEmpty() ? List.of() : List.of(object);
         }
         throw new CrmUnavailableException("the CRM lookup answered neither a contact nor a list of contacts");
     }

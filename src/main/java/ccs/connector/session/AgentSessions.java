@@ -92,6 +92,20 @@ public final class AgentSessions {
         return await(login);
     }
 
+    /**
+     * The agent's session, known to be live: the cached one is checked with {@code ping} first, and one the platform
+     * ended (it may, before the cache's TTL) is renewed once. For a session handed to someone else, the softphone
+     * signing in with it, where no failed call would ever show that it died.
+     */
+    public String liveSession(String tenant, String agentEmail) {
+        String session = session(tenant, agentEmail);
+        if (Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"))) {
+            return session;
+        }
+        invalidate(tenant, agentEmail, session);
+        return session(tenant, agentEmail);
+    }
+
     /** Forgets a session the platform refused, unless a newer one has replaced it already. */
     public void invalidate(String tenant, String agentEmail, String refusedSession) {
         Key key = key(tenant, agentEmail);

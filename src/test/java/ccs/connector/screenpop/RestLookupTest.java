@@ -88,8 +88,9 @@ class RestLookupTest extends ConnectorTestSupport {
     @Order(2)
     void theCrmMayAnswerAnObjectWithContactsOrOneContact() throws Exception {
         crm.thenAnswer(Answer.json(200, "{\"contacts\": " + ELIF + "}"));
-        assertThat(json.readTree(get("/api/v1/screen-pop?phone=05321234567").body()).get("contacts").get(0).get("id").asText())
-                .isEqualTo("42");
+        HttpResponse<String> card = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(json.readTree(card.body()).get("contacts").get(0).get("id").asText()).isEqualTo("42");
+        assertThat(card.headers().firstValue("Cache-Control")).as("a caller's card").hasValue("no-store");
 
         crm.thenAnswer(Answer.json(200, "{\"id\": \"7\", \"name\": \"Tek Kişi\"}"));
         assertThat(json.readTree(get("/api/v1/screen-pop?phone=05321234567").body()).get("contacts").get(0).get("name").asText())
@@ -118,6 +119,19 @@ class RestLookupTest extends ConnectorTestSupport {
         HttpResponse<String> garbage = get("/api/v1/screen-pop?phone=05321234567");
         assertThat(garbage.statusCode()).isEqualTo(502);
         assertThat(json.readTree(garbage.body()).get("detail").asText()).contains("not JSON");
+
+        // an error the CRM answers with 200 is no contact card for the agent
+        crm.thenAnswer(Answer.json(200, "{\"error\": \"unauthorized\", \"message\": \"API key expired\"}"));
+        HttpResponse<String> error = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(error.statusCode()).as(error.body()).isEqualTo(502);
+        assertThat(json.readTree(error.body()).get("detail").asText()).contains("answered an error");
+
+        // read whole, an answer this long would take the connector's memory, and every call with it
+        String contact = ELIF.substring(1, ELIF.length() - 1);
+        crm.thenAnswer(Answer.json(200, "[" + (contact + ",").repeat(20_000) + contact + "]"));
+        HttpResponse<String> huge = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(502);
+        assertThat(json.readTree(huge.body()).get("detail").asText()).contains("more than 1024 KiB");
     }
 
     @Test

@@ -34,6 +34,12 @@ class SoftphoneUrlTest extends ConnectorTestSupport {
         assertThat(simulator().requests("login")).filteredOn(r -> AGENT.equals(r.params().get("email"))).hasSize(1);
 
         assertThat(LogCapture.text()).contains("Logged in agent " + AGENT).doesNotContain(session);
+
+        // the platform ends the session before the cache's TTL: the softphone would sign in with a dead one
+        simulator().expireSessions(AGENT);
+        String renewed = json.readTree(get("/api/v1/softphone-url?agentEmail=" + AGENT).body()).get("url").asText();
+        assertThat(renewed).isNotEqualTo(url);
+        assertThat(simulator().liveSessions()).contains(renewed.substring(renewed.indexOf("&session=") + "&session=".length()));
     }
 
     @Test
