@@ -38,8 +38,10 @@ public final class AgentPageConfiguration {
     /** Reads and checks the settings and binds the beans; call it once the tenants and {@code softphoneUrls} exist. */
     public static void configure(CamelContext camel, Settings settings, Tenants tenants, SoftphoneUrls softphoneUrls, String demoAgent) {
         String secret = settings.string(SECRET, "");
-        if (!secret.isEmpty() && (secret.length() < SECRET_MIN_LENGTH || StartupChecks.shipped(secret))) {
-            throw new InvalidSettingException(SECRET, (StartupChecks.shipped(secret) ? "is the shipped Secret's placeholder, which anyone can read"
+        // the shipped Secret's placeholder is fine for the demo, as the shipped webhook token is
+        boolean placeholder = StartupChecks.shipped(secret) && !StartupChecks.demoMode(settings);
+        if (!secret.isEmpty() && (secret.length() < SECRET_MIN_LENGTH || placeholder)) {
+            throw new InvalidSettingException(SECRET, (placeholder ? "is the shipped Secret's placeholder, which anyone can read"
                     : "is shorter than " + SECRET_MIN_LENGTH + " characters") + ": generate one, e.g. openssl rand -hex 32, and set CONNECTOR_AGENT_PAGE_SECRET");
         }
         String pageUrl = settings.string("connector.agent-page.url", settings.string("connector.public-url", "http://localhost:8080") + "/agent");
