@@ -114,14 +114,15 @@ public final class CcsApi {
         }
         String body = message.getBody(String.class);
         if (body == null || body.isBlank()) {
-            throw UpstreamException.garbage(tenant.name(), "with an empty body");
+            throw UpstreamException.garbage(tenant.name(), exchange.getVariable(FUNCTION, String.class), "with an empty body");
         }
         Map<String, Object> answer;
         try {
             answer = json.readValue(body, JSON_OBJECT);
         } catch (JsonProcessingException e) {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
-            throw UpstreamException.garbage(tenant.name(), "with a body that is not a JSON object (" + type + ")");
+            throw UpstreamException.garbage(tenant.name(), exchange.getVariable(FUNCTION, String.class),
+                    "with a body that is not a JSON object (" + type + ")");
         }
         if (exchange.getVariable(SESSION) == null && INVALID_APP_TOKEN.equals(answer.get("message"))) {
             throw appTokens.refused(tenant.name());

@@ -4,7 +4,8 @@ package ccs.connector.ccs;
  * Call Center Studio is down, slow, throttling or answering garbage: a 5xx, a 429, a body that
  * is not JSON, no answer in time. Callers answer 502/503/504 and retry later; {@link #retryAfterSeconds()}
  * is set for 429. Only a failure {@link #isRepeatable() repeatable} as such may be repeated by the
- * connector: after a time-out, a refusal or garbage the platform may have placed the call already.
+ * connector: after a time-out or garbage the platform may have placed the call already, and a refusal
+ * stays one.
  */
 public class UpstreamException extends CcsException {
 
@@ -13,16 +14,23 @@ public class UpstreamException extends CcsException {
 
     private final int retryAfterSeconds;
     private final Outcome outcome;
+    /** The function whose request may have been carried out; null when not known. */
+    private final String function;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
     public UpstreamException(String message) {
-        this(502, message, 0, Outcome.UNKNOWN);
+        this(502, message, 0, Outcome.UNKNOWN, null);
     }
 
     private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome) {
+        this(httpStatus, message, retryAfterSeconds, outcome, null);
+    }
+
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
         this.outcome = outcome;
+        this.function = function;
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
@@ -52,11 +60,17 @@ public class UpstreamException extends CcsException {
 
     /** The request went out and no answer came (in time): what the platform did with it is unknown. */
     public static UpstreamException noAnswer(String tenant, String function, String why) {
-        return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0, Outcome.UNKNOWN);
+        return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0,
+                Outcome.UNKNOWN, function);
     }
 
     public static UpstreamException garbage(String tenant, String what) {
-        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0, Outcome.UNKNOWN);
+        return garbage(tenant, null, what);
+    }
+
+    /** An answer to a request of {@code function} that cannot be read: what the platform did with the request is unknown. */
+    public static UpstreamException garbage(String tenant, String function, String what) {
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered " + what, 0, Outcome.UNKNOWN, function);
     }
 
     public static UpstreamException refused(String tenant, String what) {
@@ -73,8 +87,11 @@ public class UpstreamException extends CcsException {
         return outcome == Outcome.DOWN;
     }
 
-    /** The platform may have carried the request out: it took it and gave no answer in time, or one that cannot be read. */
-    public boolean mayHaveBeenCarriedOut() {
-        return outcome == Outcome.UNKNOWN;
+    /**
+     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time, or one that
+     * cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
+     */
+    public boolean mayHaveCarriedOut(String function) {
+        return outcome == Outcome.UNKNOWN && (this.function == null || this.function.equals(function));
     }
 }

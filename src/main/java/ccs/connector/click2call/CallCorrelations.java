@@ -60,10 +60,10 @@ public final class CallCorrelations {
     /**
      * The dispatch of a click2call failed with {@code failure}: when the platform surely did not place the call (it was
      * down, refused it, or the request never got that far) its transaction id is forgotten, so that the CRM may send it
-     * again; when it may have placed it (no answer in time), the id stays taken. Throws {@code failure} on.
+     * again; when it may have placed it (no answer to the click2call in time), the id stays taken. Throws {@code failure} on.
      */
     public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
-        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveBeenCarriedOut())) {
+        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut("click2call"))) {
             database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
         }
         throw failure;

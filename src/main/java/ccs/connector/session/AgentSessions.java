@@ -169,7 +169,7 @@ public final class AgentSessions {
         if (!Boolean.FALSE.equals(answer.get("login"))) {
             // only "login": false refuses; anything else is the platform's slip, asked again by the next request
             metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "unusable");
-            throw UpstreamException.garbage(tenant, "a login of agent " + key.agentEmail() + " without a session: " + message);
+            throw UpstreamException.garbage(tenant, "login", "a login of agent " + key.agentEmail() + " without a session: " + message);
         }
         CcsException refused = "User not found".equals(message) ? new UnknownAgentException(tenant, key.agentEmail())
                 : new CcsException(422, "Call Center Studio tenant " + tenant + " refused the login of agent "

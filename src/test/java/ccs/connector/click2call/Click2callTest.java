@@ -60,6 +60,8 @@ class Click2callTest extends ConnectorTestSupport {
     private static final String KEY = "crm-api-key-click2call";
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private static final String BURST_AGENT = "burst@demo.example";
+    /** Logs in first in the test of transaction ids: its login can fail before any click2call goes out. */
+    private static final String ONCE_AGENT = "once@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -74,7 +76,7 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.click2call.max-per-second", "1000");
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT);
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("camel.server.maxBodySize", "4096");
@@ -114,8 +116,11 @@ class Click2callTest extends ConnectorTestSupport {
     @Order(2)
     void aTransactionIdIsDialledOnceButMayComeAgainAfterADispatchThatPlacedNoCall() throws Exception {
         String unknownAgent = "{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05321234568\", \"transactionId\": \"crm-rest-once\"}";
-        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234568\", \"transactionId\": \"crm-rest-once\"}";
+        String request = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"phoneNumber\": \"05321234568\", \"transactionId\": \"crm-rest-once\"}";
         assertThat(click2call(unknownAgent).statusCode()).isEqualTo(422);
+        // an answer to the login that cannot be read: the click2call never went out
+        simulator().inject(Fault.html("login", 1));
+        assertThat(click2call(request).statusCode()).isEqualTo(502);
         simulator().inject(Fault.status("click2call", 500, 1));
         assertThat(click2call(request).statusCode()).isEqualTo(503);
 
