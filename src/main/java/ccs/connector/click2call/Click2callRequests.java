@@ -64,8 +64,8 @@ public final class Click2callRequests {
 
     /**
      * A queued request's size in bytes, known before its text is read (a file's): one that cannot
-     * hold a request (a character takes at most four bytes) is refused unread, so that a stray large file or message
-     * cannot take the connector's memory. Null: not known before reading; {@link #read} checks the text in any case.
+     * hold a request (a character takes at most four bytes) is refused unread, so that a stray large file cannot take
+     * the connector's memory. Null: not known before reading; {@link #read} checks the text in any case.
      */
     public void checkSize(Long bytes) {
         if (bytes != null && bytes > 4L * maxLength) {

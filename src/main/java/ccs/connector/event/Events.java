@@ -118,14 +118,15 @@ public final class Events {
     /**
      * The dead letter id of a CDR record that cannot become an event, the same each time a window
      * reads it again: {@code <tenant>:ccs.cdr.invalid:<callid>:<calldate>}, or, for a record without
-     * a call key, a digest of the record instead, so that two such records keep two letters.
+     * a call key (or one no id can hold), a digest of the record instead, so that two such records keep two letters.
      */
     @SuppressWarnings("unchecked") // a JSON object's names are texts
     public static String invalidCdrLetterId(String tenant, Object record) {
         String prefix = tenant + ":" + CDR + ".invalid:";
         if (record instanceof Map<?, ?> fields) {
-            String callKey = text(fields.get("callid"));
-            return callKey != null ? prefix + callKey + ":" + fields.get("calldate") : prefix + CloudEvent.digest((Map<String, ?>) fields);
+            String named = text(fields.get("callid")) + ":" + fields.get("calldate");
+            return fields.get("callid") != null && named.length() <= MAX_CALL_KEY && named.chars().noneMatch(Character::isISOControl)
+                    ? prefix + named : prefix + CloudEvent.digest((Map<String, ?>) fields);
         }
         return prefix + CloudEvent.digest(Map.of("record", String.valueOf(record)));
     }

@@ -240,4 +240,14 @@ class EventsTest {
         assertThat(CloudEvent.fileName("demo:ccs.cdr:a/b")).matches("[A-Za-z0-9._-]+\\.json").doesNotContain("/");
         assertThat(CloudEvent.fileName("demo:ccs.cdr:a_b")).isNotEqualTo(CloudEvent.fileName("demo:ccs.cdr:a:b"));
     }
+
+    @Test
+    void aCdrRecordThatCannotBecomeAnEventKeepsALetterIdTheStoreCanHold() {
+        assertThat(Events.invalidCdrLetterId("demo", Map.of("callid", "k1", "calldate", "24.02.2020"))).isEqualTo("demo:ccs.cdr.invalid:k1:24.02.2020");
+        // without a call key, or with one no id can hold, a digest: two such records keep two letters
+        String overlong = Events.invalidCdrLetterId("demo", Map.of("callid", "k".repeat(5000), "calldate", "x"));
+        assertThat(overlong).matches("demo:ccs\\.cdr\\.invalid:[0-9a-f]{12}");
+        assertThat(Events.invalidCdrLetterId("demo", Map.of("callerid", "1"))).isNotEqualTo(Events.invalidCdrLetterId("demo", Map.of("callerid", "2")));
+        assertThat(Events.invalidCdrLetterId("demo", "x")).matches("demo:ccs\\.cdr\\.invalid:[0-9a-f]{12}");
+    }
 }
