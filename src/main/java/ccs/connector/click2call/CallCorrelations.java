@@ -60,11 +60,17 @@ public final class CallCorrelations {
     /**
      * The dispatch of a click2call failed with {@code failure}: when the platform surely did not place the call (it was
      * down, refused it, or the request never got that far) its transaction id is forgotten, so that the CRM may send it
-     * again; when it may have placed it (no answer to the click2call in time), the id stays taken. Throws {@code failure} on.
+     * again; when it may have placed it (no answer to the click2call in time), the id stays taken. Throws {@code failure} on,
+     * even when the id cannot be forgotten (the database away): the CRM learns why its click2call failed, not why the cleanup did.
      */
     public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
         if (!(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut("click2call"))) {
-            database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+            try {
+                database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+            } catch (RuntimeException e) {
+                LOG.warn("Transaction {} of tenant {} stays taken, though its click2call placed no call: {}", transactionId, tenant, e.getMessage());
+                failure.addSuppressed(e);
+            }
         }
         throw failure;
     }

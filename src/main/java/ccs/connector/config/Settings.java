@@ -76,7 +76,7 @@ public final class Settings {
     public Duration duration(String key, Duration fallback) {
         return parse(key, fallback, value -> {
             long millis = TimeUtils.toMilliSeconds(value);
-            // Camel reads text without a number it knows ("abc", "5x", "-5s") as 0: a hold of nothing, a timer that never waits
+            // Camel reads text without a number it knows ("abc", "5x", "-5s", ISO-8601's "PT5M") as 0: a hold of nothing, a timer that never waits
             if (!value.matches("[0-9].*") || millis == 0 && value.matches(".*[1-9].*")) {
                 throw new IllegalArgumentException();
             }

@@ -14,9 +14,12 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Received;
@@ -130,6 +133,20 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", null);
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-once".equals(r.params().get("transactionid")))
                 .as("the 500 and the one call").hasSize(2);
+    }
+
+    @Test
+    @Order(2)
+    void aDatabaseAwayWhenAFailedDispatchFreesItsIdLeavesTheCrmThePlatformsAnswer() throws Exception {
+        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"crm-rest-db-away\"}";
+        simulator().inject(Fault.status("click2call", 500, 1));
+        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "DELETE", 1);
+        try {
+            assertError(click2call(request), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+        } finally {
+            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+        }
+        assertThat(click2call(request).statusCode()).as("the id could not be freed: it stays taken, no call is placed twice").isEqualTo(409);
     }
 
     @Test
@@ -380,6 +397,10 @@ class Click2callTest extends ConnectorTestSupport {
 
     private JsonNode delivered(String eventId) {
         return delivered(crm, eventId);
+    }
+
+    private Database store() {
+        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
     }
 
     private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {

@@ -45,7 +45,8 @@ class SettingsTest {
         assertThatThrownBy(() -> settings.bool("b", false)).hasMessageContaining("true or false");
         assertThatThrownBy(() -> settings.zone("z", null)).hasMessageContaining("Europe/Istanbul");
         assertThatThrownBy(() -> settings.duration("d", Duration.ZERO)).hasMessageContaining("60s");
-        for (String unreadable : new String[] {"abc", "5x", "-5s"}) {
+        // Camel reads an ISO-8601 duration (PT5M) as 0 too
+        for (String unreadable : new String[] {"abc", "5x", "-5s", "PT5M"}) {
             assertThatThrownBy(() -> settings("d", unreadable).duration("d", Duration.ofSeconds(30))).as(unreadable)
                     .isInstanceOf(InvalidSettingException.class).hasMessageContaining("d is '" + unreadable + "'");
         }
