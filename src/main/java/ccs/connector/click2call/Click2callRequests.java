@@ -2,6 +2,8 @@ package ccs.connector.click2call;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -35,6 +37,8 @@ public final class Click2callRequests {
     /** What a CRM's transaction id may hold: it travels in a query string and in event ids. */
     private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:@+/=-]{1,128}");
     /** What a number to dial may hold besides its digits: the signs people write numbers with. */
+    /** The ending of the file beside a failed inbox file that says why it failed. */
+    private static final String REASON = ".reason.txt";
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
 
     private final ObjectMapper json = new ObjectMapper();
@@ -72,6 +76,23 @@ public final class Click2callRequests {
             throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize): "
                     + bytes + " bytes, not read");
         }
+    }
+
+    /**
+     * The name under which a handled inbox file is kept in {@code folder} ({@code done/} or {@code failed/}): its own, or,
+     * when a file of that name (or its reason) is kept there already, its own with {@code -2}, {@code -3}, ... before the
+     * extension, so that a CRM that drops files of one name never has one of them replaced.
+     */
+    public String keptName(String folder, String name) {
+        Path kept = Path.of(folder);
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        String candidate = name;
+        for (int n = 2; Files.exists(kept.resolve(candidate)) || Files.exists(kept.resolve(candidate + REASON)); n++) {
+            candidate = stem + "-" + n + extension;
+        }
+        return candidate;
     }
 
     /** The request body as a JSON object; anything else is a malformed request (400). */

@@ -325,6 +325,16 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(delivered("demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
         assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
+
+        String again = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234569\", \"transactionId\": \"crm-file-3\"}";
+        drop(inbox, "call-1.json", again);
+        drop(inbox, "garbage.json", "<html/>");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1-2.json")) && Files.exists(inbox.resolve("failed/garbage-2.json")));
+        assertThat(Files.readString(inbox.resolve("done/call-1-2.json"))).isEqualTo(again);
+        assertThat(Files.readString(inbox.resolve("done/call-1.json"))).as("the first file of that name is kept").contains("crm-file-1");
+        assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
+        assertThat(Files.readString(inbox.resolve("failed/garbage-2.json"))).isEqualTo("<html/>");
+        assertThat(Files.readString(inbox.resolve("failed/garbage-2.json.reason.txt"))).isEqualTo("the body is not a JSON object");
     }
 
     @Test
