@@ -329,7 +329,10 @@ public final class Events {
             data.put("error", secrets.scrub(error));
         }
         data.put("raw", raw(request));
-        return new CloudEvent(name(tenant), type, transactionId, Instant.now(), data);
+        Instant now = Instant.now();
+        // a transaction may fail more than once (a failure that placed no call frees its id for the CRM to send again):
+        // each failure is an event of its own, told apart by its time
+        return new CloudEvent(name(tenant), type, transactionId, error == null ? null : now.toString(), now, data);
     }
 
     private Object ivr(Map<String, ?> params, String field) {

@@ -100,14 +100,14 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(accepted.at("/data/action").asText()).isEqualTo("hold");
         assertThat(accepted.at("/data/agentEmail").asText()).isEqualTo(JMS_AGENT);
         assertThat(status(call)).isEqualTo("hold");
-        assertThat(delivered(crm, "demo:ccs.click2call.failed:crm-jms-transfer").at("/data/error").asText())
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-transfer").at("/data/error").asText())
                 .isEqualTo("action is 'transfer': use click2call (the default), hangup, hold or unhold");
 
         send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-hangup\"}");
         delivered(crm, "demo:ccs.call.control.accepted:crm-jms-hangup");
         int hangups = simulator().requests("click2hang").size();
         send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-no-call\"}");
-        assertThat(delivered(crm, "demo:ccs.call.control.failed:crm-jms-no-call").at("/data/error").asText())
+        assertThat(failure(crm, "demo:ccs.call.control.failed:crm-jms-no-call").at("/data/error").asText())
                 .isEqualTo("Call Center Studio tenant demo refused the click2hang: No active call");
         // a refusal is not repeated: repeated, it would hang up the agent's next call
         assertThat(simulator().requests("click2hang")).hasSize(hangups + 1);
@@ -125,7 +125,7 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(simulator().activeCalls()).noneMatch(c -> c.key().equals(call.key()));
         assertThat(Files.readString(inbox.resolve("failed/no-agent.json.reason.txt")))
                 .isEqualTo("agentEmail is missing: the e-mail the agent signs in to Call Center Studio with");
-        assertThat(delivered(crm, "demo:ccs.call.control.failed:crm-file-no-agent").at("/data/action").asText()).isEqualTo("unhold");
+        assertThat(failure(crm, "demo:ccs.call.control.failed:crm-file-no-agent").at("/data/action").asText()).isEqualTo("unhold");
     }
 
     private HttpResponse<String> control(String action, String body) throws Exception {

@@ -236,10 +236,10 @@ class Click2callTest extends ConnectorTestSupport {
             session.createProducer(session.createQueue("ccs.click2call")).send(bytes);
         }
 
-        JsonNode unknown = delivered("demo:ccs.click2call.failed:crm-jms-unknown");
+        JsonNode unknown = failure(crm, "demo:ccs.click2call.failed:crm-jms-unknown");
         assertThat(unknown.at("/data/error").asText()).contains("agent nobody@demo.example is not known");
         assertThat(unknown.at("/data/agentEmail").asText()).isEqualTo("nobody@demo.example");
-        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-nonumber").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-nonumber").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         List<String> reasons = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
@@ -268,9 +268,14 @@ class Click2callTest extends ConnectorTestSupport {
 
         simulator().inject(Fault.status("click2call", 500, 5));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
-        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-down").at("/data/error").asText())
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-down").at("/data/error").asText())
                 .isEqualTo("Call Center Studio tenant demo answered HTTP 500");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-down".equals(r.params().get("transactionid"))).hasSize(2);
+
+        // no call was placed: the CRM may send the transaction again, and learns that it failed again
+        simulator().inject(Fault.status("click2call", 500, 2));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
+        await().atMost(PATIENCE).until(() -> failureIds(crm, "demo:ccs.click2call.failed:crm-jms-down").size() == 2);
     }
 
     @Test
@@ -280,7 +285,7 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().inject(Fault.delay("click2call", 8000, 1));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112242\", \"transactionId\": \"crm-jms-slow\"}", Map.of());
 
-        assertThat(delivered("demo:ccs.click2call.failed:crm-jms-slow").at("/data/error").asText())
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-slow").at("/data/error").asText())
                 .startsWith("Call Center Studio tenant demo did not answer click2call (");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-slow".equals(r.params().get("transactionid"))).hasSize(1);
     }
@@ -322,7 +327,7 @@ class Click2callTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/huge.json.reason.txt")));
         assertThat(Files.readString(inbox.resolve("failed/huge.json.reason.txt")))
                 .isEqualTo("the request is larger than 4096 characters (camel.server.maxBodySize): 20009 bytes, not read");
-        assertThat(delivered("demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
         assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
 

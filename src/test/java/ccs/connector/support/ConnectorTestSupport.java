@@ -134,6 +134,21 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /**
+     * The first failure of a queued request as the CRM received it, waiting for it: a failure's id is its outcome's
+     * ({@code <tenant>:<type>:<transactionId>}), then the time it failed.
+     */
+    protected static JsonNode failure(RecordingHttpServer crm, String outcomeId) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !failureIds(crm, outcomeId).isEmpty());
+        return delivered(crm, failureIds(crm, outcomeId).get(0));
+    }
+
+    /** The ids of the failures of a queued request that the CRM took, in the order it received them. */
+    protected static List<String> failureIds(RecordingHttpServer crm, String outcomeId) {
+        return crm.received().stream().filter(Received::answeredOk).map(r -> r.header("Idempotency-Key"))
+                .filter(id -> id != null && id.startsWith(outcomeId + ":")).distinct().toList();
+    }
+
     /** Test classes add or change settings here. */
     protected void settings(Properties settings) {
     }
