@@ -167,6 +167,10 @@ class ConnectorJarIT {
             "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
+            // one real tenant beside the simulator's is a real tenant: its agents' sessions need the same secrets
+            "ccs.tenant.acme.api-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=acme.callcenterstudio.com",
+            "connector.api-key   | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
+            "connector.public-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",

@@ -36,19 +36,30 @@ public final class Tenants {
         String apiUrl = settings.required("ccs.api-url");
         String appToken = settings.required("ccs.app-token");
         ZoneId zone = settings.zone("ccs.timezone", ZoneId.of("Europe/Istanbul"));
-        List<String> names = settings.list("ccs.tenants", List.of(defaultName));
+        List<String> names = names(settings);
         if (!names.contains(defaultName)) {
             throw new InvalidSettingException("ccs.tenants", "does not list the default tenant '" + defaultName + "' (ccs.tenant)");
         }
         List<Tenant> tenants = names.stream().map(name -> {
             String prefix = "ccs.tenant." + name + ".";
-            String urlKey = settings.optional(prefix + "api-url").isPresent() ? prefix + "api-url" : "ccs.api-url";
+            String urlKey = apiUrlKey(settings, name);
             String url = settings.string(urlKey, apiUrl);
             String resolved = EMBEDDED.equals(url) ? embeddedApiUrl.get() : checkedUrl(urlKey, url);
             return new Tenant(name, resolved, settings.string(prefix + "app-token", appToken),
                     settings.zone(prefix + "timezone", zone));
         }).toList();
         return new Tenants(tenants, defaultName);
+    }
+
+    /** The names of the tenants served: {@code ccs.tenants}, or the default tenant alone ({@link #from} requires it). */
+    public static List<String> names(Settings settings) {
+        return settings.list("ccs.tenants", List.of(settings.string("ccs.tenant", "")));
+    }
+
+    /** The setting that holds a tenant's API URL: its own {@code ccs.tenant.<name>.api-url}, else {@code ccs.api-url}. */
+    public static String apiUrlKey(Settings settings, String tenant) {
+        String own = "ccs.tenant." + tenant + ".api-url";
+        return settings.optional(own).isPresent() ? own : "ccs.api-url";
     }
 
     /** The named tenant; a null or blank name means the default tenant. */

@@ -7,8 +7,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import ccs.connector.ccs.Tenants;
 
@@ -28,10 +30,8 @@ public final class StartupChecks {
     }
 
     public static void check(Settings settings) {
-        // what the later checks build on first: the tenant's URL decides demo mode, the port the shipped public URL
-        if (!demoMode(settings)) {
-            Tenants.checkedUrl("ccs.api-url", settings.string("ccs.api-url", Tenants.EMBEDDED));
-        }
+        // what the later checks build on first: the tenants' URLs decide demo mode, the port the shipped public URL
+        realApiUrls(settings).forEach(Tenants::checkedUrl);
         settings.integer("camel.server.port", 8080, 0, 65535);
         checkRouteSettings(settings);
         checkSink(settings);
@@ -89,9 +89,25 @@ public final class StartupChecks {
         return secret.equals(SHIPPED_WEBHOOK_TOKEN) || secret.startsWith(SECRET_PLACEHOLDER);
     }
 
-    /** Demo mode: {@code ccs.api-url=embedded}, the built-in simulator; anything else is a real tenant. */
+    /**
+     * Demo mode: every tenant served is on the built-in simulator ({@code ccs.api-url=embedded}). One real tenant, the
+     * default or one more of {@code ccs.tenants} with an {@code api-url} of its own, and the secrets must be real.
+     */
     public static boolean demoMode(Settings settings) {
-        return Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED));
+        return realApiUrls(settings).isEmpty();
+    }
+
+    /** The API URLs of the tenants not on the simulator, by the setting that holds each. */
+    private static Map<String, String> realApiUrls(Settings settings) {
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (String tenant : Tenants.names(settings)) {
+            String key = Tenants.apiUrlKey(settings, tenant);
+            String url = settings.string(key, Tenants.EMBEDDED);
+            if (!Tenants.EMBEDDED.equals(url)) {
+                urls.put(key, url);
+            }
+        }
+        return urls;
     }
 
     private static void checkWebhookToken(Settings settings) {
@@ -125,11 +141,15 @@ public final class StartupChecks {
             throw new InvalidSettingException("connector.public-url", "is '" + publicUrl
                     + "': use the http(s) URL at which Call Center Studio reaches this connector's /webhooks/, e.g. https://connector.acme.example");
         }
-        String apiUrl = settings.string("ccs.api-url", Tenants.EMBEDDED);
-        if (!demoMode(settings) && isHttpUrl(apiUrl) && !localOnly(URI.create(apiUrl).getHost()) && localOnly(URI.create(publicUrl).getHost())) {
-            throw new InvalidSettingException("connector.public-url", "is '" + publicUrl + "', which Call Center Studio at "
-                    + URI.create(apiUrl).getHost() + " cannot reach, so every hangup callback would be lost: set CONNECTOR_PUBLIC_URL "
-                    + "to the address at which the platform reaches /webhooks/, e.g. https://connector.acme.example");
+        if (!localOnly(URI.create(publicUrl).getHost())) {
+            return;
+        }
+        for (String apiUrl : realApiUrls(settings).values()) {
+            if (!localOnly(URI.create(apiUrl).getHost())) {
+                throw new InvalidSettingException("connector.public-url", "is '" + publicUrl + "', which Call Center Studio at "
+                        + URI.create(apiUrl).getHost() + " cannot reach, so every hangup callback would be lost: set CONNECTOR_PUBLIC_URL "
+                        + "to the address at which the platform reaches /webhooks/, e.g. https://connector.acme.example");
+            }
         }
     }
 

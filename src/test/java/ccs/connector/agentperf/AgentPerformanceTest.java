@@ -1,7 +1,5 @@
 package ccs.connector.agentperf;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -101,7 +99,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
             assertThat(requestsFor(crm, id(agent, yesterday)).stream().filter(Received::answeredOk)).hasSize(1);
         }
         assertThat(reportRequests(yesterday)).as("the daily run once, the backfill once").hasSize(2);
-        JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill?tenant=demo", KEY).body()).get("backfills").get(0);
+        JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill?tenant=demo", "X-Api-Key", KEY).body()).get("backfills").get(0);
         assertThat(status.get("daysDone").asInt()).isEqualTo(2);
         assertThat(status.get("events").asInt()).isEqualTo(6);
     }
@@ -114,7 +112,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         }
         assertThat(reportRequests(today.minusDays(3))).hasSize(1);
         assertThat(reportRequests(today.minusDays(4))).as("older than ccs.agent-performance.catch-up-days").isEmpty();
-        JsonNode status = json.readTree(get("/api/v1/status", KEY).body()).at("/tenants/0/agentPerformance");
+        JsonNode status = json.readTree(get("/api/v1/status", "X-Api-Key", KEY).body()).at("/tenants/0/agentPerformance");
         assertThat(status.get("time").asText()).isEqualTo("00:00");
         assertThat(status.get("nextDay").asText()).as("every day before today is in the outbox").isEqualTo(today.toString());
         assertThat(status.at("/lastRun/ok").asBoolean()).isTrue();
@@ -127,7 +125,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         LocalDate yesterday = LocalDate.now(ISTANBUL).minusDays(1);
         String agent = AGENTS.get(1);
 
-        HttpResponse<String> answer = get("/api/v1/agents/performance?from=" + yesterday.minusDays(1) + "&to=" + yesterday + "&agent=" + agent, KEY);
+        HttpResponse<String> answer = get("/api/v1/agents/performance?from=" + yesterday.minusDays(1) + "&to=" + yesterday + "&agent=" + agent, "X-Api-Key", KEY);
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode performance = json.readTree(answer.body()).get("performance");
@@ -135,7 +133,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         assertThat(performance.get(0).get("date").asText()).isEqualTo(yesterday.minusDays(1).toString());
         assertThat(performance.get(1)).isEqualTo(delivered(crm, id(agent, yesterday)).get("data"));
         assertThat(simulator().requests("reportsAgentPerf").stream().filter(r -> agent.equals(r.params().get("agent")))).hasSize(2);
-        assertThat(get("/api/v1/agents/performance?from=" + yesterday, null).statusCode()).as("without the API key").isEqualTo(401);
+        assertThat(get("/api/v1/agents/performance?from=" + yesterday).statusCode()).as("without the API key").isEqualTo(401);
     }
 
     @Test
@@ -144,14 +142,14 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         int asked = simulator().requests("reportsAgentPerf").size();
         for (String query : List.of("from=yesterday", "to=" + today, "from=" + today + "&to=" + today.minusDays(1),
                 "from=" + today.minusDays(20) + "&to=" + today.minusDays(1), "from=" + today + "&to=" + today.plusDays(1))) {
-            HttpResponse<String> answer = get("/api/v1/agents/performance?" + query, KEY);
+            HttpResponse<String> answer = get("/api/v1/agents/performance?" + query, "X-Api-Key", KEY);
             assertThat(answer.statusCode()).as(query).isEqualTo(400);
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             JsonNode problem = json.readTree(answer.body());
             assertThat(problem.get("field").asText()).as(query).isIn("from", "to");
             assertThat(problem.get("detail").asText()).as(query).doesNotContain("Exception");
         }
-        assertThat(get("/api/v1/agents/performance?from=" + today + "&tenant=acme", KEY).statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/agents/performance?from=" + today + "&tenant=acme", "X-Api-Key", KEY).statusCode()).isEqualTo(400);
         for (String body : List.of("not json", "{\"from\": \"" + today.minusDays(2) + "\"}", "{\"from\": \"" + today + "\", \"to\": \"" + today + "\"}",
                 "{\"from\": \"" + today.minusDays(30) + "\", \"to\": \"" + today.minusDays(1) + "\"}")) {
             HttpResponse<String> answer = backfill(body);
@@ -166,9 +164,9 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
         String range = "from=" + day + "&to=" + day;
         simulator().inject(Fault.status("reportsAgentPerf", 500, 1));
-        assertThat(get("/api/v1/agents/performance?" + range, KEY).statusCode()).isEqualTo(503);
+        assertThat(get("/api/v1/agents/performance?" + range, "X-Api-Key", KEY).statusCode()).isEqualTo(503);
         simulator().inject(Fault.html("reportsAgentPerf", 1));
-        HttpResponse<String> garbage = get("/api/v1/agents/performance?" + range, KEY);
+        HttpResponse<String> garbage = get("/api/v1/agents/performance?" + range, "X-Api-Key", KEY);
         assertThat(garbage.statusCode()).isEqualTo(502);
         assertThat(garbage.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
@@ -191,20 +189,12 @@ class AgentPerformanceTest extends ConnectorTestSupport {
 
     private void awaitBackfillDone() {
         await().atMost(PATIENCE).until(() -> {
-            JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill", KEY).body()).get("backfills").get(0);
+            JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill", "X-Api-Key", KEY).body()).get("backfills").get(0);
             return List.of("none", "done").contains(status.get("state").asText());
         });
     }
 
     private HttpResponse<String> backfill(String body) throws Exception {
         return post("/api/v1/agents/performance/backfill", "application/json", body, "X-Api-Key", KEY);
-    }
-
-    private HttpResponse<String> get(String path, String apiKey) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(PATIENCE).GET();
-        if (apiKey != null) {
-            request.header("X-Api-Key", apiKey);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -39,6 +39,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         settings.setProperty("ccs.tenants", "demo,moved");
         settings.setProperty("ccs.tenant.moved.api-url", oldHost.url("/api/"));
         settings.setProperty("ccs.tenant.moved.app-token", "moved-secret-token");
+        realTenantSecrets(settings);
     }
 
     @Test
@@ -48,7 +49,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
                 .anyMatch(line -> line.contains(" WARN ") && line.contains("tenant moved") && line.contains(toSet)));
 
         HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"moved\"}");
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"moved\"}", "X-Api-Key", REAL_TENANT_API_KEY);
         assertThat(click2call.statusCode()).isEqualTo(502);
         assertThat(click2call.body()).contains(toSet);
         assertThat(LogCapture.text() + click2call.body()).doesNotContain("moved-secret-token");
@@ -58,7 +59,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     void anInteractiveCallGivesUpWithinItsBudgetWhileACdrPageKeepsTheLongerOne() throws Exception {
         simulator().inject(Fault.delay("click2call", 9000, 1));
         HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}");
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
         // the request went out and may have placed the call: no answer in time is no "down" to try again on
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(504);
         assertThat(click2call.body()).contains("did not answer click2call");
@@ -81,7 +82,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         try {
             simulator().inject(Fault.echo("click2call", 1));
             HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}");
+                    "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
             List<ApiRequest> click2calls = simulator().requests("click2call");
             String session = click2calls.get(click2calls.size() - 1).params().get("session");
             assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(502);
@@ -89,7 +90,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
 
             simulator().inject(Fault.echo("login", 1));
             HttpResponse<String> login = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}");
+                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
             // a failure envelope is no "login": false: the platform's slip (502), asked again by the next request
             assertThat(login.statusCode()).as(login.body()).isEqualTo(502);
             assertThat(login.body()).contains("answered a login of agent mehmet.kaya@demo.example without a session: cannot serve", "***")
@@ -97,7 +98,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
             assertThat(Arrays.stream(LogCapture.text().split("\n")).filter(line -> line.contains("cannot serve")).toList())
                     .isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(session, simulator().appToken()));
             HttpResponse<String> again = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}");
+                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
             assertThat(again.statusCode()).as("no refusal is kept for it: " + again.body()).isEqualTo(200);
         } finally {
             Configurator.setLevel(WIRE, wire);

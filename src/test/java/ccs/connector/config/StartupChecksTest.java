@@ -2,9 +2,10 @@ package ccs.connector.config;
 
 import org.junit.jupiter.api.Test;
 
+import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which hosts of connector.public-url Call Center Studio's cloud can never reach (the rest of the checks: ConnectorJarIT). */
+/** Demo mode, and which hosts of connector.public-url Call Center Studio's cloud can never reach (the rest of the checks: ConnectorJarIT). */
 class StartupChecksTest {
 
     @Test
@@ -13,5 +14,13 @@ class StartupChecksTest {
                 .allMatch(StartupChecks::localOnly);
         assertThat(new String[] {"connector.acme.example", "10.0.0.5", "203.0.113.7", "[2001:db8::1]", "localhost.acme.example"})
                 .noneMatch(StartupChecks::localOnly);
+    }
+
+    @Test
+    void demoModeIsEveryTenantOnTheSimulatorNotOnlyTheDefaultOne() {
+        assertThat(StartupChecks.demoMode(settings("ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.tenants", "demo,other"))).isTrue();
+        assertThat(StartupChecks.demoMode(settings("ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.tenants", "demo,acme",
+                "ccs.tenant.acme.api-url", "https://acme.callcenterstudio.com/api/"))).isFalse();
+        assertThat(StartupChecks.demoMode(settings("ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/"))).isFalse();
     }
 }

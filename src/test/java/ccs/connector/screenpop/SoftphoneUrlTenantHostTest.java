@@ -25,15 +25,16 @@ class SoftphoneUrlTenantHostTest extends ConnectorTestSupport {
         settings.setProperty("ccs.tenant.acme.api-url", "http://localhost:" + simulatorPort + "/api/");
         settings.setProperty("ccs.softphone-tenant", "host");
         settings.setProperty("ccs.softphone-url", "https://softphone.alo-tech.com/mi4biz/sso/");
+        realTenantSecrets(settings);
     }
 
     @Test
     void theTenantGoesAsTheHostOfItsApiUrlAndARealTenantGetsTheConfiguredSoftphone() throws Exception {
-        String acme = json.readTree(get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example&tenant=acme").body()).get("url").asText();
+        String acme = json.readTree(get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example&tenant=acme", "X-Api-Key", REAL_TENANT_API_KEY).body()).get("url").asText();
         assertThat(acme).startsWith("https://softphone.alo-tech.com/mi4biz/sso/?tenant=localhost&session=");
         assertThat(simulator().liveSessions()).contains(acme.substring(acme.indexOf("&session=") + "&session=".length()));
 
-        String demo = json.readTree(get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example").body()).get("url").asText();
+        String demo = json.readTree(get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example", "X-Api-Key", REAL_TENANT_API_KEY).body()).get("url").asText();
         assertThat(demo).startsWith(simulator().softphoneUrl() + "?tenant=127.0.0.1&session=");
         assertThat(demo).as("one session per tenant").doesNotEndWith(acme.substring(acme.indexOf("&session=")));
     }

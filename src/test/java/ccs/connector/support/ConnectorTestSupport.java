@@ -149,6 +149,15 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
                 .filter(id -> id != null && id.startsWith(outcomeId + ":")).distinct().toList();
     }
 
+    /** The {@code X-Api-Key} of a connector set up by {@link #realTenantSecrets}. */
+    protected static final String REAL_TENANT_API_KEY = "crm-api-key-of-a-real-tenant";
+
+    /** The secrets a connector serving a tenant that is not on the simulator must have (StartupChecks). */
+    protected static void realTenantSecrets(Properties settings) {
+        settings.setProperty("connector.webhook-token", "webhook-token-of-a-real-tenant");
+        settings.setProperty("connector.api-key", REAL_TENANT_API_KEY);
+    }
+
     /** Test classes add or change settings here. */
     protected void settings(Properties settings) {
     }
@@ -216,9 +225,12 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return "http://localhost:" + port;
     }
 
-    protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    protected HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
