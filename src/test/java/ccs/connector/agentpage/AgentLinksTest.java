@@ -81,6 +81,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         HttpResponse<String> another = agentDoor("/agent/softphone-url?agentEmail=" + OTHER, cookie, null);
         assertThat(another.statusCode()).isEqualTo(403);
         assertThat(another.body()).doesNotContain("session");
+        assertThat(another.headers().firstValue("Cache-Control")).as("the door's errors too").hasValue("no-store");
         assertThat(agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"agentEmail\": \"" + OTHER + "\"}").statusCode()).isEqualTo(403);
         assertThat(agentDoor("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
         assertThat(simulator().requests("login")).as("no session for the other agent")
