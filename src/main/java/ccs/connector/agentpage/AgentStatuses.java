@@ -67,6 +67,10 @@ public final class AgentStatuses {
             throw new InvalidFieldException("status", "must be the name of a status, such as available or lunch: letters, digits, "
                     + "spaces and _ . - / ( ) : , & +");
         }
+        // no status, as a script writes a missing one; the route's bean call would read this text as no value too
+        if (status.equals("null")) {
+            throw new InvalidFieldException("status", "is 'null', the text of a missing status: send the name of the status, such as available");
+        }
         return new Forward(status, bounded(time(text(forward, "time", MAX_TIME, true))), text(forward, "agentEmail", MAX_AGENT, false),
                 text(forward, "tenant", MAX_AGENT, false));
     }

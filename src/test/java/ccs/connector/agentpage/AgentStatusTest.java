@@ -98,6 +98,7 @@ class AgentStatusTest extends ConnectorTestSupport {
         assertProblem(forward(cookie, "{\"status\": \"" + "m".repeat(65) + "\", " + time + "}"), "status");
         assertProblem(forward(cookie, "{\"status\": {\"name\": \"meeting\"}, " + time + "}"), "status");
         assertProblem(forward(cookie, "{\"status\": \"<b>meeting</b>\", " + time + "}"), "status");
+        assertProblem(forward(cookie, "{\"status\": \"null\", " + time + "}"), "status");
         assertProblem(forward(cookie, "{\"status\": \"meeting\"}"), "time");
         assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"yesterday\"}"), "time");
         // a clock that is wrong: a CRM would take such a time as the agent's latest status for ever
