@@ -38,10 +38,25 @@ class MaskSecretsConverterTest {
         assertThat(json.get("message").asText()).contains("app_token=***").doesNotContain("s3cr3t-token", "s3ss10n");
     }
 
+    @Test
+    void aLineBreakInAMessageCannotForgeALineButAStackTraceKeepsItsLines() {
+        LogEvent forged = Log4jLogEvent.newBuilder().setLoggerName("test").setLevel(Level.INFO)
+                .setMessage(new SimpleMessage("IVR notification of queue q1\r\n2026-12-03 09:00:00.000 ERROR [main] forged line"))
+                .setThrown(new IllegalStateException("failed")).build();
+        String text = format("text", forged);
+        assertThat(text).contains("queue q1\\r\\n2026-12-03 09:00:00.000 ERROR [main] forged line");
+        assertThat(text.lines()).noneMatch(line -> line.startsWith("2026-12-03 09:00:00.000 ERROR"));
+        assertThat(text.lines().filter(line -> line.startsWith("\tat ")).count()).as("the stack trace, a line per frame").isGreaterThan(1);
+    }
+
     private String format(String appender) {
+        return format(appender, event);
+    }
+
+    private static String format(String appender, LogEvent logged) {
         LoggerContext logging = (LoggerContext) LogManager.getContext(false);
         Appender configured = logging.getConfiguration().getAppender(appender);
         assertThat(configured).as("appender " + appender).isNotNull();
-        return new String(configured.getLayout().toByteArray(event), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(configured.getLayout().toByteArray(logged), java.nio.charset.StandardCharsets.UTF_8);
     }
 }
