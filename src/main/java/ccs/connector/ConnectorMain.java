@@ -1,5 +1,6 @@
 package ccs.connector;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import ccs.connector.agentperf.AgentPerformanceConfiguration;
@@ -14,12 +15,14 @@ import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.status.StatusConfiguration;
 import ccs.connector.webhook.WebhookConfiguration;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +47,15 @@ public final class ConnectorMain {
     public static void main(String[] args) throws Exception {
         // java.util.logging (and System.Logger, which Caffeine uses) would print to stderr past the layout that masks secrets
         Log4jBridgeHandler.install(true, null, true);
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext camel = super.createCamelContext();
+                // application.properties is read as UTF-8, as it is written (Turkish IVR parameter names, say), not as Java's ISO-8859-1
+                ((PropertiesComponent) camel.getPropertiesComponent()).setEncoding(StandardCharsets.UTF_8.name());
+                return camel;
+            }
+        };
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         configure(main.configure());
         main.addMainListener(new MainListenerSupport() {

@@ -148,6 +148,38 @@ class ConnectorJarIT {
         }
     }
 
+    @Test
+    void applicationPropertiesIsReadAsUtf8() throws Exception {
+        // the tenant's IVR step names its parameters as its administrator typed them, in Turkish here
+        Path project = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "it-utf8-");
+        Files.writeString(project.resolve("application.properties"), Files.readString(Path.of("application.properties"))
+                + "\nccs.ivr.param.call-key=çağrı_no\nccs.ivr.param.queue-name=kuyruk_adı\n");
+        for (String folder : List.of("routes", "contacts")) {
+            try (var files = Files.walk(Path.of(folder))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, project.resolve(file.toString()));
+                }
+            }
+        }
+        int port = AvailablePortFinder.getNextAvailable();
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + port,
+                "-Dccs.cdr.enabled=false");
+        try {
+            awaitReady(port);
+            HttpResponse<String> notification = get(port, "/webhooks/ccs/ivr?token=demo-webhook-token-change-me"
+                    + "&%C3%A7a%C4%9Fr%C4%B1_no=ahRzUTF8&kuyruk_ad%C4%B1=M%C3%BC%C5%9Fteri+Hizmetleri&callerid=05071303066&event=call_hangup");
+            assertThat(notification.statusCode()).as(notification.body()).isEqualTo(200);
+            Path crmOut = project.resolve("data").resolve("crm-out");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(crmOut) && Files.list(crmOut).anyMatch(file -> file.toString().contains("ahRzUTF8")));
+            try (var files = Files.list(crmOut)) {
+                Path event = files.filter(file -> file.toString().contains("ahRzUTF8")).findFirst().orElseThrow();
+                assertThat(Files.readString(event)).contains("\"queueName\":\"Müşteri Hizmetleri\"", "\"outcome\":\"abandoned-in-queue\"");
+            }
+        } finally {
+            stop(connector);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",
