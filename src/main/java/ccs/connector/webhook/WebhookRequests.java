@@ -70,7 +70,18 @@ public final class WebhookRequests {
 
     /** The decoded query parameters; a repeated one counts once, with its first value. */
     static Map<String, String> query(Message message) {
-        return decode(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        return decode(rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class)));
+    }
+
+    /**
+     * A query whose non-ASCII text came as raw UTF-8 bytes rather than %-escapes (Müşteri, not M%C3%BC%C5%9Fteri): the HTTP server
+     * hands it on one character per byte, which would garble the text and the event id made of it; those bytes are read as UTF-8.
+     */
+    static String rawUtf8(String query) {
+        if (query == null || query.chars().allMatch(c -> c < 0x80) || query.chars().anyMatch(c -> c > 0xFF)) {
+            return query;
+        }
+        return new String(query.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     private Map<String, Object> body(Message message) {

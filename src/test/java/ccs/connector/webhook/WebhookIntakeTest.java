@@ -1,5 +1,6 @@
 package ccs.connector.webhook;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
@@ -189,6 +192,25 @@ class WebhookIntakeTest extends ConnectorTestSupport {
                 assertThat(data.get("callerNumber").asText()).isEqualTo(sent.get("caller").asText());
             }
         }
+    }
+
+    @Test
+    @Order(6)
+    void anIvrNotificationWhoseQueryCarriesTurkishAsRawUtf8ReadsItAsSent() throws Exception {
+        // a client that writes the bytes as they are (java.net.URI would %-escape them)
+        String request = "GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=raw-utf8-1&queuename=Müşteri_Hizmetleri"
+                + "&callerid=05071303066&event=call_hangup HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        String answer;
+        try (Socket socket = new Socket("localhost", URI.create(baseUrl()).getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        // the answer's body comes in chunks: the event id is read from it as text
+        Matcher id = Pattern.compile("\"id\":\"(demo:ccs.ivr.notification:raw-utf8-1:[^\"]+)\"").matcher(answer);
+        assertThat(id.find()).as(answer).isTrue();
+        assertThat(delivered(id.group(1)).at("/data/queueName").asText()).isEqualTo("Müşteri_Hizmetleri");
     }
 
     @Test
