@@ -1,5 +1,6 @@
 package ccs.connector.api;
 
+import java.io.IOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -8,12 +9,15 @@ import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers the requests that reach no route the way route configuration {@code api-errors} answers a
@@ -24,7 +28,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
  * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}: 404 (elsewhere the server's own 404);</li>
- * <li>a body over {@code camel.server.maxBodySize}, refused by the server before any route runs: 413;</li>
+ * <li>a body over {@code camel.server.maxBodySize}, or a form field over Vert.x's 8 KiB, refused by the server before any route
+ * runs: 413;</li>
  * <li>a query or form the server cannot decode (a {@code %} without two hex digits), refused before any route runs,
  * so before a webhook's token is checked and never kept among the dead letters: 400.</li>
  * </ul>
@@ -36,6 +41,13 @@ public final class ServerProblems implements StartupListener {
 
     private static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
             + "is not well encoded (a % must be followed by two hex digits)", null);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProblems.class);
+
+    /** Vert.x's limit, which platform-http does not let a setting change. */
+    private static final String FIELD_TOO_LARGE = Problem.json(413, "a form field is larger than "
+            + HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE + " bytes, the most the HTTP server takes in one field: "
+            + "send the request as JSON (Content-Type: application/json) instead", null);
 
     private final String tooLarge;
     private final Set<Router> installed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -55,6 +67,10 @@ public final class ServerProblems implements StartupListener {
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
+                    } else if (routing.statusCode() == 400 && fieldTooLarge(routing.failure())) {
+                        LOG.warn("A form to {} was refused (413): a field is larger than {} bytes", routing.normalizedPath(),
+                                HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE);
+                        answer(routing, 413, FIELD_TOO_LARGE);
                     } else if (routing.statusCode() == 400) {
                         answer(routing, 400, UNDECODABLE);
                     } else {
@@ -65,6 +81,11 @@ public final class ServerProblems implements StartupListener {
                 router.route().order(Integer.MAX_VALUE).handler(routing -> unrouted(router, routing));
             }
         }
+    }
+
+    /** How the server's form decoder (Netty's) fails a field over the size it takes. */
+    private static boolean fieldTooLarge(Throwable failure) {
+        return failure instanceof IOException && String.valueOf(failure.getMessage()).startsWith("Size exceed allowed maximum capacity");
     }
 
     private static void refuseUndecodableQuery(RoutingContext routing) {

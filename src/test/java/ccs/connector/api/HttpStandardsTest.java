@@ -121,6 +121,14 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aFormFieldOverTheServersLimitIsA413ProblemNamingIt() throws Exception {
+        HttpResponse<String> answer = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                "call_id=long-field-1&note=" + "x".repeat(8_200));
+        assertProblem(answer, 413).isEqualTo("a form field is larger than 8192 bytes, the most the HTTP server takes in one field: "
+                + "send the request as JSON (Content-Type: application/json) instead");
+    }
+
+    @Test
     void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
         String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
         String form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n";
