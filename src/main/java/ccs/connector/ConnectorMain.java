@@ -18,11 +18,11 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.LoggerFactory;
 

@@ -36,9 +36,9 @@ public final class Click2callRequests {
     };
     /** What a CRM's transaction id may hold: it travels in a query string and in event ids. */
     private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:@+/=-]{1,128}");
-    /** What a number to dial may hold besides its digits: the signs people write numbers with. */
     /** The ending of the file beside a failed inbox file that says why it failed. */
     private static final String REASON = ".reason.txt";
+    /** What a number to dial may hold besides its digits: the signs people write numbers with. */
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
 
     private final ObjectMapper json = new ObjectMapper();
