@@ -117,13 +117,22 @@ public final class Click2callRequests {
 
     /** Checks every field; the first that is missing or wrong is an {@link InvalidFieldException} naming it (400). */
     public Click2call check(Map<String, Object> request) {
+        return check(request, null);
+    }
+
+    /**
+     * Checks a request that came queued, as {@link #check(Map)} does; one without a transactionId gets one derived from
+     * {@code delivery} (the JMS message's id, the inbox file's name, size and time) instead of a random one, so that the
+     * request read again after a crash is the same transaction, which is dialled once.
+     */
+    public Click2call check(Map<String, Object> request, String delivery) {
         Tenant tenant = tenant(request);
         String agentEmail = agentEmail(request);
         String phoneNumber = text(request, "phoneNumber", 64);
         if (phoneNumber == null) {
             throw new InvalidFieldException("phoneNumber", "is missing: the number to call");
         }
-        return new Click2call(tenant.name(), agentEmail, phoneNumber, dialled(phoneNumber), transactionId(request),
+        return new Click2call(tenant.name(), agentEmail, phoneNumber, dialled(phoneNumber), transactionId(request, delivery),
                 flag(request, "masked"), flag(request, "selectedQueue"), text(request, "reference", 1000), request);
     }
 
@@ -134,11 +143,19 @@ public final class Click2callRequests {
 
     /** Field transactionId, checked; one generated when absent. */
     static String transactionId(Map<String, Object> request) {
+        return transactionId(request, null);
+    }
+
+    /** Field transactionId, checked; when absent, one derived from the request's delivery, or generated when that is null. */
+    private static String transactionId(Map<String, Object> request, String delivery) {
         String transactionId = text(request, "transactionId", 128);
         if (transactionId != null && !TRANSACTION_ID.matcher(transactionId).matches()) {
             throw new InvalidFieldException("transactionId", "may hold letters, digits and . _ : @ + / = - only");
         }
-        return transactionId != null ? transactionId : UUID.randomUUID().toString();
+        if (transactionId != null) {
+            return transactionId;
+        }
+        return delivery != null ? UUID.nameUUIDFromBytes(delivery.getBytes(StandardCharsets.UTF_8)).toString() : UUID.randomUUID().toString();
     }
 
     /** The parameters of function {@code click2call}: the hangup URL leads back to this connector's intake. */

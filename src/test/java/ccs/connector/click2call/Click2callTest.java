@@ -343,6 +343,27 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(8)
+    void aFileWithoutATransactionIdReadAgainAfterACrashIsNotDialledAgain() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "no-id.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234570\"}");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/no-id.json")));
+        List<ApiRequest> dialled = simulator().requests("click2call").stream().filter(r -> "+905421234570".equals(r.params().get("phonenumber"))).toList();
+        assertThat(dialled).hasSize(1);
+        String transactionId = dialled.get(0).params().get("transactionid");
+        assertThat(delivered("demo:ccs.click2call.accepted:" + transactionId)).isNotNull();
+
+        // the connector died after the call and before the file moved: the same file (name, size, time) is read again
+        Path part = inbox.resolve("no-id.json.part");
+        Files.copy(inbox.resolve("done/no-id.json"), part, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(part, inbox.resolve("no-id.json"), StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(failure(crm, "demo:ccs.click2call.failed:" + transactionId).at("/data/error").asText())
+                .startsWith("transactionId " + transactionId + " was dispatched at ");
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "+905421234570".equals(r.params().get("phonenumber"))).hasSize(1);
+    }
+
+    @Test
     @Order(9)
     void aSessionThatExpiresInTheMiddleOfABurstIsRenewedOnceAndEveryCallIsDispatched() throws Exception {
         assertThat(click2call(burstRequest("burst-warm-up")).statusCode()).isEqualTo(200);
