@@ -168,7 +168,12 @@ public final class CdrBackfills {
         }
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
-        state.saveBackfill(progressed);
+        if (!state.saveBackfill(progressed, backfill)) {
+            // a stale leader's run: its window went out (the dedupe absorbs a second read), its progress is not the backfill's
+            LOG.warn("CDR backfill of tenant {}: window {} was read, but another run moved the backfill on meanwhile; its progress stands",
+                    window.getTenant(), window.range());
+            return;
+        }
         if (progressed.finished()) {
             state.runEnded(window.getTenant(), "done", null, clock.instant());
         }

@@ -129,10 +129,15 @@ public final class CdrState {
         return started;
     }
 
-    /** Records how far the backfill got. */
-    public void saveBackfill(Backfill backfill) {
-        database.update("UPDATE CDR_BACKFILL SET next_start = ?, windows_done = ?, records = ?, finished = ? WHERE tenant = ?",
-                backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant());
+    /**
+     * Records how far the backfill got, from where it stood ({@code before}); false, and nothing written, when the backfill
+     * is no longer there: another run (a replica that took the lead meanwhile) moved it on, or a new range replaced it.
+     */
+    public boolean saveBackfill(Backfill backfill, Backfill before) {
+        return database.update("UPDATE CDR_BACKFILL SET next_start = ?, windows_done = ?, records = ?, finished = ? "
+                        + "WHERE tenant = ? AND range_from = ? AND range_to = ? AND next_start = ? AND finished = FALSE",
+                backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant(),
+                before.from().toString(), before.to().toString(), before.next().toString()) > 0;
     }
 
     /** A run of the tenant's backfill starts (the first, or again after a failure or a stop) with so much of it done. */

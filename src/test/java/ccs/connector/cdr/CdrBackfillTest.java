@@ -11,11 +11,16 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ccs.connector.cluster.ClusterConfiguration;
+import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +128,43 @@ class CdrBackfillTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aReplicaThatLosesTheLeadershipStopsItsBackfillAfterTheWindowItReadsAndTheLeaderGoesOn() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
+        List<String> keys = simulator().generateCdrs(400, day.atTime(9, 0), day.atTime(13, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
+        ClusterLeadership leadership = context.getRegistry().lookupByNameAndType("leadership", ClusterLeadership.class);
+        CamelClusterView view = context.hasService(CamelClusterService.class).getView(ClusterConfiguration.NAMESPACE);
+        CamelClusterMember elsewhere = new CamelClusterMember() {
+            public boolean isLeader() {
+                return true;
+            }
+
+            public boolean isLocal() {
+                return false;
+            }
+
+            public String getId() {
+                return "another-replica";
+            }
+        };
+
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:59:59\"}").statusCode())
+                .isEqualTo(202);
+        // the first window's page is slow in coming: meanwhile another replica takes the lead
+        leadership.leadershipChanged(view, elsewhere);
+        try {
+            await().atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
+            await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
+        } finally {
+            leadership.leadershipChanged(view, view.getLocalMember());
+        }
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+        await().atMost(PATIENCE).until(() -> "done".equals(backfillStatus().get("state").asText()));
+        assertThat(backfillStatus().get("windowsDone").asInt()).isEqualTo(4);
+    }
+
+    @Test
     void aDayAsToMeansAllOfThatDay() throws Exception {
         await().atMost(PATIENCE).until(() -> !backfillUnderWay());
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
@@ -156,6 +198,10 @@ class CdrBackfillTest extends ConnectorTestSupport {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(415);
         assertThat(json.readTree(answer.body()).get("detail").asText()).contains("application/json");
+    }
+
+    private JsonNode backfillStatus() throws Exception {
+        return json.readTree(get("/api/v1/cdr/backfill?tenant=demo").body()).get("backfills").get(0);
     }
 
     private boolean backfillUnderWay() {

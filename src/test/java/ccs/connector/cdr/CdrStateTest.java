@@ -51,14 +51,18 @@ class CdrStateTest {
                 LocalDateTime.parse("2026-11-01T00:00"), 0, 0);
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).isTrue();
         Backfill progressed = new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-01T06:00"), 6, 1234);
-        state.saveBackfill(progressed);
+        assertThat(state.saveBackfill(progressed, backfill)).isTrue();
+        // a run that read the backfill before that progress (a stale leader's) writes nothing
+        assertThat(state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-01T01:00"), 1, 10),
+                backfill)).isFalse();
 
         assertThat(state.backfill("demo")).contains(progressed);
         assertThat(progressed.percentDone()).isEqualTo(25.0);
         assertThat(state.tenantsWithBackfill()).containsExactly("demo");
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).as("one under way").isFalse();
 
-        state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-02T00:00:01"), 24, 5000));
+        assertThat(state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-02T00:00:01"), 24, 5000),
+                progressed)).isTrue();
         assertThat(state.tenantsWithBackfill()).isEmpty();
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).as("the last one is finished").isTrue();
         assertThat(state.backfill("demo")).contains(backfill);
