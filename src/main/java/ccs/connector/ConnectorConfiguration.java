@@ -159,8 +159,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw new UncheckedIOException("the Call Center Studio simulator cannot start", e);
         }
         camel.getRegistry().bind("ccsSimulator", simulator);
-        LOG.info("{}: Call Center Studio is the built-in simulator at {}{}; set ccs.api-url and ccs.app-token to use a real tenant",
-                StartupChecks.demoMode(settings) ? "DEMO MODE: ccs.api-url=embedded" : "Tenants on api-url embedded", simulator.apiUrl(),
+        LOG.info("{} Call Center Studio is the built-in simulator at {}{}; set ccs.api-url and ccs.app-token to use a real tenant",
+                StartupChecks.demoMode(settings) ? "DEMO MODE: ccs.api-url=embedded, so" : "For the tenants on api-url embedded,", simulator.apiUrl(),
                 demo ? " with synthetic calls every " + settings.string("ccs.simulator.demo-interval", "10s") : "");
         return simulator;
     }
