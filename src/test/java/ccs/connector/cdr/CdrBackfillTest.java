@@ -151,7 +151,8 @@ class CdrBackfillTest extends ConnectorTestSupport {
 
         assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:59:59\"}").statusCode())
                 .isEqualTo(202);
-        // the first window's page is slow in coming: meanwhile another replica takes the lead
+        // the first window's page is slow in coming: once it is asked for, another replica takes the lead
+        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
         leadership.leadershipChanged(view, elsewhere);
         try {
             await().atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
