@@ -124,8 +124,9 @@ public final class Events {
     public static String invalidCdrLetterId(String tenant, Object record) {
         String prefix = tenant + ":" + CDR + ".invalid:";
         if (record instanceof Map<?, ?> fields) {
-            String named = text(fields.get("callid")) + ":" + fields.get("calldate");
-            return fields.get("callid") != null && named.length() <= MAX_CALL_KEY && named.chars().noneMatch(Character::isISOControl)
+            String callKey = text(fields.get("callid"));
+            String named = callKey + ":" + fields.get("calldate");
+            return callKey != null && named.length() <= MAX_CALL_KEY && named.chars().noneMatch(Character::isISOControl)
                     ? prefix + named : prefix + CloudEvent.digest((Map<String, ?>) fields);
         }
         return prefix + CloudEvent.digest(Map.of("record", String.valueOf(record)));

@@ -248,6 +248,8 @@ class EventsTest {
         String overlong = Events.invalidCdrLetterId("demo", Map.of("callid", "k".repeat(5000), "calldate", "x"));
         assertThat(overlong).matches("demo:ccs\\.cdr\\.invalid:[0-9a-f]{12}");
         assertThat(Events.invalidCdrLetterId("demo", Map.of("callerid", "1"))).isNotEqualTo(Events.invalidCdrLetterId("demo", Map.of("callerid", "2")));
+        assertThat(Events.invalidCdrLetterId("demo", Map.of("callid", " ", "calldate", "x", "callerid", "1")))
+                .as("an empty call key is none").isNotEqualTo(Events.invalidCdrLetterId("demo", Map.of("callid", " ", "calldate", "x", "callerid", "2")));
         assertThat(Events.invalidCdrLetterId("demo", "x")).matches("demo:ccs\\.cdr\\.invalid:[0-9a-f]{12}");
     }
 }
