@@ -79,12 +79,12 @@ public final class Click2callRequests {
     }
 
     /**
-     * The name under which a handled inbox file is kept in {@code folder} ({@code done/} or {@code failed/}): its own, or,
-     * when a file of that name (or its reason) is kept there already, its own with {@code -2}, {@code -3}, ... before the
-     * extension, so that a CRM that drops files of one name never has one of them replaced.
+     * The name under which a handled inbox file is kept in folder {@code outcome} ({@code done} or {@code failed}) of the
+     * inbox: its own, or, when a file of that name (or its reason) is kept there already, its own with {@code -2},
+     * {@code -3}, ... before the extension, so that a CRM that drops files of one name never has one of them replaced.
      */
-    public String keptName(String folder, String name) {
-        Path kept = Path.of(folder);
+    public String keptName(String inbox, String outcome, String name) {
+        Path kept = Path.of(inbox, outcome);
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String extension = dot > 0 ? name.substring(dot) : "";
