@@ -1,6 +1,5 @@
 package ccs.connector.support;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -227,10 +227,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     protected HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).GET();
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
@@ -241,10 +238,15 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The request with extra headers, given as name-value pairs. */
+    private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, String... headers) {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request;
     }
 
     /**
