@@ -30,8 +30,12 @@ public final class CallControls {
 
     /** A call control asked over REST, the action ({@code hangup}, {@code hold} or {@code unhold}) from the path. */
     public CallControl check(String action, Map<String, Object> request) {
+        return check(action, request, null);
+    }
+
+    private CallControl check(String action, Map<String, Object> request, String delivery) {
         return new CallControl(click2calls.tenant(request).name(), Click2callRequests.agentEmail(request), action,
-                FUNCTIONS.get(action), Click2callRequests.transactionId(request), request);
+                FUNCTIONS.get(action), Click2callRequests.transactionId(request, delivery), request);
     }
 
     /** Whether a queued request is a call control; false for a click2call; an unknown action is a bad field (400). */
@@ -46,9 +50,13 @@ public final class CallControls {
         return true;
     }
 
-    /** A queued call control, the action from the request. */
-    public CallControl checkQueued(Map<String, Object> request) {
-        return check((String) request.get("action"), request);
+    /**
+     * A queued call control, the action from the request; one without a transactionId gets one derived from
+     * {@code delivery}, as a queued click2call does ({@link Click2callRequests#check(Map, String)}), so that one read
+     * again after a crash is carried out once.
+     */
+    public CallControl checkQueued(Map<String, Object> request, String delivery) {
+        return check((String) request.get("action"), request, delivery);
     }
 
     /** Call Center Studio did it, or this throws with its message (502). */

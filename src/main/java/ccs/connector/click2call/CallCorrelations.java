@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * platform leaves them out. A hangup callback (its {@code transaction_id}) and a CDR record (its
  * {@code uniqueid}) name the transaction and link it to the call key; a callback without one, or a
  * CDR record not yet linked, is matched by tenant, agent e-mail, dialled number and time.
+ * <p>
+ * Each transaction id is carried out once: a click2call's (table {@code CLICK2CALL_CORRELATION}) and a call control's
+ * (table {@code CALL_CONTROL_TRANSACTION}, apart: a CRM may give a call's hangup the id of its click2call).
  */
 public final class CallCorrelations {
 
@@ -30,6 +33,9 @@ public final class CallCorrelations {
 
     /** How far a call may start from the click2call that asked for it, and still be matched. */
     private static final Duration MATCH_WINDOW = Duration.ofMinutes(10);
+
+    private static final String CLICK2CALLS = "CLICK2CALL_CORRELATION";
+    private static final String CALL_CONTROLS = "CALL_CONTROL_TRANSACTION";
 
     private record Correlation(String transactionId, String reference) {
     }
@@ -51,10 +57,27 @@ public final class CallCorrelations {
         Timestamp now = Timestamp.from(Instant.now());
         if (!database.insertNew("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, now)) {
-            Instant dispatched = database.one("SELECT requested_at FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?",
-                    row -> row.getTimestamp(1).toInstant(), tenant, transactionId).orElse(now.toInstant());
-            throw new DuplicateTransactionException(transactionId, dispatched);
+            throw duplicate(CLICK2CALLS, tenant, transactionId, now, "a click2call is dialled once per transaction id; give a new one to call again");
         }
+    }
+
+    /**
+     * A call control is about to be dispatched; carried out once per transaction id as a click2call is dialled once
+     * ({@link #remember}): repeated, a hangup would end the agent's next call.
+     */
+    public void rememberCallControl(CallControl control) {
+        Timestamp now = Timestamp.from(Instant.now());
+        if (!database.insertNew("INSERT INTO CALL_CONTROL_TRANSACTION (tenant, transaction_id, action, requested_at) VALUES (?, ?, ?, ?)",
+                control.getTenant(), control.getTransactionId(), control.getAction(), now)) {
+            throw duplicate(CALL_CONTROLS, control.getTenant(), control.getTransactionId(), now,
+                    "a call control is carried out once per transaction id; give a new one to do it again");
+        }
+    }
+
+    private DuplicateTransactionException duplicate(String table, String tenant, String transactionId, Timestamp now, String rule) {
+        Instant dispatched = database.one("SELECT requested_at FROM " + table + " WHERE tenant = ? AND transaction_id = ?",
+                row -> row.getTimestamp(1).toInstant(), tenant, transactionId).orElse(now.toInstant());
+        return new DuplicateTransactionException(transactionId, dispatched, rule);
     }
 
     /**
@@ -64,22 +87,30 @@ public final class CallCorrelations {
      * even when the id cannot be forgotten (the database away): the CRM learns why its click2call failed, not why the cleanup did.
      */
     public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
-        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut("click2call"))) {
+        forgetUnlessCarriedOut(CLICK2CALLS, "click2call", tenant, transactionId, failure);
+    }
+
+    /** The dispatch of a call control failed with {@code failure}: its transaction id is forgotten as a click2call's is ({@link #dispatchFailed}). */
+    public void callControlFailed(CallControl control, Exception failure) throws Exception {
+        forgetUnlessCarriedOut(CALL_CONTROLS, control.getFunction(), control.getTenant(), control.getTransactionId(), failure);
+    }
+
+    private void forgetUnlessCarriedOut(String table, String function, String tenant, String transactionId, Exception failure) throws Exception {
+        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut(function))) {
             try {
-                database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+                database.update("DELETE FROM " + table + " WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
             } catch (RuntimeException e) {
-                LOG.warn("Transaction {} of tenant {} stays taken, though its click2call placed no call: {}", transactionId, tenant, e.getMessage());
+                LOG.warn("Transaction {} of tenant {} stays taken, though its {} was not carried out: {}", transactionId, tenant, function, e.getMessage());
                 failure.addSuppressed(e);
             }
         }
         throw failure;
     }
 
-    /** A click2call with a transaction id dispatched before (HTTP 409). */
+    /** A click2call or call control with a transaction id dispatched before (HTTP 409). */
     public static final class DuplicateTransactionException extends ApiException {
-        DuplicateTransactionException(String transactionId, Instant dispatched) {
-            super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS)
-                    + ": a click2call is dialled once per transaction id; give a new one to call again");
+        DuplicateTransactionException(String transactionId, Instant dispatched, String rule) {
+            super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS) + ": " + rule);
         }
     }
 
@@ -111,9 +142,11 @@ public final class CallCorrelations {
         return event.withData("transactionId", correlation.transactionId()).withData("crmReference", correlation.reference());
     }
 
-    /** Forgets click2calls older than the retention; answers how many. */
+    /** Forgets click2calls and call controls older than the retention; answers how many. */
     public int forgetOlderThan(Duration retention) {
-        return database.update("DELETE FROM CLICK2CALL_CORRELATION WHERE requested_at < ?", Timestamp.from(Instant.now().minus(retention)));
+        Timestamp oldest = Timestamp.from(Instant.now().minus(retention));
+        return database.update("DELETE FROM " + CLICK2CALLS + " WHERE requested_at < ?", oldest)
+                + database.update("DELETE FROM " + CALL_CONTROLS + " WHERE requested_at < ?", oldest);
     }
 
     private Optional<Correlation> byTransaction(String tenant, String transactionId) {

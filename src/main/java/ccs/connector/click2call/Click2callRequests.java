@@ -141,13 +141,8 @@ public final class Click2callRequests {
         return AgentSessions.agentEmail(text(request, "agentEmail", 320));
     }
 
-    /** Field transactionId, checked; one generated when absent. */
-    static String transactionId(Map<String, Object> request) {
-        return transactionId(request, null);
-    }
-
     /** Field transactionId, checked; when absent, one derived from the request's delivery, or generated when that is null. */
-    private static String transactionId(Map<String, Object> request, String delivery) {
+    static String transactionId(Map<String, Object> request, String delivery) {
         String transactionId = text(request, "transactionId", 128);
         if (transactionId != null && !TRANSACTION_ID.matcher(transactionId).matches()) {
             throw new InvalidFieldException("transactionId", "may hold letters, digits and . _ : @ + / = - only");

@@ -58,6 +58,10 @@ public final class Database implements AutoCloseable {
                     + "PRIMARY KEY (tenant, transaction_id))",
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)",
             "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)",
+            // each call control's transaction id, carried out once (ccs.connector.click2call.CallCorrelations)
+            "CREATE TABLE IF NOT EXISTS CALL_CONTROL_TRANSACTION (tenant VARCHAR(200) NOT NULL, transaction_id VARCHAR(500) NOT NULL, "
+                    + "action VARCHAR(20) NOT NULL, requested_at TIMESTAMP NOT NULL, PRIMARY KEY (tenant, transaction_id))",
+            "CREATE INDEX IF NOT EXISTS CALL_CONTROL_TRANSACTION_TIME ON CALL_CONTROL_TRANSACTION (requested_at)",
             // the custom variables a screen pop read of a live call, for its hangup event (ccs.connector.ccs.CallVariables)
             "CREATE TABLE IF NOT EXISTS CALL_VARIABLES (call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
                     + "read_at TIMESTAMP NOT NULL)",

@@ -34,6 +34,8 @@ class CallControlTest extends ConnectorTestSupport {
     private static final String REST_AGENT = "rest.agent@demo.example";
     private static final String JMS_AGENT = "jms.agent@demo.example";
     private static final String FILE_AGENT = "file.agent@demo.example";
+    private static final String ONCE_AGENT = "once.agent@demo.example";
+    private static final String CRASH_AGENT = "crash.agent@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -44,7 +46,7 @@ class CallControlTest extends ConnectorTestSupport {
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", REST_AGENT + "," + JMS_AGENT + "," + FILE_AGENT);
+        settings.setProperty("ccs.simulator.agents", String.join(",", REST_AGENT, JMS_AGENT, FILE_AGENT, ONCE_AGENT, CRASH_AGENT));
     }
 
     @BeforeEach
@@ -90,6 +92,31 @@ class CallControlTest extends ConnectorTestSupport {
     }
 
     @Test
+    void overRestATransactionIdIsCarriedOutOnceUnlessThePlatformSurelyDidNothing() throws Exception {
+        String hold = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"transactionId\": \"crm-once\"}";
+        // refused (no active call): nothing was done, so the CRM may send the id again
+        assertProblem(control("hold", hold), 502, "Call Center Studio tenant demo refused the click2hold: No active call", null);
+        ActiveCall call = simulator().ring(ONCE_AGENT, "05361234567");
+        assertThat(control("hold", hold).statusCode()).isEqualTo(200);
+        assertThat(status(call)).isEqualTo("hold");
+
+        int holds = simulator().requests("click2hold").size();
+        int unholds = simulator().requests("click2unhold").size();
+        assertProblem(control("hold", hold), 409, "transactionId crm-once was dispatched at ", null);
+        assertProblem(control("unhold", hold), 409, "transactionId crm-once was dispatched at ", null);
+        assertThat(simulator().requests("click2hold")).hasSize(holds);
+        assertThat(simulator().requests("click2unhold")).hasSize(unholds);
+        assertThat(status(call)).isEqualTo("hold");
+
+        // an answer that cannot be read: the platform may have done it, so the id stays taken
+        String unhold = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"transactionId\": \"crm-once-garbled\"}";
+        simulator().inject(Fault.html("click2unhold", 1));
+        assertThat(control("unhold", unhold).statusCode()).isEqualTo(502);
+        assertProblem(control("unhold", unhold), 409, "transactionId crm-once-garbled was dispatched at ", null);
+        assertThat(simulator().requests("click2unhold")).hasSize(unholds + 1);
+    }
+
+    @Test
     void overJmsTheOutcomeIsACallControlEventAndAnUnknownActionAFailedRequest() throws Exception {
         ActiveCall call = simulator().ring(JMS_AGENT, "05331234567");
         simulator().inject(Fault.status("click2hold", 500, 1));
@@ -126,6 +153,40 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(Files.readString(inbox.resolve("failed/no-agent.json.reason.txt")))
                 .isEqualTo("agentEmail is missing: the e-mail the agent signs in to Call Center Studio with");
         assertThat(failure(crm, "demo:ccs.call.control.failed:crm-file-no-agent").at("/data/action").asText()).isEqualTo("unhold");
+    }
+
+    @Test
+    void aHangupFileWithoutATransactionIdReadAgainAfterACrashLeavesTheAgentsNextCallUp() throws Exception {
+        ActiveCall call = simulator().ring(CRASH_AGENT, "05371234567");
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "hangup-no-id.json", "{\"action\": \"hangup\", \"agentEmail\": \"" + CRASH_AGENT + "\"}");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/hangup-no-id.json")));
+        assertThat(simulator().activeCalls()).noneMatch(c -> c.key().equals(call.key()));
+        String transactionId = acceptedTransactionOf(CRASH_AGENT);
+
+        // the agent takes the next call; the connector had died after the hangup and before the file moved:
+        // the same file (name, size, time) is read again
+        ActiveCall next = simulator().ring(CRASH_AGENT, "05371234568");
+        int hangups = simulator().requests("click2hang").size();
+        Path part = inbox.resolve("hangup-no-id.json.part");
+        Files.copy(inbox.resolve("done/hangup-no-id.json"), part, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(part, inbox.resolve("hangup-no-id.json"), StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(failure(crm, "demo:ccs.call.control.failed:" + transactionId).at("/data/error").asText())
+                .startsWith("transactionId " + transactionId + " was dispatched at ");
+        assertThat(simulator().requests("click2hang")).hasSize(hangups);
+        assertThat(simulator().activeCalls()).anyMatch(c -> c.key().equals(next.key()));
+    }
+
+    /** The transaction id of the one call control of {@code agent} that the CRM received as accepted. */
+    private String acceptedTransactionOf(String agent) {
+        String accepted = "demo:ccs.call.control.accepted:";
+        await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> r.answeredOk()
+                && String.valueOf(r.header("Idempotency-Key")).startsWith(accepted) && r.body().contains(agent)));
+        return crm.received().stream().map(r -> r.header("Idempotency-Key"))
+                .filter(id -> id != null && id.startsWith(accepted))
+                .filter(id -> delivered(crm, id).at("/data/agentEmail").asText().equals(agent))
+                .findFirst().orElseThrow().substring(accepted.length());
     }
 
     private HttpResponse<String> control(String action, String body) throws Exception {
