@@ -7,12 +7,11 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.cdr.CdrState.BackfillRun;
@@ -51,7 +50,8 @@ public final class CdrBackfills {
     private final Duration retry;
     private final int maxDays;
     private final Clock clock;
-    private final Set<String> running = new HashSet<>();
+    /** The tenants whose backfill this replica runs, and when its run started: a run ends only its own outcome. */
+    private final Map<String, Instant> running = new ConcurrentHashMap<>();
 
     /**
      * @param retry   how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry})
@@ -111,12 +111,13 @@ public final class CdrBackfills {
      * database briefly away) leaves the backfill unclaimed, for the next resume to take.
      */
     public synchronized boolean claim(String tenant) {
-        if (!running.add(tenant)) {
+        Instant started = clock.instant();
+        if (running.putIfAbsent(tenant, started) != null) {
             return false;
         }
         try {
             state.backfill(tenant).ifPresent(backfill -> {
-                state.runStarted(tenant, backfill.percentDone(), clock.instant());
+                state.runStarted(tenant, backfill.percentDone(), started);
                 if (backfill.windowsDone() > 0) {
                     LOG.info("CDR backfill of tenant {} from {} to {} resumes at {} ({}% done)", tenant, backfill.from(), backfill.to(),
                             backfill.next(), Math.round(backfill.percentDone()));
@@ -129,15 +130,20 @@ public final class CdrBackfills {
         return true;
     }
 
-    /** The thread lets go of the tenant's backfill: done, failed, or else stopped before its end. */
+    /**
+     * The thread lets go of the tenant's backfill: done, failed, or else stopped before its end. A replica that lost the
+     * lead meanwhile marks its own run interrupted, never the run of the replica that took over.
+     */
     public synchronized void release(String tenant) {
-        running.remove(tenant);
-        state.runEnded(tenant, "interrupted", null, clock.instant());
+        Instant started = running.remove(tenant);
+        if (started != null) {
+            state.runEnded(tenant, started, "interrupted", null, clock.instant());
+        }
     }
 
     /** Tenants whose backfill is unfinished and not running: after a restart or a failure. */
     public synchronized List<String> resumable() {
-        return state.tenantsWithBackfill().stream().filter(tenant -> !running.contains(tenant)).toList();
+        return state.tenantsWithBackfill().stream().filter(tenant -> !running.containsKey(tenant)).toList();
     }
 
     /** The next window of the tenant's backfill, or null once it is done. */
@@ -175,7 +181,7 @@ public final class CdrBackfills {
             return;
         }
         if (progressed.finished()) {
-            state.runEnded(window.getTenant(), "done", null, clock.instant());
+            runEnded(window.getTenant(), "done", null);
         }
         LOG.info("CDR backfill of tenant {}: window {} done ({} records in {} pages), {}% done", window.getTenant(),
                 window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
@@ -185,7 +191,14 @@ public final class CdrBackfills {
     public void failed(String tenant, Exception failure) {
         String reason = Secrets.mask(String.valueOf(failure.getMessage()));
         LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);
-        state.runEnded(tenant, "failed", reason.length() > 500 ? reason.substring(0, 497) + "..." : reason, clock.instant());
+        runEnded(tenant, "failed", reason.length() > 500 ? reason.substring(0, 497) + "..." : reason);
+    }
+
+    private void runEnded(String tenant, String outcome, String reason) {
+        Instant started = running.get(tenant);
+        if (started != null) {
+            state.runEnded(tenant, started, outcome, reason, clock.instant());
+        }
     }
 
     /**

@@ -147,10 +147,13 @@ public final class CdrState {
                 at.toEpochMilli(), percentDone, tenant);
     }
 
-    /** The running backfill of the tenant ended: {@code done}, {@code failed} (for the reason) or {@code interrupted}. */
-    public void runEnded(String tenant, String outcome, String reason, Instant at) {
-        database.update("UPDATE CDR_BACKFILL SET outcome = ?, reason = ?, outcome_at_ms = ? WHERE tenant = ? AND outcome = 'running'",
-                outcome, reason, at.toEpochMilli(), tenant);
+    /**
+     * The tenant's backfill run that started at {@code runStarted} ended: {@code done}, {@code failed} (for the reason) or
+     * {@code interrupted}; nothing is written when another run started since (a replica that took the lead meanwhile).
+     */
+    public void runEnded(String tenant, Instant runStarted, String outcome, String reason, Instant at) {
+        database.update("UPDATE CDR_BACKFILL SET outcome = ?, reason = ?, outcome_at_ms = ? WHERE tenant = ? AND outcome = 'running' "
+                        + "AND outcome_at_ms = ?", outcome, reason, at.toEpochMilli(), tenant, runStarted.toEpochMilli());
     }
 
     /** The tenant's latest backfill with its outcome. */

@@ -135,6 +135,27 @@ class CdrBackfillsTest {
     }
 
     @Test
+    void aReplicaThatLostTheLeadEndsItsOwnRunNotTheRunOfTheReplicaThatTookOver() {
+        MovingClock clock = new MovingClock();
+        CdrBackfills stale = backfills(10, clock);
+        stale.start(null, "2026-11-01T08:00:00", "2026-11-01T11:59:59");
+        stale.claim("demo");
+        CdrWindow window = stale.nextWindow("demo");
+        readWhole(window);
+
+        clock.advance(Duration.ofMinutes(1));
+        CdrBackfills leader = backfills(10, clock);
+        assertThat(leader.claim("demo")).isTrue();
+        clock.advance(Duration.ofMinutes(1));
+        stale.failed("demo", new IllegalStateException("the lead was lost"));
+        stale.release("demo");
+        assertThat(demo(leader)).containsEntry("state", "running").doesNotContainKey("reason");
+
+        leader.release("demo");
+        assertThat(demo(leader)).containsEntry("state", "interrupted").containsEntry("endedAt", "2026-11-03T00:02:00Z");
+    }
+
+    @Test
     void itsWindowsCountTheLastSecondOfTheRangeToo() {
         CdrBackfills backfills = backfills(10);
         assertThat(backfills.start(null, "2026-11-01T00:00:00", "2026-11-01T02:00:00")).containsEntry("windows", 3L);

@@ -78,13 +78,18 @@ class SharedStateIT {
         assertThat(new CdrState(replicas.get(0)).startBackfill(backfill, 24, at)).isTrue();
         assertThat(new CdrState(replicas.get(1)).startBackfill(backfill, 24, at)).isFalse();
         assertThat(new CdrState(replicas.get(2)).tenantsWithBackfill()).contains("acme");
-        new CdrState(replicas.get(0)).runEnded("acme", "failed", "Call Center Studio tenant acme answered HTTP 500", at.plusSeconds(60));
+        new CdrState(replicas.get(0)).runEnded("acme", at, "failed", "Call Center Studio tenant acme answered HTTP 500", at.plusSeconds(60));
         assertThat(new CdrState(replicas.get(2)).backfillRun("acme")).hasValueSatisfying(run -> {
             assertThat(run.outcome()).isEqualTo("failed");
             assertThat(run.reason()).contains("HTTP 500");
             assertThat(run.windows()).isEqualTo(24);
             assertThat(run.startedAt()).isEqualTo(at);
         });
+
+        // replica 1 runs it again; replica 0, which ran it before, ends its run late: the running one stands
+        new CdrState(replicas.get(1)).runStarted("acme", 0, at.plusSeconds(120));
+        new CdrState(replicas.get(0)).runEnded("acme", at, "interrupted", null, at.plusSeconds(180));
+        assertThat(new CdrState(replicas.get(2)).backfillRun("acme")).hasValueSatisfying(run -> assertThat(run.outcome()).isEqualTo("running"));
     }
 
     @Test
