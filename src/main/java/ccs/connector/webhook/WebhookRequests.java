@@ -84,6 +84,8 @@ public final class WebhookRequests {
         return new String(query.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
+    static final String NO_FORM_FIELD = "the form has no field that can be decoded: a field is name=value, and a % must be followed by two hex digits";
+
     private Map<String, Object> body(Message message) {
         String mediaType = mediaType(contentType(message));
         // the HTTP server has read a form (a multipart one too) into a map already
@@ -95,9 +97,10 @@ public final class WebhookRequests {
         }
         if (mediaType.equals(FORM)) {
             // the server decodes a form before the route runs and hands on nothing of one whose last field it
-            // could not decode (a trailing %): without this, the request would pass for one without a call key
+            // could not decode (a trailing %), nor of one with no name=value in it (blank): without this, the
+            // request would pass for one without a call key
             if (nothingRead) {
-                throw new BadRequestException("the form has no field that can be decoded: a % must be followed by two hex digits");
+                throw new BadRequestException(NO_FORM_FIELD);
             }
             Map<String, Object> fields = new LinkedHashMap<>();
             (form != null ? form : decode(text)).forEach((name, value) -> fields.put(String.valueOf(name), value));
