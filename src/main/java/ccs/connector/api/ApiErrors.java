@@ -1,5 +1,7 @@
 package ccs.connector.api;
 
+import java.util.Collection;
+
 import ccs.connector.event.InvalidFieldException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -26,6 +28,17 @@ public final class ApiErrors {
     public static final String CHALLENGE = "errorChallenge";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    /**
+     * The value of path parameter {@code name} ({@code /api/v1/calls/{activecallkey}}); a query parameter of that name too
+     * would make it a list of both (the HTTP server gives both as one header), so that is a 400 naming it.
+     */
+    public Object pathParameter(Object value, String name) {
+        if (value instanceof Collection<?>) {
+            throw new InvalidFieldException(name, "is given in the path and in the query: give it in the path only");
+        }
+        return value;
+    }
 
     /**
      * Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD}, {@value #RETRY_AFTER}

@@ -166,6 +166,21 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCallKeyInTheQueryAsWellAsInThePathIsA400NamingIt() throws Exception {
+        HttpResponse<String> twice = lookup("ahRzfm1?activecallkey=ahRzfm2");
+        assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+        assertThat(json.readTree(twice.body()).get("field").asText()).isEqualTo("activecallkey");
+        assertThat(json.readTree(twice.body()).get("detail").asText())
+                .isEqualTo("activecallkey is given in the path and in the query: give it in the path only");
+
+        HttpResponse<String> recording = lookup("ahRzfm1/recording?callKey=ahRzfm2");
+        assertThat(recording.statusCode()).as(recording.body()).isEqualTo(400);
+        assertThat(json.readTree(recording.body()).get("field").asText()).isEqualTo("callKey");
+        assertThat(simulator().requests("reportsCDRLogs")).isEmpty();
+        assertThat(simulator().requests("recordinginfo")).isEmpty();
+    }
+
+    @Test
     void aCallsRecordingIsAnsweredFromRecordinginfoAndACallWithoutOneIs404AndATenantCanHaveItInItsCdrEvents() throws Exception {
         simulator().addCdr(Map.of("callid", "ahRzfmRecorded", "calldate", "2026-11-04 09:00:00", "talkdate", "2026-11-04 09:00:05",
                 "hangupdate", "2026-11-04 09:02:00", "recordingurl", "https://recordings.example/ahRzfmRecorded.mp3"));
