@@ -3,6 +3,12 @@ package ccs.connector.health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -10,12 +16,15 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
  * orchestrators call health often and the dependency should not feel it. Never a liveness check.
- * A readiness check ({@code readiness} true) is what the connector needs to take work in and
+ * A readiness check (one with a {@code dependency}) is what the connector needs to take work in and
  * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
  * and never make the connector unready, so webhooks keep finding it while they are down. A readiness
  * check that found its dependency down probes again at the next call: its dependencies are local
  * (the outbox's broker, the database), and a probe made while they were still starting would
- * otherwise keep the connector unready for {@code cacheFor}.
+ * otherwise keep the connector unready for {@code cacheFor}. A readiness probe that takes longer than
+ * {@link #PROBE_TIMEOUT} (a database whose pool has no connection to give, a broker that does not answer)
+ * is down, answered before the orchestrator's own probe times out; it goes on in the background, and the
+ * next call waits for it rather than starting another.
  */
 public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
@@ -23,15 +32,36 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     protected record Probe(String problem, Map<String, Object> details) {
     }
 
+    /** How long a readiness probe may take: under the Deployment's readiness probe timeout (5 s). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
     private final Duration cacheFor;
-    private final boolean readiness;
+    /** What a readiness check depends on, for its message when a probe takes too long; null for the other checks. */
+    private final String dependency;
+    /** The readiness probes' thread, gone after a minute without probes. */
+    private final ThreadPoolExecutor prober;
+    private Future<Probe> probing;
     private volatile Probe last;
     private volatile Instant probedAt = Instant.EPOCH;
 
-    protected CachedHealthCheck(String id, Duration cacheFor, boolean readiness) {
+    /** A check shown in the health details only, never readiness. */
+    protected CachedHealthCheck(String id, Duration cacheFor) {
+        this(id, cacheFor, null);
+    }
+
+    /** A readiness check of {@code dependency} ("the connector's database") when that is not null. */
+    protected CachedHealthCheck(String id, Duration cacheFor, String dependency) {
         super("connector", id);
         this.cacheFor = cacheFor;
-        this.readiness = readiness;
+        this.dependency = dependency;
+        this.prober = dependency != null ? new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "readiness-probe-" + id);
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
+        if (prober != null) {
+            prober.allowCoreThreadTimeOut(true);
+        }
     }
 
     @Override
@@ -41,13 +71,13 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     @Override
     public boolean isReadiness() {
-        return readiness;
+        return dependency != null;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Probe probe = last;
-        if (probe == null || readiness && probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
+        if (probe == null || isReadiness() && probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
             refresh();
             probe = last;
         }
@@ -60,9 +90,25 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     }
 
     /** Probes now; the route dependency-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
-    public void refresh() {
-        last = probe();
+    public synchronized void refresh() {
+        last = isReadiness() ? boundedProbe() : probe();
         probedAt = Instant.now();
+    }
+
+    private Probe boundedProbe() {
+        if (probing == null || probing.isDone()) {
+            probing = prober.submit(this::probe);
+        }
+        try {
+            return probing.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Probe(dependency + " did not answer within " + PROBE_TIMEOUT.toSeconds() + " s", Map.of());
+        } catch (ExecutionException e) {
+            return new Probe(dependency + " could not be probed: " + e.getCause(), Map.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Probe(dependency + " was not probed: the connector is stopping", Map.of());
+        }
     }
 
     /** Whether the latest probe found the dependency up (false before the first probe). */

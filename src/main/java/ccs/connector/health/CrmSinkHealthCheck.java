@@ -33,7 +33,7 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
     private final Metrics metrics;
 
     public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, Metrics metrics, Duration cacheFor) {
-        super("crm-sink", cacheFor, false);
+        super("crm-sink", cacheFor);
         this.metrics = metrics;
         this.sink = sink;
         this.fileDir = fileDir;

@@ -15,7 +15,7 @@ public final class DatabaseHealthCheck extends CachedHealthCheck {
     private final DataSource database;
 
     public DatabaseHealthCheck(DataSource database, Duration cacheFor) {
-        super("database", cacheFor, true);
+        super("database", cacheFor, "the connector's database");
         this.database = database;
     }
 

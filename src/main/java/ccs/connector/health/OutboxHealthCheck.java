@@ -18,7 +18,7 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
     private final OutboxSpace space;
 
     public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, OutboxSpace space, Duration cacheFor) {
-        super("outbox", cacheFor, true);
+        super("outbox", cacheFor, "the outbox's broker");
         this.outbox = outbox;
         this.broker = EffectiveSettings.broker(brokerUrl);
         this.space = space;

@@ -36,7 +36,7 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
     private ProducerTemplate template;
 
     public UpstreamHealthCheck(Tenants tenants, AppTokens appTokens, Metrics metrics, Duration cacheFor) {
-        super("ccs-upstream", cacheFor, false);
+        super("ccs-upstream", cacheFor);
         this.tenants = tenants;
         this.appTokens = appTokens;
         this.metrics = metrics;

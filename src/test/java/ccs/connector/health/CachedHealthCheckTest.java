@@ -35,7 +35,7 @@ class CachedHealthCheckTest {
 
     /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */
     private CachedHealthCheck check(boolean readiness) {
-        return new CachedHealthCheck("starting", Duration.ofHours(1), readiness) {
+        return new CachedHealthCheck("starting", Duration.ofHours(1), readiness ? "the starting dependency" : null) {
             @Override
             protected Probe probe() {
                 return probes.incrementAndGet() == 1 ? new Probe("still starting", Map.of()) : new Probe(null, Map.of());
