@@ -187,8 +187,19 @@ public final class CdrBackfills {
                 window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
     }
 
-    /** The backfill stopped on a failure: its progress stays, and route cdr-backfill-resume takes it up again later. */
-    public void failed(String tenant, Exception failure) {
+    /**
+     * The backfill stopped on a failure in {@code window} (null when none was being read): its progress moves as far as
+     * that window's pages went into the outbox (records oldest first), so a window that fails at a later page in every
+     * run still gets on; route cdr-backfill-resume takes it up again later.
+     */
+    public void failed(String tenant, CdrWindow window, Exception failure) {
+        Optional<LocalDateTime> publishedUpTo = window == null ? Optional.empty() : window.publishedUpTo();
+        if (publishedUpTo.isPresent()) {
+            // never back: the window may be one done before the failure
+            state.backfill(tenant).filter(backfill -> publishedUpTo.get().isAfter(backfill.next()))
+                    .ifPresent(backfill -> state.saveBackfill(new Backfill(backfill.tenant(), backfill.from(), backfill.to(),
+                            publishedUpTo.get(), backfill.windowsDone(), backfill.records() + window.getPublishedRecords()), backfill));
+        }
         String reason = Secrets.mask(String.valueOf(failure.getMessage()));
         LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);
         runEnded(tenant, "failed", reason.length() > 500 ? reason.substring(0, 497) + "..." : reason);

@@ -116,17 +116,14 @@ public final class CdrSync {
         // a record's wall clock in a repeated hour is taken at its earlier instant: read again, never skipped
         Optional<Instant> readUpTo = window.complete() ? Optional.of(tenantPolls.windowFinish)
                 : window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
-        Optional<Instant> previous = state.checkpoint(window.getTenant());
-        Optional<Instant> checkpoint = previous;
         state.saveRun(window.getTenant(), SOURCE, null, clock.instant());
+        Optional<Instant> checkpoint;
         synchronized (tenantPolls) {
             tenantPolls.failuresInARow = 0;
-            if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
-                state.saveCheckpoint(window.getTenant(), readUpTo.get());
-                checkpoint = readUpTo;
-            } else if (!window.complete()) {
+            checkpoint = advanceCheckpoint(window.getTenant(), readUpTo);
+            if (!window.complete() && !checkpoint.equals(readUpTo)) {
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
-                        + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), previous.orElse(null));
+                        + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), checkpoint.orElse(null));
             }
         }
         // the overlap reads delivered records again at every poll: a line per poll is for debugging only
@@ -134,6 +131,16 @@ public final class CdrSync {
             LOG.debug("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),
                     window.getRecords(), window.getPages(), window.range(), checkpoint.orElse(null));
         }
+    }
+
+    /** Moves the tenant's checkpoint to {@code readUpTo} when that is later (never back); answers the checkpoint then. */
+    private Optional<Instant> advanceCheckpoint(String tenant, Optional<Instant> readUpTo) {
+        Optional<Instant> previous = state.checkpoint(tenant);
+        if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
+            state.saveCheckpoint(tenant, readUpTo.get());
+            return readUpTo;
+        }
+        return previous;
     }
 
     /**
@@ -175,13 +182,19 @@ public final class CdrSync {
                 tenants.get(tenantName).name(), problem);
     }
 
-    /** The poll failed (upstream fault, outbox down): the checkpoint stays, and the next runs pause. */
-    public void pollFailed(String tenantName, Exception failure) {
-        String tenant = tenants.get(tenantName).name();
+    /**
+     * The poll failed (upstream fault, outbox down): the next runs pause, and the checkpoint moves only as far as the
+     * window's records are in the outbox (oldest first; with newest first it stays).
+     */
+    public void pollFailed(CdrWindow window, Exception failure) {
+        String tenant = window.getTenant();
         state.saveRun(tenant, SOURCE, Secrets.mask(String.valueOf(failure.getMessage())), clock.instant());
         TenantPolls tenantPolls = polls(tenant);
         long intervalMillis = settings.interval().toMillis();
         synchronized (tenantPolls) {
+            // the pages in the outbox before the failure count: a window that fails at a later page in every run
+            // (a long backlog, a cursor that expires) would otherwise never get past its first pages
+            Optional<Instant> checkpoint = advanceCheckpoint(tenant, window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant()));
             tenantPolls.failuresInARow++;
             long maxSkip = Math.max(1, settings.backoffMax().toMillis() / intervalMillis);
             long skip = Math.min(1L << Math.min(tenantPolls.failuresInARow - 1, 30), maxSkip);
@@ -190,9 +203,9 @@ public final class CdrSync {
                 skip = Math.max(skip, retryAfterRuns);
             }
             tenantPolls.runsToSkip = skip;
-            LOG.warn("CDR poll of tenant {} failed ({}); checkpoint stays at {}; {} failures in a row, the next {} runs ({}) are skipped",
-                    tenant, Secrets.mask(String.valueOf(failure.getMessage())), state.checkpoint(tenant).orElse(null), tenantPolls.failuresInARow,
-                    skip, TimeUtils.printDuration(skip * intervalMillis));
+            LOG.warn("CDR poll of tenant {} failed after {} records in the outbox ({}); checkpoint at {}; {} failures in a row, the next {} runs ({}) are skipped",
+                    tenant, window.getPublishedRecords(), Secrets.mask(String.valueOf(failure.getMessage())), checkpoint.orElse(null),
+                    tenantPolls.failuresInARow, skip, TimeUtils.printDuration(skip * intervalMillis));
         }
     }
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * empty page, a cursor seen before (or none at all) and the page cap also stop it, with a warning,
  * so the loop never runs forever. Start and finish are the tenant's wall clock, both inclusive,
  * as the API takes them. Route {@code cdr-window} drives it: {@link #pageParams()} for the next
- * request, {@link #pageRead(CdrWindow, Map)} with each answer, {@link #hasNextPage()} as the loop condition.
+ * request, {@link #pageRead(CdrWindow, Map)} with each answer, {@link #pagePublished()} once its records are
+ * in the outbox, {@link #hasNextPage()} as the loop condition.
  */
 public final class CdrWindow {
 
@@ -57,6 +58,9 @@ public final class CdrWindow {
     private int pages;
     private long records;
     private LocalDateTime latestCallDate;
+    /** The latest call date and the records of the pages in the outbox: what a window that fails later got done. */
+    private LocalDateTime publishedUpTo;
+    private long publishedRecords;
     private Stop stop;
 
     /**
@@ -168,6 +172,25 @@ public final class CdrWindow {
             return Optional.of(latestCallDate);
         }
         return Optional.empty();
+    }
+
+    /** The pages read so far are in the outbox. */
+    public void pagePublished() {
+        publishedUpTo = latestCallDate;
+        publishedRecords = records;
+    }
+
+    /**
+     * How far the pages in the outbox reach, for a window that failed at a later page: the latest record they hold if
+     * records come oldest first (later ones may share its second, so it is read again next time); otherwise nothing is
+     * known to be read.
+     */
+    public Optional<LocalDateTime> publishedUpTo() {
+        return ascending ? Optional.ofNullable(publishedUpTo) : Optional.empty();
+    }
+
+    public long getPublishedRecords() {
+        return publishedRecords;
     }
 
     public String getTenant() {

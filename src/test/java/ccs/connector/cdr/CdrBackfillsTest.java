@@ -111,7 +111,7 @@ class CdrBackfillsTest {
                 .containsEntry("records", 0L).containsEntry("percent", 25.0).containsEntry("startedAt", "2026-11-03T00:00:00Z")
                 .containsEntry("secondsLeft", 360L).doesNotContainKey("endedAt");
 
-        backfills.failed("demo", new IllegalStateException("Call Center Studio tenant demo answered HTTP 500"));
+        backfills.failed("demo", null, new IllegalStateException("Call Center Studio tenant demo answered HTTP 500"));
         backfills.release("demo");
         assertThat(demo(backfills)).containsEntry("state", "failed").containsEntry("reason", "Call Center Studio tenant demo answered HTTP 500")
                 .containsEntry("endedAt", "2026-11-03T00:02:00Z").containsEntry("resumesBy", "2026-11-03T00:03:00Z").doesNotContainKey("secondsLeft");
@@ -147,12 +147,37 @@ class CdrBackfillsTest {
         CdrBackfills leader = backfills(10, clock);
         assertThat(leader.claim("demo")).isTrue();
         clock.advance(Duration.ofMinutes(1));
-        stale.failed("demo", new IllegalStateException("the lead was lost"));
+        stale.failed("demo", window, new IllegalStateException("the lead was lost"));
         stale.release("demo");
         assertThat(demo(leader)).containsEntry("state", "running").doesNotContainKey("reason");
 
         leader.release("demo");
         assertThat(demo(leader)).containsEntry("state", "interrupted").containsEntry("endedAt", "2026-11-03T00:02:00Z");
+    }
+
+    @Test
+    void aWindowThatFailsAtALaterPageMovesTheProgressAsFarAsItsPagesInTheOutboxNeverBack() {
+        CdrBackfills backfills = backfills(10);
+        backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");
+        backfills.claim("demo");
+        CdrWindow first = backfills.nextWindow("demo");
+        CdrWindow.pageRead(first, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:20:00"))));
+        first.pagePublished();
+        CdrWindow.pageRead(first, Map.of("cursor", "c2", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:40:00"))));
+        backfills.failed("demo", first, new IllegalStateException("Call Center Studio tenant demo answered HTTP 502"));
+        backfills.release("demo");
+        assertThat(new CdrState(Database.h2(dir)).backfill("demo").orElseThrow().next()).isEqualTo(LocalDateTime.parse("2026-11-01T08:20:00"));
+        assertThat(demo(backfills)).containsEntry("records", 100L);
+
+        backfills.claim("demo");
+        CdrWindow again = backfills.nextWindow("demo");
+        assertThat(again.getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T08:20:00"));
+        CdrWindow.pageRead(again, Map.of("cursor", "c3", "CallList", Collections.nCopies(50, Map.of("calldate", "2026-11-01 08:30:00"))));
+        again.pagePublished();
+        backfills.windowDone(again);
+        // a failure after that window was done: the window is behind the progress, which stays
+        backfills.failed("demo", again, new IllegalStateException("the database is away"));
+        assertThat(new CdrState(Database.h2(dir)).backfill("demo").orElseThrow().next()).isEqualTo(LocalDateTime.parse("2026-11-01T09:20:00"));
     }
 
     @Test

@@ -187,6 +187,27 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(post("/api/v1/dead-letters/replay", null, null).body()).as("a record is for a person, not replayed").isEqualTo("{\"replaying\":0}");
     }
 
+    @Test
+    void aWindowThatFailsAtALaterPageMovesTheCheckpointAsFarAsItsPagesInTheOutbox() throws Exception {
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        // the second page fails (a long backlog whose later pages fail in every run would otherwise never get on)
+        simulator().inject(Fault.status("reportsCDRLogs", 502, 1).onlyWith("cursor"));
+
+        poll();
+
+        assertThat(cdrRequests()).hasSize(2);
+        Instant firstPage = checkpoint();
+        assertThat(firstPage).as("the latest record of the first page, in the outbox").isAfter(checkpoint)
+                .isBefore(Instant.now().minus(Duration.ofMinutes(10)));
+        assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed after 100 records in the outbox");
+
+        poll();
+        poll();
+        assertThat(cdrRequests().get(2).params()).as("the next run reads on from there").containsEntry("startdate", wire(firstPage.minus(Duration.ofMinutes(5))));
+        awaitDelivered(keys);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"status 500", "html", "timeout", "throttle"})
     void anUpstreamFaultLeavesTheCheckpointAndALaterRunRecovers(String fault) throws Exception {

@@ -88,7 +88,7 @@ class CdrPollTimerTest extends ConnectorTestSupport {
 
         await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(eventIds(keys)));
 
-        assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed (Call Center Studio tenant demo answered HTTP 500)");
+        assertThat(LogCapture.text()).contains("CDR poll of tenant demo failed after 0 records in the outbox (Call Center Studio tenant demo answered HTTP 500)");
         assertThat(LogCapture.text()).contains("4 failures in a row");
         String metrics = get("/observe/metrics").body();
         assertThat(metrics).containsPattern("ccs_cdr_poll_failures_total\\{[^}]*tenant=\"demo\"} 4\\.0");

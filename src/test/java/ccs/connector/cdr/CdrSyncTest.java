@@ -56,8 +56,9 @@ class CdrSyncTest {
     @Test
     void pollsThatFailUntilAfterMidnightStillStartAtTheDayOfTheFirstPoll() {
         CdrSync firstEvening = sync(Optional.empty(), Instant.parse("2026-11-02T15:00:00Z")); // 18:00 in Istanbul
-        assertThat(firstEvening.pollWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T00:00:00"));
-        firstEvening.pollFailed("demo", new IllegalStateException("the app token is refused"));
+        CdrWindow refused = firstEvening.pollWindow("demo");
+        assertThat(refused.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T00:00:00"));
+        firstEvening.pollFailed(refused, new IllegalStateException("the app token is refused"));
         firstEvening.finished("demo");
 
         CdrSync nextMorning = sync(Optional.empty(), Instant.parse("2026-11-03T06:00:00Z")); // 09:00 the next day
@@ -144,8 +145,7 @@ class CdrSyncTest {
     void aFailureLeavesTheCheckpoint() {
         CdrSync sync = sync(Optional.empty());
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
-        sync.pollWindow("demo");
-        sync.pollFailed("demo", new IllegalStateException("down"));
+        sync.pollFailed(sync.pollWindow("demo"), new IllegalStateException("down"));
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
     }
@@ -167,6 +167,20 @@ class CdrSyncTest {
         sync.windowDone(behind);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
+    }
+
+    @Test
+    void aWindowThatFailsAtALaterPageMovesTheCheckpointAsFarAsItsPagesInTheOutbox() {
+        CdrSync sync = sync(Optional.empty());
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        CdrWindow window = sync.pollWindow("demo");
+        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:10:00"))));
+        window.pagePublished();
+        // the next page is read, but its records never reach the outbox
+        CdrWindow.pageRead(window, Map.of("cursor", "c2", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:12:00"))));
+        sync.pollFailed(window, new IllegalStateException("the outbox is away"));
+        sync.finished("demo");
+        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:10:00Z"));
     }
 
     @Test
@@ -213,8 +227,9 @@ class CdrSyncTest {
 
     /** Fails one run and counts the runs skipped after it. */
     private static int skippedAfterFailure(CdrSync sync, Exception failure) {
-        assertThat(sync.pollWindow("demo")).isNotNull();
-        sync.pollFailed("demo", failure);
+        CdrWindow window = sync.pollWindow("demo");
+        assertThat(window).isNotNull();
+        sync.pollFailed(window, failure);
         sync.finished("demo");
         int skipped = 0;
         while (sync.pollWindow("demo") == null) {
