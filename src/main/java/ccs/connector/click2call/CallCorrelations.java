@@ -127,7 +127,7 @@ public final class CallCorrelations {
             // belong to one: the others (most of a window) cost no query
             case Events.CDR -> data.get("transactionId") instanceof String transactionId
                     ? byTransaction(tenant, transactionId)
-                    : Boolean.TRUE.equals(raw(data).get("click2call"))
+                    : Boolean.TRUE.equals(Events.bool(raw(data).get("click2call")))
                     ? byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")))
                     : Optional.empty();
             default -> Optional.empty();

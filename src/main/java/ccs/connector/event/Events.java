@@ -417,7 +417,7 @@ public final class Events {
         return text.isEmpty() || text.equalsIgnoreCase("null") ? null : text;
     }
 
-    static Boolean bool(Object value) {
+    public static Boolean bool(Object value) {
         Object single = single(value);
         if (single instanceof Boolean b) {
             return b;

@@ -50,6 +50,18 @@ class CorrelationTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aClick2callCdrRecordWhoseFlagComesAsTextOrANumberIsMatchedToo() {
+        correlations().remember("demo", "crm-tx-text", "ayse.yilmaz@demo.example", "05329998866", "CASE-TEXT");
+        correlations().remember("demo", "crm-tx-number", "ayse.yilmaz@demo.example", "05329998855", "CASE-NUMBER");
+
+        CloudEvent text = correlate(events().cdr(null, cdrRecord("call-text", "05329998866", "true")));
+        CloudEvent number = correlate(events().cdr(null, cdrRecord("call-number", "05329998855", 1)));
+
+        assertThat(text.getData()).containsEntry("transactionId", "crm-tx-text").containsEntry("crmReference", "CASE-TEXT");
+        assertThat(number.getData()).containsEntry("transactionId", "crm-tx-number").containsEntry("crmReference", "CASE-NUMBER");
+    }
+
+    @Test
     void eventsOfOtherCallsPassUnchanged() {
         correlations().remember("demo", "crm-tx-4", "ayse.yilmaz@demo.example", "05320000001", "CASE-4");
 
@@ -78,7 +90,7 @@ class CorrelationTest extends ConnectorTestSupport {
         return fields;
     }
 
-    private static Map<String, Object> cdrRecord(String callKey, String called, boolean click2call) {
+    private static Map<String, Object> cdrRecord(String callKey, String called, Object click2call) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("callid", callKey);
         record.put("calldate", nowOnWire());
