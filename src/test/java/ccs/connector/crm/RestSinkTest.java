@@ -141,6 +141,41 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aRetryAfterLongerThanTheMaximumDelayWaitsOnlyTheMaximumAnd503IsSentOncePerAttempt() throws Exception {
+        // the HTTP client would otherwise wait the hour itself, holding the consumer, and repeat every 429 and 503 once
+        crm.thenAnswer(Answer.status(429).withHeader("Retry-After", "3600"));
+        CloudEvent slowed = hangupEvent("rest-429-hour");
+        publish(slowed);
+        awaitDelivered(slowed.getId());
+        assertThat(requestsFor(slowed.getId())).hasSize(2);
+
+        CloudEvent unavailable = hangupEvent("rest-503");
+        crm.answerWhen(r -> r.body().contains(unavailable.getId()), Answer.status(503));
+        publish(unavailable);
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(unavailable.getId()));
+        assertThat(requestsFor(unavailable.getId())).as("one request per attempt: 1 + crm.retry.max-retries").hasSize(4);
+        assertThat(deadLetters().get(unavailable.getId()).get("attempts").asInt()).isEqualTo(4);
+        crm.clearRules();
+    }
+
+    @Test
+    void aRetryAfterOfZeroStillWaitsTheBackoff() throws Exception {
+        CloudEvent event = hangupEvent("rest-retry-after-0");
+        crm.answerWhen(r -> r.body().contains(event.getId()), Answer.status(502).withHeader("Retry-After", "0"));
+        publish(event);
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(event.getId()));
+        crm.clearRules();
+
+        List<Received> attempts = requestsFor(event.getId());
+        assertThat(attempts).hasSize(4);
+        // crm.retry.initial-delay 100ms, doubled: 100, 200, 400 ms
+        for (int retry = 1; retry < attempts.size(); retry++) {
+            assertThat(Duration.between(attempts.get(retry - 1).at(), attempts.get(retry).at()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(90L << (retry - 1)));
+        }
+    }
+
+    @Test
     void deadLettersAreDeliveredByAReplayOnceTheCrmRecovers() throws Exception {
         CloudEvent event = hangupEvent("rest-replay");
         crm.answerWhen(r -> r.body().contains(event.getId()), Answer.status(500));
