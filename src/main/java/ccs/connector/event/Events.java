@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ public final class Events {
         String callKey = required(record, "callid");
         String startedAt = utc(zone, "calldate", record.get("calldate"), true);
         Map<String, String> unreadable = new LinkedHashMap<>();
-        String endedAt = readable(unreadable, () -> utc(zone, "hangupdate", record.get("hangupdate"), false));
+        String endedAt = readable(unreadable, () -> utcAfter(startedAt, zone, "hangupdate", record.get("hangupdate")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
         data.put("direction", CallDirection.of(record));
@@ -102,7 +103,7 @@ public final class Events {
         data.put("agent", text(record.get("agent")));
         data.put("queue", text(record.get("queue")));
         data.put("startedAt", startedAt);
-        data.put("answeredAt", readable(unreadable, () -> utc(zone, "talkdate", record.get("talkdate"), false)));
+        data.put("answeredAt", readable(unreadable, () -> utcAfter(startedAt, zone, "talkdate", record.get("talkdate"))));
         data.put("endedAt", endedAt);
         data.put("durationSeconds", readable(unreadable, () -> seconds("duration", record.get("duration"))));
         data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
@@ -453,6 +454,27 @@ public final class Events {
 
     /** A wire time ({@code yyyy-MM-dd HH:mm:ss} in the tenant's zone) as UTC ISO-8601. */
     private static String utc(ZoneId zone, String field, Object value, boolean required) {
+        ZonedDateTime at = zoned(zone, field, value, required);
+        return at == null ? null : at.toInstant().toString();
+    }
+
+    /**
+     * A time of the call after its start: in the hour that an autumn clock change repeats, the later of its two
+     * instants where the earlier would lie before the start (a call that began before the clocks went back).
+     */
+    private static String utcAfter(String startedAt, ZoneId zone, String field, Object value) {
+        ZonedDateTime at = zoned(zone, field, value, false);
+        if (at == null) {
+            return null;
+        }
+        if (at.toInstant().isBefore(Instant.parse(startedAt))) {
+            at = at.withLaterOffsetAtOverlap();
+        }
+        return at.toInstant().toString();
+    }
+
+    /** A wall-clock time of the tenant; in an hour the clocks repeat, its earlier instant. */
+    private static ZonedDateTime zoned(ZoneId zone, String field, Object value, boolean required) {
         String text = text(value);
         if (text == null) {
             if (required) {
@@ -461,7 +483,7 @@ public final class Events {
             return null;
         }
         try {
-            return LocalDateTime.parse(text, WIRE_TIME).atZone(zone).toInstant().toString();
+            return LocalDateTime.parse(text, WIRE_TIME).atZone(zone);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is '" + abbreviate(text) + "': it must be a date like 2020-02-24 19:07:34");
         }

@@ -76,6 +76,19 @@ class EventsTest {
     }
 
     @Test
+    void aCallThatEndsAfterTheClocksWentBackEndsAfterItStarted() {
+        // Berlin's clocks go back from 03:00 to 02:00 at 01:00 UTC on 2026-10-25: 02:07 comes twice
+        Map<String, Object> record = new HashMap<>(Map.of("callid", "across-the-change", "calldate", "2026-10-25 02:55:00",
+                "talkdate", "2026-10-25 02:56:00", "hangupdate", "2026-10-25 02:07:00", "duration", "720"));
+
+        Map<String, Object> data = events.cdr("berlin", record).getData();
+
+        assertThat(data.get("startedAt")).isEqualTo("2026-10-25T00:55:00Z");
+        assertThat(data.get("answeredAt")).as("before the change: its first instant").isEqualTo("2026-10-25T00:56:00Z");
+        assertThat(data.get("endedAt")).as("after the change: 02:07 the second time").isEqualTo("2026-10-25T01:07:00Z");
+    }
+
+    @Test
     void aClick2callRowCarriesTheCrmTransactionIdAsUniqueid() {
         Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "click2call", true, "uniqueid", "CRM-42");
         assertThat(events.cdr(null, record).getData()).containsEntry("transactionId", "CRM-42");
