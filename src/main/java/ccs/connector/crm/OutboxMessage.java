@@ -189,7 +189,7 @@ public final class OutboxMessage {
         return events.size() - undelivered.size();
     }
 
-    /** Events neither delivered by this message nor skipped: dead-lettered (or not handled yet). */
+    /** Events neither delivered by this message nor delivered before: dead-lettered, or skipped by a sink route that sends not every event. */
     public int getNotDelivered() {
         return undelivered.size() - delivered.size();
     }
