@@ -21,6 +21,7 @@ import ccs.connector.state.Database;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -54,7 +55,8 @@ public final class AgentSessions {
     private final Tenants tenants;
     private final AppTokens appTokens;
     private final Metrics metrics;
-    private final AsyncCache<Key, String> sessions;
+    private final Duration ttl;
+    private final AsyncCache<Key, SessionLease> sessions;
     private final Cache<Key, CcsException> refusals;
     private final SharedSessions shared;
     private volatile ProducerTemplate template;
@@ -67,7 +69,8 @@ public final class AgentSessions {
         this.appTokens = appTokens;
         this.shared = database.shared() ? new SharedSessions(database, ttl, Clock.systemUTC()) : null;
         this.metrics = new Metrics(camel);
-        this.sessions = Caffeine.newBuilder().expireAfterWrite(ttl).ticker(ticker).buildAsync();
+        this.ttl = ttl;
+        this.sessions = Caffeine.newBuilder().expireAfter(untilTheLeaseEnds()).ticker(ticker).buildAsync();
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
     }
 
@@ -78,18 +81,38 @@ public final class AgentSessions {
         if (refused != null) {
             throw refused;
         }
-        CompletableFuture<String> login = new CompletableFuture<>();
-        CompletableFuture<String> cached = sessions.asMap().putIfAbsent(key, login);
+        CompletableFuture<SessionLease> login = new CompletableFuture<>();
+        CompletableFuture<SessionLease> cached = sessions.asMap().putIfAbsent(key, login);
         metrics.count("ccs.session.cache", "agent session lookups: hit (a cached session) or miss (a login)", "result", cached != null ? "hit" : "miss");
         if (cached != null) {
             return await(cached);
         }
         try {
-            login.complete(shared == null ? login(key) : shared.session(key.tenant(), key.agentEmail(), () -> login(key)));
+            login.complete(shared == null ? new SessionLease(login(key), ttl) : shared.session(key.tenant(), key.agentEmail(), () -> login(key)));
         } catch (RuntimeException e) {
             login.completeExceptionally(e);
         }
         return await(login);
+    }
+
+    /** A cached session expires when its lease ends: the TTL after its login, on every replica. */
+    private static Expiry<Key, SessionLease> untilTheLeaseEnds() {
+        return new Expiry<>() {
+            @Override
+            public long expireAfterCreate(Key key, SessionLease lease, long currentTime) {
+                return lease.lifetime().toNanos();
+            }
+
+            @Override
+            public long expireAfterUpdate(Key key, SessionLease lease, long currentTime, long currentDuration) {
+                return lease.lifetime().toNanos();
+            }
+
+            @Override
+            public long expireAfterRead(Key key, SessionLease lease, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+        };
     }
 
     /**
@@ -112,8 +135,8 @@ public final class AgentSessions {
         if (shared != null) {
             shared.forget(key.tenant(), key.agentEmail(), refusedSession);
         }
-        CompletableFuture<String> cached = sessions.getIfPresent(key);
-        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join().equals(refusedSession)) {
+        CompletableFuture<SessionLease> cached = sessions.getIfPresent(key);
+        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join().session().equals(refusedSession)) {
             sessions.asMap().remove(key, cached);
             LOG.info("Session of agent {} (tenant {}) was refused by Call Center Studio; logging in again", key.agentEmail(), key.tenant());
         }
@@ -225,9 +248,9 @@ public final class AgentSessions {
         return template;
     }
 
-    private static String await(CompletableFuture<String> login) {
+    private static String await(CompletableFuture<SessionLease> login) {
         try {
-            return login.join();
+            return login.join().session();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }

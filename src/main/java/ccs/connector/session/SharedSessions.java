@@ -26,14 +26,17 @@ final class SharedSessions {
         this.clock = clock;
     }
 
-    /** The agent's live session, logging in (once for the cluster) when there is none. */
-    String session(String tenant, String agentEmail, Supplier<String> login) {
+    /**
+     * The agent's live session, logging in (once for the cluster) when there is none; one another replica logged in with
+     * lives only as long as it has left, so that no replica hands out a session older than the TTL.
+     */
+    SessionLease session(String tenant, String agentEmail, Supplier<String> login) {
         return database.exclusively("agent-session:" + tenant + "/" + agentEmail, () -> stored(tenant, agentEmail).orElseGet(() -> {
             String session = login.get();
             database.merge("AGENT_SESSION", java.util.List.of("tenant", "agent_email"),
                     java.util.List.of("tenant", "agent_email", "session", "expires_at_ms"),
                     tenant, agentEmail, session, clock.millis() + ttl.toMillis());
-            return session;
+            return new SessionLease(session, ttl);
         }));
     }
 
@@ -42,8 +45,9 @@ final class SharedSessions {
         database.update("DELETE FROM AGENT_SESSION WHERE tenant = ? AND agent_email = ? AND session = ?", tenant, agentEmail, refused);
     }
 
-    private Optional<String> stored(String tenant, String agentEmail) {
-        return database.one("SELECT session FROM AGENT_SESSION WHERE tenant = ? AND agent_email = ? AND expires_at_ms > ?",
-                row -> row.getString(1), tenant, agentEmail, clock.millis());
+    private Optional<SessionLease> stored(String tenant, String agentEmail) {
+        long now = clock.millis();
+        return database.one("SELECT session, expires_at_ms FROM AGENT_SESSION WHERE tenant = ? AND agent_email = ? AND expires_at_ms > ?",
+                row -> new SessionLease(row.getString(1), Duration.ofMillis(row.getLong(2) - now)), tenant, agentEmail, now);
     }
 }

@@ -1,0 +1,65 @@
+package ccs.connector.session;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ccs.connector.ccs.AppTokens;
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
+import ccs.connector.state.Database;
+import ccs.connector.support.PostgresServer;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two replicas' agent sessions on one PostgreSQL (table AGENT_SESSION): no replica hands out a session older than the TTL. */
+class SharedSessionsIT {
+
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+    private static final Duration TTL = Duration.ofSeconds(3);
+
+    @Test
+    void aSessionTakenFromAnotherReplicaLivesOnlyAsLongAsItHasLeft() throws Exception {
+        AtomicInteger logins = new AtomicInteger();
+        CamelContext camel = new DefaultCamelContext();
+        // the platform: each login a new session
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ccs-api-call").process(exchange -> exchange.getMessage().setBody(
+                        Map.of("login", true, "session", "session-" + logins.incrementAndGet())));
+            }
+        });
+        camel.start();
+        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        try (PostgresServer postgres = PostgresServer.start();
+             Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4)) {
+            AgentSessions first = replica(camel, tenants, database);
+            AgentSessions second = replica(camel, tenants, database);
+            long start = System.nanoTime();
+
+            assertThat(first.session(null, AGENT)).isEqualTo("session-1");
+            Thread.sleep(1500);
+            assertThat(second.session(null, AGENT)).as("the first replica's, not a login of its own").isEqualTo("session-1");
+            Thread.sleep(Math.max(0, TTL.plusMillis(500).toMillis() - (System.nanoTime() - start) / 1_000_000));
+            assertThat(first.session(null, AGENT)).as("logged in again after the TTL").isEqualTo("session-2");
+            assertThat(second.session(null, AGENT)).as("session-1 is older than the TTL: the second replica takes the new one")
+                    .isEqualTo("session-2");
+            assertThat(logins).hasValue(2);
+        } finally {
+            camel.stop();
+        }
+    }
+
+    private static AgentSessions replica(CamelContext camel, Tenants tenants, Database database) {
+        return new AgentSessions(camel, tenants, new AppTokens(tenants, Duration.ofSeconds(30), Ticker.systemTicker()), TTL,
+                Duration.ofSeconds(30), Ticker.systemTicker(), database);
+    }
+}
