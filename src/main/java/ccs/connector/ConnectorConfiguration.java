@@ -125,8 +125,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("connector.database.url", "is '" + url.replaceAll("\\?.*", "")
                     + "': leave it empty (an H2 file under the data dir) or give a jdbc:postgresql://host:5432/database URL");
         }
+        // at least 2: an agent's login holds one connection for the agent's lock and reads its session on another
         return Database.postgresql(url, settings.string("connector.database.username", ""),
-                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 1));
+                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 2));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {
