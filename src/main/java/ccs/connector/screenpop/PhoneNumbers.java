@@ -41,6 +41,11 @@ public final class PhoneNumbers {
     public static final String NATIONAL = "national";
     public static final String DIGITS = "digits";
     private static final Pattern LAST_DIGITS = Pattern.compile("last([4-9]|1[0-5])");
+    /**
+     * How a softphone or platform hides digits: *, #, a bullet, an ellipsis, X or dots in a row (a single x may mark an
+     * extension). Read as a number, an X would be the keypad's 9 and 0532 XXX 45 67 another customer's number.
+     */
+    private static final Pattern MASK = Pattern.compile("[*#\u2022\u2026]|[xX]{2,}|\\.\\.");
     /** What platforms and carriers put in place of a number the caller withholds. */
     private static final Set<String> WITHHELD = Set.of("anonymous", "unknown", "private", "restricted", "unavailable",
             "withheld", "hidden");
@@ -109,6 +114,16 @@ public final class PhoneNumbers {
         return candidates;
     }
 
+    /** Whether a caller's number as written hides some of its digits ({@code 0532***4567}, {@code 0532 XXX 45 67}). */
+    public boolean masked(String caller) {
+        return caller != null && MASK.matcher(caller).find();
+    }
+
+    /** Whether a screen pop reads the caller from the call: its key is given, and the number is missing or masked. */
+    public boolean readFromCall(String caller, String activecallkey) {
+        return activecallkey != null && !activecallkey.isEmpty() && (caller == null || caller.isEmpty() || masked(caller));
+    }
+
     /** The caller's number in E.164, e.g. {@code +905321234567}. */
     public String e164(String caller) {
         return format(parse(caller), E164);
@@ -150,7 +165,7 @@ public final class PhoneNumbers {
             throw new NotFoundException("the caller's number is withheld" + (text.isEmpty() ? "" : " (" + text.toLowerCase(Locale.ROOT) + ")")
                     + ": no contact can match it");
         }
-        if (text.indexOf('*') >= 0) {
+        if (masked(text)) {
             throw new BadRequestException("the caller's number is masked: look the call up by activecallkey instead");
         }
         return read(text).orElseThrow(() -> new BadRequestException(

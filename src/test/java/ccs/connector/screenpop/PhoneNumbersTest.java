@@ -77,9 +77,13 @@ class PhoneNumbersTest {
                 .hasMessageContaining("withheld");
     }
 
-    @Test
-    void maskedNumbersAskForTheActiveCallKey() {
-        assertThatThrownBy(() -> turkey.candidates("0532***4567")).isInstanceOf(BadRequestException.class)
+    @ParameterizedTest
+    // an X read as a number would be the keypad's 9: 0532 999 45 67, another customer
+    @ValueSource(strings = {"0532***4567", "0532 XXX 45 67", "0532xxx4567", "0532 \u2022\u2022\u2022 45 67", "0532...4567", "0532\u20264567",
+            "0532 ### 45 67"})
+    void maskedNumbersAskForTheActiveCallKey(String written) {
+        assertThat(turkey.masked(written)).isTrue();
+        assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(BadRequestException.class)
                 .hasMessageContaining("masked").hasMessageContaining("activecallkey");
     }
 

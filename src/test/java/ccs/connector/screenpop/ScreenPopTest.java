@@ -92,6 +92,22 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> masked = screenPop("phone", "0532***4567");
         assertThat(masked.statusCode()).isEqualTo(400);
         assertThat(json.readTree(masked.body()).get("detail").asText()).contains("activecallkey");
+        // not the keypad's 9s: no other customer's card
+        HttpResponse<String> lettered = screenPop("phone", "0533 XXX 43 21");
+        assertThat(lettered.statusCode()).as(lettered.body()).isEqualTo(400);
+        assertThat(json.readTree(lettered.body()).get("detail").asText()).contains("masked");
+    }
+
+    @Test
+    void aMaskedNumberSentWithTheCallKeyIsReadFromTheCall() throws Exception {
+        ActiveCall call = simulator().ring(AGENT, "05337654321");
+
+        HttpResponse<String> answer = screenPop("phone", "0533***4321", "activecallkey", call.key(), "agentEmail", AGENT);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode card = json.readTree(answer.body());
+        assertThat(card.get("phone").asText()).isEqualTo("+905337654321");
+        assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Burak Öztürk");
     }
 
     @Test
