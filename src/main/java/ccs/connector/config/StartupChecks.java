@@ -69,6 +69,14 @@ public final class StartupChecks {
             throw new InvalidSettingException("connector.outbox.broker-url", "must be a shared broker (tcp://host:61616) when connector.cluster="
                     + cluster + ": vm://0 is the broker inside one node");
         }
+        // an event counts as delivered once its file is written: in a replica's own directory it would go with the replica
+        if (settings.string("crm.sink", "file").equals("file")) {
+            Path dataDir = Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().normalize();
+            if (Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())).toAbsolutePath().normalize().startsWith(dataDir)) {
+                throw new InvalidSettingException("crm.file.dir", "lies in connector.data-dir, which each replica keeps to itself when connector.cluster="
+                        + cluster + ": the events delivered there would go with the replica; give a directory every replica shares, or another crm.sink");
+            }
+        }
     }
 
     private static void checkSink(Settings settings) {

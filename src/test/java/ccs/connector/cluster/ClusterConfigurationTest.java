@@ -71,8 +71,13 @@ class ClusterConfigurationTest {
                 .hasMessageStartingWith("setting connector.outbox.broker-url ").hasMessageContaining("vm://0");
         assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "zookeeper")))
                 .hasMessageStartingWith("setting connector.cluster ");
+        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url",
+                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data")))
+                .as("the file sink's default directory, in the replica's own data dir").hasMessageStartingWith("setting crm.file.dir ");
         StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
-                "connector.outbox.broker-url", "tcp://artemis:61616"));
+                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms"));
+        StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
+                "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data", "crm.file.dir", "/shared/crm-out"));
     }
 
     @Test

@@ -82,6 +82,7 @@ class ClusteredManifestsTest {
         Map<String, JsonNode> env = new HashMap<>();
         container.get("env").forEach(variable -> env.put(variable.get("name").asText(), variable));
         assertThat(env.get("CONNECTOR_CLUSTER").get("value").asText()).isEqualTo("kubernetes");
+        assertThat(env.get("CRM_SINK").get("value").asText()).as("not files in the replica's emptyDir").isEqualTo("jms");
         JsonNode shared = manifests.stream().filter(m -> m.at("/metadata/name").asText().equals("ccs-connector-shared")).findFirst().orElseThrow();
         for (String name : List.of("CONNECTOR_DATABASE_URL", "CONNECTOR_DATABASE_USERNAME", "CONNECTOR_DATABASE_PASSWORD",
                 "CONNECTOR_OUTBOX_BROKER_URL", "CONNECTOR_OUTBOX_USERNAME", "CONNECTOR_OUTBOX_PASSWORD")) {
