@@ -45,6 +45,9 @@ class DeployManifestsTest {
         assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/observe/health/live");
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/observe/health/ready");
         assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(8080);
+        // a read-only image: scratch files (the JVM's, Vert.x's file cache) go to a volume at /tmp
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.get("volumeMounts")).anySatisfy(mount -> assertThat(mount.get("mountPath").asText()).isEqualTo("/tmp"));
 
         // the whole Secret as environment: a customer's token is a key of it and a setting, no manifest change
         JsonNode secret = byKind("Secret");
