@@ -155,15 +155,15 @@ class CdrSyncTest {
         CdrSync sync = sync(Optional.empty());
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         CdrWindow window = sync.pollWindow("demo");
-        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:10:00"))));
-        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:12:00"))));
+        readFullPage(window, "c1", "2026-11-02 10:10:00");
+        readFullPage(window, "c1", "2026-11-02 10:12:00");
         sync.windowDone(window);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
 
         CdrWindow behind = sync.pollWindow("demo");
-        CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
-        CdrWindow.pageRead(behind, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:08:00"))));
+        readFullPage(behind, "c1", "2026-11-02 10:08:00");
+        readFullPage(behind, "c1", "2026-11-02 10:08:00");
         sync.windowDone(behind);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
@@ -174,10 +174,10 @@ class CdrSyncTest {
         CdrSync sync = sync(Optional.empty());
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         CdrWindow window = sync.pollWindow("demo");
-        CdrWindow.pageRead(window, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:10:00"))));
+        readFullPage(window, "c1", "2026-11-02 10:10:00");
         window.pagePublished();
         // the next page is read, but its records never reach the outbox
-        CdrWindow.pageRead(window, Map.of("cursor", "c2", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-02 10:12:00"))));
+        readFullPage(window, "c2", "2026-11-02 10:12:00");
         sync.pollFailed(window, new IllegalStateException("the outbox is away"));
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:10:00Z"));
@@ -211,6 +211,11 @@ class CdrSyncTest {
                 Clock.fixed(Instant.parse("2026-03-29T01:40:00Z"), ZoneOffset.UTC)).settleWindow("demo");
         assertThat(sweep.getStart()).as("21:30 UTC, four hours before the checkpoint, not three").isEqualTo(LocalDateTime.parse("2026-03-28T22:30:00"));
         assertThat(sweep.getFinish()).isEqualTo(LocalDateTime.parse("2026-03-29T03:30:00"));
+    }
+
+    /** A full page of the window's records, all of one call date. */
+    private static void readFullPage(CdrWindow window, String cursor, String callDate) {
+        CdrWindow.pageRead(window, Map.of("cursor", cursor, "CallList", Collections.nCopies(100, Map.of("calldate", callDate))));
     }
 
     /** A poll at that instant whose window the platform answers with one short page. */
