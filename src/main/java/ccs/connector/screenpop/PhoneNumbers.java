@@ -46,9 +46,9 @@ public final class PhoneNumbers {
      * extension). Read as a number, an X would be the keypad's 9 and 0532 XXX 45 67 another customer's number.
      */
     private static final Pattern MASK = Pattern.compile("[*#\u2022\u2026]|[xX]{2,}|\\.\\.");
-    /** What platforms and carriers put in place of a number the caller withholds. */
+    /** What platforms and carriers put in place of a number the caller withholds, in English and in Turkish. */
     private static final Set<String> WITHHELD = Set.of("anonymous", "unknown", "private", "restricted", "unavailable",
-            "withheld", "hidden");
+            "withheld", "hidden", "gizli", "gizli numara", "numara gizli", "bilinmeyen", "bilinmeyen numara", "bilinmiyor");
 
     private final PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     private final String region;
@@ -161,8 +161,10 @@ public final class PhoneNumbers {
 
     private PhoneNumber parse(String caller) {
         String text = caller == null ? "" : caller.trim();
-        if (text.isEmpty() || WITHHELD.contains(text.toLowerCase(Locale.ROOT))) {
-            throw new NotFoundException("the caller's number is withheld" + (text.isEmpty() ? "" : " (" + text.toLowerCase(Locale.ROOT) + ")")
+        // GİZLİ and Gizli alike: the dotted capital İ lowers to i and a combining dot, the dotless ı stays ı
+        String label = text.toLowerCase(Locale.ROOT).replace("\u0307", "").replace('\u0131', 'i');
+        if (text.isEmpty() || WITHHELD.contains(label)) {
+            throw new NotFoundException("the caller's number is withheld" + (text.isEmpty() ? "" : " (" + label + ")")
                     + ": no contact can match it");
         }
         if (masked(text)) {

@@ -71,7 +71,8 @@ class PhoneNumbersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"anonymous", "Anonymous", "UNKNOWN", "private", "Restricted", "unavailable", "withheld", "", "  "})
+    @ValueSource(strings = {"anonymous", "Anonymous", "UNKNOWN", "private", "Restricted", "unavailable", "withheld", "", "  ",
+            "Gizli Numara", "GİZLİ NUMARA", "GIZLI", "Bilinmeyen Numara"})
     void withheldNumbersAreNotFoundWithoutALookup(String written) {
         assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(NotFoundException.class)
                 .hasMessageContaining("withheld");
