@@ -120,8 +120,10 @@ public final class CdrSync {
         Optional<Instant> checkpoint;
         synchronized (tenantPolls) {
             tenantPolls.failuresInARow = 0;
-            checkpoint = advanceCheckpoint(window.getTenant(), readUpTo);
-            if (!window.complete() && !checkpoint.equals(readUpTo)) {
+            Optional<Instant> previous = state.checkpoint(window.getTenant());
+            boolean moved = advanceCheckpoint(window.getTenant(), previous, readUpTo);
+            checkpoint = moved ? readUpTo : previous;
+            if (!window.complete() && !moved) {
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
                         + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), checkpoint.orElse(null));
             }
@@ -133,14 +135,13 @@ public final class CdrSync {
         }
     }
 
-    /** Moves the tenant's checkpoint to {@code readUpTo} when that is later (never back); answers the checkpoint then. */
-    private Optional<Instant> advanceCheckpoint(String tenant, Optional<Instant> readUpTo) {
-        Optional<Instant> previous = state.checkpoint(tenant);
+    /** Moves the tenant's checkpoint from {@code previous} to {@code readUpTo} when that is later (never back); answers whether it did. */
+    private boolean advanceCheckpoint(String tenant, Optional<Instant> previous, Optional<Instant> readUpTo) {
         if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
             state.saveCheckpoint(tenant, readUpTo.get());
-            return readUpTo;
+            return true;
         }
-        return previous;
+        return false;
     }
 
     /**
@@ -194,7 +195,9 @@ public final class CdrSync {
         synchronized (tenantPolls) {
             // the pages in the outbox before the failure count: a window that fails at a later page in every run
             // (a long backlog, a cursor that expires) would otherwise never get past its first pages
-            Optional<Instant> checkpoint = advanceCheckpoint(tenant, window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant()));
+            Optional<Instant> previous = state.checkpoint(tenant);
+            Optional<Instant> publishedUpTo = window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant());
+            Optional<Instant> checkpoint = advanceCheckpoint(tenant, previous, publishedUpTo) ? publishedUpTo : previous;
             tenantPolls.failuresInARow++;
             long maxSkip = Math.max(1, settings.backoffMax().toMillis() / intervalMillis);
             long skip = Math.min(1L << Math.min(tenantPolls.failuresInARow - 1, 30), maxSkip);

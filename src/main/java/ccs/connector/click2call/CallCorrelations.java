@@ -55,7 +55,7 @@ public final class CallCorrelations {
      */
     public void remember(String tenant, String transactionId, String agentEmail, String phoneNumber, String reference) {
         Timestamp now = Timestamp.from(Instant.now());
-        if (!database.insertNew("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
+        if (!database.insertNew("INSERT INTO " + CLICK2CALLS + " (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, now)) {
             throw duplicate(CLICK2CALLS, tenant, transactionId, now, "a click2call is dialled once per transaction id; give a new one to call again");
         }
@@ -67,7 +67,7 @@ public final class CallCorrelations {
      */
     public void rememberCallControl(CallControl control) {
         Timestamp now = Timestamp.from(Instant.now());
-        if (!database.insertNew("INSERT INTO CALL_CONTROL_TRANSACTION (tenant, transaction_id, action, requested_at) VALUES (?, ?, ?, ?)",
+        if (!database.insertNew("INSERT INTO " + CALL_CONTROLS + " (tenant, transaction_id, action, requested_at) VALUES (?, ?, ?, ?)",
                 control.getTenant(), control.getTransactionId(), control.getAction(), now)) {
             throw duplicate(CALL_CONTROLS, control.getTenant(), control.getTransactionId(), now,
                     "a call control is carried out once per transaction id; give a new one to do it again");

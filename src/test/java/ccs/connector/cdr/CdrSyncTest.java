@@ -16,6 +16,7 @@ import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.state.Database;
+import ccs.connector.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,6 +162,16 @@ class CdrSyncTest {
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
 
+        // cut short again at the very same record: no progress, and a warning saying so
+        LogCapture.install();
+        int warnings = noProgressWarnings();
+        CdrWindow stuck = sync.pollWindow("demo");
+        readFullPage(stuck, "c1", "2026-11-02 10:12:00");
+        readFullPage(stuck, "c1", "2026-11-02 10:12:00");
+        sync.windowDone(stuck);
+        sync.finished("demo");
+        assertThat(noProgressWarnings()).isEqualTo(warnings + 1);
+
         CdrWindow behind = sync.pollWindow("demo");
         readFullPage(behind, "c1", "2026-11-02 10:08:00");
         readFullPage(behind, "c1", "2026-11-02 10:08:00");
@@ -211,6 +222,10 @@ class CdrSyncTest {
                 Clock.fixed(Instant.parse("2026-03-29T01:40:00Z"), ZoneOffset.UTC)).settleWindow("demo");
         assertThat(sweep.getStart()).as("21:30 UTC, four hours before the checkpoint, not three").isEqualTo(LocalDateTime.parse("2026-03-28T22:30:00"));
         assertThat(sweep.getFinish()).isEqualTo(LocalDateTime.parse("2026-03-29T03:30:00"));
+    }
+
+    private static int noProgressWarnings() {
+        return LogCapture.text().split("CDR poll of tenant demo made no progress", -1).length - 1;
     }
 
     /** A full page of the window's records, all of one call date. */
