@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import ccs.connector.api.RetryAfter;
@@ -49,6 +50,9 @@ public final class CcsApi {
 
     /** The platform's answer to a request whose app token it refuses (login, reportsCDRLogs). */
     private static final String INVALID_APP_TOKEN = "Invalid Application Token";
+
+    /** The functions that act on a call: a gateway's 502 or 504 leaves unknown whether the platform carried them out. */
+    private static final Set<String> CALL_ACTIONS = Set.of("click2call", "click2hang", "click2hold", "click2unhold");
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
@@ -109,20 +113,27 @@ public final class CcsApi {
         if (status >= 300 && status <= 399) {
             throw UpstreamException.moved(tenant.name(), exchange.getVariable(API_URL, String.class), message.getHeader("Location", String.class));
         }
+        String function = exchange.getVariable(FUNCTION, String.class);
+        if ((status == 502 || status == 504) && CALL_ACTIONS.contains(function)) {
+            throw UpstreamException.gatewayFailed(tenant.name(), function, status);
+        }
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant.name(), status);
         }
         String body = message.getBody(String.class);
         if (body == null || body.isBlank()) {
-            throw UpstreamException.garbage(tenant.name(), exchange.getVariable(FUNCTION, String.class), "with an empty body");
+            throw UpstreamException.garbage(tenant.name(), function, "with an empty body");
         }
         Map<String, Object> answer;
         try {
             answer = json.readValue(body, JSON_OBJECT);
         } catch (JsonProcessingException e) {
+            answer = null;
+        }
+        if (answer == null) {
+            // JSON's null reads as no map at all
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
-            throw UpstreamException.garbage(tenant.name(), exchange.getVariable(FUNCTION, String.class),
-                    "with a body that is not a JSON object (" + type + ")");
+            throw UpstreamException.garbage(tenant.name(), function, "with a body that is not a JSON object (" + type + ")");
         }
         if (exchange.getVariable(SESSION) == null && INVALID_APP_TOKEN.equals(answer.get("message"))) {
             throw appTokens.refused(tenant.name());
@@ -132,6 +143,20 @@ public final class CcsApi {
             answer.put("message", new Secrets(Arrays.asList(exchange.getVariable(SESSION, String.class), tenant.appToken())).scrub(text));
         }
         return answer;
+    }
+
+    /**
+     * The answer of a call action ({@code click2call}, {@code click2hang}...) says {@code "success": true}, or this throws: a
+     * refusal for {@code "success": false}, an unreadable answer (outcome unknown) for anything else.
+     */
+    public static void requireSuccess(String tenant, String function, Map<String, Object> answer) {
+        Object success = answer.get("success");
+        if (Boolean.FALSE.equals(success)) {
+            throw UpstreamException.refused(tenant, "refused the " + function + ": " + answer.get("message"));
+        }
+        if (!Boolean.TRUE.equals(success)) {
+            throw UpstreamException.garbage(tenant, function, "to " + function + " without \"success\": true or false");
+        }
     }
 
     /**

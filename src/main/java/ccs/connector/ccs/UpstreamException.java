@@ -38,6 +38,15 @@ public class UpstreamException extends CcsException {
     }
 
     /**
+     * A gateway in front of the platform answered 502 or 504 to a request of {@code function} that acts on a call: the
+     * platform behind it may have taken the request, so what it did is unknown, as after no answer.
+     */
+    public static UpstreamException gatewayFailed(String tenant, String function, int status) {
+        return new UpstreamException(status, "Call Center Studio tenant " + tenant + " answered HTTP " + status + " to " + function
+                + " (from a gateway: the request may have been carried out)", 0, Outcome.UNKNOWN, function);
+    }
+
+    /**
      * The tenant's API base redirects (http to https, an old host to a new one): the connector does not follow, since
      * the query carries the app token or session; the message names the URL to set, never the query of the redirect.
      */
@@ -88,8 +97,8 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time, or one that
-     * cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
+     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time (or a gateway's
+     * 502 or 504), or one that cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
      */
     public boolean mayHaveCarriedOut(String function) {
         return outcome == Outcome.UNKNOWN && (this.function == null || this.function.equals(function));

@@ -2,7 +2,7 @@ package ccs.connector.click2call;
 
 import java.util.Map;
 
-import ccs.connector.ccs.UpstreamException;
+import ccs.connector.ccs.CcsApi;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
@@ -61,9 +61,7 @@ public final class CallControls {
 
     /** Call Center Studio did it, or this throws with its message (502). */
     public void checkAnswer(Map<String, Object> answer, CallControl control) {
-        if (!Boolean.TRUE.equals(answer.get("success"))) {
-            throw UpstreamException.refused(control.getTenant(), "refused the " + control.getFunction() + ": " + answer.get("message"));
-        }
+        CcsApi.requireSuccess(control.getTenant(), control.getFunction(), answer);
     }
 
     public CloudEvent accepted(CallControl control) {

@@ -9,9 +9,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
+import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
-import ccs.connector.ccs.UpstreamException;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
@@ -161,9 +161,7 @@ public final class Click2callRequests {
 
     /** Call Center Studio accepted the click2call, or this throws with its message (502). */
     public void checkAnswer(Map<String, Object> answer, Click2call click2call) {
-        if (!Boolean.TRUE.equals(answer.get("success"))) {
-            throw UpstreamException.refused(click2call.getTenant(), "refused the click2call: " + answer.get("message"));
-        }
+        CcsApi.requireSuccess(click2call.getTenant(), "click2call", answer);
     }
 
     public CloudEvent accepted(Click2call click2call) {

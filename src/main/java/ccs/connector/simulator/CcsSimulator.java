@@ -380,6 +380,8 @@ public final class CcsSimulator implements AutoCloseable {
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
             case "empty" -> send(exchange, 200, "application/json", new byte[0], null);
             case "success-only" -> send(exchange, 200, "application/json", "{\"success\": true}".getBytes(StandardCharsets.UTF_8), null);
+            case "json-null" -> send(exchange, 200, "application/json", "null".getBytes(StandardCharsets.UTF_8), null);
+            case "no-envelope" -> send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8), null);
             case "echo" -> send(exchange, 200, "application/json",
                     json.writeValueAsBytes(failure("cannot serve " + String.join(" ", params.values()))), null);
             case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),

@@ -30,6 +30,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.logging.log4j.Level;
@@ -288,6 +289,47 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-slow").at("/data/error").asText())
                 .startsWith("Call Center Studio tenant demo did not answer click2call (");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-slow".equals(r.params().get("transactionid"))).hasSize(1);
+    }
+
+    @Test
+    @Order(7)
+    void anAnswerThatLeavesTheOutcomeUnknownIsNeitherRepeatedNorFreedForTheCrmsRepeat() throws Exception {
+        // a gateway's 504, the JSON text null, an object without "success": the platform may have placed the call
+        Map<String, Fault> unknownOutcomes = Map.of("crm-rest-gateway", Fault.status("click2call", 504, 1),
+                "crm-rest-null", Fault.jsonNull("click2call", 1), "crm-rest-noenvelope", Fault.noEnvelope("click2call", 1));
+        for (Map.Entry<String, Fault> unknown : unknownOutcomes.entrySet()) {
+            simulator().inject(unknown.getValue());
+            String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"" + unknown.getKey() + "\"}";
+            assertThat(click2call(request).statusCode()).as(unknown.getKey()).isIn(502, 504);
+            assertError(click2call(request), 409, "transactionId " + unknown.getKey() + " was dispatched at ", null);
+        }
+        simulator().inject(Fault.status("click2call", 504, 1));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112243\", \"transactionId\": \"crm-jms-gateway\"}", Map.of());
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-gateway").at("/data/error").asText())
+                .isEqualTo("Call Center Studio tenant demo answered HTTP 504 to click2call (from a gateway: the request may have been carried out)");
+        simulator().inject(Fault.jsonNull("click2call", 1));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112244\", \"transactionId\": \"crm-jms-null\"}", Map.of());
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-null").at("/data/error").asText())
+                .startsWith("Call Center Studio tenant demo answered with a body that is not a JSON object");
+
+        for (String transactionId : List.of("crm-rest-gateway", "crm-rest-null", "crm-rest-noenvelope", "crm-jms-gateway", "crm-jms-null")) {
+            assertThat(simulator().requests("click2call")).filteredOn(r -> transactionId.equals(r.params().get("transactionid")))
+                    .as("click2calls of " + transactionId).hasSize(1);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void jmsMessagesWithoutMessageIdsOrTransactionIdsAreEachDialled() throws Exception {
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            MessageProducer producer = session.createProducer(session.createQueue("ccs.click2call"));
+            producer.setDisableMessageID(true);
+            producer.send(session.createTextMessage("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112251\"}"));
+            producer.send(session.createTextMessage("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112252\"}"));
+        }
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(simulator().requests("click2call")).extracting(r -> r.params().get("phonenumber"))
+                .contains("+905351112251", "+905351112252"));
     }
 
     @Test
