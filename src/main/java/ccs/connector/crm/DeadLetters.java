@@ -117,14 +117,17 @@ public final class DeadLetters {
         return CloudEvent.parse(record.get("event"));
     }
 
-    /** Marks for replay every dead letter that holds an event, or a request that can now become one; answers how many. */
+    /**
+     * Marks for replay every dead letter that holds an event (in one statement: there may be many thousands), and every
+     * webhook request that can now become one (read one at a time); answers how many.
+     */
     public int replayAll() {
-        List<String[]> waiting = database.list("SELECT id, letter FROM " + TABLE + " WHERE replay = FALSE",
-                row -> new String[] {row.getString(1), row.getString(2)});
-        int marked = 0;
-        for (String[] letter : waiting) {
-            if (replayable(letter[1])) {
-                marked += database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE id = ?", letter[0]);
+        int marked = database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind = 'event'");
+        List<String> requests = database.list("SELECT id FROM " + TABLE + " WHERE replay = FALSE AND kind = 'webhook-request'",
+                row -> row.getString(1));
+        for (String id : requests) {
+            if (database.one("SELECT letter FROM " + TABLE + " WHERE id = ?", row -> row.getString(1), id).filter(this::replayable).isPresent()) {
+                marked += database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE id = ? AND replay = FALSE", id);
             }
         }
         return marked;
@@ -132,20 +135,25 @@ public final class DeadLetters {
 
     /**
      * The dead letters waiting for a replay (webhook requests included, CDR records kept for a person
-     * not), how many of them failed at or after the instant, and why the latest failed.
+     * not), how many of them (and of them events) failed at or after the instant, and why the latest failed.
      */
     public Waiting waiting(Instant since) {
         String waiting = " FROM " + TABLE + " WHERE kind <> 'cdr-record'";
-        long[] counts = database.one("SELECT COUNT(*), SUM(CASE WHEN failed_at >= ? THEN 1 ELSE 0 END)" + waiting,
-                row -> new long[] {row.getLong(1), row.getLong(2)}, Timestamp.from(since)).orElseThrow();
+        Timestamp from = Timestamp.from(since);
+        long[] counts = database.one("SELECT COUNT(*), SUM(CASE WHEN failed_at >= ? THEN 1 ELSE 0 END),"
+                        + " SUM(CASE WHEN failed_at >= ? AND kind = 'event' THEN 1 ELSE 0 END)" + waiting,
+                row -> new long[] {row.getLong(1), row.getLong(2), row.getLong(3)}, from, from).orElseThrow();
         String latestReason = database.one("SELECT reason" + waiting + " ORDER BY failed_at DESC, id LIMIT 1", row -> row.getString(1))
                 // the reason may quote what the CRM answered: no run of digits that could be a phone number
                 .map(reason -> reason.replaceAll("\\d{5,}", "…")).orElse(null);
-        return new Waiting(counts[0], counts[1], latestReason);
+        return new Waiting(counts[0], counts[1], counts[2], latestReason);
     }
 
-    /** How many dead letters wait, how many of those failed since a given instant, and why the latest failed (null when none waits). */
-    public record Waiting(long count, long since, String latestReason) {
+    /**
+     * How many dead letters wait, how many of those failed since a given instant (and of those how many are events, whose
+     * ids the dedupe store holds: not webhook requests), and why the latest failed (null when none waits).
+     */
+    public record Waiting(long count, long since, long eventsSince, String latestReason) {
     }
 
     /** A letter from which no event can be built (yet) stays where it is, for a person. */

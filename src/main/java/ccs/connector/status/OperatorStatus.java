@@ -3,7 +3,6 @@ package ccs.connector.status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,13 @@ import ccs.connector.crm.DeliveredEvents;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.apache.camel.health.HealthCheck;
+import org.springframework.jms.connection.SessionProxy;
 
 /**
  * GET /api/v1/status, what the status page shows: per tenant the CDR checkpoint and lag, the latest poll and
@@ -33,9 +36,6 @@ import org.apache.camel.health.HealthCheck;
  * (schema Status).
  */
 public final class OperatorStatus {
-
-    /** The outbox is counted up to this many messages; more shows as this number with {@code "atLeast": true}. */
-    static final int OUTBOX_COUNT_CAP = 10_000;
 
     private final Tenants tenants;
     private final CdrState cdrState;
@@ -88,8 +88,8 @@ public final class OperatorStatus {
         DeadLetters.Waiting waiting = deadLetters.waiting(hourAgo);
         long handled = deliveredEvents.recordedSince(hourAgo);
         Map<String, Object> lastHour = new LinkedHashMap<>();
-        // the dedupe store holds delivered and dead-lettered ids; a replayed letter's id leaves it until delivered
-        lastHour.put("delivered", Math.max(0, handled - waiting.since()));
+        // the dedupe store holds delivered and dead-lettered event ids; a replayed letter's id leaves it until delivered
+        lastHour.put("delivered", Math.max(0, handled - waiting.eventsSince()));
         lastHour.put("deadLettered", waiting.since());
         status.put("lastHour", lastHour);
         Map<String, Object> letters = new LinkedHashMap<>();
@@ -140,21 +140,19 @@ public final class OperatorStatus {
         return entry;
     }
 
-    /** The messages in the outbox queue, browsed (a browser takes none of them). */
+    /**
+     * The messages in the outbox queue, as the broker counts them: those its delivery consumers hold already included
+     * (a browser would not see them, and on the embedded broker each consumer holds up to a MiB of them).
+     */
     private Map<String, Object> outboxDepth() {
         Map<String, Object> entry = new LinkedHashMap<>();
-        try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-             QueueBrowser browser = session.createBrowser(session.createQueue(outboxQueue))) {
-            connection.start();
-            Enumeration<?> messages = browser.getEnumeration();
-            int depth = 0;
-            while (depth < OUTBOX_COUNT_CAP && messages.hasMoreElements()) {
-                messages.nextElement();
-                depth++;
-            }
-            entry.put("depth", depth);
-            entry.put("atLeast", depth == OUTBOX_COUNT_CAP);
-        } catch (JMSException e) {
+        try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            Session target = session instanceof SessionProxy proxy ? proxy.getTargetSession() : session;
+            ClientSession.QueueQuery queue = ((ActiveMQSession) target).getCoreSession().queueQuery(SimpleString.of(outboxQueue));
+            entry.put("depth", queue.isExists() ? queue.getMessageCount() : 0);
+            // the count is exact: kept for clients of the time it was capped
+            entry.put("atLeast", false);
+        } catch (JMSException | ActiveMQException e) {
             entry.put("problem", "the outbox's broker cannot be read: " + e.getMessage());
         }
         return entry;

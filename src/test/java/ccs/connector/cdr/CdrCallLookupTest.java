@@ -188,6 +188,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
 
         HttpResponse<String> answer = lookup("ahRzfmRecorded/recording");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Cache-Control")).as("a link that may be signed").hasValue("no-store");
         JsonNode recording = json.readTree(answer.body());
         assertThat(recording.get("callKey").asText()).isEqualTo("ahRzfmRecorded");
         assertThat(recording.get("url").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");

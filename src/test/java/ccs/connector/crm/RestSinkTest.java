@@ -4,8 +4,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import ccs.connector.event.CloudEvent;
@@ -193,6 +195,27 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(replay.body()).isEqualTo("{\"replaying\":1}");
         awaitDelivered(event.getId());
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
+    }
+
+    @Test
+    void aReplayOfMoreDeadLettersThanOneReadHoldsDeliversEveryOne() throws Exception {
+        // agent status events: a replayed hangup would wait in the CDR lookup's stage first
+        List<CloudEvent> events = IntStream.range(0, 250).mapToObj(i -> events().agentStatus("demo", "rest-replay-many-" + i + "@demo.example",
+                "online", Instant.parse("2026-11-02T07:00:00Z"))).toList();
+        crm.answerWhen(r -> r.body().contains("rest-replay-many-"), Answer.status(400));
+        events.forEach(this::publish);
+        await().atMost(PATIENCE).until(() -> deadLetters().keySet().stream().filter(id -> id.contains("rest-replay-many-")).count() == 250);
+
+        crm.clearRules();
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(replay.body()).isEqualTo("{\"replaying\":250}");
+        await().atMost(PATIENCE).until(() -> events.stream().allMatch(event -> requestsFor(event.getId()).stream().anyMatch(Received::answeredOk)));
+        assertThat(deadLetters()).isEmpty();
+        for (CloudEvent event : events) {
+            assertThat(requestsFor(event.getId())).filteredOn(Received::answeredOk).as(event.getId()).hasSize(1);
+        }
     }
 
     @Test

@@ -129,7 +129,7 @@ class SharedStateIT {
                 .containsEntry("id", id).containsEntry("kind", "event").containsEntry("attempts", 2).containsEntry("replaying", false)
                 .containsEntry("reason", "RejectedDeliveryException: CRM answered 400"));
         assertThat(new DeadLetters(replicas.get(2), null).waiting(Instant.EPOCH))
-                .isEqualTo(new DeadLetters.Waiting(1, 1, "RejectedDeliveryException: CRM answered 400"));
+                .isEqualTo(new DeadLetters.Waiting(1, 1, 1, "RejectedDeliveryException: CRM answered 400"));
         assertThat(new DeadLetters(replicas.get(1), null).replayAll()).isEqualTo(1);
         assertThat(new DeadLetters(replicas.get(2), null).list()).singleElement()
                 .satisfies(letter -> assertThat(letter).containsEntry("replaying", true));

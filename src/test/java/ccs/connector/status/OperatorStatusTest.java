@@ -1,0 +1,75 @@
+package ccs.connector.status;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** GET /api/v1/status: what it counts while the CRM is down, and after a callback kept for a person. */
+class OperatorStatusTest extends ConnectorTestSupport {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        // each delivery consumer holds its event for the retries, long after the test is over
+        settings.setProperty("crm.retry.max-retries", "8");
+        settings.setProperty("crm.retry.initial-delay", "2s");
+        settings.setProperty("crm.retry.max-delay", "10s");
+    }
+
+    @Test
+    void theOutboxDepthCountsTheMessagesTheDeliveryConsumersHoldToo() throws Exception {
+        crm.answerWhen(request -> String.valueOf(request.header("Idempotency-Key")).contains("status-depth-"), Answer.status(503));
+        int waiting = 300;
+        for (int i = 0; i < waiting; i++) {
+            publish(hangupEvent("status-depth-" + i));
+        }
+        try {
+            // the consumers have taken some into their buffers by now: a browser of the queue saw none of those
+            await().atMost(PATIENCE).until(() -> !crm.received().isEmpty());
+            JsonNode outbox = status().get("outbox");
+            assertThat(outbox.get("depth").asInt()).as("outbox " + outbox).isEqualTo(waiting);
+            assertThat(outbox.get("atLeast").asBoolean()).isFalse();
+        } finally {
+            crm.clearRules();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/outbox/depth").asInt() == 0);
+    }
+
+    @Test
+    void aCallbackKeptForAPersonDoesNotHideADeliveredEventFromTheLastHour() throws Exception {
+        CloudEvent event = hangupEvent("status-last-hour-1");
+        publish(event);
+        delivered(crm, event.getId());
+        long delivered = status().at("/lastHour/delivered").asLong();
+        long deadLettered = status().at("/lastHour/deadLettered").asLong();
+
+        // a hangup callback without its call key: kept as a dead letter, no event delivered or refused
+        HttpResponse<String> kept = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                "disposition=ANSWER&call_date=2026-11-02+10%3A00%3A00");
+        assertThat(kept.statusCode()).as(kept.body()).isEqualTo(400);
+
+        assertThat(status().at("/lastHour/deadLettered").asLong()).isEqualTo(deadLettered + 1);
+        assertThat(status().at("/lastHour/delivered").asLong()).isEqualTo(delivered);
+    }
+
+    private JsonNode status() throws Exception {
+        HttpResponse<String> answer = get("/api/v1/status");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return json.readTree(answer.body());
+    }
+}
