@@ -3,7 +3,9 @@ package ccs.connector.crm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.AppTokens;
@@ -48,7 +50,8 @@ public class CrmConfiguration implements CamelConfiguration {
         Map<String, String> ivrNames = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         Events.IVR_FIELDS.forEach(field -> settings.optional("ccs.ivr.param." + field).ifPresent(name -> ivrNames.put(field, name)));
         Secrets secrets = camel.getRegistry().lookupByNameAndType("secrets", Secrets.class);
-        Events events = new Events(tenants, ivrNames, secrets);
+        Events events = new Events(tenants, ivrNames,
+                Set.copyOf(settings.list("ccs.ivr.end-events", List.copyOf(SimulatorSettings.GUIDE_IVR_END_EVENTS))), secrets);
         camel.getRegistry().bind("events", events);
 
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);

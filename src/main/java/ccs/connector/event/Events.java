@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
@@ -69,11 +70,18 @@ public final class Events {
 
     private final Tenants tenants;
     private final Map<String, String> ivrWireNames;
+    /** The values of an IVR notification's {@code event} that say the call ended, lower case. */
+    private final Set<String> ivrEndEvents;
     private final Secrets secrets;
 
-    public Events(Tenants tenants, Map<String, String> ivrWireNames, Secrets secrets) {
+    /**
+     * @param ivrEndEvents the values of an IVR notification's {@code event} that say the call ended (any letter case): only
+     *                     such a notification, or one without {@code event}, has an {@code outcome}
+     */
+    public Events(Tenants tenants, Map<String, String> ivrWireNames, Set<String> ivrEndEvents, Secrets secrets) {
         this.tenants = tenants;
         this.ivrWireNames = Map.copyOf(ivrWireNames);
+        this.ivrEndEvents = ivrEndEvents.stream().map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.secrets = secrets;
     }
 
@@ -172,10 +180,13 @@ public final class Events {
         String queueName = text(ivr(params, "queue-name"));
         String queueId = text(ivr(params, "queue-id"));
         String agentEmail = text(ivr(params, "agent-email"));
+        String step = text(ivr(params, "event"));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
-        data.put("event", text(ivr(params, "event")));
-        data.put("outcome", queueName == null && queueId == null ? "ended-before-queue"
+        data.put("event", step);
+        // a step before the call's end (entered the queue, ...) says nothing yet of how the call ends
+        boolean ended = step == null || ivrEndEvents.contains(step.toLowerCase(Locale.ROOT));
+        data.put("outcome", !ended ? null : queueName == null && queueId == null ? "ended-before-queue"
                 : agentEmail == null ? "abandoned-in-queue" : "answered");
         data.put("queueName", queueName);
         data.put("queueId", queueId);

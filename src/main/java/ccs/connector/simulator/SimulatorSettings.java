@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** What the simulator starts with; every value has a default that suits the demo. */
 public final class SimulatorSettings {
@@ -13,6 +14,9 @@ public final class SimulatorSettings {
     public static final Map<String, String> GUIDE_IVR_NAMES = Map.of(
             "call-key", "callkeyX", "event", "event", "caller", "callerid", "called", "callednum",
             "queue-name", "queuename", "queue-id", "queueid", "agent-email", "myemail", "call-date", "calldate");
+
+    /** The value of the IVR notification's {@code event} that the vendor guide shows for the call's end. */
+    public static final Set<String> GUIDE_IVR_END_EVENTS = Set.of("call_hangup");
 
     /** The agents a simulated tenant knows unless told otherwise. */
     public static final List<String> DEFAULT_AGENTS =

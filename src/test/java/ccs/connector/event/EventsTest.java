@@ -23,7 +23,7 @@ class EventsTest {
             new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul")),
             new Tenant("berlin", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Berlin"))), "demo");
     private final Secrets secrets = new Secrets(List.of("webhook-secret-value", "app-token-value"));
-    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, secrets);
+    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS, secrets);
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -238,11 +238,24 @@ class EventsTest {
     }
 
     @Test
+    void anIvrStepBeforeTheCallsEndHasNoOutcome() {
+        Map<String, Object> inQueue = Map.of("callkeyX", "k4", "event", "queue_enter", "queuename", "sales", "calldate", "2020-02-24 20:15:37");
+        Map<String, Object> ended = new HashMap<>(inQueue);
+        ended.put("event", "CALL_HANGUP");
+        Map<String, Object> withoutEvent = new HashMap<>(inQueue);
+        withoutEvent.remove("event");
+
+        assertThat(events.ivrNotification(null, inQueue).getData()).containsEntry("outcome", null).containsEntry("event", "queue_enter");
+        assertThat(events.ivrNotification(null, ended).getData()).containsEntry("outcome", "abandoned-in-queue");
+        assertThat(events.ivrNotification(null, withoutEvent).getData()).containsEntry("outcome", "abandoned-in-queue");
+    }
+
+    @Test
     void ivrParameterNamesComeFromSettings() {
         Map<String, String> names = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         names.put("call-key", "ck");
         names.put("agent-email", "agent");
-        Events custom = new Events(tenants, names, secrets);
+        Events custom = new Events(tenants, names, SimulatorSettings.GUIDE_IVR_END_EVENTS, secrets);
         CloudEvent event = custom.ivrNotification(null, Map.of("ck", "k9", "queuename", "sales", "agent", "a@x.example"));
         assertThat(event.getId()).startsWith("demo:ccs.ivr.notification:k9:");
         assertThat(event.getData()).containsEntry("outcome", "answered");

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -32,6 +33,24 @@ class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         NAMES.forEach((field, name) -> settings.setProperty("ccs.ivr.param." + field, name));
+        settings.setProperty("ccs.ivr.end-events", "call_hangup, ARAMA_BITTI");
+    }
+
+    @Test
+    void onlyTheStepThatEndsTheCallHasAnOutcome() throws Exception {
+        Map<String, String> inQueue = new HashMap<>(IvrGuideExamples.abandonedInQueue());
+        inQueue.put("event", "kuyruga_girdi");
+        Map<String, String> ended = new HashMap<>(inQueue);
+        ended.put("event", "arama_bitti");
+
+        JsonNode step = written(json.readTree(post("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(inQueue, NAMES),
+                null, null).body()).get("id").asText()).get("data");
+        JsonNode end = written(json.readTree(post("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(ended, NAMES),
+                null, null).body()).get("id").asText()).get("data");
+
+        assertThat(step.get("event").asText()).isEqualTo("kuyruga_girdi");
+        assertThat(step.get("outcome").isNull()).as("the call may yet be answered: " + step).isTrue();
+        assertThat(end.get("outcome").asText()).isEqualTo("abandoned-in-queue");
     }
 
     @Test
