@@ -1,0 +1,54 @@
+package ccs.connector.webhook;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import org.junit.jupiter.api.Test;
+
+import static ccs.connector.webhook.IvrGuideExamples.encode;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CDR lookups of hangups when one of the tenants a connector serves has its app token refused. */
+class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
+
+    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
+    private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("ccs.tenants", "demo,revoked");
+        settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-application-token");
+        settings.setProperty("ccs.cdr.enabled", "false");
+    }
+
+    @Test
+    void aTenantWhoseTokenIsRefusedDoesNotStopTheOtherTenantsLookups() throws Exception {
+        // more lookups refused than the circuit breaker needs to open, were a refusal a failure of Call Center Studio
+        for (int i = 0; i < 30; i++) {
+            assertThat(hangup("revoked", "revoked-call-" + i).statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 30; i++) {
+            assertThat(delivered(crm, "revoked:ccs.call.hangup:revoked-call-" + i).get("data").has("cdr")).isFalse();
+        }
+
+        LocalDateTime now = LocalDateTime.now(ISTANBUL);
+        String call = simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);
+        assertThat(hangup("demo", call).statusCode()).isEqualTo(200);
+
+        assertThat(delivered(crm, "demo:ccs.call.hangup:" + call).at("/data/cdr/callKey").asText()).isEqualTo(call);
+    }
+
+    private java.net.http.HttpResponse<String> hangup(String tenant, String call) throws Exception {
+        Map<String, String> fields = IvrGuideExamples.hangup(call);
+        fields.put("call_date", WIRE.format(LocalDateTime.now(ISTANBUL)));
+        return post("/webhooks/ccs/hangup?token=" + webhookToken() + "&tenant=" + tenant, "application/x-www-form-urlencoded", encode(fields));
+    }
+}
