@@ -97,7 +97,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         // the secret values no event may carry, whatever field the platform echoes them in
         List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
-                settings.string("connector.api-key", "")));
+                settings.string("connector.webhook-token.previous", ""), settings.string("connector.api-key", "")));
         tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
         Secrets secrets = new Secrets(secretValues);
         camel.getRegistry().bind("secrets", secrets);

@@ -193,6 +193,7 @@ class ConnectorJarIT {
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=REPLACE-WITH-A-RANDOM-SECRET",
+            "connector.webhook-token.previous | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.webhook-token.previous=demo-webhook-token-change-me",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=REPLACE-WITH-A-RANDOM-SECRET",
             "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",

@@ -127,6 +127,11 @@ public final class StartupChecks {
             throw new InvalidSettingException("connector.webhook-token", "must be a secret of your own (16 characters or more) "
                     + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_WEBHOOK_TOKEN");
         }
+        String previous = settings.string("connector.webhook-token.previous", "");
+        if (!previous.isEmpty() && (previous.length() < 16 || shipped(previous))) {
+            throw new InvalidSettingException("connector.webhook-token.previous", "must be empty or the token of your own that"
+                    + " connector.webhook-token replaces (16 characters or more), never the shipped demo value");
+        }
     }
 
     /** With a real tenant, /api hands out agents' sessions and starts calls: never without a key. */

@@ -59,6 +59,8 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String FORM = "application/x-www-form-urlencoded";
+    /** The token before the current one: a rotation is under way. */
+    private static final String PREVIOUS_TOKEN = "0ld-w3bh00k-t0k3n-r0tat3d";
     private static final String ECHO = "X-Echo-Probe";
     private static final String ECHO_VALUE = "header-value-that-must-not-come-back";
     private static final Map<String, String> GUIDE_NAMES = Map.of("call-key", "callkeyX", "event", "event", "caller", "callerid",
@@ -85,6 +87,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         settings.setProperty("connector.webhook.enrich-retry-delay", "100ms");
         // a token that URL-encoding changes, so that its encoded forms can be looked for too
         settings.setProperty("connector.webhook-token", "w3bh00k:S3cr3t@t3st~x");
+        settings.setProperty("connector.webhook-token.previous", PREVIOUS_TOKEN);
     }
 
     @BeforeEach
@@ -234,6 +237,22 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         delivered("demo:ccs.call.hangup:authorized-after");
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> requestsFor("demo:ccs.call.hangup:unauthorized-1").isEmpty()
                 && crm.received().stream().filter(r -> r.body().contains("\"subject\":\"ahRzfmi3tzPCQy\"")).count() <= 1);
+    }
+
+    @Test
+    @Order(7)
+    void whileTheTokenIsRotatedTheCallsDialledBeforeStillHandTheirHangupsOn() throws Exception {
+        Map<String, String> echoing = IvrGuideExamples.hangup("rotated-1");
+        // the platform echoes the hangup URL it was given, the old token in it
+        echoing.put("url", baseUrl() + "/webhooks/ccs/hangup?token=" + PREVIOUS_TOKEN);
+        HttpResponse<String> inQuery = post("/webhooks/ccs/hangup?token=" + PREVIOUS_TOKEN, FORM, encode(echoing));
+        HttpResponse<String> asBearer = post("/webhooks/ccs/hangup", FORM, encode(IvrGuideExamples.hangup("rotated-2")),
+                "Authorization", "Bearer " + PREVIOUS_TOKEN);
+
+        assertThat(inQuery.statusCode()).as(inQuery.body()).isEqualTo(200);
+        assertThat(asBearer.statusCode()).as(asBearer.body()).isEqualTo(200);
+        assertThat(delivered("demo:ccs.call.hangup:rotated-1").toString()).doesNotContain(PREVIOUS_TOKEN);
+        delivered("demo:ccs.call.hangup:rotated-2");
     }
 
     @Test
