@@ -416,8 +416,8 @@ public final class Database implements AutoCloseable {
         return statement;
     }
 
-    private static IllegalStateException failed(String sql, SQLException e) {
-        return new IllegalStateException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e);
+    private static StateStoreException failed(String sql, SQLException e) {
+        return new StateStoreException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e);
     }
 
     @Override

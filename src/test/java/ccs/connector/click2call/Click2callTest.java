@@ -293,6 +293,30 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(7)
+    void overJmsTheStateStoreAwayIsRetriedAndThenAFailedEventNotADeadEnd() throws Exception {
+        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1);
+        try {
+            sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112245\", \"transactionId\": \"crm-jms-db-blip\"}", Map.of());
+            assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-db-blip")).isNotNull();
+        } finally {
+            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+        }
+
+        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1000);
+        try {
+            sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112246\", \"transactionId\": \"crm-jms-db-away\"}", Map.of());
+            assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-db-away").at("/data/error").asText())
+                    .startsWith("the connector's database failed (INSERT): ");
+            assertThat(FailingWrites.remaining()).as("one insert and its retry").isEqualTo(998);
+        } finally {
+            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+        }
+        assertThat(simulator().requests("click2call")).filteredOn(r -> r.params().get("transactionid").startsWith("crm-jms-db-"))
+                .extracting(r -> r.params().get("transactionid")).containsExactly("crm-jms-db-blip");
+    }
+
+    @Test
+    @Order(7)
     void anAnswerThatLeavesTheOutcomeUnknownIsNeitherRepeatedNorFreedForTheCrmsRepeat() throws Exception {
         // a gateway's 504, the JSON text null, an object without "success": the platform may have placed the call
         Map<String, Fault> unknownOutcomes = Map.of("crm-rest-gateway", Fault.status("click2call", 504, 1),
