@@ -3,6 +3,7 @@ package ccs.connector.api;
 import java.util.Collection;
 
 import ccs.connector.event.InvalidFieldException;
+import ccs.connector.state.StateStoreException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import org.apache.camel.Exchange;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * message of the {@link ApiException} behind the failure, Call Center Studio's included (Camel may
  * have wrapped it, e.g. when a bean in an expression threw it); 400 for an {@link IllegalArgumentException}
  * (the request named something this connector does not know, such as a tenant; an
- * {@link InvalidFieldException} also names the field); 500 and a log entry for anything else.
+ * {@link InvalidFieldException} also names the field); 503 while the connector's database is away; 500 and a log
+ * entry for anything else.
  */
 public final class ApiErrors {
 
@@ -27,6 +29,7 @@ public final class ApiErrors {
     /** The {@code WWW-Authenticate} challenge of a 401 (else null). */
     public static final String CHALLENGE = "errorChallenge";
 
+    private static final int STATE_STORE_RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
     /**
@@ -45,7 +48,7 @@ public final class ApiErrors {
      * and {@value #CHALLENGE} for the exception being handled.
      */
     public void describe(Exchange exchange) {
-        if (!describeKnown(exchange)) {
+        if (!describeKnown(exchange) && !describeStateStoreAway(exchange)) {
             LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));
             answer(exchange, 500, "the connector failed unexpectedly; its log says why", null);
         }
@@ -62,6 +65,19 @@ public final class ApiErrors {
                     caught == null ? "unknown failure" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
             setAnswer(exchange, 503, "the event could not be stored: send it again later", null);
         }
+    }
+
+    /** The connector's database failed (away, full): 503 to try again later; the log, not the answer, says how it failed. */
+    private static boolean describeStateStoreAway(Exchange exchange) {
+        for (Throwable cause = caught(exchange); cause != null; cause = cause.getCause()) {
+            if (cause instanceof StateStoreException away) {
+                LOG.warn("Route {} answered 503: {}", exchange.getFromRouteId(), away.getMessage());
+                setAnswer(exchange, 503, "the connector's database is away: try again later", null);
+                exchange.setVariable(RETRY_AFTER, STATE_STORE_RETRY_AFTER_SECONDS);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The problem details body of the answer that {@link #describe} or {@link #describeIntake} chose. */

@@ -293,7 +293,18 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(7)
-    void overJmsTheStateStoreAwayIsRetriedAndThenAFailedEventNotADeadEnd() throws Exception {
+    void theStateStoreAwayIs503OverRestAndOverJmsRetriedAndThenAFailedEventNotADeadEnd() throws Exception {
+        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234570\", \"transactionId\": \"crm-rest-db-down\"}";
+        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1);
+        try {
+            HttpResponse<String> away = click2call(request);
+            assertError(away, 503, "the connector's database is away: try again later", null);
+            assertThat(away.headers().firstValue("Retry-After")).hasValue("5");
+        } finally {
+            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+        }
+        assertThat(click2call(request).statusCode()).as("nothing was dialled: the CRM sends it again").isEqualTo(200);
+
         FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1);
         try {
             sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112245\", \"transactionId\": \"crm-jms-db-blip\"}", Map.of());
