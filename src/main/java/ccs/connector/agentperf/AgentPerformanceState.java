@@ -59,15 +59,16 @@ public final class AgentPerformanceState {
 
     /**
      * The day's events are in the outbox: the tenant's run of the kind goes on with the day after it. A day before the
-     * next one changes nothing, so a day done twice (a leader change in between) counts once; a later one (the daily run
-     * skipped days older than its catch-up) moves it there.
+     * next one changes nothing, so a day done twice (a leader change in between) counts once; for the daily run a later
+     * one (it skipped days older than its catch-up) moves it there. A backfill moves only from its next day: a later day
+     * is one of an earlier backfill, done late by a replica that no longer leads, and must not skip the new one's days.
      */
     public void dayDone(String tenant, String kind, LocalDate day, int events, Instant at) {
         String next = day.plusDays(1).toString();
         boolean moved = database.update("UPDATE AGENT_PERF_PROGRESS SET next_day = ?, days_done = days_done + 1, events = events + ?, "
                         + "outcome = CASE WHEN range_to IS NULL OR range_to < ? THEN 'done' ELSE 'running' END, "
-                        + "reason = NULL, at_ms = ? WHERE tenant = ? AND kind = ? AND next_day <= ?",
-                next, events, next, at.toEpochMilli(), tenant, kind, day.toString()) > 0;
+                        + "reason = NULL, at_ms = ? WHERE tenant = ? AND kind = ? AND (next_day = ? OR range_to IS NULL AND next_day < ?)",
+                next, events, next, at.toEpochMilli(), tenant, kind, day.toString(), day.toString()) > 0;
         if (!moved && DAILY.equals(kind)) {
             database.insertNew("INSERT INTO AGENT_PERF_PROGRESS (" + COLUMNS + ") VALUES (?, ?, ?, NULL, ?, 1, ?, 'done', NULL, ?)",
                     tenant, DAILY, day.toString(), next, events, at.toEpochMilli());

@@ -163,7 +163,11 @@ public final class CdrBackfills {
         return settings.window(tenant, backfill.next(), end.isAfter(backfill.to()) ? backfill.to() : end, SOURCE);
     }
 
-    /** The window is in the outbox as far as it was read: the backfill goes on from there. */
+    /**
+     * The window is in the outbox as far as it was read: the backfill goes on from there. Only the backfill the window was
+     * planned from, still at its start, moves: another run may have moved it on, or (a replica that lost the lead, ending
+     * its window late) a new backfill replaced it.
+     */
     public void windowDone(CdrWindow window) {
         Backfill backfill = state.backfill(window.getTenant())
                 .orElseThrow(() -> new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " has no progress"));
@@ -174,7 +178,7 @@ public final class CdrBackfills {
         }
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
-        if (!state.saveBackfill(progressed, backfill)) {
+        if (!backfill.next().equals(window.getStart()) || !state.saveBackfill(progressed, backfill)) {
             // a stale leader's run: its window went out (the dedupe absorbs a second read), its progress is not the backfill's
             LOG.warn("CDR backfill of tenant {}: window {} was read, but another run moved the backfill on meanwhile; its progress stands",
                     window.getTenant(), window.range());
@@ -195,8 +199,9 @@ public final class CdrBackfills {
     public void failed(String tenant, CdrWindow window, Exception failure) {
         Optional<LocalDateTime> publishedUpTo = window == null ? Optional.empty() : window.publishedUpTo();
         if (publishedUpTo.isPresent()) {
-            // never back: the window may be one done before the failure
-            state.backfill(tenant).filter(backfill -> publishedUpTo.get().isAfter(backfill.next()))
+            // only from the window's start, as windowDone: the window may be one done before the failure, or one of a
+            // backfill that a new one replaced
+            state.backfill(tenant).filter(backfill -> backfill.next().equals(window.getStart()) && publishedUpTo.get().isAfter(backfill.next()))
                     .ifPresent(backfill -> state.saveBackfill(new Backfill(backfill.tenant(), backfill.from(), backfill.to(),
                             publishedUpTo.get(), backfill.windowsDone(), backfill.records() + window.getPublishedRecords()), backfill));
         }

@@ -156,6 +156,33 @@ class CdrBackfillsTest {
     }
 
     @Test
+    void aWindowOfAnEarlierBackfillEndedLateByAReplicaThatLostTheLeadDoesNotMoveTheNewOne() {
+        CdrBackfills stale = backfills(10);
+        stale.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");
+        stale.claim("demo");
+        CdrWindow staleWindow = stale.nextWindow("demo");
+        CdrBackfills leader = backfills(10);
+        assertThat(leader.claim("demo")).isTrue();
+        for (CdrWindow window = leader.nextWindow("demo"); window != null; window = leader.nextWindow("demo")) {
+            readWhole(window);
+            leader.windowDone(window);
+        }
+        leader.release("demo");
+        leader.start(null, "2026-10-01T00:00:00", "2026-10-01T05:59:59");
+
+        CdrWindow.pageRead(staleWindow, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:20:00"))));
+        staleWindow.pagePublished();
+        stale.failed("demo", staleWindow, new IllegalStateException("Call Center Studio tenant demo answered HTTP 502"));
+        readWhole(staleWindow);
+        stale.windowDone(staleWindow);
+
+        CdrState.Backfill october = new CdrState(Database.h2(dir)).backfill("demo").orElseThrow();
+        assertThat(october.next()).as("nothing of October read yet").isEqualTo(LocalDateTime.parse("2026-10-01T00:00:00"));
+        assertThat(october.windowsDone()).isZero();
+        assertThat(october.records()).isZero();
+    }
+
+    @Test
     void aWindowThatFailsAtALaterPageMovesTheProgressAsFarAsItsPagesInTheOutboxNeverBack() {
         CdrBackfills backfills = backfills(10);
         backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");

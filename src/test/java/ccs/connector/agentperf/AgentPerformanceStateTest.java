@@ -1,0 +1,46 @@
+package ccs.connector.agentperf;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+
+import ccs.connector.state.Database;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The stored progress of agent performance runs, on a real H2 state store. */
+class AgentPerformanceStateTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-03T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDayOfAnEarlierBackfillDoneLateByAReplicaThatLostTheLeadSkipsNoDayOfTheNewOne() {
+        AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
+        state.startBackfill("demo", LocalDate.parse("2026-10-10"), LocalDate.parse("2026-10-20"), NOW);
+        for (LocalDate day = LocalDate.parse("2026-10-10"); !day.isAfter(LocalDate.parse("2026-10-20")); day = day.plusDays(1)) {
+            state.dayDone("demo", AgentPerformanceState.BACKFILL, day, 3, NOW);
+        }
+        assertThat(state.startBackfill("demo", LocalDate.parse("2026-10-01"), LocalDate.parse("2026-10-15"), NOW)).isTrue();
+
+        state.dayDone("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-12"), 3, NOW);
+        state.dayDone("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-01"), 3, NOW);
+        state.dayDone("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-01"), 3, NOW);
+
+        assertThat(state.progress("demo", AgentPerformanceState.BACKFILL).orElseThrow().next())
+                .as("October 1st once, nothing skipped").isEqualTo(LocalDate.parse("2026-10-02"));
+    }
+
+    @Test
+    void theDailyRunMovesOnToALaterDayItWasDone() {
+        AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
+        state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-10-01"), 3, NOW);
+        state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-10-05"), 3, NOW);
+
+        assertThat(state.progress("demo", AgentPerformanceState.DAILY).orElseThrow().next()).isEqualTo(LocalDate.parse("2026-10-06"));
+    }
+}
