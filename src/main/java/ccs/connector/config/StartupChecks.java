@@ -69,6 +69,11 @@ public final class StartupChecks {
             throw new InvalidSettingException("connector.outbox.broker-url", "must be a shared broker (tcp://host:61616) when connector.cluster="
                     + cluster + ": vm://0 is the broker inside one node");
         }
+        // an event counts as delivered once its message is on the CRM's broker: on a replica's own it would go with the replica
+        if (settings.string("crm.sink", "file").equals("jms") && settings.string("crm.jms.broker-url", "vm://0").startsWith("vm:")) {
+            throw new InvalidSettingException("crm.jms.broker-url", "must be the CRM's shared broker (tcp://host:61616) when crm.sink=jms and"
+                    + " connector.cluster=" + cluster + ": vm://0 is the broker inside one replica, whose events would go with it");
+        }
         // an event counts as delivered once its file is written: in a replica's own directory it would go with the replica
         if (settings.string("crm.sink", "file").equals("file")) {
             Path dataDir = Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().normalize();

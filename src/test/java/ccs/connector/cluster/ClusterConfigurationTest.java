@@ -74,8 +74,11 @@ class ClusterConfigurationTest {
         assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url",
                 "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data")))
                 .as("the file sink's default directory, in the replica's own data dir").hasMessageStartingWith("setting crm.file.dir ");
+        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url",
+                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms")))
+                .as("the JMS sink's default broker, inside the replica").hasMessageStartingWith("setting crm.jms.broker-url ");
         StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
-                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms"));
+                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms", "crm.jms.broker-url", "tcp://artemis:61616"));
         StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
                 "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data", "crm.file.dir", "/shared/crm-out"));
     }
