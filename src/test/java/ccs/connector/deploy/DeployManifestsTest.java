@@ -48,6 +48,11 @@ class DeployManifestsTest {
         // a read-only image: scratch files (the JVM's, Vert.x's file cache) go to a volume at /tmp
         assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
         assertThat(container.get("volumeMounts")).anySatisfy(mount -> assertThat(mount.get("mountPath").asText()).isEqualTo("/tmp"));
+        // webhooks still taken while the endpoints' removal spreads, then Camel's own shutdown (20 s + 15 s) within the grace period
+        int pause = container.at("/lifecycle/preStop/exec/command/1").asInt();
+        assertThat(container.at("/lifecycle/preStop/exec/command/0").asText()).isEqualTo("sleep");
+        assertThat(pause).isPositive();
+        assertThat(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asInt()).isGreaterThanOrEqualTo(pause + 20 + 15);
 
         // the whole Secret as environment: a customer's token is a key of it and a setting, no manifest change
         JsonNode secret = byKind("Secret");
