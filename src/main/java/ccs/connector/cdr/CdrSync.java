@@ -83,7 +83,8 @@ public final class CdrSync {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             Instant finish = now.minus(settings.lag());
-            LocalDateTime from = checkpoint.map(at -> wallClockStart(at.minus(settings.overlap()), finish, tenant))
+            LocalDateTime from = checkpoint.map(at -> notBeforeStart(wallClockStart(at.minus(settings.overlap()), finish, tenant),
+                            LocalDateTime.ofInstant(at, tenant.zone())))
                     .orElseGet(() -> settings.start().orElseGet(() -> state.firstStart(tenant.name(),
                             LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay())));
             LocalDateTime to = LocalDateTime.ofInstant(finish, tenant.zone());
@@ -155,11 +156,16 @@ public final class CdrSync {
             return null;
         }
         LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
-        LocalDateTime from = wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant);
-        if (settings.start().isPresent() && settings.start().get().isAfter(from)) {
-            from = settings.start().get();
-        }
+        LocalDateTime from = notBeforeStart(wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant), to);
         return to.isBefore(from) ? null : settings.window(tenant, from, to, SETTLE);
+    }
+
+    /**
+     * A window's start reaching back (the poll's overlap, the settle window) from a checkpoint, never before
+     * {@code ccs.cdr.start}: the calls before it are not the sync's. A checkpoint set before it by hand (to read again) is kept.
+     */
+    private LocalDateTime notBeforeStart(LocalDateTime from, LocalDateTime checkpoint) {
+        return settings.start().filter(start -> start.isAfter(from) && !checkpoint.isBefore(start)).orElse(from);
     }
 
     /** A settle sweep is in the outbox: one line with its upstream cost; a warning when the page cap cut it short. */

@@ -101,6 +101,20 @@ class CdrSyncTest {
     }
 
     @Test
+    void aPollsOverlapReachesNoFurtherBackThanTheStartSettingUnlessTheCheckpointLiesBeforeIt() {
+        Optional<LocalDateTime> start = Optional.of(LocalDateTime.parse("2026-11-02T10:28:00"));
+        // a checkpoint an operator set before the start, to read the morning again: the windows reach back from it
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z"));
+        assertThat(sync(start).settleWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
+        assertThat(sync(start).pollWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T07:55:00"));
+
+        // the first poll read from the start, 10:28, to 10:29
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:29:00Z"));
+        assertThat(sync(start).pollWindow("demo").getStart()).as("not 10:24, five minutes before the start")
+                .isEqualTo(LocalDateTime.parse("2026-11-02T10:28:00"));
+    }
+
+    @Test
     void aSettleWindowThatCannotWorkStopsStartupNamingTheKey() {
         assertThatThrownBy(() -> CdrSettings.from(settings("ccs.cdr.settle-window", "5m")))
                 .hasMessageContaining("ccs.cdr.settle-window is 5m0s: it must be longer than ccs.cdr.overlap (5m0s)");
