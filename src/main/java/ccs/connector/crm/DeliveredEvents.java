@@ -67,6 +67,17 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         return jdbcTemplate.update(getInsertString(), processorName, key, new Timestamp(System.currentTimeMillis()));
     }
 
+    /**
+     * A replayed dead letter did not get back into the outbox: its key, when {@link #forget} removed one, is final again, so
+     * that a repeat of the event is not delivered while its letter waits for the next replay. Throws {@code failure} on.
+     */
+    public void replayFailed(String dedupeKey, boolean forgotten, Exception failure) throws Exception {
+        if (forgotten) {
+            add(dedupeKey);
+        }
+        throw failure;
+    }
+
     /** Forgets the event (a dead letter being replayed), under its key and under what earlier versions recorded of it. */
     public boolean forget(CloudEvent event) {
         boolean byKey = remove(event.getDedupeKey());

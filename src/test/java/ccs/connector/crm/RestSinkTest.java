@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -22,6 +23,7 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -188,13 +190,45 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_retries_total\\{.*sink=\"rest\".*} [3-9]");
 
         crm.clearRules();
-        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(replay.statusCode()).isEqualTo(202);
+        HttpResponse<String> replay = replay();
         assertThat(replay.body()).isEqualTo("{\"replaying\":1}");
         awaitDelivered(event.getId());
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
+    }
+
+    @Test
+    void aReplayThatCannotPutTheEventBackLeavesItsIdFinalUntilTheNextReplay() throws Exception {
+        CloudEvent event = events().agentStatus("demo", "replay-fails@demo.example", "online", Instant.parse("2026-11-02T07:00:00Z"));
+        crm.answerWhen(r -> r.body().contains("replay-fails@"), Answer.status(400));
+        publish(event);
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(event.getId()));
+        crm.clearRules();
+        // the outbox refuses the event once on its way back (its broker away for a moment)
+        AtomicInteger failures = new AtomicInteger();
+        AdviceWith.adviceWith(context, "crm-dead-letter-replay", route -> route.weaveByToUri("direct:crm-publish").before().process(exchange -> {
+            if (failures.getAndIncrement() == 0) {
+                throw new IllegalStateException("the outbox is away for a moment");
+            }
+        }));
+        context.getRouteController().startRoute("crm-dead-letter-replay");
+
+        replay();
+        await().atMost(PATIENCE).until(() -> failures.get() == 1 && !deadLetters().get(event.getId()).get("replaying").asBoolean());
+        // the same event again (a repeat of its callback, a settle sweep): still dead-lettered, not delivered
+        publish(event);
+        await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> requestsFor(event.getId()).stream().noneMatch(Received::answeredOk));
+
+        replay();
+        awaitDelivered(event.getId());
+        await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
+        assertThat(requestsFor(event.getId())).filteredOn(Received::answeredOk).hasSize(1);
+    }
+
+    private HttpResponse<String> replay() throws Exception {
+        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(replay.statusCode()).isEqualTo(202);
+        return replay;
     }
 
     @Test
@@ -207,8 +241,7 @@ class RestSinkTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> deadLetters().keySet().stream().filter(id -> id.contains("rest-replay-many-")).count() == 250);
 
         crm.clearRules();
-        HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/dead-letters/replay"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> replay = replay();
 
         assertThat(replay.body()).isEqualTo("{\"replaying\":250}");
         await().atMost(PATIENCE).until(() -> events.stream().allMatch(event -> requestsFor(event.getId()).stream().anyMatch(Received::answeredOk)));
