@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import ccs.connector.ConnectorConfiguration;
@@ -33,6 +34,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.apache.camel.builder.AdviceWith;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.BeforeEach;
@@ -438,6 +440,28 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(failure(crm, "demo:ccs.click2call.failed:" + transactionId).at("/data/error").asText())
                 .startsWith("transactionId " + transactionId + " was dispatched at ");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "+905421234570".equals(r.params().get("phonenumber"))).hasSize(1);
+    }
+
+    @Test
+    @Order(8)
+    void aFileWhoseOutcomeCannotBePublishedStaysInTheInboxAndIsNotDialledAgain() throws Exception {
+        // the outbox refuses the outcome once (its broker away for a moment), after the call was placed
+        AtomicInteger refusals = new AtomicInteger();
+        AdviceWith.adviceWith(context, "click2call-queued", route -> route.weaveByToUri("direct:crm-publish").before().process(exchange -> {
+            if (exchange.getVariable("request", Map.class).containsValue("crm-file-outbox-away") && refusals.getAndIncrement() == 0) {
+                throw new IllegalStateException("the outbox is away for a moment");
+            }
+        }));
+        context.getRouteController().startRoute("click2call-queued");
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "outbox-away.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234571\", \"transactionId\": \"crm-file-outbox-away\"}");
+
+        // read again once the outbox takes events: the call was placed, so its outcome is a failure saying when (as over JMS)
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-file-outbox-away").at("/data/error").asText())
+                .startsWith("transactionId crm-file-outbox-away was dispatched at ");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/outbox-away.json")));
+        assertThat(refusals.get()).isGreaterThanOrEqualTo(1);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-file-outbox-away".equals(r.params().get("transactionid"))).hasSize(1);
     }
 
     @Test
