@@ -7,7 +7,7 @@ import ccs.connector.agentperf.AgentPerformanceConfiguration;
 import ccs.connector.cdr.CdrConfiguration;
 import ccs.connector.click2call.Click2callConfiguration;
 import ccs.connector.cluster.ClusterConfiguration;
-import ccs.connector.config.CrmSinkRouteCheck;
+import ccs.connector.config.CrmRouteCheck;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
@@ -61,7 +61,7 @@ public final class ConnectorMain {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
-                CrmSinkRouteCheck.check(configured.getCamelContext());
+                CrmRouteCheck.check(configured.getCamelContext());
             }
 
             @Override

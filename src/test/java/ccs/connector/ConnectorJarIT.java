@@ -189,6 +189,7 @@ class ConnectorJarIT {
             "camel.server.port   | -Dcamel.server.port=abc",
             "ccs.api-url         | -Dccs.api-url=Embedded",
             "crm.sink            | -Dcrm.sink=salesforce",
+            "crm.lookup          | -Dcrm.lookup=acme",
             "crm.rest.url        | -Dcrm.sink=rest",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
