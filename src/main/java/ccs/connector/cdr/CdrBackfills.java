@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -283,7 +284,9 @@ public final class CdrBackfills {
         }
         String text = value.trim();
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atTime(timeOfDay) : LocalDateTime.parse(text.replace(' ', 'T'));
+            // whole seconds, as the platform files calls: a fraction would move every window's start past a record
+            return text.length() == 10 ? LocalDate.parse(text).atTime(timeOfDay)
+                    : LocalDateTime.parse(text.replace(' ', 'T')).truncatedTo(ChronoUnit.SECONDS);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is not a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }

@@ -223,6 +223,20 @@ class CdrBackfillsTest {
     }
 
     @Test
+    void aFractionOfASecondInTheRangeIsDroppedSoItsLastSecondIsStillRead() {
+        CdrBackfills backfills = backfills(10);
+        assertThat(backfills.start(null, "2026-11-01T00:00:00.5", "2026-11-01T01:00:00.25")).containsEntry("from", "2026-11-01T00:00")
+                .containsEntry("to", "2026-11-01T01:00");
+        backfills.claim("demo");
+        CdrWindow first = backfills.nextWindow("demo");
+        readWhole(first);
+        backfills.windowDone(first);
+        CdrWindow last = backfills.nextWindow("demo");
+        assertThat(last.getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T01:00:00"));
+        assertThat(last.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-01T01:00:00"));
+    }
+
+    @Test
     void aSecondBackfillOfTheTenantIsRefusedWhileOneIsUnfinished() {
         CdrBackfills backfills = backfills(10);
         backfills.start("demo", "2026-11-01", "2026-11-02");
