@@ -170,7 +170,7 @@ class CdrBackfillsTest {
         leader.release("demo");
         leader.start(null, "2026-10-01T00:00:00", "2026-10-01T05:59:59");
 
-        CdrWindow.pageRead(staleWindow, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:20:00"))));
+        CdrTestRecords.readFullPage(staleWindow, "c1", "2026-11-01 08:20:00");
         staleWindow.pagePublished();
         stale.failed("demo", staleWindow, new IllegalStateException("Call Center Studio tenant demo answered HTTP 502"));
         readWhole(staleWindow);
@@ -188,9 +188,9 @@ class CdrBackfillsTest {
         backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");
         backfills.claim("demo");
         CdrWindow first = backfills.nextWindow("demo");
-        CdrWindow.pageRead(first, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:20:00"))));
+        CdrTestRecords.readFullPage(first, "c1", "2026-11-01 08:20:00");
         first.pagePublished();
-        CdrWindow.pageRead(first, Map.of("cursor", "c2", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:40:00"))));
+        CdrTestRecords.readFullPage(first, "c2", "2026-11-01 08:40:00");
         backfills.failed("demo", first, new IllegalStateException("Call Center Studio tenant demo answered HTTP 502"));
         backfills.release("demo");
         assertThat(new CdrState(Database.h2(dir)).backfill("demo").orElseThrow().next()).isEqualTo(LocalDateTime.parse("2026-11-01T08:20:00"));
@@ -276,7 +276,7 @@ class CdrBackfillsTest {
         CdrBackfills backfills = backfills(1);
         backfills.start("demo", "2026-11-01T08:00:00", "2026-11-01T09:00:00");
         CdrWindow cut = backfills.nextWindow("demo");
-        CdrWindow.pageRead(cut, Map.of("cursor", "c1", "CallList", Collections.nCopies(100, Map.of("calldate", "2026-11-01 08:20:00"))));
+        CdrTestRecords.readFullPage(cut, "c1", "2026-11-01 08:20:00");
         backfills.windowDone(cut);
 
         assertThat(backfills.nextWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T08:20:00"));

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,8 +169,8 @@ class CdrSyncTest {
         CdrSync sync = sync(Optional.empty());
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         CdrWindow window = sync.pollWindow("demo");
-        readFullPage(window, "c1", "2026-11-02 10:10:00");
-        readFullPage(window, "c1", "2026-11-02 10:12:00");
+        CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:10:00");
+        CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:12:00");
         sync.windowDone(window);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
@@ -180,15 +179,15 @@ class CdrSyncTest {
         LogCapture.install();
         int warnings = noProgressWarnings();
         CdrWindow stuck = sync.pollWindow("demo");
-        readFullPage(stuck, "c1", "2026-11-02 10:12:00");
-        readFullPage(stuck, "c1", "2026-11-02 10:12:00");
+        CdrTestRecords.readFullPage(stuck, "c1", "2026-11-02 10:12:00");
+        CdrTestRecords.readFullPage(stuck, "c1", "2026-11-02 10:12:00");
         sync.windowDone(stuck);
         sync.finished("demo");
         assertThat(noProgressWarnings()).isEqualTo(warnings + 1);
 
         CdrWindow behind = sync.pollWindow("demo");
-        readFullPage(behind, "c1", "2026-11-02 10:08:00");
-        readFullPage(behind, "c1", "2026-11-02 10:08:00");
+        CdrTestRecords.readFullPage(behind, "c1", "2026-11-02 10:08:00");
+        CdrTestRecords.readFullPage(behind, "c1", "2026-11-02 10:08:00");
         sync.windowDone(behind);
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
@@ -199,10 +198,10 @@ class CdrSyncTest {
         CdrSync sync = sync(Optional.empty());
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
         CdrWindow window = sync.pollWindow("demo");
-        readFullPage(window, "c1", "2026-11-02 10:10:00");
+        CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:10:00");
         window.pagePublished();
         // the next page is read, but its records never reach the outbox
-        readFullPage(window, "c2", "2026-11-02 10:12:00");
+        CdrTestRecords.readFullPage(window, "c2", "2026-11-02 10:12:00");
         sync.pollFailed(window, new IllegalStateException("the outbox is away"));
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:10:00Z"));
@@ -243,10 +242,6 @@ class CdrSyncTest {
     }
 
     /** A full page of the window's records, all of one call date. */
-    private static void readFullPage(CdrWindow window, String cursor, String callDate) {
-        CdrWindow.pageRead(window, Map.of("cursor", cursor, "CallList", Collections.nCopies(100, Map.of("calldate", callDate))));
-    }
-
     /** A poll at that instant whose window the platform answers with one short page. */
     private CdrWindow pollCompletely(Tenants tenants, Instant now) {
         CdrSync sync = new CdrSync(tenants, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), Clock.fixed(now, ZoneOffset.UTC));

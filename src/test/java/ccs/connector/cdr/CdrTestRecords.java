@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,11 @@ public final class CdrTestRecords {
     }
 
     /** The shipped CDR settings (no start setting), with a backoff of at most five intervals. */
+    /** A full page (100 records, so more may follow) of the window, every record of one call date ({@code yyyy-MM-dd HH:mm:ss}). */
+    static void readFullPage(CdrWindow window, String cursor, String callDate) {
+        CdrWindow.pageRead(window, Map.of("cursor", cursor, "CallList", Collections.nCopies(100, Map.of("calldate", callDate))));
+    }
+
     static CdrSettings settings(int pageCap) {
         return new CdrSettings(Duration.ofSeconds(60), Optional.empty(), Duration.ofMinutes(5), Duration.ofSeconds(10), pageCap, true,
                 Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(4));

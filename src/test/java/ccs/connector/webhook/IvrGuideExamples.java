@@ -2,6 +2,9 @@ package ccs.connector.webhook;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -49,6 +52,13 @@ final class IvrGuideExamples {
     }
 
     /** The guide's hangup callback sample (POST body to hangup_url) with another call_id. */
+    /** The guide's hangup callback sample of a call ending now (the platform's wall clock in Istanbul). */
+    static Map<String, String> hangupNow(String callId) {
+        Map<String, String> fields = hangup(callId);
+        fields.put("call_date", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(LocalDateTime.now(ZoneId.of("Europe/Istanbul"))));
+        return fields;
+    }
+
     static Map<String, String> hangup(String callId) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("project", "alotech");

@@ -2,8 +2,6 @@ package ccs.connector.webhook;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
@@ -15,9 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CDR lookups of hangups when one of the tenants a connector serves has its app token refused. */
 class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
-
-    private static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
-    private static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private RecordingHttpServer crm;
 
@@ -39,7 +34,7 @@ class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
             assertThat(delivered(crm, "revoked:ccs.call.hangup:revoked-call-" + i).get("data").has("cdr")).isFalse();
         }
 
-        LocalDateTime now = LocalDateTime.now(ISTANBUL);
+        LocalDateTime now = LocalDateTime.now(ZoneId.of("Europe/Istanbul"));
         String call = simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);
         assertThat(hangup("demo", call).statusCode()).isEqualTo(200);
 
@@ -47,8 +42,7 @@ class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
     }
 
     private java.net.http.HttpResponse<String> hangup(String tenant, String call) throws Exception {
-        Map<String, String> fields = IvrGuideExamples.hangup(call);
-        fields.put("call_date", WIRE.format(LocalDateTime.now(ISTANBUL)));
-        return post("/webhooks/ccs/hangup?token=" + webhookToken() + "&tenant=" + tenant, "application/x-www-form-urlencoded", encode(fields));
+        return post("/webhooks/ccs/hangup?token=" + webhookToken() + "&tenant=" + tenant, "application/x-www-form-urlencoded",
+                encode(IvrGuideExamples.hangupNow(call)));
     }
 }

@@ -168,9 +168,7 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
     }
 
     private java.net.http.HttpResponse<String> hangup(String call) throws Exception {
-        Map<String, String> fields = IvrGuideExamples.hangup(call);
-        fields.put("call_date", WIRE.format(LocalDateTime.now(ISTANBUL)));
-        return post("/webhooks/ccs/hangup?token=" + webhookToken(), FORM, encode(fields));
+        return post("/webhooks/ccs/hangup?token=" + webhookToken(), FORM, encode(IvrGuideExamples.hangupNow(call)));
     }
 
     /** A call the simulator has a CDR record of; answers its key. */
