@@ -127,7 +127,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         }
         // at least 2: an agent's login holds one connection for the agent's lock and reads its session on another
         return Database.postgresql(url, settings.string("connector.database.username", ""),
-                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 2));
+                settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 2),
+                settings.duration("connector.database.timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)));
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {

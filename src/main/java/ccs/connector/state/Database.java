@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -149,7 +150,7 @@ public final class Database implements AutoCloseable {
         // a large file); the next start compacts the whole file instead (compactH2)
         String url = "jdbc:h2:file:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
-        HikariDataSource pool = pool(url, "connector", "", H2_POOL_SIZE, false);
+        HikariDataSource pool = new HikariDataSource(poolConfig(url, "connector", "", H2_POOL_SIZE, false));
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
     }
 
@@ -216,14 +217,26 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** A PostgreSQL database every replica shares. */
-    public static Database postgresql(String url, String username, String password, int poolSize) {
-        HikariDataSource pool = pool(url, username, password, poolSize, true);
+    /**
+     * A PostgreSQL database every replica shares.
+     *
+     * @param timeout the longest a statement may take: the database cancels it then ({@code statement_timeout}), and a
+     *        database that does not answer at all (its node lost, a network partition, a frozen primary: the connection
+     *        stays open, and with nothing left to send the operating system keeps it for ever) loses the connection a few
+     *        seconds later ({@code socketTimeout}), instead of holding the statement, its request and the pool. A
+     *        {@code socketTimeout} in the URL wins.
+     */
+    public static Database postgresql(String url, String username, String password, int poolSize, Duration timeout) {
+        HikariConfig config = poolConfig(url, username, password, poolSize, true);
+        config.setConnectionInitSql("SET statement_timeout = " + timeout.toMillis());
+        // the database's own cancel comes first where it can answer: it says whether the statement ran
+        config.addDataSourceProperty("socketTimeout", String.valueOf(timeout.plusSeconds(5).toSeconds()));
+        HikariDataSource pool = new HikariDataSource(config);
         return new Database(pool, Dialect.POSTGRESQL, pool, poolSize).createSchema();
     }
 
     /** @param waitForDatabase start even while the database is away (a shared one); false: fail at once (a file that cannot be opened) */
-    private static HikariDataSource pool(String url, String username, String password, int poolSize, boolean waitForDatabase) {
+    private static HikariConfig poolConfig(String url, String username, String password, int poolSize, boolean waitForDatabase) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(username);
@@ -232,7 +245,7 @@ public final class Database implements AutoCloseable {
         config.setPoolName("connector-database");
         // a replica whose database is briefly away still starts; the first query then waits for it
         config.setInitializationFailTimeout(waitForDatabase ? -1 : 1);
-        return new HikariDataSource(config);
+        return config;
     }
 
     public DataSource dataSource() {

@@ -40,7 +40,7 @@ class SharedSessionsIT {
         camel.start();
         Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
         try (PostgresServer postgres = PostgresServer.start();
-             Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4)) {
+             Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
             AgentSessions first = replica(camel, tenants, database);
             AgentSessions second = replica(camel, tenants, database);
             long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package ccs.connector.state;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,7 +46,7 @@ class SharedStateIT {
         ExecutorService starting = Executors.newFixedThreadPool(3);
         List<Future<Database>> started = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            started.add(starting.submit(() -> Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4)));
+            started.add(starting.submit(() -> Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))));
         }
         for (Future<Database> database : started) {
             replicas.add(database.get());

@@ -75,6 +75,26 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
+    /** Stops every process of the server (SIGSTOP), as a frozen or unreachable host: its connections stay open, and nothing answers on them. */
+    public void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #freeze frozen} server go on (SIGCONT). */
+    public void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(server.pid())));
+        // the server itself too: as root it is runuser, which stops itself once its child is stopped
+        server.descendants().forEach(process -> kill.add(String.valueOf(process.pid())));
+        Process killing = new ProcessBuilder(kill).inheritIO().start();
+        if (!killing.waitFor(30, TimeUnit.SECONDS) || killing.exitValue() != 0) {
+            throw new IllegalStateException("could not send SIG" + signal + " to PostgreSQL: " + kill);
+        }
+    }
+
     @Override
     public void close() throws Exception {
         server.destroy();
