@@ -18,6 +18,7 @@ import ccs.connector.cdr.CdrState.Backfill;
 import ccs.connector.cdr.CdrState.BackfillRun;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.api.ApiException;
+import ccs.connector.api.NotFoundException;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
@@ -142,19 +143,47 @@ public final class CdrBackfills {
         }
     }
 
+    /**
+     * DELETE /api/v1/cdr/backfill: cancels the tenant's unfinished backfill, whichever replica runs it. The run reading a
+     * window finishes it (its records go to the CRM, the progress stays where it was) and stops; nothing resumes it, and a
+     * new backfill may start. Answers its description; 404 when the tenant has no unfinished backfill.
+     */
+    public Map<String, Object> cancel(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        if (!state.cancelBackfill(tenant.name(), clock.instant())) {
+            throw new NotFoundException("tenant " + tenant.name() + " has no CDR backfill under way");
+        }
+        Map<String, Object> description = describe(tenant.name());
+        LOG.info("CDR backfill of tenant {} from {} to {} cancelled at {}% done", tenant.name(), description.get("from"),
+                description.get("to"), description.get("percent"));
+        return description;
+    }
+
     /** Tenants whose backfill is unfinished and not running: after a restart or a failure. */
     public synchronized List<String> resumable() {
         return state.tenantsWithBackfill().stream().filter(tenant -> !running.containsKey(tenant)).toList();
     }
 
-    /** The next window of the tenant's backfill, or null once it is done. */
+    /** The next window of the tenant's backfill, or null once it is done or cancelled. */
     public CdrWindow nextWindow(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
-        Optional<Backfill> found = state.backfill(tenant.name());
+        Optional<BackfillRun> found = state.backfillRun(tenant.name());
         if (found.isEmpty()) {
             return null;
         }
-        Backfill backfill = found.get();
+        BackfillRun run = found.get();
+        Backfill backfill = run.backfill();
+        if (run.outcome().equals(CdrState.CANCELLED)) {
+            LOG.info("CDR backfill of tenant {} from {} to {} stops: it was cancelled ({} records in {} windows)", tenant.name(),
+                    backfill.from(), backfill.to(), backfill.records(), backfill.windowsDone());
+            return null;
+        }
+        Instant ours = running.get(tenant.name());
+        if (ours != null && run.outcome().equals("running") && run.outcomeAt().toEpochMilli() != ours.toEpochMilli()) {
+            // a new backfill, started while this run ended a cancelled one's window, is the resume's to run: it ends its own run
+            LOG.info("CDR backfill of tenant {}: this run stops, another run of it started meanwhile", tenant.name());
+            return null;
+        }
         if (backfill.finished()) {
             LOG.info("CDR backfill of tenant {} from {} to {} is done: {} records in {} windows", tenant.name(),
                     backfill.from(), backfill.to(), backfill.records(), backfill.windowsDone());
@@ -180,8 +209,10 @@ public final class CdrBackfills {
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
         if (!backfill.next().equals(window.getStart()) || !state.saveBackfill(progressed, backfill)) {
-            // a stale leader's run: its window went out (the dedupe absorbs a second read), its progress is not the backfill's
-            LOG.warn("CDR backfill of tenant {}: window {} was read, but another run moved the backfill on meanwhile; its progress stands",
+            // a stale leader's run, or a cancelled backfill: its window went out (the dedupe absorbs a second read), its
+            // progress is not the backfill's
+            LOG.warn("CDR backfill of tenant {}: window {} was read, but the backfill was cancelled or another run moved it on meanwhile; "
+                    + "its progress stands",
                     window.getTenant(), window.range());
             return;
         }
@@ -265,7 +296,7 @@ public final class CdrBackfills {
         if (run.reason() != null) {
             description.put("reason", run.reason());
         }
-        if (!run.outcome().equals("done")) {
+        if (!run.outcome().equals("done") && !run.outcome().equals(CdrState.CANCELLED)) {
             Instant resumes = run.outcomeAt().plus(retry);
             description.put("resumesBy", (resumes.isAfter(now) ? resumes : now.plus(retry)).toString());
         }

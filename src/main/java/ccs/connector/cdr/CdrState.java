@@ -47,6 +47,9 @@ public final class CdrState {
             LocalDateTime.parse(row.getString(3)), LocalDateTime.parse(row.getString(4)), row.getInt(5), row.getLong(6));
     private static final String BACKFILL_COLUMNS = "tenant, range_from, range_to, next_start, windows_done, records";
 
+    /** The outcome of a backfill that DELETE /api/v1/cdr/backfill stopped. */
+    public static final String CANCELLED = "cancelled";
+
     private final Database database;
 
     public CdrState(Database database) {
@@ -96,7 +99,7 @@ public final class CdrState {
     /**
      * The outcome of the tenant's latest backfill and the run it is in (a backfill runs again after a failure or a stop).
      *
-     * @param outcome            {@code running}, {@code done}, {@code failed} or {@code interrupted}
+     * @param outcome            {@code running}, {@code done}, {@code failed}, {@code interrupted} or {@link #CANCELLED}
      * @param reason             why it failed, else null
      * @param outcomeAt          when it reached its outcome (for {@code running}: when the run started)
      * @param runStartedPercent  how much of it was done when the run started
@@ -160,6 +163,15 @@ public final class CdrState {
     public Optional<BackfillRun> backfillRun(String tenant) {
         return database.one("SELECT " + BACKFILL_COLUMNS + ", windows_total, started_at_ms, run_started_percent, outcome, reason, outcome_at_ms "
                 + "FROM CDR_BACKFILL WHERE tenant = ?", BACKFILL_RUN, tenant);
+    }
+
+    /**
+     * Cancels the tenant's unfinished backfill at the instant: it counts as finished (nothing resumes it, a new one may
+     * start, a run that ends a window late writes no progress); false when the tenant has none.
+     */
+    public boolean cancelBackfill(String tenant, Instant at) {
+        return database.update("UPDATE CDR_BACKFILL SET finished = TRUE, outcome = '" + CANCELLED + "', reason = NULL, outcome_at_ms = ? "
+                + "WHERE tenant = ? AND finished = FALSE", at.toEpochMilli(), tenant) > 0;
     }
 
     /** Tenants whose backfill is unfinished: backfills that a stop, a failure or a failover interrupted. */

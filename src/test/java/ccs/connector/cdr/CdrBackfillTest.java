@@ -166,6 +166,41 @@ class CdrBackfillTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aBackfillCancelledMidWayReadsNoWindowAfterTheOneUnderWayAndAnotherMayStart() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(6);
+        simulator().generateCdrs(600, day.atTime(9, 0), day.atTime(15, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
+        int logBefore = LogCapture.text().length();
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T14:59:59\"}").statusCode())
+                .isEqualTo(202);
+        // the first window's page is slow in coming: the backfill is cancelled while it is read
+        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
+
+        HttpResponse<String> cancelled = delete("/api/v1/cdr/backfill?tenant=demo");
+
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(cancelled.body());
+        assertThat(answer.get("tenant").asText()).isEqualTo("demo");
+        assertThat(answer.get("state").asText()).isEqualTo("cancelled");
+        assertThat(answer.has("endedAt")).isTrue();
+        assertThat(answer.has("resumesBy")).as("nothing resumes it").isFalse();
+        await().atMost(PATIENCE).until(() -> LogCapture.text().substring(logBefore).contains("CDR backfill of tenant demo from " + day
+                + "T09:00 to " + day + "T14:59:59 stops: it was cancelled"));
+        int requests = simulator().requests("reportsCDRLogs").size();
+        // the resume runs every 500 ms here: a cancelled backfill would be taken up again within these seconds
+        await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> simulator().requests("reportsCDRLogs").size() == requests);
+        assertThat(simulator().requests("reportsCDRLogs")).as("the first window's pages only").hasSize(2);
+        assertThat(backfillStatus().get("state").asText()).isEqualTo("cancelled");
+
+        HttpResponse<String> again = delete("/api/v1/cdr/backfill?tenant=demo");
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(json.readTree(again.body()).get("detail").asText()).isEqualTo("tenant demo has no CDR backfill under way");
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day.minusDays(1) + "T09:00:00\", \"to\": \"" + day.minusDays(1)
+                + "T09:59:59\"}").statusCode()).as("another may start").isEqualTo(202);
+    }
+
+    @Test
     void aDayAsToMeansAllOfThatDay() throws Exception {
         await().atMost(PATIENCE).until(() -> !backfillUnderWay());
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
@@ -207,6 +242,10 @@ class CdrBackfillTest extends ConnectorTestSupport {
 
     private boolean backfillUnderWay() {
         return context.getRegistry().lookupByNameAndType("cdrState", CdrState.class).tenantsWithBackfill().contains("demo");
+    }
+
+    private HttpResponse<String> delete(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {

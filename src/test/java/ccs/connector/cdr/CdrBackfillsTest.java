@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.api.NotFoundException;
 import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,6 +235,54 @@ class CdrBackfillsTest {
         CdrWindow last = backfills.nextWindow("demo");
         assertThat(last.getStart()).isEqualTo(LocalDateTime.parse("2026-11-01T01:00:00"));
         assertThat(last.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-01T01:00:00"));
+    }
+
+    @Test
+    void aCancelledBackfillStopsAfterTheWindowItReadsIsNotResumedAndMakesRoomForAnother() {
+        MovingClock clock = new MovingClock();
+        CdrBackfills backfills = backfills(10, clock);
+        backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T11:59:59");
+        backfills.claim("demo");
+        CdrWindow reading = backfills.nextWindow("demo");
+        readWhole(reading);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(backfills.cancel("demo")).containsEntry("state", "cancelled").containsEntry("endedAt", "2026-11-03T00:01:00Z")
+                .containsEntry("windowsDone", 0).doesNotContainKey("resumesBy");
+        backfills.windowDone(reading);
+        assertThat(backfills.nextWindow("demo")).as("no window after the one it read").isNull();
+        backfills.release("demo");
+        assertThat(demo(backfills)).containsEntry("state", "cancelled").containsEntry("windowsDone", 0).doesNotContainKey("resumesBy");
+        assertThat(backfills.resumable()).isEmpty();
+        assertThatThrownBy(() -> backfills.cancel("demo")).isInstanceOf(NotFoundException.class)
+                .hasMessage("tenant demo has no CDR backfill under way");
+        assertThat(backfills.start(null, "2026-10-01T00:00:00", "2026-10-01T01:59:59")).containsEntry("windows", 2L);
+    }
+
+    @Test
+    void aNewBackfillStartedWhileACancelledOnesRunEndsItsWindowIsRunToItsEndByTheResume() {
+        MovingClock clock = new MovingClock();
+        CdrBackfills backfills = backfills(10, clock);
+        backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");
+        backfills.claim("demo");
+        CdrWindow reading = backfills.nextWindow("demo");
+        backfills.cancel("demo");
+        clock.advance(Duration.ofMinutes(1));
+        backfills.start(null, "2026-11-01T08:00:00", "2026-11-01T09:59:59");
+
+        readWhole(reading);
+        backfills.windowDone(reading);
+        assertThat(backfills.nextWindow("demo")).as("the new backfill is not this run's").isNull();
+        backfills.release("demo");
+
+        assertThat(backfills.resumable()).containsExactly("demo");
+        backfills.claim("demo");
+        for (CdrWindow window = backfills.nextWindow("demo"); window != null; window = backfills.nextWindow("demo")) {
+            readWhole(window);
+            backfills.windowDone(window);
+        }
+        backfills.release("demo");
+        assertThat(demo(backfills)).containsEntry("state", "done").containsEntry("windowsDone", 2);
     }
 
     @Test

@@ -91,6 +91,13 @@ class SharedStateIT {
         new CdrState(replicas.get(1)).runStarted("acme", 0, at.plusSeconds(120));
         new CdrState(replicas.get(0)).runEnded("acme", at, "interrupted", null, at.plusSeconds(180));
         assertThat(new CdrState(replicas.get(2)).backfillRun("acme")).hasValueSatisfying(run -> assertThat(run.outcome()).isEqualTo("running"));
+
+        // cancelled on another replica than the one that runs it: it runs no more, and a new one may start
+        assertThat(new CdrState(replicas.get(2)).cancelBackfill("acme", at.plusSeconds(240))).isTrue();
+        assertThat(new CdrState(replicas.get(1)).backfillRun("acme")).hasValueSatisfying(run -> assertThat(run.outcome()).isEqualTo("cancelled"));
+        assertThat(new CdrState(replicas.get(1)).tenantsWithBackfill()).doesNotContain("acme");
+        assertThat(new CdrState(replicas.get(0)).cancelBackfill("acme", at.plusSeconds(300))).as("once").isFalse();
+        assertThat(new CdrState(replicas.get(0)).startBackfill(backfill, 24, at.plusSeconds(360))).isTrue();
     }
 
     @Test

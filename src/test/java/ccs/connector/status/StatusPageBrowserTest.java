@@ -106,6 +106,24 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCancelledBackfillShowsWhereItStopped() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
+        simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 300, 60));
+        assertThat(post("/api/v1/cdr/backfill", "application/json", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T17:59:59\"}",
+                "X-Api-Key", KEY).statusCode()).isEqualTo(202);
+        openWithTheKey();
+        wait.until(page -> progress() > 0);
+
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/cdr/backfill")).header("X-Api-Key", KEY).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        String cancelled = wait.until(page -> backfillText().startsWith("cancelled") ? backfillText() : null);
+        assertThat(cancelled).containsPattern("cancelled at [\\d.]+ % of " + day + " 08:00 to " + day + " 17:59:59: \\d+ records, ");
+        assertThat(progress()).as("no progress bar").isEqualTo(-1);
+    }
+
+    @Test
     void aDeadLetterDisappearsAfterTheReplayButtonIsPressed() throws Exception {
         CloudEvent event = hangupEvent("status-dead-1");
         crm.answerWhen(request -> event.getId().equals(request.header("Idempotency-Key")), Answer.status(400));
