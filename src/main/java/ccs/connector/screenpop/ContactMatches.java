@@ -25,6 +25,8 @@ public final class ContactMatches {
 
     /** The most of a lookup's answer read: 1 MiB, thousands of contacts. */
     static final int MAX_ANSWER_BYTES = 1 << 20;
+    static final String TOO_LONG = "the CRM lookup answered more than " + MAX_ANSWER_BYTES / 1024
+            + " KiB: no contact list an agent can read is that long";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -63,8 +65,7 @@ public final class ContactMatches {
         try (InputStream in = types.convertTo(InputStream.class, answer)) {
             byte[] body = in == null ? null : in.readNBytes(MAX_ANSWER_BYTES + 1);
             if (body != null && body.length > MAX_ANSWER_BYTES) {
-                throw new CrmUnavailableException("the CRM lookup answered more than " + MAX_ANSWER_BYTES / 1024
-                        + " KiB: no contact list an agent can read is that long");
+                throw new CrmUnavailableException(TOO_LONG);
             }
             return body;
         } catch (IOException e) {

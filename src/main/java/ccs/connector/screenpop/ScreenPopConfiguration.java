@@ -77,6 +77,7 @@ public final class ScreenPopConfiguration {
         registry.bind("contactsFile", contactsFile);
         registry.bind("crmLookupUrl", lookupUrl);
         registry.bind("contactMatches", new ContactMatches());
+        registry.bind("crmAnswerLimit", new CrmAnswerLimit());
         registry.bind("handedBackErrors", new HandedBackErrors());
         registry.bind("callAnswers", new CallAnswers(tenants));
         registry.bind("softphoneUrls", new SoftphoneUrls(tenants,

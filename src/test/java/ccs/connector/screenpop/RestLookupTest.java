@@ -14,6 +14,7 @@ import ccs.connector.support.RecordingHttpServer.Answer;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -132,6 +133,19 @@ class RestLookupTest extends ConnectorTestSupport {
         HttpResponse<String> huge = get("/api/v1/screen-pop?phone=05321234567");
         assertThat(huge.statusCode()).as(huge.body()).isEqualTo(502);
         assertThat(json.readTree(huge.body()).get("detail").asText()).contains("more than 1024 KiB");
+
+        // far longer ones, with their length or streamed without it: the connector stops reading past the limit,
+        // rather than after holding all of it
+        String everyContact = "[" + (contact + ",").repeat(600_000) + contact + "]";
+        for (Answer far : List.of(Answer.json(200, everyContact), Answer.json(200, everyContact).chunked())) {
+            int cutShortBefore = crm.answersCutShort();
+            crm.thenAnswer(far);
+            HttpResponse<String> huger = get("/api/v1/screen-pop?phone=05321234567");
+            assertThat(huger.statusCode()).as(huger.body()).isEqualTo(502);
+            assertThat(json.readTree(huger.body()).get("detail").asText())
+                    .isEqualTo("the CRM lookup answered more than 1024 KiB: no contact list an agent can read is that long");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> crm.answersCutShort() == cutShortBefore + 1);
+        }
     }
 
     @Test

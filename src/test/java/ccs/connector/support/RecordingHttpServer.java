@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.Headers;
@@ -58,6 +59,11 @@ public final class RecordingHttpServer implements AutoCloseable {
             return new Answer(status, body, headers, wait);
         }
 
+        /** The same answer without its length, in chunks, as a server that streams what it reads. */
+        public Answer chunked() {
+            return withHeader(CHUNKED, "true");
+        }
+
         public Answer withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
@@ -65,10 +71,14 @@ public final class RecordingHttpServer implements AutoCloseable {
         }
     }
 
+    /** Marks an answer {@link Answer#chunked}; not sent. */
+    private static final String CHUNKED = "X-Test-Chunked";
+
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> plan = new ConcurrentLinkedQueue<>();
     private final List<Map.Entry<Predicate<Received>, Answer>> rules = new CopyOnWriteArrayList<>();
+    private final AtomicInteger cutShort = new AtomicInteger();
 
     public RecordingHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -83,6 +93,11 @@ public final class RecordingHttpServer implements AutoCloseable {
 
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** How many answers the clients did not read to their end (they closed the connection while the server wrote). */
+    public int answersCutShort() {
+        return cutShort.get();
     }
 
     /** The next request (in arrival order) gets this answer; planned answers are used up one by one. */
@@ -133,11 +148,15 @@ public final class RecordingHttpServer implements AutoCloseable {
                 }
             }
             answer.headers().forEach(exchange.getResponseHeaders()::set);
+            boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
+            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes);
+                } catch (IOException e) {
+                    // the client closed the connection before it had read the whole answer
+                    cutShort.incrementAndGet();
                 }
             }
         }
