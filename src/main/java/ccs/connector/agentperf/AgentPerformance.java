@@ -17,6 +17,7 @@ import java.util.Optional;
 
 import ccs.connector.agentperf.AgentPerformanceState.Progress;
 import ccs.connector.api.ApiException;
+import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UpstreamException;
@@ -167,6 +168,22 @@ public final class AgentPerformance {
         description.put("from", first.toString());
         description.put("to", last.toString());
         description.put("days", days);
+        return description;
+    }
+
+    /**
+     * DELETE /api/v1/agents/performance/backfill: cancels the tenant's unfinished backfill, whichever replica runs it; a day
+     * being sent goes on to the CRM, no later one does, and a new backfill may start. Answers its description; 404 when
+     * the tenant has no unfinished backfill.
+     */
+    public Map<String, Object> cancelBackfill(String tenantName) {
+        Tenant tenant = tenants.get(tenantName);
+        if (!state.cancelBackfill(tenant.name(), clock.instant())) {
+            throw new NotFoundException("tenant " + tenant.name() + " has no agent performance backfill under way");
+        }
+        Map<String, Object> description = backfill(tenant.name());
+        LOG.info("Agent performance backfill of tenant {} from {} to {} cancelled after {} days", tenant.name(), description.get("from"),
+                description.get("to"), description.get("daysDone"));
         return description;
     }
 

@@ -15,12 +15,15 @@ public final class AgentPerformanceState {
 
     public static final String DAILY = "daily";
     public static final String BACKFILL = "backfill";
+    /** The outcome of a backfill that DELETE /api/v1/agents/performance/backfill stopped. */
+    public static final String CANCELLED = "cancelled";
 
     /**
      * @param from     the first day (of a backfill; of the daily run: the first it sent)
      * @param to       a backfill's last day; null for the daily run
      * @param next     the first day not yet in the outbox
-     * @param outcome  {@code running} (a backfill with days left), {@code done} or {@code failed} (the next day failed; it is tried again)
+     * @param outcome  {@code running} (a backfill with days left), {@code done}, {@code failed} (the next day failed; it is tried
+     *                 again) or {@link #CANCELLED} (a backfill whose days left are not sent)
      * @param reason   why it failed, else null
      * @param at       when it reached its outcome
      */
@@ -58,6 +61,27 @@ public final class AgentPerformanceState {
     }
 
     /**
+     * Cancels the tenant's unfinished backfill at the instant: it counts as finished (its next day is past its range, so
+     * no run sends its days left, and a new backfill may start; a day a run sends late moves nothing); false when the
+     * tenant has none.
+     */
+    public boolean cancelBackfill(String tenant, Instant at) {
+        while (true) {
+            Optional<Progress> unfinished = progress(tenant, BACKFILL).filter(backfill -> !backfill.finished());
+            if (unfinished.isEmpty()) {
+                return false;
+            }
+            // from where it stands: a day done meanwhile reads it again
+            Progress backfill = unfinished.get();
+            if (database.update("UPDATE AGENT_PERF_PROGRESS SET next_day = ?, outcome = '" + CANCELLED + "', reason = NULL, at_ms = ? "
+                    + "WHERE tenant = ? AND kind = ? AND next_day = ? AND range_to = ?", backfill.to().plusDays(1).toString(),
+                    at.toEpochMilli(), tenant, BACKFILL, backfill.next().toString(), backfill.to().toString()) > 0) {
+                return true;
+            }
+        }
+    }
+
+    /**
      * The day's events are in the outbox: the tenant's run of the kind goes on with the day after it. A day before the
      * next one changes nothing, so a day done twice (a leader change in between) counts once; for the daily run a later
      * one (it skipped days older than its catch-up) moves it there. A backfill moves only from its next day: a later day
@@ -81,11 +105,11 @@ public final class AgentPerformanceState {
                 kind, day.toString());
     }
 
-    /** The day failed: the run stays at it and tries it again at the next check. */
+    /** The day failed: the run stays at it and tries it again at the next check. A cancelled backfill stays cancelled. */
     public void failed(String tenant, String kind, LocalDate day, String reason, Instant at) {
         String shortened = reason.length() > 500 ? reason.substring(0, 497) + "..." : reason;
-        if (database.update("UPDATE AGENT_PERF_PROGRESS SET outcome = 'failed', reason = ?, at_ms = ? WHERE tenant = ? AND kind = ?",
-                shortened, at.toEpochMilli(), tenant, kind) == 0 && DAILY.equals(kind)) {
+        if (database.update("UPDATE AGENT_PERF_PROGRESS SET outcome = 'failed', reason = ?, at_ms = ? WHERE tenant = ? AND kind = ? "
+                + "AND outcome <> '" + CANCELLED + "'", shortened, at.toEpochMilli(), tenant, kind) == 0 && DAILY.equals(kind)) {
             database.insertNew("INSERT INTO AGENT_PERF_PROGRESS (" + COLUMNS + ") VALUES (?, ?, ?, NULL, ?, 0, 0, 'failed', ?, ?)",
                     tenant, DAILY, day.toString(), day.toString(), shortened, at.toEpochMilli());
         }

@@ -36,6 +36,27 @@ class AgentPerformanceStateTest {
     }
 
     @Test
+    void aCancelledBackfillSendsNoDayLeftStaysCancelledWhateverARunEndsLateAndMakesRoomForAnother() {
+        AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
+        assertThat(state.cancelBackfill("demo", NOW)).as("none yet").isFalse();
+        state.startBackfill("demo", LocalDate.parse("2026-10-10"), LocalDate.parse("2026-10-20"), NOW);
+        state.dayDone("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-10"), 3, NOW);
+
+        assertThat(state.cancelBackfill("demo", NOW.plusSeconds(60))).isTrue();
+        // the day a run was sending when it was cancelled: it ends late, done or failed
+        state.dayDone("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-11"), 3, NOW.plusSeconds(61));
+        state.failed("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-11"), "HTTP 500", NOW.plusSeconds(62));
+
+        AgentPerformanceState.Progress cancelled = state.progress("demo", AgentPerformanceState.BACKFILL).orElseThrow();
+        assertThat(cancelled.finished()).isTrue();
+        assertThat(cancelled.outcome()).isEqualTo("cancelled");
+        assertThat(cancelled.daysDone()).isEqualTo(1);
+        assertThat(cancelled.at()).isEqualTo(NOW.plusSeconds(60));
+        assertThat(state.cancelBackfill("demo", NOW.plusSeconds(120))).as("once").isFalse();
+        assertThat(state.startBackfill("demo", LocalDate.parse("2026-09-01"), LocalDate.parse("2026-09-02"), NOW)).isTrue();
+    }
+
+    @Test
     void theDailyRunMovesOnToALaterDayItWasDone() {
         AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
         state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-10-01"), 3, NOW);

@@ -1,5 +1,7 @@
 package ccs.connector.agentperf;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,6 +178,44 @@ class AgentPerformanceTest extends ConnectorTestSupport {
 
         AGENTS.forEach(agent -> delivered(crm, id(agent, day)));
         awaitBackfillDone();
+    }
+
+    @Test
+    void aBackfillWhoseDayKeepsFailingIsCancelledAndAnotherMayStart() throws Exception {
+        awaitBackfillDone();
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(9);
+        simulator().inject(Fault.status("reportsAgentPerf", 500, 100_000));
+        try {
+            assertThat(backfill("{\"from\": \"" + day + "\", \"to\": \"" + day.plusDays(1) + "\"}").statusCode()).isEqualTo(202);
+            // its first day fails, and is tried again every ccs.agent-performance.retry
+            await().atMost(PATIENCE).until(() -> reportRequests(day).size() >= 2);
+
+            HttpResponse<String> cancelled = cancelBackfill();
+
+            assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+            JsonNode answer = json.readTree(cancelled.body());
+            assertThat(answer.get("state").asText()).isEqualTo("cancelled");
+            assertThat(answer.get("daysDone").asInt()).isZero();
+            int asked = reportRequests(day).size();
+            // a day under way when it was cancelled may still ask once
+            await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> reportRequests(day).size() <= asked + 1);
+            JsonNode status = json.readTree(get("/api/v1/agents/performance/backfill", "X-Api-Key", KEY).body()).get("backfills").get(0);
+            assertThat(status.get("state").asText()).isEqualTo("cancelled");
+            HttpResponse<String> again = cancelBackfill();
+            assertThat(again.statusCode()).isEqualTo(404);
+            assertThat(json.readTree(again.body()).get("detail").asText()).isEqualTo("tenant demo has no agent performance backfill under way");
+        } finally {
+            simulator().clearFaults();
+        }
+
+        assertThat(backfill("{\"from\": \"" + day + "\", \"to\": \"" + day + "\"}").statusCode()).as("another may start").isEqualTo(202);
+        AGENTS.forEach(agent -> delivered(crm, id(agent, day)));
+        awaitBackfillDone();
+    }
+
+    private HttpResponse<String> cancelBackfill() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/agents/performance/backfill?tenant=demo"))
+                .header("X-Api-Key", KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String id(String agent, LocalDate day) {
