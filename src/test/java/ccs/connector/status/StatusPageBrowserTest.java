@@ -85,12 +85,7 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
 
     @Test
     void theProgressBarOfARunningBackfillMovesWithoutAReload() throws Exception {
-        LocalDate day = LocalDate.now(ISTANBUL).minusDays(2);
-        simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
-        // 60 windows of 10 minutes, each page slowed down: the backfill takes a while
-        simulator().inject(Fault.delay("reportsCDRLogs", 300, 60));
-        assertThat(post("/api/v1/cdr/backfill", "application/json", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T17:59:59\"}",
-                "X-Api-Key", KEY).statusCode()).isEqualTo(202);
+        startASlowBackfillOf(LocalDate.now(ISTANBUL).minusDays(2));
 
         openWithTheKey();
         double first = wait.until(page -> {
@@ -108,10 +103,7 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     @Test
     void aCancelledBackfillShowsWhereItStopped() throws Exception {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
-        simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
-        simulator().inject(Fault.delay("reportsCDRLogs", 300, 60));
-        assertThat(post("/api/v1/cdr/backfill", "application/json", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T17:59:59\"}",
-                "X-Api-Key", KEY).statusCode()).isEqualTo(202);
+        startASlowBackfillOf(day);
         openWithTheKey();
         wait.until(page -> progress() > 0);
 
@@ -144,6 +136,14 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         assertThat(status().at("/deadLetters/waiting").asLong()).isZero();
         // the replayed event counts as delivered once its key is in the dedupe store, just after the CRM has it
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().at("/lastHour/delivered").asLong()).isPositive());
+    }
+
+    /** A backfill of the day from 08:00 to 17:59:59: 60 windows of 10 minutes, each page slowed down, so it takes a while. */
+    private void startASlowBackfillOf(LocalDate day) throws Exception {
+        simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 300, 60));
+        assertThat(post("/api/v1/cdr/backfill", "application/json", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + "T17:59:59\"}",
+                "X-Api-Key", KEY).statusCode()).isEqualTo(202);
     }
 
     private JsonNode status() throws Exception {
