@@ -86,7 +86,8 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private void signal(String signal) throws Exception {
-        List<String> kill = new ArrayList<>(List.of("kill", "-" + signal, String.valueOf(server.pid())));
+        // the shell's own kill: a slim machine may have no kill program (procps)
+        List<String> kill = new ArrayList<>(List.of("sh", "-c", "kill -" + signal + " \"$@\"", "sh", String.valueOf(server.pid())));
         // the server itself too: as root it is runuser, which stops itself once its child is stopped
         server.descendants().forEach(process -> kill.add(String.valueOf(process.pid())));
         Process killing = new ProcessBuilder(kill).inheritIO().start();
