@@ -114,8 +114,8 @@ public final class OutboxMessages {
 
     /**
      * The one event of the exchange's message (a queue that holds single events only, as the hangups awaiting
-     * their CDR). As {@link #read(Exchange)}, the exchange then carries a plain message: the stage's circuit
-     * breaker and lookup queue copy the exchange, and a copy of a JMS message asks the JMS client again.
+     * their CDR). As {@link #read(Exchange)}, the exchange then carries a plain message: the stage's lookup
+     * queue copies the exchange, and a copy of a JMS message asks the JMS client again.
      */
     public CloudEvent readEvent(Exchange exchange) throws JMSException {
         CloudEvent event = event(exchange.getIn().getBody());

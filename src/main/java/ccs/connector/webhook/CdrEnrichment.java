@@ -43,8 +43,9 @@ public final class CdrEnrichment {
     /** Why the lookup that failed on this exchange found no record, in words for the log line. */
     public String failure(Exchange exchange) {
         for (Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); cause != null; cause = cause.getCause()) {
-            if (cause instanceof CallNotPermittedException) {
-                return "Call Center Studio failed most recent lookups, not asked for a while (circuit breaker open)";
+            if (cause instanceof CallNotPermittedException open) {
+                return "Call Center Studio of tenant " + open.getCausingCircuitBreakerName()
+                        + " failed most recent lookups, not asked for a while (circuit breaker open)";
             }
             if (cause instanceof ExchangeTimedOutException) {
                 return "no answer within " + timeout + " (connector.webhook.enrich-timeout)";

@@ -36,6 +36,7 @@ public class WebhookConfiguration implements CamelConfiguration {
                 settings.string("connector.webhook-token.previous", ""), allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
         camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s")));
+        camel.getRegistry().bind("cdrLookupBreakers", new CdrLookupBreakers());
         camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class), tenants));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {

@@ -6,21 +6,32 @@ import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.webhook.IvrGuideExamples.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CDR lookups of hangups when one of the tenants a connector serves has its app token refused. */
+/**
+ * The CDR lookups of hangups when one of the tenants a connector serves has its app token refused, or its Call Center
+ * Studio down (a real HTTP server answering 503): the other tenants' hangups keep their CDR.
+ */
 class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
 
     private RecordingHttpServer crm;
+    // created in settings(), which runs from the superclass constructor: no initializer here
+    private RecordingHttpServer downPlatform;
 
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("ccs.tenants", "demo,revoked");
+        downPlatform = startHttpServer();
+        downPlatform.answerWhen(request -> true, Answer.status(503));
+        settings.setProperty("ccs.tenants", "demo,revoked,down");
         settings.setProperty("ccs.tenant.revoked.app-token", "a-revoked-application-token");
+        settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
+        settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-tenant-whose-platform-is-down");
+        realTenantSecrets(settings);
         settings.setProperty("ccs.cdr.enabled", "false");
     }
 
@@ -33,6 +44,25 @@ class WebhookEnrichmentTenantsTest extends ConnectorTestSupport {
         for (int i = 0; i < 30; i++) {
             assertThat(delivered(crm, "revoked:ccs.call.hangup:revoked-call-" + i).get("data").has("cdr")).isFalse();
         }
+
+        LocalDateTime now = LocalDateTime.now(ZoneId.of("Europe/Istanbul"));
+        String call = simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);
+        assertThat(hangup("demo", call).statusCode()).isEqualTo(200);
+
+        assertThat(delivered(crm, "demo:ccs.call.hangup:" + call).at("/data/cdr/callKey").asText()).isEqualTo(call);
+    }
+
+    @Test
+    void aTenantWhoseCallCenterStudioIsDownDoesNotStopTheOtherTenantsLookups() throws Exception {
+        // more failed lookups than the circuit breaker needs to open
+        for (int i = 0; i < 30; i++) {
+            assertThat(hangup("down", "down-call-" + i).statusCode()).isEqualTo(200);
+        }
+        for (int i = 0; i < 30; i++) {
+            assertThat(delivered(crm, "down:ccs.call.hangup:down-call-" + i).get("data").has("cdr")).isFalse();
+        }
+        assertThat(downPlatform.received().stream().filter(request -> String.valueOf(request.query()).contains("reportsCDRLogs")))
+                .as("lookups of the down tenant once its circuit breaker opened").hasSizeLessThan(30);
 
         LocalDateTime now = LocalDateTime.now(ZoneId.of("Europe/Istanbul"));
         String call = simulator().generateCdrs(1, now.minusMinutes(10), now.minusMinutes(5)).get(0);

@@ -152,7 +152,7 @@ class WebhookEnrichmentTest extends ConnectorTestSupport {
         }
         assertThat(simulator().requests("reportsCDRLogs")).as("lookups once the circuit breaker opened")
                 .hasSizeLessThan(calls.size() * (RETRIES + 1));
-        assertThat(LogCapture.text()).contains("not attached to its hangup event: Call Center Studio failed most recent lookups, "
+        assertThat(LogCapture.text()).contains("not attached to its hangup event: Call Center Studio of tenant demo failed most recent lookups, "
                 + "not asked for a while (circuit breaker open)");
     }
 
