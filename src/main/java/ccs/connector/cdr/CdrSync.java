@@ -42,6 +42,8 @@ public final class CdrSync {
     /** What the poller knows of one tenant between runs. */
     private static final class TenantPolls {
         boolean running;
+        /** A settle sweep of the tenant is running: the timer does not wait for one that lasts longer than its interval. */
+        boolean settling;
         /** The instant the running poll's window finishes at: its wall clock alone is ambiguous in the repeated hour of an autumn DST change. */
         Instant windowFinish;
         int failuresInARow;
@@ -147,17 +149,38 @@ public final class CdrSync {
 
     /**
      * The window a settle sweep of the tenant reads: the settle window up to the checkpoint (never
-     * before {@code ccs.cdr.start}); null before the tenant's first checkpoint, when there is nothing behind it.
+     * before {@code ccs.cdr.start}); null before the tenant's first checkpoint, when there is nothing behind it,
+     * and while a sweep of the tenant is still running. Every window handed out must be ended with
+     * {@link #settleFinished(String)}.
      */
     public CdrWindow settleWindow(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
-        Optional<Instant> checkpoint = state.checkpoint(tenant.name());
-        if (checkpoint.isEmpty()) {
-            return null;
+        TenantPolls tenantPolls = polls(tenant.name());
+        synchronized (tenantPolls) {
+            if (tenantPolls.settling) {
+                LOG.debug("CDR settle sweep of tenant {} skipped: the previous one is still running", tenant.name());
+                return null;
+            }
+            Optional<Instant> checkpoint = state.checkpoint(tenant.name());
+            if (checkpoint.isEmpty()) {
+                return null;
+            }
+            LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
+            LocalDateTime from = notBeforeStart(wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant), to);
+            if (to.isBefore(from)) {
+                return null;
+            }
+            tenantPolls.settling = true;
+            return settings.window(tenant, from, to, SETTLE);
         }
-        LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
-        LocalDateTime from = notBeforeStart(wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant), to);
-        return to.isBefore(from) ? null : settings.window(tenant, from, to, SETTLE);
+    }
+
+    /** Ends a sweep that {@link #settleWindow(String)} started, however it went. */
+    public void settleFinished(String tenantName) {
+        TenantPolls tenantPolls = polls(tenants.get(tenantName).name());
+        synchronized (tenantPolls) {
+            tenantPolls.settling = false;
+        }
     }
 
     /**

@@ -6,7 +6,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import ccs.connector.simulator.Fault;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -103,6 +106,23 @@ class CdrExactlyOnceTest extends CdrPollingTestSupport {
         poll();
         delivered(crm, "demo:ccs.cdr:" + later);
         assertThat(requestsFor(crm, longCallId)).hasSize(1);
+    }
+
+    @Test
+    void aSettleSweepStillReadingWhenTheNextIsDueIsNotJoinedByASecondSweepOfTheSameTenant() throws Exception {
+        poll();
+        int pagesBefore = simulator().requests("reportsCDRLogs").size();
+        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
+        CompletableFuture<Object> first = template.asyncSendBody("direct:cdr-settle", null);
+        await().atMost(PATIENCE).until(() -> simulator().requests("reportsCDRLogs").size() > pagesBefore);
+
+        // the timer's next sweep, due while the first one still waits for its page
+        settle();
+        first.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(simulator().requests("reportsCDRLogs")).as("the pages of one sweep, its window a page").hasSize(pagesBefore + 1);
+        settle();
+        assertThat(simulator().requests("reportsCDRLogs")).as("a sweep after it reads as before").hasSize(pagesBefore + 2);
     }
 
     private void settle() {

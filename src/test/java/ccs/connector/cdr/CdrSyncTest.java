@@ -134,6 +134,17 @@ class CdrSyncTest {
     }
 
     @Test
+    void aSettleSweepOfATenantNeverOverlapsTheRunningOneNorHoldsItsPolls() {
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        CdrSync sync = sync(Optional.empty());
+        assertThat(sync.settleWindow("demo")).isNotNull();
+        assertThat(sync.settleWindow("demo")).isNull();
+        assertThat(sync.pollWindow("demo")).isNotNull();
+        sync.settleFinished("demo");
+        assertThat(sync.settleWindow("demo")).isNotNull();
+    }
+
+    @Test
     void failuresInARowSkipMoreRunsEachTimeUpToTheMaximumAndASuccessEndsThePause() {
         CdrSync sync = sync(Optional.empty());
         assertThat(skippedAfterFailure(sync, new IllegalStateException("down"))).isEqualTo(1);
