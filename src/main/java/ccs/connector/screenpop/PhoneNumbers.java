@@ -47,6 +47,12 @@ public final class PhoneNumbers {
      */
     private static final Pattern MASK = Pattern.compile("[*#\u2022\u2026]|[xX]{2,}|\\.\\.");
     /** What platforms and carriers put in place of a number the caller withholds, in English and in Turkish. */
+    /**
+     * A caller's number sent in a URL with its {@code +} not encoded ({@code ?phone=+4930...}, as softphone link
+     * templates often do) arrives with a space for it; read as a national number of the default region, a foreign
+     * caller would be looked up as another number.
+     */
+    private static final Pattern PLUS_SENT_UNENCODED = Pattern.compile(" [1-9][0-9 ()./-]*");
     private static final Set<String> WITHHELD = Set.of("anonymous", "unknown", "private", "restricted", "unavailable",
             "withheld", "hidden", "gizli", "gizli numara", "numara gizli", "bilinmeyen", "bilinmeyen numara", "bilinmiyor");
 
@@ -112,6 +118,14 @@ public final class PhoneNumbers {
             }
         }
         return candidates;
+    }
+
+    /**
+     * The caller's number as a request sent it, trimmed; a single leading space before a country code is read as
+     * the {@code +} of a URL that did not encode it (null stays null).
+     */
+    public String sent(String phone) {
+        return phone == null ? null : PLUS_SENT_UNENCODED.matcher(phone).matches() ? "+" + phone.substring(1) : phone.trim();
     }
 
     /** Whether a caller's number as written hides some of its digits ({@code 0532***4567}, {@code 0532 XXX 45 67}). */

@@ -76,6 +76,19 @@ class ScreenPopTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCallerWhosePlusTheLinkDidNotEncodeIsStillForeign() throws Exception {
+        // as a softphone's link template writes the number: the + stands in the URL as it is, and means a space
+        HttpResponse<String> answer = get("/api/v1/screen-pop?phone=+493012345678");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode card = json.readTree(answer.body());
+        assertThat(card.get("phone").asText()).isEqualTo("+493012345678");
+        assertThat(card.get("contacts").get(0).get("name").asText()).isEqualTo("Jonas Weber");
+        assertThat(json.readTree(get("/api/v1/screen-pop?phone=+90+532+123+45+67").body()).get("contacts").get(0).get("name").asText())
+                .isEqualTo("Elif Şahin");
+    }
+
+    @Test
     void aCallerNoContactHasIsA404() throws Exception {
         HttpResponse<String> answer = screenPop("phone", "0532 999 99 99");
 
