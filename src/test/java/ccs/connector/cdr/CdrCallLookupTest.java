@@ -146,6 +146,18 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aRecordThatCannotBeReadIsA502NamingTheField() throws Exception {
+        simulator().addCdrEntry("unreadable-date", "2026-11-02 10:00:00", "{\"callid\": \"unreadable-date\", \"calldate\": \"yesterday\"}");
+
+        HttpResponse<String> answer = lookup("unreadable-date");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(answer.body()).get("detail").asText())
+                .startsWith("Call Center Studio answered a call record that cannot be read: ").contains("calldate");
+    }
+
+    @Test
     void aRefusedAppTokenIsA422NamingTheSettingNotAnUnknownCall() throws Exception {
         // tenant "revoked" has an app token Call Center Studio refuses with {"success": false, "message": "Invalid Application Token"}
         HttpResponse<String> refused = lookup("any?tenant=revoked");
