@@ -13,6 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import ccs.connector.api.ForbiddenException;
+import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.api.UrlCredentials;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.InvalidFieldException;
@@ -118,6 +119,12 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException("the agent page's sign-in expired: open the page through a new link");
         }
         return new AgentPass(agent, tenant);
+    }
+
+    /** The agent's page asked for more screen pops within a minute than it may: 429, to ask again within the minute. */
+    public void tooManyScreenPops(int perMinute) {
+        throw new TooManyRequestsException("this agent's page asked for more than " + perMinute
+                + " screen pops within a minute (connector.agent-page.screen-pops-per-minute): try again later", 60);
     }
 
     /** The pass, when the request names no other agent or tenant than its own; else 403. */

@@ -35,6 +35,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("connector.agent-page.secret", SECRET);
         settings.setProperty("connector.agent-page.frame-ancestors", "https://crm.acme.example");
+        settings.setProperty("connector.agent-page.screen-pops-per-minute", "10");
     }
 
     @Test
@@ -86,6 +87,22 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(agentDoor("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
         assertThat(simulator().requests("login")).as("no session for the other agent")
                 .noneMatch(r -> OTHER.equals(r.params().get("email")));
+    }
+
+    @Test
+    void anAgentsPageGetsAtMostItsScreenPopsAMinuteAndOtherAgentsPagesTheirOwn() throws Exception {
+        String cookie = cookieOf(open(link(OTHER)));
+        for (int i = 0; i < 10; i++) {
+            assertThat(agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"0532 123 45 67\"}").statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> refused = agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"0533 765 43 21\"}");
+        assertThat(refused.statusCode()).as(refused.headers().map() + " " + refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(json.readTree(refused.body()).get("detail").asText())
+                .contains("more than 10 screen pops within a minute (connector.agent-page.screen-pops-per-minute)");
+        assertThat(agentDoor("/agent/screen-pop", cookieOf(open(link(AGENT))), "{\"phone\": \"0533 765 43 21\"}").statusCode())
+                .as("another agent's page").isEqualTo(200);
     }
 
     @Test
