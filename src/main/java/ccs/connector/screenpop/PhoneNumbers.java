@@ -46,13 +46,13 @@ public final class PhoneNumbers {
      * extension). Read as a number, an X would be the keypad's 9 and 0532 XXX 45 67 another customer's number.
      */
     private static final Pattern MASK = Pattern.compile("[*#\u2022\u2026]|[xX]{2,}|\\.\\.");
-    /** What platforms and carriers put in place of a number the caller withholds, in English and in Turkish. */
     /**
      * A caller's number sent in a URL with its {@code +} not encoded ({@code ?phone=+4930...}, as softphone link
      * templates often do) arrives with a space for it; read as a national number of the default region, a foreign
      * caller would be looked up as another number.
      */
     private static final Pattern PLUS_SENT_UNENCODED = Pattern.compile(" [1-9][0-9 ()./-]*");
+    /** What platforms and carriers put in place of a number the caller withholds, in English and in Turkish. */
     private static final Set<String> WITHHELD = Set.of("anonymous", "unknown", "private", "restricted", "unavailable",
             "withheld", "hidden", "gizli", "gizli numara", "numara gizli", "bilinmeyen", "bilinmeyen numara", "bilinmiyor");
 
