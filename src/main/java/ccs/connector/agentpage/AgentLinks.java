@@ -28,15 +28,18 @@ import org.apache.camel.Header;
  *     the page carrying the agent, the tenant, an expiry and an HMAC-SHA256 signature with
  *     {@code connector.agent-page.secret}.</li>
  * <li>Opening it ({@link #open}) sets cookie {@value #COOKIE}: HttpOnly, SameSite=Strict, path
- *     {@code /agent}, signed the same way (for another purpose, so a link is no cookie and a cookie no link),
- *     valid {@code connector.agent-page.cookie-ttl}.</li>
+ *     {@code /agent}, carrying the agent, the tenant and when it was issued, signed the same way (for another purpose,
+ *     so a link is no cookie and a cookie no link), valid {@code connector.agent-page.cookie-ttl}.</li>
  * <li>The page's doors answer only with that cookie ({@link #admit}) and only for its agent ({@link #check}).</li>
+ * <li>{@code DELETE /api/v1/agent-links} ({@link #revoke}) refuses every link and cookie issued for an agent until then.</li>
  * </ul>
  * Signatures are compared in constant time; nothing secret is ever in a message.
  */
 public final class AgentLinks {
 
     public static final String COOKIE = "ccs-agent";
+    /** The purpose a page cookie is signed for; a cookie of the earlier form (signed as "cookie", holding its expiry) is refused. */
+    private static final String PAGE = "page";
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
@@ -47,14 +50,17 @@ public final class AgentLinks {
     private final String pageUrl;
     private final Duration linkTtl;
     private final Duration cookieTtl;
+    private final AgentPageRevocations revocations;
     private final Clock clock;
 
-    public AgentLinks(String secret, Tenants tenants, String pageUrl, Duration linkTtl, Duration cookieTtl, Clock clock) {
+    public AgentLinks(String secret, Tenants tenants, String pageUrl, Duration linkTtl, Duration cookieTtl, AgentPageRevocations revocations,
+                      Clock clock) {
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
         this.tenants = tenants;
         this.pageUrl = pageUrl;
         this.linkTtl = linkTtl;
         this.cookieTtl = cookieTtl;
+        this.revocations = revocations;
         this.clock = clock;
     }
 
@@ -89,9 +95,14 @@ public final class AgentLinks {
         if (clock.instant().getEpochSecond() > expiresAt) {
             throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochSecond(expiresAt) + ": ask the CRM for a new one");
         }
-        long cookieExpires = clock.instant().plus(cookieTtl).getEpochSecond();
+        // a link carries its expiry to the second: one issued in the second of a revocation counts as issued before it
+        if (revocations.revoked(tenant, agent, Instant.ofEpochSecond(expiresAt).minus(linkTtl))) {
+            throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this link was issued: "
+                    + "ask the CRM for a new one");
+        }
+        long issuedAt = clock.millis();
         String value = String.join(".", BASE64.encodeToString(utf8(agent)), BASE64.encodeToString(utf8(tenant)),
-                Long.toString(cookieExpires), sign("cookie", agent, tenant, cookieExpires));
+                Long.toString(issuedAt), sign(PAGE, agent, tenant, issuedAt));
         return COOKIE + "=" + value + "; Path=/agent; Max-Age=" + cookieTtl.toSeconds() + "; HttpOnly; SameSite=Strict"
                 + (pageUrl.startsWith("https:") ? "; Secure" : "");
     }
@@ -114,11 +125,27 @@ public final class AgentLinks {
         } catch (IllegalArgumentException e) {
             throw new AgentLinkRefusedException(refusal);
         }
-        long expiresAt = verified("cookie", agent, tenant, parts[2], parts[3], refusal);
-        if (clock.instant().getEpochSecond() > expiresAt) {
+        Instant issuedAt = Instant.ofEpochMilli(verified(PAGE, agent, tenant, parts[2], parts[3], refusal));
+        if (clock.instant().isAfter(issuedAt.plus(cookieTtl))) {
             throw new AgentLinkRefusedException("the agent page's sign-in expired: open the page through a new link");
         }
+        if (revocations.revoked(tenant, agent, issuedAt)) {
+            throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this one was opened: "
+                    + "open the page through a new link");
+        }
         return new AgentPass(agent, tenant);
+    }
+
+    /**
+     * Refuses every link and page cookie issued for the agent ({@code agentEmail}, optional {@code tenant}) until now, on
+     * every replica: {@code {agentEmail, tenant, revokedAt}}. A link asked for afterwards opens the page again.
+     */
+    public Map<String, Object> revoke(String agentEmail, String tenantName) {
+        String agent = agentEmail(agentEmail);
+        String tenant = tenants.get(tenantName).name();
+        Instant now = clock.instant();
+        revocations.revoke(tenant, agent, now);
+        return Map.of("agentEmail", agent, "tenant", tenant, "revokedAt", now.toString());
     }
 
     /** The agent's page asked for more screen pops within a minute than it may: 429, to ask again within the minute. */
@@ -138,22 +165,23 @@ public final class AgentLinks {
         return pass;
     }
 
-    private long verified(String purpose, String agent, String tenant, String expires, String signature, String refusal) {
-        if (blank(agent) || blank(tenant) || blank(expires) || blank(signature) || !expires.matches("[0-9]{1,12}")) {
+    /** The time that a link's or cookie's signature covers (a link's expiry in seconds, a cookie's issue in milliseconds). */
+    private long verified(String purpose, String agent, String tenant, String time, String signature, String refusal) {
+        if (blank(agent) || blank(tenant) || blank(time) || blank(signature) || !time.matches("[0-9]{1,13}")) {
             throw new AgentLinkRefusedException(refusal);
         }
-        long expiresAt = Long.parseLong(expires);
-        if (!MessageDigest.isEqual(utf8(sign(purpose, agent, tenant, expiresAt)), utf8(signature))) {
+        long signedTime = Long.parseLong(time);
+        if (!MessageDigest.isEqual(utf8(sign(purpose, agent, tenant, signedTime)), utf8(signature))) {
             throw new AgentLinkRefusedException(refusal);
         }
-        return expiresAt;
+        return signedTime;
     }
 
-    private String sign(String purpose, String agent, String tenant, long expires) {
+    private String sign(String purpose, String agent, String tenant, long time) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return BASE64.encodeToString(mac.doFinal(utf8(purpose + "\n" + agent + "\n" + tenant + "\n" + expires)));
+            return BASE64.encodeToString(mac.doFinal(utf8(purpose + "\n" + agent + "\n" + tenant + "\n" + time)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }

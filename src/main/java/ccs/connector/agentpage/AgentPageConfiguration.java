@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
 import ccs.connector.screenpop.SoftphoneUrls;
+import ccs.connector.state.Database;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +75,10 @@ public final class AgentPageConfiguration {
         // the door that forwards the softphone's agent statuses is one of the page's: off with it
         camel.getPropertiesComponent().addOverrideProperty(AGENT_STATUS, Boolean.toString(agentStatus && enabled));
         // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
-        camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl, Clock.systemUTC()));
+        AgentPageRevocations revocations = new AgentPageRevocations(
+                camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class), cookieTtl);
+        camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl,
+                revocations, Clock.systemUTC()));
         camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));
         camel.getRegistry().bind("agentStatuses", new AgentStatuses(Clock.systemUTC()));
     }

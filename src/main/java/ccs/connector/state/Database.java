@@ -90,6 +90,9 @@ public final class Database implements AutoCloseable {
                     + "PRIMARY KEY (tenant, kind))",
             "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
+            // the agents whose agent pages were revoked (ccs.connector.agentpage.AgentPageRevocations)
+            "CREATE TABLE IF NOT EXISTS AGENT_PAGE_REVOCATION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
+                    + "revoked_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
             "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
                     + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at))",
             "CREATE TABLE IF NOT EXISTS DEAD_LETTER (id VARCHAR(1000) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The agent page's signed links and its doors over real HTTP, against the simulator. */
 class AgentLinksTest extends ConnectorTestSupport {
@@ -27,6 +29,7 @@ class AgentLinksTest extends ConnectorTestSupport {
     private static final String KEY = "agent-links-test-api-key";
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private static final String OTHER = "mehmet.kaya@demo.example";
+    private static final String LEAVER = "deniz.aydin@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -141,12 +144,42 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
+    void theCrmRevokesAnAgentsPagesAndLinksOnlyANewLinkOpensThePageAgain() throws Exception {
+        String phone = "{\"phone\": \"0532 123 45 67\"}";
+        String cookie = cookieOf(open(link(LEAVER)));
+        String unopened = link(LEAVER);
+        String colleague = cookieOf(open(link(AGENT)));
+        assertThat(agentDoor("/agent/screen-pop", cookie, phone).statusCode()).isEqualTo(200);
+
+        assertThat(delete("/api/v1/agent-links?agentEmail=" + LEAVER).statusCode()).as("no API key").isEqualTo(401);
+        HttpResponse<String> noAgent = delete("/api/v1/agent-links", "X-Api-Key", KEY);
+        assertThat(noAgent.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(noAgent.body()).get("field").asText()).isEqualTo("agentEmail");
+        HttpResponse<String> revoked = delete("/api/v1/agent-links?agentEmail=Deniz.Aydin%40demo.example", "X-Api-Key", KEY);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(revoked.body());
+        assertThat(answer.get("agentEmail").asText()).isEqualTo(LEAVER);
+        assertThat(answer.get("tenant").asText()).isEqualTo("demo");
+        Instant revokedAt = Instant.parse(answer.get("revokedAt").asText());
+
+        HttpResponse<String> door = agentDoor("/agent/screen-pop", cookie, phone);
+        assertThat(door.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(door.body()).get("detail").asText()).contains("revoked");
+        assertThat(get("/agent", "Cookie", cookie).statusCode()).as("the page itself").isEqualTo(401);
+        assertThat(open(unopened).statusCode()).as("a link issued before").isEqualTo(401);
+        assertThat(agentDoor("/agent/screen-pop", colleague, phone).statusCode()).as("another agent's page").isEqualTo(200);
+
+        // a link carries its expiry to the second: one asked for in the revocation's second counts as issued before it
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().getEpochSecond() > revokedAt.getEpochSecond());
+        String reopened = cookieOf(open(link(LEAVER)));
+        assertThat(agentDoor("/agent/screen-pop", reopened, phone).statusCode()).as("a page opened through a new link").isEqualTo(200);
+    }
+
+    @Test
     void anExpiredOrAlteredLinkIsRefused() throws Exception {
         String link = link(AGENT);
-        String expired = (String) new AgentLinks(SECRET, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8),
-                Clock.fixed(Instant.now().minus(Duration.ofMinutes(3)), ZoneOffset.UTC)).link(Map.of("agentEmail", AGENT)).get("url");
-        String signedElsewhere = (String) new AgentLinks(SECRET.replace('0', '1'), tenants(), baseUrl() + "/agent", Duration.ofMinutes(2),
-                Duration.ofHours(8), Clock.systemUTC()).link(Map.of("agentEmail", AGENT)).get("url");
+        String expired = linkSignedWith(SECRET, Clock.fixed(Instant.now().minus(Duration.ofMinutes(3)), ZoneOffset.UTC));
+        String signedElsewhere = linkSignedWith(SECRET.replace('0', '1'), Clock.systemUTC());
 
         HttpResponse<String> tooLate = open(expired);
         assertThat(tooLate.statusCode()).isEqualTo(401);
@@ -185,6 +218,13 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(mixedCase.get("agentEmail").asText()).isEqualTo(AGENT);
         HttpResponse<String> softphone = agentDoor("/agent/softphone-url", cookieOf(open(mixedCase.get("url").asText())), null);
         assertThat(json.readTree(softphone.body()).get("agentEmail").asText()).isEqualTo(AGENT);
+    }
+
+    /** A link for {@link #AGENT} that a connector with this key and clock made. */
+    private String linkSignedWith(String secret, Clock clock) {
+        AgentPageRevocations none = new AgentPageRevocations(context.getRegistry().lookupByNameAndType("stateStore", Database.class), Duration.ofHours(8));
+        return (String) new AgentLinks(secret, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8), none, clock)
+                .link(Map.of("agentEmail", AGENT)).get("url");
     }
 
     private HttpResponse<String> askForLink(String agent, String key) throws Exception {

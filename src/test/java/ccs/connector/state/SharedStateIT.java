@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ccs.connector.agentpage.AgentPageRevocations;
 import ccs.connector.agentperf.AgentPerformanceState;
 import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.cdr.CdrState;
@@ -31,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The state store on a real PostgreSQL, opened by three "replicas" at once (each its own pool, as
  * separate processes would): the schema is created without a race, a checkpoint only moves
- * forward, one backfill per tenant, the click2call ceiling counts for the whole cluster, and a
- * dead letter kept by one is listed and marked for replay by another.
+ * forward, one backfill per tenant, the click2call ceiling counts for the whole cluster, a
+ * dead letter kept by one is listed and marked for replay by another, and an agent's pages revoked on one are refused by another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedStateIT {
@@ -141,6 +142,22 @@ class SharedStateIT {
         assertThat(new DeadLetters(replicas.get(1), null).replayAll()).isEqualTo(1);
         assertThat(new DeadLetters(replicas.get(2), null).list()).singleElement()
                 .satisfies(letter -> assertThat(letter).containsEntry("replaying", true));
+    }
+
+    @Test
+    void anAgentsPagesRevokedOnOneReplicaAreRefusedOnAnother() {
+        Instant opened = Instant.now().minusSeconds(60);
+        new AgentPageRevocations(replicas.get(0), Duration.ofHours(8)).revoke("acme", "deniz@acme.example", Instant.now());
+        // revoked again on a third replica: the agent's row is replaced, not doubled
+        Instant revokedAgain = Instant.now().plusSeconds(5);
+        new AgentPageRevocations(replicas.get(2), Duration.ofHours(8)).revoke("acme", "deniz@acme.example", revokedAgain);
+
+        AgentPageRevocations another = new AgentPageRevocations(replicas.get(1), Duration.ofHours(8));
+        assertThat(another.revoked("acme", "deniz@acme.example", opened)).isTrue();
+        assertThat(another.revoked("acme", "deniz@acme.example", revokedAgain)).isTrue();
+        assertThat(another.revoked("acme", "deniz@acme.example", revokedAgain.plusMillis(1))).as("opened after").isFalse();
+        assertThat(another.revoked("acme", "ayse@acme.example", opened)).as("another agent").isFalse();
+        assertThat(another.revoked("other-tenant", "deniz@acme.example", opened)).as("another tenant").isFalse();
     }
 
     @Test

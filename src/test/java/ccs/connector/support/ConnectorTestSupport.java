@@ -230,6 +230,11 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    protected HttpResponse<String> delete(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).DELETE();
+        return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** POSTs a body of the given content type (none when null), with extra request headers as name-value pairs. */
     protected HttpResponse<String> post(String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
