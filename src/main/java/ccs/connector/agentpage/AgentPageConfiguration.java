@@ -76,7 +76,8 @@ public final class AgentPageConfiguration {
         camel.getPropertiesComponent().addOverrideProperty(AGENT_STATUS, Boolean.toString(agentStatus && enabled));
         // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
         AgentPageRevocations revocations = new AgentPageRevocations(
-                camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class), cookieTtl);
+                camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class),
+                linkTtl.compareTo(cookieTtl) > 0 ? linkTtl : cookieTtl);
         camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl,
                 revocations, Clock.systemUTC()));
         camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));

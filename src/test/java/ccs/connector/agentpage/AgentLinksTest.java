@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
@@ -222,7 +223,8 @@ class AgentLinksTest extends ConnectorTestSupport {
 
     /** A link for {@link #AGENT} that a connector with this key and clock made. */
     private String linkSignedWith(String secret, Clock clock) {
-        AgentPageRevocations none = new AgentPageRevocations(context.getRegistry().lookupByNameAndType("stateStore", Database.class), Duration.ofHours(8));
+        AgentPageRevocations none = new AgentPageRevocations(
+                context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class), Duration.ofHours(8));
         return (String) new AgentLinks(secret, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8), none, clock)
                 .link(Map.of("agentEmail", AGENT)).get("url");
     }

@@ -1,7 +1,5 @@
 package ccs.connector.agentperf;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,8 +212,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
     }
 
     private HttpResponse<String> cancelBackfill() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/agents/performance/backfill?tenant=demo"))
-                .header("X-Api-Key", KEY).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return delete("/api/v1/agents/performance/backfill?tenant=demo", "X-Api-Key", KEY);
     }
 
     private static String id(String agent, LocalDate day) {

@@ -244,10 +244,6 @@ class CdrBackfillTest extends ConnectorTestSupport {
         return context.getRegistry().lookupByNameAndType("cdrState", CdrState.class).tenantsWithBackfill().contains("demo");
     }
 
-    private HttpResponse<String> delete(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

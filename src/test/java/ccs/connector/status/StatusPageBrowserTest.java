@@ -107,8 +107,7 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         openWithTheKey();
         wait.until(page -> progress() > 0);
 
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/cdr/backfill")).header("X-Api-Key", KEY).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(delete("/api/v1/cdr/backfill", "X-Api-Key", KEY).statusCode()).isEqualTo(200);
 
         String cancelled = wait.until(page -> backfillText().startsWith("cancelled") ? backfillText() : null);
         assertThat(cancelled).containsPattern("cancelled at [\\d.]+ % of " + day + " 08:00 to " + day + " 17:59:59: \\d+ records, ");

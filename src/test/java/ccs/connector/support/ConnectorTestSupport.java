@@ -230,6 +230,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** DELETEs, with extra request headers as name-value pairs. */
     protected HttpResponse<String> delete(String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(REQUEST_TIMEOUT).DELETE();
         return http.send(withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofString());
