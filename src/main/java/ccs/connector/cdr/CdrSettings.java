@@ -23,10 +23,12 @@ import org.apache.camel.util.TimeUtils;
  * @param backfillWindow the size of each backfill window
  * @param settleInterval time between settle sweeps ({@code ccs.cdr.settle-interval})
  * @param settleWindow   how far behind the checkpoint a settle sweep reads again: the longest call the tenant expects
+ * @param dedupeRetention how long the delivery's dedupe remembers a delivered record ({@code crm.dedupe.retention-days}):
+ *                       a settle sweep reaches no further back than that
  */
 public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Duration overlap, Duration lag, int pageCap,
                           boolean ascending, Duration backoffMax, Duration backfillWindow, Duration settleInterval,
-                          Duration settleWindow) {
+                          Duration settleWindow, Duration dedupeRetention) {
 
     public static CdrSettings from(Settings settings) {
         Optional<LocalDateTime> start = settings.optional("ccs.cdr.start").map(value -> {
@@ -48,7 +50,7 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
         if (settleWindow.compareTo(overlap) <= 0) {
             throw new InvalidSettingException("ccs.cdr.settle-window", "is " + TimeUtils.printDuration(settleWindow.toMillis())
                     + ": it must be longer than ccs.cdr.overlap (" + TimeUtils.printDuration(overlap.toMillis())
-                    + "), which every poll reads again anyway: set it to the longest call the tenant expects plus ccs.cdr.settle-interval");
+                    + "), which every poll reads again anyway: set it to the longest call the tenant expects");
         }
         int dedupeDays = settings.integer("crm.dedupe.retention-days", 7, 1);
         if (settleWindow.compareTo(Duration.ofDays(dedupeDays)) >= 0) {
@@ -66,7 +68,8 @@ public record CdrSettings(Duration interval, Optional<LocalDateTime> start, Dura
                 settings.duration("ccs.cdr.backoff-max", Duration.ofMinutes(15), Duration.ofMillis(100), day),
                 settings.duration("ccs.cdr.backfill.window", Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofDays(31)),
                 settings.duration("ccs.cdr.settle-interval", Duration.ofMinutes(10), Duration.ofMillis(100), settleWindow.minus(overlap)),
-                settleWindow);
+                settleWindow,
+                Duration.ofDays(dedupeDays));
     }
 
     /** A window of the tenant to be read page by page. */

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CDR sync's state in the connector's database, one row per tenant in each table:
- * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox) and
+ * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox, and the one the latest settle
+ * sweep read up to),
  * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome),
  * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page),
  * {@code CDR_FIRST_START} (where the first poll of a tenant started, while it has no checkpoint).
@@ -72,6 +73,17 @@ public final class CdrState {
         } else {
             LOG.debug("CDR checkpoint of tenant {} stays: it is at {} or later already", tenant, at);
         }
+    }
+
+    /** The checkpoint the tenant's latest settle sweep read up to, if one ended. */
+    public Optional<Instant> settledUpTo(String tenant) {
+        return database.one("SELECT settled_up_to_ms FROM CDR_CHECKPOINT WHERE tenant = ? AND settled_up_to_ms IS NOT NULL",
+                row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
+    }
+
+    /** A settle sweep of the tenant read up to that checkpoint. */
+    public void saveSettledUpTo(String tenant, Instant at) {
+        database.update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = ? WHERE tenant = ?", at.toEpochMilli(), tenant);
     }
 
     /**

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A record appears when its call ends but is filed under the call's start, so a call longer than the
  * overlap lands behind the checkpoint. Every {@code ccs.cdr.settle-interval} a settle sweep reads the
- * {@code ccs.cdr.settle-window} before the checkpoint again, through the same window route; the dedupe
- * lets only the records not delivered yet reach the CRM.
+ * records up to the checkpoint again, from {@code ccs.cdr.settle-window} before the checkpoint the previous sweep read
+ * up to, through the same window route; the dedupe lets only the records not delivered yet reach the CRM.
  */
 public final class CdrSync {
 
@@ -46,6 +46,8 @@ public final class CdrSync {
         boolean settling;
         /** The instant the running poll's window finishes at: its wall clock alone is ambiguous in the repeated hour of an autumn DST change. */
         Instant windowFinish;
+        /** The checkpoint the running settle sweep reads up to. */
+        Instant settleFinish;
         int failuresInARow;
         long runsToSkip;
     }
@@ -148,10 +150,14 @@ public final class CdrSync {
     }
 
     /**
-     * The window a settle sweep of the tenant reads: the settle window up to the checkpoint (never
-     * before {@code ccs.cdr.start}); null before the tenant's first checkpoint, when there is nothing behind it,
-     * and while a sweep of the tenant is still running. Every window handed out must be ended with
-     * {@link #settleFinished(String)}.
+     * The window a settle sweep of the tenant reads: up to the checkpoint, from the settle window before the checkpoint the
+     * previous sweep read up to (never before {@code ccs.cdr.start}, nor further back than the dedupe remembers); null
+     * before the tenant's first checkpoint, when there is nothing behind it, and while a sweep of the tenant is still
+     * running. Every window handed out must be ended with {@link #settleFinished(String)}.
+     * <p>
+     * Reaching back from the previous sweep, not from the checkpoint: the checkpoint jumps when the polls go on after a
+     * stop, a failover or an outage, and a long call that began before the jump and ended after the previous sweep would
+     * otherwise lie behind every later sweep's window.
      */
     public CdrWindow settleWindow(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
@@ -165,12 +171,19 @@ public final class CdrSync {
             if (checkpoint.isEmpty()) {
                 return null;
             }
-            LocalDateTime to = LocalDateTime.ofInstant(checkpoint.get(), tenant.zone());
-            LocalDateTime from = notBeforeStart(wallClockStart(checkpoint.get().minus(settings.settleWindow()), checkpoint.get(), tenant), to);
+            Instant finish = checkpoint.get();
+            Instant dedupeRemembers = clock.instant().minus(settings.dedupeRetention());
+            Instant reachBack = state.settledUpTo(tenant.name()).filter(finish::isAfter).orElse(finish).minus(settings.settleWindow());
+            if (reachBack.isBefore(dedupeRemembers)) {
+                reachBack = earliest(dedupeRemembers, finish.minus(settings.settleWindow()));
+            }
+            LocalDateTime to = LocalDateTime.ofInstant(finish, tenant.zone());
+            LocalDateTime from = notBeforeStart(wallClockStart(reachBack, finish, tenant), to);
             if (to.isBefore(from)) {
                 return null;
             }
             tenantPolls.settling = true;
+            tenantPolls.settleFinish = finish;
             return settings.window(tenant, from, to, SETTLE);
         }
     }
@@ -191,8 +204,16 @@ public final class CdrSync {
         return settings.start().filter(start -> start.isAfter(from) && !checkpoint.isBefore(start)).orElse(from);
     }
 
-    /** A settle sweep is in the outbox: one line with its upstream cost; a warning when the page cap cut it short. */
+    private static Instant earliest(Instant one, Instant other) {
+        return one.isBefore(other) ? one : other;
+    }
+
+    /**
+     * A settle sweep is in the outbox: the next one reaches back from its checkpoint; one line with its upstream cost, a
+     * warning when the page cap cut it short.
+     */
     public void settleDone(CdrWindow window) {
+        state.saveSettledUpTo(window.getTenant(), polls(window.getTenant()).settleFinish);
         state.saveRun(window.getTenant(), SETTLE, window.complete() ? null : "read only part of " + window.range()
                 + ": raise ccs.cdr.page-cap or shorten ccs.cdr.settle-window", clock.instant());
         if (window.complete()) {

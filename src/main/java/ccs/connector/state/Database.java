@@ -68,6 +68,8 @@ public final class Database implements AutoCloseable {
                     + "read_at TIMESTAMP NOT NULL)",
             "CREATE INDEX IF NOT EXISTS CALL_VARIABLES_TIME ON CALL_VARIABLES (read_at)",
             "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
+            // the checkpoint the tenant's latest settle sweep read up to (ccs.connector.cdr.CdrSync#settleWindow)
+            "ALTER TABLE CDR_CHECKPOINT ADD COLUMN IF NOT EXISTS settled_up_to_ms BIGINT",
             // the start of the day of a tenant's first poll (ccs.cdr.start empty), until its first checkpoint
             "CREATE TABLE IF NOT EXISTS CDR_FIRST_START (tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL)",
             "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "

@@ -238,6 +238,24 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(checkpoint()).isAfter(checkpoint);
     }
 
+    @Test
+    void aLongCallThatEndedWhileTheConnectorWasStoppedIsDeliveredByTheFirstSettleSweepAfterTheStop() throws Exception {
+        // the last poll and settle sweep before a stop of 40 minutes
+        placeCheckpoint(Duration.ofMinutes(40));
+        template.sendBody("direct:cdr-settle", null);
+        // a call of 3h40m, begun 4h20m ago, ended during the stop: its record is filed under its start
+        String longCall = simulator().generateCdrs(1, wallClock(Duration.ofMinutes(260)), wallClock(Duration.ofMinutes(259))).get(0);
+
+        // after the stop the polls go on from the checkpoint, which jumps to now: the call began long before their window
+        poll();
+        assertThat(checkpoint()).isAfter(Instant.now().minus(Duration.ofMinutes(1)));
+        assertThat(eventFile(dataDir, longCall)).doesNotExist();
+
+        // four hours before the checkpoint alone is 20 minutes too late for it; before the previous sweep's, it is in
+        template.sendBody("direct:cdr-settle", null);
+        awaitDelivered(List.of(longCall));
+    }
+
     private void poll() {
         template.sendBody("direct:cdr-poll", null);
     }

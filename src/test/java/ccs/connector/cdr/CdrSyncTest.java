@@ -39,7 +39,7 @@ class CdrSyncTest {
     private CdrSync sync(Optional<LocalDateTime> start, Instant now) {
         CdrSettings shipped = CdrTestRecords.settings(1000);
         CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
-                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow());
+                shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow(), shipped.dedupeRetention());
         return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -97,6 +97,34 @@ class CdrSyncTest {
         assertThat(sweep.getSource()).isEqualTo("settle");
         assertThat(sync(Optional.of(LocalDateTime.parse("2026-11-02T08:00:00"))).settleWindow("demo").getStart())
                 .isEqualTo(LocalDateTime.parse("2026-11-02T08:00:00"));
+    }
+
+    @Test
+    void aSettleSweepAfterTheCheckpointJumpedReachesBackFromWhereThePreviousSweepReadUpToButNotPastTheDedupesMemory() {
+        CdrState state = new CdrState(Database.h2(dir));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z")); // 08:00 in Istanbul
+        CdrSync sync = sync(Optional.empty());
+        CdrWindow before = sync.settleWindow("demo");
+        CdrWindow.pageRead(before, Map.of("cursor", "c", "CallList", List.of()));
+        sync.settleDone(before);
+        sync.settleFinished("demo");
+
+        // the polls go on after a stop of two hours: the checkpoint jumps from 08:00 to 10:00
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        CdrWindow after = sync.settleWindow("demo");
+        assertThat(after.getStart()).as("four hours before the previous sweep's checkpoint, not before this one's")
+                .isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
+        assertThat(after.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-02T10:00:00"));
+        sync.settleFailed("demo", new IllegalStateException("Call Center Studio answered 503"));
+        sync.settleFinished("demo");
+        assertThat(sync.settleWindow("demo").getStart()).as("a failed sweep moves nothing").isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
+        sync.settleFinished("demo");
+
+        // after a stop of nine days the dedupe (seven days) no longer knows what the previous sweep's records were
+        CdrSync nineDaysLater = sync(Optional.empty(), NOW.plus(Duration.ofDays(9)));
+        state.saveCheckpoint("demo", NOW.plus(Duration.ofDays(9)).minusSeconds(60));
+        assertThat(nineDaysLater.settleWindow("demo").getStart()).as("seven days back, not past them")
+                .isEqualTo(LocalDateTime.parse("2026-11-04T10:30:00"));
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class CdrTestRecords {
 
     static CdrSettings settings(int pageCap) {
         return new CdrSettings(Duration.ofSeconds(60), Optional.empty(), Duration.ofMinutes(5), Duration.ofSeconds(10), pageCap, true,
-                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(4));
+                Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(4), Duration.ofDays(7));
     }
 
     /** The tenant's wall clock {@code ago} before now, to the second. */
