@@ -208,16 +208,13 @@ public final class CdrBackfills {
         }
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
                 backfill.windowsDone() + 1, backfill.records() + window.getRecords());
-        if (!backfill.next().equals(window.getStart()) || !state.saveBackfill(progressed, backfill)) {
+        if (!backfill.next().equals(window.getStart()) || !state.saveBackfill(progressed, backfill, clock.instant())) {
             // a stale leader's run, or a cancelled backfill: its window went out (the dedupe absorbs a second read), its
             // progress is not the backfill's
             LOG.warn("CDR backfill of tenant {}: window {} was read, but the backfill was cancelled or another run moved it on meanwhile; "
                     + "its progress stands",
                     window.getTenant(), window.range());
             return;
-        }
-        if (progressed.finished()) {
-            runEnded(window.getTenant(), "done", null);
         }
         LOG.info("CDR backfill of tenant {}: window {} done ({} records in {} pages), {}% done", window.getTenant(),
                 window.range(), window.getRecords(), window.getPages(), Math.round(progressed.percentDone()));
@@ -235,7 +232,8 @@ public final class CdrBackfills {
             // backfill that a new one replaced
             state.backfill(tenant).filter(backfill -> backfill.next().equals(window.getStart()) && publishedUpTo.get().isAfter(backfill.next()))
                     .ifPresent(backfill -> state.saveBackfill(new Backfill(backfill.tenant(), backfill.from(), backfill.to(),
-                            publishedUpTo.get(), backfill.windowsDone(), backfill.records() + window.getPublishedRecords()), backfill));
+                            publishedUpTo.get(), backfill.windowsDone(), backfill.records() + window.getPublishedRecords()), backfill,
+                            clock.instant()));
         }
         String reason = Secrets.mask(String.valueOf(failure.getMessage()));
         LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);

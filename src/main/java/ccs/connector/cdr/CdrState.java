@@ -145,12 +145,15 @@ public final class CdrState {
     }
 
     /**
-     * Records how far the backfill got, from where it stood ({@code before}); false, and nothing written, when the backfill
-     * is no longer there: another run (a replica that took the lead meanwhile) moved it on, or a new range replaced it.
+     * Records how far the backfill got at the instant, from where it stood ({@code before}); once it is finished, its
+     * outcome {@code done} in the same statement, so that no failure in between can show a finished backfill as failed.
+     * False, and nothing written, when the backfill is no longer there: another run (a replica that took the lead
+     * meanwhile) moved it on, or a new range replaced it.
      */
-    public boolean saveBackfill(Backfill backfill, Backfill before) {
-        return database.update("UPDATE CDR_BACKFILL SET next_start = ?, windows_done = ?, records = ?, finished = ? "
-                        + "WHERE tenant = ? AND range_from = ? AND range_to = ? AND next_start = ? AND finished = FALSE",
+    public boolean saveBackfill(Backfill backfill, Backfill before, Instant at) {
+        String done = backfill.finished() ? ", outcome = 'done', reason = NULL, outcome_at_ms = " + at.toEpochMilli() : "";
+        return database.update("UPDATE CDR_BACKFILL SET next_start = ?, windows_done = ?, records = ?, finished = ?" + done
+                        + " WHERE tenant = ? AND range_from = ? AND range_to = ? AND next_start = ? AND finished = FALSE",
                 backfill.next().toString(), backfill.windowsDone(), backfill.records(), backfill.finished(), backfill.tenant(),
                 before.from().toString(), before.to().toString(), before.next().toString()) > 0;
     }
@@ -163,8 +166,9 @@ public final class CdrState {
     }
 
     /**
-     * The tenant's backfill run that started at {@code runStarted} ended: {@code done}, {@code failed} (for the reason) or
-     * {@code interrupted}; nothing is written when another run started since (a replica that took the lead meanwhile).
+     * The tenant's backfill run that started at {@code runStarted} ended: {@code failed} (for the reason) or
+     * {@code interrupted}; nothing is written when another run started since (a replica that took the lead meanwhile), nor
+     * when it ended {@code done} already.
      */
     public void runEnded(String tenant, Instant runStarted, String outcome, String reason, Instant at) {
         database.update("UPDATE CDR_BACKFILL SET outcome = ?, reason = ?, outcome_at_ms = ? WHERE tenant = ? AND outcome = 'running' "

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The CDR sync's state in the connector's database: checkpoints that only move forward, backfill progress. */
 class CdrStateTest {
 
+    private static final Instant AT = Instant.parse("2026-11-03T01:00:00Z");
+
     @TempDir
     Path dir;
 
@@ -51,10 +53,10 @@ class CdrStateTest {
                 LocalDateTime.parse("2026-11-01T00:00"), 0, 0);
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).isTrue();
         Backfill progressed = new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-01T06:00"), 6, 1234);
-        assertThat(state.saveBackfill(progressed, backfill)).isTrue();
+        assertThat(state.saveBackfill(progressed, backfill, AT)).isTrue();
         // a run that read the backfill before that progress (a stale leader's) writes nothing
         assertThat(state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-01T01:00"), 1, 10),
-                backfill)).isFalse();
+                backfill, AT)).isFalse();
 
         assertThat(state.backfill("demo")).contains(progressed);
         assertThat(progressed.percentDone()).isEqualTo(25.0);
@@ -62,8 +64,13 @@ class CdrStateTest {
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).as("one under way").isFalse();
 
         assertThat(state.saveBackfill(new Backfill("demo", backfill.from(), backfill.to(), LocalDateTime.parse("2026-11-02T00:00:01"), 24, 5000),
-                progressed)).isTrue();
+                progressed, AT)).isTrue();
         assertThat(state.tenantsWithBackfill()).isEmpty();
+        // the run's end is written with the last window's progress: a failure after it (the database gone for the
+        // next statement) cannot show it failed
+        assertThat(state.backfillRun("demo")).get().extracting(CdrState.BackfillRun::outcome).isEqualTo("done");
+        state.runEnded("demo", Instant.parse("2026-11-03T00:00:00Z"), "failed", "the connection was lost", AT);
+        assertThat(state.backfillRun("demo")).get().extracting(CdrState.BackfillRun::outcome).isEqualTo("done");
         assertThat(state.startBackfill(backfill, 24, Instant.parse("2026-11-03T00:00:00Z"))).as("the last one is finished").isTrue();
         assertThat(state.backfill("demo")).contains(backfill);
     }
