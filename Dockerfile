@@ -21,5 +21,5 @@ RUN java @/app/jvm-lean.options -XX:ArchiveClassesAtExit=/app/ccs-connector.jsa 
 USER 10001
 ENV CONNECTOR_DATA_DIR=/app/data
 EXPOSE 8080
-# the lean JVM profile: serial GC, a small heap, C2 with smaller compilations, fit for a container of 256-448 MiB
+# the lean JVM profile: serial GC, a small heap, C2 with smaller compilations, fit for a container of 448 MiB
 ENTRYPOINT ["java", "@/app/jvm-lean.options", "-XX:SharedArchiveFile=/app/ccs-connector.jsa", "-jar", "/app/ccs-connector.jar"]

@@ -53,6 +53,8 @@ class DeployManifestsTest {
         assertThat(container.at("/lifecycle/preStop/exec/command/0").asText()).isEqualTo("sleep");
         assertThat(pause).isPositive();
         assertThat(deployment.at("/spec/template/spec/terminationGracePeriodSeconds").asInt()).isGreaterThanOrEqualTo(pause + 20 + 15);
+        // serial GC keeps the heap it grew to: the pod stays near its peak, which its request must cover
+        assertThat(container.at("/resources/requests/memory").asText()).isEqualTo(container.at("/resources/limits/memory").asText());
 
         // the whole Secret as environment: a customer's token is a key of it and a setting, no manifest change
         JsonNode secret = byKind("Secret");
