@@ -186,8 +186,10 @@ public final class Events {
         data.put("event", step);
         // a step before the call's end (entered the queue, ...) says nothing yet of how the call ends
         boolean ended = step == null || ivrEndEvents.contains(step.toLowerCase(Locale.ROOT));
-        data.put("outcome", !ended ? null : queueName == null && queueId == null ? "ended-before-queue"
-                : agentEmail == null ? "abandoned-in-queue" : "answered");
+        // an agent's e-mail says the call was talked, though the step may not name the queue (an administrator's choice,
+        // or an IVR that routes to an agent directly)
+        data.put("outcome", !ended ? null : agentEmail != null ? "answered"
+                : queueName == null && queueId == null ? "ended-before-queue" : "abandoned-in-queue");
         data.put("queueName", queueName);
         data.put("queueId", queueId);
         data.put("callerNumber", text(ivr(params, "caller")));

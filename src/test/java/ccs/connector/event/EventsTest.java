@@ -238,6 +238,16 @@ class EventsTest {
     }
 
     @Test
+    void anIvrNotificationNamingAnAgentButNoQueueIsAnsweredNotEndedBeforeTheQueue() {
+        // a step whose administrator left the queue's parameters out, or an IVR that routes to an agent directly
+        Map<String, Object> talked = Map.of("callkeyX", "k5", "event", "call_hangup", "callerid", "05071303066",
+                "callednum", "90", "calldate", "2020-02-24 20:15:37", "myemail", "fatih.keser@alo-tech.com");
+
+        assertThat(events.ivrNotification(null, talked).getData()).containsEntry("outcome", "answered")
+                .containsEntry("queueName", null);
+    }
+
+    @Test
     void anIvrStepBeforeTheCallsEndHasNoOutcome() {
         Map<String, Object> inQueue = Map.of("callkeyX", "k4", "event", "queue_enter", "queuename", "sales", "calldate", "2020-02-24 20:15:37");
         Map<String, Object> ended = new HashMap<>(inQueue);
