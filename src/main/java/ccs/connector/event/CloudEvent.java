@@ -101,15 +101,19 @@ public final class CloudEvent {
     }
 
     /**
-     * The outbox message group of this event: events with one id always share a group, so the
-     * broker hands them to one consumer at a time and dedupe sees them in order; a bounded number
+     * The outbox message group of this event: the events of one call (its subject, in its tenant) share a group, so
+     * the broker hands them to one consumer at a time, in the order they came: the steps of a call's IVR
+     * notifications reach the CRM in order, and events with one id are seen by the dedupe in order; a bounded number
      * of groups keeps the broker's group table small. A CDR record's event is in its tenant's CDR
      * stream ({@code <tenant>:ccs.cdr}), alone (a replayed dead letter) or in a page
      * ({@link EventPage}): a tenant's CDR pages are delivered one at a time and in order, so an
      * overlap read again never races the page that holds the same records.
      */
     public String getGroup() {
-        return Events.CDR.equals(type) ? getTenant() + ":" + Events.CDR : "events-" + Math.floorMod(id.hashCode(), 16);
+        if (Events.CDR.equals(type)) {
+            return getTenant() + ":" + Events.CDR;
+        }
+        return "events-" + Math.floorMod((subject == null ? id : getTenant() + ":" + subject).hashCode(), 16);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -497,6 +498,25 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         }
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream()
                 .filter(r -> r.answeredOk() && r.body().contains("\"subject\":\"" + callKey + "\"")).count() == 3);
+    }
+
+    @Test
+    @Order(15)
+    void theIvrStepsOfACallReachTheCrmInTheOrderTheyCameThoughTheCrmIsSlowToTakeTheFirst() throws Exception {
+        // the CRM refuses the first step four times (retried over 1.5 s): the later steps must not overtake it on another
+        // delivery consumer meanwhile
+        AtomicInteger refusals = new AtomicInteger();
+        crm.answerWhen(r -> r.body().contains("\"event\":\"queue_enter\"") && refusals.getAndIncrement() < 4, Answer.status(503));
+        List<Map<String, String>> steps = simulator().sendIvrSteps(baseUrl() + "/webhooks/ccs/ivr?token=" + enc(webhookToken()), false);
+        String callKey = steps.get(0).get("call-key");
+
+        await().atMost(PATIENCE).until(() -> ofCall(callKey).size() == 3);
+        assertThat(ofCall(callKey)).extracting(r -> json.readTree(r.body()).at("/data/event").asText())
+                .containsExactly("queue_enter", "agent_answer", "call_hangup");
+    }
+
+    private List<Received> ofCall(String callKey) {
+        return crm.received().stream().filter(r -> r.answeredOk() && r.body().contains("\"subject\":\"" + callKey + "\"")).toList();
     }
 
     @Test
