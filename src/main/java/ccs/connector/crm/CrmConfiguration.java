@@ -9,6 +9,7 @@ import java.util.Set;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.AppTokens;
+import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
 import ccs.connector.config.Secrets;
@@ -47,11 +48,17 @@ public class CrmConfiguration implements CamelConfiguration {
         Path dataDir = Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath();
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
 
-        Map<String, String> ivrNames = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
-        Events.IVR_FIELDS.forEach(field -> settings.optional("ccs.ivr.param." + field).ifPresent(name -> ivrNames.put(field, name)));
+        Events.IvrWire ivrWire = ivrWire(settings, "ccs.ivr.", new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES,
+                SimulatorSettings.GUIDE_IVR_END_EVENTS));
+        Map<String, Events.IvrWire> tenantIvrWire = new HashMap<>();
+        for (Tenant tenant : tenants.all()) {
+            Events.IvrWire own = ivrWire(settings, "ccs.tenant." + tenant.name() + ".ivr.", ivrWire);
+            if (!own.equals(ivrWire)) {
+                tenantIvrWire.put(tenant.name(), own);
+            }
+        }
         Secrets secrets = camel.getRegistry().lookupByNameAndType("secrets", Secrets.class);
-        Events events = new Events(tenants, ivrNames,
-                Set.copyOf(settings.list("ccs.ivr.end-events", List.copyOf(SimulatorSettings.GUIDE_IVR_END_EVENTS))), secrets);
+        Events events = new Events(tenants, ivrWire, tenantIvrWire, secrets);
         camel.getRegistry().bind("events", events);
 
         String outboxUrl = settings.string("connector.outbox.broker-url", EmbeddedBroker.IN_VM_URL);
@@ -156,5 +163,12 @@ public class CrmConfiguration implements CamelConfiguration {
         // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
         caching.setSessionCacheSize(64);
         return caching;
+    }
+
+    /** IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as {@code base}. */
+    private static Events.IvrWire ivrWire(Settings settings, String prefix, Events.IvrWire base) {
+        Map<String, String> names = new HashMap<>(base.names());
+        Events.IVR_FIELDS.forEach(field -> settings.optional(prefix + "param." + field).ifPresent(name -> names.put(field, name)));
+        return new Events.IvrWire(names, Set.copyOf(settings.list(prefix + "end-events", List.copyOf(base.endEvents()))));
     }
 }

@@ -58,7 +58,7 @@ public final class Events {
     private static final Set<String> PERIOD_FIELDS = Set.of("startdate", "finishdate", "date", "day");
     private static final Pattern DURATION = Pattern.compile("(\\d+):([0-5]\\d):([0-5]\\d)");
 
-    /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>}. */
+    /** Fields of an IVR notification; the wire name of each comes from {@code ccs.ivr.param.<field>} (or the tenant's). */
     public static final List<String> IVR_FIELDS =
             List.of("call-key", "event", "caller", "called", "queue-name", "queue-id", "agent-email", "call-date");
 
@@ -68,20 +68,34 @@ public final class Events {
 
     private static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
+    /**
+     * How IVR notifications name their fields, and which of their {@code event} values say the call ended: what a
+     * tenant's administrator typed into the flow's notification step.
+     *
+     * @param names     the wire name of each of {@link #IVR_FIELDS}
+     * @param endEvents the values of {@code event} that say the call ended (any letter case): only such a notification,
+     *                  or one without {@code event}, has an {@code outcome}
+     */
+    public record IvrWire(Map<String, String> names, Set<String> endEvents) {
+        public IvrWire {
+            names = Map.copyOf(names);
+            endEvents = endEvents.stream().map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
     private final Tenants tenants;
-    private final Map<String, String> ivrWireNames;
-    /** The values of an IVR notification's {@code event} that say the call ended, lower case. */
-    private final Set<String> ivrEndEvents;
+    private final IvrWire ivrWire;
+    private final Map<String, IvrWire> tenantIvrWire;
     private final Secrets secrets;
 
     /**
-     * @param ivrEndEvents the values of an IVR notification's {@code event} that say the call ended (any letter case): only
-     *                     such a notification, or one without {@code event}, has an {@code outcome}
+     * @param ivrWire       how IVR notifications come ({@code ccs.ivr.*})
+     * @param tenantIvrWire how those of a tenant come where its administrator typed other names ({@code ccs.tenant.<name>.ivr.*})
      */
-    public Events(Tenants tenants, Map<String, String> ivrWireNames, Set<String> ivrEndEvents, Secrets secrets) {
+    public Events(Tenants tenants, IvrWire ivrWire, Map<String, IvrWire> tenantIvrWire, Secrets secrets) {
         this.tenants = tenants;
-        this.ivrWireNames = Map.copyOf(ivrWireNames);
-        this.ivrEndEvents = ivrEndEvents.stream().map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.ivrWire = ivrWire;
+        this.tenantIvrWire = Map.copyOf(tenantIvrWire);
         this.secrets = secrets;
     }
 
@@ -174,26 +188,28 @@ public final class Events {
     public CloudEvent ivrNotification(String tenant, Map<String, ?> received) {
         Map<String, Object> params = secrets.scrub(received);
         ZoneId zone = zone(tenant);
-        String callKey = required(params, ivrWireNames.get("call-key"));
+        IvrWire wire = tenantIvrWire.getOrDefault(name(tenant), ivrWire);
+        Map<String, String> names = wire.names();
+        String callKey = required(params, names.get("call-key"));
         Map<String, String> unreadable = new LinkedHashMap<>();
-        String startedAt = readable(unreadable, () -> utc(zone, ivrWireNames.get("call-date"), ivr(params, "call-date"), false));
-        String queueName = text(ivr(params, "queue-name"));
-        String queueId = text(ivr(params, "queue-id"));
-        String agentEmail = text(ivr(params, "agent-email"));
-        String step = text(ivr(params, "event"));
+        String startedAt = readable(unreadable, () -> utc(zone, names.get("call-date"), params.get(names.get("call-date")), false));
+        String queueName = text(params.get(names.get("queue-name")));
+        String queueId = text(params.get(names.get("queue-id")));
+        String agentEmail = text(params.get(names.get("agent-email")));
+        String step = text(params.get(names.get("event")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
         data.put("event", step);
         // a step before the call's end (entered the queue, ...) says nothing yet of how the call ends
-        boolean ended = step == null || ivrEndEvents.contains(step.toLowerCase(Locale.ROOT));
+        boolean ended = step == null || wire.endEvents().contains(step.toLowerCase(Locale.ROOT));
         // an agent's e-mail says the call was talked, though the step may not name the queue (an administrator's choice,
         // or an IVR that routes to an agent directly)
         data.put("outcome", !ended ? null : agentEmail != null ? "answered"
                 : queueName == null && queueId == null ? "ended-before-queue" : "abandoned-in-queue");
         data.put("queueName", queueName);
         data.put("queueId", queueId);
-        data.put("callerNumber", text(ivr(params, "caller")));
-        data.put("calledNumber", text(ivr(params, "called")));
+        data.put("callerNumber", text(params.get(names.get("caller"))));
+        data.put("calledNumber", text(params.get(names.get("called"))));
         data.put("agentEmail", agentEmail);
         data.put("startedAt", startedAt);
         putUnreadable(data, unreadable);
@@ -348,10 +364,6 @@ public final class Events {
         // a transaction may fail more than once (a failure that placed no call frees its id for the CRM to send again):
         // each failure is an event of its own, told apart by its time
         return new CloudEvent(name(tenant), type, transactionId, error == null ? null : now.toString(), now, data);
-    }
-
-    private Object ivr(Map<String, ?> params, String field) {
-        return params.get(ivrWireNames.get(field));
     }
 
     private ZoneId zone(String tenant) {

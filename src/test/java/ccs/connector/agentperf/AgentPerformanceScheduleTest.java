@@ -55,7 +55,7 @@ class AgentPerformanceScheduleTest {
     /** The bean as it stands at this wall-clock time in Istanbul; demo's run is at 01:00, quiet has none. */
     private AgentPerformance at(String wallClock) {
         Clock clock = Clock.fixed(LocalDateTime.parse(wallClock).atZone(ISTANBUL).toInstant(), ISTANBUL);
-        return new AgentPerformance(tenants, new AgentPerformanceState(database), new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS,
+        return new AgentPerformance(tenants, new AgentPerformanceState(database), new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(),
                 new Secrets(List.of())), Map.of("demo", LocalTime.of(1, 0)), 3, 31, Duration.ofMinutes(5), clock);
     }
 

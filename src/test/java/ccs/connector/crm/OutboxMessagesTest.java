@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OutboxMessagesTest {
 
     private final Events events = new Events(new Tenants(List.of(new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul"))),
-            "demo"), SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS, new Secrets(List.of()));
+            "demo"), new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), new Secrets(List.of()));
     private final OutboxMessages outbox = new OutboxMessages();
 
     @Test

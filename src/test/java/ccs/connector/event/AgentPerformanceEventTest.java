@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AgentPerformanceEventTest {
 
     private final Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul"))), "demo");
-    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS, new Secrets(List.of("app-token-value")));
+    private final Events events = new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), new Secrets(List.of("app-token-value")));
 
     @Test
     void theAgentByEmailTheFiguresAsNumbersAndTheRowAsRaw() {

@@ -23,7 +23,7 @@ class EventsTest {
             new Tenant("demo", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Istanbul")),
             new Tenant("berlin", "http://127.0.0.1/api/", "t", ZoneId.of("Europe/Berlin"))), "demo");
     private final Secrets secrets = new Secrets(List.of("webhook-secret-value", "app-token-value"));
-    private final Events events = new Events(tenants, SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS, secrets);
+    private final Events events = new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), secrets);
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -265,7 +265,7 @@ class EventsTest {
         Map<String, String> names = new HashMap<>(SimulatorSettings.GUIDE_IVR_NAMES);
         names.put("call-key", "ck");
         names.put("agent-email", "agent");
-        Events custom = new Events(tenants, names, SimulatorSettings.GUIDE_IVR_END_EVENTS, secrets);
+        Events custom = new Events(tenants, new Events.IvrWire(names, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), secrets);
         CloudEvent event = custom.ivrNotification(null, Map.of("ck", "k9", "queuename", "sales", "agent", "a@x.example"));
         assertThat(event.getId()).startsWith("demo:ccs.ivr.notification:k9:");
         assertThat(event.getData()).containsEntry("outcome", "answered");

@@ -22,11 +22,22 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** IVR notifications of a tenant whose administrator named the parameters differently (ccs.ivr.param.*), to the file sink. */
+/**
+ * IVR notifications of a tenant whose administrator named the parameters differently (ccs.ivr.param.*), and of a second
+ * tenant whose administrator typed names of their own (ccs.tenant.beta.ivr.*), to the file sink.
+ */
 class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
 
     private static final Map<String, String> NAMES = Map.of("call-key", "cagri", "event", "olay", "caller", "arayan",
             "called", "aranan", "queue-name", "kuyruk", "queue-id", "kuyruk_no", "agent-email", "temsilci", "call-date", "tarih");
+
+    /** Beta's names: its call key's and agent's only, the others as the connector's. */
+    private static final Map<String, String> BETA_NAMES = new HashMap<>(NAMES);
+
+    static {
+        BETA_NAMES.put("call-key", "call_ref");
+        BETA_NAMES.put("agent-email", "agent_mail");
+    }
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -34,6 +45,33 @@ class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         NAMES.forEach((field, name) -> settings.setProperty("ccs.ivr.param." + field, name));
         settings.setProperty("ccs.ivr.end-events", "call_hangup, ARAMA_BITTI");
+        settings.setProperty("ccs.tenants", "demo,beta");
+        settings.setProperty("ccs.tenant.beta.ivr.param.call-key", "call_ref");
+        settings.setProperty("ccs.tenant.beta.ivr.param.agent-email", "agent_mail");
+        settings.setProperty("ccs.tenant.beta.ivr.end-events", "finished");
+    }
+
+    @Test
+    void aSecondTenantsNotificationsAreReadUnderTheNamesItsAdministratorTyped() throws Exception {
+        Map<String, String> answered = new HashMap<>(IvrGuideExamples.answered());
+        answered.put("event", "FINISHED");
+        HttpResponse<String> answer = post("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=beta&"
+                + IvrGuideExamples.encode(answered, BETA_NAMES), null, null);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode data = written(json.readTree(answer.body()).get("id").asText()).get("data");
+        assertThat(data.get("callKey").asText()).isEqualTo(answered.get("call-key"));
+        assertThat(data.get("outcome").asText()).isEqualTo("answered");
+        assertThat(data.get("agentEmail").asText()).isEqualTo(answered.get("agent-email"));
+        assertThat(data.get("queueName").asText()).as("a name beta did not set is the connector's").isEqualTo(answered.get("queue-name"));
+
+        // the default tenant's names are not beta's, nor beta's the default tenant's
+        HttpResponse<String> demoNames = post("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=beta&"
+                + IvrGuideExamples.encode(IvrGuideExamples.answered(), NAMES), null, null);
+        assertThat(demoNames.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(demoNames.body()).get("field").asText()).isEqualTo("call_ref");
+        HttpResponse<String> betaNames = post("/webhooks/ccs/ivr?token=" + webhookToken() + "&"
+                + IvrGuideExamples.encode(IvrGuideExamples.answered(), BETA_NAMES), null, null);
+        assertThat(json.readTree(betaNames.body()).get("field").asText()).isEqualTo("cagri");
     }
 
     @Test
