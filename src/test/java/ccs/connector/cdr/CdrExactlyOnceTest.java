@@ -34,6 +34,27 @@ class CdrExactlyOnceTest extends CdrPollingTestSupport {
     protected void settings(Properties settings) {
         super.settings(settings);
         settings.setProperty("crm.delivery.consumers", "1");
+        settings.setProperty("ccs.cdr.recording-details", "true");
+    }
+
+    @Test
+    void aRecordedCallReadAgainIsNotAskedItsRecordingAgainSoItsRecordingInfoFailingHoldsNothingBack() {
+        String recorded = simulator().generateCdrs(1, wallClock(Duration.ofMinutes(3)), wallClock(Duration.ofMinutes(2))).get(0);
+        poll();
+        assertThat(delivered(crm, "demo:ccs.cdr:" + recorded).at("/data/recording/url").asText()).endsWith(recorded + ".mp3");
+
+        // every later poll reads the call again through its overlap; Call Center Studio now fails recordinginfo
+        simulator().inject(Fault.status("recordinginfo", 500, 100));
+        try {
+            String unrecorded = "unrecorded-" + recorded;
+            simulator().addCdr(Map.of("callid", unrecorded, "calldate", WIRE.format(wallClock(Duration.ofSeconds(50))), "recordingurl", ""));
+            poll();
+            delivered(crm, "demo:ccs.cdr:" + unrecorded);
+        } finally {
+            simulator().clearFaults();
+        }
+        assertThat(simulator().requests("recordinginfo")).as("asked once, when it was delivered")
+                .filteredOn(r -> recorded.equals(r.params().get("callkey"))).hasSize(1);
     }
 
     @Test
