@@ -121,18 +121,21 @@ public final class CdrSync {
         // a record's wall clock in a repeated hour is taken at its earlier instant: read again, never skipped
         Optional<Instant> readUpTo = window.complete() ? Optional.of(tenantPolls.windowFinish)
                 : window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
-        state.saveRun(window.getTenant(), SOURCE, null, clock.instant());
         Optional<Instant> checkpoint;
+        String problem = null;
         synchronized (tenantPolls) {
             tenantPolls.failuresInARow = 0;
             Optional<Instant> previous = state.checkpoint(window.getTenant());
             boolean moved = advanceCheckpoint(window.getTenant(), previous, readUpTo);
             checkpoint = moved ? readUpTo : previous;
             if (!window.complete() && !moved) {
+                problem = "made no progress in " + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc";
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
                         + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), checkpoint.orElse(null));
             }
         }
+        // the status page shows a poll stuck at its page cap as not ok, as it shows a sweep cut short
+        state.saveRun(window.getTenant(), SOURCE, problem, clock.instant());
         // the overlap reads delivered records again at every poll: a line per poll is for debugging only
         if (window.getRecords() > 0) {
             LOG.debug("CDR poll of tenant {}: {} records in {} pages from {}; checkpoint {}", window.getTenant(),

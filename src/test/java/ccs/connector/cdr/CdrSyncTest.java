@@ -223,6 +223,8 @@ class CdrSyncTest {
         sync.windowDone(stuck);
         sync.finished("demo");
         assertThat(noProgressWarnings()).isEqualTo(warnings + 1);
+        assertThat(new CdrState(Database.h2(dir)).run("demo", CdrSync.SOURCE)).get().extracting(CdrState.Run::problem).asString()
+                .startsWith("made no progress in 2026-11-02 10:07:00 to");
 
         CdrWindow behind = sync.pollWindow("demo");
         CdrTestRecords.readFullPage(behind, "c1", "2026-11-02 10:08:00");
