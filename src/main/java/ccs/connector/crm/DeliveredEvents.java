@@ -14,6 +14,7 @@ import java.util.Set;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.util.TimeUtils;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -83,6 +84,18 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         boolean byKey = remove(event.getDedupeKey());
         return database.update("DELETE FROM " + TABLE + " WHERE processorName IN (?, ?) AND messageId IN (?, ?)", BY_CDR_START, BY_ID,
                 event.getDedupeKey(), event.getId()) > 0 || byKey;
+    }
+
+    /**
+     * Forgets the oldest keys beyond the newest {@code maxKeys} ({@code crm.dedupe.max-keys}), but none delivered within
+     * {@code keepDeliveredWithin} ({@code ccs.cdr.settle-window}): a settle sweep and the polls' overlap read those records
+     * again, and a key forgotten would deliver its record twice. A backfill of millions of records then leaves the store
+     * over its bound until they are that old, rather than forgetting what the last hours delivered. Answers how many it forgot.
+     */
+    public int forgetBeyond(int maxKeys, String keepDeliveredWithin) {
+        Timestamp deliveredBefore = Timestamp.from(Instant.now().minusMillis(TimeUtils.toMilliSeconds(keepDeliveredWithin)));
+        return database.update("DELETE FROM " + TABLE + " WHERE createdAt < ? AND createdAt < (SELECT createdAt FROM " + TABLE
+                + " ORDER BY createdAt DESC LIMIT 1 OFFSET " + maxKeys + ")", deliveredBefore);
     }
 
     /**
