@@ -34,13 +34,45 @@ public final class CallCorrelations {
     /** How far a call may start from the click2call that asked for it, and still be matched. */
     private static final Duration MATCH_WINDOW = Duration.ofMinutes(10);
 
-    private static final String CLICK2CALLS = "CLICK2CALL_CORRELATION";
-    private static final String CALL_CONTROLS = "CALL_CONTROL_TRANSACTION";
+    /**
+     * The longest a transaction id shows as in flight: a dispatch whose end was never written (its replica crashed, the
+     * database failed at that moment) counts as dispatched, its outcome unknown, after it. A dispatch makes at most
+     * five calls to Call Center Studio (login, ping, the click2call or call control, a renewed login and its repeat), each
+     * within {@code ccs.api.interactive-timeout} (8 s at most), plus a wait for another request's login of the agent and
+     * its state store statements: well under a minute. Five minutes leave room for a slow store.
+     */
+    static final Duration IN_FLIGHT_BOUND = Duration.ofMinutes(5);
+
+    /**
+     * The {@code Retry-After} of a repeat while the first dispatch is in flight: most dispatches end within a second, a
+     * slow one within a few of the platform's {@code ccs.api.interactive-timeout}s; a CRM asking every five seconds
+     * learns the outcome soon after without crowding the connector.
+     */
+    static final int IN_FLIGHT_RETRY_AFTER_SECONDS = 5;
+
+    /** The table of a kind of transaction and its rule, for the 409's detail. */
+    private record Kind(String table, String rule, String again) {
+    }
+
+    private static final Kind CLICK2CALL = new Kind("CLICK2CALL_CORRELATION", "a click2call is dialled once per transaction id",
+            "give a new one to call again");
+    private static final Kind CALL_CONTROL = new Kind("CALL_CONTROL_TRANSACTION", "a call control is carried out once per transaction id",
+            "give a new one to do it again");
 
     private record Correlation(String transactionId, String reference) {
     }
 
     private static final Database.Row<Correlation> CORRELATION = row -> new Correlation(row.getString(1), row.getString(2));
+
+    /** A taken transaction id: when it was dispatched, and until when it is in flight (null: its dispatch ended). */
+    private record Taken(Instant requested, Instant inFlightUntil) {
+        boolean inFlightAt(Instant now) {
+            return inFlightUntil != null && now.isBefore(inFlightUntil);
+        }
+    }
+
+    private static final Database.Row<Taken> TAKEN = row -> new Taken(row.getTimestamp(1).toInstant(),
+            row.getTimestamp(2) == null ? null : row.getTimestamp(2).toInstant());
 
     private final Database database;
 
@@ -52,13 +84,12 @@ public final class CallCorrelations {
      * A click2call is about to be dispatched. A transaction id is dialled once: one dispatched before (and remembered,
      * {@code connector.correlation.retention}) is a {@link DuplicateTransactionException} and nothing is dialled, so a
      * CRM's repeat, a file read again after a crash or a JMS message that comes again never calls the customer twice.
+     * While the first dispatch of the id has not ended (its outcome not known yet: it may still fail and free the id) a
+     * repeat is a {@link TransactionInFlightException}, never told that it was dispatched. The dispatch ends with
+     * {@link #dispatchAccepted} or {@link #dispatchFailed}.
      */
     public void remember(String tenant, String transactionId, String agentEmail, String phoneNumber, String reference) {
-        Timestamp now = Timestamp.from(Instant.now());
-        if (!database.insertNew("INSERT INTO " + CLICK2CALLS + " (tenant, transaction_id, agent_email, number_digits, crm_reference, requested_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", tenant, transactionId, lower(agentEmail), digits(phoneNumber), reference, now)) {
-            throw duplicate(CLICK2CALLS, tenant, transactionId, now, "a click2call is dialled once per transaction id; give a new one to call again");
-        }
+        take(CLICK2CALL, tenant, transactionId, "agent_email, number_digits, crm_reference", lower(agentEmail), digits(phoneNumber), reference);
     }
 
     /**
@@ -66,51 +97,107 @@ public final class CallCorrelations {
      * ({@link #remember}): repeated, a hangup would end the agent's next call.
      */
     public void rememberCallControl(CallControl control) {
-        Timestamp now = Timestamp.from(Instant.now());
-        if (!database.insertNew("INSERT INTO " + CALL_CONTROLS + " (tenant, transaction_id, action, requested_at) VALUES (?, ?, ?, ?)",
-                control.getTenant(), control.getTransactionId(), control.getAction(), now)) {
-            throw duplicate(CALL_CONTROLS, control.getTenant(), control.getTransactionId(), now,
-                    "a call control is carried out once per transaction id; give a new one to do it again");
-        }
+        take(CALL_CONTROL, control.getTenant(), control.getTransactionId(), "action", control.getAction());
     }
 
-    private DuplicateTransactionException duplicate(String table, String tenant, String transactionId, Timestamp now, String rule) {
-        Instant dispatched = database.one("SELECT requested_at FROM " + table + " WHERE tenant = ? AND transaction_id = ?",
-                row -> row.getTimestamp(1).toInstant(), tenant, transactionId).orElse(now.toInstant());
-        return new DuplicateTransactionException(transactionId, dispatched, rule);
+    /**
+     * Takes the transaction id in the kind's table, marked in flight for {@link #IN_FLIGHT_BOUND}: {@code columns} (after
+     * tenant and transaction id) take the {@code values}. A row that a failed dispatch frees between the insert and the
+     * look at it is taken once more.
+     */
+    private void take(Kind kind, String tenant, String transactionId, String columns, Object... values) {
+        Instant now = Instant.now();
+        Object[] row = new Object[values.length + 4];
+        row[0] = tenant;
+        row[1] = transactionId;
+        System.arraycopy(values, 0, row, 2, values.length);
+        row[values.length + 2] = Timestamp.from(now);
+        row[values.length + 3] = Timestamp.from(now.plus(IN_FLIGHT_BOUND));
+        String sql = "INSERT INTO " + kind.table() + " (tenant, transaction_id, " + columns + ", requested_at, in_flight_until) VALUES (?"
+                + ", ?".repeat(row.length - 1) + ")";
+        for (int attempt = 0; attempt < 2; attempt++) {
+            if (database.insertNew(sql, row)) {
+                return;
+            }
+            Optional<Taken> taken = database.one("SELECT requested_at, in_flight_until FROM " + kind.table() + " WHERE tenant = ? AND transaction_id = ?",
+                    TAKEN, tenant, transactionId);
+            if (taken.isPresent()) {
+                throw taken.get().inFlightAt(now) ? new TransactionInFlightException(transactionId, taken.get().requested(), kind.rule())
+                        : new DuplicateTransactionException(transactionId, taken.get().requested(), kind.rule() + "; " + kind.again());
+            }
+        }
+        // freed and taken again meanwhile: another dispatch of the id has just begun
+        throw new TransactionInFlightException(transactionId, now, kind.rule());
+    }
+
+    /** The click2call was accepted: its transaction id is no longer in flight, but dispatched. */
+    public void dispatchAccepted(String tenant, String transactionId) {
+        settle(CLICK2CALL, "click2call", tenant, transactionId, null);
+    }
+
+    /** The call control was carried out: its transaction id is no longer in flight, but dispatched. */
+    public void callControlAccepted(CallControl control) {
+        settle(CALL_CONTROL, control.getFunction(), control.getTenant(), control.getTransactionId(), null);
     }
 
     /**
      * The dispatch of a click2call failed with {@code failure}: when the platform surely did not place the call (it was
      * down, refused it, or the request never got that far) its transaction id is forgotten, so that the CRM may send it
-     * again; when it may have placed it (no answer to the click2call in time), the id stays taken. Throws {@code failure} on,
-     * even when the id cannot be forgotten (the database away): the CRM learns why its click2call failed, not why the cleanup did.
+     * again; when it may have placed it (no answer to the click2call in time), the id stays taken, as dispatched. Throws
+     * {@code failure} on, even when the id cannot be forgotten (the database away): the CRM learns why its click2call
+     * failed, not why the cleanup did.
      */
     public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
-        forgetUnlessCarriedOut(CLICK2CALLS, "click2call", tenant, transactionId, failure);
+        settle(CLICK2CALL, "click2call", tenant, transactionId, failure);
+        throw failure;
     }
 
     /** The dispatch of a call control failed with {@code failure}: its transaction id is forgotten as a click2call's is ({@link #dispatchFailed}). */
     public void callControlFailed(CallControl control, Exception failure) throws Exception {
-        forgetUnlessCarriedOut(CALL_CONTROLS, control.getFunction(), control.getTenant(), control.getTransactionId(), failure);
+        settle(CALL_CONTROL, control.getFunction(), control.getTenant(), control.getTransactionId(), failure);
+        throw failure;
     }
 
-    private void forgetUnlessCarriedOut(String table, String function, String tenant, String transactionId, Exception failure) throws Exception {
-        if (!(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut(function))) {
-            try {
-                database.update("DELETE FROM " + table + " WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
-            } catch (RuntimeException e) {
-                LOG.warn("Transaction {} of tenant {} stays taken, though its {} was not carried out: {}", transactionId, tenant, function, e.getMessage());
+    /**
+     * The dispatch of a transaction id ended, accepted ({@code failure} null) or failed: one that surely did nothing frees
+     * the id, any other is dispatched from now on. Where the database fails meanwhile the id stays as it was: in flight
+     * until {@link #IN_FLIGHT_BOUND}, dispatched after it; the log says so and a failure carries it as suppressed.
+     */
+    private void settle(Kind kind, String function, String tenant, String transactionId, Exception failure) {
+        boolean nothingDone = failure != null && !(failure instanceof UpstreamException upstream && upstream.mayHaveCarriedOut(function));
+        try {
+            database.update(nothingDone ? "DELETE FROM " + kind.table() + " WHERE tenant = ? AND transaction_id = ?"
+                    : "UPDATE " + kind.table() + " SET in_flight_until = NULL WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+        } catch (RuntimeException e) {
+            LOG.warn("Transaction {} of tenant {} stays taken, in flight for up to {} after it was taken and dispatched then, though its {} {}: {}",
+                    transactionId, tenant, IN_FLIGHT_BOUND, function, nothingDone ? "was not carried out" : "ended", e.getMessage());
+            if (failure != null) {
                 failure.addSuppressed(e);
             }
         }
-        throw failure;
     }
 
     /** A click2call or call control with a transaction id dispatched before (HTTP 409). */
     public static final class DuplicateTransactionException extends ApiException {
         DuplicateTransactionException(String transactionId, Instant dispatched, String rule) {
             super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS) + ": " + rule);
+        }
+    }
+
+    /**
+     * A click2call or call control whose transaction id's first dispatch has not ended yet (HTTP 409 with a
+     * {@code Retry-After}): whether it was dispatched is not known yet, and the CRM learns it by asking again.
+     */
+    public static final class TransactionInFlightException extends ApiException {
+        TransactionInFlightException(String transactionId, Instant since, String rule) {
+            super(409, "transactionId " + transactionId + " is still being dispatched (since " + since.truncatedTo(ChronoUnit.SECONDS)
+                    + ") and its outcome is not known yet: send it again after " + IN_FLIGHT_RETRY_AFTER_SECONDS
+                    + " seconds (Retry-After) to learn it; " + rule);
+        }
+
+        @Override
+        public int retryAfterSeconds() {
+            return IN_FLIGHT_RETRY_AFTER_SECONDS;
         }
     }
 
@@ -145,8 +232,8 @@ public final class CallCorrelations {
     /** Forgets click2calls and call controls older than the retention; answers how many. */
     public int forgetOlderThan(Duration retention) {
         Timestamp oldest = Timestamp.from(Instant.now().minus(retention));
-        return database.update("DELETE FROM " + CLICK2CALLS + " WHERE requested_at < ?", oldest)
-                + database.update("DELETE FROM " + CALL_CONTROLS + " WHERE requested_at < ?", oldest);
+        return database.update("DELETE FROM " + CLICK2CALL.table() + " WHERE requested_at < ?", oldest)
+                + database.update("DELETE FROM " + CALL_CONTROL.table() + " WHERE requested_at < ?", oldest);
     }
 
     private Optional<Correlation> byTransaction(String tenant, String transactionId) {

@@ -63,6 +63,9 @@ public final class Database implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS CALL_CONTROL_TRANSACTION (tenant VARCHAR(200) NOT NULL, transaction_id VARCHAR(500) NOT NULL, "
                     + "action VARCHAR(20) NOT NULL, requested_at TIMESTAMP NOT NULL, PRIMARY KEY (tenant, transaction_id))",
             "CREATE INDEX IF NOT EXISTS CALL_CONTROL_TRANSACTION_TIME ON CALL_CONTROL_TRANSACTION (requested_at)",
+            // until when a transaction id's first dispatch is in flight (its outcome not known yet); null: it ended, dispatched
+            "ALTER TABLE CLICK2CALL_CORRELATION ADD COLUMN IF NOT EXISTS in_flight_until TIMESTAMP",
+            "ALTER TABLE CALL_CONTROL_TRANSACTION ADD COLUMN IF NOT EXISTS in_flight_until TIMESTAMP",
             // the custom variables a screen pop read of a live call, for its hangup event (ccs.connector.ccs.CallVariables)
             "CREATE TABLE IF NOT EXISTS CALL_VARIABLES (call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
                     + "read_at TIMESTAMP NOT NULL)",

@@ -36,6 +36,7 @@ class CallControlTest extends ConnectorTestSupport {
     private static final String FILE_AGENT = "file.agent@demo.example";
     private static final String ONCE_AGENT = "once.agent@demo.example";
     private static final String CRASH_AGENT = "crash.agent@demo.example";
+    private static final String IN_FLIGHT_AGENT = "inflight.agent@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -46,7 +47,7 @@ class CallControlTest extends ConnectorTestSupport {
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", String.join(",", REST_AGENT, JMS_AGENT, FILE_AGENT, ONCE_AGENT, CRASH_AGENT));
+        settings.setProperty("ccs.simulator.agents", String.join(",", REST_AGENT, JMS_AGENT, FILE_AGENT, ONCE_AGENT, CRASH_AGENT, IN_FLIGHT_AGENT));
     }
 
     @BeforeEach
@@ -114,6 +115,30 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(control("unhold", unhold).statusCode()).isEqualTo(502);
         assertProblem(control("unhold", unhold), 409, "transactionId crm-once-garbled was dispatched at ", null);
         assertThat(simulator().requests("click2unhold")).hasSize(unholds + 1);
+    }
+
+    @Test
+    void overRestARepeatWhileTheFirstIsInFlightIsAskedToComeAgainAndAfterItWasDispatched() throws Exception {
+        ActiveCall call = simulator().ring(IN_FLIGHT_AGENT, "05361234568");
+        String hold = "{\"agentEmail\": \"" + IN_FLIGHT_AGENT + "\", \"transactionId\": \"crm-hold-in-flight\"}";
+        int holds = simulator().requests("click2hold").size();
+        simulator().inject(Fault.delay("click2hold", 4000, 1));
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> first = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(baseUrl() + "/api/v1/calls/hold")).header("X-Api-Key", KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(hold)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(PATIENCE).until(() -> simulator().requests("click2hold").size() > holds);
+
+        HttpResponse<String> whileInFlight = control("hold", hold);
+
+        assertThat(first).as("the first request is still in flight").isNotDone();
+        assertProblem(whileInFlight, 409, "transactionId crm-hold-in-flight is still being dispatched (since ", null);
+        assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(200);
+        assertThat(status(call)).isEqualTo("hold");
+        HttpResponse<String> afterIt = control("hold", hold);
+        assertProblem(afterIt, 409, "transactionId crm-hold-in-flight was dispatched at ", null);
+        assertThat(afterIt.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(simulator().requests("click2hold")).hasSize(holds + 1);
     }
 
     @Test

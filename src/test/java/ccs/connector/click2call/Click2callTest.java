@@ -68,6 +68,8 @@ class Click2callTest extends ConnectorTestSupport {
     private static final String BURST_AGENT = "burst@demo.example";
     /** Logs in first in the test of transaction ids: its login can fail before any click2call goes out. */
     private static final String ONCE_AGENT = "once@demo.example";
+    /** Logs in first in the test of a repeat while the first dispatch is in flight: its login is held back. */
+    private static final String IN_FLIGHT_AGENT = "inflight@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -82,7 +84,7 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.click2call.max-per-second", "1000");
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT);
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("camel.server.maxBodySize", "4096");
@@ -136,6 +138,40 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", null);
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-once".equals(r.params().get("transactionid")))
                 .as("the 500 and the one call").hasSize(2);
+    }
+
+    @Test
+    @Order(2)
+    void aRepeatWhileTheFirstDispatchIsInFlightIsNotToldItWasDispatchedAndDialsOnceThatOneFailed() throws Exception {
+        String request = "{\"agentEmail\": \"" + IN_FLIGHT_AGENT + "\", \"phoneNumber\": \"05321234571\", \"transactionId\": \"crm-rest-in-flight\"}";
+        // the first request's login is held back (within its read timeout), then its click2call refused by the platform: no call placed
+        simulator().inject(Fault.delay("login", 4000, 1));
+        simulator().inject(Fault.status("click2call", 503, 1));
+        CompletableFuture<HttpResponse<String>> first = http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/api/v1/click2call"))
+                .header("X-Api-Key", KEY).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(PATIENCE).until(() -> simulator().requests("login").stream().anyMatch(r -> IN_FLIGHT_AGENT.equals(r.params().get("email"))));
+
+        HttpResponse<String> whileInFlight = click2call(request);
+        sendText(request, Map.of());
+
+        assertThat(first).as("the first request is still in flight").isNotDone();
+        assertError(whileInFlight, 409, "transactionId crm-rest-in-flight is still being dispatched (since ", null);
+        assertThat(json.readTree(whileInFlight.body()).get("detail").asText()).contains("its outcome is not known yet")
+                .doesNotContain("was dispatched");
+        assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-rest-in-flight").at("/data/error").asText())
+                .as("a queued repeat is a failed event, as a 409 is").startsWith("transactionId crm-rest-in-flight is still being dispatched (since ");
+
+        assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(503);
+        HttpResponse<String> afterTheFailure = click2call(request);
+        assertThat(afterTheFailure.statusCode()).as("the first placed no call: the id is free, " + afterTheFailure.body()).isEqualTo(200);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-in-flight".equals(r.params().get("transactionid")))
+                .as("the refused one and the call").hasSize(2);
+
+        HttpResponse<String> afterTheCall = click2call(request);
+        assertError(afterTheCall, 409, "transactionId crm-rest-in-flight was dispatched at ", null);
+        assertThat(afterTheCall.headers().firstValue("Retry-After")).isEmpty();
     }
 
     @Test

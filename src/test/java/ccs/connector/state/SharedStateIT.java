@@ -18,6 +18,9 @@ import ccs.connector.agentperf.AgentPerformanceState;
 import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.cdr.CdrState;
 import ccs.connector.cdr.CdrState.Backfill;
+import ccs.connector.click2call.CallCorrelations;
+import ccs.connector.click2call.CallCorrelations.DuplicateTransactionException;
+import ccs.connector.click2call.CallCorrelations.TransactionInFlightException;
 import ccs.connector.click2call.Click2callCeiling;
 import ccs.connector.crm.DeadLetters;
 import ccs.connector.support.PostgresServer;
@@ -28,12 +31,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The state store on a real PostgreSQL, opened by three "replicas" at once (each its own pool, as
  * separate processes would): the schema is created without a race, a checkpoint only moves
  * forward, one backfill per tenant, the click2call ceiling counts for the whole cluster, a
- * dead letter kept by one is listed and marked for replay by another, and an agent's pages revoked on one are refused by another.
+ * dead letter kept by one is listed and marked for replay by another, an agent's pages revoked on one are refused by another,
+ * and a click2call's transaction id taken on one is in flight, then dispatched or free, on another.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedStateIT {
@@ -158,6 +163,28 @@ class SharedStateIT {
         assertThat(another.revoked("acme", "deniz@acme.example", revokedAgain.plusMillis(1))).as("opened after").isFalse();
         assertThat(another.revoked("acme", "ayse@acme.example", opened)).as("another agent").isFalse();
         assertThat(another.revoked("other-tenant", "deniz@acme.example", opened)).as("another tenant").isFalse();
+    }
+
+    @Test
+    void aTransactionIdInFlightOnOneReplicaIsNeitherDialledNorCalledDispatchedOnAnother() throws Exception {
+        CallCorrelations one = new CallCorrelations(replicas.get(0));
+        CallCorrelations another = new CallCorrelations(replicas.get(1));
+        one.remember("acme", "tx-shared-failed", "deniz@acme.example", "05321234567", null);
+        assertThatThrownBy(() -> another.remember("acme", "tx-shared-failed", "deniz@acme.example", "05321234567", null))
+                .isInstanceOf(TransactionInFlightException.class).hasMessageContaining("its outcome is not known yet");
+        assertThatThrownBy(() -> one.dispatchFailed("acme", "tx-shared-failed", new IllegalStateException("Call Center Studio down")))
+                .hasMessage("Call Center Studio down");
+        another.remember("acme", "tx-shared-failed", "deniz@acme.example", "05321234567", null);
+        another.dispatchAccepted("acme", "tx-shared-failed");
+        assertThatThrownBy(() -> one.remember("acme", "tx-shared-failed", "deniz@acme.example", "05321234567", null))
+                .isInstanceOf(DuplicateTransactionException.class).hasMessageContaining("was dispatched at");
+
+        // a replica that crashed in the middle of the dispatch never ended it: once the bound is over it counts as dispatched
+        one.remember("acme", "tx-shared-crashed", "deniz@acme.example", "05321234567", null);
+        replicas.get(2).update("UPDATE CLICK2CALL_CORRELATION SET in_flight_until = ? WHERE transaction_id = 'tx-shared-crashed'",
+                java.sql.Timestamp.from(Instant.now().minusSeconds(1)));
+        assertThatThrownBy(() -> another.remember("acme", "tx-shared-crashed", "deniz@acme.example", "05321234567", null))
+                .isInstanceOf(DuplicateTransactionException.class);
     }
 
     @Test
