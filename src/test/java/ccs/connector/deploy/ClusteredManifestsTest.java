@@ -42,7 +42,7 @@ class ClusteredManifestsTest {
     }
 
     @Test
-    void threeReplicasRollOneAtATimeSpreadOverNodesAndKeepTwoThroughADisruption() {
+    void threeReplicasRollOneAtATimeSpreadOverNodesAndLoseAtMostOneToADisruption() {
         JsonNode deployment = only("Deployment");
         assertThat(deployment.at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(deployment.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
@@ -50,7 +50,9 @@ class ClusteredManifestsTest {
         assertThat(deployment.at("/spec/template/spec/topologySpreadConstraints").findValuesAsText("topologyKey"))
                 .contains("kubernetes.io/hostname");
         JsonNode budget = only("PodDisruptionBudget");
-        assertThat(budget.at("/spec/minAvailable").asInt()).isEqualTo(2);
+        assertThat(budget.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(budget.at("/spec/unhealthyPodEvictionPolicy").asText())
+                .as("replicas that are not ready do not block a drain").isEqualTo("AlwaysAllow");
         assertThat(budget.at("/spec/selector/matchLabels/app").asText()).isEqualTo("ccs-connector");
         assertThat(manifests).as("no volume: the state, dead letters included, is in the shared database")
                 .noneMatch(m -> m.get("kind").asText().equals("PersistentVolumeClaim"));
