@@ -23,10 +23,12 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -86,6 +88,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final Map<String, ActiveCall> activeCalls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<ApiRequest> requests = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<ActiveFault> faults = new ConcurrentLinkedQueue<>();
+    private volatile CompletableFuture<Void> heldAnswers = new CompletableFuture<>();
     private final String softphonePage;
     private volatile boolean hangupTransactionId;
     private volatile boolean activeCallAtTopLevel;
@@ -161,6 +164,14 @@ public final class CcsSimulator implements AutoCloseable {
 
     public void clearFaults() {
         faults.clear();
+        releaseHeld();
+    }
+
+    /** Lets the answers that {@code hold} faults hold back go. */
+    public void releaseHeld() {
+        CompletableFuture<Void> released = heldAnswers;
+        heldAnswers = new CompletableFuture<>();
+        released.complete(null);
     }
 
     /** Ends the sessions of one agent (or of all agents when {@code agent} is null), as the platform may at any time. */
@@ -372,6 +383,10 @@ public final class CcsSimulator implements AutoCloseable {
         switch (fault.kind()) {
             case "delay" -> {
                 sleep(fault.delayMillis());
+                return false;
+            }
+            case "hold" -> {
+                hold(heldAnswers, fault.delayMillis());
                 return false;
             }
             case "stale-cursor" -> {
@@ -743,6 +758,18 @@ public final class CcsSimulator implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void hold(CompletableFuture<Void> release, long atMostMillis) {
+        try {
+            release.get(atMostMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // held as long as it may be: answered now
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a release never fails", e);
         }
     }
 

@@ -13,12 +13,14 @@ import java.util.Map;
  *                  {@code echo}: 200 with a failure envelope whose message quotes the values of the request's
  *                  parameters, its session or app token among them, as a platform may quote a request it refuses;
  *                  {@code delay}: answer normally after {@code delayMillis};
+ *                  {@code hold}: answer normally once the simulator releases its held answers, after
+ *                  {@code delayMillis} at most;
  *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds};
  *                  {@code stale-cursor}: the page asked for, but carrying the cursor the request sent
  *                  (on a first page, one that points before the window), so a client that follows
  *                  it gets the same page again: a cursor that repeats
  * @param status    the HTTP status for {@code status}
- * @param delayMillis the delay for {@code delay}
+ * @param delayMillis the delay for {@code delay}, the longest hold for {@code hold}
  * @param retryAfterSeconds the Retry-After value for {@code throttle}
  * @param times     how many answers it affects
  * @param param     only requests that carry this parameter (e.g. {@code startdate}: the CDR pages of a window, not
@@ -56,6 +58,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault delay(String function, long delayMillis, int times) {
         return new Fault(function, "delay", 200, delayMillis, 0, times, null);
+    }
+
+    public static Fault hold(String function, long atMostMillis, int times) {
+        return new Fault(function, "hold", 200, atMostMillis, 0, times, null);
     }
 
     public static Fault throttle(String function, int retryAfterSeconds, int times) {

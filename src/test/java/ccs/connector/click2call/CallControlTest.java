@@ -122,7 +122,7 @@ class CallControlTest extends ConnectorTestSupport {
         ActiveCall call = simulator().ring(IN_FLIGHT_AGENT, "05361234568");
         String hold = "{\"agentEmail\": \"" + IN_FLIGHT_AGENT + "\", \"transactionId\": \"crm-hold-in-flight\"}";
         int holds = simulator().requests("click2hold").size();
-        simulator().inject(Fault.delay("click2hold", 4000, 1));
+        simulator().inject(Fault.hold("click2hold", 7000, 1));
         java.util.concurrent.CompletableFuture<HttpResponse<String>> first = http.sendAsync(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(baseUrl() + "/api/v1/calls/hold")).header("X-Api-Key", KEY).header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(hold)).build(), HttpResponse.BodyHandlers.ofString());
@@ -133,6 +133,7 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(first).as("the first request is still in flight").isNotDone();
         assertProblem(whileInFlight, 409, "transactionId crm-hold-in-flight is still being dispatched (since ", null);
         assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
+        simulator().releaseHeld();
         assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(200);
         assertThat(status(call)).isEqualTo("hold");
         HttpResponse<String> afterIt = control("hold", hold);

@@ -144,8 +144,9 @@ class Click2callTest extends ConnectorTestSupport {
     @Order(2)
     void aRepeatWhileTheFirstDispatchIsInFlightIsNotToldItWasDispatchedAndDialsOnceThatOneFailed() throws Exception {
         String request = "{\"agentEmail\": \"" + IN_FLIGHT_AGENT + "\", \"phoneNumber\": \"05321234571\", \"transactionId\": \"crm-rest-in-flight\"}";
-        // the first request's login is held back (within its read timeout), then its click2call refused by the platform: no call placed
-        simulator().inject(Fault.delay("login", 4000, 1));
+        // the first request's login is held back (within its read timeout) until both repeats have been answered,
+        // then its click2call refused by the platform: no call placed
+        simulator().inject(Fault.hold("login", 7000, 1));
         simulator().inject(Fault.status("click2call", 503, 1));
         CompletableFuture<HttpResponse<String>> first = http.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/api/v1/click2call"))
                 .header("X-Api-Key", KEY).header("Content-Type", "application/json")
@@ -162,6 +163,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-rest-in-flight").at("/data/error").asText())
                 .as("a queued repeat is a failed event, as a 409 is").startsWith("transactionId crm-rest-in-flight is still being dispatched (since ");
+        simulator().releaseHeld();
 
         assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(503);
         HttpResponse<String> afterTheFailure = click2call(request);
