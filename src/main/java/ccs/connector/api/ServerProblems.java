@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD over
  * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it), but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
- * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes;</li>
+ * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes, also where a templated path
+ * would take the method (GET of {@code /api/v1/calls/hangup} is not a lookup of a call named "hangup");</li>
  * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}: 404 (elsewhere the server's own 404);</li>
  * <li>a body over {@code camel.server.maxBodySize}, or a form field over Vert.x's 8 KiB, refused by the server before any route
  * runs: 413;</li>
@@ -64,6 +65,7 @@ public final class ServerProblems implements StartupListener {
                 // the first route of all: a query Vert.x cannot decode would otherwise fail only once a form body is read,
                 // outside any handler, and the request would never be answered
                 router.route().order(Integer.MIN_VALUE).handler(ServerProblems::refuseUndecodableQuery);
+                router.route().order(Integer.MIN_VALUE + 1).handler(routing -> refuseMethodOfLiteralPath(router, routing));
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
@@ -98,11 +100,42 @@ public final class ServerProblems implements StartupListener {
         routing.next();
     }
 
+    /** A path that some route names literally belongs to it alone: a templated route does not take the methods it does not. */
+    private static void refuseMethodOfLiteralPath(Router router, RoutingContext routing) {
+        String path = routing.normalizedPath();
+        Set<String> allowed = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (path.equals(route.getPath()) && route.methods() != null) {
+                route.methods().forEach(method -> allowed.add(method.name()));
+            }
+        }
+        String method = routing.request().method().name();
+        if (allowed.isEmpty() || allowed.contains(method) || method.equals("HEAD") && headServed(path, allowed)) {
+            routing.next();
+        } else {
+            refuseMethod(routing, path, allowed);
+        }
+    }
+
+    /** A webhook's GET is a notification, not a read: HEAD there would hand on an event. */
+    private static boolean headServed(String path, Set<String> allowed) {
+        return allowed.contains("GET") && !path.startsWith(WEBHOOKS);
+    }
+
+    private static void refuseMethod(RoutingContext routing, String path, Set<String> allowed) {
+        if (headServed(path, allowed)) {
+            allowed.add("HEAD");
+        }
+        String allow = String.join(", ", allowed);
+        routing.response().putHeader("Allow", allow);
+        answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
+                + ": it takes " + allow, null));
+    }
+
     private static void unrouted(Router router, RoutingContext routing) {
         String path = routing.normalizedPath();
         Set<String> allowed = allowedMethods(router, path);
-        // a webhook's GET is a notification, not a read: HEAD there would hand on an event
-        boolean headServed = allowed.contains("GET") && !path.startsWith(WEBHOOKS);
+        boolean headServed = headServed(path, allowed);
         if (routing.request().method() == HttpMethod.HEAD && headServed) {
             routing.reroute(HttpMethod.GET, routing.request().uri());
         } else if (allowed.contains(routing.request().method().name()) && routing.request().headers().contains(HttpHeaders.ACCEPT)) {
@@ -112,13 +145,7 @@ public final class ServerProblems implements StartupListener {
             routing.parsedHeaders().accept().clear();
             routing.reroute(routing.request().method(), routing.request().uri());
         } else if (!allowed.isEmpty()) {
-            if (headServed) {
-                allowed.add("HEAD");
-            }
-            String allow = String.join(", ", allowed);
-            routing.response().putHeader("Allow", allow);
-            answer(routing, 405, Problem.json(405, path + " does not take " + routing.request().method().name()
-                    + ": it takes " + allow, null));
+            refuseMethod(routing, path, allowed);
         } else if (path.startsWith("/api/") || path.startsWith(WEBHOOKS) || path.startsWith("/agent/")) {
             answer(routing, 404, Problem.json(404, "no resource at " + path
                     + ": the paths of this API are described at /api/v1/openapi.json", null));

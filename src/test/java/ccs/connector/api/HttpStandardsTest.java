@@ -52,6 +52,15 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertProblem(put, 405);
         assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
 
+        for (String action : new String[] {"hangup", "hold", "unhold"}) {
+            HttpResponse<String> control = get("/api/v1/calls/" + action);
+            assertProblem(control, 405).contains("/api/v1/calls/" + action + " does not take GET");
+            assertThat(control.headers().firstValue("Allow")).as("not the lookup of a call named " + action).hasValue("POST");
+        }
+        assertThat(send("HEAD", "/api/v1/calls/hangup").statusCode()).isEqualTo(405);
+        assertThat(simulator().requests("reportsCDRLogs")).as("no call named after an action looked up")
+                .noneMatch(request -> java.util.Set.of("hangup", "hold", "unhold").contains(request.params().get("activecallkey")));
+
         HttpResponse<String> health = send("POST", "/observe/health");
         assertProblem(health, 405);
         assertThat(health.headers().firstValue("Allow")).hasValue("GET, HEAD");
