@@ -18,7 +18,8 @@ public final class UrlCredentials {
         if (query == null || query.isEmpty()) {
             return;
         }
-        for (String parameter : query.split("&")) {
+        // the HTTP server splits a query at ';' as at '&'
+        for (String parameter : query.split("[&;]")) {
             String name = URLDecoder.decode(parameter.split("=", 2)[0], StandardCharsets.UTF_8);
             if (name.trim().equalsIgnoreCase(header)) {
                 throw new BadRequestException(header + " goes in a request header, never in the URL");

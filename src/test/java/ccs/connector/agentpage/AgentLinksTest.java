@@ -205,6 +205,11 @@ class AgentLinksTest extends ConnectorTestSupport {
         HttpResponse<String> keyInUrl = post("/api/v1/agent-links?X-Api-Key=" + KEY, "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
         assertThat(keyInUrl.statusCode()).as(keyInUrl.body()).isEqualTo(400);
         assertThat(keyInUrl.body()).contains("X-Api-Key goes in a request header, never in the URL").doesNotContain(KEY);
+
+        // the HTTP server also splits a query at ';'
+        HttpResponse<String> keyAfterSemicolon = post("/api/v1/agent-links?x=1;X-Api-Key=" + KEY, "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
+        assertThat(keyAfterSemicolon.statusCode()).as(keyAfterSemicolon.body()).isEqualTo(400);
+        assertThat(get("/agent/softphone-url?x=1;Cookie=" + encodedCookie).statusCode()).isEqualTo(400);
     }
 
     @Test
