@@ -1,6 +1,8 @@
 package ccs.connector.api;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -93,6 +95,11 @@ public final class ServerProblems implements StartupListener {
     private static void refuseUndecodableQuery(RoutingContext routing) {
         try {
             routing.request().params();
+            // the server's decoder stops at a '#', where the query the routes read goes on
+            String query = routing.request().query();
+            if (query != null && query.indexOf('#') >= 0) {
+                URLDecoder.decode(query, StandardCharsets.UTF_8);
+            }
         } catch (IllegalArgumentException undecodable) {
             answer(routing, 400, UNDECODABLE);
             return;
