@@ -112,6 +112,7 @@ public class CrmConfiguration implements CamelConfiguration {
                 settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));
         camel.getRegistry().bind("jsonFromVariables", new JsonFromVariables());
         camel.getRegistry().bind("urlPathSegments", new UrlPathSegments());
+        camel.getRegistry().bind("crmUrls", new CrmUrls());
 
         String sink = settings.string("crm.sink", "file");
         Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));

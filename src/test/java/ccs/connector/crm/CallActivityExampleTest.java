@@ -20,6 +20,8 @@ import static org.awaitility.Awaitility.await;
 /** The worked example of a customer route: hangup and CDR events upserted as one CRM call activity. */
 class CallActivityExampleTest extends ConnectorTestSupport {
 
+    private static final String CRM_QUERY = "api-version=2016-06-01&sig=abc%2Bdef%3D";
+
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
 
@@ -27,7 +29,8 @@ class CallActivityExampleTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = startHttpServer();
         settings.setProperty("crm.sink", "call-activity");
-        settings.setProperty("crm.call-activity.url", crm.url("/api"));
+        // a CRM's flow URL that carries its own query (a signature), kept exactly as written, after the route's path
+        settings.setProperty("crm.call-activity.url", crm.url("/api") + "?" + CRM_QUERY);
         settings.setProperty("crm.call-activity.token", "activity-token-1");
     }
 
@@ -43,6 +46,7 @@ class CallActivityExampleTest extends ConnectorTestSupport {
         assertThat(puts).allSatisfy(put -> {
             assertThat(put.method()).isEqualTo("PUT");
             assertThat(put.path()).isEqualTo("/api/call-activities/demo:act-1");
+            assertThat(put.query()).isEqualTo(CRM_QUERY);
             assertThat(put.header("Authorization")).isEqualTo("Bearer activity-token-1");
             assertThat(put.header("Content-Type")).startsWith("application/json");
         });
