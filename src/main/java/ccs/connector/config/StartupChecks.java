@@ -89,10 +89,21 @@ public final class StartupChecks {
         if (!sink.matches("[A-Za-z0-9_-]+")) {
             throw new InvalidSettingException("crm.sink", "is '" + sink + "': use file, rest, jms or the name of a route direct:crm-sink-<name>");
         }
+        // read whatever the sink: the REST sink's credentials are built at every start
+        String auth = settings.string("crm.rest.auth", "none").trim().toLowerCase(Locale.ROOT);
+        if (!auth.matches("|none|bearer|basic")) {
+            throw new InvalidSettingException("crm.rest.auth", "is '" + auth + "': use none, bearer or basic");
+        }
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");
             if (!isHttpUrl(url)) {
                 throw new InvalidSettingException("crm.rest.url", "is '" + url + "': use the http(s) URL the CRM takes events at");
+            }
+            // else every event would be refused (401) and dead-lettered: the token comes from the environment (CRM_REST_TOKEN)
+            if (auth.equals("bearer")) {
+                settings.required("crm.rest.token");
+            } else if (auth.equals("basic")) {
+                settings.required("crm.rest.username");
             }
         }
     }
