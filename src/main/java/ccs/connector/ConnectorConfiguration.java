@@ -11,6 +11,7 @@ import ccs.connector.agentpage.AgentPageConfiguration;
 import ccs.connector.api.ApiErrors;
 import ccs.connector.api.ApiKey;
 import ccs.connector.api.JsonBodies;
+import ccs.connector.api.RequestsInFlight;
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CallVariables;
 import ccs.connector.ccs.CcsApi;
@@ -105,6 +106,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 secrets));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
+        // at most 16 of the HTTP server's 20 workers: the others stay for the health probes and the webhooks
+        int maxInFlight = settings.integer("connector.api.max-in-flight", 12, 1);
+        if (maxInFlight > 16) {
+            throw new InvalidSettingException("connector.api.max-in-flight", "is " + maxInFlight
+                    + ": at most 16, so that 4 of the HTTP server's 20 workers stay for the health probes and the webhooks");
+        }
+        camel.getRegistry().bind("requestsInFlight", new RequestsInFlight(maxInFlight));
         // platform-http's header filter, but letting a route's Cache-Control out: for the answers that carry a session or a signed link
         HttpHeaderFilterStrategy cacheControlOut = new HttpHeaderFilterStrategy();
         cacheControlOut.getOutFilter().remove("cache-control");

@@ -1,0 +1,67 @@
+package ccs.connector.api;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+import ccs.connector.simulator.Fault;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Requests that wait on Call Center Studio hold the HTTP server's workers: beyond connector.api.max-in-flight they are
+ * refused at once, so that the health probes and the platform's webhooks, which need the same workers, are still answered.
+ */
+class RequestsInFlightTest extends ConnectorTestSupport {
+
+    private static final List<String> AGENTS = List.of("first@demo.example", "second@demo.example", "third@demo.example");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        settings.setProperty("connector.api.max-in-flight", "2");
+        settings.setProperty("ccs.api.interactive-timeout", "8s");
+        settings.setProperty("ccs.simulator.agents", String.join(",", AGENTS));
+    }
+
+    @Test
+    void requestsOverTheBoundAre503AtOnceWhileProbesAndWebhooksAreServed() throws Exception {
+        // a platform that takes its time: both click2calls wait on it until released (within their 8 s timeout)
+        simulator().inject(Fault.hold("click2call", 7_000, 2));
+        List<CompletableFuture<HttpResponse<String>>> waiting = AGENTS.subList(0, 2).stream().map(this::click2call).toList();
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator().requests("click2call").size() == 2);
+
+        HttpResponse<String> third = click2call(AGENTS.get(2)).get();
+        assertThat(third.statusCode()).as(third.body()).isEqualTo(503);
+        assertThat(json.readTree(third.body()).get("detail").asText()).contains("connector.api.max-in-flight");
+        assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                "call_id=in-flight-bound-1&disposition=ANSWER");
+        assertThat(hangup.statusCode()).as(hangup.body()).isEqualTo(200);
+        assertThat(waiting).as("the two are still waiting on the platform").noneMatch(CompletableFuture::isDone);
+
+        simulator().releaseHeld();
+        for (CompletableFuture<HttpResponse<String>> answer : waiting) {
+            assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+        }
+        HttpResponse<String> again = click2call(AGENTS.get(2)).get();
+        assertThat(again.statusCode()).as("their places are free again: " + again.body()).isEqualTo(200);
+        assertThat(simulator().requests("click2call")).as("the refused one was not dialled").hasSize(3);
+    }
+
+    private CompletableFuture<HttpResponse<String>> click2call(String agent) {
+        String body = "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234567\"}";
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/click2call")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
