@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,8 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -35,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * node (the default), a PostgreSQL database shared by every replica when
  * {@code connector.database.url} is a {@code jdbc:postgresql:} URL (pooled by HikariCP).
  * The SQL is the same for both; the one difference, an atomic insert-or-update, is {@link #merge}.
- * The schema is created at startup with {@code IF NOT EXISTS}, under a PostgreSQL advisory lock so
- * that replicas starting together do not race on it.
+ * At startup the parts of the schema that the catalog lacks are created (and nothing else: a replica starting on the
+ * current schema takes no table's lock), under a PostgreSQL advisory lock so that replicas starting together do not race on it.
  */
 public final class Database implements AutoCloseable {
 
@@ -49,60 +53,105 @@ public final class Database implements AutoCloseable {
     /** Key of the advisory lock under which a replica creates the schema. */
     private static final long SCHEMA_LOCK = 0x63637363L;
 
-    private static final List<String> SCHEMA = List.of(
-            "CREATE TABLE IF NOT EXISTS CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
-                    + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId))",
-            "CREATE INDEX IF NOT EXISTS CAMEL_MESSAGEPROCESSED_CREATED ON CAMEL_MESSAGEPROCESSED (createdAt)",
-            "CREATE TABLE IF NOT EXISTS CLICK2CALL_CORRELATION (tenant VARCHAR(200) NOT NULL, "
+    /**
+     * One thing the schema holds: a table, a column added to a table since, or an index. It knows its DDL, run only where
+     * the catalog lacks it ({@link #createSchema}).
+     */
+    private record SchemaPart(String table, String column, String index, String ddl) {
+
+        static SchemaPart table(String table, String columns) {
+            return new SchemaPart(table, null, null, "CREATE TABLE IF NOT EXISTS " + table + " (" + columns + ")");
+        }
+
+        /** @param definition the column's name and type */
+        static SchemaPart column(String table, String definition) {
+            return new SchemaPart(table, definition.split(" ", 2)[0], null, "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + definition);
+        }
+
+        static SchemaPart index(String index, String table, String columns) {
+            return new SchemaPart(table, null, index, "CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " (" + columns + ")");
+        }
+
+        boolean in(Catalog catalog) {
+            return index != null ? catalog.indexes().contains(upper(index))
+                    : column != null ? catalog.columns().contains(upper(table + "." + column))
+                    : catalog.tables().contains(upper(table));
+        }
+
+        @Override
+        public String toString() {
+            return index != null ? "index " + index : column != null ? "column " + table + "." + column : "table " + table;
+        }
+    }
+
+    /** The tables, columns ({@code TABLE.COLUMN}) and indexes of the connection's schema, in upper case. */
+    private record Catalog(Set<String> tables, Set<String> columns, Set<String> indexes) {
+    }
+
+    private static final List<SchemaPart> SCHEMA = List.of(
+            SchemaPart.table("CAMEL_MESSAGEPROCESSED", "processorName VARCHAR(255), messageId VARCHAR(1000), createdAt TIMESTAMP, "
+                    + "PRIMARY KEY (processorName, messageId)"),
+            SchemaPart.index("CAMEL_MESSAGEPROCESSED_CREATED", "CAMEL_MESSAGEPROCESSED", "createdAt"),
+            SchemaPart.table("CLICK2CALL_CORRELATION", "tenant VARCHAR(200) NOT NULL, "
                     + "transaction_id VARCHAR(500) NOT NULL, agent_email VARCHAR(320), number_digits VARCHAR(64), "
                     + "crm_reference VARCHAR(1000), requested_at TIMESTAMP NOT NULL, call_key VARCHAR(500), "
-                    + "PRIMARY KEY (tenant, transaction_id))",
-            "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_CALL ON CLICK2CALL_CORRELATION (tenant, call_key)",
-            "CREATE INDEX IF NOT EXISTS CLICK2CALL_CORRELATION_TIME ON CLICK2CALL_CORRELATION (requested_at)",
+                    + "PRIMARY KEY (tenant, transaction_id)"),
+            SchemaPart.index("CLICK2CALL_CORRELATION_CALL", "CLICK2CALL_CORRELATION", "tenant, call_key"),
+            SchemaPart.index("CLICK2CALL_CORRELATION_TIME", "CLICK2CALL_CORRELATION", "requested_at"),
             // each call control's transaction id, carried out once (ccs.connector.click2call.CallCorrelations)
-            "CREATE TABLE IF NOT EXISTS CALL_CONTROL_TRANSACTION (tenant VARCHAR(200) NOT NULL, transaction_id VARCHAR(500) NOT NULL, "
-                    + "action VARCHAR(20) NOT NULL, requested_at TIMESTAMP NOT NULL, PRIMARY KEY (tenant, transaction_id))",
-            "CREATE INDEX IF NOT EXISTS CALL_CONTROL_TRANSACTION_TIME ON CALL_CONTROL_TRANSACTION (requested_at)",
+            SchemaPart.table("CALL_CONTROL_TRANSACTION", "tenant VARCHAR(200) NOT NULL, transaction_id VARCHAR(500) NOT NULL, "
+                    + "action VARCHAR(20) NOT NULL, requested_at TIMESTAMP NOT NULL, PRIMARY KEY (tenant, transaction_id)"),
+            SchemaPart.index("CALL_CONTROL_TRANSACTION_TIME", "CALL_CONTROL_TRANSACTION", "requested_at"),
             // until when a transaction id's first dispatch is in flight (its outcome not known yet); null: it ended, dispatched
-            "ALTER TABLE CLICK2CALL_CORRELATION ADD COLUMN IF NOT EXISTS in_flight_until TIMESTAMP",
-            "ALTER TABLE CALL_CONTROL_TRANSACTION ADD COLUMN IF NOT EXISTS in_flight_until TIMESTAMP",
+            SchemaPart.column("CLICK2CALL_CORRELATION", "in_flight_until TIMESTAMP"),
+            SchemaPart.column("CALL_CONTROL_TRANSACTION", "in_flight_until TIMESTAMP"),
             // the custom variables a screen pop read of a live call, for its hangup event (ccs.connector.ccs.CallVariables)
-            "CREATE TABLE IF NOT EXISTS CALL_VARIABLES (call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
-                    + "read_at TIMESTAMP NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS CALL_VARIABLES_TIME ON CALL_VARIABLES (read_at)",
-            "CREATE TABLE IF NOT EXISTS CDR_CHECKPOINT (tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL)",
+            SchemaPart.table("CALL_VARIABLES", "call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
+                    + "read_at TIMESTAMP NOT NULL"),
+            SchemaPart.index("CALL_VARIABLES_TIME", "CALL_VARIABLES", "read_at"),
+            SchemaPart.table("CDR_CHECKPOINT", "tenant VARCHAR(200) PRIMARY KEY, read_up_to_ms BIGINT NOT NULL"),
             // the checkpoint the tenant's latest settle sweep read up to (ccs.connector.cdr.CdrSync#settleWindow)
-            "ALTER TABLE CDR_CHECKPOINT ADD COLUMN IF NOT EXISTS settled_up_to_ms BIGINT",
+            SchemaPart.column("CDR_CHECKPOINT", "settled_up_to_ms BIGINT"),
             // the start of the day of a tenant's first poll (ccs.cdr.start empty), until its first checkpoint
-            "CREATE TABLE IF NOT EXISTS CDR_FIRST_START (tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
+            SchemaPart.table("CDR_FIRST_START", "tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL"),
+            SchemaPart.table("CDR_BACKFILL", "tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
                     + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
-                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)",
+                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL"),
             // the outcome of the tenant's latest backfill (running, done, failed, interrupted) and the run it is in
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS windows_total INTEGER",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS started_at_ms BIGINT",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS outcome VARCHAR(20)",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS reason VARCHAR(500)",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS outcome_at_ms BIGINT",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_at_ms BIGINT",
-            "ALTER TABLE CDR_BACKFILL ADD COLUMN IF NOT EXISTS run_started_percent DOUBLE PRECISION",
-            "CREATE TABLE IF NOT EXISTS CDR_RUN (tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, problem VARCHAR(500), "
-                    + "at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, kind))",
+            SchemaPart.column("CDR_BACKFILL", "windows_total INTEGER"),
+            SchemaPart.column("CDR_BACKFILL", "started_at_ms BIGINT"),
+            SchemaPart.column("CDR_BACKFILL", "outcome VARCHAR(20)"),
+            SchemaPart.column("CDR_BACKFILL", "reason VARCHAR(500)"),
+            SchemaPart.column("CDR_BACKFILL", "outcome_at_ms BIGINT"),
+            SchemaPart.column("CDR_BACKFILL", "run_started_at_ms BIGINT"),
+            SchemaPart.column("CDR_BACKFILL", "run_started_percent DOUBLE PRECISION"),
+            SchemaPart.table("CDR_RUN", "tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, problem VARCHAR(500), "
+                    + "at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, kind)"),
             // agent performance: the daily run's checkpoint and each tenant's latest backfill (ccs.connector.agentperf)
-            "CREATE TABLE IF NOT EXISTS AGENT_PERF_PROGRESS (tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, "
+            SchemaPart.table("AGENT_PERF_PROGRESS", "tenant VARCHAR(200) NOT NULL, kind VARCHAR(20) NOT NULL, "
                     + "range_from VARCHAR(10) NOT NULL, range_to VARCHAR(10), next_day VARCHAR(10) NOT NULL, days_done INTEGER NOT NULL, "
                     + "events BIGINT NOT NULL, outcome VARCHAR(20) NOT NULL, reason VARCHAR(500), at_ms BIGINT NOT NULL, "
-                    + "PRIMARY KEY (tenant, kind))",
-            "CREATE TABLE IF NOT EXISTS AGENT_SESSION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
-                    + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
+                    + "PRIMARY KEY (tenant, kind)"),
+            SchemaPart.table("AGENT_SESSION", "tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
+                    + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email)"),
             // the agents whose agent pages were revoked (ccs.connector.agentpage.AgentPageRevocations)
-            "CREATE TABLE IF NOT EXISTS AGENT_PAGE_REVOCATION (tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
-                    + "revoked_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email))",
-            "CREATE TABLE IF NOT EXISTS CLICK2CALL_SLOT (tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
-                    + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at))",
-            "CREATE TABLE IF NOT EXISTS DEAD_LETTER (id VARCHAR(1000) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "
+            SchemaPart.table("AGENT_PAGE_REVOCATION", "tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
+                    + "revoked_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email)"),
+            SchemaPart.table("CLICK2CALL_SLOT", "tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
+                    + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at)"),
+            SchemaPart.table("DEAD_LETTER", "id VARCHAR(1000) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "
                     + "reason VARCHAR(2000) NOT NULL, attempts INTEGER NOT NULL, failed_at TIMESTAMP NOT NULL, "
-                    + "letter VARCHAR(1000000) NOT NULL, replay BOOLEAN NOT NULL)");
+                    + "letter VARCHAR(1000000) NOT NULL, replay BOOLEAN NOT NULL"));
+
+    /**
+     * PostgreSQL: how long a schema change waits for its table's lock before it gives up and is tried again. Waiting, it
+     * heads the table's lock queue, and every other replica's statement on the table waits behind it.
+     */
+    private static final Duration DDL_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    /** How often a schema change whose table stayed locked is tried, a second longer apart each time. */
+    private static final int DDL_ATTEMPTS = 5;
+    /** PostgreSQL's SQL state of a lock not had within {@code lock_timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** Where the SQL of the two databases differs. */
     enum Dialect {
@@ -403,21 +452,95 @@ public final class Database implements AutoCloseable {
         return "23505".equals(e.getSQLState());
     }
 
+    /**
+     * Creates what the schema lacks, each part in a transaction of its own, and nothing else: a replica that starts on
+     * the current schema (a restart, a rolling update) takes no table's lock. The DDL of a missing column or index takes
+     * its table's lock until commit and queues behind any transaction on the table, and the others' statements on it
+     * queue behind the DDL: so on PostgreSQL it waits at most {@link #DDL_LOCK_TIMEOUT} and is tried again a little later.
+     */
     private Database createSchema() {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            connection.setAutoCommit(false);
+        try (Connection lock = dataSource.getConnection(); Connection connection = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
             if (dialect == Dialect.POSTGRESQL) {
-                // released at commit: replicas starting together create the schema one after the other
-                statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+                // replicas starting together create the schema one after the other; released at the lock connection's commit
+                try (Statement statement = lock.createStatement()) {
+                    statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+                }
             }
-            for (String ddl : SCHEMA) {
-                statement.execute(ddl);
+            connection.setAutoCommit(false);
+            Catalog catalog = catalog(connection);
+            for (SchemaPart part : SCHEMA) {
+                if (!part.in(catalog)) {
+                    create(connection, part);
+                }
             }
-            connection.commit();
+            lock.commit();
             return this;
         } catch (SQLException e) {
             throw new IllegalStateException("the connector's database cannot be prepared: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the connector's database cannot be prepared: interrupted", e);
         }
+    }
+
+    private void create(Connection connection, SchemaPart part) throws SQLException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement statement = connection.createStatement()) {
+                if (dialect == Dialect.POSTGRESQL) {
+                    statement.execute("SET LOCAL lock_timeout = " + DDL_LOCK_TIMEOUT.toMillis());
+                }
+                statement.execute(part.ddl());
+                connection.commit();
+                return;
+            } catch (SQLException e) {
+                connection.rollback();
+                if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw e;
+                }
+                if (attempt == DDL_ATTEMPTS) {
+                    throw new SQLException("the " + part + " cannot be created: another transaction held table " + part.table()
+                            + " all along " + DDL_ATTEMPTS + " attempts of " + DDL_LOCK_TIMEOUT.toSeconds() + " s", e.getSQLState(), e);
+                }
+                LOG.warn("Creating the {} of the state store waited {} s for another transaction on table {}; trying again in {} s",
+                        part, DDL_LOCK_TIMEOUT.toSeconds(), part.table(), attempt);
+                Thread.sleep(attempt * 1000L);
+            }
+        }
+    }
+
+    /** What the connection's schema holds, from the database's catalog (the same on H2 and PostgreSQL). */
+    private static Catalog catalog(Connection connection) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        String schema = connection.getSchema();
+        Set<String> tables = new HashSet<>();
+        Set<String> columns = new HashSet<>();
+        Set<String> indexes = new HashSet<>();
+        try (ResultSet found = metaData.getColumns(null, schema, "%", "%")) {
+            while (found.next()) {
+                tables.add(upper(found.getString("TABLE_NAME")));
+                columns.add(upper(found.getString("TABLE_NAME") + "." + found.getString("COLUMN_NAME")));
+            }
+        }
+        // a table's name as the database stores it: upper case on H2, lower case on PostgreSQL
+        Set<String> indexed = SCHEMA.stream().filter(part -> part.index() != null && tables.contains(upper(part.table())))
+                .map(SchemaPart::table).collect(Collectors.toSet());
+        for (String table : indexed) {
+            String stored = metaData.storesLowerCaseIdentifiers() ? table.toLowerCase(Locale.ROOT) : upper(table);
+            try (ResultSet found = metaData.getIndexInfo(null, schema, stored, false, true)) {
+                while (found.next()) {
+                    if (found.getString("INDEX_NAME") != null) {
+                        indexes.add(upper(found.getString("INDEX_NAME")));
+                    }
+                }
+            }
+        }
+        connection.commit();
+        return new Catalog(tables, columns, indexes);
+    }
+
+    private static String upper(String name) {
+        return name.toUpperCase(Locale.ROOT);
     }
 
     /** A 64-bit key of the lock's name (FNV-1a). */

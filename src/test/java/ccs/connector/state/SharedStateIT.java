@@ -1,5 +1,10 @@
 package ccs.connector.state;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import ccs.connector.agentpage.AgentPageRevocations;
 import ccs.connector.agentperf.AgentPerformanceState;
@@ -32,13 +38,17 @@ import org.junit.jupiter.api.TestInstance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The state store on a real PostgreSQL, opened by three "replicas" at once (each its own pool, as
  * separate processes would): the schema is created without a race, a checkpoint only moves
  * forward, one backfill per tenant, the click2call ceiling counts for the whole cluster, a
  * dead letter kept by one is listed and marked for replay by another, an agent's pages revoked on one are refused by another,
- * and a click2call's transaction id taken on one is in flight, then dispatched or free, on another.
+ * and a click2call's transaction id taken on one is in flight, then dispatched or free, on another. A replica that starts
+ * (a rolling update) on the current schema takes no table's lock, so it neither waits for the others' open writes nor
+ * makes their statements wait behind it; one that upgrades an older schema waits for a table's lock only briefly at a
+ * time, and tries again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedStateIT {
@@ -66,6 +76,111 @@ class SharedStateIT {
             database.close();
         }
         postgres.close();
+    }
+
+    @Test
+    void aReplicaStartingOnTheCurrentSchemaNeitherWaitsForAnOpenWriteNorHoldsUpTheOthers() throws Exception {
+        ExecutorService background = Executors.newFixedThreadPool(2);
+        Future<Database> starting = null;
+        try (Connection writer = connect(postgres.url())) {
+            // a delivery on another replica: its dedupe insert, not committed yet
+            writer.setAutoCommit(false);
+            insertDeliveredId(writer, "held-open-by-a-writer");
+
+            starting = background.submit(() -> Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 2,
+                    Duration.ofSeconds(60)));
+            Future<Database> started = starting;
+            // the start either ends, or queues for a lock behind the writer (and every other statement then behind it)
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> started.isDone() || !waitingLocks().isEmpty());
+            assertThat(waitingLocks()).as("locks waited for while a replica starts and a write is open").isEmpty();
+            assertThat(started).as("the replica started with the write still open").isDone();
+            started.get().close();
+
+            // a third replica's plain dedupe insert, the writer still open
+            Future<Boolean> insert = background.submit(() -> replicas.get(0).insertNew(
+                    "INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES (?, ?, LOCALTIMESTAMP)",
+                    "shared-state-it", "inserted-beside-a-writer"));
+            assertThat(insert.get(30, TimeUnit.SECONDS)).isTrue();
+            writer.commit();
+        } finally {
+            if (starting != null && !starting.isDone()) {
+                // the writer is gone (rolled back): the start can go on; close what it opened
+                starting.get(90, TimeUnit.SECONDS).close();
+            }
+            background.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReplicaUpgradingAnOlderSchemaStepsOutOfTheLockQueueWhileAWriteHoldsTheTable() throws Exception {
+        String url = postgres.url() + "?currentSchema=before_upgrade";
+        try (Connection admin = connect(postgres.url()); Statement statement = admin.createStatement()) {
+            statement.execute("CREATE SCHEMA before_upgrade");
+        }
+        try (Connection older = connect(url); Statement statement = older.createStatement()) {
+            // the tables as an earlier version created them: without the later columns, the dedupe table without its index
+            statement.execute("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(1000), "
+                    + "createdAt TIMESTAMP, PRIMARY KEY (processorName, messageId))");
+            statement.execute("CREATE TABLE CDR_BACKFILL (tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "
+                    + "range_to VARCHAR(32) NOT NULL, next_start VARCHAR(32) NOT NULL, windows_done INTEGER NOT NULL, "
+                    + "records BIGINT NOT NULL, finished BOOLEAN NOT NULL)");
+            statement.execute("INSERT INTO CDR_BACKFILL VALUES ('acme', '2026-11-01T00:00', '2026-11-02T00:00', '2026-11-01T06:00', 6, 42, FALSE)");
+        }
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        Future<Database> starting = null;
+        try (Connection writer = connect(url)) {
+            // an earlier version's replica, still running, with a write open on the dedupe table
+            writer.setAutoCommit(false);
+            insertDeliveredId(writer, "held-open-during-an-upgrade");
+
+            starting = background.submit(() -> Database.postgresql(url, PostgresServer.USER, PostgresServer.PASSWORD, 2, Duration.ofSeconds(60)));
+            Future<Database> started = starting;
+            await("the start queues for the dedupe table's lock").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !waitingLocks().isEmpty());
+            await("the start gives the lock up, and the queue behind it goes on, while the write is still open")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> waitingLocks().isEmpty() && !started.isDone());
+            writer.commit();
+
+            try (Database upgraded = started.get(90, TimeUnit.SECONDS)) {
+                // the earlier version's backfill, read with the columns added since
+                assertThat(new CdrState(upgraded).backfillRun("acme")).hasValueSatisfying(run -> {
+                    assertThat(run.backfill().windowsDone()).isEqualTo(6);
+                    assertThat(run.outcome()).isEqualTo("interrupted");
+                });
+                assertThat(upgraded.one("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = 'before_upgrade' "
+                        + "AND indexname = 'camel_messageprocessed_created'", row -> row.getInt(1))).contains(1);
+            }
+        } finally {
+            if (starting != null && !starting.isDone()) {
+                starting.get(90, TimeUnit.SECONDS).close();
+            }
+            background.shutdownNow();
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        return DriverManager.getConnection(url, PostgresServer.USER, PostgresServer.PASSWORD);
+    }
+
+    private static void insertDeliveredId(Connection connection, String id) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO CAMEL_MESSAGEPROCESSED (processorName, messageId, createdAt) VALUES ('shared-state-it', '"
+                    + id + "', LOCALTIMESTAMP)");
+        }
+    }
+
+    /** The locks a session of the database waits for: the relation and mode of each. */
+    private List<String> waitingLocks() throws SQLException {
+        try (Connection connection = connect(postgres.url()); Statement statement = connection.createStatement();
+             ResultSet locks = statement.executeQuery("SELECT COALESCE(relation::regclass::text, locktype), mode FROM pg_locks WHERE NOT granted")) {
+            List<String> waiting = new ArrayList<>();
+            while (locks.next()) {
+                waiting.add(locks.getString(1) + " " + locks.getString(2));
+            }
+            return waiting;
+        }
     }
 
     @Test
