@@ -4,11 +4,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,8 +27,8 @@ import org.apache.camel.Header;
  * The signed links that open the agent page for one agent, and the cookie that opening one sets.
  * <ul>
  * <li>The CRM asks {@code POST /api/v1/agent-links} ({@link #link}) for an agent: the answer is a URL of
- *     the page carrying the agent, the tenant, an expiry and an HMAC-SHA256 signature with
- *     {@code connector.agent-page.secret}.</li>
+ *     the page carrying the agent, the tenant, an expiry, a random nonce and an HMAC-SHA256 signature with
+ *     {@code connector.agent-page.secret}. It opens the page once ({@link AgentLinkOpenings}).</li>
  * <li>Opening it ({@link #open}) sets cookie {@value #COOKIE}: HttpOnly, SameSite=Strict, path
  *     {@code /agent}, carrying the agent, the tenant and when it was issued, signed the same way (for another purpose,
  *     so a link is no cookie and a cookie no link), valid {@code connector.agent-page.cookie-ttl}.</li>
@@ -40,10 +42,13 @@ public final class AgentLinks {
     public static final String COOKIE = "ccs-agent";
     /** The purpose a page cookie is signed for; a cookie of the earlier form (signed as "cookie", holding its expiry) is refused. */
     private static final String PAGE = "page";
+    /** The purpose a link is signed for; a link of the earlier form (without a nonce) is refused. */
+    private static final String LINK = "link";
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNBASE64 = Base64.getUrlDecoder();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
     private final Tenants tenants;
@@ -51,16 +56,18 @@ public final class AgentLinks {
     private final Duration linkTtl;
     private final Duration cookieTtl;
     private final AgentPageRevocations revocations;
+    private final AgentLinkOpenings openings;
     private final Clock clock;
 
     public AgentLinks(String secret, Tenants tenants, String pageUrl, Duration linkTtl, Duration cookieTtl, AgentPageRevocations revocations,
-                      Clock clock) {
+                      AgentLinkOpenings openings, Clock clock) {
         this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
         this.tenants = tenants;
         this.pageUrl = pageUrl;
         this.linkTtl = linkTtl;
         this.cookieTtl = cookieTtl;
         this.revocations = revocations;
+        this.openings = openings;
         this.clock = clock;
     }
 
@@ -76,22 +83,29 @@ public final class AgentLinks {
         }
         String tenant = tenants.get((String) tenantName).name();
         long expires = clock.instant().plus(linkTtl).getEpochSecond();
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        String nonce = BASE64.encodeToString(random);
         String url = pageUrl + (pageUrl.contains("?") ? "&" : "?") + "agent=" + encode(agent) + "&tenant=" + encode(tenant)
-                + "&expires=" + expires + "&signature=" + sign("link", agent, tenant, expires);
+                + "&expires=" + expires + "&nonce=" + nonce + "&signature=" + sign(LINK, agent, tenant, Long.toString(expires), nonce);
         return Map.of("url", url, "agentEmail", agent, "expiresAt", Instant.ofEpochSecond(expires).toString());
     }
 
     /**
      * The {@code Set-Cookie} value for a page opened through a link, or null when the request carries
-     * no link at all; an altered, foreign or expired link is refused.
+     * no link at all; an altered, foreign, expired or already opened link is refused.
      */
     public String open(@Header("agent") String agent, @Header("tenant") String tenant, @Header("expires") String expires,
-                       @Header("signature") String signature) {
-        if (blank(agent) && blank(tenant) && blank(expires) && blank(signature)) {
+                       @Header("nonce") String nonce, @Header("signature") String signature) {
+        if (blank(agent) && blank(tenant) && blank(expires) && blank(nonce) && blank(signature)) {
             return null;
         }
-        long expiresAt = verified("link", agent, tenant, expires, signature, "the agent link is incomplete, altered or not signed by this connector: "
-                + "open the page through a link the CRM asks for (POST /api/v1/agent-links)");
+        String refusal = "the agent link is incomplete, altered or not signed by this connector: "
+                + "open the page through a link the CRM asks for (POST /api/v1/agent-links)";
+        if (blank(nonce) || !nonce.matches("[A-Za-z0-9_-]{22}")) {
+            throw new AgentLinkRefusedException(refusal);
+        }
+        long expiresAt = verified(LINK, agent, tenant, expires, signature, refusal, nonce);
         if (clock.instant().getEpochSecond() > expiresAt) {
             throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochSecond(expiresAt) + ": ask the CRM for a new one");
         }
@@ -100,9 +114,13 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this link was issued: "
                     + "ask the CRM for a new one");
         }
+        if (!openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
+            throw new AgentLinkRefusedException("the agent link was opened already: a link opens the page once, "
+                    + "so ask the CRM for a new one each time the page is opened");
+        }
         long issuedAt = clock.millis();
         String value = String.join(".", BASE64.encodeToString(utf8(agent)), BASE64.encodeToString(utf8(tenant)),
-                Long.toString(issuedAt), sign(PAGE, agent, tenant, issuedAt));
+                Long.toString(issuedAt), sign(PAGE, agent, tenant, Long.toString(issuedAt)));
         return COOKIE + "=" + value + "; Path=/agent; Max-Age=" + cookieTtl.toSeconds() + "; HttpOnly; SameSite=Strict"
                 + (pageUrl.startsWith("https:") ? "; Secure" : "");
     }
@@ -165,23 +183,26 @@ public final class AgentLinks {
         return pass;
     }
 
-    /** The time that a link's or cookie's signature covers (a link's expiry in seconds, a cookie's issue in milliseconds). */
-    private long verified(String purpose, String agent, String tenant, String time, String signature, String refusal) {
+    /**
+     * The time that a link's or cookie's signature covers (a link's expiry in seconds, a cookie's issue in milliseconds);
+     * {@code more}: what else it covers (a link's nonce).
+     */
+    private long verified(String purpose, String agent, String tenant, String time, String signature, String refusal, String... more) {
         if (blank(agent) || blank(tenant) || blank(time) || blank(signature) || !time.matches("[0-9]{1,13}")) {
             throw new AgentLinkRefusedException(refusal);
         }
-        long signedTime = Long.parseLong(time);
-        if (!MessageDigest.isEqual(utf8(sign(purpose, agent, tenant, signedTime)), utf8(signature))) {
+        String[] signed = Stream.concat(Stream.of(agent, tenant, time), Stream.of(more)).toArray(String[]::new);
+        if (!MessageDigest.isEqual(utf8(sign(purpose, signed)), utf8(signature))) {
             throw new AgentLinkRefusedException(refusal);
         }
-        return signedTime;
+        return Long.parseLong(time);
     }
 
-    private String sign(String purpose, String agent, String tenant, long time) {
+    private String sign(String purpose, String... parts) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return BASE64.encodeToString(mac.doFinal(utf8(purpose + "\n" + agent + "\n" + tenant + "\n" + time)));
+            return BASE64.encodeToString(mac.doFinal(utf8(purpose + "\n" + String.join("\n", parts))));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }

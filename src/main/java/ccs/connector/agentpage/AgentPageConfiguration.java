@@ -75,11 +75,10 @@ public final class AgentPageConfiguration {
         // the door that forwards the softphone's agent statuses is one of the page's: off with it
         camel.getPropertiesComponent().addOverrideProperty(AGENT_STATUS, Boolean.toString(agentStatus && enabled));
         // off, the page's routes do not start and POST /api/v1/agent-links answers 404: a made-up key signs nothing
-        AgentPageRevocations revocations = new AgentPageRevocations(
-                camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class),
-                linkTtl.compareTo(cookieTtl) > 0 ? linkTtl : cookieTtl);
+        Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        AgentPageRevocations revocations = new AgentPageRevocations(database, linkTtl.compareTo(cookieTtl) > 0 ? linkTtl : cookieTtl);
         camel.getRegistry().bind("agentLinks", new AgentLinks(secret.isEmpty() ? randomKey() : secret, tenants, pageUrl, linkTtl, cookieTtl,
-                revocations, Clock.systemUTC()));
+                revocations, new AgentLinkOpenings(database), Clock.systemUTC()));
         camel.getRegistry().bind("agentPage", new AgentPage(softphoneUrls.origins(), frameAncestors));
         camel.getRegistry().bind("agentStatuses", new AgentStatuses(Clock.systemUTC()));
     }

@@ -137,6 +137,8 @@ public final class Database implements AutoCloseable {
             // the agents whose agent pages were revoked (ccs.connector.agentpage.AgentPageRevocations)
             SchemaPart.table("AGENT_PAGE_REVOCATION", "tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "revoked_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email)"),
+            // the agent links opened once already (ccs.connector.agentpage.AgentLinkOpenings)
+            SchemaPart.table("AGENT_LINK_OPENING", "nonce VARCHAR(64) PRIMARY KEY, expires_at_ms BIGINT NOT NULL"),
             SchemaPart.table("CLICK2CALL_SLOT", "tenant VARCHAR(200) NOT NULL, second_at BIGINT NOT NULL, "
                     + "taken INTEGER NOT NULL, PRIMARY KEY (tenant, second_at)"),
             SchemaPart.table("DEAD_LETTER", "id VARCHAR(1000) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "

@@ -69,6 +69,22 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aLinkOpensThePageOnceAndEveryLinkAskedForOpensItOnce() throws Exception {
+        String first = link(AGENT);
+        String second = link(AGENT);
+        assertThat(second).as("asked for in the same second, still another link").isNotEqualTo(first);
+        assertThat(open(first).statusCode()).isEqualTo(200);
+        assertThat(open(second).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> again = open(first);
+        assertThat(again.statusCode()).isEqualTo(401);
+        assertThat(json.readTree(again.body()).get("detail").asText()).startsWith("the agent link was opened already");
+        assertThat(again.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(open(first.replaceFirst("&nonce=[^&]*", "")).statusCode()).as("a link without its nonce").isEqualTo(401);
+        assertThat(open(first.replaceFirst("nonce=.", "nonce=A")).statusCode()).as("another nonce").isEqualTo(401);
+    }
+
+    @Test
     void theDoorsAnswerOnlyWithTheCookieAndOnlyForItsAgent() throws Exception {
         String cookie = cookieOf(open(link(AGENT)));
 
@@ -228,9 +244,9 @@ class AgentLinksTest extends ConnectorTestSupport {
 
     /** A link for {@link #AGENT} that a connector with this key and clock made. */
     private String linkSignedWith(String secret, Clock clock) {
-        AgentPageRevocations none = new AgentPageRevocations(
-                context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class), Duration.ofHours(8));
-        return (String) new AgentLinks(secret, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8), none, clock)
+        Database database = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        return (String) new AgentLinks(secret, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8),
+                new AgentPageRevocations(database, Duration.ofHours(8)), new AgentLinkOpenings(database), clock)
                 .link(Map.of("agentEmail", AGENT)).get("url");
     }
 
