@@ -204,8 +204,12 @@ class ConnectorJarIT {
             "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             // one real tenant beside the simulator's is a real tenant: its agents' sessions need the same secrets
             "ccs.tenant.acme.api-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=acme.callcenterstudio.com",
-            "connector.api-key   | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
-            "connector.public-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
+            "connector.api-key   | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.acme.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123",
+            "connector.public-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.acme.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
+            // a second real tenant never borrows the default's API, nor its app token for an API of its own
+            "ccs.tenant.globex.api-url | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
+            "ccs.tenant.globex.app-token | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
+            "ccs.tenant.globex.app-token | -Dccs.tenants=demo,globex -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",

@@ -62,7 +62,11 @@ public final class AppTokens {
     }
 
     private String settingOf(String tenant) {
-        return tenant.equals(tenants.defaultTenant().name()) ? "ccs.app-token (CCS_APP_TOKEN)"
-                : "ccs.tenant." + tenant + ".app-token (or ccs.app-token)";
+        Tenant byDefault = tenants.defaultTenant();
+        if (tenant.equals(byDefault.name())) {
+            return "ccs.app-token (CCS_APP_TOKEN)";
+        }
+        // only a tenant at the default tenant's API may fall back to its token (Tenants.appTokenKey)
+        return "ccs.tenant." + tenant + ".app-token" + (tenants.get(tenant).apiUrl().equals(byDefault.apiUrl()) ? " (or ccs.app-token)" : "");
     }
 }

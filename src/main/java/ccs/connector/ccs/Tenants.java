@@ -16,7 +16,8 @@ import ccs.connector.event.InvalidFieldException;
  * The tenants this connector serves. The default tenant comes from {@code ccs.tenant},
  * {@code ccs.api-url}, {@code ccs.app-token} and {@code ccs.timezone}; more tenants are listed
  * in {@code ccs.tenants} and may override any of those with {@code ccs.tenant.<name>.api-url},
- * {@code .app-token} and {@code .timezone}. An API URL of {@code embedded} means the built-in simulator.
+ * {@code .app-token} and {@code .timezone}; a tenant on a platform of its own must set its own API URL and app token
+ * ({@link #apiUrlKey}, {@link #appTokenKey}). An API URL of {@code embedded} means the built-in simulator.
  */
 public final class Tenants {
 
@@ -33,20 +34,17 @@ public final class Tenants {
     /** Reads the tenants from the settings; {@code embeddedApiUrl} starts the simulator the first time a tenant asks for it. */
     public static Tenants from(Settings settings, Supplier<String> embeddedApiUrl) {
         String defaultName = settings.required("ccs.tenant");
-        String apiUrl = settings.required("ccs.api-url");
-        String appToken = settings.required("ccs.app-token");
         ZoneId zone = settings.zone("ccs.timezone", ZoneId.of("Europe/Istanbul"));
         List<String> names = names(settings);
         if (!names.contains(defaultName)) {
             throw new InvalidSettingException("ccs.tenants", "does not list the default tenant '" + defaultName + "' (ccs.tenant)");
         }
         List<Tenant> tenants = names.stream().map(name -> {
-            String prefix = "ccs.tenant." + name + ".";
             String urlKey = apiUrlKey(settings, name);
-            String url = settings.string(urlKey, apiUrl);
+            String url = settings.required(urlKey);
             String resolved = EMBEDDED.equals(url) ? embeddedApiUrl.get() : checkedUrl(urlKey, url);
-            return new Tenant(name, resolved, settings.string(prefix + "app-token", appToken),
-                    settings.zone(prefix + "timezone", zone));
+            return new Tenant(name, resolved, settings.required(appTokenKey(settings, name)),
+                    settings.zone("ccs.tenant." + name + ".timezone", zone));
         }).toList();
         return new Tenants(tenants, defaultName);
     }
@@ -56,10 +54,44 @@ public final class Tenants {
         return settings.list("ccs.tenants", List.of(settings.string("ccs.tenant", "")));
     }
 
-    /** The setting that holds a tenant's API URL: its own {@code ccs.tenant.<name>.api-url}, else {@code ccs.api-url}. */
+    /**
+     * The setting that holds a tenant's API URL: its own {@code ccs.tenant.<name>.api-url}, else {@code ccs.api-url}. Only
+     * the default tenant and tenants on the simulator share {@code ccs.api-url}: another tenant without its own would have
+     * its calls and CDRs asked of the default tenant's platform, with its token, and sent on as its own, so startup stops.
+     */
     public static String apiUrlKey(Settings settings, String tenant) {
         String own = "ccs.tenant." + tenant + ".api-url";
-        return settings.optional(own).isPresent() ? own : "ccs.api-url";
+        if (settings.optional(own).isPresent()) {
+            return own;
+        }
+        if (isDefault(settings, tenant) || EMBEDDED.equals(settings.string("ccs.api-url", EMBEDDED))) {
+            return "ccs.api-url";
+        }
+        throw new InvalidSettingException(own, "is missing: tenant " + tenant + " of ccs.tenants would be served by the default tenant's "
+                + "API (ccs.api-url) and app token; set its own API base, e.g. https://" + tenant + ".callcenterstudio.com/api/, "
+                + "and its ccs.tenant." + tenant + ".app-token");
+    }
+
+    /**
+     * The setting that holds a tenant's application token: its own {@code ccs.tenant.<name>.app-token}, else
+     * {@code ccs.app-token}, which only a tenant at the default tenant's API URL shares: that token never goes to another host.
+     */
+    public static String appTokenKey(Settings settings, String tenant) {
+        String own = "ccs.tenant." + tenant + ".app-token";
+        if (settings.optional(own).isPresent()) {
+            return own;
+        }
+        String urlKey = apiUrlKey(settings, tenant);
+        if (isDefault(settings, tenant) || settings.string(urlKey, "").equals(settings.string("ccs.api-url", ""))) {
+            return "ccs.app-token";
+        }
+        throw new InvalidSettingException(own, "is missing: tenant " + tenant + " has an API of its own (" + urlKey + "), which must "
+                + "never be sent the default tenant's app token (ccs.app-token); set the application token created in tenant " + tenant
+                + ", from the environment or a vault");
+    }
+
+    private static boolean isDefault(Settings settings, String tenant) {
+        return tenant.equals(settings.string("ccs.tenant", ""));
     }
 
     /** The named tenant; a null or blank name means the default tenant. */

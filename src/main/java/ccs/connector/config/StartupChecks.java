@@ -32,6 +32,8 @@ public final class StartupChecks {
     public static void check(Settings settings) {
         // what the later checks build on first: the tenants' URLs decide demo mode, the port the shipped public URL
         realApiUrls(settings).forEach(Tenants::checkedUrl);
+        // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
+        Tenants.names(settings).forEach(tenant -> Tenants.appTokenKey(settings, tenant));
         settings.integer("camel.server.port", 8080, 0, 65535);
         checkRouteSettings(settings);
         checkSink(settings);

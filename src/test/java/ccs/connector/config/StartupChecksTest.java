@@ -1,9 +1,11 @@
 package ccs.connector.config;
 
+import ccs.connector.ccs.Tenants;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Demo mode, and which hosts of connector.public-url Call Center Studio's cloud can never reach (the rest of the checks: ConnectorJarIT). */
 class StartupChecksTest {
@@ -22,5 +24,19 @@ class StartupChecksTest {
         assertThat(StartupChecks.demoMode(settings("ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.tenants", "demo,acme",
                 "ccs.tenant.acme.api-url", "https://acme.callcenterstudio.com/api/"))).isFalse();
         assertThat(StartupChecks.demoMode(settings("ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/"))).isFalse();
+    }
+
+    @Test
+    void tenantsOnTheSimulatorShareItsUrlAndTokenButATenantOnAPlatformOfItsOwnHasItsOwn() {
+        Settings demo = settings("ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.tenants", "demo,other,acme",
+                "ccs.tenant.acme.api-url", "https://acme.callcenterstudio.com/api/", "ccs.tenant.acme.app-token", "acme-app-token");
+        assertThat(Tenants.apiUrlKey(demo, "other")).isEqualTo("ccs.api-url");
+        assertThat(Tenants.appTokenKey(demo, "other")).isEqualTo("ccs.app-token");
+        assertThat(Tenants.apiUrlKey(demo, "acme")).isEqualTo("ccs.tenant.acme.api-url");
+        assertThat(Tenants.appTokenKey(demo, "acme")).isEqualTo("ccs.tenant.acme.app-token");
+        Settings real = settings("ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/", "ccs.tenants", "acme,globex");
+        assertThat(Tenants.appTokenKey(real, "acme")).isEqualTo("ccs.app-token");
+        assertThatThrownBy(() -> Tenants.apiUrlKey(real, "globex")).isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting ccs.tenant.globex.api-url ");
     }
 }

@@ -23,6 +23,8 @@ class SoftphoneUrlTenantHostTest extends ConnectorTestSupport {
         settings.setProperty("ccs.simulator.port", String.valueOf(simulatorPort));
         settings.setProperty("ccs.tenants", "demo,acme");
         settings.setProperty("ccs.tenant.acme.api-url", "http://localhost:" + simulatorPort + "/api/");
+        // an API URL of its own takes a token of its own: the simulator's
+        settings.setProperty("ccs.tenant.acme.app-token", "sim-app-token-0123456789");
         settings.setProperty("ccs.softphone-tenant", "host");
         settings.setProperty("ccs.softphone-url", "https://softphone.alo-tech.com/mi4biz/sso/");
         realTenantSecrets(settings);
