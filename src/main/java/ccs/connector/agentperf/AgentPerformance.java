@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
 public final class AgentPerformance {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentPerformance.class);
+    /** yyyy-MM-dd, four digits of year and no sign: ISO's parser also takes -0001-01-01 and +10000-01-01, which fit no column. */
+    private static final DateTimeFormatter DAY = new DateTimeFormatterBuilder().appendValue(ChronoField.YEAR, 4).appendLiteral('-')
+            .appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('-').appendValue(ChronoField.DAY_OF_MONTH, 2).toFormatter()
+            .withResolverStyle(ResolverStyle.STRICT);
+    /** The earliest day asked for: Call Center Studio has no figures of days before it. */
+    private static final LocalDate EARLIEST_DAY = LocalDate.of(2000, 1, 1);
 
     /** One run to make: the daily one or the backfill of a tenant. */
     public record Job(String tenant, String kind) {
@@ -364,11 +374,16 @@ public final class AgentPerformance {
             throw new InvalidFieldException(field, "is missing: give a day such as 2026-11-02");
         }
         String text = value.trim();
+        LocalDate day;
         try {
-            return LocalDate.parse(text);
+            day = LocalDate.parse(text, DAY);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
                     + "': give a day such as 2026-11-02 (yyyy-MM-dd)");
         }
+        if (day.isBefore(EARLIEST_DAY)) {
+            throw new InvalidFieldException(field, "(" + day + ") lies before " + EARLIEST_DAY + ": give a day such as 2026-11-02");
+        }
+        return day;
     }
 }

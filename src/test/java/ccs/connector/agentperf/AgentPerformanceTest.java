@@ -1,6 +1,8 @@
 package ccs.connector.agentperf;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -155,6 +157,25 @@ class AgentPerformanceTest extends ConnectorTestSupport {
             HttpResponse<String> answer = backfill(body);
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
             assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Exception");
+        }
+        assertThat(simulator().requests("reportsAgentPerf")).as("nothing was asked upstream").hasSize(asked);
+    }
+
+    @Test
+    void aDayIsYyyyMmDdWithAFourDigitYearFrom2000On() throws Exception {
+        int asked = simulator().requests("reportsAgentPerf").size();
+        // LocalDate.parse alone takes a sign and more digits: -0001-01-01 reached the state store, which answered 503
+        for (String range : List.of("-0001-01-01 -0001-01-03 from", "+2025-01-01 +2025-01-03 from", "12025-01-01 12025-01-03 from",
+                "1999-12-30 1999-12-31 from", "2025-01-01 -0001-01-03 to", "2025-01-01 2025-1-03 to")) {
+            String[] fromToField = range.split(" ");
+            HttpResponse<String> answer = backfill("{\"from\": \"" + fromToField[0] + "\", \"to\": \"" + fromToField[1] + "\"}");
+            assertThat(answer.statusCode()).as(range + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.headers().firstValue("Retry-After")).as(range).isEmpty();
+            assertThat(json.readTree(answer.body()).get("field").asText()).as(range).isEqualTo(fromToField[2]);
+            HttpResponse<String> asOnDemand = get("/api/v1/agents/performance?from=" + URLEncoder.encode(fromToField[0], StandardCharsets.UTF_8)
+                    + "&to=" + URLEncoder.encode(fromToField[1], StandardCharsets.UTF_8), "X-Api-Key", KEY);
+            assertThat(asOnDemand.statusCode()).as(range + ": " + asOnDemand.body()).isEqualTo(400);
+            assertThat(json.readTree(asOnDemand.body()).get("field").asText()).as(range).isEqualTo(fromToField[2]);
         }
         assertThat(simulator().requests("reportsAgentPerf")).as("nothing was asked upstream").hasSize(asked);
     }
