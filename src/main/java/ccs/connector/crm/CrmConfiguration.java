@@ -107,7 +107,8 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file")));
         camel.getRegistry().bind("deadLetters", new DeadLetters(database, events));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1)),
-                settings.duration("crm.retry.max-delay", Duration.ofMinutes(1))));
+                settings.duration("crm.retry.max-delay", Duration.ofMinutes(1)), secrets));
+        camel.getRegistry().bind("crmRefusalLimit", new CrmRefusalLimit());
         camel.getRegistry().bind("crmCredentials", new CrmCredentials(settings.string("crm.rest.auth", "none"),
                 settings.string("crm.rest.token", ""), settings.string("crm.rest.username", ""), settings.string("crm.rest.password", "")));
         camel.getRegistry().bind("jsonFromVariables", new JsonFromVariables());

@@ -1,8 +1,10 @@
 package ccs.connector.crm;
 
 import java.time.Duration;
+import java.util.List;
 
 import ccs.connector.api.RetryAfter;
+import ccs.connector.config.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -10,17 +12,27 @@ import org.apache.camel.Message;
  * Reads the CRM's answer to a REST delivery: 2xx is delivered; 408, 429 and 5xx are retried
  * (a {@code Retry-After} sets the delay before the next attempt, within the retry policy: never
  * beyond its ceiling, never below its backoff, so a {@code Retry-After: 0} does not spend the whole
- * budget at once); any other status sends the event to the dead letters at once.
+ * budget at once); any other status sends the event to the dead letters at once. The exception's
+ * message, the dead letter's reason, says what the CRM answered: the status, its {@code Location} and
+ * {@code WWW-Authenticate} and the start of its body, without any secret.
  */
 public final class RestSinkAnswers {
 
+    /** How much of each thing the CRM said the reason quotes, in characters. */
+    static final int EXCERPT_LENGTH = 300;
+
     private final Duration initialDelay;
     private final Duration maxDelay;
+    private final Secrets secrets;
 
-    /** {@code crm.retry.initial-delay} and {@code crm.retry.max-delay}: the backoff doubles from the one up to the other. */
-    public RestSinkAnswers(Duration initialDelay, Duration maxDelay) {
+    /**
+     * {@code crm.retry.initial-delay} and {@code crm.retry.max-delay}: the backoff doubles from the one up to the other;
+     * {@code secrets}: the connector's, scrubbed from what the CRM answered.
+     */
+    public RestSinkAnswers(Duration initialDelay, Duration maxDelay, Secrets secrets) {
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
+        this.secrets = secrets;
     }
 
     public void check(Exchange exchange) {
@@ -29,7 +41,7 @@ public final class RestSinkAnswers {
         if (status >= 200 && status < 300) {
             return;
         }
-        String what = "the CRM answered HTTP " + status;
+        String what = "the CRM answered HTTP " + status + said(message);
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = RetryAfter.read(message.getHeader("Retry-After", String.class));
             if (retryAfter != null) {
@@ -41,6 +53,34 @@ public final class RestSinkAnswers {
             throw new RetryableDeliveryException(what);
         }
         throw new RejectedDeliveryException(what);
+    }
+
+    /**
+     * Where the answer points, which credentials it asks for and the start of its body (all of it that the HTTP client kept:
+     * {@link CrmRefusalLimit}), each on one line and short, without the connector's secrets nor the request's credential.
+     */
+    private String said(Message message) {
+        // the Authorization the request carried (the route sets it) may come back in a body quoting the request
+        String authorization = message.getHeader("Authorization", String.class);
+        Secrets credential = new Secrets(authorization == null ? List.of() : List.of(authorization.replaceFirst("^\\S+\\s+", "")));
+        StringBuilder said = new StringBuilder();
+        for (String header : List.of("Location", "WWW-Authenticate")) {
+            String value = message.getHeader(header, String.class);
+            if (value != null && !value.isBlank()) {
+                said.append("; ").append(header).append(": ").append(excerpt(value, credential));
+            }
+        }
+        String body = message.getBody(String.class);
+        if (body != null && !body.isBlank()) {
+            said.append(": ").append(excerpt(body, credential));
+        }
+        return said.toString();
+    }
+
+    /** The text on one line, without secrets (before it is cut, so that no start of one is left), at most {@link #EXCERPT_LENGTH}. */
+    private String excerpt(String text, Secrets credential) {
+        String line = credential.scrub(secrets.scrub(text.strip().replaceAll("\\s+", " ")));
+        return line.length() > EXCERPT_LENGTH ? line.substring(0, EXCERPT_LENGTH) + "..." : line;
     }
 
     /** The policy's delay before the next attempt, after {@code retries} retries: doubled each time, at most the maximum. */

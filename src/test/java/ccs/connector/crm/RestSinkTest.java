@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -119,6 +120,34 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(requestsFor(bad.getId())).hasSize(1);
         assertThat(get("/observe/metrics").body()).containsPattern("ccs_crm_dead_letters_total\\{.*sink=\"rest\".*} [1-9]")
                 .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"dead-lettered\".*sink=\"rest\".*} [1-9]");
+    }
+
+    @Test
+    void aDeadLetterSaysWhatTheCrmAnsweredBesidesItsStatusButNoCredential() throws Exception {
+        CloudEvent invalid = hangupEvent("rest-why-400");
+        // its validation message over several lines, the bearer token the request carried echoed back, and far more after it
+        crm.answerWhen(r -> r.body().contains(invalid.getId()), Answer.json(400,
+                "{\n  \"error\":   \"phone is required\",\n  \"seen\": \"crm-bearer-token-123\",\n  \"trace\": \"" + "x".repeat(100_000) + "\"}"));
+        CloudEvent moved = hangupEvent("rest-why-301");
+        crm.answerWhen(r -> r.body().contains(moved.getId()), Answer.status(301).withHeader("Location", "https://crm.acme.example/api/v2/events"));
+        CloudEvent unauthorized = hangupEvent("rest-why-401");
+        crm.answerWhen(r -> r.body().contains(unauthorized.getId()), Answer.status(401).withHeader("WWW-Authenticate", "Basic realm=\"CRM events\""));
+        CloudEvent unavailable = hangupEvent("rest-why-503");
+        crm.answerWhen(r -> r.body().contains(unavailable.getId()), Answer.json(503, "{\"error\": \"maintenance until 22:00\"}"));
+        CloudEvent good = hangupEvent("rest-why-ok");
+        List<CloudEvent> refused = List.of(invalid, moved, unauthorized, unavailable);
+        refused.forEach(this::publish);
+        publish(good);
+
+        awaitDelivered(good.getId());
+        await().atMost(PATIENCE).until(() -> deadLetters().keySet().containsAll(refused.stream().map(CloudEvent::getId).toList()));
+        Map<String, JsonNode> letters = deadLetters();
+        assertThat(letters.get(invalid.getId()).get("reason").asText()).contains("HTTP 400", "{ \"error\": \"phone is required\", \"seen\": \"***\"")
+                .doesNotContain("crm-bearer-token-123").hasSizeLessThan(600);
+        assertThat(letters.get(moved.getId()).get("reason").asText()).contains("HTTP 301", "Location: https://crm.acme.example/api/v2/events");
+        assertThat(letters.get(unauthorized.getId()).get("reason").asText()).contains("HTTP 401", "WWW-Authenticate: Basic realm=\"CRM events\"");
+        assertThat(letters.get(unavailable.getId()).get("reason").asText()).contains("HTTP 503", "maintenance until 22:00");
+        assertThat(letters.get(unavailable.getId()).get("attempts").asInt()).isEqualTo(4);
     }
 
     @Test
