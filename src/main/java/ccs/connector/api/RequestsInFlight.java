@@ -13,8 +13,6 @@ import org.apache.camel.support.SynchronizationAdapter;
  */
 public final class RequestsInFlight {
 
-    private static final int RETRY_AFTER_SECONDS = 5;
-
     private final int max;
     private final Semaphore permits;
 
@@ -27,7 +25,7 @@ public final class RequestsInFlight {
     public void enter(Exchange exchange) {
         if (!permits.tryAcquire()) {
             throw new ServiceBusyException("the connector is serving " + max + " requests already (connector.api.max-in-flight), "
-                    + "each waiting on Call Center Studio, the CRM or the database: try again later", RETRY_AFTER_SECONDS);
+                    + "each waiting on Call Center Studio, the CRM or the database: try again later");
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -1,17 +1,14 @@
 package ccs.connector.api;
 
-/** This connector cannot take the request now (HTTP 503); it may be sent again after {@link #retryAfterSeconds()}. */
+/** This connector serves as many requests as it may at once (HTTP 503): the request may be sent again in a few seconds. */
 public class ServiceBusyException extends ApiException {
 
-    private final int retryAfterSeconds;
-
-    public ServiceBusyException(String message, int retryAfterSeconds) {
+    public ServiceBusyException(String message) {
         super(503, message);
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
     public int retryAfterSeconds() {
-        return retryAfterSeconds;
+        return 5;
     }
 }
