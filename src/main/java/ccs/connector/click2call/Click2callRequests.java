@@ -207,14 +207,15 @@ public final class Click2callRequests {
         if (phoneNumber.indexOf('*') >= 0) {
             throw new InvalidFieldException("phoneNumber", "is masked: send the number in full");
         }
-        // the reading of a number is lenient (for a screen pop's lookup): it turns letters into keypad digits and drops an extension
+        // libphonenumber turns letters into keypad digits and reads "ext." as an extension: neither is the number the CRM wrote
         if (!DIALLABLE.matcher(phoneNumber).matches()) {
             throw new InvalidFieldException("phoneNumber", "cannot be dialled: it may hold only digits, spaces and + - . ( ) / "
                     + "(no letters, no extension)");
         }
         String format = numberFormat.equals(AS_GIVEN) ? PhoneNumbers.E164 : numberFormat;
-        String written = numbers.write(phoneNumber, format).orElseThrow(() -> new InvalidFieldException("phoneNumber",
-                "cannot be dialled: it is not a phone number (read under region " + numbers.region() + ", ccs.click2call.default-region)"));
+        String written = numbers.writeDiallable(phoneNumber, format).orElseThrow(() -> new InvalidFieldException("phoneNumber",
+                "cannot be dialled: it is not a valid phone number (read under region " + numbers.region()
+                        + ", ccs.click2call.default-region; a digit too many, such as an extension, would call another number)"));
         return numberFormat.equals(AS_GIVEN) ? phoneNumber : written;
     }
 

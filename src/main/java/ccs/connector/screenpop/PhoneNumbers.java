@@ -95,14 +95,6 @@ public final class PhoneNumbers {
     }
 
     /**
-     * A number as a person or a CRM wrote it, written in one format ({@code e164}, {@code national},
-     * {@code digits}, {@code lastN}); empty when it is not a phone number under the default region.
-     */
-    public Optional<String> write(String written, String format) {
-        return read(written).map(number -> format(number, format));
-    }
-
-    /**
      * The caller's number written in each lookup format, in the order of {@code crm.lookup.formats},
      * each value once. A withheld number is a 404 (no contact can match it), a masked or unreadable
      * one a 400; neither message repeats the input.
@@ -143,15 +135,26 @@ public final class PhoneNumbers {
         return format(parse(caller), E164);
     }
 
+    /**
+     * A number to dial written in one format ({@code e164}, {@code national}); empty unless it is a valid number of its
+     * region (libphonenumber's numbering plan) without an extension. Read as leniently as a caller's number, one with a
+     * digit too many ({@code 0532 123 45 67 / 8}) is one longer possible number: dialled, it calls someone else.
+     */
+    public Optional<String> writeDiallable(String written, String format) {
+        return parsed(written).filter(number -> !number.hasExtension() && util.isValidNumber(number)).map(number -> format(number, format));
+    }
+
     /** A number as a person or a CRM wrote it, read under the default region; empty when it is not a phone number. */
     Optional<PhoneNumber> read(String written) {
+        return parsed(written).map(PhoneNumber::clearExtension).filter(util::isPossibleNumber);
+    }
+
+    private Optional<PhoneNumber> parsed(String written) {
         if (written == null || written.isBlank()) {
             return Optional.empty();
         }
         try {
-            PhoneNumber number = util.parse(written.trim(), region);
-            number.clearExtension();
-            return util.isPossibleNumber(number) ? Optional.of(number) : Optional.empty();
+            return Optional.of(util.parse(written.trim(), region));
         } catch (NumberParseException e) {
             return Optional.empty();
         }

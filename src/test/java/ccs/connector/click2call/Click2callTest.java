@@ -233,6 +233,33 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(3)
+    void aNumberWithDigitsBeyondItsNumberingPlanIsRefusedOnEveryChannelNotDialledAsAnotherNumber() throws Exception {
+        // read leniently, each was one longer number: the extension or stray digit merged into it (053212345675, 532123456789, ...)
+        List<String> merged = List.of("0532 123 45 67 (5)", "0532 123 45 67 / 8", "0532 123 45 67 / 89", "0 5 3 2 1 2 3 4 5 6 7 8 9");
+        for (int i = 0; i < merged.size(); i++) {
+            assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"" + merged.get(i) + "\", \"transactionId\": \"crm-merged-" + i + "\"}"),
+                    400, "phoneNumber cannot be dialled: it is not a valid phone number", "phoneNumber");
+        }
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532 123 45 67 / 8\", \"transactionId\": \"crm-merged-jms\"}", Map.of());
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-merged-jms").at("/data/error").asText())
+                .startsWith("phoneNumber cannot be dialled: it is not a valid phone number");
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "merged.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532 123 45 67 (5)\", \"transactionId\": \"crm-merged-file\"}");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/merged.json.reason.txt")));
+        assertThat(Files.readString(inbox.resolve("failed/merged.json.reason.txt"))).startsWith("phoneNumber cannot be dialled: it is not a valid phone number");
+
+        // the ways people write one number stay accepted
+        for (String written : List.of("(0532) 123 45 67", "0090 532 123.45.67", "+90 (0) 532-123-45-67")) {
+            String transactionId = "crm-written-" + Integer.toHexString(written.hashCode());
+            HttpResponse<String> answer = click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"" + written + "\", \"transactionId\": \"" + transactionId + "\"}");
+            assertThat(answer.statusCode()).as(written + ": " + answer.body()).isEqualTo(200);
+            assertThat(dispatched(transactionId).params()).containsEntry("phonenumber", "+905321234567");
+        }
+        assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-merged"));
+    }
+
+    @Test
     @Order(4)
     void aMissingApiKeyIs401AndUpstreamRefusalsAndOutagesAreAnsweredWithTheirStatus() throws Exception {
         String body = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
