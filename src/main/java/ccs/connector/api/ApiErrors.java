@@ -67,10 +67,13 @@ public final class ApiErrors {
         }
     }
 
-    /** The connector's database failed (away, full): 503 to try again later; the log, not the answer, says how it failed. */
+    /**
+     * The connector's database failed (away, full): 503 to try again later; the log, not the answer, says how it failed. A
+     * statement it refused for its values is no outage: sent again, the request fails again (500, as a fault of the connector).
+     */
     private static boolean describeStateStoreAway(Exchange exchange) {
         for (Throwable cause = caught(exchange); cause != null; cause = cause.getCause()) {
-            if (cause instanceof StateStoreException away) {
+            if (cause instanceof StateStoreException away && away.isRepeatable()) {
                 LOG.warn("Route {} answered 503: {}", exchange.getFromRouteId(), away.getMessage());
                 setAnswer(exchange, 503, "the connector's database is away: try again later", null);
                 exchange.setVariable(RETRY_AFTER, STATE_STORE_RETRY_AFTER_SECONDS);

@@ -92,6 +92,12 @@ public final class CallCorrelations {
         take(CLICK2CALL, tenant, transactionId, "agent_email, number_digits, crm_reference", lower(agentEmail), digits(phoneNumber), reference);
     }
 
+    /** {@link #remember(String, String, String, String, String)} for a checked click2call (as routes call it). */
+    public void remember(Click2call click2call) {
+        remember(click2call.getTenant(), click2call.getTransactionId(), click2call.getAgentEmail(), click2call.getDialledNumber(),
+                click2call.getReference());
+    }
+
     /**
      * A call control is about to be dispatched; carried out once per transaction id as a click2call is dialled once
      * ({@link #remember}): repeated, a hangup would end the agent's next call.
@@ -135,6 +141,10 @@ public final class CallCorrelations {
         settle(CLICK2CALL, "click2call", tenant, transactionId, null);
     }
 
+    public void dispatchAccepted(Click2call click2call) {
+        dispatchAccepted(click2call.getTenant(), click2call.getTransactionId());
+    }
+
     /** The call control was carried out: its transaction id is no longer in flight, but dispatched. */
     public void callControlAccepted(CallControl control) {
         settle(CALL_CONTROL, control.getFunction(), control.getTenant(), control.getTransactionId(), null);
@@ -150,6 +160,10 @@ public final class CallCorrelations {
     public void dispatchFailed(String tenant, String transactionId, Exception failure) throws Exception {
         settle(CLICK2CALL, "click2call", tenant, transactionId, failure);
         throw failure;
+    }
+
+    public void dispatchFailed(Click2call click2call, Exception failure) throws Exception {
+        dispatchFailed(click2call.getTenant(), click2call.getTransactionId(), failure);
     }
 
     /** The dispatch of a call control failed with {@code failure}: its transaction id is forgotten as a click2call's is ({@link #dispatchFailed}). */

@@ -95,7 +95,11 @@ public final class Click2callRequests {
         return candidate;
     }
 
-    /** The request body as a JSON object; anything else is a malformed request (400). */
+    /**
+     * The request body as a JSON object; anything else is a malformed request (400). Routes bind the body to it
+     * ({@code method: read}): given as a parameter text ({@code read(${bodyAs(String)})}), a body {@code null} would be
+     * no body, and a JSON object in quotes, which is no JSON object, would be read without them.
+     */
     public Map<String, Object> read(String body) {
         if (body == null || body.isBlank()) {
             throw new BadRequestException("the body is empty: send a JSON object with agentEmail and phoneNumber");

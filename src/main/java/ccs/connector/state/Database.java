@@ -563,7 +563,9 @@ public final class Database implements AutoCloseable {
     }
 
     private static StateStoreException failed(String sql, SQLException e) {
-        return new StateStoreException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e);
+        // SQL state classes 22 (data exception) and 23 (integrity constraint violation), the same in H2 and PostgreSQL
+        boolean refused = e.getSQLState() != null && (e.getSQLState().startsWith("22") || e.getSQLState().startsWith("23"));
+        return new StateStoreException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e, refused);
     }
 
     @Override

@@ -178,6 +178,28 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(2)
+    void valuesThatLookLikeBeanParameterSyntaxReachTheStoreAndTheCrmAsWritten() throws Exception {
+        // a bean call given them as text would take "null" for no value and strip the quotes around a value
+        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234572\", \"transactionId\": \"null\", \"reference\": \"\\\"Case 7\\\"\"}";
+        HttpResponse<String> first = click2call(request);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertError(click2call(request), 409, "transactionId null was dispatched at ", null);
+        await().atMost(PATIENCE).until(() -> hangups().stream().anyMatch(e -> "null".equals(e.at("/data/transactionId").textValue())));
+        assertThat(hangups()).filteredOn(e -> "null".equals(e.at("/data/transactionId").textValue()))
+                .extracting(e -> e.at("/data/crmReference").textValue()).containsOnly("\"Case 7\"");
+
+        assertThat(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234573\", \"transactionId\": \"crm-quoted-reference\", "
+                + "\"reference\": \"'Case 8'\"}").statusCode()).isEqualTo(200);
+        assertThat(hangupOf("crm-quoted-reference").at("/data/crmReference").textValue()).isEqualTo("'Case 8'");
+
+        // a body in quotes is no JSON object, even though a JSON object is inside them
+        assertError(click2call("'{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234574\", \"transactionId\": \"crm-quoted-body\"}'"),
+                400, "the body is not a JSON object", null);
+        assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-quoted-body".equals(r.params().get("transactionid")));
+    }
+
+    @Test
+    @Order(2)
     void aDatabaseAwayWhenAFailedDispatchFreesItsIdLeavesTheCrmThePlatformsAnswer() throws Exception {
         String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"crm-rest-db-away\"}";
         simulator().inject(Fault.status("click2call", 500, 1));
