@@ -106,6 +106,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 secrets));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
+        camel.getRegistry().bind(JsonBodies.MAPPER, JsonBodies.mapper());
         // at most 16 of the HTTP server's 20 workers: the others stay for the health probes and the webhooks
         int maxInFlight = settings.integer("connector.api.max-in-flight", 12, 1);
         if (maxInFlight > 16) {

@@ -2,6 +2,10 @@ package ccs.connector.api;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -10,8 +14,23 @@ import org.apache.camel.Header;
  * {@code Content-Type} is not {@code application/json} (or a {@code +json} type) is refused with 415
  * before its route reads it. A body that says it is JSON but is not gets the route's own 400; a
  * request without a body (a POST that only triggers something) passes.
+ * <p>
+ * A request body is read with {@link #mapper()} (bound as {@value #MAPPER} for the routes' {@code json} data format).
  */
 public final class JsonBodies {
+
+    /** The registry name of the {@link #mapper()} that routes unmarshal request bodies with ({@code objectMapper: requestJson}). */
+    public static final String MAPPER = "requestJson";
+
+    /**
+     * A reader of request bodies that takes one JSON value, nothing after it, and each field once. Jackson's default takes
+     * the first of two objects and ignores the rest, and the last of two values of a field: the connector would act on
+     * part of a request, or on another than the sender meant.
+     */
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
 
     public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
                       @Header(Exchange.CONTENT_TYPE) String contentType) {

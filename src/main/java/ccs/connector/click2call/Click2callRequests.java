@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
+import ccs.connector.api.JsonBodies;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
@@ -19,6 +21,7 @@ import ccs.connector.screenpop.PhoneNumbers;
 import ccs.connector.session.AgentSessions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -40,8 +43,10 @@ public final class Click2callRequests {
     private static final String REASON = ".reason.txt";
     /** What a number to dial may hold besides its digits: the signs people write numbers with. */
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
+    /** Jackson's message for a field given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION), which has no type of its own. */
+    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonBodies.mapper();
     private final Tenants tenants;
     private final Events events;
     private final PhoneNumbers numbers;
@@ -107,15 +112,30 @@ public final class Click2callRequests {
         if (body.length() > maxLength) {
             throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize)");
         }
+        // a byte order mark, as Windows tools write one, is no part of the JSON (RFC 8259 lets a reader skip it)
+        String text = body.startsWith("\uFEFF") ? body.substring(1) : body;
         try {
-            // a byte order mark, as Windows tools write one, is no part of the JSON (RFC 8259 lets a reader skip it)
-            Map<String, Object> request = json.readValue(body.startsWith("\uFEFF") ? body.substring(1) : body, JSON_OBJECT);
+            Map<String, Object> request = json.readValue(text, JSON_OBJECT);
             if (request == null) {
                 throw new BadRequestException("the body is not a JSON object");
             }
             return request;
         } catch (JsonProcessingException e) {
-            throw new BadRequestException("the body is not a JSON object");
+            throw new BadRequestException(unreadable(text, e));
+        }
+    }
+
+    /** Why a body is no request: a field given twice, more after one JSON object, or no JSON object at all. */
+    private String unreadable(String text, JsonProcessingException e) {
+        Matcher duplicate = DUPLICATE_FIELD.matcher(e.getOriginalMessage());
+        if (duplicate.matches()) {
+            return "the body gives field " + duplicate.group(1) + " twice: give each field once";
+        }
+        try {
+            return json.readerFor(JSON_OBJECT).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(text) != null
+                    ? "the body is not one JSON object: more follows it (one request per body)" : "the body is not a JSON object";
+        } catch (JsonProcessingException notAnObject) {
+            return "the body is not a JSON object";
         }
     }
 

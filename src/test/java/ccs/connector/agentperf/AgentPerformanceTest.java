@@ -158,6 +158,16 @@ class AgentPerformanceTest extends ConnectorTestSupport {
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
             assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Exception");
         }
+        // read leniently, the first object would start a backfill and the rest be ignored, a field given twice be taken at its last
+        String range = "{\"from\": \"" + today.minusDays(3) + "\", \"to\": \"" + today.minusDays(2) + "\"}";
+        for (String body : List.of(range + range, range + " garbage",
+                "{\"from\": \"" + today + "\", \"to\": \"" + today.minusDays(2) + "\", \"from\": \"" + today.minusDays(3) + "\"}")) {
+            HttpResponse<String> answer = backfill(body);
+            assertThat(answer.statusCode()).as(body).isEqualTo(400);
+            assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).startsWith("the body is not the JSON object this path takes");
+        }
+        assertThat(json.readTree(backfill(range.replace("}", ", \"from\": \"" + today.minusDays(4) + "\"}")).body()).get("detail").asText())
+                .contains("Duplicate field 'from'");
         assertThat(simulator().requests("reportsAgentPerf")).as("nothing was asked upstream").hasSize(asked);
     }
 

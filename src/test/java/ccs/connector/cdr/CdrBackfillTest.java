@@ -216,7 +216,10 @@ class CdrBackfillTest extends ConnectorTestSupport {
     @Test
     void inputThatCannotBeReadIsAnswered400() throws Exception {
         for (String body : List.of("not json", "{\"to\": \"2026-11-02T00:00:00\"}", "{\"from\": \"yesterday\", \"to\": \"today\"}",
-                "{\"from\": \"2026-11-02\", \"to\": \"2026-11-01\"}", "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\", \"tenant\": \"acme\"}")) {
+                "{\"from\": \"2026-11-02\", \"to\": \"2026-11-01\"}", "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\", \"tenant\": \"acme\"}",
+                // read leniently, the first object would start a backfill, a field given twice be taken at its last
+                "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\"} {\"from\": \"2026-11-03\", \"to\": \"2026-11-04\"}",
+                "{\"from\": \"2026-11-01\", \"to\": \"2026-11-02\"} garbage", "{\"from\": \"2026-11-03\", \"to\": \"2026-11-02\", \"from\": \"2026-11-01\"}")) {
             HttpResponse<String> answer = post("/api/v1/cdr/backfill", body);
             assertThat(answer.statusCode()).as(body).isEqualTo(400);
             assertThat(json.readTree(answer.body()).get("detail").asText()).as(body).isNotBlank().doesNotContain("Failed to invoke", "Exception");

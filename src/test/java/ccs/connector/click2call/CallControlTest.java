@@ -83,6 +83,9 @@ class CallControlTest extends ConnectorTestSupport {
         assertProblem(control("hold", "{}"), 400, "agentEmail is missing", "agentEmail");
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\", \"tenant\": \"acme\"}"), 400, "tenant is 'acme'", "tenant");
         assertProblem(control("hold", "[1]"), 400, "the body is not a JSON object", null);
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"} garbage"), 400, "the body is not one JSON object", null);
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\", \"agentEmail\": \"" + JMS_AGENT + "\"}"), 400,
+                "the body gives field agentEmail twice", null);
         assertThat(control("transfer", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(405);
         assertThat(simulator().requests("click2hold")).hasSize(before);
         assertThat(post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(401);

@@ -282,6 +282,35 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(3)
+    void aBodyThatIsNotOneJsonObjectOrGivesAFieldTwiceIsRefusedOnEveryChannelNeverHalfRead() throws Exception {
+        String first = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234575\", \"transactionId\": \"crm-two-bodies-1\"}";
+        String second = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234576\", \"transactionId\": \"crm-two-bodies-2\"}";
+        // read leniently: the first object dialled and the rest ignored, or the agent's call placed for the field's last value
+        String twice = "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234577\", \"agentEmail\": \"" + AGENT
+                + "\", \"transactionId\": \"crm-two-bodies-twice\"}";
+        assertError(click2call(first + second), 400, "the body is not one JSON object", null);
+        assertError(click2call(first + " garbage"), 400, "the body is not one JSON object", null);
+        assertError(click2call(twice), 400, "the body gives field agentEmail twice", null);
+
+        sendText(first + "\n" + second, Map.of());
+        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            TextMessage dead = (TextMessage) session.createConsumer(session.createQueue("ccs.click2call.dead-letters")).receive(30_000);
+            assertThat(dead).isNotNull();
+            assertThat(dead.getStringProperty("reason")).startsWith("the body is not one JSON object");
+        }
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "two-bodies.json", first + "\n" + second);
+        drop(inbox, "twice.json", twice);
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/two-bodies.json.reason.txt"))
+                && Files.exists(inbox.resolve("failed/twice.json.reason.txt")));
+        assertThat(Files.readString(inbox.resolve("failed/two-bodies.json.reason.txt"))).startsWith("the body is not one JSON object");
+        assertThat(Files.readString(inbox.resolve("failed/twice.json.reason.txt"))).startsWith("the body gives field agentEmail twice");
+        assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-two-bodies"));
+    }
+
+    @Test
     @Order(4)
     void aMissingApiKeyIs401AndUpstreamRefusalsAndOutagesAreAnsweredWithTheirStatus() throws Exception {
         String body = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}";
