@@ -236,6 +236,17 @@ class AgentLinksTest extends ConnectorTestSupport {
         HttpResponse<String> notText = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": 5}", "X-Api-Key", KEY);
         assertThat(json.readTree(notText.body()).get("detail").asText()).startsWith("agentEmail must be a string");
 
+        // one JSON object, each field once: the last of two agents, or the first of two objects, is no link
+        HttpResponse<String> twoAgents = post("/api/v1/agent-links", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"agentEmail\": \"" + OTHER + "\"}", "X-Api-Key", KEY);
+        assertThat(twoAgents.statusCode()).as(twoAgents.body()).isEqualTo(400);
+        HttpResponse<String> twoObjects = post("/api/v1/agent-links", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\"} {\"agentEmail\": \"" + OTHER + "\"}", "X-Api-Key", KEY);
+        assertThat(twoObjects.statusCode()).as(twoObjects.body()).isEqualTo(400);
+        String cookie = cookieOf(open(link(AGENT)));
+        assertThat(agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"phone\": \"05331234567\"}").statusCode())
+                .isEqualTo(400);
+
         JsonNode mixedCase = json.readTree(askForLink("Ayse.YILMAZ@Demo.Example", KEY).body());
         assertThat(mixedCase.get("agentEmail").asText()).isEqualTo(AGENT);
         HttpResponse<String> softphone = agentDoor("/agent/softphone-url", cookieOf(open(mixedCase.get("url").asText())), null);
