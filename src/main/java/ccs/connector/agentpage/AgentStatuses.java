@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.Set;
 
+import ccs.connector.api.JsonBodies;
 import ccs.connector.event.InvalidFieldException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ public final class AgentStatuses {
     /** How far ahead of this connector's clock a softphone's may run. */
     private static final Duration CLOCK_SKEW = Duration.ofDays(1);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonBodies.mapper();
     private final Clock clock;
 
     public AgentStatuses(Clock clock) {

@@ -107,11 +107,15 @@ class AgentStatusTest extends ConnectorTestSupport {
         assertProblem(forward(cookie, "{\"status\": \"meeting\", \"time\": \"+999999999-12-31T23:59:59Z\"}"), "time");
         assertProblem(forward(cookie, "[\"meeting\"]"), null);
         assertProblem(forward(cookie, "status=meeting"), null);
+        // one JSON object, each field once, as sent: neither the last of two statuses nor an object in quotes
+        assertProblem(forward(cookie, "{\"status\": \"meeting\", \"status\": \"coaching\", " + time + "}"), null);
+        assertProblem(forward(cookie, "{\"status\": \"meeting\", " + time + "} {}"), null);
+        assertProblem(forward(cookie, "'{\"status\": \"meeting\", " + time + "}'"), null);
         HttpResponse<String> notJson = post("/agent/status", "text/plain", "status=meeting", "Cookie", cookie);
         assertThat(notJson.statusCode()).isEqualTo(415);
 
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream()
-                .noneMatch(r -> r.body().contains("meeting") || r.body().contains("s3ss10n")));
+                .noneMatch(r -> r.body().contains("meeting") || r.body().contains("coaching") || r.body().contains("s3ss10n")));
     }
 
     private void assertProblem(HttpResponse<String> answer, String field) throws Exception {
