@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import ccs.connector.event.CallDirection;
+import ccs.connector.event.Events;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
@@ -68,11 +69,11 @@ public final class CallAnswers {
 
     /**
      * From a CDR record ({@link #cdrRecord}); null without one, and null when an agent asks about a call that
-     * its {@code agent_username} says another agent (or none) answered.
+     * the record says another agent (or none) answered ({@link Events#agentEmailOf}).
      */
     public String customerOfRecord(@Body Map<?, ?> record, @Variable("agentEmail") String agentEmail) {
         boolean agentsOwn = agentEmail == null || agentEmail.isBlank()
-                || record != null && record.get("agent_username") instanceof String answeredBy && answeredBy.trim().equalsIgnoreCase(agentEmail);
+                || record != null && agentEmail.trim().equalsIgnoreCase(Events.agentEmailOf(record));
         return record == null || !agentsOwn ? null : customerOf(record);
     }
 

@@ -224,12 +224,12 @@ public final class CallCorrelations {
             case Events.HANGUP -> data.get("transactionId") instanceof String transactionId
                     ? byTransaction(tenant, transactionId)
                     : byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")));
-            // a click2call's row names its transaction (uniqueid); without one, only a click2call's record can
-            // belong to one: the others (most of a window) cost no query
-            case Events.CDR -> data.get("transactionId") instanceof String transactionId
-                    ? byTransaction(tenant, transactionId)
-                    : Boolean.TRUE.equals(Events.bool(raw(data).get("click2call")))
-                    ? byCall(tenant, callKey).or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")))
+            // only a click2call's record can belong to one (the others, most of a window, cost no query): by its uniqueid when
+            // that is the transaction id (the vendor does not say what a record's uniqueid holds, so another id finds nothing),
+            // else by the call key its hangup linked, else by agent, number and time
+            case Events.CDR -> Boolean.TRUE.equals(Events.bool(raw(data).get("click2call")))
+                    ? byTransaction(tenant, Events.text(raw(data).get("uniqueid"))).or(() -> byCall(tenant, callKey))
+                            .or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")))
                     : Optional.empty();
             default -> Optional.empty();
         };
@@ -251,6 +251,9 @@ public final class CallCorrelations {
     }
 
     private Optional<Correlation> byTransaction(String tenant, String transactionId) {
+        if (transactionId == null) {
+            return Optional.empty();
+        }
         return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", CORRELATION,
                 tenant, transactionId);
     }

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
@@ -131,8 +132,9 @@ public final class Events {
         data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
         data.put("abandoned", Boolean.TRUE.equals(bool(record.get("abandon"))));
         data.put("recordingUrl", text(record.get("recordingurl")));
-        data.put("transactionId", text(record.get("uniqueid")));
-        data.put("agentUsername", text(record.get("agent_username")));
+        // the CRM's, once the correlation finds the click2call the record belongs to (CallCorrelations): a record's own ids are not
+        data.put("transactionId", null);
+        data.put("agentUsername", agentEmailOf(record));
         putUnreadable(data, unreadable);
         data.put("raw", raw(record));
         return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
@@ -434,7 +436,22 @@ public final class Events {
         return value instanceof List<?> list ? (list.isEmpty() ? null : list.get(0)) : value;
     }
 
-    static String text(Object value) {
+    /**
+     * The e-mail of the agent a CDR record names: its {@code agent_username} (not among the record fields the vendor lists,
+     * but a filter of reportsCDRLogs and a hangup callback's field), else an {@code agent} or {@code answeredby} given as an
+     * e-mail (the listed ones, which may hold the platform's own id of the agent instead); null when none does.
+     */
+    public static String agentEmailOf(Map<?, ?> record) {
+        String username = text(record.get("agent_username"));
+        if (username != null) {
+            return username;
+        }
+        return Stream.of("agent", "answeredby").map(field -> text(record.get(field))).filter(named -> named != null && named.contains("@"))
+                .findFirst().orElse(null);
+    }
+
+    /** A field as text: null for none, blank or the text null; a repeated form field's first value. */
+    public static String text(Object value) {
         Object single = single(value);
         if (single == null) {
             return null;

@@ -9,9 +9,10 @@ import java.util.Random;
 
 /**
  * Makes realistic call detail records: Turkish numbers, queues, agents, the three endings of
- * an inbound call (before a queue, abandoned in a queue, answered) and click2calls. As the vendor
- * documents them, {@code agent} is the platform's id of the agent, {@code agent_username} its e-mail,
- * and a click2call's {@code uniqueid} the transaction id the CRM gave it.
+ * an inbound call (before a queue, abandoned in a queue, answered) and click2calls. {@code agent} is the platform's id of
+ * the agent; beyond the record fields the vendor lists, {@code agent_username} is its e-mail (a filter of reportsCDRLogs)
+ * and a click2call's {@code uniqueid} the transaction id the CRM gave it. The connector does not rely on either
+ * ({@code CorrelationTest} reads records without them).
  */
 final class SyntheticCalls {
 

@@ -98,7 +98,7 @@ class CdrCallLookupTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aClick2callRowIsCorrelatedByItsUniqueidTheCrmsTransactionId() throws Exception {
+    void aClick2callRowIsCorrelatedByItsUniqueidWhenThatIsATransactionIdItDispatched() throws Exception {
         CallCorrelations correlations = context.getRegistry().lookupByNameAndType("callCorrelations", CallCorrelations.class);
         correlations.remember("demo", "crm-tx-lookup-2", "zeynep.demir@demo.example", "0532 111 22 33", "crm-ref-2");
         // a day later than the click2call and with no agent: only its uniqueid ties the row to it
@@ -112,7 +112,9 @@ class CdrCallLookupTest extends ConnectorTestSupport {
 
         assertThat(call.get("transactionId").asText()).isEqualTo("crm-tx-lookup-2");
         assertThat(call.get("crmReference").asText()).isEqualTo("crm-ref-2");
-        assertThat(foreign.get("transactionId").asText()).isEqualTo("dialled-by-another-crm");
+        // a uniqueid that is no transaction id this connector dispatched is not the CRM's: it stays in raw only
+        assertThat(foreign.get("transactionId").isNull()).isTrue();
+        assertThat(foreign.at("/raw/uniqueid").asText()).isEqualTo("dialled-by-another-crm");
         assertThat(foreign.has("crmReference")).isFalse();
     }
 

@@ -72,6 +72,41 @@ class CorrelationTest extends ConnectorTestSupport {
         assertThat(inbound.getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
     }
 
+    @Test
+    void aRecordsOwnUniqueidIsNoTransactionIdAndTheLinkOfItsHangupStillHolds() {
+        correlations().remember("demo", "crm-tx-9", "ayse.yilmaz@demo.example", "05321239999", "CASE-9");
+        correlate(events().hangup(null, hangupFields("call-9", "crm-tx-9", "05321239999", nowOnWire())));
+        // uniqueid is not among the record fields the vendor lists: a platform's channel id there is not the CRM's transaction
+        Map<String, Object> click2call = cdrRecord("call-9", "05321239999", true);
+        click2call.put("uniqueid", "1582564054.1234");
+        Map<String, Object> inbound = cdrRecord("call-10", "05321230000", false);
+        inbound.put("uniqueid", "1582564054.1235");
+
+        assertThat(correlate(events().cdr(null, click2call)).getData()).containsEntry("transactionId", "crm-tx-9")
+                .containsEntry("crmReference", "CASE-9");
+        assertThat(correlate(events().cdr(null, inbound)).getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
+
+        // a platform whose uniqueid is the transaction id the click2call gave: found by it, with no hangup linked
+        correlations().remember("demo", "crm-tx-12", "ayse.yilmaz@demo.example", "05321232222", "CASE-12");
+        Map<String, Object> byUniqueid = cdrRecord("call-12", "05551112233", true);
+        byUniqueid.put("uniqueid", "crm-tx-12");
+        assertThat(correlate(events().cdr(null, byUniqueid)).getData()).containsEntry("transactionId", "crm-tx-12")
+                .containsEntry("crmReference", "CASE-12");
+    }
+
+    @Test
+    void aRecordThatNamesItsAgentOnlyByTheListedFieldsIsMatchedByAgentNumberAndTime() {
+        correlations().remember("demo", "crm-tx-11", "ayse.yilmaz@demo.example", "05321231111", "CASE-11");
+        Map<String, Object> record = cdrRecord("call-11", "05321231111", true);
+        record.remove("agent_username");
+        record.put("answeredby", "Ayse.Yilmaz@demo.example");
+
+        CloudEvent cdr = correlate(events().cdr(null, record));
+
+        assertThat(cdr.getData()).containsEntry("agentUsername", "Ayse.Yilmaz@demo.example")
+                .containsEntry("transactionId", "crm-tx-11").containsEntry("crmReference", "CASE-11");
+    }
+
     private static String nowOnWire() {
         // a formatter, not toString(): that leaves the seconds out at second 0
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")));

@@ -29,8 +29,9 @@ class OutboxMessagesTest {
     void aPageGivesBackEachEventWithItsTextIdAndTransaction() {
         CloudEvent plain = record("k-1", Map.of());
         // nested objects, arrays, escapes and transaction ids: each event comes back as it was written
-        CloudEvent click2call = record("k-2", Map.of("uniqueid", "crm-42", "queue", "sales \"north\" {1}", "extra", List.of(Map.of("a", 1), "}")));
-        CloudEvent last = record("k-3", Map.of("uniqueid", "7"));
+        CloudEvent click2call = record("k-2", Map.of("queue", "sales \"north\" {1}", "extra", List.of(Map.of("a", 1), "}")))
+                .withData("transactionId", "crm-42");
+        CloudEvent last = record("k-3", Map.of()).withData("transactionId", "7");
 
         OutboxMessage read = outbox.read(EventPage.of(List.of(plain, click2call, last)).toJson());
 
@@ -42,7 +43,7 @@ class OutboxMessagesTest {
 
     @Test
     void aSingleEventIsAMessageOfOne() {
-        CloudEvent event = record("k-9", Map.of("uniqueid", "crm-9"));
+        CloudEvent event = record("k-9", Map.of()).withData("transactionId", "crm-9");
         OutboxMessage read = outbox.read(event.toJson());
         assertThat(read.isPage()).isFalse();
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getText).containsExactly(event.toJson());

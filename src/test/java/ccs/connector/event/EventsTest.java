@@ -89,9 +89,11 @@ class EventsTest {
     }
 
     @Test
-    void aClick2callRowCarriesTheCrmTransactionIdAsUniqueid() {
+    void aRecordsUniqueidIsNoTransactionIdUntilTheCorrelationFindsOne() {
         Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "click2call", true, "uniqueid", "CRM-42");
-        assertThat(events.cdr(null, record).getData()).containsEntry("transactionId", "CRM-42");
+        Map<String, Object> data = events.cdr(null, record).getData();
+        assertThat(data).containsEntry("transactionId", null);
+        assertThat(data.get("raw")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("uniqueid", "CRM-42");
     }
 
     @Test
