@@ -178,6 +178,23 @@ class ConnectorJarIT {
         }
     }
 
+    @Test
+    void aPortAnotherProcessListensOnStopsStartupRatherThanLeaveItRunningWithoutServing() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            Path log = Path.of("target", "it-connector-port-taken.log");
+            Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + taken.getLocalPort(),
+                    "-Dconnector.data-dir=target/it-port-taken-data");
+            try {
+                assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
+            } finally {
+                connector.destroyForcibly().waitFor();
+            }
+            assertThat(connector.exitValue()).isEqualTo(2);
+            assertThat(Files.readAllLines(log)).filteredOn(line -> line.startsWith("ccs-connector cannot start:")).singleElement()
+                    .asString().contains("setting camel.server.port is " + taken.getLocalPort() + ", which another process listens on");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",

@@ -2,6 +2,8 @@ package ccs.connector.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ public final class StartupChecks {
         realApiUrls(settings).forEach(Tenants::checkedUrl);
         // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
         Tenants.names(settings).forEach(tenant -> Tenants.appTokenKey(settings, tenant));
-        settings.integer("camel.server.port", 8080, 0, 65535);
+        checkPortFree(settings.integer("camel.server.port", 8080, 0, 65535));
         checkRouteSettings(settings);
         checkSink(settings);
         checkWebhookToken(settings);
@@ -199,6 +201,23 @@ public final class StartupChecks {
             return address.isLoopbackAddress() || address.isAnyLocalAddress();
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    /**
+     * A port another process listens on would leave the connector running without serving (the HTTP server only logs that
+     * it could not listen): polling, delivering, leading, while no probe, webhook or API call reaches it.
+     */
+    private static void checkPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new InvalidSettingException("camel.server.port", "is " + port + ", which another process listens on (" + e.getMessage()
+                    + "): stop it or choose another port");
         }
     }
 
