@@ -87,11 +87,14 @@ public final class Settings {
     public Duration duration(String key, Duration fallback, Duration min, Duration max) {
         Duration value = duration(key, fallback);
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new InvalidSettingException(key, "is " + TimeUtils.printDuration(value.toMillis())
-                    + ": it must lie between " + TimeUtils.printDuration(min.toMillis())
-                    + " and " + TimeUtils.printDuration(max.toMillis()));
+            throw new InvalidSettingException(key, "is " + readable(value) + ": it must lie between " + readable(min) + " and " + readable(max));
         }
         return value;
+    }
+
+    /** Camel's way (1m0s), but in milliseconds where seconds would round a part away (50ms is no 0s). */
+    private static String readable(Duration duration) {
+        return duration.toMillis() % 1000 != 0 ? duration.toMillis() + "ms" : TimeUtils.printDuration(duration.toMillis());
     }
 
     public ZoneId zone(String key, ZoneId fallback) {

@@ -27,6 +27,10 @@ class SettingsTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("ccs.session.ttl").hasMessageContaining("12h");
         assertThatThrownBy(() -> settings.duration("short", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12)))
                 .hasMessageContaining("short").hasMessageContaining("1m");
+        // below a second: in milliseconds, never rounded to 0s
+        assertThatThrownBy(() -> settings("crm.lookup.timeout", "50ms").duration("crm.lookup.timeout", Duration.ofSeconds(2),
+                Duration.ofMillis(100), Duration.ofMinutes(1)))
+                .hasMessage("setting crm.lookup.timeout is 50ms: it must lie between 100ms and 1m0s");
     }
 
     @Test
