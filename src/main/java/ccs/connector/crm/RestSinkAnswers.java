@@ -2,6 +2,7 @@ package ccs.connector.crm;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import ccs.connector.api.RetryAfter;
 import ccs.connector.config.Secrets;
@@ -20,6 +21,8 @@ public final class RestSinkAnswers {
 
     /** How much of each thing the CRM said the reason quotes, in characters. */
     static final int EXCERPT_LENGTH = 300;
+    /** Digits as numbers are written, spaced or bracketed: 0532 123 45 67, +90 (532) 123-4567. */
+    private static final Pattern NUMBER = Pattern.compile("\\+?\\(?\\d[\\d ()./-]*\\d");
 
     private final Duration initialDelay;
     private final Duration maxDelay;
@@ -77,9 +80,13 @@ public final class RestSinkAnswers {
         return said.toString();
     }
 
-    /** The text on one line, without secrets (before it is cut, so that no start of one is left), at most {@link #EXCERPT_LENGTH}. */
+    /**
+     * The text on one line, without secrets nor phone numbers (before it is cut, so that no start of one is left), at most
+     * {@link #EXCERPT_LENGTH}: a CRM quotes the number it refused, and the reason goes to the log and the status page.
+     */
     private String excerpt(String text, Secrets credential) {
         String line = credential.scrub(secrets.scrub(text.strip().replaceAll("\\s+", " ")));
+        line = NUMBER.matcher(line).replaceAll(number -> number.group().replaceAll("\\D", "").length() >= 7 ? "***" : number.group());
         return line.length() > EXCERPT_LENGTH ? line.substring(0, EXCERPT_LENGTH) + "..." : line;
     }
 
