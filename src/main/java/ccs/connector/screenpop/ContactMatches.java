@@ -78,8 +78,16 @@ public final class ContactMatches {
             return list;
         }
         if (answer instanceof Map<?, ?> object) {
-            if (object.get("contacts") instanceof Collection<?> list) {
-                return list;
+            // an envelope: its contacts, none when a CRM writes an empty list as null, never the envelope itself as a contact
+            if (object.containsKey("contacts")) {
+                Object contacts = object.get("contacts");
+                if (contacts == null) {
+                    return List.of();
+                }
+                if (contacts instanceof Collection<?> list) {
+                    return list;
+                }
+                throw new CrmUnavailableException("the CRM lookup answered contacts that are not a list");
             }
             // an error the CRM answered with 200 is no contact card; an empty object is no contact
             if (object.containsKey("error") || object.containsKey("errors")) {

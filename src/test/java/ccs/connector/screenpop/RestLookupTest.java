@@ -93,6 +93,11 @@ class RestLookupTest extends ConnectorTestSupport {
         assertThat(json.readTree(card.body()).get("contacts").get(0).get("id").asText()).isEqualTo("42");
         assertThat(card.headers().firstValue("Cache-Control")).as("a caller's card").hasValue("no-store");
 
+        // an envelope whose CRM writes an empty list as null holds no contact: the envelope is no contact card
+        crm.thenAnswer(Answer.json(200, "{\"contacts\": null, \"total\": 0}"));
+        HttpResponse<String> none = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(404);
+
         crm.thenAnswer(Answer.json(200, "{\"id\": \"7\", \"name\": \"Tek Kişi\"}"));
         assertThat(json.readTree(get("/api/v1/screen-pop?phone=05321234567").body()).get("contacts").get(0).get("name").asText())
                 .isEqualTo("Tek Kişi");
