@@ -16,6 +16,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
  * orchestrators call health often and the dependency should not feel it. Never a liveness check.
+ * The checks that are not readiness are probed by route dependency-probe ({@link #refresh}) and answer its latest
+ * probe, so that nothing that asks for them waits on a platform that does not answer.
  * A readiness check (one with a {@code dependency}) is what the connector needs to take work in and
  * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
  * and never make the connector unready, so webhooks keep finding it while they are down. A readiness
@@ -77,7 +79,9 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         Probe probe = last;
-        if (probe == null || isReadiness() && probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor))) {
+        // the other checks (Call Center Studio, the CRM) answer their latest probe, which route dependency-probe keeps
+        // current: a request (the status page, /observe/health) never waits on a probe of a platform that hangs
+        if (probe == null || isReadiness() && (probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor)))) {
             refresh();
             probe = last;
         }

@@ -2,12 +2,15 @@ package ccs.connector.health;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.health.HealthCheck.State;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** A readiness probe that found its dependency down (still starting) is not reused; one that found it up is. */
 class CachedHealthCheckTest {
@@ -31,6 +34,34 @@ class CachedHealthCheckTest {
         assertThat(check.call().getState()).isEqualTo(State.DOWN);
         assertThat(check.call().getState()).isEqualTo(State.DOWN);
         assertThat(probes).hasValue(1);
+    }
+
+    @Test
+    void anotherCheckAnswersItsLatestProbeWithoutWaitingOnOneThatHangs() throws Exception {
+        CountDownLatch platformAnswers = new CountDownLatch(1);
+        CachedHealthCheck check = new CachedHealthCheck("hanging", Duration.ZERO, null) {
+            @Override
+            protected Probe probe() {
+                if (probes.incrementAndGet() > 1) {
+                    try {
+                        platformAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return new Probe(null, Map.of());
+            }
+        };
+        assertThat(check.call().getState()).isEqualTo(State.UP);
+        // route dependency-probe's next probe: the platform does not answer it
+        Thread probing = new Thread(check::refresh);
+        probing.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> probes.get() == 2);
+
+        // the status page asks meanwhile: it gets the latest probe, however stale, rather than wait
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThat(check.call().getState()).isEqualTo(State.UP));
+        platformAnswers.countDown();
+        probing.join();
     }
 
     /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */

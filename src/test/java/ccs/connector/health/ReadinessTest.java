@@ -38,7 +38,8 @@ class ReadinessTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("connector.health.cache", "0s");
+        // route dependency-probe probes the neighbours every second
+        settings.setProperty("connector.health.cache", "1s");
         settings.setProperty("ccs.cdr.enabled", "false");
     }
 
@@ -59,8 +60,8 @@ class ReadinessTest extends ConnectorTestSupport {
         crm.close();
 
         assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
-        HttpResponse<String> health = get("/observe/health?exposureLevel=full");
-        assertThat(health.body()).contains("crm-sink").contains("does not accept connections");
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body().contains("does not accept connections"));
+        assertThat(get("/observe/health?exposureLevel=full").body()).contains("crm-sink");
         HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
                 "call_id=ready-1&call_date=2026-11-02+10%3A00%3A00&duration=4&disposition=ANSWER&tenant=demo");
         assertThat(hangup.statusCode()).as(hangup.body()).isEqualTo(200);
@@ -93,6 +94,8 @@ class ReadinessTest extends ConnectorTestSupport {
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> connection(store), askers)).toList();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> asked.stream().anyMatch(CompletableFuture::isDone));
+            // once the readiness probe of a second before has had its time
+            await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 503);
             HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("the connector's database did not answer within 3 s");
