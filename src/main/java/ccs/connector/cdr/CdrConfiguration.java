@@ -52,10 +52,14 @@ public class CdrConfiguration implements CamelConfiguration {
         pageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         camel.getRegistry().bind("cdrOutboxTransaction", pageTransaction);
 
+        // a connector that does not poll has no lag to alert on: it would only grow
+        boolean polling = settings.bool("ccs.cdr.enabled", true);
         Metrics.onceStarted(camel, metrics -> {
             for (Tenant tenant : tenants.all()) {
-                Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
-                        .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
+                if (polling) {
+                    Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
+                            .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
+                }
                 Gauge.builder("ccs.cdr.backfill.progress", backfills, b -> b.percentDone(tenant.name())).baseUnit("percent")
                         .description("share of the latest CDR backfill done").tag("tenant", tenant.name()).register(metrics);
             }

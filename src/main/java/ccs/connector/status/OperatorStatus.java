@@ -113,7 +113,9 @@ public final class OperatorStatus {
         entry.put("tenant", tenant.name());
         entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())), Optional.empty()));
         cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
-        entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));
+        if (cdrEnabled) {
+            entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));
+        }
         cdrState.run(tenant.name(), CdrSync.SOURCE).ifPresent(run -> entry.put("lastPoll", run(run)));
         cdrState.run(tenant.name(), CdrSync.SETTLE).ifPresent(run -> entry.put("lastSettle", run(run)));
         @SuppressWarnings("unchecked")

@@ -51,6 +51,14 @@ class OperatorStatusTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aConnectorThatDoesNotPollShowsNoCdrLag() throws Exception {
+        // the test connector runs with ccs.cdr.enabled=false: a lag would only grow, and an alert on it fire for ever
+        assertThat(status().get("cdrSync").asBoolean()).isFalse();
+        assertThat(status().at("/tenants/0").has("lagSeconds")).isFalse();
+        assertThat(get("/observe/metrics").body()).contains("ccs_cdr_backfill_progress").doesNotContain("ccs_cdr_lag_seconds");
+    }
+
+    @Test
     void aCallbackKeptForAPersonDoesNotHideADeliveredEventFromTheLastHour() throws Exception {
         CloudEvent event = hangupEvent("status-last-hour-1");
         publish(event);
