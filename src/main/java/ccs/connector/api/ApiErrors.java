@@ -56,7 +56,7 @@ public final class ApiErrors {
 
     /**
      * The same for the webhook intake, where any other failure means the event was not stored:
-     * 503, so that Call Center Studio sends it again.
+     * 503 (the vendor does not say that Call Center Studio sends it again; readiness is DOWN meanwhile).
      */
     public void describeIntake(Exchange exchange) {
         if (!describeKnown(exchange)) {
