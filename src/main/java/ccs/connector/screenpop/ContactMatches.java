@@ -2,17 +2,22 @@ package ccs.connector.screenpop;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.api.CrmUnavailableException;
 import ccs.connector.screenpop.PhoneNumbers.Candidate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.TypeConverter;
 import org.apache.camel.Variable;
 
@@ -28,12 +33,15 @@ public final class ContactMatches {
     static final String TOO_LONG = "the CRM lookup answered more than " + MAX_ANSWER_BYTES / 1024
             + " KiB: no contact list an agent can read is that long";
 
+    private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
+
     private final ObjectMapper json = new ObjectMapper();
 
     /** Each contact of the answer (the body), copied, with {@code match: {format, value}} of the variable {@code candidate} added. */
-    public List<Map<String, Object>> matches(@Body Object answer, @Variable("candidate") Candidate candidate, TypeConverter types) {
+    public List<Map<String, Object>> matches(@Body Object answer, @Variable("candidate") Candidate candidate,
+                                             @Header(Exchange.CONTENT_TYPE) String contentType, TypeConverter types) {
         List<Map<String, Object>> matches = new ArrayList<>();
-        for (Object contact : contacts(parsed(answer, types))) {
+        for (Object contact : contacts(parsed(answer, charset(contentType), types))) {
             if (!(contact instanceof Map<?, ?> fields)) {
                 throw new CrmUnavailableException("the CRM lookup answered a list that holds something other than contact objects");
             }
@@ -45,18 +53,32 @@ public final class ContactMatches {
         return matches;
     }
 
-    private Object parsed(Object answer, TypeConverter types) {
+    private Object parsed(Object answer, Charset charset, TypeConverter types) {
         if (answer instanceof Collection<?> || answer instanceof Map<?, ?>) {
             return answer;
         }
         byte[] body = answer == null ? null : bounded(answer, types);
-        if (body == null || new String(body, StandardCharsets.UTF_8).isBlank()) {
+        String text = body == null ? null : new String(body, charset);
+        if (text == null || text.isBlank()) {
             return List.of();
         }
         try {
-            return json.readValue(body, Object.class);
+            return json.readValue(text, Object.class);
         } catch (IOException e) {
             throw new CrmUnavailableException("the CRM lookup answered a body that is not JSON");
+        }
+    }
+
+    /**
+     * The charset the answer's {@code Content-Type} names (a Turkish CRM may answer windows-1254 or ISO-8859-9), else UTF-8,
+     * which JSON over HTTP is by default.
+     */
+    private static Charset charset(String contentType) {
+        Matcher named = CHARSET.matcher(contentType == null ? "" : contentType);
+        try {
+            return named.find() ? Charset.forName(named.group(1)) : StandardCharsets.UTF_8;
+        } catch (IllegalArgumentException unknown) {
+            return StandardCharsets.UTF_8;
         }
     }
 

@@ -93,6 +93,13 @@ class RestLookupTest extends ConnectorTestSupport {
         assertThat(json.readTree(card.body()).get("contacts").get(0).get("id").asText()).isEqualTo("42");
         assertThat(card.headers().firstValue("Cache-Control")).as("a caller's card").hasValue("no-store");
 
+        // a CRM that answers in a Turkish charset of its own: the name as it wrote it
+        crm.thenAnswer(Answer.json(200, ELIF.replace("Elif Şahin", "Elif Şahin Gül İğdır")).withHeader("Content-Type",
+                "application/json; charset=windows-1254"));
+        HttpResponse<String> turkish = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(turkish.statusCode()).as(turkish.body()).isEqualTo(200);
+        assertThat(json.readTree(turkish.body()).get("contacts").get(0).get("name").asText()).isEqualTo("Elif Şahin Gül İğdır");
+
         // an envelope whose CRM writes an empty list as null holds no contact: the envelope is no contact card
         crm.thenAnswer(Answer.json(200, "{\"contacts\": null, \"total\": 0}"));
         HttpResponse<String> none = get("/api/v1/screen-pop?phone=05321234567");

@@ -149,7 +149,10 @@ public final class RecordingHttpServer implements AutoCloseable {
             }
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
-            byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+            // in the charset the answer's Content-Type names, as a server would write it
+            String type = answer.headers().getOrDefault("Content-Type", "");
+            byte[] bytes = answer.body().getBytes(type.contains("charset=")
+                    ? java.nio.charset.Charset.forName(type.replaceFirst(".*charset=", "").trim()) : StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
