@@ -1,6 +1,9 @@
 package ccs.connector.crm;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -14,8 +17,9 @@ import org.apache.camel.Message;
  * (a {@code Retry-After} sets the delay before the next attempt, within the retry policy: never
  * beyond its ceiling, never below its backoff, so a {@code Retry-After: 0} does not spend the whole
  * budget at once); any other status sends the event to the dead letters at once. The exception's
- * message, the dead letter's reason, says what the CRM answered: the status, its {@code Location} and
- * {@code WWW-Authenticate} and the start of its body, without any secret.
+ * message, the dead letter's reason, says what the CRM answered: the status, its {@code Location} (without its
+ * query) and {@code WWW-Authenticate} and the start of its body, without any secret: neither the connector's, nor the
+ * request's credential, nor the values of the query the CRM's URL carries ({@code crmUrl}: a flow's {@code sig=}).
  */
 public final class RestSinkAnswers {
 
@@ -44,7 +48,7 @@ public final class RestSinkAnswers {
         if (status >= 200 && status < 300) {
             return;
         }
-        String what = "the CRM answered HTTP " + status + said(message);
+        String what = "the CRM answered HTTP " + status + said(message, exchange.getVariable("crmUrl", String.class));
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = RetryAfter.read(message.getHeader("Retry-After", String.class));
             if (retryAfter != null) {
@@ -60,15 +64,25 @@ public final class RestSinkAnswers {
 
     /**
      * Where the answer points, which credentials it asks for and the start of its body (all of it that the HTTP client kept:
-     * {@link CrmRefusalLimit}), each on one line and short, without the connector's secrets nor the request's credential.
+     * {@link CrmRefusalLimit}), each on one line and short, without the connector's secrets nor the request's credentials:
+     * its Authorization and the query of the URL it went to ({@code url}, e.g. {@code crm.rest.url}), which a redirect's
+     * {@code Location} or a body quoting the request would repeat.
      */
-    private String said(Message message) {
+    private String said(Message message, String url) {
         // the Authorization the request carried (the route sets it) may come back in a body quoting the request
         String authorization = message.getHeader("Authorization", String.class);
-        Secrets credential = new Secrets(authorization == null ? List.of() : List.of(authorization.replaceFirst("^\\S+\\s+", "")));
+        List<String> credentials = queryValues(url);
+        if (authorization != null) {
+            credentials.add(authorization.replaceFirst("^\\S+\\s+", ""));
+        }
+        Secrets credential = new Secrets(credentials);
         StringBuilder said = new StringBuilder();
         for (String header : List.of("Location", "WWW-Authenticate")) {
             String value = message.getHeader(header, String.class);
+            if (value != null && header.equals("Location")) {
+                // where the CRM moved, not the query it carries: the request's own, signature and all, on another host
+                value = value.replaceAll("[?#].*", "");
+            }
             if (value != null && !value.isBlank()) {
                 said.append("; ").append(header).append(": ").append(excerpt(value, credential));
             }
@@ -88,6 +102,25 @@ public final class RestSinkAnswers {
         String line = credential.scrub(secrets.scrub(text.strip().replaceAll("\\s+", " ")));
         line = NUMBER.matcher(line).replaceAll(number -> number.group().replaceAll("\\D", "").length() >= 7 ? "***" : number.group());
         return line.length() > EXCERPT_LENGTH ? line.substring(0, EXCERPT_LENGTH) + "..." : line;
+    }
+
+    /** The values of the URL's query (a flow's {@code sig}, an API key), as written and decoded; empty without a query. */
+    private static List<String> queryValues(String url) {
+        List<String> values = new ArrayList<>();
+        int mark = url == null ? -1 : url.indexOf('?');
+        if (mark < 0) {
+            return values;
+        }
+        for (String parameter : url.substring(mark + 1).replaceAll("#.*", "").split("[&;]")) {
+            String value = parameter.substring(parameter.indexOf('=') + 1);
+            values.add(value);
+            try {
+                values.add(URLDecoder.decode(value, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // not percent-encoded as a URL would be: taken as written only
+            }
+        }
+        return values;
     }
 
     /** The policy's delay before the next attempt, after {@code retries} retries: doubled each time, at most the maximum. */

@@ -1,8 +1,10 @@
 package ccs.connector.crm;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import ccs.connector.support.RecordingHttpServer.Received;
@@ -35,6 +40,10 @@ import static org.awaitility.Awaitility.await;
 class RestSinkTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The signature a flow URL carries in its query, as a Logic Apps or Power Automate trigger URL does: its credential. */
+    private static final String FLOW_SIGNATURE = "sIgNaTuRe_Of-ThE.FlOw/AbCdEfGhIjK+LmNoP";
+    private static final String FLOW_QUERY = "api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sig="
+            + URLEncoder.encode(FLOW_SIGNATURE, StandardCharsets.UTF_8);
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
     private RecordingHttpServer elsewhere;
@@ -44,7 +53,7 @@ class RestSinkTest extends ConnectorTestSupport {
         crm = startHttpServer();
         elsewhere = startHttpServer();
         settings.setProperty("crm.sink", "rest");
-        settings.setProperty("crm.rest.url", crm.url("/events"));
+        settings.setProperty("crm.rest.url", crm.url("/events") + "?" + FLOW_QUERY);
         settings.setProperty("crm.rest.auth", "bearer");
         settings.setProperty("crm.rest.token", "crm-bearer-token-123");
         settings.setProperty("crm.retry.max-retries", "3");
@@ -149,6 +158,37 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(letters.get(unauthorized.getId()).get("reason").asText()).contains("HTTP 401", "WWW-Authenticate: Basic realm=\"CRM events\"");
         assertThat(letters.get(unavailable.getId()).get("reason").asText()).contains("HTTP 503", "maintenance until 22:00");
         assertThat(letters.get(unavailable.getId()).get("attempts").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void theSignatureInTheCrmUrlsQueryGoesOutButNeverIntoADeadLetterTheStatusOrTheLog() throws Exception {
+        LogCapture.install();
+        CloudEvent moved = hangupEvent("rest-sig-301");
+        // the CRM moved the flow: its Location repeats the request's URL, signature and all, on another host
+        crm.answerWhen(r -> r.body().contains(moved.getId()),
+                Answer.status(301).withHeader("Location", "https://flows.acme.example/events?" + FLOW_QUERY));
+        CloudEvent quoted = hangupEvent("rest-sig-400");
+        // a CRM whose error quotes the request it refuses, as written and decoded
+        crm.answerWhen(r -> r.body().contains(quoted.getId()), Answer.json(400, "{\"error\": \"no flow at POST /events?" + FLOW_QUERY
+                + "\", \"sig\": \"" + FLOW_SIGNATURE + "\"}"));
+        publish(moved);
+        publish(quoted);
+
+        await().atMost(PATIENCE).until(() -> deadLetters().keySet().containsAll(List.of(moved.getId(), quoted.getId())));
+        assertThat(requestsFor(moved.getId()).get(0).query()).as("the signature goes out as written").isEqualTo(FLOW_QUERY);
+        Map<String, JsonNode> letters = deadLetters();
+        String signature = FLOW_SIGNATURE.substring(0, 12);
+        String encoded = URLEncoder.encode(FLOW_SIGNATURE, StandardCharsets.UTF_8).substring(0, 12);
+        assertThat(letters.get(moved.getId()).get("reason").asText()).contains("HTTP 301", "Location: https://flows.acme.example/events")
+                .doesNotContain(signature, encoded);
+        assertThat(letters.get(quoted.getId()).get("reason").asText()).contains("HTTP 400", "no flow at POST /events?")
+                .doesNotContain(signature, encoded);
+        assertThat(deadLetterTexts().get(quoted.getId())).doesNotContain(signature, encoded);
+        assertThat(get("/api/v1/status").body()).doesNotContain(signature, encoded);
+        assertThat(LogCapture.text()).contains(moved.getId(), quoted.getId()).doesNotContain(signature, encoded);
+        // this test's letters are not the other tests' to replay
+        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
+                .update("DELETE FROM DEAD_LETTER WHERE id IN (?, ?)", moved.getId(), quoted.getId());
     }
 
     @Test
@@ -299,7 +339,7 @@ class RestSinkTest extends ConnectorTestSupport {
             Received post = awaitDelivered(event.getId());
             assertThat(post.method()).isEqualTo("POST");
             assertThat(post.path()).isEqualTo("/events");
-            assertThat(post.query()).isNull();
+            assertThat(post.query()).as("the query of crm.rest.url, nothing else").isEqualTo(FLOW_QUERY);
         }
         assertThat(elsewhere.received()).isEmpty();
     }
