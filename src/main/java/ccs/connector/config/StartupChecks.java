@@ -101,7 +101,9 @@ public final class StartupChecks {
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");
             if (!isHttpUrl(url)) {
-                throw new InvalidSettingException("crm.rest.url", "is '" + url + "': use the http(s) URL the CRM takes events at");
+                // quoted without its query, which may hold the CRM's credential (a flow URL's sig=)
+                throw new InvalidSettingException("crm.rest.url", "is '" + url.replaceAll("[?#].*", "") + (url.matches("[^?#]*[?#].*") ? "?...'" : "'")
+                        + ": use the http(s) URL the CRM takes events at");
             }
             // else every event would be refused (401) and dead-lettered: the token comes from the environment (CRM_REST_TOKEN)
             if (auth.equals("bearer")) {

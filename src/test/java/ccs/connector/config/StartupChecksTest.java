@@ -39,4 +39,13 @@ class StartupChecksTest {
         assertThatThrownBy(() -> Tenants.apiUrlKey(real, "globex")).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("setting ccs.tenant.globex.api-url ");
     }
+
+    @Test
+    void aCrmUrlThatIsNoUrlIsQuotedWithoutItsQueryWhichMayHoldTheFlowsSignature() {
+        assertThatThrownBy(() -> StartupChecks.check(settings("camel.server.port", "0", "crm.sink", "rest",
+                "crm.rest.url", "htps://prod-00.logic.azure.example/workflows/x/invoke?api-version=2016-06-01&sig=SiGnAtUrEoFtHeFlOw")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("setting crm.rest.url is 'htps://prod-00.logic.azure.example/workflows/x/invoke?...': use the http(s) URL the CRM takes events at")
+                .hasMessageNotContaining("SiGnAtUrE");
+    }
 }
