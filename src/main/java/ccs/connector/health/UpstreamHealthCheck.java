@@ -58,6 +58,8 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
                     () -> up.getOrDefault(tenant.name(), false) ? 1 : 0, "tenant", tenant.name());
             details.put("tenant." + tenant.name(), problem == null ? "up" : "down");
             if (problem != null) {
+                // each tenant's own reason, for the status (a refused app token is no platform that does not answer)
+                details.put("tenant." + tenant.name() + ".problem", problem);
                 problems.add(problem);
             }
         }

@@ -111,7 +111,9 @@ public final class OperatorStatus {
     private Map<String, Object> tenant(Tenant tenant, HealthCheck.Result ccs) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("tenant", tenant.name());
-        entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())), Optional.empty()));
+        // why the tenant's Call Center Studio is down (no answer, an app token it refuses), as its latest probe found
+        entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())),
+                Optional.ofNullable(ccs.getDetails().get("tenant." + tenant.name() + ".problem")).map(String::valueOf)));
         cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
         if (cdrEnabled) {
             entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));

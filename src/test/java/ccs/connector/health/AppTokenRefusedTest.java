@@ -7,6 +7,8 @@ import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,5 +53,19 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
         assertThat(Arrays.stream(logs.split("\n")).filter(line -> line.contains(" ERROR ") && line.contains("tenant demo "))).singleElement()
                 .asString().contains("ccs.app-token");
         assertThat(logs + get("/observe/health?exposureLevel=full").body()).doesNotContain(WRONG_TOKEN);
+    }
+
+    @Test
+    void theStatusSaysTheTenantsTokenIsRefusedNotThatCallCenterStudioDoesNotAnswer() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/metrics").body().contains("ccs_upstream_up{tenant=\"demo\"} 0.0"));
+
+        HttpResponse<String> status = get("/api/v1/status");
+
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+        JsonNode ccs = new ObjectMapper().readTree(status.body()).at("/tenants/0/ccs");
+        assertThat(ccs.get("up").asBoolean()).isFalse();
+        assertThat(ccs.path("problem").asText()).as("the status of the person on call: " + ccs).contains("Invalid Application Token")
+                .contains("ccs.app-token");
+        assertThat(status.body()).doesNotContain(WRONG_TOKEN);
     }
 }
