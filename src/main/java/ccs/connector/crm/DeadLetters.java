@@ -150,6 +150,14 @@ public final class DeadLetters {
     }
 
     /**
+     * The CDR records kept here because they could not be read (kind {@code cdr-record}): calls that are not in the CRM and
+     * that no replay sends, until a person has seen to them (and deleted their rows).
+     */
+    public long unreadableCdrRecords() {
+        return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE kind = 'cdr-record'", row -> row.getLong(1)).orElse(0L);
+    }
+
+    /**
      * How many dead letters wait, how many of those failed since a given instant (and of those how many are events, whose
      * ids the dedupe store holds: not webhook requests), and why the latest failed (null when none waits).
      */

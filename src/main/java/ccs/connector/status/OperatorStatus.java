@@ -97,6 +97,8 @@ public final class OperatorStatus {
         if (waiting.latestReason() != null) {
             letters.put("latestReason", waiting.latestReason());
         }
+        // calls the platform listed in a form that could not be read: never replayed, so not waiting, yet not in the CRM
+        letters.put("unreadableCdrRecords", deadLetters.unreadableCdrRecords());
         status.put("deadLetters", letters);
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("clustered", clustered);

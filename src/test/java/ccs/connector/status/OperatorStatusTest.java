@@ -2,6 +2,10 @@ package ccs.connector.status;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
@@ -73,6 +77,27 @@ class OperatorStatusTest extends ConnectorTestSupport {
 
         assertThat(status().at("/lastHour/deadLettered").asLong()).isEqualTo(deadLettered + 1);
         assertThat(status().at("/lastHour/delivered").asLong()).isEqualTo(delivered);
+    }
+
+    @Test
+    void aCdrRecordThatCouldNotBeReadIsNoCallTheStatusForgets() throws Exception {
+        // a call the platform lists without its callid: kept in the dead letters for a person, never replayed, never in the CRM
+        LocalDate day = LocalDate.now(ZoneId.of("Europe/Istanbul")).minusDays(2);
+        Map<String, Object> broken = new HashMap<>();
+        broken.put("calldate", day + " 10:30:00");
+        broken.put("callerid", "05321112233");
+        simulator().addCdr(broken);
+        long before = status().at("/deadLetters/waiting").asLong();
+
+        HttpResponse<String> backfill = post("/api/v1/cdr/backfill", "application/json",
+                "{\"from\": \"" + day + "T10:00:00\", \"to\": \"" + day + "T10:59:59\"}");
+        assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> deadLetters().values().stream().anyMatch(letter -> letter.get("kind").asText().equals("cdr-record")));
+
+        JsonNode letters = status().get("deadLetters");
+        assertThat(letters.get("waiting").asLong()).as("a record is not replayed: " + letters).isEqualTo(before);
+        assertThat(letters.path("unreadableCdrRecords").asLong()).as("the status of the person on call: " + letters).isEqualTo(1);
+        assertThat(letters.toString()).doesNotContain("05321112233");
     }
 
     private JsonNode status() throws Exception {
