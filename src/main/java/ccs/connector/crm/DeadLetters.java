@@ -1,7 +1,9 @@
 package ccs.connector.crm;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.Map;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
+import ccs.connector.event.InvalidFieldException;
 import ccs.connector.state.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,16 +90,89 @@ public final class DeadLetters {
 
     /** Every dead letter, oldest first: id, kind, reason, attempts, failedAt and whether a replay is under way (no content). */
     public List<Map<String, Object>> list() {
-        return database.list("SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE + " ORDER BY failed_at, id", row -> {
-            Map<String, Object> letter = new LinkedHashMap<>();
-            letter.put("id", row.getString(1));
-            letter.put("kind", row.getString(2));
-            letter.put("reason", row.getString(3));
-            letter.put("attempts", row.getInt(4));
-            letter.put("failedAt", row.getTimestamp(5).toInstant().toString());
-            letter.put("replaying", row.getBoolean(6));
-            return letter;
-        });
+        return database.list("SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE + " ORDER BY failed_at, id", DeadLetters::listed);
+    }
+
+    /**
+     * GET /api/v1/dead-letters: at most {@code limit} (1 to {@value #PAGE_MAX}, {@value #PAGE_MAX} when absent) dead letters, oldest
+     * first, after the cursor {@code after} (the {@code next} of the page before, absent for the first page), as
+     * {@code {"deadLetters": [...], "next": ...}}; {@code next} only while more follow. A night of a CRM refusing everything
+     * leaves many thousands: listed in one answer, they did not fit into the heap. A limit or a cursor that cannot be read
+     * throws {@link InvalidFieldException} naming it (400).
+     */
+    public Map<String, Object> page(String limit, String after) {
+        int size = pageSize(limit);
+        String columns = "SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE;
+        String order = " ORDER BY failed_at, id LIMIT " + (size + 1);
+        List<Map<String, Object>> letters;
+        if (after == null) {
+            letters = database.list(columns + order, DeadLetters::listed);
+        } else {
+            Map.Entry<Timestamp, String> from = cursor(after);
+            letters = database.list(columns + " WHERE failed_at > ? OR failed_at = ? AND id > ?" + order, DeadLetters::listed,
+                    from.getKey(), from.getKey(), from.getValue());
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (letters.size() > size) {
+            letters = letters.subList(0, size);
+            Map<String, Object> last = letters.get(size - 1);
+            answer.put("deadLetters", letters);
+            answer.put("next", Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.get(FAILED_AT_EXACT) + "\n" + last.get("id")).getBytes(StandardCharsets.UTF_8)));
+        } else {
+            answer.put("deadLetters", letters);
+        }
+        letters.forEach(letter -> letter.remove(FAILED_AT_EXACT));
+        return answer;
+    }
+
+    /** The most dead letters one answer of GET /api/v1/dead-letters holds. */
+    public static final int PAGE_MAX = 1000;
+    /** A listed letter's failed_at as the store holds it, for the cursor only (never in an answer). */
+    private static final String FAILED_AT_EXACT = "failedAtExact";
+
+    private static Map<String, Object> listed(java.sql.ResultSet row) throws java.sql.SQLException {
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("id", row.getString(1));
+        letter.put("kind", row.getString(2));
+        letter.put("reason", row.getString(3));
+        letter.put("attempts", row.getInt(4));
+        Instant failedAt = row.getTimestamp(5).toInstant();
+        letter.put("failedAt", failedAt.toString());
+        letter.put("replaying", row.getBoolean(6));
+        letter.put(FAILED_AT_EXACT, failedAt.toString());
+        return letter;
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null) {
+            return PAGE_MAX;
+        }
+        try {
+            int size = Integer.parseInt(limit.trim());
+            if (size >= 1 && size <= PAGE_MAX) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new InvalidFieldException("limit", "is '" + (limit.length() > 20 ? limit.substring(0, 20) + "..." : limit)
+                + "': give a number of dead letters from 1 to " + PAGE_MAX);
+    }
+
+    /** The failed_at and id of the last letter of the page before, from its {@code next}. */
+    private static Map.Entry<Timestamp, String> cursor(String after) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(after.trim()), StandardCharsets.UTF_8);
+            int split = text.indexOf('\n');
+            if (split > 0) {
+                return Map.entry(Timestamp.from(Instant.parse(text.substring(0, split))), text.substring(split + 1));
+            }
+        } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+            // named below
+        }
+        throw new InvalidFieldException("after", "is not the next of a page of dead letters: give the next of the answer before, "
+                + "or leave it out for the first page");
     }
 
     /**
