@@ -50,6 +50,8 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         settings.setProperty("ccs.simulator.records", "0");
         settings.setProperty("ccs.cdr.backfill.window", "10m");
         settings.setProperty("crm.retry.max-retries", "0");
+        settings.setProperty("ccs.agent-performance.check-interval", "300ms");
+        settings.setProperty("ccs.agent-performance.retry", "300ms");
     }
 
     @BeforeAll
@@ -135,6 +137,30 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         assertThat(status().at("/deadLetters/waiting").asLong()).isZero();
         // the replayed event counts as delivered once its key is in the dedupe store, just after the CRM has it
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(status().at("/lastHour/delivered").asLong()).isPositive());
+    }
+
+    @Test
+    void anAgentPerformanceBackfillThatFailsIsAProblemNotAllIsWell() throws Exception {
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(4);
+        simulator().inject(Fault.status("reportsAgentPerf", 500, 100_000));
+        try {
+            assertThat(post("/api/v1/agents/performance/backfill", "application/json", "{\"from\": \"" + day + "\", \"to\": \"" + day + "\"}",
+                    "X-Api-Key", KEY).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/tenants/0/agentPerformance/backfill/state").asText().equals("failed"));
+
+            openWithTheKey();
+
+            String problems = wait.until(page -> {
+                String listed = page.findElement(By.id("problems")).getText();
+                return listed.contains("agent performance") ? listed : null;
+            });
+            assertThat(problems).contains("The agent performance backfill of tenant demo failed: ").contains("answered HTTP 500");
+            assertThat(textOf(By.id("summary"))).isNotEqualTo("All is well");
+            assertThat(browser.findElement(By.cssSelector("section.tenant[data-tenant=demo]")).getText()).contains("Agent performance");
+        } finally {
+            simulator().clearFaults();
+            delete("/api/v1/agents/performance/backfill", "X-Api-Key", KEY);
+        }
     }
 
     /** A backfill of the day from 08:00 to 17:59:59: 60 windows of 10 minutes, each page slowed down, so it takes a while. */
