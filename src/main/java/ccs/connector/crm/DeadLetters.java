@@ -88,11 +88,6 @@ public final class DeadLetters {
         database.forceToDisk();
     }
 
-    /** Every dead letter, oldest first: id, kind, reason, attempts, failedAt and whether a replay is under way (no content). */
-    public List<Map<String, Object>> list() {
-        return database.list("SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE + " ORDER BY failed_at, id", DeadLetters::listed);
-    }
-
     /**
      * GET /api/v1/dead-letters: at most {@code limit} (1 to {@value #PAGE_MAX}, {@value #PAGE_MAX} when absent) dead letters, oldest
      * first, after the cursor {@code after} (the {@code next} of the page before, absent for the first page), as
