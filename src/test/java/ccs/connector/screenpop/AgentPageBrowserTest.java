@@ -148,6 +148,20 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anIncomingCallOfAnUnknownShapeGoesToTheConsoleWithoutItsSecretsOrDigits() {
+        // observed only: the page's own console.debug, as a developer's console would show it
+        ((JavascriptExecutor) browser).executeScript(
+                "window.debugged = []; console.debug = function () { window.debugged.push([].slice.call(arguments).join(' ')); };");
+        postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567', session: 'live-session-of-the-agent', "
+                + "sso: {accessToken: 'token-of-the-softphone'}}");
+
+        wait.until(page -> activity().contains("Ignored an IncomingCall without a number or a call key"));
+        String debugged = String.valueOf(((JavascriptExecutor) browser).executeScript("return window.debugged.join('\\n');"));
+        assertThat(debugged).contains("IncomingCall", "\"session\":\"***\"", "\"accessToken\":\"***\"")
+                .doesNotContain("live-session-of-the-agent", "token-of-the-softphone", "5321234567");
+    }
+
+    @Test
     void aMaskedCallIsLookedUpByItsCallKeyWithoutShowingTheNumber() {
         simulator().clearRequests();
         ring("0533 765 43 21", true);
