@@ -334,6 +334,10 @@ public final class AgentPerformance {
         LocalDate last = to == null || to.isBlank() ? first : day("to", to);
         checkRange(first, last);
         LocalDate today = LocalDate.now(clock.withZone(tenant.zone()));
+        // the field the client sent that is at fault: from when to is left out (it defaults to from) or the whole range is ahead
+        if (first.isAfter(today)) {
+            throw new InvalidFieldException("from", "(" + first + ") lies in the future of tenant " + tenant.name() + " (today is " + today + ")");
+        }
         if (last.isAfter(today)) {
             throw new InvalidFieldException("to", "(" + last + ") lies in the future of tenant " + tenant.name() + " (today is " + today + ")");
         }

@@ -172,6 +172,23 @@ class AgentPerformanceTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aFutureDayIsAProblemNamingTheFieldTheClientSent() throws Exception {
+        LocalDate tomorrow = LocalDate.now(ISTANBUL).plusDays(1);
+        int asked = simulator().requests("reportsAgentPerf").size();
+        // to defaults to from: a from in the future alone was answered as if the client had sent a to
+        for (String queryField : List.of("from=" + tomorrow + " from", "from=" + tomorrow + "&to=" + tomorrow.plusDays(1) + " from",
+                "from=" + tomorrow.minusDays(1) + "&to=" + tomorrow + " to")) {
+            String[] query = queryField.split(" ");
+            HttpResponse<String> answer = get("/api/v1/agents/performance?" + query[0], "X-Api-Key", KEY);
+            assertThat(answer.statusCode()).as(query[0] + ": " + answer.body()).isEqualTo(400);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("field").asText()).as(query[0]).isEqualTo(query[1]);
+            assertThat(problem.get("detail").asText()).as(query[0]).startsWith(query[1] + " (").contains("lies in the future");
+        }
+        assertThat(simulator().requests("reportsAgentPerf")).as("nothing was asked upstream").hasSize(asked);
+    }
+
+    @Test
     void aDayIsYyyyMmDdWithAFourDigitYearFrom2000On() throws Exception {
         int asked = simulator().requests("reportsAgentPerf").size();
         // LocalDate.parse alone takes a sign and more digits: -0001-01-01 reached the state store, which answered 503
