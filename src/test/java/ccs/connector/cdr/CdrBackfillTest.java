@@ -231,6 +231,40 @@ class CdrBackfillTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aTimeBefore2000OrAYearNotOfFourDigitsIsA400NamingTheFieldAndNothingIsAskedUpstream() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        simulator().clearRequests();
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(2);
+        // LocalDateTime.parse alone takes a sign and more digits: 0001-01-01 was 48 windows asked of Call Center Studio,
+        // and +12026-12-01T00:00 as from was answered with a problem of to
+        for (String bodyField : List.of("{\"from\": \"0001-01-01\", \"to\": \"0001-01-02\"} from",
+                "{\"from\": \"1999-12-31T23:00:00\", \"to\": \"2000-01-01T01:00:00\"} from",
+                "{\"from\": \"1999-12-31\", \"to\": \"" + day + "\"} from",
+                "{\"from\": \"+12026-12-01T00:00\", \"to\": \"" + day + "T01:00:00\"} from",
+                "{\"from\": \"+2026-11-01T00:00:00\", \"to\": \"" + day + "T01:00:00\"} from",
+                "{\"from\": \"-0001-01-01\", \"to\": \"" + day + "\"} from",
+                "{\"from\": \"12025-01-01 00:00:00\", \"to\": \"" + day + "\"} from",
+                "{\"from\": \"" + day + "T00:00:00\", \"to\": \"+12026-12-01T00:00\"} to",
+                "{\"from\": \"" + day + "T00:00:00\", \"to\": \"" + day + "T1:00:00\"} to")) {
+            String body = bodyField.substring(0, bodyField.lastIndexOf(' '));
+            String field = bodyField.substring(bodyField.lastIndexOf(' ') + 1);
+            HttpResponse<String> answer = post("/api/v1/cdr/backfill", body);
+            assertThat(answer.statusCode()).as(body + ": " + answer.body()).isEqualTo(400);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("field").asText()).as(body + ": " + answer.body()).isEqualTo(field);
+            assertThat(problem.get("detail").asText()).as(body).startsWith(field + " ").doesNotContain("Exception");
+        }
+        assertThat(backfillUnderWay()).isFalse();
+        assertThat(simulator().requests("reportsCDRLogs")).as("no CDR request for a refused backfill").isEmpty();
+        // the earliest time there is, written each way the README gives, is a backfill (refused here only as too long a range)
+        for (String from : List.of("2000-01-01", "2000-01-01T00:00:00", "2000-01-01 00:00:00", "2000-01-01T00:00")) {
+            HttpResponse<String> answer = post("/api/v1/cdr/backfill", "{\"from\": \"" + from + "\", \"to\": \"" + day + "\"}");
+            assertThat(answer.statusCode()).as(from + ": " + answer.body()).isEqualTo(400);
+            assertThat(json.readTree(answer.body()).get("detail").asText()).as(from).contains("days after from");
+        }
+    }
+
+    @Test
     void aFormPostIsAnswered415() throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/cdr/backfill"))
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("from=2026-11-01&to=2026-11-02")).build(),

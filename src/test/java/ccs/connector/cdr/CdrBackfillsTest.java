@@ -341,8 +341,10 @@ class CdrBackfillsTest {
         assertThatThrownBy(() -> backfills.start("demo", "2026-12-01", "2026-12-02")).hasMessageContaining("future");
         assertThatThrownBy(() -> backfills.start("demo", "2026-11-02", "2026-11-03T05:00:00")).as("an end still to come (03:00 in Istanbul)")
                 .hasMessageContaining("lies in the future").extracting("field").isEqualTo("to");
-        assertThatThrownBy(() -> backfills.start("demo", "1900-01-01", "2026-11-02")).hasMessageContaining("more than 31 days after from")
+        assertThatThrownBy(() -> backfills.start("demo", "2026-01-01", "2026-11-02")).hasMessageContaining("more than 31 days after from")
                 .extracting("field").isEqualTo("to");
+        assertThatThrownBy(() -> backfills.start("demo", "1900-01-01", "2026-11-02")).hasMessageContaining("lies before 2000-01-01")
+                .extracting("field").isEqualTo("from");
         assertThatThrownBy(() -> backfills.start("acme", "2026-11-01", "2026-11-02")).hasMessageContaining("not served");
     }
 }
