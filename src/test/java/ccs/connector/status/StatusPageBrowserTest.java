@@ -1,13 +1,22 @@
 package ccs.connector.status;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
+import ccs.connector.api.Problem;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.Chromium;
@@ -16,6 +25,8 @@ import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +174,168 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         }
     }
 
+    @Test
+    void aConnectorThatStopsAnsweringIsTheProblemAndItsLastFiguresStayMarkedStale() throws Exception {
+        try (Door door = new Door()) {
+            openWithTheKey(door.url("/status"));
+            waitForFigures();
+
+            door.close();
+
+            // the page's summary kept All is well, and only the small updated line said the connector did not answer
+            wait.until(page -> page.findElement(By.id("summary")).getText().equals("The connector does not answer"));
+            assertThat(browser.findElement(By.id("summary")).getDomAttribute("class")).isEqualTo("bad");
+            assertThat(textOf(By.id("problems"))).startsWith("The connector did not answer (").contains("Its last answer was at ");
+            assertThat(textOf(By.id("stale"))).contains("last answer").contains("may be stale");
+            assertThat(browser.findElement(By.cssSelector("section.tenant[data-tenant=demo]")).isDisplayed()).as("the last figures stay")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aStatusAnsweredWithAnErrorOrNotInTimeIsTheProblemUntilTheConnectorAnswersAgain() throws Exception {
+        try (Door door = new Door()) {
+            openWithTheKey(door.url("/status"));
+            waitForFigures();
+
+            door.answer(Door.Status.STARTING);
+            wait.until(page -> page.findElement(By.id("summary")).getText().equals("The connector answers no status"));
+            assertThat(textOf(By.id("problems")))
+                    .startsWith("The connector answered HTTP 503: the connector is starting: send the request again in a moment.");
+            assertThat(textOf(By.id("stale"))).contains("may be stale");
+
+            door.answer(Door.Status.HANGS);
+            wait.until(page -> page.findElement(By.id("problems")).getText().startsWith("The connector did not answer within "));
+            assertThat(textOf(By.id("summary"))).isEqualTo("The connector does not answer");
+
+            door.answer(Door.Status.FORWARDED);
+            wait.until(page -> page.findElement(By.id("updated")).getText().startsWith("Updated"));
+            assertThat(textOf(By.id("summary"))).isNotIn("The connector does not answer", "The connector answers no status");
+            assertThat(browser.findElement(By.id("problems")).getText()).doesNotContain("The connector");
+            assertThat(browser.findElement(By.id("stale")).isDisplayed()).as("the figures are fresh again").isFalse();
+        }
+    }
+
+    @Test
+    void aKeyRefusedWhileThePageIsOpenIsTheProblemAndNoFigureStays() throws Exception {
+        try (Door door = new Door()) {
+            openWithTheKey(door.url("/status"));
+            waitForFigures();
+
+            // the connector itself answers 401, as once connector.api-key was changed
+            door.answer(Door.Status.WITH_ANOTHER_KEY);
+
+            wait.until(page -> page.findElement(By.id("summary")).getText().equals("The connector refused the API key"));
+            assertThat(textOf(By.id("problems"))).contains("HTTP 401").contains("connector.api-key");
+            assertThat(textOf(By.id("key-problem"))).isEqualTo("The key was refused.");
+            assertThat(browser.findElement(By.id("key-form")).isDisplayed()).isTrue();
+            assertThat(browser.findElements(By.cssSelector("section.tenant"))).as("no figure without a key").isEmpty();
+            assertThat(browser.findElement(By.id("figures")).isDisplayed()).isFalse();
+            assertThat(browser.getPageSource()).doesNotContain(KEY);
+        }
+    }
+
+    /**
+     * Between the browser and the connector: forwards every request, or answers GET /api/v1/status as the connector does
+     * when it starts (503), when its key has changed (401, the connector's own answer to another key) or when it hangs;
+     * closed, nothing answers at its address, as when the connector stops.
+     */
+    private final class Door implements AutoCloseable {
+
+        enum Status { FORWARDED, STARTING, WITH_ANOTHER_KEY, HANGS }
+
+        private static final List<String> NOT_FORWARDED = List.of("content-length", "transfer-encoding", "connection", "date");
+
+        private final HttpServer server;
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final AtomicReference<Status> status = new AtomicReference<>(Status.FORWARDED);
+        private boolean closed;
+
+        Door() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server.setExecutor(threads);
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        void answer(Status answer) {
+            status.set(answer);
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                String path = exchange.getRequestURI().getRawPath();
+                Status answer = path.equals("/api/v1/status") ? status.get() : Status.FORWARDED;
+                if (answer == Status.HANGS) {
+                    Instant giveUp = Instant.now().plusSeconds(60);
+                    while (status.get() == Status.HANGS && Instant.now().isBefore(giveUp)) {
+                        Thread.sleep(100);
+                    }
+                    return;
+                }
+                if (answer == Status.STARTING) {
+                    // what ccs.connector.health.StartingGate answers until every route has started
+                    send(exchange, 503, Problem.json(503, "the connector is starting: send the request again in a moment", null)
+                            .getBytes(StandardCharsets.UTF_8), "Content-Type", Problem.MEDIA_TYPE, "Retry-After", "1");
+                    return;
+                }
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String query = exchange.getRequestURI().getRawQuery();
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path + (query == null ? "" : "?" + query)))
+                        .timeout(Duration.ofSeconds(30))
+                        .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
+                String key = answer == Status.WITH_ANOTHER_KEY ? "the-key-before-it-changed" : exchange.getRequestHeaders().getFirst("X-Api-Key");
+                if (key != null) {
+                    request.header("X-Api-Key", key);
+                }
+                String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+                if (contentType != null) {
+                    request.header("Content-Type", contentType);
+                }
+                HttpResponse<byte[]> forwarded = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                forwarded.headers().map().forEach((name, values) -> {
+                    if (!NOT_FORWARDED.contains(name.toLowerCase())) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                send(exchange, forwarded.statusCode(), forwarded.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static void send(HttpExchange exchange, int status, byte[] body, String... headers) throws IOException {
+            for (int i = 0; i < headers.length; i += 2) {
+                exchange.getResponseHeaders().set(headers[i], headers[i + 1]);
+            }
+            exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                exchange.getResponseBody().write(body);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                status.set(Status.FORWARDED);
+                server.stop(0);
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /** The page showing the connector's answer: a tenant's figures, updated. */
+    private void waitForFigures() {
+        wait.until(page -> !page.findElements(By.cssSelector("section.tenant[data-tenant=demo]")).isEmpty()
+                && page.findElement(By.id("updated")).getText().startsWith("Updated"));
+    }
+
     /** A backfill of the day from 08:00 to 17:59:59: 60 windows of 10 minutes, each page slowed down, so it takes a while. */
     private void startASlowBackfillOf(LocalDate day) throws Exception {
         simulator().generateCdrs(600, day.atTime(8, 0), day.atTime(18, 0));
@@ -177,7 +350,11 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
     }
 
     private void openWithTheKey() {
-        browser.get(baseUrl() + "/status");
+        openWithTheKey(baseUrl() + "/status");
+    }
+
+    private void openWithTheKey(String statusPage) {
+        browser.get(statusPage);
         signIn(KEY);
         wait.until(page -> page.findElement(By.id("status")).isDisplayed());
     }
