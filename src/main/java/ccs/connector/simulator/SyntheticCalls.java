@@ -1,5 +1,6 @@
 package ccs.connector.simulator;
 
+import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -26,6 +27,12 @@ final class SyntheticCalls {
     private static final List<String> MOBILE_PREFIXES = List.of("532", "533", "535", "542", "505", "555");
 
     private final Random random;
+    /**
+     * Call keys come from a source of their own, new at every start: the platform never gives two calls one key, and a
+     * simulator started again (the demo after a restart) must not either, or its new calls' events would carry the ids of
+     * the earlier calls' events that the CRM has (taken as repeats, written over). The rest stays seeded.
+     */
+    private final Random keys = new SecureRandom();
     private final List<String> agents;
     private final String recordingBase;
 
@@ -38,7 +45,7 @@ final class SyntheticCalls {
     synchronized String callKey() {
         StringBuilder key = new StringBuilder("ahRzfm");
         for (int i = 0; i < 18; i++) {
-            key.append(KEY_ALPHABET.charAt(random.nextInt(KEY_ALPHABET.length())));
+            key.append(KEY_ALPHABET.charAt(keys.nextInt(KEY_ALPHABET.length())));
         }
         return key.toString();
     }

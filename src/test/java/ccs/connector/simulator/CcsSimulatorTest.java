@@ -126,6 +126,38 @@ class CcsSimulatorTest {
         assertThat(record.get("answered").isBoolean()).isTrue();
     }
 
+    /**
+     * A simulator started again (the demo after a restart, as an edit of a setting or route needs) makes calls of its own:
+     * none of them has the call key of a call the one before made, so no hangup or CDR event of a new call carries the id
+     * of an earlier call's event (which a CRM would take as a repeat, and the file sink would write over).
+     */
+    @Test
+    void aSimulatorStartedAgainGivesItsCallsKeysOfTheirOwn() throws Exception {
+        LocalDateTime from = LocalDateTime.of(2026, 11, 2, 9, 0);
+        String window = "function=reportsCDRLogs&app_token=" + TOKEN + "&startdate=" + enc("2026-11-02 09:00:00")
+                + "&finishdate=" + enc("2026-11-02 10:00:00");
+        Set<String> before = new HashSet<>();
+        simulator.generateCdrs(20, from, from.plusHours(1));
+        api(window).get("CallList").forEach(record -> before.add(record.get("callid").asText()));
+        before.add(activeCallKeyOfAClick2call());
+        simulator.close();
+
+        simulator = CcsSimulator.start(new SimulatorSettings().appToken(TOKEN).seedRecords(0).hangupDelay(Duration.ofMillis(100)));
+        Set<String> after = new HashSet<>();
+        simulator.generateCdrs(20, from, from.plusHours(1));
+        api(window).get("CallList").forEach(record -> after.add(record.get("callid").asText()));
+        after.add(activeCallKeyOfAClick2call());
+
+        assertThat(before).hasSize(21);
+        assertThat(after).hasSize(21).doesNotContainAnyElementsOf(before);
+    }
+
+    private String activeCallKeyOfAClick2call() throws Exception {
+        String session = login();
+        assertThat(api("function=click2call&session=" + session + "&phonenumber=05321234567").get("success").asBoolean()).isTrue();
+        return api("function=getmyactivecalls&session=" + session).get("MyActiveCalls").get(0).get("key").asText();
+    }
+
     @Test
     void injectedFaultsAnswerInsteadOfTheApi() throws Exception {
         simulator.inject(Fault.status("reportsCDRLogs", 500, 1));
