@@ -96,7 +96,7 @@ public final class StartupChecks {
         // read whatever the sink: the REST sink's credentials are built at every start
         String auth = settings.string("crm.rest.auth", "none").trim().toLowerCase(Locale.ROOT);
         if (!auth.matches("|none|bearer|basic")) {
-            throw new InvalidSettingException("crm.rest.auth", "is '" + auth + "': use none, bearer or basic");
+            throw new InvalidSettingException("crm.rest.auth", "is '" + auth + "': use none, basic or bearer");
         }
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");

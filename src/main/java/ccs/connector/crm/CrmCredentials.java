@@ -17,7 +17,7 @@ public final class CrmCredentials {
             case "", "none" -> null;
             case "bearer" -> "Bearer " + token;
             case "basic" -> "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
-            default -> throw new IllegalArgumentException("crm.rest.auth must be none, bearer or basic");
+            default -> throw new IllegalArgumentException("crm.rest.auth must be none, basic or bearer");
         };
     }
 

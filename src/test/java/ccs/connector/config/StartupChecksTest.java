@@ -18,6 +18,15 @@ class StartupChecksTest {
                 .noneMatch(StartupChecks::localOnly);
     }
 
+    /** The one line a wrong crm.rest.auth stops startup with reads as written once the log layout has masked it (no "bearer ***"). */
+    @Test
+    void aWrongRestAuthenticationIsNamedWithTheValuesToUseInALineTheLogLeavesReadable() {
+        assertThatThrownBy(() -> StartupChecks.check(settings("crm.rest.auth", "digest", "connector.data-dir", "target/test-data/StartupChecksTest")))
+                .isInstanceOf(InvalidSettingException.class)
+                .satisfies(refused -> assertThat(Secrets.mask(refused.getMessage()))
+                        .isEqualTo("setting crm.rest.auth is 'digest': use none, basic or bearer"));
+    }
+
     @Test
     void demoModeIsEveryTenantOnTheSimulatorNotOnlyTheDefaultOne() {
         assertThat(StartupChecks.demoMode(settings("ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.tenants", "demo,other"))).isTrue();
