@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
 import ccs.connector.api.UnsupportedMediaTypeException;
@@ -68,9 +69,14 @@ public final class WebhookRequests {
         return authorization.substring(7).trim();
     }
 
-    /** The decoded query parameters; a repeated one counts once, with its first value. */
+    /**
+     * The decoded query parameters; a repeated one counts once, with its first value. A value that begins with a
+     * {@code +} and a digit is a number in international form whose {@code +} the platform left unencoded
+     * ({@code callerid=+905071303066}): that {@code +} is kept, where a form's rules would make it a space and the number
+     * {@code 905071303066}; a {@code +} further on (a date's {@code 2020-02-24+20:17:55}) is still a space.
+     */
     static Map<String, String> query(Message message) {
-        return decode(rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class)));
+        return decode(rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class)), true);
     }
 
     /**
@@ -83,6 +89,9 @@ public final class WebhookRequests {
         }
         return new String(query.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
+
+    /** A raw query value that begins with an unencoded + and a digit: a number in international form. */
+    private static final Pattern LEADING_PLUS = Pattern.compile("\\+[0-9]");
 
     static final String NO_FORM_FIELD = "the form has no field that can be decoded: a field is name=value, and a % must be followed by two hex digits";
 
@@ -148,6 +157,10 @@ public final class WebhookRequests {
     }
 
     private static Map<String, String> decode(String encoded) {
+        return decode(encoded, false);
+    }
+
+    private static Map<String, String> decode(String encoded, boolean leadingPlusKept) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (encoded == null || encoded.isEmpty()) {
             return parameters;
@@ -159,7 +172,10 @@ public final class WebhookRequests {
             int eq = pair.indexOf('=');
             try {
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                String raw = eq < 0 ? "" : pair.substring(eq + 1);
+                String value = leadingPlusKept && LEADING_PLUS.matcher(raw).lookingAt()
+                        ? "+" + URLDecoder.decode(raw.substring(1), StandardCharsets.UTF_8)
+                        : URLDecoder.decode(raw, StandardCharsets.UTF_8);
                 parameters.putIfAbsent(name, value);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("the query string or form is not URL-encoded");
