@@ -264,11 +264,20 @@ public final class CallCorrelations {
     }
 
     private Optional<Correlation> byAgentNumberAndTime(String tenant, Object agent, Object number, Object startedAt) {
-        String digits = digits(agent == null || number == null || startedAt == null ? null : String.valueOf(number));
+        String digits = digits(number == null || startedAt == null ? null : String.valueOf(number));
         if (digits == null || digits.length() < 7) {
             return Optional.empty();
         }
         Instant started = Instant.parse(String.valueOf(startedAt));
+        if (agent == null) {
+            // the vendor's sample hangup callback leaves agent_username empty: by number and time alone, but only when one
+            // click2call fits, never one of two agents' calls to the same number
+            List<Correlation> fitting = database.list("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
+                            + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 2",
+                    CORRELATION, tenant, "%" + digits.substring(digits.length() - 7),
+                    Timestamp.from(started.minus(MATCH_WINDOW)), Timestamp.from(started.plus(Duration.ofMinutes(1))));
+            return fitting.size() == 1 ? Optional.of(fitting.get(0)) : Optional.empty();
+        }
         return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND agent_email = ? "
                         + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 1", CORRELATION,
                 tenant, lower(String.valueOf(agent)), "%" + digits.substring(digits.length() - 7),

@@ -107,6 +107,31 @@ class CorrelationTest extends ConnectorTestSupport {
                 .containsEntry("transactionId", "crm-tx-11").containsEntry("crmReference", "CASE-11");
     }
 
+    /** The vendor's sample hangup callback leaves agent_username empty: without its transaction id too, the number and time find the click2call. */
+    @Test
+    void aHangupThatNamesNoAgentIsMatchedByNumberAndTimeWhenOneClick2callFits() {
+        correlations().remember("demo", "crm-tx-nameless", "ayse.yilmaz@demo.example", "0532 444 00 01", "CASE-NAMELESS");
+        Map<String, Object> fields = hangupFields("call-nameless", "", "905324440001", nowOnWire());
+        fields.put("agent_username", "");
+
+        CloudEvent hangup = correlate(events().hangup(null, fields));
+
+        assertThat(hangup.getData()).containsEntry("transactionId", "crm-tx-nameless").containsEntry("crmReference", "CASE-NAMELESS");
+    }
+
+    /** Two agents' click2calls to one number: a hangup that names neither agent belongs to neither, rather than to the wrong one. */
+    @Test
+    void aHangupThatNamesNoAgentStaysUncorrelatedWhenTwoClick2callsFit() {
+        correlations().remember("demo", "crm-tx-two-a", "ayse.yilmaz@demo.example", "05324440002", "CASE-TWO-A");
+        correlations().remember("demo", "crm-tx-two-b", "mehmet.kaya@demo.example", "05324440002", "CASE-TWO-B");
+        Map<String, Object> fields = hangupFields("call-two", "", "05324440002", nowOnWire());
+        fields.put("agent_username", "");
+
+        CloudEvent hangup = correlate(events().hangup(null, fields));
+
+        assertThat(hangup.getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
+    }
+
     private static String nowOnWire() {
         // a formatter, not toString(): that leaves the seconds out at second 0
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")));
