@@ -227,7 +227,7 @@ public final class CallCorrelations {
             // only a click2call's record can belong to one (the others, most of a window, cost no query): by its uniqueid when
             // that is the transaction id (the vendor does not say what a record's uniqueid holds, so another id finds nothing),
             // else by the call key its hangup linked, else by agent, number and time
-            case Events.CDR -> Boolean.TRUE.equals(Events.bool(raw(data).get("click2call")))
+            case Events.CDR -> ofClick2call(data)
                     ? byTransaction(tenant, Events.text(raw(data).get("uniqueid"))).or(() -> byCall(tenant, callKey))
                             .or(() -> byAgentNumberAndTime(tenant, data.get("agentUsername"), data.get("calledNumber"), data.get("startedAt")))
                     : Optional.empty();
@@ -241,6 +241,27 @@ public final class CallCorrelations {
         database.update("UPDATE CLICK2CALL_CORRELATION SET call_key = ? WHERE tenant = ? AND transaction_id = ?",
                 callKey, tenant, correlation.transactionId());
         return event.withData("transactionId", correlation.transactionId()).withData("crmReference", correlation.reference());
+    }
+
+    /**
+     * The CDR event of a call whose hangup event passed {@link #correlate} first (the hangup's {@code data.cdr}): with the
+     * transaction id and reference the hangup's correlation found, as {@link #correlate} would give the call's
+     * {@code ccs.cdr} event, which finds the click2call the hangup linked, and with no query of its own. A hangup that
+     * found no click2call, or a record that is not a click2call's, leaves it as it is (as {@link #correlate} does).
+     */
+    public static CloudEvent correlatedAs(CloudEvent cdr, CloudEvent hangup) {
+        Map<String, Object> linked = hangup.getData();
+        // only a correlation that found the click2call writes crmReference (null when the CRM gave none)
+        if (!Events.CDR.equals(cdr.getType()) || !ofClick2call(cdr.getData()) || !linked.containsKey("crmReference")
+                || !(linked.get("transactionId") instanceof String transactionId)) {
+            return cdr;
+        }
+        return cdr.withData("transactionId", transactionId).withData("crmReference", linked.get("crmReference"));
+    }
+
+    /** Whether a CDR event's record is a click2call's: only such a record can belong to one. */
+    private static boolean ofClick2call(Map<String, Object> data) {
+        return Boolean.TRUE.equals(Events.bool(raw(data).get("click2call")));
     }
 
     /** Forgets click2calls and call controls older than the retention; answers how many. */

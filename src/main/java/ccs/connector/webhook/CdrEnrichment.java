@@ -3,6 +3,7 @@ package ccs.connector.webhook;
 import java.util.Map;
 
 import ccs.connector.api.ApiErrors;
+import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -35,9 +36,13 @@ public final class CdrEnrichment {
         }
     }
 
-    /** The event with {@code data.cdr}; unchanged without a record (the platform has none yet). */
+    /**
+     * The event with {@code data.cdr}; unchanged without a record (the platform has none yet). {@code data.cdr} carries
+     * the transaction id and reference the call's {@code ccs.cdr} event does, from the correlation the hangup event
+     * passed already ({@link CallCorrelations#correlatedAs}), with no query of the state store.
+     */
     public CloudEvent withCdr(CloudEvent event, Map<String, Object> record, String tenant) {
-        return record == null ? event : event.withData("cdr", events.cdr(tenant, record).getData());
+        return record == null ? event : event.withData("cdr", CallCorrelations.correlatedAs(events.cdr(tenant, record), event).getData());
     }
 
     /** Why the lookup that failed on this exchange found no record, in words for the log line. */

@@ -117,6 +117,9 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-1001");
         assertThat(hangup.at("/data/calledNumber").asText()).isEqualTo("+905321234567");
         assertThat(hangup.at("/data/cdr/callKey").asText()).isEqualTo(hangup.at("/data/callKey").asText());
+        // the call's record, as its ccs.cdr event carries it: the CRM's transaction id and reference, not only in raw
+        assertThat(hangup.at("/data/cdr/transactionId").asText(null)).isEqualTo("crm-rest-1");
+        assertThat(hangup.at("/data/cdr/crmReference").asText(null)).isEqualTo("CASE-1001");
         assertThat(hangup.at("/data/agentUsername").asText()).isEqualTo(AGENT);
     }
 
@@ -227,6 +230,8 @@ class Click2callTest extends ConnectorTestSupport {
         JsonNode hangup = hangupOf(transactionId);
         assertThat(hangup.at("/data/raw/transaction_id").asText()).isEmpty();
         assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-2002");
+        assertThat(hangup.at("/data/cdr/transactionId").asText(null)).isEqualTo(transactionId);
+        assertThat(hangup.at("/data/cdr/crmReference").asText(null)).isEqualTo("CASE-2002");
     }
 
     @Test
@@ -340,6 +345,8 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(dispatched("crm-jms-1").params()).containsEntry("phonenumber", "+905351112233");
         JsonNode hangup = hangupOf("crm-jms-1");
         assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-JMS");
+        assertThat(hangup.at("/data/cdr/transactionId").asText(null)).isEqualTo("crm-jms-1");
+        assertThat(hangup.at("/data/cdr/crmReference").asText(null)).isEqualTo("CASE-JMS");
         assertThat(elsewhere.received()).isEmpty();
     }
 
