@@ -73,13 +73,23 @@ public final class CallControls {
      * (click2calls' {@link Click2callRequests#failed}); either checked may be null.
      */
     public CloudEvent failed(Map<String, Object> request, Click2call click2call, CallControl control, String error) {
+        return failed(request, click2call, control, error, null);
+    }
+
+    /**
+     * {@link #failed(Map, Click2call, CallControl, String)} of a request delivered as {@code delivery} (variable
+     * queuedDelivery): one that could not be checked and names no valid transactionId fails under the transaction id
+     * derived from its delivery, the one it would have been dispatched under, so that a request read again after a crash
+     * fails under the same transaction id.
+     */
+    public CloudEvent failed(Map<String, Object> request, Click2call click2call, CallControl control, String error, String delivery) {
         if (control != null) {
             return events.callControlOutcome(control.getTenant(), control.getTransactionId(), request, error);
         }
         if (request.get("action") instanceof String action && FUNCTIONS.containsKey(action)) {
-            return events.callControlOutcome(click2calls.tenantOrDefault(request), Click2callRequests.transactionIdOrGenerated(request),
+            return events.callControlOutcome(click2calls.tenantOrDefault(request), Click2callRequests.transactionIdOrDerived(request, delivery),
                     request, error);
         }
-        return click2calls.failed(request, click2call, error);
+        return click2calls.failed(request, click2call, error, delivery);
     }
 }

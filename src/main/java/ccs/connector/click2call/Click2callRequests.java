@@ -171,9 +171,11 @@ public final class Click2callRequests {
         if (transactionId != null && !TRANSACTION_ID.matcher(transactionId).matches()) {
             throw new InvalidFieldException("transactionId", "may hold letters, digits and . _ : @ + / = - only");
         }
-        if (transactionId != null) {
-            return transactionId;
-        }
+        return transactionId != null ? transactionId : derived(delivery);
+    }
+
+    /** The transaction id derived from a request's delivery (a name-based UUID, the same for the same delivery); random without one. */
+    private static String derived(String delivery) {
         return delivery != null ? UUID.nameUUIDFromBytes(delivery.getBytes(StandardCharsets.UTF_8)).toString() : UUID.randomUUID().toString();
     }
 
@@ -197,16 +199,32 @@ public final class Click2callRequests {
      * request that could not be checked, under its own transaction id and tenant where these can be read.
      */
     public CloudEvent failed(Map<String, Object> request, Click2call checked, String error) {
+        return failed(request, checked, error, null);
+    }
+
+    /**
+     * {@link #failed(Map, Click2call, String)} of a request that came queued: one that could not be checked and names no
+     * valid transactionId fails under the transaction id derived from {@code delivery}, as a checked one would have had
+     * ({@link #check(Map, String)}), so that the request read again after a crash fails under the same one.
+     */
+    public CloudEvent failed(Map<String, Object> request, Click2call checked, String error, String delivery) {
         if (checked != null) {
             return events.click2callOutcome(checked.getTenant(), checked.getTransactionId(), request, error);
         }
-        return events.click2callOutcome(tenantOrDefault(request), transactionIdOrGenerated(request), request, error);
+        return events.click2callOutcome(tenantOrDefault(request), transactionIdOrDerived(request, delivery), request, error);
     }
 
-    /** The request's transaction id when it is a valid one, else one generated: for the failure of a request. */
-    static String transactionIdOrGenerated(Map<String, Object> request) {
-        return request.get("transactionId") instanceof String given && TRANSACTION_ID.matcher(given).matches()
-                ? given : UUID.randomUUID().toString();
+    /**
+     * The transaction id the request would be dispatched under ({@link #transactionId}: its own, else one derived from
+     * {@code delivery}, generated when that is null); one derived from {@code delivery} when its own is not a valid one:
+     * for the failure of a request.
+     */
+    static String transactionIdOrDerived(Map<String, Object> request, String delivery) {
+        try {
+            return transactionId(request, delivery);
+        } catch (InvalidFieldException e) {
+            return derived(delivery);
+        }
     }
 
     /** The request's tenant when it names one served, else the default tenant: for the failure of a request. */

@@ -1,22 +1,30 @@
 package ccs.connector.click2call;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -207,6 +215,59 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(simulator().activeCalls()).anyMatch(c -> c.key().equals(next.key()));
     }
 
+    @Test
+    void aQueuedRequestWithoutATransactionIdThatFailsItsChecksFailsUnderTheIdDerivedFromItsDeliveryAgainAfterACrash() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        // a click2call whose number cannot be dialled, an unknown action, a call control without its agent: none names a transactionId
+        Map<String, String> failing = Map.of(
+                "reread-bad-number.json", "{\"agentEmail\": \"" + FILE_AGENT + "\", \"phoneNumber\": \"abc\"}",
+                "reread-transfer.json", "{\"action\": \"transfer\", \"agentEmail\": \"" + FILE_AGENT + "\"}",
+                "reread-hold.json", "{\"action\": \"hold\", \"note\": \"reread without its agent\"}");
+        Map<String, String> types = Map.of("reread-bad-number.json", "ccs.click2call.failed", "reread-transfer.json", "ccs.click2call.failed",
+                "reread-hold.json", "ccs.call.control.failed");
+        for (Map.Entry<String, String> file : failing.entrySet()) {
+            drop(inbox, file.getKey(), file.getValue());
+        }
+        await().atMost(PATIENCE).until(() -> failing.keySet().stream().allMatch(name -> Files.exists(inbox.resolve("failed").resolve(name))));
+        for (String name : failing.keySet()) {
+            await().atMost(PATIENCE).until(() -> failedTransactionIds(types.get(name), failing.get(name)).size() == 1);
+        }
+
+        // the connector died after the failed events and before the files moved: the same files (name, size, time) are read again
+        for (String name : failing.keySet()) {
+            Path part = inbox.resolve(name + ".part");
+            Files.copy(inbox.resolve("failed").resolve(name), part, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        for (String name : failing.keySet()) {
+            await().atMost(PATIENCE).until(() -> failedTransactionIds(types.get(name), failing.get(name)).size() == 2);
+            List<String> transactionIds = failedTransactionIds(types.get(name), failing.get(name));
+            assertThat(transactionIds.get(1)).as(name + " read again").isEqualTo(transactionIds.get(0));
+            assertThat(UUID.fromString(transactionIds.get(0)).version()).as(name + ": derived from its delivery, not random").isEqualTo(3);
+        }
+
+        // over JMS: derived from the message's id, as a request that passes its checks is
+        String request = "{\"action\": \"unhold\", \"note\": \"over JMS without its agent\"}";
+        String messageId = send(request);
+        await().atMost(PATIENCE).until(() -> failedTransactionIds("ccs.call.control.failed", request).size() == 1);
+        assertThat(failedTransactionIds("ccs.call.control.failed", request))
+                .containsExactly(UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)).toString());
+    }
+
+    /** The transaction ids of the failed events of {@code type} for {@code request} (its fields) the CRM took, one per event, in the order received. */
+    private List<String> failedTransactionIds(String type, String request) throws Exception {
+        JsonNode fields = json.readTree(request);
+        Map<String, String> byEvent = new LinkedHashMap<>();
+        for (Received received : crm.received()) {
+            JsonNode event = received.answeredOk() ? json.readTree(received.body()) : null;
+            if (event != null && type.equals(event.path("type").asText()) && fields.equals(event.at("/data/raw"))) {
+                byEvent.putIfAbsent(event.get("id").asText(), event.at("/data/transactionId").asText(null));
+            }
+        }
+        return new ArrayList<>(byEvent.values());
+    }
+
     /** The transaction id of the one call control of {@code agent} that the CRM received as accepted. */
     private String acceptedTransactionOf(String agent) {
         String accepted = "demo:ccs.call.control.accepted:";
@@ -234,10 +295,13 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(body.path("field").asText(null)).isEqualTo(field);
     }
 
-    private void send(String text) throws Exception {
+    /** Sends the request to the queue; answers the message's id. */
+    private String send(String text) throws Exception {
         ConnectionFactory broker = context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
         try (Connection connection = broker.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
+            TextMessage message = session.createTextMessage(text);
+            session.createProducer(session.createQueue("ccs.click2call")).send(message);
+            return message.getJMSMessageID();
         }
     }
 
