@@ -70,17 +70,10 @@ public final class CallControls {
 
     /**
      * The failure of a queued request: a call control's event when it asks for one, else a click2call's
-     * (click2calls' {@link Click2callRequests#failed}); either checked may be null.
-     */
-    public CloudEvent failed(Map<String, Object> request, Click2call click2call, CallControl control, String error) {
-        return failed(request, click2call, control, error, null);
-    }
-
-    /**
-     * {@link #failed(Map, Click2call, CallControl, String)} of a request delivered as {@code delivery} (variable
-     * queuedDelivery): one that could not be checked and names no valid transactionId fails under the transaction id
-     * derived from its delivery, the one it would have been dispatched under, so that a request read again after a crash
-     * fails under the same transaction id.
+     * (click2calls' {@link Click2callRequests#failed}); either checked may be null. One that could not be checked and
+     * names no valid transactionId fails under the transaction id derived from its delivery ({@code delivery}, variable
+     * queuedDelivery), the one it would have been dispatched under, so that a request read again after a crash fails under
+     * the same transaction id.
      */
     public CloudEvent failed(Map<String, Object> request, Click2call click2call, CallControl control, String error, String delivery) {
         if (control != null) {

@@ -195,16 +195,9 @@ public final class Click2callRequests {
     }
 
     /**
-     * The failure of a request from JMS or the file inbox, carrying the request and the error; for a
-     * request that could not be checked, under its own transaction id and tenant where these can be read.
-     */
-    public CloudEvent failed(Map<String, Object> request, Click2call checked, String error) {
-        return failed(request, checked, error, null);
-    }
-
-    /**
-     * {@link #failed(Map, Click2call, String)} of a request that came queued: one that could not be checked and names no
-     * valid transactionId fails under the transaction id derived from {@code delivery}, as a checked one would have had
+     * The failure of a request from JMS or the file inbox, carrying the request and the error; for a request that could
+     * not be checked, under its own transaction id and tenant where these can be read. One that names no valid
+     * transactionId fails under the transaction id derived from {@code delivery}, as a checked one would have had
      * ({@link #check(Map, String)}), so that the request read again after a crash fails under the same one.
      */
     public CloudEvent failed(Map<String, Object> request, Click2call checked, String error, String delivery) {
