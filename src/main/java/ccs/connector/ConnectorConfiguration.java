@@ -131,7 +131,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
             return Database.h2(Path.of(settings.string("connector.data-dir", "data")));
         }
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new InvalidSettingException("connector.database.url", "is '" + url.replaceAll("\\?.*", "")
+            throw new InvalidSettingException("connector.database.url", "is '" + Secrets.withoutQuery(url)
                     + "': leave it empty (an H2 file under the data dir) or give a jdbc:postgresql://host:5432/database URL");
         }
         // at least 2: an agent's login holds one connection for the agent's lock and reads its session on another

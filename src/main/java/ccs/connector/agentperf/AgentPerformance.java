@@ -5,11 +5,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +18,7 @@ import java.util.Optional;
 import ccs.connector.agentperf.AgentPerformanceState.Progress;
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
+import ccs.connector.api.RequestDays;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UpstreamException;
@@ -47,12 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentPerformance {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentPerformance.class);
-    /** yyyy-MM-dd, four digits of year and no sign: ISO's parser also takes -0001-01-01 and +10000-01-01, which fit no column. */
-    private static final DateTimeFormatter DAY = new DateTimeFormatterBuilder().appendValue(ChronoField.YEAR, 4).appendLiteral('-')
-            .appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('-').appendValue(ChronoField.DAY_OF_MONTH, 2).toFormatter()
-            .withResolverStyle(ResolverStyle.STRICT);
-    /** The earliest day asked for: Call Center Studio has no figures of days before it. */
-    private static final LocalDate EARLIEST_DAY = LocalDate.of(2000, 1, 1);
 
     /** One run to make: the daily one or the backfill of a tenant. */
     public record Job(String tenant, String kind) {
@@ -380,13 +371,13 @@ public final class AgentPerformance {
         String text = value.trim();
         LocalDate day;
         try {
-            day = LocalDate.parse(text, DAY);
+            day = LocalDate.parse(text, RequestDays.DAY);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is '" + (text.length() > 40 ? text.substring(0, 40) + "..." : text)
                     + "': give a day such as 2026-11-02 (yyyy-MM-dd)");
         }
-        if (day.isBefore(EARLIEST_DAY)) {
-            throw new InvalidFieldException(field, "(" + day + ") lies before " + EARLIEST_DAY + ": give a day such as 2026-11-02");
+        if (day.isBefore(RequestDays.EARLIEST)) {
+            throw new InvalidFieldException(field, "(" + day + ") lies before " + RequestDays.EARLIEST + ": give a day such as 2026-11-02");
         }
         return day;
     }

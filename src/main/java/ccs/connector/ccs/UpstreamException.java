@@ -1,5 +1,7 @@
 package ccs.connector.ccs;
 
+import ccs.connector.config.Secrets;
+
 /**
  * Call Center Studio is down, slow, throttling or answering garbage: a 5xx, a 429, a body that
  * is not JSON, no answer in time. Callers answer 502/503/504 and retry later; {@link #retryAfterSeconds()}
@@ -51,7 +53,7 @@ public class UpstreamException extends CcsException {
      * the query carries the app token or session; the message names the URL to set, never the query of the redirect.
      */
     public static UpstreamException moved(String tenant, String apiUrl, String location) {
-        String target = location == null ? null : location.replaceAll("[?#].*", "");
+        String target = location == null ? null : Secrets.withoutQuery(location);
         return new UpstreamException(502, "Call Center Studio tenant " + tenant + " API at " + apiUrl + " redirects "
                 + (target == null || target.isBlank() ? "elsewhere" : "to " + target) + ": set ccs.api-url"
                 + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0, Outcome.REFUSED);

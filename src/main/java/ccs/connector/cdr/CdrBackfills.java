@@ -23,6 +23,7 @@ import ccs.connector.cdr.CdrState.BackfillRun;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
+import ccs.connector.api.RequestDays;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
@@ -41,18 +42,12 @@ public final class CdrBackfills {
     private static final Logger LOG = LoggerFactory.getLogger(CdrBackfills.class);
 
     public static final String SOURCE = "backfill";
-    /** yyyy-MM-dd, four digits of year and no sign: ISO's parser also takes +12026-12-01 and -0001-01-01 (as agent performance's days). */
-    private static final DateTimeFormatter DAY = new DateTimeFormatterBuilder().appendValue(ChronoField.YEAR, 4).appendLiteral('-')
-            .appendValue(ChronoField.MONTH_OF_YEAR, 2).appendLiteral('-').appendValue(ChronoField.DAY_OF_MONTH, 2).toFormatter()
-            .withResolverStyle(ResolverStyle.STRICT);
-    /** A day as above, then THH:mm, THH:mm:ss or THH:mm:ss.fraction, as ISO's local date-time. */
-    private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder().append(DAY).appendLiteral('T')
+    /** A day ({@link RequestDays#DAY}), then THH:mm, THH:mm:ss or THH:mm:ss.fraction, as ISO's local date-time. */
+    private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder().append(RequestDays.DAY).appendLiteral('T')
             .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':').appendValue(ChronoField.MINUTE_OF_HOUR, 2)
             .optionalStart().appendLiteral(':').appendValue(ChronoField.SECOND_OF_MINUTE, 2)
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).toFormatter()
             .withResolverStyle(ResolverStyle.STRICT);
-    /** The earliest time a backfill reads, as agent performance's earliest day: Call Center Studio has no calls before it. */
-    private static final LocalDateTime EARLIEST = LocalDate.of(2000, 1, 1).atStartOfDay();
 
     /** A second backfill for a tenant while one is under way: 409. */
     public static final class BackfillRunningException extends ApiException {
@@ -331,14 +326,14 @@ public final class CdrBackfills {
         LocalDateTime time;
         try {
             // whole seconds, as the platform files calls: a fraction would move every window's start past a record
-            time = text.length() == 10 ? LocalDate.parse(text, DAY).atTime(timeOfDay)
+            time = text.length() == 10 ? LocalDate.parse(text, RequestDays.DAY).atTime(timeOfDay)
                     : LocalDateTime.parse(text.replace(' ', 'T'), TIME).truncatedTo(ChronoUnit.SECONDS);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is not a time such as 2026-11-02T08:00:00 (tenant's wall clock; "
                     + "yyyy-MM-dd with a four-digit year)");
         }
-        if (time.isBefore(EARLIEST)) {
-            throw new InvalidFieldException(field, "(" + time + ") lies before " + EARLIEST.toLocalDate()
+        if (time.toLocalDate().isBefore(RequestDays.EARLIEST)) {
+            throw new InvalidFieldException(field, "(" + time + ") lies before " + RequestDays.EARLIEST
                     + ": give a time such as 2026-11-02T08:00:00 (tenant's wall clock)");
         }
         return time;

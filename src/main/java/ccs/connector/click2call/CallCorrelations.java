@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -290,19 +291,19 @@ public final class CallCorrelations {
             return Optional.empty();
         }
         Instant started = Instant.parse(String.valueOf(startedAt));
-        if (agent == null) {
-            // the vendor's sample hangup callback leaves agent_username empty: by number and time alone, but only when one
-            // click2call fits, never one of two agents' calls to the same number
-            List<Correlation> fitting = database.list("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
-                            + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 2",
-                    CORRELATION, tenant, "%" + digits.substring(digits.length() - 7),
-                    Timestamp.from(started.minus(MATCH_WINDOW)), Timestamp.from(started.plus(Duration.ofMinutes(1))));
-            return fitting.size() == 1 ? Optional.of(fitting.get(0)) : Optional.empty();
+        // the vendor's sample hangup callback leaves agent_username empty: then by number and time alone, and only when one
+        // click2call fits, never one of two agents' calls to the same number
+        List<Object> values = new ArrayList<>();
+        values.add(tenant);
+        if (agent != null) {
+            values.add(lower(String.valueOf(agent)));
         }
-        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND agent_email = ? "
-                        + "AND number_digits LIKE ? AND call_key IS NULL AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 1", CORRELATION,
-                tenant, lower(String.valueOf(agent)), "%" + digits.substring(digits.length() - 7),
-                Timestamp.from(started.minus(MATCH_WINDOW)), Timestamp.from(started.plus(Duration.ofMinutes(1))));
+        values.addAll(List.of("%" + digits.substring(digits.length() - 7), Timestamp.from(started.minus(MATCH_WINDOW)),
+                Timestamp.from(started.plus(Duration.ofMinutes(1)))));
+        List<Correlation> fitting = database.list("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
+                + (agent == null ? "" : "AND agent_email = ? ") + "AND number_digits LIKE ? AND call_key IS NULL "
+                + "AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 2", CORRELATION, values.toArray());
+        return fitting.isEmpty() || agent == null && fitting.size() > 1 ? Optional.empty() : Optional.of(fitting.get(0));
     }
 
     @SuppressWarnings("unchecked")

@@ -71,6 +71,11 @@ public final class Secrets {
         return IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
     }
 
+    /** A URL without its query and fragment, which may hold a credential (a flow URL's {@code sig=}, an app token): to quote it. */
+    public static String withoutQuery(String url) {
+        return url.replaceAll("[?#].*", "");
+    }
+
     /** True for a field that holds a secret by its name ({@code token}, {@code app_token}, {@code session}, {@code authorization}, {@code password}). */
     public static boolean isSecretName(String name) {
         return name != null && SECRET_NAMES.contains(name.toLowerCase(Locale.ROOT));

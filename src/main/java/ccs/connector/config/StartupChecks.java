@@ -101,8 +101,8 @@ public final class StartupChecks {
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");
             if (!isHttpUrl(url)) {
-                // quoted without its query, which may hold the CRM's credential (a flow URL's sig=)
-                throw new InvalidSettingException("crm.rest.url", "is '" + url.replaceAll("[?#].*", "") + (url.matches("[^?#]*[?#].*") ? "?...'" : "'")
+                String shown = Secrets.withoutQuery(url);
+                throw new InvalidSettingException("crm.rest.url", "is '" + shown + (shown.length() < url.length() ? "?...'" : "'")
                         + ": use the http(s) URL the CRM takes events at");
             }
             // else every event would be refused (401) and dead-lettered: the token comes from the environment (CRM_REST_TOKEN)

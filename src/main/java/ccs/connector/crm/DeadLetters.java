@@ -108,23 +108,17 @@ public final class DeadLetters {
                     from.getKey(), from.getKey(), from.getValue());
         }
         Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("deadLetters", letters.subList(0, Math.min(size, letters.size())));
         if (letters.size() > size) {
-            letters = letters.subList(0, size);
             Map<String, Object> last = letters.get(size - 1);
-            answer.put("deadLetters", letters);
             answer.put("next", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (last.get(FAILED_AT_EXACT) + "\n" + last.get("id")).getBytes(StandardCharsets.UTF_8)));
-        } else {
-            answer.put("deadLetters", letters);
+                    (last.get("failedAt") + "\n" + last.get("id")).getBytes(StandardCharsets.UTF_8)));
         }
-        letters.forEach(letter -> letter.remove(FAILED_AT_EXACT));
         return answer;
     }
 
     /** The most dead letters one answer of GET /api/v1/dead-letters holds. */
     public static final int PAGE_MAX = 1000;
-    /** A listed letter's failed_at as the store holds it, for the cursor only (never in an answer). */
-    private static final String FAILED_AT_EXACT = "failedAtExact";
 
     private static Map<String, Object> listed(java.sql.ResultSet row) throws java.sql.SQLException {
         Map<String, Object> letter = new LinkedHashMap<>();
@@ -132,10 +126,8 @@ public final class DeadLetters {
         letter.put("kind", row.getString(2));
         letter.put("reason", row.getString(3));
         letter.put("attempts", row.getInt(4));
-        Instant failedAt = row.getTimestamp(5).toInstant();
-        letter.put("failedAt", failedAt.toString());
+        letter.put("failedAt", row.getTimestamp(5).toInstant().toString());
         letter.put("replaying", row.getBoolean(6));
-        letter.put(FAILED_AT_EXACT, failedAt.toString());
         return letter;
     }
 

@@ -81,7 +81,7 @@ public final class RestSinkAnswers {
             String value = message.getHeader(header, String.class);
             if (value != null && header.equals("Location")) {
                 // where the CRM moved, not the query it carries: the request's own, signature and all, on another host
-                value = value.replaceAll("[?#].*", "");
+                value = Secrets.withoutQuery(value);
             }
             if (value != null && !value.isBlank()) {
                 said.append("; ").append(header).append(": ").append(excerpt(value, credential));
