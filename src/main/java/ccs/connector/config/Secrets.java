@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  * Masks the secrets that Call Center Studio carries in query strings and answers
  * ({@code app_token}, {@code session}), the webhook {@code token}, a {@code Bearer} credential,
  * an {@code Authorization} header of any scheme (the REST sink's {@code Basic}), a {@code password}
- * and the password of a URL's user info ({@code amqp://user:***@host}), wherever a URL, a query,
- * a header or a JSON answer is printed ({@link #mask}, static: the log layout uses it).
+ * and the password of a URL's user info ({@code amqp://user:***@host}), and the credentials a CRM's
+ * URLs and headers carry ({@code access_token}, {@code api_key}, a flow URL's {@code sig},
+ * {@code X-Api-Key}), wherever a URL, a query, a header or a JSON answer is printed
+ * ({@link #mask}, static: the log layout uses it).
  * An instance also knows the secret values of this connector and scrubs them from data that
  * leaves it ({@link #scrub}): what the platform sends back goes into events and dead letters.
  */
@@ -27,15 +29,21 @@ public final class Secrets {
      * Also URL-encoded, once or more, inside another parameter ({@code hangup_url=...%3Ftoken%3D...},
      * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
      */
+    /** Names whose value is a credential, in a query or as a JSON field; {@code sig} signs a CRM's flow URL. */
+    private static final String CREDENTIAL_NAMES = "app_token|session|token|password|access_token|refresh_token|client_secret"
+            + "|api_key|apikey|api-key|x-api-key|sig|signature";
     private static final Pattern IN_QUERY = Pattern.compile(
-            "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(app_token|session|token|password)(=|%(?:25)*3D)[^&\\s\"']*");
-    private static final Pattern IN_JSON = Pattern.compile("(?i)\"(app_token|session|token|password|authorization)\"\\s*:\\s*\"[^\"]*\"");
+            "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(" + CREDENTIAL_NAMES + ")(=|%(?:25)*3D)[^&\\s\"']*");
+    private static final Pattern IN_JSON = Pattern.compile("(?i)\"(" + CREDENTIAL_NAMES + "|authorization)\"\\s*:\\s*\"[^\"]*\"");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+[^\\s\"',;]+");
     /** A header as HTTP clients log it ({@code Authorization: Basic dXNlcjpwYXNz}): the scheme stays, the credential goes. */
     private static final Pattern AUTHORIZATION_HEADER = Pattern.compile("(?i)\\b(authorization:\\s*)(?:([a-z][a-z0-9-]*)\\s+)?[^\\s\"',;\\[]+");
+    /** A key header ({@code X-Api-Key: ...}, the connector's own API key): it has no scheme. */
+    private static final Pattern KEY_HEADER = Pattern.compile("(?i)\\b((?:x-)?api-key:\\s*)[^\\s\"',;\\[]+");
     private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@\"'?#]+:)[^/\\s@\"'?#]+@");
-    /** What each of the patterns above needs: one scan instead of five replacements, for most texts (a CDR record's fields). */
-    private static final String[] MAYBE_SECRET = {"token", "session", "bearer", "authorization", "password", "://"};
+    /** What each of the patterns above needs: one scan instead of six replacements, for most texts (a CDR record's fields). */
+    private static final String[] MAYBE_SECRET = {"token", "session", "bearer", "authorization", "password", "://",
+            "secret", "api_key", "apikey", "api-key", "sig"};
     private static final Set<String> SECRET_NAMES = Set.of("app_token", "session", "token", "authorization", "password");
     /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
     static final int SHORTEST_SCRUBBED = 8;
@@ -67,6 +75,7 @@ public final class Secrets {
         String masked = IN_QUERY.matcher(text).replaceAll("$1$2$3" + MASK);
         masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
         masked = AUTHORIZATION_HEADER.matcher(masked).replaceAll(match -> "$1" + (match.group(2) == null ? "" : "$2 ") + MASK);
+        masked = KEY_HEADER.matcher(masked).replaceAll("$1" + MASK);
         masked = USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
         return IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
     }

@@ -44,6 +44,19 @@ class SecretsTest {
     }
 
     @Test
+    void masksTheCredentialsOfACrmsUrlsAndHeaders() {
+        assertThat(Secrets.mask("POST https://flow.example.net/workflows/1/run?api-version=2016-06-01&sp=%2Ftriggers&sig=Zm9vYmFy&x=1"))
+                .isEqualTo("POST https://flow.example.net/workflows/1/run?api-version=2016-06-01&sp=%2Ftriggers&sig=***&x=1");
+        assertThat(Secrets.mask("GET /contacts?phone=1&access_token=abc.def&api_key=k3y&apikey=k3y2&client_secret=s&signature=x"))
+                .isEqualTo("GET /contacts?phone=1&access_token=***&api_key=***&apikey=***&client_secret=***&signature=***");
+        assertThat(Secrets.mask("http-outgoing-1 >> X-Api-Key: 0123456789abcdef and more")).isEqualTo("http-outgoing-1 >> X-Api-Key: *** and more");
+        assertThat(Secrets.mask("{\"access_token\":\"abc\",\"X-Api-Key\":\"k\",\"refresh_token\":\"r\"}"))
+                .isEqualTo("{\"access_token\":\"***\",\"X-Api-Key\":\"***\",\"refresh_token\":\"***\"}");
+        // words that only contain such a name stay
+        assertThat(Secrets.mask("design=final&signal=3&assign=me")).isEqualTo("design=final&signal=3&assign=me");
+    }
+
+    @Test
     void scrubsKnownValuesAndSecretFieldsAtAnyDepth() {
         Secrets secrets = new Secrets(java.util.List.of("w3bh00k-s3cr3t/+", "short"));
         assertThat(secrets.scrub("echo w3bh00k-s3cr3t/+ and w3bh00k-s3cr3t%2F%2B and w3bh00k-s3cr3t%252F%252B, short stays"))
