@@ -59,6 +59,8 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         crm = restCrm(settings);
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("ccs.simulator.records", "0");
+        // the page's CDR rows (lag, last poll, settle sweep) are there only with the poller on
+        settings.setProperty("ccs.cdr.enabled", "true");
         settings.setProperty("ccs.cdr.backfill.window", "10m");
         settings.setProperty("crm.retry.max-retries", "0");
         settings.setProperty("ccs.agent-performance.check-interval", "300ms");
@@ -171,6 +173,28 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         } finally {
             simulator().clearFaults();
             delete("/api/v1/agents/performance/backfill", "X-Api-Key", KEY);
+        }
+    }
+
+    @Test
+    void aFailedSettleSweepIsAProblemNotAllIsWell() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/tenants/0/checkpoint").isTextual());
+        simulator().inject(Fault.status("reportsCDRLogs", 500, 100_000));
+        try {
+            template.sendBody("direct:cdr-settle", null);
+            assertThat(status().at("/tenants/0/lastSettle/ok").asBoolean(true)).isFalse();
+
+            openWithTheKey();
+
+            String problems = wait.until(page -> {
+                String listed = page.findElement(By.id("problems")).getText();
+                return listed.contains("settle sweep") ? listed : null;
+            });
+            assertThat(problems).contains("The last settle sweep of tenant demo failed");
+            assertThat(textOf(By.id("summary"))).isNotEqualTo("All is well");
+        } finally {
+            simulator().clearFaults();
+            template.sendBody("direct:cdr-settle", null);
         }
     }
 
