@@ -132,6 +132,22 @@ class CorrelationTest extends ConnectorTestSupport {
         assertThat(hangup.getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
     }
 
+    /** The same rule for a click2call CDR record that names no agent: one click2call fits, or none is taken. */
+    @Test
+    void aClick2callRecordThatNamesNoAgentIsMatchedByNumberAndTimeOnlyWhenOneClick2callFits() {
+        correlations().remember("demo", "crm-tx-record-one", "ayse.yilmaz@demo.example", "05324440003", "CASE-RECORD-ONE");
+        correlations().remember("demo", "crm-tx-record-a", "ayse.yilmaz@demo.example", "05324440004", "CASE-RECORD-A");
+        correlations().remember("demo", "crm-tx-record-b", "mehmet.kaya@demo.example", "05324440004", "CASE-RECORD-B");
+        Map<String, Object> one = cdrRecord("call-record-one", "05324440003", true);
+        one.remove("agent_username");
+        Map<String, Object> two = cdrRecord("call-record-two", "05324440004", true);
+        two.remove("agent_username");
+
+        assertThat(correlate(events().cdr(null, one)).getData()).containsEntry("transactionId", "crm-tx-record-one")
+                .containsEntry("crmReference", "CASE-RECORD-ONE");
+        assertThat(correlate(events().cdr(null, two)).getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
+    }
+
     private static String nowOnWire() {
         // a formatter, not toString(): that leaves the seconds out at second 0
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")));
