@@ -155,6 +155,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 .sessionTtl(settings.duration("ccs.simulator.session-ttl", Duration.ofHours(24)))
                 .hangupDelay(settings.duration("ccs.simulator.hangup-delay", Duration.ofSeconds(3)))
                 .hangupTransactionId(settings.bool("ccs.simulator.hangup-transaction-id", true))
+                .agentUsername(settings.bool("ccs.simulator.agent-username", true))
                 .seedRecords(settings.integer("ccs.simulator.records", 120));
         SimulatorSettings.GUIDE_IVR_NAMES.keySet().forEach(field ->
                 settings.optional("ccs.ivr.param." + field).ifPresent(name -> simulated.ivrName(field, name)));

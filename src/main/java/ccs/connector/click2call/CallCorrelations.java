@@ -60,10 +60,12 @@ public final class CallCorrelations {
     private static final Kind CALL_CONTROL = new Kind("CALL_CONTROL_TRANSACTION", "a call control is carried out once per transaction id",
             "give a new one to do it again");
 
-    private record Correlation(String transactionId, String reference) {
+    /** A remembered click2call: the CRM's transaction id and reference, and the agent it was dialled for. */
+    private record Correlation(String transactionId, String reference, String agentEmail) {
     }
 
-    private static final Database.Row<Correlation> CORRELATION = row -> new Correlation(row.getString(1), row.getString(2));
+    private static final String CORRELATION_COLUMNS = "transaction_id, crm_reference, agent_email";
+    private static final Database.Row<Correlation> CORRELATION = row -> new Correlation(row.getString(1), row.getString(2), row.getString(3));
 
     /** A taken transaction id: when it was dispatched, and until when it is in flight (null: its dispatch ended). */
     private record Taken(Instant requested, Instant inFlightUntil) {
@@ -216,7 +218,11 @@ public final class CallCorrelations {
         }
     }
 
-    /** The event with the CRM's transaction id and reference when it belongs to a remembered click2call. */
+    /**
+     * The event with the CRM's transaction id and reference when it belongs to a remembered click2call, and with the agent the
+     * click2call was dialled for where the event names none ({@code agentUsername} null: a hangup callback's agent_username
+     * left empty, as in the vendor's sample, or a record that names its agent only by the platform's id).
+     */
     public CloudEvent correlate(CloudEvent event) {
         String tenant = event.getTenant();
         Map<String, Object> data = event.getData();
@@ -241,13 +247,18 @@ public final class CallCorrelations {
         LOG.debug("Event {} belongs to click2call transaction {}", event.getId(), correlation.transactionId());
         database.update("UPDATE CLICK2CALL_CORRELATION SET call_key = ? WHERE tenant = ? AND transaction_id = ?",
                 callKey, tenant, correlation.transactionId());
-        return event.withData("transactionId", correlation.transactionId()).withData("crmReference", correlation.reference());
+        CloudEvent correlated = event.withData("transactionId", correlation.transactionId()).withData("crmReference", correlation.reference());
+        // the vendor's sample hangup leaves agent_username empty, and the record fields it lists name the agent by the platform's
+        // id only: the agent the click2call was dialled for is the call's agent (one the platform names stays)
+        return data.get("agentUsername") == null && correlation.agentEmail() != null
+                ? correlated.withData("agentUsername", correlation.agentEmail()) : correlated;
     }
 
     /**
      * The CDR event of a call whose hangup event passed {@link #correlate} first (the hangup's {@code data.cdr}): with the
      * transaction id and reference the hangup's correlation found, as {@link #correlate} would give the call's
-     * {@code ccs.cdr} event, which finds the click2call the hangup linked, and with no query of its own. A hangup that
+     * {@code ccs.cdr} event, which finds the click2call the hangup linked, and with no query of its own (the agent too, where
+     * the record names none by e-mail: the hangup's, itself the click2call's where the platform left it out). A hangup that
      * found no click2call, or a record that is not a click2call's, leaves it as it is (as {@link #correlate} does).
      */
     public static CloudEvent correlatedAs(CloudEvent cdr, CloudEvent hangup) {
@@ -257,7 +268,9 @@ public final class CallCorrelations {
                 || !(linked.get("transactionId") instanceof String transactionId)) {
             return cdr;
         }
-        return cdr.withData("transactionId", transactionId).withData("crmReference", linked.get("crmReference"));
+        CloudEvent correlated = cdr.withData("transactionId", transactionId).withData("crmReference", linked.get("crmReference"));
+        return cdr.getData().get("agentUsername") == null && linked.get("agentUsername") instanceof String agent
+                ? correlated.withData("agentUsername", agent) : correlated;
     }
 
     /** Whether a CDR event's record is a click2call's: only such a record can belong to one. */
@@ -276,12 +289,12 @@ public final class CallCorrelations {
         if (transactionId == null) {
             return Optional.empty();
         }
-        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", CORRELATION,
+        return database.one("SELECT " + CORRELATION_COLUMNS + " FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND transaction_id = ?", CORRELATION,
                 tenant, transactionId);
     }
 
     private Optional<Correlation> byCall(String tenant, String callKey) {
-        return database.one("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND call_key = ?", CORRELATION,
+        return database.one("SELECT " + CORRELATION_COLUMNS + " FROM CLICK2CALL_CORRELATION WHERE tenant = ? AND call_key = ?", CORRELATION,
                 tenant, callKey);
     }
 
@@ -300,7 +313,7 @@ public final class CallCorrelations {
         }
         values.addAll(List.of("%" + digits.substring(digits.length() - 7), Timestamp.from(started.minus(MATCH_WINDOW)),
                 Timestamp.from(started.plus(Duration.ofMinutes(1)))));
-        List<Correlation> fitting = database.list("SELECT transaction_id, crm_reference FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
+        List<Correlation> fitting = database.list("SELECT " + CORRELATION_COLUMNS + " FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
                 + (agent == null ? "" : "AND agent_email = ? ") + "AND number_digits LIKE ? AND call_key IS NULL "
                 + "AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 2", CORRELATION, values.toArray());
         return fitting.isEmpty() || agent == null && fitting.size() > 1 ? Optional.empty() : Optional.of(fitting.get(0));

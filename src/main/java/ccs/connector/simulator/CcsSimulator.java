@@ -91,6 +91,7 @@ public final class CcsSimulator implements AutoCloseable {
     private volatile CompletableFuture<Void> heldAnswers = new CompletableFuture<>();
     private final String softphonePage;
     private volatile boolean hangupTransactionId;
+    private volatile boolean agentUsername;
     private volatile boolean activeCallAtTopLevel;
 
     private CcsSimulator(SimulatorSettings settings) throws IOException {
@@ -102,6 +103,7 @@ public final class CcsSimulator implements AutoCloseable {
         this.softphonePage = resource("/simulator/softphone.html");
         this.agentFigures = new AgentFigures(settings.agents, settings.randomSeed);
         this.hangupTransactionId = settings.hangupTransactionId;
+        this.agentUsername = settings.agentUsername;
         server.createContext("/api/", this::handleApi);
         server.createContext("/sim/", this::handleControl);
         server.createContext("/", this::handleSoftphone);
@@ -216,6 +218,14 @@ public final class CcsSimulator implements AutoCloseable {
     /** False: from now on hangup callbacks leave transaction_id empty, as some tenants' callbacks do. */
     public void sendTransactionIdOnHangup(boolean sent) {
         hangupTransactionId = sent;
+    }
+
+    /**
+     * False: from now on hangup callbacks leave agent_username empty, as the vendor's sample does, and a click2call's CDR
+     * record names its agent only by the platform's id ({@code agent}, {@code agentid}: the fields the vendor lists).
+     */
+    public void sendAgentUsername(boolean sent) {
+        agentUsername = sent;
     }
 
     public String appToken() {
@@ -520,7 +530,11 @@ public final class CcsSimulator implements AutoCloseable {
         activeCalls.remove(call.key());
         LocalDateTime start = LocalDateTime.ofInstant(call.startedAt(), settings.zone);
         int talk = calls.seconds(5, 180);
-        addCdr(calls.click2call(call.key(), start, call.agent(), call.callerId(), call.calledNum(), "ANSWER", talk, transactionId));
+        Map<String, Object> record = calls.click2call(call.key(), start, call.agent(), call.callerId(), call.calledNum(), "ANSWER", talk, transactionId);
+        if (!agentUsername) {
+            record.remove("agent_username");
+        }
+        addCdr(record);
         if (hangupUrl == null || hangupUrl.isBlank()) {
             return;
         }
@@ -531,7 +545,7 @@ public final class CcsSimulator implements AutoCloseable {
         // the platform echoes the hangup_url, token and all, encoded as the guide's sample shows it (https%3A//...)
         fields.put("url", URLEncoder.encode(hangupUrl, StandardCharsets.UTF_8).replace("%2F", "/"));
         fields.put("call_date", SyntheticCalls.WIRE_TIME.format(start));
-        fields.put("agent_username", call.agent());
+        fields.put("agent_username", agentUsername ? call.agent() : "");
         fields.put("transaction_id", hangupTransactionId ? transactionId : "");
         fields.put("disposition", "ANSWER");
         fields.put("duration", String.valueOf(talk));

@@ -31,6 +31,7 @@ public final class SimulatorSettings {
     Duration sessionTtl = Duration.ofHours(24);
     Duration hangupDelay = Duration.ofSeconds(3);
     boolean hangupTransactionId = true;
+    boolean agentUsername = true;
     int seedRecords = 120;
     long randomSeed = 20200224L;
     Map<String, String> ivrNames = new LinkedHashMap<>(GUIDE_IVR_NAMES);
@@ -82,6 +83,15 @@ public final class SimulatorSettings {
     /** False: hangup callbacks leave transaction_id empty, as some tenants' callbacks do. */
     public SimulatorSettings hangupTransactionId(boolean sent) {
         this.hangupTransactionId = sent;
+        return this;
+    }
+
+    /**
+     * False: hangup callbacks leave agent_username empty, as the vendor's sample does, and a click2call's CDR record names
+     * its agent only by the platform's id, as the record fields the vendor lists do.
+     */
+    public SimulatorSettings agentUsername(boolean sent) {
+        this.agentUsername = sent;
         return this;
     }
 

@@ -96,6 +96,7 @@ class Click2callTest extends ConnectorTestSupport {
         elsewhere.reset();
         simulator().clearFaults();
         simulator().sendTransactionIdOnHangup(true);
+        simulator().sendAgentUsername(true);
     }
 
     @Test
@@ -121,6 +122,26 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(hangup.at("/data/cdr/transactionId").asText(null)).isEqualTo("crm-rest-1");
         assertThat(hangup.at("/data/cdr/crmReference").asText(null)).isEqualTo("CASE-1001");
         assertThat(hangup.at("/data/agentUsername").asText()).isEqualTo(AGENT);
+    }
+
+    /**
+     * The vendor's sample hangup callback leaves agent_username empty, and the CDR record fields it lists name the agent
+     * only by the platform's id: the call the connector dialled for an agent still reaches the CRM with that agent.
+     */
+    @Test
+    @Order(2)
+    void aHangupAndRecordThatNameNoAgentAsTheVendorsSampleCarryTheAgentTheCallWasDialledFor() throws Exception {
+        simulator().sendAgentUsername(false);
+        HttpResponse<String> answer = click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532 123 45 70\", "
+                + "\"transactionId\": \"crm-rest-no-agent\", \"reference\": \"CASE-1070\"}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+        JsonNode hangup = hangupOf("crm-rest-no-agent");
+        assertThat(hangup.at("/data/raw/agent_username").asText()).as("as the platform sent it").isEmpty();
+        assertThat(hangup.at("/data/cdr/raw/agent_username").isMissingNode()).isTrue();
+        assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-1070");
+        assertThat(hangup.at("/data/agentUsername").asText(null)).isEqualTo(AGENT);
+        assertThat(hangup.at("/data/cdr/agentUsername").asText(null)).isEqualTo(AGENT);
     }
 
     @Test

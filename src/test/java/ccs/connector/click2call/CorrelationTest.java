@@ -107,6 +107,29 @@ class CorrelationTest extends ConnectorTestSupport {
                 .containsEntry("transactionId", "crm-tx-11").containsEntry("crmReference", "CASE-11");
     }
 
+    /**
+     * A click2call's record that names its agent only by the platform's id (agent, agentid: the fields the vendor lists) and
+     * the vendor's sample hangup (agent_username empty) carry the agent the click2call was dialled for; one they name stays.
+     */
+    @Test
+    void eventsThatNameNoAgentByEmailCarryTheAgentTheClick2callWasDialledFor() {
+        correlations().remember("demo", "crm-tx-by-id", "Ayse.Yilmaz@demo.example", "05321235555", "CASE-BY-ID");
+        Map<String, Object> record = cdrRecord("call-by-id", "05321235555", true);
+        record.remove("agent_username");
+        record.put("agent", "ahRzfm11a6a1b2c3");
+        Map<String, Object> fields = hangupFields("call-by-id", "crm-tx-by-id", "05321235555", nowOnWire());
+        fields.put("agent_username", "");
+        correlations().remember("demo", "crm-tx-named", "ayse.yilmaz@demo.example", "05321236666", "CASE-NAMED");
+        Map<String, Object> named = hangupFields("call-named", "crm-tx-named", "05321236666", nowOnWire());
+        named.put("agent_username", "mehmet.kaya@demo.example");
+
+        assertThat(correlate(events().cdr(null, record)).getData()).containsEntry("agentUsername", "ayse.yilmaz@demo.example")
+                .containsEntry("transactionId", "crm-tx-by-id");
+        assertThat(correlate(events().hangup(null, fields)).getData()).containsEntry("agentUsername", "ayse.yilmaz@demo.example");
+        assertThat(correlate(events().hangup(null, named)).getData()).as("the platform's own word")
+                .containsEntry("agentUsername", "mehmet.kaya@demo.example");
+    }
+
     /** The vendor's sample hangup callback leaves agent_username empty: without its transaction id too, the number and time find the click2call. */
     @Test
     void aHangupThatNamesNoAgentIsMatchedByNumberAndTimeWhenOneClick2callFits() {

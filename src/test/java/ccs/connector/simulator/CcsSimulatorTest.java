@@ -232,6 +232,25 @@ class CcsSimulatorTest {
     }
 
     @Test
+    void hangupCallbacksCanNameNoAgentAsTheVendorsSampleAndRecordsTheAgentByItsIdAlone() throws Exception {
+        simulator.sendAgentUsername(false);
+        try {
+            String session = login();
+            api("function=click2call&session=" + session + "&phonenumber=05321234567&transactionid=crm-44"
+                    + "&hangup_url=" + enc(connector.url("/webhooks/ccs/hangup?token=t")));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !connector.received().isEmpty());
+            Map<String, String> fields = connector.received().get(0).fields();
+            assertThat(fields).containsEntry("agent_username", "").containsEntry("transaction_id", "crm-44");
+            JsonNode row = api("function=reportsCDRLogs&app_token=" + TOKEN + "&activecallkey=" + fields.get("call_id")).get("CallList").get(0);
+            assertThat(row.has("agent_username")).isFalse();
+            assertThat(row.get("agent").asText()).isNotEmpty().isNotEqualTo(AGENT);
+        } finally {
+            simulator.sendAgentUsername(true);
+        }
+    }
+
+    @Test
     void ivrNotificationsCarryTheGuidesThreeOutcomesUnderConfiguredNames() throws Exception {
         String url = connector.url("/webhooks/ccs/ivr?token=t");
         simulator.sendIvrNotification(url, Ending.BEFORE_QUEUE, false);
