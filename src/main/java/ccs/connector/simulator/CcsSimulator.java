@@ -365,6 +365,12 @@ public final class CcsSimulator implements AutoCloseable {
 
     private void handleApi(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // every function is a GET with its parameters in the query, as the vendor's guide gives each ("Method: Get")
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                send(exchange, 405, "text/plain", "Method Not Allowed".getBytes(StandardCharsets.UTF_8), null);
+                return;
+            }
             Map<String, String> params = query(exchange);
             String function = params.getOrDefault("function", "");
             requests.add(new ApiRequest(function, Collections.unmodifiableMap(params), clock.instant()));

@@ -59,6 +59,19 @@ class CcsSimulatorTest {
         assertThat(api("function=login&email=" + enc(AGENT) + "&app_token=wrong").get("message").asText()).isEqualTo("Invalid Application Token");
     }
 
+    /** Each function of the guide is "Method: Get", its parameters in the query: another method is refused, as the request of a client the platform would not serve. */
+    @Test
+    void everyFunctionIsAGetAndAnotherMethodIsRefused() throws Exception {
+        String login = "/api/?function=login&email=" + enc(AGENT) + "&app_token=" + TOKEN;
+
+        HttpResponse<String> posted = control("POST", login, "");
+
+        assertThat(posted.statusCode()).isEqualTo(405);
+        assertThat(posted.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(simulator.liveSessions()).as("no login was carried out").isEmpty();
+        assertThat(api(login.substring("/api/?".length())).get("login").asBoolean()).isTrue();
+    }
+
     @Test
     void aSessionWorksUntilItIsExpiredOnCommand() throws Exception {
         String session = login();
