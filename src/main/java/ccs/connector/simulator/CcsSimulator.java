@@ -92,6 +92,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final String softphonePage;
     private volatile boolean hangupTransactionId;
     private volatile boolean agentUsername;
+    private volatile boolean sessionRefusedAsLogin;
     private volatile boolean activeCallAtTopLevel;
 
     private CcsSimulator(SimulatorSettings settings) throws IOException {
@@ -226,6 +227,15 @@ public final class CcsSimulator implements AutoCloseable {
      */
     public void sendAgentUsername(boolean sent) {
         agentUsername = sent;
+    }
+
+    /**
+     * True: from now on a session the platform no longer honours is answered {@code {"login": false, "message": ...}}, as the
+     * guide describes it ("if the login parameter returns false in the response", renew the session and repeat the
+     * request), instead of the failure envelope {@code {"success": false, ...}}.
+     */
+    public void refuseSessionsAsLoginFalse(boolean asLogin) {
+        sessionRefusedAsLogin = asLogin;
     }
 
     public String appToken() {
@@ -426,10 +436,10 @@ public final class CcsSimulator implements AutoCloseable {
         return switch (function) {
             case "login" -> json.writeValueAsBytes(login(params));
             case "ping" -> json.writeValueAsBytes(validToken(params) || agentOf(params) != null
-                    ? Map.of("success", true) : failure(WRONG_SESSION));
+                    ? Map.of("success", true) : sessionRefused());
             case "click2call", "getmyactivecalls", "getactivecall", "click2hang", "click2hold", "click2unhold" -> {
                 String agent = agentOf(params);
-                yield json.writeValueAsBytes(agent == null ? failure(WRONG_SESSION) : sessionCall(function, agent, params));
+                yield json.writeValueAsBytes(agent == null ? sessionRefused() : sessionCall(function, agent, params));
             }
             case "recordinginfo" -> json.writeValueAsBytes(validToken(params) ? recordingInfo(params.getOrDefault("callkey", ""))
                     : failure("Invalid Application Token"));
@@ -628,6 +638,11 @@ public final class CcsSimulator implements AutoCloseable {
             return null;
         }
         return found.agent();
+    }
+
+    /** The answer to a session the platform no longer honours: the failure envelope, or the guide's {@code "login": false}. */
+    private Map<String, Object> sessionRefused() {
+        return sessionRefusedAsLogin ? Map.of("login", false, "message", WRONG_SESSION) : failure(WRONG_SESSION);
     }
 
     private static Map<String, Object> failure(String message) {

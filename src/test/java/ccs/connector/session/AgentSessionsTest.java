@@ -132,6 +132,36 @@ class AgentSessionsTest extends ConnectorTestSupport {
         assertThat(newSession).isNotEqualTo(oldSession).isEqualTo(session(null, "renew@test.example"));
     }
 
+    /** The guide: "if the login parameter returns false in the response", renew the session and repeat the request. */
+    @Test
+    @Order(3)
+    void aSessionRefusedWithLoginFalseAsTheGuideSaysIsRenewedOnceWithoutAskingPing() {
+        simulator().refuseSessionsAsLoginFalse(true);
+        try {
+            String oldSession = session(null, "renew@test.example");
+            simulator().expireSessions("renew@test.example");
+            simulator().clearRequests();
+
+            Map<String, Object> after = agentCall(null, "renew@test.example", "getmyactivecalls", Map.of());
+
+            assertThat(after).containsEntry("success", true);
+            assertThat(logins("renew@test.example")).isEqualTo(1);
+            assertThat(simulator().requests("ping")).as("login false says it outright").isEmpty();
+            List<ApiRequest> calls = simulator().requests("getmyactivecalls");
+            assertThat(calls).hasSize(2);
+            assertThat(calls.get(0).params().get("session")).isEqualTo(oldSession);
+            assertThat(calls.get(1).params().get("session")).isNotEqualTo(oldSession);
+
+            // the softphone's session, checked with ping: a ping answered login false renews it too
+            String renewed = session(null, "renew@test.example");
+            simulator().expireSessions("renew@test.example");
+            String live = context.getRegistry().lookupByNameAndType("agentSessions", AgentSessions.class).liveSession(null, "renew@test.example");
+            assertThat(live).isNotEqualTo(renewed).isIn(simulator().liveSessions());
+        } finally {
+            simulator().refuseSessionsAsLoginFalse(false);
+        }
+    }
+
     @Test
     @Order(4)
     void aFailureThatIsNotAboutTheSessionCausesNoLogin() {
