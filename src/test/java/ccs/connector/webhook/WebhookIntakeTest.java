@@ -569,7 +569,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
     @Test
     @Order(19)
-    void aRequestThatCannotBeKeptEitherIs503SoThePlatformSendsItAgain() throws Exception {
+    void aRequestThatCannotBeKeptEitherIsA503NotA200() throws Exception {
         // the state store refuses to write the letter
         Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         FailingWrites.start(store, "DEAD_LETTER", "INSERT, UPDATE", Integer.MAX_VALUE);
