@@ -17,6 +17,12 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
  * a platform may take as final. Until every route has started, this gate answers every request but
  * those under the management path (health, metrics) 503 with {@code Retry-After: 1} and a {@link Problem}.
  * <p>
+ * Likewise while stopping (a SIGTERM: a rolling update, a drain): Camel suspends the routes, waits for the
+ * requests in flight, then removes the routes from the router some time before the server stops listening,
+ * and a callback that came in that time was answered 404. From the moment the context stops, every request
+ * but those under the management path is answered 503 with {@code Retry-After} ("the connector is stopping");
+ * the requests already in flight go on to their answer.
+ * <p>
  * It sits in front of every route of the server: platform-http builds its handler chain for
  * authentication before the server listens, and this is the one handler chain it builds then (a route
  * added to the router afterwards would leave the first requests unguarded).
@@ -24,6 +30,7 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig.
 public final class StartingGate implements AuthenticationHandler {
 
     private static final String ANSWER = Problem.json(503, "the connector is starting: send the request again in a moment", null);
+    private static final String STOPPING = Problem.json(503, "the connector is stopping: send the request again in a moment", null);
 
     private final CamelContext camel;
     private final String managementPath;
@@ -59,13 +66,26 @@ public final class StartingGate implements AuthenticationHandler {
         return camel.isStarting() || camel.getRouteController().isStartingRoutes();
     }
 
+    /** True from the moment the context is told to stop: its routes are suspended, then removed while the server still listens. */
+    static boolean stopping(CamelContext camel) {
+        return camel.isStopping() || camel.isStopped();
+    }
+
     @Override
     public void handle(RoutingContext request) {
-        if (routesStarting(camel) && !request.normalizedPath().startsWith(managementPath)) {
-            request.response().setStatusCode(503).putHeader("Retry-After", "1").putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(ANSWER);
+        if (request.normalizedPath().startsWith(managementPath)) {
+            request.next();
+        } else if (stopping(camel)) {
+            refuse(request, "5", STOPPING);
+        } else if (routesStarting(camel)) {
+            refuse(request, "1", ANSWER);
         } else {
             request.next();
         }
+    }
+
+    private static void refuse(RoutingContext request, String retryAfter, String problem) {
+        request.response().setStatusCode(503).putHeader("Retry-After", retryAfter).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .end(problem);
     }
 }
