@@ -36,6 +36,7 @@ public final class StartupChecks {
         realApiUrls(settings).forEach(Tenants::checkedUrl);
         // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
         Tenants.names(settings).forEach(tenant -> Tenants.appTokenKey(settings, tenant));
+        checkAppTokens(settings);
         checkPortFree(settings.integer("camel.server.port", 8080, 0, 65535));
         checkRouteSettings(settings);
         checkSink(settings);
@@ -138,6 +139,29 @@ public final class StartupChecks {
             }
         }
         return urls;
+    }
+
+    /**
+     * The shipped Secret's placeholder as a real tenant's app token (the Secret applied unchanged): public text, which
+     * the platform refuses on every call while the connector looks ready. Stops startup naming the key, as the other
+     * placeholders of the Secret do.
+     */
+    private static void checkAppTokens(Settings settings) {
+        for (String tenant : Tenants.names(settings)) {
+            if (Tenants.EMBEDDED.equals(settings.string(Tenants.apiUrlKey(settings, tenant), Tenants.EMBEDDED))) {
+                continue;
+            }
+            String key = Tenants.appTokenKey(settings, tenant);
+            if (settings.string(key, "").startsWith(SECRET_PLACEHOLDER)) {
+                throw new InvalidSettingException(key, "is the shipped Secret's placeholder, not tenant " + tenant
+                        + "'s application token: set " + environmentName(key) + " in the Secret to the token Call Center Studio gave the tenant");
+            }
+        }
+    }
+
+    /** The environment variable that overrides a setting: upper case, dots and dashes as underscores. */
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static void checkWebhookToken(Settings settings) {

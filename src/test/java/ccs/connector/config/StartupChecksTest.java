@@ -57,4 +57,32 @@ class StartupChecksTest {
                 .hasMessage("setting crm.rest.url is 'htps://prod-00.logic.azure.example/workflows/x/invoke?...': use the http(s) URL the CRM takes events at")
                 .hasMessageNotContaining("SiGnAtUrE");
     }
+
+    /** The shipped Secret applied unchanged: its app token placeholder stops startup naming the key, as its other placeholders do. */
+    @Test
+    void theShippedSecretsAppTokenPlaceholderStopsARealTenantNamingTheKey() {
+        String[] real = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/",
+                "connector.webhook-token", "0123456789abcdef0123", "connector.api-key", "0123456789abcdef0123",
+                "connector.public-url", "https://connector.acme.example"};
+        assertThatThrownBy(() -> StartupChecks.check(settings(with(real, "ccs.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting ccs.app-token is the shipped Secret's placeholder").hasMessageContaining("CCS_APP_TOKEN");
+        assertThatThrownBy(() -> StartupChecks.check(settings(with(real, "ccs.app-token", "acme-app-token", "ccs.tenants", "acme,globex",
+                "ccs.tenant.globex.api-url", "https://globex.callcenterstudio.com/api/",
+                "ccs.tenant.globex.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting ccs.tenant.globex.app-token is the shipped Secret's placeholder")
+                .hasMessageContaining("CCS_TENANT_GLOBEX_APP_TOKEN");
+        StartupChecks.check(settings(with(real, "ccs.app-token", "acme-app-token")));
+        // the demo runs on the shipped Secret: every tenant on the simulator
+        StartupChecks.check(settings("camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"));
+    }
+
+    private static String[] with(String[] settings, String... more) {
+        String[] all = java.util.Arrays.copyOf(settings, settings.length + more.length);
+        System.arraycopy(more, 0, all, settings.length, more.length);
+        return all;
+    }
 }
