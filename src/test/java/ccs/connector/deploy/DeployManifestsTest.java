@@ -70,6 +70,24 @@ class DeployManifestsTest {
         assertThat(service.at("/spec/selector/app").asText()).isEqualTo(deployment.at("/spec/template/metadata/labels/app").asText());
     }
 
+    /**
+     * A start the liveness probe must not cut short: the state store is compacted before the HTTP server listens, and with
+     * the dedupe store at crm.dedupe.max-keys (a 395 MB file) on the pod's CPU request (250m) that alone took 24 s, liveness
+     * first answering at 47 s, where the liveness probe's 10 s + 3 x 10 s restarted the container in the middle of it, and
+     * every start after it. A startup probe holds liveness off for minutes; liveness then restarts a hung connector as before.
+     */
+    @Test
+    void aLongStartIsHeldByAStartupProbeNotRestartedByTheLivenessProbe() throws Exception {
+        JsonNode container = byKind("Deployment").at("/spec/template/spec/containers/0");
+        JsonNode startup = container.path("startupProbe");
+        assertThat(startup.isMissingNode()).as("a startupProbe").isFalse();
+        assertThat(startup.at("/httpGet/path").asText()).isEqualTo("/observe/health/live");
+        assertThat(startup.at("/httpGet/port").asText()).isEqualTo(container.at("/livenessProbe/httpGet/port").asText());
+        int budget = startup.path("initialDelaySeconds").asInt(0) + startup.path("periodSeconds").asInt(10) * startup.path("failureThreshold").asInt(3);
+        assertThat(budget).as("seconds a start may take before the kubelet restarts it").isGreaterThanOrEqualTo(180);
+        assertThat(startup.path("timeoutSeconds").asInt(1)).as("the probes' timeout, as they share the HTTP workers").isGreaterThanOrEqualTo(5);
+    }
+
     @Test
     void onlyTheWebhooksFaceTheInternetAndTheRestIsOnAnInternalIngress() throws Exception {
         JsonNode service = byKind("Service");
