@@ -10,14 +10,18 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 /**
- * The HTTP client of route crm-http-send ({@code httpClientConfigurer=#crmRefusalLimit}) keeps no more than the first
- * {@link #MAX_BYTES} of an answer that is not 2xx: the dead letter's reason quotes only its start ({@link RestSinkAnswers}),
- * and Camel's HTTP producer would copy the whole of it into memory, however long. The rest is never read: the connection
- * is closed instead. A 2xx answer is left whole, for a customer route that reads what the CRM answered.
+ * The HTTP client of route crm-http-send ({@code httpClientConfigurer=#crmRefusalLimit}) keeps no more than the start of
+ * the CRM's answer: the first {@link #MAX_BYTES} of an answer that is not 2xx (the dead letter's reason quotes only its
+ * start, {@link RestSinkAnswers}), the first {@link #MAX_ACCEPTED_BYTES} of a 2xx answer (for a customer route that
+ * reads what the CRM answered). Camel's HTTP producer would copy the whole of it into memory, however long: a CRM that
+ * answered 2xx with an endless or huge body took the heap, and the event, delivered again after the restart, met the
+ * same answer. The rest is never read: the connection is closed instead, and a 2xx answer still counts as delivered.
  */
 public final class CrmRefusalLimit implements HttpClientConfigurer {
 
     static final int MAX_BYTES = 4096;
+    /** The most of a 2xx answer kept: far more than a CRM's acknowledgement of one event. */
+    public static final int MAX_ACCEPTED_BYTES = 1 << 20;
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
@@ -25,11 +29,14 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
         builder.addExecInterceptorFirst("crm-refusal-limit", (request, scope, chain) -> {
             ClassicHttpResponse response = chain.proceed(request, scope);
             HttpEntity entity = response.getEntity();
-            if (entity != null && (response.getCode() < 200 || response.getCode() >= 300)) {
+            if (entity != null) {
+                boolean accepted = response.getCode() >= 200 && response.getCode() < 300;
                 InputStream content = entity.getContent();
-                byte[] start = content.readNBytes(MAX_BYTES);
-                if (content.read() < 0) {
-                    content.close();
+                byte[] start = content == null ? new byte[0] : content.readNBytes(accepted ? MAX_ACCEPTED_BYTES : MAX_BYTES);
+                if (content == null || content.read() < 0) {
+                    if (content != null) {
+                        content.close();
+                    }
                 } else {
                     // closing the stream would read the rest first, to use the connection again
                     scope.execRuntime.discardEndpoint();

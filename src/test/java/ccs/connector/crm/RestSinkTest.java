@@ -203,6 +203,28 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCrmThatAnswers2xxWithAnAnswerFarTooLongIsReadNoFurtherThanItsStartAndTheEventIsDelivered() throws Exception {
+        // read whole, an answer this long took the heap: on the lean profile the connector ended with an OutOfMemoryError,
+        // and started again, met the same answer to the same event, and so ended again and again
+        String farTooLong = "x".repeat(48 << 20);
+        for (Answer far : List.of(Answer.json(200, farTooLong), Answer.json(202, farTooLong).chunked())) {
+            int cutShortBefore = crm.answersCutShort();
+            CloudEvent event = hangupEvent("rest-2xx-far-too-long-" + far.status());
+            crm.answerWhen(r -> r.body().contains(event.getId()), far);
+            publish(event);
+
+            await().atMost(PATIENCE).until(() -> crm.answersCutShort() == cutShortBefore + 1);
+            crm.clearRules();
+            // delivered once: the CRM said 2xx, however long it went on
+            CloudEvent next = hangupEvent("rest-after-far-too-long-" + far.status());
+            publish(next);
+            awaitDelivered(next.getId());
+            assertThat(requestsFor(event.getId())).hasSize(1);
+            assertThat(deadLetters()).doesNotContainKey(event.getId());
+        }
+    }
+
+    @Test
     void a429IsRetriedAfterItsRetryAfter() {
         crm.thenAnswer(Answer.status(429).withHeader("Retry-After", "1"));
         CloudEvent event = hangupEvent("rest-429");
