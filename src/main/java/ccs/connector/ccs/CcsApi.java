@@ -117,6 +117,9 @@ public final class CcsApi {
         if ((status == 502 || status == 504) && CALL_ACTIONS.contains(function)) {
             throw UpstreamException.gatewayFailed(tenant.name(), function, status);
         }
+        if (status == 401 || status == 403) {
+            throw UpstreamException.credentialRefused(tenant.name(), status);
+        }
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant.name(), status);
         }

@@ -18,6 +18,8 @@ public class UpstreamException extends CcsException {
     private final Outcome outcome;
     /** The function whose request may have been carried out; null when not known. */
     private final String function;
+    /** The platform (or a gateway in front of it) answered 401 or 403: it refused the request's credential. */
+    private final boolean credentialRefused;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
     public UpstreamException(String message) {
@@ -29,14 +31,34 @@ public class UpstreamException extends CcsException {
     }
 
     private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function) {
+        this(httpStatus, message, retryAfterSeconds, outcome, function, false);
+    }
+
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function, boolean credentialRefused) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
         this.outcome = outcome;
         this.function = function;
+        this.credentialRefused = credentialRefused;
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN);
+    }
+
+    /**
+     * The platform answered 401 or 403: it refused the request's credential (the agent's session, or the app token) and
+     * carried nothing out. The guide's platform answers a session it no longer honours with a failure envelope; one behind
+     * a gateway may answer with the status instead, and the agent's session is then renewed as after the envelope
+     * ({@link ccs.connector.session.AgentSessions}).
+     */
+    public static UpstreamException credentialRefused(String tenant, int status) {
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN, null, true);
+    }
+
+    /** The platform answered 401 or 403 ({@link #credentialRefused}). */
+    public boolean isCredentialRefused() {
+        return credentialRefused;
     }
 
     /**

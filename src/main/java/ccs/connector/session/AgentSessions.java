@@ -122,7 +122,7 @@ public final class AgentSessions {
      */
     public String liveSession(String tenant, String agentEmail) {
         String session = session(tenant, agentEmail);
-        if (Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"))) {
+        if (alive(tenant, session)) {
             return session;
         }
         invalidate(tenant, agentEmail, session);
@@ -144,13 +144,21 @@ public final class AgentSessions {
 
     /**
      * Calls a Call Center Studio function with the agent's session. When the platform refuses
-     * the session ({@code login: false}, or a failure envelope while {@code ping} says the session
-     * is no longer valid), logs in once more and repeats the call once.
+     * the session ({@code login: false}, a failure envelope while {@code ping} says the session
+     * is no longer valid, or an HTTP 401 or 403, which carried nothing out), logs in once more and repeats the call once.
      */
     public Map<String, Object> call(String tenant, String agentEmail, String function, Map<String, ?> params) {
         String session = session(tenant, agentEmail);
-        Map<String, Object> answer = invoke(tenant, function, params, session);
-        if (!sessionRefused(tenant, answer, session)) {
+        Map<String, Object> answer;
+        try {
+            answer = invoke(tenant, function, params, session);
+        } catch (UpstreamException e) {
+            if (!e.isCredentialRefused()) {
+                throw e;
+            }
+            answer = null;
+        }
+        if (answer != null && !sessionRefused(tenant, answer, session)) {
             return answer;
         }
         invalidate(tenant, agentEmail, session);
@@ -167,8 +175,19 @@ public final class AgentSessions {
             return true;
         }
         // A failure envelope may also mean "no such call"; ping tells whether the session is the cause.
-        return Boolean.FALSE.equals(answer.get("success"))
-                && !Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"));
+        return Boolean.FALSE.equals(answer.get("success")) && !alive(tenant, session);
+    }
+
+    /** Whether the platform still honours the session: {@code ping} says so, and neither a failure envelope nor a 401 or 403 says otherwise. */
+    private boolean alive(String tenant, String session) {
+        try {
+            return Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"));
+        } catch (UpstreamException e) {
+            if (e.isCredentialRefused()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Logs the agent in; while the tenant's app token is refused (see {@link AppTokens}) no login is tried. */

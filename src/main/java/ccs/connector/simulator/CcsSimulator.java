@@ -94,6 +94,8 @@ public final class CcsSimulator implements AutoCloseable {
     private volatile boolean agentUsername;
     private volatile boolean sessionRefusedAsLogin;
     private volatile boolean activeCallAtTopLevel;
+    /** The HTTP status a call with a session it does not honour gets instead of the failure envelope; 0 = the envelope. */
+    private volatile int refusedSessionStatus;
 
     private CcsSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -196,6 +198,15 @@ public final class CcsSimulator implements AutoCloseable {
     /** Answers getactivecall with the call's fields at the top level, as some tenants do, instead of under ActiveCall. */
     public void answerActiveCallAtTopLevel(boolean topLevel) {
         activeCallAtTopLevel = topLevel;
+    }
+
+    /**
+     * From now on a call with a session the simulator does not honour (expired, ended, unknown), {@code ping} included, is
+     * answered with this HTTP status and a text body instead of the failure envelope, as a gateway in front of the
+     * platform may answer it (401, 403); 0 = the envelope again.
+     */
+    public void refuseSessionsWithStatus(int status) {
+        refusedSessionStatus = status;
     }
 
     public void sendWebhookTokenAsBearer(boolean asBearer) {
@@ -389,6 +400,11 @@ public final class CcsSimulator implements AutoCloseable {
                 return;
             }
             boolean staleCursor = fault != null && "stale-cursor".equals(fault.fault().kind());
+            int refusedStatus = refusedSessionStatus;
+            if (refusedStatus > 0 && params.containsKey("session") && agentOf(params) == null) {
+                send(exchange, refusedStatus, "text/plain", ("Error " + refusedStatus + ": the session is not valid").getBytes(StandardCharsets.UTF_8), null);
+                return;
+            }
             byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
             send(exchange, 200, "application/json", answer, null);
         }
@@ -675,6 +691,10 @@ public final class CcsSimulator implements AutoCloseable {
                     yield Map.of("cleared", true);
                 }
                 case "POST /sim/sessions/expire" -> Map.of("expired", expireSessions(params.get("agent")));
+                case "POST /sim/sessions/refusal" -> {
+                    refuseSessionsWithStatus(Integer.parseInt(params.getOrDefault("status", "0")));
+                    yield Map.of("status", refusedSessionStatus);
+                }
                 case "POST /sim/cdr/generate" -> Map.of("callKeys", generateCdrs(Integer.parseInt(params.getOrDefault("count", "100")),
                         LocalDateTime.parse(params.get("from")), LocalDateTime.parse(params.get("to"))));
                 case "POST /sim/cdr/long-call" -> Map.of("callKey",

@@ -70,6 +70,7 @@ class Click2callTest extends ConnectorTestSupport {
     private static final String ONCE_AGENT = "once@demo.example";
     /** Logs in first in the test of a repeat while the first dispatch is in flight: its login is held back. */
     private static final String IN_FLIGHT_AGENT = "inflight@demo.example";
+    private static final String REFUSED_SESSION_AGENT = "refused.session@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -84,7 +85,7 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.click2call.max-per-second", "1000");
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT);
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("camel.server.maxBodySize", "4096");
@@ -97,6 +98,7 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().clearFaults();
         simulator().sendTransactionIdOnHangup(true);
         simulator().sendAgentUsername(true);
+        simulator().refuseSessionsWithStatus(0);
     }
 
     @Test
@@ -630,6 +632,33 @@ class Click2callTest extends ConnectorTestSupport {
                     .isNotEmpty().hasSizeLessThanOrEqualTo(2)
                     .last().satisfies(r -> assertThat(simulator().liveSessions()).contains(r.params().get("session")));
         }
+    }
+
+    @Test
+    @Order(9)
+    void aSessionThePlatformRefusesWithHttp401IsRenewedOnceAndTheCallDispatched() throws Exception {
+        assertThat(click2call(refusedSessionRequest("refused-warm-up")).statusCode()).isEqualTo(200);
+        String oldSession = simulator().requests("click2call").stream()
+                .filter(r -> "refused-warm-up".equals(r.params().get("transactionid"))).findFirst().orElseThrow().params().get("session");
+        // the platform ends the session before the connector's TTL, and a gateway in front of it answers 401 for it
+        simulator().refuseSessionsWithStatus(401);
+        simulator().expireSessions(REFUSED_SESSION_AGENT);
+
+        HttpResponse<String> answer = click2call(refusedSessionRequest("refused-after-401"));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(simulator().requests("login").stream().filter(r -> REFUSED_SESSION_AGENT.equals(r.params().get("email")))).hasSize(2);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "refused-after-401".equals(r.params().get("transactionid")))
+                .extracting(r -> r.params().get("session"))
+                .satisfies(sessions -> assertThat(sessions.get(0)).isEqualTo(oldSession))
+                .hasSize(2).last().satisfies(session -> assertThat(simulator().liveSessions()).contains(session));
+        // the renewed session serves the agent's next calls, with no other login
+        assertThat(click2call(refusedSessionRequest("refused-next")).statusCode()).isEqualTo(200);
+        assertThat(simulator().requests("login").stream().filter(r -> REFUSED_SESSION_AGENT.equals(r.params().get("email")))).hasSize(2);
+    }
+
+    private static String refusedSessionRequest(String transactionId) {
+        return "{\"agentEmail\": \"" + REFUSED_SESSION_AGENT + "\", \"phoneNumber\": \"05551234567\", \"transactionId\": \"" + transactionId + "\"}";
     }
 
     @Test
