@@ -400,12 +400,17 @@ public final class CcsSimulator implements AutoCloseable {
                 return;
             }
             boolean staleCursor = fault != null && "stale-cursor".equals(fault.fault().kind());
+            boolean trickle = fault != null && "trickle".equals(fault.fault().kind());
             int refusedStatus = refusedSessionStatus;
             if (refusedStatus > 0 && params.containsKey("session") && agentOf(params) == null) {
                 send(exchange, refusedStatus, "text/plain", ("Error " + refusedStatus + ": the session is not valid").getBytes(StandardCharsets.UTF_8), null);
                 return;
             }
             byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
+            if (trickle) {
+                trickle(exchange, answer, fault.fault().delayMillis());
+                return;
+            }
             send(exchange, 200, "application/json", answer, null);
         }
     }
@@ -431,7 +436,7 @@ public final class CcsSimulator implements AutoCloseable {
                 hold(heldAnswers, fault.delayMillis());
                 return false;
             }
-            case "stale-cursor" -> {
+            case "stale-cursor", "trickle" -> {
                 return false;
             }
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
@@ -805,6 +810,22 @@ public final class CcsSimulator implements AutoCloseable {
                 throw new IOException("missing resource " + name);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The answer's headers at once, then its body a byte at a time, spread over {@code millis}: never a silence as long as a read's timeout. */
+    private static void trickle(HttpExchange exchange, byte[] body, long millis) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        long gap = millis / Math.max(1, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (byte b : body) {
+                out.write(b);
+                out.flush();
+                sleep(gap);
+            }
+        } catch (IOException e) {
+            // the client gave up on the answer
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.Map;
  *                  {@code delay}: answer normally after {@code delayMillis};
  *                  {@code hold}: answer normally once the simulator releases its held answers, after
  *                  {@code delayMillis} at most;
+ *                  {@code trickle}: the normal answer, its body a byte at a time over {@code delayMillis}, so that no
+ *                  read waits long (a slow link, a proxy that drips what it gets);
  *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds};
  *                  {@code stale-cursor}: the page asked for, but carrying the cursor the request sent
  *                  (on a first page, one that points before the window), so a client that follows
@@ -62,6 +64,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault hold(String function, long atMostMillis, int times) {
         return new Fault(function, "hold", 200, atMostMillis, 0, times, null);
+    }
+
+    public static Fault trickle(String function, long overMillis, int times) {
+        return new Fault(function, "trickle", 200, overMillis, 0, times, null);
     }
 
     public static Fault throttle(String function, int retryAfterSeconds, int times) {

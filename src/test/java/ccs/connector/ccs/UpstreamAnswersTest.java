@@ -74,6 +74,17 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anAnswerThatDripsInIsCutAtTheBudgetAsOneThatDoesNotCome() throws Exception {
+        // no read ever waits as long as its timeout, so only a deadline for the whole answer bounds it
+        simulator().inject(Fault.trickle("click2call", 16_000, 1));
+        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+
+        assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(504);
+        assertThat(click2call.body()).contains("did not answer click2call");
+    }
+
+    @Test
     void aRefusalThatQuotesTheRequestIsPassedOnWithoutItsSessionOrAppToken() throws Exception {
         // the HTTP client's wire lines print answers as they come (README: keep wire logging off), and the log is the JVM's:
         // a test class that turned them on must not leave this test's bare secrets to the next class that reads the log
