@@ -1,27 +1,45 @@
 package ccs.connector.crm;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of route crm-http-send ({@code httpClientConfigurer=#crmRefusalLimit}) keeps no more than the start of
  * the CRM's answer: the first {@link #MAX_BYTES} of an answer that is not 2xx (the dead letter's reason quotes only its
  * start, {@link RestSinkAnswers}), the first {@link #MAX_ACCEPTED_BYTES} of a 2xx answer (for a customer route that
- * reads what the CRM answered). Camel's HTTP producer would copy the whole of it into memory, however long: a CRM that
- * answered 2xx with an endless or huge body took the heap, and the event, delivered again after the restart, met the
- * same answer. The rest is never read: the connection is closed instead, and a 2xx answer still counts as delivered.
+ * reads what the CRM answered), and what of either came within the response timeout
+ * ({@code camel.component.http.response-timeout}) after the status. Camel's HTTP producer would copy the whole of it into
+ * memory, however long and however slowly it came: a CRM that answered 2xx with an endless or huge body took the heap
+ * (and the event, delivered again after the restart, met the same answer), one whose answer dripped in a byte at a time
+ * held its delivery consumer for as long as it went on. The rest is never read: the connection is closed instead, and
+ * the status counts as answered (a 2xx as delivered).
  */
 public final class CrmRefusalLimit implements HttpClientConfigurer {
 
     static final int MAX_BYTES = 4096;
     /** The most of a 2xx answer kept: far more than a CRM's acknowledgement of one event. */
     public static final int MAX_ACCEPTED_BYTES = 1 << 20;
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "crm-answer-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
@@ -31,19 +49,56 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
             HttpEntity entity = response.getEntity();
             if (entity != null) {
                 boolean accepted = response.getCode() >= 200 && response.getCode() < 300;
-                InputStream content = entity.getContent();
-                byte[] start = content == null ? new byte[0] : content.readNBytes(accepted ? MAX_ACCEPTED_BYTES : MAX_BYTES);
-                if (content == null || content.read() < 0) {
-                    if (content != null) {
-                        content.close();
-                    }
-                } else {
-                    // closing the stream would read the rest first, to use the connection again
-                    scope.execRuntime.discardEndpoint();
-                }
+                byte[] start = start(entity, accepted ? MAX_ACCEPTED_BYTES : MAX_BYTES, scope);
                 response.setEntity(new ByteArrayEntity(start, ContentType.parseLenient(entity.getContentType())));
             }
             return response;
         });
+    }
+
+    /** At most {@code limit} bytes of the answer, read within the response timeout; the connection is dropped unless read to its end. */
+    private static byte[] start(HttpEntity entity, int limit, ExecChain.Scope scope) throws IOException {
+        Timeout timeout = scope.clientContext.getRequestConfigOrDefault().getResponseTimeout();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = timeout == null || timeout.isDisabled() ? null : TIMER.schedule(() -> {
+            expired.set(true);
+            // closes the connection under the reading thread, which then fails
+            scope.execRuntime.discardEndpoint();
+        }, timeout.toMilliseconds(), TimeUnit.MILLISECONDS);
+        ByteArrayOutputStream start = new ByteArrayOutputStream();
+        boolean whole = false;
+        InputStream content = null;
+        try {
+            content = entity.getContent();
+            if (content == null) {
+                return new byte[0];
+            }
+            byte[] buffer = new byte[8192];
+            while (start.size() < limit) {
+                int read = content.read(buffer, 0, Math.min(buffer.length, limit - start.size()));
+                if (read < 0) {
+                    whole = true;
+                    break;
+                }
+                start.write(buffer, 0, read);
+            }
+            whole = whole || content.read() < 0;
+        } catch (IOException e) {
+            if (!expired.get()) {
+                throw e;
+            }
+            // the status came; what of the answer came in time is what the CRM said
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+        if (whole && !expired.get()) {
+            content.close();
+        } else {
+            // closing the stream would read the rest first, to use the connection again
+            scope.execRuntime.discardEndpoint();
+        }
+        return start.toByteArray();
     }
 }

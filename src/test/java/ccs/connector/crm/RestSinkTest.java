@@ -225,6 +225,26 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCrmWhoseAnswerDripsInIsReadNoLongerThanTheResponseTimeoutAndTheEventIsDeliveredOnce() throws Exception {
+        // no read waits as long as camel.component.http.so-timeout (1 s here), so the answer held its delivery consumer,
+        // and every event behind it in its message group, for as long as it went on
+        int cutShortBefore = crm.answersCutShort();
+        CloudEvent event = hangupEvent("rest-2xx-dripping");
+        crm.answerWhen(r -> r.body().contains(event.getId()), Answer.json(200, "{\"accepted\": true" + " ".repeat(400) + "}")
+                .drippedOver(Duration.ofMinutes(2)));
+        publish(event);
+
+        await().atMost(PATIENCE).until(() -> crm.answersCutShort() == cutShortBefore + 1);
+        crm.clearRules();
+        CloudEvent next = hangupEvent("rest-after-dripping");
+        publish(next);
+        awaitDelivered(next.getId());
+        // the CRM said 200: delivered, not sent again
+        assertThat(requestsFor(event.getId())).hasSize(1);
+        assertThat(deadLetters()).doesNotContainKey(event.getId());
+    }
+
+    @Test
     void a429IsRetriedAfterItsRetryAfter() {
         crm.thenAnswer(Answer.status(429).withHeader("Retry-After", "1"));
         CloudEvent event = hangupEvent("rest-429");

@@ -64,6 +64,11 @@ public final class RecordingHttpServer implements AutoCloseable {
             return withHeader(CHUNKED, "true");
         }
 
+        /** The same answer, its body written a byte at a time over {@code over}: no read waits long, the answer takes that long. */
+        public Answer drippedOver(Duration over) {
+            return withHeader(DRIPPED, String.valueOf(over.toMillis()));
+        }
+
         public Answer withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
@@ -73,6 +78,8 @@ public final class RecordingHttpServer implements AutoCloseable {
 
     /** Marks an answer {@link Answer#chunked}; not sent. */
     private static final String CHUNKED = "X-Test-Chunked";
+    /** Marks an answer {@link Answer#drippedOver}; not sent. */
+    private static final String DRIPPED = "X-Test-Dripped-Millis";
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -149,6 +156,7 @@ public final class RecordingHttpServer implements AutoCloseable {
             }
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
+            List<String> dripped = exchange.getResponseHeaders().remove(DRIPPED);
             // in the charset the answer's Content-Type names, as a server would write it
             String type = answer.headers().getOrDefault("Content-Type", "");
             byte[] bytes = answer.body().getBytes(type.contains("charset=")
@@ -156,7 +164,18 @@ public final class RecordingHttpServer implements AutoCloseable {
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
+                    if (dripped == null) {
+                        out.write(bytes);
+                    } else {
+                        long gap = Long.parseLong(dripped.get(0)) / bytes.length;
+                        for (byte b : bytes) {
+                            out.write(b);
+                            out.flush();
+                            Thread.sleep(gap);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (IOException e) {
                     // the client closed the connection before it had read the whole answer
                     cutShort.incrementAndGet();
