@@ -15,7 +15,7 @@ import ccs.connector.api.RequestsInFlight;
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CallVariables;
 import ccs.connector.ccs.CcsApi;
-import ccs.connector.ccs.CcsAnswerDeadline;
+import ccs.connector.ccs.CcsAnswerLimit;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.EffectiveSettings;
@@ -92,7 +92,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens,
                 settings.duration("ccs.api.interactive-timeout", Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofSeconds(8)),
                 settings.duration("ccs.api.cdr-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5))));
-        camel.getRegistry().bind("ccsAnswerDeadline", new CcsAnswerDeadline());
+        camel.getRegistry().bind("ccsAnswerLimit", new CcsAnswerLimit());
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));

@@ -163,13 +163,17 @@ public final class CcsApi {
     }
 
     /**
-     * The HTTP request got no answer. When no connection could be made the platform never saw it: Call Center Studio is
+     * The HTTP request got no answer, or one longer than any the API gives ({@link CcsAnswerLimit}: 502). When no connection could be made the platform never saw it: Call Center Studio is
      * down, 503. Otherwise (timed out, connection dropped) it may have carried the request out: 504, and not to be repeated.
      */
     public void unreachable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why = failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + Secrets.mask(failure.getMessage());
         String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
+        if (failure instanceof CcsAnswerLimit.TooLongException) {
+            throw UpstreamException.garbage(tenant, exchange.getVariable(FUNCTION, String.class),
+                    exchange.getVariable(FUNCTION, String.class) + " with " + failure.getMessage() + ": no answer of the API is that long");
+        }
         boolean neverSent = failure instanceof ConnectException || failure instanceof ConnectTimeoutException
                 || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;
         throw neverSent ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class CcsSimulator implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
     private static final String WRONG_SESSION = "Yanlış API anahtarı";
+    /** How long a {@code flood} answer is: far longer than any answer the API gives. */
+    static final long FLOOD_BYTES = 64L << 20;
 
     /** One request the simulator received on {@code /api/}. */
     public record ApiRequest(String function, Map<String, String> params, Instant at) {
@@ -401,6 +404,7 @@ public final class CcsSimulator implements AutoCloseable {
             }
             boolean staleCursor = fault != null && "stale-cursor".equals(fault.fault().kind());
             boolean trickle = fault != null && "trickle".equals(fault.fault().kind());
+            boolean flood = fault != null && "flood".equals(fault.fault().kind());
             int refusedStatus = refusedSessionStatus;
             if (refusedStatus > 0 && params.containsKey("session") && agentOf(params) == null) {
                 send(exchange, refusedStatus, "text/plain", ("Error " + refusedStatus + ": the session is not valid").getBytes(StandardCharsets.UTF_8), null);
@@ -409,6 +413,10 @@ public final class CcsSimulator implements AutoCloseable {
             byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
             if (trickle) {
                 trickle(exchange, answer, fault.fault().delayMillis());
+                return;
+            }
+            if (flood) {
+                flood(exchange, answer);
                 return;
             }
             send(exchange, 200, "application/json", answer, null);
@@ -436,7 +444,7 @@ public final class CcsSimulator implements AutoCloseable {
                 hold(heldAnswers, fault.delayMillis());
                 return false;
             }
-            case "stale-cursor", "trickle" -> {
+            case "stale-cursor", "trickle", "flood" -> {
                 return false;
             }
             case "html" -> send(exchange, 200, "text/html", "<html><body><h1>Service Unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), null);
@@ -824,6 +832,22 @@ public final class CcsSimulator implements AutoCloseable {
                 out.flush();
                 sleep(gap);
             }
+        } catch (IOException e) {
+            // the client gave up on the answer
+        }
+    }
+
+    /** The answer after {@link #FLOOD_BYTES} of blanks (JSON still, as it allows them), streamed without a length. */
+    private static void flood(HttpExchange exchange, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        byte[] blanks = new byte[64 * 1024];
+        Arrays.fill(blanks, (byte) ' ');
+        try (OutputStream out = exchange.getResponseBody()) {
+            for (long sent = 0; sent < FLOOD_BYTES; sent += blanks.length) {
+                out.write(blanks);
+            }
+            out.write(body);
         } catch (IOException e) {
             // the client gave up on the answer
         }

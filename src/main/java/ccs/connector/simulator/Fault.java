@@ -17,6 +17,7 @@ import java.util.Map;
  *                  {@code delayMillis} at most;
  *                  {@code trickle}: the normal answer, its body a byte at a time over {@code delayMillis}, so that no
  *                  read waits long (a slow link, a proxy that drips what it gets);
+ *                  {@code flood}: the normal answer after 64 MiB of blanks, streamed without a length;
  *                  {@code throttle}: 429 with {@code Retry-After: retryAfterSeconds};
  *                  {@code stale-cursor}: the page asked for, but carrying the cursor the request sent
  *                  (on a first page, one that points before the window), so a client that follows
@@ -68,6 +69,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault trickle(String function, long overMillis, int times) {
         return new Fault(function, "trickle", 200, overMillis, 0, times, null);
+    }
+
+    public static Fault flood(String function, int times) {
+        return new Fault(function, "flood", 200, 0, 0, times, null);
     }
 
     public static Fault throttle(String function, int retryAfterSeconds, int times) {

@@ -85,6 +85,20 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anAnswerFarLongerThanAnyTheApiGivesIsNotReadPastItsLimit() throws Exception {
+        // read whole, such an answer took the heap: the CDR poll asked for the same page again a minute later
+        simulator().inject(Fault.flood("reportsCDRLogs", 1));
+        Exchange page = template.send("direct:ccs-api-call", exchange -> {
+            exchange.setVariable(CcsApi.FUNCTION, "reportsCDRLogs");
+            exchange.setVariable(CcsApi.PARAMS, Map.of("startdate", "2026-11-02 00:00:00", "finishdate", "2026-11-02 01:00:00"));
+        });
+
+        assertThat(page.getException()).isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("answered reportsCDRLogs with more than 16 MiB");
+        assertThat(((UpstreamException) page.getException()).mayHaveCarriedOut("reportsCDRLogs")).isTrue();
+    }
+
+    @Test
     void aRefusalThatQuotesTheRequestIsPassedOnWithoutItsSessionOrAppToken() throws Exception {
         // the HTTP client's wire lines print answers as they come (README: keep wire logging off), and the log is the JVM's:
         // a test class that turned them on must not leave this test's bare secrets to the next class that reads the log
