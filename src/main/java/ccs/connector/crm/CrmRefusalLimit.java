@@ -27,7 +27,9 @@ import org.apache.hc.core5.util.Timeout;
  * memory, however long and however slowly it came: a CRM that answered 2xx with an endless or huge body took the heap
  * (and the event, delivered again after the restart, met the same answer), one whose answer dripped in a byte at a time
  * held its delivery consumer for as long as it went on. The rest is never read: the connection is closed instead, and
- * the status counts as answered (a 2xx as delivered).
+ * the status counts as answered (a 2xx as delivered). So does it when the CRM closes the connection in the middle of
+ * its answer: a 2xx whose body was cut short was sent again, up to the retry budget, and then dead-lettered although
+ * the CRM had taken it every time.
  */
 public final class CrmRefusalLimit implements HttpClientConfigurer {
 
@@ -84,10 +86,10 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
             }
             whole = whole || content.read() < 0;
         } catch (IOException e) {
-            if (!expired.get()) {
-                throw e;
-            }
-            // the status came; what of the answer came in time is what the CRM said
+            // the deadline closed the connection, or the CRM did in the middle of its answer: the status came, and it is
+            // the CRM's verdict on the event (a 2xx sent again for the body that did not come would be a repeat); what
+            // came of the answer is what the CRM said
+            whole = false;
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);
