@@ -115,7 +115,7 @@ public final class CdrWindow {
             callDate(record).filter(callDate -> (latestCallDate == null || callDate.isAfter(latestCallDate)) && !callDate.isAfter(finish))
                     .ifPresent(callDate -> latestCallDate = callDate);
         }
-        String next = answer.get("cursor") instanceof String text && !text.isBlank() ? text : null;
+        String next = cursor(answer.get("cursor"));
         if (callList.isEmpty() && pages > 1) {
             stop(Stop.EMPTY_PAGE, "page " + pages + " is empty (the window held a multiple of 100 records, or Call Center Studio ends it this way)");
         } else if (callList.size() < FULL_PAGE) {
@@ -128,6 +128,17 @@ public final class CdrWindow {
         } else {
             cursor = next;
         }
+    }
+
+    /**
+     * The answer's cursor as the next request sends it: text, or a whole number (the vendor calls it a value and shows
+     * none; taken for no cursor, a number ended every run after its first page); null when it gives none.
+     */
+    private static String cursor(Object value) {
+        if (value instanceof String text) {
+            return text.isBlank() ? null : text;
+        }
+        return value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger ? value.toString() : null;
     }
 
     /**

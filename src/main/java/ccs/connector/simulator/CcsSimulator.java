@@ -97,6 +97,10 @@ public final class CcsSimulator implements AutoCloseable {
     private volatile boolean agentUsername;
     private volatile boolean sessionRefusedAsLogin;
     private volatile boolean activeCallAtTopLevel;
+    /** True: reportsCDRLogs answers its cursor as a JSON number (each cursor numbered as it is first given) instead of text. */
+    private volatile boolean cursorsAsNumbers;
+    private final Map<String, Long> cursorNumbers = new ConcurrentHashMap<>();
+    private final Map<String, String> numberedCursors = new ConcurrentHashMap<>();
     /** The HTTP status a call with a session it does not honour gets instead of the failure envelope; 0 = the envelope. */
     private volatile int refusedSessionStatus;
 
@@ -210,6 +214,14 @@ public final class CcsSimulator implements AutoCloseable {
      */
     public void refuseSessionsWithStatus(int status) {
         refusedSessionStatus = status;
+    }
+
+    /**
+     * True: from now on reportsCDRLogs answers its {@code cursor} as a JSON number instead of text (the vendor calls it a
+     * value, of no stated type), and takes that number back as the request's {@code cursor}.
+     */
+    public void answerCursorsAsNumbers(boolean asNumbers) {
+        cursorsAsNumbers = asNumbers;
     }
 
     public void sendWebhookTokenAsBearer(boolean asBearer) {
@@ -615,9 +627,9 @@ public final class CcsSimulator implements AutoCloseable {
             return json.writeValueAsBytes(failure("startdate and finishdate are required"));
         }
         try {
-            CdrStore.Page page = cdrs.window(start.trim(), finish.trim(), params.get("cursor"),
+            String sent = numberedCursors.getOrDefault(String.valueOf(params.get("cursor")), params.get("cursor"));
+            CdrStore.Page page = cdrs.window(start.trim(), finish.trim(), sent,
                     "asc".equalsIgnoreCase(params.get("sorting")), params.get("agent_username"), params.get("queue"));
-            String sent = params.get("cursor");
             return page(page.records(), !staleCursor ? page.cursor() : sent != null && !sent.isBlank() ? sent : CdrStore.cursorBefore(start.trim()));
         } catch (IllegalArgumentException e) {
             return json.writeValueAsBytes(failure(e.getMessage()));
@@ -626,7 +638,13 @@ public final class CcsSimulator implements AutoCloseable {
 
     private byte[] page(List<CdrStore.StoredCdr> records, String cursor) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512 + records.size() * 800);
-        out.writeBytes(("{\"cursor\":\"" + cursor + "\",\"CallList\":[").getBytes(StandardCharsets.UTF_8));
+        String written = "\"" + cursor + "\"";
+        if (cursorsAsNumbers && !cursor.isEmpty()) {
+            long number = cursorNumbers.computeIfAbsent(cursor, c -> 1000L + cursorNumbers.size());
+            numberedCursors.put(String.valueOf(number), cursor);
+            written = String.valueOf(number);
+        }
+        out.writeBytes(("{\"cursor\":" + written + ",\"CallList\":[").getBytes(StandardCharsets.UTF_8));
         for (int i = 0; i < records.size(); i++) {
             if (i > 0) {
                 out.write(',');

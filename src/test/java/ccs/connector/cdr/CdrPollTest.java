@@ -65,6 +65,7 @@ class CdrPollTest extends ConnectorTestSupport {
     void freshUpstream() {
         simulator().clearCdrs();
         simulator().clearFaults();
+        simulator().answerCursorsAsNumbers(false);
         // a good poll ends any pause after failures of an earlier test
         simulator().clearRequests();
         await().atMost(PATIENCE).until(() -> {
@@ -103,6 +104,24 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(event.at("/data/startedAt").asText()).endsWith("Z")
                 .isEqualTo(LocalDateTime.parse(event.at("/data/raw/calldate").asText().replace(' ', 'T')).atZone(ISTANBUL).toInstant().toString());
         assertThat(event.at("/data/raw/callid").asText()).isEqualTo(keys.get(0));
+    }
+
+    @Test
+    void aCursorAnsweredAsANumberIsFollowedAsOneAnsweredAsText() throws Exception {
+        // the vendor calls the cursor a value and shows none: taken for no cursor, a number cut every run after its
+        // first page, and a settle sweep read the first 100 records of its window again and again, never the rest
+        simulator().answerCursorsAsNumbers(true);
+        Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
+        List<String> keys = simulator().generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+
+        poll();
+
+        List<ApiRequest> requests = cdrRequests();
+        assertThat(requests).hasSize(3);
+        assertThat(requests.get(1).params().get("cursor")).matches("\\d+");
+        assertThat(requests.get(2).params().get("cursor")).matches("\\d+").isNotEqualTo(requests.get(1).params().get("cursor"));
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(checkpoint);
     }
 
     @Test
