@@ -1,21 +1,33 @@
 package ccs.connector.screenpop;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of a CRM lookup endpoint ({@code httpClientConfigurer=#crmAnswerLimit}) reads no more than
- * {@link ContactMatches#MAX_ANSWER_BYTES} of an answer. Camel's HTTP producer copies a whole answer into memory before
+ * {@link ContactMatches#MAX_ANSWER_BYTES} of an answer, and all of it within the response timeout
+ * ({@code camel.component.http.response-timeout}). Camel's HTTP producer copies a whole answer into memory before
  * the route sees it, so a CRM answering every contact it has would take the connector's heap; here such an answer fails
  * with {@link TooLongException} once past the limit (at once when its length says so), and its connection is closed
- * rather than read to the end.
+ * rather than read to the end. The HTTP client's own timeouts bound each read, not the answer: an answer that dripped in
+ * a byte at a time held its lookup consumer (and its pooled connection) for as long as it went on, long after the screen
+ * pop had stopped waiting, until every consumer was held and every screen pop answered 504. Past the deadline the
+ * connection is closed and the lookup fails as one that got no answer ({@link SocketTimeoutException}).
  */
 public final class CrmAnswerLimit implements HttpClientConfigurer {
 
@@ -26,61 +38,66 @@ public final class CrmAnswerLimit implements HttpClientConfigurer {
         }
     }
 
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "crm-lookup-answer-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
-        builder.addResponseInterceptorLast((response, details, context) -> {
-            if (response instanceof ClassicHttpResponse classic && classic.getEntity() != null) {
-                if (classic.getEntity().getContentLength() > ContactMatches.MAX_ANSWER_BYTES) {
-                    throw new TooLongException();
+        // first in the chain: the deadline covers every step after it, the reading of the decompressed body included
+        builder.addExecInterceptorFirst("crm-answer-limit", (request, scope, chain) -> {
+            Timeout timeout = scope.clientContext.getRequestConfigOrDefault().getResponseTimeout();
+            AtomicBoolean expired = new AtomicBoolean();
+            ScheduledFuture<?> deadline = timeout == null || timeout.isDisabled() ? null : TIMER.schedule(() -> {
+                expired.set(true);
+                // closes the connection under the reading thread, which then fails
+                scope.execRuntime.discardEndpoint();
+            }, timeout.toMilliseconds(), TimeUnit.MILLISECONDS);
+            try {
+                ClassicHttpResponse response = chain.proceed(request, scope);
+                HttpEntity entity = response.getEntity();
+                if (entity != null) {
+                    byte[] body = read(entity, scope);
+                    response.setEntity(new ByteArrayEntity(body, ContentType.parseLenient(entity.getContentType())));
                 }
-                classic.setEntity(new BoundedEntity(classic.getEntity()));
+                if (expired.get()) {
+                    throw new SocketTimeoutException("no whole answer within " + timeout);
+                }
+                return response;
+            } catch (TooLongException e) {
+                throw e;
+            } catch (IOException e) {
+                if (expired.get()) {
+                    throw new SocketTimeoutException("no whole answer within " + timeout);
+                }
+                throw e;
+            } finally {
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
             }
         });
     }
 
-    /** An answer's entity that throws past the limit, and is then closed without reading its rest. */
-    private static final class BoundedEntity extends HttpEntityWrapper {
-        private boolean tooLong;
-
-        BoundedEntity(HttpEntity entity) {
-            super(entity);
+    /** The whole answer, or {@link TooLongException} past the limit: then the connection is dropped, not read to its end. */
+    private static byte[] read(HttpEntity entity, ExecChain.Scope scope) throws IOException {
+        if (entity.getContentLength() > ContactMatches.MAX_ANSWER_BYTES) {
+            scope.execRuntime.discardEndpoint();
+            throw new TooLongException();
         }
-
-        @Override
-        public InputStream getContent() throws IOException {
-            return new FilterInputStream(super.getContent()) {
-                private long read;
-
-                @Override
-                public int read() throws IOException {
-                    int next = super.read();
-                    count(next < 0 ? 0 : 1);
-                    return next;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int bytes = super.read(buffer, offset, length);
-                    count(Math.max(0, bytes));
-                    return bytes;
-                }
-
-                private void count(int bytes) throws IOException {
-                    read += bytes;
-                    if (read > ContactMatches.MAX_ANSWER_BYTES) {
-                        tooLong = true;
-                        throw new TooLongException();
-                    }
-                }
-            };
+        InputStream content = entity.getContent();
+        if (content == null) {
+            return new byte[0];
         }
-
-        @Override
-        public void close() throws IOException {
-            // closing the entity would read the rest of the answer first (to reuse the connection): the client drops it instead
-            if (!tooLong) {
-                super.close();
-            }
+        byte[] body = content.readNBytes(ContactMatches.MAX_ANSWER_BYTES);
+        if (content.read() >= 0) {
+            // closing the stream would read the rest first, to use the connection again
+            scope.execRuntime.discardEndpoint();
+            throw new TooLongException();
         }
+        content.close();
+        return body;
     }
 }

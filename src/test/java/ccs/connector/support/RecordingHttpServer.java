@@ -89,7 +89,8 @@ public final class RecordingHttpServer implements AutoCloseable {
 
     public RecordingHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        // enough for a test that holds many answers open (dripping ones) while others are served
+        server.setExecutor(Executors.newFixedThreadPool(48));
         server.createContext("/", this::handle);
         server.start();
     }
