@@ -15,7 +15,6 @@ import ccs.connector.api.RequestsInFlight;
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CallVariables;
 import ccs.connector.ccs.CcsApi;
-import ccs.connector.ccs.CcsAnswerLimit;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.EffectiveSettings;
@@ -25,6 +24,7 @@ import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
 import ccs.connector.health.StartingGate;
+import ccs.connector.http.WholeAnswerLimit;
 import ccs.connector.screenpop.ScreenPopConfiguration;
 import ccs.connector.screenpop.SoftphoneUrls;
 import ccs.connector.session.AgentSessions;
@@ -92,7 +92,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens,
                 settings.duration("ccs.api.interactive-timeout", Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofSeconds(8)),
                 settings.duration("ccs.api.cdr-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5))));
-        camel.getRegistry().bind("ccsAnswerLimit", new CcsAnswerLimit());
+        // a whole answer within the call's response timeout (the part of the call's budget after connecting), and no more than
+        // 16 MiB of it, far more than the API's longest (a CDR page of 100 records): past either the call fails (504, 502)
+        camel.getRegistry().bind("ccsAnswerLimit", new WholeAnswerLimit("ccs-answer-limit", 16 << 20, "more than 16 MiB"));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));

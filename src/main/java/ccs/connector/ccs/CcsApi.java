@@ -14,6 +14,7 @@ import java.util.StringJoiner;
 
 import ccs.connector.api.RetryAfter;
 import ccs.connector.config.Secrets;
+import ccs.connector.http.WholeAnswerLimit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -163,14 +164,14 @@ public final class CcsApi {
     }
 
     /**
-     * The HTTP request got no answer, or one longer than any the API gives ({@link CcsAnswerLimit}: 502). When no connection could be made the platform never saw it: Call Center Studio is
+     * The HTTP request got no answer, or one longer than any the API gives (bean ccsAnswerLimit: 502). When no connection could be made the platform never saw it: Call Center Studio is
      * down, 503. Otherwise (timed out, connection dropped) it may have carried the request out: 504, and not to be repeated.
      */
     public void unreachable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why = failure == null ? "no answer" : failure.getClass().getSimpleName() + ": " + Secrets.mask(failure.getMessage());
         String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
-        if (failure instanceof CcsAnswerLimit.TooLongException) {
+        if (failure instanceof WholeAnswerLimit.TooLongException) {
             throw UpstreamException.garbage(tenant, exchange.getVariable(FUNCTION, String.class),
                     exchange.getVariable(FUNCTION, String.class) + " with " + failure.getMessage() + ": no answer of the API is that long");
         }

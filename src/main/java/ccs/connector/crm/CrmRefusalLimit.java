@@ -3,12 +3,8 @@ package ccs.connector.crm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
+import ccs.connector.http.AnswerDeadline;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -16,7 +12,6 @@ import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * The HTTP client of route crm-http-send ({@code httpClientConfigurer=#crmRefusalLimit}) keeps no more than the start of
@@ -37,12 +32,6 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
     /** The most of a 2xx answer kept: far more than a CRM's acknowledgement of one event. */
     public static final int MAX_ACCEPTED_BYTES = 1 << 20;
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "crm-answer-deadline");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // first in the chain, so that it reads the answer as decompressed: a cut compressed one could not be read at all
@@ -60,42 +49,35 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
 
     /** At most {@code limit} bytes of the answer, read within the response timeout; the connection is dropped unless read to its end. */
     private static byte[] start(HttpEntity entity, int limit, ExecChain.Scope scope) throws IOException {
-        Timeout timeout = scope.clientContext.getRequestConfigOrDefault().getResponseTimeout();
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> deadline = timeout == null || timeout.isDisabled() ? null : TIMER.schedule(() -> {
-            expired.set(true);
-            // closes the connection under the reading thread, which then fails
-            scope.execRuntime.discardEndpoint();
-        }, timeout.toMilliseconds(), TimeUnit.MILLISECONDS);
         ByteArrayOutputStream start = new ByteArrayOutputStream();
         boolean whole = false;
         InputStream content = null;
-        try {
-            content = entity.getContent();
-            if (content == null) {
-                return new byte[0];
-            }
-            byte[] buffer = new byte[8192];
-            while (start.size() < limit) {
-                int read = content.read(buffer, 0, Math.min(buffer.length, limit - start.size()));
-                if (read < 0) {
-                    whole = true;
-                    break;
+        boolean expired;
+        try (AnswerDeadline deadline = AnswerDeadline.start(scope)) {
+            try {
+                content = entity.getContent();
+                if (content == null) {
+                    return new byte[0];
                 }
-                start.write(buffer, 0, read);
+                byte[] buffer = new byte[8192];
+                while (start.size() < limit) {
+                    int read = content.read(buffer, 0, Math.min(buffer.length, limit - start.size()));
+                    if (read < 0) {
+                        whole = true;
+                        break;
+                    }
+                    start.write(buffer, 0, read);
+                }
+                whole = whole || content.read() < 0;
+            } catch (IOException e) {
+                // the deadline closed the connection, or the CRM did in the middle of its answer: the status came, and it is
+                // the CRM's verdict on the event (a 2xx sent again for the body that did not come would be a repeat); what
+                // came of the answer is what the CRM said
+                whole = false;
             }
-            whole = whole || content.read() < 0;
-        } catch (IOException e) {
-            // the deadline closed the connection, or the CRM did in the middle of its answer: the status came, and it is
-            // the CRM's verdict on the event (a 2xx sent again for the body that did not come would be a repeat); what
-            // came of the answer is what the CRM said
-            whole = false;
-        } finally {
-            if (deadline != null) {
-                deadline.cancel(false);
-            }
+            expired = deadline.expired();
         }
-        if (whole && !expired.get()) {
+        if (whole && !expired) {
             content.close();
         } else {
             // closing the stream would read the rest first, to use the connection again

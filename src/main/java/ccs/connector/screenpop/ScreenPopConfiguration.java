@@ -9,6 +9,7 @@ import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
+import ccs.connector.http.WholeAnswerLimit;
 import ccs.connector.simulator.CcsSimulator;
 import org.apache.camel.spi.Registry;
 
@@ -77,7 +78,9 @@ public final class ScreenPopConfiguration {
         registry.bind("contactsFile", contactsFile);
         registry.bind("crmLookupUrl", lookupUrl);
         registry.bind("contactMatches", new ContactMatches());
-        registry.bind("crmAnswerLimit", new CrmAnswerLimit());
+        // no more than 1 MiB of a lookup's answer, all of it within camel.component.http.response-timeout: a CRM answering
+        // every contact it has would take the heap, and one whose answer dripped in held a lookup consumer and its connection
+        registry.bind("crmAnswerLimit", new WholeAnswerLimit("crm-answer-limit", ContactMatches.MAX_ANSWER_BYTES, ContactMatches.TOO_LONG));
         registry.bind("handedBackErrors", new HandedBackErrors());
         registry.bind("callAnswers", new CallAnswers(tenants));
         registry.bind("softphoneUrls", new SoftphoneUrls(tenants,

@@ -1,0 +1,90 @@
+package ccs.connector.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
+/**
+ * An HTTP client ({@code httpClientConfigurer=#...}) that reads a whole answer, no longer than {@code maxBytes} and within
+ * its {@link AnswerDeadline}. Camel's HTTP producer copies a whole answer into memory before the route sees it: an endless
+ * or huge one (a proxy's stream, a misrouted download) took the heap, and one that dripped in held its thread. Past the
+ * limit the connection is closed, not read to its end, and the request fails with {@link TooLongException} (at once when
+ * the answer's length says so); past the deadline it fails as one that got no answer in time ({@link SocketTimeoutException}).
+ * Beans {@code ccsAnswerLimit} (Call Center Studio's calls, 16 MiB) and {@code crmAnswerLimit} (the CRM lookup, 1 MiB).
+ */
+public final class WholeAnswerLimit implements HttpClientConfigurer {
+
+    /** The answer is longer than the limit. */
+    public static final class TooLongException extends IOException {
+        TooLongException(String message) {
+            super(message);
+        }
+    }
+
+    private final String name;
+    private final int maxBytes;
+    private final String tooLong;
+
+    /**
+     * @param name     the interceptor's name in the HTTP client
+     * @param maxBytes the most of an answer read
+     * @param tooLong  the message of a {@link TooLongException}
+     */
+    public WholeAnswerLimit(String name, int maxBytes, String tooLong) {
+        this.name = name;
+        this.maxBytes = maxBytes;
+        this.tooLong = tooLong;
+    }
+
+    @Override
+    public void configureHttpClient(HttpClientBuilder builder) {
+        // first in the chain: the deadline covers every step after it, the reading of the decompressed body included
+        builder.addExecInterceptorFirst(name, (request, scope, chain) -> {
+            try (AnswerDeadline deadline = AnswerDeadline.start(scope)) {
+                try {
+                    ClassicHttpResponse response = chain.proceed(request, scope);
+                    HttpEntity entity = response.getEntity();
+                    if (entity != null) {
+                        response.setEntity(new ByteArrayEntity(read(entity, scope), ContentType.parseLenient(entity.getContentType())));
+                    }
+                    if (deadline.expired()) {
+                        throw new SocketTimeoutException("no whole answer within " + deadline.timeout());
+                    }
+                    return response;
+                } catch (TooLongException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw deadline.expired() ? new SocketTimeoutException("no whole answer within " + deadline.timeout()) : e;
+                }
+            }
+        });
+    }
+
+    /** The whole answer, or {@link TooLongException} past the limit: then the connection is dropped, not read to its end. */
+    private byte[] read(HttpEntity entity, ExecChain.Scope scope) throws IOException {
+        if (entity.getContentLength() > maxBytes) {
+            scope.execRuntime.discardEndpoint();
+            throw new TooLongException(tooLong);
+        }
+        InputStream content = entity.getContent();
+        if (content == null) {
+            return new byte[0];
+        }
+        byte[] body = content.readNBytes(maxBytes);
+        if (content.read() >= 0) {
+            // closing the stream would read the rest first, to use the connection again
+            scope.execRuntime.discardEndpoint();
+            throw new TooLongException(tooLong);
+        }
+        content.close();
+        return body;
+    }
+}
