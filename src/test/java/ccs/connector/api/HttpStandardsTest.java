@@ -182,6 +182,27 @@ class HttpStandardsTest extends ConnectorTestSupport {
         }
     }
 
+    @Test
+    void aPostWithoutABodyWhereAJsonObjectIsTakenIsA400() throws Exception {
+        // no Content-Length and no Transfer-Encoding, as curl -X POST sends it: a body of length 0 (RFC 9112, section 6.3)
+        for (String path : new String[] {"/api/v1/cdr/backfill", "/api/v1/agents/performance/backfill", "/api/v1/click2call",
+                "/api/v1/agent-links"}) {
+            String answer = raw("POST " + path + " HTTP/1.1\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"detail\":\"the body is empty: send a JSON object");
+        }
+    }
+
+    /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
+    private String raw(String request) throws Exception {
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.replaceFirst("\r\n", "\r\nHost: localhost\r\nConnection: close\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Over HTTP/1.1: Vert.x 4.5 sends the body of a HEAD answer over HTTP/2 (h2c), which is its bug, not the routes'. */
     private HttpResponse<String> send(String method, String path) throws Exception {
         return http1.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
