@@ -17,6 +17,11 @@ public final class AgentLinkOpenings {
         this.database = database;
     }
 
+    /** Whether the link {@code nonce} names was opened, recording nothing (a HEAD of the link). */
+    public boolean opened(String nonce) {
+        return database.one("SELECT 1 FROM AGENT_LINK_OPENING WHERE nonce = ?", row -> true, nonce).isPresent();
+    }
+
     /** Records the opening of the link {@code nonce} names; false when it was opened before. */
     public boolean first(String nonce, Instant expires, Instant now) {
         database.update("DELETE FROM AGENT_LINK_OPENING WHERE expires_at_ms < ?", now.toEpochMilli());

@@ -15,6 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import ccs.connector.api.ForbiddenException;
+import ccs.connector.api.ServerProblems;
 import ccs.connector.api.TooManyRequestsException;
 import ccs.connector.api.UrlCredentials;
 import ccs.connector.ccs.Tenants;
@@ -93,10 +94,14 @@ public final class AgentLinks {
 
     /**
      * The {@code Set-Cookie} value for a page opened through a link, or null when the request carries
-     * no link at all; an altered, foreign, expired or already opened link is refused.
+     * no link at all; an altered, foreign, expired or already opened link is refused. A HEAD of the link
+     * ({@code head}: {@link ServerProblems#HEAD_REQUEST}, set by the HTTP server alone) is checked the same way but
+     * opens nothing, as a safe method must: the link still opens the page once, and the answer is an empty
+     * cookie, none to set.
      */
     public String open(@Header("agent") String agent, @Header("tenant") String tenant, @Header("expires") String expires,
-                       @Header("nonce") String nonce, @Header("signature") String signature) {
+                       @Header("nonce") String nonce, @Header("signature") String signature,
+                       @Header(ServerProblems.HEAD_REQUEST) String head) {
         if (blank(agent) && blank(tenant) && blank(expires) && blank(nonce) && blank(signature)) {
             return null;
         }
@@ -114,9 +119,12 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this link was issued: "
                     + "ask the CRM for a new one");
         }
-        if (!openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
+        if (head != null ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
             throw new AgentLinkRefusedException("the agent link was opened already: a link opens the page once, "
                     + "so ask the CRM for a new one each time the page is opened");
+        }
+        if (head != null) {
+            return "";
         }
         long issuedAt = clock.millis();
         String value = String.join(".", BASE64.encodeToString(utf8(agent)), BASE64.encodeToString(utf8(tenant)),

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * failed one, with a {@link Problem}, instead of the HTTP server's HTML or empty bodies:
  * <ul>
  * <li>HEAD of a path that takes GET: served by the GET route (the server sends no body for HEAD over
- * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it), but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
+ * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it) with header {@value #HEAD_REQUEST}, so that a route whose GET changes
+ * something (the agent page opens its link once) changes nothing; but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes, also where a templated path
  * would take the method (GET of {@code /api/v1/calls/hangup} is not a lookup of a call named "hangup");</li>
@@ -38,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class ServerProblems implements StartupListener {
+
+    /**
+     * The request header that marks a HEAD served by its path's GET route, so that the route opens, records or sends
+     * nothing (the agent page's link): set by the server alone, a client's own is dropped before any route reads it.
+     */
+    public static final String HEAD_REQUEST = "X-Connector-Head";
+
+    /** The routing context's mark of a HEAD rerouted to GET: the data survive the reroute, the request's headers are set again. */
+    private static final String HEAD_REROUTED = "ccs.headRerouted";
 
     private static final Pattern PATH_PARAMETER = Pattern.compile(":[^/]+");
     private static final String WEBHOOKS = "/webhooks/";
@@ -93,6 +103,10 @@ public final class ServerProblems implements StartupListener {
     }
 
     private static void refuseUndecodableQuery(RoutingContext routing) {
+        routing.request().headers().remove(HEAD_REQUEST);
+        if (routing.get(HEAD_REROUTED) != null) {
+            routing.request().headers().set(HEAD_REQUEST, "true");
+        }
         try {
             routing.request().params();
             // the server's decoder stops at a '#', where the query the routes read goes on
@@ -144,6 +158,7 @@ public final class ServerProblems implements StartupListener {
         Set<String> allowed = allowedMethods(router, path);
         boolean headServed = headServed(path, allowed);
         if (routing.request().method() == HttpMethod.HEAD && headServed) {
+            routing.put(HEAD_REROUTED, Boolean.TRUE);
             routing.reroute(HttpMethod.GET, routing.request().uri());
         } else if (allowed.contains(routing.request().method().name()) && routing.request().headers().contains(HttpHeaders.ACCEPT)) {
             // a route took the method but not the Accept header (the metrics' text/plain asked as text/plain, say): the path's

@@ -85,6 +85,37 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
+    void headOfALinkIsSafeAndLeavesTheLinkToOpenThePage() throws Exception {
+        // a link checker or a mail scanner that asks with HEAD (a safe method, RFC 9110 section 9.2.1) changes nothing
+        String url = link(AGENT);
+        HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(head.headers().firstValue("Set-Cookie")).as("no page signed in by a HEAD").isEmpty();
+        assertThat(head.body()).isEmpty();
+
+        HttpResponse<String> page = open(url);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Set-Cookie")).isPresent();
+
+        // and answers as GET would once the link is opened, or altered
+        HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).isEqualTo(401);
+        HttpResponse<String> altered = http.send(HttpRequest.newBuilder(URI.create(link(AGENT).replaceFirst("nonce=.", "nonce=A")))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(altered.statusCode()).isEqualTo(401);
+        // a client cannot make a GET pass for a HEAD
+        String another = link(AGENT);
+        HttpResponse<String> posing = http.send(HttpRequest.newBuilder(URI.create(another)).header("X-Connector-Head", "true").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posing.headers().firstValue("Set-Cookie")).isPresent();
+        assertThat(open(another).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void theDoorsAnswerOnlyWithTheCookieAndOnlyForItsAgent() throws Exception {
         String cookie = cookieOf(open(link(AGENT)));
 
