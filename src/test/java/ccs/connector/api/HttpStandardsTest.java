@@ -59,7 +59,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
         }
         assertThat(send("HEAD", "/api/v1/calls/hangup").statusCode()).isEqualTo(405);
         assertThat(simulator().requests("reportsCDRLogs")).as("no call named after an action looked up")
-                .noneMatch(request -> java.util.Set.of("hangup", "hold", "unhold").contains(request.params().get("activecallkey")));
+                .noneMatch(request -> java.util.Set.of("hangup", "hold", "unhold").contains(String.valueOf(request.params().get("activecallkey"))));
 
         HttpResponse<String> health = send("POST", "/observe/health");
         assertProblem(health, 405);
@@ -191,6 +191,30 @@ class HttpStandardsTest extends ConnectorTestSupport {
             assertThat(answer).as(path).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
                     .contains("\"detail\":\"the body is empty: send a JSON object");
         }
+    }
+
+    @Test
+    void a202PointsAtWhereTheAcceptedWorkIsFollowed() throws Exception {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Istanbul"));
+        HttpResponse<String> cdr = post("/api/v1/cdr/backfill", "application/json",
+                "{\"from\": \"" + today.minusDays(2) + "T00:00:00\", \"to\": \"" + today.minusDays(2) + "T00:10:00\"}");
+        assertThat(cdr.statusCode()).as(cdr.body()).isEqualTo(202);
+        assertThat(cdr.headers().firstValue("Location")).hasValue("/api/v1/cdr/backfill?tenant=demo");
+        HttpResponse<String> agents = post("/api/v1/agents/performance/backfill", "application/json",
+                "{\"from\": \"" + today.minusDays(3) + "\", \"to\": \"" + today.minusDays(2) + "\"}");
+        assertThat(agents.statusCode()).as(agents.body()).isEqualTo(202);
+        assertThat(agents.headers().firstValue("Location")).hasValue("/api/v1/agents/performance/backfill?tenant=demo");
+        HttpResponse<String> replay = post("/api/v1/dead-letters/replay", null, "");
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        assertThat(replay.headers().firstValue("Location")).hasValue("/api/v1/dead-letters");
+        for (String monitor : new String[] {"/api/v1/cdr/backfill?tenant=demo", "/api/v1/agents/performance/backfill?tenant=demo"}) {
+            HttpResponse<String> answer = get(monitor);
+            assertThat(answer.statusCode()).as(monitor).isEqualTo(200);
+            assertThat(answer.body()).as(monitor).contains("\"from\":\"" + today.minusDays(monitor.contains("agents") ? 3 : 2));
+        }
+        // a Location a client sends is never echoed
+        HttpResponse<String> report = get("/api/v1/cdr/backfill", "Location", "https://elsewhere.example/");
+        assertThat(report.headers().firstValue("Location")).isEmpty();
     }
 
     /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
