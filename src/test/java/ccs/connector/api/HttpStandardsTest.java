@@ -217,6 +217,19 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertThat(report.headers().firstValue("Location")).isEmpty();
     }
 
+    @Test
+    void answersAboutAgentsAndCallsAreNotStoredByCaches() throws Exception {
+        java.time.LocalDate yesterday = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Istanbul")).minusDays(1);
+        // an agent's figures by e-mail, the dead letters' call keys and the reasons a CRM gave: personal data, as a caller's card
+        for (String path : new String[] {"/api/v1/agents/performance?from=" + yesterday, "/api/v1/dead-letters",
+                "/api/v1/screen-pop?phone=05321234567", "/api/v1/softphone-url?agentEmail=" + AGENT}) {
+            HttpResponse<String> answer = get(path);
+            assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+        }
+        assertThat(get("/api/v1/agents/performance?from=x").headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
     /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
     private String raw(String request) throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
