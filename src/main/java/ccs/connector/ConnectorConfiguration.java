@@ -12,6 +12,7 @@ import ccs.connector.api.ApiErrors;
 import ccs.connector.api.ApiKey;
 import ccs.connector.api.JsonBodies;
 import ccs.connector.api.Locations;
+import ccs.connector.api.QueryParameters;
 import ccs.connector.api.RequestsInFlight;
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CallVariables;
@@ -112,6 +113,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         camel.getRegistry().bind("locations", new Locations());
+        camel.getRegistry().bind("queryParameters", new QueryParameters());
         camel.getRegistry().bind(JsonBodies.MAPPER, JsonBodies.mapper());
         // at most 16 of the HTTP server's 20 workers: the others stay for the health probes and the webhooks
         int maxInFlight = settings.integer("connector.api.max-in-flight", 12, 1);

@@ -230,6 +230,22 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertThat(get("/api/v1/agents/performance?from=x").headers().firstValue("Cache-Control")).hasValue("no-store");
     }
 
+    @Test
+    void aQueryParameterGivenTwiceIsA400NamingIt() throws Exception {
+        // two e-mails, the same one twice, or two letter cases of one name (headers, which platform-http makes of them,
+        // ignore case): a 400 naming the parameter, never "not an e-mail address" of a value the client did not send
+        for (String query : new String[] {"agentEmail=" + AGENT + "&agentEmail=zeynep.demir@demo.example", "agentEmail=" + AGENT + "&agentEmail=" + AGENT,
+                "agentEmail=" + AGENT + "&AgentEmail=" + AGENT, "agentEmail=" + AGENT + ";agentEmail=" + AGENT}) {
+            HttpResponse<String> answer = get("/api/v1/softphone-url?" + query);
+            assertProblem(answer, 400).as(query).isEqualTo("agentEmail is given 2 times in the query: give it once");
+            assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("agentEmail");
+        }
+        assertProblem(get("/api/v1/screen-pop?phone=05321234567&phone=05551112233"), 400).startsWith("phone is given 2 times");
+        assertProblem(get("/api/v1/dead-letters?limit=5&limit=10&limit=1"), 400).startsWith("limit is given 3 times");
+        // a parameter given once, and one the path does not know, are as before
+        assertThat(get("/api/v1/softphone-url?agentEmail=" + AGENT + "&unknown=1&other=2").statusCode()).isEqualTo(200);
+    }
+
     /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
     private String raw(String request) throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
