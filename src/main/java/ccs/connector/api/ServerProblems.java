@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes, also where a templated path
  * would take the method (GET of {@code /api/v1/calls/hangup} is not a lookup of a call named "hangup");</li>
- * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}: 404 (elsewhere the server's own 404);</li>
+ * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}, or {@code /api} or {@code /webhooks} alone: 404
+ * (elsewhere the server's own 404);</li>
  * <li>a body over {@code camel.server.maxBodySize}, or a form field over Vert.x's 8 KiB, refused by the server before any route
  * runs: 413;</li>
  * <li>a query or form the server cannot decode (a {@code %} without two hex digits), refused before any route runs,
@@ -168,12 +169,22 @@ public final class ServerProblems implements StartupListener {
             routing.reroute(routing.request().method(), routing.request().uri());
         } else if (!allowed.isEmpty()) {
             refuseMethod(routing, path, allowed);
-        } else if (path.startsWith("/api/") || path.startsWith(WEBHOOKS) || path.startsWith("/agent/")) {
+        } else if (problemsServed(path)) {
             answer(routing, 404, Problem.json(404, "no resource at " + path
                     + ": the paths of this API are described at /api/v1/openapi.json", null));
         } else {
             routing.next();
         }
+    }
+
+    /** The paths whose unknown resources are answered with a problem: the API's, the webhooks' and the agent page's, prefixes included. */
+    private static boolean problemsServed(String path) {
+        for (String prefix : new String[] {"/api", "/webhooks", "/agent"}) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The methods of the routes whose path matches (a route without methods takes every method, so it matched already). */

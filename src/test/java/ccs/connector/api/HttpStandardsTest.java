@@ -39,6 +39,18 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void theApiAndWebhooksPrefixesAloneAre404Problems() throws Exception {
+        for (String path : new String[] {"/api", "/webhooks", "/api/v1/", "/webhooks/ccs"}) {
+            for (String method : new String[] {"GET", "POST", "DELETE"}) {
+                assertProblem(send(method, path), 404).as(method + " " + path).contains("no resource at " + path);
+            }
+            HttpResponse<String> head = send("HEAD", path);
+            assertThat(head.statusCode()).isEqualTo(404);
+            assertThat(head.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+    }
+
+    @Test
     void aMethodThePathDoesNotTakeIsA405ProblemWithAllow() throws Exception {
         HttpResponse<String> get = get("/api/v1/click2call");
         assertProblem(get, 405).contains("GET");
