@@ -34,11 +34,21 @@ public final class ApiErrors {
 
     /**
      * The value of path parameter {@code name} ({@code /api/v1/calls/{activecallkey}}); a query parameter of that name too
-     * would make it a list of both (the HTTP server gives both as one header), so that is a 400 naming it.
+     * would make it a list of both (the HTTP server gives both as one header), so that is a 400 naming it. So is a value
+     * that no key can be, before anything is asked upstream: a control character ({@code %0A} would forge a log line), or
+     * %-escapes that are no UTF-8 (the server decodes them to U+FFFD, another key than the one sent).
      */
     public Object pathParameter(Object value, String name) {
         if (value instanceof Collection<?>) {
             throw new InvalidFieldException(name, "is given in the path and in the query: give it in the path only");
+        }
+        if (value instanceof String text) {
+            if (text.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidFieldException(name, "holds a control character");
+            }
+            if (text.indexOf('\uFFFD') >= 0) {
+                throw new InvalidFieldException(name, "is not well encoded: its %-escapes are no UTF-8 text");
+            }
         }
         return value;
     }

@@ -258,6 +258,23 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertThat(get("/api/v1/softphone-url?agentEmail=" + AGENT + "&unknown=1&other=2").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aCallKeyInThePathThatCannotBeOneIsA400() throws Exception {
+        simulator().clearRequests();
+        for (String[] key : new String[][] {{"a%0Ab-forged", "activecallkey", "holds a control character"},
+                {"a%00b", "activecallkey", "holds a control character"},
+                {"%FF%FE", "activecallkey", "is not well encoded: its %-escapes are no UTF-8 text"},
+                {"a%0Db/recording", "callKey", "holds a control character"}}) {
+            HttpResponse<String> answer = get("/api/v1/calls/" + key[0]);
+            assertProblem(answer, 400).as(key[0]).isEqualTo(key[1] + " " + key[2]);
+            assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo(key[1]);
+        }
+        assertThat(simulator().requests("reportsCDRLogs")).as("nothing asked of Call Center Studio").isEmpty();
+        assertThat(simulator().requests("recordinginfo")).isEmpty();
+        // encoded characters a key may hold are as before: looked up, not found
+        assertProblem(get("/api/v1/calls/a%2Fb%20%C5%9F"), 404).isEqualTo("no call with activecallkey a/b ş");
+    }
+
     /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
     private String raw(String request) throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
