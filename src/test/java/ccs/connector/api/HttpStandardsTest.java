@@ -79,6 +79,17 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aLiterallyNamedPathWithATrailingSlashIsStillNotACallsLookup() throws Exception {
+        simulator().clearRequests();
+        for (String action : new String[] {"hangup", "hold", "unhold"}) {
+            HttpResponse<String> control = get("/api/v1/calls/" + action + "/");
+            assertProblem(control, 405).contains("does not take GET");
+            assertThat(control.headers().firstValue("Allow")).as(action).hasValue("POST");
+        }
+        assertThat(simulator().requests("reportsCDRLogs")).as("no call named after an action looked up").isEmpty();
+    }
+
+    @Test
     void headIsServedWhereGetIs() throws Exception {
         HttpResponse<String> get = get("/api/v1/softphone-url?agentEmail=" + AGENT);
         HttpResponse<String> head = send("HEAD", "/api/v1/softphone-url?agentEmail=" + AGENT);
