@@ -95,7 +95,7 @@ public final class AgentLinks {
     /**
      * The {@code Set-Cookie} value for a page opened through a link, or null when the request carries
      * no link at all; an altered, foreign, expired or already opened link is refused. A HEAD of the link
-     * ({@code head}: {@link ServerProblems#HEAD_REQUEST}, set by the HTTP server alone) is checked the same way but
+     * ({@code head}: {@link ServerProblems#HEAD_REQUEST} with the server's mark, {@link ServerProblems#servedForHead}) is checked the same way but
      * opens nothing, as a safe method must: the link still opens the page once, and the answer is an empty
      * cookie, none to set.
      */
@@ -119,11 +119,12 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this link was issued: "
                     + "ask the CRM for a new one");
         }
-        if (head != null ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
+        boolean headOnly = ServerProblems.servedForHead(head);
+        if (headOnly ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
             throw new AgentLinkRefusedException("the agent link was opened already: a link opens the page once, "
                     + "so ask the CRM for a new one each time the page is opened");
         }
-        if (head != null) {
+        if (headOnly) {
             return "";
         }
         long issuedAt = clock.millis();

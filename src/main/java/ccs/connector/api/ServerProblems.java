@@ -3,6 +3,9 @@ package ccs.connector.api;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -43,9 +46,13 @@ public final class ServerProblems implements StartupListener {
 
     /**
      * The request header that marks a HEAD served by its path's GET route, so that the route opens, records or sends
-     * nothing (the agent page's link): set by the server alone, a client's own is dropped before any route reads it.
+     * nothing (the agent page's link): set by the server alone, a client's own is dropped before any route reads it. Its
+     * value is made up at startup ({@link #servedForHead}), as platform-http gives a query parameter of that name as the
+     * header too.
      */
     public static final String HEAD_REQUEST = "X-Connector-Head";
+
+    private static final String HEAD_MARK = headMark();
 
     /** The routing context's mark of a HEAD rerouted to GET: the data survive the reroute, the request's headers are set again. */
     private static final String HEAD_REROUTED = "ccs.headRerouted";
@@ -98,6 +105,17 @@ public final class ServerProblems implements StartupListener {
         }
     }
 
+    /** Whether {@code value} of header {@value #HEAD_REQUEST} is the server's mark of a HEAD, not a client's header or query parameter. */
+    public static boolean servedForHead(String value) {
+        return value != null && MessageDigest.isEqual(HEAD_MARK.getBytes(StandardCharsets.US_ASCII), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String headMark() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
     /** How the server's form decoder (Netty's) fails a field over the size it takes. */
     private static boolean fieldTooLarge(Throwable failure) {
         return failure instanceof IOException && String.valueOf(failure.getMessage()).startsWith("Size exceed allowed maximum capacity");
@@ -106,7 +124,7 @@ public final class ServerProblems implements StartupListener {
     private static void refuseUndecodableQuery(RoutingContext routing) {
         routing.request().headers().remove(HEAD_REQUEST);
         if (routing.get(HEAD_REROUTED) != null) {
-            routing.request().headers().set(HEAD_REQUEST, "true");
+            routing.request().headers().set(HEAD_REQUEST, HEAD_MARK);
         }
         try {
             routing.request().params();

@@ -104,7 +104,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         HttpResponse<String> after = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(after.statusCode()).isEqualTo(401);
-        HttpResponse<String> altered = http.send(HttpRequest.newBuilder(URI.create(link(AGENT).replaceFirst("nonce=.", "nonce=A")))
+        HttpResponse<String> altered = http.send(HttpRequest.newBuilder(URI.create(altered(link(AGENT), "nonce")))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(altered.statusCode()).isEqualTo(401);
         // a client cannot make a GET pass for a HEAD
@@ -113,6 +113,12 @@ class AgentLinksTest extends ConnectorTestSupport {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posing.headers().firstValue("Set-Cookie")).isPresent();
         assertThat(open(another).statusCode()).isEqualTo(401);
+        // nor by a query parameter of that name, which platform-http gives as a header too
+        String third = link(AGENT);
+        HttpResponse<String> posingInQuery = open(third + "&X-Connector-Head=true");
+        assertThat(posingInQuery.statusCode()).isEqualTo(200);
+        assertThat(posingInQuery.headers().firstValue("Set-Cookie")).isPresent();
+        assertThat(open(third).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -234,7 +240,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(tooLate.body()).contains("expired");
         assertThat(open(link.replace("agent=ayse.yilmaz", "agent=mehmet.kaya")).statusCode()).as("another agent").isEqualTo(401);
         assertThat(open(link.replaceFirst("expires=(\\d+)", "expires=9$1")).statusCode()).as("a later expiry").isEqualTo(401);
-        assertThat(open(link.replaceFirst("signature=.", "signature=A")).statusCode()).as("another signature").isEqualTo(401);
+        assertThat(open(altered(link, "signature")).statusCode()).as("another signature").isEqualTo(401);
         assertThat(open(link.replaceFirst("&signature=.*", "")).statusCode()).as("no signature").isEqualTo(401);
         assertThat(open(signedElsewhere).statusCode()).as("another key").isEqualTo(401);
         assertThat(open(tooLate.uri().toString()).headers().firstValue("Set-Cookie")).isEmpty();
@@ -299,6 +305,12 @@ class AgentLinksTest extends ConnectorTestSupport {
 
     private String link(String agent) throws Exception {
         return json.readTree(askForLink(agent, KEY).body()).get("url").asText();
+    }
+
+    /** The link with the first character of a parameter's value changed (to another one, whatever it was). */
+    private static String altered(String link, String parameter) {
+        int at = link.indexOf(parameter + "=") + parameter.length() + 1;
+        return link.substring(0, at) + (link.charAt(at) == 'A' ? 'B' : 'A') + link.substring(at + 1);
     }
 
     private HttpResponse<String> open(String url) throws Exception {
