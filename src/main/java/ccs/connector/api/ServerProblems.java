@@ -232,7 +232,8 @@ public final class ServerProblems implements StartupListener {
         return path.matches(regex.toString());
     }
 
-    private static void answer(RoutingContext routing, int status, String problem) {
+    /** Answers {@code problem} with its status and the headers every problem of the server carries. */
+    public static void answer(RoutingContext routing, int status, String problem) {
         routing.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer").end(problem);
     }

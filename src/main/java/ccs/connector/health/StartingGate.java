@@ -1,6 +1,7 @@
 package ccs.connector.health;
 
 import ccs.connector.api.Problem;
+import ccs.connector.api.ServerProblems;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
@@ -85,7 +86,7 @@ public final class StartingGate implements AuthenticationHandler {
     }
 
     private static void refuse(RoutingContext request, String retryAfter, String problem) {
-        request.response().setStatusCode(503).putHeader("Retry-After", retryAfter).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .end(problem);
+        request.response().putHeader("Retry-After", retryAfter);
+        ServerProblems.answer(request, 503, problem);
     }
 }

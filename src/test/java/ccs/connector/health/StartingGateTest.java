@@ -61,6 +61,9 @@ class StartingGateTest extends ConnectorTestSupport {
         assertThat(hangup.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(hangup.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(hangup.body()).contains("\"status\":503").contains("the connector is starting");
+        // as every other problem the server answers
+        assertThat(hangup.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(hangup.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         assertThat(whileStarting.get(1).statusCode()).isEqualTo(503);
         assertThat(whileStarting.get(2).statusCode()).as("health is served while starting").isEqualTo(200);
 
