@@ -5,6 +5,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -15,9 +16,12 @@ import java.util.regex.Pattern;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import ccs.connector.config.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -70,11 +74,20 @@ public final class ServerProblems implements StartupListener {
             + HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE + " bytes, the most the HTTP server takes in one field: "
             + "send the request as JSON (Content-Type: application/json) instead", null);
 
+    /** The routing context's timer that ends a request whose body does not arrive in time. */
+    private static final String BODY_TIMER = "ccs.bodyTimer";
+
     private final String tooLarge;
+    private final Duration bodyTimeout;
+    private final String bodyLate;
     private final Set<Router> installed = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    public ServerProblems(long maxBodySize) {
+    /** {@code bodyTimeout}: {@code connector.http.body-timeout}, how long a request's body may take to arrive once its headers have. */
+    public ServerProblems(long maxBodySize, Duration bodyTimeout) {
         this.tooLarge = Problem.json(413, "the body is larger than " + maxBodySize + " bytes (camel.server.maxBodySize)", null);
+        this.bodyTimeout = bodyTimeout;
+        this.bodyLate = Problem.json(408, "the body did not arrive within " + Settings.readable(bodyTimeout)
+                + " (connector.http.body-timeout): send it whole", null);
     }
 
     /** Called again when routes start later (supervised startup): each router gets the handlers once. */
@@ -86,6 +99,7 @@ public final class ServerProblems implements StartupListener {
                 // outside any handler, and the request would never be answered
                 router.route().order(Integer.MIN_VALUE).handler(ServerProblems::refuseUndecodableQuery);
                 router.route().order(Integer.MIN_VALUE + 1).handler(routing -> refuseMethodOfLiteralPath(router, routing));
+                router.route().order(Integer.MIN_VALUE + 2).handler(this::awaitBody);
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
@@ -114,6 +128,33 @@ public final class ServerProblems implements StartupListener {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /**
+     * A request whose body stops coming (a Content-Length larger than what is sent, a chunked body never ended) would hold
+     * its connection for ever, the server having no idle timeout: once {@link #bodyTimeout} has passed without the whole
+     * body, it is answered 408 and its connection closed (RFC 9110, section 15.5.9). A request served in time is left alone.
+     */
+    private void awaitBody(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        if (routing.get(BODY_TIMER) == null && !request.isEnded()) {
+            long timer = routing.vertx().setTimer(bodyTimeout.toMillis(), fired -> {
+                if (!request.isEnded() && !routing.response().ended()) {
+                    LOG.warn("A request to {} was answered 408: its body did not arrive within {} (connector.http.body-timeout)",
+                            routing.normalizedPath(), Settings.readable(bodyTimeout));
+                    routing.response().setStatusCode(408).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                            .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
+                            .putHeader("Connection", "close").end(bodyLate).onComplete(sent -> {
+                                if (request.version() != HttpVersion.HTTP_2) {
+                                    request.connection().close();
+                                }
+                            });
+                }
+            });
+            routing.put(BODY_TIMER, timer);
+            routing.addEndHandler(done -> routing.vertx().cancelTimer(timer));
+        }
+        routing.next();
     }
 
     /** How the server's form decoder (Netty's) fails a field over the size it takes. */

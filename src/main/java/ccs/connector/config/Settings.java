@@ -93,7 +93,7 @@ public final class Settings {
     }
 
     /** Camel's way (1m0s), but in milliseconds where seconds would round a part away (50ms is no 0s). */
-    private static String readable(Duration duration) {
+    public static String readable(Duration duration) {
         return duration.toMillis() % 1000 != 0 ? duration.toMillis() + "ms" : TimeUtils.printDuration(duration.toMillis());
     }
 

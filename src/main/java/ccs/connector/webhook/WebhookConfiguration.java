@@ -42,6 +42,7 @@ public class WebhookConfiguration implements CamelConfiguration {
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
         }
-        camel.addStartupListener(new ServerProblems(maxBodySize));
+        camel.addStartupListener(new ServerProblems(maxBodySize,
+                settings.duration("connector.http.body-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10))));
     }
 }

@@ -28,6 +28,12 @@ class HttpStandardsTest extends ConnectorTestSupport {
     private static final String AGENT = "ayse.yilmaz@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(java.util.Properties settings) {
+        // a body that stops coming is answered within the test's patience (30 s by default)
+        settings.setProperty("connector.http.body-timeout", "2s");
+    }
     private final HttpClient http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
@@ -284,6 +290,23 @@ class HttpStandardsTest extends ConnectorTestSupport {
         assertThat(simulator().requests("recordinginfo")).isEmpty();
         // encoded characters a key may hold are as before: looked up, not found
         assertProblem(get("/api/v1/calls/a%2Fb%20%C5%9F"), 404).isEqualTo("no call with activecallkey a/b ş");
+    }
+
+    @Test
+    void aBodyThatStopsComingIsA408AndTheConnectionIsClosed() throws Exception {
+        for (String path : new String[] {"/api/v1/click2call", "/webhooks/ccs/hangup?token=" + webhookToken()}) {
+            try (Socket socket = new Socket("localhost", port)) {
+                // no timing asserted: the answer comes once connector.http.body-timeout has passed, the socket waits longer
+                socket.setSoTimeout(60_000);
+                socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 200\r\n\r\n{\"agentEmail\": ").getBytes(StandardCharsets.UTF_8));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as(path).startsWith("HTTP/1.1 408").containsIgnoringCase("content-type: application/problem+json")
+                        .containsIgnoringCase("connection: close")
+                        .contains("\"detail\":\"the body did not arrive within 2s (connector.http.body-timeout): send it whole\"");
+            }
+        }
+        assertThat(get("/api/v1/status").statusCode()).as("the server serves on").isEqualTo(200);
     }
 
     /** Sends a request as it is, with Host and Connection: close, and gives the whole answer. */
