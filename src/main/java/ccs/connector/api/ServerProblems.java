@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1; over HTTP/2 Vert.x 4.5 sends it) with header {@value #HEAD_REQUEST}, so that a route whose GET changes
  * something (the agent page opens its link once) changes nothing; but under {@code /webhooks/}, whose GET hands on an event: 405;</li>
  * <li>a request whose {@code Accept} header no route of its path and method takes: served its path's own media type;</li>
+ * <li>a method the server does not know (not one of RFC 9110's, nor PATCH): 501;</li>
  * <li>a method the path does not take: 405 with an {@code Allow} header naming those it takes, also where a templated path
  * would take the method (GET of {@code /api/v1/calls/hangup} is not a lookup of a call named "hangup");</li>
  * <li>an unknown path under {@code /api/}, {@code /webhooks/} or {@code /agent/}, or {@code /api} or {@code /webhooks} alone: 404
@@ -63,6 +64,13 @@ public final class ServerProblems implements StartupListener {
 
     private static final Pattern PATH_PARAMETER = Pattern.compile(":[^/]+");
     private static final String WEBHOOKS = "/webhooks/";
+
+    /** The methods of RFC 9110 and PATCH: another is 501, not a 405 of a path (RFC 9110, section 9.1). */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+    /** The method is not echoed: it is the client's text. */
+    private static final String UNKNOWN_METHOD = Problem.json(501, "this server does not know the request's method: "
+            + "it serves GET, HEAD, POST and DELETE", null);
 
     private static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
             + "is not well encoded (a % must be followed by two hex digits)", null);
@@ -183,6 +191,10 @@ public final class ServerProblems implements StartupListener {
 
     /** A path that some route names literally belongs to it alone: a templated route does not take the methods it does not. */
     private static void refuseMethodOfLiteralPath(Router router, RoutingContext routing) {
+        if (!KNOWN_METHODS.contains(routing.request().method().name())) {
+            answer(routing, 501, UNKNOWN_METHOD);
+            return;
+        }
         String path = routing.normalizedPath();
         // the server takes a literal path with a trailing slash as its own (/api/v1/calls/hangup/ is /api/v1/calls/hangup)
         String literal = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

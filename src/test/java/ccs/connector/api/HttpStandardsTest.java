@@ -96,6 +96,18 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aMethodTheServerDoesNotKnowIsA501Problem() throws Exception {
+        // RFC 9110, section 9.1: a method the server does not recognize is 501, one a path does not take 405
+        for (String path : new String[] {"/api/v1/status", "/webhooks/ccs/hangup?token=" + webhookToken(), "/api/v1/nothing-here"}) {
+            String answer = raw("FROB " + path + " HTTP/1.1\r\n\r\n");
+            assertThat(answer).as(path).startsWith("HTTP/1.1 501").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"detail\":\"this server does not know the request's method: it serves GET, HEAD, POST and DELETE\"")
+                    .doesNotContain("FROB");
+        }
+        assertThat(raw("PATCH /api/v1/status HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 405");
+    }
+
+    @Test
     void headIsServedWhereGetIs() throws Exception {
         HttpResponse<String> get = get("/api/v1/softphone-url?agentEmail=" + AGENT);
         HttpResponse<String> head = send("HEAD", "/api/v1/softphone-url?agentEmail=" + AGENT);
