@@ -121,6 +121,10 @@ public final class CcsApi {
         if (status == 401 || status == 403) {
             throw UpstreamException.credentialRefused(tenant.name(), status);
         }
+        if (status == 503) {
+            // when the platform says it serves again, the caller hears it (a 503's Retry-After, RFC 9110 section 10.2.3)
+            throw UpstreamException.unavailable(tenant.name(), status, retryAfter(message.getHeader("Retry-After", String.class)));
+        }
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant.name(), status);
         }
@@ -180,7 +184,7 @@ public final class CcsApi {
         throw neverSent ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);
     }
 
-    /** A 429's {@code Retry-After} in whole seconds, rounded up; 0 when it gives none. */
+    /** A 429's or 503's {@code Retry-After} in whole seconds, rounded up; 0 when it gives none. */
     static int retryAfter(String header) {
         Duration wait = RetryAfter.read(header);
         return wait == null ? 0 : (int) Math.min(Integer.MAX_VALUE, wait.plusMillis(999).toSeconds());

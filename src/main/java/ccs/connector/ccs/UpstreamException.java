@@ -43,7 +43,12 @@ public class UpstreamException extends CcsException {
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN);
+        return unavailable(tenant, status, 0);
+    }
+
+    /** The same, with the seconds the platform's {@code Retry-After} asks for (0: none). */
+    public static UpstreamException unavailable(String tenant, int status, int retryAfterSeconds) {
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, retryAfterSeconds, Outcome.DOWN);
     }
 
     /**

@@ -468,7 +468,8 @@ public final class CcsSimulator implements AutoCloseable {
                     json.writeValueAsBytes(failure("cannot serve " + String.join(" ", params.values()))), null);
             case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),
                     String.valueOf(fault.retryAfterSeconds()));
-            default -> send(exchange, fault.status(), "text/plain", ("Error " + fault.status()).getBytes(StandardCharsets.UTF_8), null);
+            default -> send(exchange, fault.status(), "text/plain", ("Error " + fault.status()).getBytes(StandardCharsets.UTF_8),
+                    fault.retryAfterSeconds() > 0 ? String.valueOf(fault.retryAfterSeconds()) : null);
         }
         return true;
     }

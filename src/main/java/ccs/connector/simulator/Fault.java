@@ -6,7 +6,8 @@ import java.util.Map;
  * A fault the simulator injects into its next answers to a function ({@code *} = any).
  *
  * @param function  the API function it applies to, or {@code *}
- * @param kind      {@code status}: answer with {@code status} and a short text body;
+ * @param kind      {@code status}: answer with {@code status} and a short text body (and {@code Retry-After: retryAfterSeconds}
+ *                  when that is above 0);
  *                  {@code html}: 200 with an HTML error page; {@code empty}: 200 with no body;
  *                  {@code success-only}: 200 with the envelope {@code {"success": true}} and nothing of what it is asked for;
  *                  {@code json-null}: 200 with the JSON text {@code null}; {@code no-envelope}: 200 with {@code {}};
@@ -24,7 +25,7 @@ import java.util.Map;
  *                  it gets the same page again: a cursor that repeats
  * @param status    the HTTP status for {@code status}
  * @param delayMillis the delay for {@code delay}, the longest hold for {@code hold}
- * @param retryAfterSeconds the Retry-After value for {@code throttle}
+ * @param retryAfterSeconds the Retry-After value for {@code throttle}, and for {@code status} when above 0
  * @param times     how many answers it affects
  * @param param     only requests that carry this parameter (e.g. {@code startdate}: the CDR pages of a window, not
  *                  a call's lookup by {@code activecallkey}); null = any request to the function
