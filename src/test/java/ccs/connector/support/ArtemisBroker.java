@@ -24,10 +24,12 @@ public final class ArtemisBroker implements AutoCloseable {
     public static final String PASSWORD = "it-broker-password";
     private static final Path DISTRIBUTION = Path.of("target", "artemis", "apache-artemis-" + System.getProperty("artemis.version", "2.44.0"));
 
-    private final Process broker;
+    private final Path directory;
     private final int port;
+    private Process broker;
 
-    private ArtemisBroker(Process broker, int port) {
+    private ArtemisBroker(Path directory, Process broker, int port) {
+        this.directory = directory;
         this.broker = broker;
         this.port = port;
     }
@@ -43,18 +45,35 @@ public final class ArtemisBroker implements AutoCloseable {
                 instance.toString(), "--silent", "--user", USER, "--password", PASSWORD, "--require-login", "--host", "127.0.0.1",
                 "--default-port", String.valueOf(port), "--no-web", "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor",
                 "--no-hornetq-acceptor", "--nio", "--no-autotune");
+        ArtemisBroker started = new ArtemisBroker(directory, launch(directory), port);
+        started.awaitListening();
+        return started;
+    }
+
+    /** Runs the broker instance of the directory, its output appended to broker.log. */
+    private static Process launch(Path directory) throws Exception {
+        Path instance = directory.resolve("broker").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder("bash", instance.resolve("bin").resolve("artemis").toString(), "run")
-                .redirectErrorStream(true).redirectOutput(directory.resolve("broker.log").toFile());
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("broker.log").toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("JAVA_ARGS", "-Xms64m -Xmx256m");
-        ArtemisBroker started = new ArtemisBroker(builder.start(), port);
+        return builder.start();
+    }
+
+    private void awaitListening() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
                 return true;
             }
         });
-        return started;
+    }
+
+    /** Stops the broker (SIGTERM: it closes its journal) and runs it again on the same journal and port, as an operator's restart. */
+    public void restart() throws Exception {
+        stop();
+        broker = launch(directory);
+        awaitListening();
     }
 
     public String url() {
@@ -63,7 +82,17 @@ public final class ArtemisBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        stop();
+    }
+
+    private void stop() throws Exception {
+        // the broker's own process, not only the shell script around it
+        List<ProcessHandle> java = broker.descendants().toList();
         broker.destroy();
+        java.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : java) {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        }
         if (!broker.waitFor(30, TimeUnit.SECONDS)) {
             broker.destroyForcibly();
         }

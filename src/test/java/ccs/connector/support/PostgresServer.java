@@ -25,14 +25,21 @@ public final class PostgresServer implements AutoCloseable {
     public static final String USER = "ccs";
     public static final String PASSWORD = "it-database-password";
 
-    private final Process server;
     private final int port;
     private final Path directory;
+    private final List<String> command;
+    private Process server;
 
-    private PostgresServer(Process server, int port, Path directory) {
-        this.server = server;
+    private PostgresServer(List<String> command, int port, Path directory) throws IOException {
+        this.command = command;
         this.port = port;
         this.directory = directory;
+        this.server = launch();
+    }
+
+    private Process launch() throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("postgres.log").toFile())).start();
     }
 
     public static PostgresServer start() throws Exception {
@@ -61,14 +68,39 @@ public final class PostgresServer implements AutoCloseable {
             throw new IllegalStateException("initdb failed: " + Files.readString(directory.resolve("initdb.log")));
         }
         int port = AvailablePortFinder.getNextAvailable();
-        Process server = new ProcessBuilder(asPostgres(root, bin.resolve("postgres").toString(), "-D", data.toString(),
+        PostgresServer started = new PostgresServer(asPostgres(root, bin.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + directory,
-                "-c", "fsync=off", "-c", "max_connections=100"))
-                .redirectErrorStream(true).redirectOutput(directory.resolve("postgres.log").toFile()).start();
-        PostgresServer started = new PostgresServer(server, port, directory);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> DriverManager.getConnection(started.url(), USER, PASSWORD).isValid(1));
+                "-c", "fsync=off", "-c", "max_connections=100"), port, directory);
+        started.awaitAnswering();
         return started;
+    }
+
+    private void awaitAnswering() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> {
+                    try (java.sql.Connection connection = DriverManager.getConnection(url(), USER, PASSWORD)) {
+                        return connection.isValid(1);
+                    }
+                });
+    }
+
+    /**
+     * Restarts the server as an operator or a failover would: a fast shutdown (SIGINT: every client's connection is ended,
+     * open transactions roll back), then the same cluster on the same port again.
+     */
+    public void restart() throws Exception {
+        // the postmaster only (as root, the child of runuser): it ends its backends itself, which may be gone before a kill reaches them
+        long postmaster = server.children().findFirst().map(ProcessHandle::pid).filter(pid -> "root".equals(System.getProperty("user.name")))
+                .orElse(server.pid());
+        Process killing = new ProcessBuilder("sh", "-c", "kill -INT " + postmaster).inheritIO().start();
+        if (!killing.waitFor(30, TimeUnit.SECONDS) || killing.exitValue() != 0) {
+            throw new IllegalStateException("could not send SIGINT to PostgreSQL's postmaster " + postmaster);
+        }
+        if (!server.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("PostgreSQL did not stop");
+        }
+        server = launch();
+        awaitAnswering();
     }
 
     public String url() {
