@@ -58,8 +58,69 @@ class SharedSessionsIT {
         }
     }
 
+    /**
+     * The platform ends the agent's session while two replicas use it: each replica's calls are refused at once, and the
+     * cluster logs the agent in once more, not once per replica (the platform limits live sessions per agent); every call
+     * is repeated once with the new session.
+     */
+    @Test
+    void aSessionRefusedOnTwoReplicasAtOnceIsRenewedOnceForTheCluster() throws Exception {
+        AtomicInteger logins = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> live = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch refusedEverywhere = new java.util.concurrent.CountDownLatch(2);
+        CamelContext camel = new DefaultCamelContext();
+        // the platform: each login a new session, the only live one; a call with any other session is refused
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ccs-api-call").process(exchange -> {
+                    String function = exchange.getVariable(ccs.connector.ccs.CcsApi.FUNCTION, String.class);
+                    if ("login".equals(function)) {
+                        String session = "session-" + logins.incrementAndGet();
+                        live.set(session);
+                        exchange.getMessage().setBody(Map.of("login", true, "session", session));
+                    } else if (exchange.getVariable(ccs.connector.ccs.CcsApi.SESSION, String.class).equals(live.get())) {
+                        exchange.getMessage().setBody(Map.of("success", true));
+                    } else {
+                        // both replicas hold the refused session before either logs in again
+                        refusedEverywhere.countDown();
+                        refusedEverywhere.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        exchange.getMessage().setBody(Map.of("login", false));
+                    }
+                });
+            }
+        });
+        camel.start();
+        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (PostgresServer postgres = PostgresServer.start();
+             Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
+            AgentSessions first = replica(camel, tenants, database, Duration.ofHours(8));
+            AgentSessions second = replica(camel, tenants, database, Duration.ofHours(8));
+            assertThat(first.call(null, AGENT, "click2call", Map.of())).containsEntry("success", true);
+            assertThat(second.call(null, AGENT, "click2call", Map.of())).as("the first replica's session").containsEntry("success", true);
+            assertThat(logins).hasValue(1);
+
+            live.set("ended by the platform");
+            var onFirst = callers.submit(() -> first.call(null, AGENT, "click2call", Map.of()));
+            var onSecond = callers.submit(() -> second.call(null, AGENT, "click2call", Map.of()));
+            assertThat(onFirst.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("success", true);
+            assertThat(onSecond.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsEntry("success", true);
+            assertThat(logins).as("one login again for the cluster").hasValue(2);
+            assertThat(first.session(null, AGENT)).isEqualTo("session-2");
+            assertThat(second.session(null, AGENT)).isEqualTo("session-2");
+        } finally {
+            callers.shutdownNow();
+            camel.stop();
+        }
+    }
+
     private static AgentSessions replica(CamelContext camel, Tenants tenants, Database database) {
-        return new AgentSessions(camel, tenants, new AppTokens(tenants, Duration.ofSeconds(30), Ticker.systemTicker()), TTL,
+        return replica(camel, tenants, database, TTL);
+    }
+
+    private static AgentSessions replica(CamelContext camel, Tenants tenants, Database database, Duration ttl) {
+        return new AgentSessions(camel, tenants, new AppTokens(tenants, Duration.ofSeconds(30), Ticker.systemTicker()), ttl,
                 Duration.ofSeconds(30), Ticker.systemTicker(), database);
     }
 }
