@@ -57,6 +57,11 @@ public final class CdrState {
         this.database = database;
     }
 
+    /** The clock of the database the replicas share (their common time); empty on one node's own store, whose clock is the node's. */
+    public Optional<Instant> sharedNow() {
+        return database.shared() ? Optional.of(database.now()) : Optional.empty();
+    }
+
     public Optional<Instant> checkpoint(String tenant) {
         return database.one("SELECT read_up_to_ms FROM CDR_CHECKPOINT WHERE tenant = ?", row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
     }

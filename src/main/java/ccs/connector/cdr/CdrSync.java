@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plans and records the CDR polls of each tenant (route {@code cdr-poll}). A poll reads the window
- * from (checkpoint minus {@code ccs.cdr.overlap}) to (now minus {@code ccs.cdr.lag}), or from
+ * from (checkpoint minus {@code ccs.cdr.overlap}) to (now minus {@code ccs.cdr.lag}; now by the earlier of this replica's clock and the shared
+ * database's, so that a leader whose clock runs ahead never moves the checkpoint into the future), or from
  * {@code ccs.cdr.start} when the tenant has no checkpoint yet (empty: the start of the day of its first poll, kept
  * until the first checkpoint); the checkpoint moves only once the
  * whole window is in the outbox. The checkpoint is read from its file at every run, so an operator
@@ -57,6 +58,11 @@ public final class CdrSync {
     private final CdrSettings settings;
     private final Clock clock;
     private final Map<String, TenantPolls> polls = new ConcurrentHashMap<>();
+    /** This replica's clock was found ahead of the database's by more than {@link #CLOCK_TOLERANCE} (logged once until it is not). */
+    private volatile boolean clockAhead;
+
+    /** How far this replica's clock may run ahead of the shared database's without a warning. */
+    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
 
     public CdrSync(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
         this.tenants = tenants;
@@ -84,7 +90,7 @@ public final class CdrSync {
                 LOG.debug("CDR poll of tenant {} skipped: pausing after {} failures in a row", tenant.name(), tenantPolls.failuresInARow);
                 return null;
             }
-            Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+            Instant now = now().truncatedTo(ChronoUnit.SECONDS);
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             Instant finish = now.minus(settings.lag());
             LocalDateTime from = checkpoint.map(at -> notBeforeStart(wallClockStart(at.minus(settings.overlap()), finish, tenant),
@@ -100,6 +106,27 @@ public final class CdrSync {
             tenantPolls.windowFinish = finish;
             return settings.window(tenant, from, to, SOURCE);
         }
+    }
+
+    /**
+     * Now, as far as every clock agrees: this replica's, or the shared database's where that is earlier. A complete window
+     * moves the shared checkpoint to its finish, so a leader whose clock runs ahead (a node whose time service failed)
+     * would move it into the future: the calls that begin meanwhile would lie behind every later window's overlap, and
+     * the next leader would skip its polls until its own clock reached the checkpoint. A clock behind only delays.
+     */
+    private Instant now() {
+        Instant own = clock.instant();
+        Optional<Instant> shared = state.sharedNow();
+        if (shared.isPresent() && own.isAfter(shared.get().plus(CLOCK_TOLERANCE))) {
+            if (!clockAhead) {
+                LOG.warn("This replica's clock is {} s ahead of the database's: CDR windows end by the database's clock; set the node's time right",
+                        Duration.between(shared.get(), own).toSeconds());
+            }
+            clockAhead = true;
+            return shared.get();
+        }
+        clockAhead = false;
+        return shared.filter(own::isAfter).orElse(own);
     }
 
     /**

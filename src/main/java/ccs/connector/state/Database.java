@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -419,6 +421,12 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw failed(sql, e);
         }
+    }
+
+    /** The database's clock: with several replicas, the time they share whatever their own clocks say. */
+    public Instant now() {
+        return one("SELECT CURRENT_TIMESTAMP", row -> row.getObject(1, OffsetDateTime.class).toInstant())
+                .orElseThrow(() -> new IllegalStateException("the database answered no time"));
     }
 
     public <T> Optional<T> one(String sql, Row<T> row, Object... values) {
