@@ -281,6 +281,33 @@ class SharedStateIT {
     }
 
     @Test
+    void anAgentLinkOpensThePageOnceOnAnyReplicaAndItsCookieServesOnEvery() {
+        ccs.connector.ccs.Tenants tenants = new ccs.connector.ccs.Tenants(List.of(new ccs.connector.ccs.Tenant("acme",
+                "https://acme.example/api/", "app-token-acme", java.time.ZoneId.of("Europe/Istanbul"))), "acme");
+        String url = (String) agentLinks(replicas.get(0), tenants).link(Map.of("agentEmail", "selin@acme.example")).get("url");
+        Map<String, String> link = new HashMap<>();
+        for (String pair : url.substring(url.indexOf('?') + 1).split("&")) {
+            String[] parts = pair.split("=", 2);
+            link.put(parts[0], java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        ccs.connector.agentpage.AgentLinks second = agentLinks(replicas.get(1), tenants);
+        String cookie = second.open(link.get("agent"), link.get("tenant"), link.get("expires"), link.get("nonce"), link.get("signature"));
+        assertThat(cookie).startsWith("ccs-agent=");
+
+        assertThatThrownBy(() -> agentLinks(replicas.get(0), tenants).open(link.get("agent"), link.get("tenant"), link.get("expires"),
+                link.get("nonce"), link.get("signature"))).as("the replica that made the link, after another opened it")
+                .isInstanceOf(ccs.connector.agentpage.AgentLinkRefusedException.class).hasMessageContaining("opened already");
+        assertThat(agentLinks(replicas.get(2), tenants).admit(cookie.split(";")[0], null))
+                .as("the page's cookie on a third replica").isEqualTo(new ccs.connector.agentpage.AgentPass("selin@acme.example", "acme"));
+    }
+
+    private static ccs.connector.agentpage.AgentLinks agentLinks(Database replica, ccs.connector.ccs.Tenants tenants) {
+        return new ccs.connector.agentpage.AgentLinks("shared-agent-page-secret-0123456789abcdef", tenants, "https://agents.acme.example/agent",
+                Duration.ofMinutes(2), Duration.ofHours(8), new AgentPageRevocations(replica, Duration.ofHours(8)),
+                new ccs.connector.agentpage.AgentLinkOpenings(replica), java.time.Clock.systemUTC());
+    }
+
+    @Test
     void aTransactionIdInFlightOnOneReplicaIsNeitherDialledNorCalledDispatchedOnAnother() throws Exception {
         CallCorrelations one = new CallCorrelations(replicas.get(0));
         CallCorrelations another = new CallCorrelations(replicas.get(1));
