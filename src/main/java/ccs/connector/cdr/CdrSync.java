@@ -155,7 +155,7 @@ public final class CdrSync {
             Optional<Instant> previous = state.checkpoint(window.getTenant());
             boolean moved = advanceCheckpoint(window.getTenant(), previous, readUpTo);
             checkpoint = moved ? readUpTo : previous;
-            if (!window.complete() && !moved) {
+            if (!window.complete() && !moved && !window.cutByLeadership()) {
                 problem = "made no progress in " + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc";
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
                         + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), checkpoint.orElse(null));

@@ -42,7 +42,9 @@ public final class CdrWindow {
         /** A full page whose cursor was seen before, or that has none: the rest cannot be asked for. */
         REPEATED_CURSOR,
         /** The per-run page cap: the rest waits for the next run. */
-        PAGE_CAP
+        PAGE_CAP,
+        /** A poll of a replica that no longer leads: the rest is the new leader's, which polls on from the checkpoint. */
+        NOT_LEADER
     }
 
     private final String tenant;
@@ -163,6 +165,23 @@ public final class CdrWindow {
 
     public boolean hasNextPage() {
         return stop == null;
+    }
+
+    /**
+     * This replica lost the leadership while its poll's window still had pages: it asks for none of them, so that one
+     * replica polls Call Center Studio at a time (the new leader polls on from the checkpoint). Called by route cdr-window
+     * once the page in flight is in the outbox.
+     */
+    public void leadershipLost() {
+        if (stop == null) {
+            stop = Stop.NOT_LEADER;
+            LOG.info("CDR {} of tenant {} stops paging {} after {} pages: this replica no longer leads", source, tenant, range(), pages);
+        }
+    }
+
+    /** The paging stopped because this replica lost the leadership ({@link #leadershipLost}). */
+    public boolean cutByLeadership() {
+        return stop == Stop.NOT_LEADER;
     }
 
     /** Every record of the window was read. */
