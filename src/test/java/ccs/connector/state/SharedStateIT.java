@@ -291,11 +291,11 @@ class SharedStateIT {
             link.put(parts[0], java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
         }
         ccs.connector.agentpage.AgentLinks second = agentLinks(replicas.get(1), tenants);
-        String cookie = second.open(link.get("agent"), link.get("tenant"), link.get("expires"), link.get("nonce"), link.get("signature"));
+        String cookie = second.open(link.get("agent"), link.get("tenant"), link.get("expires"), link.get("nonce"), link.get("signature"), null);
         assertThat(cookie).startsWith("ccs-agent=");
 
         assertThatThrownBy(() -> agentLinks(replicas.get(0), tenants).open(link.get("agent"), link.get("tenant"), link.get("expires"),
-                link.get("nonce"), link.get("signature"))).as("the replica that made the link, after another opened it")
+                link.get("nonce"), link.get("signature"), null)).as("the replica that made the link, after another opened it")
                 .isInstanceOf(ccs.connector.agentpage.AgentLinkRefusedException.class).hasMessageContaining("opened already");
         assertThat(agentLinks(replicas.get(2), tenants).admit(cookie.split(";")[0], null))
                 .as("the page's cookie on a third replica").isEqualTo(new ccs.connector.agentpage.AgentPass("selin@acme.example", "acme"));
