@@ -25,10 +25,6 @@ import java.util.stream.Stream;
 import ccs.connector.cdr.CdrWindow;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
-import ccs.connector.simulator.SimulatorSettings;
-import ccs.connector.support.ArtemisBroker;
-import ccs.connector.support.ConnectorProcess;
-import ccs.connector.support.PostgresServer;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
@@ -55,8 +51,6 @@ import static org.awaitility.Awaitility.await;
 class ClusterIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(150);
-    private static final String WEBHOOK_TOKEN = "it-webhook-token-0123456789";
-    private static final String API_KEY = "it-api-key-0123456789abcdef";
     private static final int DELIVERY_CONSUMERS = 4;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -65,11 +59,7 @@ class ClusterIT {
     private final List<String> unready = new CopyOnWriteArrayList<>();
     private final List<String> twoLeaders = new CopyOnWriteArrayList<>();
     private final Set<Replica> killed = ConcurrentHashMap.newKeySet();
-    private Path work;
-    private PostgresServer postgres;
-    private ArtemisBroker broker;
-    private CcsSimulator simulator;
-    private RecordingHttpServer crm;
+    private SharedEngines engines;
     private volatile boolean watching = true;
 
     /** One replica: its port, process and log. */
@@ -78,34 +68,24 @@ class ClusterIT {
 
     @BeforeEach
     void startEngines() throws Exception {
-        work = Files.createTempDirectory("ccs-cluster-it");
-        postgres = PostgresServer.start();
-        broker = ArtemisBroker.start(work.resolve("artemis"));
-        simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
-        crm = new RecordingHttpServer();
+        engines = SharedEngines.start("ccs-cluster-it");
     }
 
     @AfterEach
     void stopAll() throws Exception {
         watching = false;
-        for (Replica replica : replicas) {
-            replica.process().destroyForcibly();
-            replica.process().waitFor(30, TimeUnit.SECONDS);
-        }
-        for (AutoCloseable engine : new AutoCloseable[] {simulator, crm, broker, postgres}) {
-            if (engine != null) {
-                engine.close();
-            }
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void killingTheLeaderMidWindowAndThenAFollowerMidDeliveriesLosesNothing() throws Exception {
-        List<String> records = eventIds(simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
+        List<String> records = eventIds(engines.simulator.generateCdrs(250, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10))));
         // the first leader reads the window's first page, then hangs on the second until it is killed
         // (page requests only: a hangup's CDR lookup by activecallkey must not use these faults up)
-        simulator.inject(Fault.delay("reportsCDRLogs", 0, 1).onlyWith("startdate"));
-        simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1).onlyWith("startdate"));
+        engines.simulator.inject(Fault.delay("reportsCDRLogs", 0, 1).onlyWith("startdate"));
+        engines.simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1).onlyWith("startdate"));
         for (int i = 1; i <= 3; i++) {
             replicas.add(replica("replica-" + i));
         }
@@ -117,39 +97,39 @@ class ClusterIT {
         watcher.start();
 
         // one login per agent for the cluster, however many replicas ask at once
-        String agent = simulator.agents().get(0);
+        String agent = engines.simulator.agents().get(0);
         List<CompletableFuture<HttpResponse<String>>> calls = replicas.stream().map(replica -> http.sendAsync(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + replica.port() + "/api/v1/click2call")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("X-Api-Key", API_KEY)
+                .header("Content-Type", "application/json").header("X-Api-Key", SharedEngines.API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234567\"}")).build(),
                 HttpResponse.BodyHandlers.ofString())).toList();
         for (CompletableFuture<HttpResponse<String>> call : calls) {
             assertThat(call.get().statusCode()).as(call.get().body()).isEqualTo(200);
         }
-        assertThat(simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
+        assertThat(engines.simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
 
         Replica leader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null);
         // a screen pop on one follower reads a call's custom variables; the call's hangup comes to the other follower and
         // carries them. The CRM refuses it: a dead letter kept by the replica that delivered it is listed by any, replayed
         // through a follower, put back by the leader
         List<Replica> followers = replicas.stream().filter(r -> r != leader).toList();
-        CcsSimulator.ActiveCall rung = simulator.ring(agent, "05337654321");
+        CcsSimulator.ActiveCall rung = engines.simulator.ring(agent, "05337654321");
         assertThat(api(followers.get(1), "GET", "/api/v1/screen-pop?activecallkey=" + rung.key() + "&agentEmail="
                 + URLEncoder.encode(agent, StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
         String refused = "demo:ccs.call.hangup:" + rung.key();
-        crm.answerWhen(received -> refused.equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
+        engines.crm.answerWhen(received -> refused.equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
         assertThat(hangup(followers.get(0), rung.key()).statusCode()).isEqualTo(200);
         await().atMost(PATIENCE).until(() -> api(followers.get(1), "GET", "/api/v1/dead-letters").body().contains(refused));
-        crm.clearRules();
+        engines.crm.clearRules();
         assertThat(api(followers.get(1), "POST", "/api/v1/dead-letters/replay").body()).isEqualTo("{\"replaying\":1}");
-        await().atMost(PATIENCE).until(() -> crm.received().stream().anyMatch(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()));
-        String replayed = crm.received().stream().filter(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()).findFirst().orElseThrow().body();
+        await().atMost(PATIENCE).until(() -> engines.crm.received().stream().anyMatch(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()));
+        String replayed = engines.crm.received().stream().filter(r -> refused.equals(r.header("Idempotency-Key")) && r.answeredOk()).findFirst().orElseThrow().body();
         assertThat(new ObjectMapper().readTree(replayed).at("/data/customVariables/ivr_choice").asText()).isEqualTo("2");
         await().atMost(PATIENCE).until(() -> api(followers.get(0), "GET", "/api/v1/dead-letters").body().equals("{\"deadLetters\":[]}"));
         assertThat(Files.readString(leader.log())).contains("Dead letter " + refused + " is on its way back to the outbox, through the CDR lookup");
 
         await().atMost(PATIENCE).until(() -> pageRequests().count() >= 2);
-        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().stream().filter(records::contains).count() == 100);
+        await().atMost(PATIENCE).until(() -> deliveries(engines.crm).keySet().stream().filter(records::contains).count() == 100);
         sendWebhooks(0, 30);
 
         Thread.sleep(1000);
@@ -163,16 +143,16 @@ class ClusterIT {
                 .isLessThan(Duration.ofSeconds(30));
 
         // deliveries take a while now, so the follower dies with some of them in flight
-        crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(200).after(Duration.ofMillis(200)));
+        engines.crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(200).after(Duration.ofMillis(200)));
         Replica follower = replicas.stream().filter(r -> alive(r) && r != newLeader).findFirst().orElseThrow();
         sendWebhooks(60, 100);
         kill(follower);
-        crm.clearRules();
+        engines.crm.clearRules();
         sendWebhooks(100, 120);
 
-        await().atMost(PATIENCE).until(() -> deliveries(crm).keySet().containsAll(records)
-                && deliveries(crm).keySet().containsAll(acknowledged));
-        Map<String, Long> deliveries = deliveries(crm);
+        await().atMost(PATIENCE).until(() -> deliveries(engines.crm).keySet().containsAll(records)
+                && deliveries(engines.crm).keySet().containsAll(acknowledged));
+        Map<String, Long> deliveries = deliveries(engines.crm);
         assertThat(acknowledged).as("webhooks acknowledged while two replicas went down").hasSizeGreaterThan(100);
         long duplicates = deliveries.values().stream().mapToLong(count -> count - 1).sum();
         // a delivery consumer repeats at most one event, or a CDR page (its ids are recorded once it is done):
@@ -190,33 +170,15 @@ class ClusterIT {
 
     private Replica replica(String name) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
-        Path log = work.resolve(name + ".log");
-        Process process = ConnectorProcess.start(log, Map.of(),
-                "@deploy/jvm-lean.options",
-                "-Dcamel.server.port=" + port,
-                "-Dconnector.data-dir=" + work.resolve(name),
-                "-Dconnector.cluster=file",
-                "-Dconnector.cluster.root=" + work.resolve("cluster"),
-                "-Dconnector.database.url=" + postgres.url(),
-                "-Dconnector.database.username=" + PostgresServer.USER,
-                "-Dconnector.database.password=" + PostgresServer.PASSWORD,
-                "-Dconnector.outbox.broker-url=" + broker.url(),
-                "-Dconnector.outbox.username=" + ArtemisBroker.USER,
-                "-Dconnector.outbox.password=" + ArtemisBroker.PASSWORD,
-                "-Dcrm.jms.broker-url=" + broker.url(),
-                "-Dcrm.jms.username=" + ArtemisBroker.USER,
-                "-Dcrm.jms.password=" + ArtemisBroker.PASSWORD,
-                "-Dccs.api-url=" + simulator.apiUrl(),
-                "-Dccs.app-token=" + simulator.appToken(),
-                "-Dconnector.webhook-token=" + WEBHOOK_TOKEN,
-                "-Dconnector.api-key=" + API_KEY,
+        Path log = engines.log(name);
+        Process process = engines.startReplica(name, port,
                 // hangup events wait for their CDR record on the shared broker, where any replica takes them (no record: one retry)
                 "-Dconnector.webhook.enrich-with-cdr=true",
                 "-Dconnector.webhook.enrich-timeout=1s",
                 "-Dconnector.webhook.enrich-retries=1",
                 "-Dconnector.webhook.enrich-retry-delay=200ms",
                 "-Dcrm.sink=rest",
-                "-Dcrm.rest.url=" + crm.url("/events"),
+                "-Dcrm.rest.url=" + engines.crm.url("/events"),
                 "-Dcrm.delivery.consumers=" + DELIVERY_CONSUMERS,
                 "-Dccs.cdr.interval=1s",
                 "-Dccs.cdr.lag=1s",
@@ -243,7 +205,7 @@ class ClusterIT {
     private HttpResponse<String> hangup(Replica target, String callKey) throws Exception {
         String form = "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&disposition=ANSWER&duration=9"
                 + "&called_num=05071303066&caller_id=901&agent_username=";
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/webhooks/ccs/hangup?token=" + WEBHOOK_TOKEN))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/webhooks/ccs/hangup?token=" + SharedEngines.WEBHOOK_TOKEN))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -251,7 +213,7 @@ class ClusterIT {
     /** A call of /api/v1 with the API key and no body. */
     private HttpResponse<String> api(Replica target, String method, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path)).timeout(Duration.ofSeconds(10))
-                .header("X-Api-Key", API_KEY).method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("X-Api-Key", SharedEngines.API_KEY).method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Every 300 ms: each live replica is ready, and at most one of them leads. */
@@ -284,7 +246,7 @@ class ClusterIT {
 
     /** The CDR pollers' page requests (a window's dates), not the hangups' CDR lookups by activecallkey. */
     private Stream<CcsSimulator.ApiRequest> pageRequests() {
-        return simulator.requests("reportsCDRLogs").stream().filter(request -> request.params().containsKey("startdate"));
+        return engines.simulator.requests("reportsCDRLogs").stream().filter(request -> request.params().containsKey("startdate"));
     }
 
     private Replica leader() throws Exception {

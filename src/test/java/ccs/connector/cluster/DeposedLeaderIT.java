@@ -9,17 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
-import ccs.connector.simulator.SimulatorSettings;
-import ccs.connector.support.ArtemisBroker;
-import ccs.connector.support.ConnectorProcess;
-import ccs.connector.support.PostgresServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,44 +32,31 @@ import static org.awaitility.Awaitility.await;
 class DeposedLeaderIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(150);
-    private static final String API_KEY = "it-api-key-0123456789abcdef";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Replica> replicas = new ArrayList<>();
-    private Path work;
-    private PostgresServer postgres;
-    private ArtemisBroker broker;
-    private CcsSimulator simulator;
+    private SharedEngines engines;
 
     private record Replica(String name, int port, Process process) {
     }
 
     @BeforeEach
     void startEngines() throws Exception {
-        work = Files.createTempDirectory("ccs-deposed-leader-it");
-        postgres = PostgresServer.start();
-        broker = ArtemisBroker.start(work.resolve("artemis"));
-        simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
+        engines = SharedEngines.start("ccs-deposed-leader-it");
     }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Replica replica : replicas) {
-            replica.process().destroyForcibly();
-            replica.process().waitFor(30, TimeUnit.SECONDS);
-        }
-        for (AutoCloseable engine : new AutoCloseable[] {simulator, broker, postgres}) {
-            if (engine != null) {
-                engine.close();
-            }
+        if (engines != null) {
+            engines.close();
         }
     }
 
     @Test
     void aLeaderThatLosesTheLeadershipStopsPagingItsWindow() throws Exception {
         // a window of 21 pages, each a second and a half slow: the leader is deposed in the middle of it
-        simulator.generateCdrs(2050, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
-        simulator.inject(Fault.delay("reportsCDRLogs", 1500, 60).onlyWith("startdate"));
+        engines.simulator.generateCdrs(2050, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        engines.simulator.inject(Fault.delay("reportsCDRLogs", 1500, 60).onlyWith("startdate"));
         for (int i = 1; i <= 2; i++) {
             replicas.add(replica("replica-" + i));
         }
@@ -88,7 +69,7 @@ class DeposedLeaderIT {
         // the lock file goes: the leader loses the leadership, and a directory then takes the file's place, so that no
         // replica can take the leadership until the poll that was under way has ended, whichever way it ends (the deposed
         // leader would take it back within a second: then the file goes again)
-        Path lock = work.resolve("cluster").resolve("ccs-connector").resolve("leader");
+        Path lock = engines.work.resolve("cluster").resolve("ccs-connector").resolve("leader");
         String pollBefore = lastPoll(replicas.get(0));
         boolean noLock = false;
         while (!noLock) {
@@ -122,7 +103,7 @@ class DeposedLeaderIT {
     private long lostLeaderships() throws java.io.IOException {
         long lost = 0;
         for (Replica replica : replicas) {
-            lost += Files.readAllLines(work.resolve(replica.name() + ".log")).stream().filter(line -> line.contains("lost the leadership")).count();
+            lost += Files.readAllLines(engines.log(replica.name())).stream().filter(line -> line.contains("lost the leadership")).count();
         }
         return lost;
     }
@@ -130,7 +111,7 @@ class DeposedLeaderIT {
     /** When the latest poll ended, as the status of the replica shows it (empty before the first). */
     private String lastPoll(Replica replica) throws Exception {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/api/v1/status"))
-                .timeout(Duration.ofSeconds(10)).header("X-Api-Key", API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).header("X-Api-Key", SharedEngines.API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
         Matcher poll = Pattern.compile("\"lastPoll\":\\{[^}]*\"at\":\"([^\"]+)\"").matcher(status.body());
         return poll.find() ? poll.group(1) : "";
@@ -138,28 +119,12 @@ class DeposedLeaderIT {
 
     /** The CDR pollers' page requests (a window's dates), oldest first. */
     private List<CcsSimulator.ApiRequest> pageRequests() {
-        return simulator.requests("reportsCDRLogs").stream().filter(request -> request.params().containsKey("startdate")).toList();
+        return engines.simulator.requests("reportsCDRLogs").stream().filter(request -> request.params().containsKey("startdate")).toList();
     }
 
     private Replica replica(String name) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
-        Process process = ConnectorProcess.start(work.resolve(name + ".log"), Map.of(),
-                "@deploy/jvm-lean.options",
-                "-Dcamel.server.port=" + port,
-                "-Dconnector.data-dir=" + work.resolve(name),
-                "-Dconnector.cluster=file",
-                "-Dconnector.cluster.root=" + work.resolve("cluster"),
-                "-Dconnector.database.url=" + postgres.url(),
-                "-Dconnector.database.username=" + PostgresServer.USER,
-                "-Dconnector.database.password=" + PostgresServer.PASSWORD,
-                "-Dconnector.outbox.broker-url=" + broker.url(),
-                "-Dconnector.outbox.username=" + ArtemisBroker.USER,
-                "-Dconnector.outbox.password=" + ArtemisBroker.PASSWORD,
-                "-Dcrm.jms.broker-url=" + broker.url(),
-                "-Dccs.api-url=" + simulator.apiUrl(),
-                "-Dccs.app-token=" + simulator.appToken(),
-                "-Dconnector.webhook-token=it-webhook-token-0123456789",
-                "-Dconnector.api-key=" + API_KEY,
+        Process process = engines.startReplica(name, port,
                 "-Dcrm.sink=jms",
                 "-Dccs.cdr.interval=1s",
                 "-Dccs.cdr.lag=1s",
@@ -170,7 +135,7 @@ class DeposedLeaderIT {
     /** The replica's status shows a checkpoint within a minute of now: the window of the records is read. */
     private boolean checkpointReached(Replica replica) throws Exception {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/api/v1/status"))
-                .timeout(Duration.ofSeconds(10)).header("X-Api-Key", API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(10)).header("X-Api-Key", SharedEngines.API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
         Matcher lag = Pattern.compile("\"lagSeconds\":([0-9]+)").matcher(status.body());
         return lag.find() && Long.parseLong(lag.group(1)) < 60;
     }

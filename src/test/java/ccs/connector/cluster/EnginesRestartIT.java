@@ -4,23 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import ccs.connector.simulator.CcsSimulator;
-import ccs.connector.simulator.SimulatorSettings;
-import ccs.connector.support.ArtemisBroker;
-import ccs.connector.support.ConnectorProcess;
-import ccs.connector.support.PostgresServer;
 import ccs.connector.support.RecordingHttpServer;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
@@ -42,18 +33,13 @@ import static org.awaitility.Awaitility.await;
 class EnginesRestartIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(150);
-    private static final String WEBHOOK_TOKEN = "it-webhook-token-0123456789";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Replica> replicas = new ArrayList<>();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<String> records = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
-    private Path work;
-    private PostgresServer postgres;
-    private ArtemisBroker broker;
-    private CcsSimulator simulator;
-    private RecordingHttpServer crm;
+    private SharedEngines engines;
     private volatile boolean loading = true;
 
     private record Replica(int port, Process process) {
@@ -61,25 +47,15 @@ class EnginesRestartIT {
 
     @BeforeEach
     void startEngines() throws Exception {
-        work = Files.createTempDirectory("ccs-engines-restart-it");
-        postgres = PostgresServer.start();
-        broker = ArtemisBroker.start(work.resolve("artemis"));
-        simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
-        crm = new RecordingHttpServer();
-        crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(200).after(Duration.ofMillis(20)));
+        engines = SharedEngines.start("ccs-engines-restart-it");
+        engines.crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(200).after(Duration.ofMillis(20)));
     }
 
     @AfterEach
     void stopAll() throws Exception {
         loading = false;
-        for (Replica replica : replicas) {
-            replica.process().destroyForcibly();
-            replica.process().waitFor(30, TimeUnit.SECONDS);
-        }
-        for (AutoCloseable engine : new AutoCloseable[] {simulator, crm, broker, postgres}) {
-            if (engine != null) {
-                engine.close();
-            }
+        if (engines != null) {
+            engines.close();
         }
     }
 
@@ -94,24 +70,24 @@ class EnginesRestartIT {
         Thread load = new Thread(this::load, "load");
         load.setDaemon(true);
         load.start();
-        await().atMost(PATIENCE).until(() -> deliveries(crm).size() >= 20);
+        await().atMost(PATIENCE).until(() -> deliveries(engines.crm).size() >= 20);
 
-        broker.restart();
+        engines.broker.restart();
         int afterBroker = acknowledged.size();
         await().atMost(PATIENCE).until(() -> acknowledged.size() >= afterBroker + 20);
-        postgres.restart();
+        engines.postgres.restart();
         int afterDatabase = acknowledged.size();
         await().atMost(PATIENCE).until(() -> acknowledged.size() >= afterDatabase + 20);
         loading = false;
         load.join();
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deliveries(crm).keySet()).containsAll(acknowledged).containsAll(records));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deliveries(engines.crm).keySet()).containsAll(acknowledged).containsAll(records));
         for (Replica replica : replicas) {
             await().atMost(PATIENCE).ignoreExceptions().until(() -> ready(replica));
             assertThat(replica.process().isAlive()).isTrue();
         }
         System.out.println("acknowledged " + acknowledged.size() + ", records " + records.size() + ", refused " + refused.get()
-                + ", repeats " + deliveries(crm).values().stream().mapToLong(count -> count - 1).sum());
+                + ", repeats " + deliveries(engines.crm).values().stream().mapToLong(count -> count - 1).sum());
     }
 
     /** Hangup callbacks to both replicas by turns, and a CDR record every tenth of them, until told to stop. */
@@ -130,7 +106,7 @@ class EnginesRestartIT {
                 refused.incrementAndGet();
             }
             if (i % 10 == 0) {
-                records.addAll(eventIds(simulator.generateCdrs(1, wallClock(Duration.ofMinutes(2)), wallClock(Duration.ofMinutes(1)))));
+                records.addAll(eventIds(engines.simulator.generateCdrs(1, wallClock(Duration.ofMinutes(2)), wallClock(Duration.ofMinutes(1)))));
             }
             try {
                 Thread.sleep(50);
@@ -142,28 +118,12 @@ class EnginesRestartIT {
 
     private Replica replica(String name) throws Exception {
         int port = AvailablePortFinder.getNextAvailable();
-        Process process = ConnectorProcess.start(work.resolve(name + ".log"), Map.of(),
-                "@deploy/jvm-lean.options",
-                "-Dcamel.server.port=" + port,
-                "-Dconnector.data-dir=" + work.resolve(name),
-                "-Dconnector.cluster=file",
-                "-Dconnector.cluster.root=" + work.resolve("cluster"),
-                "-Dconnector.database.url=" + postgres.url(),
-                "-Dconnector.database.username=" + PostgresServer.USER,
-                "-Dconnector.database.password=" + PostgresServer.PASSWORD,
-                "-Dconnector.outbox.broker-url=" + broker.url(),
-                "-Dconnector.outbox.username=" + ArtemisBroker.USER,
-                "-Dconnector.outbox.password=" + ArtemisBroker.PASSWORD,
-                "-Dcrm.jms.broker-url=" + broker.url(),
-                "-Dccs.api-url=" + simulator.apiUrl(),
-                "-Dccs.app-token=" + simulator.appToken(),
-                "-Dconnector.webhook-token=" + WEBHOOK_TOKEN,
-                "-Dconnector.api-key=it-api-key-0123456789abcdef",
+        Process process = engines.startReplica(name, port,
                 "-Dconnector.webhook.enrich-timeout=1s",
                 "-Dconnector.webhook.enrich-retries=1",
                 "-Dconnector.webhook.enrich-retry-delay=200ms",
                 "-Dcrm.sink=rest",
-                "-Dcrm.rest.url=" + crm.url("/events"),
+                "-Dcrm.rest.url=" + engines.crm.url("/events"),
                 "-Dccs.cdr.interval=1s",
                 "-Dccs.cdr.lag=1s",
                 "-Dccs.cdr.start=" + wallClock(Duration.ofMinutes(10)));
@@ -173,7 +133,7 @@ class EnginesRestartIT {
     private HttpResponse<String> hangup(Replica target, String callKey) throws Exception {
         String form = "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&disposition=ANSWER&duration=9"
                 + "&called_num=05071303066&caller_id=901&agent_username=";
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/webhooks/ccs/hangup?token=" + WEBHOOK_TOKEN))
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + "/webhooks/ccs/hangup?token=" + SharedEngines.WEBHOOK_TOKEN))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
