@@ -1,7 +1,5 @@
 package ccs.connector.screenpop;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
@@ -9,7 +7,6 @@ import java.util.Properties;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,22 +28,13 @@ class RestLookupDripTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            crm = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        crm = startHttpServer();
         settings.setProperty("crm.lookup", "rest");
         settings.setProperty("crm.lookup.url", crm.url("/api/contacts?phone={phone}"));
         settings.setProperty("crm.lookup.formats", "e164");
         settings.setProperty("crm.lookup.timeout", "200ms");
         settings.setProperty("camel.component.http.response-timeout", "1000");
         settings.setProperty("camel.component.http.so-timeout", "1000");
-    }
-
-    @AfterAll
-    void stopCrm() {
-        crm.close();
     }
 
     @Test

@@ -1,7 +1,5 @@
 package ccs.connector.screenpop;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +13,6 @@ import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,11 +37,7 @@ class RestLookupTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            crm = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        crm = startHttpServer();
         settings.setProperty("crm.lookup", "rest");
         settings.setProperty("crm.lookup.url", crm.url("/api/contacts?apikey=crm-side-key&phone={phone}"));
         settings.setProperty("crm.lookup.formats", "e164,national,digits");
@@ -52,11 +45,6 @@ class RestLookupTest extends ConnectorTestSupport {
         // Camel prints its property summary only without the supervising route controller: turn it off here
         // so the test sees what an operator who turns it off would
         settings.setProperty("camel.routecontroller.enabled", "false");
-    }
-
-    @AfterAll
-    void stopCrm() {
-        crm.close();
     }
 
     @Test
