@@ -113,7 +113,7 @@ public final class ApiErrors {
     private static boolean describeKnown(Exchange exchange) {
         Throwable known = known(caught(exchange));
         if (known instanceof ApiException failure) {
-            answer(exchange, failure.httpStatus(), failure.getMessage(), null);
+            answer(exchange, failure.httpStatus(), failure.getMessage(), failure.field());
             exchange.setVariable(RETRY_AFTER, failure.retryAfterSeconds() > 0 ? failure.retryAfterSeconds() : null);
             exchange.setVariable(CHALLENGE, failure.challenge());
         } else if (known instanceof MismatchedInputException) {

@@ -24,6 +24,11 @@ public abstract class ApiException extends RuntimeException {
         return 0;
     }
 
+    /** The request field at fault, named in the problem's {@code field}; null when the failure names none. */
+    public String field() {
+        return null;
+    }
+
     /** The {@code WWW-Authenticate} challenge of a 401: how to authenticate; null for other failures. */
     public String challenge() {
         return null;

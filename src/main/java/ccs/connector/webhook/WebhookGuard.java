@@ -11,7 +11,8 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants
  * some tenants' web-URL settings send it), must be {@code connector.webhook-token} (compared in
  * constant time, 401 otherwise) or, while a rotation lasts, {@code connector.webhook-token.previous}: the calls
  * dialled before the change end with a hangup URL that carries the old one, and an IVR step is set to the new
- * one by hand; with {@code connector.webhook.allowed-networks} set the peer address
+ * one by hand; a {@code token} given twice is a 400 (which one counts would be a guess). With
+ * {@code connector.webhook.allowed-networks} set the peer address
  * must lie in one of them (403). The peer is the TCP peer as the HTTP server saw it;
  * {@code X-Forwarded-For} is never trusted.
  */
@@ -33,6 +34,7 @@ public final class WebhookGuard {
     }
 
     public void check(Exchange exchange) {
+        WebhookRequests.once(exchange.getMessage(), "token");
         String presented = WebhookRequests.query(exchange.getMessage()).get("token");
         String bearer = presented == null ? WebhookRequests.bearer(exchange.getMessage()) : null;
         String given = presented != null ? presented : bearer;

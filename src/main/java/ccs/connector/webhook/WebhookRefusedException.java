@@ -2,11 +2,21 @@ package ccs.connector.webhook;
 
 import ccs.connector.api.ApiException;
 
-/** A webhook request refused before anything else happens: a wrong or missing token (401), a source outside the allow-list (403). */
+/**
+ * A webhook request refused before anything else happens, so never kept in the dead letters: a wrong or missing token (401), a
+ * source outside the allow-list (403), a parameter of the token check given more than once (400).
+ */
 public class WebhookRefusedException extends ApiException {
 
-    private WebhookRefusedException(int httpStatus, String message) {
+    private final String field;
+
+    private WebhookRefusedException(int httpStatus, String message, String field) {
         super(httpStatus, message);
+        this.field = field;
+    }
+
+    private WebhookRefusedException(int httpStatus, String message) {
+        this(httpStatus, message, null);
     }
 
     static WebhookRefusedException token(String message) {
@@ -15,6 +25,16 @@ public class WebhookRefusedException extends ApiException {
 
     static WebhookRefusedException source() {
         return new WebhookRefusedException(403, "the request comes from outside connector.webhook.allowed-networks");
+    }
+
+    /** Which of its values counts would be a guess. */
+    static WebhookRefusedException repeated(String parameter, long times) {
+        return new WebhookRefusedException(400, parameter + " is given " + times + " times in the query: give it once", parameter);
+    }
+
+    @Override
+    public String field() {
+        return field;
     }
 
     /** The token goes in query parameter {@code token} (the platform's callbacks) or as a bearer token. */

@@ -2,6 +2,7 @@ package ccs.connector.webhook;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -77,6 +78,23 @@ public final class WebhookRequests {
      */
     static Map<String, String> query(Message message) {
         return decode(rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class)), true);
+    }
+
+    /**
+     * Refuses (400) a request whose query gives one of {@code names} more than once, under the same decoding as {@link #query}:
+     * {@link #query} would take the first value, where another reader of the URL might take the last.
+     */
+    static void once(Message message, String... names) {
+        String query = rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        if (query == null || query.isEmpty()) {
+            return;
+        }
+        for (String name : names) {
+            long times = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty() && name.equals(name(pair))).count();
+            if (times > 1) {
+                throw WebhookRefusedException.repeated(name, times);
+            }
+        }
     }
 
     /**
@@ -171,7 +189,7 @@ public final class WebhookRequests {
             }
             int eq = pair.indexOf('=');
             try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String name = name(pair);
                 String raw = eq < 0 ? "" : pair.substring(eq + 1);
                 String value = leadingPlusKept && LEADING_PLUS.matcher(raw).lookingAt()
                         ? "+" + URLDecoder.decode(raw.substring(1), StandardCharsets.UTF_8)
@@ -182,5 +200,11 @@ public final class WebhookRequests {
             }
         }
         return parameters;
+    }
+
+    /** The decoded name of a query's or form's {@code name=value} pair. */
+    private static String name(String pair) {
+        int eq = pair.indexOf('=');
+        return URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
     }
 }

@@ -240,6 +240,24 @@ class WebhookIntakeTest extends ConnectorTestSupport {
                 && crm.received().stream().filter(r -> r.body().contains("\"subject\":\"ahRzfmi3tzPCQy\"")).count() <= 1);
     }
 
+    /** The guard took the first of two tokens, where a proxy or a person reading the URL may take the last. */
+    @Test
+    @Order(7)
+    void aTokenGivenTwiceIs400NamingItAndNothingIsReadOrStored() throws Exception {
+        String fields = encode(IvrGuideExamples.hangup("token-twice-1"));
+        List<HttpResponse<String>> refused = List.of(
+                post("/webhooks/ccs/hangup?token=" + webhookToken() + "&token=wrong", FORM, fields),
+                post("/webhooks/ccs/hangup?token=wrong&token=" + webhookToken(), FORM, fields),
+                post("/webhooks/ccs/hangup?token=" + webhookToken() + "&t%6Fken=" + webhookToken(), FORM, fields),
+                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=token-twice-ivr&token=" + PREVIOUS_TOKEN));
+
+        assertThat(refused).allSatisfy(answer -> assertError(answer, 400, "token is given 2 times in the query: give it once", "token"));
+        assertThat(deadLetterTexts().values()).noneMatch(letter -> letter.contains("token-twice"));
+        // a parameter that is no part of the token check still counts with its first value
+        assertThat(post("/webhooks/ccs/hangup?token=" + webhookToken() + "&note=a&note=b", FORM, encode(IvrGuideExamples.hangup("token-once-1")))
+                .statusCode()).isEqualTo(200);
+    }
+
     @Test
     @Order(7)
     void whileTheTokenIsRotatedTheCallsDialledBeforeStillHandTheirHangupsOn() throws Exception {
