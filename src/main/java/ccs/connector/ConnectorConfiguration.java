@@ -33,6 +33,7 @@ import ccs.connector.session.AgentSessions;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.state.Database;
+import ccs.connector.webhook.WebhookTokens;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -66,8 +67,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
         ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);
+        WebhookTokens webhookTokens = WebhookTokens.from(settings);
         // last, once every other setting is known to be good: this may start the simulator
-        Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings).apiUrl());
+        Tenants tenants = Tenants.from(settings, () -> embeddedSimulator(camel, settings, webhookTokens).apiUrl());
         if (simulator != null) {
             camel.addService(new ServiceSupport() {
                 @Override
@@ -90,6 +92,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold,
                 ticker != null ? ticker : Ticker.systemTicker(), database);
         camel.getRegistry().bind("tenants", tenants);
+        camel.getRegistry().bind("webhookTokens", webhookTokens);
         camel.getRegistry().bind("appTokens", appTokens);
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens,
                 settings.duration("ccs.api.interactive-timeout", Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofSeconds(8)),
@@ -103,8 +106,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         // the secret values no event may carry, whatever field the platform echoes them in
-        List<String> secretValues = new ArrayList<>(List.of(settings.string("connector.webhook-token", ""),
-                settings.string("connector.webhook-token.previous", ""), settings.string("connector.api-key", "")));
+        List<String> secretValues = new ArrayList<>(webhookTokens.values());
+        secretValues.add(settings.string("connector.api-key", ""));
         tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
         Secrets secrets = new Secrets(secretValues);
         camel.getRegistry().bind("secrets", secrets);
@@ -148,12 +151,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 settings.duration("connector.database.timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)));
     }
 
-    private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings) {
+    private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings, WebhookTokens webhookTokens) {
         if (simulator != null) {
             return simulator;
         }
         String publicUrl = settings.string("connector.public-url", "http://localhost:8080");
-        String webhookToken = settings.string("connector.webhook-token", "");
+        // the demo traffic's webhooks are the default tenant's
+        String webhookToken = webhookTokens.of(settings.required("ccs.tenant")).value();
         SimulatorSettings simulated = new SimulatorSettings()
                 .port(settings.integer("ccs.simulator.port", 0))
                 .tenant(settings.required("ccs.tenant"))

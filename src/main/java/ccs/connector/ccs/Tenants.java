@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import ccs.connector.config.InvalidSettingException;
@@ -96,15 +97,15 @@ public final class Tenants {
 
     /** The named tenant; a null or blank name means the default tenant. */
     public Tenant get(String name) {
-        if (name == null || name.isBlank()) {
-            return defaultTenant;
-        }
-        Tenant tenant = byName.get(name.trim());
-        if (tenant == null) {
+        return find(name).orElseThrow(() -> {
             String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-            throw new InvalidFieldException("tenant", "'" + shown + "' is not served by this connector; known tenants: " + byName.keySet());
-        }
-        return tenant;
+            return new InvalidFieldException("tenant", "'" + shown + "' is not served by this connector; known tenants: " + byName.keySet());
+        });
+    }
+
+    /** The named tenant, as {@link #get} reads the name; empty for a name this connector does not serve. */
+    public Optional<Tenant> find(String name) {
+        return name == null || name.isBlank() ? Optional.of(defaultTenant) : Optional.ofNullable(byName.get(name.trim()));
     }
 
     public Tenant defaultTenant() {

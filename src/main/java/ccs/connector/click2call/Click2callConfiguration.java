@@ -12,6 +12,7 @@ import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
 import ccs.connector.screenpop.PhoneNumbers;
 import ccs.connector.state.Database;
+import ccs.connector.webhook.WebhookTokens;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -43,7 +44,7 @@ public class Click2callConfiguration implements CamelConfiguration {
         Click2callRequests click2callRequests = new Click2callRequests(
                 camel.getRegistry().lookupByNameAndType("tenants", Tenants.class), events,
                 new PhoneNumbers(region, List.of(PhoneNumbers.E164)), format,
-                settings.required("connector.public-url"), settings.required("connector.webhook-token"),
+                settings.required("connector.public-url"), camel.getRegistry().lookupByNameAndType("webhookTokens", WebhookTokens.class),
                 settings.integer("camel.server.maxBodySize", 65536));
         camel.getRegistry().bind("click2callRequests", click2callRequests);
         camel.getRegistry().bind("callControls", new CallControls(click2callRequests, events));

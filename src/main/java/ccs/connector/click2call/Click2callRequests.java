@@ -19,6 +19,7 @@ import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.screenpop.PhoneNumbers;
 import ccs.connector.session.AgentSessions;
+import ccs.connector.webhook.WebhookTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -52,22 +53,24 @@ public final class Click2callRequests {
     private final PhoneNumbers numbers;
     private final String numberFormat;
     private final String hangupUrl;
+    private final WebhookTokens webhookTokens;
     private final int maxLength;
 
     /**
      * @param numberFormat {@value #AS_GIVEN}, {@link PhoneNumbers#NATIONAL} or {@link PhoneNumbers#E164}
      * @param publicUrl    {@code connector.public-url}, where Call Center Studio reaches the webhook intake
-     * @param webhookToken {@code connector.webhook-token}, which the hangup URL carries
+     * @param webhookTokens the webhook tokens, of which the hangup URL carries the click2call's tenant's
      * @param maxLength    the largest request read, in characters ({@code camel.server.maxBodySize}; the HTTP
      *                     server enforces it for REST, this for JMS messages and files)
      */
     public Click2callRequests(Tenants tenants, Events events, PhoneNumbers numbers, String numberFormat, String publicUrl,
-                              String webhookToken, int maxLength) {
+                              WebhookTokens webhookTokens, int maxLength) {
         this.tenants = tenants;
         this.events = events;
         this.numbers = numbers;
         this.numberFormat = numberFormat;
-        this.hangupUrl = publicUrl.replaceAll("/+$", "") + "/webhooks/ccs/hangup?token=" + encode(webhookToken);
+        this.hangupUrl = publicUrl.replaceAll("/+$", "") + "/webhooks/ccs/hangup";
+        this.webhookTokens = webhookTokens;
         this.maxLength = maxLength;
     }
 
@@ -179,10 +182,12 @@ public final class Click2callRequests {
         return delivery != null ? UUID.nameUUIDFromBytes(delivery.getBytes(StandardCharsets.UTF_8)).toString() : UUID.randomUUID().toString();
     }
 
-    /** The parameters of function {@code click2call}: the hangup URL leads back to this connector's intake. */
+    /** The parameters of function {@code click2call}: the hangup URL leads back to this connector's intake, with the tenant's token. */
     public Map<String, Object> params(Click2call click2call) {
-        boolean defaultTenant = click2call.getTenant().equals(tenants.defaultTenant().name());
-        return click2call.params(hangupUrl + (defaultTenant ? "" : "&tenant=" + encode(click2call.getTenant())));
+        String tenant = click2call.getTenant();
+        boolean defaultTenant = tenant.equals(tenants.defaultTenant().name());
+        return click2call.params(hangupUrl + "?token=" + encode(webhookTokens.of(tenant).value())
+                + (defaultTenant ? "" : "&tenant=" + encode(tenant)));
     }
 
     /** Call Center Studio accepted the click2call, or this throws with its message (502). */

@@ -32,8 +32,8 @@ public class WebhookConfiguration implements CamelConfiguration {
         settings.duration("connector.webhook.enrich-retry-delay", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(1));
         Tenants tenants = camel.getRegistry().lookupByNameAndType("tenants", Tenants.class);
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
-        camel.getRegistry().bind("webhookGuard", new WebhookGuard(settings.required("connector.webhook-token"),
-                settings.string("connector.webhook-token.previous", ""), allowed));
+        camel.getRegistry().bind("webhookGuard", new WebhookGuard(camel.getRegistry().lookupByNameAndType("webhookTokens", WebhookTokens.class),
+                tenants, allowed));
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
         camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s")));
         camel.getRegistry().bind("cdrLookupBreakers", new CdrLookupBreakers());

@@ -1,48 +1,51 @@
 package ccs.connector.webhook;
 
-import ccs.connector.config.SharedSecret;
+import java.util.Map;
+
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
 /**
  * The first step of every webhook request (route configuration {@code webhook-intake}): the
  * {@code token} query parameter, or without one the {@code Authorization: Bearer} credential (as
- * some tenants' web-URL settings send it), must be {@code connector.webhook-token} (compared in
- * constant time, 401 otherwise) or, while a rotation lasts, {@code connector.webhook-token.previous}: the calls
+ * some tenants' web-URL settings send it), must be the token of the tenant the request names ({@link WebhookTokens}:
+ * the tenant's own {@code ccs.tenant.<name>.webhook-token}, else {@code connector.webhook-token}; compared in
+ * constant time, 401 otherwise) or, while a rotation lasts, the one that token replaces ({@code .previous}): the calls
  * dialled before the change end with a hangup URL that carries the old one, and an IVR step is set to the new
- * one by hand; a {@code token} given twice is a 400 (which one counts would be a guess). With
+ * one by hand. A {@code token} or {@code tenant} given twice is a 400 (which one counts would be a guess). With
  * {@code connector.webhook.allowed-networks} set the peer address
  * must lie in one of them (403). The peer is the TCP peer as the HTTP server saw it;
  * {@code X-Forwarded-For} is never trusted.
  */
 public final class WebhookGuard {
 
-    private final SharedSecret token;
-    /** The token before a rotation; null when none is set. */
-    private final SharedSecret previousToken;
+    private final WebhookTokens tokens;
+    private final Tenants tenants;
     private final IpNetworks allowed;
 
-    /**
-     * {@code token} must not be empty (the settings require it): an empty secret would accept any request. An empty
-     * {@code previousToken} means no rotation is under way.
-     */
-    public WebhookGuard(String token, String previousToken, IpNetworks allowed) {
-        this.token = new SharedSecret(token);
-        this.previousToken = previousToken == null || previousToken.isEmpty() ? null : new SharedSecret(previousToken);
+    public WebhookGuard(WebhookTokens tokens, Tenants tenants, IpNetworks allowed) {
+        this.tokens = tokens;
+        this.tenants = tenants;
         this.allowed = allowed;
     }
 
     public void check(Exchange exchange) {
-        WebhookRequests.once(exchange.getMessage(), "token");
-        String presented = WebhookRequests.query(exchange.getMessage()).get("token");
-        String bearer = presented == null ? WebhookRequests.bearer(exchange.getMessage()) : null;
-        String given = presented != null ? presented : bearer;
-        if (token.refuses(given) && (previousToken == null || previousToken.refuses(given))) {
+        Message message = exchange.getMessage();
+        // the tenant chooses the token: the guard and the route must read the same one
+        WebhookRequests.once(message, "token", "tenant");
+        Map<String, String> query = WebhookRequests.query(message);
+        String presented = query.get("token");
+        String bearer = presented == null ? WebhookRequests.bearer(message) : null;
+        WebhookTokens.Token token = tokens.of(tenants.find(query.get("tenant")).map(Tenant::name).orElse(null));
+        if (!token.admits(presented != null ? presented : bearer)) {
             throw WebhookRefusedException.token(presented != null && !presented.isEmpty()
-                    ? "query parameter token does not match connector.webhook-token"
-                    : bearer != null ? "the Authorization header's bearer credential does not match connector.webhook-token"
-                    : "query parameter token is missing: webhooks must carry connector.webhook-token (or send it as Authorization: Bearer)");
+                    ? "query parameter token does not match " + token.key()
+                    : bearer != null ? "the Authorization header's bearer credential does not match " + token.key()
+                    : "query parameter token is missing: webhooks must carry " + token.key() + " (or send it as Authorization: Bearer)");
         }
         if (!allowed.allowsAny() && !allowed.allows(peer(exchange))) {
             throw WebhookRefusedException.source();

@@ -8,6 +8,7 @@ import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.screenpop.PhoneNumbers;
+import ccs.connector.webhook.WebhookTokens;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +34,8 @@ class Click2callRequestsTest {
     }
 
     private static Click2callRequests requests(String format) {
-        return new Click2callRequests(TENANTS, null, new PhoneNumbers("TR", List.of(PhoneNumbers.E164)), format, "http://localhost:8080", "token", 4096);
+        return new Click2callRequests(TENANTS, null, new PhoneNumbers("TR", List.of(PhoneNumbers.E164)), format, "http://localhost:8080",
+                new WebhookTokens(new WebhookTokens.Token(WebhookTokens.CONNECTOR_KEY, "token", ""), Map.of()), 4096);
     }
 
     private static Map<String, Object> request(String phoneNumber) {

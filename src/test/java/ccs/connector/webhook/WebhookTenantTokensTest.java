@@ -1,0 +1,183 @@
+package ccs.connector.webhook;
+
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import ccs.connector.simulator.SentCallback;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static ccs.connector.webhook.IvrGuideExamples.encode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three tenants on the simulator, two with webhook tokens of their own (ccs.tenant.<name>.webhook-token), the default
+ * one among them: each tenant's webhooks are admitted by its own token alone, the third's by the connector's, and the
+ * hangup URL of a click2call carries its tenant's token. Over HTTP, to a real local HTTP server as CRM.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebhookTenantTokensTest extends ConnectorTestSupport {
+
+    static {
+        LogCapture.install();
+        // request URLs carry the tokens: lines of the HTTP server and of the routes must come out masked
+        Configurator.setLevel("ccs.connector", Level.DEBUG);
+        Configurator.setLevel("org.apache.camel.component.platform.http", Level.DEBUG);
+    }
+
+    private static final String FORM = "application/x-www-form-urlencoded";
+    /** The default tenant's: one that URL-encoding changes. */
+    private static final String DEMO_TOKEN = "demo:w3bh00k@t0k3n~1";
+    private static final String BETA_TOKEN = "beta-w3bh00k-t0k3n-2";
+    /** The token beta's replaced: a rotation is under way. */
+    private static final String BETA_PREVIOUS = "beta-0ld-w3bh00k-t0k3n";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("ccs.tenants", "demo,beta,gamma");
+        settings.setProperty("ccs.tenant.demo.webhook-token", DEMO_TOKEN);
+        settings.setProperty("ccs.tenant.beta.webhook-token", BETA_TOKEN);
+        settings.setProperty("ccs.tenant.beta.webhook-token.previous", BETA_PREVIOUS);
+        // the calls here have no CDR record to wait for
+        settings.setProperty("connector.webhook.enrich-with-cdr", "false");
+    }
+
+    @Test
+    @Order(1)
+    void eachTenantIsAdmittedByItsOwnTokenAloneAndATenantWithoutOneByTheConnectors() throws Exception {
+        Map<String, String> tokenOf = Map.of("demo", DEMO_TOKEN, "beta", BETA_TOKEN, "gamma", webhookToken());
+        Map<String, String> keyOf = Map.of("demo", "ccs.tenant.demo.webhook-token", "beta", "ccs.tenant.beta.webhook-token",
+                "gamma", "connector.webhook-token");
+        List<String> tokens = List.of(DEMO_TOKEN, BETA_TOKEN, BETA_PREVIOUS, webhookToken());
+        // no tenant parameter: the default tenant
+        for (String named : new String[] {null, "demo", "beta", "gamma"}) {
+            String tenant = named == null ? "demo" : named;
+            for (int i = 0; i < tokens.size(); i++) {
+                String token = tokens.get(i);
+                String call = "tokens-" + named + "-" + i;
+                HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + enc(token) + (named == null ? "" : "&tenant=" + named)
+                        + "&callkeyX=" + call);
+
+                String what = "tenant " + named + ", token " + i + ": " + answer.body();
+                if (token.equals(tokenOf.get(tenant)) || tenant.equals("beta") && token.equals(BETA_PREVIOUS)) {
+                    assertThat(answer.statusCode()).as(what).isEqualTo(200);
+                    assertThat(json.readTree(answer.body()).get("id").asText()).startsWith(tenant + ":ccs.ivr.notification:" + call + ":");
+                } else {
+                    assertThat(answer.statusCode()).as(what).isEqualTo(401);
+                    assertThat(json.readTree(answer.body()).get("detail").asText()).as(what)
+                            .isEqualTo("query parameter token does not match " + keyOf.get(tenant));
+                    assertThat(answer.body()).doesNotContain(tokens.toArray(String[]::new));
+                }
+            }
+        }
+
+        String fields = encode(IvrGuideExamples.hangup("tokens-beta-hangup"));
+        assertThat(post("/webhooks/ccs/hangup?tenant=beta&token=" + BETA_TOKEN, FORM, fields).statusCode()).isEqualTo(200);
+        assertThat(post("/webhooks/ccs/hangup?tenant=beta", FORM, fields, "Authorization", "Bearer " + BETA_PREVIOUS).statusCode()).isEqualTo(200);
+        assertRefused(post("/webhooks/ccs/hangup?tenant=beta", FORM, encode(IvrGuideExamples.hangup("tokens-refused-bearer")),
+                "Authorization", "Bearer " + webhookToken()), "the Authorization header's bearer credential does not match ccs.tenant.beta.webhook-token");
+        assertRefused(post("/webhooks/ccs/hangup?tenant=beta", FORM, encode(IvrGuideExamples.hangup("tokens-refused-none"))),
+                "query parameter token is missing: webhooks must carry ccs.tenant.beta.webhook-token (or send it as Authorization: Bearer)");
+        delivered(crm, "beta:ccs.call.hangup:tokens-beta-hangup");
+    }
+
+    @Test
+    @Order(2)
+    void aTenantNotServedIsJudgedByTheConnectorsTokenAndKeptAsBeforeButNoTenantsTokenAdmitsIt() throws Exception {
+        HttpResponse<String> kept = get("/webhooks/ccs/ivr?token=" + enc(webhookToken()) + "&tenant=nosuchtenant&callkeyX=tokens-unknown-kept");
+        assertThat(kept.statusCode()).as(kept.body()).isEqualTo(400);
+        assertThat(json.readTree(kept.body()).get("field").asText()).isEqualTo("tenant");
+
+        assertRefused(get("/webhooks/ccs/ivr?token=" + BETA_TOKEN + "&tenant=nosuchtenant&callkeyX=tokens-unknown-refused"),
+                "query parameter token does not match connector.webhook-token");
+        assertThat(deadLetterTexts().values()).anyMatch(letter -> letter.contains("tokens-unknown-kept"))
+                .noneMatch(letter -> letter.contains("tokens-unknown-refused"));
+    }
+
+    /** The tenant chooses the token: the guard and the route must read one and the same. */
+    @Test
+    @Order(3)
+    void aTenantGivenTwiceIs400NamingItAndNothingIsReadOrStored() throws Exception {
+        for (String query : List.of("tenant=beta&tenant=gamma", "tenant=gamma&tenant=beta", "tenant=beta&t%65nant=beta")) {
+            HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + BETA_TOKEN + "&" + query + "&callkeyX=tokens-tenant-twice");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("detail").asText()).isEqualTo("tenant is given 2 times in the query: give it once");
+            assertThat(problem.get("field").asText()).isEqualTo("tenant");
+        }
+        assertThat(deadLetterTexts().values()).noneMatch(letter -> letter.contains("tokens-tenant-twice"));
+    }
+
+    @Test
+    @Order(4)
+    void aClick2callsHangupUrlCarriesItsTenantsTokenAndItsHangupIsAdmitted() throws Exception {
+        Map<String, String> tokenOf = Map.of("demo", DEMO_TOKEN, "beta", BETA_TOKEN, "gamma", webhookToken());
+        for (String tenant : List.of("demo", "beta", "gamma")) {
+            String transaction = "tokens-c2c-" + tenant;
+            HttpResponse<String> answer = post("/api/v1/click2call", "application/json", "{\"agentEmail\": \"ayse.yilmaz@demo.example\", "
+                    + "\"phoneNumber\": \"05321234567\", \"transactionId\": \"" + transaction + "\", \"tenant\": \"" + tenant + "\"}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+            assertThat(simulator().requests("click2call")).filteredOn(r -> transaction.equals(r.params().get("transactionid")))
+                    .singleElement().satisfies(r -> assertThat(r.params().get("hangup_url")).isEqualTo(baseUrl() + "/webhooks/ccs/hangup?token="
+                            + enc(tokenOf.get(tenant)) + (tenant.equals("demo") ? "" : "&tenant=" + tenant)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> callback(transaction) != null);
+            SentCallback callback = callback(transaction);
+            assertThat(callback.status()).as(callback.answer()).isEqualTo(200);
+
+            String event = delivered(crm, json.readTree(callback.answer()).get("id").asText()).toString();
+            assertThat(event).contains("\"transactionId\":\"" + transaction + "\"").doesNotContain(tokenOf.get(tenant), enc(tokenOf.get(tenant)));
+        }
+    }
+
+    /** A tenant's token is one of the connector's secret values: scrubbed wherever it appears in what the platform sends. */
+    @Test
+    @Order(5)
+    void aTenantsTokenNeverReachesTheCrm() throws Exception {
+        Map<String, String> fields = IvrGuideExamples.hangup("tokens-scrubbed");
+        fields.put("note", "echoed " + BETA_TOKEN + " and " + BETA_PREVIOUS + " and " + enc(DEMO_TOKEN));
+        assertThat(post("/webhooks/ccs/hangup?tenant=beta&token=" + BETA_TOKEN, FORM, encode(fields)).statusCode()).isEqualTo(200);
+
+        assertThat(delivered(crm, "beta:ccs.call.hangup:tokens-scrubbed").at("/data/raw/note").asText()).isEqualTo("echoed *** and *** and ***");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void noTenantsTokenIsInTheLogsOrMetrics() throws Exception {
+        String logs = LogCapture.text() + get("/observe/metrics").body();
+
+        assertThat(logs).contains("(tenant beta, ").doesNotContain(DEMO_TOKEN, enc(DEMO_TOKEN), BETA_TOKEN, BETA_PREVIOUS);
+    }
+
+    private SentCallback callback(String transaction) {
+        return simulator().callbacks().stream().filter(sent -> transaction.equals(sent.fields().get("transaction_id"))).findFirst().orElse(null);
+    }
+
+    private void assertRefused(HttpResponse<String> answer, String detail) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+        assertThat(json.readTree(answer.body()).get("detail").asText()).isEqualTo(detail);
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
