@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.webhook.WebhookTokens;
 
 /**
  * Settings that must be right before anything starts; each failure names the key and the fix
@@ -164,19 +165,53 @@ public final class StartupChecks {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /**
+     * The connector's webhook token and each tenant's own: secrets of their own outside demo mode. A tenant's own token is
+     * checked in every mode: one another tenant holds too (or the connector's) would admit that tenant's webhooks as well.
+     */
     private static void checkWebhookToken(Settings settings) {
+        // the tenants' own tokens, by their keys
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String tenant : Tenants.names(settings)) {
+            String key = WebhookTokens.key(tenant);
+            settings.optional(key).ifPresent(token -> own.put(key, token));
+            if (!own.containsKey(key) && settings.optional(key + ".previous").isPresent()) {
+                throw new InvalidSettingException(key + ".previous", "is set without " + key + ", the token that replaces it:"
+                        + " set that too, or empty this one");
+            }
+        }
+        String connectorToken = settings.string(WebhookTokens.CONNECTOR_KEY, "");
+        own.forEach((key, token) -> {
+            if (token.equals(connectorToken)) {
+                throw new InvalidSettingException(key, "is the same as " + WebhookTokens.CONNECTOR_KEY + ", which admits the tenants"
+                        + " without a token of their own: generate one, e.g. openssl rand -hex 24");
+            }
+            String previous = settings.string(key + ".previous", "");
+            own.forEach((other, its) -> {
+                if (!other.equals(key) && (its.equals(token) || its.equals(previous))) {
+                    throw new InvalidSettingException(its.equals(token) ? key : key + ".previous", "is the same as " + other
+                            + ", which would admit the other tenant's webhooks too: generate one, e.g. openssl rand -hex 24");
+                }
+            });
+        });
         if (demoMode(settings)) {
             return;
         }
-        String token = settings.string("connector.webhook-token", "");
+        checkOwnSecret(settings, WebhookTokens.CONNECTOR_KEY);
+        own.keySet().forEach(key -> checkOwnSecret(settings, key));
+    }
+
+    /** A webhook token, and the one it replaces, outside demo mode: 16 characters or more, never a shipped value. */
+    private static void checkOwnSecret(Settings settings, String key) {
+        String token = settings.string(key, "");
         if (token.length() < 16 || shipped(token)) {
-            throw new InvalidSettingException("connector.webhook-token", "must be a secret of your own (16 characters or more) "
-                    + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_WEBHOOK_TOKEN");
+            throw new InvalidSettingException(key, "must be a secret of your own (16 characters or more) "
+                    + "outside demo mode: generate one, e.g. openssl rand -hex 24, and set " + environmentName(key));
         }
-        String previous = settings.string("connector.webhook-token.previous", "");
+        String previous = settings.string(key + ".previous", "");
         if (!previous.isEmpty() && (previous.length() < 16 || shipped(previous))) {
-            throw new InvalidSettingException("connector.webhook-token.previous", "must be empty or the token of your own that"
-                    + " connector.webhook-token replaces (16 characters or more), never the shipped demo value");
+            throw new InvalidSettingException(key + ".previous", "must be empty or the token of your own that"
+                    + " " + key + " replaces (16 characters or more), never the shipped demo value");
         }
     }
 

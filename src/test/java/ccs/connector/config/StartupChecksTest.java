@@ -80,6 +80,51 @@ class StartupChecksTest {
                 "ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"));
     }
 
+    /** A tenant's own webhook token is a secret as the connector's is, and its alone: another tenant's would admit both. */
+    @Test
+    void aTenantsOwnWebhookTokenIsCheckedAsTheConnectorsAndMustBeNoOtherTenantsToken() {
+        String[] real = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/", "ccs.app-token", "acme-app-token",
+                "ccs.tenants", "acme,globex", "ccs.tenant.globex.api-url", "https://globex.callcenterstudio.com/api/",
+                "ccs.tenant.globex.app-token", "globex-app-token", "connector.webhook-token", "connector-webhook-token-0123",
+                "connector.api-key", "0123456789abcdef0123", "connector.public-url", "https://connector.acme.example"};
+        String acme = "acme-webhook-token-0123";
+        String globex = "globex-webhook-token-0123";
+        StartupChecks.check(settings(with(real, "ccs.tenant.acme.webhook-token", acme, "ccs.tenant.globex.webhook-token", globex,
+                "ccs.tenant.globex.webhook-token.previous", "connector-webhook-token-0123")));
+
+        assertRefused(with(real, "ccs.tenant.globex.webhook-token", "short"), "ccs.tenant.globex.webhook-token must be a secret of your own",
+                "CCS_TENANT_GLOBEX_WEBHOOK_TOKEN");
+        assertRefused(with(real, "ccs.tenant.globex.webhook-token", "REPLACE-WITH-A-RANDOM-SECRET"),
+                "ccs.tenant.globex.webhook-token must be a secret of your own", "CCS_TENANT_GLOBEX_WEBHOOK_TOKEN");
+        assertRefused(with(real, "ccs.tenant.globex.webhook-token", globex, "ccs.tenant.globex.webhook-token.previous", "demo-webhook-token-change-me"),
+                "ccs.tenant.globex.webhook-token.previous must be empty or the token of your own that ccs.tenant.globex.webhook-token replaces", null);
+        assertRefused(with(real, "ccs.tenant.globex.webhook-token", "connector-webhook-token-0123"),
+                "ccs.tenant.globex.webhook-token is the same as connector.webhook-token", null);
+        assertRefused(with(real, "ccs.tenant.acme.webhook-token", acme, "ccs.tenant.globex.webhook-token", acme),
+                "ccs.tenant.acme.webhook-token is the same as ccs.tenant.globex.webhook-token", null);
+        assertRefused(with(real, "ccs.tenant.acme.webhook-token", acme, "ccs.tenant.globex.webhook-token", globex,
+                "ccs.tenant.globex.webhook-token.previous", acme), "ccs.tenant.globex.webhook-token.previous is the same as ccs.tenant.acme.webhook-token", null);
+        // in demo mode too, where the tokens' length is not checked: a previous token without the one that replaces it does nothing
+        String[] demo = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest", "ccs.tenant", "demo",
+                "ccs.api-url", "embedded", "ccs.tenants", "demo,beta"};
+        StartupChecks.check(settings(with(demo, "ccs.tenant.beta.webhook-token", "beta")));
+        assertRefused(with(demo, "ccs.tenant.beta.webhook-token.previous", "beta-webhook-token-0123"),
+                "ccs.tenant.beta.webhook-token.previous is set without ccs.tenant.beta.webhook-token", null);
+    }
+
+    /** Startup stops naming the setting (and the environment variable to set, when given), and quotes no token. */
+    private static void assertRefused(String[] settings, String message, String environmentName) {
+        assertThatThrownBy(() -> StartupChecks.check(settings(settings))).isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting " + message)
+                .satisfies(refused -> {
+                    assertThat(refused.getMessage()).doesNotContain("-webhook-token-0123", "REPLACE-WITH", "demo-webhook-token");
+                    if (environmentName != null) {
+                        assertThat(refused.getMessage()).contains(environmentName);
+                    }
+                });
+    }
+
     private static String[] with(String[] settings, String... more) {
         String[] all = java.util.Arrays.copyOf(settings, settings.length + more.length);
         System.arraycopy(more, 0, all, settings.length, more.length);
