@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.util.concurrent.ThreadHelper;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Appender;
@@ -47,6 +48,27 @@ class MaskSecretsConverterTest {
         assertThat(text).contains("queue q1\\r\\n2026-12-03 09:00:00.000 ERROR [main] forged line");
         assertThat(text.lines()).noneMatch(line -> line.startsWith("2026-12-03 09:00:00.000 ERROR"));
         assertThat(text.lines().filter(line -> line.startsWith("\tat ")).count()).as("the stack trace, a line per frame").isGreaterThan(1);
+    }
+
+    /**
+     * Camel names a consumer's threads after its endpoint URI: without its query by default, whole with
+     * camel.main.thread-name-pattern's #longName#; a customer route's consumer may carry a password in either.
+     */
+    @Test
+    void bothFormatsMaskTheThreadNameWhichCamelTakesFromAnEndpointUri() throws IOException {
+        String pattern = "Camel (ccs-connector) thread ##counter# - #longName#";
+        for (String uri : new String[] {"sftp://crm:s3cr3t-pass@files.crm.example/outbox",
+                "https://crm.example/inbox?access_token=s3cr3t-pass&delay=5000"}) {
+            LogEvent onConsumerThread = Log4jLogEvent.newBuilder().setLoggerName("test").setLevel(Level.INFO)
+                    .setThreadName(ThreadHelper.resolveThreadName(pattern, uri))
+                    .setMessage(new SimpleMessage("polled")).setThrown(new IllegalStateException("failed")).build();
+
+            String text = format("text", onConsumerThread);
+            assertThat(text).as(uri).contains("Camel (ccs-connector) thread #").contains("crm.example").doesNotContain("s3cr3t-pass");
+            JsonNode json = new ObjectMapper().readTree(format("json", onConsumerThread));
+            assertThat(json.get("process.thread.name").asText()).as(uri).startsWith("Camel (ccs-connector) thread #")
+                    .contains("crm.example").doesNotContain("s3cr3t-pass", "IllegalStateException");
+        }
     }
 
     private String format(String appender) {
