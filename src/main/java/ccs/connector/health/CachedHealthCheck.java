@@ -3,6 +3,7 @@ package ccs.connector.health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,7 +18,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
  * orchestrators call health often and the dependency should not feel it. Never a liveness check.
  * The checks that are not readiness are probed by route dependency-probe ({@link #refresh}) and answer its latest
- * probe, so that nothing that asks for them waits on a platform that does not answer.
+ * probe, so that nothing that asks for them waits on a platform that does not answer: before the first probe ended, a
+ * call waits for it at most {@link #PROBE_TIMEOUT}, then answers UNKNOWN ({@link #NOT_PROBED}); it never probes itself.
  * A readiness check (one with a {@code dependency}) is what the connector needs to take work in and
  * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
  * and never make the connector unready, so webhooks keep finding it while they are down. A readiness
@@ -36,6 +38,8 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     /** How long a readiness probe may take: under the Deployment's readiness probe timeout (5 s). */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    /** The message of a check that is not readiness before route dependency-probe's first probe of it ended. */
+    private static final String NOT_PROBED = "not probed yet: the first probe is under way";
 
     private final Duration cacheFor;
     /** What a readiness check depends on, for its message when a probe takes too long; null for the other checks. */
@@ -45,6 +49,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     private Future<Probe> probing;
     private volatile Probe last;
     private volatile Instant probedAt = Instant.EPOCH;
+    private final CountDownLatch firstProbe = new CountDownLatch(1);
 
     /** A check shown in the health details only, never readiness. */
     protected CachedHealthCheck(String id, Duration cacheFor) {
@@ -81,9 +86,15 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         Probe probe = last;
         // the other checks (Call Center Studio, the CRM) answer their latest probe, which route dependency-probe keeps
         // current: a request (the status page, /observe/health) never waits on a probe of a platform that hangs
-        if (probe == null || isReadiness() && (probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor)))) {
+        if (isReadiness() && (probe == null || probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor)))) {
             refresh();
             probe = last;
+        } else if (probe == null) {
+            probe = firstProbe();
+            if (probe == null) {
+                builder.message(NOT_PROBED).unknown();
+                return;
+            }
         }
         probe.details().forEach(builder::detail);
         if (probe.problem() == null) {
@@ -97,6 +108,17 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     public synchronized void refresh() {
         last = isReadiness() ? boundedProbe() : probe();
         probedAt = Instant.now();
+        firstProbe.countDown();
+    }
+
+    /** The first probe of route dependency-probe, once it ended within {@link #PROBE_TIMEOUT}; else null. */
+    private Probe firstProbe() {
+        try {
+            firstProbe.await(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return last;
     }
 
     private Probe boundedProbe() {

@@ -113,9 +113,11 @@ public final class OperatorStatus {
     private Map<String, Object> tenant(Tenant tenant, HealthCheck.Result ccs) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("tenant", tenant.name());
-        // why the tenant's Call Center Studio is down (no answer, an app token it refuses), as its latest probe found
+        // why the tenant's Call Center Studio is down (no answer, an app token it refuses), as its latest probe found;
+        // before the first probe, that it was not probed yet
         entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())),
-                Optional.ofNullable(ccs.getDetails().get("tenant." + tenant.name() + ".problem")).map(String::valueOf)));
+                Optional.ofNullable(ccs.getDetails().get("tenant." + tenant.name() + ".problem")).map(String::valueOf)
+                        .or(ccs::getMessage)));
         cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
         if (cdrEnabled) {
             entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));

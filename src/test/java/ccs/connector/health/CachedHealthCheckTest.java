@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheck.State;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,8 @@ class CachedHealthCheckTest {
     @Test
     void anotherCheckReusesADownProbeForItsCachePeriod() {
         CachedHealthCheck check = check(false);
+        // route dependency-probe's probe
+        check.refresh();
 
         assertThat(check.call().getState()).isEqualTo(State.DOWN);
         assertThat(check.call().getState()).isEqualTo(State.DOWN);
@@ -52,6 +55,7 @@ class CachedHealthCheckTest {
                 return new Probe(null, Map.of());
             }
         };
+        check.refresh();
         assertThat(check.call().getState()).isEqualTo(State.UP);
         // route dependency-probe's next probe: the platform does not answer it
         Thread probing = new Thread(check::refresh);
@@ -62,6 +66,40 @@ class CachedHealthCheckTest {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThat(check.call().getState()).isEqualTo(State.UP));
         platformAnswers.countDown();
         probing.join();
+    }
+
+    @Test
+    void anotherCheckNeverProbesOnTheCallersThreadNorWaitsForAFirstProbeThatHangs() throws Exception {
+        CountDownLatch platformAnswers = new CountDownLatch(1);
+        CachedHealthCheck check = new CachedHealthCheck("hanging", Duration.ofHours(1), null) {
+            @Override
+            protected Probe probe() {
+                probes.incrementAndGet();
+                try {
+                    platformAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Probe(null, Map.of());
+            }
+        };
+        // route dependency-probe's first probe, just after the start: the platform does not answer it
+        Thread probing = new Thread(check::refresh);
+        probing.start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> probes.get() == 1);
+
+            // the status page asks meanwhile: not probed yet, rather than a wait for that probe and then one of its own
+            HealthCheck.Result meanwhile = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> check.call());
+            assertThat(meanwhile.getState()).isEqualTo(State.UNKNOWN);
+            assertThat(meanwhile.getMessage()).hasValue("not probed yet: the first probe is under way");
+            assertThat(probes).as("no probe on the caller's thread").hasValue(1);
+        } finally {
+            platformAnswers.countDown();
+        }
+        probing.join();
+        assertThat(check.call().getState()).isEqualTo(State.UP);
+        assertThat(probes).hasValue(1);
     }
 
     /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */
