@@ -261,9 +261,10 @@ class HttpStandardsTest extends ConnectorTestSupport {
     @Test
     void answersAboutAgentsAndCallsAreNotStoredByCaches() throws Exception {
         java.time.LocalDate yesterday = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Istanbul")).minusDays(1);
-        // an agent's figures by e-mail, the dead letters' call keys and the reasons a CRM gave: personal data, as a caller's card
+        // an agent's figures by e-mail, the dead letters' call keys and the reasons a CRM gave: personal data, as a caller's card;
+        // the status page and its JSON quote the latest dead letter's reason too
         for (String path : new String[] {"/api/v1/agents/performance?from=" + yesterday, "/api/v1/dead-letters",
-                "/api/v1/screen-pop?phone=05321234567", "/api/v1/softphone-url?agentEmail=" + AGENT}) {
+                "/api/v1/screen-pop?phone=05321234567", "/api/v1/softphone-url?agentEmail=" + AGENT, "/api/v1/status", "/status"}) {
             HttpResponse<String> answer = get(path);
             assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
             assertThat(answer.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
