@@ -104,7 +104,9 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
         Metrics metrics = new Metrics(camel);
-        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file")));
+        DeliveryRetries deliveryRetries = new DeliveryRetries();
+        camel.getRegistry().bind("deliveryRetries", deliveryRetries);
+        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file"), deliveryRetries));
         camel.getRegistry().bind("deadLetters", new DeadLetters(database, events));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1)),
                 settings.duration("crm.retry.max-delay", Duration.ofMinutes(1)), secrets));
@@ -127,7 +129,7 @@ public class CrmConfiguration implements CamelConfiguration {
                 camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);
         CrmSinkHealthCheck crmSink = new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
                 sink.equals("rest") ? settings.string("crm.rest.url", null) : settings.string("crm.health.probe-url", null),
-                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), metrics, probeEvery);
+                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), deliveryRetries, metrics, probeEvery);
         health.register(upstream);
         health.register(crmSink);
         camel.getRegistry().bind("upstreamHealth", upstream);

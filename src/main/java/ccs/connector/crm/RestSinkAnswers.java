@@ -57,7 +57,7 @@ public final class RestSinkAnswers {
             } else {
                 message.removeHeader(Exchange.REDELIVERY_DELAY);
             }
-            throw new RetryableDeliveryException(what);
+            throw new RetryableDeliveryException(what, status);
         }
         throw new RejectedDeliveryException(what);
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import ccs.connector.config.Metrics;
+import ccs.connector.crm.DeliveryRetries;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -18,6 +19,8 @@ import jakarta.jms.JMSException;
  * The CRM sink can take events: the file sink's directory is writable; the JMS sink's broker
  * accepts a connection; the REST sink's host accepts a TCP connection (no request is made, the
  * CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url} when that is set.
+ * Whatever the probe finds, a sink whose latest delivery failed and is tried again cannot take events
+ * either ({@link DeliveryRetries}: a host that takes connections and answers 503).
  * The gauge {@code crm_sink_up} is 1 while it can. Not a readiness check: events wait in the
  * outbox while the CRM is down.
  */
@@ -29,16 +32,19 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
     private final Path fileDir;
     private final String restUrl;
     private final ConnectionFactory jms;
+    private final DeliveryRetries retries;
 
     private final Metrics metrics;
 
-    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, Metrics metrics, Duration cacheFor) {
+    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, DeliveryRetries retries, Metrics metrics,
+                              Duration cacheFor) {
         super("crm-sink", cacheFor);
         this.metrics = metrics;
         this.sink = sink;
         this.fileDir = fileDir;
         this.restUrl = restUrl;
         this.jms = jms;
+        this.retries = retries;
     }
 
     @Override
@@ -48,6 +54,9 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
             case "jms" -> brokerAccepts();
             default -> restUrl == null || restUrl.isBlank() ? null : hostAccepts();
         };
+        if (problem == null) {
+            problem = retries.problem();
+        }
         metrics.gauge("crm.sink.up", "1 while the CRM sink can take events, else 0", () -> up() ? 1 : 0);
         return new Probe(problem, Map.of("sink", sink));
     }

@@ -33,6 +33,8 @@ class OperatorStatusTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "8");
         settings.setProperty("crm.retry.initial-delay", "2s");
         settings.setProperty("crm.retry.max-delay", "10s");
+        // route dependency-probe probes the CRM sink every second
+        settings.setProperty("connector.health.cache", "1s");
     }
 
     @Test
@@ -52,6 +54,24 @@ class OperatorStatusTest extends ConnectorTestSupport {
             crm.clearRules();
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/outbox/depth").asInt() == 0);
+    }
+
+    @Test
+    void aCrmThatTakesConnectionsButAnswers503IsNotUpUntilItTakesEventsAgain() throws Exception {
+        // a load balancer with nothing behind it: the host takes the probe's connection, and answers every event 503
+        crm.answerWhen(request -> String.valueOf(request.header("Idempotency-Key")).contains("status-refusing-"), Answer.status(503));
+        CloudEvent event = hangupEvent("status-refusing-1");
+        try {
+            publish(event);
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(status().get("crm").toString())
+                    .contains("\"up\":false").contains("tried again: HTTP 503"));
+            assertThat(get("/observe/metrics").body()).contains("crm_sink_up 0.0");
+        } finally {
+            crm.clearRules();
+        }
+        delivered(crm, event.getId());
+        await().atMost(PATIENCE).until(() -> status().at("/crm/up").asBoolean());
+        assertThat(status().at("/crm").has("problem")).isFalse();
     }
 
     @Test
