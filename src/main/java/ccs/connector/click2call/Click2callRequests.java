@@ -1,10 +1,13 @@
 package ccs.connector.click2call;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +27,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and checks click2call requests from the CRM (the same JSON over REST, JMS and the file
@@ -35,6 +40,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Click2callRequests {
 
     public static final String AS_GIVEN = "as-given";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Click2callRequests.class);
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
@@ -55,6 +62,8 @@ public final class Click2callRequests {
     private final String hangupUrl;
     private final WebhookTokens webhookTokens;
     private final int maxLength;
+    /** Why the file inbox could not keep its files at its last check, null while it can: logged when it changes. */
+    private volatile String inboxUnkept;
 
     /**
      * @param numberFormat {@value #AS_GIVEN}, {@link PhoneNumbers#NATIONAL} or {@link PhoneNumbers#E164}
@@ -101,6 +110,36 @@ public final class Click2callRequests {
             candidate = stem + "-" + n + extension;
         }
         return candidate;
+    }
+
+    /**
+     * Whether the file inbox can keep a file once it is handled: the inbox and its folders {@code done} and {@code failed}
+     * take files. A file read from an inbox that cannot move it there stays and is read again at every poll: its request
+     * dialled once, then answered by a failed event (409) each time. The inbox's {@code filterFile} leaves every file unread
+     * while this is false; why is logged once, and so is the end of it.
+     */
+    public boolean keepsFiles(String inbox) {
+        String unkept = null;
+        try {
+            for (Path folder : List.of(Path.of(inbox), Files.createDirectories(Path.of(inbox, "done")),
+                    Files.createDirectories(Path.of(inbox, "failed")))) {
+                if (unkept == null && !Files.isWritable(folder)) {
+                    unkept = folder + " is not writable";
+                }
+            }
+        } catch (IOException e) {
+            unkept = "a folder of it cannot be made (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+        }
+        if (!Objects.equals(unkept, inboxUnkept)) {
+            if (unkept != null) {
+                LOG.warn("click2call inbox {}: its files stay unread until they can be moved to done/ or failed/ once handled: {}",
+                        inbox, unkept);
+            } else {
+                LOG.info("click2call inbox {} can keep its files again: they are read", inbox);
+            }
+            inboxUnkept = unkept;
+        }
+        return unkept == null;
     }
 
     /**

@@ -611,6 +611,35 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(8)
+    void aFileTheInboxCouldNotMoveAwayStaysUnreadRatherThanAnsweredAgainAtEveryPoll() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        // neither done/ nor failed/ can take a file (a file has its name), as when the inbox is on a volume the connector cannot write
+        for (String folder : List.of("done", "failed")) {
+            Files.createDirectories(inbox.resolve(folder));
+            Files.move(inbox.resolve(folder), inbox.resolve(folder + "-aside"));
+            Files.writeString(inbox.resolve(folder), "not a folder");
+        }
+        try {
+            drop(inbox, "unmovable.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234572\", \"transactionId\": \"crm-file-unmovable\"}");
+
+            await().atMost(PATIENCE).until(() -> LogCapture.text().contains("its files stay unread until they can be moved to done/ or failed/"));
+            assertThat(inbox.resolve("unmovable.json")).exists();
+            assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-unmovable".equals(r.params().get("transactionid")));
+        } finally {
+            for (String folder : List.of("done", "failed")) {
+                Files.delete(inbox.resolve(folder));
+                Files.move(inbox.resolve(folder + "-aside"), inbox.resolve(folder));
+            }
+        }
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/unmovable.json")));
+        assertThat(delivered("demo:ccs.click2call.accepted:crm-file-unmovable")).isNotNull();
+        assertThat(failureIds(crm, "demo:ccs.click2call.failed:crm-file-unmovable")).isEmpty();
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-file-unmovable".equals(r.params().get("transactionid"))).hasSize(1);
+    }
+
+    @Test
     @Order(9)
     void aSessionThatExpiresInTheMiddleOfABurstIsRenewedOnceAndEveryCallIsDispatched() throws Exception {
         assertThat(click2call(burstRequest("burst-warm-up")).statusCode()).isEqualTo(200);
