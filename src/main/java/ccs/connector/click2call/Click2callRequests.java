@@ -27,6 +27,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +142,14 @@ public final class Click2callRequests {
             inboxUnkept = unkept;
         }
         return unkept == null;
+    }
+
+    /**
+     * The bytes of a click2call message sent as a BytesMessage, which is refused (a request comes as JSON text), for its dead
+     * letter: as they came, whatever their charset, so that the CRM can send them again; null when it has none.
+     */
+    public byte[] keptBytes(BytesMessage message) throws JMSException {
+        return message.getBody(byte[].class);
     }
 
     /**
