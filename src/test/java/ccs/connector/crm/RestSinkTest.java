@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -330,6 +331,36 @@ class RestSinkTest extends ConnectorTestSupport {
         publish(event);
         await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> requestsFor(event.getId()).stream().noneMatch(Received::answeredOk));
 
+        replay();
+        awaitDelivered(event.getId());
+        await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
+        assertThat(requestsFor(event.getId())).filteredOn(Received::answeredOk).hasSize(1);
+    }
+
+    @Test
+    void aLetterKeptAgainAndMarkedByASecondReplayWhileTheFirstEndsIsNotDeletedInItsPlace() throws Exception {
+        CloudEvent event = events().agentStatus("demo", "replay-twice@demo.example", "online", Instant.parse("2026-11-02T08:00:00Z"));
+        crm.answerWhen(r -> r.body().contains("replay-twice@"), Answer.status(400));
+        publish(event);
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(event.getId()));
+        // the replayed event is refused again and kept anew, and a second replay marks that new letter, before the first
+        // replay's exchange is done with the row it read
+        AtomicBoolean replaying = new AtomicBoolean();
+        AtomicBoolean replayedAgain = new AtomicBoolean();
+        AdviceWith.adviceWith(context, "crm-dead-letter-replay", route -> route.weaveAddLast().process(exchange -> {
+            if (event.getId().equals(exchange.getVariable("letterId")) && replaying.compareAndSet(false, true)) {
+                await().atMost(PATIENCE).until(() -> !deadLetters().get(event.getId()).get("replaying").asBoolean());
+                replay();
+                replayedAgain.set(true);
+            }
+        }));
+        context.getRouteController().startRoute("crm-dead-letter-replay");
+
+        replay();
+        // the second replay's: the letter is there, refused once more
+        await().atMost(PATIENCE).until(() -> replayedAgain.get() && deadLetters().containsKey(event.getId())
+                && !deadLetters().get(event.getId()).get("replaying").asBoolean());
+        crm.clearRules();
         replay();
         awaitDelivered(event.getId());
         await().atMost(PATIENCE).until(() -> !deadLetters().containsKey(event.getId()));
