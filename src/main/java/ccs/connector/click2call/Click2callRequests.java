@@ -2,6 +2,9 @@ package ccs.connector.click2call;
 
 import java.io.IOException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +153,23 @@ public final class Click2callRequests {
      */
     public byte[] keptBytes(BytesMessage message) throws JMSException {
         return message.getBody(byte[].class);
+    }
+
+    /**
+     * A queued request's bytes (an inbox file's) as text: JSON is UTF-8 (RFC 8259). A file in another charset (Windows-1254,
+     * Latin-1) is a malformed request naming its first byte that is no UTF-8 (its file goes to failed/ with that reason), where
+     * the file consumer's own reading as UTF-8 failed without a word and left the file to be read again at every poll.
+     */
+    public String utf8(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        if (decoder.decode(in, text, true).isError()) {
+            throw new BadRequestException(String.format("the request is not UTF-8 text: byte %d (0x%02X) is no UTF-8; write it in UTF-8",
+                    in.position(), bytes[in.position()]));
+        }
+        decoder.flush(text);
+        return text.flip().toString();
     }
 
     /**

@@ -542,6 +542,9 @@ class Click2callTest extends ConnectorTestSupport {
         drop(inbox, "garbage.json", "<xml/>");
         drop(inbox, "with-bom.json", "\uFEFF{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234568\", \"transactionId\": \"crm-file-bom\"}");
         drop(inbox, "huge.json", "{\"x\": \"" + "y".repeat(20_000) + "\"}");
+        // saved as Latin-1 (ü is 0xFC), not UTF-8: refused with its reason rather than left in the inbox, read again at every poll
+        drop(inbox, "latin-1.json", ("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234573\", \"transactionId\": \"crm-file-latin1\", "
+                + "\"reference\": \"Müller\"}").getBytes(StandardCharsets.ISO_8859_1));
 
         await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/call-1.json")) && Files.exists(inbox.resolve("done/with-bom.json")));
         assertThat(delivered("demo:ccs.click2call.accepted:crm-file-1").at("/data/reference").asText()).isEqualTo("CASE-FILE");
@@ -555,6 +558,10 @@ class Click2callTest extends ConnectorTestSupport {
                 .isEqualTo("the request is larger than 4096 characters (camel.server.maxBodySize): 20009 bytes, not read");
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-file-2").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/latin-1.json.reason.txt")));
+        assertThat(Files.readString(inbox.resolve("failed/latin-1.json.reason.txt")))
+                .isEqualTo("the request is not UTF-8 text: byte 124 (0xFC) is no UTF-8; write it in UTF-8");
+        assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-latin1".equals(r.params().get("transactionid")));
         assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
 
         String again = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234569\", \"transactionId\": \"crm-file-3\"}";
@@ -768,9 +775,13 @@ class Click2callTest extends ConnectorTestSupport {
 
     /** Writes a file into the inbox the way a CRM should: under another name, then renamed. */
     private static void drop(Path inbox, String name, String content) throws Exception {
+        drop(inbox, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void drop(Path inbox, String name, byte[] content) throws Exception {
         Files.createDirectories(inbox);
         Path part = inbox.resolve(name + ".part");
-        Files.writeString(part, content);
+        Files.write(part, content);
         Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }
