@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -216,6 +217,19 @@ public final class CdrSync {
             tenantPolls.settleFinish = finish;
             return settings.window(tenant, from, to, SETTLE);
         }
+    }
+
+    /**
+     * The tenants whose settle sweep is due (route {@code cdr-settle-timer}): their latest sweep, by whichever replica (table
+     * {@code CDR_RUN}), ended {@code ccs.cdr.settle-interval} ago or longer, or none ran yet. So a replica that takes the lead
+     * (a failover, a restart) sweeps at once when a sweep is due, not a whole interval later, and does not repeat one that
+     * the previous leader has just run.
+     */
+    public List<String> settleDue() {
+        Instant endedBefore = clock.instant().minus(settings.settleInterval());
+        return tenants.all().stream().map(Tenant::name)
+                .filter(tenant -> state.run(tenant, SETTLE).map(run -> !run.at().isAfter(endedBefore)).orElse(true))
+                .toList();
     }
 
     /** Ends a sweep that {@link #settleWindow(String)} started, however it went. */

@@ -87,6 +87,21 @@ class CdrSyncTest {
     }
 
     @Test
+    void aSweepIsDueASettleIntervalAfterTheLatestOneEndedWhicheverReplicaRanIt() {
+        CdrSync sync = sync(Optional.empty());
+        assertThat(sync.settleDue()).as("no sweep ran yet: one is due at once").containsExactly("demo");
+
+        // the previous leader swept three minutes ago, on the state store the replicas share
+        new CdrState(Database.h2(dir)).saveRun("demo", CdrSync.SETTLE, null, NOW.minus(Duration.ofMinutes(3)));
+        assertThat(sync.settleDue()).as("not again at a failover").isEmpty();
+        assertThat(sync(Optional.empty(), NOW.plus(Duration.ofMinutes(7))).settleDue()).as("ccs.cdr.settle-interval after it")
+                .containsExactly("demo");
+
+        new CdrState(Database.h2(dir)).saveRun("demo", CdrSync.SETTLE, "Call Center Studio answered 503", NOW);
+        assertThat(sync(Optional.empty(), NOW.plus(Duration.ofMinutes(9))).settleDue()).as("a failed sweep counts as one").isEmpty();
+    }
+
+    @Test
     void aSettleSweepReadsTheSettleWindowUpToTheCheckpointNeverBeforeTheStartSetting() {
         assertThat(sync(Optional.empty()).settleWindow("demo")).as("no checkpoint, nothing behind it").isNull();
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
