@@ -37,7 +37,7 @@ public class CdrConfiguration implements CamelConfiguration {
         CdrState state = new CdrState(camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class));
         state.importFiles(Path.of(settings.string("connector.data-dir", "data")).toAbsolutePath().resolve("cdr"));
         camel.getRegistry().bind("cdrState", state);
-        CdrSync sync = new CdrSync(tenants, state, cdr, Clock.systemUTC());
+        CdrSync sync = new CdrSync(tenants, state, cdr, settings.string("connector.cluster", "none").equals("none"), Clock.systemUTC());
         CdrBackfills backfills = new CdrBackfills(tenants, state, cdr,
                 settings.duration("ccs.cdr.backfill.retry", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofDays(1)),
                 settings.integer("ccs.cdr.backfill.max-days", 366, 1), Clock.systemUTC());

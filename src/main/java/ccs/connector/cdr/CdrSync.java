@@ -52,11 +52,16 @@ public final class CdrSync {
         Instant settleFinish;
         int failuresInARow;
         long runsToSkip;
+        /** Where this replica's polls last moved the checkpoint to: a later one was moved by another process. */
+        Instant checkpointMoved;
+        /** Another process was found polling the tenant (logged once). */
+        boolean anotherPoller;
     }
 
     private final Tenants tenants;
     private final CdrState state;
     private final CdrSettings settings;
+    private final boolean soleNode;
     private final Clock clock;
     private final Map<String, TenantPolls> polls = new ConcurrentHashMap<>();
     /** This replica's clock was found ahead of the database's by more than {@link #CLOCK_TOLERANCE} (logged once until it is not). */
@@ -65,10 +70,12 @@ public final class CdrSync {
     /** How far this replica's clock may run ahead of the shared database's without a warning. */
     private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(5);
 
-    public CdrSync(Tenants tenants, CdrState state, CdrSettings settings, Clock clock) {
+    /** @param soleNode this node polls without an election ({@code connector.cluster=none}) */
+    public CdrSync(Tenants tenants, CdrState state, CdrSettings settings, boolean soleNode, Clock clock) {
         this.tenants = tenants;
         this.state = state;
         this.settings = settings;
+        this.soleNode = soleNode;
         this.clock = clock;
     }
 
@@ -93,6 +100,7 @@ public final class CdrSync {
             }
             Instant now = now().truncatedTo(ChronoUnit.SECONDS);
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
+            warnOfAnotherPoller(tenant.name(), tenantPolls, checkpoint);
             Instant finish = now.minus(settings.lag());
             LocalDateTime from = checkpoint.map(at -> notBeforeStart(wallClockStart(at.minus(settings.overlap()), finish, tenant),
                             LocalDateTime.ofInstant(at, tenant.zone())))
@@ -106,6 +114,22 @@ public final class CdrSync {
             tenantPolls.running = true;
             tenantPolls.windowFinish = finish;
             return settings.window(tenant, from, to, SOURCE);
+        }
+    }
+
+    /**
+     * Without an election ({@code connector.cluster=none}) this node takes itself for the only poller: a checkpoint past
+     * where its own polls moved it was moved by another process, most likely a replica on the same shared database that
+     * was started with {@code connector.cluster=none} too (or a hand that set it forward). Logged once per tenant.
+     */
+    private void warnOfAnotherPoller(String tenant, TenantPolls tenantPolls, Optional<Instant> checkpoint) {
+        Instant ours = tenantPolls.checkpointMoved;
+        if (soleNode && !tenantPolls.anotherPoller && ours != null && checkpoint.filter(ours::isBefore).isPresent()) {
+            tenantPolls.anotherPoller = true;
+            LOG.warn("CDR checkpoint of tenant {} is at {}, past {} where this node's polls left it: another process moved it, "
+                    + "most likely another replica polling the same state store (or it was set by hand). With connector.cluster=none "
+                    + "every replica runs the singleton work (CDR polls, settle sweeps, backfills) on its own: give the replicas of "
+                    + "one database connector.cluster=kubernetes or file, so that one leads", tenant, checkpoint.get(), ours);
         }
     }
 
@@ -175,6 +199,7 @@ public final class CdrSync {
     private boolean advanceCheckpoint(String tenant, Optional<Instant> previous, Optional<Instant> readUpTo) {
         if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
             state.saveCheckpoint(tenant, readUpTo.get());
+            polls(tenant).checkpointMoved = readUpTo.get();
             return true;
         }
         return false;

@@ -34,7 +34,7 @@ class CdrClockSkewIT {
              Database first = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60));
              Database second = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            CdrSync aheadLeader = new CdrSync(CdrTestRecords.DEMO, new CdrState(first), settings, Clock.fixed(now.plus(SKEW), ZoneOffset.UTC));
+            CdrSync aheadLeader = new CdrSync(CdrTestRecords.DEMO, new CdrState(first), settings, false, Clock.fixed(now.plus(SKEW), ZoneOffset.UTC));
             CdrWindow window = aheadLeader.pollWindow("demo");
             CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
             aheadLeader.windowDone(window);
@@ -44,7 +44,7 @@ class CdrClockSkewIT {
                     .matches(checkpoint -> !checkpoint.isAfter(Instant.now().minus(settings.lag())), "at most the database's now less the lag");
 
             // the leader dies; a replica whose clock is right takes over a moment later
-            CdrSync next = new CdrSync(CdrTestRecords.DEMO, new CdrState(second), settings, Clock.fixed(now.plusSeconds(2), ZoneOffset.UTC));
+            CdrSync next = new CdrSync(CdrTestRecords.DEMO, new CdrState(second), settings, false, Clock.fixed(now.plusSeconds(2), ZoneOffset.UTC));
             CdrWindow taken = next.pollWindow("demo");
             assertThat(taken).as("the next leader polls at once, not once its clock reaches the checkpoint").isNotNull();
             LocalDateTime callThatBeganNow = LocalDateTime.ofInstant(now.minus(settings.lag()), CdrTestRecords.ISTANBUL);

@@ -40,7 +40,7 @@ class CdrSyncTest {
         CdrSettings shipped = CdrTestRecords.settings(1000);
         CdrSettings settings = new CdrSettings(shipped.interval(), start, shipped.overlap(), shipped.lag(), shipped.pageCap(),
                 shipped.ascending(), shipped.backoffMax(), shipped.backfillWindow(), shipped.settleInterval(), shipped.settleWindow(), shipped.dedupeRetention());
-        return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, Clock.fixed(now, ZoneOffset.UTC));
+        return new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), settings, true, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     @Test
@@ -84,6 +84,42 @@ class CdrSyncTest {
         assertThat(sync.lagSeconds("demo")).isEqualTo(10.0);
         CdrWindow next = sync.pollWindow("demo");
         assertThat(next.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T10:24:50"));
+    }
+
+    @Test
+    void withoutAnElectionACheckpointAnotherProcessMovedIsOneWarningNamingConnectorCluster() {
+        LogCapture.install();
+        CdrSync node = sync(Optional.empty());
+        pollOnce(node);
+        // a second node on the same shared store, started with connector.cluster=none too, polls a minute later
+        pollOnce(sync(Optional.empty(), NOW.plusSeconds(60)));
+        assertThat(anotherPollerWarnings()).as("each node's first poll knows of no checkpoint of its own").isZero();
+
+        pollOnce(node);
+        assertThat(LogCapture.text()).contains("CDR checkpoint of tenant demo is at 2026-11-02T07:30:50Z, past 2026-11-02T07:29:50Z "
+                + "where this node's polls left it: another process moved it").contains("connector.cluster=none");
+        pollOnce(sync(Optional.empty(), NOW.plusSeconds(120)));
+        pollOnce(node);
+        assertThat(anotherPollerWarnings()).as("once per tenant").isEqualTo(1);
+
+        // elected replicas take over from each other: a checkpoint the previous leader moved is no surprise
+        CdrSync elected = new CdrSync(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), false,
+                Clock.fixed(NOW.plusSeconds(180), ZoneOffset.UTC));
+        pollOnce(elected);
+        pollOnce(sync(Optional.empty(), NOW.plusSeconds(240)));
+        pollOnce(elected);
+        assertThat(anotherPollerWarnings()).isEqualTo(1);
+    }
+
+    private static void pollOnce(CdrSync sync) {
+        CdrWindow window = sync.pollWindow("demo");
+        CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
+        sync.windowDone(window);
+        sync.finished("demo");
+    }
+
+    private static int anotherPollerWarnings() {
+        return LogCapture.text().split("past .* where this node's polls left it", -1).length - 1;
     }
 
     @Test
@@ -287,7 +323,7 @@ class CdrSyncTest {
         // Berlin's clocks go forward from 02:00 to 03:00 at 01:00 UTC on 2026-03-29
         Tenants berlin = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Berlin"))), "demo");
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-03-29T01:30:00Z")); // 03:30 summer time
-        CdrWindow sweep = new CdrSync(berlin, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000),
+        CdrWindow sweep = new CdrSync(berlin, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), true,
                 Clock.fixed(Instant.parse("2026-03-29T01:40:00Z"), ZoneOffset.UTC)).settleWindow("demo");
         assertThat(sweep.getStart()).as("21:30 UTC, four hours before the checkpoint, not three").isEqualTo(LocalDateTime.parse("2026-03-28T22:30:00"));
         assertThat(sweep.getFinish()).isEqualTo(LocalDateTime.parse("2026-03-29T03:30:00"));
@@ -300,7 +336,7 @@ class CdrSyncTest {
     /** A full page of the window's records, all of one call date. */
     /** A poll at that instant whose window the platform answers with one short page. */
     private CdrWindow pollCompletely(Tenants tenants, Instant now) {
-        CdrSync sync = new CdrSync(tenants, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), Clock.fixed(now, ZoneOffset.UTC));
+        CdrSync sync = new CdrSync(tenants, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), true, Clock.fixed(now, ZoneOffset.UTC));
         CdrWindow window = sync.pollWindow("demo");
         if (window != null) {
             CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
