@@ -162,6 +162,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 .port(settings.integer("ccs.simulator.port", 0))
                 .tenant(settings.required("ccs.tenant"))
                 .appToken(settings.string("ccs.simulator.app-token", settings.required("ccs.app-token")))
+                .appTokenRefusalStatus(settings.integer("ccs.simulator.app-token-refusal-status", 0))
                 .agents(settings.list("ccs.simulator.agents", SimulatorSettings.DEFAULT_AGENTS))
                 .zone(settings.zone("ccs.timezone", java.time.ZoneId.of("Europe/Istanbul")))
                 .sessionTtl(settings.duration("ccs.simulator.session-ttl", Duration.ofHours(24)))

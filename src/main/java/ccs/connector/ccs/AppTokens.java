@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether each tenant's Call Center Studio accepts its application token. A refusal (a login,
- * a CDR request or the health probe's {@code ping}) is held for {@code ccs.session.refusal-hold}:
+ * a CDR request or the health probe's {@code ping}; "Invalid Application Token", or HTTP 401 or 403) is held for {@code ccs.session.refusal-hold}:
  * meanwhile no login is tried for the tenant and callers get the {@link InvalidAppTokenException}
  * (422) at once. The first refusal logs one ERROR line naming the setting, never its value; the
  * next one only after the token was accepted again.
@@ -38,13 +38,17 @@ public final class AppTokens {
         }
     }
 
-    /** Records that the tenant refused its token; returns the error to throw. */
-    public InvalidAppTokenException refused(String tenant) {
-        InvalidAppTokenException refusal = new InvalidAppTokenException(tenant, settingOf(tenant));
+    /**
+     * Records that the tenant refused its token; returns the error to throw.
+     *
+     * @param how how the platform said it: its message, or the HTTP status of a refusal behind a gateway ("HTTP 401")
+     */
+    public InvalidAppTokenException refused(String tenant, String how) {
+        InvalidAppTokenException refusal = new InvalidAppTokenException(tenant, settingOf(tenant), how);
         held.put(tenant, refusal);
         if (refused.add(tenant)) {
-            LOG.error("Call Center Studio tenant {} refuses the application token: set {} to the tenant's token; "
-                    + "click2call and screen pop by call key answer 422 until it is accepted", tenant, settingOf(tenant));
+            LOG.error("Call Center Studio tenant {} refuses the application token ({}): set {} to the tenant's token; "
+                    + "click2call and screen pop by call key answer 422 until it is accepted", tenant, how, settingOf(tenant));
         }
         return refusal;
     }

@@ -49,9 +49,6 @@ public final class CcsApi {
     private static final String REPORTS = "reports";
     private static final long MAX_CONNECT_MILLIS = 2000;
 
-    /** The platform's answer to a request whose app token it refuses (login, reportsCDRLogs). */
-    private static final String INVALID_APP_TOKEN = "Invalid Application Token";
-
     /** The functions that act on a call: a gateway's 502 or 504 leaves unknown whether the platform carried them out. */
     private static final Set<String> CALL_ACTIONS = Set.of("click2call", "click2hang", "click2hold", "click2unhold");
 
@@ -119,6 +116,10 @@ public final class CcsApi {
             throw UpstreamException.gatewayFailed(tenant.name(), function, status);
         }
         if (status == 401 || status == 403) {
+            if (exchange.getVariable(SESSION) == null) {
+                // the request's one credential was the app token: a gateway's way of saying "Invalid Application Token"
+                throw appTokens.refused(tenant.name(), "HTTP " + status);
+            }
             throw UpstreamException.credentialRefused(tenant.name(), status);
         }
         if (status == 503) {
@@ -143,8 +144,8 @@ public final class CcsApi {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
             throw UpstreamException.garbage(tenant.name(), function, "with a body that is not a JSON object (" + type + ")");
         }
-        if (exchange.getVariable(SESSION) == null && INVALID_APP_TOKEN.equals(answer.get("message"))) {
-            throw appTokens.refused(tenant.name());
+        if (exchange.getVariable(SESSION) == null && InvalidAppTokenException.INVALID_APP_TOKEN.equals(answer.get("message"))) {
+            throw appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN);
         }
         if (answer.get("message") instanceof String text) {
             // the platform may quote the request it answers, and its message goes on into errors, events and logs

@@ -52,10 +52,11 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform answered 401 or 403: it refused the request's credential (the agent's session, or the app token) and
-     * carried nothing out. The guide's platform answers a session it no longer honours with a failure envelope; one behind
-     * a gateway may answer with the status instead, and the agent's session is then renewed as after the envelope
-     * ({@link ccs.connector.session.AgentSessions}).
+     * The platform answered 401 or 403 to a request with the agent's session: it refused the session and carried nothing
+     * out. The guide's platform answers a session it no longer honours with a failure envelope; one behind a gateway may
+     * answer with the status instead, and the agent's session is then renewed as after the envelope
+     * ({@link ccs.connector.session.AgentSessions}). The same answer to a request with the app token alone is a refused
+     * app token ({@link InvalidAppTokenException}).
      */
     public static UpstreamException credentialRefused(String tenant, int status) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN, null, true);

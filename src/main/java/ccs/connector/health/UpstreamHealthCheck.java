@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
+import ccs.connector.ccs.InvalidAppTokenException;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Metrics;
@@ -75,7 +76,7 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
             return answer.getException().getMessage();
         }
         if (!Boolean.TRUE.equals(answer.getMessage().getBody(Map.class).get("success"))) {
-            return appTokens.refused(tenant.name()).getMessage();
+            return appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN).getMessage();
         }
         appTokens.accepted(tenant.name());
         return null;

@@ -422,6 +422,12 @@ public final class CcsSimulator implements AutoCloseable {
                 send(exchange, refusedStatus, "text/plain", ("Error " + refusedStatus + ": the session is not valid").getBytes(StandardCharsets.UTF_8), null);
                 return;
             }
+            int tokenRefusedStatus = settings.appTokenRefusalStatus;
+            if (tokenRefusedStatus > 0 && params.containsKey("app_token") && !validToken(params)) {
+                send(exchange, tokenRefusedStatus, "text/plain", ("Error " + tokenRefusedStatus + ": the application token is not valid")
+                        .getBytes(StandardCharsets.UTF_8), null);
+                return;
+            }
             byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
             if (trickle) {
                 trickle(exchange, answer, fault.fault().delayMillis());

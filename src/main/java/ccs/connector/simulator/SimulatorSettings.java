@@ -26,6 +26,7 @@ public final class SimulatorSettings {
     int port;
     String tenant = "demo";
     String appToken = "sim-app-token-0123456789";
+    int appTokenRefusalStatus;
     List<String> agents = DEFAULT_AGENTS;
     ZoneId zone = ZoneId.of("Europe/Istanbul");
     Duration sessionTtl = Duration.ofHours(24);
@@ -57,6 +58,15 @@ public final class SimulatorSettings {
 
     public SimulatorSettings appToken(String appToken) {
         this.appToken = appToken;
+        return this;
+    }
+
+    /**
+     * A request with an app token other than {@link #appToken} is answered with this HTTP status and a text body instead of
+     * "Invalid Application Token", as a gateway in front of the platform may answer it (401, 403); 0 = the platform's answer.
+     */
+    public SimulatorSettings appTokenRefusalStatus(int status) {
+        this.appTokenRefusalStatus = status;
         return this;
     }
 

@@ -36,9 +36,14 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         RecordingHttpServer oldHost = startHttpServer();
         oldHost.answerWhen(request -> true, RecordingHttpServer.Answer.status(301)
                 .withHeader("Location", "https://moved.callcenterstudio.com/api/?function=ping&app_token=moved-secret-token"));
-        settings.setProperty("ccs.tenants", "demo,moved");
+        // a tenant behind a gateway that answers 403 to its app token, where the platform answers "Invalid Application Token"
+        RecordingHttpServer gateway = startHttpServer();
+        gateway.answerWhen(request -> true, RecordingHttpServer.Answer.status(403));
+        settings.setProperty("ccs.tenants", "demo,moved,gated");
         settings.setProperty("ccs.tenant.moved.api-url", oldHost.url("/api/"));
         settings.setProperty("ccs.tenant.moved.app-token", "moved-secret-token");
+        settings.setProperty("ccs.tenant.gated.api-url", gateway.url("/api/"));
+        settings.setProperty("ccs.tenant.gated.app-token", "gated-secret-token");
         realTenantSecrets(settings);
     }
 
@@ -53,6 +58,18 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         assertThat(click2call.statusCode()).isEqualTo(502);
         assertThat(click2call.body()).contains(toSet);
         assertThat(LogCapture.text() + click2call.body()).doesNotContain("moved-secret-token");
+    }
+
+    @Test
+    void a403ToTheAppTokenAloneIsARefusedAppTokenNamingTheTenantsSetting() throws Exception {
+        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"gated\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+
+        // the contract's 422 for a token refused upstream, not a 503 of a platform that is down
+        assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(422);
+        assertThat(click2call.body()).contains("the application token of tenant gated was refused by Call Center Studio (HTTP 403): "
+                + "check ccs.tenant.gated.app-token");
+        assertThat(LogCapture.text() + click2call.body()).doesNotContain("gated-secret-token");
     }
 
     @Test

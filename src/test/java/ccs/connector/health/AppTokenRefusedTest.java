@@ -23,12 +23,21 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
 
     private static final String WRONG_TOKEN = "wrong-app-token-4711";
 
+    /** Where this class's connector began to log, in the log of the JVM: a subclass's connector logs its own ERROR line. */
+    private int logStart;
+
     @Override
     protected void settings(Properties settings) {
         LogCapture.install();
+        logStart = LogCapture.text().length();
         settings.setProperty("ccs.app-token", WRONG_TOKEN);
         settings.setProperty("ccs.simulator.app-token", "the-tenants-real-token");
         settings.setProperty("ccs.session.refusal-hold", "1h");
+    }
+
+    /** How the platform refuses the token, as every message about it quotes it: here in its own words. */
+    protected String refusal() {
+        return "Invalid Application Token";
     }
 
     @Test
@@ -40,7 +49,7 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
             HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
                     "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\"}");
             assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(422);
-            assertThat(click2call.body()).contains("ccs.app-token").contains("Invalid Application Token");
+            assertThat(click2call.body()).contains("ccs.app-token").contains(refusal());
         }
         HttpResponse<String> screenPop = get("/api/v1/screen-pop?activecallkey=some-call&agentEmail=mehmet.kaya@demo.example");
         assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(422);
@@ -49,7 +58,7 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
 
         assertThat(simulator().requests("login")).as("at most one login per refusal hold").hasSizeLessThanOrEqualTo(1);
         assertThat(get("/observe/health?exposureLevel=full").body()).contains("ccs-upstream").contains("ccs.app-token");
-        String logs = LogCapture.text();
+        String logs = LogCapture.text().substring(logStart);
         assertThat(Arrays.stream(logs.split("\n")).filter(line -> line.contains(" ERROR ") && line.contains("tenant demo "))).singleElement()
                 .asString().contains("ccs.app-token");
         assertThat(logs + get("/observe/health?exposureLevel=full").body()).doesNotContain(WRONG_TOKEN);
@@ -64,8 +73,19 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
         assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
         JsonNode ccs = new ObjectMapper().readTree(status.body()).at("/tenants/0/ccs");
         assertThat(ccs.get("up").asBoolean()).isFalse();
-        assertThat(ccs.path("problem").asText()).as("the status of the person on call: " + ccs).contains("Invalid Application Token")
+        assertThat(ccs.path("problem").asText()).as("the status of the person on call: " + ccs).contains(refusal())
                 .contains("ccs.app-token");
         assertThat(status.body()).doesNotContain(WRONG_TOKEN);
+    }
+
+    @Test
+    void aCdrPollThatTheTokenFailsSaysSoOnTheStatusPageAndInItsLogLine() throws Exception {
+        template.sendBody("direct:cdr-poll", null);
+
+        JsonNode poll = new ObjectMapper().readTree(get("/api/v1/status").body()).at("/tenants/0/lastPoll");
+        assertThat(poll.path("ok").asBoolean()).as(poll.toString()).isFalse();
+        assertThat(poll.path("problem").asText()).contains("application token of tenant demo was refused", refusal(), "ccs.app-token");
+        assertThat(Arrays.stream(LogCapture.text().substring(logStart).split("\n")).filter(line -> line.contains("CDR poll of tenant demo failed")))
+                .isNotEmpty().allSatisfy(line -> assertThat(line).contains(refusal(), "ccs.app-token").doesNotContain(WRONG_TOKEN));
     }
 }
