@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <li>a body over {@code camel.server.maxBodySize}, or a form field over Vert.x's 8 KiB, refused by the server before any route
  * runs: 413;</li>
  * <li>a query or form the server cannot decode (a {@code %} without two hex digits), refused before any route runs,
- * so before a webhook's token is checked and never kept among the dead letters: 400.</li>
+ * so before a webhook's token is checked and never kept among the dead letters: 400;</li>
+ * <li>a webhook's body in a charset the server does not know: 415; a form in another charset than UTF-8 is decoded in
+ * it ({@link DeclaredCharsets}).</li>
  * </ul>
  */
 public final class ServerProblems implements StartupListener {
@@ -72,7 +74,7 @@ public final class ServerProblems implements StartupListener {
     private static final String UNKNOWN_METHOD = Problem.json(501, "this server does not know the request's method: "
             + "it serves GET, HEAD, POST and DELETE", null);
 
-    private static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
+    static final String UNDECODABLE = Problem.json(400, "the request cannot be decoded: a query parameter or form field "
             + "is not well encoded (a % must be followed by two hex digits)", null);
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerProblems.class);
@@ -108,6 +110,7 @@ public final class ServerProblems implements StartupListener {
                 router.route().order(Integer.MIN_VALUE).handler(ServerProblems::refuseUndecodableQuery);
                 router.route().order(Integer.MIN_VALUE + 1).handler(routing -> refuseMethodOfLiteralPath(router, routing));
                 router.route().order(Integer.MIN_VALUE + 2).handler(this::awaitBody);
+                DeclaredCharsets.install(router, Integer.MIN_VALUE + 3);
                 router.route().failureHandler(routing -> {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);

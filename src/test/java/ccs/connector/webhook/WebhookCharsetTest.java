@@ -1,0 +1,121 @@
+package ccs.connector.webhook;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Webhook bodies in the charset their {@code Content-Type} declares. Alo-Tech is a Turkish platform: a hangup callback may
+ * come as a form in windows-1254 or ISO-8859-9, its Turkish letters %-escaped in that charset ({@code ş} is {@code %FE})
+ * or as raw bytes; the event carries the letters it meant. A charset the connector does not know is a 415 naming it, and
+ * nothing is stored.
+ */
+class WebhookCharsetTest extends ConnectorTestSupport {
+
+    private static final String AGENT = "ayşe.yılmaz@demo.example";
+    private static final String TRANSACTION = "İşlem-Ğüç-42";
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    protected void settings(Properties settings) {
+        // the event goes to the CRM sink at once, without waiting for the call's record
+        settings.setProperty("connector.webhook.enrich-with-cdr", "false");
+    }
+
+    @Test
+    void aHangupFormEscapedInATurkishCharsetIsReadInThatCharset() throws Exception {
+        for (String charset : new String[] {"windows-1254", "ISO-8859-9", "UTF-8"}) {
+            String callKey = "escaped-" + charset;
+            byte[] body = hangupForm(callKey, Charset.forName(charset)).getBytes(StandardCharsets.US_ASCII);
+
+            JsonNode data = written(accepted(postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), FORM + "; charset=" + charset, body)))
+                    .get("data");
+
+            assertThat(data.get("agentUsername").asText()).as(charset).isEqualTo(AGENT);
+            assertThat(data.get("transactionId").asText()).as(charset).isEqualTo(TRANSACTION);
+            assertThat(data.get("raw").get("agent_username").asText()).as(charset).isEqualTo(AGENT);
+        }
+    }
+
+    @Test
+    void aFormWhoseTurkishLettersCameAsRawBytesOfItsCharsetIsReadInThatCharset() throws Exception {
+        String form = "call_id=raw-bytes&call_date=2026-11-02 10:00:00&duration=42&disposition=ANSWER&agent_username=" + AGENT
+                + "&transaction_id=" + TRANSACTION;
+
+        JsonNode data = written(accepted(postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded;charset=\"windows-1254\"",
+                form.getBytes(Charset.forName("windows-1254"))))).get("data");
+
+        assertThat(data.get("agentUsername").asText()).isEqualTo(AGENT);
+        assertThat(data.get("transactionId").asText()).isEqualTo(TRANSACTION);
+    }
+
+    @Test
+    void anIvrNotificationPostedAsAFormInItsCharsetIsReadInThatCharset() throws Exception {
+        String form = "callkeyX=ivr-1254&event=call_hangup&callerid=05071303066&queuename="
+                + URLEncoder.encode("Müşteri Hizmetleri", Charset.forName("windows-1254"));
+
+        JsonNode data = written(accepted(postBytes("/webhooks/ccs/ivr?token=" + webhookToken(), FORM + "; charset=windows-1254",
+                form.getBytes(StandardCharsets.US_ASCII)))).get("data");
+
+        assertThat(data.get("queueName").asText()).isEqualTo("Müşteri Hizmetleri");
+    }
+
+    @Test
+    void aCharsetTheConnectorDoesNotKnowIs415NamingItAndNothingIsStored() throws Exception {
+        byte[] body = hangupForm("unknown-charset", StandardCharsets.UTF_8).getBytes(StandardCharsets.US_ASCII);
+
+        HttpResponse<String> answer = postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), FORM + "; charset=x-klingon-9", body);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(415);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("charset x-klingon-9");
+        assertThat(deadLetterTexts().values()).noneMatch(letter -> letter.contains("unknown-charset"));
+        assertThat(dataDir.resolve("crm-out").resolve(CloudEvent.fileName("demo:ccs.call.hangup:unknown-charset"))).doesNotExist();
+
+        // JSON too, where the body could not be read for the dead letters either: it was answered 503, as if nothing could be stored
+        HttpResponse<String> jsonAnswer = postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), "application/json; charset=x-klingon-9",
+                "{\"call_id\": \"unknown-charset-json\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(jsonAnswer.statusCode()).as(jsonAnswer.body()).isEqualTo(415);
+        assertThat(json.readTree(jsonAnswer.body()).get("detail").asText()).contains("charset x-klingon-9");
+    }
+
+    /** The hangup callback's form, its Turkish letters %-escaped in {@code charset}. */
+    private static String hangupForm(String callKey, Charset charset) {
+        return "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&duration=42&disposition=ANSWER&caller_id=901&called_num=05321234567"
+                + "&agent_username=" + URLEncoder.encode(AGENT, charset) + "&transaction_id=" + URLEncoder.encode(TRANSACTION, charset);
+    }
+
+    private HttpResponse<String> postBytes(String path, String contentType, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private String accepted(HttpResponse<String> answer) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return json.readTree(answer.body()).get("id").asText();
+    }
+
+    private JsonNode written(String eventId) throws Exception {
+        Path file = dataDir.resolve("crm-out").resolve(CloudEvent.fileName(eventId));
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(file));
+        return json.readTree(file.toFile());
+    }
+}
