@@ -1,0 +1,136 @@
+package ccs.connector.click2call;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
+import org.apache.activemq.artemis.api.core.Message;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.ServerSession;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.core.transaction.Transaction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * click2call over JMS when the click2call broker ({@code crm.jms.broker-url}, here the connector's embedded one, which
+ * gives up on a message after ten deliveries) is not the outbox broker (an Artemis of the test's own,
+ * {@code connector.outbox.broker-url=vm://1}, which refuses the outbox's messages while the test says so): an outbox
+ * away for longer than those ten deliveries does not cost the request its outcome.
+ */
+class Click2callOutboxAwayTest extends ConnectorTestSupport {
+
+    private static final String AGENT = "ayse.yilmaz@demo.example";
+    private static final String TRANSACTION = "crm-jms-outbox-away";
+
+    private final AtomicBoolean outboxRefuses = new AtomicBoolean();
+    private final AtomicInteger refusals = new AtomicInteger();
+    private RecordingHttpServer crm;
+    private EmbeddedActiveMQ outboxBroker;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        outboxBroker = startOutboxBroker();
+        settings.setProperty("connector.outbox.broker-url", "vm://1");
+        settings.setProperty("crm.jms.broker-url", "vm://0");
+        settings.setProperty("ccs.simulator.agents", AGENT);
+        // no hangup callback during the test: its event would be refused by the outbox too
+        settings.setProperty("ccs.simulator.hangup-delay", "10m");
+        // a retry budget of about half a minute: longer than the embedded broker's ten deliveries, 1 s apart
+        settings.setProperty("crm.retry.max-retries", "30");
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", "1s");
+    }
+
+    /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
+    @AfterAll
+    void stopOutboxBroker() throws Exception {
+        context.stop();
+        outboxBroker.stop();
+    }
+
+    @Test
+    void anOutcomeTheOutboxRefusesForLongerThanTheClick2callBrokersDeliveriesReachesTheCrmOnceItTakesIt() throws Exception {
+        outboxRefuses.set(true);
+
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112250\", \"transactionId\": \"" + TRANSACTION + "\"}");
+
+        // away until the click2call broker would have given up on the message: more refused sends than its ten deliveries
+        await().atMost(Duration.ofSeconds(90)).until(() -> refusals.get() > 10 || !click2callDeadLetters().isEmpty());
+        outboxRefuses.set(false);
+
+        assertThat(delivered(crm, "demo:ccs.click2call.accepted:" + TRANSACTION).at("/data/transactionId").asText()).isEqualTo(TRANSACTION);
+        assertThat(failureIds(crm, "demo:ccs.click2call.failed:" + TRANSACTION)).isEmpty();
+        assertThat(simulator().requests("click2call")).filteredOn(r -> TRANSACTION.equals(r.params().get("transactionid"))).hasSize(1);
+        assertThat(click2callDeadLetters()).isEmpty();
+    }
+
+    private void sendText(String text) throws Exception {
+        try (Connection connection = click2callBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
+        }
+    }
+
+    /** The texts on the click2call broker's dead-letter queue, browsed. */
+    private List<String> click2callDeadLetters() throws Exception {
+        try (Connection connection = click2callBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            List<String> texts = new ArrayList<>();
+            for (Object message : Collections.list(session.createBrowser(session.createQueue("DLQ")).getEnumeration())) {
+                texts.add(((TextMessage) message).getText());
+            }
+            return texts;
+        }
+    }
+
+    private ConnectionFactory click2callBroker() {
+        return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
+    }
+
+    /** The outbox broker, in memory, with a stock Artemis's dead-letter queue; it refuses sends to the outbox while {@link #outboxRefuses}. */
+    private EmbeddedActiveMQ startOutboxBroker() {
+        ActiveMQServerMessagePlugin refuser = new ActiveMQServerMessagePlugin() {
+            @Override
+            public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
+                    throws ActiveMQAddressFullException {
+                if (outboxRefuses.get() && "ccs.outbox".equals(message.getAddress())) {
+                    refusals.incrementAndGet();
+                    throw new ActiveMQAddressFullException("the test's outbox takes no message");
+                }
+            }
+        };
+        try {
+            ConfigurationImpl config = new ConfigurationImpl();
+            config.setName("outbox-broker")
+                    .setPersistenceEnabled(false)
+                    .setSecurityEnabled(false)
+                    .setJMXManagementEnabled(false)
+                    .addAcceptorConfiguration("in-vm", "vm://1")
+                    .addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLQ")));
+            config.registerBrokerPlugin(refuser);
+            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
+            broker.start();
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("the outbox broker did not start", e);
+        }
+    }
+}
