@@ -227,6 +227,8 @@ class ConnectorJarIT {
             "ccs.tenant.globex.api-url | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
             "ccs.tenant.globex.app-token | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
             "ccs.tenant.globex.app-token | -Dccs.tenants=demo,globex -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
+            // a tenant's setting under a name no tenant has does nothing: the tenant would go on with the connector's webhook token
+            "ccs.tenant.globex.webhook_token | -Dccs.tenants=demo,globex -Dccs.tenant.globex.webhook_token=globex-webhook-token-0123",
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
@@ -236,12 +238,24 @@ class ConnectorJarIT {
             "connector.database.pool-size | -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector -Dconnector.database.pool-size=1",
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
+        assertStopsNaming(key, Map.of(), options);
+    }
+
+    /** An environment variable of a tenant that ccs.tenants does not list does nothing: startup stops naming it, not its value. */
+    @Test
+    void anEnvironmentVariableOfATenantNotServedStopsStartupNamingIt() throws Exception {
+        assertThat(assertStopsNaming("CCS_TENANT_GLBEX_APP_TOKEN", Map.of("CCS_TENANT_GLBEX_APP_TOKEN", "GLBEXAPPTOKEN0123"),
+                "-Dccs.tenants=demo,globex")).noneMatch(line -> line.contains("GLBEXAPPTOKEN0123"));
+    }
+
+    /** Started with these settings, the connector stops with exit status 2 and one line naming the key; its output's lines. */
+    private static List<String> assertStopsNaming(String key, Map<String, String> environment, String options) throws Exception {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
         if (!options.contains("-Dcamel.server.port=")) {
             arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
         }
-        Process connector = ConnectorProcess.start(log, Map.of(), arguments.toArray(String[]::new));
+        Process connector = ConnectorProcess.start(log, environment, arguments.toArray(String[]::new));
         try {
             assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
         } finally {
@@ -254,6 +268,7 @@ class ConnectorJarIT {
                 .asString().contains("setting " + key + " ");
         assertThat(lines).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception") || line.contains(" ERROR ")
                 || line.contains("SECRETDBPASS"));
+        return lines;
     }
 
     /** The file sink's file of the event of that call, once written. */

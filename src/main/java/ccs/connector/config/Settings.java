@@ -5,6 +5,8 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 import org.apache.camel.CamelContext;
@@ -31,6 +33,17 @@ public final class Settings {
 
     public Optional<String> optional(String key) {
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    /**
+     * The keys beginning with {@code prefix} that are set (not empty) in application.properties, the properties given in code
+     * or the system properties. Environment variables are not among them: their names cannot be read back into keys.
+     */
+    public SortedSet<String> keysStartingWith(String prefix) {
+        SortedSet<String> keys = new TreeSet<>(properties.loadProperties(key -> key.startsWith(prefix)).stringPropertyNames());
+        System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith(prefix)).forEach(keys::add);
+        keys.removeIf(key -> optional(key).isEmpty());
+        return keys;
     }
 
     public String string(String key, String fallback) {

@@ -9,12 +9,17 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.event.Events;
 import ccs.connector.webhook.WebhookTokens;
 
 /**
@@ -29,10 +34,18 @@ public final class StartupChecks {
     /** How the shipped Kubernetes Secret's values begin: public text, never a secret. */
     private static final String SECRET_PLACEHOLDER = "REPLACE-WITH-";
 
+    private static final String TENANT_PREFIX = "ccs.tenant.";
+    /** The keys a tenant of ccs.tenants may set of its own, as ccs.tenant.<name>.<key>; each is read where it is used. */
+    private static final List<String> TENANT_KEYS = Stream.concat(Stream.of("api-url", "app-token", "timezone", "webhook-token",
+            "webhook-token.previous", "ivr.end-events", "cdr.recording-details", "agent-performance.time"),
+            Events.IVR_FIELDS.stream().map(field -> "ivr.param." + field)).toList();
+
     private StartupChecks() {
     }
 
     public static void check(Settings settings) {
+        // first: a tenant's setting that does nothing may be why a later check fails (its API URL set under a misspelt name)
+        checkTenantKeys(settings, System.getenv());
         // what the later checks build on first: the tenants' URLs decide demo mode, the port the shipped public URL
         realApiUrls(settings).forEach(Tenants::checkedUrl);
         // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
@@ -46,6 +59,39 @@ public final class StartupChecks {
         checkPublicUrl(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
         checkCluster(settings);
+    }
+
+    /**
+     * Each {@code ccs.tenant.<name>.<key>} set must be a key the connector reads of a tenant of {@code ccs.tenants}: any other
+     * does nothing, and a tenant thought to have a webhook token or app token of its own would go on with the connector's.
+     * An environment variable's name is compared with those of the keys of the tenants served, as its name cannot be read
+     * back into one key (dots and dashes are both underscores). No value is quoted.
+     */
+    static void checkTenantKeys(Settings settings, Map<String, String> environment) {
+        List<String> tenants = Tenants.names(settings);
+        for (String key : settings.keysStartingWith(TENANT_PREFIX)) {
+            // the longest name that fits: a tenant acme.eu's keys also begin as acme's would
+            String tenant = tenants.stream().filter(t -> key.startsWith(TENANT_PREFIX + t + ".")).max(Comparator.comparingInt(String::length))
+                    .orElseThrow(() -> new InvalidSettingException(key, "names tenant " + key.substring(TENANT_PREFIX.length()).split("\\.")[0]
+                            + ", which ccs.tenants (" + String.join(", ", tenants) + ") does not list, so it does nothing: correct the name,"
+                            + " add the tenant to ccs.tenants, or remove the setting"));
+            if (!TENANT_KEYS.contains(key.substring(TENANT_PREFIX.length() + tenant.length() + 1))) {
+                throw new InvalidSettingException(key, "is no setting a tenant has, so it does nothing: a tenant's are " + TENANT_PREFIX + tenant
+                        + ".<key> with <key> one of " + String.join(", ", TENANT_KEYS));
+            }
+        }
+        Set<String> known = new HashSet<>();
+        tenants.forEach(tenant -> TENANT_KEYS.forEach(key -> known.add(environmentName(TENANT_PREFIX + tenant + "." + key))));
+        environment.forEach((name, value) -> {
+            // Camel looks a key up in upper case, as it is (dots and dashes kept), then with underscores: no lower-case name is read
+            String read = name.replace('.', '_').replace('-', '_');
+            if (read.startsWith("CCS_TENANT_") && !value.isBlank() && !known.contains(read)) {
+                throw new InvalidSettingException(name, "(an environment variable) is no setting of a tenant of ccs.tenants (" + String.join(", ", tenants)
+                        + "), so it does nothing: a tenant's are ccs.tenant.<name>.<key> in upper case, dots and dashes as underscores (e.g. "
+                        + environmentName(TENANT_PREFIX + tenants.get(0) + ".app-token") + "); correct the name, add the tenant to ccs.tenants,"
+                        + " or remove the variable");
+            }
+        });
     }
 
     /** Settings that only routes read (as placeholders): read here too, so that a wrong one stops startup naming it, not a route. */

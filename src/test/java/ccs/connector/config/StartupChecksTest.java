@@ -1,5 +1,7 @@
 package ccs.connector.config;
 
+import java.util.Map;
+
 import ccs.connector.ccs.Tenants;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,67 @@ class StartupChecksTest {
         StartupChecks.check(settings(with(demo, "ccs.tenant.beta.webhook-token", "beta")));
         assertRefused(with(demo, "ccs.tenant.beta.webhook-token.previous", "beta-webhook-token-0123"),
                 "ccs.tenant.beta.webhook-token.previous is set without ccs.tenant.beta.webhook-token", null);
+    }
+
+    /**
+     * A ccs.tenant.<name>.<key> for a name ccs.tenants does not list (a typo, a tenant taken off the list), or with a key no
+     * tenant has, does nothing: the tenant would be admitted by connector.webhook-token, or use ccs.app-token, unbeknown to
+     * whoever set it. Startup stops naming the key, never its value; an empty one does nothing and is let be.
+     */
+    @Test
+    void aTenantSettingForATenantNotServedOrWithAKeyNoTenantHasStopsStartupNamingIt() {
+        String[] demo = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest", "ccs.tenant", "demo",
+                "ccs.api-url", "embedded", "ccs.tenants", "demo,globex,acme-eu"};
+        StartupChecks.check(settings(with(demo, "ccs.tenant.globex.api-url", "embedded", "ccs.tenant.globex.app-token", "globex-app-token",
+                "ccs.tenant.globex.timezone", "Europe/London", "ccs.tenant.globex.webhook-token", "globex-webhook-token-0123",
+                "ccs.tenant.globex.webhook-token.previous", "globex-old-webhook-token-0123", "ccs.tenant.globex.ivr.param.caller", "arayan",
+                "ccs.tenant.globex.ivr.end-events", "bitti", "ccs.tenant.globex.cdr.recording-details", "true",
+                "ccs.tenant.globex.agent-performance.time", "01:30", "ccs.tenant.acme-eu.webhook-token", "acme-eu-webhook-token-0123",
+                "ccs.tenant.glbex.webhook-token", "")));
+
+        assertRefused(with(demo, "ccs.tenant.glbex.webhook-token", "glbex-webhook-token-0123"),
+                "ccs.tenant.glbex.webhook-token names tenant glbex, which ccs.tenants (demo, globex, acme-eu) does not list", null);
+        assertRefused(with(demo, "ccs.tenants", "demo,globex", "ccs.tenant.acme-eu.webhook-token", "acme-eu-webhook-token-0123"),
+                "ccs.tenant.acme-eu.webhook-token names tenant acme-eu, which ccs.tenants (demo, globex) does not list", null);
+        assertRefused(with(demo, "ccs.tenant.globex.webhook_token", "globex-webhook-token-0123"),
+                "ccs.tenant.globex.webhook_token is no setting a tenant has", null);
+        assertRefused(with(demo, "ccs.tenant.globex.apiurl", "https://globex.callcenterstudio.com/api/"),
+                "ccs.tenant.globex.apiurl is no setting a tenant has", null);
+        assertRefused(with(demo, "ccs.tenant.globex.ivr.param.callerid", "arayan"), "ccs.tenant.globex.ivr.param.callerid is no setting a tenant has", null);
+        assertRefused(with(demo, "ccs.tenant.acme.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"),
+                "ccs.tenant.acme.app-token names tenant acme, which ccs.tenants", null);
+        // a system property (-D) is a setting as much as a line of application.properties is
+        System.setProperty("ccs.tenant.glbex.app-token", "glbex-webhook-token-0123");
+        try {
+            assertRefused(demo, "ccs.tenant.glbex.app-token names tenant glbex", null);
+        } finally {
+            System.clearProperty("ccs.tenant.glbex.app-token");
+        }
+    }
+
+    /**
+     * An environment variable's name cannot be read back into a key (dashes and dots are both underscores), so it is compared
+     * with the names of the keys each tenant served has: one that matches none does nothing and stops startup.
+     */
+    @Test
+    void anEnvironmentVariableOfNoTenantServedOrOfNoKeyATenantHasStopsStartupNamingIt() {
+        Settings served = settings("ccs.tenant", "demo", "ccs.tenants", "demo,globex,acme-eu");
+        StartupChecks.checkTenantKeys(served, Map.of("CCS_TENANT_GLOBEX_APP_TOKEN", "globex-app-token",
+                "CCS_TENANT_ACME_EU_WEBHOOK_TOKEN_PREVIOUS", "acme-eu-webhook-token-0123", "CCS.TENANT.GLOBEX.IVR.PARAM.CALL-KEY", "cagri",
+                "CCS_TENANT_DEMO_IVR_END_EVENTS", "bitti", "CCS_TENANTS", "demo", "CCS_TENANT", "demo", "CCS_TENANT_GLBEX_APP_TOKEN", "",
+                "ccs_tenant_glbex_app_token", "not read: Camel looks variables up in upper case"));
+
+        assertThatThrownBy(() -> StartupChecks.checkTenantKeys(served, Map.of("CCS_TENANT_GLBEX_APP_TOKEN", "glbex-app-token")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting CCS_TENANT_GLBEX_APP_TOKEN (an environment variable) is no setting of a tenant of ccs.tenants (demo, globex, acme-eu)")
+                .hasMessageNotContaining("glbex-app-token")
+                .satisfies(refused -> assertThat(Secrets.mask(refused.getMessage())).as("left readable by the log layout").isEqualTo(refused.getMessage()));
+        assertThatThrownBy(() -> StartupChecks.checkTenantKeys(served, Map.of("CCS_TENANT_GLOBEX_APITOKEN", "globex-app-token")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("setting CCS_TENANT_GLOBEX_APITOKEN (an environment variable) is no setting");
+        // acme-eu taken off the list: its variables begin as acme's do, yet are none of acme's
+        assertThatThrownBy(() -> StartupChecks.checkTenantKeys(settings("ccs.tenant", "acme", "ccs.tenants", "acme"),
+                Map.of("CCS_TENANT_ACME_EU_APP_TOKEN", "acme-eu-app-token")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("setting CCS_TENANT_ACME_EU_APP_TOKEN (an environment variable)");
     }
 
     /** Startup stops naming the setting (and the environment variable to set, when given), and quotes no token. */
