@@ -7,8 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import ccs.connector.agentperf.AgentPerformance;
+import ccs.connector.api.ServiceBusyException;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.cdr.CdrBackfills;
@@ -37,6 +44,9 @@ import org.springframework.jms.connection.SessionProxy;
  */
 public final class OperatorStatus {
 
+    /** How long the status waits for the state store: under the status page's 10 s, as readiness's database probe. */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
+
     private final Tenants tenants;
     private final CdrState cdrState;
     private final CdrSync cdrSync;
@@ -52,6 +62,13 @@ public final class OperatorStatus {
     private final boolean clustered;
     private final boolean cdrEnabled;
     private final Clock clock;
+    /** The state store's reads, one at a time; its thread goes after a minute without a request. */
+    private final ThreadPoolExecutor reader = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
+        Thread thread = new Thread(task, "status-store-read");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Future<Stored> reading;
 
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
                           DeliveredEvents deliveredEvents,
@@ -72,34 +89,22 @@ public final class OperatorStatus {
         this.clustered = clustered;
         this.cdrEnabled = cdrEnabled;
         this.clock = clock;
+        reader.allowCoreThreadTimeOut(true);
     }
 
     public Map<String, Object> report() {
         Instant now = clock.instant();
-        Instant hourAgo = now.minus(Duration.ofHours(1));
+        Stored stored = stored(now);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("at", now.toString());
         status.put("cdrSync", cdrEnabled);
         HealthCheck.Result ccs = upstream.call();
-        status.put("tenants", tenants.all().stream().map(tenant -> tenant(tenant, ccs)).toList());
+        status.put("tenants", tenants.all().stream().map(tenant -> tenant(tenant, ccs, stored.tenants().get(tenant.name()))).toList());
         HealthCheck.Result crm = crmSink.call();
         status.put("crm", health(crm.getState() == HealthCheck.State.UP, crm.getMessage()));
         status.put("outbox", outboxDepth());
-        DeadLetters.Waiting waiting = deadLetters.waiting(hourAgo);
-        long handled = deliveredEvents.recordedSince(hourAgo);
-        Map<String, Object> lastHour = new LinkedHashMap<>();
-        // the dedupe store holds delivered and dead-lettered event ids; a replayed letter's id leaves it until delivered
-        lastHour.put("delivered", Math.max(0, handled - waiting.eventsSince()));
-        lastHour.put("deadLettered", waiting.since());
-        status.put("lastHour", lastHour);
-        Map<String, Object> letters = new LinkedHashMap<>();
-        letters.put("waiting", waiting.count());
-        if (waiting.latestReason() != null) {
-            letters.put("latestReason", waiting.latestReason());
-        }
-        // calls the platform listed in a form that could not be read: never replayed, so not waiting, yet not in the CRM
-        letters.put("unreadableCdrRecords", deadLetters.unreadableCdrRecords());
-        status.put("deadLetters", letters);
+        status.put("lastHour", stored.lastHour());
+        status.put("deadLetters", stored.deadLetters());
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("clustered", clustered);
         cluster.put("thisReplicaLeads", leadership.isLeader());
@@ -110,7 +115,57 @@ public final class OperatorStatus {
         return status;
     }
 
-    private Map<String, Object> tenant(Tenant tenant, HealthCheck.Result ccs) {
+    /** What the status reads from the state store: per tenant its figures, the last hour's events and the dead letters. */
+    private record Stored(Map<String, Map<String, Object>> tenants, Map<String, Object> lastHour, Map<String, Object> deadLetters) {
+    }
+
+    /**
+     * The state store's part, read on {@link #reader} within {@link #STORE_TIMEOUT}: a stalled database (a pool with no
+     * connection to give waits 30 s, a query longer) is a 503 naming it in time for the page, not a request that hangs.
+     * A read still under way is waited for rather than another started, so requests do not pile up behind it.
+     */
+    private Stored stored(Instant now) {
+        Future<Stored> read;
+        synchronized (this) {
+            if (reading == null || reading.isDone()) {
+                reading = reader.submit(() -> read(now));
+            }
+            read = reading;
+        }
+        try {
+            return read.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ServiceBusyException("the connector's database did not answer within " + STORE_TIMEOUT.toSeconds()
+                    + " s: try again later");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceBusyException("the connector is stopping");
+        }
+    }
+
+    private Stored read(Instant now) {
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        Map<String, Map<String, Object>> stored = new LinkedHashMap<>();
+        tenants.all().forEach(tenant -> stored.put(tenant.name(), tenant(tenant)));
+        DeadLetters.Waiting waiting = deadLetters.waiting(hourAgo);
+        long handled = deliveredEvents.recordedSince(hourAgo);
+        Map<String, Object> lastHour = new LinkedHashMap<>();
+        // the dedupe store holds delivered and dead-lettered event ids; a replayed letter's id leaves it until delivered
+        lastHour.put("delivered", Math.max(0, handled - waiting.eventsSince()));
+        lastHour.put("deadLettered", waiting.since());
+        Map<String, Object> letters = new LinkedHashMap<>();
+        letters.put("waiting", waiting.count());
+        if (waiting.latestReason() != null) {
+            letters.put("latestReason", waiting.latestReason());
+        }
+        // calls the platform listed in a form that could not be read: never replayed, so not waiting, yet not in the CRM
+        letters.put("unreadableCdrRecords", deadLetters.unreadableCdrRecords());
+        return new Stored(stored, lastHour, letters);
+    }
+
+    private Map<String, Object> tenant(Tenant tenant, HealthCheck.Result ccs, Map<String, Object> stored) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("tenant", tenant.name());
         // why the tenant's Call Center Studio is down (no answer, an app token it refuses), as its latest probe found;
@@ -118,6 +173,13 @@ public final class OperatorStatus {
         entry.put("ccs", health("up".equals(ccs.getDetails().get("tenant." + tenant.name())),
                 Optional.ofNullable(ccs.getDetails().get("tenant." + tenant.name() + ".problem")).map(String::valueOf)
                         .or(ccs::getMessage)));
+        entry.putAll(stored);
+        return entry;
+    }
+
+    /** A tenant's figures from the state store: CDR checkpoint, lag and runs, the latest backfill, the agent performance. */
+    private Map<String, Object> tenant(Tenant tenant) {
+        Map<String, Object> entry = new LinkedHashMap<>();
         cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
         if (cdrEnabled) {
             entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));

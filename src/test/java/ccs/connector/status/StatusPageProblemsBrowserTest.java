@@ -1,14 +1,24 @@
 package ccs.connector.status;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
+import javax.sql.DataSource;
+
+import ccs.connector.ConnectorConfiguration;
+
 import ccs.connector.event.CloudEvent;
+import ccs.connector.state.Database;
 import ccs.connector.support.Chromium;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The status page's problem lines in headless Chromium name what the connector found, not a fixed text: a CRM that
- * takes connections and answers 503 while its events are tried again (retries on, unlike {@link StatusPageBrowserTest}).
+ * takes connections and answers 503 while its events are tried again (retries on, unlike {@link StatusPageBrowserTest}),
+ * a database that gives no connection.
  */
 class StatusPageProblemsBrowserTest extends ConnectorTestSupport {
 
@@ -77,6 +88,39 @@ class StatusPageProblemsBrowserTest extends ConnectorTestSupport {
         }
         delivered(crm, event.getId());
         wait.until(page -> !page.findElement(By.id("problems")).getText().contains("CRM"));
+    }
+
+    @Test
+    void aDatabaseThatGivesNoConnectionIsNamedInTimeNotAConnectorThatDoesNotAnswer() throws Exception {
+        openWithTheKey();
+        wait.until(page -> page.findElement(By.id("updated")).getText().startsWith("Updated"));
+        DataSource store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).dataSource();
+        // every pooled connection taken (queries that hang, say): a read of the status waits for one, 30 s as shipped
+        List<Connection> taken = new ArrayList<>();
+        try {
+            for (int i = 0; i < ((HikariDataSource) store).getMaximumPoolSize(); i++) {
+                taken.add(store.getConnection());
+            }
+            String problems = wait.until(page -> {
+                String listed = page.findElement(By.id("problems")).getText();
+                return listed.contains("database") ? listed : null;
+            });
+            assertThat(problems).contains("The connector answered HTTP 503: the connector's database did not answer within 3 s");
+            assertThat(textOf(By.id("summary"))).isEqualTo("The connector answers no status");
+            HttpResponse<String> status = get("/api/v1/status", "X-Api-Key", KEY);
+            assertThat(status.statusCode()).isEqualTo(503);
+            assertThat(status.body()).contains("the connector's database");
+        } finally {
+            for (Connection connection : taken) {
+                connection.close();
+            }
+        }
+        wait.until(page -> page.findElement(By.id("updated")).getText().startsWith("Updated"));
+        assertThat(textOf(By.id("problems"))).doesNotContain("database");
+    }
+
+    private String textOf(By element) {
+        return wait.until(page -> page.findElement(element).getText());
     }
 
     private void openWithTheKey() {
