@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,23 +18,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import ccs.connector.api.Problem;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.Fault;
-import ccs.connector.support.Chromium;
-import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static ccs.connector.cdr.CdrTestRecords.ISTANBUL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,14 +36,10 @@ import static org.awaitility.Awaitility.await;
  * The status page (/status) in headless Chromium against the simulator, a backfill under way and a
  * real CRM (a local HTTP server), and its data (GET /api/v1/status) behind the API key.
  */
-class StatusPageBrowserTest extends ConnectorTestSupport {
-
-    private static final String KEY = "status-key-7f3a";
+class StatusPageBrowserTest extends StatusPageBrowserSupport {
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
-    private WebDriver browser;
-    private WebDriverWait wait;
 
     @Override
     protected void settings(Properties settings) {
@@ -65,21 +52,6 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "0");
         settings.setProperty("ccs.agent-performance.check-interval", "300ms");
         settings.setProperty("ccs.agent-performance.retry", "300ms");
-    }
-
-    @BeforeAll
-    void startBrowser(@TempDir Path profile) {
-        browser = Chromium.start(profile);
-        // the page redraws its sections at every refresh: an element found just before one is stale, so look again
-        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        wait.ignoring(StaleElementReferenceException.class);
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
@@ -377,29 +349,10 @@ class StatusPageBrowserTest extends ConnectorTestSupport {
                 .build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private void openWithTheKey() {
-        openWithTheKey(baseUrl() + "/status");
-    }
-
-    private void openWithTheKey(String statusPage) {
-        browser.get(statusPage);
-        signIn(KEY);
-        wait.until(page -> page.findElement(By.id("status")).isDisplayed());
-    }
-
-    private void signIn(String key) {
-        browser.findElement(By.id("key")).sendKeys(key);
-        browser.findElement(By.cssSelector("#key-form button")).click();
-    }
-
     /** The value of the demo tenant's backfill progress bar, -1 while there is none. */
     private double progress() {
         return browser.findElements(By.cssSelector("section.tenant[data-tenant=demo] progress")).stream()
                 .mapToDouble(bar -> Double.parseDouble(bar.getDomProperty("value"))).findFirst().orElse(-1);
-    }
-
-    private String textOf(By element) {
-        return wait.until(page -> page.findElement(element).getText());
     }
 
     private String backfillText() {

@@ -1,9 +1,7 @@
 package ccs.connector.status;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -11,22 +9,13 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import ccs.connector.ConnectorConfiguration;
-
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
-import ccs.connector.support.Chromium;
-import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,13 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * takes connections and answers 503 while its events are tried again (retries on, unlike {@link StatusPageBrowserTest}),
  * a database that gives no connection.
  */
-class StatusPageProblemsBrowserTest extends ConnectorTestSupport {
-
-    private static final String KEY = "status-key-9c1e";
+class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
 
     private RecordingHttpServer crm;
-    private WebDriver browser;
-    private WebDriverWait wait;
 
     @Override
     protected void settings(Properties settings) {
@@ -52,20 +37,6 @@ class StatusPageProblemsBrowserTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.initial-delay", "2s");
         settings.setProperty("crm.retry.max-delay", "10s");
         settings.setProperty("connector.health.cache", "1s");
-    }
-
-    @BeforeAll
-    void startBrowser(@TempDir Path profile) {
-        browser = Chromium.start(profile);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        wait.ignoring(StaleElementReferenceException.class);
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
@@ -117,16 +88,5 @@ class StatusPageProblemsBrowserTest extends ConnectorTestSupport {
         }
         wait.until(page -> page.findElement(By.id("updated")).getText().startsWith("Updated"));
         assertThat(textOf(By.id("problems"))).doesNotContain("database");
-    }
-
-    private String textOf(By element) {
-        return wait.until(page -> page.findElement(element).getText());
-    }
-
-    private void openWithTheKey() {
-        browser.get(baseUrl() + "/status");
-        browser.findElement(By.id("key")).sendKeys(KEY);
-        browser.findElement(By.cssSelector("#key-form button")).click();
-        wait.until(page -> page.findElement(By.id("status")).isDisplayed());
     }
 }
