@@ -122,7 +122,9 @@ public class CrmConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         // readiness: what takes work in and stores it durably
         health.register(new RoutesStartedHealthCheck());
-        health.register(new OutboxHealthCheck(outbox, outboxUrl, outboxSpace, probeEvery));
+        OutboxHealthCheck outboxHealth = new OutboxHealthCheck(outbox, outboxUrl, outboxSpace, probeEvery);
+        health.register(outboxHealth);
+        camel.getRegistry().bind("outboxHealth", outboxHealth);
         health.register(new DatabaseHealthCheck(database.dataSource(), probeEvery));
         // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
         UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,

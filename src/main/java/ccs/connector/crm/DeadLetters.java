@@ -28,11 +28,15 @@ import org.apache.camel.Exchange;
  * could not become an event here too ({@code ccs.connector.webhook.WebhookLetters}: a
  * {@code request} instead of an {@code event}); such a letter is replayed once its event can be
  * built, e.g. after a person added the missing call key to its {@code request}, and stays until then.
+ * The events of webhooks that came while the outbox did not take them are held here (kind {@code webhook-event},
+ * {@link #hold}) and replayed without a person, once the outbox takes messages ({@link #releaseHeld}).
  * CDR records that could not be read are kept here for a person as well (kind {@code cdr-record}), never replayed.
  */
 public final class DeadLetters {
 
     static final String TABLE = "DEAD_LETTER";
+    /** The kind of a webhook's event that the outbox did not take when the webhook came ({@link #hold}). */
+    static final String HELD = "webhook-event";
     private static final int REASON_LENGTH = 2000;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -86,6 +90,32 @@ public final class DeadLetters {
                 read.path("attempts").asInt(1), Timestamp.from(Instant.now()), letter, false);
         // once the caller goes on (its message acknowledged, its request answered), the letter is the only copy
         database.forceToDisk();
+    }
+
+    /**
+     * Keeps the event of a webhook that the outbox did not take (its broker down, or its volume full): the webhook is
+     * answered 200 all the same, as the platform may never send it again. Route webhook-held-release marks such letters
+     * for replay whenever it finds the outbox taking messages, until a replay puts them there. When the state store cannot
+     * keep the event either, the outbox's failure is thrown (the webhook's 503), the store's added to it. A letter kept
+     * under the event's id already (a repeat of the webhook, or the event refused by the CRM before) holds it: it stays as it is.
+     */
+    public void hold(CloudEvent event, Exception outboxFailure) throws Exception {
+        try {
+            String reason = Secrets.mask("the outbox did not take the event when its webhook came (" + outboxFailure.getMessage()
+                    + "): it is put there once the outbox takes events again");
+            database.insertNew("INSERT INTO " + TABLE + " (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, ?, ?, 0, ?, ?, FALSE)",
+                    event.getId(), HELD, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
+                    Timestamp.from(Instant.now()), letter(event.toJson(), "outbox", reason, 0));
+            database.forceToDisk();
+        } catch (Exception e) {
+            outboxFailure.addSuppressed(e);
+            throw outboxFailure;
+        }
+    }
+
+    /** Marks for replay the webhook events held while the outbox did not take them (see {@link #hold}); answers how many. */
+    public int releaseHeld() {
+        return database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind = '" + HELD + "'");
     }
 
     /**
@@ -185,7 +215,7 @@ public final class DeadLetters {
      * webhook request that can now become one (read one at a time); answers how many.
      */
     public int replayAll() {
-        int marked = database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind = 'event'");
+        int marked = database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind IN ('event', '" + HELD + "')");
         List<String> requests = database.list("SELECT id FROM " + TABLE + " WHERE replay = FALSE AND kind = 'webhook-request'",
                 row -> row.getString(1));
         for (String id : requests) {

@@ -24,6 +24,12 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
         this.space = space;
     }
 
+    /** Probes the outbox's broker now: whether it takes messages (route webhook-held-release). */
+    public boolean takesMessages() {
+        refresh();
+        return up();
+    }
+
     @Override
     protected Probe probe() {
         if (space.full()) {

@@ -87,7 +87,7 @@ class ClusterConfigurationTest {
     void everySingletonRouteStartsFromTheLeaderNamespace() throws Exception {
         List<String> singletons = List.of("timer:cdr-poll", "timer:cdr-backfill-resume", "timer:ccs-correlation-retention",
                 "timer:crm-dedupe-retention", "timer:cdr-settle", "file:{{crm.click2call.inbox}}\"",
-                "sql:SELECT id, letter, failed_at FROM DEAD_LETTER");
+                "sql:SELECT id, kind, letter, failed_at FROM DEAD_LETTER");
         String routes;
         try (Stream<Path> files = Files.walk(Path.of("routes"))) {
             routes = String.join("\n", files.filter(Files::isRegularFile).map(ClusterConfigurationTest::read).toList());

@@ -2,27 +2,46 @@ package ccs.connector.webhook;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.ConnectorConfiguration;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * When the event cannot be stored (the outbox broker is down), webhooks are answered 503 so that the
- * platform sends them again, and the connector is not ready.
+ * With the outbox broker down, the connector is not ready; a webhook's event is held in the state store (the platform
+ * may never send it again) and answered 200, and only when the state store cannot keep it either is the answer 503.
+ * WebhookOutboxAwayTest follows held events to the CRM once the outbox takes them.
  */
 class WebhookOutboxDownTest extends ConnectorTestSupport {
+
+    private static final String TABLE = "DEAD_LETTER";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The vendor guide's parameter names, as shipped (ccs.ivr.param.*). */
+    private static final Map<String, String> IVR_WIRE_NAMES = Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail");
 
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("connector.outbox.broker-url", "tcp://127.0.0.1:" + AvailablePortFinder.getNextAvailable()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
+    }
+
+    @AfterEach
+    void storeBack() {
+        FailingWrites.stop(store(), TABLE);
     }
 
     @Test
@@ -34,17 +53,46 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
     }
 
     @Test
-    void callbacksThatCannotBeStoredAre503() throws Exception {
-        List<HttpResponse<String>> answers = List.of(
-                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
-                        IvrGuideExamples.encode(IvrGuideExamples.hangup("outbox-down-1"))),
-                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(IvrGuideExamples.answered(),
-                        java.util.Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail"))));
-
-        for (HttpResponse<String> answer : answers) {
-            assertThat(answer.statusCode()).isEqualTo(503);
-            assertThat(new ObjectMapper().readTree(answer.body()).get("detail").asText())
-                    .isEqualTo("the event could not be stored: send it again later");
+    void callbacksTheOutboxCannotTakeAreHeldInTheStateStoreAndAcknowledged() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (HttpResponse<String> answer : callbacks("held")) {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            ids.add(JSON.readTree(answer.body()).get("id").asText());
         }
+        assertThat(ids).first().isEqualTo("demo:ccs.call.hangup:outbox-down-held");
+        Map<String, JsonNode> letters = deadLetters();
+        assertThat(letters).containsOnlyKeys(ids);
+        assertThat(letters.values()).allSatisfy(letter -> {
+            assertThat(letter.get("kind").asText()).isEqualTo("webhook-event");
+            assertThat(letter.get("reason").asText()).startsWith("the outbox did not take the event when its webhook came");
+        });
+    }
+
+    @Test
+    void callbacksThatNeitherTheOutboxNorTheStateStoreTakeAre503() throws Exception {
+        FailingWrites.start(store(), TABLE, "INSERT, UPDATE", 1000);
+        for (HttpResponse<String> answer : callbacks("lost")) {
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(answer.body()).get("detail").asText()).isEqualTo("the event could not be stored: send it again later");
+        }
+        assertThat(deadLetters().keySet()).noneMatch(id -> id.contains("lost"));
+    }
+
+    private List<HttpResponse<String>> callbacks(String name) throws Exception {
+        return List.of(
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                        IvrGuideExamples.encode(IvrGuideExamples.hangup("outbox-down-" + name))),
+                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(ivrOfCall(name), IVR_WIRE_NAMES)));
+    }
+
+    private Database store() {
+        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+    }
+
+    /** The guide's notification of a call answered by an agent, of another call. */
+    private static Map<String, String> ivrOfCall(String callKey) {
+        Map<String, String> fields = new LinkedHashMap<>(IvrGuideExamples.answered());
+        fields.put("call-key", callKey);
+        return fields;
     }
 }
