@@ -98,19 +98,30 @@ public final class DeadLetters {
      * for replay whenever it finds the outbox taking messages, until a replay puts them there. When the state store cannot
      * keep the event either, the outbox's failure is thrown (the webhook's 503), the store's added to it. A letter kept
      * under the event's id already (a repeat of the webhook, or the event refused by the CRM before) holds it: it stays as it is.
+     * Answers the letter's reason.
      */
-    public void hold(CloudEvent event, Exception outboxFailure) throws Exception {
+    public String hold(CloudEvent event, Exception outboxFailure) throws Exception {
         try {
-            String reason = Secrets.mask("the outbox did not take the event when its webhook came (" + outboxFailure.getMessage()
+            String reason = Secrets.mask("the outbox did not take the event when its webhook came (" + why(outboxFailure)
                     + "): it is put there once the outbox takes events again");
             database.insertNew("INSERT INTO " + TABLE + " (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, ?, ?, 0, ?, ?, FALSE)",
                     event.getId(), HELD, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
                     Timestamp.from(Instant.now()), letter(event.toJson(), "outbox", reason, 0));
             database.forceToDisk();
+            return reason;
         } catch (Exception e) {
             outboxFailure.addSuppressed(e);
             throw outboxFailure;
         }
+    }
+
+    /** A failure's message and its first cause's: Spring's JMS wrapper says no more than "Uncategorized exception occurred during JMS processing". */
+    private static String why(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + ": " + root;
     }
 
     /** Marks for replay the webhook events held while the outbox did not take them (see {@link #hold}); answers how many. */

@@ -73,7 +73,8 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
             ids.add(JSON.readTree(answer.body()).get("id").asText());
         }
         assertThat(refusals.get()).isGreaterThanOrEqualTo(2);
-        assertThat(deadLetters()).containsKeys(ids.toArray(String[]::new));
+        // the reason names what the broker said, not only the JMS client's wrapper around it
+        assertThat(ids).allSatisfy(id -> assertThat(deadLetters().get(id).get("reason").asText()).contains("the test's outbox takes no message"));
         // replays are tried while the broker refuses (it takes connections): they fail, and the events stay held
         int refusedBefore = refusals.get();
         await().atMost(Duration.ofSeconds(30)).until(() -> refusals.get() > refusedBefore);
