@@ -238,11 +238,12 @@ public final class DeadLetters {
     }
 
     /**
-     * The dead letters waiting for a replay (webhook requests included, CDR records kept for a person
-     * not), how many of them (and of them events) failed at or after the instant, and why the latest failed.
+     * The dead letters waiting for a person's replay (webhook requests included; neither CDR records kept for a person
+     * nor webhook events held for the outbox, see {@link #held}), how many of them (and of them events) failed at or
+     * after the instant, and why the latest failed.
      */
     public Waiting waiting(Instant since) {
-        String waiting = " FROM " + TABLE + " WHERE kind <> 'cdr-record'";
+        String waiting = " FROM " + TABLE + " WHERE kind NOT IN ('cdr-record', '" + HELD + "')";
         Timestamp from = Timestamp.from(since);
         long[] counts = database.one("SELECT COUNT(*), SUM(CASE WHEN failed_at >= ? THEN 1 ELSE 0 END),"
                         + " SUM(CASE WHEN failed_at >= ? AND kind = 'event' THEN 1 ELSE 0 END)" + waiting,
@@ -251,6 +252,11 @@ public final class DeadLetters {
                 // the reason may quote what the CRM answered: no run of digits that could be a phone number
                 .map(reason -> reason.replaceAll("\\d{5,}", "…")).orElse(null);
         return new Waiting(counts[0], counts[1], counts[2], latestReason);
+    }
+
+    /** The webhook events held here while the outbox does not take them ({@link #hold}), which no person needs to replay. */
+    public long held() {
+        return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE kind = '" + HELD + "'", row -> row.getLong(1)).orElse(0L);
     }
 
     /**

@@ -162,6 +162,8 @@ public final class OperatorStatus {
         }
         // calls the platform listed in a form that could not be read: never replayed, so not waiting, yet not in the CRM
         letters.put("unreadableCdrRecords", deadLetters.unreadableCdrRecords());
+        // webhooks acknowledged while the outbox did not take their events: in the CRM once it takes them again
+        letters.put("heldWebhookEvents", deadLetters.held());
         return new Stored(stored, lastHour, letters);
     }
 

@@ -9,6 +9,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import ccs.connector.ConnectorConfiguration;
+import ccs.connector.crm.DeadLetters;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import ccs.connector.support.RecordingHttpServer;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The status page's problem lines in headless Chromium name what the connector found, not a fixed text: a CRM that
  * takes connections and answers 503 while its events are tried again (retries on, unlike {@link StatusPageBrowserTest}),
- * a database that gives no connection.
+ * a database that gives no connection, webhook events held for the outbox.
  */
 class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
 
@@ -59,6 +60,27 @@ class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
         }
         delivered(crm, event.getId());
         wait.until(page -> !page.findElement(By.id("problems")).getText().contains("CRM"));
+    }
+
+    @Test
+    void webhookEventsHeldForTheOutboxAreNamedUntilTheyAreDelivered() throws Exception {
+        // as the intake holds an event the outbox did not take (WebhookOutboxAwayTest); its release waits until the page showed it
+        context.getRouteController().stopRoute("webhook-held-release");
+        CloudEvent event = hangupEvent("status-page-held-1");
+        context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class).hold(event, new IllegalStateException("the outbox is away (test)"));
+        openWithTheKey();
+
+        String problems = wait.until(page -> {
+            String listed = page.findElement(By.id("problems")).getText();
+            return listed.contains("webhook event") ? listed : null;
+        });
+        assertThat(problems).contains("1 webhook event waits in the state store for the outbox to take it (no replay needed)")
+                .doesNotContain("dead letter");
+        assertThat(textOf(By.id("dead-letters"))).contains("0 waiting for a replay").contains("1 webhook event held until the outbox takes it");
+
+        context.getRouteController().startRoute("webhook-held-release");
+        delivered(crm, event.getId());
+        wait.until(page -> !page.findElement(By.id("problems")).getText().contains("webhook event"));
     }
 
     @Test

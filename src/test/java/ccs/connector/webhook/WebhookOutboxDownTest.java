@@ -66,6 +66,10 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
             assertThat(letter.get("kind").asText()).isEqualTo("webhook-event");
             assertThat(letter.get("reason").asText()).startsWith("the outbox did not take the event when its webhook came");
         });
+        // the status tells them from dead letters a person must replay
+        JsonNode status = JSON.readTree(get("/api/v1/status").body()).get("deadLetters");
+        assertThat(status.get("heldWebhookEvents").asLong()).as(status.toString()).isEqualTo(2);
+        assertThat(status.get("waiting").asLong()).as(status.toString()).isZero();
     }
 
     @Test
