@@ -5,24 +5,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RefusingOutboxBroker;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
-import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,16 +30,14 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private static final String TRANSACTION = "crm-jms-outbox-away";
 
-    private final AtomicBoolean outboxRefuses = new AtomicBoolean();
-    private final AtomicInteger refusals = new AtomicInteger();
     private RecordingHttpServer crm;
-    private EmbeddedActiveMQ outboxBroker;
+    private RefusingOutboxBroker outboxBroker;
 
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = startOutboxBroker();
-        settings.setProperty("connector.outbox.broker-url", "vm://1");
+        outboxBroker = RefusingOutboxBroker.start("ccs.outbox"::equals);
+        settings.setProperty("connector.outbox.broker-url", RefusingOutboxBroker.URL);
         settings.setProperty("crm.jms.broker-url", "vm://0");
         settings.setProperty("ccs.simulator.agents", AGENT);
         // no hangup callback during the test: its event would be refused by the outbox too
@@ -64,18 +52,18 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
     @AfterAll
     void stopOutboxBroker() throws Exception {
         context.stop();
-        outboxBroker.stop();
+        outboxBroker.close();
     }
 
     @Test
     void anOutcomeTheOutboxRefusesForLongerThanTheClick2callBrokersDeliveriesReachesTheCrmOnceItTakesIt() throws Exception {
-        outboxRefuses.set(true);
+        outboxBroker.refuse(true);
 
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112250\", \"transactionId\": \"" + TRANSACTION + "\"}");
 
         // away until the click2call broker would have given up on the message: more refused sends than its ten deliveries
-        await().atMost(Duration.ofSeconds(90)).until(() -> refusals.get() > 10 || !click2callDeadLetters().isEmpty());
-        outboxRefuses.set(false);
+        await().atMost(Duration.ofSeconds(90)).until(() -> outboxBroker.refusals() > 10 || !click2callDeadLetters().isEmpty());
+        outboxBroker.refuse(false);
 
         assertThat(delivered(crm, "demo:ccs.click2call.accepted:" + TRANSACTION).at("/data/transactionId").asText()).isEqualTo(TRANSACTION);
         assertThat(failureIds(crm, "demo:ccs.click2call.failed:" + TRANSACTION)).isEmpty();
@@ -103,34 +91,5 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
 
     private ConnectionFactory click2callBroker() {
         return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-    }
-
-    /** The outbox broker, in memory, with a stock Artemis's dead-letter queue; it refuses sends to the outbox while {@link #outboxRefuses}. */
-    private EmbeddedActiveMQ startOutboxBroker() {
-        ActiveMQServerMessagePlugin refuser = new ActiveMQServerMessagePlugin() {
-            @Override
-            public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
-                    throws ActiveMQAddressFullException {
-                if (outboxRefuses.get() && "ccs.outbox".equals(message.getAddress())) {
-                    refusals.incrementAndGet();
-                    throw new ActiveMQAddressFullException("the test's outbox takes no message");
-                }
-            }
-        };
-        try {
-            ConfigurationImpl config = new ConfigurationImpl();
-            config.setName("outbox-broker")
-                    .setPersistenceEnabled(false)
-                    .setSecurityEnabled(false)
-                    .setJMXManagementEnabled(false)
-                    .addAcceptorConfiguration("in-vm", "vm://1")
-                    .addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLQ")));
-            config.registerBrokerPlugin(refuser);
-            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
-            broker.start();
-            return broker;
-        } catch (Exception e) {
-            throw new IllegalStateException("the outbox broker did not start", e);
-        }
     }
 }

@@ -7,20 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RefusingOutboxBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.activemq.artemis.api.core.ActiveMQAddressFullException;
-import org.apache.activemq.artemis.api.core.Message;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.ServerSession;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerMessagePlugin;
-import org.apache.activemq.artemis.core.transaction.Transaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,16 +30,15 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
     /** The vendor guide's parameter names, as shipped (ccs.ivr.param.*). */
     private static final Map<String, String> IVR_WIRE_NAMES = Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail");
 
-    private final AtomicBoolean outboxRefuses = new AtomicBoolean();
-    private final AtomicInteger refusals = new AtomicInteger();
     private RecordingHttpServer crm;
-    private EmbeddedActiveMQ outboxBroker;
+    private RefusingOutboxBroker outboxBroker;
 
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = startOutboxBroker();
-        settings.setProperty("connector.outbox.broker-url", "vm://1");
+        // the outbox and the hangups' enrichment queue
+        outboxBroker = RefusingOutboxBroker.start(address -> address.startsWith("ccs."));
+        settings.setProperty("connector.outbox.broker-url", RefusingOutboxBroker.URL);
         // how often route webhook-held-release probes the outbox
         settings.setProperty("connector.health.cache", "1s");
     }
@@ -56,12 +47,12 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
     @AfterAll
     void stopOutboxBroker() throws Exception {
         context.stop();
-        outboxBroker.stop();
+        outboxBroker.close();
     }
 
     @Test
     void callbacksTheOutboxRefusedAreAcknowledgedHeldAndDeliveredOnceItTakesThem() throws Exception {
-        outboxRefuses.set(true);
+        outboxBroker.refuse(true);
         String call = "outbox-away-" + System.nanoTime();
         List<HttpResponse<String>> answers = List.of(
                 post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
@@ -72,16 +63,16 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             ids.add(JSON.readTree(answer.body()).get("id").asText());
         }
-        assertThat(refusals.get()).isGreaterThanOrEqualTo(2);
+        assertThat(outboxBroker.refusals()).isGreaterThanOrEqualTo(2);
         // the reason names what the broker said, not only the JMS client's wrapper around it
         assertThat(ids).allSatisfy(id -> assertThat(deadLetters().get(id).get("reason").asText()).contains("the test's outbox takes no message"));
         // replays are tried while the broker refuses (it takes connections): they fail, and the events stay held
-        int refusedBefore = refusals.get();
-        await().atMost(Duration.ofSeconds(30)).until(() -> refusals.get() > refusedBefore);
+        int refusedBefore = outboxBroker.refusals();
+        await().atMost(Duration.ofSeconds(30)).until(() -> outboxBroker.refusals() > refusedBefore);
         assertThat(ids).allSatisfy(id -> assertThat(requestsFor(crm, id)).isEmpty());
         assertThat(deadLetters()).containsKeys(ids.toArray(String[]::new));
 
-        outboxRefuses.set(false);
+        outboxBroker.refuse(false);
 
         JsonNode hangup = delivered(crm, ids.get(0));
         assertThat(hangup.at("/data/callKey").asText()).isEqualTo(call);
@@ -90,34 +81,6 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
         // once each, though the held letters were marked for replay again every second
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> ids.stream().allMatch(id -> requestsFor(crm, id).size() == 1));
-    }
-
-    /** The outbox broker, in memory; it refuses every message of the connector's queues while {@link #outboxRefuses}. */
-    private EmbeddedActiveMQ startOutboxBroker() {
-        ActiveMQServerMessagePlugin refuser = new ActiveMQServerMessagePlugin() {
-            @Override
-            public void beforeSend(ServerSession session, Transaction tx, Message message, boolean direct, boolean noAutoCreateQueue)
-                    throws ActiveMQAddressFullException {
-                if (outboxRefuses.get() && message.getAddress().startsWith("ccs.")) {
-                    refusals.incrementAndGet();
-                    throw new ActiveMQAddressFullException("the test's outbox takes no message");
-                }
-            }
-        };
-        try {
-            ConfigurationImpl config = new ConfigurationImpl();
-            config.setName("outbox-broker")
-                    .setPersistenceEnabled(false)
-                    .setSecurityEnabled(false)
-                    .setJMXManagementEnabled(false)
-                    .addAcceptorConfiguration("in-vm", "vm://1");
-            config.registerBrokerPlugin(refuser);
-            EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
-            broker.start();
-            return broker;
-        } catch (Exception e) {
-            throw new IllegalStateException("the outbox broker did not start", e);
-        }
     }
 
     /** The guide's notification of a call answered by an agent, of another call. */
