@@ -139,7 +139,8 @@ public class CrmConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Producers send through a caching factory: a JMS connection and session per send would be far too slow.
+     * Producers send through a caching factory: a JMS connection and session per send would be far too slow. Consumers
+     * are not cached (JmsConsumerStopTest).
      * No class is ever deserialized from an ObjectMessage (the consumers read text only): the deny list
      * names every class, since an empty allow list means that Artemis trusts them all.
      * A shared broker (any URL but {@code vm://0}) gets client settings for replicas that die: Artemis's
@@ -168,6 +169,9 @@ public class CrmConfiguration implements CamelConfiguration {
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
         // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
         caching.setSessionCacheSize(64);
+        // the routes' listeners keep their consumers themselves; one they close (a route stopped while the connector runs,
+        // a listener recovering from a failure) must go: cached, it stayed open and took its queue's messages into its buffer
+        caching.setCacheConsumers(false);
         return caching;
     }
 

@@ -22,7 +22,6 @@ import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.BeforeEach;
@@ -297,8 +296,7 @@ class CallControlTest extends ConnectorTestSupport {
 
     /** Sends the request to the queue; answers the message's id. */
     private String send(String text) throws Exception {
-        ConnectionFactory broker = context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-        try (Connection connection = broker.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             TextMessage message = session.createTextMessage(text);
             session.createProducer(session.createQueue("ccs.click2call")).send(message);
             return message.getJMSMessageID();

@@ -13,7 +13,6 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.TestTicker;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -88,8 +87,7 @@ class Click2callCeilingTest extends ConnectorTestSupport {
     }
 
     private void send(String text) throws Exception {
-        ConnectionFactory broker = context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-        try (Connection connection = broker.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
         }
     }

@@ -10,7 +10,6 @@ import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RefusingOutboxBroker;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -72,14 +71,14 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
     }
 
     private void sendText(String text) throws Exception {
-        try (Connection connection = click2callBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
         }
     }
 
     /** The texts on the click2call broker's dead-letter queue, browsed. */
     private List<String> click2callDeadLetters() throws Exception {
-        try (Connection connection = click2callBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             List<String> texts = new ArrayList<>();
             for (Object message : Collections.list(session.createBrowser(session.createQueue("DLQ")).getEnumeration())) {
@@ -89,7 +88,4 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
         }
     }
 
-    private ConnectionFactory click2callBroker() {
-        return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-    }
 }

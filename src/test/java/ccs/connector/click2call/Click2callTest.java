@@ -28,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
@@ -322,7 +321,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(click2call(twice), 400, "the body gives field agentEmail twice", null);
 
         sendText(first + "\n" + second, Map.of());
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             TextMessage dead = (TextMessage) session.createConsumer(session.createQueue("ccs.click2call.dead-letters")).receive(30_000);
             assertThat(dead).isNotNull();
@@ -379,7 +378,7 @@ class Click2callTest extends ConnectorTestSupport {
         sendText("{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05351112233\", \"transactionId\": \"crm-jms-unknown\"}", Map.of());
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-jms-nonumber\"}", Map.of());
         sendText("this is not json", Map.of());
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             BytesMessage bytes = session.createBytesMessage();
             bytes.writeBytes("{\"agentEmail\": \"x@y\"}".getBytes(StandardCharsets.UTF_8));
             session.createProducer(session.createQueue("ccs.click2call")).send(bytes);
@@ -391,7 +390,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-nonumber").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
         List<String> reasons = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageConsumer deadLetters = session.createConsumer(session.createQueue("ccs.click2call.dead-letters"));
             for (int i = 0; i < 2; i++) {
@@ -505,7 +504,7 @@ class Click2callTest extends ConnectorTestSupport {
     @Test
     @Order(7)
     void jmsMessagesWithoutMessageIdsOrTransactionIdsAreEachDialled() throws Exception {
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer producer = session.createProducer(session.createQueue("ccs.click2call"));
             producer.setDisableMessageID(true);
             producer.send(session.createTextMessage("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112251\"}"));
@@ -519,7 +518,7 @@ class Click2callTest extends ConnectorTestSupport {
     @Test
     @Order(7)
     void aJmsMessageAsksForNoReplyAndGetsNone() throws Exception {
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             TextMessage message = session.createTextMessage("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112234\", "
                     + "\"transactionId\": \"crm-jms-reply\"}");
@@ -763,7 +762,7 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     private void sendText(String text, Map<String, String> properties) throws Exception {
-        try (Connection connection = crmBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             TextMessage message = session.createTextMessage(text);
             for (Map.Entry<String, String> property : properties.entrySet()) {
                 message.setStringProperty(property.getKey(), property.getValue());
@@ -772,9 +771,6 @@ class Click2callTest extends ConnectorTestSupport {
         }
     }
 
-    private ConnectionFactory crmBroker() {
-        return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-    }
 
     /** Writes a file into the inbox the way a CRM should: under another name, then renamed. */
     private static void drop(Path inbox, String name, String content) throws Exception {

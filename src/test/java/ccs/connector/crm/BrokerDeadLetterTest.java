@@ -10,7 +10,6 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
@@ -66,8 +65,7 @@ class BrokerDeadLetterTest extends ConnectorTestSupport {
 
     /** Puts a message into the DLQ as the broker moves one there after its delivery attempts on the address. */
     private void movedToTheDeadLetterQueue(String text, String failedOn) throws Exception {
-        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
-        try (Connection connection = factory.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             TextMessage message = session.createTextMessage(text);
             message.setStringProperty("_AMQ_ORIG_ADDRESS", failedOn);
             session.createProducer(session.createQueue("DLQ")).send(message);

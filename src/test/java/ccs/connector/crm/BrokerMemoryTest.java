@@ -14,7 +14,6 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -45,8 +44,7 @@ class BrokerMemoryTest extends ConnectorTestSupport {
         sent.forEach(this::publish);
 
         Set<String> ids = new HashSet<>();
-        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-        try (Connection connection = factory.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageConsumer consumer = session.createConsumer(session.createQueue("crm.events"));
             // the publisher is done: the backlog waits in the broker, past its memory
             // in files of an eighth of its memory, at least 1 MiB (Artemis's own are 10 MiB): what a queue reads back

@@ -18,7 +18,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +49,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     void anObjectMessageOnTheOutboxIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-1");
         double refusedBefore = deliveriesCounted("refused");
-        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer outbox = session.createProducer(session.createQueue("ccs.outbox"));
             outbox.send(withInjectedHeaders(session, session.createObjectMessage(new Tripwire())));
@@ -69,7 +68,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     @Test
     void anObjectMessageOnTheQueueOfHangupsAwaitingTheirCdrIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-2");
-        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer enrichment = session.createProducer(session.createQueue("ccs.webhook.enrich"));
             enrichment.send(withInjectedHeaders(session, session.createObjectMessage(new Tripwire())));
@@ -88,7 +87,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     void anObjectMessageInTheDeadLetterQueueAsIfTheOutboxHadFailedItIsRefusedUnopenedAndInjectedHeadersSteerNothing() throws Exception {
         CloudEvent event = hangupEvent("foreign-3");
         double refusedBefore = deliveriesCounted("refused");
-        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageProducer deadLetterQueue = session.createProducer(session.createQueue("DLQ"));
             for (Message message : List.of(session.createObjectMessage(new Tripwire()), session.createTextMessage(event.toJson()))) {
@@ -108,7 +107,7 @@ class ForeignMessagesTest extends ConnectorTestSupport {
 
     @Test
     void anObjectMessageOnTheClick2callQueueIsADeadLetterUnopened() throws Exception {
-        try (Connection connection = stranger().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             session.createProducer(session.createQueue("ccs.click2call"))
                     .send(withInjectedHeaders(session, session.createObjectMessage(new Tripwire())));
@@ -143,9 +142,6 @@ class ForeignMessagesTest extends ConnectorTestSupport {
     }
 
     /** A client of the embedded broker that is not the connector's, with Artemis's defaults. */
-    private static ConnectionFactory stranger() {
-        return new ActiveMQConnectionFactory("vm://0");
-    }
 
     /** A serializable class that reports being deserialized: the stand-in for a gadget chain. */
     static final class Tripwire implements Serializable {

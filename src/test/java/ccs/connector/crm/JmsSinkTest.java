@@ -10,7 +10,6 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -37,7 +36,7 @@ class JmsSinkTest extends ConnectorTestSupport {
         sent.forEach(this::publish);
 
         Set<String> ids = new HashSet<>();
-        try (Connection connection = factory().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageConsumer consumer = session.createConsumer(session.createQueue("crm.events"));
             for (int i = 0; i < sent.size(); i++) {
@@ -53,7 +52,7 @@ class JmsSinkTest extends ConnectorTestSupport {
 
     @Test
     void aMessageTheCrmFailsTenTimesGoesToTheDeadLetterAddressInsteadOfVanishing() throws Exception {
-        try (Connection connection = factory().createConnection(); Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             connection.start();
             MessageProducer producer = session.createProducer(session.createQueue("crm.poison"));
             producer.send(session.createTextMessage("{\"id\":\"poison\"}"));
@@ -80,7 +79,7 @@ class JmsSinkTest extends ConnectorTestSupport {
             exchange.getMessage().setHeader("camelJMSdestinationname", "crm.injected");
         });
 
-        try (Connection connection = factory().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageConsumer events = session.createConsumer(session.createQueue("crm.events"));
             TextMessage message = (TextMessage) events.receive(30_000);
@@ -89,7 +88,4 @@ class JmsSinkTest extends ConnectorTestSupport {
         }
     }
 
-    private ConnectionFactory factory() {
-        return context.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class);
-    }
 }

@@ -26,7 +26,6 @@ import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -418,8 +417,7 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     private void sendToOutboxWithProperties(CloudEvent event, String... properties) throws Exception {
-        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class);
-        try (Connection connection = factory.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             MessageProducer producer = session.createProducer(session.createQueue("ccs.outbox"));
             TextMessage message = session.createTextMessage(event.toJson());
             message.setStringProperty("ceid", event.getId());
