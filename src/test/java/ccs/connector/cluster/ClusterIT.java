@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  * Webhooks arrive round-robin while a CDR window is being read; the leader is killed (SIGKILL) in
  * the middle of the window, then a follower in the middle of deliveries. Before that, a click2call
  * for one agent on every replica at once logs the agent in once, and an event the CRM refused is
- * listed and replayed through a follower other than the one that took its webhook. Every acknowledged webhook
+ * listed and replayed through a follower other than the one that took its webhook, and a backfill a follower takes runs on
+ * the leader at once. Every acknowledged webhook
  * and every CDR record reaches the CRM, a few at most twice, one replica leads at a time, the new
  * leader polls within 30 s, and the live followers stay ready throughout.
  */
@@ -130,6 +131,16 @@ class ClusterIT {
 
         await().atMost(PATIENCE).until(() -> pageRequests().count() >= 2);
         await().atMost(PATIENCE).until(() -> deliveries(engines.crm).keySet().stream().filter(records::contains).count() == 100);
+
+        // a backfill a follower takes runs on the leader at once, not at its next resume (an hour away here); an empty
+        // range, before the records, once the poll's page faults are used up
+        HttpResponse<String> backfill = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + followers.get(0).port()
+                        + "/api/v1/cdr/backfill")).timeout(Duration.ofSeconds(10)).header("X-Api-Key", SharedEngines.API_KEY)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"from\": \""
+                        + wallClock(Duration.ofHours(3)) + "\", \"to\": \"" + wallClock(Duration.ofHours(2)) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(backfill.statusCode()).as(backfill.body()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> api(followers.get(1), "GET", "/api/v1/cdr/backfill").body().contains("\"state\":\"done\""));
         sendWebhooks(0, 30);
 
         Thread.sleep(1000);
@@ -181,6 +192,8 @@ class ClusterIT {
                 "-Dcrm.rest.url=" + engines.crm.url("/events"),
                 "-Dcrm.delivery.consumers=" + DELIVERY_CONSUMERS,
                 "-Dccs.cdr.interval=1s",
+                // a backfill taken by a follower must reach the leader without its resume timer
+                "-Dccs.cdr.backfill.retry=1h",
                 "-Dccs.cdr.lag=1s",
                 "-Dccs.cdr.start=" + wallClock(Duration.ofHours(1)));
         return new Replica(name, port, process, log);
