@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A hangup callback and an IVR notification that come while the outbox broker ({@code connector.outbox.broker-url}, an
  * Artemis of the test's own) refuses every message are acknowledged, held in the state store, and reach the CRM once
- * each once the broker takes messages again.
+ * each once the broker takes messages again, a hangup callback the platform sent twice meanwhile too.
  */
 class WebhookOutboxAwayTest extends ConnectorTestSupport {
 
@@ -54,15 +54,21 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
     void callbacksTheOutboxRefusedAreAcknowledgedHeldAndDeliveredOnceItTakesThem() throws Exception {
         outboxBroker.refuse(true);
         String call = "outbox-away-" + System.nanoTime();
+        String hangupForm = IvrGuideExamples.encode(IvrGuideExamples.hangupNow(call));
         List<HttpResponse<String>> answers = List.of(
-                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
-                        IvrGuideExamples.encode(IvrGuideExamples.hangupNow(call))),
-                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(ivrOfCall(call), IVR_WIRE_NAMES)));
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", hangupForm),
+                get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(ivrOfCall(call), IVR_WIRE_NAMES)),
+                // the platform sending the callback again while the first waits
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", hangupForm));
         List<String> ids = new ArrayList<>();
         for (HttpResponse<String> answer : answers) {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            ids.add(JSON.readTree(answer.body()).get("id").asText());
+            String id = JSON.readTree(answer.body()).get("id").asText();
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
         }
+        assertThat(ids).hasSize(2);
         assertThat(outboxBroker.refusals()).isGreaterThanOrEqualTo(2);
         // the reason names what the broker said, not only the JMS client's wrapper around it
         assertThat(ids).allSatisfy(id -> assertThat(deadLetters().get(id).get("reason").asText()).contains("the test's outbox takes no message"));
