@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -51,6 +52,9 @@ public final class CcsApi {
 
     /** The functions that act on a call: a gateway's 502 or 504 leaves unknown whether the platform carried them out. */
     private static final Set<String> CALL_ACTIONS = Set.of("click2call", "click2hang", "click2hold", "click2unhold");
+
+    /** The flags of an answer's envelope: a call's outcome, a login's. */
+    private static final List<String> FLAGS = List.of("success", "login");
 
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
     };
@@ -144,6 +148,7 @@ public final class CcsApi {
             String type = message.getHeader(Exchange.CONTENT_TYPE, "no content type", String.class);
             throw UpstreamException.garbage(tenant.name(), function, "with a body that is not a JSON object (" + type + ")");
         }
+        flagsAsBooleans(answer);
         if (exchange.getVariable(SESSION) == null && InvalidAppTokenException.INVALID_APP_TOKEN.equals(answer.get("message"))) {
             throw appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN);
         }
@@ -152,6 +157,20 @@ public final class CcsApi {
             answer.put("message", new Secrets(Arrays.asList(exchange.getVariable(SESSION, String.class), tenant.appToken())).scrub(text));
         }
         return answer;
+    }
+
+    /**
+     * The answer's {@code success} and {@code login} as JSON booleans where it writes them as text ({@code "true"},
+     * {@code "false"}, any case): every reader of an answer compares them with {@link Boolean}, and a text {@code "true"}
+     * read as neither made a placed click2call a 502, a login one without a session and the health probe's {@code ping}
+     * a refused app token.
+     */
+    private static void flagsAsBooleans(Map<String, Object> answer) {
+        for (String flag : FLAGS) {
+            if (answer.get(flag) instanceof String text && (text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false"))) {
+                answer.put(flag, Boolean.valueOf(text.trim()));
+            }
+        }
     }
 
     /**

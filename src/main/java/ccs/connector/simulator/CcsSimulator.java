@@ -101,6 +101,8 @@ public final class CcsSimulator implements AutoCloseable {
     private volatile boolean cursorsAsNumbers;
     private final Map<String, Long> cursorNumbers = new ConcurrentHashMap<>();
     private final Map<String, String> numberedCursors = new ConcurrentHashMap<>();
+    /** True: answers write their success and login flags as text ("true", "false") instead of JSON booleans. */
+    private volatile boolean flagsAsText;
     /** The HTTP status a call with a session it does not honour gets instead of the failure envelope; 0 = the envelope. */
     private volatile int refusedSessionStatus;
 
@@ -222,6 +224,14 @@ public final class CcsSimulator implements AutoCloseable {
      */
     public void answerCursorsAsNumbers(boolean asNumbers) {
         cursorsAsNumbers = asNumbers;
+    }
+
+    /**
+     * True: from now on every answer writes its {@code success} and {@code login} as text ({@code "success": "true"},
+     * {@code "login": "false"}) instead of JSON booleans; the rest of the answer is unchanged.
+     */
+    public void answerFlagsAsText(boolean asText) {
+        flagsAsText = asText;
     }
 
     public void sendWebhookTokenAsBearer(boolean asBearer) {
@@ -429,6 +439,9 @@ public final class CcsSimulator implements AutoCloseable {
                 return;
             }
             byte[] answer = "reportsCDRLogs".equals(function) ? reportsCdrLogs(params, staleCursor) : answer(function, params);
+            if (flagsAsText) {
+                answer = flagsAsText(answer);
+            }
             if (trickle) {
                 trickle(exchange, answer, fault.fault().delayMillis());
                 return;
@@ -660,6 +673,18 @@ public final class CcsSimulator implements AutoCloseable {
         }
         out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
+    }
+
+    /** The answer with its {@code success} and {@code login} written as text. */
+    private byte[] flagsAsText(byte[] answer) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = json.readValue(answer, LinkedHashMap.class);
+        for (String flag : List.of("success", "login")) {
+            if (fields.get(flag) instanceof Boolean value) {
+                fields.put(flag, value.toString());
+            }
+        }
+        return json.writeValueAsBytes(fields);
     }
 
     private Map<String, Object> activeCallFields(ActiveCall call) {

@@ -116,6 +116,33 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     }
 
     @Test
+    void successAndLoginWrittenAsTextCountAsTheBooleansTheySay() throws Exception {
+        String agent = "zeynep.demir@demo.example";
+        simulator().answerFlagsAsText(true);
+        try {
+            // {"login": "true", "session": ...}, then {"success": "true"}: the call is placed, no 502 of an unknown outcome
+            HttpResponse<String> placed = post("/api/v1/click2call", "application/json",
+                    "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            assertThat(placed.statusCode()).as(placed.body()).isEqualTo(200);
+
+            // the session ended: {"success": "false", ...} to the click2call and to ping is a refused session, renewed once
+            long logins = simulator().requests("login").size();
+            simulator().expireSessions(agent);
+            HttpResponse<String> renewed = post("/api/v1/click2call", "application/json",
+                    "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234568\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
+            assertThat(simulator().requests("login")).hasSize((int) logins + 1);
+
+            // ping's {"success": "true"} is a live session: the softphone gets the cached one, without a login
+            HttpResponse<String> softphone = get("/api/v1/softphone-url?agentEmail=" + agent, "X-Api-Key", REAL_TENANT_API_KEY);
+            assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
+            assertThat(simulator().requests("login")).hasSize((int) logins + 1);
+        } finally {
+            simulator().answerFlagsAsText(false);
+        }
+    }
+
+    @Test
     void aRefusalThatQuotesTheRequestIsPassedOnWithoutItsSessionOrAppToken() throws Exception {
         // the HTTP client's wire lines print answers as they come (README: keep wire logging off), and the log is the JVM's:
         // a test class that turned them on must not leave this test's bare secrets to the next class that reads the log
