@@ -12,6 +12,7 @@ import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.InvalidAppTokenException;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -75,8 +76,13 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
         if (answer.getException() != null) {
             return answer.getException().getMessage();
         }
-        if (!Boolean.TRUE.equals(answer.getMessage().getBody(Map.class).get("success"))) {
+        Object success = answer.getMessage().getBody(Map.class).get("success");
+        if (Boolean.FALSE.equals(success)) {
             return appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN).getMessage();
+        }
+        if (!Boolean.TRUE.equals(success)) {
+            // the platform's slip, as for a login or a click2call: only "success": false refuses the token (a refusal holds back every login)
+            return UpstreamException.garbage(tenant.name(), "ping", "ping without \"success\": true or false").getMessage();
         }
         appTokens.accepted(tenant.name());
         return null;

@@ -12,6 +12,8 @@ import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -45,6 +47,9 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         settings.setProperty("ccs.tenant.gated.api-url", gateway.url("/api/"));
         settings.setProperty("ccs.tenant.gated.app-token", "gated-secret-token");
         realTenantSecrets(settings);
+        // an agent no other case logs in: a login is what a refused app token holds back
+        settings.setProperty("ccs.simulator.agents", "ayse.yilmaz@demo.example,mehmet.kaya@demo.example,zeynep.demir@demo.example,"
+                + "emre.test@demo.example");
     }
 
     @Test
@@ -140,6 +145,36 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         } finally {
             simulator().answerFlagsAsText(false);
         }
+    }
+
+    @Test
+    void aPingAnsweredWithoutSuccessTrueOrFalseIsAnAnswerThatCannotBeReadNotARefusedAppToken() throws Exception {
+        // the health probe's ping (the app token alone) answered {}, while every other request is answered as usual
+        simulator().inject(new Fault("ping", "no-envelope", 200, 0, 0, 1000, "app_token"));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> get("/observe/metrics").body().contains("ccs_upstream_up{tenant=\"demo\"} 0.0"));
+
+            JsonNode demo = tenantStatus("demo");
+            assertThat(demo.path("problem").asText()).as(demo.toString())
+                    .contains("answered ping without \"success\": true or false").doesNotContain("application token");
+            // no login of the tenant is held back: the platform never said the token is wrong
+            HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
+                    "{\"agentEmail\": \"emre.test@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(200);
+            assertThat(LogCapture.text()).doesNotContain("tenant demo refuses the application token");
+        } finally {
+            simulator().clearFaults();
+            await().atMost(Duration.ofSeconds(60)).until(() -> get("/observe/metrics").body().contains("ccs_upstream_up{tenant=\"demo\"} 1.0"));
+        }
+    }
+
+    private JsonNode tenantStatus(String tenant) throws Exception {
+        for (JsonNode status : new ObjectMapper().readTree(get("/api/v1/status", "X-Api-Key", REAL_TENANT_API_KEY).body()).path("tenants")) {
+            if (tenant.equals(status.path("tenant").asText())) {
+                return status.path("ccs");
+            }
+        }
+        throw new AssertionError("no status of tenant " + tenant);
     }
 
     @Test
