@@ -217,7 +217,6 @@ class ConnectorJarIT {
             "connector.webhook-token.previous | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.webhook-token.previous=demo-webhook-token-change-me",
             "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=REPLACE-WITH-A-RANDOM-SECRET",
             "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
-            "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             // one real tenant beside the simulator's is a real tenant: its agents' sessions need the same secrets
             "ccs.tenant.acme.api-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=acme.callcenterstudio.com",
@@ -239,6 +238,14 @@ class ConnectorJarIT {
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         assertStopsNaming(key, Map.of(), options);
+    }
+
+    /** The line says how to make a key: masked as an X-Api-Key header, "X-Api-Key: generate one" read "X-Api-Key: *** one". */
+    @Test
+    void aMissingApiKeyStopsStartupSayingHowToMakeOne() throws Exception {
+        assertThat(assertStopsNaming("connector.api-key", Map.of(),
+                "-Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123"))
+                .anyMatch(line -> line.contains("generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY"));
     }
 
     /** An environment variable of a tenant that ccs.tenants does not list does nothing: startup stops naming it, not its value. */

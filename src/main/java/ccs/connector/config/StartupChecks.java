@@ -266,7 +266,8 @@ public final class StartupChecks {
         String key = settings.string("connector.api-key", "");
         if (!demoMode(settings) && (key.length() < 16 || shipped(key))) {
             throw new InvalidSettingException("connector.api-key", "must be a secret of your own (16 characters or more) "
-                    + "outside demo mode, which the CRM sends as X-Api-Key: generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
+                    // no "X-Api-Key:" in the line: printed through the masking, the word after it would read ***
+                    + "outside demo mode, which the CRM sends in header X-Api-Key; generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
         }
     }
 
