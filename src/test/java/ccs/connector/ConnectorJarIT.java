@@ -84,6 +84,22 @@ class ConnectorJarIT {
                 && line.contains("crm.lookup=file (contacts/demo-contacts.json)"));
     }
 
+    /** A demo with connector.api-key set answers the logged request 401 without the key: the line says to send it. */
+    @Test
+    void theDemoLineForAnAgentLinkNamesTheApiKeyWhenOneIsSet() throws Exception {
+        int port = AvailablePortFinder.getNextAvailable();
+        Path log = Path.of("target", "it-connector-demo-key-" + port + ".log");
+        Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
+                "-Dconnector.data-dir=target/it-data-" + port, "-Dconnector.api-key=demo-api-key-0123456789");
+        try {
+            awaitReady(port);
+        } finally {
+            stop(connector);
+        }
+        assertThat(Files.readAllLines(log)).filteredOn(line -> line.contains("DEMO MODE: agent page links")).singleElement().asString()
+                .contains("with header X-Api-Key set to connector.api-key").doesNotContain("demo-api-key-0123456789");
+    }
+
     @Test
     void theLeanJvmProfileStartsAndCarriesAnEventToTheCrm() throws Exception {
         int port = AvailablePortFinder.getNextAvailable();

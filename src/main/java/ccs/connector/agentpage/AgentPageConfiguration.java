@@ -62,9 +62,11 @@ public final class AgentPageConfiguration {
         if (enabled && secret.isEmpty()) {
             if (StartupChecks.demoMode(settings)) {
                 secret = randomKey();
+                // never "X-Api-Key: <key>" in the line: the log masks the word after such a header
+                String withKey = settings.string("connector.api-key", "").isEmpty() ? "" : " with header X-Api-Key set to connector.api-key";
                 LOG.info("DEMO MODE: agent page links are signed with a key made up at startup; ask for one with curl -X POST {}/api/v1/agent-links "
-                        + "-H 'Content-Type: application/json' -d '{\"agentEmail\": \"{}\"}' and open its url",
-                        settings.string("connector.public-url", "http://localhost:8080"), demoAgent);
+                        + "-H 'Content-Type: application/json' -d '{\"agentEmail\": \"{}\"}'{} and open its url",
+                        settings.string("connector.public-url", "http://localhost:8080"), demoAgent, withKey);
             } else {
                 LOG.warn("The agent page /agent is off: set {} ({}+ characters, e.g. openssl rand -hex 32) to serve it through signed links",
                         SECRET, SECRET_MIN_LENGTH);
