@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import ccs.connector.crm.DeadLetters;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
+import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +31,7 @@ class ConnectorJarIT {
 
     @Test
     void startedAsTheReadmeSaysItReachesHealthUpOnTheEmbeddedDefault() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path log = Path.of("target", "it-connector-" + port + ".log");
         // settings come from an environment variable and a system property, as the README says they may
         Process connector = ConnectorProcess.start(log, Map.of("CAMEL_SERVER_PORT", String.valueOf(port)), "-Dconnector.data-dir=target/it-data-" + port);
@@ -53,7 +53,7 @@ class ConnectorJarIT {
 
     @Test
     void theDemoScreenPopAndAgentPageWorkFromTheJar() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path log = Path.of("target", "it-connector-screen-pop-" + port + ".log");
         // a REST lookup URL that crm.lookup=file leaves unused: a warning names both keys
         Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
@@ -87,7 +87,7 @@ class ConnectorJarIT {
     /** A demo with connector.api-key set answers the logged request 401 without the key: the line says to send it. */
     @Test
     void theDemoLineForAnAgentLinkNamesTheApiKeyWhenOneIsSet() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path log = Path.of("target", "it-connector-demo-key-" + port + ".log");
         Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dccs.simulator.demo=false",
                 "-Dconnector.data-dir=target/it-data-" + port, "-Dconnector.api-key=demo-api-key-0123456789");
@@ -102,7 +102,7 @@ class ConnectorJarIT {
 
     @Test
     void theLeanJvmProfileStartsAndCarriesAnEventToTheCrm() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path data = Path.of("target", "it-lean-data-" + port);
         writeDeadLetter(data, "smoke-1");
         Path log = Path.of("target", "it-connector-lean-" + port + ".log");
@@ -122,7 +122,7 @@ class ConnectorJarIT {
 
     @Test
     void aRunThatCamelEndsByItselfLeavesNoThreadKeepingTheJvmAlive() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path log = Path.of("target", "it-connector-bounded-" + port + ".log");
         Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dcamel.main.duration-max-seconds=15",
                 "-Dconnector.data-dir=target/it-bounded-data-" + port, "-Dccs.simulator.demo=false");
@@ -134,7 +134,7 @@ class ConnectorJarIT {
 
     @Test
     void sigtermFinishesInFlightDeliveriesAnswers503ToNewRequestsAndExitsInTime() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path data = Path.of("target", "it-shutdown-data-" + port);
         writeDeadLetter(data, "shutdown-1");
         try (RecordingHttpServer crm = new RecordingHttpServer()) {
@@ -178,7 +178,7 @@ class ConnectorJarIT {
                 }
             }
         }
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + port,
                 "-Dccs.cdr.enabled=false");
         try {
@@ -276,7 +276,7 @@ class ConnectorJarIT {
         Path log = Path.of("target", "it-connector-bad-" + key + "-" + Math.abs(options.hashCode()) + ".log");
         List<String> arguments = new java.util.ArrayList<>(List.of(options.split(" ")));
         if (!options.contains("-Dcamel.server.port=")) {
-            arguments.add("-Dcamel.server.port=" + AvailablePortFinder.getNextAvailable());
+            arguments.add("-Dcamel.server.port=" + FreePorts.next());
         }
         Process connector = ConnectorProcess.start(log, environment, arguments.toArray(String[]::new));
         try {

@@ -27,9 +27,9 @@ import ccs.connector.cdr.CdrWindow;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.support.ConnectorProcess;
+import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Received;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -89,7 +89,7 @@ class ConnectorKillIT {
     void killedAgainAndAgainUnderLoadItLosesNothingAcknowledgedRepeatsOnlyWhatWasInFlightAndNeverAnswers404() throws Exception {
         simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
         crm = new RecordingHttpServer();
-        port = AvailablePortFinder.getNextAvailable();
+        port = FreePorts.next();
         load.submit(this::sendCallbacks);
         load.submit(this::addCdrRecords);
 

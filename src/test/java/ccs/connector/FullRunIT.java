@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import ccs.connector.support.ConnectorProcess;
-import org.apache.camel.test.AvailablePortFinder;
+import ccs.connector.support.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +35,7 @@ class FullRunIT {
 
     @Test
     void theDemoFlowsWithinAMinuteAndTheLogHoldsNoSecret() throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path data = Path.of("target", "it-full-run-" + port);
         Path log = Path.of("target", "it-full-run-" + port + ".log");
         Process connector = ConnectorProcess.start(log, Map.of(), "-Dcamel.server.port=" + port, "-Dconnector.data-dir=" + data,

@@ -22,9 +22,9 @@ import ccs.connector.simulator.Fault;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
+import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class CdrRestartIT {
     void startPeers() throws Exception {
         simulator = CcsSimulator.start(new SimulatorSettings().port(0).seedRecords(0));
         crm = new RecordingHttpServer();
-        port = AvailablePortFinder.getNextAvailable();
+        port = FreePorts.next();
         dataDir = Path.of("target", "it-cdr-" + port);
     }
 

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 import ccs.connector.cdr.CdrWindow;
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
+import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,7 +180,7 @@ class ClusterIT {
     }
 
     private Replica replica(String name) throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path log = engines.log(name);
         Process process = engines.startReplica(name, port,
                 // hangup events wait for their CDR record on the shared broker, where any replica takes them (no record: one retry)

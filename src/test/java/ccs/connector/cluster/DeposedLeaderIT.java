@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
-import org.apache.camel.test.AvailablePortFinder;
+import ccs.connector.support.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +123,7 @@ class DeposedLeaderIT {
     }
 
     private Replica replica(String name) throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Process process = engines.startReplica(name, port,
                 "-Dcrm.sink=jms",
                 "-Dccs.cdr.interval=1s",

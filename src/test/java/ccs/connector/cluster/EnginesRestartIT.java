@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +117,7 @@ class EnginesRestartIT {
     }
 
     private Replica replica(String name) throws Exception {
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Process process = engines.startReplica(name, port,
                 "-Dconnector.webhook.enrich-timeout=1s",
                 "-Dconnector.webhook.enrich-retries=1",

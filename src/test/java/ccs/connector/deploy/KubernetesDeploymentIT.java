@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ccs.connector.support.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +38,7 @@ class KubernetesDeploymentIT {
 
     @Test
     void theRenderedManifestsStartTheConnectorUntilReady() throws Exception {
-        Pod pod = Pod.fromManifests("pod-" + AvailablePortFinder.getNextAvailable());
+        Pod pod = Pod.fromManifests("pod-" + FreePorts.next());
         Process connector = pod.start();
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
@@ -56,7 +56,7 @@ class KubernetesDeploymentIT {
 
     @Test
     void aRouteThatCannotStartEndsThePodWithOneLineNamingIt() throws Exception {
-        Pod pod = Pod.fromManifests("broken-" + AvailablePortFinder.getNextAvailable());
+        Pod pod = Pod.fromManifests("broken-" + FreePorts.next());
         // a customer route whose consumer cannot start: its broker accepts no connection
         Files.writeString(pod.file("/app/config/routes/customer/broken-inbox.camel.yaml"), """
                 - beans:
@@ -71,7 +71,7 @@ class KubernetesDeploymentIT {
                       steps:
                         - log:
                             message: "${body}"
-                """.formatted(AvailablePortFinder.getNextAvailable()));
+                """.formatted(FreePorts.next()));
         Process connector = pod.start();
         assertThat(connector.waitFor(90, TimeUnit.SECONDS)).as("the process ends").isTrue();
         assertThat(connector.exitValue()).isEqualTo(3);
@@ -89,7 +89,7 @@ class KubernetesDeploymentIT {
 
         final Path root;
         final Path log;
-        final int port = AvailablePortFinder.getNextAvailable();
+        final int port = FreePorts.next();
         private final JsonNode podSpec;
         private final JsonNode container;
         private final Map<String, JsonNode> byKindAndName;

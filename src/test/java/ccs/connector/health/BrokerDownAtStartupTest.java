@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
-import org.apache.camel.test.AvailablePortFinder;
+import ccs.connector.support.FreePorts;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +17,7 @@ class BrokerDownAtStartupTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("crm.sink", "jms");
-        settings.setProperty("crm.jms.broker-url", "tcp://127.0.0.1:" + AvailablePortFinder.getNextAvailable()
+        settings.setProperty("crm.jms.broker-url", "tcp://127.0.0.1:" + FreePorts.next()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
         settings.setProperty("connector.health.cache", "0s");
     }

@@ -3,8 +3,8 @@ package ccs.connector.screenpop;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FreePorts;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +19,7 @@ class SoftphoneUrlTenantHostTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        int simulatorPort = AvailablePortFinder.getNextAvailable();
+        int simulatorPort = FreePorts.next();
         settings.setProperty("ccs.simulator.port", String.valueOf(simulatorPort));
         settings.setProperty("ccs.tenants", "demo,acme");
         settings.setProperty("ccs.tenant.acme.api-url", "http://localhost:" + simulatorPort + "/api/");

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.test.AvailablePortFinder;
 
 import static org.awaitility.Awaitility.await;
 
@@ -39,7 +38,7 @@ public final class ArtemisBroker implements AutoCloseable {
             throw new IllegalStateException("no Artemis distribution at " + DISTRIBUTION + ": mvn verify unpacks it (pre-integration-test)");
         }
         Files.createDirectories(directory);
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         Path instance = directory.resolve("broker").toAbsolutePath();
         run(directory.resolve("create.log"), "bash", DISTRIBUTION.resolve("bin").resolve("artemis").toAbsolutePath().toString(), "create",
                 instance.toString(), "--silent", "--user", USER, "--password", PASSWORD, "--require-login", "--host", "127.0.0.1",

@@ -32,7 +32,6 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.AvailablePortFinder;
 import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -71,7 +70,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration context) {
         super.configureContext(context);
-        port = AvailablePortFinder.getNextAvailable();
+        port = FreePorts.next();
         dataDir = Path.of("target", "test-data", getClass().getSimpleName() + "-" + port);
         Properties settings = new Properties();
         settings.setProperty("camel.server.port", String.valueOf(port));

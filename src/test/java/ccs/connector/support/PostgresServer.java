@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.apache.camel.test.AvailablePortFinder;
 
 import static org.awaitility.Awaitility.await;
 
@@ -67,7 +66,7 @@ public final class PostgresServer implements AutoCloseable {
         if (!initdb.waitFor(2, TimeUnit.MINUTES) || initdb.exitValue() != 0) {
             throw new IllegalStateException("initdb failed: " + Files.readString(directory.resolve("initdb.log")));
         }
-        int port = AvailablePortFinder.getNextAvailable();
+        int port = FreePorts.next();
         PostgresServer started = new PostgresServer(asPostgres(root, bin.resolve("postgres").toString(), "-D", data.toString(),
                 "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + directory,
                 "-c", "fsync=off", "-c", "max_connections=100"), port, directory);

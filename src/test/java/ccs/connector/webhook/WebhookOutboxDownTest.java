@@ -12,9 +12,9 @@ import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.FailingWrites;
+import ccs.connector.support.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        settings.setProperty("connector.outbox.broker-url", "tcp://127.0.0.1:" + AvailablePortFinder.getNextAvailable()
+        settings.setProperty("connector.outbox.broker-url", "tcp://127.0.0.1:" + FreePorts.next()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
     }
 
