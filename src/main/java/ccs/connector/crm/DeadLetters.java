@@ -86,7 +86,7 @@ public final class DeadLetters {
         JsonNode read = json.readTree(letter);
         String reason = read.path("reason").asText("unknown");
         database.merge(TABLE, List.of("id"), List.of("id", "kind", "reason", "attempts", "failed_at", "letter", "replay"),
-                id, kind, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
+                id, kind, reasonColumn(reason),
                 read.path("attempts").asInt(1), Timestamp.from(Instant.now()), letter, false);
         // once the caller goes on (its message acknowledged, its request answered), the letter is the only copy
         database.forceToDisk();
@@ -105,7 +105,7 @@ public final class DeadLetters {
             String reason = Secrets.mask("the outbox did not take the event when its webhook came (" + why(outboxFailure)
                     + "): it is put there once the outbox takes events again");
             database.insertNew("INSERT INTO " + TABLE + " (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, ?, ?, 0, ?, ?, FALSE)",
-                    event.getId(), HELD, reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason,
+                    event.getId(), HELD, reasonColumn(reason),
                     Timestamp.from(Instant.now()), letter(event.toJson(), "outbox", reason, 0));
             database.forceToDisk();
             return reason;
@@ -113,6 +113,11 @@ public final class DeadLetters {
             outboxFailure.addSuppressed(e);
             throw outboxFailure;
         }
+    }
+
+    /** The reason as its column takes it: the letter itself keeps the whole of it. */
+    private static String reasonColumn(String reason) {
+        return reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason;
     }
 
     /** A failure's message and its first cause's: Spring's JMS wrapper says no more than "Uncategorized exception occurred during JMS processing". */
