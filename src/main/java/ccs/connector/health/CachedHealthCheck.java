@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -44,9 +41,8 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     private final Duration cacheFor;
     /** What a readiness check depends on, for its message when a probe takes too long; null for the other checks. */
     private final String dependency;
-    /** The readiness probes' thread, gone after a minute without probes. */
-    private final ThreadPoolExecutor prober;
-    private Future<Probe> probing;
+    /** The readiness probes, each within {@link #PROBE_TIMEOUT}; null for the other checks. */
+    private final BoundedCall<Probe> prober;
     private volatile Probe last;
     private volatile Instant probedAt = Instant.EPOCH;
     private final CountDownLatch firstProbe = new CountDownLatch(1);
@@ -61,14 +57,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         super("connector", id);
         this.cacheFor = cacheFor;
         this.dependency = dependency;
-        this.prober = dependency != null ? new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "readiness-probe-" + id);
-            thread.setDaemon(true);
-            return thread;
-        }) : null;
-        if (prober != null) {
-            prober.allowCoreThreadTimeOut(true);
-        }
+        this.prober = dependency != null ? new BoundedCall<>("readiness-probe-" + id) : null;
     }
 
     @Override
@@ -122,11 +111,8 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     }
 
     private Probe boundedProbe() {
-        if (probing == null || probing.isDone()) {
-            probing = prober.submit(this::probe);
-        }
         try {
-            return probing.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return prober.get(this::probe, PROBE_TIMEOUT);
         } catch (TimeoutException e) {
             return new Probe(dependency + " did not answer within " + PROBE_TIMEOUT.toSeconds() + " s", Map.of());
         } catch (ExecutionException e) {

@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import ccs.connector.agentperf.AgentPerformance;
@@ -24,6 +20,7 @@ import ccs.connector.cdr.CdrSync;
 import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.crm.DeadLetters;
 import ccs.connector.crm.DeliveredEvents;
+import ccs.connector.health.BoundedCall;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -62,13 +59,8 @@ public final class OperatorStatus {
     private final boolean clustered;
     private final boolean cdrEnabled;
     private final Clock clock;
-    /** The state store's reads, one at a time; its thread goes after a minute without a request. */
-    private final ThreadPoolExecutor reader = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-        Thread thread = new Thread(task, "status-store-read");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private Future<Stored> reading;
+    /** The state store's reads, one at a time, each within {@link #STORE_TIMEOUT}. */
+    private final BoundedCall<Stored> storeRead = new BoundedCall<>("status-store-read");
 
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
                           DeliveredEvents deliveredEvents,
@@ -89,7 +81,6 @@ public final class OperatorStatus {
         this.clustered = clustered;
         this.cdrEnabled = cdrEnabled;
         this.clock = clock;
-        reader.allowCoreThreadTimeOut(true);
     }
 
     public Map<String, Object> report() {
@@ -120,20 +111,12 @@ public final class OperatorStatus {
     }
 
     /**
-     * The state store's part, read on {@link #reader} within {@link #STORE_TIMEOUT}: a stalled database (a pool with no
-     * connection to give waits 30 s, a query longer) is a 503 naming it in time for the page, not a request that hangs.
-     * A read still under way is waited for rather than another started, so requests do not pile up behind it.
+     * The state store's part, read within {@link #STORE_TIMEOUT}: a stalled database (a pool with no connection to give
+     * waits 30 s, a query longer) is a 503 naming it in time for the page, not a request that hangs.
      */
     private Stored stored(Instant now) {
-        Future<Stored> read;
-        synchronized (this) {
-            if (reading == null || reading.isDone()) {
-                reading = reader.submit(() -> read(now));
-            }
-            read = reading;
-        }
         try {
-            return read.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return storeRead.get(() -> read(now), STORE_TIMEOUT);
         } catch (TimeoutException e) {
             throw new ServiceBusyException("the connector's database did not answer within " + STORE_TIMEOUT.toSeconds()
                     + " s: try again later");
