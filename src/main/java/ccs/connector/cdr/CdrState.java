@@ -66,18 +66,32 @@ public final class CdrState {
         return database.one("SELECT read_up_to_ms FROM CDR_CHECKPOINT WHERE tenant = ?", row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
     }
 
-    /** Moves the tenant's checkpoint forward to the instant; an earlier instant than the stored one changes nothing. */
-    public void saveCheckpoint(String tenant, Instant at) {
+    /**
+     * Moves the tenant's checkpoint forward to the instant {@code at}; an earlier instant than the stored one changes nothing.
+     * The tenant's first checkpoint also keeps when it was saved ({@code savedAt}, null when not known: one taken over from
+     * a file), see {@link #firstSaved}.
+     */
+    public void saveCheckpoint(String tenant, Instant at, Instant savedAt) {
         long millis = at.toEpochMilli();
         if (database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ? WHERE tenant = ? AND read_up_to_ms < ?", millis, tenant, millis) > 0) {
             return;
         }
-        if (database.insertNew("INSERT INTO CDR_CHECKPOINT (tenant, read_up_to_ms) VALUES (?, ?)", tenant, millis)) {
+        if (database.insertNew("INSERT INTO CDR_CHECKPOINT (tenant, read_up_to_ms, first_saved_at_ms) VALUES (?, ?, ?)", tenant, millis,
+                savedAt == null ? null : savedAt.toEpochMilli())) {
             // the first checkpoint: polls start from it now
             database.update("DELETE FROM CDR_FIRST_START WHERE tenant = ?", tenant);
         } else {
             LOG.debug("CDR checkpoint of tenant {} stays: it is at {} or later already", tenant, at);
         }
+    }
+
+    /**
+     * When the tenant's first checkpoint was saved, by the poll that read its first records; empty before it, and for a
+     * checkpoint saved by a connector before this was kept.
+     */
+    public Optional<Instant> firstSaved(String tenant) {
+        return database.one("SELECT first_saved_at_ms FROM CDR_CHECKPOINT WHERE tenant = ? AND first_saved_at_ms IS NOT NULL",
+                row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
     }
 
     /** The checkpoint the tenant's latest settle sweep read up to, if one ended. */
@@ -234,7 +248,8 @@ public final class CdrState {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).toList()) {
                 String name = file.getFileName().toString();
                 Instant at = Instant.parse(Files.readString(file).trim());
-                saveCheckpoint(name.substring(0, name.length() - ".checkpoint".length()), at);
+                // polls ran before it: its tenant's first settle sweep is due at once
+                saveCheckpoint(name.substring(0, name.length() - ".checkpoint".length()), at, null);
                 Files.move(file, file.resolveSibling(name + ".imported"));
                 LOG.info("CDR checkpoint {} ({}) is now kept in the connector's database", file, at);
             }

@@ -198,7 +198,7 @@ public final class CdrSync {
     /** Moves the tenant's checkpoint from {@code previous} to {@code readUpTo} when that is later (never back); answers whether it did. */
     private boolean advanceCheckpoint(String tenant, Optional<Instant> previous, Optional<Instant> readUpTo) {
         if (readUpTo.isPresent() && (previous.isEmpty() || readUpTo.get().isAfter(previous.get()))) {
-            state.saveCheckpoint(tenant, readUpTo.get());
+            state.saveCheckpoint(tenant, readUpTo.get(), clock.instant());
             polls(tenant).checkpointMoved = readUpTo.get();
             return true;
         }
@@ -246,14 +246,16 @@ public final class CdrSync {
 
     /**
      * The tenants whose settle sweep is due (route {@code cdr-settle-timer}): their latest sweep, by whichever replica (table
-     * {@code CDR_RUN}), ended {@code ccs.cdr.settle-interval} ago or longer, or none ran yet. So a replica that takes the lead
-     * (a failover, a restart) sweeps at once when a sweep is due, not a whole interval later, and does not repeat one that
-     * the previous leader has just run.
+     * {@code CDR_RUN}), ended {@code ccs.cdr.settle-interval} ago or longer; before their first sweep, their first checkpoint
+     * was saved that long ago (or when that is not known). So a replica that takes the lead (a failover, a restart) sweeps at
+     * once when a sweep is due, not a whole interval later, and does not repeat one that the previous leader has just run;
+     * and a tenant's first polls are not read again at once, when no record behind them can have come late yet.
      */
     public List<String> settleDue() {
         Instant endedBefore = clock.instant().minus(settings.settleInterval());
         return tenants.all().stream().map(Tenant::name)
-                .filter(tenant -> state.run(tenant, SETTLE).map(run -> !run.at().isAfter(endedBefore)).orElse(true))
+                .filter(tenant -> state.run(tenant, SETTLE).map(CdrState.Run::at).or(() -> state.firstSaved(tenant))
+                        .map(latest -> !latest.isAfter(endedBefore)).orElse(true))
                 .toList();
     }
 

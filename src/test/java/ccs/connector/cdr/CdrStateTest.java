@@ -25,12 +25,13 @@ class CdrStateTest {
         CdrState state = new CdrState(Database.h2(dir));
         assertThat(state.checkpoint("demo")).isEmpty();
 
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:01:00Z"));
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T06:59:00Z"));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), Instant.parse("2026-11-02T07:00:10Z"));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:01:00Z"), Instant.parse("2026-11-02T07:01:10Z"));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T06:59:00Z"), Instant.parse("2026-11-02T07:02:10Z"));
 
-        assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).as("a stale poller never moves it back")
-                .contains(Instant.parse("2026-11-02T07:01:00Z"));
+        CdrState another = new CdrState(Database.h2(dir));
+        assertThat(another.checkpoint("demo")).as("a stale poller never moves it back").contains(Instant.parse("2026-11-02T07:01:00Z"));
+        assertThat(another.firstSaved("demo")).as("when the first was saved").contains(Instant.parse("2026-11-02T07:00:10Z"));
     }
 
     @Test

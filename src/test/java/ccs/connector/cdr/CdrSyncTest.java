@@ -1,5 +1,6 @@
 package ccs.connector.cdr;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +126,11 @@ class CdrSyncTest {
     @Test
     void aSweepIsDueASettleIntervalAfterTheLatestOneEndedWhicheverReplicaRanIt() {
         CdrSync sync = sync(Optional.empty());
-        assertThat(sync.settleDue()).as("no sweep ran yet: one is due at once").containsExactly("demo");
+        // the tenant's first poll saved its first checkpoint five minutes ago: what it read cannot have come late yet
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", NOW.minus(Duration.ofMinutes(10)), NOW.minus(Duration.ofMinutes(5)));
+        assertThat(sync.settleDue()).as("no sweep ran yet, the first polls just read").isEmpty();
+        assertThat(sync(Optional.empty(), NOW.plus(Duration.ofMinutes(5))).settleDue()).as("ccs.cdr.settle-interval after the first checkpoint")
+                .containsExactly("demo");
 
         // the previous leader swept three minutes ago, on the state store the replicas share
         new CdrState(Database.h2(dir)).saveRun("demo", CdrSync.SETTLE, null, NOW.minus(Duration.ofMinutes(3)));
@@ -138,9 +143,19 @@ class CdrSyncTest {
     }
 
     @Test
+    void aCheckpointOfAStoreThatDidNotKeepWhenItWasFirstSavedHasItsSweepDueAtOnce() throws Exception {
+        // a checkpoint file of an earlier version, taken over: polls ran before it, and a sweep may be overdue
+        Files.createDirectories(dir.resolve("cdr"));
+        Files.writeString(dir.resolve("cdr/demo.checkpoint"), "2026-11-02T07:00:00Z\n");
+        new CdrState(Database.h2(dir)).importFiles(dir.resolve("cdr"));
+
+        assertThat(sync(Optional.empty()).settleDue()).containsExactly("demo");
+    }
+
+    @Test
     void aSettleSweepReadsTheSettleWindowUpToTheCheckpointNeverBeforeTheStartSetting() {
         assertThat(sync(Optional.empty()).settleWindow("demo")).as("no checkpoint, nothing behind it").isNull();
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
 
         CdrWindow sweep = sync(Optional.empty()).settleWindow("demo");
         assertThat(sweep.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T06:00:00"));
@@ -153,7 +168,7 @@ class CdrSyncTest {
     @Test
     void aSettleSweepAfterTheCheckpointJumpedReachesBackFromWhereThePreviousSweepReadUpToButNotPastTheDedupesMemory() {
         CdrState state = new CdrState(Database.h2(dir));
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z")); // 08:00 in Istanbul
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z"), NOW); // 08:00 in Istanbul
         CdrSync sync = sync(Optional.empty());
         CdrWindow before = sync.settleWindow("demo");
         CdrWindow.pageRead(before, Map.of("cursor", "c", "CallList", List.of()));
@@ -161,7 +176,7 @@ class CdrSyncTest {
         sync.settleFinished("demo");
 
         // the polls go on after a stop of two hours: the checkpoint jumps from 08:00 to 10:00
-        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
         CdrWindow after = sync.settleWindow("demo");
         assertThat(after.getStart()).as("four hours before the previous sweep's checkpoint, not before this one's")
                 .isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
@@ -173,7 +188,7 @@ class CdrSyncTest {
 
         // after a stop of nine days the dedupe (seven days) no longer knows what the previous sweep's records were
         CdrSync nineDaysLater = sync(Optional.empty(), NOW.plus(Duration.ofDays(9)));
-        state.saveCheckpoint("demo", NOW.plus(Duration.ofDays(9)).minusSeconds(60));
+        state.saveCheckpoint("demo", NOW.plus(Duration.ofDays(9)).minusSeconds(60), NOW);
         assertThat(nineDaysLater.settleWindow("demo").getStart()).as("seven days back, not past them")
                 .isEqualTo(LocalDateTime.parse("2026-11-04T10:30:00"));
     }
@@ -182,12 +197,12 @@ class CdrSyncTest {
     void aPollsOverlapReachesNoFurtherBackThanTheStartSettingUnlessTheCheckpointLiesBeforeIt() {
         Optional<LocalDateTime> start = Optional.of(LocalDateTime.parse("2026-11-02T10:28:00"));
         // a checkpoint an operator set before the start, to read the morning again: the windows reach back from it
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T05:00:00Z"), NOW);
         assertThat(sync(start).settleWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
         assertThat(sync(start).pollWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T07:55:00"));
 
         // the first poll read from the start, 10:28, to 10:29
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:29:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:29:00Z"), NOW);
         assertThat(sync(start).pollWindow("demo").getStart()).as("not 10:24, five minutes before the start")
                 .isEqualTo(LocalDateTime.parse("2026-11-02T10:28:00"));
     }
@@ -214,7 +229,7 @@ class CdrSyncTest {
 
     @Test
     void aSettleSweepOfATenantNeverOverlapsTheRunningOneNorHoldsItsPolls() {
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
         CdrSync sync = sync(Optional.empty());
         assertThat(sync.settleWindow("demo")).isNotNull();
         assertThat(sync.settleWindow("demo")).isNull();
@@ -248,7 +263,7 @@ class CdrSyncTest {
     @Test
     void aFailureLeavesTheCheckpoint() {
         CdrSync sync = sync(Optional.empty());
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
         sync.pollFailed(sync.pollWindow("demo"), new IllegalStateException("down"));
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:00:00Z"));
@@ -257,7 +272,7 @@ class CdrSyncTest {
     @Test
     void aWindowCutShortMovesTheCheckpointToItsLatestRecordButNeverBack() {
         CdrSync sync = sync(Optional.empty());
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
         CdrWindow window = sync.pollWindow("demo");
         CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:10:00");
         CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:12:00");
@@ -288,7 +303,7 @@ class CdrSyncTest {
     @Test
     void aWindowThatFailsAtALaterPageMovesTheCheckpointAsFarAsItsPagesInTheOutbox() {
         CdrSync sync = sync(Optional.empty());
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"));
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW);
         CdrWindow window = sync.pollWindow("demo");
         CdrTestRecords.readFullPage(window, "c1", "2026-11-02 10:10:00");
         window.pagePublished();
@@ -322,7 +337,7 @@ class CdrSyncTest {
     void aSettleSweepAcrossASpringClockChangeStillReadsItsFourHours() {
         // Berlin's clocks go forward from 02:00 to 03:00 at 01:00 UTC on 2026-03-29
         Tenants berlin = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Berlin"))), "demo");
-        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-03-29T01:30:00Z")); // 03:30 summer time
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-03-29T01:30:00Z"), NOW); // 03:30 summer time
         CdrWindow sweep = new CdrSync(berlin, new CdrState(Database.h2(dir)), CdrTestRecords.settings(1000), true,
                 Clock.fixed(Instant.parse("2026-03-29T01:40:00Z"), ZoneOffset.UTC)).settleWindow("demo");
         assertThat(sweep.getStart()).as("21:30 UTC, four hours before the checkpoint, not three").isEqualTo(LocalDateTime.parse("2026-03-28T22:30:00"));

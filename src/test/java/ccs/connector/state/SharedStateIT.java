@@ -185,9 +185,9 @@ class SharedStateIT {
 
     @Test
     void aCheckpointMovesOnlyForwardWhicheverReplicaWrites() {
-        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:00:00Z"));
-        new CdrState(replicas.get(1)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:05:00Z"));
-        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:01:00Z"));
+        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:00:00Z"), null);
+        new CdrState(replicas.get(1)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:05:00Z"), null);
+        new CdrState(replicas.get(0)).saveCheckpoint("acme", Instant.parse("2026-11-02T07:01:00Z"), null);
 
         assertThat(new CdrState(replicas.get(2)).checkpoint("acme")).contains(Instant.parse("2026-11-02T07:05:00Z"));
     }

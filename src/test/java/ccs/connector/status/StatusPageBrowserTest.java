@@ -153,7 +153,7 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/tenants/0/checkpoint").isTextual());
         simulator().inject(Fault.status("reportsCDRLogs", 500, 100_000));
         try {
-            // asked again while the leader's own sweep, due at its start, still reads: a sweep asked for meanwhile is skipped
+            // asked until one has read: a sweep asked for while another of the tenant still reads is skipped
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 template.sendBody("direct:cdr-settle", null);
                 return !status().at("/tenants/0/lastSettle/ok").asBoolean(true);
