@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One time window of {@code reportsCDRLogs} being read page by page, and the rules that end the
- * paging: a page of fewer than {@value #FULL_PAGE} records is the last (the vendor's rule); an
- * empty page, a cursor seen before (or none at all) and the page cap also stop it, with a warning,
- * so the loop never runs forever. Start and finish are the tenant's wall clock, both inclusive,
+ * paging: a page of fewer than {@value #FULL_PAGE} records is the last (the vendor's rule), an
+ * empty page after full ones too (a window of exactly 100, 200, ... records); a cursor seen before
+ * (or none at all) and the page cap also stop it, with a warning, so the loop never runs forever. Start and finish are the tenant's wall clock, both inclusive,
  * as the API takes them. Route {@code cdr-window} drives it: {@link #pageParams()} for the next
  * request, {@link #pageRead(CdrWindow, Map)} with each answer, {@link #pagePublished()} once its records are
  * in the outbox, {@link #hasNextPage()} as the loop condition.
@@ -119,7 +119,8 @@ public final class CdrWindow {
         }
         String next = cursor(answer.get("cursor"));
         if (callList.isEmpty() && pages > 1) {
-            stop(Stop.EMPTY_PAGE, "page " + pages + " is empty (the window held a multiple of 100 records, or Call Center Studio ends it this way)");
+            // how a window of a multiple of 100 records ends: nothing for an operator to look into
+            stop = Stop.EMPTY_PAGE;
         } else if (callList.size() < FULL_PAGE) {
             stop = Stop.LAST_PAGE;
         } else if (next == null || next.equals(cursor) || !cursorsSeen.add(next)) {

@@ -128,6 +128,7 @@ class CdrPollTest extends ConnectorTestSupport {
     void exactlyOneHundredRecordsAreAllDeliveredAndTheLoopEndsOnTheEmptyPage() throws Exception {
         Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
         List<String> keys = simulator().generateCdrs(100, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));
+        int logged = LogCapture.text().length();
 
         poll();
 
@@ -136,7 +137,7 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(requests.get(1).params().get("cursor")).isEqualTo(cursorAnswered(requests.get(0)));
         awaitDelivered(keys);
         assertThat(checkpoint()).isAfter(checkpoint);
-        assertThat(LogCapture.text()).contains("stops paging", "page 2 is empty");
+        assertThat(LogCapture.text().substring(logged)).as("the window is read: nothing to warn of").doesNotContain("stops paging");
     }
 
     @Test
