@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
  * One time window of {@code reportsCDRLogs} being read page by page, and the rules that end the
  * paging: a page of fewer than {@value #FULL_PAGE} records is the last (the vendor's rule), an
  * empty page after full ones too (a window of exactly 100, 200, ... records); a cursor seen before
- * (or none at all) and the page cap also stop it, with a warning, so the loop never runs forever. Start and finish are the tenant's wall clock, both inclusive,
- * as the API takes them. Route {@code cdr-window} drives it: {@link #pageParams()} for the next
- * request, {@link #pageRead(CdrWindow, Map)} with each answer, {@link #pagePublished()} once its records are
- * in the outbox, {@link #hasNextPage()} as the loop condition.
+ * (or none at all) and the page cap also stop it, with a warning, so the loop never runs forever.
+ * Start and finish are the tenant's wall clock, both inclusive, as the API takes them. Route
+ * {@code cdr-window} drives it: {@link #pageParams()} for the next request, {@link #pageRead(CdrWindow, Map)}
+ * with each answer, {@link #pagePublished()} once its records are in the outbox, {@link #hasNextPage()}
+ * as the loop condition.
  */
 public final class CdrWindow {
 
