@@ -54,6 +54,11 @@ public final class OutboxMessage {
             return text;
         }
 
+        /** How a log line names it: its id, and the CRM's transaction id when it has one. */
+        public String getLogName() {
+            return transactionId == null ? id : id + " (transaction " + transactionId + ")";
+        }
+
         @Override
         public String toString() {
             return "Event[" + id + "]";

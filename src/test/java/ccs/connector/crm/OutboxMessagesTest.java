@@ -39,6 +39,9 @@ class OutboxMessagesTest {
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getId).containsExactly(plain.getId(), click2call.getId(), last.getId());
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getText).containsExactly(plain.toJson(), click2call.toJson(), last.toJson());
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getTransactionId).containsExactly(null, "crm-42", "7");
+        // the delivery's log line: no empty "(transaction )" for an event that has none (an IVR notification)
+        assertThat(read.getEvents()).extracting(OutboxMessage.Event::getLogName)
+                .containsExactly(plain.getId(), click2call.getId() + " (transaction crm-42)", last.getId() + " (transaction 7)");
     }
 
     @Test
