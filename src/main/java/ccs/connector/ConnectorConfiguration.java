@@ -101,13 +101,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // 16 MiB of it, far more than the API's longest (a CDR page of 100 records): past either the call fails (504, 502)
         camel.getRegistry().bind("ccsAnswerLimit", new WholeAnswerLimit("ccs-answer-limit", 16 << 20, "more than 16 MiB"));
         camel.getRegistry().bind("agentSessions", sessions);
-        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", "")));
+        camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", ""), settings.string("connector.api-key.previous", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         // the secret values no event may carry, whatever field the platform echoes them in
         List<String> secretValues = new ArrayList<>(webhookTokens.values());
         secretValues.add(settings.string("connector.api-key", ""));
+        secretValues.add(settings.string("connector.api-key.previous", ""));
         tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
         Secrets secrets = new Secrets(secretValues);
         camel.getRegistry().bind("secrets", secrets);

@@ -261,13 +261,26 @@ public final class StartupChecks {
         }
     }
 
-    /** With a real tenant, /api hands out agents' sessions and starts calls: never without a key. */
+    /**
+     * With a real tenant, /api hands out agents' sessions and starts calls: never without a key. The key a rotation
+     * replaces is one of your own too, and never set without a key (an empty key turns the check off, so the setting
+     * would read as if a key were asked for).
+     */
     private static void checkApiKey(Settings settings) {
         String key = settings.string("connector.api-key", "");
         if (!demoMode(settings) && (key.length() < 16 || shipped(key))) {
             throw new InvalidSettingException("connector.api-key", "must be a secret of your own (16 characters or more) "
                     // no "X-Api-Key:" in the line: printed through the masking, the word after it would read ***
                     + "outside demo mode, which the CRM sends in header X-Api-Key; generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY");
+        }
+        String previous = settings.string("connector.api-key.previous", "");
+        if (!previous.isEmpty() && key.isEmpty()) {
+            throw new InvalidSettingException("connector.api-key.previous", "is set without connector.api-key, the key that replaces it: "
+                    + "without connector.api-key no key is asked for at all");
+        }
+        if (!demoMode(settings) && !previous.isEmpty() && (previous.length() < 16 || shipped(previous))) {
+            throw new InvalidSettingException("connector.api-key.previous", "must be empty or the key of your own that "
+                    + "connector.api-key replaces while it is rotated (16 characters or more), never a shipped value");
         }
     }
 

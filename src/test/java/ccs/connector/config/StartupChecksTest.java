@@ -177,6 +177,24 @@ class StartupChecksTest {
     }
 
     /** Startup stops naming the setting (and the environment variable to set, when given), and quotes no token. */
+    /** The API key a rotation replaces is a secret of your own too, and means nothing without a key (which turns the check off). */
+    @Test
+    void theApiKeyThatARotationReplacesIsASecretOfYourOwnAndNeverWithoutTheKey() {
+        String[] real = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/", "ccs.app-token", "acme-app-token",
+                "connector.webhook-token", "connector-webhook-token-0123", "connector.api-key", "acme-api-key-new-0123",
+                "connector.public-url", "https://connector.acme.example"};
+        StartupChecks.check(settings(with(real, "connector.api-key.previous", "acme-api-key-old-0123")));
+
+        assertRefused(with(real, "connector.api-key.previous", "short"), "connector.api-key.previous must be empty or the key of your own", null);
+        assertRefused(with(real, "connector.api-key.previous", "REPLACE-WITH-A-RANDOM-SECRET"), "connector.api-key.previous", null);
+        // the demo takes no key at all: a .previous left over would read as if the old key were still taken
+        assertThatThrownBy(() -> StartupChecks.check(settings("camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "demo", "ccs.api-url", "embedded", "connector.api-key.previous", "acme-api-key-old-0123")))
+                .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("setting connector.api-key.previous is set without connector.api-key")
+                .hasMessageNotContaining("acme-api-key-old-0123");
+    }
+
     private static void assertRefused(String[] settings, String message, String environmentName) {
         assertThatThrownBy(() -> StartupChecks.check(settings(settings))).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("setting " + message)

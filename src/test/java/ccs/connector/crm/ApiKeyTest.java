@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With connector.api-key set, /api/* answers only callers that send it as X-Api-Key. */
+/** With connector.api-key set, /api/* answers only callers that send it (or, while it is rotated, the key it replaces) as X-Api-Key. */
 class ApiKeyTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("connector.api-key", "crm-api-key-42");
+        settings.setProperty("connector.api-key.previous", "crm-api-key-old");
     }
 
     @Test
@@ -31,6 +32,14 @@ class ApiKeyTest extends ConnectorTestSupport {
         assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("ApiKey realm=\"ccs-connector\", header=\"X-Api-Key\"");
         assertThat(wrong.headers().firstValue("X-Api-Key")).isEmpty();
         assertThat(replay("crm-api-key-42").statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void whileTheKeyIsRotatedTheKeyItReplacesIsTakenToo() throws Exception {
+        assertThat(replay("crm-api-key-old").statusCode()).as("a CRM not yet given the new key").isEqualTo(202);
+        assertThat(replay("crm-api-key-42").statusCode()).isEqualTo(202);
+        assertThat(replay("crm-api-key-ol").statusCode()).isEqualTo(401);
+        assertThat(replay("").statusCode()).isEqualTo(401);
     }
 
     @Test
