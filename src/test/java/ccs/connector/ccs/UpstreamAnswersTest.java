@@ -153,6 +153,8 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         simulator().inject(new Fault("ping", "no-envelope", 200, 0, 0, 1000, "app_token"));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> get("/observe/metrics").body().contains("ccs_upstream_up{tenant=\"demo\"} 0.0"));
+            // the status answers the probe once it has probed every tenant; the gauge of each is set as it goes
+            await().atMost(Duration.ofSeconds(60)).until(() -> tenantStatus("demo").has("problem"));
 
             JsonNode demo = tenantStatus("demo");
             assertThat(demo.path("problem").asText()).as(demo.toString())
