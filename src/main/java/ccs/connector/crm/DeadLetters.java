@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
@@ -120,13 +121,10 @@ public final class DeadLetters {
         return reason.length() > REASON_LENGTH ? reason.substring(0, REASON_LENGTH) : reason;
     }
 
-    /** A failure's message and its first cause's: Spring's JMS wrapper says no more than "Uncategorized exception occurred during JMS processing". */
+    /** A failure's message and its innermost cause's: Spring's JMS wrapper says no more than "Uncategorized exception occurred during JMS processing". */
     private static String why(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == failure ? String.valueOf(failure.getMessage()) : failure.getMessage() + ": " + root;
+        String root = RouteStartupCheck.rootMessage(failure);
+        return failure.getCause() == null ? root : failure.getMessage() + ": " + root;
     }
 
     /** Marks for replay the webhook events held while the outbox did not take them (see {@link #hold}); answers how many. */

@@ -55,4 +55,12 @@ abstract class StatusPageBrowserSupport extends ConnectorTestSupport {
     String textOf(By element) {
         return wait.until(page -> page.findElement(element).getText());
     }
+
+    /** The page's problem lines, once they name {@code text}. */
+    String problemsNaming(String text) {
+        return wait.until(page -> {
+            String listed = page.findElement(By.id("problems")).getText();
+            return listed.contains(text) ? listed : null;
+        });
+    }
 }

@@ -135,10 +135,7 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
 
             openWithTheKey();
 
-            String problems = wait.until(page -> {
-                String listed = page.findElement(By.id("problems")).getText();
-                return listed.contains("agent performance") ? listed : null;
-            });
+            String problems = problemsNaming("agent performance");
             assertThat(problems).contains("The agent performance backfill of tenant demo failed: ").contains("answered HTTP 500");
             assertThat(textOf(By.id("summary"))).isNotEqualTo("All is well");
             assertThat(browser.findElement(By.cssSelector("section.tenant[data-tenant=demo]")).getText()).contains("Agent performance");
@@ -161,10 +158,7 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
 
             openWithTheKey();
 
-            String problems = wait.until(page -> {
-                String listed = page.findElement(By.id("problems")).getText();
-                return listed.contains("settle sweep") ? listed : null;
-            });
+            String problems = problemsNaming("settle sweep");
             // why, as the sweep's row says: not a fixed text
             assertThat(problems).contains("The last settle sweep of tenant demo failed: ").contains("HTTP 500");
             assertThat(textOf(By.id("summary"))).isNotEqualTo("All is well");

@@ -48,10 +48,7 @@ class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
             publish(event);
             openWithTheKey();
 
-            String problems = wait.until(page -> {
-                String listed = page.findElement(By.id("problems")).getText();
-                return listed.contains("HTTP 503") ? listed : null;
-            });
+            String problems = problemsNaming("HTTP 503");
             assertThat(problems).contains("The CRM: the CRM failed the latest delivery, which is tried again: HTTP 503")
                     .doesNotContain("does not answer");
             assertThat(browser.findElement(By.id("crm")).getText()).contains("HTTP 503").doesNotContain("DOES NOT ANSWER");
@@ -70,10 +67,7 @@ class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
         context.getRegistry().lookupByNameAndType("deadLetters", DeadLetters.class).hold(event, new IllegalStateException("the outbox is away (test)"));
         openWithTheKey();
 
-        String problems = wait.until(page -> {
-            String listed = page.findElement(By.id("problems")).getText();
-            return listed.contains("webhook event") ? listed : null;
-        });
+        String problems = problemsNaming("webhook event");
         assertThat(problems).contains("1 webhook event waits in the state store for the outbox to take it (no replay needed)")
                 .doesNotContain("dead letter");
         assertThat(textOf(By.id("dead-letters"))).contains("0 waiting for a replay").contains("1 webhook event held until the outbox takes it");
@@ -94,10 +88,7 @@ class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
             for (int i = 0; i < ((HikariDataSource) store).getMaximumPoolSize(); i++) {
                 taken.add(store.getConnection());
             }
-            String problems = wait.until(page -> {
-                String listed = page.findElement(By.id("problems")).getText();
-                return listed.contains("database") ? listed : null;
-            });
+            String problems = problemsNaming("database");
             assertThat(problems).contains("The connector answered HTTP 503: the connector's database did not answer within 3 s");
             assertThat(textOf(By.id("summary"))).isEqualTo("The connector answers no status");
             HttpResponse<String> status = get("/api/v1/status", "X-Api-Key", KEY);

@@ -203,8 +203,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     /**
      * A client of the connector's embedded broker ({@code vm://0}) of the test's own, as a CRM or a producer of requests
-     * has. Not the connector's factories: they cache consumers, so a consumer a test closed stays open and takes the
-     * later messages of its queue into its buffer, where no test reads them.
+     * has: what a test reads or sends never goes through the connector's own connection factories, whose caching
+     * (consumers too, before 65ce65f) once let a test's closed consumer take the later messages of its queue.
      */
     protected static ConnectionFactory embeddedBroker() {
         return new ActiveMQConnectionFactory("vm://0");
