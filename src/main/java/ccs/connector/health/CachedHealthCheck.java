@@ -129,5 +129,10 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         return probe != null && probe.problem() == null;
     }
 
+    /** The latest probe, the one the health and the status answer (null before the first probe). */
+    protected Probe latest() {
+        return last;
+    }
+
     protected abstract Probe probe();
 }

@@ -56,8 +56,10 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
             } else if (problem != null && !Boolean.FALSE.equals(wasUp) && !appTokens.isRefused(tenant.name())) {
                 LOG.warn("Call Center Studio tenant {} is down: {}", tenant.name(), problem);
             }
+            // read from the probe that the health and the status answer, so the gauge changes with them once every tenant
+            // is pinged, not while the probe still pings the others
             metrics.gauge("ccs.upstream.up", "1 while the tenant's Call Center Studio answers ping and accepts the app token, else 0",
-                    () -> up.getOrDefault(tenant.name(), false) ? 1 : 0, "tenant", tenant.name());
+                    () -> publishedUp(tenant.name()) ? 1 : 0, "tenant", tenant.name());
             details.put("tenant." + tenant.name(), problem == null ? "up" : "down");
             if (problem != null) {
                 // each tenant's own reason, for the status (a refused app token is no platform that does not answer)
@@ -66,6 +68,12 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
             }
         }
         return new Probe(problems.isEmpty() ? null : String.join("; ", problems), details);
+    }
+
+    /** Whether the latest finished probe found the tenant's Call Center Studio up. */
+    private boolean publishedUp(String tenant) {
+        Probe probe = latest();
+        return probe != null && "up".equals(probe.details().get("tenant." + tenant));
     }
 
     private String ping(Tenant tenant) {
