@@ -12,6 +12,9 @@ import ccs.connector.event.EventPage;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.SimulatorSettings;
 import jakarta.jms.JMSException;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.jms.UncategorizedJmsException;
 
@@ -51,6 +54,23 @@ class OutboxMessagesTest {
         assertThat(read.isPage()).isFalse();
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getText).containsExactly(event.toJson());
         assertThat(read.getEvents()).extracting(OutboxMessage.Event::getTransactionId).containsExactly("crm-9");
+    }
+
+    @Test
+    void anOpenedEventIsNamedForTheLogsWithItsTransactionOnlyWhenItHasOne() {
+        CloudEvent ivrLike = record("k-5", Map.of());
+        CloudEvent dispatched = record("k-6", Map.of()).withData("transactionId", "crm-6");
+        assertThat(opened(ivrLike).getVariable("eventLogName")).isEqualTo(ivrLike.getId());
+        assertThat(opened(dispatched).getVariable("eventLogName")).isEqualTo(dispatched.getId() + " (transaction crm-6)");
+        assertThat(opened(dispatched).getIn().getBody()).isEqualTo(dispatched.toJson());
+    }
+
+    /** The exchange of route crm-deliver-event once it opened the event. */
+    private Exchange opened(CloudEvent event) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.getIn().setBody(outbox.read(event.toJson()).getEvents().get(0));
+        outbox.open(exchange);
+        return exchange;
     }
 
     @Test
