@@ -19,6 +19,7 @@ import ccs.connector.ccs.CallVariables;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.BackgroundWork;
 import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.LogMask;
@@ -103,6 +104,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", ""), settings.string("connector.api-key.previous", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
+        camel.getRegistry().bind("backgroundWork", new BackgroundWork());
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         // the secret values no event may carry, whatever field the platform echoes them in

@@ -1,12 +1,15 @@
 package ccs.connector;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +118,8 @@ class ConnectorJarIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(delivered));
             assertThat(Files.readString(delivered)).contains("\"id\":\"demo:ccs.call.hangup:smoke-1\"");
             assertThat(get(port, "/observe/metrics").body()).as("the serial collector of the lean profile runs").contains("id=\"Tenured Gen\"");
+            // the threads that enriched and delivered it run at the lowest priority the operating system has; the others do not
+            assertThat(niceValuesOfThreads(connector.pid())).contains(19, 0);
         } finally {
             stop(connector);
         }
@@ -338,5 +343,17 @@ class ConnectorJarIT {
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The nice value of each thread of the process (field 19 of /proc/PID/task/TID/stat, after the name in brackets). */
+    private static List<Integer> niceValuesOfThreads(long pid) throws IOException {
+        List<Integer> nice = new ArrayList<>();
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path thread : threads) {
+                String stat = Files.readString(thread.resolve("stat"));
+                nice.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            }
+        }
+        return nice;
     }
 }

@@ -20,6 +20,8 @@ public final class AnswerDeadline implements AutoCloseable {
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "http-answer-deadline");
         thread.setDaemon(true);
+        // made by whichever thread calls first, maybe one of backgroundWork's: deadlines of interactive calls must not wait
+        thread.setPriority(Thread.NORM_PRIORITY);
         return thread;
     });
 

@@ -306,6 +306,14 @@ public final class Database implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("connector-database");
+        // the pool adds connections on a thread that whichever thread borrowed one last may start, maybe one of
+        // backgroundWork's (lowest priority): a request that waits for a new connection must not wait for that priority
+        config.setThreadFactory(task -> {
+            Thread thread = new Thread(task, "connector-database-pool");
+            thread.setDaemon(true);
+            thread.setPriority(Thread.NORM_PRIORITY);
+            return thread;
+        });
         // a replica whose database is briefly away still starts; the first query then waits for it
         config.setInitializationFailTimeout(waitForDatabase ? -1 : 1);
         return config;

@@ -158,6 +158,26 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(4)
+    void theWorkAfterAnAcknowledgementRunsAtTheLowestThreadPriorityAndTheHttpServerAtTheNormalOne() throws Exception {
+        String callKey = recordedCall();
+        assertThat(hangup(FORM, encode(hangupOf(callKey))).statusCode()).isEqualTo(200);
+        assertThat(delivered("demo:ccs.call.hangup:" + callKey).at("/data/cdr").isObject()).isTrue();
+
+        // the threads of route backgroundWork's consumers that carried the hangup: its enrichment, CDR lookup and delivery
+        for (String consumer : List.of("JmsConsumer[ccs.webhook.enrich]", "seda://webhook-cdr-call", "JmsConsumer[ccs.outbox]")) {
+            assertThat(prioritiesOfThreadsNamed(consumer)).as(consumer).contains(Thread.MIN_PRIORITY);
+        }
+        // the HTTP server that acknowledged it, and the deadline of Call Center Studio's answers that a lookup started
+        assertThat(prioritiesOfThreadsNamed("vert.x-")).isNotEmpty().containsOnly(Thread.NORM_PRIORITY);
+        assertThat(prioritiesOfThreadsNamed("http-answer-deadline")).containsOnly(Thread.NORM_PRIORITY);
+    }
+
+    private static List<Integer> prioritiesOfThreadsNamed(String part) {
+        return Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().contains(part)).map(Thread::getPriority).toList();
+    }
+
+    @Test
     @Order(5)
     void theGuidesThreeIvrNotificationsAreClassifiedByOutcome() throws Exception {
         Map<String, Map<String, String>> examples = Map.of("ended-before-queue", IvrGuideExamples.endedBeforeQueue(),
