@@ -46,7 +46,8 @@ public final class OutboxMessages {
      * Opens the event of a message for route {@code crm-deliver-event}: the body becomes its JSON text, and
      * variables {@code eventId}, {@code dedupeKey} (its key in the dedupe store), {@code eventLogName} (its
      * {@link OutboxMessage.Event#getLogName() name in log lines}) and {@code eventJson} (the text as it came, for the
-     * dead letters) hold what the sinks, the logs and the dedupe store read. One call per event, where three OGNL lookups created a bean expression each.
+     * dead letters) hold what the sinks, the logs and the dedupe store read. One call per event, where three OGNL
+     * lookups created a bean expression each.
      */
     public void open(Exchange exchange) {
         OutboxMessage.Event event = exchange.getIn().getBody(OutboxMessage.Event.class);

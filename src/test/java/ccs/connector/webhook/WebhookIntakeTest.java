@@ -164,7 +164,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(hangup(FORM, encode(hangupOf(callKey))).statusCode()).isEqualTo(200);
         assertThat(delivered("demo:ccs.call.hangup:" + callKey).at("/data/cdr").isObject()).isTrue();
 
-        // the threads of route backgroundWork's consumers that carried the hangup: its enrichment, CDR lookup and delivery
+        // the consumers (route policy backgroundWork) that carried the hangup: its enrichment, its CDR lookup, its delivery
         for (String consumer : List.of("JmsConsumer[ccs.webhook.enrich]", "seda://webhook-cdr-call", "JmsConsumer[ccs.outbox]")) {
             assertThat(prioritiesOfThreadsNamed(consumer)).as(consumer).contains(Thread.MIN_PRIORITY);
         }
