@@ -1,5 +1,7 @@
 package ccs.connector.config;
 
+import java.util.concurrent.ThreadFactory;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
@@ -14,7 +16,7 @@ import org.apache.camel.support.RoutePolicySupport;
  * (its lowest priority then maps to nice 19 through {@code -XX:JavaPriority1_To_OSPriority=19}); lowering a thread's
  * priority needs no privilege. Without those options, as on the default JVM, the policy changes nothing. A thread
  * that one of these threads starts inherits its priority: the connector's own threads that any thread may start (the
- * HTTP answers' deadline timer, the database pool's) set the normal one.
+ * HTTP answers' deadline timer, the database pool's, the bounded calls' runners) come from {@link #normalPriority}.
  */
 public final class BackgroundWork extends RoutePolicySupport {
 
@@ -24,5 +26,15 @@ public final class BackgroundWork extends RoutePolicySupport {
         if (thread.getPriority() != Thread.MIN_PRIORITY) {
             thread.setPriority(Thread.MIN_PRIORITY);
         }
+    }
+
+    /** Daemon threads of that name at the normal priority, whichever thread starts them (one of these or not). */
+    public static ThreadFactory normalPriority(String threadName) {
+        return task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            thread.setPriority(Thread.NORM_PRIORITY);
+            return thread;
+        };
     }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import ccs.connector.config.BackgroundWork;
+
 /**
  * A call to a dependency that can stall (a database whose pool has no connection to give, a broker that does not
  * answer), run on a thread of its own and waited for at most a timeout, so that the caller answers in time. A call still
@@ -21,11 +23,8 @@ public final class BoundedCall<T> {
     private Future<T> running;
 
     public BoundedCall(String threadName) {
-        runner = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        runner = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                BackgroundWork.normalPriority(threadName));
         runner.allowCoreThreadTimeOut(true);
     }
 

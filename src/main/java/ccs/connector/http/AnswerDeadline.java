@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ccs.connector.config.BackgroundWork;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.util.Timeout;
 
@@ -17,13 +18,9 @@ import org.apache.hc.core5.util.Timeout;
  */
 public final class AnswerDeadline implements AutoCloseable {
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "http-answer-deadline");
-        thread.setDaemon(true);
-        // made by whichever thread calls first, maybe one of backgroundWork's: deadlines of interactive calls must not wait
-        thread.setPriority(Thread.NORM_PRIORITY);
-        return thread;
-    });
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
+            // made by whichever thread calls first, maybe one of backgroundWork's: deadlines of interactive calls must not wait
+            BackgroundWork.normalPriority("http-answer-deadline"));
 
     private final Timeout timeout;
     private final AtomicBoolean expired = new AtomicBoolean();

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import ccs.connector.config.BackgroundWork;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.h2.engine.SessionLocal;
@@ -218,11 +219,7 @@ public final class Database implements AutoCloseable {
     }
 
     private Database startH2Housekeeping() {
-        housekeeping = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "state-store-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        housekeeping = Executors.newSingleThreadScheduledExecutor(BackgroundWork.normalPriority("state-store-housekeeping"));
         housekeeping.scheduleWithFixedDelay(this::rewriteSparseChunks, 1, 1, TimeUnit.SECONDS);
         return this;
     }
@@ -308,12 +305,7 @@ public final class Database implements AutoCloseable {
         config.setPoolName("connector-database");
         // the pool adds connections on a thread that whichever thread borrowed one last may start, maybe one of
         // backgroundWork's (lowest priority): a request that waits for a new connection must not wait for that priority
-        config.setThreadFactory(task -> {
-            Thread thread = new Thread(task, "connector-database-pool");
-            thread.setDaemon(true);
-            thread.setPriority(Thread.NORM_PRIORITY);
-            return thread;
-        });
+        config.setThreadFactory(BackgroundWork.normalPriority("connector-database-pool"));
         // a replica whose database is briefly away still starts; the first query then waits for it
         config.setInitializationFailTimeout(waitForDatabase ? -1 : 1);
         return config;
