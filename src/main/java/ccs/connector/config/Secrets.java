@@ -25,13 +25,13 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
 
-    /**
-     * Also URL-encoded, once or more, inside another parameter ({@code hangup_url=...%3Ftoken%3D...},
-     * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
-     */
     /** Names whose value is a credential, in a query or as a JSON field; {@code sig} signs a CRM's flow URL. */
     private static final String CREDENTIAL_NAMES = "app_token|session|token|password|access_token|refresh_token|client_secret"
             + "|api_key|apikey|api-key|x-api-key|sig|signature";
+    /**
+     * A credential in a query, also URL-encoded, once or more, inside another parameter ({@code hangup_url=...%3Ftoken%3D...},
+     * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
+     */
     private static final Pattern IN_QUERY = Pattern.compile(
             "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(" + CREDENTIAL_NAMES + ")(=|%(?:25)*3D)[^&\\s\"']*");
     private static final Pattern IN_JSON = Pattern.compile("(?i)\"(" + CREDENTIAL_NAMES + "|authorization)\"\\s*:\\s*\"[^\"]*\"");
@@ -41,9 +41,18 @@ public final class Secrets {
     /** A key header ({@code X-Api-Key: ...}, the connector's own API key): it has no scheme. */
     private static final Pattern KEY_HEADER = Pattern.compile("(?i)\\b((?:x-)?api-key:\\s*)[^\\s\"',;\\[]+");
     private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@\"'?#]+:)[^/\\s@\"'?#]+@");
-    /** What each of the patterns above needs: one scan instead of six replacements, for most texts (a CDR record's fields). */
-    private static final String[] MAYBE_SECRET = {"token", "session", "bearer", "authorization", "password", "://",
-            "secret", "api_key", "apikey", "api-key", "sig"};
+    /** The patterns as bits, for {@link #TRIGGERS}. */
+    private static final int QUERY = 1, JSON = 2, BEARER_CREDENTIAL = 4, AUTHORIZATION = 8, KEY = 16, URL_PASSWORD = 32;
+    /**
+     * The words that the patterns above cannot match without, each with the patterns it lets run: one scan of a
+     * text picks the patterns it needs, for most texts (a CDR record's fields) none, for a URL only {@link #USER_INFO}.
+     */
+    private static final List<Trigger> TRIGGERS = List.of(
+            new Trigger("token", QUERY | JSON), new Trigger("session", QUERY | JSON), new Trigger("secret", QUERY | JSON),
+            new Trigger("sig", QUERY | JSON), new Trigger("password", QUERY | JSON), new Trigger("api_key", QUERY | JSON),
+            new Trigger("apikey", QUERY | JSON), new Trigger("api-key", QUERY | JSON | KEY),
+            new Trigger("authorization", JSON | AUTHORIZATION), new Trigger("bearer", BEARER_CREDENTIAL),
+            new Trigger("://", URL_PASSWORD));
     private static final Set<String> SECRET_NAMES = Set.of("app_token", "session", "token", "authorization", "password");
     /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
     static final int SHORTEST_SCRUBBED = 8;
@@ -69,15 +78,27 @@ public final class Secrets {
     }
 
     public static String mask(String text) {
-        if (text == null || !maybeSecret(text)) {
+        int needed = text == null ? 0 : patternsNeeded(text);
+        if (needed == 0) {
             return text;
         }
-        String masked = IN_QUERY.matcher(text).replaceAll("$1$2$3" + MASK);
-        masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
-        masked = AUTHORIZATION_HEADER.matcher(masked).replaceAll(match -> "$1" + (match.group(2) == null ? "" : "$2 ") + MASK);
-        masked = KEY_HEADER.matcher(masked).replaceAll("$1" + MASK);
-        masked = USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
-        return IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
+        String masked = text;
+        if ((needed & QUERY) != 0) {
+            masked = IN_QUERY.matcher(masked).replaceAll("$1$2$3" + MASK);
+        }
+        if ((needed & BEARER_CREDENTIAL) != 0) {
+            masked = BEARER.matcher(masked).replaceAll("$1 " + MASK);
+        }
+        if ((needed & AUTHORIZATION) != 0) {
+            masked = AUTHORIZATION_HEADER.matcher(masked).replaceAll(match -> "$1" + (match.group(2) == null ? "" : "$2 ") + MASK);
+        }
+        if ((needed & KEY) != 0) {
+            masked = KEY_HEADER.matcher(masked).replaceAll("$1" + MASK);
+        }
+        if ((needed & URL_PASSWORD) != 0) {
+            masked = USER_INFO.matcher(masked).replaceAll("$1" + MASK + "@");
+        }
+        return (needed & JSON) == 0 ? masked : IN_JSON.matcher(masked).replaceAll("\"$1\":\"" + MASK + "\"");
     }
 
     /** A URL without its query and fragment, which may hold a credential (a flow URL's {@code sig=}, an app token): to quote it. */
@@ -90,20 +111,21 @@ public final class Secrets {
         return name != null && SECRET_NAMES.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** True when the text holds a word of {@link #MAYBE_SECRET} in any case: a scan that allocates nothing, run on every field of every record. */
-    private static boolean maybeSecret(String text) {
+    /** The patterns (bits) whose words of {@link #TRIGGERS} the text holds in any case: a scan that allocates nothing, run on every field of every record. */
+    private static int patternsNeeded(String text) {
+        int needed = 0;
         for (int at = 0; at < text.length(); at++) {
             // an ASCII letter in lower case: the patterns' (?i) folds ASCII only
             char first = (char) (text.charAt(at) | 0x20);
             if (first == 't' || first == 's' || first == 'b' || first == 'a' || first == 'p' || first == ':') {
-                for (String word : MAYBE_SECRET) {
-                    if (text.regionMatches(true, at, word, 0, word.length())) {
-                        return true;
+                for (Trigger trigger : TRIGGERS) {
+                    if (trigger.word.charAt(0) == first && text.regionMatches(true, at, trigger.word, 0, trigger.word.length())) {
+                        needed |= trigger.patterns;
                     }
                 }
             }
         }
-        return false;
+        return needed;
     }
 
     /**
@@ -150,5 +172,9 @@ public final class Secrets {
     @Override
     public String toString() {
         return "Secrets[" + values.size() + " values]";
+    }
+
+    /** A word of {@link #TRIGGERS} and the patterns (bits) it lets run. */
+    private record Trigger(String word, int patterns) {
     }
 }

@@ -57,6 +57,13 @@ class SecretsTest {
     }
 
     @Test
+    void masksEveryKindOfCredentialInOneTextAndLeavesAUrlWithoutOne() {
+        assertThat(Secrets.mask("POST https://crm:pa55w0rd@h.example/x?sig=abc&id=1 X-Api-Key: k3y {\"authorization\":\"Basic x\"}"))
+                .isEqualTo("POST https://crm:***@h.example/x?sig=***&id=1 X-Api-Key: *** {\"authorization\":\"***\"}");
+        assertThat(Secrets.mask("recording https://h.example/rec/1.wav, token-free")).isEqualTo("recording https://h.example/rec/1.wav, token-free");
+    }
+
+    @Test
     void scrubsKnownValuesAndSecretFieldsAtAnyDepth() {
         Secrets secrets = new Secrets(java.util.List.of("w3bh00k-s3cr3t/+", "short"));
         assertThat(secrets.scrub("echo w3bh00k-s3cr3t/+ and w3bh00k-s3cr3t%2F%2B and w3bh00k-s3cr3t%252F%252B, short stays"))
