@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Masks the secrets that Call Center Studio carries in query strings and answers
@@ -44,8 +45,8 @@ public final class Secrets {
     /** The patterns as bits, for {@link #TRIGGERS}. */
     private static final int QUERY = 1, JSON = 2, BEARER_CREDENTIAL = 4, AUTHORIZATION = 8, KEY = 16, URL_PASSWORD = 32;
     /**
-     * The words that the patterns above cannot match without, each with the patterns it lets run: one scan of a
-     * text picks the patterns it needs, for most texts (a CDR record's fields) none, for a URL only {@link #USER_INFO}.
+     * The words (in lower case) that the patterns above cannot match without, each with the patterns it lets run: one scan
+     * of a text picks the patterns it needs, for most texts (a CDR record's fields) none, for a URL only {@link #USER_INFO}.
      */
     private static final List<Trigger> TRIGGERS = List.of(
             new Trigger("token", QUERY | JSON), new Trigger("session", QUERY | JSON), new Trigger("secret", QUERY | JSON),
@@ -53,6 +54,9 @@ public final class Secrets {
             new Trigger("apikey", QUERY | JSON), new Trigger("api-key", QUERY | JSON | KEY),
             new Trigger("authorization", JSON | AUTHORIZATION), new Trigger("bearer", BEARER_CREDENTIAL),
             new Trigger("://", URL_PASSWORD));
+    /** The first characters of {@link #TRIGGERS}' words: the scan compares words only where a text has one of them. */
+    private static final String TRIGGER_STARTS = TRIGGERS.stream().map(trigger -> trigger.word.substring(0, 1)).distinct()
+            .collect(Collectors.joining());
     private static final Set<String> SECRET_NAMES = Set.of("app_token", "session", "token", "authorization", "password");
     /** Shorter secret values are not scrubbed by value: they would cut ordinary data apart. */
     static final int SHORTEST_SCRUBBED = 8;
@@ -117,7 +121,7 @@ public final class Secrets {
         for (int at = 0; at < text.length(); at++) {
             // an ASCII letter in lower case: the patterns' (?i) folds ASCII only
             char first = (char) (text.charAt(at) | 0x20);
-            if (first == 't' || first == 's' || first == 'b' || first == 'a' || first == 'p' || first == ':') {
+            if (TRIGGER_STARTS.indexOf(first) >= 0) {
                 for (Trigger trigger : TRIGGERS) {
                     if (trigger.word.charAt(0) == first && text.regionMatches(true, at, trigger.word, 0, trigger.word.length())) {
                         needed |= trigger.patterns;

@@ -60,6 +60,7 @@ class SecretsTest {
     void masksEveryKindOfCredentialInOneTextAndLeavesAUrlWithoutOne() {
         assertThat(Secrets.mask("POST https://crm:pa55w0rd@h.example/x?sig=abc&id=1 X-Api-Key: k3y {\"authorization\":\"Basic x\"}"))
                 .isEqualTo("POST https://crm:***@h.example/x?sig=***&id=1 X-Api-Key: *** {\"authorization\":\"***\"}");
+        assertThat(Secrets.mask("{\"Authorization\":\"Basic dXNlcjpwYXNz\"}")).isEqualTo("{\"Authorization\":\"***\"}");
         assertThat(Secrets.mask("recording https://h.example/rec/1.wav, token-free")).isEqualTo("recording https://h.example/rec/1.wav, token-free");
     }
 
