@@ -47,6 +47,8 @@ public final class Secrets {
     /**
      * The words (in lower case) that the patterns above cannot match without, each with the patterns it lets run: one scan
      * of a text picks the patterns it needs, for most texts (a CDR record's fields) none, for a URL only {@link #USER_INFO}.
+     * Every name of {@link #CREDENTIAL_NAMES} holds one of the words that let {@code QUERY} and {@code JSON} run: a name
+     * added there needs its word here, or a text holding only that name is not masked.
      */
     private static final List<Trigger> TRIGGERS = List.of(
             new Trigger("token", QUERY | JSON), new Trigger("session", QUERY | JSON), new Trigger("secret", QUERY | JSON),
