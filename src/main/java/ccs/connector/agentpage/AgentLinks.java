@@ -111,7 +111,10 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException(refusal);
         }
         long expiresAt = verified(LINK, agent, tenant, expires, signature, refusal, nonce);
-        if (clock.instant().getEpochSecond() > expiresAt) {
+        // the cookie's time, taken before the revocation is read: a revocation that lands while the page opens is later than it
+        long issuedAt = clock.millis();
+        // expired from its expiry second on: its opening's record (AGENT_LINK_OPENING) is kept only until then
+        if (issuedAt >= expiresAt * 1000) {
             throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochSecond(expiresAt) + ": ask the CRM for a new one");
         }
         // a link carries its expiry to the second: one issued in the second of a revocation counts as issued before it
@@ -120,14 +123,13 @@ public final class AgentLinks {
                     + "ask the CRM for a new one");
         }
         boolean headOnly = ServerProblems.servedForHead(head);
-        if (headOnly ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), clock.instant())) {
+        if (headOnly ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), Instant.ofEpochMilli(issuedAt))) {
             throw new AgentLinkRefusedException("the agent link was opened already: a link opens the page once, "
                     + "so ask the CRM for a new one each time the page is opened");
         }
         if (headOnly) {
             return "";
         }
-        long issuedAt = clock.millis();
         String value = String.join(".", BASE64.encodeToString(utf8(agent)), BASE64.encodeToString(utf8(tenant)),
                 Long.toString(issuedAt), sign(PAGE, agent, tenant, Long.toString(issuedAt)));
         return COOKIE + "=" + value + "; Path=/agent; Max-Age=" + cookieTtl.toSeconds() + "; HttpOnly; SameSite=Strict"

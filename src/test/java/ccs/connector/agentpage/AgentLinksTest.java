@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Properties;
 
@@ -244,6 +245,22 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(open(link.replaceFirst("&signature=.*", "")).statusCode()).as("no signature").isEqualTo(401);
         assertThat(open(signedElsewhere).statusCode()).as("another key").isEqualTo(401);
         assertThat(open(tooLate.uri().toString()).headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void aLinkOpensNothingInTheSecondItExpiresAt() throws Exception {
+        // early in a second, and a link that expires at its start: for the rest of that second it must open nothing (the
+        // record of its openings is kept only until its expiry, so each opening there could otherwise be a first one)
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> Instant.now().getNano() < 300_000_000);
+        Instant expiry = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String expiring = linkSignedWith(SECRET, Clock.fixed(expiry.minus(Duration.ofMinutes(2)), ZoneOffset.UTC));
+
+        for (int opening = 0; opening < 2; opening++) {
+            HttpResponse<String> answer = open(expiring);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+            assertThat(answer.body()).contains("expired at " + expiry);
+            assertThat(answer.headers().firstValue("Set-Cookie")).isEmpty();
+        }
     }
 
     @Test
