@@ -108,9 +108,10 @@ public final class CdrWindow {
     }
 
     private void read(Map<String, Object> answer) {
-        if (!(answer.get("CallList") instanceof List<?> callList)) {
-            throw UpstreamException.refused(tenant, "answered reportsCDRLogs without a CallList"
-                    + (answer.get("message") != null ? ": " + answer.get("message") : ""));
+        // a failure envelope is no page, even with an empty CallList beside it: the window is asked for again
+        if (Boolean.FALSE.equals(answer.get("success")) || !(answer.get("CallList") instanceof List<?> callList)) {
+            throw UpstreamException.refused(tenant, (Boolean.FALSE.equals(answer.get("success")) ? "refused reportsCDRLogs"
+                    : "answered reportsCDRLogs without a CallList") + (answer.get("message") != null ? ": " + answer.get("message") : ""));
         }
         pages++;
         records += callList.size();

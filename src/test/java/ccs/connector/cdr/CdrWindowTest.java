@@ -138,8 +138,19 @@ class CdrWindowTest {
     void anAnswerWithoutCallListIsAnUpstreamFaultNeverAnEmptyPage() {
         CdrWindow window = window(true, 10);
         assertThatThrownBy(() -> CdrWindow.pageRead(window, Map.of("success", false, "message", "Invalid Application Token")))
-                .isInstanceOf(UpstreamException.class).hasMessageContaining("without a CallList").hasMessageContaining("Invalid Application Token");
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("refused reportsCDRLogs: Invalid Application Token");
+        assertThatThrownBy(() -> CdrWindow.pageRead(window, Map.of("success", true)))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("answered reportsCDRLogs without a CallList");
         assertThat(window.hasNextPage()).isTrue();
+    }
+
+    @Test
+    void aFailureEnvelopeWithAnEmptyCallListIsAnUpstreamFaultNeverTheWindowsLastPage() {
+        CdrWindow window = window(true, 10);
+        assertThatThrownBy(() -> CdrWindow.pageRead(window, Map.of("success", false, "message", "Yanlış API anahtarı", "CallList", List.of())))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("refused reportsCDRLogs: Yanlış API anahtarı");
+        assertThat(window.hasNextPage()).isTrue();
+        assertThat(window.readUpTo()).isEmpty();
     }
 
     @Test
