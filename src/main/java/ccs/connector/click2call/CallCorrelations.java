@@ -67,6 +67,12 @@ public final class CallCorrelations {
     private static final String CORRELATION_COLUMNS = "transaction_id, crm_reference, agent_email";
     private static final Database.Row<Correlation> CORRELATION = row -> new Correlation(row.getString(1), row.getString(2), row.getString(3));
 
+    /** A click2call that may be a call's, by agent, number and time ({@link #byAgentNumberAndTime}), and when it was asked for. */
+    private record Candidate(Correlation correlation, Instant requested) {
+    }
+
+    private static final Database.Row<Candidate> CANDIDATE = row -> new Candidate(CORRELATION.read(row), row.getTimestamp(4).toInstant());
+
     /** A taken transaction id: when it was dispatched, and until when it is in flight (null: its dispatch ended). */
     private record Taken(Instant requested, Instant inFlightUntil) {
         boolean inFlightAt(Instant now) {
@@ -313,10 +319,22 @@ public final class CallCorrelations {
         }
         values.addAll(List.of("%" + digits.substring(digits.length() - 7), Timestamp.from(started.minus(MATCH_WINDOW)),
                 Timestamp.from(started.plus(Duration.ofMinutes(1)))));
-        List<Correlation> fitting = database.list("SELECT " + CORRELATION_COLUMNS + " FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
+        List<Candidate> fitting = database.list("SELECT " + CORRELATION_COLUMNS + ", requested_at FROM CLICK2CALL_CORRELATION WHERE tenant = ? "
                 + (agent == null ? "" : "AND agent_email = ? ") + "AND number_digits LIKE ? AND call_key IS NULL "
-                + "AND requested_at BETWEEN ? AND ? ORDER BY requested_at DESC LIMIT 2", CORRELATION, values.toArray());
-        return fitting.isEmpty() || agent == null && fitting.size() > 1 ? Optional.empty() : Optional.of(fitting.get(0));
+                + "AND requested_at BETWEEN ? AND ? ORDER BY requested_at LIMIT 10", CANDIDATE, values.toArray());
+        if (fitting.isEmpty() || agent == null && fitting.size() > 1) {
+            return Optional.empty();
+        }
+        // a call starts after its click2call was asked for (its start on the wire is to the second): the latest asked for by
+        // then, so that an agent's redial of the number is never taken for the call before it; none (the platform's clock
+        // behind the connector's): the first after it
+        Candidate chosen = fitting.get(0);
+        for (Candidate candidate : fitting) {
+            if (candidate.requested().isBefore(started.plusSeconds(1))) {
+                chosen = candidate;
+            }
+        }
+        return Optional.of(chosen.correlation());
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,8 @@
 package ccs.connector.click2call;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,6 +11,7 @@ import ccs.connector.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** direct:correlate gives hangup and CDR events of a dispatched click2call the CRM's transaction id and reference. */
 class CorrelationTest extends ConnectorTestSupport {
@@ -171,6 +175,24 @@ class CorrelationTest extends ConnectorTestSupport {
         assertThat(correlate(events().cdr(null, two)).getData()).containsEntry("transactionId", null).doesNotContainKey("crmReference");
     }
 
+    /** The poller reads a window's records oldest first; a redial's click2call must not be taken for the call before it. */
+    @Test
+    void anAgentsRedialOfTheSameNumberIsNeverTakenForTheCallBeforeIt() {
+        correlations().remember("demo", "crm-tx-dial", "ayse.yilmaz@demo.example", "05324440011", "CASE-DIAL");
+        String dialledAt = nowOnWire();
+        // the redial two seconds later at least, after the first call started (its start on the wire is to the second)
+        Instant redialFrom = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(redialFrom));
+        correlations().remember("demo", "crm-tx-redial", "ayse.yilmaz@demo.example", "05324440011", "CASE-REDIAL");
+        String redialledAt = nowOnWire();
+
+        CloudEvent first = correlate(events().cdr(null, cdrRecord("call-dial", "05324440011", true, dialledAt)));
+        CloudEvent second = correlate(events().cdr(null, cdrRecord("call-redial", "05324440011", true, redialledAt)));
+
+        assertThat(first.getData()).containsEntry("transactionId", "crm-tx-dial").containsEntry("crmReference", "CASE-DIAL");
+        assertThat(second.getData()).containsEntry("transactionId", "crm-tx-redial").containsEntry("crmReference", "CASE-REDIAL");
+    }
+
     private static String nowOnWire() {
         // a formatter, not toString(): that leaves the seconds out at second 0
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").format(java.time.LocalDateTime.now(java.time.ZoneId.of("Europe/Istanbul")));
@@ -190,9 +212,13 @@ class CorrelationTest extends ConnectorTestSupport {
     }
 
     private static Map<String, Object> cdrRecord(String callKey, String called, Object click2call) {
+        return cdrRecord(callKey, called, click2call, nowOnWire());
+    }
+
+    private static Map<String, Object> cdrRecord(String callKey, String called, Object click2call, String callDate) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("callid", callKey);
-        record.put("calldate", nowOnWire());
+        record.put("calldate", callDate);
         record.put("called_num", called);
         record.put("callerid", "901");
         // Call Center Studio's id of the agent, and the agent's e-mail, which a click2call is remembered by
