@@ -66,7 +66,7 @@ public final class ApiErrors {
 
     /**
      * The same for the webhook intake, where any other failure means the event was not stored:
-     * 503 (the vendor does not say that Call Center Studio sends it again; readiness is DOWN meanwhile).
+     * 503 (the vendor does not say that Call Center Studio sends it again).
      */
     public void describeIntake(Exchange exchange) {
         if (!describeKnown(exchange)) {

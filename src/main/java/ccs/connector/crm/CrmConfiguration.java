@@ -17,6 +17,7 @@ import ccs.connector.config.Settings;
 import ccs.connector.event.Events;
 import ccs.connector.health.CrmSinkHealthCheck;
 import ccs.connector.health.DatabaseHealthCheck;
+import ccs.connector.health.IntakeHealthCheck;
 import ccs.connector.health.OutboxHealthCheck;
 import ccs.connector.health.RoutesStartedHealthCheck;
 import ccs.connector.health.UpstreamHealthCheck;
@@ -120,12 +121,14 @@ public class CrmConfiguration implements CamelConfiguration {
         String sink = settings.string("crm.sink", "file");
         Duration probeEvery = settings.duration("connector.health.cache", Duration.ofSeconds(15));
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
-        // readiness: what takes work in and stores it durably
+        // readiness: the routes that take work in started, and the outbox or the database can store it
         health.register(new RoutesStartedHealthCheck());
         OutboxHealthCheck outboxHealth = new OutboxHealthCheck(outbox, outboxUrl, outboxSpace, probeEvery);
+        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database.dataSource(), probeEvery);
         health.register(outboxHealth);
+        health.register(databaseHealth);
+        health.register(new IntakeHealthCheck(outboxHealth, databaseHealth));
         camel.getRegistry().bind("outboxHealth", outboxHealth);
-        health.register(new DatabaseHealthCheck(database.dataSource(), probeEvery));
         // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
         UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,
                 camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);

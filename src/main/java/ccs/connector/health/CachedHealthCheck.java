@@ -13,19 +13,18 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
- * orchestrators call health often and the dependency should not feel it. Never a liveness check.
- * The checks that are not readiness are probed by route dependency-probe ({@link #refresh}) and answer its latest
- * probe, so that nothing that asks for them waits on a platform that does not answer: before the first probe ended, a
- * call waits for it at most {@link #PROBE_TIMEOUT}, then answers UNKNOWN ({@link #NOT_PROBED}); it never probes itself.
- * A readiness check (one with a {@code dependency}) is what the connector needs to take work in and
- * store it durably; the other checks (Call Center Studio, the CRM) show in {@code /observe/health}
- * and never make the connector unready, so webhooks keep finding it while they are down. A readiness
- * check that found its dependency down probes again at the next call: its dependencies are local
- * (the outbox's broker, the database), and a probe made while they were still starting would
- * otherwise keep the connector unready for {@code cacheFor}. A readiness probe that takes longer than
- * {@link #PROBE_TIMEOUT} (a database whose pool has no connection to give, a broker that does not answer)
- * is down, answered before the orchestrator's own probe times out; it goes on in the background, and the
- * next call waits for it rather than starting another.
+ * orchestrators call health often and the dependency should not feel it. Shown in {@code /observe/health}; never a
+ * liveness nor, alone, a readiness check.
+ * The checks of neighbours (Call Center Studio, the CRM) are probed by route dependency-probe ({@link #refresh}) and
+ * answer its latest probe, so that nothing that asks for them waits on a platform that does not answer: before the
+ * first probe ended, a call waits for it at most {@link #PROBE_TIMEOUT}, then answers UNKNOWN ({@link #NOT_PROBED});
+ * it never probes itself; they never make the connector unready, so webhooks keep finding it while they are down.
+ * A check of a store (one with a {@code dependency}: the outbox's broker, the database) is what readiness is made of
+ * ({@link IntakeHealthCheck}). It probes at a call ({@link #current}) once its probe is older than {@code cacheFor},
+ * and again at the next call after it found its store down: a probe made while the store was still starting would
+ * otherwise count for {@code cacheFor}. Its probe that takes longer than {@link #PROBE_TIMEOUT} (a database whose pool
+ * has no connection to give, a broker that does not answer) is down, answered before the orchestrator's own probe
+ * times out; it goes on in the background, and the next call waits for it rather than starting another.
  */
 public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
@@ -39,20 +38,20 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     private static final String NOT_PROBED = "not probed yet: the first probe is under way";
 
     private final Duration cacheFor;
-    /** What a readiness check depends on, for its message when a probe takes too long; null for the other checks. */
+    /** The store a check probes, for its message when a probe takes too long; null for the checks of neighbours. */
     private final String dependency;
-    /** The readiness probes, each within {@link #PROBE_TIMEOUT}; null for the other checks. */
+    /** The probes of a store, each within {@link #PROBE_TIMEOUT}; null for the checks of neighbours. */
     private final BoundedCall<Probe> prober;
     private volatile Probe last;
     private volatile Instant probedAt = Instant.EPOCH;
     private final CountDownLatch firstProbe = new CountDownLatch(1);
 
-    /** A check shown in the health details only, never readiness. */
+    /** A check of a neighbour, probed by route dependency-probe. */
     protected CachedHealthCheck(String id, Duration cacheFor) {
         this(id, cacheFor, null);
     }
 
-    /** A readiness check of {@code dependency} ("the connector's database") when that is not null. */
+    /** A check of the store {@code dependency} ("the connector's database") when that is not null. */
     protected CachedHealthCheck(String id, Duration cacheFor, String dependency) {
         super("connector", id);
         this.cacheFor = cacheFor;
@@ -67,23 +66,15 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     @Override
     public boolean isReadiness() {
-        return dependency != null;
+        return false;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        Probe probe = last;
-        // the other checks (Call Center Studio, the CRM) answer their latest probe, which route dependency-probe keeps
-        // current: a request (the status page, /observe/health) never waits on a probe of a platform that hangs
-        if (isReadiness() && (probe == null || probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor)))) {
-            refresh();
-            probe = last;
-        } else if (probe == null) {
-            probe = firstProbe();
-            if (probe == null) {
-                builder.message(NOT_PROBED).unknown();
-                return;
-            }
+        Probe probe = current();
+        if (probe == null) {
+            builder.message(NOT_PROBED).unknown();
+            return;
         }
         probe.details().forEach(builder::detail);
         if (probe.problem() == null) {
@@ -93,9 +84,23 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    /**
+     * What the check answers now: a store's probe, made now when it is older than {@code cacheFor} or found the store
+     * down; a neighbour's latest probe, which route dependency-probe keeps current (a request, the status page or
+     * {@code /observe/health}, never waits on a probe of a platform that hangs), or null while its first is under way.
+     */
+    Probe current() {
+        Probe probe = last;
+        if (dependency != null && (probe == null || probe.problem() != null || Instant.now().isAfter(probedAt.plus(cacheFor)))) {
+            refresh();
+            return last;
+        }
+        return probe != null ? probe : firstProbe();
+    }
+
     /** Probes now; the route dependency-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
     public synchronized void refresh() {
-        last = isReadiness() ? boundedProbe() : probe();
+        last = dependency != null ? boundedProbe() : probe();
         probedAt = Instant.now();
         firstProbe.countDown();
     }

@@ -13,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** A readiness probe that found its dependency down (still starting) is not reused; one that found it up is. */
+/** A store's probe (readiness is made of them) that found it down (still starting) is not reused; one that found it up is. */
 class CachedHealthCheckTest {
 
     private final AtomicInteger probes = new AtomicInteger();
 
     @Test
-    void aReadinessCheckProbesAgainAfterADownProbeAndReusesAnUpOne() {
+    void aStoresCheckProbesAgainAfterADownProbeAndReusesAnUpOne() {
         CachedHealthCheck check = check(true);
 
         assertThat(check.call().getState()).isEqualTo(State.DOWN);
@@ -29,7 +29,7 @@ class CachedHealthCheckTest {
     }
 
     @Test
-    void anotherCheckReusesADownProbeForItsCachePeriod() {
+    void aNeighboursCheckReusesADownProbeForItsCachePeriod() {
         CachedHealthCheck check = check(false);
         // route dependency-probe's probe
         check.refresh();
@@ -40,7 +40,7 @@ class CachedHealthCheckTest {
     }
 
     @Test
-    void anotherCheckAnswersItsLatestProbeWithoutWaitingOnOneThatHangs() throws Exception {
+    void aNeighboursCheckAnswersItsLatestProbeWithoutWaitingOnOneThatHangs() throws Exception {
         CountDownLatch platformAnswers = new CountDownLatch(1);
         CachedHealthCheck check = new CachedHealthCheck("hanging", Duration.ZERO, null) {
             @Override
@@ -69,7 +69,7 @@ class CachedHealthCheckTest {
     }
 
     @Test
-    void anotherCheckNeverProbesOnTheCallersThreadNorWaitsForAFirstProbeThatHangs() throws Exception {
+    void aNeighboursCheckNeverProbesOnTheCallersThreadNorWaitsForAFirstProbeThatHangs() throws Exception {
         CountDownLatch platformAnswers = new CountDownLatch(1);
         CachedHealthCheck check = new CachedHealthCheck("hanging", Duration.ofHours(1), null) {
             @Override
@@ -103,8 +103,8 @@ class CachedHealthCheckTest {
     }
 
     /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */
-    private CachedHealthCheck check(boolean readiness) {
-        return new CachedHealthCheck("starting", Duration.ofHours(1), readiness ? "the starting dependency" : null) {
+    private CachedHealthCheck check(boolean store) {
+        return new CachedHealthCheck("starting", Duration.ofHours(1), store ? "the starting dependency" : null) {
             @Override
             protected Probe probe() {
                 return probes.incrementAndGet() == 1 ? new Probe("still starting", Map.of()) : new Probe(null, Map.of());

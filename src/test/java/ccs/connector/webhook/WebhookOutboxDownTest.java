@@ -11,6 +11,7 @@ import java.util.Properties;
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.ExhaustedPool;
 import ccs.connector.support.FailingWrites;
 import ccs.connector.support.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With the outbox broker down, the connector is not ready; a webhook's event is held in the state store (the platform
+ * With the outbox broker down, the connector stays ready while its state store answers (not when neither does); a webhook's event is held in the state store (the platform
  * may never send it again) and answered 200, and only when the state store cannot keep it either is the answer 503.
  * WebhookOutboxAwayTest follows held events to the CRM once the outbox takes them.
  */
@@ -45,11 +46,22 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
     }
 
     @Test
-    void withoutItsOutboxTheConnectorIsLiveButNotReadySayingWhy() throws Exception {
+    void withoutItsOutboxTheConnectorStaysReadyWhileTheStateStoreCanHoldEventsAndIsUnreadyWithoutBoth() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/live").statusCode() == 200);
-        HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
-        assertThat(ready.statusCode()).isEqualTo(503);
-        assertThat(ready.body()).contains("outbox").contains("broker refuses connections");
+        // a shared broker away takes it from every replica at once: the webhooks must keep finding them
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
+        HttpResponse<String> health = get("/observe/health?exposureLevel=full");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"outbox\"").contains("the outbox's broker refuses connections");
+
+        try (ExhaustedPool exhausted = new ExhaustedPool(store().dataSource())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 503);
+            HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("nothing can store an event: the outbox's broker refuses connections")
+                    .contains("the connector's database did not answer within 3 s");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
     }
 
     @Test
