@@ -105,11 +105,15 @@ public final class AgentPerformanceState {
                 kind, day.toString());
     }
 
-    /** The day failed: the run stays at it and tries it again at the next check. A cancelled backfill stays cancelled. */
+    /**
+     * The day failed: the run stays at it and tries it again at the next check. A cancelled backfill stays cancelled, and
+     * a day the run is no longer at (one of an earlier backfill, or done meanwhile by the replica that leads now) marks nothing.
+     */
     public void failed(String tenant, String kind, LocalDate day, String reason, Instant at) {
         String shortened = reason.length() > 500 ? reason.substring(0, 497) + "..." : reason;
         if (database.update("UPDATE AGENT_PERF_PROGRESS SET outcome = 'failed', reason = ?, at_ms = ? WHERE tenant = ? AND kind = ? "
-                + "AND outcome <> '" + CANCELLED + "'", shortened, at.toEpochMilli(), tenant, kind) == 0 && DAILY.equals(kind)) {
+                + "AND next_day = ? AND outcome <> '" + CANCELLED + "'", shortened, at.toEpochMilli(), tenant, kind, day.toString()) == 0
+                && DAILY.equals(kind)) {
             database.insertNew("INSERT INTO AGENT_PERF_PROGRESS (" + COLUMNS + ") VALUES (?, ?, ?, NULL, ?, 0, 0, 'failed', ?, ?)",
                     tenant, DAILY, day.toString(), day.toString(), shortened, at.toEpochMilli());
         }

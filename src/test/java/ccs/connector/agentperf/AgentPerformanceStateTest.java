@@ -57,6 +57,26 @@ class AgentPerformanceStateTest {
     }
 
     @Test
+    void aDayThatFailsLateMarksNoRunThatIsPastIt() {
+        AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
+        state.startBackfill("demo", LocalDate.parse("2026-10-10"), LocalDate.parse("2026-10-20"), NOW);
+        state.cancelBackfill("demo", NOW);
+        state.startBackfill("demo", LocalDate.parse("2026-09-01"), LocalDate.parse("2026-09-05"), NOW);
+        state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-11-01"), 3, NOW);
+        state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-11-02"), 3, NOW);
+
+        // the cancelled backfill's day, and a day the leader now has done, failing on a replica that sent them late
+        state.failed("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-10-10"), "HTTP 500", NOW.plusSeconds(1));
+        state.failed("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-11-01"), "HTTP 500", NOW.plusSeconds(1));
+
+        assertThat(state.progress("demo", AgentPerformanceState.BACKFILL).orElseThrow().outcome()).isEqualTo("running");
+        assertThat(state.progress("demo", AgentPerformanceState.DAILY).orElseThrow().outcome()).isEqualTo("done");
+        // the day a run is at fails as before
+        state.failed("demo", AgentPerformanceState.BACKFILL, LocalDate.parse("2026-09-01"), "HTTP 500", NOW.plusSeconds(2));
+        assertThat(state.progress("demo", AgentPerformanceState.BACKFILL).orElseThrow().outcome()).isEqualTo("failed");
+    }
+
+    @Test
     void theDailyRunMovesOnToALaterDayItWasDone() {
         AgentPerformanceState state = new AgentPerformanceState(Database.h2(dir));
         state.dayDone("demo", AgentPerformanceState.DAILY, LocalDate.parse("2026-10-01"), 3, NOW);
