@@ -146,6 +146,7 @@ public final class AgentSessions {
      * Calls a Call Center Studio function with the agent's session. When the platform refuses
      * the session ({@code login: false}, a failure envelope while {@code ping} says the session
      * is no longer valid, or an HTTP 401 or 403, which carried nothing out), logs in once more and repeats the call once.
+     * The fresh session refused too is a refusal (502), never tried again: each try would log the agent in once more.
      */
     public Map<String, Object> call(String tenant, String agentEmail, String function, Map<String, ?> params) {
         String session = session(tenant, agentEmail);
@@ -163,7 +164,15 @@ public final class AgentSessions {
         }
         invalidate(tenant, agentEmail, session);
         String renewed = session(tenant, agentEmail);
-        Map<String, Object> repeated = invoke(tenant, function, params, renewed);
+        Map<String, Object> repeated;
+        try {
+            repeated = invoke(tenant, function, params, renewed);
+        } catch (UpstreamException e) {
+            if (e.isCredentialRefused()) {
+                throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail + " (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
         if (Boolean.FALSE.equals(repeated.get("login"))) {
             throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail);
         }

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.InvalidAppTokenException;
 import ccs.connector.ccs.UnknownAgentException;
+import ccs.connector.ccs.UpstreamException;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
+import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.TestTicker;
@@ -52,7 +54,7 @@ class AgentSessionsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("ccs.simulator.agents", "burst@test.example,ttl@test.example,renew@test.example,"
-                + "lookup@test.example,other@test.example");
+                + "lookup@test.example,other@test.example,refused@test.example");
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("ccs.session.ttl", "8h");
@@ -175,6 +177,23 @@ class AgentSessionsTest extends ConnectorTestSupport {
         assertThat(simulator().requests("login")).isEmpty();
         assertThat(simulator().requests("getactivecall")).hasSize(1);
         assertThat(simulator().requests("ping")).hasSize(1);
+    }
+
+    /** A gateway that answers 403 whatever the session: one renewal, then a refusal that no retry repeats (each would log in). */
+    @Test
+    @Order(4)
+    void aFreshSessionRefusedWithAnHttpStatusIsARefusalAfterOneLogin() {
+        session(null, "refused@test.example");
+        simulator().clearRequests();
+        simulator().inject(Fault.status("getmyactivecalls", 403, 2));
+
+        assertThatThrownBy(() -> agentCall(null, "refused@test.example", "getmyactivecalls", Map.of()))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("refused a fresh session of agent refused@test.example")
+                .satisfies(e -> assertThat(((UpstreamException) e).isRepeatable()).isFalse())
+                .extracting(e -> ((CcsException) e).httpStatus()).isEqualTo(502);
+        assertThat(logins("refused@test.example")).isEqualTo(1);
+        assertThat(simulator().requests("getmyactivecalls")).hasSize(2);
     }
 
     @Test
