@@ -169,7 +169,7 @@ public final class AgentSessions {
             repeated = invoke(tenant, function, params, renewed);
         } catch (UpstreamException e) {
             if (e.isCredentialRefused()) {
-                throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail + " (" + e.getMessage() + ")");
+                throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail + " with HTTP 401 or 403");
             }
             throw e;
         }
