@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -43,6 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiDocumentTest extends ConnectorTestSupport {
 
     private static final String AGENT = "ayse.yilmaz@demo.example";
+
+    @Override
+    protected void settings(Properties settings) {
+        // a CDR record's answer with its recording's details
+        settings.setProperty("ccs.cdr.recording-details", "true");
+    }
 
     private final ObjectMapper json = new ObjectMapper();
     private OpenAPI api;
@@ -111,14 +118,19 @@ class OpenApiDocumentTest extends ConnectorTestSupport {
         simulator().addCdr(Map.of("callid", "ahRzfmOpenApiRecorded", "calldate", today.minusDays(1) + " 10:00:00",
                 "talkdate", today.minusDays(1) + " 10:00:05", "hangupdate", today.minusDays(1) + " 10:02:00",
                 "recordingurl", "https://recordings.example/ahRzfmOpenApiRecorded.mp3"));
+        // read live by its key: the card carries the call's custom variables
+        String ringing = simulator().ring(AGENT, "05337654321").key();
+        String overLimit = "{\"agentEmail\": \"" + "x".repeat(70_000) + "\"}";
         String[][] requests = {
             {"GET", "/api/v1/softphone-url", "/api/v1/softphone-url?agentEmail=" + AGENT},
             {"GET", "/api/v1/softphone-url", "/api/v1/softphone-url?agentEmail=nobody@demo.example"},
             {"GET", "/api/v1/screen-pop", "/api/v1/screen-pop?phone=05321234567"},
             {"GET", "/api/v1/screen-pop", "/api/v1/screen-pop?phone=05321234567&activecallkey=ahRzfm1"},
             {"GET", "/api/v1/screen-pop", "/api/v1/screen-pop?phone=05559990000"},
+            {"GET", "/api/v1/screen-pop", "/api/v1/screen-pop?activecallkey=" + ringing + "&agentEmail=" + AGENT},
             {"GET", "/api/v1/calls/{activecallkey}", "/api/v1/calls/" + call},
             {"GET", "/api/v1/calls/{activecallkey}", "/api/v1/calls/ahRzfmNoSuchCall"},
+            {"GET", "/api/v1/calls/{activecallkey}", "/api/v1/calls/ahRzfmOpenApiRecorded"},
             {"GET", "/api/v1/calls/{callKey}/recording", "/api/v1/calls/ahRzfmOpenApiRecorded/recording"},
             {"POST", "/api/v1/cdr/backfill", "/api/v1/cdr/backfill", "application/json",
                 "{\"from\": \"" + today.minusDays(2) + "T00:00:00\", \"to\": \"" + today.minusDays(2) + "T00:10:00\"}"},
@@ -136,6 +148,8 @@ class OpenApiDocumentTest extends ConnectorTestSupport {
             {"POST", "/api/v1/dead-letters/replay", "/api/v1/dead-letters/replay?all=1&all=1"},
             {"GET", "/api/v1/dead-letters", "/api/v1/dead-letters?limit=10"},
             {"POST", "/api/v1/dead-letters/replay", "/api/v1/dead-letters/replay"},
+            {"POST", "/api/v1/dead-letters/replay", "/api/v1/dead-letters/replay", "application/json", overLimit},
+            {"POST", "/api/v1/agent-links", "/api/v1/agent-links", "application/json", overLimit},
             {"POST", "/api/v1/agent-links", "/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + AGENT + "\"}"},
             {"DELETE", "/api/v1/agent-links", "/api/v1/agent-links?agentEmail=" + AGENT},
             {"POST", "/api/v1/click2call", "/api/v1/click2call", "application/json",
@@ -175,7 +189,8 @@ class OpenApiDocumentTest extends ConnectorTestSupport {
                 "GET /api/v1/calls/{activecallkey} 200", "GET /api/v1/calls/{activecallkey} 404", "GET /api/v1/calls/{callKey}/recording 200",
                 "POST /api/v1/cdr/backfill 202", "POST /api/v1/agents/performance/backfill 202", "POST /api/v1/agents/performance/backfill 409",
                 "DELETE /api/v1/agents/performance/backfill 200", "GET /api/v1/agents/performance 200", "GET /api/v1/status 200", "GET /api/v1/status 400", "GET /api/v1/openapi.json 400", "POST /api/v1/dead-letters/replay 400",
-                "GET /api/v1/dead-letters 200", "POST /api/v1/dead-letters/replay 202", "POST /api/v1/agent-links 200",
+                "GET /api/v1/dead-letters 200", "POST /api/v1/dead-letters/replay 202", "POST /api/v1/dead-letters/replay 413",
+                "POST /api/v1/agent-links 200", "POST /api/v1/agent-links 413",
                 "DELETE /api/v1/agent-links 200", "POST /api/v1/click2call 200", "POST /api/v1/click2call 409", "POST /api/v1/click2call 422",
                 "POST /api/v1/click2call 415", "POST /webhooks/ccs/hangup 200", "POST /webhooks/ccs/hangup 401", "GET /webhooks/ccs/ivr 200",
                 "POST /webhooks/ccs/ivr 200");
