@@ -21,6 +21,14 @@ public final class DeliveryRetries {
                 : why == null ? "unknown" : why.getClass().getSimpleName();
     }
 
+    /**
+     * The JMS sink's broker failed a send (a queue it does not have, a connection lost): the attempt rolls back and is
+     * made again in a new transaction (crm-delivery-errors), with no redelivery of its own to note it.
+     */
+    public void sendFailed() {
+        failing = "its broker refused the send";
+    }
+
     /** An event's attempts ended: the CRM took it, or it went to the dead letters (route crm-dead-letter). */
     public void ended() {
         failing = null;
