@@ -70,11 +70,17 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
 
     /**
      * A replayed dead letter did not get back into the outbox: its key, when {@link #forget} removed one, is final again, so
-     * that a repeat of the event is not delivered while its letter waits for the next replay. Throws {@code failure} on.
+     * that a repeat of the event is not delivered while its letter waits for the next replay; recorded at the letter's
+     * time, as when it was dead-lettered, so that the status does not count it among the last hour's deliveries. Throws
+     * {@code failure} on.
      */
-    public void replayFailed(String dedupeKey, boolean forgotten, Exception failure) throws Exception {
+    public void replayFailed(String dedupeKey, boolean forgotten, Timestamp failedAt, Exception failure) throws Exception {
         if (forgotten) {
-            add(dedupeKey);
+            try {
+                jdbcTemplate.update(getInsertString(), processorName, dedupeKey, failedAt);
+            } catch (DuplicateKeyException e) {
+                // a repeat of the event recorded it meanwhile
+            }
         }
         throw failure;
     }
