@@ -66,7 +66,8 @@ public final class EffectiveSettings {
         }
         unless(sink.equals("call-activity"), "crm.sink=" + sink, "crm.call-activity.url", "crm.call-activity.token");
         unless(!BUILT_IN_SINKS.contains(sink), "crm.sink=" + sink + " (probed by its own settings)", "crm.health.probe-url");
-        unless(lookup.equals("rest"), "crm.lookup=" + lookup, "crm.lookup.url");
+        // a customer's lookup, a copy of crm-lookup-rest, reads it through bean crmLookupUrl: only the file lookup never does
+        unless(!lookup.equals("file"), "crm.lookup=" + lookup, "crm.lookup.url");
         unless(!crmBrokerUrl.equals(outboxUrl), "crm.jms.broker-url naming the outbox's broker (" + broker(crmBrokerUrl)
                 + ": its connection and connector.outbox.username/password are used)", "crm.jms.username", "crm.jms.password");
         unless(!outboxUrl.equals(EMBEDDED_BROKER), "connector.outbox.broker-url=" + EMBEDDED_BROKER + " (the embedded broker needs no login)",

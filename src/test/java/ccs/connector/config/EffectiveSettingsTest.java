@@ -21,6 +21,13 @@ class EffectiveSettingsTest {
                         + "connection and connector.outbox.username/password are used): remove it, or change the selector");
     }
 
+    /** README: a customer's lookup starts as a copy of crm-lookup-rest, which reads crm.lookup.url (bean crmLookupUrl). */
+    @Test
+    void aCustomersLookupMayReadTheLookupUrl() {
+        assertThat(EffectiveSettings.warnings(settings("crm.lookup", "acme", "crm.lookup.url", "https://crm.example.com/people?mobile={phone}")))
+                .isEmpty();
+    }
+
     @Test
     void aBrokerIsNamedByItsHostAloneAsItsUrlMayCarryAPassword() {
         String url = "tcp://broker.example.com:61616?sslEnabled=true&trustStorePassword=tr-secret-1";
