@@ -35,6 +35,7 @@ public final class StartupChecks {
     private static final String SECRET_PLACEHOLDER = "REPLACE-WITH-";
 
     private static final String TENANT_PREFIX = "ccs.tenant.";
+    private static final String IVR_PARAM_PREFIX = "ccs.ivr.param.";
     /** The keys a tenant of ccs.tenants may set of its own, as ccs.tenant.<name>.<key>; each is read where it is used. */
     private static final List<String> TENANT_KEYS = Stream.concat(Stream.of("api-url", "app-token", "timezone", "webhook-token",
             "webhook-token.previous", "ivr.end-events", "cdr.recording-details", "agent-performance.time"),
@@ -46,6 +47,7 @@ public final class StartupChecks {
     public static void check(Settings settings) {
         // first: a tenant's setting that does nothing may be why a later check fails (its API URL set under a misspelt name)
         checkTenantKeys(settings, System.getenv());
+        checkIvrParamKeys(settings, System.getenv());
         // what the later checks build on first: the tenants' URLs decide demo mode, the port the shipped public URL
         realApiUrls(settings).forEach(Tenants::checkedUrl);
         // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
@@ -82,14 +84,38 @@ public final class StartupChecks {
         }
         Set<String> known = new HashSet<>();
         tenants.forEach(tenant -> TENANT_KEYS.forEach(key -> known.add(environmentName(TENANT_PREFIX + tenant + "." + key))));
+        refuseUnknownVariables(environment, TENANT_PREFIX, known, "is no setting of a tenant of ccs.tenants (" + String.join(", ", tenants)
+                + "), so it does nothing: a tenant's are ccs.tenant.<name>.<key> in upper case, dots and dashes as underscores (e.g. "
+                + environmentName(TENANT_PREFIX + tenants.get(0) + ".app-token") + "); correct the name, add the tenant to ccs.tenants,"
+                + " or remove the variable");
+    }
+
+    /**
+     * Each {@code ccs.ivr.param.<field>} set must name a field of an IVR notification: another does nothing, and the field
+     * it was meant for stays under the vendor guide's name (a notification then comes without it, or is refused).
+     */
+    static void checkIvrParamKeys(Settings settings, Map<String, String> environment) {
+        String fields = String.join(", ", Events.IVR_FIELDS);
+        for (String key : settings.keysStartingWith(IVR_PARAM_PREFIX)) {
+            if (!Events.IVR_FIELDS.contains(key.substring(IVR_PARAM_PREFIX.length()))) {
+                throw new InvalidSettingException(key, "names no field of an IVR notification, so it does nothing: the fields are "
+                        + IVR_PARAM_PREFIX + "<field> with <field> one of " + fields);
+            }
+        }
+        Set<String> known = new HashSet<>();
+        Events.IVR_FIELDS.forEach(field -> known.add(environmentName(IVR_PARAM_PREFIX + field)));
+        refuseUnknownVariables(environment, IVR_PARAM_PREFIX, known, "names no field of an IVR notification, so it does nothing: the fields"
+                + " are " + IVR_PARAM_PREFIX + "<field> in upper case, dashes as underscores, with <field> one of " + fields);
+    }
+
+    /** An environment variable set under a prefix's name that is none of the {@code known} ones stops startup. */
+    private static void refuseUnknownVariables(Map<String, String> environment, String prefix, Set<String> known, String why) {
+        String namePrefix = environmentName(prefix);
         environment.forEach((name, value) -> {
             // Camel looks a key up in upper case, as it is (dots and dashes kept), then with underscores: no lower-case name is read
             String read = name.replace('.', '_').replace('-', '_');
-            if (read.startsWith("CCS_TENANT_") && !value.isBlank() && !known.contains(read)) {
-                throw new InvalidSettingException(name, "(an environment variable) is no setting of a tenant of ccs.tenants (" + String.join(", ", tenants)
-                        + "), so it does nothing: a tenant's are ccs.tenant.<name>.<key> in upper case, dots and dashes as underscores (e.g. "
-                        + environmentName(TENANT_PREFIX + tenants.get(0) + ".app-token") + "); correct the name, add the tenant to ccs.tenants,"
-                        + " or remove the variable");
+            if (read.startsWith(namePrefix) && !value.isBlank() && !known.contains(read)) {
+                throw new InvalidSettingException(name, "(an environment variable) " + why);
             }
         });
     }

@@ -176,6 +176,21 @@ class StartupChecksTest {
                 .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("setting CCS_TENANT_ACME_EU_APP_TOKEN (an environment variable)");
     }
 
+    /** A misspelt IVR parameter mapping did nothing: the field kept the guide's name, and its notifications came without it. */
+    @Test
+    void anIvrParameterMappingOfNoFieldStopsStartupNamingIt() {
+        StartupChecks.checkIvrParamKeys(settings("ccs.ivr.param.agent-email", "temsilci", "ccs.ivr.param.call-key", "cagri"),
+                Map.of("CCS_IVR_PARAM_QUEUE_NAME", "kuyruk"));
+
+        assertThatThrownBy(() -> StartupChecks.checkIvrParamKeys(settings("ccs.ivr.param.agent_email", "temsilci"), Map.of()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting ccs.ivr.param.agent_email names no field of an IVR notification, so it does nothing")
+                .hasMessageContaining("agent-email");
+        assertThatThrownBy(() -> StartupChecks.checkIvrParamKeys(settings(), Map.of("CCS_IVR_PARAM_AGENT", "temsilci")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting CCS_IVR_PARAM_AGENT (an environment variable) names no field of an IVR notification");
+    }
+
     /** Startup stops naming the setting (and the environment variable to set, when given), and quotes no token. */
     /** The API key a rotation replaces is a secret of your own too, and means nothing without a key (which turns the check off). */
     @Test
