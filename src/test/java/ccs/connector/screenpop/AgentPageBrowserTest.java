@@ -26,6 +26,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AgentPageBrowserTest extends ConnectorTestSupport {
 
     private static final String AGENT = "zeynep.demir@demo.example";
+    private static final String OTHER_AGENT = "mehmet.kaya@demo.example";
 
     private WebDriver browser;
     private WebDriverWait wait;
@@ -152,13 +154,14 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         // observed only: the page's own console.debug, as a developer's console would show it
         ((JavascriptExecutor) browser).executeScript(
                 "window.debugged = []; console.debug = function () { window.debugged.push([].slice.call(arguments).join(' ')); };");
-        postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567', session: 'live-session-of-the-agent', "
-                + "sso: {accessToken: 'token-of-the-softphone'}}");
+        postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567', arayan: '0532 765 43 21', session: 'live-session-of-the-agent', "
+                + "sso: {accessToken: 'token-of-the-softphone'}, ssoUrl: 'https://softphone.example/sso/?tenant=demo&session=live-session-in-a-url'}");
 
         wait.until(page -> activity().contains("Ignored an IncomingCall without a number or a call key"));
         String debugged = String.valueOf(((JavascriptExecutor) browser).executeScript("return window.debugged.join('\\n');"));
-        assertThat(debugged).contains("IncomingCall", "\"session\":\"***\"", "\"accessToken\":\"***\"")
-                .doesNotContain("live-session-of-the-agent", "token-of-the-softphone", "5321234567");
+        assertThat(debugged).contains("IncomingCall", "\"session\":\"***\"", "\"accessToken\":\"***\"", "\"telefon\":\"*********67\"",
+                        "\"arayan\":\"**** *** ** 21\"", "\"ssoUrl\":\"https://softphone.example/...\"")
+                .doesNotContain("live-session-of-the-agent", "token-of-the-softphone", "live-session-in-a-url", "5321234567", "765");
     }
 
     @Test
@@ -192,6 +195,26 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
                 .findFirst().orElse(null));
         assertThat(event.get("id").asText()).startsWith("demo:ccs.agent.status:" + AGENT + ":");
         assertThat(event.at("/data/agent").asText()).isEqualTo(AGENT);
+    }
+
+    /** Another agent's link opened in this browser replaces the cookie: the page still open says so, as no other agent. */
+    @Test
+    void aPageLeftOpenAfterAnotherAgentsLinkWasOpenedInTheBrowserActsForNoOtherAgent() throws Exception {
+        String pageOfAgent = browser.getWindowHandle();
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + OTHER_AGENT + "\"}");
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(new ObjectMapper().readTree(link.body()).get("url").asText());
+        wait.until(page -> activity().contains("Softphone registered"));
+        browser.close();
+        browser.switchTo().window(pageOfAgent);
+
+        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: 'meeting'}");
+        ring("0532 123 45 67", false);
+
+        wait.until(page -> activity().contains("Agent status meeting not sent to the CRM: this agent page was opened for another agent"));
+        wait.until(page -> page.findElement(By.id("call")).getText().contains("this agent page was opened for another agent"));
+        assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
+        assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals("meeting"));
     }
 
     @Test
