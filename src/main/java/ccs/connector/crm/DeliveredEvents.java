@@ -56,16 +56,16 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
 
     @Override
     public boolean add(String key) {
+        return addAt(key, new Timestamp(System.currentTimeMillis()));
+    }
+
+    /** Records the key as delivered at {@code at}; false when the store holds it already. */
+    private boolean addAt(String key, Timestamp at) {
         try {
-            return insert(key) > 0;
+            return jdbcTemplate.update(getInsertString(), processorName, key, at) > 0;
         } catch (DuplicateKeyException e) {
             return false;
         }
-    }
-
-    @Override
-    protected int insert(String key) {
-        return jdbcTemplate.update(getInsertString(), processorName, key, new Timestamp(System.currentTimeMillis()));
     }
 
     /**
@@ -76,11 +76,7 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
      */
     public void replayFailed(String dedupeKey, boolean forgotten, Timestamp failedAt, Exception failure) throws Exception {
         if (forgotten) {
-            try {
-                jdbcTemplate.update(getInsertString(), processorName, dedupeKey, failedAt);
-            } catch (DuplicateKeyException e) {
-                // a repeat of the event recorded it meanwhile
-            }
+            addAt(dedupeKey, failedAt);
         }
         throw failure;
     }

@@ -35,8 +35,7 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = RefusingOutboxBroker.start("ccs.outbox"::equals);
-        settings.setProperty("connector.outbox.broker-url", RefusingOutboxBroker.URL);
+        outboxBroker = RefusingOutboxBroker.startAsOutbox(settings, "ccs.outbox"::equals);
         settings.setProperty("crm.jms.broker-url", "vm://0");
         settings.setProperty("ccs.simulator.agents", AGENT);
         // no hangup callback during the test: its event would be refused by the outbox too

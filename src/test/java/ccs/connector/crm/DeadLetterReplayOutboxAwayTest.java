@@ -34,8 +34,7 @@ class DeadLetterReplayOutboxAwayTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = RefusingOutboxBroker.start(address -> address.startsWith("ccs."));
-        settings.setProperty("connector.outbox.broker-url", RefusingOutboxBroker.URL);
+        outboxBroker = RefusingOutboxBroker.startAsOutbox(settings, address -> address.startsWith("ccs."));
     }
 
     /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */

@@ -1,5 +1,6 @@
 package ccs.connector.support;
 
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -57,6 +58,13 @@ public final class RefusingOutboxBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the outbox broker did not start", e);
         }
+    }
+
+    /** Starts the broker as the outbox of the connector these settings start ({@code connector.outbox.broker-url}). */
+    public static RefusingOutboxBroker startAsOutbox(Properties settings, Predicate<String> refusedAddresses) {
+        RefusingOutboxBroker started = start(refusedAddresses);
+        settings.setProperty("connector.outbox.broker-url", URL);
+        return started;
     }
 
     public void refuse(boolean on) {

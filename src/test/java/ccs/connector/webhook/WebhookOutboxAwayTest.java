@@ -37,8 +37,7 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = restCrm(settings);
         // the outbox and the hangups' enrichment queue
-        outboxBroker = RefusingOutboxBroker.start(address -> address.startsWith("ccs."));
-        settings.setProperty("connector.outbox.broker-url", RefusingOutboxBroker.URL);
+        outboxBroker = RefusingOutboxBroker.startAsOutbox(settings, address -> address.startsWith("ccs."));
         // how often route webhook-held-release probes the outbox
         settings.setProperty("connector.health.cache", "1s");
     }
