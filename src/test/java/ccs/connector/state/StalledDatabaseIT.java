@@ -3,11 +3,16 @@ package ccs.connector.state;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,7 +29,9 @@ import static org.awaitility.Awaitility.await;
  * The shared PostgreSQL stops answering without closing its connections (its node lost, a partition, a frozen primary;
  * here its processes stopped with SIGSTOP): a statement in flight fails a few seconds after {@code connector.database.timeout}
  * instead of holding its request and its pooled connection for as long as the connection lives; the database, once it
- * goes on, cancels the statement rather than running it late; and the connector works again.
+ * goes on, cancels the statement rather than running it late; and the connector works again. A queued click2call whose
+ * slot in the tenant's ceiling cannot be counted meanwhile waits out the retries of the state store away, as its dispatch
+ * does, instead of failing at once.
  */
 class StalledDatabaseIT extends ConnectorTestSupport {
 
@@ -83,6 +90,37 @@ class StalledDatabaseIT extends ConnectorTestSupport {
         assertThat(click2call("crm-during-stall").statusCode()).as("nothing was dialled: the CRM sends it again").isEqualTo(200);
         assertThat(simulator().requests("click2call")).extracting(r -> r.params().get("transactionid"))
                 .containsExactly("crm-before-stall", "crm-during-stall");
+    }
+
+    @Test
+    void aQueuedClick2callWhoseSlotTheDatabaseCannotCountIsRetriedAndDialledOnceItCan() throws Exception {
+        try (Connection holder = DriverManager.getConnection(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+             Connection watcher = DriverManager.getConnection(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD);
+             Statement statement = holder.createStatement()) {
+            // the tenant's count of this second waits on the server for this lock until connector.database.timeout fails it
+            holder.setAutoCommit(false);
+            statement.execute("LOCK TABLE click2call_slot IN ACCESS EXCLUSIVE MODE");
+            Path inbox = dataDir.resolve("inbox").resolve("click2call");
+            Files.createDirectories(inbox);
+            Files.writeString(inbox.resolve("queued.json.part"), "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234568\", "
+                    + "\"transactionId\": \"crm-queued-slot\"}");
+            Files.move(inbox.resolve("queued.json.part"), inbox.resolve("queued.json"), StandardCopyOption.ATOMIC_MOVE);
+            Timestamp waiting = await().atMost(Duration.ofSeconds(30)).until(() -> slotCountWaitingSince(watcher), Objects::nonNull);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !waiting.equals(slotCountWaitingSince(watcher)));
+            holder.rollback();
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> simulator().requests("click2call").stream()
+                .anyMatch(r -> "crm-queued-slot".equals(r.params().get("transactionid"))));
+    }
+
+    /** When the statement counting a click2call's slot began waiting for a lock, or null when none waits. */
+    private static Timestamp slotCountWaitingSince(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
+             ResultSet waiting = statement.executeQuery("SELECT query_start FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     + " AND query LIKE 'UPDATE CLICK2CALL_SLOT%'")) {
+            return waiting.next() ? waiting.getTimestamp(1) : null;
+        }
     }
 
     private static int insertsWaiting(Statement statement) throws Exception {
