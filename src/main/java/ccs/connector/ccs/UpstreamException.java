@@ -68,12 +68,14 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * A gateway in front of the platform answered 502 or 504 to a request of {@code function} that acts on a call: the
-     * platform behind it may have taken the request, so what it did is unknown, as after no answer.
+     * The platform, or a gateway in front of it, answered a server error other than 503 to a request of {@code function}
+     * that acts on a call: a 500 may come after the platform took the request, a gateway's 502 or 504 (or a proxy's 520
+     * or 524) after the platform behind it did, so what it did is unknown, as after no answer. Answered 504 for a 504,
+     * else 502.
      */
-    public static UpstreamException gatewayFailed(String tenant, String function, int status) {
-        return new UpstreamException(status, "Call Center Studio tenant " + tenant + " answered HTTP " + status + " to " + function
-                + " (from a gateway: the request may have been carried out)", 0, Outcome.UNKNOWN, function);
+    public static UpstreamException serverFailed(String tenant, String function, int status) {
+        return new UpstreamException(status == 504 ? 504 : 502, "Call Center Studio tenant " + tenant + " answered HTTP " + status + " to "
+                + function + " (the request may have been carried out)", 0, Outcome.UNKNOWN, function);
     }
 
     /**
@@ -127,8 +129,8 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time (or a gateway's
-     * 502 or 504), or one that cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
+     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time (or a server error
+     * other than 503), or one that cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
      */
     public boolean mayHaveCarriedOut(String function) {
         return outcome == Outcome.UNKNOWN && (this.function == null || this.function.equals(function));

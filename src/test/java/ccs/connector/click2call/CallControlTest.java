@@ -98,8 +98,11 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(401);
 
         assertProblem(control("hold", "{\"agentEmail\": \"nobody@demo.example\"}"), 422, "agent nobody@demo.example is not known", null);
+        simulator().inject(Fault.status("click2hold", 503, 1));
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 503, "Call Center Studio tenant demo answered HTTP 503", null);
         simulator().inject(Fault.status("click2hold", 500, 1));
-        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+        assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 502,
+                "Call Center Studio tenant demo answered HTTP 500 to click2hold (the request may have been carried out)", null);
     }
 
     @Test
@@ -155,7 +158,7 @@ class CallControlTest extends ConnectorTestSupport {
     @Test
     void overJmsTheOutcomeIsACallControlEventAndAnUnknownActionAFailedRequest() throws Exception {
         ActiveCall call = simulator().ring(JMS_AGENT, "05331234567");
-        simulator().inject(Fault.status("click2hold", 500, 1));
+        simulator().inject(Fault.status("click2hold", 503, 1));
         send("{\"action\": \"hold\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-hold\"}");
         send("{\"action\": \"transfer\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-transfer\"}");
 

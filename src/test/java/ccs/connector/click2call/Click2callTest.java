@@ -154,7 +154,7 @@ class Click2callTest extends ConnectorTestSupport {
         // an answer to the login that cannot be read: the click2call never went out
         simulator().inject(Fault.html("login", 1));
         assertThat(click2call(request).statusCode()).isEqualTo(502);
-        simulator().inject(Fault.status("click2call", 500, 1));
+        simulator().inject(Fault.status("click2call", 503, 1));
         assertThat(click2call(request).statusCode()).isEqualTo(503);
 
         assertThat(click2call(request).statusCode()).as("no call was placed yet: the CRM may send it again").isEqualTo(200);
@@ -162,7 +162,7 @@ class Click2callTest extends ConnectorTestSupport {
 
         assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", null);
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-once".equals(r.params().get("transactionid")))
-                .as("the 500 and the one call").hasSize(2);
+                .as("the 503 and the one call").hasSize(2);
     }
 
     @Test
@@ -227,10 +227,10 @@ class Click2callTest extends ConnectorTestSupport {
     @Order(2)
     void aDatabaseAwayWhenAFailedDispatchFreesItsIdLeavesTheCrmThePlatformsAnswer() throws Exception {
         String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"crm-rest-db-away\"}";
-        simulator().inject(Fault.status("click2call", 500, 1));
+        simulator().inject(Fault.status("click2call", 503, 1));
         FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "DELETE", 1);
         try {
-            assertError(click2call(request), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+            assertError(click2call(request), 503, "Call Center Studio tenant demo answered HTTP 503", null);
         } finally {
             FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
         }
@@ -348,8 +348,8 @@ class Click2callTest extends ConnectorTestSupport {
                 "agent nobody@demo.example is not known to Call Center Studio tenant demo (User not found)", null);
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"wrongtoken\"}"), 422,
                 "the application token of tenant wrongtoken was refused by Call Center Studio (Invalid Application Token)", null);
-        simulator().inject(Fault.status("click2call", 500, 1));
-        assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 500", null);
+        simulator().inject(Fault.status("click2call", 503, 1));
+        assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 503", null);
         simulator().inject(Fault.html("click2call", 1));
         assertError(click2call(body), 502, "Call Center Studio tenant demo answered with a body that is not a JSON object", null);
     }
@@ -410,19 +410,19 @@ class Click2callTest extends ConnectorTestSupport {
     @Test
     @Order(7)
     void overJmsCallCenterStudioDownIsRetriedBeforeTheRequestFails() throws Exception {
-        simulator().inject(Fault.status("click2call", 500, 1));
+        simulator().inject(Fault.status("click2call", 503, 1));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112240\", \"transactionId\": \"crm-jms-retried\"}", Map.of());
         assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-retried")).isNotNull();
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-retried".equals(r.params().get("transactionid"))).hasSize(2);
 
-        simulator().inject(Fault.status("click2call", 500, 5));
+        simulator().inject(Fault.status("click2call", 503, 5));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-down").at("/data/error").asText())
-                .isEqualTo("Call Center Studio tenant demo answered HTTP 500");
+                .isEqualTo("Call Center Studio tenant demo answered HTTP 503");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-down".equals(r.params().get("transactionid"))).hasSize(2);
 
         // no call was placed: the CRM may send the transaction again, and learns that it failed again
-        simulator().inject(Fault.status("click2call", 500, 2));
+        simulator().inject(Fault.status("click2call", 503, 2));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
         await().atMost(PATIENCE).until(() -> failureIds(crm, "demo:ccs.click2call.failed:crm-jms-down").size() == 2);
     }
@@ -477,8 +477,10 @@ class Click2callTest extends ConnectorTestSupport {
     @Test
     @Order(7)
     void anAnswerThatLeavesTheOutcomeUnknownIsNeitherRepeatedNorFreedForTheCrmsRepeat() throws Exception {
-        // a gateway's 504, the JSON text null, an object without "success": the platform may have placed the call
-        Map<String, Fault> unknownOutcomes = Map.of("crm-rest-gateway", Fault.status("click2call", 504, 1),
+        // a server error (but 503), a gateway's 504, the JSON text null, an object without "success": the platform may
+        // have placed the call
+        Map<String, Fault> unknownOutcomes = Map.of("crm-rest-server-error", Fault.status("click2call", 500, 1),
+                "crm-rest-gateway", Fault.status("click2call", 504, 1),
                 "crm-rest-null", Fault.jsonNull("click2call", 1), "crm-rest-noenvelope", Fault.noEnvelope("click2call", 1));
         for (Map.Entry<String, Fault> unknown : unknownOutcomes.entrySet()) {
             simulator().inject(unknown.getValue());
@@ -486,16 +488,17 @@ class Click2callTest extends ConnectorTestSupport {
             assertThat(click2call(request).statusCode()).as(unknown.getKey()).isIn(502, 504);
             assertError(click2call(request), 409, "transactionId " + unknown.getKey() + " was dispatched at ", null);
         }
-        simulator().inject(Fault.status("click2call", 504, 1));
-        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112243\", \"transactionId\": \"crm-jms-gateway\"}", Map.of());
-        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-gateway").at("/data/error").asText())
-                .isEqualTo("Call Center Studio tenant demo answered HTTP 504 to click2call (from a gateway: the request may have been carried out)");
+        simulator().inject(Fault.status("click2call", 500, 1));
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112243\", \"transactionId\": \"crm-jms-server-error\"}", Map.of());
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-server-error").at("/data/error").asText())
+                .isEqualTo("Call Center Studio tenant demo answered HTTP 500 to click2call (the request may have been carried out)");
         simulator().inject(Fault.jsonNull("click2call", 1));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112244\", \"transactionId\": \"crm-jms-null\"}", Map.of());
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-null").at("/data/error").asText())
                 .startsWith("Call Center Studio tenant demo answered with a body that is not a JSON object");
 
-        for (String transactionId : List.of("crm-rest-gateway", "crm-rest-null", "crm-rest-noenvelope", "crm-jms-gateway", "crm-jms-null")) {
+        for (String transactionId : List.of("crm-rest-server-error", "crm-rest-gateway", "crm-rest-null", "crm-rest-noenvelope", "crm-jms-server-error",
+                "crm-jms-null")) {
             assertThat(simulator().requests("click2call")).filteredOn(r -> transactionId.equals(r.params().get("transactionid")))
                     .as("click2calls of " + transactionId).hasSize(1);
         }
