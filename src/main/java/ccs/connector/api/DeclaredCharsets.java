@@ -57,6 +57,21 @@ public final class DeclaredCharsets {
         return null;
     }
 
+    /** Whether this JVM can read text in the charset {@code name}. */
+    static boolean known(String name) {
+        try {
+            return Charset.isSupported(name);
+        } catch (IllegalArgumentException badName) {
+            return false;
+        }
+    }
+
+    /** The start of a 415's detail for a body in charset {@code name}, which this JVM does not know. */
+    static String unknown(String name) {
+        // the name is the client's text: quoted back only when it looks like a charset's name
+        return "the body declares " + (CHARSET_NAME.matcher(name).matches() ? "charset " + name : "a charset") + ", which this server does not know";
+    }
+
     private static void readInDeclaredCharset(Handler<RoutingContext> bodies, RoutingContext routing) {
         String contentType = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String name = declared(contentType);
@@ -70,10 +85,8 @@ public final class DeclaredCharsets {
         try {
             charset = Charset.forName(name);
         } catch (IllegalArgumentException unknown) {
-            // the name is the client's text: quoted back only when it looks like a charset's name
-            ServerProblems.answer(routing, 415, Problem.json(415, "the body declares "
-                    + (CHARSET_NAME.matcher(name).matches() ? "charset " + name : "a charset") + ", which this server does not know: "
-                    + "send it in UTF-8, or a form in a charset such as windows-1254 or ISO-8859-9", null));
+            ServerProblems.answer(routing, 415, Problem.json(415, unknown(name) + ": send it in UTF-8, or a form in a charset such as "
+                    + "windows-1254 or ISO-8859-9", null));
             return;
         }
         if (charset.equals(StandardCharsets.UTF_8) || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {

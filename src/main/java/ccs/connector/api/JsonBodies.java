@@ -12,8 +12,8 @@ import org.apache.camel.Header;
 /**
  * Every body the {@code /api/} paths take is JSON: a request that carries a body whose
  * {@code Content-Type} is not {@code application/json} (or a {@code +json} type) is refused with 415
- * before its route reads it. A body that says it is JSON but is not gets the route's own 400; a
- * request without a body (a POST that only triggers something) passes.
+ * before its route reads it, as is one in a charset this JVM does not know (its text cannot be read). A body that says it
+ * is JSON but is not gets the route's own 400; a request without a body (a POST that only triggers something) passes.
  * <p>
  * A request body is read with {@link #mapper()} (bound as {@value #MAPPER} for the routes' {@code json} data format).
  */
@@ -34,9 +34,16 @@ public final class JsonBodies {
 
     public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
                       @Header(Exchange.CONTENT_TYPE) String contentType) {
-        if (hasBody(length, chunked) && !isJson(contentType)) {
+        if (!hasBody(length, chunked)) {
+            return;
+        }
+        if (!isJson(contentType)) {
             throw new UnsupportedMediaTypeException("the body must be JSON, sent with Content-Type: application/json"
                     + (contentType == null ? " (the request has no Content-Type)" : " (the request has another Content-Type)"));
+        }
+        String charset = DeclaredCharsets.declared(contentType);
+        if (charset != null && !DeclaredCharsets.known(charset)) {
+            throw new UnsupportedMediaTypeException(DeclaredCharsets.unknown(charset) + ": send the JSON in UTF-8");
         }
     }
 

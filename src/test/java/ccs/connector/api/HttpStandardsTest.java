@@ -144,6 +144,10 @@ class HttpStandardsTest extends ConnectorTestSupport {
                 .doesNotContain("text/plain");
         assertProblem(post("/api/v1/click2call", null, click2call), 415).contains("no Content-Type");
         assertProblem(post("/api/v1/click2call", "application/x-www-form-urlencoded", "agentEmail=" + AGENT), 415);
+        assertProblem(post("/api/v1/click2call", "application/json; charset=x-no-such-charset", click2call), 415)
+                .isEqualTo("the body declares charset x-no-such-charset, which this server does not know: send the JSON in UTF-8");
+        assertProblem(post("/api/v1/agent-links", "application/json; charset=\"@@\"", "{\"agentEmail\": \"" + AGENT + "\"}"), 415)
+                .isEqualTo("the body declares a charset, which this server does not know: send the JSON in UTF-8");
         assertProblem(post("/api/v1/click2call", "application/json", "{\"agentEmail\": "), 400);
         assertProblem(post("/api/v1/cdr/backfill", "application/json", "[\"not\", \"an object\"]"), 400)
                 .isEqualTo("the body is not the JSON object this path takes");
@@ -315,6 +319,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
                         + "Content-Length: 200\r\n\r\n{\"agentEmail\": ").getBytes(StandardCharsets.UTF_8));
                 String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(answer).as(path).startsWith("HTTP/1.1 408").containsIgnoringCase("content-type: application/problem+json")
+                        .contains("\"title\":\"Request Timeout\"")
                         .containsIgnoringCase("connection: close")
                         .contains("\"detail\":\"the body did not arrive within 2s (connector.http.body-timeout): send it whole\"");
             }
