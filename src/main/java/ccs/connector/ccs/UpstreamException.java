@@ -20,6 +20,8 @@ public class UpstreamException extends CcsException {
     private final String function;
     /** The platform (or a gateway in front of it) answered 401 or 403: it refused the request's credential. */
     private final boolean credentialRefused;
+    /** The platform is away as a whole: no connection, no answer in time, a 429, or a 502, 503 or 504. */
+    private final boolean away;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
     public UpstreamException(String message) {
@@ -31,15 +33,17 @@ public class UpstreamException extends CcsException {
     }
 
     private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function) {
-        this(httpStatus, message, retryAfterSeconds, outcome, function, false);
+        this(httpStatus, message, retryAfterSeconds, outcome, function, false, false);
     }
 
-    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function, boolean credentialRefused) {
+    private UpstreamException(int httpStatus, String message, int retryAfterSeconds, Outcome outcome, String function, boolean credentialRefused,
+                              boolean away) {
         super(httpStatus, message);
         this.retryAfterSeconds = retryAfterSeconds;
         this.outcome = outcome;
         this.function = function;
         this.credentialRefused = credentialRefused;
+        this.away = away;
     }
 
     public static UpstreamException unavailable(String tenant, int status) {
@@ -48,7 +52,8 @@ public class UpstreamException extends CcsException {
 
     /** The same, with the seconds the platform's {@code Retry-After} asks for (0: none). */
     public static UpstreamException unavailable(String tenant, int status, int retryAfterSeconds) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, retryAfterSeconds, Outcome.DOWN);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, retryAfterSeconds, Outcome.DOWN,
+                null, false, status >= 502 && status <= 504);
     }
 
     /**
@@ -59,7 +64,7 @@ public class UpstreamException extends CcsException {
      * app token ({@link InvalidAppTokenException}).
      */
     public static UpstreamException credentialRefused(String tenant, int status) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN, null, true);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, 0, Outcome.DOWN, null, true, false);
     }
 
     /** The platform answered 401 or 403 ({@link #credentialRefused}). */
@@ -91,18 +96,18 @@ public class UpstreamException extends CcsException {
 
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
-                retryAfterSeconds, Outcome.DOWN);
+                retryAfterSeconds, Outcome.DOWN, null, false, true);
     }
 
     /** No connection could be made: the request never reached the platform. */
     public static UpstreamException unreachable(String tenant, String why) {
-        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, Outcome.DOWN);
+        return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, Outcome.DOWN, null, false, true);
     }
 
     /** The request went out and no answer came (in time): what the platform did with it is unknown. */
     public static UpstreamException noAnswer(String tenant, String function, String why) {
         return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0,
-                Outcome.UNKNOWN, function);
+                Outcome.UNKNOWN, function, false, true);
     }
 
     public static UpstreamException garbage(String tenant, String what) {
@@ -121,6 +126,14 @@ public class UpstreamException extends CcsException {
     @Override
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /**
+     * The platform is away as a whole (no connection, no answer in time, throttling, a 502, 503 or 504), rather than
+     * answering this request with an error of its own (another status, a body that cannot be read, a refusal).
+     */
+    public boolean isAway() {
+        return away;
     }
 
     /** Repeating the request cannot carry it out twice: it never reached the platform, or the platform said it is down or throttling. */

@@ -54,6 +54,17 @@ public final class Recordings {
         return event.withData("recording", secrets.scrub(read(answer, callKey)));
     }
 
+    /**
+     * The event without the recording's details, since Call Center Studio answered {@code recordinginfo} of its call with an
+     * error of its own (another status than a 502, 503 or 504, or a body that cannot be read; a WARN line): a recording the
+     * platform cannot answer for would hold the tenant's CDR sync back at that record for good.
+     */
+    public CloudEvent withoutDetails(CloudEvent event, UpstreamException failure) {
+        LOG.warn("Call Center Studio failed recordinginfo of call {}: its ccs.cdr event goes without data.recording ({})",
+                event.getData().get("callKey"), failure.getMessage());
+        return event;
+    }
+
     /** The parameters of {@code recordinginfo} for one call. */
     public Map<String, Object> params(String callKey) {
         return Map.of("callkey", callKey);

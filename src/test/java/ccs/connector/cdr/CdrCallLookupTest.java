@@ -222,6 +222,14 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         simulator().inject(Fault.status("recordinginfo", 500, 1));
         assertThat(lookup("ahRzfmRecorded/recording").statusCode()).isEqualTo(503);
 
+        // the event (as the CDR sync delivers it): Call Center Studio away is an error, one of its own about the call is not
+        simulator().inject(Fault.status("recordinginfo", 503, 1));
+        assertThat(lookup("ahRzfmRecorded?tenant=london").statusCode()).isEqualTo(503);
+        simulator().inject(Fault.status("recordinginfo", 500, 1));
+        HttpResponse<String> failedDetails = lookup("ahRzfmRecorded?tenant=london");
+        assertThat(failedDetails.statusCode()).as(failedDetails.body()).isEqualTo(200);
+        assertThat(json.readTree(failedDetails.body()).has("recording")).isFalse();
+
         // an answer without the link: a 502 naming it, and the record's event (the one the CDR sync delivers) goes without details
         simulator().inject(Fault.successOnly("recordinginfo", 2));
         HttpResponse<String> linkless = lookup("ahRzfmRecorded/recording");

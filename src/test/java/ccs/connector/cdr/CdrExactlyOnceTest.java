@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +56,25 @@ class CdrExactlyOnceTest extends CdrPollingTestSupport {
         }
         assertThat(simulator().requests("recordinginfo")).as("asked once, when it was delivered")
                 .filteredOn(r -> recorded.equals(r.params().get("callkey"))).hasSize(1);
+    }
+
+    @Test
+    void aRecordedCallWhoseRecordingInfoFailsForGoodGoesWithoutItsDetailsAndHoldsNothingBack() {
+        String purged = "purged-" + UUID.randomUUID();
+        simulator().addCdr(Map.of("callid", purged, "calldate", WIRE.format(wallClock(Duration.ofMinutes(2))),
+                "recordingurl", "https://recordings.example/" + purged + ".mp3"));
+        String later = "unrecorded-" + purged;
+        simulator().addCdr(Map.of("callid", later, "calldate", WIRE.format(wallClock(Duration.ofSeconds(50))), "recordingurl", ""));
+        // Call Center Studio answers the recording of that call with an error of its own, every time it is asked
+        simulator().inject(Fault.status("recordinginfo", 404, 100));
+        try {
+            poll();
+            assertThat(delivered(crm, "demo:ccs.cdr:" + purged).at("/data/recordingUrl").asText()).endsWith(purged + ".mp3");
+            assertThat(delivered(crm, "demo:ccs.cdr:" + purged).at("/data/recording").isMissingNode()).isTrue();
+            delivered(crm, "demo:ccs.cdr:" + later);
+        } finally {
+            simulator().clearFaults();
+        }
     }
 
     @Test
