@@ -280,10 +280,20 @@ public final class CdrSync {
     }
 
     /**
-     * A settle sweep is in the outbox: the next one reaches back from its checkpoint; one line with its upstream cost, a
-     * warning when the page cap cut it short.
+     * A settle sweep's window is in the outbox as far as it was read. Cut short by the page cap with records oldest first,
+     * the sweep goes on from the latest record read: the rest of its window is returned, to be read next, so that a sweep
+     * reads its whole window however many records it holds. Cut at its start instead, the next sweep would reach back and
+     * stop at the same place: the newer part, where the records of calls a little longer than the overlap land, would
+     * never be read. Otherwise the sweep is done (null): the next one reaches back from its checkpoint; one line with its
+     * upstream cost, a warning when it could not read all of its window (records newest first).
      */
-    public void settleDone(CdrWindow window) {
+    public CdrWindow settleDone(CdrWindow window) {
+        Optional<LocalDateTime> readUpTo = window.readUpTo();
+        if (!window.complete() && readUpTo.isPresent() && readUpTo.get().isAfter(window.getStart())) {
+            LOG.info("CDR settle sweep of tenant {} read {} records in {} pages of {} (ccs.cdr.page-cap): it goes on from {}",
+                    window.getTenant(), window.getRecords(), window.getPages(), window.range(), CdrWindow.WIRE_TIME.format(readUpTo.get()));
+            return settings.window(tenants.get(window.getTenant()), readUpTo.get(), window.getFinish(), SETTLE);
+        }
         state.saveSettledUpTo(window.getTenant(), polls(window.getTenant()).settleFinish);
         state.saveRun(window.getTenant(), SETTLE, window.complete() ? null : "read only part of " + window.range()
                 + ": raise ccs.cdr.page-cap or shorten ccs.cdr.settle-window", clock.instant());
@@ -294,6 +304,7 @@ public final class CdrSync {
             LOG.warn("CDR settle sweep of tenant {} read only part of {} ({} records in {} pages): raise ccs.cdr.page-cap "
                     + "or shorten ccs.cdr.settle-window", window.getTenant(), window.range(), window.getRecords(), window.getPages());
         }
+        return null;
     }
 
     /** A settle sweep failed (upstream fault, outbox down): the next one reads the same records again. */

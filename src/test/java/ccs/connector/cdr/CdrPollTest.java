@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -274,6 +275,19 @@ class CdrPollTest extends ConnectorTestSupport {
         // four hours before the checkpoint alone is 20 minutes too late for it; before the previous sweep's, it is in
         template.sendBody("direct:cdr-settle", null);
         awaitDelivered(List.of(longCall));
+    }
+
+    @Test
+    void aSettleSweepThatThePageCapCutsShortGoesOnFromTheLastRecordReadUntilItsWindowIsRead() throws Exception {
+        // behind the checkpoint, after the last poll: 350 late records filed 3h to 2h back, more than the page cap's 300,
+        // and the record of a call of 20 minutes in the newer part of the sweep's window
+        List<String> late = new ArrayList<>(simulator().generateCdrs(350, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120))));
+        late.addAll(simulator().generateCdrs(1, wallClock(Duration.ofMinutes(25)), wallClock(Duration.ofMinutes(24))));
+
+        template.sendBody("direct:cdr-settle", null);
+
+        awaitDelivered(late);
+        assertThat(LogCapture.text()).contains("(ccs.cdr.page-cap): it goes on from");
     }
 
     private void poll() {
