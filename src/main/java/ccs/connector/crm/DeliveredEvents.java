@@ -81,11 +81,13 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         throw failure;
     }
 
-    /** Forgets the event (a dead letter being replayed), under its key and under what earlier versions recorded of it. */
+    /**
+     * Forgets the event (a dead letter being replayed), under its key and under what earlier versions recorded of it, in
+     * one statement: the database failing between two would leave the key forgotten with no replay to make it final again.
+     */
     public boolean forget(CloudEvent event) {
-        boolean byKey = remove(event.getDedupeKey());
-        return database.update("DELETE FROM " + TABLE + " WHERE processorName IN (?, ?) AND messageId IN (?, ?)", BY_CDR_START, BY_ID,
-                event.getDedupeKey(), event.getId()) > 0 || byKey;
+        return database.update("DELETE FROM " + TABLE + " WHERE (processorName = ? AND messageId = ?) OR (processorName IN (?, ?) AND messageId IN (?, ?))",
+                processorName, event.getDedupeKey(), BY_CDR_START, BY_ID, event.getDedupeKey(), event.getId()) > 0;
     }
 
     /**
