@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * paging: a page of fewer than {@value #FULL_PAGE} records is the last (the vendor's rule), an
  * empty page after full ones too (a window of exactly 100, 200, ... records); a cursor seen before
  * (or none at all) and the page cap also stop it, with a warning, so the loop never runs forever.
- * Start and finish are the tenant's wall clock, both inclusive, as the API takes them. Route
+ * Start and finish are the tenant's wall clock, both inclusive, as the simulator takes them (the vendor does not say;
+ * backfill windows share their bounds' seconds, in case the platform does otherwise). Route
  * {@code cdr-window} drives it: {@link #pageParams()} for the next request, {@link #pageRead(CdrWindow, Map)}
  * with each answer, {@link #pagePublished()} once its records are in the outbox, {@link #hasNextPage()}
  * as the loop condition.

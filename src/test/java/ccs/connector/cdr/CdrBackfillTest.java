@@ -58,7 +58,8 @@ class CdrBackfillTest extends ConnectorTestSupport {
     @Test
     void aBackfillOver5000RecordsReportsItsProgressAndDeliversThemAll() throws Exception {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
-        List<String> keys = simulator().generateCdrs(5000, day.atTime(8, 0), day.atTime(18, 0));
+        // off the seconds that windows share (the hours), so that each window holds 500 records of its own
+        List<String> keys = simulator().generateCdrs(5000, day.atTime(8, 0, 1), day.atTime(18, 0, 1));
         int logBefore = LogCapture.text().length();
 
         HttpResponse<String> answer = post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T08:00:00\", \"to\": \"" + day + " 17:59:59\"}");

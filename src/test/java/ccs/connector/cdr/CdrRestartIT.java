@@ -100,7 +100,8 @@ class CdrRestartIT {
     @Test
     void aBackfillInterruptedByACrashGoesOnFromItsLastWindowAfterTheRestart() throws Exception {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(3);
-        List<String> ids = eventIds(simulator.generateCdrs(900, day.atTime(8, 0), day.atTime(14, 0)));
+        // off the seconds that windows share (the hours), so that each window holds 150 records of its own
+        List<String> ids = eventIds(simulator.generateCdrs(900, day.atTime(8, 0, 1), day.atTime(14, 0, 1)));
         // three windows of two pages each are answered at once, the fourth window hangs
         simulator.inject(Fault.delay("reportsCDRLogs", 0, 6));
         simulator.inject(Fault.delay("reportsCDRLogs", 120_000, 1));
@@ -125,7 +126,7 @@ class CdrRestartIT {
         String secondLog = Files.readString(log("second"));
         assertThat(secondLog).doesNotContain("window " + day + " 08:00:00 to")
                 .contains("resumes at " + day + "T11:00 (50% done)")
-                .contains("window " + day + " 11:00:00 to " + day + " 11:59:59 done (150 records in 2 pages), 67% done")
+                .contains("window " + day + " 11:00:00 to " + day + " 12:00:00 done (150 records in 2 pages), 67% done")
                 .contains("is done: 900 records in 6 windows");
     }
 
