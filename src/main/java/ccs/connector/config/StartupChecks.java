@@ -53,6 +53,7 @@ public final class StartupChecks {
         // read here, not only when the tenants are built last: a missing one must not be hidden behind the secrets' checks
         Tenants.names(settings).forEach(tenant -> Tenants.appTokenKey(settings, tenant));
         checkAppTokens(settings);
+        checkEnginePasswords(settings);
         checkPortFree(settings.integer("camel.server.port", 8080, 0, 65535));
         checkRouteSettings(settings);
         checkSink(settings);
@@ -228,6 +229,21 @@ public final class StartupChecks {
             if (settings.string(key, "").startsWith(SECRET_PLACEHOLDER)) {
                 throw new InvalidSettingException(key, "is the shipped Secret's placeholder, not tenant " + tenant
                         + "'s application token: set " + environmentName(key) + " in the Secret to the token Call Center Studio gave the tenant");
+            }
+        }
+    }
+
+    /**
+     * The shipped Secret's placeholder as the password of an engine the connector logs in to (the shared broker and
+     * database, the CRM's broker): public text, which the engine refuses. A database refusing stops startup by itself;
+     * a broker refusing does not, and the replicas would look ready while every event waits in the state store. Stops
+     * startup naming the key, as the other placeholders of the Secrets do.
+     */
+    private static void checkEnginePasswords(Settings settings) {
+        for (String key : List.of("connector.outbox.password", "connector.database.password", "crm.jms.password")) {
+            if (settings.string(key, "").startsWith(SECRET_PLACEHOLDER)) {
+                throw new InvalidSettingException(key, "is the shipped Secret's placeholder, not a password: set "
+                        + environmentName(key) + " (in the Secret that holds it) to the password of the engine it logs in to");
             }
         }
     }

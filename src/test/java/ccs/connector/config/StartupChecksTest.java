@@ -82,6 +82,23 @@ class StartupChecksTest {
                 "ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"));
     }
 
+    /**
+     * The clustered Secret applied unchanged: its placeholder as the shared broker's password left every replica ready and
+     * delivering nothing. Each engine password's placeholder stops startup naming the key.
+     */
+    @Test
+    void theShippedSecretsPasswordPlaceholdersStopStartupNamingTheKey() {
+        String[] demo = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest", "ccs.tenant", "demo",
+                "ccs.api-url", "embedded"};
+        assertRefused(with(demo, "connector.outbox.password", "REPLACE-WITH-THE-BROKER-PASSWORD"),
+                "connector.outbox.password is the shipped Secret's placeholder", "CONNECTOR_OUTBOX_PASSWORD");
+        assertRefused(with(demo, "connector.database.password", "REPLACE-WITH-THE-DATABASE-PASSWORD"),
+                "connector.database.password is the shipped Secret's placeholder", "CONNECTOR_DATABASE_PASSWORD");
+        assertRefused(with(demo, "crm.jms.password", "REPLACE-WITH-THE-BROKER-PASSWORD"), "crm.jms.password is the shipped Secret's placeholder",
+                "CRM_JMS_PASSWORD");
+        StartupChecks.check(settings(with(demo, "connector.outbox.password", "the-brokers-own-password")));
+    }
+
     /** A tenant's own webhook token is a secret as the connector's is, and its alone: another tenant's would admit both. */
     @Test
     void aTenantsOwnWebhookTokenIsCheckedAsTheConnectorsAndMustBeNoOtherTenantsToken() {
