@@ -233,19 +233,21 @@ class ConnectorJarIT {
             "crm.rest.username   | -Dcrm.sink=rest -Dcrm.rest.url=http://127.0.0.1:9/events -Dcrm.rest.auth=basic",
             "crm.rest.auth       | -Dcrm.rest.auth=oauth",
             "ccs.api-url         | -Dccs.api-url=acme.callcenterstudio.com -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
-            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
-            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=REPLACE-WITH-A-RANDOM-SECRET",
-            "connector.webhook-token.previous | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.webhook-token.previous=demo-webhook-token-change-me",
-            "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=REPLACE-WITH-A-RANDOM-SECRET",
-            "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
-            "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
+            // the token application.properties ships is the simulator's: a real tenant's API refuses it on every call
+            "ccs.app-token       | -Dccs.api-url=https://acme.callcenterstudio.com/api/",
+            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token",
+            "connector.webhook-token | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=REPLACE-WITH-A-RANDOM-SECRET",
+            "connector.webhook-token.previous | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.webhook-token.previous=demo-webhook-token-change-me",
+            "connector.api-key   | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=REPLACE-WITH-A-RANDOM-SECRET",
+            "connector.agent-page.secret | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example -Dconnector.agent-page.secret=REPLACE-WITH-A-RANDOM-SECRET-OF-32-CHARACTERS-OR-MORE",
+            "connector.public-url | -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             // one real tenant beside the simulator's is a real tenant: its agents' sessions need the same secrets
             "ccs.tenant.acme.api-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=acme.callcenterstudio.com",
             "connector.api-key   | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.acme.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123",
             "connector.public-url | -Dccs.tenants=demo,acme -Dccs.tenant.acme.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.acme.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123",
             // a second real tenant never borrows the default's API, nor its app token for an API of its own
-            "ccs.tenant.globex.api-url | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
-            "ccs.tenant.globex.app-token | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
+            "ccs.tenant.globex.api-url | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
+            "ccs.tenant.globex.app-token | -Dccs.tenant=acme -Dccs.tenants=acme,globex -Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
             "ccs.tenant.globex.app-token | -Dccs.tenants=demo,globex -Dccs.tenant.globex.api-url=https://globex.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123 -Dconnector.api-key=0123456789abcdef0123 -Dconnector.public-url=https://connector.acme.example",
             // a tenant's setting under a name no tenant has does nothing: the tenant would go on with the connector's webhook token
             "ccs.tenant.globex.webhook_token | -Dccs.tenants=demo,globex -Dccs.tenant.globex.webhook_token=globex-webhook-token-0123",
@@ -265,7 +267,7 @@ class ConnectorJarIT {
     @Test
     void aMissingApiKeyStopsStartupSayingHowToMakeOne() throws Exception {
         assertThat(assertStopsNaming("connector.api-key", Map.of(),
-                "-Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dconnector.webhook-token=0123456789abcdef0123"))
+                "-Dccs.api-url=https://acme.callcenterstudio.com/api/ -Dccs.app-token=acme-app-token -Dconnector.webhook-token=0123456789abcdef0123"))
                 .anyMatch(line -> line.contains("generate one, e.g. openssl rand -hex 24, and set CONNECTOR_API_KEY"));
     }
 

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.Events;
+import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.webhook.WebhookTokens;
 
 /**
@@ -216,19 +217,27 @@ public final class StartupChecks {
     }
 
     /**
-     * The shipped Secret's placeholder as a real tenant's app token (the Secret applied unchanged): public text, which
-     * the platform refuses on every call while the connector looks ready. Stops startup naming the key, as the other
-     * placeholders of the Secret do.
+     * The shipped Secret's placeholder as a real tenant's app token (the Secret applied unchanged), or the simulator's
+     * token that application.properties ships (the token left unset) for a tenant whose API is on another machine than a
+     * simulator's: public text, which the platform refuses on every call while the connector looks ready. Stops startup
+     * naming the key, as the other placeholders of the Secret do. A simulator run on this machine (tests, the bench) keeps
+     * its token.
      */
     private static void checkAppTokens(Settings settings) {
         for (String tenant : Tenants.names(settings)) {
-            if (Tenants.EMBEDDED.equals(settings.string(Tenants.apiUrlKey(settings, tenant), Tenants.EMBEDDED))) {
+            String apiUrl = settings.string(Tenants.apiUrlKey(settings, tenant), Tenants.EMBEDDED);
+            if (Tenants.EMBEDDED.equals(apiUrl)) {
                 continue;
             }
             String key = Tenants.appTokenKey(settings, tenant);
-            if (settings.string(key, "").startsWith(SECRET_PLACEHOLDER)) {
+            String token = settings.string(key, "");
+            if (token.startsWith(SECRET_PLACEHOLDER)) {
                 throw new InvalidSettingException(key, "is the shipped Secret's placeholder, not tenant " + tenant
                         + "'s application token: set " + environmentName(key) + " in the Secret to the token Call Center Studio gave the tenant");
+            }
+            if (token.equals(SimulatorSettings.DEFAULT_APP_TOKEN) && !localOnly(URI.create(apiUrl).getHost())) {
+                throw new InvalidSettingException(key, "is the built-in simulator's token that application.properties ships, not tenant "
+                        + tenant + "'s application token: set " + environmentName(key) + " to the token Call Center Studio gave the tenant");
             }
         }
     }

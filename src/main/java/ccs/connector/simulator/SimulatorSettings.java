@@ -18,6 +18,9 @@ public final class SimulatorSettings {
     /** The value of the IVR notification's {@code event} that the vendor guide shows for the call's end. */
     public static final Set<String> GUIDE_IVR_END_EVENTS = Set.of("call_hangup");
 
+    /** The app token the simulator accepts unless told otherwise: application.properties ships it as ccs.app-token. */
+    public static final String DEFAULT_APP_TOKEN = "sim-app-token-0123456789";
+
     /** The agents a simulated tenant knows unless told otherwise. */
     public static final List<String> DEFAULT_AGENTS =
             List.of("ayse.yilmaz@demo.example", "mehmet.kaya@demo.example", "zeynep.demir@demo.example");
@@ -25,7 +28,7 @@ public final class SimulatorSettings {
     String host = "127.0.0.1";
     int port;
     String tenant = "demo";
-    String appToken = "sim-app-token-0123456789";
+    String appToken = DEFAULT_APP_TOKEN;
     int appTokenRefusalStatus;
     List<String> agents = DEFAULT_AGENTS;
     ZoneId zone = ZoneId.of("Europe/Istanbul");

@@ -3,6 +3,7 @@ package ccs.connector.config;
 import java.util.Map;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.simulator.SimulatorSettings;
 import org.junit.jupiter.api.Test;
 
 import static ccs.connector.support.TestSettings.settings;
@@ -77,6 +78,12 @@ class StartupChecksTest {
                 .hasMessageStartingWith("setting ccs.tenant.globex.app-token is the shipped Secret's placeholder")
                 .hasMessageContaining("CCS_TENANT_GLOBEX_APP_TOKEN");
         StartupChecks.check(settings(with(real, "ccs.app-token", "acme-app-token")));
+        // the token application.properties ships is the simulator's: refused for a tenant's API elsewhere, kept for a
+        // simulator on this machine
+        assertThatThrownBy(() -> StartupChecks.check(settings(with(real, "ccs.app-token", SimulatorSettings.DEFAULT_APP_TOKEN))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("setting ccs.app-token is the built-in simulator's token").hasMessageContaining("CCS_APP_TOKEN");
+        StartupChecks.check(settings(with(real, "ccs.api-url", "http://127.0.0.1:8081/api/", "ccs.app-token", SimulatorSettings.DEFAULT_APP_TOKEN)));
         // the demo runs on the shipped Secret: every tenant on the simulator
         StartupChecks.check(settings("camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
                 "ccs.tenant", "demo", "ccs.api-url", "embedded", "ccs.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"));
