@@ -100,9 +100,13 @@ public final class CdrState {
                 row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
     }
 
-    /** A settle sweep of the tenant read up to that checkpoint. */
+    /**
+     * A settle sweep of the tenant read up to that checkpoint; only forward, as the checkpoint: a deposed leader's sweep
+     * ending after the new leader's must not make the next one reach back further than it needs.
+     */
     public void saveSettledUpTo(String tenant, Instant at) {
-        database.update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = ? WHERE tenant = ?", at.toEpochMilli(), tenant);
+        database.update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = ? WHERE tenant = ? AND (settled_up_to_ms IS NULL OR settled_up_to_ms < ?)",
+                at.toEpochMilli(), tenant, at.toEpochMilli());
     }
 
     /**

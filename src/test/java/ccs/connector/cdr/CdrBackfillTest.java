@@ -11,16 +11,11 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ccs.connector.cluster.ClusterConfiguration;
-import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.cluster.CamelClusterMember;
-import org.apache.camel.cluster.CamelClusterService;
-import org.apache.camel.cluster.CamelClusterView;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -134,32 +129,17 @@ class CdrBackfillTest extends ConnectorTestSupport {
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
         List<String> keys = simulator().generateCdrs(400, day.atTime(9, 0), day.atTime(13, 0));
         simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
-        ClusterLeadership leadership = context.getRegistry().lookupByNameAndType("leadership", ClusterLeadership.class);
-        CamelClusterView view = context.hasService(CamelClusterService.class).getView(ClusterConfiguration.NAMESPACE);
-        CamelClusterMember elsewhere = new CamelClusterMember() {
-            public boolean isLeader() {
-                return true;
-            }
-
-            public boolean isLocal() {
-                return false;
-            }
-
-            public String getId() {
-                return "another-replica";
-            }
-        };
 
         assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:59:59\"}").statusCode())
                 .isEqualTo(202);
         // the first window's page is slow in coming: once it is asked for, another replica takes the lead
         await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
-        leadership.leadershipChanged(view, elsewhere);
+        leadElsewhere();
         try {
             await().atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
             await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
         } finally {
-            leadership.leadershipChanged(view, view.getLocalMember());
+            leadHere();
         }
         await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         await().atMost(PATIENCE).until(() -> "done".equals(backfillStatus().get("state").asText()));

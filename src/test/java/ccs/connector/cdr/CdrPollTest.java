@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
@@ -288,6 +290,25 @@ class CdrPollTest extends ConnectorTestSupport {
 
         awaitDelivered(late);
         assertThat(LogCapture.text()).contains("(ccs.cdr.page-cap): it goes on from");
+    }
+
+    @Test
+    void aSettleSweepCutShortOnAReplicaThatLostTheLeadershipLeavesTheRestToTheNewLeader() throws Exception {
+        List<String> late = simulator().generateCdrs(350, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120)));
+        // the window's first page is slow in coming (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead
+        simulator().inject(Fault.delay("reportsCDRLogs", 800, 1));
+        CompletableFuture<Object> sweep = template.asyncSendBody("direct:cdr-settle", null);
+        await().atMost(PATIENCE).until(() -> !cdrRequests().isEmpty());
+        leadElsewhere();
+        try {
+            sweep.get(60, TimeUnit.SECONDS);
+            assertThat(cdrRequests()).as("its first window's three pages, then nothing").hasSize(3);
+        } finally {
+            leadHere();
+        }
+
+        template.sendBody("direct:cdr-settle", null);
+        awaitDelivered(late);
     }
 
     private void poll() {

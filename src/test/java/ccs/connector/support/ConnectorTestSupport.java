@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ConnectorMain;
+import ccs.connector.cluster.ClusterConfiguration;
+import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.simulator.CcsSimulator;
@@ -31,6 +33,9 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.cluster.CamelClusterMember;
+import org.apache.camel.cluster.CamelClusterService;
+import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
@@ -175,6 +180,34 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return events().hangup(null, Map.of("call_id", callKey, "call_date", "2026-11-02 10:00:00", "duration", "42",
                 "transaction_id", "crm-" + callKey, "agent_username", "ayse.yilmaz@demo.example", "caller_id", "901",
                 "called_num", "05321234567", "disposition", "ANSWER", "tenant", "demo"));
+    }
+
+    /** Another replica takes the lead, as the cluster service tells this one; {@link #leadHere()} gives it back. */
+    protected void leadElsewhere() throws Exception {
+        leadTo(new CamelClusterMember() {
+            public boolean isLeader() {
+                return true;
+            }
+
+            public boolean isLocal() {
+                return false;
+            }
+
+            public String getId() {
+                return "another-replica";
+            }
+        });
+    }
+
+    /** This replica leads again. */
+    protected void leadHere() throws Exception {
+        leadTo(null);
+    }
+
+    private void leadTo(CamelClusterMember leader) throws Exception {
+        CamelClusterView view = context.hasService(CamelClusterService.class).getView(ClusterConfiguration.NAMESPACE);
+        context.getRegistry().lookupByNameAndType("leadership", ClusterLeadership.class)
+                .leadershipChanged(view, leader == null ? view.getLocalMember() : leader);
     }
 
     /** Puts an event into the outbox, as every producer of events does. */
