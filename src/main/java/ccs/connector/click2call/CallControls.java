@@ -28,8 +28,16 @@ public final class CallControls {
         this.events = events;
     }
 
-    /** A call control asked over REST, the action ({@code hangup}, {@code hold} or {@code unhold}) from the path. */
+    /**
+     * A call control asked over REST, the action ({@code hangup}, {@code hold} or {@code unhold}) from the path; a body
+     * whose field {@code action} names another (a request meant for the queue, sent to the wrong path) is a bad field.
+     */
     public CallControl check(String action, Map<String, Object> request) {
+        Object asked = request.get("action");
+        if (asked != null && !action.equals(asked)) {
+            throw new InvalidFieldException("action", "is '" + asked + "', but the path is /api/v1/calls/" + action
+                    + ": leave it out, or post to the path of the action meant");
+        }
         return check(action, request, null);
     }
 

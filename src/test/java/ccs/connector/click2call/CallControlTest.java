@@ -93,6 +93,8 @@ class CallControlTest extends ConnectorTestSupport {
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"} garbage"), 400, "the body is not one JSON object", null);
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\", \"agentEmail\": \"" + JMS_AGENT + "\"}"), 400,
                 "the body gives field agentEmail twice", null);
+        assertProblem(control("hold", "{\"action\": \"unhold\", \"agentEmail\": \"" + REST_AGENT + "\"}"), 400,
+                "action is 'unhold', but the path is /api/v1/calls/hold", "action");
         assertThat(control("transfer", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(405);
         assertThat(simulator().requests("click2hold")).hasSize(before);
         assertThat(post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(401);
