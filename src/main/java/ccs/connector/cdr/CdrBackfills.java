@@ -12,10 +12,12 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.cdr.CdrState.Backfill;
@@ -65,6 +67,8 @@ public final class CdrBackfills {
     private final Clock clock;
     /** The tenants whose backfill this replica runs, and when its run started: a run ends only its own outcome. */
     private final Map<String, Instant> running = new ConcurrentHashMap<>();
+    /** The tenants that {@link #resumable} handed to the run queue and no run has taken from it yet. */
+    private final Set<String> queued = new HashSet<>();
 
     /**
      * @param retry   how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry})
@@ -170,9 +174,21 @@ public final class CdrBackfills {
         return description;
     }
 
-    /** Tenants whose backfill is unfinished and not running: after a restart or a failure. */
+    /**
+     * Tenants whose backfill is unfinished, not running and not waiting in the run queue already: after a restart or a
+     * failure. Answered ones count as queued until {@link #dequeued}: with more backfills than runs at a time
+     * ({@code ccs.cdr.backfill.concurrency}), each resume would queue the waiting ones once more, and the queue would grow
+     * for as long as the backfills run.
+     */
     public synchronized List<String> resumable() {
-        return state.tenantsWithBackfill().stream().filter(tenant -> !running.containsKey(tenant)).toList();
+        List<String> due = state.tenantsWithBackfill().stream().filter(tenant -> !running.containsKey(tenant) && !queued.contains(tenant)).toList();
+        queued.addAll(due);
+        return due;
+    }
+
+    /** The run queue handed the tenant's entry to a run (route cdr-backfill-run), which takes it up or not: it may be queued again. */
+    public synchronized void dequeued(String tenant) {
+        queued.remove(tenant);
     }
 
     /** The next window of the tenant's backfill, or null once it is done or cancelled. */

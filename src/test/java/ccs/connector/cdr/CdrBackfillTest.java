@@ -254,6 +254,31 @@ class CdrBackfillTest extends ConnectorTestSupport {
         assertThat(json.readTree(answer.body()).get("detail").asText()).contains("application/json");
     }
 
+    @Test
+    void aRunQueuedWhileThisReplicaLedIsNotTakenUpOnceItNoLongerLeads() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(6);
+        List<String> keys = simulator().generateCdrs(300, day.atTime(9, 0, 1), day.atTime(12, 0));
+        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:00:00\"}").statusCode())
+                .isEqualTo(202);
+        // the first window's page is slow in coming: once it is asked for, another replica takes the lead, and this
+        // replica's run stops after that window
+        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
+        leadElsewhere();
+        try {
+            await().atMost(PATIENCE).until(() -> "interrupted".equals(backfillStatus().get("state").asText()));
+            int logBefore = LogCapture.text().length();
+            // an entry of the run queue from the time this replica led: the run, and its state, are the new leader's
+            template.sendBody("seda:cdr-backfill", "demo");
+            await().during(Duration.ofSeconds(2)).atMost(PATIENCE).until(() -> "interrupted".equals(backfillStatus().get("state").asText()));
+            assertThat(LogCapture.text().substring(logBefore)).doesNotContain("resumes at");
+        } finally {
+            leadHere();
+        }
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+    }
+
     private JsonNode backfillStatus() throws Exception {
         return json.readTree(get("/api/v1/cdr/backfill?tenant=demo").body()).get("backfills").get(0);
     }

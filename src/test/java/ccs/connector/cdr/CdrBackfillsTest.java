@@ -301,6 +301,9 @@ class CdrBackfillsTest {
 
         CdrBackfills afterRestart = backfills(10);
         assertThat(afterRestart.resumable()).containsExactly("demo");
+        assertThat(afterRestart.resumable()).as("queued already: one entry in the run queue").isEmpty();
+        // as route cdr-backfill-run takes the entry
+        afterRestart.dequeued("demo");
         assertThat(afterRestart.claim("demo")).isTrue();
         assertThat(afterRestart.resumable()).isEmpty();
         assertThat(afterRestart.claim("demo")).isFalse();
