@@ -55,6 +55,7 @@ public final class OperatorStatus {
     private final HealthCheck crmSink;
     private final ConnectionFactory outbox;
     private final String outboxQueue;
+    private final String enrichQueue;
     private final ClusterLeadership leadership;
     private final boolean clustered;
     private final boolean cdrEnabled;
@@ -65,7 +66,7 @@ public final class OperatorStatus {
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
                           DeliveredEvents deliveredEvents,
                           DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
-                          ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
+                          String enrichQueue, ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
         this.tenants = tenants;
         this.cdrState = cdrState;
         this.cdrSync = cdrSync;
@@ -77,6 +78,7 @@ public final class OperatorStatus {
         this.crmSink = crmSink;
         this.outbox = outbox;
         this.outboxQueue = outboxQueue;
+        this.enrichQueue = enrichQueue;
         this.leadership = leadership;
         this.clustered = clustered;
         this.cdrEnabled = cdrEnabled;
@@ -197,19 +199,27 @@ public final class OperatorStatus {
 
     /**
      * The messages in the outbox queue, as the broker counts them: those its delivery consumers hold already included
-     * (a browser would not see them, and on the embedded broker each consumer holds up to a MiB of them).
+     * (a browser would not see them, and on the embedded broker each consumer holds up to a MiB of them); and the hangups
+     * acknowledged that wait in the enrichment stage for their CDR record before they enter it (retries included), which
+     * are as undelivered.
      */
     private Map<String, Object> outboxDepth() {
         Map<String, Object> entry = new LinkedHashMap<>();
         try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             Session target = session instanceof SessionProxy proxy ? proxy.getTargetSession() : session;
-            ClientSession.QueueQuery queue = ((ActiveMQSession) target).getCoreSession().queueQuery(SimpleString.of(outboxQueue));
-            entry.put("depth", queue.isExists() ? queue.getMessageCount() : 0);
+            ClientSession core = ((ActiveMQSession) target).getCoreSession();
+            entry.put("depth", messages(core, outboxQueue));
             // the count is exact: kept for clients of the time it was capped
             entry.put("atLeast", false);
+            entry.put("awaitingEnrichment", messages(core, enrichQueue));
         } catch (JMSException | ActiveMQException e) {
             entry.put("problem", "the outbox's broker cannot be read: " + e.getMessage());
         }
         return entry;
+    }
+
+    private static long messages(ClientSession session, String queue) throws ActiveMQException {
+        ClientSession.QueueQuery query = session.queueQuery(SimpleString.of(queue));
+        return query.isExists() ? query.getMessageCount() : 0;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
+import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -80,6 +81,19 @@ class OperatorStatusTest extends ConnectorTestSupport {
         assertThat(status().get("cdrSync").asBoolean()).isFalse();
         assertThat(status().at("/tenants/0").has("lagSeconds")).isFalse();
         assertThat(get("/observe/metrics").body()).contains("ccs_cdr_backfill_progress").doesNotContain("ccs_cdr_lag_seconds");
+    }
+
+    @Test
+    void aHangupAcknowledgedAndWaitingForItsCdrRecordIsCountedBeforeTheOutbox() throws Exception {
+        // Call Center Studio fails the CDR lookup twice: the hangup waits in the enrichment stage for its retry
+        simulator().inject(Fault.status("reportsCDRLogs", 503, 2));
+        HttpResponse<String> answered = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                "call_id=status-enrich-1&call_date=2026-11-02+10%3A00%3A00&duration=4&disposition=ANSWER&tenant=demo");
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/outbox/awaitingEnrichment").asInt() == 1);
+        delivered(crm, "demo:ccs.call.hangup:status-enrich-1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> status().at("/outbox/awaitingEnrichment").asInt() == 0);
     }
 
     @Test
