@@ -284,11 +284,14 @@ public final class Database implements AutoCloseable {
      *        database that does not answer at all (its node lost, a network partition, a frozen primary: the connection
      *        stays open, and with nothing left to send the operating system keeps it for ever) loses the connection a few
      *        seconds later ({@code socketTimeout}), instead of holding the statement, its request and the pool. A
-     *        {@code socketTimeout} in the URL wins.
+     *        {@code socketTimeout} in the URL wins. A transaction idle for as long ends too
+     *        ({@code idle_in_transaction_session_timeout}): one that holds an agent's lock ({@link #exclusively}) while its
+     *        replica is lost mid-login, with nothing left to send that would tell the database, would otherwise hold the
+     *        lock for as long as the server's keepalive takes to notice, hours.
      */
     public static Database postgresql(String url, String username, String password, int poolSize, Duration timeout) {
         HikariConfig config = poolConfig(url, username, password, poolSize, true);
-        config.setConnectionInitSql("SET statement_timeout = " + timeout.toMillis());
+        config.setConnectionInitSql("SET statement_timeout = " + timeout.toMillis() + "; SET idle_in_transaction_session_timeout = " + timeout.toMillis());
         // the database's own cancel comes first where it can answer: it says whether the statement ran
         config.addDataSourceProperty("socketTimeout", String.valueOf(timeout.plusSeconds(5).toSeconds()));
         HikariDataSource pool = new HikariDataSource(config);

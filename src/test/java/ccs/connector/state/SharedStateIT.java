@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -180,6 +181,35 @@ class SharedStateIT {
                 waiting.add(locks.getString(1) + " " + locks.getString(2));
             }
             return waiting;
+        }
+    }
+
+    @Test
+    void aReplicaLostWhileItHoldsAnAgentsLockHoldsItNoLongerThanItsDatabaseTimeout() throws Exception {
+        CountDownLatch lost = new CountDownLatch(1);
+        ExecutorService lostReplica = Executors.newSingleThreadExecutor();
+        try (Database silent = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 2, Duration.ofSeconds(2))) {
+            try {
+                // the replica took the agent's lock and went silent in the middle of the login (its node lost): its
+                // transaction stays open and idle, with nothing that would tell the database
+                CountDownLatch locked = new CountDownLatch(1);
+                lostReplica.submit(() -> silent.exclusively("agent-session:demo/lost@demo.example", () -> {
+                    locked.countDown();
+                    try {
+                        return lost.await(5, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        return false;
+                    }
+                }));
+                assertThat(locked.await(30, TimeUnit.SECONDS)).isTrue();
+
+                // another replica's login for the agent gets the lock (its own wait is bound by its timeout, 60 s, which would fail it)
+                assertThat(replicas.get(0).exclusively("agent-session:demo/lost@demo.example", () -> "taken")).isEqualTo("taken");
+            } finally {
+                lost.countDown();
+            }
+        } finally {
+            lostReplica.shutdown();
         }
     }
 
