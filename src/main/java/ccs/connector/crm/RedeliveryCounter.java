@@ -1,8 +1,12 @@
 package ccs.connector.crm;
 
 import ccs.connector.config.Metrics;
+import ccs.connector.config.RouteStartupCheck;
+import ccs.connector.config.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the redeliveries of an event in the exchange variable {@value #VARIABLE}, for the
@@ -10,6 +14,8 @@ import org.apache.camel.Processor;
  * and in the metric {@code ccs_crm_retries_total}; notes why in {@link DeliveryRetries}.
  */
 public final class RedeliveryCounter implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedeliveryCounter.class);
 
     public static final String VARIABLE = "redeliveries";
 
@@ -29,5 +35,16 @@ public final class RedeliveryCounter implements Processor {
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
         metrics.count("ccs.crm.retries", "deliveries to the CRM tried again", "sink", sink);
         retries.retrying(exchange);
+    }
+
+    /**
+     * The JMS sink's broker failed a send: the outbox message's attempt starts over in a new transaction, with no
+     * redelivery of the delivery's own to count it or say why (Camel's line names a wrapper only). Counted as a retry,
+     * and one WARN line gives the broker's reason.
+     */
+    public void sendFailed(Exception failure) {
+        metrics.count("ccs.crm.retries", "deliveries to the CRM tried again", "sink", sink);
+        retries.sendFailed();
+        LOG.warn("The JMS sink's broker failed a send, which is tried again: {}", Secrets.mask(RouteStartupCheck.rootMessage(failure)));
     }
 }

@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
 import jakarta.jms.MessageConsumer;
@@ -17,6 +18,7 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,6 +54,11 @@ class JmsSinkRefusedSendTest extends ConnectorTestSupport {
         settings.setProperty("connector.health.cache", "1s");
     }
 
+    @BeforeAll
+    void captureLogs() {
+        LogCapture.install();
+    }
+
     /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
     @AfterAll
     void stopCrmBroker() throws Exception {
@@ -66,6 +73,9 @@ class JmsSinkRefusedSendTest extends ConnectorTestSupport {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body()
                 .contains("the CRM failed the latest delivery, which is tried again: its broker refused the send"));
+        assertThat(get("/observe/metrics").body()).as("a retry counted").containsPattern("ccs_crm_retries_total\\{[^}]*sink=\"jms\"[^}]*} [1-9]");
+        assertThat(LogCapture.text()).as("the broker's reason, not only the wrapper's").containsPattern(
+                "The JMS sink's broker failed a send, which is tried again: .*crm\\.events");
 
         crmBroker.getActiveMQServer().createQueue(QueueConfiguration.of("crm.events").setRoutingType(RoutingType.ANYCAST).setAutoCreateAddress(true));
         try (Connection connection = new ActiveMQConnectionFactory(URL).createConnection();
