@@ -155,13 +155,17 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         ((JavascriptExecutor) browser).executeScript(
                 "window.debugged = []; console.debug = function () { window.debugged.push([].slice.call(arguments).join(' ')); };");
         postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567', arayan: '0532 765 43 21', session: 'live-session-of-the-agent', "
-                + "sso: {accessToken: 'token-of-the-softphone'}, ssoUrl: 'https://softphone.example/sso/?tenant=demo&session=live-session-in-a-url'}");
+                + "sso: {accessToken: 'token-of-the-softphone'}, ssoUrl: 'https://softphone.example/sso/?tenant=demo&session=live-session-in-a-url', "
+                + "auth: {sid: 'session-in-an-object'}, link: '/sso/?session=session-in-a-relative-url', "
+                + "dial: 'https://agent:pa55word-in-a-url@softphone.example/dial'}");
 
         wait.until(page -> activity().contains("Ignored an IncomingCall without a number or a call key"));
         String debugged = String.valueOf(((JavascriptExecutor) browser).executeScript("return window.debugged.join('\\n');"));
         assertThat(debugged).contains("IncomingCall", "\"session\":\"***\"", "\"accessToken\":\"***\"", "\"telefon\":\"*********67\"",
-                        "\"arayan\":\"**** *** ** 21\"", "\"ssoUrl\":\"https://softphone.example/...\"")
-                .doesNotContain("live-session-of-the-agent", "token-of-the-softphone", "live-session-in-a-url", "5321234567", "765");
+                        "\"arayan\":\"**** *** ** 21\"", "\"ssoUrl\":\"https://softphone.example/...\"", "\"auth\":\"***\"",
+                        "\"link\":\"/sso/?session=***\"", "\"dial\":\"https://softphone.example/...\"")
+                .doesNotContain("live-session-of-the-agent", "token-of-the-softphone", "live-session-in-a-url", "5321234567", "765",
+                        "session-in-an-object", "session-in-a-relative-url", "pa55word");
     }
 
     @Test
