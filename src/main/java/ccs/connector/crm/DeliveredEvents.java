@@ -86,8 +86,10 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
      * one statement: the database failing between two would leave the key forgotten with no replay to make it final again.
      */
     public boolean forget(CloudEvent event) {
-        return database.update("DELETE FROM " + TABLE + " WHERE (processorName = ? AND messageId = ?) OR (processorName IN (?, ?) AND messageId IN (?, ?))",
-                processorName, event.getDedupeKey(), BY_CDR_START, BY_ID, event.getDedupeKey(), event.getId()) > 0;
+        // a row value list: the store's key is looked up for each (with OR or IN per column, H2 reads every key of the store)
+        return database.update("DELETE FROM " + TABLE + " WHERE (processorName, messageId) IN ((?, ?), (?, ?), (?, ?), (?, ?), (?, ?))",
+                processorName, event.getDedupeKey(), BY_CDR_START, event.getDedupeKey(), BY_CDR_START, event.getId(),
+                BY_ID, event.getDedupeKey(), BY_ID, event.getId()) > 0;
     }
 
     /**

@@ -477,8 +477,11 @@ public final class Database implements AutoCloseable {
         try (Connection lock = dataSource.getConnection(); Connection connection = dataSource.getConnection()) {
             lock.setAutoCommit(false);
             if (dialect == Dialect.POSTGRESQL) {
-                // replicas starting together create the schema one after the other; released at the lock connection's commit
+                // replicas starting together create the schema one after the other; released at the lock connection's commit.
+                // Its transaction idles while the other connection creates the parts, which may wait for tables' locks
+                // longer than idle_in_transaction_session_timeout (connector.database.timeout): no bound on this one
                 try (Statement statement = lock.createStatement()) {
+                    statement.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
                     statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
                 }
             }

@@ -135,7 +135,8 @@ class SharedStateIT {
             writer.setAutoCommit(false);
             insertDeliveredId(writer, "held-open-during-an-upgrade");
 
-            starting = background.submit(() -> Database.postgresql(url, PostgresServer.USER, PostgresServer.PASSWORD, 2, Duration.ofSeconds(60)));
+            // a timeout shorter than the upgrade's wait for the table: the schema lock's transaction idles longer than it
+            starting = background.submit(() -> Database.postgresql(url, PostgresServer.USER, PostgresServer.PASSWORD, 2, Duration.ofSeconds(3)));
             Future<Database> started = starting;
             await("the start queues for the dedupe table's lock").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> !waitingLocks().isEmpty());
