@@ -50,7 +50,10 @@ public final class CcsApi {
     private static final String REPORTS = "reports";
     private static final long MAX_CONNECT_MILLIS = 2000;
 
-    /** The functions that act on a call: a server error other than 503 leaves unknown whether the platform carried them out. */
+    /**
+     * The functions that act on a call: a 500, a gateway's 502 or 504, or a proxy's own 52x leaves unknown whether the
+     * platform carried them out (a 501, 503 or 505 says the request was not processed).
+     */
     private static final Set<String> CALL_ACTIONS = Set.of("click2call", "click2hang", "click2hold", "click2unhold");
 
     /** The flags of an answer's envelope: a call's outcome, a login's. */
@@ -116,7 +119,7 @@ public final class CcsApi {
             throw UpstreamException.moved(tenant.name(), exchange.getVariable(API_URL, String.class), message.getHeader("Location", String.class));
         }
         String function = exchange.getVariable(FUNCTION, String.class);
-        if (status >= 500 && status != 503 && CALL_ACTIONS.contains(function)) {
+        if ((status == 500 || status == 502 || status == 504 || status >= 520) && CALL_ACTIONS.contains(function)) {
             throw UpstreamException.serverFailed(tenant.name(), function, status);
         }
         if (status == 401 || status == 403) {

@@ -20,7 +20,7 @@ public class UpstreamException extends CcsException {
     private final String function;
     /** The platform (or a gateway in front of it) answered 401 or 403: it refused the request's credential. */
     private final boolean credentialRefused;
-    /** The platform is away as a whole: no connection, no answer in time, a 429, or a 502, 503 or 504. */
+    /** The platform is away as a whole: no connection, no answer in time, a 429, a 502, 503 or 504, or a proxy's own 52x. */
     private final boolean away;
 
     /** Call Center Studio answered something unusable (502); for routes that name the problem themselves. */
@@ -53,7 +53,7 @@ public class UpstreamException extends CcsException {
     /** The same, with the seconds the platform's {@code Retry-After} asks for (0: none). */
     public static UpstreamException unavailable(String tenant, int status, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " answered HTTP " + status, retryAfterSeconds, Outcome.DOWN,
-                null, false, status >= 502 && status <= 504);
+                null, false, status >= 502 && status <= 504 || status >= 520);
     }
 
     /**
@@ -73,10 +73,10 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform, or a gateway in front of it, answered a server error other than 503 to a request of {@code function}
-     * that acts on a call: a 500 may come after the platform took the request, a gateway's 502 or 504 (or a proxy's 520
-     * or 524) after the platform behind it did, so what it did is unknown, as after no answer. Answered 504 for a 504,
-     * else 502.
+     * The platform, or a gateway in front of it, answered a 500, 502, 504 or a proxy's own 52x to a request of
+     * {@code function} that acts on a call: a 500 may come after the platform took the request, a gateway's 502 or 504
+     * (or a proxy's 520 or 524) after the platform behind it did, so what it did is unknown, as after no answer. Answered
+     * 504 for a 504, else 502.
      */
     public static UpstreamException serverFailed(String tenant, String function, int status) {
         return new UpstreamException(status == 504 ? 504 : 502, "Call Center Studio tenant " + tenant + " answered HTTP " + status + " to "
@@ -129,8 +129,9 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform is away as a whole (no connection, no answer in time, throttling, a 502, 503 or 504), rather than
-     * answering this request with an error of its own (another status, a body that cannot be read, a refusal).
+     * The platform is away as a whole (no connection, no answer in time, throttling, a 502, 503 or 504, a proxy's own
+     * 52x), rather than answering this request with an error of its own (another status, a body that cannot be read, a
+     * refusal).
      */
     public boolean isAway() {
         return away;
@@ -142,8 +143,8 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time (or a server error
-     * other than 503), or one that cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
+     * The platform may have carried out a request of {@code function}: one took it and gave no answer in time (or a 500, 502, 504
+     * or a proxy's 52x), or one that cannot be read. A failure of another function's request (the login before a click2call) carried none of it out.
      */
     public boolean mayHaveCarriedOut(String function) {
         return outcome == Outcome.UNKNOWN && (this.function == null || this.function.equals(function));

@@ -68,7 +68,7 @@ public final class CdrWindow {
     private Stop stop;
 
     /**
-     * @param source    {@code poll} or {@code backfill}, for logs and metrics
+     * @param source    {@code poll}, {@code settle} or {@code backfill}, for logs and metrics
      * @param ascending records oldest first: a window cut short can then still move the checkpoint
      * @param pageCap   the most pages read in this run of the window
      */

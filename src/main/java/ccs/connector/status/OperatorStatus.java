@@ -200,8 +200,8 @@ public final class OperatorStatus {
     /**
      * The messages in the outbox queue, as the broker counts them: those its delivery consumers hold already included
      * (a browser would not see them, and on the embedded broker each consumer holds up to a MiB of them); and the hangups
-     * acknowledged that wait in the enrichment stage for their CDR record before they enter it (retries included), which
-     * are as undelivered.
+     * acknowledged that wait in the enrichment stage (their correlation and, when asked for, their CDR record) before they
+     * enter it (retries included), which are as undelivered.
      */
     private Map<String, Object> outboxDepth() {
         Map<String, Object> entry = new LinkedHashMap<>();

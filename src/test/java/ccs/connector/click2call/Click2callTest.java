@@ -350,6 +350,9 @@ class Click2callTest extends ConnectorTestSupport {
                 "the application token of tenant wrongtoken was refused by Call Center Studio (Invalid Application Token)", null);
         simulator().inject(Fault.status("click2call", 503, 1));
         assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 503", null);
+        // a 501 says the request was not processed: the platform is as good as down for it
+        simulator().inject(Fault.status("click2call", 501, 1));
+        assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 501", null);
         simulator().inject(Fault.html("click2call", 1));
         assertError(click2call(body), 502, "Call Center Studio tenant demo answered with a body that is not a JSON object", null);
     }
@@ -480,6 +483,7 @@ class Click2callTest extends ConnectorTestSupport {
         // a server error (but 503), a gateway's 504, the JSON text null, an object without "success": the platform may
         // have placed the call
         Map<String, Fault> unknownOutcomes = Map.of("crm-rest-server-error", Fault.status("click2call", 500, 1),
+                "crm-rest-proxy-timeout", Fault.status("click2call", 524, 1),
                 "crm-rest-gateway", Fault.status("click2call", 504, 1),
                 "crm-rest-null", Fault.jsonNull("click2call", 1), "crm-rest-noenvelope", Fault.noEnvelope("click2call", 1));
         for (Map.Entry<String, Fault> unknown : unknownOutcomes.entrySet()) {
@@ -497,7 +501,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-null").at("/data/error").asText())
                 .startsWith("Call Center Studio tenant demo answered with a body that is not a JSON object");
 
-        for (String transactionId : List.of("crm-rest-server-error", "crm-rest-gateway", "crm-rest-null", "crm-rest-noenvelope", "crm-jms-server-error",
+        for (String transactionId : List.of("crm-rest-server-error", "crm-rest-proxy-timeout", "crm-rest-gateway", "crm-rest-null", "crm-rest-noenvelope", "crm-jms-server-error",
                 "crm-jms-null")) {
             assertThat(simulator().requests("click2call")).filteredOn(r -> transactionId.equals(r.params().get("transactionid")))
                     .as("click2calls of " + transactionId).hasSize(1);
