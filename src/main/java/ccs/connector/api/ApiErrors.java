@@ -57,6 +57,11 @@ public final class ApiErrors {
      * Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD}, {@value #RETRY_AFTER}
      * and {@value #CHALLENGE} for the exception being handled.
      */
+    /** Throws a failure a route caught within a doTry, so that it is answered as any (a failure raised there would bypass it). */
+    public void rethrow(Exception failure) throws Exception {
+        throw failure;
+    }
+
     public void describe(Exchange exchange) {
         if (!describeKnown(exchange) && !describeStateStoreAway(exchange)) {
             LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));

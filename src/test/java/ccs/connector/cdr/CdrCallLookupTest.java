@@ -225,6 +225,9 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         // the event (as the CDR sync delivers it): Call Center Studio away is an error, one of its own about the call is not
         simulator().inject(Fault.status("recordinginfo", 503, 1));
         assertThat(lookup("ahRzfmRecorded?tenant=london").statusCode()).isEqualTo(503);
+        simulator().inject(Fault.status("recordinginfo", 522, 1));
+        HttpResponse<String> proxied = lookup("ahRzfmRecorded?tenant=london");
+        assertThat(proxied.statusCode()).as("a proxy's own: the platform away " + proxied.body()).isEqualTo(503);
         simulator().inject(Fault.status("recordinginfo", 500, 1));
         HttpResponse<String> failedDetails = lookup("ahRzfmRecorded?tenant=london");
         assertThat(failedDetails.statusCode()).as(failedDetails.body()).isEqualTo(200);

@@ -78,6 +78,24 @@ class CdrExactlyOnceTest extends CdrPollingTestSupport {
     }
 
     @Test
+    void aRecordedCallWhoseRecordingInfoFindsThePlatformAwayWaitsForItsDetails() {
+        String recorded = "away-" + UUID.randomUUID();
+        simulator().addCdr(Map.of("callid", recorded, "calldate", WIRE.format(wallClock(Duration.ofMinutes(2))),
+                "recordingurl", "https://recordings.example/" + recorded + ".mp3"));
+        simulator().inject(Fault.status("recordinginfo", 503, 1));
+        poll();
+        String marker = "marker-" + recorded;
+        simulator().addCdr(Map.of("callid", marker, "calldate", WIRE.format(wallClock(Duration.ofSeconds(50))), "recordingurl", ""));
+        // the failed poll pauses the next run (backoff); the one after reads the window again
+        poll();
+        poll();
+
+        delivered(crm, "demo:ccs.cdr:" + marker);
+        assertThat(delivered(crm, "demo:ccs.cdr:" + recorded).at("/data/recording/url").asText()).endsWith(recorded + ".mp3");
+        assertThat(requestsFor(crm, "demo:ccs.cdr:" + recorded)).as("held back, then sent once with its details").hasSize(1);
+    }
+
+    @Test
     void aRecordTheCrmRefusedIsNotSentAgainByLaterPollsUntilTheDeadLettersAreReplayed() throws Exception {
         String poison = simulator().generateCdrs(1, wallClock(Duration.ofMinutes(3)), wallClock(Duration.ofMinutes(2))).get(0);
         String poisonId = "demo:ccs.cdr:" + poison;
