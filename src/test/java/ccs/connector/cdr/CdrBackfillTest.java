@@ -128,13 +128,7 @@ class CdrBackfillTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> !backfillUnderWay());
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(5);
         List<String> keys = simulator().generateCdrs(400, day.atTime(9, 0), day.atTime(13, 0));
-        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
-
-        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:59:59\"}").statusCode())
-                .isEqualTo(202);
-        // the first window's page is slow in coming: once it is asked for, another replica takes the lead
-        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
-        leadElsewhere();
+        backfillFromNineLosingTheLeadAtItsFirstPage(day, "T12:59:59");
         try {
             await().atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
             await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> backfillStatus().get("windowsDone").asInt() == 1);
@@ -259,13 +253,8 @@ class CdrBackfillTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> !backfillUnderWay());
         LocalDate day = LocalDate.now(ISTANBUL).minusDays(6);
         List<String> keys = simulator().generateCdrs(300, day.atTime(9, 0, 1), day.atTime(12, 0));
-        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
-        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T12:00:00\"}").statusCode())
-                .isEqualTo(202);
-        // the first window's page is slow in coming: once it is asked for, another replica takes the lead, and this
-        // replica's run stops after that window
-        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
-        leadElsewhere();
+        // this replica's run stops after its first window
+        backfillFromNineLosingTheLeadAtItsFirstPage(day, "T12:00:00");
         try {
             await().atMost(PATIENCE).until(() -> "interrupted".equals(backfillStatus().get("state").asText()));
             int logBefore = LogCapture.text().length();
@@ -277,6 +266,18 @@ class CdrBackfillTest extends ConnectorTestSupport {
             leadHere();
         }
         await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+    }
+
+    /**
+     * Starts a backfill of the day from 09:00 to {@code to} whose first page is slow in coming: once it is asked for,
+     * another replica takes the lead ({@link #leadHere()} gives it back).
+     */
+    private void backfillFromNineLosingTheLeadAtItsFirstPage(LocalDate day, String to) throws Exception {
+        simulator().inject(Fault.delay("reportsCDRLogs", 3000, 1));
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + to + "\"}").statusCode())
+                .isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> !simulator().requests("reportsCDRLogs").isEmpty());
+        leadElsewhere();
     }
 
     private JsonNode backfillStatus() throws Exception {
