@@ -69,6 +69,8 @@ public final class CdrBackfills {
     private final Map<String, Instant> running = new ConcurrentHashMap<>();
     /** The tenants that {@link #resumable} handed to the run queue and no run has taken from it yet. */
     private final Set<String> queued = new HashSet<>();
+    /** The tenants with an unfinished backfill that this connector no longer serves, told once each. */
+    private final Set<String> notServed = new HashSet<>();
 
     /**
      * @param retry   how often route cdr-backfill-resume takes up interrupted backfills ({@code ccs.cdr.backfill.retry})
@@ -181,9 +183,24 @@ public final class CdrBackfills {
      * for as long as the backfills run.
      */
     public synchronized List<String> resumable() {
-        List<String> due = state.tenantsWithBackfill().stream().filter(tenant -> !running.containsKey(tenant) && !queued.contains(tenant)).toList();
+        List<String> due = state.tenantsWithBackfill().stream().filter(this::served)
+                .filter(tenant -> !running.containsKey(tenant) && !queued.contains(tenant)).toList();
         queued.addAll(due);
         return due;
+    }
+
+    /**
+     * A backfill of a tenant taken off {@code ccs.tenants} stays where it was, to go on should the tenant be served again;
+     * without its tenant's settings it cannot run (nor be cancelled through the API). Said once per tenant.
+     */
+    private boolean served(String tenant) {
+        if (tenants.find(tenant).isPresent()) {
+            return true;
+        }
+        if (notServed.add(tenant)) {
+            LOG.info("CDR backfill of tenant {} left where it stands: ccs.tenants no longer lists the tenant", tenant);
+        }
+        return false;
     }
 
     /** The run queue handed the tenant's entry to a run (route cdr-backfill-run), which takes it up or not: it may be queued again. */

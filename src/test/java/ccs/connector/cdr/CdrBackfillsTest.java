@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 import ccs.connector.api.NotFoundException;
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
 import ccs.connector.state.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,15 @@ class CdrBackfillsTest {
     }
 
     private CdrBackfills backfills(int pageCap, Clock clock) {
-        return new CdrBackfills(CdrTestRecords.DEMO, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Duration.ofMinutes(1), 31, clock);
+        return backfills(CdrTestRecords.DEMO, pageCap, clock);
+    }
+
+    private CdrBackfills backfills(Tenants tenants) {
+        return backfills(tenants, 10, Clock.fixed(Instant.parse("2026-11-03T00:00:00Z"), ZoneOffset.UTC));
+    }
+
+    private CdrBackfills backfills(Tenants tenants, int pageCap, Clock clock) {
+        return new CdrBackfills(tenants, new CdrState(Database.h2(dir)), CdrTestRecords.settings(pageCap), Duration.ofMinutes(1), 31, clock);
     }
 
     /** A clock that a test moves on. */
@@ -309,6 +319,16 @@ class CdrBackfillsTest {
         assertThat(afterRestart.claim("demo")).isFalse();
         afterRestart.release("demo");
         assertThat(afterRestart.resumable()).containsExactly("demo");
+    }
+
+    @Test
+    void aBackfillOfATenantTakenOffTheListIsLeftWhereItStandsAndGoesOnOnceTheTenantIsServedAgain() {
+        Tenants withGlobex = new Tenants(List.of(CdrTestRecords.DEMO.get("demo"),
+                new Tenant("globex", "http://127.0.0.1:1/api/", "t", CdrTestRecords.ISTANBUL)), "demo");
+        backfills(withGlobex).start("globex", "2026-11-01", "2026-11-02");
+
+        assertThat(backfills(10).resumable()).as("restarted without globex").isEmpty();
+        assertThat(backfills(withGlobex).resumable()).containsExactly("globex");
     }
 
     @Test
