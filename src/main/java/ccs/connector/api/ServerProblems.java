@@ -180,9 +180,9 @@ public final class ServerProblems implements StartupListener {
         }
         try {
             routing.request().params();
-            // the server's decoder stops at a '#', where the query the routes read goes on
+            // the server's decoder stops at a '#' and after 1,024 parameters, where the query the routes read goes on
             String query = routing.request().query();
-            if (query != null && query.indexOf('#') >= 0) {
+            if (query != null) {
                 URLDecoder.decode(query, StandardCharsets.UTF_8);
             }
         } catch (IllegalArgumentException undecodable) {

@@ -190,7 +190,9 @@ class HttpStandardsTest extends ConnectorTestSupport {
                 "POST /webhooks/ccs/hangup?token=" + webhookToken() + "&note=%zz HTTP/1.1\r\n" + form + "call_id=bad-escape-2",
                 "POST /api/v1/click2call?note=%zz HTTP/1.1\r\n" + form + "agentEmail=a%40b.c&x",
                 // after a '#', which the server's own decoder stops at, and without a token: a 400, never a dead letter's 503
-                "GET /webhooks/ccs/ivr?callkeyX=bad-escape-3#%zz HTTP/1.1\r\n\r\n"}) {
+                "GET /webhooks/ccs/ivr?callkeyX=bad-escape-3#%zz HTTP/1.1\r\n\r\n",
+                // after 1,024 parameters, where the server's own decoder stops too
+                "GET /webhooks/ccs/ivr?" + "a&".repeat(1_030) + "callkeyX=%zz HTTP/1.1\r\n\r\n"}) {
             // a client that sends it as it is (java.net.URI refuses to)
             try (Socket socket = new Socket("localhost", port)) {
                 socket.setSoTimeout(30_000);
