@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooManyFormFieldsException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -84,6 +85,10 @@ public final class ServerProblems implements StartupListener {
             + HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE + " bytes, the most the HTTP server takes in one field: "
             + "send the request as JSON (Content-Type: application/json) instead", null);
 
+    /** Vert.x's limit too. */
+    private static final String TOO_MANY_FIELDS = Problem.json(413, "a form has more than " + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS
+            + " fields, the most the HTTP server takes: send the request as JSON (Content-Type: application/json) instead", null);
+
     /** The routing context's timer that ends a request whose body does not arrive in time. */
     private static final String BODY_TIMER = "ccs.bodyTimer";
 
@@ -118,6 +123,10 @@ public final class ServerProblems implements StartupListener {
                         LOG.warn("A form to {} was refused (413): a field is larger than {} bytes", routing.normalizedPath(),
                                 HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE);
                         answer(routing, 413, FIELD_TOO_LARGE);
+                    } else if (routing.statusCode() == 400 && routing.failure() instanceof TooManyFormFieldsException) {
+                        LOG.warn("A form to {} was refused (413): it has more than {} fields", routing.normalizedPath(),
+                                HttpServerOptions.DEFAULT_MAX_FORM_FIELDS);
+                        answer(routing, 413, TOO_MANY_FIELDS);
                     } else if (routing.statusCode() == 400) {
                         answer(routing, 400, UNDECODABLE);
                     } else {

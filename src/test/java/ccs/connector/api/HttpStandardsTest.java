@@ -183,6 +183,14 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aFormOfMoreFieldsThanTheServerTakesIsA413ProblemNamingIt() throws Exception {
+        HttpResponse<String> answer = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
+                "call_id=many-fields-1" + "&note=1".repeat(300));
+        assertProblem(answer, 413).isEqualTo("a form has more than 256 fields, the most the HTTP server takes: "
+                + "send the request as JSON (Content-Type: application/json) instead");
+    }
+
+    @Test
     void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
         String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
         String form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n";
