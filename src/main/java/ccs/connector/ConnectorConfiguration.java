@@ -114,7 +114,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         tenants.all().forEach(tenant -> secretValues.add(tenant.appToken()));
         Secrets secrets = new Secrets(secretValues);
         camel.getRegistry().bind("secrets", secrets);
-        camel.getRegistry().bind("callVariables", new CallVariables(database, settings.duration("connector.correlation.retention", Duration.ofHours(48)),
+        camel.getRegistry().bind("callVariables", new CallVariables(database, tenants, settings.duration("connector.correlation.retention", Duration.ofHours(48)),
                 secrets));
         camel.getRegistry().bind("apiErrors", new ApiErrors());
         camel.getRegistry().bind("jsonBodies", new JsonBodies());

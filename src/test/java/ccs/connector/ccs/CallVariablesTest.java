@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CallVariablesTest {
 
+    private static final Tenants TENANTS = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Istanbul"))), "demo");
     private static final Secrets SECRETS = new Secrets(List.of("app-token-value"));
 
     @TempDir
@@ -30,18 +32,18 @@ class CallVariablesTest {
     @Test
     void variablesReadByOneInstanceReachAHangupOnAnotherUntilTheRetentionForgetsThem() throws Exception {
         try (Database database = Database.h2(dir)) {
-            CallVariables screenPop = new CallVariables(database, Duration.ofHours(48), SECRETS);
-            CallVariables intake = new CallVariables(database, Duration.ofHours(48), SECRETS);
+            CallVariables screenPop = new CallVariables(database, TENANTS, Duration.ofHours(48), SECRETS);
+            CallVariables intake = new CallVariables(database, TENANTS, Duration.ofHours(48), SECRETS);
             Map<String, Object> answer = Map.of("ActiveCall", Map.of("key", "call-1", "customvariables", Map.of("ivr_choice", "2")));
 
-            assertThat(screenPop.fromActiveCall(answer, "call-1")).isEqualTo(Map.of("ivr_choice", "2"));
-            assertThat(screenPop.fromActiveCall(Map.of("ActiveCall", Map.of("key", "call-2")), "call-2")).isNull();
+            assertThat(screenPop.fromActiveCall(answer, null, "call-1")).isEqualTo(Map.of("ivr_choice", "2"));
+            assertThat(screenPop.fromActiveCall(Map.of("ActiveCall", Map.of("key", "call-2")), null, "call-2")).isNull();
 
             assertThat(intake.withCustomVariables(hangup("call-1")).getData()).containsEntry("customVariables", Map.of("ivr_choice", "2"));
             assertThat(intake.withCustomVariables(hangup("call-2")).getData()).doesNotContainKey("customVariables");
 
             assertThat(intake.forgetExpired()).isZero();
-            database.update("UPDATE CALL_VARIABLES SET read_at = ?", Timestamp.from(Instant.now().minus(Duration.ofHours(49))));
+            database.update("UPDATE TENANT_CALL_VARIABLES SET read_at = ?", Timestamp.from(Instant.now().minus(Duration.ofHours(49))));
             assertThat(intake.forgetExpired()).isEqualTo(1);
             assertThat(intake.withCustomVariables(hangup("call-1")).getData()).doesNotContainKey("customVariables");
         }
@@ -50,12 +52,12 @@ class CallVariablesTest {
     @Test
     void theHangupEventGetsTheVariablesWithoutSecretsWhileTheScreenPopShowsThemAsRead() throws Exception {
         try (Database database = Database.h2(dir)) {
-            CallVariables variables = new CallVariables(database, Duration.ofHours(48), SECRETS);
+            CallVariables variables = new CallVariables(database, TENANTS, Duration.ofHours(48), SECRETS);
             Map<String, Object> collected = Map.of("ivr_choice", "2", "token", "ivr-collected-token",
                     "callback", "https://crm.example/cb?session=s3cr3t-session&id=7", "echo", "app token app-token-value");
             Map<String, Object> answer = Map.of("ActiveCall", Map.of("key", "call-3", "customvariables", collected));
 
-            assertThat(variables.fromActiveCall(answer, "call-3")).isEqualTo(collected);
+            assertThat(variables.fromActiveCall(answer, null, "call-3")).isEqualTo(collected);
             assertThat(variables.withCustomVariables(hangup("call-3")).getData().get("customVariables")).isEqualTo(Map.of("ivr_choice", "2",
                     "callback", "https://crm.example/cb?session=***&id=7", "echo", "app token ***"));
         }

@@ -158,14 +158,14 @@ class ScreenPopTest extends ConnectorTestSupport {
     @Test
     void aMaskedCallPopsWhileTheDatabaseCannotRememberItsCustomVariables() throws Exception {
         Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
-        FailingWrites.start(store, "CALL_VARIABLES", "INSERT, UPDATE", Integer.MAX_VALUE);
+        FailingWrites.start(store, "TENANT_CALL_VARIABLES", "INSERT, UPDATE", Integer.MAX_VALUE);
         try {
             ActiveCall call = simulator().ring(AGENT, "05337654321");
             JsonNode card = maskedCallPopped(call);
             assertThat(card.at("/customVariables/ivr_choice").asText()).isEqualTo("2");
-            assertThat(store.one("SELECT 1 FROM CALL_VARIABLES WHERE call_key = ?", row -> true, call.key())).isEmpty();
+            assertThat(store.one("SELECT 1 FROM TENANT_CALL_VARIABLES WHERE call_key = ?", row -> true, call.key())).isEmpty();
         } finally {
-            FailingWrites.stop(store, "CALL_VARIABLES");
+            FailingWrites.stop(store, "TENANT_CALL_VARIABLES");
         }
     }
 

@@ -126,7 +126,7 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
 
     /** The custom variables a screen pop read of the call. */
     private void remember(String call, String variables) {
-        store().update("INSERT INTO CALL_VARIABLES (call_key, variables, read_at) VALUES (?, ?, ?)", call, variables, Timestamp.from(Instant.now()));
+        store().update("INSERT INTO TENANT_CALL_VARIABLES (tenant, call_key, variables, read_at) VALUES ('demo', ?, ?, ?)", call, variables, Timestamp.from(Instant.now()));
     }
 
     /** The hangup callback of the click2call, without its transaction id (it is correlated by agent, number and time). */

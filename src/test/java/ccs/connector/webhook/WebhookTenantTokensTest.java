@@ -160,6 +160,24 @@ class WebhookTenantTokensTest extends ConnectorTestSupport {
         assertThat(delivered(crm, "beta:ccs.call.hangup:tokens-scrubbed").at("/data/raw/note").asText()).isEqualTo("echoed *** and *** and ***");
     }
 
+    /** A call key is the platform's, and tenants may be on different platforms, or name any call key in their webhooks. */
+    @Test
+    @Order(6)
+    void theCustomVariablesAScreenPopReadReachTheHangupOfItsOwnTenantAlone() throws Exception {
+        String call = simulator().ring("ayse.yilmaz@demo.example", "05337654321").key();
+        HttpResponse<String> screenPop = get("/api/v1/screen-pop?activecallkey=" + call + "&agentEmail=ayse.yilmaz@demo.example");
+        assertThat(json.readTree(screenPop.body()).has("customVariables")).as(screenPop.body()).isTrue();
+
+        for (String tenant : List.of("beta", "demo")) {
+            Map<String, String> fields = IvrGuideExamples.hangup(call);
+            String token = tenant.equals("beta") ? BETA_TOKEN : DEMO_TOKEN;
+            assertThat(post("/webhooks/ccs/hangup?tenant=" + tenant + "&token=" + enc(token), FORM, encode(fields)).statusCode()).isEqualTo(200);
+        }
+
+        assertThat(delivered(crm, "beta:ccs.call.hangup:" + call).at("/data").has("customVariables")).isFalse();
+        assertThat(delivered(crm, "demo:ccs.call.hangup:" + call).at("/data").has("customVariables")).isTrue();
+    }
+
     @Test
     @Order(Integer.MAX_VALUE)
     void noTenantsTokenIsInTheLogsOrMetrics() throws Exception {
