@@ -48,6 +48,7 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
+        settings.setProperty("ccs.tenants", "demo,beta");
     }
 
     @BeforeAll
@@ -219,6 +220,26 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         wait.until(page -> page.findElement(By.id("call")).getText().contains("this agent page was opened for another agent"));
         assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
         assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals("meeting"));
+    }
+
+    /** The same agent's link of another tenant opened in this browser: the page still open acts for no other tenant. */
+    @Test
+    void aPageLeftOpenAfterTheAgentsLinkOfAnotherTenantWasOpenedInTheBrowserActsForNoOtherTenant() throws Exception {
+        String pageOfAgent = browser.getWindowHandle();
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + AGENT + "\", \"tenant\": \"beta\"}");
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(new ObjectMapper().readTree(link.body()).get("url").asText());
+        wait.until(page -> activity().contains("Softphone registered"));
+        browser.close();
+        browser.switchTo().window(pageOfAgent);
+
+        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: 'coaching'}");
+        ring("0532 123 45 67", false);
+
+        wait.until(page -> activity().contains("Agent status coaching not sent to the CRM: this agent page was opened for another tenant"));
+        wait.until(page -> page.findElement(By.id("call")).getText().contains("this agent page was opened for another tenant"));
+        assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
+        assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals("coaching"));
     }
 
     @Test
