@@ -103,6 +103,11 @@ public final class Tenants {
         });
     }
 
+    /** The name of the tenant that {@link #get} answers: the default tenant's for a null or blank name. */
+    public String name(String name) {
+        return get(name).name();
+    }
+
     /** The named tenant, as {@link #get} reads the name; empty for a name this connector does not serve. */
     public Optional<Tenant> find(String name) {
         return name == null || name.isBlank() ? Optional.of(defaultTenant) : Optional.ofNullable(byName.get(name.trim()));

@@ -262,6 +262,19 @@ class ScreenPopTest extends ConnectorTestSupport {
         assertThat(json.readTree(answer.body()).get("detail").asText()).contains("ccs.app-token").doesNotContain("not-the-application-token");
     }
 
+    /** The CRM's lookup alone answers a number: a mistyped tenant is still no tenant of this connector. */
+    @Test
+    void aTenantThisConnectorDoesNotServeIsA400NamingIt() throws Exception {
+        for (String tenant : new String[] {"nosuch", "DEMO"}) {
+            HttpResponse<String> answer = screenPop("phone", "05321234567", "tenant", tenant);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("tenant");
+            assertThat(json.readTree(answer.body()).get("detail").asText()).contains("'" + tenant + "' is not served by this connector");
+        }
+        assertThat(screenPop("phone", "05321234567", "tenant", "demo").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void requestHeadersAndParametersAreNeverEchoed() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/screen-pop?phone=05321234567&probe=echo-me"))
