@@ -111,7 +111,8 @@ public final class AgentLinks {
             throw new AgentLinkRefusedException(refusal);
         }
         long expiresAt = verified(LINK, agent, tenant, expires, signature, refusal, nonce);
-        // the cookie's time, taken before the revocation is read: a revocation that lands while the page opens is later than it
+        // the cookie's time, taken before the revocation is read: a revocation that lands while the page opens ends on a
+        // time after it (revoke)
         long issuedAt = clock.millis();
         // expired from its expiry second on: its opening's record (AGENT_LINK_OPENING) is kept only until then
         if (issuedAt >= expiresAt * 1000) {
@@ -172,9 +173,12 @@ public final class AgentLinks {
     public Map<String, Object> revoke(String agentEmail, String tenantName) {
         String agent = agentEmail(agentEmail);
         String tenant = tenants.get(tenantName).name();
-        Instant now = clock.instant();
-        revocations.revoke(tenant, agent, now);
-        return Map.of("agentEmail", agent, "tenant", tenant, "revokedAt", now.toString());
+        revocations.revoke(tenant, agent, clock.instant());
+        // a page that opened while that was written read the store before it, with a cookie's time up to now: it is refused
+        // from this second write on, and any link opened from now on meets the first
+        Instant revokedAt = clock.instant();
+        revocations.revoke(tenant, agent, revokedAt);
+        return Map.of("agentEmail", agent, "tenant", tenant, "revokedAt", revokedAt.toString());
     }
 
     /** The agent's page asked for more screen pops within a minute than it may: 429, to ask again within the minute. */

@@ -2,7 +2,6 @@ package ccs.connector.agentpage;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 import ccs.connector.state.Database;
 
@@ -22,10 +21,18 @@ public final class AgentPageRevocations {
         this.kept = kept;
     }
 
-    /** Refuses the agent's links and cookies issued up to {@code at}. */
+    /**
+     * Refuses the agent's links and cookies issued up to {@code at}. A revocation only moves forward: of two at once, the one
+     * whose write lands last never lets cookies issued between their times through again.
+     */
     public void revoke(String tenant, String agent, Instant at) {
-        database.merge("AGENT_PAGE_REVOCATION", List.of("tenant", "agent_email"), List.of("tenant", "agent_email", "revoked_at_ms"),
-                tenant, agent, at.toEpochMilli());
+        String later = "UPDATE AGENT_PAGE_REVOCATION SET revoked_at_ms = ? WHERE tenant = ? AND agent_email = ? AND revoked_at_ms < ?";
+        if (database.update(later, at.toEpochMilli(), tenant, agent, at.toEpochMilli()) == 0
+                && !database.insertNew("INSERT INTO AGENT_PAGE_REVOCATION (tenant, agent_email, revoked_at_ms) VALUES (?, ?, ?)",
+                        tenant, agent, at.toEpochMilli())) {
+            // another revocation's row came in between
+            database.update(later, at.toEpochMilli(), tenant, agent, at.toEpochMilli());
+        }
         database.update("DELETE FROM AGENT_PAGE_REVOCATION WHERE revoked_at_ms < ?", at.minus(kept).toEpochMilli());
     }
 
