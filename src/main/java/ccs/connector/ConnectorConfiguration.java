@@ -2,6 +2,7 @@ package ccs.connector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,20 +139,49 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 settings.list("ccs.simulator.agents", SimulatorSettings.DEFAULT_AGENTS).get(0));
     }
 
-    /** The H2 file under the data dir, or the PostgreSQL database that {@code connector.database.url} names. */
+    /**
+     * The H2 file under the data dir, or the PostgreSQL database that {@code connector.database.url} names, with the state
+     * of the one node's store under {@code connector.database.copy-from} copied into it when it holds none yet.
+     */
     static Database database(Settings settings) {
         String url = settings.string("connector.database.url", "");
+        String copyFrom = settings.string("connector.database.copy-from", "");
         if (url.isBlank()) {
+            if (!copyFrom.isBlank()) {
+                throw new InvalidSettingException("connector.database.copy-from", "is set while connector.database.url is empty: "
+                        + "a node's state is copied into the PostgreSQL database that connector.database.url names");
+            }
             return Database.h2(Path.of(settings.string("connector.data-dir", "data")));
         }
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new InvalidSettingException("connector.database.url", "is '" + Secrets.withoutQuery(url)
                     + "': leave it empty (an H2 file under the data dir) or give a jdbc:postgresql://host:5432/database URL");
         }
+        if (!copyFrom.isBlank() && !Files.exists(Path.of(copyFrom).resolve("db").resolve("connector.mv.db"))) {
+            throw new InvalidSettingException("connector.database.copy-from", "is '" + copyFrom + "', which holds no state store "
+                    + "(db/connector.mv.db): name the connector.data-dir of the node whose state is to be copied");
+        }
         // at least 2: an agent's login holds one connection for the agent's lock and reads its session on another
-        return Database.postgresql(url, settings.string("connector.database.username", ""),
+        Database database = Database.postgresql(url, settings.string("connector.database.username", ""),
                 settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 2),
                 settings.duration("connector.database.timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)));
+        if (!copyFrom.isBlank()) {
+            copyState(Path.of(copyFrom), database);
+        }
+        return database;
+    }
+
+    /** Copies the state of the one node whose data dir is {@code dataDir} into the shared database, unless it holds state already. */
+    private static void copyState(Path dataDir, Database database) {
+        try (Database node = Database.h2(dataDir)) {
+            database.copyFrom(node).ifPresentOrElse(
+                    copied -> LOG.info("Copied the state of the node's store under {} into the shared database: {}", dataDir, copied),
+                    () -> LOG.info("The shared database holds state already: nothing copied from {} (connector.database.copy-from "
+                            + "can go)", dataDir));
+        } catch (Exception e) {
+            throw new IllegalStateException("the state under " + dataDir + " cannot be copied (connector.database.copy-from): "
+                    + e.getMessage(), e);
+        }
     }
 
     private CcsSimulator embeddedSimulator(CamelContext camel, Settings settings, WebhookTokens webhookTokens) {

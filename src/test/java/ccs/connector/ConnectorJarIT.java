@@ -256,6 +256,9 @@ class ConnectorJarIT {
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
             "connector.database.url | -Dconnector.database.url=jdbc:mysql://admin:SECRETDBPASS0005@db/x",
+            // a node's state is copied into a shared database, from a node's store
+            "connector.database.copy-from | -Dconnector.database.copy-from=target",
+            "connector.database.copy-from | -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector -Dconnector.database.copy-from=target/no-such-node",
             // an agent's login holds one connection for its lock and needs another: with one, every login would wait forever
             "connector.database.pool-size | -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector -Dconnector.database.pool-size=1",
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})

@@ -8,15 +8,19 @@ import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -168,6 +172,9 @@ public final class Database implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /** Rows a state copy sends the database at once. */
+    private static final int COPY_BATCH = 1000;
 
     /** H2's own pool's size: the routes that touch the store at once (deliveries, CDR, webhooks, agent pages). */
     private static final int H2_POOL_SIZE = 10;
@@ -407,6 +414,72 @@ public final class Database implements AutoCloseable {
                 return false;
             }
             throw failed(sql, e);
+        }
+    }
+
+    /**
+     * Copies every row of {@code source}'s tables into this store, in one transaction, unless this store holds state
+     * already: one node's H2 store into the PostgreSQL database its replicas go on with ({@code connector.database.copy-from}),
+     * so that they find its checkpoints, delivered ids, correlations, backfills and dead letters. Answers the rows copied
+     * by table; empty when this store held state already, and nothing was copied.
+     */
+    public Optional<Map<String, Integer>> copyFrom(Database source) {
+        return exclusively("state copy", () -> {
+            try (Connection from = source.dataSource.getConnection(); Connection to = dataSource.getConnection()) {
+                if (holdsState(to)) {
+                    return Optional.empty();
+                }
+                to.setAutoCommit(false);
+                Map<String, Integer> copied = new LinkedHashMap<>();
+                for (String table : tables()) {
+                    copied.put(table, copyTable(from, to, table));
+                }
+                to.commit();
+                return Optional.of(copied);
+            } catch (SQLException e) {
+                throw failed("INSERT", e);
+            }
+        });
+    }
+
+    private static List<String> tables() {
+        return SCHEMA.stream().filter(part -> part.column() == null && part.index() == null).map(SchemaPart::table).toList();
+    }
+
+    private static boolean holdsState(Connection connection) throws SQLException {
+        for (String table : tables()) {
+            try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 1")) {
+                if (row.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int copyTable(Connection from, Connection to, String table) throws SQLException {
+        try (Statement select = from.createStatement(); ResultSet rows = select.executeQuery("SELECT * FROM " + table)) {
+            ResultSetMetaData meta = rows.getMetaData();
+            List<String> columns = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(meta.getColumnName(i));
+            }
+            String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                    + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+            int copied = 0;
+            try (PreparedStatement statement = to.prepareStatement(insert)) {
+                while (rows.next()) {
+                    for (int i = 1; i <= columns.size(); i++) {
+                        statement.setObject(i, rows.getObject(i));
+                    }
+                    statement.addBatch();
+                    if (++copied % COPY_BATCH == 0) {
+                        statement.executeBatch();
+                    }
+                }
+                statement.executeBatch();
+            }
+            return copied;
         }
     }
 
