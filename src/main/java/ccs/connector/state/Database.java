@@ -221,7 +221,10 @@ public final class Database implements AutoCloseable {
         Path file = dataDir.toAbsolutePath().resolve("db").resolve("connector");
         // MAX_COMPACT_TIME=0: closing does not compact in place for up to 200 ms (H2's default, which barely dents
         // a large file); the next start compacts the whole file instead (compactH2)
-        String url = "jdbc:h2:file:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
+        // retry: a thread interrupted while it writes (a polling consumer that Camel stops, at shutdown or when its replica
+        // loses the lead) would close the file's channel, and with it the store, for every other thread until the restart:
+        // H2's retry: file system opens the channel again
+        String url = "jdbc:h2:file:retry:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
         HikariDataSource pool = new HikariDataSource(poolConfig(url, "connector", "", H2_POOL_SIZE, false));
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
