@@ -1,5 +1,6 @@
 package ccs.connector.click2call;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -8,6 +9,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,11 +30,16 @@ import ccs.connector.screenpop.PhoneNumbers;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.webhook.WebhookTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +77,11 @@ public final class Click2callRequests {
     private final int maxLength;
     /** Why the file inbox could not keep its files at its last check, null while it can: logged when it changes. */
     private volatile String inboxUnkept;
+    /**
+     * The inbox files handled already ({@link #inboxKey}), and whether it was said that one stayed in the inbox: its move
+     * to done/ or failed/ failed. Forgotten a day after the file was last seen, so only as long as it stays there.
+     */
+    private final Cache<String, Boolean> handledFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
 
     /**
      * @param numberFormat {@value #AS_GIVEN}, {@link PhoneNumbers#NATIONAL} or {@link PhoneNumbers#E164}
@@ -118,12 +131,46 @@ public final class Click2callRequests {
     }
 
     /**
+     * The inbox file was handled: its outcome is published (or it holds no request). Should its move away fail, it stays in
+     * the inbox, where {@link #keepsFiles} leaves it unread: read again, it would be answered by a failed event (409) at every
+     * poll, with a copy of it in failed/ each time.
+     */
+    public void handled(File file) {
+        handledFiles.put(inboxKey(file), false);
+    }
+
+    /**
+     * An inbox file by name, size, time and the file system's own key (its inode): the same name written again, or the same
+     * file copied back, is another file.
+     */
+    private static String inboxKey(File file) {
+        Object inode;
+        try {
+            inode = Files.readAttributes(file.toPath(), BasicFileAttributes.class).fileKey();
+        } catch (IOException gone) {
+            inode = null;
+        }
+        return file.getName() + "|" + file.length() + "|" + file.lastModified() + "|" + inode;
+    }
+
+    /**
      * Whether the file inbox can keep a file once it is handled: the inbox and its folders {@code done} and {@code failed}
      * take files. A file read from an inbox that cannot move it there stays and is read again at every poll: its request
      * dialled once, then answered by a failed event (409) each time. The inbox's {@code filterFile} leaves every file unread
-     * while this is false; why is logged once, and so is the end of it.
+     * while this is false; why is logged once, and so is the end of it. So it leaves a file {@link #handled} already that its
+     * move left in the inbox (a file this connector's user may not delete), with one WARN line.
      */
-    public boolean keepsFiles(String inbox) {
+    public boolean keepsFiles(@Header(Exchange.FILE_PARENT) String inbox, @Body File file) {
+        Boolean told = handledFiles.getIfPresent(inboxKey(file));
+        if (told != null) {
+            if (!told) {
+                LOG.warn("click2call file {} was handled, its outcome published, but could not be moved to done/ or failed/: it "
+                        + "is not read again; remove it from the inbox (this connector's user may not delete it: a folder with "
+                        + "the sticky bit, a file locked or made immutable)", file.getName());
+                handledFiles.put(inboxKey(file), true);
+            }
+            return false;
+        }
         String unkept = null;
         try {
             for (Path folder : List.of(Path.of(inbox), Files.createDirectories(Path.of(inbox, "done")),

@@ -36,6 +36,7 @@ import jakarta.jms.TextMessage;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -579,6 +580,34 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(Files.readString(inbox.resolve("failed/garbage.json"))).isEqualTo("<xml/>");
         assertThat(Files.readString(inbox.resolve("failed/garbage-2.json"))).isEqualTo("<html/>");
         assertThat(Files.readString(inbox.resolve("failed/garbage-2.json.reason.txt"))).isEqualTo("the body is not a JSON object");
+    }
+
+    /** A folder with the sticky bit holding another user's files, a locked file: here a file made immutable. */
+    @Test
+    @Order(8)
+    void aFileHandledThatCannotBeMovedAwayIsNotReadAgain() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve("click2call"));
+        // made immutable in the inbox (it cannot be renamed into it then) while the inbox is not read
+        context.getRouteController().stopRoute("crm-click2call-file");
+        Path stuck = Files.writeString(inbox.resolve("stuck.json"),
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234574\", \"transactionId\": \"crm-file-stuck\"}");
+        boolean immutable = new ProcessBuilder("chattr", "+i", stuck.toString()).start().waitFor() == 0;
+        context.getRouteController().startRoute("crm-click2call-file");
+        Assumptions.assumeTrue(immutable, "chattr +i needs root on a file system that has the attribute");
+        try {
+            delivered("demo:ccs.click2call.accepted:crm-file-stuck");
+            await().atMost(PATIENCE).until(() -> LogCapture.text().contains("click2call file stuck.json was handled, its outcome published, "
+                    + "but could not be moved to done/ or failed/: it is not read again"));
+            // polls go on meanwhile (twice a second), leaving it
+            Thread.sleep(3_000);
+
+            assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-file-stuck".equals(r.params().get("transactionid"))).hasSize(1);
+            assertThat(crm.received()).noneMatch(r -> r.body().contains("\"type\":\"ccs.click2call.failed\"") && r.body().contains("crm-file-stuck"));
+            assertThat(inbox.resolve("failed")).isDirectoryNotContaining("glob:**/stuck*");
+        } finally {
+            new ProcessBuilder("chattr", "-i", stuck.toString()).start().waitFor();
+            Files.move(stuck, inbox.resolve("done").resolve("stuck-kept.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     @Test
