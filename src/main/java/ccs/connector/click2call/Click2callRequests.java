@@ -37,6 +37,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
+import jakarta.jms.TextMessage;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -192,6 +193,11 @@ public final class Click2callRequests {
             inboxUnkept = unkept;
         }
         return unkept == null;
+    }
+
+    /** A click2call message's text; empty for a text message sent without text, which is an empty request. */
+    public String textOf(@Body TextMessage message) throws JMSException {
+        return Objects.requireNonNullElse(message.getText(), "");
     }
 
     /**

@@ -386,6 +386,8 @@ class Click2callTest extends ConnectorTestSupport {
             BytesMessage bytes = session.createBytesMessage();
             bytes.writeBytes("{\"agentEmail\": \"x@y\"}".getBytes(StandardCharsets.UTF_8));
             session.createProducer(session.createQueue("ccs.click2call")).send(bytes);
+            // a text message without text
+            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage());
         }
 
         JsonNode unknown = failure(crm, "demo:ccs.click2call.failed:crm-jms-unknown");
@@ -397,7 +399,7 @@ class Click2callTest extends ConnectorTestSupport {
         try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             MessageConsumer deadLetters = session.createConsumer(session.createQueue("ccs.click2call.dead-letters"));
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) {
                 Message dead = deadLetters.receive(30_000);
                 assertThat(dead).isNotNull();
                 reasons.add(dead.getStringProperty("reason"));
@@ -406,8 +408,8 @@ class Click2callTest extends ConnectorTestSupport {
             }
         }
         assertThat(reasons).containsExactlyInAnyOrder("the body is not a JSON object",
-                "the message is not a text message: send the click2call request as JSON text");
-        assertThat(bodies).containsExactlyInAnyOrder("this is not json", "{\"agentEmail\": \"x@y\"}");
+                "the message is not a text message: send the click2call request as JSON text", "the body is empty: send a JSON object with agentEmail and phoneNumber");
+        assertThat(bodies).containsExactlyInAnyOrder("this is not json", "{\"agentEmail\": \"x@y\"}", "");
         assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-jms-no"));
     }
 
