@@ -3,6 +3,7 @@ package ccs.connector.config;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import ccs.connector.ccs.Tenants;
@@ -52,7 +53,8 @@ public final class EffectiveSettings {
     private List<String> findIneffective() {
         String sink = settings.string("crm.sink", "file");
         String lookup = settings.string("crm.lookup", "file");
-        String auth = settings.string("crm.rest.auth", "none");
+        // read as the REST sink reads it (CrmCredentials): Bearer is bearer
+        String auth = settings.string("crm.rest.auth", "none").trim().toLowerCase(Locale.ROOT);
         String outboxUrl = settings.string("connector.outbox.broker-url", EMBEDDED_BROKER);
         String crmBrokerUrl = settings.string("crm.jms.broker-url", EMBEDDED_BROKER);
 

@@ -51,6 +51,14 @@ class EffectiveSettingsTest {
     }
 
     @Test
+    void theRestSinksAuthenticationIsReadInAnyCaseAsTheSinkReadsIt() {
+        Settings settings = settings("crm.sink", "rest", "crm.rest.url", "https://crm.example.com/events", "crm.rest.auth", " Bearer",
+                "crm.rest.token", "t");
+
+        assertThat(EffectiveSettings.warnings(settings)).isEmpty();
+    }
+
+    @Test
     void theRestSinksCredentialsFollowItsAuthentication() {
         Settings settings = settings("crm.sink", "rest", "crm.rest.url", "https://crm.example.com/events", "crm.rest.auth", "basic",
                 "crm.rest.token", "t", "crm.rest.username", "u", "connector.outbox.broker-url", "tcp://broker.example.com:61616",
