@@ -1,6 +1,7 @@
 package ccs.connector;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import ccs.connector.agentperf.AgentPerformanceConfiguration;
@@ -25,6 +26,7 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 /**
  * Runs the connector: {@code java -jar target/ccs-connector.jar} from the project root reads
@@ -84,9 +86,16 @@ public final class ConnectorMain {
             if (invalid != null) {
                 exit(2, invalid.getMessage());
             }
+            // a route file that is no route YAML (a misspelt step, a line indented wrong): its problem, file, line and column
+            MarkedYamlEngineException unreadable = cause(e, MarkedYamlEngineException.class);
+            if (unreadable != null) {
+                exit(3, "a route file cannot be read: " + problemAndPlace(unreadable));
+            }
             FailedToCreateRouteException route = cause(e, FailedToCreateRouteException.class);
             if (route != null) {
-                exit(3, "route " + route.getRouteId() + " cannot be created: " + RouteStartupCheck.rootMessage(route));
+                // no id yet where the routes as a whole are refused (two with one id)
+                exit(3, (route.getRouteId() == null ? "the routes" : "route " + route.getRouteId()) + " cannot be created: "
+                        + RouteStartupCheck.rootMessage(route));
             }
             FailedToStartRouteException notStarted = cause(e, FailedToStartRouteException.class);
             if (notStarted != null) {
@@ -97,6 +106,12 @@ public final class ConnectorMain {
             LoggerFactory.getLogger(ConnectorMain.class).error("Startup failed", e);
             exit(1, RouteStartupCheck.rootMessage(e));
         }
+    }
+
+    /** A YAML problem's first two lines, as one: what is wrong, then the file, line and column (the snippet under them left out). */
+    private static String problemAndPlace(MarkedYamlEngineException unreadable) {
+        return String.join(" ", Arrays.stream(String.valueOf(unreadable.getMessage()).split("\\R")).map(String::trim)
+                .filter(line -> !line.isEmpty()).limit(2).toList()).replaceAll(":$", "");
     }
 
     /** Names the connector's configuration classes; the tests start the connector through this too. */

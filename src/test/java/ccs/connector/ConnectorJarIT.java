@@ -173,16 +173,9 @@ class ConnectorJarIT {
     @Test
     void applicationPropertiesIsReadAsUtf8() throws Exception {
         // the tenant's IVR step names its parameters as its administrator typed them, in Turkish here
-        Path project = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "it-utf8-");
+        Path project = projectCopy("it-utf8-");
         Files.writeString(project.resolve("application.properties"), Files.readString(Path.of("application.properties"))
                 + "\nccs.ivr.param.call-key=çağrı_no\nccs.ivr.param.queue-name=kuyruk_adı\n");
-        for (String folder : List.of("routes", "contacts")) {
-            try (var files = Files.walk(Path.of(folder))) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, project.resolve(file.toString()));
-                }
-            }
-        }
         int port = FreePorts.next();
         Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + port,
                 "-Dccs.cdr.enabled=false");
@@ -197,6 +190,43 @@ class ConnectorJarIT {
         } finally {
             stop(connector);
         }
+    }
+
+    /** A customer's route file edited wrong: one line naming what, where, and no stack trace. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "broken.camel.yaml | - route:\\n    id: broken\\n    from:\\n      uri: direct:broken\\n      steps:\\n        - setVaribles: {} "
+                    + "| a route file cannot be read: Unknown node id: setVaribles in file:routes/customer/broken.camel.yaml, line 6, column",
+            // a worked example copied without a new id
+            "copy.camel.yaml   | - route:\\n    id: crm-click2call-file\\n    from:\\n      uri: direct:copy\\n      steps:\\n        - log: copy "
+                    + "| the routes cannot be created: Failed to create route because: Duplicate route ids detected: crm-click2call-file"})
+    void aRouteFileEditedWrongStopsStartupWithOneLineSayingWhatAndWhere(String file, String yaml, String line) throws Exception {
+        Path project = projectCopy("it-route-");
+        Files.writeString(project.resolve("routes/customer").resolve(file), yaml.replace("\\n", "\n"));
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + FreePorts.next());
+        try {
+            assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
+        } finally {
+            connector.destroyForcibly().waitFor();
+        }
+        assertThat(connector.exitValue()).isEqualTo(3);
+        List<String> output = Files.readAllLines(project.resolve("connector.log"));
+        assertThat(output).filteredOn(out -> out.startsWith("ccs-connector cannot start:")).singleElement().asString().contains(line);
+        assertThat(output).noneMatch(out -> out.trim().startsWith("at "));
+    }
+
+    /** The project's settings, routes and contacts in a directory of their own under target, to start the jar from. */
+    private static Path projectCopy(String prefix) throws Exception {
+        Path project = Files.createTempDirectory(Path.of("target").toAbsolutePath(), prefix);
+        Files.copy(Path.of("application.properties"), project.resolve("application.properties"));
+        for (String folder : List.of("routes", "contacts")) {
+            try (var files = Files.walk(Path.of(folder))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, project.resolve(file.toString()));
+                }
+            }
+        }
+        return project;
     }
 
     @Test
