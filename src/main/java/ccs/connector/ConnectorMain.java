@@ -3,6 +3,8 @@ package ccs.connector;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.agentperf.AgentPerformanceConfiguration;
 import ccs.connector.cdr.CdrConfiguration;
@@ -86,6 +88,12 @@ public final class ConnectorMain {
             if (invalid != null) {
                 exit(2, invalid.getMessage());
             }
+            // a setting a route uses that is nowhere (a customer sink's URL or token not given): named like any missing setting
+            Matcher unset = UNSET_PLACEHOLDER.matcher(RouteStartupCheck.rootMessage(e));
+            if (unset.find()) {
+                exit(2, "setting " + unset.group(1) + " is missing: a route uses it; set it in application.properties or as "
+                        + "an environment variable");
+            }
             // a route file that is no route YAML (a misspelt step, a line indented wrong): its problem, file, line and column
             MarkedYamlEngineException unreadable = cause(e, MarkedYamlEngineException.class);
             if (unreadable != null) {
@@ -107,6 +115,9 @@ public final class ConnectorMain {
             exit(1, RouteStartupCheck.rootMessage(e));
         }
     }
+
+    /** How Camel says a route's {@code {{key}}} is set nowhere. */
+    private static final Pattern UNSET_PLACEHOLDER = Pattern.compile("^Property with key \\[([^\\]]+)] not found");
 
     /** A YAML problem's first two lines, as one: what is wrong, then the file, line and column (the snippet under them left out). */
     private static String problemAndPlace(MarkedYamlEngineException unreadable) {

@@ -284,6 +284,9 @@ class ConnectorJarIT {
             "connector.data-dir  | -Dconnector.data-dir=/proc/no-such-dir",
             "connector.broker.memory-mb | -Dconnector.broker.memory-mb=0",
             "ccs.cdr.start       | -Dccs.cdr.start=yesterday",
+            // a customer sink's settings, which the shipped settings leave unset: every event would fail, then be dead-lettered
+            "crm.call-activity.url | -Dcrm.sink=call-activity",
+            "crm.call-activity.token | -Dcrm.sink=call-activity -Dcrm.call-activity.url=https://crm.example.com/api",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
             "connector.database.url | -Dconnector.database.url=jdbc:mysql://admin:SECRETDBPASS0005@db/x",
             // a node's state is copied into a shared database, from a node's store
