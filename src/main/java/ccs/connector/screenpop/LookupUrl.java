@@ -3,6 +3,9 @@ package ccs.connector.screenpop;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
+import ccs.connector.api.CrmUnavailableException;
+import ccs.connector.config.StartupChecks;
+
 /**
  * The REST lookup's URL, {@code crm.lookup.url}, with its {@code {phone}} placeholder in the path
  * or the query. The route calls {@link #withoutQuery} as the endpoint and sends {@link #query} in
@@ -16,7 +19,10 @@ public final class LookupUrl {
     private final String base;
     private final String query;
 
-    /** {@code template} is an http(s) URL holding {@link #PLACEHOLDER}; ScreenPopConfiguration checks it. */
+    /**
+     * {@code template} is an http(s) URL holding {@link #PLACEHOLDER}; ScreenPopConfiguration checks it for {@code crm.lookup=rest}.
+     * A customer's copy of that lookup reads it too, where it may be left empty: {@link #withoutQuery} then says so.
+     */
     public LookupUrl(String template) {
         int mark = template.indexOf('?');
         this.base = mark < 0 ? template : template.substring(0, mark);
@@ -25,6 +31,10 @@ public final class LookupUrl {
 
     /** Scheme, host and path, the number in the path URL-encoded ({@code +} becomes {@code %2B}). */
     public String withoutQuery(String phone) {
+        if (!StartupChecks.isHttpUrl(base.replace(PLACEHOLDER, "0"))) {
+            throw new CrmUnavailableException("setting crm.lookup.url, which the lookup route of crm.lookup reads (bean crmLookupUrl), "
+                    + "is not an http(s) URL such as https://crm.example.com/api/contacts?phone=" + PLACEHOLDER);
+        }
         return base.replace(PLACEHOLDER, encode(phone));
     }
 
