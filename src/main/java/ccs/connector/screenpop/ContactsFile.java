@@ -128,6 +128,11 @@ public final class ContactsFile {
             }
             contacts.add(new Contact(row, numbers));
         }
+        // a CRM's export names its column Phone or mobile: read as it is, no caller would ever be found, and nothing said why
+        if (!rows.isEmpty() && rows.stream().noneMatch(row -> row.containsKey("phone"))) {
+            LOG.warn("Contacts file {}: no contact has a field phone (the names are read as written, in lower case: phone); "
+                    + "no caller is found in it", file);
+        }
         if (!unreadable.isEmpty()) {
             LOG.warn("Contacts file {}: contacts {} hold numbers that are not phone numbers under region {}; those numbers never match",
                     file, unreadable, phoneNumbers.region());

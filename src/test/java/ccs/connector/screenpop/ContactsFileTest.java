@@ -61,6 +61,22 @@ class ContactsFileTest {
         assertThat(contacts.find("+902124445566", "e164")).extracting(c -> c.get("id")).containsExactly("b");
     }
 
+    /** A CRM's export that names its column otherwise finds nobody: said once, not left to a 404 at every screen pop. */
+    @Test
+    void aFileWithoutAPhoneFieldIsSaidToFindNobody() throws Exception {
+        Path file = dir.resolve("export.csv");
+        Files.writeString(file, """
+                id,name,Phone
+                a,Ayla,0532 123 45 67
+                """);
+        ContactsFile contacts = new ContactsFile(file, numbers);
+        contacts.check("crm.lookup.file");
+
+        assertThat(contacts.find("05321234567", "national")).isEmpty();
+        assertThat(LogCapture.text()).contains("Contacts file " + file + ": no contact has a field phone (the names are read as written, "
+                + "in lower case: phone); no caller is found in it");
+    }
+
     @Test
     void aChangedFileIsReadAgainAndABrokenChangeKeepsTheLastGoodContacts() throws Exception {
         Path file = dir.resolve("contacts.json");
