@@ -181,10 +181,13 @@ public final class AgentLinks {
         return Map.of("agentEmail", agent, "tenant", tenant, "revokedAt", revokedAt.toString());
     }
 
-    /** The agent's page asked for more screen pops within a minute than it may: 429, to ask again within the minute. */
-    public void tooManyScreenPops(int perMinute) {
-        throw new TooManyRequestsException("this agent's page asked for more than " + perMinute
-                + " screen pops within a minute (connector.agent-page.screen-pops-per-minute): try again later", 60);
+    /**
+     * The agent's page asked a door ({@code screen-pops}, {@code statuses}) more often within a minute than it may: 429, to
+     * ask again within the minute.
+     */
+    public void tooManyRequests(String door, int perMinute) {
+        throw new TooManyRequestsException("this agent's page asked for more than " + perMinute + " " + door.replace('-', ' ')
+                + " within a minute (connector.agent-page." + door + "-per-minute): try again later", 60);
     }
 
     /** The pass, when the request names no other agent or tenant than its own; else 403. */

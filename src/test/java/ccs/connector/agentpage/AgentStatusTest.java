@@ -32,6 +32,25 @@ class AgentStatusTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
+        settings.setProperty("connector.agent-page.statuses-per-minute", "20");
+    }
+
+    /** A page, or a cookie taken from one, cannot flood the CRM with events; another agent's page has its own count. */
+    @Test
+    void anAgentsPageForwardsAtMostItsStatusesAMinute() throws Exception {
+        String cookie = agentPageCookie("selin.koc@demo.example");
+        for (int i = 0; i < 20; i++) {
+            assertThat(forward(cookie, "{\"status\": \"busy\", \"time\": \"2026-11-30T11:00:" + (10 + i) + "Z\"}").statusCode()).isEqualTo(200);
+        }
+
+        HttpResponse<String> refused = forward(cookie, "{\"status\": \"busy\", \"time\": \"2026-11-30T11:00:59Z\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+        assertThat(json.readTree(refused.body()).get("detail").asText())
+                .isEqualTo("this agent's page asked for more than 20 statuses within a minute (connector.agent-page.statuses-per-minute): try again later");
+        assertThat(crm.received()).noneMatch(r -> r.body().contains("2026-11-30T11:00:59Z"));
+        assertThat(forward(agentPageCookie(OTHER), "{\"status\": \"busy\", \"time\": \"2026-11-30T11:00:59Z\"}").statusCode())
+                .as("another agent's page").isEqualTo(200);
     }
 
     @Test
