@@ -1,7 +1,6 @@
 package ccs.connector;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -119,10 +118,14 @@ public final class ConnectorMain {
     /** How Camel says a route's {@code {{key}}} is set nowhere. */
     private static final Pattern UNSET_PLACEHOLDER = Pattern.compile("^Property with key \\[([^\\]]+)] not found");
 
-    /** A YAML problem's first two lines, as one: what is wrong, then the file, line and column (the snippet under them left out). */
+    /**
+     * A YAML problem and where it is: what is wrong, then the file, line and column (snakeyaml's message leads with the
+     * context, "while parsing a block mapping", and its place, for a line indented wrong).
+     */
     private static String problemAndPlace(MarkedYamlEngineException unreadable) {
-        return String.join(" ", Arrays.stream(String.valueOf(unreadable.getMessage()).split("\\R")).map(String::trim)
-                .filter(line -> !line.isEmpty()).limit(2).toList()).replaceAll(":$", "");
+        String problem = unreadable.getProblem() != null ? unreadable.getProblem() : unreadable.getContext();
+        return problem + unreadable.getProblemMark().or(unreadable::getContextMark)
+                .map(at -> " in " + at.getName() + ", line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1)).orElse("");
     }
 
     /** Names the connector's configuration classes; the tests start the connector through this too. */

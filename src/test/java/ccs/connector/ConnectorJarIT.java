@@ -197,6 +197,8 @@ class ConnectorJarIT {
     @CsvSource(delimiter = '|', value = {
             "broken.camel.yaml | - route:\\n    id: broken\\n    from:\\n      uri: direct:broken\\n      steps:\\n        - setVaribles: {} "
                     + "| a route file cannot be read: Unknown node id: setVaribles in file:routes/customer/broken.camel.yaml, line 6, column",
+            "indented.camel.yaml | - route:\\n    id: indented\\n    from:\\n      uri: direct:indented\\n      steps:\\n        - log: one\\n       - log: two "
+                    + "| a route file cannot be read: expected <block end>, but found '<block sequence start>' in file:routes/customer/indented.camel.yaml, line 7, column 8",
             // a worked example copied without a new id
             "copy.camel.yaml   | - route:\\n    id: crm-click2call-file\\n    from:\\n      uri: direct:copy\\n      steps:\\n        - log: copy "
                     + "| the routes cannot be created: Failed to create route because: Duplicate route ids detected: crm-click2call-file"})
