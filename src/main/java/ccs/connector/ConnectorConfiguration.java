@@ -166,7 +166,17 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 settings.string("connector.database.password", ""), settings.integer("connector.database.pool-size", 10, 2),
                 settings.duration("connector.database.timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)));
         if (!copyFrom.isBlank()) {
-            copyState(Path.of(copyFrom), database);
+            try {
+                copyState(Path.of(copyFrom), database);
+            } catch (RuntimeException e) {
+                // startup stops: the pool is closed by nobody else yet
+                try {
+                    database.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
         }
         return database;
     }

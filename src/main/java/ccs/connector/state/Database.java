@@ -427,22 +427,29 @@ public final class Database implements AutoCloseable {
      * by table; empty when this store held state already, and nothing was copied.
      */
     public Optional<Map<String, Integer>> copyFrom(Database source) {
-        return exclusively("state copy", () -> {
-            try (Connection from = source.dataSource.getConnection(); Connection to = dataSource.getConnection()) {
-                if (holdsState(to)) {
-                    return Optional.empty();
+        try (Connection from = source.dataSource.getConnection(); Connection to = dataSource.getConnection()) {
+            to.setAutoCommit(false);
+            if (dialect == Dialect.POSTGRESQL) {
+                // held by the copy's own transaction, busy all along: a lock on a connection idle meanwhile would end with
+                // idle_in_transaction_session_timeout during a long copy
+                try (PreparedStatement lock = to.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, lockKey("state copy"));
+                    lock.execute();
                 }
-                to.setAutoCommit(false);
-                Map<String, Integer> copied = new LinkedHashMap<>();
-                for (String table : tables()) {
-                    copied.put(table, copyTable(from, to, table));
-                }
-                to.commit();
-                return Optional.of(copied);
-            } catch (SQLException e) {
-                throw failed("INSERT", e);
             }
-        });
+            if (holdsState(to)) {
+                to.rollback();
+                return Optional.empty();
+            }
+            Map<String, Integer> copied = new LinkedHashMap<>();
+            for (String table : tables()) {
+                copied.put(table, copyTable(from, to, table));
+            }
+            to.commit();
+            return Optional.of(copied);
+        } catch (SQLException e) {
+            throw failed("INSERT", e);
+        }
     }
 
     private static List<String> tables() {
