@@ -71,8 +71,13 @@ public final class CallVariables {
         return variables == null ? event : event.withData("customVariables", secrets.scrub(json.readValue(variables, Map.class)));
     }
 
-    /** Forgets the variables of calls read longer than the retention ago; answers how many. */
+    /**
+     * Forgets the variables of calls read longer than the retention ago, also those earlier versions kept by call key alone
+     * (table {@code CALL_VARIABLES}); answers how many.
+     */
     public int forgetExpired() {
-        return database.update("DELETE FROM " + TABLE + " WHERE read_at < ?", Timestamp.from(Instant.now().minus(retention)));
+        Timestamp expired = Timestamp.from(Instant.now().minus(retention));
+        return database.update("DELETE FROM " + TABLE + " WHERE read_at < ?", expired)
+                + database.update("DELETE FROM CALL_VARIABLES WHERE read_at < ?", expired);
     }
 }

@@ -113,8 +113,11 @@ public final class Database implements AutoCloseable {
             SchemaPart.column("CLICK2CALL_CORRELATION", "in_flight_until TIMESTAMP"),
             SchemaPart.column("CALL_CONTROL_TRANSACTION", "in_flight_until TIMESTAMP"),
             // the custom variables a screen pop read of a live call, for its hangup event (ccs.connector.ccs.CallVariables)
-            // by tenant: a call key is the platform's, and tenants may be on different platforms (table CALL_VARIABLES,
-            // keyed by the call alone, was left as it stood; its rows are no longer read)
+            // earlier versions' table, keyed by the call alone: no longer read, its rows forgotten after the retention (a
+            // replica of an earlier version may still use it during a rolling update)
+            SchemaPart.table("CALL_VARIABLES", "call_key VARCHAR(500) PRIMARY KEY, variables VARCHAR(1000000) NOT NULL, "
+                    + "read_at TIMESTAMP NOT NULL"),
+            // by tenant: a call key is the platform's, and tenants may be on different platforms
             SchemaPart.table("TENANT_CALL_VARIABLES", "tenant VARCHAR(200) NOT NULL, call_key VARCHAR(500) NOT NULL, "
                     + "variables VARCHAR(1000000) NOT NULL, read_at TIMESTAMP NOT NULL, PRIMARY KEY (tenant, call_key)"),
             SchemaPart.index("TENANT_CALL_VARIABLES_TIME", "TENANT_CALL_VARIABLES", "read_at"),
