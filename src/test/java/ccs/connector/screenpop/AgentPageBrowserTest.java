@@ -205,41 +205,36 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     /** Another agent's link opened in this browser replaces the cookie: the page still open says so, as no other agent. */
     @Test
     void aPageLeftOpenAfterAnotherAgentsLinkWasOpenedInTheBrowserActsForNoOtherAgent() throws Exception {
-        String pageOfAgent = browser.getWindowHandle();
-        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + OTHER_AGENT + "\"}");
-        browser.switchTo().newWindow(WindowType.TAB);
-        browser.get(new ObjectMapper().readTree(link.body()).get("url").asText());
-        wait.until(page -> activity().contains("Softphone registered"));
-        browser.close();
-        browser.switchTo().window(pageOfAgent);
-
-        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: 'meeting'}");
-        ring("0532 123 45 67", false);
-
-        wait.until(page -> activity().contains("Agent status meeting not sent to the CRM: this agent page was opened for another agent"));
-        wait.until(page -> page.findElement(By.id("call")).getText().contains("this agent page was opened for another agent"));
-        assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
-        assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals("meeting"));
+        assertActsForNoOtherOnceALinkIsOpenedBeside("{\"agentEmail\": \"" + OTHER_AGENT + "\"}", "meeting", "agent");
     }
 
     /** The same agent's link of another tenant opened in this browser: the page still open acts for no other tenant. */
     @Test
     void aPageLeftOpenAfterTheAgentsLinkOfAnotherTenantWasOpenedInTheBrowserActsForNoOtherTenant() throws Exception {
+        assertActsForNoOtherOnceALinkIsOpenedBeside("{\"agentEmail\": \"" + AGENT + "\", \"tenant\": \"beta\"}", "coaching", "tenant");
+    }
+
+    /**
+     * Opens the link that {@code linkRequest} asks for in a tab beside this page, closes it, and has the page still open
+     * forward {@code status} and pop a call: both refused as {@code whose} ("agent", "tenant") is another.
+     */
+    private void assertActsForNoOtherOnceALinkIsOpenedBeside(String linkRequest, String status, String whose) throws Exception {
         String pageOfAgent = browser.getWindowHandle();
-        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", "{\"agentEmail\": \"" + AGENT + "\", \"tenant\": \"beta\"}");
+        HttpResponse<String> link = post("/api/v1/agent-links", "application/json", linkRequest);
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(new ObjectMapper().readTree(link.body()).get("url").asText());
         wait.until(page -> activity().contains("Softphone registered"));
         browser.close();
         browser.switchTo().window(pageOfAgent);
 
-        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: 'coaching'}");
+        postFromTheSoftphone("{messageType: 'AgentStatus', agentStatus: '" + status + "'}");
         ring("0532 123 45 67", false);
 
-        wait.until(page -> activity().contains("Agent status coaching not sent to the CRM: this agent page was opened for another tenant"));
-        wait.until(page -> page.findElement(By.id("call")).getText().contains("this agent page was opened for another tenant"));
+        String refusal = "this agent page was opened for another " + whose;
+        wait.until(page -> activity().contains("Agent status " + status + " not sent to the CRM: " + refusal));
+        wait.until(page -> page.findElement(By.id("call")).getText().contains(refusal));
         assertThat(browser.findElements(By.cssSelector("#contacts .contact"))).isEmpty();
-        assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals("coaching"));
+        assertThat(agentStatusEvents()).noneMatch(event -> event.at("/data/status").asText().equals(status));
     }
 
     @Test
