@@ -36,9 +36,12 @@ public final class ApiErrors {
      * The value of path parameter {@code name} ({@code /api/v1/calls/{activecallkey}}); a query parameter of that name too
      * would make it a list of both (the HTTP server gives both as one header), so that is a 400 naming it. So is a value
      * that no key can be, before anything is asked upstream: a control character ({@code %0A} would forge a log line), or
-     * %-escapes that are no UTF-8 (the server decodes them to U+FFFD, another key than the one sent).
+     * %-escapes that are no UTF-8 (the server decodes them to U+FFFD, another key than the one sent). So are {@code null} and
+     * a value in quotes: the routes hand the key on to beans in method text, where Camel reads the first as no value and
+     * takes the quotes off the second (read here from the exchange, it is as sent).
      */
-    public Object pathParameter(Object value, String name) {
+    public Object pathParameter(Exchange exchange, String name) {
+        Object value = exchange.getMessage().getHeader(name);
         if (value instanceof Collection<?>) {
             throw new InvalidFieldException(name, "is given in the path and in the query: give it in the path only");
         }
@@ -48,6 +51,12 @@ public final class ApiErrors {
             }
             if (text.indexOf('\uFFFD') >= 0) {
                 throw new InvalidFieldException(name, "is not well encoded: its %-escapes are no UTF-8 text");
+            }
+            if (text.equals("null")) {
+                throw new InvalidFieldException(name, "is \"null\", which a missing value is written as: give the call's key");
+            }
+            if (text.length() > 1 && (text.startsWith("'") && text.endsWith("'") || text.startsWith("\"") && text.endsWith("\""))) {
+                throw new InvalidFieldException(name, "is in quotes: give the key without them");
             }
         }
         return value;
