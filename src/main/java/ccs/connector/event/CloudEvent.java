@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class CloudEvent {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Half of a UTF-16 pair without its other half: what a CRM that cuts text by UTF-16 units leaves of an emoji. */
+    private static final Pattern LONE_SURROGATE = Pattern.compile("[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]");
     /** Longer than any date and time: a start the platform wrote as something else keys its event by id alone. */
     private static final int MAX_START_IN_KEY = 40;
 
@@ -209,10 +212,23 @@ public final class CloudEvent {
         event.put("datacontenttype", "application/json");
         event.put("data", data);
         try {
-            return JSON.writeValueAsString(event);
+            return wellFormed(JSON.writeValueAsString(event));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event " + id + " cannot be written as JSON", e);
         }
+    }
+
+    /**
+     * The JSON with each lone surrogate as U+FFFD: such a text is no UTF-8, so the file sink could never write the event
+     * (nine attempts, then a dead letter that no replay delivers) and the REST sink would send a '?' in its place.
+     */
+    private static String wellFormed(String json) {
+        for (int i = 0; i < json.length(); i++) {
+            if (Character.isSurrogate(json.charAt(i))) {
+                return LONE_SURROGATE.matcher(json).replaceAll("\uFFFD");
+            }
+        }
+        return json;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ccs.connector.crm;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,21 @@ class FileSinkTest extends ConnectorTestSupport {
 
         await().atMost(PATIENCE).until(() -> Files.exists(outDir().resolve(after.getFileName())));
         assertThat(file).doesNotExist();
+    }
+
+    /** What a CRM that cuts text by UTF-16 units leaves of an emoji is no UTF-8: the file could never be written. */
+    @Test
+    void aTextHoldingHalfAnEmojiIsWrittenWithAReplacementCharacterInItsPlace() throws Exception {
+        HttpResponse<String> answer = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/json",
+                "{\"call_id\": \"file-half-emoji\", \"agent_username\": \"ay\u015fe \\ud83d\", \"note\": \"\\udc00 \\ud83d\\ude00\"}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+        Path file = outDir().resolve(hangupEvent("file-half-emoji").getFileName());
+        await().atMost(PATIENCE).until(() -> Files.exists(file));
+        JsonNode written = json.readTree(file.toFile());
+        assertThat(written.at("/data/agentUsername").asText()).isEqualTo("ay\u015fe \uFFFD");
+        assertThat(written.at("/data/raw/note").asText()).as("a whole emoji stays").isEqualTo("\uFFFD \uD83D\uDE00");
+        assertThat(deadLetters()).doesNotContainKey("demo:ccs.call.hangup:file-half-emoji");
     }
 
     @Test
