@@ -1,7 +1,10 @@
 package ccs.connector;
 
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +51,12 @@ public final class ConnectorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // Nothing may depend on the host's language or zone. Camel finds a setting's environment variable by upper-casing its
+        // name in the default locale (in Turkish, connector.data-dir gives CONNECTOR_DATA_DİR, which nobody sets) and writes
+        // its date functions in the locale's digits and calendar; the state store's TIMESTAMP columns hold wall-clock times
+        // of the JVM's zone, which must read back the same after a move to another host and on every replica.
+        Locale.setDefault(Locale.ROOT);
+        TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
         // java.util.logging (and System.Logger, which Caffeine uses) would print to stderr past the layout that masks secrets
         Log4jBridgeHandler.install(true, null, true);
         Main main = new Main() {

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,6 +103,46 @@ class ConnectorJarIT {
         }
         assertThat(Files.readAllLines(log)).filteredOn(line -> line.contains("DEMO MODE: agent page links")).singleElement().asString()
                 .contains("with header X-Api-Key set to connector.api-key").doesNotContain("demo-api-key-0123456789");
+    }
+
+    /**
+     * A host in Turkish: Camel upper-cased a setting's name in the host's language to find its environment variable
+     * (CONNECTOR_API_KEY became CONNECTOR_AP\u0130_KEY), so the API was open and the data went to ./data. Moved to another
+     * zone, the same state store reads its times as they were written.
+     */
+    @Test
+    void onAHostInTurkishEverySettingIsReadFromTheEnvironmentAndStoredTimesReadTheSameInAnotherZone() throws Exception {
+        int port = FreePorts.next();
+        Path data = Path.of("target", "it-turkish-host-" + port);
+        Map<String, String> environment = Map.of("CONNECTOR_API_KEY", "turkish-host-api-key-0123", "CONNECTOR_DATA_DIR", data.toString(),
+                "CAMEL_SERVER_PORT", String.valueOf(port));
+        Path log = Path.of("target", "it-connector-turkish-host-" + port + ".log");
+        Process connector = ConnectorProcess.start(log, environment, "-Duser.language=tr", "-Duser.country=TR",
+                "-Duser.timezone=America/New_York", "-Dccs.simulator.demo=false");
+        try {
+            awaitReady(port);
+            assertThat(get(port, "/api/v1/dead-letters").statusCode()).as("connector.api-key from CONNECTOR_API_KEY").isEqualTo(401);
+            HttpResponse<String> kept = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                            + "/webhooks/ccs/hangup?token=demo-webhook-token-change-me")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("caller_id=05321234567")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(kept.statusCode()).as(kept.body()).isEqualTo(400);
+        } finally {
+            stop(connector);
+        }
+        assertThat(data.resolve("db")).as("connector.data-dir from CONNECTOR_DATA_DIR").isDirectory();
+
+        Process movedEast = ConnectorProcess.start(log, environment, "-Duser.language=tr", "-Duser.country=TR",
+                "-Duser.timezone=Asia/Tokyo", "-Dccs.simulator.demo=false");
+        try {
+            awaitReady(port);
+            HttpResponse<String> letters = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/dead-letters"))
+                    .header("X-Api-Key", "turkish-host-api-key-0123").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(letters.statusCode()).isEqualTo(200);
+            Instant failedAt = Instant.parse(new ObjectMapper().readTree(letters.body()).findValue("failedAt").asText());
+            assertThat(failedAt).as(letters.body()).isBetween(Instant.now().minus(Duration.ofMinutes(5)), Instant.now());
+        } finally {
+            stop(movedEast);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -351,6 +352,6 @@ public final class CallCorrelations {
     }
 
     private static String lower(String text) {
-        return text == null ? null : text.trim().toLowerCase();
+        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
     }
 }

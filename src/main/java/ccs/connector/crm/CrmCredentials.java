@@ -2,6 +2,7 @@ package ccs.connector.crm;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * The {@code Authorization} header of the REST sink, from settings: {@code crm.rest.auth} is
@@ -13,7 +14,7 @@ public final class CrmCredentials {
     private final String authorization;
 
     public CrmCredentials(String mode, String token, String username, String password) {
-        this.authorization = switch (mode == null ? "none" : mode.trim().toLowerCase()) {
+        this.authorization = switch (mode == null ? "none" : mode.trim().toLowerCase(Locale.ROOT)) {
             case "", "none" -> null;
             case "bearer" -> "Bearer " + token;
             case "basic" -> "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -763,7 +764,7 @@ public final class CcsSimulator implements AutoCloseable {
                 case "POST /sim/cdr/long-call" -> Map.of("callKey",
                         endLongCall(Duration.ofMinutes(Long.parseLong(params.getOrDefault("minutes", "40")))));
                 case "POST /sim/ivr" -> sendIvrNotification(params.get("url"),
-                        Ending.valueOf(params.getOrDefault("ending", "ANSWERED").toUpperCase().replace('-', '_')),
+                        Ending.valueOf(params.getOrDefault("ending", "ANSWERED").toUpperCase(Locale.ROOT).replace('-', '_')),
                         "POST".equalsIgnoreCase(params.get("method")));
                 case "POST /sim/incoming-call" -> {
                     String agent = agentOf(params);
