@@ -123,7 +123,8 @@ public class CrmConfiguration implements CamelConfiguration {
         HealthCheckRegistry health = HealthCheckRegistry.get(camel);
         // readiness: the routes that take work in started, and the outbox or the database can store it
         health.register(new RoutesStartedHealthCheck());
-        OutboxHealthCheck outboxHealth = new OutboxHealthCheck(outbox, outboxUrl, outboxSpace, probeEvery);
+        OutboxHealthCheck outboxHealth = new OutboxHealthCheck(((CachingConnectionFactory) outbox).getTargetConnectionFactory(), outboxUrl,
+                outboxSpace, probeEvery);
         DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database.dataSource(), probeEvery);
         health.register(outboxHealth);
         health.register(databaseHealth);

@@ -128,6 +128,12 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         }
     }
 
+    /** Takes the dependency as down until its next probe, which a store's next call makes: a caller met its failure. */
+    protected void markDown(String problem) {
+        last = new Probe(problem, Map.of());
+        probedAt = Instant.now();
+    }
+
     /** Whether the latest probe found the dependency up (false before the first probe). */
     protected boolean up() {
         Probe probe = last;

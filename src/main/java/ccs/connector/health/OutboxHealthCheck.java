@@ -4,12 +4,19 @@ import java.time.Duration;
 import java.util.Map;
 
 import ccs.connector.config.EffectiveSettings;
+import ccs.connector.config.RouteStartupCheck;
+import ccs.connector.crm.OutboxFullException;
 import ccs.connector.crm.OutboxSpace;
+import ccs.connector.crm.OutboxUnavailableException;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 
-/** Readiness: the outbox's broker accepts a connection and takes messages, so what comes in can be stored durably. */
+/**
+ * Readiness: the outbox's broker accepts a connection and takes messages, so what comes in can be stored durably. Probed
+ * through a connection of its own: the senders' cached connection is made again under a lock, which a broker that went
+ * away holds for seconds at each attempt (the listeners' recoveries queue on it too).
+ */
 public final class OutboxHealthCheck extends CachedHealthCheck {
 
     private final ConnectionFactory outbox;
@@ -22,6 +29,26 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
         this.outbox = outbox;
         this.broker = EffectiveSettings.broker(brokerUrl);
         this.space = space;
+    }
+
+    /**
+     * Throws at once while the outbox is known to take no messages (route webhook-hand-on, before its send): its volume is
+     * full, or its broker was down at the last probe or at a send since. A send would wait for the connection's recovery,
+     * seconds at each attempt, and the webhooks would queue on the HTTP server's workers, readiness's requests among them.
+     */
+    public void check() {
+        space.check();
+        Probe probe = latest();
+        if (probe != null && probe.problem() != null) {
+            throw new OutboxUnavailableException(probe.problem());
+        }
+    }
+
+    /** A send into the outbox failed: the sends after it are held until a probe finds the broker up again. */
+    public void sendFailed(Exception failure) {
+        if (!(failure instanceof OutboxFullException || failure instanceof OutboxUnavailableException)) {
+            markDown("a send into the outbox failed: " + RouteStartupCheck.rootMessage(failure));
+        }
     }
 
     /** Probes the outbox's broker now: whether it takes messages (route webhook-held-release). */

@@ -68,7 +68,7 @@ class WebhookOutboxAwayTest extends ConnectorTestSupport {
             }
         }
         assertThat(ids).hasSize(2);
-        assertThat(outboxBroker.refusals()).isGreaterThanOrEqualTo(2);
+        assertThat(outboxBroker.refusals()).isPositive();
         // the reason names what the broker said, not only the JMS client's wrapper around it
         assertThat(ids).allSatisfy(id -> assertThat(deadLetters().get(id).get("reason").asText()).contains("the test's outbox takes no message"));
         // replays are tried while the broker refuses (it takes connections): they fail, and the events stay held

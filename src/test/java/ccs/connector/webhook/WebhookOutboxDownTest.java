@@ -64,8 +64,11 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 200);
     }
 
+    /** Once a probe found the broker down, no webhook waits on a connection to it: held at once, the probe's finding their reason. */
     @Test
     void callbacksTheOutboxCannotTakeAreHeldInTheStateStoreAndAcknowledged() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body()
+                .contains("the outbox's broker refuses connections"));
         List<String> ids = new ArrayList<>();
         for (HttpResponse<String> answer : callbacks("held")) {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -76,7 +79,8 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         assertThat(letters).containsOnlyKeys(ids);
         assertThat(letters.values()).allSatisfy(letter -> {
             assertThat(letter.get("kind").asText()).isEqualTo("webhook-event");
-            assertThat(letter.get("reason").asText()).startsWith("the outbox did not take the event when its webhook came");
+            assertThat(letter.get("reason").asText()).startsWith("the outbox did not take the event when its webhook came")
+                    .contains("(the outbox's broker refuses connections: ");
         });
         // the status tells them from dead letters a person must replay
         JsonNode status = JSON.readTree(get("/api/v1/status").body()).get("deadLetters");
