@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -277,7 +278,7 @@ public final class Click2callRequests {
     public Click2call check(Map<String, Object> request, String delivery) {
         Tenant tenant = tenant(request);
         String agentEmail = agentEmail(request);
-        String phoneNumber = text(request, "phoneNumber", 64);
+        String phoneNumber = plain(text(request, "phoneNumber", 64));
         if (phoneNumber == null) {
             throw new InvalidFieldException("phoneNumber", "is missing: the number to call");
         }
@@ -363,6 +364,15 @@ public final class Click2callRequests {
         } catch (IllegalArgumentException e) {
             throw new InvalidFieldException("tenant", "is '" + name + "', which this connector does not serve (ccs.tenants)");
         }
+    }
+
+    /**
+     * A number as copied from a spreadsheet or a web page, in plain characters: a no-break space as a space, full-width
+     * digits as digits (Unicode's compatibility forms, NFKC), without the spaces around it; null when nothing is left.
+     */
+    private static String plain(String phoneNumber) {
+        String plain = phoneNumber == null ? "" : Normalizer.normalize(phoneNumber, Normalizer.Form.NFKC).strip();
+        return plain.isEmpty() ? null : plain;
     }
 
     private String dialled(String phoneNumber) {

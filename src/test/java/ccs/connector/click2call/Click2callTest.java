@@ -300,7 +300,9 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(Files.readString(inbox.resolve("failed/merged.json.reason.txt"))).startsWith("phoneNumber cannot be dialled: it is not a valid phone number");
 
         // the ways people write one number stay accepted
-        for (String written : List.of("(0532) 123 45 67", "0090 532 123.45.67", "+90 (0) 532-123-45-67")) {
+        // also as copied from a spreadsheet or a web page: no-break spaces, full-width digits
+        for (String written : List.of("(0532) 123 45 67", "0090 532 123.45.67", "+90 (0) 532-123-45-67", "0532\u00a0123\u00a045\u00a067\u00a0",
+                "\uff10\uff15\uff13\uff12 123 45 67")) {
             String transactionId = "crm-written-" + Integer.toHexString(written.hashCode());
             HttpResponse<String> answer = click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"" + written + "\", \"transactionId\": \"" + transactionId + "\"}");
             assertThat(answer.statusCode()).as(written + ": " + answer.body()).isEqualTo(200);
