@@ -84,6 +84,8 @@ public final class Click2callRequests {
      * to done/ or failed/ failed. Forgotten a day after the file was last seen, so only as long as it stays there.
      */
     private final Cache<String, Boolean> handledFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
+    /** The inbox files listed by a name this JVM cannot open them by, said once each ({@link #keepsFiles}). */
+    private final Cache<String, Boolean> unopenableFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(10_000).build();
 
     /**
      * @param numberFormat {@value #AS_GIVEN}, {@link PhoneNumbers#NATIONAL} or {@link PhoneNumbers#E164}
@@ -163,6 +165,17 @@ public final class Click2callRequests {
      * move left in the inbox (a file this connector's user may not delete), with one WARN line.
      */
     public boolean keepsFiles(@Header(Exchange.FILE_PARENT) String inbox, @Body File file) {
+        if (!file.exists()) {
+            // a name in another charset than this JVM's for file names (one a Windows tool wrote in Windows-1254, or any
+            // name but ASCII on a host without a UTF-8 locale) is listed decoded, a name no file has: Camel could not read it
+            // and rolled it back at every poll, with a WARN line each time that said nothing of why
+            if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
+                LOG.warn("click2call file {} in {} cannot be opened by the name it is listed with: its name is not in this JVM's "
+                        + "charset for file names ({}; run with a UTF-8 locale, e.g. LANG=C.UTF-8), or it went away; it stays unread",
+                        file.getName(), inbox, System.getProperty("sun.jnu.encoding"));
+            }
+            return false;
+        }
         Boolean told = handledFiles.getIfPresent(inboxKey(file));
         if (told != null) {
             if (!told) {

@@ -618,6 +618,29 @@ class Click2callTest extends ConnectorTestSupport {
         }
     }
 
+    /** A Windows tool's name in Windows-1254 ("müşteri"): this JVM lists it decoded, as a name no file has. */
+    @Test
+    @Order(8)
+    void aFileWhoseNameThisJvmCannotOpenItByIsSaidOnceAndLeftUnreadWhileTheOthersAreRead() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve("click2call"));
+        String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234575\", \"transactionId\": \"crm-file-cp1254\"}";
+        assertThat(new ProcessBuilder("bash", "-c", "printf '%s' \"$1\" > \"$2\"/$'m\\xfc\\xfeteri.json'", "_", request, inbox.toString())
+                .start().waitFor()).isZero();
+        try {
+            drop(inbox, "after-cp1254.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234576\", \"transactionId\": \"crm-file-after-cp1254\"}");
+            delivered("demo:ccs.click2call.accepted:crm-file-after-cp1254");
+            await().atMost(PATIENCE).until(() -> LogCapture.text().contains("cannot be opened by the name it is listed with"));
+            // polls go on meanwhile (twice a second), leaving it
+            Thread.sleep(3_000);
+
+            assertThat(LogCapture.text().split("cannot be opened by the name it is listed with", -1)).as("said once").hasSize(2);
+            assertThat(LogCapture.text()).doesNotContain("Rollback file strategy");
+            assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-cp1254".equals(r.params().get("transactionid")));
+        } finally {
+            new ProcessBuilder("bash", "-c", "rm -f \"$1\"/$'m\\xfc\\xfeteri.json'", "_", inbox.toString()).start().waitFor();
+        }
+    }
+
     @Test
     @Order(8)
     void aFileWithoutATransactionIdReadAgainAfterACrashIsNotDialledAgain() throws Exception {
