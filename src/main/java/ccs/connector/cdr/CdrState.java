@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome),
  * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page),
  * {@code CDR_FIRST_START} (where the first poll of a tenant started, while it has no checkpoint).
- * A checkpoint only moves forward: a poller that lost its leadership mid-window can never move
- * it back. Every replica reads the same rows, so a backfill under way refuses a second one
+ * A checkpoint only moves forward (but for one a clock ahead left in the future, {@link #bringBack}): a poller that
+ * lost its leadership mid-window can never move it back. Every replica reads the same rows, so a backfill under way refuses a second one
  * whichever replica is asked, and any replica tells its progress.
  */
 public final class CdrState {
@@ -92,6 +92,18 @@ public final class CdrState {
     public Optional<Instant> firstSaved(String tenant) {
         return database.one("SELECT first_saved_at_ms FROM CDR_CHECKPOINT WHERE tenant = ? AND first_saved_at_ms IS NOT NULL",
                 row -> Instant.ofEpochMilli(row.getLong(1)), tenant);
+    }
+
+    /**
+     * The one way back besides a hand: brings the tenant's checkpoint, and the one its latest settle sweep read up to, back
+     * to {@code to} where they lie after {@code after} (a clock that ran ahead wrote them); answers whether the checkpoint
+     * was there. One statement, so a checkpoint that a poll moved meanwhile to before {@code after} stays.
+     */
+    public boolean bringBack(String tenant, Instant to, Instant after) {
+        long toMillis = to.toEpochMilli();
+        long afterMillis = after.toEpochMilli();
+        return database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ?, settled_up_to_ms = CASE WHEN settled_up_to_ms > ? THEN ? "
+                + "ELSE settled_up_to_ms END WHERE tenant = ? AND read_up_to_ms > ?", toMillis, afterMillis, toMillis, tenant, afterMillis) > 0;
     }
 
     /** The checkpoint the tenant's latest settle sweep read up to, if one ended. */

@@ -98,7 +98,7 @@ public final class CdrSync {
                 LOG.debug("CDR poll of tenant {} skipped: pausing after {} failures in a row", tenant.name(), tenantPolls.failuresInARow);
                 return null;
             }
-            Instant now = now().truncatedTo(ChronoUnit.SECONDS);
+            Instant now = now(tenant.name());
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             warnOfAnotherPoller(tenant.name(), tenantPolls, checkpoint);
             Instant finish = now.minus(settings.lag());
@@ -134,24 +134,50 @@ public final class CdrSync {
     }
 
     /**
-     * Now, as far as every clock agrees: this replica's, or the shared database's where that is earlier. A complete window
-     * moves the shared checkpoint to its finish, so a leader whose clock runs ahead (a node whose time service failed)
-     * would move it into the future: the calls that begin meanwhile would lie behind every later window's overlap, and
+     * Now, to the second, as far as every clock agrees: this replica's, or the shared database's where that is earlier. A
+     * complete window moves the shared checkpoint to its finish, so a leader whose clock runs ahead (a node whose time
+     * service failed) would move it into the future: the calls that begin meanwhile would lie behind every later window's overlap, and
      * the next leader would skip its polls until its own clock reached the checkpoint. A clock behind only delays.
+     * The tenant's checkpoint is first brought back should a clock have left it in the future ({@link #bringBack}).
      */
-    private Instant now() {
+    private Instant now(String tenant) {
         Instant own = clock.instant();
         Optional<Instant> shared = state.sharedNow();
+        Instant now = shared.filter(own::isAfter).orElse(own).truncatedTo(ChronoUnit.SECONDS);
         if (shared.isPresent() && own.isAfter(shared.get().plus(CLOCK_TOLERANCE))) {
             if (!clockAhead) {
                 LOG.warn("This replica's clock is {} s ahead of the database's: CDR windows end by the database's clock; set the node's time right",
                         Duration.between(shared.get(), own).toSeconds());
             }
             clockAhead = true;
-            return shared.get();
+        } else {
+            clockAhead = false;
         }
-        clockAhead = false;
-        return shared.filter(own::isAfter).orElse(own);
+        bringBack(tenant, shared.orElse(own), now.minus(settings.lag()));
+        return now;
+    }
+
+    /**
+     * A checkpoint ahead of the common clock (the database's, else this node's) by more than {@code ccs.cdr.overlap} was
+     * written by a clock that ran ahead and was set back since: one node's clock, which nothing checks, read in local time
+     * at boot and then stepped back by NTP, or the database's. Left there, every poll would be skipped until the clock
+     * reached it, and the settle sweep would reach back from it, past the calls of the meantime. It is brought back to
+     * the poll's finish, the settle sweep's point with it, and the next sweep is due at once ({@link #settleDue}): it
+     * reads {@code ccs.cdr.settle-window} back from now, where the polls of that time, reading from their future
+     * checkpoint, found nothing. A checkpoint less far ahead (a replica whose clock is behind another's) stops no poll and
+     * stays.
+     */
+    private void bringBack(String tenant, Instant common, Instant finish) {
+        Instant tolerated = common.plus(settings.overlap());
+        Optional<Instant> ahead = state.checkpoint(tenant).filter(tolerated::isBefore);
+        if (ahead.isPresent() && state.bringBack(tenant, finish, tolerated)) {
+            // not another process's move, when the clock reaches where this node's polls had left it
+            polls(tenant).checkpointMoved = finish;
+            LOG.warn("CDR checkpoint of tenant {} was {} ahead of the clock, at {}: a clock that ran ahead wrote it and was set back since. "
+                    + "It is brought back to {}, so that the polls and the settle sweep read from now; the calls of a time the clock was "
+                    + "ahead for longer than ccs.cdr.settle-window come with a backfill", tenant,
+                    TimeUtils.printDuration(Duration.between(common, ahead.get()).toMillis()), ahead.get(), finish);
+        }
     }
 
     /**
@@ -223,6 +249,7 @@ public final class CdrSync {
                 LOG.debug("CDR settle sweep of tenant {} skipped: the previous one is still running", tenant.name());
                 return null;
             }
+            now(tenant.name());
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             if (checkpoint.isEmpty()) {
                 return null;
@@ -252,10 +279,13 @@ public final class CdrSync {
      * and a tenant's first polls are not read again at once, when no record behind them can have come late yet.
      */
     public List<String> settleDue() {
-        Instant endedBefore = clock.instant().minus(settings.settleInterval());
+        Instant own = clock.instant();
+        Instant endedBefore = own.minus(settings.settleInterval());
+        // timed by a clock that ran ahead and was set back since: when the latest sweep ran is not known (see bringBack)
+        Instant ahead = state.sharedNow().orElse(own).plus(settings.overlap());
         return tenants.all().stream().map(Tenant::name)
                 .filter(tenant -> state.run(tenant, SETTLE).map(CdrState.Run::at).or(() -> state.firstSaved(tenant))
-                        .map(latest -> !latest.isAfter(endedBefore)).orElse(true))
+                        .map(latest -> !latest.isAfter(endedBefore) || latest.isAfter(ahead)).orElse(true))
                 .toList();
     }
 

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * calls that began meanwhile lay behind every later window's overlap (only the settle sweep, minutes later, read them),
  * and the replica that took over after it skipped every poll ("its window would start after ...") until its own clock
  * reached the checkpoint, while the status showed no lag. The checkpoint moves no further than the database's clock
- * less the lag.
+ * less the lag; and a replica whose clock is behind the database's does not take the checkpoint for one a clock ahead
+ * left in the future.
  */
 class CdrClockSkewIT {
 
@@ -49,6 +50,13 @@ class CdrClockSkewIT {
             assertThat(taken).as("the next leader polls at once, not once its clock reaches the checkpoint").isNotNull();
             LocalDateTime callThatBeganNow = LocalDateTime.ofInstant(now.minus(settings.lag()), CdrTestRecords.ISTANBUL);
             assertThat(taken.getStart()).as("its window reaches back over the calls that began meanwhile").isBeforeOrEqualTo(callThatBeganNow);
+
+            // a replica whose clock is behind the database's by more than the overlap: the checkpoint is not ahead of the
+            // database's clock, so it stays where it is (brought back, the window would read again what was read)
+            Instant checkpoint = new CdrState(second).checkpoint("demo").orElseThrow();
+            CdrSync behind = new CdrSync(CdrTestRecords.DEMO, new CdrState(first), settings, false, Clock.fixed(now.minus(SKEW), ZoneOffset.UTC));
+            assertThat(behind.pollWindow("demo")).as("a clock behind only delays").isNull();
+            assertThat(new CdrState(second).checkpoint("demo")).contains(checkpoint);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -275,6 +276,37 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(eventFile(dataDir, longCall)).doesNotExist();
 
         // four hours before the checkpoint alone is 20 minutes too late for it; before the previous sweep's, it is in
+        template.sendBody("direct:cdr-settle", null);
+        awaitDelivered(List.of(longCall));
+    }
+
+    @Test
+    void aCheckpointThatAClockAheadLeftInTheFutureIsBroughtBackAndTheCallsSinceTheClockWasSetRightAreRead() throws Exception {
+        // the node's clock ran 5 hours ahead (read in local time at boot) while it polled and swept, on this state store
+        CdrSync clockAhead = new CdrSync(CdrTestRecords.DEMO, cdrState(), CdrTestRecords.settings(1000), true,
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(5)));
+        CdrWindow window = clockAhead.pollWindow("demo");
+        CdrWindow.pageRead(window, Map.of("cursor", "c", "CallList", List.of()));
+        clockAhead.windowDone(window);
+        clockAhead.finished("demo");
+        CdrWindow sweep = clockAhead.settleWindow("demo");
+        CdrWindow.pageRead(sweep, Map.of("cursor", "c", "CallList", List.of()));
+        assertThat(clockAhead.settleDone(sweep)).isNull();
+        clockAhead.settleFinished("demo");
+        assertThat(checkpoint()).isAfter(Instant.now().plus(Duration.ofHours(4)));
+
+        // NTP set it right, back by more than ccs.cdr.settle-window: the calls since, and one of 2 hours begun while it ran ahead
+        List<String> calls = simulator().generateCdrs(5, wallClock(Duration.ofMinutes(3)), wallClock(Duration.ofSeconds(30)));
+        String longCall = simulator().generateCdrs(1, wallClock(Duration.ofMinutes(121)), wallClock(Duration.ofMinutes(120))).get(0);
+
+        poll();
+        awaitDelivered(calls);
+        assertThat(LogCapture.text()).containsPattern("CDR checkpoint of tenant demo was 4h[0-9ms]+ ahead of the clock, at .*: a clock "
+                + "that ran ahead wrote it and was set back since. It is brought back to ");
+        assertThat(Instant.parse(json.readTree(get("/api/v1/status").body()).at("/tenants/0/checkpoint").asText())).isBefore(Instant.now());
+
+        // the sweep the clock ahead timed is due at once, and reaches back ccs.cdr.settle-window from now
+        assertThat(context.getRegistry().lookupByNameAndType("cdrSync", CdrSync.class).settleDue()).containsExactly("demo");
         template.sendBody("direct:cdr-settle", null);
         awaitDelivered(List.of(longCall));
     }
