@@ -99,9 +99,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("ccsApi", new CcsApi(tenants, appTokens,
                 settings.duration("ccs.api.interactive-timeout", Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofSeconds(8)),
                 settings.duration("ccs.api.cdr-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5))));
-        // a whole answer within the call's response timeout (the part of the call's budget after connecting), and no more than
-        // 16 MiB of it, far more than the API's longest (a CDR page of 100 records): past either the call fails (504, 502)
-        camel.getRegistry().bind("ccsAnswerLimit", new WholeAnswerLimit("ccs-answer-limit", 16 << 20, "more than 16 MiB"));
+        // a whole answer within the call's budget, connecting included, and no more than 4 MiB of it: the API's longest is a
+        // day of agent performance, a row of under 1 KiB per agent (a large tenant's 2,000 agents, 2 MiB); a CDR page is
+        // 100 records of 1-2 KiB. The answers read at once share 8 MiB: each is held several times over on its way to a map,
+        // and up to 12 API requests and 10 hangup lookups read at once within the lean profile's 160 MB heap. Past the deadline
+        // the call fails as unanswered (504), past a limit as answered garbage (502)
+        camel.getRegistry().bind("ccsAnswerLimit", new WholeAnswerLimit("ccs-answer-limit", 4 << 20,
+                "more than 4 MiB: no answer of the API is that long", 8 << 20,
+                "more than was left of the 8 MiB the answers being read at once may hold"));
         camel.getRegistry().bind("agentSessions", sessions);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", ""), settings.string("connector.api-key.previous", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));

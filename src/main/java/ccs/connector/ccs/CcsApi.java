@@ -102,9 +102,9 @@ public final class CcsApi {
         exchange.setVariable(API_URL, tenant.apiUrl());
         boolean report = function.startsWith(REPORTS) && params != null && params.containsKey("startdate");
         long budget = (report ? cdrTimeout : interactiveTimeout).toMillis();
-        long connect = Math.min(MAX_CONNECT_MILLIS, budget / 4);
-        exchange.setVariable(CONNECT_TIMEOUT, connect);
-        exchange.setVariable(RESPONSE_TIMEOUT, budget - connect);
+        exchange.setVariable(CONNECT_TIMEOUT, Math.min(MAX_CONNECT_MILLIS, budget / 4));
+        // the response timeout is also the deadline of the whole exchange, connecting included (ccsAnswerLimit's AnswerDeadline)
+        exchange.setVariable(RESPONSE_TIMEOUT, budget);
     }
 
     public Map<String, Object> answer(Exchange exchange) {
@@ -200,7 +200,7 @@ public final class CcsApi {
         String tenant = tenants.get(exchange.getVariable(TENANT, String.class)).name();
         if (failure instanceof WholeAnswerLimit.TooLongException) {
             throw UpstreamException.garbage(tenant, exchange.getVariable(FUNCTION, String.class),
-                    exchange.getVariable(FUNCTION, String.class) + " with " + failure.getMessage() + ": no answer of the API is that long");
+                    exchange.getVariable(FUNCTION, String.class) + " with " + failure.getMessage());
         }
         boolean neverSent = failure instanceof ConnectException || failure instanceof ConnectTimeoutException
                 || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException;

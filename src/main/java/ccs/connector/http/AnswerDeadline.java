@@ -13,8 +13,8 @@ import org.apache.hc.core5.util.Timeout;
 /**
  * A deadline for the whole of an HTTP answer, body included: the HTTP client's own timeouts bound each read, not the
  * answer, so an answer that drips in a byte at a time, never silent as long as a read's timeout, would hold its thread
- * for as long as it went on. At the request's response timeout the connection is closed under the reading thread,
- * which then fails. Used by the HTTP client configurers of the Call Center Studio calls, the CRM lookup and the REST sink.
+ * for as long as it went on. At the request's response timeout, counted from where the deadline starts (before
+ * connecting, in {@link WholeAnswerLimit}), the connection is closed under the reading thread, which then fails. Used by the HTTP client configurers of the Call Center Studio calls, the CRM lookup and the REST sink.
  */
 public final class AnswerDeadline implements AutoCloseable {
 

@@ -1,8 +1,10 @@
 package ccs.connector.http;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.Semaphore;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -18,7 +20,10 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
  * or huge one (a proxy's stream, a misrouted download) took the heap, and one that dripped in held its thread. Past the
  * limit the connection is closed, not read to its end, and the request fails with {@link TooLongException} (at once when
  * the answer's length says so); past the deadline it fails as one that got no answer in time ({@link SocketTimeoutException}).
- * Beans {@code ccsAnswerLimit} (Call Center Studio's calls, 16 MiB) and {@code crmAnswerLimit} (the CRM lookup, 1 MiB).
+ * The answers being read at once share a budget of bytes: an answer is held several times over on its way to a map (its
+ * bytes, the text, the parser's buffers), so a few long ones at once, each under the limit, took a lean connector's heap.
+ * An answer that would go past the budget fails as too long, at once: it never waits for others to end.
+ * Beans {@code ccsAnswerLimit} (Call Center Studio's calls) and {@code crmAnswerLimit} (the CRM lookup).
  */
 public final class WholeAnswerLimit implements HttpClientConfigurer {
 
@@ -32,16 +37,22 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
     private final String name;
     private final int maxBytes;
     private final String tooLong;
+    private final Semaphore budget;
+    private final String overBudget;
 
     /**
-     * @param name     the interceptor's name in the HTTP client
-     * @param maxBytes the most of an answer read
-     * @param tooLong  the message of a {@link TooLongException}
+     * @param name        the interceptor's name in the HTTP client
+     * @param maxBytes    the most of an answer read
+     * @param tooLong     the message of a {@link TooLongException} past {@code maxBytes}
+     * @param budgetBytes the most bytes of all the answers being read at once
+     * @param overBudget  the message of a {@link TooLongException} past {@code budgetBytes}
      */
-    public WholeAnswerLimit(String name, int maxBytes, String tooLong) {
+    public WholeAnswerLimit(String name, int maxBytes, String tooLong, int budgetBytes, String overBudget) {
         this.name = name;
         this.maxBytes = maxBytes;
         this.tooLong = tooLong;
+        this.budget = new Semaphore(budgetBytes);
+        this.overBudget = overBudget;
     }
 
     @Override
@@ -68,7 +79,10 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         });
     }
 
-    /** The whole answer, or {@link TooLongException} past the limit: then the connection is dropped, not read to its end. */
+    /**
+     * The whole answer, or {@link TooLongException} past the limit or the budget: then the connection is dropped, not read
+     * to its end. Its bytes count against the budget while it is read.
+     */
     private byte[] read(HttpEntity entity, ExecChain.Scope scope) throws IOException {
         if (entity.getContentLength() > maxBytes) {
             scope.execRuntime.discardEndpoint();
@@ -78,13 +92,22 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         if (content == null) {
             return new byte[0];
         }
-        byte[] body = content.readNBytes(maxBytes);
-        if (content.read() >= 0) {
-            // closing the stream would read the rest first, to use the connection again
-            scope.execRuntime.discardEndpoint();
-            throw new TooLongException(tooLong);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try {
+            for (int read = content.read(chunk); read >= 0; read = content.read(chunk)) {
+                boolean tooLongAlone = body.size() + read > maxBytes;
+                if (tooLongAlone || !budget.tryAcquire(read)) {
+                    // closing the stream would read the rest first, to use the connection again
+                    scope.execRuntime.discardEndpoint();
+                    throw new TooLongException(tooLongAlone ? tooLong : overBudget);
+                }
+                body.write(chunk, 0, read);
+            }
+            content.close();
+            return body.toByteArray();
+        } finally {
+            budget.release(body.size());
         }
-        content.close();
-        return body;
     }
 }

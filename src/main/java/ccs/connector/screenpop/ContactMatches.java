@@ -32,6 +32,7 @@ public final class ContactMatches {
     static final int MAX_ANSWER_BYTES = 1 << 20;
     static final String TOO_LONG = "the CRM lookup answered more than " + MAX_ANSWER_BYTES / 1024
             + " KiB: no contact list an agent can read is that long";
+    static final String TOO_MANY = "the CRM lookups being read at once answered more than 8 MiB together: the connector's memory is kept for its other work";
 
     private static final Pattern CHARSET = Pattern.compile("(?i)charset=\"?([^\";\\s]+)");
 

@@ -78,9 +78,11 @@ public final class ScreenPopConfiguration {
         registry.bind("contactsFile", contactsFile);
         registry.bind("crmLookupUrl", lookupUrl);
         registry.bind("contactMatches", new ContactMatches());
-        // no more than 1 MiB of a lookup's answer, all of it within camel.component.http.response-timeout: a CRM answering
-        // every contact it has would take the heap, and one whose answer dripped in held a lookup consumer and its connection
-        registry.bind("crmAnswerLimit", new WholeAnswerLimit("crm-answer-limit", ContactMatches.MAX_ANSWER_BYTES, ContactMatches.TOO_LONG));
+        // no more than 1 MiB of a lookup's answer, and 8 MiB of the lookups' answers being read at once, all of it within
+        // camel.component.http.response-timeout: a CRM answering every contact it has would take the heap, and one whose
+        // answer dripped in held a lookup consumer and its connection
+        registry.bind("crmAnswerLimit", new WholeAnswerLimit("crm-answer-limit", ContactMatches.MAX_ANSWER_BYTES, ContactMatches.TOO_LONG,
+                8 * ContactMatches.MAX_ANSWER_BYTES, ContactMatches.TOO_MANY));
         registry.bind("handedBackErrors", new HandedBackErrors());
         registry.bind("callAnswers", new CallAnswers(tenants));
         registry.bind("softphoneUrls", new SoftphoneUrls(tenants,

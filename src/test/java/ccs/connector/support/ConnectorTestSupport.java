@@ -53,7 +53,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A lost answer fails its test rather than holding the whole suite. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    protected static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     // assigned in configureContext, which CamelTestSupport calls from its constructor: no initializers here
     protected int port;

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -69,6 +71,11 @@ public final class RecordingHttpServer implements AutoCloseable {
             return withHeader(DRIPPED, String.valueOf(over.toMillis()));
         }
 
+        /** The same answer, all of its body but the last byte written at once, the last byte once {@link #releaseHeld()} is called. */
+        public Answer heldBeforeItsLastByte() {
+            return withHeader(HELD, "true");
+        }
+
         public Answer withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
@@ -80,12 +87,15 @@ public final class RecordingHttpServer implements AutoCloseable {
     private static final String CHUNKED = "X-Test-Chunked";
     /** Marks an answer {@link Answer#drippedOver}; not sent. */
     private static final String DRIPPED = "X-Test-Dripped-Millis";
+    /** Marks an answer {@link Answer#heldBeforeItsLastByte}; not sent. */
+    private static final String HELD = "X-Test-Held";
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> plan = new ConcurrentLinkedQueue<>();
     private final List<Map.Entry<Predicate<Received>, Answer>> rules = new CopyOnWriteArrayList<>();
     private final AtomicInteger cutShort = new AtomicInteger();
+    private final CountDownLatch heldAnswers = new CountDownLatch(1);
 
     public RecordingHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -106,6 +116,11 @@ public final class RecordingHttpServer implements AutoCloseable {
     /** How many answers the clients did not read to their end (they closed the connection while the server wrote). */
     public int answersCutShort() {
         return cutShort.get();
+    }
+
+    /** Ends the answers held before their last byte, and those to come at once (they wait a minute at most). */
+    public void releaseHeld() {
+        heldAnswers.countDown();
     }
 
     /** The next request (in arrival order) gets this answer; planned answers are used up one by one. */
@@ -158,6 +173,7 @@ public final class RecordingHttpServer implements AutoCloseable {
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
             List<String> dripped = exchange.getResponseHeaders().remove(DRIPPED);
+            boolean held = exchange.getResponseHeaders().remove(HELD) != null;
             // in the charset the answer's Content-Type names, as a server would write it
             String type = answer.headers().getOrDefault("Content-Type", "");
             byte[] bytes = answer.body().getBytes(type.contains("charset=")
@@ -165,7 +181,12 @@ public final class RecordingHttpServer implements AutoCloseable {
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
-                    if (dripped == null) {
+                    if (held) {
+                        out.write(bytes, 0, bytes.length - 1);
+                        out.flush();
+                        heldAnswers.await(1, TimeUnit.MINUTES);
+                        out.write(bytes, bytes.length - 1, 1);
+                    } else if (dripped == null) {
                         out.write(bytes);
                     } else {
                         long gap = Long.parseLong(dripped.get(0)) / bytes.length;
