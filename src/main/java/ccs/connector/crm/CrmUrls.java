@@ -9,10 +9,13 @@ import org.apache.camel.Variable;
  */
 public final class CrmUrls {
 
-    /** Scheme, host and path of {@code crmUrl}, then {@code crmPath} (null = none). */
-    public String endpoint(@Variable("crmUrl") String url, @Variable("crmPath") String path) {
+    /**
+     * Scheme, host and path of {@code crmUrl}: the same for every message, as {@code crmPath} travels in the
+     * {@code CamelHttpPath} header. Each URI is an HTTP endpoint of its own, with its own client and connection pool.
+     */
+    public String endpoint(@Variable("crmUrl") String url) {
         int mark = url.indexOf('?');
-        return (mark < 0 ? url : url.substring(0, mark)) + (path == null ? "" : path);
+        return mark < 0 ? url : url.substring(0, mark);
     }
 
     /** The query of {@code crmUrl} as written (still URL-encoded), or null when it has none. */

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * {@code {{crm.x.url}}/activities/${bean:urlPathSegments?method=of(${variable.id})}}. A value of letters,
  * digits and {@code . _ : @ -} (the platform's call keys) stays as it is; any other is {@code ~} and the
  * base64url of its UTF-8, so that no {@code /}, {@code ?}, {@code #}, {@code %} or space can change the
- * path, and two values never share one (Camel's HTTP endpoint would decode a percent-encoded value again).
+ * path, and two values never share one (a percent-encoded value is easily decoded again on its way, by a
+ * server or a proxy in front of the CRM, {@code %2F} into {@code /}).
  */
 public final class UrlPathSegments {
 

@@ -8,34 +8,52 @@ import ccs.connector.config.StartupChecks;
 
 /**
  * The REST lookup's URL, {@code crm.lookup.url}, with its {@code {phone}} placeholder in the path
- * or the query. The route calls {@link #withoutQuery} as the endpoint and sends {@link #query} in
- * the {@code CamelHttpQuery} header: a query inside an endpoint URI would have its {@code %2B}
- * turned back into a {@code +} (a space to the CRM), and Camel would print it, keys included.
+ * or the query. The route calls {@link #endpoint} as the endpoint, the same for every number, and sends
+ * {@link #path} in the {@code CamelHttpPath} header and {@link #query} in the {@code CamelHttpQuery} header:
+ * each endpoint URI is an HTTP client and a connection pool of its own, Camel turns a {@code %2B} inside it
+ * back into a {@code +}, and prints it, keys included.
  */
 public final class LookupUrl {
 
     public static final String PLACEHOLDER = "{phone}";
 
-    private final String base;
+    private final String endpoint;
+    private final String path;
     private final String query;
 
     /**
      * {@code template} is an http(s) URL holding {@link #PLACEHOLDER}; ScreenPopConfiguration checks it for {@code crm.lookup=rest}.
-     * A customer's copy of that lookup reads it too, where it may be left empty: {@link #withoutQuery} then says so.
+     * A customer's copy of that lookup reads it too, where it may be left empty: {@link #endpoint} then says so.
      */
     public LookupUrl(String template) {
         int mark = template.indexOf('?');
-        this.base = mark < 0 ? template : template.substring(0, mark);
+        String base = mark < 0 ? template : template.substring(0, mark);
+        // the path is cut before the segment that holds the number
+        int phone = base.indexOf(PLACEHOLDER);
+        int cut = phone < 0 ? base.length() : base.lastIndexOf('/', phone);
+        this.endpoint = base.substring(0, cut);
+        this.path = phone < 0 ? null : base.substring(cut);
         this.query = mark < 0 ? null : template.substring(mark + 1);
     }
 
-    /** Scheme, host and path, the number in the path URL-encoded ({@code +} becomes {@code %2B}). */
-    public String withoutQuery(String phone) {
-        if (!StartupChecks.isHttpUrl(base.replace(PLACEHOLDER, "0"))) {
+    /** Scheme, host and the path before the number's segment. */
+    public String endpoint() {
+        if (!StartupChecks.isHttpUrl(endpoint)) {
             throw new CrmUnavailableException("setting crm.lookup.url, which the lookup route of crm.lookup reads (bean crmLookupUrl), "
                     + "is not an http(s) URL such as https://crm.example.com/api/contacts?phone=" + PLACEHOLDER);
         }
-        return base.replace(PLACEHOLDER, encode(phone));
+        return endpoint;
+    }
+
+    /** The rest of the path with the number URL-encoded ({@code +} becomes {@code %2B}); null when the number is in the query only. */
+    public String path(String phone) {
+        return path == null ? null : path.replace(PLACEHOLDER, encode(phone));
+    }
+
+    /** Endpoint and path in one, as a copy of the route made before {@link #path} reads it (an HTTP endpoint per number). */
+    public String withoutQuery(String phone) {
+        String rest = path(phone);
+        return endpoint() + (rest == null ? "" : rest);
     }
 
     /** The query with the number URL-encoded; null when the URL has none. */

@@ -67,7 +67,7 @@ class CallActivityExampleTest extends ConnectorTestSupport {
 
     @Test
     void callKeysThatAreNoPlainPathSegmentReachActivitiesOfTheirOwn() throws Exception {
-        // decoded again by the HTTP endpoint, a percent-encoded key would name another activity, or cut the path at ?
+        // decoded again on its way (a server or proxy in front of the CRM), a percent-encoded key would name another activity
         List<String> keys = List.of("ca%2Fx", "ca%2fx", "ca a/b?c#d&e=f+g%41", "kolayğ", "kolayı");
         keys.forEach(key -> publish(hangupEvent(key)));
 
@@ -77,6 +77,24 @@ class CallActivityExampleTest extends ConnectorTestSupport {
         // a header is ASCII: ğ would arrive as ?, the same for every key that differs in such a letter
         assertThat(encodedKeyUpserts()).extracting(put -> put.header("Idempotency-Key")).doesNotHaveDuplicates()
                 .contains("demo:ccs.call.hangup:kolay%C4%9F", "demo:ccs.call.hangup:kolay%C4%B1", "demo:ccs.call.hangup:ca%252Fx");
+    }
+
+    @Test
+    void activitiesOfManyCallsGoThroughOneHttpEndpoint() throws Exception {
+        publish(hangupEvent("one-endpoint-0"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> activityUpserts("one-endpoint-0").size() == 1);
+        long endpoints = httpEndpointsTo(crm);
+
+        List<String> keys = List.of("one-endpoint-1", "one-endpoint-2", "one-endpoint-3", "one-endpoint-4", "one-endpoint-5");
+        keys.forEach(key -> publish(hangupEvent(key)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> keys.stream().allMatch(key -> activityUpserts(key).size() == 1));
+
+        assertThat(keys).allSatisfy(key -> assertThat(activityUpserts(key).get(0)).satisfies(put -> {
+            assertThat(put.rawPath()).isEqualTo("/api/call-activities/demo:" + key);
+            assertThat(put.query()).isEqualTo(CRM_QUERY);
+        }));
+        // an endpoint per activity's URL was an HTTP client and a connection pool each, up to Camel's 1,000 endpoints
+        assertThat(httpEndpointsTo(crm)).isEqualTo(endpoints);
     }
 
     @Test

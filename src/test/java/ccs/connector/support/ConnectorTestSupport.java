@@ -36,6 +36,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.awaitility.Awaitility;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
@@ -122,6 +123,13 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         settings.setProperty("crm.sink", "rest");
         settings.setProperty("crm.rest.url", crm.url("/events"));
         return crm;
+    }
+
+    /** How many HTTP endpoints Camel holds for {@code server}: each has an HTTP client and a connection pool of its own. */
+    protected long httpEndpointsTo(RecordingHttpServer server) {
+        String authority = URI.create(server.url("")).getAuthority();
+        return context.getEndpoints().stream()
+                .filter(endpoint -> endpoint instanceof HttpEndpoint http && authority.equals(http.getHttpUri().getAuthority())).count();
     }
 
     /** The REST sink's requests for one event (by its Idempotency-Key), answered or not. */

@@ -29,8 +29,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class RecordingHttpServer implements AutoCloseable {
 
-    /** One request as received. */
-    public record Received(String method, String path, String query, Headers headers, String body, int status, Instant at) {
+    /** One request as received; {@code rawPath} as it came, still URL-encoded. */
+    public record Received(String method, String path, String rawPath, String query, Headers headers, String body, int status, Instant at) {
 
         /** The form fields (x-www-form-urlencoded body) or, for a body-less request, the query parameters. */
         public Map<String, String> fields() {
@@ -155,13 +155,13 @@ public final class RecordingHttpServer implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Received asked = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, 0, Instant.now());
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, 0, Instant.now());
             Answer answer = rules.stream().filter(rule -> rule.getKey().test(asked)).map(Map.Entry::getValue).findFirst()
                     .orElseGet(plan::poll);
             if (answer == null) {
                 answer = Answer.status(200);
             }
-            received.add(new Received(asked.method(), asked.path(), asked.query(), asked.headers(), asked.body(),
+            received.add(new Received(asked.method(), asked.path(), asked.rawPath(), asked.query(), asked.headers(), asked.body(),
                     answer.status(), asked.at()));
             if (!answer.delay().isZero()) {
                 try {
