@@ -2,6 +2,7 @@ package ccs.connector.health;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,11 +20,20 @@ public final class DatabaseHealthCheck extends CachedHealthCheck {
         this.database = database;
     }
 
+    /**
+     * A statement, not {@link Connection#isValid}: H2 answers that true on a store it closed after a failed write (a
+     * full volume), where every statement fails.
+     */
     @Override
     protected Probe probe() {
         try (Connection connection = database.getConnection()) {
-            return connection.isValid(TIMEOUT_SECONDS) ? new Probe(null, Map.of())
-                    : new Probe("the connector's database does not answer", Map.of());
+            try (Statement statement = connection.createStatement()) {
+                statement.setQueryTimeout(TIMEOUT_SECONDS);
+                statement.execute("SELECT 1");
+                return new Probe(null, Map.of());
+            } catch (SQLException e) {
+                return new Probe("the connector's database fails its statements: " + e.getMessage(), Map.of());
+            }
         } catch (SQLException e) {
             return new Probe("the connector's database refuses connections: " + e.getMessage(), Map.of());
         }

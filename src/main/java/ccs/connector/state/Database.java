@@ -35,6 +35,8 @@ import javax.sql.DataSource;
 import ccs.connector.config.BackgroundWork;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.slf4j.Logger;
@@ -229,8 +231,24 @@ public final class Database implements AutoCloseable {
         // H2's retry: file system opens the channel again
         String url = "jdbc:h2:file:retry:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
-        HikariDataSource pool = new HikariDataSource(poolConfig(url, "connector", "", H2_POOL_SIZE, false));
+        HikariConfig config = poolConfig(url, "connector", "", H2_POOL_SIZE, false);
+        config.setExceptionOverride(new ClosedH2Store());
+        HikariDataSource pool = new HikariDataSource(config);
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
+    }
+
+    /**
+     * A write that fails (its volume full) closes H2's store for good, and each session of it answers every statement
+     * "database closed" from then on: no connection error to Hikari (no SQL state 08), which would keep them. Evicted,
+     * they give way to new connections, and the first of them opens the file again: the store works once writes can.
+     */
+    private static final class ClosedH2Store implements SQLExceptionOverride {
+
+        @java.lang.Override // Override alone is SQLExceptionOverride's enum here
+        public Override adjudicate(SQLException e) {
+            return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED || e.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
+                    ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
     }
 
     private Database startH2Housekeeping() {
