@@ -125,7 +125,7 @@ public class CrmConfiguration implements CamelConfiguration {
         health.register(new RoutesStartedHealthCheck());
         OutboxHealthCheck outboxHealth = new OutboxHealthCheck(((CachingConnectionFactory) outbox).getTargetConnectionFactory(), outboxUrl,
                 outboxSpace, probeEvery);
-        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database.dataSource(), probeEvery);
+        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database, probeEvery);
         health.register(outboxHealth);
         health.register(databaseHealth);
         health.register(new IntakeHealthCheck(outboxHealth, databaseHealth));

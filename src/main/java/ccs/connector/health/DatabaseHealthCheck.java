@@ -6,32 +6,34 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
-import javax.sql.DataSource;
+import ccs.connector.state.Database;
 
 /** Readiness: the connector's database (dedupe, correlation, checkpoints) answers. */
 public final class DatabaseHealthCheck extends CachedHealthCheck {
 
     private static final int TIMEOUT_SECONDS = 2;
 
-    private final DataSource database;
+    private final Database database;
 
-    public DatabaseHealthCheck(DataSource database, Duration cacheFor) {
+    public DatabaseHealthCheck(Database database, Duration cacheFor) {
         super("database", cacheFor, "the connector's database");
         this.database = database;
     }
 
     /**
      * A statement, not {@link Connection#isValid}: H2 answers that true on a store it closed after a failed write (a
-     * full volume), where every statement fails.
+     * full volume), where every statement fails; its connections are then dropped, so that the next probe opens it again.
      */
     @Override
     protected Probe probe() {
-        try (Connection connection = database.getConnection()) {
+        try (Connection connection = database.dataSource().getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(TIMEOUT_SECONDS);
-                statement.execute("SELECT 1");
+                // a table of the store: a session opened on a closed store still answers SELECT 1
+                statement.execute("SELECT COUNT(*) FROM CDR_CHECKPOINT");
                 return new Probe(null, Map.of());
             } catch (SQLException e) {
+                database.dropConnectionsOfAClosedStore(e);
                 return new Probe("the connector's database fails its statements: " + e.getMessage(), Map.of());
             }
         } catch (SQLException e) {

@@ -35,7 +35,6 @@ import javax.sql.DataSource;
 import ccs.connector.config.BackgroundWork;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.SQLExceptionOverride;
 import org.h2.api.ErrorCode;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -231,23 +230,20 @@ public final class Database implements AutoCloseable {
         // H2's retry: file system opens the channel again
         String url = "jdbc:h2:file:retry:" + fileSystem + file + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;MAX_COMPACT_TIME=0" + settings;
         compactH2(url, Path.of(file + ".mv.db"));
-        HikariConfig config = poolConfig(url, "connector", "", H2_POOL_SIZE, false);
-        config.setExceptionOverride(new ClosedH2Store());
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = new HikariDataSource(poolConfig(url, "connector", "", H2_POOL_SIZE, false));
         return new Database(pool, Dialect.H2, pool, H2_POOL_SIZE).createSchema().startH2Housekeeping();
     }
 
     /**
-     * A write that fails (its volume full) closes H2's store for good, and each session of it answers every statement
-     * "database closed" from then on: no connection error to Hikari (no SQL state 08), which would keep them. Evicted,
-     * they give way to new connections, and the first of them opens the file again: the store works once writes can.
+     * Drops the pool's connections when {@code failure} says H2 closed its store: a write that fails (its volume full)
+     * closes it for good, and each session of it answers every statement "database closed" from then on, no connection
+     * error (SQL state 08) that would make Hikari drop it. New connections open the file again: the store works once
+     * writes can. Those in use go when they are given back.
      */
-    private static final class ClosedH2Store implements SQLExceptionOverride {
-
-        @java.lang.Override // Override alone is SQLExceptionOverride's enum here
-        public Override adjudicate(SQLException e) {
-            return e.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED || e.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN
-                    ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+    public void dropConnectionsOfAClosedStore(SQLException failure) {
+        boolean closed = failure.getErrorCode() == ErrorCode.DATABASE_IS_CLOSED || failure.getErrorCode() == ErrorCode.DATABASE_CALLED_AT_SHUTDOWN;
+        if (closed && dialect == Dialect.H2 && pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
         }
     }
 
@@ -684,7 +680,8 @@ public final class Database implements AutoCloseable {
         return statement;
     }
 
-    private static StateStoreException failed(String sql, SQLException e) {
+    private StateStoreException failed(String sql, SQLException e) {
+        dropConnectionsOfAClosedStore(e);
         // SQL state classes 22 (data exception) and 23 (integrity constraint violation), the same in H2 and PostgreSQL
         boolean refused = e.getSQLState() != null && (e.getSQLState().startsWith("22") || e.getSQLState().startsWith("23"));
         return new StateStoreException("the connector's database failed (" + sql.split(" ", 2)[0] + "): " + e.getMessage(), e, refused);
