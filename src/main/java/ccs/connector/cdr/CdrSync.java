@@ -281,8 +281,10 @@ public final class CdrSync {
     public List<String> settleDue() {
         Instant own = clock.instant();
         Instant endedBefore = own.minus(settings.settleInterval());
-        // timed by a clock that ran ahead and was set back since: when the latest sweep ran is not known (see bringBack)
-        Instant ahead = state.sharedNow().orElse(own).plus(settings.overlap());
+        // timed by a clock that ran ahead and was set back since: when the latest sweep ran is not known (see bringBack); the
+        // later of this replica's clock and the database's, since this replica timed the sweeps it ran itself
+        Instant shared = state.sharedNow().orElse(own);
+        Instant ahead = (shared.isAfter(own) ? shared : own).plus(settings.overlap());
         return tenants.all().stream().map(Tenant::name)
                 .filter(tenant -> state.run(tenant, SETTLE).map(CdrState.Run::at).or(() -> state.firstSaved(tenant))
                         .map(latest -> !latest.isAfter(endedBefore) || latest.isAfter(ahead)).orElse(true))
