@@ -5,12 +5,12 @@ import java.util.Map;
 
 import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.RouteStartupCheck;
-import ccs.connector.crm.OutboxFullException;
 import ccs.connector.crm.OutboxSpace;
 import ccs.connector.crm.OutboxUnavailableException;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import org.springframework.jms.JmsException;
 
 /**
  * Readiness: the outbox's broker accepts a connection and takes messages, so what comes in can be stored durably. Probed
@@ -44,10 +44,16 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
         }
     }
 
-    /** A send into the outbox failed: the sends after it are held until a probe finds the broker up again. */
+    /**
+     * A send into the outbox failed: when the broker failed it (a JMS failure in its causes, not an event that could not
+     * be written, say), the sends after it are held until a probe finds the broker up again.
+     */
     public void sendFailed(Exception failure) {
-        if (!(failure instanceof OutboxFullException || failure instanceof OutboxUnavailableException)) {
-            markDown("a send into the outbox failed: " + RouteStartupCheck.rootMessage(failure));
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof JMSException || cause instanceof JmsException) {
+                markDown("a send into the outbox failed: " + RouteStartupCheck.rootMessage(failure));
+                return;
+            }
         }
     }
 

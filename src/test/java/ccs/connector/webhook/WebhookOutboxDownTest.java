@@ -80,7 +80,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         assertThat(letters.values()).allSatisfy(letter -> {
             assertThat(letter.get("kind").asText()).isEqualTo("webhook-event");
             assertThat(letter.get("reason").asText()).startsWith("the outbox did not take the event when its webhook came")
-                    .contains("(the outbox's broker refuses connections: ");
+                    .contains("(the event could not be stored: the outbox's broker refuses connections: ");
         });
         // the status tells them from dead letters a person must replay
         JsonNode status = JSON.readTree(get("/api/v1/status").body()).get("deadLetters");
@@ -88,12 +88,27 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         assertThat(status.get("waiting").asLong()).as(status.toString()).isZero();
     }
 
+    /** The agent page's status door holds nothing: once the broker was found down, a 503 at once, to be sent again. */
+    @Test
+    void anAgentStatusWhileTheBrokerIsFoundDownIsA503NamingIt() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body()
+                .contains("the outbox's broker refuses connections"));
+        HttpResponse<String> answer = agentDoor("/agent/status", agentPageCookie("ayse.yilmaz@demo.example"),
+                "{\"status\": \"available\", \"time\": \"" + java.time.Instant.now() + "\"}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(JSON.readTree(answer.body()).get("detail").asText())
+                .startsWith("the event could not be stored: the outbox's broker refuses connections: ");
+    }
+
     @Test
     void callbacksThatNeitherTheOutboxNorTheStateStoreTakeAre503() throws Exception {
         FailingWrites.start(store(), TABLE, "INSERT, UPDATE", 1000);
         for (HttpResponse<String> answer : callbacks("lost")) {
             assertThat(answer.statusCode()).isEqualTo(503);
-            assertThat(JSON.readTree(answer.body()).get("detail").asText()).isEqualTo("the event could not be stored: send it again later");
+            // the broker found down (by the first callback's send, or a probe) named, or the send's own failure
+            assertThat(JSON.readTree(answer.body()).get("detail").asText()).startsWith("the event could not be stored: ")
+                    .endsWith("send it again later");
         }
         assertThat(deadLetters().keySet()).noneMatch(id -> id.contains("lost"));
     }
