@@ -34,6 +34,9 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         }
     }
 
+    /** How much of each answer is not counted against the budget. */
+    static final int UNCOUNTED_BYTES = 256 << 10;
+
     private final String name;
     private final int maxBytes;
     private final String tooLong;
@@ -81,7 +84,9 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
 
     /**
      * The whole answer, or {@link TooLongException} past the limit or the budget: then the connection is dropped, not read
-     * to its end. Its bytes count against the budget while it is read.
+     * to its end. Its bytes past the first {@value #UNCOUNTED_BYTES} count against the budget while it is read: a click2call's
+     * or a login's answer, a few hundred bytes, is never refused for the long answers being read beside it (it may have
+     * placed a call, whose outcome would then be unknown).
      */
     private byte[] read(HttpEntity entity, ExecChain.Scope scope) throws IOException {
         if (entity.getContentLength() > maxBytes) {
@@ -97,7 +102,7 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         try {
             for (int read = content.read(chunk); read >= 0; read = content.read(chunk)) {
                 boolean tooLongAlone = body.size() + read > maxBytes;
-                if (tooLongAlone || !budget.tryAcquire(read)) {
+                if (tooLongAlone || !budget.tryAcquire(counted(body.size() + read) - counted(body.size()))) {
                     // closing the stream would read the rest first, to use the connection again
                     scope.execRuntime.discardEndpoint();
                     throw new TooLongException(tooLongAlone ? tooLong : overBudget);
@@ -107,7 +112,11 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
             content.close();
             return body.toByteArray();
         } finally {
-            budget.release(body.size());
+            budget.release(counted(body.size()));
         }
+    }
+
+    private static int counted(int bytes) {
+        return Math.max(0, bytes - UNCOUNTED_BYTES);
     }
 }
