@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +64,10 @@ public final class Click2callRequests {
     /** The ending of the file beside a failed inbox file that says why it failed. */
     private static final String REASON = ".reason.txt";
     /** What a number to dial may hold besides its digits: the signs people write numbers with. */
+    /** The full-width forms of ASCII's '!' to '~', each this far from its ASCII character. */
+    private static final int FULL_WIDTH_FIRST = 0xFF01;
+    private static final int FULL_WIDTH_LAST = 0xFF5E;
+    private static final int FULL_WIDTH_OFFSET = 0xFEE0;
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
     /** Jackson's message for a field given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION), which has no type of its own. */
     private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
@@ -380,12 +383,16 @@ public final class Click2callRequests {
     }
 
     /**
-     * A number as copied from a spreadsheet or a web page, in plain characters: a no-break space as a space, full-width
-     * digits as digits (Unicode's compatibility forms, NFKC), without the spaces around it; null when nothing is left.
+     * A number as copied from a spreadsheet or a web page, in plain characters: any space (a no-break one) as a space, a
+     * full-width character as its ASCII one, without the spaces around it; null when nothing is left. Not Unicode's whole
+     * compatibility mapping: a footnote's superscript digit would become a digit of the number.
      */
     private static String plain(String phoneNumber) {
-        String plain = phoneNumber == null ? "" : Normalizer.normalize(phoneNumber, Normalizer.Form.NFKC).strip();
-        return plain.isEmpty() ? null : plain;
+        StringBuilder plain = new StringBuilder();
+        (phoneNumber == null ? "" : phoneNumber).codePoints().forEach(c -> plain.appendCodePoint(
+                Character.getType(c) == Character.SPACE_SEPARATOR ? ' ' : c >= FULL_WIDTH_FIRST && c <= FULL_WIDTH_LAST ? c - FULL_WIDTH_OFFSET : c));
+        String text = plain.toString().strip();
+        return text.isEmpty() ? null : text;
     }
 
     private String dialled(String phoneNumber) {

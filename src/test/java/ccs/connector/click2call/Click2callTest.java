@@ -309,6 +309,9 @@ class Click2callTest extends ConnectorTestSupport {
             assertThat(dispatched(transactionId).params()).containsEntry("phonenumber", "+905321234567");
         }
         assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-merged"));
+        // a footnote's superscript copied with the number is no digit of it
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532 123 45 67\u00b9\"}"), 400,
+                "phoneNumber cannot be dialled: it may hold only digits", "phoneNumber");
     }
 
     @Test
