@@ -543,7 +543,7 @@ public final class CcsSimulator implements AutoCloseable {
             return Map.of("login", false, "message", "User not found");
         }
         String session = UUID.randomUUID().toString().replace("-", "") + Long.toHexString(System.nanoTime());
-        sessions.put(session, new SimSession(email.toLowerCase(), clock.instant().plus(settings.sessionTtl)));
+        sessions.put(session, new SimSession(email.toLowerCase(Locale.ROOT), clock.instant().plus(settings.sessionTtl)));
         return Map.of("login", true, "session", session, "message", "Login Successful!", "language", "en");
     }
 

@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -53,7 +54,7 @@ final class SyntheticCalls {
     /** A caller's number as the platform shows it: national format with a leading 0. */
     synchronized String mobileNumber() {
         return "0" + MOBILE_PREFIXES.get(random.nextInt(MOBILE_PREFIXES.size()))
-                + String.format("%07d", random.nextInt(10_000_000));
+                + String.format(Locale.ROOT, "%07d", random.nextInt(10_000_000));
     }
 
     synchronized String agent() {
@@ -163,6 +164,6 @@ final class SyntheticCalls {
     }
 
     static String agentId(String agent) {
-        return "ahRzfm11a" + Integer.toHexString(agent.toLowerCase().hashCode());
+        return "ahRzfm11a" + Integer.toHexString(agent.toLowerCase(Locale.ROOT).hashCode());
     }
 }

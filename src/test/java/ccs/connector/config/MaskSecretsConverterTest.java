@@ -55,12 +55,12 @@ class MaskSecretsConverterTest {
     void noOtherControlCharacterReachesTheTextLogAndAStackTraceStartsOnALineOfItsOwn() {
         String forgery = "\u001b[2K\u001b[1G2026-12-03 09:00:00.000 ERROR [main] forged line\u001b[8m";
         LogEvent forged = Log4jLogEvent.newBuilder().setLoggerName("test").setLevel(Level.INFO)
-                .setMessage(new SimpleMessage("IVR notification of queue VIP" + forgery + "\u2028\u0085\u0007"))
+                .setMessage(new SimpleMessage("IVR notification of queue VIP" + forgery + "\u2028\u0085\u0007\u202e"))
                 .setThrown(new IllegalStateException("queue VIP\r" + forgery)).build();
         String text = format("text", forged);
-        assertThat(text).doesNotContain("\u001b", "\u2028", "\u0085", "\u0007", "\r")
-                .contains("queue VIP?[2K?[1G2026-12-03 09:00:00.000 ERROR [main] forged line?[8m???")
-                .contains("queue VIP?[2K?[1G2026-12-03 09:00:00.000 ERROR [main] forged line?[8m???\njava.lang.IllegalStateException: queue VIP??[2K");
+        assertThat(text).doesNotContain("\u001b", "\u2028", "\u0085", "\u0007", "\u202e", "\r")
+                .contains("queue VIP?[2K?[1G2026-12-03 09:00:00.000 ERROR [main] forged line?[8m????")
+                .contains("queue VIP?[2K?[1G2026-12-03 09:00:00.000 ERROR [main] forged line?[8m????\njava.lang.IllegalStateException: queue VIP??[2K");
         assertThat(text.lines().filter(line -> line.startsWith("\tat ")).count()).as("the stack trace, a line per frame").isGreaterThan(1);
     }
 
