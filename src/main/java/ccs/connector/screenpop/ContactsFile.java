@@ -1,6 +1,7 @@
 package ccs.connector.screenpop;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -142,10 +143,26 @@ public final class ContactsFile {
 
     private List<Map<String, Object>> readCsv() throws IOException {
         CsvMapper csv = new CsvMapper();
-        try (MappingIterator<Map<String, Object>> rows = csv.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader())
-                .readValues(file.toFile())) {
+        CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(columnSeparator());
+        try (MappingIterator<Map<String, Object>> rows = csv.readerFor(Map.class).with(schema).readValues(file.toFile())) {
             return rows.readAll();
         }
+    }
+
+    /**
+     * ';' when the header row holds it and no ',': Excel writes its CSV so where a comma is the decimal mark (Turkish,
+     * German); read with commas, such a file was one column and found nobody. Else ','.
+     */
+    private char columnSeparator() throws IOException {
+        boolean comma = false;
+        boolean semicolon = false;
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                comma |= b == ',';
+                semicolon |= b == ';';
+            }
+        }
+        return semicolon && !comma ? ';' : ',';
     }
 
     private static List<String> writtenNumbers(Object phone) {

@@ -61,6 +61,21 @@ class ContactsFileTest {
         assertThat(contacts.find("+902124445566", "e164")).extracting(c -> c.get("id")).containsExactly("b");
     }
 
+    /** Excel writes ';' between the columns where a comma is the decimal mark, as in Turkish. */
+    @Test
+    void csvContactsSeparatedBySemicolonsAsExcelWritesThemInTurkishWorkTheSame() throws Exception {
+        Path file = dir.resolve("excel.csv");
+        Files.writeString(file, """
+                id;name;phone
+                a;"Şahin; Elif";0532 123 45 67
+                """);
+        ContactsFile contacts = new ContactsFile(file, numbers);
+        contacts.check("crm.lookup.file");
+
+        assertThat(contacts.find("05321234567", "national")).singleElement()
+                .satisfies(c -> assertThat(c).containsEntry("id", "a").containsEntry("name", "Şahin; Elif"));
+    }
+
     /** A CRM's export that names its column otherwise finds nobody: said once, not left to a 404 at every screen pop. */
     @Test
     void aFileWithoutAPhoneFieldIsSaidToFindNobody() throws Exception {
