@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the replica that took over after it skipped every poll ("its window would start after ...") until its own clock
  * reached the checkpoint, while the status showed no lag. The checkpoint moves no further than the database's clock
  * less the lag; and a replica whose clock is behind the database's does not take the checkpoint for one a clock ahead
- * left in the future.
+ * left in the future, nor the leader the sweeps it timed itself for sweeps timed in the future (it swept at every poll).
  */
 class CdrClockSkewIT {
 
@@ -43,6 +43,13 @@ class CdrClockSkewIT {
 
             assertThat(new CdrState(second).checkpoint("demo")).as("not in the future of the database's clock").get()
                     .matches(checkpoint -> !checkpoint.isAfter(Instant.now().minus(settings.lag())), "at most the database's now less the lag");
+
+            // a sweep it ran, timed by its own clock, is not taken for one that a clock set back since left in the future
+            CdrWindow sweep = aheadLeader.settleWindow("demo");
+            CdrWindow.pageRead(sweep, Map.of("cursor", "c", "CallList", List.of()));
+            aheadLeader.settleDone(sweep);
+            aheadLeader.settleFinished("demo");
+            assertThat(aheadLeader.settleDue()).as("swept just now, not due at every poll").doesNotContain("demo");
 
             // the leader dies; a replica whose clock is right takes over a moment later
             CdrSync next = new CdrSync(CdrTestRecords.DEMO, new CdrState(second), settings, false, Clock.fixed(now.plusSeconds(2), ZoneOffset.UTC));
