@@ -61,8 +61,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(LogCapture.text().split("\n"))
                 .anyMatch(line -> line.contains(" WARN ") && line.contains("tenant moved") && line.contains(toSet)));
 
-        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"moved\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+        HttpResponse<String> click2call = click2call(AGENT, "05321234567", "moved");
         assertThat(click2call.statusCode()).isEqualTo(502);
         assertThat(click2call.body()).contains(toSet);
         assertThat(LogCapture.text() + click2call.body()).doesNotContain("moved-secret-token");
@@ -70,8 +69,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
 
     @Test
     void a403ToTheAppTokenAloneIsARefusedAppTokenNamingTheTenantsSetting() throws Exception {
-        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"gated\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+        HttpResponse<String> click2call = click2call(AGENT, "05321234567", "gated");
 
         // the contract's 422 for a token refused upstream, not a 503 of a platform that is down
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(422);
@@ -83,8 +81,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     @Test
     void anInteractiveCallGivesUpWithinItsBudgetWhileACdrPageKeepsTheLongerOne() throws Exception {
         simulator().inject(Fault.delay("click2call", 9000, 1));
-        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+        HttpResponse<String> click2call = click2call(AGENT, "05321234567", null);
         // the request went out and may have placed the call: no answer in time is no "down" to try again on
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(504);
         assertThat(click2call.body()).contains("did not answer click2call");
@@ -102,8 +99,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     void anInteractiveCallHasItsWholeBudgetConnectingIncluded() throws Exception {
         // 6.5 s of the shipped 8 s: the deadline of the whole answer once left out the 2 s set aside for connecting (504)
         simulator().inject(Fault.delay("click2call", 6500, 1));
-        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+        HttpResponse<String> click2call = click2call(AGENT, "05321234567", null);
 
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(200);
     }
@@ -112,8 +108,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
     void anAnswerThatDripsInIsCutAtTheBudgetAsOneThatDoesNotCome() throws Exception {
         // no read ever waits as long as its timeout, so only a deadline for the whole answer bounds it
         simulator().inject(Fault.trickle("click2call", 16_000, 1));
-        HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+        HttpResponse<String> click2call = click2call(AGENT, "05321234567", null);
 
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(504);
         assertThat(click2call.body()).contains("did not answer click2call");
@@ -139,15 +134,13 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         simulator().answerFlagsAsText(true);
         try {
             // {"login": "true", "session": ...}, then {"success": "true"}: the call is placed, no 502 of an unknown outcome
-            HttpResponse<String> placed = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> placed = click2call(agent, "05321234567", null);
             assertThat(placed.statusCode()).as(placed.body()).isEqualTo(200);
 
             // the session ended: {"success": "false", ...} to the click2call and to ping is a refused session, renewed once
             long logins = simulator().requests("login").size();
             simulator().expireSessions(agent);
-            HttpResponse<String> renewed = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"05321234568\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> renewed = click2call(agent, "05321234568", null);
             assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
             assertThat(simulator().requests("login")).hasSize((int) logins + 1);
 
@@ -174,8 +167,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
             assertThat(demo.path("problem").asText()).as(demo.toString())
                     .contains("answered ping without \"success\": true or false").doesNotContain("application token");
             // no login of the tenant is held back: the platform never said the token is wrong
-            HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"emre.test@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> click2call = click2call("emre.test@demo.example", "05321234567", null);
             assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(200);
             assertThat(LogCapture.text()).doesNotContain("tenant demo refuses the application token");
         } finally {
@@ -203,27 +195,30 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         Configurator.setLevel(WIRE, Level.INFO);
         try {
             simulator().inject(Fault.echo("click2call", 1));
-            HttpResponse<String> click2call = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> click2call = click2call(AGENT, "05321234567", null);
             List<ApiRequest> click2calls = simulator().requests("click2call");
             String session = click2calls.get(click2calls.size() - 1).params().get("session");
             assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(502);
             assertThat(click2call.body()).contains("refused the click2call: cannot serve", "***").doesNotContain(session);
 
             simulator().inject(Fault.echo("login", 1));
-            HttpResponse<String> login = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> login = click2call("mehmet.kaya@demo.example", "05321234567", null);
             // a failure envelope is no "login": false: the platform's slip (502), asked again by the next request
             assertThat(login.statusCode()).as(login.body()).isEqualTo(502);
             assertThat(login.body()).contains("answered a login of agent mehmet.kaya@demo.example without a session: cannot serve", "***")
                     .doesNotContain(simulator().appToken());
             assertThat(Arrays.stream(LogCapture.text().split("\n")).filter(line -> line.contains("cannot serve")).toList())
                     .isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(session, simulator().appToken()));
-            HttpResponse<String> again = post("/api/v1/click2call", "application/json",
-                    "{\"agentEmail\": \"mehmet.kaya@demo.example\", \"phoneNumber\": \"05321234567\"}", "X-Api-Key", REAL_TENANT_API_KEY);
+            HttpResponse<String> again = click2call("mehmet.kaya@demo.example", "05321234567", null);
             assertThat(again.statusCode()).as("no refusal is kept for it: " + again.body()).isEqualTo(200);
         } finally {
             Configurator.setLevel(WIRE, wire);
         }
+    }
+
+    /** A click2call of the CRM, with the API key; of the default tenant when {@code tenant} is null. */
+    private HttpResponse<String> click2call(String agent, String phoneNumber, String tenant) throws Exception {
+        return post("/api/v1/click2call", "application/json", "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"" + phoneNumber + "\""
+                + (tenant == null ? "" : ", \"tenant\": \"" + tenant + "\"") + "}", "X-Api-Key", REAL_TENANT_API_KEY);
     }
 }
