@@ -36,6 +36,18 @@ public final class LookupUrl {
         this.query = mark < 0 ? null : template.substring(mark + 1);
     }
 
+    /**
+     * Whether {@code template} holds {@link #PLACEHOLDER} in its path or query: the endpoint is the same for every number,
+     * so the number cannot be part of the host.
+     */
+    public static boolean afterTheHost(String template) {
+        int host = template.indexOf("://");
+        int pathStart = host < 0 ? -1 : template.indexOf('/', host + 3);
+        int queryStart = template.indexOf('?');
+        int afterHost = pathStart < 0 ? queryStart : queryStart < 0 ? pathStart : Math.min(pathStart, queryStart);
+        return afterHost >= 0 && template.indexOf(PLACEHOLDER, afterHost) >= 0;
+    }
+
     /** Scheme, host and the path before the number's segment. */
     public String endpoint() {
         if (!StartupChecks.isHttpUrl(endpoint)) {

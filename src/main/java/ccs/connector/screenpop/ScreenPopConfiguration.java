@@ -50,10 +50,10 @@ public final class ScreenPopConfiguration {
         if (lookup.equals("file")) {
             contactsFile.check("crm.lookup.file");
         } else if (lookup.equals("rest") && !(StartupChecks.isHttpUrl(lookupTemplate.replace(LookupUrl.PLACEHOLDER, "0"))
-                && lookupTemplate.contains(LookupUrl.PLACEHOLDER))) {
+                && LookupUrl.afterTheHost(lookupTemplate))) {
             // the URL is not repeated: it may carry a key
             throw new InvalidSettingException("crm.lookup.url", "is not an http(s) URL with the placeholder " + LookupUrl.PLACEHOLDER
-                    + " such as https://crm.example.com/api/contacts?phone=" + LookupUrl.PLACEHOLDER);
+                    + " in its path or query, such as https://crm.example.com/api/contacts?phone=" + LookupUrl.PLACEHOLDER);
         }
         settings.duration("crm.lookup.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1));
         String softphoneUrl = settings.string("ccs.softphone-url", DEFAULT_SOFTPHONE_URL);

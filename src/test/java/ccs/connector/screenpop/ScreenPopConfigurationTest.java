@@ -26,7 +26,14 @@ class ScreenPopConfigurationTest {
                 .hasMessageContaining("crm.lookup.url");
         assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest")))
                 .hasMessageContaining("crm.lookup.url");
+        assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://{phone}.crm.example.com/c")))
+                .as("one endpoint serves every number: the number cannot name the host")
+                .hasMessageContaining("crm.lookup.url").hasMessageContaining("in its path or query");
+        assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm{phone}.example.com?q=1")))
+                .hasMessageContaining("in its path or query");
         assertThatCode(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm.example.com/c/{phone}")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm.example.com?phone={phone}")))
                 .doesNotThrowAnyException();
     }
 
