@@ -2,6 +2,7 @@ package ccs.connector.agentperf;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
@@ -64,6 +65,7 @@ public final class AgentPerformance {
     private final int catchUpDays;
     private final int maxDays;
     private final Duration retry;
+    private final Duration answerTimeout;
     private final Clock clock;
 
     /**
@@ -71,9 +73,10 @@ public final class AgentPerformance {
      * @param catchUpDays the most past days the daily run catches up
      * @param maxDays     the most days one request or backfill covers
      * @param retry       how long a run waits after a failed day before it tries the day again
+     * @param answerTimeout how long a request on demand may go on asking for its days
      */
     public AgentPerformance(Tenants tenants, AgentPerformanceState state, Events events, Map<String, LocalTime> times, int catchUpDays,
-                            int maxDays, Duration retry, Clock clock) {
+                            int maxDays, Duration retry, Duration answerTimeout, Clock clock) {
         this.tenants = tenants;
         this.state = state;
         this.events = events;
@@ -81,6 +84,7 @@ public final class AgentPerformance {
         this.catchUpDays = catchUpDays;
         this.maxDays = maxDays;
         this.retry = retry;
+        this.answerTimeout = answerTimeout;
         this.clock = clock;
     }
 
@@ -345,6 +349,24 @@ public final class AgentPerformance {
         answer.put("to", days.getLast().toString());
         answer.put("performance", new ArrayList<>());
         return answer;
+    }
+
+    /** When a request on demand that begins now must stop asking for more days. */
+    public Instant deadline() {
+        return clock.instant().plus(answerTimeout);
+    }
+
+    /**
+     * Refuses to ask for another day once the request's deadline has passed (504): each day may take up to
+     * {@code ccs.api.cdr-timeout}, and a slow Call Center Studio would otherwise hold the request, and one of
+     * {@code connector.api.max-in-flight}, for minutes, long after the CRM gave up on it.
+     */
+    public void inTime(String tenantName, Instant deadline, Deque<LocalDate> daysLeft) {
+        if (clock.instant().isAfter(deadline)) {
+            throw UpstreamException.noAnswer(tenants.get(tenantName).name(), "reportsAgentPerf", daysLeft.size()
+                    + " days of the range were still to be asked for after " + answerTimeout.toSeconds()
+                    + "s, ccs.agent-performance.answer-timeout: ask for fewer days at once, or send them to the CRM with a backfill");
+        }
     }
 
     /** Adds the data of one day's events to the answer. */

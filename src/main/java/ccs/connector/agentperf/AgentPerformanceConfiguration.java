@@ -43,9 +43,12 @@ public class AgentPerformanceConfiguration implements CamelConfiguration {
         // read here so that a value that cannot be read stops startup naming the key; the timer of route agent-performance takes it
         settings.duration("ccs.agent-performance.check-interval", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1));
         Duration retry = settings.duration("ccs.agent-performance.retry", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1));
+        Duration answerTimeout = settings.duration("ccs.agent-performance.answer-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
         camel.getRegistry().bind("agentPerformance", new AgentPerformance(tenants,
                 new AgentPerformanceState(camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)),
-                camel.getRegistry().lookupByNameAndType("events", Events.class), times, catchUpDays, maxDays, retry, Clock.systemUTC()));
+                camel.getRegistry().lookupByNameAndType("events", Events.class), times, catchUpDays, maxDays, retry, answerTimeout,
+                Clock.systemUTC()));
     }
 
     /** HH:mm; empty or off: no daily run. */

@@ -56,7 +56,7 @@ class AgentPerformanceScheduleTest {
     private AgentPerformance at(String wallClock) {
         Clock clock = Clock.fixed(LocalDateTime.parse(wallClock).atZone(ISTANBUL).toInstant(), ISTANBUL);
         return new AgentPerformance(tenants, new AgentPerformanceState(database), new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(),
-                new Secrets(List.of())), Map.of("demo", LocalTime.of(1, 0)), 3, 31, Duration.ofMinutes(5), clock);
+                new Secrets(List.of())), Map.of("demo", LocalTime.of(1, 0)), 3, 31, Duration.ofMinutes(5), Duration.ofSeconds(60), clock);
     }
 
     @Test

@@ -48,6 +48,7 @@ class AgentPerformanceTest extends ConnectorTestSupport {
         settings.setProperty("ccs.agent-performance.max-days", "10");
         settings.setProperty("ccs.agent-performance.catch-up-days", "3");
         settings.setProperty("ccs.agent-performance.retry", "300ms");
+        settings.setProperty("ccs.agent-performance.answer-timeout", "5s");
         // the connector last ran a week ago: its checkpoint, in its state store, is the day after it sent 7 days ago
         try (Database store = Database.h2(dataDir)) {
             new AgentPerformanceState(store).dayDone("demo", AgentPerformanceState.DAILY, LocalDate.now(ISTANBUL).minusDays(7), 3, Instant.now());
@@ -224,6 +225,20 @@ class AgentPerformanceTest extends ConnectorTestSupport {
 
         AGENTS.forEach(agent -> delivered(crm, id(agent, day)));
         awaitBackfillDone();
+    }
+
+    @Test
+    void aRangeThatCallCenterStudioAnswersTooSlowlyIsA504AndNoMoreDaysAreAskedFor() throws Exception {
+        // days no other test asks for
+        LocalDate first = LocalDate.now(ISTANBUL).minusDays(40);
+        simulator().inject(Fault.delay("reportsAgentPerf", 2_000, 8));
+
+        HttpResponse<String> slow = get("/api/v1/agents/performance?from=" + first + "&to=" + first.plusDays(7) + "&team=Slow", "X-Api-Key", KEY);
+
+        assertThat(slow.statusCode()).as(slow.body()).isEqualTo(504);
+        assertThat(json.readTree(slow.body()).get("detail").asText()).contains("ccs.agent-performance.answer-timeout");
+        assertThat(simulator().requests("reportsAgentPerf").stream().filter(r -> "Slow".equals(r.params().get("team"))))
+                .as("the days after the deadline of 5s were not asked for, 2s each").hasSizeLessThan(8);
     }
 
     @Test
