@@ -9,10 +9,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ccs.connector.api.BadRequestException;
 import ccs.connector.api.NotFoundException;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Settings;
+import ccs.connector.event.InvalidFieldException;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
@@ -185,10 +185,10 @@ public final class PhoneNumbers {
                     + ": no contact can match it");
         }
         if (masked(text)) {
-            throw new BadRequestException("the caller's number is masked: look the call up by activecallkey instead");
+            throw new InvalidFieldException("phone", "is masked: look the call up by activecallkey instead");
         }
-        return read(text).orElseThrow(() -> new BadRequestException(
-                "the caller's number is not a phone number (read under default region " + region + ", crm.lookup.default-region)"));
+        return read(text).orElseThrow(() -> new InvalidFieldException("phone",
+                "is not a phone number (read under default region " + region + ", crm.lookup.default-region)"));
     }
 
     private static boolean known(String format) {

@@ -2,9 +2,9 @@ package ccs.connector.screenpop;
 
 import java.util.List;
 
-import ccs.connector.api.BadRequestException;
 import ccs.connector.api.NotFoundException;
 import ccs.connector.config.InvalidSettingException;
+import ccs.connector.event.InvalidFieldException;
 import ccs.connector.screenpop.PhoneNumbers.Candidate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,14 +84,14 @@ class PhoneNumbersTest {
             "0532 ### 45 67"})
     void maskedNumbersAskForTheActiveCallKey(String written) {
         assertThat(turkey.masked(written)).isTrue();
-        assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(InvalidFieldException.class)
                 .hasMessageContaining("masked").hasMessageContaining("activecallkey");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"hello", "901", "12", "+90 532 123 45 67 89 01 23", "<script>"})
     void whatIsNotAPhoneNumberIsABadRequestThatDoesNotRepeatTheInput(String written) {
-        assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> turkey.candidates(written)).isInstanceOf(InvalidFieldException.class)
                 .hasMessageContaining("not a phone number").hasMessageContaining("TR")
                 .hasMessageNotContaining(written);
     }

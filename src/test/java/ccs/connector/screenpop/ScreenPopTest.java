@@ -105,6 +105,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> masked = screenPop("phone", "0532***4567");
         assertThat(masked.statusCode()).isEqualTo(400);
         assertThat(json.readTree(masked.body()).get("detail").asText()).contains("activecallkey");
+        assertThat(json.readTree(masked.body()).get("field").asText()).isEqualTo("phone");
         // not the keypad's 9s: no other customer's card
         HttpResponse<String> lettered = screenPop("phone", "0533 XXX 43 21");
         assertThat(lettered.statusCode()).as(lettered.body()).isEqualTo(400);
@@ -132,6 +133,7 @@ class ScreenPopTest extends ConnectorTestSupport {
         HttpResponse<String> garbage = screenPop("phone", "<b>hello</b>");
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(garbage.body()).contains("not a phone number").doesNotContain("hello");
+        assertThat(json.readTree(garbage.body()).get("field").asText()).as("the field at fault, as every 400 names it").isEqualTo("phone");
     }
 
     @Test

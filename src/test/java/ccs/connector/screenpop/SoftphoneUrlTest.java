@@ -47,6 +47,7 @@ class SoftphoneUrlTest extends ConnectorTestSupport {
         HttpResponse<String> none = get("/api/v1/softphone-url");
         assertThat(none.statusCode()).isEqualTo(400);
         assertThat(json.readTree(none.body()).get("detail").asText()).contains("agentEmail");
+        assertThat(json.readTree(none.body()).get("field").asText()).isEqualTo("agentEmail");
 
         int logins = simulator().requests("login").size();
         for (String notAnAgent : new String[] {"bad", "ayse.yilmaz@demo.example&agentEmail=zeynep.demir@demo.example"}) {
