@@ -59,6 +59,14 @@ public final class ConnectorMain {
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
         // java.util.logging (and System.Logger, which Caffeine uses) would print to stderr past the layout that masks secrets
         Log4jBridgeHandler.install(true, null, true);
+        // Camel Main binds the HTTP server's port from -D, else application.properties, and skips every environment variable
+        // ending in _PORT (Kubernetes' service variables); {{camel.server.port}} (the management port with health and metrics,
+        // connector.public-url, the startup checks) takes the variable first. Given both ways, the port opened two servers: the
+        // probes on one, the doors on the other. As the system property the variable wins for all of them, as variables do.
+        String port = System.getenv("CAMEL_SERVER_PORT");
+        if (port != null && !port.isBlank()) {
+            System.setProperty("camel.server.port", port);
+        }
         Main main = new Main() {
             @Override
             protected CamelContext createCamelContext() {

@@ -438,4 +438,39 @@ class ConnectorJarIT {
         }
         return nice;
     }
+
+    /**
+     * CAMEL_SERVER_PORT (the Deployment sets it) beside camel.server.port given as -D or in application.properties: Camel Main
+     * bound the HTTP server on the other value while health, metrics and the public URL took the variable's, so the probes
+     * answered on the Service's port and every webhook there was a 404. The variable wins for the doors and the probes alike.
+     */
+    @ParameterizedTest(name = "camel.server.port in {0}")
+    @CsvSource({"a system property", "application.properties"})
+    void theEnvironmentVariableOfThePortMovesTheDoorsAndTheProbesTogether(String where) throws Exception {
+        int other = FreePorts.next();
+        int port = FreePorts.next();
+        Path project = projectCopy("it-port-");
+        String option = "-Dccs.cdr.enabled=false";
+        if (where.equals("application.properties")) {
+            Path properties = project.resolve("application.properties");
+            Files.writeString(properties, Files.readString(properties).replaceFirst("(?m)^camel\\.server\\.port=.*$", "camel.server.port=" + other));
+        } else {
+            option = "-Dcamel.server.port=" + other;
+        }
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of("CAMEL_SERVER_PORT", String.valueOf(port)),
+                option, "-Dccs.simulator.demo=false");
+        try {
+            awaitReady(port);
+            HttpResponse<String> webhook = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                            + "/webhooks/ccs/hangup?token=demo-webhook-token-change-me")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("caller_id=05321234567")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(webhook.statusCode()).as("the webhook intake on the probes' port: " + webhook.body()).isEqualTo(400);
+            assertThat(get(port, "/api/v1/openapi.json").statusCode()).as("the API on the probes' port").isEqualTo(200);
+        } finally {
+            stop(connector);
+        }
+        List<String> lines = Files.readAllLines(project.resolve("connector.log"));
+        assertThat(lines).filteredOn(line -> line.contains("HttpServer started on")).singleElement().asString().endsWith(":" + port);
+        assertThat(lines).as("connector.public-url").anyMatch(line -> line.contains("curl -X POST http://localhost:" + port + "/api/v1/agent-links"));
+    }
 }
