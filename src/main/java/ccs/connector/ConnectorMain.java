@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,11 +24,14 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
+import org.apache.camel.component.bean.MethodNotFoundException;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.logging.log4j.jul.Log4jBridgeHandler;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -46,6 +50,9 @@ public final class ConnectorMain {
             AgentPerformanceConfiguration.class, ClusterConfiguration.class, StatusConfiguration.class);
 
     private static final String CANNOT_START = "ccs-connector cannot start: ";
+
+    /** The connector's own classes: a route naming one that is gone was written for another version. */
+    private static final String OWN_PACKAGE = ConnectorMain.class.getPackageName() + ".";
 
     private ConnectorMain() {
     }
@@ -119,7 +126,7 @@ public final class ConnectorMain {
             if (route != null) {
                 // no id yet where the routes as a whole are refused (two with one id)
                 exit(3, (route.getRouteId() == null ? "the routes" : "route " + route.getRouteId()) + " cannot be created: "
-                        + RouteStartupCheck.rootMessage(route));
+                        + RouteStartupCheck.rootMessage(route) + anotherVersion(main.getCamelContext(), route));
             }
             FailedToStartRouteException notStarted = cause(e, FailedToStartRouteException.class);
             if (notStarted != null) {
@@ -143,6 +150,27 @@ public final class ConnectorMain {
         String problem = unreadable.getProblem() != null ? unreadable.getProblem() : unreadable.getContext();
         return problem + unreadable.getProblemMark().or(unreadable::getContextMark)
                 .map(at -> " in " + at.getName() + ", line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1)).orElse("");
+    }
+
+    /**
+     * What to do when the route names a class of the connector that is not there, or a method its bean does not have: its file
+     * was written for another version, kept when the jar was replaced. Nothing for any other failure.
+     */
+    private static String anotherVersion(CamelContext camel, FailedToCreateRouteException route) {
+        ClassNotFoundException missingClass = cause(route, ClassNotFoundException.class);
+        MethodNotFoundException missingMethod = cause(route, MethodNotFoundException.class);
+        Object bean = missingMethod != null ? missingMethod.getBean() : null;
+        boolean ours = missingClass != null && String.valueOf(missingClass.getMessage()).startsWith(OWN_PACKAGE)
+                || bean != null && (bean instanceof Class<?> type ? type : bean.getClass()).getName().startsWith(OWN_PACKAGE);
+        if (!ours) {
+            return "";
+        }
+        String file = Optional.ofNullable(route.getRouteId())
+                .map(camel.getCamelContextExtension().getContextPlugin(Model.class)::getRouteDefinition)
+                .map(RouteDefinition::getResource).map(resource -> "route file " + resource.getLocation().replaceFirst("^file:", ""))
+                .orElse("the route");
+        return "; " + file + " was written for another version of ccs-connector: take this version's routes/ccs and routes/core, "
+                + "and compare your own routes (routes/customer) with this version's (see the README, \"Upgrading\")";
     }
 
     /** Names the connector's configuration classes; the tests start the connector through this too. */

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -245,6 +246,30 @@ class ConnectorJarIT {
             "copy.camel.yaml   | - route:\\n    id: crm-click2call-file\\n    from:\\n      uri: direct:copy\\n      steps:\\n        - log: copy "
                     + "| the routes cannot be created: Failed to create route because: Duplicate route ids detected: crm-click2call-file"})
     void aRouteFileEditedWrongStopsStartupWithOneLineSayingWhatAndWhere(String file, String yaml, String line) throws Exception {
+        assertThat(routeFileStopsStartup(file, yaml)).contains(line);
+    }
+
+    /**
+     * A route file of the version before, kept when only the jar was replaced: a class of the connector it names is gone, or a
+     * method of the connector's bean it calls. The line keeps Camel's reason and says which file and what to do.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "old-lookup.camel.yaml | - route:\\n    id: old-lookup\\n    from:\\n      uri: direct:old-lookup\\n      steps:\\n        - doTry:\\n"
+                    + "            steps:\\n              - log: lookup\\n            doCatch:\\n              - exception:\\n"
+                    + "                  - ccs.connector.screenpop.CrmAnswerLimit$TooLongException\\n                steps:\\n                  - log: too long "
+                    + "| route old-lookup cannot be created: ccs.connector.screenpop.CrmAnswerLimit$TooLongException",
+            "old-list.camel.yaml | - route:\\n    id: old-list\\n    from:\\n      uri: direct:old-list\\n      steps:\\n        - setBody:\\n"
+                    + "            expression:\\n              method:\\n                ref: deadLetters\\n                method: list "
+                    + "| route old-list cannot be created: Method with name: list not found on bean: ccs.connector.crm.DeadLetters@"})
+    void aRouteFileOfAnotherVersionStopsStartupNamingItAndWhatToDo(String file, String yaml, String cause) throws Exception {
+        assertThat(routeFileStopsStartup(file, yaml)).contains(cause).endsWith("; route file routes/customer/" + file
+                + " was written for another version of ccs-connector: take this version's routes/ccs and routes/core, and compare your "
+                + "own routes (routes/customer) with this version's (see the README, \"Upgrading\")");
+    }
+
+    /** The line the connector stops with (exit status 3, no stack trace) when routes/customer holds this file too. */
+    private static String routeFileStopsStartup(String file, String yaml) throws Exception {
         Path project = projectCopy("it-route-");
         Files.writeString(project.resolve("routes/customer").resolve(file), yaml.replace("\\n", "\n"));
         Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + FreePorts.next());
@@ -255,8 +280,23 @@ class ConnectorJarIT {
         }
         assertThat(connector.exitValue()).isEqualTo(3);
         List<String> output = Files.readAllLines(project.resolve("connector.log"));
-        assertThat(output).filteredOn(out -> out.startsWith("ccs-connector cannot start:")).singleElement().asString().contains(line);
         assertThat(output).noneMatch(out -> out.trim().startsWith("at "));
+        return assertThat(output).filteredOn(out -> out.startsWith("ccs-connector cannot start:")).singleElement().actual();
+    }
+
+    /** The application.properties of 074d780, the version before, starts this version's routes: its new keys have defaults. */
+    @Test
+    void theApplicationPropertiesOfTheVersionBeforeStartsThisVersion() throws Exception {
+        Path project = projectCopy("it-upgrade-");
+        Files.copy(Path.of("src/test/resources/upgrade/application-074d780.properties"), project.resolve("application.properties"),
+                StandardCopyOption.REPLACE_EXISTING);
+        int port = FreePorts.next();
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + port);
+        try {
+            awaitReady(port);
+        } finally {
+            stop(connector);
+        }
     }
 
     /** The project's settings, routes and contacts in a directory of their own under target, to start the jar from. */
