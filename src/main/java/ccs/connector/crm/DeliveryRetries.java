@@ -3,11 +3,13 @@ package ccs.connector.crm;
 import org.apache.camel.Exchange;
 
 /**
- * Whether the latest attempt at delivering an event to the CRM failed and is to be made again (a 503, no answer in
- * time, a file sink that could not write), and how; cleared when an event's attempts end (delivered, or dead-lettered).
- * The CRM sink's health check reads it: a REST CRM whose host takes connections (its probe) but answers every
- * event 503, a load balancer with nothing behind it, cannot take events either. It names the HTTP status or the kind of
- * failure only, never the CRM's words: /observe/health asks for no key (the dead letters' reasons quote them).
+ * Whether the latest attempt at delivering an event to the CRM failed for a reason that is retried (a 503, no answer in
+ * time, a file sink that could not write), and how: to be made again, or its retries spent and the event dead-lettered.
+ * Cleared when an event is delivered, or refused for good (a 400: the CRM answers). The CRM sink's health check reads
+ * it: a REST CRM whose host takes connections (its probe) but answers every event 503, a load balancer with nothing
+ * behind it, cannot take events either, also once the event in retry has gone to the dead letters. It names the HTTP
+ * status or the kind of failure only, never the CRM's words: /observe/health asks for no key (the dead letters' reasons
+ * quote them).
  */
 public final class DeliveryRetries {
 
@@ -15,10 +17,7 @@ public final class DeliveryRetries {
 
     /** The attempt of the exchange failed and is to be made again (the delivery's onRedelivery, {@link RedeliveryCounter}). */
     void retrying(Exchange exchange) {
-        Exception why = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        failing = why instanceof RetryableDeliveryException answer ? "HTTP " + answer.status()
-                : why == null ? "unknown" : why.getClass().getSimpleName();
+        failing = "the CRM failed the latest delivery, which is tried again: " + how(failure(exchange));
     }
 
     /**
@@ -26,17 +25,36 @@ public final class DeliveryRetries {
      * made again in a new transaction (crm-delivery-errors), with no redelivery of its own to note it.
      */
     public void sendFailed() {
-        failing = "its broker refused the send";
+        failing = "the CRM failed the latest delivery, which is tried again: its broker refused the send";
     }
 
-    /** An event's attempts ended: the CRM took it, or it went to the dead letters (route crm-dead-letter). */
+    /** The CRM took an event. */
     public void ended() {
         failing = null;
     }
 
-    /** What failed the latest attempt, while it is to be made again; null when the latest ended. */
+    /**
+     * An event went to the dead letters (route crm-dead-letter): refused for good (crm-delivery-errors sends those at
+     * once), the CRM answers; else its retries were spent on a failure that would have been tried again, and the CRM
+     * still fails.
+     */
+    public void deadLettered(Exchange exchange) {
+        Exception why = failure(exchange);
+        failing = why instanceof RejectedDeliveryException || why instanceof IllegalArgumentException ? null
+                : "the CRM failed the latest delivery, its retries spent (dead-lettered): " + how(why);
+    }
+
+    /** What failed the latest attempt, while the CRM fails; null when the latest ended well. */
     public String problem() {
-        String how = failing;
-        return how == null ? null : "the CRM failed the latest delivery, which is tried again: " + how;
+        return failing;
+    }
+
+    private static Exception failure(Exchange exchange) {
+        return exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+
+    private static String how(Exception why) {
+        return why instanceof RetryableDeliveryException answer ? "HTTP " + answer.status()
+                : why == null ? "unknown" : why.getClass().getSimpleName();
     }
 }
