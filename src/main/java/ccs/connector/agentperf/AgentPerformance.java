@@ -359,7 +359,7 @@ public final class AgentPerformance {
     /**
      * Refuses to ask for another day once the request's deadline has passed (504): each day may take up to
      * {@code ccs.api.cdr-timeout}, and a slow Call Center Studio would otherwise hold the request, and one of
-     * {@code connector.api.max-in-flight}, for minutes, long after the CRM gave up on it.
+     * {@code connector.api.max-reports-in-flight}, for minutes, long after the CRM gave up on it.
      */
     public void inTime(String tenantName, Instant deadline, Deque<LocalDate> daysLeft) {
         if (clock.instant().isAfter(deadline)) {

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Requests that wait on Call Center Studio hold the HTTP server's workers: beyond connector.api.max-in-flight they are
  * refused at once, so that the health probes and the platform's webhooks, which need the same workers, are still answered.
+ * Those that read reports are bounded apart (connector.api.max-reports-in-flight), so that they never hold a click2call's place.
  */
 class RequestsInFlightTest extends ConnectorTestSupport {
 
@@ -29,8 +33,15 @@ class RequestsInFlightTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("connector.api.max-in-flight", "2");
+        settings.setProperty("connector.api.max-reports-in-flight", "2");
         settings.setProperty("ccs.api.interactive-timeout", "8s");
         settings.setProperty("ccs.simulator.agents", String.join(",", AGENTS));
+    }
+
+    @BeforeEach
+    void freshUpstream() {
+        simulator().clearFaults();
+        simulator().clearRequests();
     }
 
     @Test
@@ -57,6 +68,43 @@ class RequestsInFlightTest extends ConnectorTestSupport {
         HttpResponse<String> again = click2call(AGENTS.get(2)).get();
         assertThat(again.statusCode()).as("their places are free again: " + again.body()).isEqualTo(200);
         assertThat(simulator().requests("click2call")).as("the refused one was not dialled").hasSize(3);
+    }
+
+    @Test
+    void slowReportsFillTheirOwnBoundAndLeaveClick2callsAndScreenPopsTheirPlaces() throws Exception {
+        // a report platform that takes its time: two agent performance requests wait on it until released (within ccs.api.cdr-timeout)
+        simulator().inject(Fault.hold("reportsAgentPerf", 20_000, 2));
+        String day = LocalDate.now(ZoneId.of("Europe/Istanbul")).minusDays(2).toString();
+        List<CompletableFuture<HttpResponse<String>>> waiting = List.of(performance(day), performance(day));
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator().requests("reportsAgentPerf").size() == 2);
+
+        // each door that reads reports is refused over the bound: agent performance, a call's CDR record, its recording
+        for (String report : List.of("/api/v1/agents/performance?from=" + day, "/api/v1/calls/in-flight-report-1",
+                "/api/v1/calls/in-flight-report-1/recording")) {
+            HttpResponse<String> third = get(report);
+            assertThat(third.statusCode()).as(report + ": " + third.body()).isEqualTo(503);
+            assertThat(json.readTree(third.body()).get("detail").asText()).contains("connector.api.max-reports-in-flight");
+            assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
+        }
+        HttpResponse<String> dialled = click2call(AGENTS.get(0)).get();
+        assertThat(dialled.statusCode()).as("a click2call takes none of the reports' places: " + dialled.body()).isEqualTo(200);
+        HttpResponse<String> screenPop = get("/api/v1/screen-pop?phone=05321234567");
+        assertThat(screenPop.statusCode()).as(screenPop.body()).isEqualTo(200);
+        assertThat(waiting).as("the two reports are still waiting on the platform").noneMatch(CompletableFuture::isDone);
+        assertThat(simulator().requests("reportsAgentPerf")).as("the refused ones were not asked").hasSize(2);
+        assertThat(simulator().requests("recordinginfo")).isEmpty();
+
+        simulator().releaseHeld();
+        for (CompletableFuture<HttpResponse<String>> answer : waiting) {
+            assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+        }
+        HttpResponse<String> again = performance(day).get();
+        assertThat(again.statusCode()).as("their places are free again: " + again.body()).isEqualTo(200);
+    }
+
+    private CompletableFuture<HttpResponse<String>> performance(String day) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/agents/performance?from=" + day + "&to=" + day)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private CompletableFuture<HttpResponse<String>> click2call(String agent) {
