@@ -133,14 +133,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("connector.api.max-in-flight", "is " + maxInFlight
                     + ": at most 16, so that 4 of the HTTP server's 20 workers stay for the health probes and the webhooks");
         }
-        // the requests that read reports have places of their own, so a dashboard on a slow Call Center Studio never holds
-        // a click2call's; both bounds together leave those 4 workers free
+        // the requests that read reports take one of their own places first, so that a dashboard on a slow Call Center Studio
+        // holds at most those of the click2calls' places
         int maxReportsInFlight = settings.integer("connector.api.max-reports-in-flight", 3, 1, 16);
-        if (maxInFlight + maxReportsInFlight > 16) {
-            throw new InvalidSettingException("connector.api.max-reports-in-flight", "is " + maxReportsInFlight
-                    + ": with connector.api.max-in-flight " + maxInFlight + " at most 16 together, so that 4 of the HTTP server's 20 workers "
-                    + "stay for the health probes and the webhooks");
-        }
         camel.getRegistry().bind("requestsInFlight", new RequestsInFlight(maxInFlight, "connector.api.max-in-flight", "requests",
                 "Call Center Studio, the CRM or the database"));
         camel.getRegistry().bind("reportsInFlight", new RequestsInFlight(maxReportsInFlight, "connector.api.max-reports-in-flight",

@@ -7,9 +7,9 @@ import org.apache.camel.support.SynchronizationAdapter;
 
 /**
  * Bounds the {@code /api} and {@code /agent} requests this connector serves at once: bean {@code requestsInFlight}
- * ({@code connector.api.max-in-flight}) the interactive ones, bean {@code reportsInFlight}
- * ({@code connector.api.max-reports-in-flight}) those that read Call Center Studio's reports, slow by nature, so that
- * they never take the places of click2calls and screen pops. Each request holds one of the HTTP server's 20 worker
+ * ({@code connector.api.max-in-flight}) all of them, bean {@code reportsInFlight}
+ * ({@code connector.api.max-reports-in-flight}) those that read Call Center Studio's reports besides, slow by nature, so
+ * that they never take more than those of the places of click2calls and screen pops. Each request holds one of the HTTP server's 20 worker
  * threads for as long as it waits on Call Center Studio, the CRM or the database; unbounded, a slow one of them would
  * take every worker, and the health probes and the platform's webhooks, which need the same workers, would go
  * unanswered. A request over its bound is answered 503 with {@code Retry-After} at once.
