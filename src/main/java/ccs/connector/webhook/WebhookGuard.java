@@ -26,6 +26,7 @@ public final class WebhookGuard {
     private final WebhookTokens tokens;
     private final Tenants tenants;
     private final IpNetworks allowed;
+    private final RefusedWebhooks refusals = new RefusedWebhooks();
 
     public WebhookGuard(WebhookTokens tokens, Tenants tenants, IpNetworks allowed) {
         this.tokens = tokens;
@@ -42,12 +43,17 @@ public final class WebhookGuard {
         String bearer = presented == null ? WebhookRequests.bearer(message) : null;
         WebhookTokens.Token token = tokens.of(tenants.find(query.get("tenant")).map(Tenant::name).orElse(null));
         if (!token.admits(presented != null ? presented : bearer)) {
-            throw WebhookRefusedException.token(presented != null && !presented.isEmpty()
-                    ? "query parameter token does not match " + token.key()
+            boolean inQuery = presented != null && !presented.isEmpty();
+            // the log's line in words that its masking of credentials leaves readable ("bearer ***")
+            refusals.refused(exchange.getFromRouteId(), (inQuery ? "query parameter token does not match "
+                    : bearer != null ? "the credential of its Authorization header does not match " : "it carries no token of ") + token.key(),
+                    peer(exchange));
+            throw WebhookRefusedException.token(inQuery ? "query parameter token does not match " + token.key()
                     : bearer != null ? "the Authorization header's bearer credential does not match " + token.key()
                     : "query parameter token is missing: webhooks must carry " + token.key() + " (or send it as Authorization: Bearer)");
         }
         if (!allowed.allowsAny() && !allowed.allows(peer(exchange))) {
+            refusals.refused(exchange.getFromRouteId(), "its address is outside connector.webhook.allowed-networks", peer(exchange));
             throw WebhookRefusedException.source();
         }
     }

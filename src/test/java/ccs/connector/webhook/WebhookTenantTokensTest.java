@@ -179,6 +179,19 @@ class WebhookTenantTokensTest extends ConnectorTestSupport {
     }
 
     @Test
+    @Order(6)
+    void aRefusedWebhookLeavesOneLineAMinuteNamingTheSettingItDidNotMatch() {
+        // the platform does not send a refused callback again: the operator gets a line, a scanner no flood
+        List<String> lines = LogCapture.text().lines().filter(line -> line.contains("Refused a webhook (route webhook-ivr)")
+                && line.contains("query parameter token does not match ccs.tenant.beta.webhook-token")).toList();
+        assertThat(lines).as("refused several times in the first test's minute").hasSize(1);
+        assertThat(lines.get(0)).contains("from 127.0.0.1").contains("the platform does not send it again");
+        assertThat(LogCapture.text()).contains("Refused a webhook (route webhook-hangup)")
+                .contains("the credential of its Authorization header does not match ccs.tenant.beta.webhook-token")
+                .contains("it carries no token of ccs.tenant.beta.webhook-token");
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void noTenantsTokenIsInTheLogsOrMetrics() throws Exception {
         String logs = LogCapture.text() + get("/observe/metrics").body();
