@@ -363,7 +363,7 @@ public final class AgentPerformance {
      */
     public void inTime(String tenantName, Instant deadline, Deque<LocalDate> daysLeft) {
         if (clock.instant().isAfter(deadline)) {
-            throw UpstreamException.noAnswer(tenants.get(tenantName).name(), "reportsAgentPerf", daysLeft.size()
+            throw UpstreamException.tooSlow(tenants.get(tenantName).name(), "reportsAgentPerf", daysLeft.size()
                     + " days of the range were still to be asked for after " + answerTimeout.toSeconds()
                     + "s, ccs.agent-performance.answer-timeout: ask for fewer days at once, or send them to the CRM with a backfill");
         }

@@ -38,8 +38,7 @@ public final class DeliveryRetries {
      * once), the CRM answers; else its retries were spent on a failure that would have been tried again, and the CRM
      * still fails.
      */
-    public void deadLettered(Exchange exchange) {
-        Exception why = failure(exchange);
+    public void deadLettered(Exception why) {
         failing = why instanceof RejectedDeliveryException || why instanceof IllegalArgumentException ? null
                 : "the CRM failed the latest delivery, its retries spent (dead-lettered): " + how(why);
     }

@@ -37,15 +37,17 @@ public final class LookupUrl {
     }
 
     /**
-     * Whether {@code template} holds {@link #PLACEHOLDER} in its path or query: the endpoint is the same for every number,
-     * so the number cannot be part of the host.
+     * Whether {@code template} holds {@link #PLACEHOLDER} in its path or query only: the endpoint is the same for every
+     * number, so the number cannot be part of the host (or its user), and a fragment is never sent.
      */
     public static boolean afterTheHost(String template) {
         int host = template.indexOf("://");
         int pathStart = host < 0 ? -1 : template.indexOf('/', host + 3);
         int queryStart = template.indexOf('?');
         int afterHost = pathStart < 0 ? queryStart : queryStart < 0 ? pathStart : Math.min(pathStart, queryStart);
-        return afterHost >= 0 && template.indexOf(PLACEHOLDER, afterHost) >= 0;
+        int first = template.indexOf(PLACEHOLDER);
+        int fragment = template.indexOf('#');
+        return afterHost >= 0 && first >= afterHost && (fragment < 0 || template.lastIndexOf(PLACEHOLDER) < fragment);
     }
 
     /** Scheme, host and the path before the number's segment. */

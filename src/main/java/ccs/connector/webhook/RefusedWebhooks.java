@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs the webhooks refused for their credential or their address: the platform does not send a refused callback again,
  * so the operator needs a line to act on (restore a rotated token as {@code .previous}, fix an IVR step's URL, backfill the
- * CDR), but a scanner must not flood the log. One WARN line a minute per route and reason (the setting not matched, never
- * the token), with the peer address and how many were refused so since the last line.
+ * CDR), but a scanner must not flood the log. At most one WARN line a minute per route and reason (the setting not
+ * matched, never the token), with the peer address and how many were refused so since the last such line.
  */
 final class RefusedWebhooks {
 
@@ -33,7 +33,7 @@ final class RefusedWebhooks {
         if (after.loggedAt() == now && after.since() == 0) {
             int since = before[0] == null ? 0 : before[0].since();
             LOG.warn("Refused a webhook (route {}) from {}: {}; the platform does not send it again{}", route, peer, reason,
-                    since == 0 ? "" : " (" + since + " more refused so in the minute before)");
+                    since == 0 ? "" : " (" + since + " more refused so since the last such line)");
         }
     }
 }

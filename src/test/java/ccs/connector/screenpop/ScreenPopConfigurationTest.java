@@ -29,8 +29,11 @@ class ScreenPopConfigurationTest {
         assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://{phone}.crm.example.com/c")))
                 .as("one endpoint serves every number: the number cannot name the host")
                 .hasMessageContaining("crm.lookup.url").hasMessageContaining("in its path or query");
-        assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm{phone}.example.com?q=1")))
-                .hasMessageContaining("in its path or query");
+        for (String elsewhere : new String[] {"https://crm{phone}.example.com?q=1", "https://{phone}.crm.example.com/c?phone={phone}",
+                "https://u:{phone}@crm.example.com/c?p={phone}", "https://crm.example.com/c?p={phone}#{phone}"}) {
+            assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", elsewhere)))
+                    .as(elsewhere).hasMessageContaining("in its path or query");
+        }
         assertThatCode(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm.example.com/c/{phone}")))
                 .doesNotThrowAnyException();
         assertThatCode(() -> ScreenPopConfiguration.read(settings("crm.lookup", "rest", "crm.lookup.url", "https://crm.example.com?phone={phone}")))
