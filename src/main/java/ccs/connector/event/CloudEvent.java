@@ -120,6 +120,16 @@ public final class CloudEvent {
     }
 
     /**
+     * Whether this event goes to the outbox's bulk queue ({@code connector.outbox.bulk-queue}) rather than its live one
+     * ({@code connector.outbox.queue}): the kinds that come in backlogs (a CDR record, alone or in an {@link EventPage};
+     * an agent's performance of a day), so that a backlog paged to disk never holds a live event behind it. The queue
+     * follows from the type, and so from the id: two copies of an event are always on one queue, in one message group.
+     */
+    public boolean isBulk() {
+        return Events.CDR.equals(type) || Events.AGENT_PERFORMANCE.equals(type);
+    }
+
+    /**
      * The key of this event in the dedupe store. A CDR record's key starts with its {@code calldate}, a hangup's
      * with its {@code call_date}, as the platform wrote it ({@code data.raw}, whatever the tenant's zone): keys
      * in call order fall into the last pages of the store's index, which each commit writes anyway, where

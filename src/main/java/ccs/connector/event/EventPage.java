@@ -8,7 +8,7 @@ import java.util.List;
  * group ({@link CloudEvent#getGroup()}), so a page never races a page or an event holding the same
  * ids past the dedupe. Its JSON is {@code {"events": [<event>, ...]}}, each event as
  * {@link CloudEvent#toJson()} writes it; {@code ccs.connector.crm.OutboxMessages} reads it back.
- * Like an event, it answers {@link #getGroup()} and {@link #toJson()}, so route
+ * Like an event, it answers {@link #getGroup()}, {@link #isBulk()} and {@link #toJson()}, so route
  * {@code crm-publish} takes either.
  */
 public final class EventPage {
@@ -35,6 +35,11 @@ public final class EventPage {
 
     public String getGroup() {
         return group;
+    }
+
+    /** A page goes to the outbox's bulk queue, as its events would alone ({@link CloudEvent#isBulk()}). */
+    public boolean isBulk() {
+        return events.get(0).isBulk();
     }
 
     public int getSize() {

@@ -55,6 +55,7 @@ public final class OperatorStatus {
     private final HealthCheck crmSink;
     private final ConnectionFactory outbox;
     private final String outboxQueue;
+    private final String outboxBulkQueue;
     private final String enrichQueue;
     private final ClusterLeadership leadership;
     private final boolean clustered;
@@ -66,7 +67,7 @@ public final class OperatorStatus {
     public OperatorStatus(Tenants tenants, CdrState cdrState, CdrSync cdrSync, CdrBackfills backfills, AgentPerformance agentPerformance,
                           DeliveredEvents deliveredEvents,
                           DeadLetters deadLetters, HealthCheck upstream, HealthCheck crmSink, ConnectionFactory outbox, String outboxQueue,
-                          String enrichQueue, ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
+                          String outboxBulkQueue, String enrichQueue, ClusterLeadership leadership, boolean clustered, boolean cdrEnabled, Clock clock) {
         this.tenants = tenants;
         this.cdrState = cdrState;
         this.cdrSync = cdrSync;
@@ -78,6 +79,7 @@ public final class OperatorStatus {
         this.crmSink = crmSink;
         this.outbox = outbox;
         this.outboxQueue = outboxQueue;
+        this.outboxBulkQueue = outboxBulkQueue;
         this.enrichQueue = enrichQueue;
         this.leadership = leadership;
         this.clustered = clustered;
@@ -198,8 +200,9 @@ public final class OperatorStatus {
     }
 
     /**
-     * The messages in the outbox queue, as the broker counts them: those its delivery consumers hold already included
-     * (a browser would not see them, and on the embedded broker each consumer holds up to a MiB of them); and the hangups
+     * The messages in the outbox's queues, live and bulk together, as the broker counts them: those their delivery
+     * consumers hold already included (a browser would not see them, and on the embedded broker each consumer holds up
+     * to a MiB of them); of them, those on the bulk queue (CDR pages, agent performance); and the hangups
      * acknowledged that wait in the enrichment stage (their correlation and, when asked for, their CDR record) before they
      * enter it (retries included), which are as undelivered.
      */
@@ -208,9 +211,11 @@ public final class OperatorStatus {
         try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             Session target = session instanceof SessionProxy proxy ? proxy.getTargetSession() : session;
             ClientSession core = ((ActiveMQSession) target).getCoreSession();
-            entry.put("depth", messages(core, outboxQueue));
+            long bulk = messages(core, outboxBulkQueue);
+            entry.put("depth", messages(core, outboxQueue) + bulk);
             // the count is exact: kept for clients of the time it was capped
             entry.put("atLeast", false);
+            entry.put("bulk", bulk);
             entry.put("awaitingEnrichment", messages(core, enrichQueue));
         } catch (JMSException | ActiveMQException e) {
             entry.put("problem", "the outbox's broker cannot be read: " + e.getMessage());

@@ -37,6 +37,7 @@ public class StatusConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("deadLetters", DeadLetters.class),
                 registry.lookupByNameAndType("upstreamHealth", HealthCheck.class), registry.lookupByNameAndType("crmSinkHealth", HealthCheck.class),
                 registry.lookupByNameAndType("outboxConnectionFactory", ConnectionFactory.class), settings.string("connector.outbox.queue", "ccs.outbox"),
+                settings.string("connector.outbox.bulk-queue", "ccs.outbox.bulk"),
                 settings.string("connector.webhook.enrich-queue", "ccs.webhook.enrich"),
                 registry.lookupByNameAndType("leadership", ClusterLeadership.class), !settings.string("connector.cluster", "none").equals("none"),
                 settings.bool("ccs.cdr.enabled", true), Clock.systemUTC()));

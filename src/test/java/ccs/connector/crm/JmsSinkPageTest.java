@@ -150,10 +150,10 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
         template.sendBody("direct:crm-publish", EventPage.of(events));
 
-        // ten deliveries of the outbox message, each with its retry budget; then the broker gave up on it
+        // ten deliveries of the outbox message (a CDR page: on the bulk queue), each with its retry budget; then the broker gave up on it
         await().atMost(Duration.ofSeconds(120)).until(() -> deadLetters().keySet().containsAll(ids(events)));
         assertThat(deadLetters().get(events.get(0).getId()).get("reason").asText())
-                .startsWith("the broker gave up on its message on ccs.outbox after its delivery attempts");
+                .startsWith("the broker gave up on its message on ccs.outbox.bulk after its delivery attempts");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(brokerDeadLetterQueue()).isEmpty());
         crmBroker = startCrmBroker();
 
