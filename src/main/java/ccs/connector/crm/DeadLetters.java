@@ -38,6 +38,8 @@ public final class DeadLetters {
     static final String TABLE = "DEAD_LETTER";
     /** The kind of a webhook's event that the outbox did not take when the webhook came ({@link #hold}). */
     static final String HELD = "webhook-event";
+    /** The letters a replay sends: neither CDR records that cannot be read (kept for a person) nor held webhook events. */
+    private static final String WAITING = " FROM " + TABLE + " WHERE kind NOT IN ('cdr-record', '" + HELD + "')";
     private static final int REASON_LENGTH = 2000;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -246,7 +248,7 @@ public final class DeadLetters {
      * after the instant, and why the latest failed.
      */
     public Waiting waiting(Instant since) {
-        String waiting = " FROM " + TABLE + " WHERE kind NOT IN ('cdr-record', '" + HELD + "')";
+        String waiting = WAITING;
         Timestamp from = Timestamp.from(since);
         long[] counts = database.one("SELECT COUNT(*), SUM(CASE WHEN failed_at >= ? THEN 1 ELSE 0 END),"
                         + " SUM(CASE WHEN failed_at >= ? AND kind = 'event' THEN 1 ELSE 0 END)" + waiting,
@@ -255,6 +257,11 @@ public final class DeadLetters {
                 // the reason may quote what the CRM answered: no run of digits that could be a phone number
                 .map(reason -> reason.replaceAll("\\d{5,}", "…")).orElse(null);
         return new Waiting(counts[0], counts[1], counts[2], latestReason);
+    }
+
+    /** How many letters wait for a replay, as {@link #waiting} counts them, in one query. */
+    public long waitingCount() {
+        return database.one("SELECT COUNT(*)" + WAITING, row -> row.getLong(1)).orElseThrow();
     }
 
     /** The webhook events held here while the outbox does not take them ({@link #hold}), which no person needs to replay. */

@@ -97,7 +97,7 @@ public final class OperatorStatus {
         status.put("tenants", tenants.all().stream().map(tenant -> tenant(tenant, ccs, stored.tenants().get(tenant.name()))).toList());
         HealthCheck.Result crm = crmSink.call();
         status.put("crm", health(crm.getState() == HealthCheck.State.UP, crm.getMessage()));
-        status.put("outbox", outboxDepth());
+        status.put("outbox", outbox());
         status.put("lastHour", stored.lastHour());
         status.put("deadLetters", stored.deadLetters());
         Map<String, Object> cluster = new LinkedHashMap<>();
@@ -206,7 +206,7 @@ public final class OperatorStatus {
      * acknowledged that wait in the enrichment stage (their correlation and, when asked for, their CDR record) before they
      * enter it (retries included), which are as undelivered.
      */
-    private Map<String, Object> outboxDepth() {
+    public Map<String, Object> outbox() {
         Map<String, Object> entry = new LinkedHashMap<>();
         try (Connection connection = outbox.createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             Session target = session instanceof SessionProxy proxy ? proxy.getTargetSession() : session;

@@ -9,6 +9,7 @@ import ccs.connector.cdr.CdrBackfills;
 import ccs.connector.cdr.CdrState;
 import ccs.connector.cdr.CdrSync;
 import ccs.connector.cluster.ClusterLeadership;
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.DeadLetters;
 import ccs.connector.crm.DeliveredEvents;
@@ -29,7 +30,7 @@ public class StatusConfiguration implements CamelConfiguration {
     public void configure(CamelContext camel) {
         Settings settings = Settings.of(camel);
         var registry = camel.getRegistry();
-        registry.bind("operatorStatus", new OperatorStatus(registry.lookupByNameAndType("tenants", Tenants.class),
+        OperatorStatus status = new OperatorStatus(registry.lookupByNameAndType("tenants", Tenants.class),
                 registry.lookupByNameAndType("cdrState", CdrState.class), registry.lookupByNameAndType("cdrSync", CdrSync.class),
                 registry.lookupByNameAndType("cdrBackfills", CdrBackfills.class),
                 registry.lookupByNameAndType("agentPerformance", AgentPerformance.class),
@@ -40,7 +41,9 @@ public class StatusConfiguration implements CamelConfiguration {
                 settings.string("connector.outbox.bulk-queue", "ccs.outbox.bulk"),
                 settings.string("connector.webhook.enrich-queue", "ccs.webhook.enrich"),
                 registry.lookupByNameAndType("leadership", ClusterLeadership.class), !settings.string("connector.cluster", "none").equals("none"),
-                settings.bool("ccs.cdr.enabled", true), Clock.systemUTC()));
+                settings.bool("ccs.cdr.enabled", true), Clock.systemUTC());
+        registry.bind("operatorStatus", status);
+        registry.bind("operatorGauges", new OperatorGauges(status, registry.lookupByNameAndType("deadLetters", DeadLetters.class), new Metrics(camel)));
         registry.bind("statusPage", AgentPage.policyOfOwnPage(PAGE));
     }
 }

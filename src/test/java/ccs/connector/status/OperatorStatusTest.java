@@ -51,6 +51,8 @@ class OperatorStatusTest extends ConnectorTestSupport {
             JsonNode outbox = status().get("outbox");
             assertThat(outbox.get("depth").asInt()).as("outbox " + outbox).isEqualTo(waiting);
             assertThat(outbox.get("atLeast").asBoolean()).isFalse();
+            // the same count as a gauge, read every connector.health.cache (1 s here)
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/observe/metrics").body()).contains("ccs_outbox_depth " + waiting + ".0"));
         } finally {
             crm.clearRules();
         }
@@ -111,6 +113,10 @@ class OperatorStatusTest extends ConnectorTestSupport {
 
         assertThat(status().at("/lastHour/deadLettered").asLong()).isEqualTo(deadLettered + 1);
         assertThat(status().at("/lastHour/delivered").asLong()).isEqualTo(delivered);
+        // the letters waiting as a gauge too, which a restart does not reset as it does the dead letters' counter
+        long waiting = status().at("/deadLetters/waiting").asLong();
+        assertThat(waiting).isPositive();
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/observe/metrics").body()).contains("ccs_dead_letters_waiting " + waiting + ".0"));
     }
 
     @Test
