@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.event.CloudEvent;
+import ccs.connector.simulator.Fault;
 import ccs.connector.support.Chromium;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
@@ -178,6 +179,17 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Burak Öztürk");
         assertThat(browser.findElement(By.id("call")).getText()).contains("masked").doesNotContain("7654321");
         assertThat(simulator().requests("getactivecall")).isNotEmpty();
+    }
+
+    @Test
+    void aScreenPopAnswered503WithRetryAfterIsAskedAgainAndTheCardShown() {
+        // Call Center Studio throttles the call's lookup once: the door answers 503 with its Retry-After
+        simulator().inject(Fault.throttle("getactivecall", 1, 1));
+        ring("0533 765 43 21", true);
+
+        WebElement card = wait.until(page -> page.findElements(By.cssSelector("#contacts .contact")).stream().findFirst().orElse(null));
+        assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Burak Öztürk");
+        assertThat(activity()).contains("The connector is busy: agent/screen-pop is asked again in 1 s");
     }
 
     @Test
