@@ -58,6 +58,11 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         this.overBudget = overBudget;
     }
 
+    /** The bytes of the shared budget not held by the answers being read now (what a test of the budget observes). */
+    public int budgetLeft() {
+        return budget.availablePermits();
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // first in the chain: the deadline covers every step after it, the reading of the decompressed body included

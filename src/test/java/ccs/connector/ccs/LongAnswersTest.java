@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
+import ccs.connector.http.WholeAnswerLimit;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -72,6 +73,9 @@ class LongAnswersTest extends ConnectorTestSupport {
         List<CompletableFuture<Exchange>> held = List.of(call("reportsAgentPerf", Map.of("startdate", "2026-11-02", "finishdate", "2026-11-02")),
                 call("reportsAgentPerf", Map.of("startdate", "2026-11-03", "finishdate", "2026-11-03")));
         try {
+            // both read up to their held last byte before the first recordinginfo: one read beside them took its share first
+            WholeAnswerLimit limit = context.getRegistry().lookupByNameAndType("ccsAnswerLimit", WholeAnswerLimit.class);
+            await().atMost(Duration.ofSeconds(20)).until(() -> limit.budgetLeft() < 2 * MIB);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(call("recordinginfo", RECORDING).join().getException())
                     .isInstanceOf(UpstreamException.class)
                     .hasMessageContaining("tenant padded answered recordinginfo with more than was left of the 8 MiB the answers being read at once may hold"));
