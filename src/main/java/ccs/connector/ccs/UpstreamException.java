@@ -104,13 +104,13 @@ public class UpstreamException extends CcsException {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " cannot be reached: " + why, 0, Outcome.DOWN, null, false, true);
     }
 
-    /** The request went out and no answer came (in time): what the platform did with it is unknown. */
     /** The platform answers the requests of {@code function}, but together they take longer than {@code why} allows (504). */
     public static UpstreamException tooSlow(String tenant, String function, String why) {
         return new UpstreamException(504, "Call Center Studio tenant " + tenant + " took too long answering " + function + ": " + why, 0,
                 Outcome.DOWN, function, false, false);
     }
 
+    /** The request went out and no answer came (in time): what the platform did with it is unknown. */
     public static UpstreamException noAnswer(String tenant, String function, String why) {
         return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0,
                 Outcome.UNKNOWN, function, false, true);

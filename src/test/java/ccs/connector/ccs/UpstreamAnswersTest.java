@@ -52,7 +52,7 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         realTenantSecrets(settings);
         // an agent no other case logs in: a login is what a refused app token holds back
         settings.setProperty("ccs.simulator.agents", "ayse.yilmaz@demo.example,mehmet.kaya@demo.example,zeynep.demir@demo.example,"
-                + "emre.test@demo.example");
+                + "emre.test@demo.example,deniz.arslan@demo.example");
     }
 
     @Test
@@ -93,6 +93,17 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         });
         assertThat(page.getException()).isNull();
         assertThat(page.getMessage().getBody(Map.class)).containsKey("CallList");
+    }
+
+    @Test
+    void aLoginWithoutAnAnswerInTimeIsA504NamingTheLoginAndNoCallIsPlaced() throws Exception {
+        // the OpenAPI's 504 tells the CRM to read the function named: a login's leaves nothing of the request sent
+        simulator().inject(Fault.delay("login", 9000, 1));
+        int calls = simulator().requests("click2call").size();
+        HttpResponse<String> click2call = click2call("deniz.arslan@demo.example", "05321234567", null);
+        assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(504);
+        assertThat(click2call.body()).contains("did not answer login");
+        assertThat(simulator().requests("click2call")).hasSize(calls);
     }
 
     @Test
