@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.api.ApiException;
+import ccs.connector.api.NotFoundException;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
@@ -243,6 +245,30 @@ public final class DeadLetters {
     }
 
     /**
+     * DELETE /api/v1/dead-letters/{id}: a person gives up on the letter (a CDR record seen to by hand, an event the CRM will
+     * never take, a webhook request no event can be built from); without this only SQL removed one, and the letters waiting,
+     * their gauge among them, never went back to zero. Its id stays final in the dedupe store, as a dead-lettered id is: a
+     * repeat of its event is not delivered. A letter being replayed is not deleted (409): its event may be in the outbox already.
+     */
+    public void discard(String id) {
+        if (database.update("DELETE FROM " + TABLE + " WHERE id = ? AND replay = FALSE", id) == 1) {
+            return;
+        }
+        if (database.one("SELECT id FROM " + TABLE + " WHERE id = ?", row -> row.getString(1), id).isPresent()) {
+            throw new LetterReplayingException(id);
+        }
+        throw new NotFoundException("no dead letter " + id + ": it was replayed or deleted, or never kept (GET /api/v1/dead-letters lists them)");
+    }
+
+    /** A letter marked for replay cannot be deleted (409). */
+    public static final class LetterReplayingException extends ApiException {
+        LetterReplayingException(String id) {
+            super(409, "dead letter " + id + " is being replayed: once the replay is done with it, it is gone from GET "
+                    + "/api/v1/dead-letters or listed again with replaying false");
+        }
+    }
+
+    /**
      * The dead letters waiting for a person's replay (webhook requests included; neither CDR records kept for a person
      * nor webhook events held for the outbox, see {@link #held}), how many of them (and of them events) failed at or
      * after the instant, and why the latest failed.
@@ -271,7 +297,7 @@ public final class DeadLetters {
 
     /**
      * The CDR records kept here because they could not be read (kind {@code cdr-record}): calls that are not in the CRM and
-     * that no replay sends, until a person has seen to them (and deleted their rows).
+     * that no replay sends, until a person has seen to them (and deleted them, {@link #discard}).
      */
     public long unreadableCdrRecords() {
         return database.one("SELECT COUNT(*) FROM " + TABLE + " WHERE kind = 'cdr-record'", row -> row.getLong(1)).orElse(0L);
