@@ -285,9 +285,15 @@ public final class DeadLetters {
         return new Waiting(counts[0], counts[1], counts[2], latestReason);
     }
 
-    /** How many letters wait for a replay, as {@link #waiting} counts them, in one query. */
-    public long waitingCount() {
-        return database.one("SELECT COUNT(*)" + WAITING, row -> row.getLong(1)).orElseThrow();
+    /** How many letters wait for a replay (as {@link #waiting} counts them), are {@link #held} and {@link #unreadableCdrRecords}, in one query. */
+    public Counts counts() {
+        return database.one("SELECT SUM(CASE WHEN kind NOT IN ('cdr-record', '" + HELD + "') THEN 1 ELSE 0 END),"
+                        + " SUM(CASE WHEN kind = '" + HELD + "' THEN 1 ELSE 0 END), SUM(CASE WHEN kind = 'cdr-record' THEN 1 ELSE 0 END) FROM " + TABLE,
+                row -> new Counts(row.getLong(1), row.getLong(2), row.getLong(3))).orElseThrow();
+    }
+
+    /** The letters a replay sends, the webhook events held for the outbox, the CDR records kept for a person. */
+    public record Counts(long waiting, long heldWebhookEvents, long unreadableCdrRecords) {
     }
 
     /** The webhook events held here while the outbox does not take them ({@link #hold}), which no person needs to replay. */

@@ -1,12 +1,16 @@
 package ccs.connector.status;
 
+import java.util.function.ToLongFunction;
+
 import ccs.connector.config.Metrics;
 import ccs.connector.crm.DeadLetters;
 
 /**
  * What the status page counts, as gauges Prometheus can alert on: {@code ccs_outbox_depth} (the messages of the
- * outbox's queues, live and bulk) and {@code ccs_dead_letters_waiting} (the dead letters a replay would send). The
- * counter of dead letters starts at zero after a restart, while the letters still wait. Read by route
+ * outbox's queues, live and bulk), {@code ccs_dead_letters_waiting} (the dead letters a replay would send),
+ * {@code ccs_webhook_events_held} (held while the outbox did not take them) and {@code ccs_cdr_records_unreadable} (kept
+ * for a person: calls not in the CRM). The counter of dead letters starts at zero after a restart, while the letters
+ * still wait. Read by route
  * {@code operator-gauges} every {@code connector.health.cache}, never at a scrape (a database or broker that hangs would
  * hold it); a value that cannot be read is NaN until the next read, without a log line: the health checks name the
  * engine that is away.
@@ -17,7 +21,7 @@ public final class OperatorGauges {
     private final DeadLetters deadLetters;
     private final Metrics metrics;
     private volatile double outboxDepth = Double.NaN;
-    private volatile double deadLettersWaiting = Double.NaN;
+    private volatile DeadLetters.Counts letters;
 
     public OperatorGauges(OperatorStatus status, DeadLetters deadLetters, Metrics metrics) {
         this.status = status;
@@ -28,11 +32,20 @@ public final class OperatorGauges {
     public void measure() {
         outboxDepth = status.outbox().get("depth") instanceof Number depth ? depth.doubleValue() : Double.NaN;
         try {
-            deadLettersWaiting = deadLetters.waitingCount();
+            letters = deadLetters.counts();
         } catch (RuntimeException storeAway) {
-            deadLettersWaiting = Double.NaN;
+            letters = null;
         }
         metrics.gauge("ccs.outbox.depth", "messages in the outbox's queues, live and bulk, not yet delivered", () -> outboxDepth);
-        metrics.gauge("ccs.dead.letters.waiting", "dead letters a replay would send to the CRM", () -> deadLettersWaiting);
+        metrics.gauge("ccs.dead.letters.waiting", "dead letters a replay would send to the CRM", () -> letter(DeadLetters.Counts::waiting));
+        metrics.gauge("ccs.webhook.events.held", "webhook events kept while the outbox did not take them, on their way to it",
+                () -> letter(DeadLetters.Counts::heldWebhookEvents));
+        metrics.gauge("ccs.cdr.records.unreadable", "CDR records that could not be read, kept for a person: calls not in the CRM",
+                () -> letter(DeadLetters.Counts::unreadableCdrRecords));
+    }
+
+    private double letter(ToLongFunction<DeadLetters.Counts> count) {
+        DeadLetters.Counts read = letters;
+        return read == null ? Double.NaN : count.applyAsLong(read);
     }
 }

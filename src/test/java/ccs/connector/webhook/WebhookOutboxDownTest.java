@@ -86,6 +86,8 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         JsonNode status = JSON.readTree(get("/api/v1/status").body()).get("deadLetters");
         assertThat(status.get("heldWebhookEvents").asLong()).as(status.toString()).isEqualTo(2);
         assertThat(status.get("waiting").asLong()).as(status.toString()).isZero();
+        // and as a gauge, to alert on an outbox that stays away
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/observe/metrics").body().contains("ccs_webhook_events_held 2.0"));
     }
 
     /** The agent page's status door holds nothing: once the broker was found down, a 503 at once, to be sent again. */
