@@ -41,7 +41,7 @@ class RestLookupTest extends ConnectorTestSupport {
         settings.setProperty("crm.lookup", "rest");
         settings.setProperty("crm.lookup.url", crm.url("/api/contacts?apikey=crm-side-key&phone={phone}"));
         settings.setProperty("crm.lookup.formats", "e164,national,digits");
-        settings.setProperty("crm.lookup.timeout", "5s");
+        settings.setProperty("crm.lookup.timeout", "10s");
         // Camel prints its property summary only without the supervising route controller: turn it off here
         // so the test sees what an operator who turns it off would
         settings.setProperty("camel.routecontroller.enabled", "false");
@@ -157,7 +157,7 @@ class RestLookupTest extends ConnectorTestSupport {
         HttpResponse<String> answer = get("/api/v1/screen-pop?phone=05321234567");
 
         assertThat(answer.statusCode()).isEqualTo(504);
-        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("did not answer within 5s").contains("crm.lookup.timeout");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("did not answer within 10s").contains("crm.lookup.timeout");
     }
 
     @Test
