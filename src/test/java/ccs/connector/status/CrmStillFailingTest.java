@@ -30,7 +30,7 @@ class CrmStillFailingTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "2");
         settings.setProperty("crm.retry.initial-delay", "100ms");
         settings.setProperty("crm.retry.max-delay", "200ms");
-        // route dependency-probe probes the CRM sink every second
+        // route crm-sink-probe probes the CRM sink every second
         settings.setProperty("connector.health.cache", "1s");
     }
 

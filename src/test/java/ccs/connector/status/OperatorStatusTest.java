@@ -34,7 +34,7 @@ class OperatorStatusTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "8");
         settings.setProperty("crm.retry.initial-delay", "2s");
         settings.setProperty("crm.retry.max-delay", "10s");
-        // route dependency-probe probes the CRM sink every second
+        // route crm-sink-probe probes the CRM sink every second
         settings.setProperty("connector.health.cache", "1s");
     }
 
