@@ -3,13 +3,17 @@ package ccs.connector.api;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -17,7 +21,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * Webhook bodies in the charset their {@code Content-Type} declares. The HTTP server decodes every form as UTF-8 (Vert.x
  * gives Netty's form decoder no charset), so a hangup callback posted as {@code application/x-www-form-urlencoded;
  * charset=windows-1254} (or ISO-8859-9), as a Turkish platform may post it, had each Turkish letter turned into U+FFFD
- * before any route ran. Such a form is decoded again from its bytes, in its charset, before the route reads it. A body
+ * before any route ran. Such a form is decoded again from its bytes, in its charset, when the route reads it. A body
  * POSTed under {@code /webhooks/} that declares a charset this JVM does not know is answered 415 naming it, before the
  * token check and with nothing stored: its text cannot be read. A request that declares no charset, or UTF-8, costs a
  * header read.
@@ -30,16 +34,22 @@ public final class DeclaredCharsets {
     /** The routing context's charset of a form to decode again once its body is read. */
     private static final String FORM_CHARSET = "ccs.formCharset";
 
+    /** The routing context of each form request being served that may be read again, by its request. */
+    private static final Map<HttpServerRequest, RoutingContext> FORMS = new ConcurrentHashMap<>();
+
     /** A charset name as RFC 2978 allows it, short enough to be quoted back. */
     private static final Pattern CHARSET_NAME = Pattern.compile("[A-Za-z0-9!#$%&'+^_`{}~.-]{1,40}");
 
     private DeclaredCharsets() {
     }
 
-    /** A route of the router at {@code order}, before the webhook routes: the form's body is read, then decoded again. */
+    /**
+     * A route of the router at {@code order}, before the webhook routes: a body in a charset this JVM does not know is refused,
+     * a form to be read again ({@link #formAgain}) is marked. The route reads it again, once the server has read its body: a
+     * body read here, before the route's own body handler, failed that handler over HTTP/2 (a 500, the callback lost).
+     */
     static void install(VertxPlatformHttpRouter router, int order) {
-        Handler<RoutingContext> bodies = router.bodyHandler();
-        router.route().order(order).handler(routing -> readInDeclaredCharset(bodies, routing)).handler(DeclaredCharsets::decodeFormAgain);
+        router.route().order(order).handler(DeclaredCharsets::markForm);
     }
 
     /** The charset a {@code Content-Type} declares, without quotes; null when it declares none. */
@@ -72,7 +82,7 @@ public final class DeclaredCharsets {
         return "the body declares " + (CHARSET_NAME.matcher(name).matches() ? "charset " + name : "a charset") + ", which this server does not know";
     }
 
-    private static void readInDeclaredCharset(Handler<RoutingContext> bodies, RoutingContext routing) {
+    private static void markForm(RoutingContext routing) {
         String contentType = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String name = declared(contentType);
         // the webhooks' bodies come with POST; an IVR notification's GET has its fields in the query
@@ -89,37 +99,42 @@ public final class DeclaredCharsets {
                     + "windows-1254 or ISO-8859-9", null));
             return;
         }
-        if (charset.equals(StandardCharsets.UTF_8) || !contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
-            routing.next();
-            return;
-        }
-        routing.put(FORM_CHARSET, charset);
-        // reads the body, as the route's own body handler would (which then finds it read), then decodeFormAgain
-        bodies.handle(routing);
-    }
-
-    /** The form's fields as its charset reads them, in place of the server's UTF-8 reading, which the routes are given. */
-    private static void decodeFormAgain(RoutingContext routing) {
-        Charset charset = routing.get(FORM_CHARSET);
-        if (charset != null) {
-            MultiMap fields = routing.request().formAttributes();
-            fields.clear();
-            // Turkish letters may come %-escaped or as raw bytes: the text is read in the charset, then its escapes
-            String form = routing.body().buffer() == null ? "" : routing.body().buffer().toString(charset);
-            try {
-                for (String pair : form.split("&")) {
-                    int eq = pair.indexOf('=');
-                    if (!pair.isEmpty()) {
-                        fields.add(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset),
-                                eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset));
-                    }
-                }
-            } catch (IllegalArgumentException undecodable) {
-                // Netty's decoder refused such a form already (400, ServerProblems); URLDecoder's rules are its own
-                ServerProblems.answer(routing, 400, ServerProblems.UNDECODABLE);
-                return;
-            }
+        if (!charset.equals(StandardCharsets.UTF_8) && contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+            HttpServerRequest request = routing.request();
+            routing.put(FORM_CHARSET, charset);
+            FORMS.put(request, routing);
+            routing.addEndHandler(done -> FORMS.remove(request));
         }
         routing.next();
+    }
+
+    /**
+     * The fields of the form of {@code request} as its charset reads them (a repeated field's values as a list), in place of the
+     * server's UTF-8 reading; null where that reading stands. A {@code %} not followed by two hex digits is an IllegalArgumentException.
+     */
+    public static Map<String, Object> formAgain(HttpServerRequest request) {
+        RoutingContext routing = FORMS.get(request);
+        if (routing == null || routing.body().buffer() == null) {
+            return null;
+        }
+        Charset charset = routing.get(FORM_CHARSET);
+        // Turkish letters may come %-escaped or as raw bytes: the text is read in the charset, then its escapes
+        String form = routing.body().buffer().toString(charset);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (!pair.isEmpty()) {
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset);
+                fields.merge(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset), value, DeclaredCharsets::repeated);
+            }
+        }
+        return fields;
+    }
+
+    @SuppressWarnings("unchecked") // the values merged before, a list made here
+    private static Object repeated(Object before, Object value) {
+        List<Object> values = before instanceof List<?> list ? (List<Object>) list : new ArrayList<>(List.of(before));
+        values.add(value);
+        return values;
     }
 }

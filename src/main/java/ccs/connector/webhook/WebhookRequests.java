@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
+import ccs.connector.api.DeclaredCharsets;
 import ccs.connector.api.UnsupportedMediaTypeException;
 import ccs.connector.ccs.Tenants;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -115,8 +116,8 @@ public final class WebhookRequests {
 
     private Map<String, Object> body(Message message) {
         String mediaType = mediaType(contentType(message));
-        // the HTTP server has read a form (a multipart one too) into a map already
-        Map<?, ?> form = message.getBody() instanceof Map<?, ?> map ? map : null;
+        // the HTTP server has read a form (a multipart one too) into a map already, as UTF-8: read again in its charset
+        Map<?, ?> form = message.getBody() instanceof Map<?, ?> map ? formAgain(message, map) : null;
         String text = form == null ? message.getBody(String.class) : null;
         boolean nothingRead = form != null ? form.isEmpty() : text == null || text.isBlank();
         if (nothingRead && bodyBytes(message) == 0) {
@@ -148,6 +149,16 @@ public final class WebhookRequests {
         }
         // the received type is not repeated: nothing a caller sent is echoed
         throw new UnsupportedMediaTypeException("the body must be " + FORM + " or " + JSON);
+    }
+
+    /** The form as {@link DeclaredCharsets#formAgain} reads it, where it does; else as the HTTP server read it. */
+    private static Map<?, ?> formAgain(Message message, Map<?, ?> read) {
+        try {
+            Map<String, Object> again = message instanceof HttpMessage http ? DeclaredCharsets.formAgain(http.getRequest()) : null;
+            return again != null ? again : read;
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("the query string or form is not URL-encoded");
+        }
     }
 
     /**

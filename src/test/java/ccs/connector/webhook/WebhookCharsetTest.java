@@ -2,6 +2,7 @@ package ccs.connector.webhook;
 
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
@@ -76,6 +77,20 @@ class WebhookCharsetTest extends ConnectorTestSupport {
                 form.getBytes(StandardCharsets.US_ASCII)))).get("data");
 
         assertThat(data.get("queueName").asText()).isEqualTo("Müşteri Hizmetleri");
+    }
+
+    @Test
+    void aFormInATurkishCharsetPostedOverHttp2IsAcceptedAndReadInIt() throws Exception {
+        // as Java's HttpClient posts by default (an h2c upgrade), as the simulator does: a form read before the route was a 500
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> answer = http2.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/hangup?token=" + webhookToken()))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", FORM + "; charset=windows-1254")
+                .POST(HttpRequest.BodyPublishers.ofString(hangupForm("http2-1254", Charset.forName("windows-1254")))).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+
+        assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        JsonNode data = written(accepted(answer)).get("data");
+        assertThat(data.get("agentUsername").asText()).isEqualTo(AGENT);
     }
 
     @Test
