@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.vertx.core.http.HttpHeaders;
@@ -23,16 +24,19 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * charset=windows-1254} (or ISO-8859-9), as a Turkish platform may post it, had each Turkish letter turned into U+FFFD
  * before any route ran. Such a form is decoded again from its bytes, in its charset, when the route reads it. A body
  * POSTed under {@code /webhooks/} that declares a charset this JVM does not know is answered 415 naming it, before the
- * token check and with nothing stored: its text cannot be read. A request that declares no charset, or UTF-8, costs a
- * header read.
+ * token check and with nothing stored: its text cannot be read. A form that declares no charset and is not UTF-8 is read
+ * again as {@link UndeclaredCharset} reads it; one in UTF-8, or a request that declares UTF-8, costs a header read and a scan.
  */
 public final class DeclaredCharsets {
 
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String WEBHOOKS = "/webhooks/";
 
-    /** The routing context's charset of a form to decode again once its body is read. */
+    /** The routing context's charset name of a form to decode again once its body is read. */
     private static final String FORM_CHARSET = "ccs.formCharset";
+
+    /** The {@link #FORM_CHARSET} of a form that declares none, read again when it is not UTF-8. */
+    private static final String UNDECLARED = "";
 
     /** The routing context of each form request being served that may be read again, by its request. */
     private static final Map<HttpServerRequest, RoutingContext> FORMS = new ConcurrentHashMap<>();
@@ -86,22 +90,24 @@ public final class DeclaredCharsets {
         String contentType = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String name = declared(contentType);
         // the webhooks' bodies come with POST; an IVR notification's GET has its fields in the query
-        if (name == null || name.equalsIgnoreCase("UTF-8") || routing.request().method() != HttpMethod.POST
-                || !routing.normalizedPath().startsWith(WEBHOOKS)) {
+        if (routing.request().method() != HttpMethod.POST || !routing.normalizedPath().startsWith(WEBHOOKS)
+                || (name != null && name.equalsIgnoreCase("UTF-8"))) {
             routing.next();
             return;
         }
-        Charset charset;
-        try {
-            charset = Charset.forName(name);
-        } catch (IllegalArgumentException unknown) {
-            ServerProblems.answer(routing, 415, Problem.json(415, unknown(name) + ": send it in UTF-8, or a form in a charset such as "
-                    + "windows-1254 or ISO-8859-9", null));
-            return;
+        Charset charset = null;
+        if (name != null) {
+            try {
+                charset = Charset.forName(name);
+            } catch (IllegalArgumentException unknown) {
+                ServerProblems.answer(routing, 415, Problem.json(415, unknown(name) + ": send it in UTF-8, or a form in a charset such as "
+                        + "windows-1254 or ISO-8859-9", null));
+                return;
+            }
         }
-        if (!charset.equals(StandardCharsets.UTF_8) && contentType.toLowerCase(Locale.ROOT).startsWith(FORM)) {
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM) && !StandardCharsets.UTF_8.equals(charset)) {
             HttpServerRequest request = routing.request();
-            routing.put(FORM_CHARSET, charset);
+            routing.put(FORM_CHARSET, charset == null ? UNDECLARED : charset.name());
             FORMS.put(request, routing);
             routing.addEndHandler(done -> FORMS.remove(request));
         }
@@ -110,22 +116,30 @@ public final class DeclaredCharsets {
 
     /**
      * The fields of the form of {@code request} as its charset reads them (a repeated field's values as a list), in place of the
-     * server's UTF-8 reading; null where that reading stands. A {@code %} not followed by two hex digits is an IllegalArgumentException.
+     * server's UTF-8 reading; for a form that declares none, only where that reading has a U+FFFD, as {@link UndeclaredCharset}
+     * reads them. Null where the server's reading stands. A {@code %} not followed by two hex digits is an IllegalArgumentException.
      */
     public static Map<String, Object> formAgain(HttpServerRequest request) {
         RoutingContext routing = FORMS.get(request);
         if (routing == null || routing.body().buffer() == null) {
             return null;
         }
-        Charset charset = routing.get(FORM_CHARSET);
-        // Turkish letters may come %-escaped or as raw bytes: the text is read in the charset, then its escapes
-        String form = routing.body().buffer().toString(charset);
+        String charsetName = routing.get(FORM_CHARSET);
+        boolean undeclared = UNDECLARED.equals(charsetName);
+        if (undeclared && request.formAttributes().entries().stream().noneMatch(field -> (field.getKey() + field.getValue()).indexOf('\uFFFD') >= 0)) {
+            return null;
+        }
+        Charset charset = undeclared ? null : Charset.forName(charsetName);
+        // Turkish letters may come %-escaped or as raw bytes: the text is read in the charset, then its escapes; a form that
+        // declares none one byte a character, each name and value then read as a whole
+        String form = routing.body().buffer().toString(undeclared ? StandardCharsets.ISO_8859_1 : charset);
+        Function<String, String> decoder = undeclared ? UndeclaredCharset::decode : text -> URLDecoder.decode(text, charset);
         Map<String, Object> fields = new LinkedHashMap<>();
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
             if (!pair.isEmpty()) {
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), charset);
-                fields.merge(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), charset), value, DeclaredCharsets::repeated);
+                String value = eq < 0 ? "" : decoder.apply(pair.substring(eq + 1));
+                fields.merge(decoder.apply(eq < 0 ? pair : pair.substring(0, eq)), value, DeclaredCharsets::repeated);
             }
         }
         return fields;

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
 import ccs.connector.api.DeclaredCharsets;
+import ccs.connector.api.UndeclaredCharset;
 import ccs.connector.api.UnsupportedMediaTypeException;
 import ccs.connector.ccs.Tenants;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -75,10 +76,11 @@ public final class WebhookRequests {
      * The decoded query parameters; a repeated one counts once, with its first value. A value that begins with a
      * {@code +} and a digit is a number in international form whose {@code +} the platform left unencoded
      * ({@code callerid=+905071303066}): that {@code +} is kept, where a form's rules would make it a space and the number
-     * {@code 905071303066}; a {@code +} further on (a date's {@code 2020-02-24+20:17:55}) is still a space.
+     * {@code 905071303066}; a {@code +} further on (a date's {@code 2020-02-24+20:17:55}) is still a space. Each name and
+     * value is read in UTF-8, or in a Turkish charset where its bytes are not UTF-8 ({@link UndeclaredCharset}).
      */
     static Map<String, String> query(Message message) {
-        return decode(rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class)), true);
+        return decode(message.getHeader(Exchange.HTTP_QUERY, String.class), true);
     }
 
     /**
@@ -86,27 +88,16 @@ public final class WebhookRequests {
      * {@link #query} would take the first value, where another reader of the URL might take the last.
      */
     static void once(Message message, String... names) {
-        String query = rawUtf8(message.getHeader(Exchange.HTTP_QUERY, String.class));
+        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
         if (query == null || query.isEmpty()) {
             return;
         }
         for (String name : names) {
-            long times = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty() && name.equals(name(pair))).count();
+            long times = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty() && name.equals(name(pair, true))).count();
             if (times > 1) {
                 throw WebhookRefusedException.repeated(name, times);
             }
         }
-    }
-
-    /**
-     * A query whose non-ASCII text came as raw UTF-8 bytes rather than %-escapes (Müşteri, not M%C3%BC%C5%9Fteri): the HTTP server
-     * hands it on one character per byte, which would garble the text and the event id made of it; those bytes are read as UTF-8.
-     */
-    static String rawUtf8(String query) {
-        if (query == null || query.chars().allMatch(c -> c < 0x80) || query.chars().anyMatch(c -> c > 0xFF)) {
-            return query;
-        }
-        return new String(query.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** A raw query value that begins with an unencoded + and a digit: a number in international form. */
@@ -131,7 +122,7 @@ public final class WebhookRequests {
                 throw new BadRequestException(NO_FORM_FIELD);
             }
             Map<String, Object> fields = new LinkedHashMap<>();
-            (form != null ? form : decode(text)).forEach((name, value) -> fields.put(String.valueOf(name), value));
+            (form != null ? form : decode(text, false)).forEach((name, value) -> fields.put(String.valueOf(name), value));
             return fields;
         }
         if (form == null && (mediaType.equals(JSON) || mediaType.endsWith("+json"))) {
@@ -185,11 +176,11 @@ public final class WebhookRequests {
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
-    private static Map<String, String> decode(String encoded) {
-        return decode(encoded, false);
-    }
-
-    private static Map<String, String> decode(String encoded, boolean leadingPlusKept) {
+    /**
+     * A query's (the HTTP server hands on its raw bytes, one character a byte, and no charset) or a form's text (read already
+     * in its charset) {@code name=value} pairs, decoded.
+     */
+    private static Map<String, String> decode(String encoded, boolean query) {
         Map<String, String> parameters = new LinkedHashMap<>();
         if (encoded == null || encoded.isEmpty()) {
             return parameters;
@@ -200,11 +191,11 @@ public final class WebhookRequests {
             }
             int eq = pair.indexOf('=');
             try {
-                String name = name(pair);
+                String name = name(pair, query);
                 String raw = eq < 0 ? "" : pair.substring(eq + 1);
-                String value = leadingPlusKept && LEADING_PLUS.matcher(raw).lookingAt()
-                        ? "+" + URLDecoder.decode(raw.substring(1), StandardCharsets.UTF_8)
-                        : URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                String value = query && LEADING_PLUS.matcher(raw).lookingAt()
+                        ? "+" + decoded(raw.substring(1), true)
+                        : decoded(raw, query);
                 parameters.putIfAbsent(name, value);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("the query string or form is not URL-encoded");
@@ -214,8 +205,12 @@ public final class WebhookRequests {
     }
 
     /** The decoded name of a query's or form's {@code name=value} pair. */
-    private static String name(String pair) {
+    private static String name(String pair, boolean query) {
         int eq = pair.indexOf('=');
-        return URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        return decoded(eq < 0 ? pair : pair.substring(0, eq), query);
+    }
+
+    private static String decoded(String encoded, boolean query) {
+        return query ? UndeclaredCharset.decode(encoded) : URLDecoder.decode(encoded, StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package ccs.connector.webhook;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
@@ -80,17 +83,72 @@ class WebhookCharsetTest extends ConnectorTestSupport {
     }
 
     @Test
+    void anIvrNotificationWhoseQueryIsEscapedInATurkishCharsetIsReadInIt() throws Exception {
+        Charset turkish = Charset.forName("ISO-8859-9");
+        String query = "/webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=ivr-query-8859-9&event=call_hangup&callerid=05071303066"
+                + "&calldate=2020-02-24+20%3A17%3A55&myemail=" + URLEncoder.encode(AGENT, turkish) + "&queuename=";
+
+        String first = accepted(get(query + URLEncoder.encode("Müşteri Hizmetleri", turkish)));
+        // a notification that differs in one Turkish letter only is another step, not a repeat of the first
+        String second = accepted(get(query + URLEncoder.encode("Mışteri Hizmetleri", turkish)));
+
+        assertThat(second).isNotEqualTo(first);
+        JsonNode data = written(first).get("data");
+        assertThat(data.get("queueName").asText()).isEqualTo("Müşteri Hizmetleri");
+        assertThat(data.get("agentEmail").asText()).isEqualTo(AGENT);
+        assertThat(written(second).at("/data/queueName").asText()).isEqualTo("Mışteri Hizmetleri");
+        // one in UTF-8 is read as UTF-8 still, and is the same notification as the first
+        assertThat(accepted(get(query.replace(URLEncoder.encode(AGENT, turkish), URLEncoder.encode(AGENT, StandardCharsets.UTF_8))
+                + URLEncoder.encode("Müşteri Hizmetleri", StandardCharsets.UTF_8)))).isEqualTo(first);
+    }
+
+    @Test
+    void anIvrNotificationWhoseQueryCarriesRawBytesOfATurkishCharsetIsReadInIt() throws Exception {
+        // a client that writes the bytes as they are (java.net.URI would %-escape them)
+        byte[] request = ("GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=ivr-raw-8859-9&event=call_hangup&queuename=Müşteri_Hizmetleri"
+                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(Charset.forName("ISO-8859-9"));
+        String answer;
+        try (Socket socket = new Socket("localhost", URI.create(baseUrl()).getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request);
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        // the answer's body comes in chunks: the event id is read from it as text
+        Matcher id = Pattern.compile("\"id\":\"(demo:ccs.ivr.notification:ivr-raw-8859-9:[^\"]+)\"").matcher(answer);
+        assertThat(id.find()).as(answer).isTrue();
+        assertThat(written(id.group(1)).at("/data/queueName").asText()).isEqualTo("Müşteri_Hizmetleri");
+    }
+
+    @Test
+    void aHangupFormThatDeclaresNoCharsetAndIsNotUtf8IsReadInATurkishCharset() throws Exception {
+        JsonNode data = written(accepted(postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), FORM,
+                hangupForm("undeclared-1254", Charset.forName("windows-1254")).getBytes(StandardCharsets.US_ASCII)))).get("data");
+
+        assertThat(data.get("agentUsername").asText()).isEqualTo(AGENT);
+        assertThat(data.get("transactionId").asText()).isEqualTo(TRANSACTION);
+
+        // one in UTF-8 that declares none is UTF-8, as before
+        JsonNode utf8 = written(accepted(postBytes("/webhooks/ccs/hangup?token=" + webhookToken(), FORM,
+                hangupForm("undeclared-utf8", StandardCharsets.UTF_8).getBytes(StandardCharsets.US_ASCII)))).get("data");
+        assertThat(utf8.get("agentUsername").asText()).isEqualTo(AGENT);
+    }
+
+    @Test
     void aFormInATurkishCharsetPostedOverHttp2IsAcceptedAndReadInIt() throws Exception {
         // as Java's HttpClient posts by default (an h2c upgrade), as the simulator does: a form read before the route was a 500
         HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> answer = http2.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/hangup?token=" + webhookToken()))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", FORM + "; charset=windows-1254")
-                .POST(HttpRequest.BodyPublishers.ofString(hangupForm("http2-1254", Charset.forName("windows-1254")))).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        for (String contentType : new String[] {FORM + "; charset=windows-1254", FORM}) {
+            String callKey = "http2-" + contentType.length();
+            HttpResponse<String> answer = http2.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/hangup?token=" + webhookToken()))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofString(hangupForm(callKey, Charset.forName("windows-1254")))).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 
-        assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
-        JsonNode data = written(accepted(answer)).get("data");
-        assertThat(data.get("agentUsername").asText()).isEqualTo(AGENT);
+            assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            JsonNode data = written(accepted(answer)).get("data");
+            assertThat(data.get("agentUsername").asText()).as(contentType).isEqualTo(AGENT);
+        }
     }
 
     @Test
@@ -116,6 +174,11 @@ class WebhookCharsetTest extends ConnectorTestSupport {
     private static String hangupForm(String callKey, Charset charset) {
         return "call_id=" + callKey + "&call_date=2026-11-02+10%3A00%3A00&duration=42&disposition=ANSWER&caller_id=901&called_num=05321234567"
                 + "&agent_username=" + URLEncoder.encode(AGENT, charset) + "&transaction_id=" + URLEncoder.encode(TRANSACTION, charset);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> postBytes(String path, String contentType, byte[] body) throws Exception {
