@@ -164,14 +164,19 @@ public final class CcsApi {
 
     /**
      * The answer's {@code success} and {@code login} as JSON booleans where it writes them as text ({@code "true"},
-     * {@code "false"}, any case): every reader of an answer compares them with {@link Boolean}, and a text {@code "true"}
-     * read as neither made a placed click2call a 502, a login one without a session and the health probe's {@code ping}
-     * a refused app token.
+     * {@code "false"}, any case) or as digits ({@code "1"}, {@code "0"}, text or number, as some tenants' exports write
+     * booleans): every reader of an answer compares them with {@link Boolean}, and a {@code "true"} or {@code "1"} read as
+     * neither made a placed click2call a 502, a login one without a session and the health probe's {@code ping} a refused
+     * app token.
      */
     private static void flagsAsBooleans(Map<String, Object> answer) {
         for (String flag : FLAGS) {
-            if (answer.get(flag) instanceof String text && (text.trim().equalsIgnoreCase("true") || text.trim().equalsIgnoreCase("false"))) {
-                answer.put(flag, Boolean.valueOf(text.trim()));
+            Object value = answer.get(flag);
+            String text = value instanceof String || value instanceof Integer || value instanceof Long ? value.toString().trim() : null;
+            if (text != null && (text.equalsIgnoreCase("true") || text.equals("1"))) {
+                answer.put(flag, Boolean.TRUE);
+            } else if (text != null && (text.equalsIgnoreCase("false") || text.equals("0"))) {
+                answer.put(flag, Boolean.FALSE);
             }
         }
     }

@@ -104,6 +104,7 @@ public final class CcsSimulator implements AutoCloseable {
     private final Map<String, String> numberedCursors = new ConcurrentHashMap<>();
     /** True: answers write their success and login flags as text ("true", "false") instead of JSON booleans. */
     private volatile boolean flagsAsText;
+    private volatile boolean flagsAsDigits;
     /** The HTTP status a call with a session it does not honour gets instead of the failure envelope; 0 = the envelope. */
     private volatile int refusedSessionStatus;
 
@@ -233,6 +234,13 @@ public final class CcsSimulator implements AutoCloseable {
      */
     public void answerFlagsAsText(boolean asText) {
         flagsAsText = asText;
+        flagsAsDigits = false;
+    }
+
+    /** True: from now on every answer writes its {@code success} and {@code login} as the text {@code "1"} or {@code "0"}. */
+    public void answerFlagsAsDigits(boolean asDigits) {
+        flagsAsText = asDigits;
+        flagsAsDigits = asDigits;
     }
 
     public void sendWebhookTokenAsBearer(boolean asBearer) {
@@ -676,13 +684,13 @@ public final class CcsSimulator implements AutoCloseable {
         return out.toByteArray();
     }
 
-    /** The answer with its {@code success} and {@code login} written as text. */
+    /** The answer with its {@code success} and {@code login} written as text: {@code "true"}, or {@code "1"} when as digits. */
     private byte[] flagsAsText(byte[] answer) throws IOException {
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = json.readValue(answer, LinkedHashMap.class);
         for (String flag : List.of("success", "login")) {
             if (fields.get(flag) instanceof Boolean value) {
-                fields.put(flag, value.toString());
+                fields.put(flag, flagsAsDigits ? (value ? "1" : "0") : value.toString());
             }
         }
         return json.writeValueAsBytes(fields);

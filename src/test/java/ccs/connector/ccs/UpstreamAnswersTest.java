@@ -141,8 +141,19 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
 
     @Test
     void successAndLoginWrittenAsTextCountAsTheBooleansTheySay() throws Exception {
+        placesRenewsAndPingsWithFlagsAsWritten(() -> simulator().answerFlagsAsText(true));
+    }
+
+    @Test
+    void successAndLoginWrittenAsDigitsCountAsTheBooleansTheySay() throws Exception {
+        // {"success": "1"} as some tenants' exports write their booleans: a placed click2call was a 502 of an unknown outcome
+        placesRenewsAndPingsWithFlagsAsWritten(() -> simulator().answerFlagsAsDigits(true));
+    }
+
+    private void placesRenewsAndPingsWithFlagsAsWritten(Runnable flagsWritten) throws Exception {
         String agent = "zeynep.demir@demo.example";
-        simulator().answerFlagsAsText(true);
+        simulator().expireSessions(agent);
+        flagsWritten.run();
         try {
             // {"login": "true", "session": ...}, then {"success": "true"}: the call is placed, no 502 of an unknown outcome
             HttpResponse<String> placed = click2call(agent, "05321234567", null);
