@@ -1,6 +1,9 @@
 package ccs.connector.crm;
 
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
@@ -8,6 +11,7 @@ import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.remoting.impl.invm.InVMConnector;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -22,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * ten failed deliveries. As on a broker that {@code artemis create} makes, {@code DLQ} is one queue
  * whose messages carry the address they failed on ({@code _AMQ_ORIG_ADDRESS}), where route
  * {@code crm-broker-dead-letter} finds the outbox's; the broker never gives up on a message in it.
+ * <p>
+ * Artemis shuts itself down for good when a write of its journal or paging fails (its volume full: "AMQ222010:
+ * Critical IO Error, shutting down the server"), and the connector went on without an outbox until it was restarted:
+ * every {@link #WATCH_SECONDS} s the broker that stopped without being asked to is started again, and once there is
+ * room it takes and delivers messages as before, those in its journal included.
  */
 public final class EmbeddedBroker extends ServiceSupport {
 
@@ -34,12 +43,18 @@ public final class EmbeddedBroker extends ServiceSupport {
     /** Page files hold several CDR pages (about 300 KB each as the broker holds them). */
     private static final long MIN_PAGE_BYTES = 1024 * 1024;
 
+    /** How often a broker that shut itself down is started again (its journal read again: a few ms while it is small). */
+    private static final int WATCH_SECONDS = 5;
+
     private final Path directory;
     private final String extraAcceptor;
     private final int journalBufferTimeoutMicros;
     private final long memoryBytes;
     private final int maxDiskUsagePercent;
-    private EmbeddedActiveMQ broker;
+    private Configuration config;
+    private volatile EmbeddedActiveMQ broker;
+    private ScheduledExecutorService watch;
+    private boolean restarting;
 
     /**
      * @param directory     where the journal lives
@@ -74,11 +89,16 @@ public final class EmbeddedBroker extends ServiceSupport {
                 && broker.getActiveMQServer().getPagingManager().isDiskFull();
     }
 
+    /** The broker's server as it runs now (another after it started again). */
+    ActiveMQServer server() {
+        return broker.getActiveMQServer();
+    }
+
     @Override
     protected void doStart() throws Exception {
         // Artemis takes these sizes as int: a memory of 16 GiB or more would overflow them
         int pagedBytesPerQueue = (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_PAGE_BYTES, memoryBytes / 8));
-        Configuration config = new ConfigurationImpl()
+        config = new ConfigurationImpl()
                 .setName("ccs-connector")
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
@@ -115,12 +135,53 @@ public final class EmbeddedBroker extends ServiceSupport {
         broker.start();
         LOG.info("Embedded ActiveMQ Artemis broker started at {}{}, journal in {}", IN_VM_URL,
                 extraAcceptor == null || extraAcceptor.isBlank() ? "" : " and " + extraAcceptor, directory);
+        watch = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "embedded-broker-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watch.scheduleWithFixedDelay(this::startAgainIfItShutItselfDown, WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private synchronized void startAgainIfItShutItselfDown() {
+        ActiveMQServer server = server();
+        if (!isStarted() || server == null || server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
+            return;
+        }
+        if (!restarting) {
+            LOG.warn("The embedded broker shut itself down (see its error above: a full volume at {}); it is started again every {} s "
+                    + "until it runs: meanwhile webhook events are held in the state store and nothing is delivered", directory, WATCH_SECONDS);
+        }
+        restarting = true;
+        EmbeddedActiveMQ again = new EmbeddedActiveMQ().setConfiguration(config);
+        try {
+            // a start that fails may leave the server stopped without throwing
+            if (again.start().getActiveMQServer().getState() != ActiveMQServer.SERVER_STATE.STARTED) {
+                throw new IllegalStateException("the broker stopped while it started");
+            }
+        } catch (Exception e) {
+            LOG.debug("The embedded broker did not start again", e);
+            try {
+                again.stop();
+            } catch (Exception stopped) {
+                LOG.debug("Stopping the embedded broker that did not start", stopped);
+            }
+            return;
+        }
+        broker = again;
+        restarting = false;
+        LOG.info("The embedded broker runs again, journal in {}", directory);
     }
 
     @Override
     protected void doStop() throws Exception {
-        if (broker != null) {
-            broker.stop();
+        if (watch != null) {
+            watch.shutdownNow();
+        }
+        synchronized (this) {
+            if (broker != null) {
+                broker.stop();
+            }
         }
         // the in-VM connector's idle workers are not daemon threads: they would keep the JVM alive
         // for a minute after the connector stopped by itself (camel.main.duration-max-seconds)
