@@ -87,7 +87,7 @@ public final class Click2callRequests {
      * to done/ or failed/ failed. Forgotten a day after the file was last seen, so only as long as it stays there.
      */
     private final Cache<String, Boolean> handledFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
-    /** The inbox files listed by a name this JVM cannot open them by, said once each ({@link #keepsFiles}). */
+    /** The inbox files listed by a name this JVM cannot open them by, or not regular files, said once each ({@link #keepsFiles}). */
     private final Cache<String, Boolean> unopenableFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(10_000).build();
 
     /**
@@ -176,6 +176,15 @@ public final class Click2callRequests {
                 LOG.warn("click2call file {} in {} cannot be opened by the name it is listed with: its name is not in this JVM's "
                         + "charset for file names ({}; run with a UTF-8 locale, e.g. LANG=C.UTF-8), or it went away; it stays unread",
                         file.getName(), inbox, System.getProperty("sun.jnu.encoding"));
+            }
+            return false;
+        }
+        if (!Files.isRegularFile(file.toPath())) {
+            // a named pipe or a device (a link to /dev/zero): its size says 0, and reading it waited for a writer that never
+            // came, or filled the heap, and either ended the inbox's polls for good
+            if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
+                LOG.warn("click2call file {} in {} is not a regular file (a named pipe, a device or a link to one): it stays unread",
+                        file.getName(), inbox);
             }
             return false;
         }

@@ -621,6 +621,31 @@ class Click2callTest extends ConnectorTestSupport {
         }
     }
 
+    /**
+     * A named pipe in the inbox (or a link to a device such as /dev/zero): its size says 0, and reading it waited for a
+     * writer that never came, or read until the heap was full, and either ended the inbox's polls for good.
+     */
+    @Test
+    @Order(8)
+    void aFileThatIsNotARegularFileIsSaidOnceAndLeftUnreadWhileTheOthersAreRead() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve("click2call"));
+        Path pipe = inbox.resolve("pipe.json");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        try {
+            drop(inbox, "after-pipe.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234577\", \"transactionId\": \"crm-file-after-pipe\"}");
+            await().atMost(PATIENCE).until(() -> LogCapture.text().contains("click2call file pipe.json in ") && LogCapture.text().contains("is not a regular file"));
+            delivered("demo:ccs.click2call.accepted:crm-file-after-pipe");
+            // polls go on meanwhile (twice a second), leaving it
+            Thread.sleep(3_000);
+
+            assertThat(LogCapture.text().split("is not a regular file", -1)).as("said once").hasSize(2);
+            assertThat(pipe).exists();
+        } finally {
+            // a reader waiting for a writer (without the check) is let go: the pipe opened for writing and closed at once
+            new ProcessBuilder("bash", "-c", "exec 3<>\"$1\"; rm -f \"$1\"", "_", pipe.toString()).start().waitFor();
+        }
+    }
+
     /** A Windows tool's name in Windows-1254 ("müşteri"): this JVM lists it decoded, as a name no file has. */
     @Test
     @Order(8)
