@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.jms.JMSException;
+import jakarta.jms.Session;
 
 /**
  * What route {@code crm-delivery} does with one outbox message: its events (one, or a page of them,
@@ -75,6 +76,7 @@ public final class OutboxMessage {
     private Throwable failure;
     private boolean transactionBroken;
     private int deliveredByAttempt;
+    private Session consumerSession;
 
     OutboxMessage(List<Event> events, boolean page) {
         this.events = List.copyOf(events);
@@ -135,6 +137,28 @@ public final class OutboxMessage {
         failure = cause;
         for (Throwable c = cause; c != null && !transactionBroken; c = c.getCause()) {
             transactionBroken = c instanceof JMSException;
+        }
+    }
+
+    /** The session of the consumer that took this message from the outbox, which acknowledges it once it is delivered. */
+    void heldIn(Session session) {
+        consumerSession = session;
+    }
+
+    /**
+     * True once the consumer's session is closed, its connection to the outbox's broker lost (the broker gone, or this
+     * replica frozen longer than the connection TTL): the broker has the message unacknowledged and hands it whole to
+     * a consumer again, so its events not sent yet are left to that delivery instead of being sent by both.
+     */
+    public boolean isTakenBack() {
+        if (consumerSession == null) {
+            return false;
+        }
+        try {
+            consumerSession.getTransacted();
+            return false;
+        } catch (JMSException closed) {
+            return true;
         }
     }
 

@@ -15,6 +15,7 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
 import org.apache.camel.support.DefaultMessage;
 
 /**
@@ -38,6 +39,9 @@ public final class OutboxMessages {
     public OutboxMessage read(Exchange exchange) throws JMSException {
         // read before the swap: a read that failed (the JMS client) leaves the JMS message for a retry
         OutboxMessage read = read(exchange.getIn().getBody());
+        if (exchange.getIn() instanceof JmsMessage consumed) {
+            read.heldIn(consumed.getJmsSession());
+        }
         exchange.setIn(new DefaultMessage(exchange));
         return read;
     }
