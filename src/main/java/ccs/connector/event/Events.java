@@ -1,6 +1,8 @@
 package ccs.connector.event;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -88,16 +90,30 @@ public final class Events {
     private final IvrWire ivrWire;
     private final Map<String, IvrWire> tenantIvrWire;
     private final Secrets secrets;
+    /** When a callback arrives: it tells the two passes of an autumn clock change's repeated hour apart ({@link #asReceived}). */
+    private final Clock clock;
+
+    /**
+     * How far the platform's clock may run ahead of the connector's: a callback's call may seem to end that much after it
+     * arrived.
+     */
+    private static final Duration CALLBACK_CLOCK_TOLERANCE = Duration.ofMinutes(5);
+
+    public Events(Tenants tenants, IvrWire ivrWire, Map<String, IvrWire> tenantIvrWire, Secrets secrets) {
+        this(tenants, ivrWire, tenantIvrWire, secrets, Clock.systemUTC());
+    }
 
     /**
      * @param ivrWire       how IVR notifications come ({@code ccs.ivr.*})
      * @param tenantIvrWire how those of a tenant come where its administrator typed other names ({@code ccs.tenant.<name>.ivr.*})
+     * @param clock         the time a callback arrives at
      */
-    public Events(Tenants tenants, IvrWire ivrWire, Map<String, IvrWire> tenantIvrWire, Secrets secrets) {
+    public Events(Tenants tenants, IvrWire ivrWire, Map<String, IvrWire> tenantIvrWire, Secrets secrets, Clock clock) {
         this.tenants = tenants;
         this.ivrWire = ivrWire;
         this.tenantIvrWire = Map.copyOf(tenantIvrWire);
         this.secrets = secrets;
+        this.clock = clock;
     }
 
     /**
@@ -163,8 +179,10 @@ public final class Events {
         ZoneId zone = zone(tenant);
         String callKey = required(fields, "call_id");
         Map<String, String> unreadable = new LinkedHashMap<>();
-        String startedAt = readable(unreadable, () -> utc(zone, "call_date", fields.get("call_date"), true));
         Integer duration = readable(unreadable, () -> seconds("duration", fields.get("duration")));
+        // the callback comes as the call ends
+        String startedAt = readable(unreadable, () -> asReceived(zoned(zone, "call_date", fields.get("call_date"), true),
+                duration == null ? 0 : duration));
         String disposition = readable(unreadable, () -> disposition(fields.get("disposition")));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("callKey", callKey);
@@ -177,7 +195,7 @@ public final class Events {
         data.put("disposition", disposition);
         putUnreadable(data, unreadable);
         data.put("raw", raw(fields));
-        Instant endedAt = startedAt == null ? Instant.now() : Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
+        Instant endedAt = startedAt == null ? clock.instant() : Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
         return new CloudEvent(name(tenant), HANGUP, callKey, endedAt, data);
     }
 
@@ -194,7 +212,8 @@ public final class Events {
         Map<String, String> names = wire.names();
         String callKey = required(params, names.get("call-key"));
         Map<String, String> unreadable = new LinkedHashMap<>();
-        String startedAt = readable(unreadable, () -> utc(zone, names.get("call-date"), params.get(names.get("call-date")), false));
+        // a step of the call notifies while it lasts
+        String startedAt = readable(unreadable, () -> asReceived(zoned(zone, names.get("call-date"), params.get(names.get("call-date")), false), 0));
         String queueName = text(params.get(names.get("queue-name")));
         String queueId = text(params.get(names.get("queue-id")));
         String agentEmail = text(params.get(names.get("agent-email")));
@@ -218,7 +237,7 @@ public final class Events {
         Map<String, Object> raw = raw(params);
         data.put("raw", raw);
         return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(raw),
-                startedAt == null ? Instant.now() : Instant.parse(startedAt), data);
+                startedAt == null ? clock.instant() : Instant.parse(startedAt), data);
     }
 
     /** The event of a webhook request of the given type ({@link #HANGUP} or {@link #IVR_NOTIFICATION}), e.g. one kept in the dead letters. */
@@ -362,7 +381,7 @@ public final class Events {
             data.put("error", secrets.scrub(error));
         }
         data.put("raw", raw(request));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         // a transaction may fail more than once (a failure that placed no call frees its id for the CRM to send again):
         // each failure is an event of its own, told apart by its time
         return new CloudEvent(name(tenant), type, transactionId, error == null ? null : now.toString(), now, data);
@@ -498,6 +517,21 @@ public final class Events {
     private static String utc(ZoneId zone, String field, Object value, boolean required) {
         ZonedDateTime at = zoned(zone, field, value, required);
         return at == null ? null : at.toInstant().toString();
+    }
+
+    /**
+     * The start of a call that a callback tells of as it happens, {@code secondsLater} before the moment it tells of, as UTC
+     * ISO-8601. In the hour that an autumn clock change repeats, its later instant once that moment has come by the
+     * connector's clock (give or take {@link #CALLBACK_CLOCK_TOLERANCE}), else the earlier: a call of the repeated hour's
+     * second pass is told of an hour after the same wall clock's first pass.
+     */
+    private String asReceived(ZonedDateTime start, long secondsLater) {
+        if (start == null) {
+            return null;
+        }
+        ZonedDateTime later = start.withLaterOffsetAtOverlap();
+        boolean come = !later.toInstant().plusSeconds(secondsLater).isAfter(clock.instant().plus(CALLBACK_CLOCK_TOLERANCE));
+        return (come ? later : start).toInstant().toString();
     }
 
     /**

@@ -1,6 +1,9 @@
 package ccs.connector.event;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +89,29 @@ class EventsTest {
         assertThat(data.get("startedAt")).isEqualTo("2026-10-25T00:55:00Z");
         assertThat(data.get("answeredAt")).as("before the change: its first instant").isEqualTo("2026-10-25T00:56:00Z");
         assertThat(data.get("endedAt")).as("after the change: 02:07 the second time").isEqualTo("2026-10-25T01:07:00Z");
+    }
+
+    @Test
+    void aCallbackOfTheRepeatedHoursSecondPassTellsOfTheCallAtItsSecondInstant() {
+        // Berlin's clocks go back from 03:00 to 02:00 at 01:00 UTC on 2026-10-25: 02:30 comes at 00:30 and at 01:30 UTC
+        Map<String, Object> hangup = Map.of("call_id", "c2", "call_date", "2026-10-25 02:30:05", "duration", "40", "disposition", "ANSWER");
+        Map<String, Object> ivr = Map.of("callkeyX", "k9", "event", "call_hangup", "calldate", "2026-10-25 02:30:05");
+
+        Events secondPass = eventsAt("2026-10-25T01:30:50Z");
+        assertThat(secondPass.hangup("berlin", hangup).getData()).containsEntry("startedAt", "2026-10-25T01:30:05Z");
+        assertThat(secondPass.hangup("berlin", hangup).getTime()).hasToString("2026-10-25T01:30:45Z");
+        assertThat(secondPass.ivrNotification("berlin", ivr).getData()).containsEntry("startedAt", "2026-10-25T01:30:05Z");
+
+        Events firstPass = eventsAt("2026-10-25T00:30:50Z");
+        assertThat(firstPass.hangup("berlin", hangup).getData()).containsEntry("startedAt", "2026-10-25T00:30:05Z");
+        assertThat(firstPass.ivrNotification("berlin", ivr).getData()).containsEntry("startedAt", "2026-10-25T00:30:05Z");
+        // a hangup of the first pass that comes at once is told of at its first instant even by a platform's clock a little ahead
+        assertThat(eventsAt("2026-10-25T00:29:00Z").hangup("berlin", hangup).getData()).containsEntry("startedAt", "2026-10-25T00:30:05Z");
+    }
+
+    private Events eventsAt(String now) {
+        return new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), secrets,
+                Clock.fixed(Instant.parse(now), ZoneOffset.UTC));
     }
 
     @Test
