@@ -131,7 +131,7 @@ public final class Events {
         Map<String, Object> record = secrets.scrub((Map<String, ?>) fields);
         ZoneId zone = zone(tenant);
         String callKey = required(record, "callid");
-        String startedAt = utc(zone, "calldate", record.get("calldate"), true);
+        String startedAt = recordStart(zone, record);
         Map<String, String> unreadable = new LinkedHashMap<>();
         String endedAt = readable(unreadable, () -> utcAfter(startedAt, zone, "hangupdate", record.get("hangupdate")));
         Map<String, Object> data = new LinkedHashMap<>();
@@ -513,17 +513,12 @@ public final class Events {
         }
     }
 
-    /** A wire time ({@code yyyy-MM-dd HH:mm:ss} in the tenant's zone) as UTC ISO-8601. */
-    private static String utc(ZoneId zone, String field, Object value, boolean required) {
-        ZonedDateTime at = zoned(zone, field, value, required);
-        return at == null ? null : at.toInstant().toString();
-    }
-
     /**
-     * The start of a call that a callback tells of as it happens, {@code secondsLater} before the moment it tells of, as UTC
-     * ISO-8601. In the hour that an autumn clock change repeats, its later instant once that moment has come by the
-     * connector's clock (give or take {@link #CALLBACK_CLOCK_TOLERANCE}), else the earlier: a call of the repeated hour's
-     * second pass is told of an hour after the same wall clock's first pass.
+     * The start of a call that a callback or a record tells of soon after it happens, {@code secondsLater} before the moment
+     * it tells of, as UTC ISO-8601. In the hour that an autumn clock change repeats, its later instant once that moment has
+     * come by the connector's clock (give or take {@link #CALLBACK_CLOCK_TOLERANCE}), else the earlier: a call of the
+     * repeated hour's second pass is told of an hour after the same wall clock's first pass. A record read an hour or more
+     * after its call ended (a backfill) is taken at the second pass.
      */
     private String asReceived(ZonedDateTime start, long secondsLater) {
         if (start == null) {
@@ -532,6 +527,26 @@ public final class Events {
         ZonedDateTime later = start.withLaterOffsetAtOverlap();
         boolean come = !later.toInstant().plusSeconds(secondsLater).isAfter(clock.instant().plus(CALLBACK_CLOCK_TOLERANCE));
         return (come ? later : start).toInstant().toString();
+    }
+
+    /**
+     * A record's {@code calldate} as UTC: a record is written once its call ended and read soon after by the polls and
+     * settle sweeps, so in the repeated hour it is taken as a callback is ({@link #asReceived}), its call ending at its
+     * {@code hangupdate}'s wall clock (else after its {@code duration}); a call whose hang-up's wall clock lies before its
+     * start's began before the clocks went back.
+     */
+    private String recordStart(ZoneId zone, Map<String, Object> record) {
+        ZonedDateTime start = zoned(zone, "calldate", record.get("calldate"), true);
+        // a field that cannot be read is named in data.unreadable where the event reads it
+        Map<String, String> unreadable = new LinkedHashMap<>();
+        ZonedDateTime hangup = readable(unreadable, () -> zoned(zone, "hangupdate", record.get("hangupdate"), false));
+        LocalDateTime end = hangup == null ? null : hangup.toLocalDateTime();
+        Integer duration = readable(unreadable, () -> seconds("duration", record.get("duration")));
+        if (end != null && end.isBefore(start.toLocalDateTime())) {
+            return start.toInstant().toString();
+        }
+        long toEnd = end != null ? Duration.between(start.toLocalDateTime(), end).toSeconds() : duration != null ? duration : 0;
+        return asReceived(start, toEnd);
     }
 
     /**

@@ -109,6 +109,24 @@ class EventsTest {
         assertThat(eventsAt("2026-10-25T00:29:00Z").hangup("berlin", hangup).getData()).containsEntry("startedAt", "2026-10-25T00:30:05Z");
     }
 
+    @Test
+    void aRecordOfTheRepeatedHoursSecondPassReadAsItsCallEndsTellsOfTheCallAtItsSecondInstant() {
+        // 02:30 comes at 00:30 and at 01:30 UTC in Berlin on 2026-10-25
+        Map<String, Object> record = Map.of("callid", "second-pass", "calldate", "2026-10-25 02:30:05", "talkdate", "2026-10-25 02:30:15",
+                "hangupdate", "2026-10-25 02:31:00", "duration", "55");
+
+        CloudEvent polled = eventsAt("2026-10-25T01:32:10Z").cdr("berlin", record);
+        assertThat(polled.getData()).containsEntry("startedAt", "2026-10-25T01:30:05Z").containsEntry("answeredAt", "2026-10-25T01:30:15Z")
+                .containsEntry("endedAt", "2026-10-25T01:31:00Z");
+        assertThat(polled.getTime()).hasToString("2026-10-25T01:31:00Z");
+        assertThat(eventsAt("2026-10-25T00:32:10Z").cdr("berlin", record).getData()).as("read in the first pass")
+                .containsEntry("startedAt", "2026-10-25T00:30:05Z").containsEntry("endedAt", "2026-10-25T00:31:00Z");
+        // one that began before the clocks went back, read as it ends in the second pass
+        Map<String, Object> across = Map.of("callid", "across", "calldate", "2026-10-25 02:55:00", "hangupdate", "2026-10-25 02:07:00");
+        assertThat(eventsAt("2026-10-25T01:08:00Z").cdr("berlin", across).getData()).containsEntry("startedAt", "2026-10-25T00:55:00Z")
+                .containsEntry("endedAt", "2026-10-25T01:07:00Z");
+    }
+
     private Events eventsAt(String now) {
         return new Events(tenants, new Events.IvrWire(SimulatorSettings.GUIDE_IVR_NAMES, SimulatorSettings.GUIDE_IVR_END_EVENTS), Map.of(), secrets,
                 Clock.fixed(Instant.parse(now), ZoneOffset.UTC));
