@@ -53,24 +53,24 @@ public final class ApiErrors {
                 throw new InvalidFieldException(name, "is not well encoded: its %-escapes are no UTF-8 text");
             }
             if (text.equals("null")) {
-                throw new InvalidFieldException(name, "is \"null\", which a missing value is written as: give the call's key");
+                throw new InvalidFieldException(name, "is \"null\", which a missing value is written as: give the " + name);
             }
             if (text.length() > 1 && (text.startsWith("'") && text.endsWith("'") || text.startsWith("\"") && text.endsWith("\""))) {
-                throw new InvalidFieldException(name, "is in quotes: give the key without them");
+                throw new InvalidFieldException(name, "is in quotes: give the " + name + " without them");
             }
         }
         return value;
+    }
+
+    /** Throws a failure a route caught within a doTry, so that it is answered as any (a failure raised there would bypass it). */
+    public void rethrow(Exception failure) throws Exception {
+        throw failure;
     }
 
     /**
      * Sets the variables {@value #STATUS}, {@value #MESSAGE}, {@value #FIELD}, {@value #RETRY_AFTER}
      * and {@value #CHALLENGE} for the exception being handled.
      */
-    /** Throws a failure a route caught within a doTry, so that it is answered as any (a failure raised there would bypass it). */
-    public void rethrow(Exception failure) throws Exception {
-        throw failure;
-    }
-
     public void describe(Exchange exchange) {
         if (!describeKnown(exchange) && !describeStateStoreAway(exchange)) {
             LOG.error("Route {} failed unexpectedly", exchange.getFromRouteId(), caught(exchange));

@@ -247,24 +247,26 @@ public final class DeadLetters {
     /**
      * DELETE /api/v1/dead-letters/{id}: a person gives up on the letter (a CDR record seen to by hand, an event the CRM will
      * never take, a webhook request no event can be built from); without this only SQL removed one, and the letters waiting,
-     * their gauge among them, never went back to zero. Its id stays final in the dedupe store, as a dead-lettered id is: a
-     * repeat of its event is not delivered. A letter being replayed is not deleted (409): its event may be in the outbox already.
+     * their gauge among them, never went back to zero. An event's id stays final in the dedupe store, as a dead-lettered id
+     * is: a repeat of it is not delivered. A letter being replayed is not deleted (409): its event may be in the outbox
+     * already; nor is a webhook event held for the outbox (409): it is no failure, and reaches the CRM once the outbox takes it.
      */
     public void discard(String id) {
-        if (database.update("DELETE FROM " + TABLE + " WHERE id = ? AND replay = FALSE", id) == 1) {
+        if (database.update("DELETE FROM " + TABLE + " WHERE id = ? AND replay = FALSE AND kind <> '" + HELD + "'", id) == 1) {
             return;
         }
-        if (database.one("SELECT id FROM " + TABLE + " WHERE id = ?", row -> row.getString(1), id).isPresent()) {
-            throw new LetterReplayingException(id);
-        }
-        throw new NotFoundException("no dead letter " + id + ": it was replayed or deleted, or never kept (GET /api/v1/dead-letters lists them)");
+        String kind = database.one("SELECT kind FROM " + TABLE + " WHERE id = ?", row -> row.getString(1), id)
+                .orElseThrow(() -> new NotFoundException("no dead letter " + id + ": it was replayed or deleted, or never kept "
+                        + "(GET /api/v1/dead-letters lists them; an id is percent-encoded in the path)"));
+        throw new LetterNotDiscardedException(HELD.equals(kind) ? "dead letter " + id + " is a webhook event held while the outbox did"
+                + " not take it: it reaches the CRM once the outbox takes events again" : "dead letter " + id + " is being replayed: once"
+                + " the replay is done with it, it is gone from GET /api/v1/dead-letters or listed again with replaying false");
     }
 
-    /** A letter marked for replay cannot be deleted (409). */
-    public static final class LetterReplayingException extends ApiException {
-        LetterReplayingException(String id) {
-            super(409, "dead letter " + id + " is being replayed: once the replay is done with it, it is gone from GET "
-                    + "/api/v1/dead-letters or listed again with replaying false");
+    /** A letter that is not deleted: being replayed, or held for the outbox (409). */
+    public static final class LetterNotDiscardedException extends ApiException {
+        LetterNotDiscardedException(String message) {
+            super(409, message);
         }
     }
 

@@ -306,10 +306,10 @@ class HttpStandardsTest extends ConnectorTestSupport {
                 {"%FF%FE", "activecallkey", "is not well encoded: its %-escapes are no UTF-8 text"},
                 {"a%0Db/recording", "callKey", "holds a control character"},
                 // what a CRM's template writes for a key it has not got: the routes would hand Camel's bean binding no key at all
-                {"null", "activecallkey", "is \"null\", which a missing value is written as: give the call's key"},
-                {"null/recording", "callKey", "is \"null\", which a missing value is written as: give the call's key"},
-                {"%27ahRzfm1%27", "activecallkey", "is in quotes: give the key without them"},
-                {"%22ahRzfm1%22/recording", "callKey", "is in quotes: give the key without them"}}) {
+                {"null", "activecallkey", "is \"null\", which a missing value is written as: give the activecallkey"},
+                {"null/recording", "callKey", "is \"null\", which a missing value is written as: give the callKey"},
+                {"%27ahRzfm1%27", "activecallkey", "is in quotes: give the activecallkey without them"},
+                {"%22ahRzfm1%22/recording", "callKey", "is in quotes: give the callKey without them"}}) {
             HttpResponse<String> answer = get("/api/v1/calls/" + key[0]);
             assertProblem(answer, 400).as(key[0]).isEqualTo(key[1] + " " + key[2]);
             assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo(key[1]);

@@ -1,11 +1,15 @@
 package ccs.connector.crm;
 
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ccs.connector.event.CloudEvent;
+import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
@@ -21,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeadLetterDiscardTest extends ConnectorTestSupport {
 
+    private static final String UNREADABLE_RECORD = "demo:ccs.cdr:2026-11-02 10:30:00:3f2a9c";
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
 
@@ -28,14 +33,27 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = restCrm(settings);
         settings.setProperty("connector.health.cache", "1s");
+        // a CDR record that could not be read, kept for a person: its id holds the record's calldate, a space among it
+        try (Database store = Database.h2(dataDir)) {
+            store.update("INSERT INTO DEAD_LETTER (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, 'cdr-record', ?, 1, ?, ?, FALSE)",
+                    UNREADABLE_RECORD, "the record has no callid", Timestamp.from(Instant.now()), "{\"record\":{}}");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aCdrRecordSeenToByHandIsGivenUpOnByItsIdPercentEncoded() throws Exception {
+        assertThat(deadLetters()).containsKey(UNREADABLE_RECORD);
+        HttpResponse<String> discarded = delete("/api/v1/dead-letters/" + UNREADABLE_RECORD.replace(" ", "%20"));
+        assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(204);
+        assertThat(deadLetters()).doesNotContainKey(UNREADABLE_RECORD);
+        assertThat(json.readTree(get("/api/v1/status").body()).at("/deadLetters/unreadableCdrRecords").asLong()).isZero();
     }
 
     @Test
     void aLetterGivenUpOnIsNoLongerWaitingAndItsEventIsNotDeliveredAgain() throws Exception {
-        CloudEvent event = hangupEvent("discarded-1");
-        crm.answerWhen(request -> request.body().contains(event.getId()), Answer.status(400));
-        publish(event);
-        Awaitility.await().until(() -> deadLetters().containsKey(event.getId()));
+        CloudEvent event = refusedForGood("discarded-1");
         Awaitility.await().until(() -> waitingGauge() == 1);
 
         HttpResponse<String> unknown = delete("/api/v1/dead-letters/demo:ccs.call.hangup:never-kept");
@@ -50,8 +68,10 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
         assertThat(delete("/api/v1/dead-letters/" + event.getId()).statusCode()).as("gone").isEqualTo(404);
 
         // its id stays final, as a dead-lettered one is: a repeat of the event does not reach the CRM, nor comes back as a letter
+        // (an IVR step of the same call shares its message group: delivered after the repeat was dealt with)
         int sent = requestsFor(crm, event.getId()).size();
-        CloudEvent marker = hangupEvent("discarded-marker");
+        CloudEvent marker = events().ivrNotification(null, Map.of("callkeyX", "discarded-1", "event", "call_hangup",
+                "calldate", "2026-11-02 10:01:00"));
         publish(event);
         publish(marker);
         delivered(crm, marker.getId());
@@ -61,10 +81,7 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
 
     @Test
     void aLetterBeingReplayedIsNotDeleted() throws Exception {
-        CloudEvent event = hangupEvent("discarded-2");
-        crm.answerWhen(request -> request.body().contains(event.getId()), Answer.status(400));
-        publish(event);
-        Awaitility.await().until(() -> deadLetters().containsKey(event.getId()));
+        CloudEvent event = refusedForGood("discarded-2");
         // the replay marks the letter; with the leader's replay route stopped, it stays marked
         context.getRouteController().stopRoute("crm-dead-letter-replay");
         try {
@@ -76,6 +93,15 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
         } finally {
             context.getRouteController().startRoute("crm-dead-letter-replay");
         }
+    }
+
+    /** A hangup the CRM refuses (400): a dead letter, waiting for a person. */
+    private CloudEvent refusedForGood(String callKey) throws Exception {
+        CloudEvent event = hangupEvent(callKey);
+        crm.answerWhen(request -> request.body().contains(event.getId()), Answer.status(400));
+        publish(event);
+        Awaitility.await().until(() -> deadLetters().containsKey(event.getId()));
+        return event;
     }
 
     private double waitingGauge() throws Exception {

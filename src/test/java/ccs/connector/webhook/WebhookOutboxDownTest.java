@@ -88,6 +88,11 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         assertThat(status.get("waiting").asLong()).as(status.toString()).isZero();
         // and as a gauge, to alert on an outbox that stays away
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/observe/metrics").body().contains("ccs_webhook_events_held 2.0"));
+        // no failure a person gives up on: it reaches the CRM once the outbox takes it
+        HttpResponse<String> discard = delete("/api/v1/dead-letters/" + ids.get(0));
+        assertThat(discard.statusCode()).as(discard.body()).isEqualTo(409);
+        assertThat(JSON.readTree(discard.body()).get("detail").asText()).contains("held while the outbox did not take it");
+        assertThat(deadLetters()).containsKey(ids.get(0));
     }
 
     /** The agent page's status door holds nothing: once the broker was found down, a 503 at once, to be sent again. */
