@@ -51,13 +51,38 @@ public final class UndeclaredCharset {
         return text(bytes.toByteArray());
     }
 
-    /** The bytes as UTF-8 where they are UTF-8, else as windows-1254. */
+    /**
+     * The bytes as UTF-8 where they are UTF-8, else as windows-1254. Text with a UTF-8 letter in it and a byte that is not
+     * (a value cut in the middle of a letter, as fixed-length fields are) stays UTF-8, that byte U+FFFD: read as
+     * windows-1254, its every Turkish letter would be garbled.
+     */
     static String text(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException notUtf8) {
-            return new String(bytes, TURKISH);
+            return new String(bytes, holdsUtf8Letter(bytes) ? StandardCharsets.UTF_8 : TURKISH);
         }
+    }
+
+    /** Whether the bytes hold a well-formed UTF-8 sequence of two to four bytes (a Turkish letter in windows-1254 is one byte). */
+    private static boolean holdsUtf8Letter(byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            int lead = bytes[i] & 0xFF;
+            int following = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+            if (following > 0 && i + following < bytes.length && continuations(bytes, i + 1, following)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean continuations(byte[] bytes, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if ((bytes[i] & 0xC0) != 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 }
