@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.config.RouteStartupCheck;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -54,7 +55,8 @@ public final class EmbeddedBroker extends ServiceSupport {
     private Configuration config;
     private volatile EmbeddedActiveMQ broker;
     private ScheduledExecutorService watch;
-    private boolean restarting;
+    /** Why the latest start again failed ("" before the first ends), null while the broker runs as started. */
+    private String restartFailure;
 
     /**
      * @param directory     where the journal lives
@@ -148,11 +150,11 @@ public final class EmbeddedBroker extends ServiceSupport {
         if (!isStarted() || server == null || server.getState() != ActiveMQServer.SERVER_STATE.STOPPED) {
             return;
         }
-        if (!restarting) {
-            LOG.warn("The embedded broker shut itself down (see its error above: a full volume at {}); it is started again every {} s "
+        if (restartFailure == null) {
+            LOG.warn("The embedded broker shut itself down (see its error above: a full volume at {}, say); it is started again every {} s "
                     + "until it runs: meanwhile webhook events are held in the state store and nothing is delivered", directory, WATCH_SECONDS);
+            restartFailure = "";
         }
-        restarting = true;
         EmbeddedActiveMQ again = new EmbeddedActiveMQ().setConfiguration(config);
         try {
             // a start that fails may leave the server stopped without throwing
@@ -160,6 +162,12 @@ public final class EmbeddedBroker extends ServiceSupport {
                 throw new IllegalStateException("the broker stopped while it started");
             }
         } catch (Exception e) {
+            // said once per reason: a volume still full, a journal that cannot be read, ...
+            String reason = RouteStartupCheck.rootMessage(e);
+            if (!reason.equals(restartFailure)) {
+                LOG.warn("The embedded broker did not start again: {}; it is tried again every {} s", reason, WATCH_SECONDS);
+                restartFailure = reason;
+            }
             LOG.debug("The embedded broker did not start again", e);
             try {
                 again.stop();
@@ -169,7 +177,7 @@ public final class EmbeddedBroker extends ServiceSupport {
             return;
         }
         broker = again;
-        restarting = false;
+        restartFailure = null;
         LOG.info("The embedded broker runs again, journal in {}", directory);
     }
 
