@@ -130,7 +130,7 @@ public class CrmConfiguration implements CamelConfiguration {
         health.register(databaseHealth);
         health.register(new IntakeHealthCheck(outboxHealth, databaseHealth));
         camel.getRegistry().bind("outboxHealth", outboxHealth);
-        // shown in /observe/health and as gauges, probed by the route dependency-probe; never readiness
+        // shown in /observe/health and as gauges, probed by the route crm-sink-probe; never readiness
         UpstreamHealthCheck upstream = new UpstreamHealthCheck(tenants,
                 camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);
         CrmSinkHealthCheck crmSink = new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),

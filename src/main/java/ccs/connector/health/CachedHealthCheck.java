@@ -15,9 +15,9 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
  * orchestrators call health often and the dependency should not feel it. Shown in {@code /observe/health}; never a
  * liveness nor, alone, a readiness check.
- * The checks of neighbours (Call Center Studio, the CRM) are probed by route dependency-probe ({@link #refresh}) and
- * answer its latest probe, so that nothing that asks for them waits on a platform that does not answer: before the
- * first probe ended, a call waits for it at most {@link #PROBE_TIMEOUT}, then answers UNKNOWN ({@link #NOT_PROBED});
+ * The checks of neighbours (Call Center Studio, the CRM) are probed by routes dependency-probe and crm-sink-probe
+ * ({@link #refresh}) and answer its latest probe, so that nothing that asks for them waits on a platform that does not
+ * answer: before the first probe ended, a call waits for it at most {@link #PROBE_TIMEOUT}, then answers UNKNOWN ({@link #NOT_PROBED});
  * it never probes itself; they never make the connector unready, so webhooks keep finding it while they are down.
  * A check of a store (one with a {@code dependency}: the outbox's broker, the database) is what readiness is made of
  * ({@link IntakeHealthCheck}). It probes at a call ({@link #current}) once its probe is older than {@code cacheFor},
@@ -34,7 +34,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     /** How long a readiness probe may take: under the Deployment's readiness probe timeout (5 s). */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
-    /** The message of a check that is not readiness before route dependency-probe's first probe of it ended. */
+    /** The message of a check that is not readiness before its probing route's first probe of it ended. */
     private static final String NOT_PROBED = "not probed yet: the first probe is under way";
 
     private final Duration cacheFor;
@@ -46,7 +46,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     private volatile Instant probedAt = Instant.EPOCH;
     private final CountDownLatch firstProbe = new CountDownLatch(1);
 
-    /** A check of a neighbour, probed by route dependency-probe. */
+    /** A check of a neighbour, probed by route dependency-probe or crm-sink-probe. */
     protected CachedHealthCheck(String id, Duration cacheFor) {
         this(id, cacheFor, null);
     }
@@ -86,7 +86,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     /**
      * What the check answers now: a store's probe, made now when it is older than {@code cacheFor} or found the store
-     * down; a neighbour's latest probe, which route dependency-probe keeps current (a request, the status page or
+     * down; a neighbour's latest probe, which its probing route keeps current (a request, the status page or
      * {@code /observe/health}, never waits on a probe of a platform that hangs), or null while its first is under way.
      */
     Probe current() {
@@ -98,14 +98,14 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
         return probe != null ? probe : firstProbe();
     }
 
-    /** Probes now; the route dependency-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
+    /** Probes now; route dependency-probe or crm-sink-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
     public synchronized void refresh() {
         last = dependency != null ? boundedProbe() : probe();
         probedAt = Instant.now();
         firstProbe.countDown();
     }
 
-    /** The first probe of route dependency-probe, once it ended within {@link #PROBE_TIMEOUT}; else null. */
+    /** The first probe of its probing route, once it ended within {@link #PROBE_TIMEOUT}; else null. */
     private Probe firstProbe() {
         try {
             firstProbe.await(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
