@@ -179,7 +179,7 @@ public final class CdrWindow {
     public void leadershipLost() {
         if (stop == null) {
             stop = Stop.NOT_LEADER;
-            LOG.info("CDR {} of tenant {} stops paging {} after {} pages: this replica no longer leads", source, tenant, range(), pages);
+            LOG.info("CDR {} of tenant {} stops paging {} after {} pages: this replica no longer leads (or it stops)", source, tenant, range(), pages);
         }
     }
 

@@ -34,7 +34,7 @@ public class ClusterConfiguration implements CamelConfiguration {
         CamelClusterService service = clusterService(settings);
         service.setCamelContext(camel);
         camel.addService(service);
-        ClusterLeadership leadership = new ClusterLeadership(settings.string("connector.cluster.name", "ccs-connector"));
+        ClusterLeadership leadership = new ClusterLeadership(settings.string("connector.cluster.name", "ccs-connector"), camel);
         service.getView(NAMESPACE).addEventListener(leadership);
         camel.getRegistry().bind("leadership", leadership);
 

@@ -2,6 +2,7 @@ package ccs.connector.cluster;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterView;
@@ -12,22 +13,26 @@ import org.slf4j.LoggerFactory;
  * Whether this replica leads: the one that runs the singleton work (the {@code master:} routes:
  * CDR polls, backfills, retention timers, the click2call file inbox). Follows the leadership
  * events of the cluster view and logs each change of this replica's role; the gauge
- * {@code ccs_cluster_leader} shows it.
+ * {@code ccs_cluster_leader} shows it. A replica that stops (a SIGTERM, a rolling update) leads no more from that moment:
+ * its backfill, poll, settle sweep and agent performance runs end after the window, page or day they are on, as a
+ * deposed leader's do, rather than asking Call Center Studio for more until the shutdown timeout forces them off.
  */
 public final class ClusterLeadership implements CamelClusterEventListener.Leadership {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLeadership.class);
 
     private final String cluster;
+    private final CamelContext camel;
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile String leaderId;
 
-    public ClusterLeadership(String cluster) {
+    public ClusterLeadership(String cluster, CamelContext camel) {
         this.cluster = cluster;
+        this.camel = camel;
     }
 
     public boolean isLeader() {
-        return leader.get();
+        return leader.get() && !camel.isStopping();
     }
 
     /** The id of the replica that leads (host and process id), null while none does. */
@@ -37,7 +42,7 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
 
     /** 1 on the leader, 0 elsewhere (the gauge). */
     public double value() {
-        return leader.get() ? 1 : 0;
+        return isLeader() ? 1 : 0;
     }
 
     @Override

@@ -49,9 +49,10 @@ class ClusterConfigurationTest {
 
     @Test
     void theSoleNodeLeadsAtOnceAndSaysSo() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
         SoleNodeClusterService service = new SoleNodeClusterService();
-        service.setCamelContext(new DefaultCamelContext());
-        ClusterLeadership leadership = new ClusterLeadership("ccs-connector");
+        service.setCamelContext(camel);
+        ClusterLeadership leadership = new ClusterLeadership("ccs-connector", camel);
         service.getView(ClusterConfiguration.NAMESPACE).addEventListener(leadership);
         assertThat(leadership.isLeader()).isFalse();
 
