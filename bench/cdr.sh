@@ -53,7 +53,7 @@ for profile in $PROFILES; do
     acceptor=()
     if [ "$sink" = jms ]; then
       ACCEPTOR_PORT=$(free_port)
-      acceptor=("-Dconnector.broker.acceptor=tcp://127.0.0.1:$ACCEPTOR_PORT")
+      acceptor=("-Dconnector.broker.acceptor=tcp://127.0.0.1:$ACCEPTOR_PORT" "-Dconnector.broker.password=$BROKER_PASSWORD")
     fi
     # a simulator of its own per configuration: the warm-up's records, then the measured ones
     kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null || true
@@ -65,7 +65,7 @@ for profile in $PROFILES; do
     started=$(now_ms)
     total=$(( WARMUP_RECORDS + RECORDS ))
     if [ "$sink" = jms ]; then
-      java -cp 'target/lib/*' bench/CrmQueueConsumer.java "tcp://127.0.0.1:$ACCEPTOR_PORT" crm.events "$total" \
+      java -cp 'target/lib/*' bench/CrmQueueConsumer.java "tcp://127.0.0.1:$ACCEPTOR_PORT?user=ccs-connector&password=$BROKER_PASSWORD" crm.events "$total" \
         > "bench/work/cdr-$profile-consumer.out" 2> "bench/work/cdr-$profile-consumer.log" &
       CONSUMER_PID=$!
     fi

@@ -5,6 +5,8 @@
 SIM_APP_TOKEN=sim-app-token-0123456789
 WEBHOOK_TOKEN=bench-webhook-token-0123456789
 API_KEY=bench-api-key-0123456789
+# the embedded broker's login, asked of the CRM consumer on its acceptor (connector.broker.password)
+BROKER_PASSWORD=bench-broker-password-0123456789
 
 # The JVM profiles every area runs the connector with: lean is the connector as the container image runs
 # it (deploy/jvm-lean.options and the class data archive the Dockerfile makes), the headline row of

@@ -72,10 +72,11 @@ public final class EffectiveSettings {
         unless(!lookup.equals("file"), "crm.lookup=" + lookup, "crm.lookup.url");
         unless(!crmBrokerUrl.equals(outboxUrl), "crm.jms.broker-url naming the outbox's broker (" + broker(crmBrokerUrl)
                 + ": its connection and connector.outbox.username/password are used)", "crm.jms.username", "crm.jms.password");
-        unless(!outboxUrl.equals(EMBEDDED_BROKER), "connector.outbox.broker-url=" + EMBEDDED_BROKER + " (the embedded broker needs no login)",
+        unless(!outboxUrl.equals(EMBEDDED_BROKER), "connector.outbox.broker-url=" + EMBEDDED_BROKER + " (the embedded broker's login is connector.broker.username/password)",
                 "connector.outbox.username", "connector.outbox.password");
         unless(outboxUrl.equals(EMBEDDED_BROKER) || crmBrokerUrl.equals(EMBEDDED_BROKER),
-                "connector.outbox.broker-url and crm.jms.broker-url naming no embedded broker (" + EMBEDDED_BROKER + ")", "connector.broker.acceptor");
+                "connector.outbox.broker-url and crm.jms.broker-url naming no embedded broker (" + EMBEDDED_BROKER + ")", "connector.broker.acceptor",
+                "connector.broker.username", "connector.broker.password");
         unless(Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED)), "ccs.api-url set to a real tenant",
                 "ccs.simulator.app-token");
         return warnings;

@@ -60,6 +60,7 @@ public final class StartupChecks {
         checkSink(settings);
         checkWebhookToken(settings);
         checkApiKey(settings);
+        checkBrokerAcceptor(settings);
         checkPublicUrl(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
         checkCluster(settings);
@@ -249,7 +250,7 @@ public final class StartupChecks {
      * startup naming the key, as the other placeholders of the Secrets do.
      */
     private static void checkEnginePasswords(Settings settings) {
-        for (String key : List.of("connector.outbox.password", "connector.database.password", "crm.jms.password")) {
+        for (String key : List.of("connector.outbox.password", "connector.database.password", "crm.jms.password", "connector.broker.password")) {
             if (settings.string(key, "").startsWith(SECRET_PLACEHOLDER)) {
                 throw new InvalidSettingException(key, "is the shipped Secret's placeholder, not a password: set "
                         + environmentName(key) + " (in the Secret that holds it) to the password of the engine it logs in to");
@@ -332,6 +333,21 @@ public final class StartupChecks {
         if (!demoMode(settings) && !previous.isEmpty() && (previous.length() < 16 || shipped(previous))) {
             throw new InvalidSettingException("connector.api-key.previous", "must be empty or the key of your own that "
                     + "connector.api-key replaces while it is rotated (16 characters or more), never a shipped value");
+        }
+    }
+
+    /**
+     * With a real tenant, {@code connector.broker.acceptor} opens the embedded broker to other machines: without a login of its
+     * own anyone who reached the port could dial calls on the click2call queue as any agent and take the outbox's events.
+     */
+    private static void checkBrokerAcceptor(Settings settings) {
+        boolean embedded = Stream.of("connector.outbox.broker-url", "crm.jms.broker-url").anyMatch(key -> settings.string(key, "vm://0").equals("vm://0"));
+        String password = settings.string("connector.broker.password", "");
+        if (!demoMode(settings) && embedded && !settings.string("connector.broker.acceptor", "").isBlank()
+                && (password.length() < 16 || shipped(password))) {
+            throw new InvalidSettingException("connector.broker.password", "must be a secret of your own (16 characters or more) outside demo "
+                    + "mode while connector.broker.acceptor opens the embedded broker to other machines: generate one, e.g. openssl rand -hex 24, "
+                    + "set CONNECTOR_BROKER_PASSWORD, and give it with connector.broker.username to the clients of the acceptor");
         }
     }
 

@@ -66,7 +66,9 @@ public class CrmConfiguration implements CamelConfiguration {
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
         OutboxSpace outboxSpace = new OutboxSpace(() -> false);
         if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
+            String[] login = embeddedBrokerLogin(settings);
             EmbeddedBroker broker = new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
+                    login[1] == null ? null : new BrokerLogin(login[0], login[1]),
                     settings.integer("connector.broker.journal-buffer-timeout-micros", 500, 0),
                     settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L,
                     settings.integer("connector.broker.max-disk-usage", 90, 1, 100));
@@ -79,13 +81,13 @@ public class CrmConfiguration implements CamelConfiguration {
         Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
-        String outboxUsername = settings.string("connector.outbox.username", null);
-        String outboxPassword = settings.string("connector.outbox.password", null);
-        ConnectionFactory outbox = connectionFactory(outboxUrl, outboxUsername, outboxPassword, connectionTtl, consumerWindow, true);
+        String[] outboxLogin = login(settings, outboxUrl, "connector.outbox.");
+        ConnectionFactory outbox = connectionFactory(outboxUrl, outboxLogin[0], outboxLogin[1], connectionTtl, consumerWindow, true);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
         boolean crmOnOutboxBroker = crmUrl.equals(outboxUrl);
-        String crmUsername = crmOnOutboxBroker ? outboxUsername : settings.string("crm.jms.username", null);
-        String crmPassword = crmOnOutboxBroker ? outboxPassword : settings.string("crm.jms.password", null);
+        String[] crmLogin = crmOnOutboxBroker ? outboxLogin : login(settings, crmUrl, "crm.jms.");
+        String crmUsername = crmLogin[0];
+        String crmPassword = crmLogin[1];
         camel.getRegistry().bind("crmConnectionFactory", crmOnOutboxBroker ? outbox
                 : connectionFactory(crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, true));
         // the JMS sink's own factory: its sends go inside the transaction of an outbox message's events (route
@@ -177,6 +179,25 @@ public class CrmConfiguration implements CamelConfiguration {
         // a listener recovering from a failure) must go: cached, it stayed open and took its queue's messages into its buffer
         caching.setCacheConsumers(false);
         return caching;
+    }
+
+    /**
+     * The user name and password a client of the broker at {@code url} presents: the embedded broker's one login for
+     * {@code vm://0}, else {@code <prefix>username} and {@code <prefix>password}.
+     */
+    private static String[] login(Settings settings, String url, String prefix) {
+        return EmbeddedBroker.IN_VM_URL.equals(url) ? embeddedBrokerLogin(settings)
+                : new String[] {settings.string(prefix + "username", null), settings.string(prefix + "password", null)};
+    }
+
+    /**
+     * The embedded broker's one login, asked of every client (the connector's own too) once {@code connector.broker.password} is
+     * set: {@code connector.broker.acceptor} opens the broker to other machines, whose clients could otherwise dial calls
+     * on its click2call queue and take the outbox's events. Without a password, none: {null, null}.
+     */
+    private static String[] embeddedBrokerLogin(Settings settings) {
+        String password = settings.string("connector.broker.password", "");
+        return password.isEmpty() ? new String[2] : new String[] {settings.string("connector.broker.username", "ccs-connector"), password};
     }
 
     /** IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as {@code base}. */

@@ -1,6 +1,7 @@
 package ccs.connector.crm;
 
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     private final Path directory;
     private final String extraAcceptor;
+    /** Who may connect; null: anyone (no {@code connector.broker.password}). */
+    private final BrokerLogin login;
     private final int journalBufferTimeoutMicros;
     private final long memoryBytes;
     private final int maxDiskUsagePercent;
@@ -62,6 +65,7 @@ public final class EmbeddedBroker extends ServiceSupport {
      * @param directory     where the journal lives
      * @param extraAcceptor an additional acceptor URL such as {@code tcp://0.0.0.0:61616} for
      *                      clients outside this JVM, or null for in-VM only
+     * @param login         the one login every client must present, the connector's own too; null: none is asked for
      * @param journalBufferTimeoutMicros how long the journal gathers durable writes before one
      *                      fsync makes them all durable. Artemis's default (3.3 ms) suits disks of
      *                      about 300 syncs/s; an SSD syncs in well under a millisecond, and every
@@ -77,9 +81,11 @@ public final class EmbeddedBroker extends ServiceSupport {
      *                      (Artemis's {@code max-disk-usage}); a producer then waits for space without a limit, so
      *                      the routes that answer a request check {@link #diskFull()} first (see {@link OutboxSpace})
      */
-    public EmbeddedBroker(Path directory, String extraAcceptor, int journalBufferTimeoutMicros, long memoryBytes, int maxDiskUsagePercent) {
+    public EmbeddedBroker(Path directory, String extraAcceptor, BrokerLogin login, int journalBufferTimeoutMicros, long memoryBytes,
+                          int maxDiskUsagePercent) {
         this.directory = directory;
         this.extraAcceptor = extraAcceptor;
+        this.login = login;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
         this.memoryBytes = memoryBytes;
         this.maxDiskUsagePercent = maxDiskUsagePercent;
@@ -103,7 +109,10 @@ public final class EmbeddedBroker extends ServiceSupport {
         config = new ConfigurationImpl()
                 .setName("ccs-connector")
                 .setPersistenceEnabled(true)
-                .setSecurityEnabled(false)
+                .setSecurityEnabled(login != null)
+                // Artemis lets its cluster user in with this password whatever the login: the shipped "CHANGE ME!!" would
+                // open the broker to anyone; it forms no cluster, so nobody needs to know it
+                .setClusterPassword(UUID.randomUUID().toString())
                 .setJMXManagementEnabled(false)
                 .setJournalType(JournalType.NIO)
                 .setJournalBufferTimeout_NIO(journalBufferTimeoutMicros * 1000)
@@ -133,7 +142,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         if (extraAcceptor != null && !extraAcceptor.isBlank()) {
             config.addAcceptorConfiguration("external", extraAcceptor);
         }
-        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker = newBroker();
         broker.start();
         LOG.info("Embedded ActiveMQ Artemis broker started at {}{}, journal in {}", IN_VM_URL,
                 extraAcceptor == null || extraAcceptor.isBlank() ? "" : " and " + extraAcceptor, directory);
@@ -155,7 +164,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                     + "until it runs: meanwhile webhook events are held in the state store and nothing is delivered", directory, WATCH_SECONDS);
             restartFailure = "";
         }
-        EmbeddedActiveMQ again = new EmbeddedActiveMQ().setConfiguration(config);
+        EmbeddedActiveMQ again = newBroker();
         try {
             // a start that fails may leave the server stopped without throwing
             if (again.start().getActiveMQServer().getState() != ActiveMQServer.SERVER_STATE.STARTED) {
@@ -179,6 +188,11 @@ public final class EmbeddedBroker extends ServiceSupport {
         broker = again;
         restartFailure = null;
         LOG.info("The embedded broker runs again, journal in {}", directory);
+    }
+
+    private EmbeddedActiveMQ newBroker() {
+        EmbeddedActiveMQ server = new EmbeddedActiveMQ().setConfiguration(config);
+        return login == null ? server : server.setSecurityManager(login);
     }
 
     @Override

@@ -234,6 +234,27 @@ class StartupChecksTest {
                 .hasMessageNotContaining("acme-api-key-old-0123");
     }
 
+    /** With a real tenant, an acceptor of the embedded broker for other machines is never open without a login of its own. */
+    @Test
+    void theEmbeddedBrokersAcceptorNeedsAPasswordOfYourOwnOutsideDemoMode() {
+        String[] real = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/", "ccs.app-token", "acme-app-token",
+                "connector.webhook-token", "connector-webhook-token-0123", "connector.api-key", "acme-api-key-new-0123",
+                "connector.public-url", "https://connector.acme.example", "connector.broker.acceptor", "tcp://0.0.0.0:61616"};
+        assertRefused(real, "connector.broker.password must be a secret of your own (16 characters or more) outside demo mode while "
+                + "connector.broker.acceptor opens the embedded broker", "CONNECTOR_BROKER_PASSWORD");
+        assertRefused(with(real, "connector.broker.password", "short"), "connector.broker.password must be a secret of your own", null);
+        assertRefused(with(real, "connector.broker.password", "REPLACE-WITH-THE-BROKER-PASSWORD"), "connector.broker.password", null);
+        StartupChecks.check(settings(with(real, "connector.broker.password", "the-brokers-own-password")));
+        // no acceptor, or no embedded broker to open: nothing to log in to from outside
+        StartupChecks.check(settings(with(real, "connector.broker.acceptor", "")));
+        StartupChecks.check(settings(with(real, "connector.outbox.broker-url", "tcp://broker.acme.example:61616",
+                "crm.jms.broker-url", "tcp://broker.acme.example:61616")));
+        // the demo stays open, as its API is
+        StartupChecks.check(settings("camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "demo", "ccs.api-url", "embedded", "connector.broker.acceptor", "tcp://127.0.0.1:61616"));
+    }
+
     private static void assertRefused(String[] settings, String message, String environmentName) {
         assertThatThrownBy(() -> StartupChecks.check(settings(settings))).isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("setting " + message)
