@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import ccs.connector.agentperf.AgentPerformanceState.Progress;
 import ccs.connector.api.ApiException;
@@ -67,6 +69,7 @@ public final class AgentPerformance {
     private final Duration retry;
     private final Duration answerTimeout;
     private final Clock clock;
+    private final Set<Job> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param times       per tenant name, the time of day of its daily run; a tenant missing here has none
@@ -101,6 +104,20 @@ public final class AgentPerformance {
             }
         }
         return jobs;
+    }
+
+    /**
+     * The runs with a day to send now that are not running already, from now on running until {@link #finished}: the leader
+     * runs them side by side and its timer does not wait for them, so a tenant whose Call Center Studio is slow holds no
+     * other tenant's run, and its own is not started twice.
+     */
+    public List<Job> start() {
+        return pending().stream().filter(running::add).toList();
+    }
+
+    /** The run ended, done or failed: the next check may start it again. */
+    public void finished(String tenant, String kind) {
+        running.remove(new Job(tenant, kind));
     }
 
     /** The next day the tenant's run of the kind sends, or null when it has none now (or waits after a failed day). */
