@@ -1,0 +1,81 @@
+package ccs.connector.click2call;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The file inbox with two tenants, one on a Call Center Studio that answers 503 to everything (a real HTTP server): the
+ * other tenant's request is dialled while the down tenant's wait for their retries, and those fail after them.
+ */
+class Click2callTenantsTest extends ConnectorTestSupport {
+
+    // created in settings(), which runs from the superclass constructor: no initializer here
+    private RecordingHttpServer downPlatform;
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        try {
+            downPlatform = new RecordingHttpServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        downPlatform.answerWhen(request -> true, Answer.status(503));
+        crm = restCrm(settings);
+        settings.setProperty("ccs.tenants", "demo,down");
+        settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
+        settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-down-tenant");
+        realTenantSecrets(settings);
+        // a minute of retries (1 + 2 + ... + 32 s) for each of the down tenant's requests: longer than the test waits for the other's
+        settings.setProperty("ccs.click2call.upstream-retries", "6");
+    }
+
+    @AfterAll
+    void stopTheDownPlatform() {
+        downPlatform.close();
+    }
+
+    @Test
+    void aTenantWhoseCallCenterStudioIsDownDoesNotHoldTheOtherTenantsQueuedClick2calls() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        List<String> down = List.of("down-1", "down-2", "down-3");
+        for (String transaction : down) {
+            drop(inbox, transaction + ".json", "{\"tenant\": \"down\", \"agentEmail\": \"agent@down.example\", \"phoneNumber\": \"05321234567\", "
+                    + "\"transactionId\": \"" + transaction + "\"}");
+        }
+        // the inbox is at the down tenant's requests
+        await().atMost(Duration.ofSeconds(60)).until(() -> !downPlatform.received().isEmpty());
+
+        drop(inbox, "demo-1.json", "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"demo-1\"}");
+
+        assertThat(delivered(crm, "demo:ccs.click2call.accepted:demo-1").at("/data/transactionId").asText()).isEqualTo("demo-1");
+        assertThat(simulator().requests("click2call")).singleElement()
+                .satisfies(request -> assertThat(request.params()).containsEntry("transactionid", "demo-1"));
+        await().atMost(Duration.ofSeconds(180)).until(() -> down.stream().allMatch(name -> Files.exists(inbox.resolve("failed/" + name + ".json.reason.txt"))));
+        assertThat(Files.readString(inbox.resolve("failed/down-1.json.reason.txt"))).contains("HTTP 503");
+        assertThat(Files.exists(inbox.resolve("done/demo-1.json"))).isTrue();
+    }
+
+    private static void drop(Path inbox, String name, String content) throws IOException {
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(name + ".part");
+        Files.writeString(part, content, StandardCharsets.UTF_8);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+}
