@@ -37,7 +37,10 @@ public class Click2callConfiguration implements CamelConfiguration {
         }
         int perSecond = settings.integer("ccs.click2call.max-per-second", 10, 1);
         settings.integer("ccs.click2call.upstream-retries", 3, 0);
-        settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
+        Duration retryDelay = settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
+        // in milliseconds for the retries' onException, whose redeliveryDelay Camel reads as a number only (and does not take
+        // from the route's error handler): "2s" there would not start, and left out the retries waited 1 s whatever was set
+        camel.getPropertiesComponent().addOverrideProperty("ccs.click2call.upstream-retry-delay", Long.toString(retryDelay.toMillis()));
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
 
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);

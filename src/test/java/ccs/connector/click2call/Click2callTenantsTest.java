@@ -42,8 +42,8 @@ class Click2callTenantsTest extends ConnectorTestSupport {
         settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
         settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-down-tenant");
         realTenantSecrets(settings);
-        // a minute of retries (1 + 2 + ... + 32 s) for each of the down tenant's requests: longer than the test waits for the other's
-        settings.setProperty("ccs.click2call.upstream-retries", "6");
+        // a minute of retries (2 + 4 + ... + 32 s) for each of the down tenant's requests: longer than the test waits for the other's
+        settings.setProperty("ccs.click2call.upstream-retries", "5");
     }
 
     @AfterAll
