@@ -28,6 +28,7 @@ import ccs.connector.api.NotFoundException;
 import ccs.connector.api.RequestDays;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.Secrets;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
@@ -69,6 +70,8 @@ public final class CdrBackfills {
     private final Map<String, Instant> running = new ConcurrentHashMap<>();
     /** The tenants that {@link #resumable} handed to the run queue and no run has taken from it yet. */
     private final Set<String> queued = new HashSet<>();
+    /** The tenants whose Call Center Studio asked for a pause (a 429's or 503's Retry-After), until when: no resume before. */
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
     /** The tenants with an unfinished backfill that this connector no longer serves, told once each. */
     private final Set<String> notServed = new HashSet<>();
 
@@ -183,8 +186,10 @@ public final class CdrBackfills {
      * for as long as the backfills run.
      */
     public synchronized List<String> resumable() {
+        Instant now = clock.instant();
         List<String> due = state.tenantsWithBackfill().stream().filter(this::served)
-                .filter(tenant -> !running.containsKey(tenant) && !queued.contains(tenant)).toList();
+                .filter(tenant -> !running.containsKey(tenant) && !queued.contains(tenant))
+                .filter(tenant -> !pausedUntil.getOrDefault(tenant, Instant.EPOCH).isAfter(now)).toList();
         queued.addAll(due);
         return due;
     }
@@ -284,7 +289,15 @@ public final class CdrBackfills {
                             clock.instant()));
         }
         String reason = Secrets.mask(String.valueOf(failure.getMessage()));
-        LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);
+        if (failure instanceof UpstreamException upstream && upstream.retryAfterSeconds() > 0) {
+            // as the polls do: asked again sooner, a throttling platform is only asked more often
+            pausedUntil.put(tenant, clock.instant().plusSeconds(upstream.retryAfterSeconds()));
+            LOG.warn("CDR backfill of tenant {} paused ({}); Call Center Studio asked for {} s: it goes on from where it stopped "
+                    + "within ccs.cdr.backfill.retry after that", tenant, reason, upstream.retryAfterSeconds());
+        } else {
+            pausedUntil.remove(tenant);
+            LOG.warn("CDR backfill of tenant {} paused ({}); it goes on from where it stopped within ccs.cdr.backfill.retry", tenant, reason);
+        }
         runEnded(tenant, "failed", reason.length() > 500 ? reason.substring(0, 497) + "..." : reason);
     }
 
@@ -344,6 +357,10 @@ public final class CdrBackfills {
         }
         if (!run.outcome().equals("done") && !run.outcome().equals(CdrState.CANCELLED)) {
             Instant resumes = run.outcomeAt().plus(retry);
+            Instant paused = pausedUntil.get(tenant);
+            if (paused != null && paused.isAfter(resumes)) {
+                resumes = paused.plus(retry);
+            }
             description.put("resumesBy", (resumes.isAfter(now) ? resumes : now.plus(retry)).toString());
         }
         return description;

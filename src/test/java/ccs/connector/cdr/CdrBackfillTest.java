@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
@@ -121,6 +122,21 @@ class CdrBackfillTest extends ConnectorTestSupport {
 
         await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
         assertThat(LogCapture.text()).contains("CDR backfill of tenant demo paused (Call Center Studio tenant demo answered HTTP 500)");
+    }
+
+    @Test
+    void aBackfillThatCallCenterStudioThrottledGoesOnNoSoonerThanItsRetryAfter() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        LocalDate day = LocalDate.now(ISTANBUL).minusDays(6);
+        List<String> keys = simulator().generateCdrs(20, day.atTime(9, 0), day.atTime(10, 0));
+        // far longer than ccs.cdr.backfill.retry (500ms)
+        simulator().inject(Fault.throttle("reportsCDRLogs", 3, 1));
+
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T10:00:00\"}").statusCode()).isEqualTo(202);
+
+        await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+        List<ApiRequest> pages = simulator().requests("reportsCDRLogs");
+        assertThat(Duration.between(pages.get(0).at(), pages.get(1).at())).as("the platform's Retry-After: 3").isGreaterThanOrEqualTo(Duration.ofMillis(2900));
     }
 
     @Test
