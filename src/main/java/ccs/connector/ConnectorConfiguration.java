@@ -20,6 +20,7 @@ import ccs.connector.ccs.CallVariables;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.BlankFreeValues;
 import ccs.connector.config.BackgroundWork;
 import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.InvalidSettingException;
@@ -62,6 +63,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
+        BlankFreeValues.install(camel);
         Settings settings = Settings.of(camel);
         StartupChecks.check(settings);
         EffectiveSettings.warnings(settings).forEach(LOG::warn);
