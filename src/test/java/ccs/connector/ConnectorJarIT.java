@@ -284,6 +284,40 @@ class ConnectorJarIT {
         return assertThat(output).filteredOn(out -> out.startsWith("ccs-connector cannot start:")).singleElement().actual();
     }
 
+    /**
+     * A customer's sink route that the engineer did add but that is not there: a file named like any YAML, a folder linked in,
+     * or a copy of the README's example that kept its precondition (which Camel weighs only after the check: the connector
+     * started, and every event waited for the sink). Startup stops with one line naming the file and what to change.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "crm-sink-globex.yaml        | globex | false | routes/customer/crm-sink-globex.yaml holds that route but is not read: a route file's name ends in .camel.yaml",
+            "crm-sink-globex.camel.yaml  | globex | true  | routes/customer/crm-sink-globex.camel.yaml holds that route but is not read: routes/customer is a symbolic link",
+            "crm-sink-globex.camel.yaml  | acme   | false | route crm-sink-globex of routes/customer/crm-sink-globex.camel.yaml consumes it, but its precondition "
+                    + "'{{crm.sink}}' == 'acme' leaves it out: make it hold for crm.sink=globex, as '{{crm.sink}}' == 'globex'"})
+    void aSinkRouteAddedButNotThereStopsStartupNamingItsFileAndWhy(String file, String precondition, boolean linkedFolder, String why)
+            throws Exception {
+        Path project = projectCopy("it-sink-route-");
+        Files.writeString(project.resolve("routes/customer").resolve(file), String.join("\n", "- route:", "    id: crm-sink-globex",
+                "    precondition: \"'{{crm.sink}}' == '" + precondition + "'\"", "    from:", "      uri: direct:crm-sink-globex",
+                "      steps:", "        - log: delivered", ""));
+        if (linkedFolder) {
+            Path elsewhere = Files.move(project.resolve("routes/customer"), project.resolve("customer-routes"));
+            Files.createSymbolicLink(project.resolve("routes/customer"), elsewhere);
+        }
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + FreePorts.next(),
+                "-Dcrm.sink=globex");
+        try {
+            assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
+        } finally {
+            connector.destroyForcibly().waitFor();
+        }
+        assertThat(connector.exitValue()).isEqualTo(2);
+        assertThat(Files.readAllLines(project.resolve("connector.log"))).filteredOn(out -> out.startsWith("ccs-connector cannot start:"))
+                .singleElement().asString()
+                .startsWith("ccs-connector cannot start: setting crm.sink is 'globex' but no route consumes direct:crm-sink-globex: " + why);
+    }
+
     /** The application.properties of 074d780, the version before, starts this version's routes: its new keys have defaults. */
     @Test
     void theApplicationPropertiesOfTheVersionBeforeStartsThisVersion() throws Exception {
