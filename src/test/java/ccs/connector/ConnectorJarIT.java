@@ -405,6 +405,9 @@ class ConnectorJarIT {
             // a customer sink's settings, which the shipped settings leave unset: every event would fail, then be dead-lettered
             "crm.call-activity.url | -Dcrm.sink=call-activity",
             "crm.call-activity.token | -Dcrm.sink=call-activity -Dcrm.call-activity.url=https://crm.example.com/api",
+            // a broker URL mistyped: Artemis's own failure named no setting ("key" is null for tcp//host)
+            "crm.jms.broker-url  | -Dcrm.jms.broker-url=tcp//127.0.0.1:61616",
+            "connector.outbox.broker-url | -Dconnector.outbox.broker-url=tpc://127.0.0.1:61616",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
             "connector.database.url | -Dconnector.database.url=jdbc:mysql://admin:SECRETDBPASS0005@db/x",
             // a node's state is copied into a shared database, from a node's store

@@ -11,6 +11,7 @@ import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
+import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.Metrics;
 import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
@@ -82,17 +83,18 @@ public class CrmConfiguration implements CamelConfiguration {
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
         String[] outboxLogin = login(settings, outboxUrl, "connector.outbox.");
-        ConnectionFactory outbox = connectionFactory(outboxUrl, outboxLogin[0], outboxLogin[1], connectionTtl, consumerWindow, true);
+        ConnectionFactory outbox = connectionFactory("connector.outbox.broker-url", outboxUrl, outboxLogin[0], outboxLogin[1], connectionTtl,
+                consumerWindow, true);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
         boolean crmOnOutboxBroker = crmUrl.equals(outboxUrl);
         String[] crmLogin = crmOnOutboxBroker ? outboxLogin : login(settings, crmUrl, "crm.jms.");
         String crmUsername = crmLogin[0];
         String crmPassword = crmLogin[1];
         camel.getRegistry().bind("crmConnectionFactory", crmOnOutboxBroker ? outbox
-                : connectionFactory(crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, true));
+                : connectionFactory("crm.jms.broker-url", crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, true));
         // the JMS sink's own factory: its sends go inside the transaction of an outbox message's events (route
         // crm-deliver-page), so they need not wait each for the broker's disk; the commit does, once per page
-        ConnectionFactory crmSinkFactory = connectionFactory(crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, false);
+        ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, false);
         camel.getRegistry().bind("crmSinkConnectionFactory", crmSinkFactory);
         JmsTransactionManager crmSinkTransactions = new JmsTransactionManager(crmSinkFactory);
         // a session only once something is sent: the file and REST sinks' pages never touch the broker
@@ -156,9 +158,18 @@ public class CrmConfiguration implements CamelConfiguration {
      * A factory that does not block on durable sends is for sends inside a transaction only: the broker fails
      * the commit if one of them failed, and the commit waits until all of them are on its disk.
      */
-    private static ConnectionFactory connectionFactory(String url, String username, String password, Duration connectionTtl,
+    private static ConnectionFactory connectionFactory(String key, String url, String username, String password, Duration connectionTtl,
             int consumerWindow, boolean blockOnDurableSend) {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url, username, password);
+        ActiveMQConnectionFactory factory;
+        try {
+            factory = new ActiveMQConnectionFactory(url, username, password);
+        } catch (RuntimeException e) {
+            // Artemis names no setting: "Schema tpc not found", "Illegal character in scheme name", or a NullPointerException
+            // for tcp//host; its query may hold a password
+            String shown = Secrets.withoutQuery(url);
+            throw new InvalidSettingException(key, "is '" + shown + (shown.length() < url.length() ? "?...'" : "'")
+                    + ": use a broker URL such as tcp://host:61616 (vm://0 is the broker inside the connector)");
+        }
         factory.setDeserializationDenyList("*");
         // a page of 100 CDR events is about 300 KB as the broker holds text (two bytes a character): one journal
         // record, not a large message (Artemis's default above 100 KiB), which costs a file of its own per message
