@@ -318,6 +318,31 @@ class ConnectorJarIT {
                 .startsWith("ccs-connector cannot start: setting crm.sink is 'globex' but no route consumes direct:crm-sink-globex: " + why);
     }
 
+    /**
+     * Settings copied with a comment at the end of the line, as the README's block for several replicas once showed them:
+     * Java reads the comment into the value. Startup stops naming the first such key, never its value (a password).
+     */
+    @Test
+    void aCommentAtTheEndOfASettingsLineStopsStartupNamingTheKeyNotTheValue() throws Exception {
+        Path project = projectCopy("it-line-comment-");
+        Files.writeString(project.resolve("application.properties"), String.join("\n", "",
+                "connector.outbox.password=SECRETBROKERPASS5      # CONNECTOR_OUTBOX_PASSWORD",
+                "crm.sink=jms                               # a file sink's directory would be each replica's own", ""),
+                java.nio.file.StandardOpenOption.APPEND);
+        Process connector = ConnectorProcess.startIn(project, project.resolve("connector.log"), Map.of(), "-Dcamel.server.port=" + FreePorts.next());
+        try {
+            assertThat(connector.waitFor(60, TimeUnit.SECONDS)).as("the connector stopped").isTrue();
+        } finally {
+            connector.destroyForcibly().waitFor();
+        }
+        assertThat(connector.exitValue()).isEqualTo(2);
+        List<String> output = Files.readAllLines(project.resolve("connector.log"));
+        assertThat(output).filteredOn(out -> out.startsWith("ccs-connector cannot start:")).singleElement().isEqualTo(
+                "ccs-connector cannot start: setting connector.outbox.password has a comment after its value (\" # ...\"), which a "
+                        + "properties file reads as part of the value: put the comment on a line of its own");
+        assertThat(output).noneMatch(out -> out.contains("SECRETBROKERPASS5"));
+    }
+
     /** The application.properties of 074d780, the version before, starts this version's routes: its new keys have defaults. */
     @Test
     void theApplicationPropertiesOfTheVersionBeforeStartsThisVersion() throws Exception {

@@ -23,6 +23,17 @@ class ReadmeReferencesTest {
     private static final Pattern FILE = Pattern.compile("[\\w./-]+\\.(camel\\.yaml|yaml|java|sh|md|json|properties|html|options)");
     private static final Pattern TEST = Pattern.compile("[A-Z]\\w*(Test|IT)");
 
+    /** A settings block a reader copies into application.properties has no comment after a value: Java would read it in. */
+    @Test
+    void noSettingsBlockHasACommentAfterAValue() throws IOException {
+        Matcher block = Pattern.compile("(?ms)^ *```properties\\n(.*?)^ *```").matcher(Files.readString(Path.of("README.md")));
+        List<String> commented = new ArrayList<>();
+        while (block.find()) {
+            block.group(1).lines().filter(line -> line.matches("\\s*[^#!\\s][^=]*=.*\\s#.*")).forEach(commented::add);
+        }
+        assertThat(commented).isEmpty();
+    }
+
     @Test
     void everyFileLinkAndTestItNamesExists() throws IOException {
         String readme = Files.readString(Path.of("README.md"));

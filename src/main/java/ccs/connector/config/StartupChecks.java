@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import ccs.connector.ccs.Tenants;
@@ -46,7 +47,9 @@ public final class StartupChecks {
     }
 
     public static void check(Settings settings) {
-        // first: a tenant's setting that does nothing may be why a later check fails (its API URL set under a misspelt name)
+        // first: every later check would quote the comment as part of the value, or not see it in a password
+        checkLineEndComments(settings);
+        // a tenant's setting that does nothing may be why a later check fails (its API URL set under a misspelt name)
         checkTenantKeys(settings, System.getenv());
         checkIvrParamKeys(settings, System.getenv());
         // what the later checks build on first: the tenants' URLs decide demo mode, the port the shipped public URL
@@ -64,6 +67,22 @@ public final class StartupChecks {
         checkPublicUrl(settings);
         checkDataDir(settings.string("connector.data-dir", "data"));
         checkCluster(settings);
+    }
+
+    /** A comment at the end of a properties line, which Java reads as part of the value. */
+    private static final Pattern LINE_END_COMMENT = Pattern.compile("\\s#");
+
+    /**
+     * {@code crm.sink=jms   # a comment} sets crm.sink to all of it: a properties file has comments only on lines of their own.
+     * A password so written failed its login with nothing to see, as no line quotes one. The key is named, never its value.
+     */
+    static void checkLineEndComments(Settings settings) {
+        Stream.of("camel.", "ccs.", "connector.", "crm.").flatMap(prefix -> settings.keysStartingWith(prefix).stream())
+                .filter(key -> LINE_END_COMMENT.matcher(settings.string(key, "")).find()).findFirst()
+                .ifPresent(key -> {
+                    throw new InvalidSettingException(key, "has a comment after its value (\" # ...\"), which a properties file "
+                            + "reads as part of the value: put the comment on a line of its own");
+                });
     }
 
     /**
