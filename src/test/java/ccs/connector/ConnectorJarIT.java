@@ -433,6 +433,8 @@ class ConnectorJarIT {
             // a broker URL mistyped: Artemis's own failure named no setting ("key" is null for tcp//host)
             "crm.jms.broker-url  | -Dcrm.jms.broker-url=tcp//127.0.0.1:61616",
             "connector.outbox.broker-url | -Dconnector.outbox.broker-url=tpc://127.0.0.1:61616",
+            // no host for Artemis: it connected to localhost:61616, whatever broker listened there
+            "crm.jms.broker-url  | -Dcrm.jms.broker-url=tcp:/127.0.0.1:61616",
             "connector.database.url | -Dconnector.cluster=file -Dconnector.cluster.root=target/it-cluster",
             "connector.database.url | -Dconnector.database.url=jdbc:mysql://admin:SECRETDBPASS0005@db/x",
             // a node's state is copied into a shared database, from a node's store

@@ -2,6 +2,7 @@ package ccs.connector.crm;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,12 +161,17 @@ public class CrmConfiguration implements CamelConfiguration {
      */
     private static ConnectionFactory connectionFactory(String key, String url, String username, String password, Duration connectionTtl,
             int consumerWindow, boolean blockOnDurableSend) {
-        ActiveMQConnectionFactory factory;
+        ActiveMQConnectionFactory factory = null;
         try {
             factory = new ActiveMQConnectionFactory(url, username, password);
         } catch (RuntimeException e) {
             // Artemis names no setting: "Schema tpc not found", "Illegal character in scheme name", or a NullPointerException
-            // for tcp//host; its query may hold a password
+            // for tcp//host
+        }
+        // tcp:/host has no host for Artemis (the text "null"), which then connects to localhost:61616, whatever broker listens there
+        if (factory == null || !url.startsWith("vm:") && factory.getStaticConnectors() != null
+                && Arrays.stream(factory.getStaticConnectors()).anyMatch(connector -> String.valueOf(connector.getParams().get("host")).equals("null"))) {
+            // its query may hold a password
             String shown = Secrets.withoutQuery(url);
             throw new InvalidSettingException(key, "is '" + shown + (shown.length() < url.length() ? "?...'" : "'")
                     + ": use a broker URL such as tcp://host:61616 (vm://0 is the broker inside the connector)");
