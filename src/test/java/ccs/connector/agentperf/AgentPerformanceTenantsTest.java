@@ -1,8 +1,5 @@
 package ccs.connector.agentperf;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -10,7 +7,6 @@ import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
-import ccs.connector.support.RecordingHttpServer.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,21 +27,11 @@ class AgentPerformanceTenantsTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            slowPlatform = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // longer than the test waits for the other tenant
-        slowPlatform.answerWhen(request -> true, Answer.json(200, "{\"success\": true, \"AgentPerfList\": []}").after(Duration.ofMinutes(4)));
+        slowPlatform = slowTenant(settings, "{\"success\": true, \"AgentPerfList\": []}");
         crm = restCrm(settings);
         // the slow tenant first: its run comes before the other's
         settings.setProperty("ccs.tenants", "slow,demo");
-        settings.setProperty("ccs.tenant.slow.api-url", slowPlatform.url("/api/"));
-        settings.setProperty("ccs.tenant.slow.app-token", "app-token-of-the-slow-tenant");
         settings.setProperty("ccs.tenant.slow.timezone", ISTANBUL.getId());
-        realTenantSecrets(settings);
-        settings.setProperty("ccs.api.cdr-timeout", "5m");
         settings.setProperty("ccs.agent-performance.time", "00:00");
         settings.setProperty("ccs.agent-performance.check-interval", "200ms");
     }

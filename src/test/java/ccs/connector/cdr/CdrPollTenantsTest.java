@@ -1,7 +1,5 @@
 package ccs.connector.cdr;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -10,7 +8,6 @@ import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
-import ccs.connector.support.RecordingHttpServer.Answer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +28,8 @@ class CdrPollTenantsTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            slowPlatform = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        // longer than the test waits for the other tenant
-        slowPlatform.answerWhen(request -> true, Answer.json(200, "{\"success\": true, \"CallList\": []}").after(Duration.ofMinutes(4)));
+        slowPlatform = slowTenant(settings, "{\"success\": true, \"CallList\": []}");
         settings.setProperty("ccs.tenants", "demo,slow");
-        settings.setProperty("ccs.tenant.slow.api-url", slowPlatform.url("/api/"));
-        settings.setProperty("ccs.tenant.slow.app-token", "app-token-of-the-slow-tenant");
-        realTenantSecrets(settings);
-        settings.setProperty("ccs.api.cdr-timeout", "5m");
         settings.setProperty("ccs.simulator.records", "0");
         settings.setProperty("ccs.cdr.enabled", "true");
         settings.setProperty("ccs.cdr.interval", "200ms");

@@ -125,6 +125,26 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return crm;
     }
 
+    /**
+     * Tenant {@code slow} (real-tenant secrets) on a Call Center Studio that answers every request with {@code answer} only
+     * after 4 minutes, longer than a test waits for another tenant (a real HTTP server). Close it in an {@code @AfterAll}
+     * of the test class, which runs before the connector stops: its held requests would hold the shutdown.
+     */
+    protected static RecordingHttpServer slowTenant(Properties settings, String answer) {
+        RecordingHttpServer platform;
+        try {
+            platform = new RecordingHttpServer();
+        } catch (IOException e) {
+            throw new IllegalStateException("a local HTTP server cannot start", e);
+        }
+        platform.answerWhen(request -> true, RecordingHttpServer.Answer.json(200, answer).after(Duration.ofMinutes(4)));
+        settings.setProperty("ccs.tenant.slow.api-url", platform.url("/api/"));
+        settings.setProperty("ccs.tenant.slow.app-token", "app-token-of-the-slow-tenant");
+        realTenantSecrets(settings);
+        settings.setProperty("ccs.api.cdr-timeout", "5m");
+        return platform;
+    }
+
     /** How many HTTP endpoints Camel holds for {@code server}: each has an HTTP client and a connection pool of its own. */
     protected long httpEndpointsTo(RecordingHttpServer server) {
         String authority = URI.create(server.url("")).getAuthority();
