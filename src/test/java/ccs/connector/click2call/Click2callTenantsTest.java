@@ -42,8 +42,10 @@ class Click2callTenantsTest extends ConnectorTestSupport {
         settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
         settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-down-tenant");
         realTenantSecrets(settings);
-        // a minute of retries (2 + 4 + ... + 32 s) for each of the down tenant's requests: longer than the test waits for the other's
-        settings.setProperty("ccs.click2call.upstream-retries", "5");
+        // 15 s of retries (1 + 2 + 4 + 8 s) for each of the down tenant's requests: the three one after another would hold
+        // the other tenant's for longer than the test waits for it
+        settings.setProperty("ccs.click2call.upstream-retries", "4");
+        settings.setProperty("ccs.click2call.upstream-retry-delay", "1s");
     }
 
     @AfterAll
