@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts the redeliveries of an event in the exchange variable {@value #VARIABLE}, for the
  * dead-letter record (Camel's own counter header does not survive to the dead-letter route),
- * and in the metric {@code ccs_crm_retries_total}; notes why in {@link DeliveryRetries}.
+ * and in the metric {@code ccs_crm_retries_total}; notes why in {@link DeliveryRetries}; and logs each retry naming
+ * the event (its id holds the tenant and the call), where Camel's own line named only its exchange.
  */
 public final class RedeliveryCounter implements Processor {
 
@@ -35,6 +36,12 @@ public final class RedeliveryCounter implements Processor {
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
         metrics.count("ccs.crm.retries", "deliveries to the CRM tried again", "sink", sink);
         retries.retrying(exchange);
+        Exception failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("Event {} not delivered to the CRM ({} sink), tried again (retry {} of {}): {}",
+                exchange.getVariable("eventLogName"), sink, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER),
+                exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER),
+                failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
     }
 
     /**

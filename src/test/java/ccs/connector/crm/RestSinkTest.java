@@ -110,6 +110,22 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     @Test
+    void eachRetryIsLoggedNamingItsEventWhereCamelNamedItsExchange() throws Exception {
+        // the operator of a CRM incident traces each call tried again: its id names the tenant and the call
+        LogCapture.install();
+        CloudEvent event = hangupEvent("rest-retry-logged");
+        AtomicBoolean refusedOnce = new AtomicBoolean();
+        crm.answerWhen(r -> r.body().contains(event.getId()) && refusedOnce.compareAndSet(false, true), Answer.status(503));
+        publish(event);
+
+        awaitDelivered(event.getId());
+        crm.clearRules();
+        assertThat(LogCapture.text()).contains("Event demo:ccs.call.hangup:rest-retry-logged (transaction crm-rest-retry-logged) not"
+                        + " delivered to the CRM (rest sink), tried again (retry 1 of 3): RetryableDeliveryException: the CRM answered HTTP 503")
+                .doesNotContain("DeadLetterChannel - Failed delivery for (MessageId");
+    }
+
+    @Test
     void a400GoesToTheDeadLettersAtOnceAndTheOthersContinue() throws Exception {
         CloudEvent bad = hangupEvent("rest-400-bad");
         crm.answerWhen(r -> r.body().contains(bad.getId()), Answer.status(400));
