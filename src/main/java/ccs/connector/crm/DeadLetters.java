@@ -3,6 +3,7 @@ package ccs.connector.crm;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,23 +139,28 @@ public final class DeadLetters {
 
     /**
      * GET /api/v1/dead-letters: at most {@code limit} (1 to {@value #PAGE_MAX}, {@value #PAGE_MAX} when absent) dead letters, oldest
-     * first, after the cursor {@code after} (the {@code next} of the page before, absent for the first page), as
+     * first, of one {@code kind} when given (the same with each page), after the cursor {@code after} (the {@code next} of
+     * the page before, absent for the first page), as
      * {@code {"deadLetters": [...], "next": ...}}; {@code next} only while more follow. A night of a CRM refusing everything
-     * leaves many thousands: listed in one answer, they did not fit into the heap. A limit or a cursor that cannot be read
-     * throws {@link InvalidFieldException} naming it (400).
+     * leaves many thousands: listed in one answer, they did not fit into the heap. A limit, a kind or a cursor that cannot be
+     * read throws {@link InvalidFieldException} naming it (400).
      */
-    public Map<String, Object> page(String limit, String after) {
+    public Map<String, Object> page(String limit, String after, String kind) {
         int size = pageSize(limit);
-        String columns = "SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE;
-        String order = " ORDER BY failed_at, id LIMIT " + (size + 1);
-        List<Map<String, Object>> letters;
-        if (after == null) {
-            letters = database.list(columns + order, DeadLetters::listed);
-        } else {
-            Map.Entry<Timestamp, String> from = cursor(after);
-            letters = database.list(columns + " WHERE failed_at > ? OR failed_at = ? AND id > ?" + order, DeadLetters::listed,
-                    from.getKey(), from.getKey(), from.getValue());
+        List<Object> parameters = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (kind != null) {
+            conditions.add("kind = ?");
+            parameters.add(kind(kind));
         }
+        if (after != null) {
+            Map.Entry<Timestamp, String> from = cursor(after);
+            conditions.add("(failed_at > ? OR failed_at = ? AND id > ?)");
+            parameters.addAll(List.of(from.getKey(), from.getKey(), from.getValue()));
+        }
+        List<Map<String, Object>> letters = database.list("SELECT id, kind, reason, attempts, failed_at, replay FROM " + TABLE
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY failed_at, id LIMIT " + (size + 1), DeadLetters::listed, parameters.toArray());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("deadLetters", letters.subList(0, Math.min(size, letters.size())));
         if (letters.size() > size) {
@@ -163,6 +169,18 @@ public final class DeadLetters {
                     (last.get("failedAt") + "\n" + last.get("id")).getBytes(StandardCharsets.UTF_8)));
         }
         return answer;
+    }
+
+    /** The kinds of dead letter, as the listing names them. */
+    private static final List<String> KINDS = List.of("event", "webhook-request", HELD, "cdr-record");
+
+    /** The kind a listing asks for: one it would ignore would list every letter as if of that kind. */
+    private static String kind(String kind) {
+        if (KINDS.contains(kind.trim())) {
+            return kind.trim();
+        }
+        throw new InvalidFieldException("kind", "is '" + (kind.length() > 20 ? kind.substring(0, 20) + "..." : kind)
+                + "': give one of " + String.join(", ", KINDS) + ", or leave it out for every kind");
     }
 
     /** The most dead letters one answer of GET /api/v1/dead-letters holds. */

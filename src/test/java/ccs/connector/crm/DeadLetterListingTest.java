@@ -30,11 +30,13 @@ class DeadLetterListingTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        // the state store as a night of refusals left it: many letters, some of them in the same instant
+        // the state store as a night of refusals left it: many letters, some of them in the same instant, and among them
+        // a few CDR records that could not be read
         try (Database store = Database.h2(dataDir)) {
             for (int i = 0; i < LETTERS; i++) {
-                store.update("INSERT INTO DEAD_LETTER (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, 'event', ?, 9, ?, ?, FALSE)",
-                        id(i), "RejectedDeliveryException: the CRM answered HTTP 422", Timestamp.from(FIRST.plusMillis(i / 3)),
+                store.update("INSERT INTO DEAD_LETTER (id, kind, reason, attempts, failed_at, letter, replay) VALUES (?, ?, ?, 9, ?, ?, FALSE)",
+                        id(i), unreadable(i) ? "cdr-record" : "event", "RejectedDeliveryException: the CRM answered HTTP 422",
+                        Timestamp.from(FIRST.plusMillis(i / 3)),
                         "{\"eventId\":\"" + id(i) + "\",\"event\":{}}");
             }
         } catch (Exception e) {
@@ -70,8 +72,29 @@ class DeadLetterListingTest extends ConnectorTestSupport {
     }
 
     @Test
+    void theCdrRecordsKeptForAPersonAreFoundAmongTheNightsEventsByTheirKind() throws Exception {
+        // the status page counts them; the operator finds them without paging through every event of the night
+        List<String> ids = new ArrayList<>();
+        JsonNode page = list("?kind=cdr-record&limit=2");
+        page.get("deadLetters").forEach(letter -> ids.add(letter.get("id").asText() + " " + letter.get("kind").asText()));
+        while (page.hasNonNull("next")) {
+            page = list("?kind=cdr-record&limit=2&after=" + URLEncoder.encode(page.get("next").asText(), StandardCharsets.UTF_8));
+            page.get("deadLetters").forEach(letter -> ids.add(letter.get("id").asText() + " " + letter.get("kind").asText()));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < LETTERS; i++) {
+            if (unreadable(i)) {
+                expected.add(id(i) + " cdr-record");
+            }
+        }
+        assertThat(ids).containsExactlyElementsOf(expected);
+        assertThat(list("?kind=event&limit=1000&after=" + URLEncoder.encode(list("?kind=event").get("next").asText(), StandardCharsets.UTF_8))
+                .get("deadLetters")).hasSize(1000);
+    }
+
+    @Test
     void aLimitOrACursorThatCannotBeReadIsA400NamingIt() throws Exception {
-        for (String query : List.of("limit=0", "limit=1001", "limit=ten", "after=not-a-cursor", "after=")) {
+        for (String query : List.of("limit=0", "limit=1001", "limit=ten", "after=not-a-cursor", "after=", "kind=cdr", "kind=")) {
             HttpResponse<String> answer = get("/api/v1/dead-letters?" + query);
             assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(400);
             assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -87,6 +110,10 @@ class DeadLetterListingTest extends ConnectorTestSupport {
 
     private static String id(int i) {
         return "demo:ccs.cdr:night-" + i;
+    }
+
+    private static boolean unreadable(int i) {
+        return i % 500 == 7;
     }
 
     private static int index(String id) {

@@ -398,6 +398,6 @@ class SharedStateIT {
     /** The first page of GET /api/v1/dead-letters, as the bean answers it. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> firstPage(DeadLetters deadLetters) {
-        return (List<Map<String, Object>>) deadLetters.page(null, null).get("deadLetters");
+        return (List<Map<String, Object>>) deadLetters.page(null, null, null).get("deadLetters");
     }
 }
