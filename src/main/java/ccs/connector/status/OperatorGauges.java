@@ -1,5 +1,6 @@
 package ccs.connector.status;
 
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 import ccs.connector.config.Metrics;
@@ -7,7 +8,9 @@ import ccs.connector.crm.DeadLetters;
 
 /**
  * What the status page counts, as gauges Prometheus can alert on: {@code ccs_outbox_depth} (the messages of the
- * outbox's queues, live and bulk), {@code ccs_dead_letters_waiting} (the dead letters a replay would send),
+ * outbox's queues, live and bulk), {@code ccs_outbox_awaiting_enrichment} (the hangups acknowledged that
+ * wait before it in the enrichment stage, which the depth leaves out), {@code ccs_dead_letters_waiting} (the dead letters
+ * a replay would send),
  * {@code ccs_webhook_events_held} (held while the outbox did not take them) and {@code ccs_cdr_records_unreadable} (kept
  * for a person: calls not in the CRM). The counter of dead letters starts at zero after a restart, while the letters
  * still wait. Read by route
@@ -21,6 +24,7 @@ public final class OperatorGauges {
     private final DeadLetters deadLetters;
     private final Metrics metrics;
     private volatile double outboxDepth = Double.NaN;
+    private volatile double awaitingEnrichment = Double.NaN;
     private volatile DeadLetters.Counts letters;
 
     public OperatorGauges(OperatorStatus status, DeadLetters deadLetters, Metrics metrics) {
@@ -30,18 +34,26 @@ public final class OperatorGauges {
     }
 
     public void measure() {
-        outboxDepth = status.outbox().get("depth") instanceof Number depth ? depth.doubleValue() : Double.NaN;
+        Map<String, Object> outbox = status.outbox();
+        outboxDepth = number(outbox.get("depth"));
+        awaitingEnrichment = number(outbox.get("awaitingEnrichment"));
         try {
             letters = deadLetters.counts();
         } catch (RuntimeException storeAway) {
             letters = null;
         }
         metrics.gauge("ccs.outbox.depth", "messages in the outbox's queues, live and bulk, not yet delivered", () -> outboxDepth);
+        metrics.gauge("ccs.outbox.awaiting.enrichment", "hangups acknowledged that wait in the enrichment stage before the outbox",
+                () -> awaitingEnrichment);
         metrics.gauge("ccs.dead.letters.waiting", "dead letters a replay would send to the CRM", () -> letter(DeadLetters.Counts::waiting));
         metrics.gauge("ccs.webhook.events.held", "webhook events kept while the outbox did not take them, on their way to it",
                 () -> letter(DeadLetters.Counts::heldWebhookEvents));
         metrics.gauge("ccs.cdr.records.unreadable", "CDR records that could not be read, kept for a person: calls not in the CRM",
                 () -> letter(DeadLetters.Counts::unreadableCdrRecords));
+    }
+
+    private static double number(Object count) {
+        return count instanceof Number number ? number.doubleValue() : Double.NaN;
     }
 
     private double letter(ToLongFunction<DeadLetters.Counts> count) {
