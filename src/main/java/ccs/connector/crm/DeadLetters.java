@@ -1,6 +1,7 @@
 package ccs.connector.crm;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,8 +59,24 @@ public final class DeadLetters {
     public String describe(Exchange exchange, String event, String sink) throws JsonProcessingException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Integer redeliveries = exchange.getVariable(RedeliveryCounter.VARIABLE, Integer.class);
-        return letter(event, sink, failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage(),
+        return letter(event, sink, failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure(failure),
                 1 + (redeliveries == null ? 0 : redeliveries));
+    }
+
+    /**
+     * A failed delivery's message and, where it does not say it already, its innermost cause's: the file sink's
+     * {@code Cannot store file: <name>} says which file, its cause why (a full disk, a lost permission, a file where
+     * the directory was).
+     */
+    public static String failure(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        // a file system's message repeats the file's name before its reason
+        String root = cause instanceof FileSystemException e && e.getReason() != null ? e.getReason() : RouteStartupCheck.rootMessage(cause);
+        return cause == failure || String.valueOf(failure.getMessage()).contains(root) ? failure.getMessage()
+                : failure.getMessage() + ": " + root;
     }
 
     /**
