@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,9 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
         try {
             Files.createDirectories(fileDir);
             return Files.isWritable(fileDir) ? null : "the file sink cannot write to " + fileDir;
+        } catch (FileAlreadyExistsException e) {
+            // its message is the path alone
+            return "the file sink cannot write to " + fileDir + ": " + e.getFile() + " is a file, not a directory";
         } catch (IOException e) {
             return "the file sink cannot create " + fileDir + ": " + e.getMessage();
         }

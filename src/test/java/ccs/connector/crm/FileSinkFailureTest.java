@@ -15,8 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A file sink whose crm.file.dir cannot take a file (here a file stands where the directory was; a full disk and a lost
- * write permission fail the same way): the dead letter says why, not only which file, and a replay once the directory
- * is back writes the event.
+ * write permission fail the same way): the dead letter says why, not only which file, so does the health check
+ * crm-sink, and a replay once the directory is back writes the event.
  */
 class FileSinkFailureTest extends ConnectorTestSupport {
 
@@ -27,6 +27,7 @@ class FileSinkFailureTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "1");
         settings.setProperty("crm.retry.initial-delay", "100ms");
         settings.setProperty("crm.retry.max-delay", "100ms");
+        settings.setProperty("connector.health.cache", "1s");
     }
 
     private Path outDir() {
@@ -45,6 +46,8 @@ class FileSinkFailureTest extends ConnectorTestSupport {
         JsonNode letter = deadLetters().get(event.getId());
         assertThat(letter.get("reason").asText()).as("what the file system said, not only the file")
                 .startsWith("GenericFileOperationFailedException: Cannot store file: ").endsWith(".json.part: Not a directory");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/observe/health?exposureLevel=full").body())
+                .as("the health check crm-sink says what stands in the way").contains("crm-out is a file, not a directory"));
 
         Files.delete(outDir());
         assertThat(post("/api/v1/dead-letters/replay", "application/json", "").statusCode()).isEqualTo(202);
