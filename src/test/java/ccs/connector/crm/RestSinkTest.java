@@ -158,10 +158,14 @@ class RestSinkTest extends ConnectorTestSupport {
         crm.answerWhen(r -> r.body().contains(moved.getId()), Answer.status(301).withHeader("Location", "https://crm.acme.example/api/v2/events"));
         CloudEvent unauthorized = hangupEvent("rest-why-401");
         crm.answerWhen(r -> r.body().contains(unauthorized.getId()), Answer.status(401).withHeader("WWW-Authenticate", "Basic realm=\"CRM events\""));
+        // RFC 6750's challenge: its auth-params are no credential
+        CloudEvent expired = hangupEvent("rest-why-bearer-401");
+        crm.answerWhen(r -> r.body().contains(expired.getId()), Answer.status(401)
+                .withHeader("WWW-Authenticate", "Bearer realm=\"CRM events\", error=\"invalid_token\""));
         CloudEvent unavailable = hangupEvent("rest-why-503");
         crm.answerWhen(r -> r.body().contains(unavailable.getId()), Answer.json(503, "{\"error\": \"maintenance until 22:00\"}"));
         CloudEvent good = hangupEvent("rest-why-ok");
-        List<CloudEvent> refused = List.of(invalid, moved, unauthorized, unavailable);
+        List<CloudEvent> refused = List.of(invalid, moved, unauthorized, expired, unavailable);
         refused.forEach(this::publish);
         publish(good);
 
@@ -172,6 +176,8 @@ class RestSinkTest extends ConnectorTestSupport {
                 .contains("\"numbers\": \"***, ***, ***\"").doesNotContain("crm-bearer-token-123").hasSizeLessThan(600);
         assertThat(letters.get(moved.getId()).get("reason").asText()).contains("HTTP 301", "Location: https://crm.acme.example/api/v2/events");
         assertThat(letters.get(unauthorized.getId()).get("reason").asText()).contains("HTTP 401", "WWW-Authenticate: Basic realm=\"CRM events\"");
+        assertThat(letters.get(expired.getId()).get("reason").asText())
+                .contains("HTTP 401", "WWW-Authenticate: Bearer realm=\"CRM events\", error=\"invalid_token\"");
         assertThat(letters.get(unavailable.getId()).get("reason").asText()).contains("HTTP 503", "maintenance until 22:00");
         assertThat(letters.get(unavailable.getId()).get("attempts").asInt()).isEqualTo(4);
     }
