@@ -36,8 +36,11 @@ public final class Secrets {
     private static final Pattern IN_QUERY = Pattern.compile(
             "(?i)(^|[^a-z0-9_]|%(?:25)*3F|%(?:25)*26)(" + CREDENTIAL_NAMES + ")(=|%(?:25)*3D)[^&\\s\"']*");
     private static final Pattern IN_JSON = Pattern.compile("(?i)\"(" + CREDENTIAL_NAMES + "|authorization)\"\\s*:\\s*\"[^\"]*\"");
-    /** Not a challenge's auth-param ({@code WWW-Authenticate: Bearer realm="crm"}): a name and a quoted value is no credential. */
-    private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+(?![\\w!#$%&'*+.^`|~-]+\\s*=\\s*\")[^\\s\"',;]+");
+    /**
+     * Not a challenge's auth-param ({@code WWW-Authenticate: Bearer realm="crm", error="invalid_token"}, RFC 6750's names):
+     * any other word, a token ending in {@code =} before a quote among them, is taken for a credential.
+     */
+    private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer)\\s+(?!(?:realm|scope|error|error_description|error_uri)\\s*=)[^\\s\"',;]+");
     /** A header as HTTP clients log it ({@code Authorization: Basic dXNlcjpwYXNz}): the scheme stays, the credential goes. */
     private static final Pattern AUTHORIZATION_HEADER = Pattern.compile("(?i)\\b(authorization:\\s*)(?:([a-z][a-z0-9-]*)\\s+)?[^\\s\"',;\\[]+");
     /** A key header ({@code X-Api-Key: ...}, the connector's own API key): it has no scheme. */

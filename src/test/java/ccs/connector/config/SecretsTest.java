@@ -27,6 +27,9 @@ class SecretsTest {
         // the quick check before the patterns ignores case and reads to the last character
         assertThat(Secrets.mask("x?SESSION=s3cr3t")).isEqualTo("x?SESSION=***");
         assertThat(Secrets.mask("auth: bEaReR w3bh00k")).isEqualTo("auth: bEaReR ***");
+        // a base64 credential with its padding before a quote is no challenge's auth-param (realm="...")
+        assertThat(Secrets.mask("sent \"Bearer dzNiaDAwaw=\"")).isEqualTo("sent \"Bearer ***\"");
+        assertThat(Secrets.mask("WWW-Authenticate: Bearer realm=\"crm\"")).isEqualTo("WWW-Authenticate: Bearer realm=\"crm\"");
     }
 
     @Test
