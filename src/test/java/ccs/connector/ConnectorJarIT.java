@@ -343,6 +343,27 @@ class ConnectorJarIT {
         assertThat(output).noneMatch(out -> out.contains("SECRETBROKERPASS5"));
     }
 
+    /**
+     * A secret holding " #" given in the environment, for a key application.properties also has: the comment check reads
+     * only what the file writes, so the connector starts and takes the secret whole.
+     */
+    @Test
+    void aSecretHoldingAHashInTheEnvironmentIsTakenWhole() throws Exception {
+        int port = FreePorts.next();
+        String apiKey = "crm key #7 0123456789";
+        Process connector = ConnectorProcess.start(Path.of("target", "it-hash-secret-" + port + ".log"),
+                Map.of("CONNECTOR_API_KEY", apiKey), "-Dcamel.server.port=" + port, "-Dconnector.data-dir=target/it-data-" + port);
+        try {
+            awaitReady(port);
+            assertThat(get(port, "/api/v1/screen-pop?phone=05321234567").statusCode()).as("without the key").isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/screen-pop?phone=05321234567"))
+                    .header("X-Api-Key", apiKey).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("with the key as the environment gives it").isEqualTo(200);
+        } finally {
+            stop(connector);
+        }
+    }
+
     /** The application.properties of 074d780, the version before, starts this version's routes: its new keys have defaults. */
     @Test
     void theApplicationPropertiesOfTheVersionBeforeStartsThisVersion() throws Exception {

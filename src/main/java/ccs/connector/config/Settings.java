@@ -5,9 +5,11 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -44,6 +46,14 @@ public final class Settings {
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith(prefix)).forEach(keys::add);
         keys.removeIf(key -> optional(key).isEmpty());
         return keys;
+    }
+
+    /**
+     * The settings whose keys pass {@code filter} as application.properties (and the properties given in code) write them:
+     * before the environment or a system property overrides them, placeholders unresolved.
+     */
+    public Properties written(Predicate<String> filter) {
+        return properties.loadProperties(filter);
     }
 
     public String string(String key, String fallback) {

@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -75,10 +77,13 @@ public final class StartupChecks {
     /**
      * {@code crm.sink=jms   # a comment} sets crm.sink to all of it: a properties file has comments only on lines of their own.
      * A password so written failed its login with nothing to see, as no line quotes one. The key is named, never its value.
+     * Only the values written in the file are read: an environment variable has no comments, and a secret given there may
+     * hold " #".
      */
     static void checkLineEndComments(Settings settings) {
-        Stream.of("camel.", "ccs.", "connector.", "crm.").flatMap(prefix -> settings.keysStartingWith(prefix).stream())
-                .filter(key -> LINE_END_COMMENT.matcher(settings.string(key, "")).find()).findFirst()
+        Properties written = settings.written(key -> Stream.of("camel.", "ccs.", "connector.", "crm.").anyMatch(key::startsWith));
+        new TreeSet<>(written.stringPropertyNames()).stream()
+                .filter(key -> LINE_END_COMMENT.matcher(written.getProperty(key)).find()).findFirst()
                 .ifPresent(key -> {
                     throw new InvalidSettingException(key, "has a comment after its value (\" # ...\"), which a properties file "
                             + "reads as part of the value: put the comment on a line of its own");
