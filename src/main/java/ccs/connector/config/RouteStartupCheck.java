@@ -48,10 +48,16 @@ public final class RouteStartupCheck {
         if (failure == null) {
             return "no reason given";
         }
+        Throwable root = rootCause(failure);
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    /** The innermost cause of a failure (the failure itself when it has none). */
+    public static Throwable rootCause(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root;
     }
 }

@@ -69,10 +69,7 @@ public final class DeadLetters {
      * the directory was).
      */
     public static String failure(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = RouteStartupCheck.rootCause(failure);
         // a file system's message repeats the file's name before its reason
         String root = cause instanceof FileSystemException e && e.getReason() != null ? e.getReason() : RouteStartupCheck.rootMessage(cause);
         return cause == failure || String.valueOf(failure.getMessage()).contains(root) ? failure.getMessage()
