@@ -1,7 +1,12 @@
 package ccs.connector.api;
 
+import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import ccs.connector.ccs.Tenant;
+import ccs.connector.ccs.Tenants;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
 
@@ -9,32 +14,54 @@ import org.apache.camel.support.SynchronizationAdapter;
  * Bounds the {@code /api} and {@code /agent} requests this connector serves at once: bean {@code requestsInFlight}
  * ({@code connector.api.max-in-flight}) all of them, bean {@code reportsInFlight}
  * ({@code connector.api.max-reports-in-flight}) those that read Call Center Studio's reports besides, slow by nature, so
- * that they never take more than those of the places of click2calls and screen pops. Each request holds one of the HTTP server's 20 worker
- * threads for as long as it waits on Call Center Studio, the CRM or the database; unbounded, a slow one of them would
- * take every worker, and the health probes and the platform's webhooks, which need the same workers, would go
- * unanswered. A request over its bound is answered 503 with {@code Retry-After} at once.
+ * that a tenant's reports never take more than those of the places of click2calls and screen pops. Report places are
+ * each tenant's own: a tenant whose platform hangs fills its own, and the other tenants' reports are still served. Each
+ * request holds one of the HTTP server's 20 worker threads for as long as it waits on Call Center Studio, the CRM or the
+ * database; unbounded, a slow one of them would take every worker, and the health probes and the platform's webhooks,
+ * which need the same workers, would go unanswered. A request over its bound is answered 503 with {@code Retry-After} at once.
  */
 public final class RequestsInFlight {
 
+    private final Function<Exchange, String> placesOf;
+    private final Map<String, Semaphore> places;
     private final String refusal;
-    private final Semaphore permits;
 
     /**
+     * One bound that all requests share.
+     *
      * @param max       the places
      * @param setting   the setting that sizes them, named in the refusal
      * @param requests  what a place serves, as the refusal counts them ("requests")
      * @param waitingOn what those requests wait on, for the refusal
      */
     public RequestsInFlight(int max, String setting, String requests, String waitingOn) {
-        this.refusal = "the connector is serving " + max + " " + requests + " already (" + setting + "), each waiting on "
-                + waitingOn + ": try again later";
-        this.permits = new Semaphore(max);
+        this(exchange -> "", Map.of("", new Semaphore(max)),
+                "the connector is serving " + max + " " + requests + " already (" + setting + "), each waiting on " + waitingOn + ": try again later");
+    }
+
+    /**
+     * {@code max} places for each tenant served, that of the request's header {@code tenant} (the default tenant without it);
+     * a request naming no tenant served is refused with 400 naming field tenant, as its route would.
+     */
+    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, String requests, String waitingOn) {
+        return new RequestsInFlight(exchange -> tenants.name(exchange.getMessage().getHeader("tenant", String.class)),
+                tenants.all().stream().collect(Collectors.toUnmodifiableMap(Tenant::name, tenant -> new Semaphore(max))),
+                "the connector is serving " + max + " " + requests + " of tenant %s already (" + setting + ", per tenant), each waiting on "
+                        + waitingOn + ": try again later");
+    }
+
+    private RequestsInFlight(Function<Exchange, String> placesOf, Map<String, Semaphore> places, String refusal) {
+        this.placesOf = placesOf;
+        this.places = places;
+        this.refusal = refusal;
     }
 
     /** Takes a place until the exchange is done, answered or failed; refuses the request when none is free. */
     public void enter(Exchange exchange) {
+        String key = placesOf.apply(exchange);
+        Semaphore permits = places.get(key);
         if (!permits.tryAcquire()) {
-            throw new ServiceBusyException(refusal);
+            throw new ServiceBusyException(refusal.formatted(key));
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
