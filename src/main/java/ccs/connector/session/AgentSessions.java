@@ -67,7 +67,7 @@ public final class AgentSessions {
         this.camel = camel;
         this.tenants = tenants;
         this.appTokens = appTokens;
-        this.shared = database.shared() ? new SharedSessions(database, ttl, Clock.systemUTC()) : null;
+        this.shared = database.shared() ? new SharedSessions(database, tenants, ttl, Clock.systemUTC()) : null;
         this.metrics = new Metrics(camel);
         this.ttl = ttl;
         this.sessions = Caffeine.newBuilder().expireAfter(untilTheLeaseEnds()).ticker(ticker).buildAsync();

@@ -147,6 +147,7 @@ public final class Database implements AutoCloseable {
                     + "range_from VARCHAR(10) NOT NULL, range_to VARCHAR(10), next_day VARCHAR(10) NOT NULL, days_done INTEGER NOT NULL, "
                     + "events BIGINT NOT NULL, outcome VARCHAR(20) NOT NULL, reason VARCHAR(500), at_ms BIGINT NOT NULL, "
                     + "PRIMARY KEY (tenant, kind)"),
+            // each agent's session sealed, never its text (ccs.connector.session.SealedSessions)
             SchemaPart.table("AGENT_SESSION", "tenant VARCHAR(200) NOT NULL, agent_email VARCHAR(320) NOT NULL, "
                     + "session VARCHAR(1000) NOT NULL, expires_at_ms BIGINT NOT NULL, PRIMARY KEY (tenant, agent_email)"),
             // the agents whose agent pages were revoked (ccs.connector.agentpage.AgentPageRevocations)

@@ -115,6 +115,39 @@ class SharedSessionsIT {
         }
     }
 
+    /**
+     * A row an earlier version stored in plain text (a rolling update) counts as no session: the agent logs in once, with
+     * no error, and the row then holds the new session sealed, not as its text.
+     */
+    @Test
+    void aPlainTextRowOfAnEarlierVersionIsNoSession() throws Exception {
+        AtomicInteger logins = new AtomicInteger();
+        CamelContext camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ccs-api-call").process(exchange -> exchange.getMessage().setBody(
+                        Map.of("login", true, "session", "session-" + logins.incrementAndGet())));
+            }
+        });
+        camel.start();
+        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        try (PostgresServer postgres = PostgresServer.start();
+             Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
+            database.merge("AGENT_SESSION", List.of("tenant", "agent_email"), List.of("tenant", "agent_email", "session", "expires_at_ms"),
+                    "demo", AGENT, "session-of-an-earlier-version", System.currentTimeMillis() + Duration.ofHours(8).toMillis());
+
+            assertThat(replica(camel, tenants, database, Duration.ofHours(8)).session(null, AGENT)).isEqualTo("session-1");
+            assertThat(replica(camel, tenants, database, Duration.ofHours(8)).session(null, AGENT)).as("another replica takes it")
+                    .isEqualTo("session-1");
+            assertThat(logins).hasValue(1);
+            String stored = database.one("SELECT session FROM AGENT_SESSION WHERE agent_email = ?", row -> row.getString(1), AGENT).orElseThrow();
+            assertThat(stored).doesNotContain("session-1").doesNotContain("earlier");
+        } finally {
+            camel.stop();
+        }
+    }
+
     private static AgentSessions replica(CamelContext camel, Tenants tenants, Database database) {
         return replica(camel, tenants, database, TTL);
     }
