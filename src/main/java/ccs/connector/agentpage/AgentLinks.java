@@ -195,7 +195,7 @@ public final class AgentLinks {
         if (!blank(agentEmail) && !agentEmail.trim().equalsIgnoreCase(pass.agent())) {
             throw new ForbiddenException("this agent page was opened for another agent: it serves only its own agent");
         }
-        if (!blank(tenant) && !tenant.trim().equals(pass.tenant())) {
+        if (!blank(tenant) && !tenant.trim().equalsIgnoreCase(pass.tenant())) {
             throw new ForbiddenException("this agent page was opened for another tenant: it serves only its own");
         }
         return pass;

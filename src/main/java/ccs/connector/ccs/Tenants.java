@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -19,17 +20,25 @@ import ccs.connector.event.InvalidFieldException;
  * in {@code ccs.tenants} and may override any of those with {@code ccs.tenant.<name>.api-url},
  * {@code .app-token} and {@code .timezone}; a tenant on a platform of its own must set its own API URL and app token
  * ({@link #apiUrlKey}, {@link #appTokenKey}). An API URL of {@code embedded} means the built-in simulator.
+ * A tenant is a subdomain, so its name is found in any letter case and answered as {@code ccs.tenants} spells it: event
+ * ids, checkpoints and settings keep that one spelling whatever case a webhook or the CRM names the tenant in.
  */
 public final class Tenants {
 
     public static final String EMBEDDED = "embedded";
 
+    /** By {@link #key}: the name in lower case. */
     private final Map<String, Tenant> byName = new LinkedHashMap<>();
     private final Tenant defaultTenant;
 
     public Tenants(Collection<Tenant> tenants, String defaultName) {
-        tenants.forEach(t -> byName.put(t.name(), t));
-        this.defaultTenant = byName.get(defaultName);
+        tenants.forEach(t -> byName.put(key(t.name()), t));
+        this.defaultTenant = byName.get(key(defaultName));
+    }
+
+    /** A tenant name as compared: DNS names have no letter case. */
+    public static String key(String name) {
+        return name.trim().toLowerCase(Locale.ROOT);
     }
 
     /** Reads the tenants from the settings; {@code embeddedApiUrl} starts the simulator the first time a tenant asks for it. */
@@ -37,7 +46,7 @@ public final class Tenants {
         String defaultName = settings.required("ccs.tenant");
         ZoneId zone = settings.zone("ccs.timezone", ZoneId.of("Europe/Istanbul"));
         List<String> names = names(settings);
-        if (!names.contains(defaultName)) {
+        if (names.stream().noneMatch(name -> key(name).equals(key(defaultName)))) {
             throw new InvalidSettingException("ccs.tenants", "does not list the default tenant '" + defaultName + "' (ccs.tenant)");
         }
         List<Tenant> tenants = names.stream().map(name -> {
@@ -50,9 +59,17 @@ public final class Tenants {
         return new Tenants(tenants, defaultName);
     }
 
-    /** The names of the tenants served: {@code ccs.tenants}, or the default tenant alone ({@link #from} requires it). */
+    /**
+     * The names of the tenants served: {@code ccs.tenants}, or the default tenant alone ({@link #from} requires it). A name
+     * listed twice, in any letter case, stops startup: both would be one tenant.
+     */
     public static List<String> names(Settings settings) {
-        return settings.list("ccs.tenants", List.of(settings.string("ccs.tenant", "")));
+        List<String> names = settings.list("ccs.tenants", List.of(settings.string("ccs.tenant", "")));
+        names.stream().filter(name -> names.stream().filter(other -> key(other).equals(key(name))).count() > 1).findFirst().ifPresent(name -> {
+            throw new InvalidSettingException("ccs.tenants", "lists tenant " + name + " more than once (tenant names have no letter case): "
+                    + "list each tenant once");
+        });
+        return names;
     }
 
     /**
@@ -92,14 +109,15 @@ public final class Tenants {
     }
 
     private static boolean isDefault(Settings settings, String tenant) {
-        return tenant.equals(settings.string("ccs.tenant", ""));
+        return key(tenant).equals(key(settings.string("ccs.tenant", "")));
     }
 
     /** The named tenant; a null or blank name means the default tenant. */
     public Tenant get(String name) {
         return find(name).orElseThrow(() -> {
             String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
-            return new InvalidFieldException("tenant", "'" + shown + "' is not served by this connector; known tenants: " + byName.keySet());
+            return new InvalidFieldException("tenant", "'" + shown + "' is not served by this connector; known tenants: "
+                    + all().stream().map(Tenant::name).toList());
         });
     }
 
@@ -108,9 +126,9 @@ public final class Tenants {
         return get(name).name();
     }
 
-    /** The named tenant, as {@link #get} reads the name; empty for a name this connector does not serve. */
+    /** The named tenant in any letter case, as {@link #get} reads the name; empty for a name this connector does not serve. */
     public Optional<Tenant> find(String name) {
-        return name == null || name.isBlank() ? Optional.of(defaultTenant) : Optional.ofNullable(byName.get(name.trim()));
+        return name == null || name.isBlank() ? Optional.of(defaultTenant) : Optional.ofNullable(byName.get(key(name)));
     }
 
     public Tenant defaultTenant() {

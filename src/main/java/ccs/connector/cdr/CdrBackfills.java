@@ -196,10 +196,11 @@ public final class CdrBackfills {
 
     /**
      * A backfill of a tenant taken off {@code ccs.tenants} stays where it was, to go on should the tenant be served again;
-     * without its tenant's settings it cannot run (nor be cancelled through the API). Said once per tenant.
+     * without its tenant's settings it cannot run (nor be cancelled through the API). Said once per tenant. A tenant respelt
+     * in another letter case has its progress under the new spelling: the old one's is left as well.
      */
     private boolean served(String tenant) {
-        if (tenants.find(tenant).isPresent()) {
+        if (tenants.find(tenant).filter(served -> served.name().equals(tenant)).isPresent()) {
             return true;
         }
         if (notServed.add(tenant)) {

@@ -91,6 +91,20 @@ public final class StartupChecks {
     }
 
     /**
+     * A tenant key whose name ccs.tenants does not list. The keys are read as ccs.tenants spells the names: one spelt in another
+     * letter case (the tenant is the same, the key is not read) is told how to spell it.
+     */
+    private static InvalidSettingException unlisted(String key, List<String> tenants) {
+        String named = key.substring(TENANT_PREFIX.length());
+        return tenants.stream().filter(t -> Tenants.key(named).startsWith(Tenants.key(t) + ".")).max(Comparator.comparingInt(String::length))
+                .map(t -> new InvalidSettingException(key, "names tenant " + named.substring(0, t.length()) + ", which ccs.tenants spells " + t
+                        + ", so it is not read: write it " + TENANT_PREFIX + t + named.substring(t.length())))
+                .orElseGet(() -> new InvalidSettingException(key, "names tenant " + named.split("\\.")[0] + ", which ccs.tenants ("
+                        + String.join(", ", tenants) + ") does not list, so it does nothing: correct the name, add the tenant to ccs.tenants,"
+                        + " or remove the setting"));
+    }
+
+    /**
      * Each {@code ccs.tenant.<name>.<key>} set must be a key the connector reads of a tenant of {@code ccs.tenants}: any other
      * does nothing, and a tenant thought to have a webhook token or app token of its own would go on with the connector's.
      * An environment variable's name is compared with those of the keys of the tenants served, as its name cannot be read
@@ -101,9 +115,7 @@ public final class StartupChecks {
         for (String key : settings.keysStartingWith(TENANT_PREFIX)) {
             // the longest name that fits: a tenant acme.eu's keys also begin as acme's would
             String tenant = tenants.stream().filter(t -> key.startsWith(TENANT_PREFIX + t + ".")).max(Comparator.comparingInt(String::length))
-                    .orElseThrow(() -> new InvalidSettingException(key, "names tenant " + key.substring(TENANT_PREFIX.length()).split("\\.")[0]
-                            + ", which ccs.tenants (" + String.join(", ", tenants) + ") does not list, so it does nothing: correct the name,"
-                            + " add the tenant to ccs.tenants, or remove the setting"));
+                    .orElseThrow(() -> unlisted(key, tenants));
             if (!TENANT_KEYS.contains(key.substring(TENANT_PREFIX.length() + tenant.length() + 1))) {
                 throw new InvalidSettingException(key, "is no setting a tenant has, so it does nothing: a tenant's are " + TENANT_PREFIX + tenant
                         + ".<key> with <key> one of " + String.join(", ", TENANT_KEYS));

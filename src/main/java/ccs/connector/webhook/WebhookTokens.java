@@ -21,12 +21,13 @@ public final class WebhookTokens {
     public static final String CONNECTOR_KEY = "connector.webhook-token";
 
     private final Token connectorWide;
-    private final Map<String, Token> byTenant;
+    /** By {@link Tenants#key}: a tenant's name in any case. */
+    private final Map<String, Token> byTenant = new LinkedHashMap<>();
 
     /** {@code ownByTenant}: the tenants with a token of their own, by name. */
     public WebhookTokens(Token connectorWide, Map<String, Token> ownByTenant) {
         this.connectorWide = connectorWide;
-        this.byTenant = new LinkedHashMap<>(ownByTenant);
+        ownByTenant.forEach((tenant, token) -> byTenant.put(Tenants.key(tenant), token));
     }
 
     /** The tokens of the settings: the connector's (required) and those of the tenants of {@code ccs.tenants} that have one. */
@@ -44,9 +45,9 @@ public final class WebhookTokens {
         return "ccs.tenant." + tenant + ".webhook-token";
     }
 
-    /** The token that admits the webhooks of this tenant: its own, else the connector's (also for null, a tenant not served). */
+    /** The token that admits the webhooks of this tenant, named in any case: its own, else the connector's (also for null, a tenant not served). */
     public Token of(String tenant) {
-        Token own = tenant == null ? null : byTenant.get(tenant);
+        Token own = tenant == null ? null : byTenant.get(Tenants.key(tenant));
         return own != null ? own : connectorWide;
     }
 

@@ -328,6 +328,10 @@ class CdrBackfillsTest {
         backfills(withGlobex).start("globex", "2026-11-01", "2026-11-02");
 
         assertThat(backfills(10).resumable()).as("restarted without globex").isEmpty();
+        // a tenant respelt in ccs.tenants starts again without its checkpoints: globex's backfill is not GloBex's
+        Tenants respelt = new Tenants(List.of(CdrTestRecords.DEMO.get("demo"),
+                new Tenant("GloBex", "http://127.0.0.1:1/api/", "t", CdrTestRecords.ISTANBUL)), "demo");
+        assertThat(backfills(respelt).resumable()).as("restarted with GloBex").isEmpty();
         assertThat(backfills(withGlobex).resumable()).containsExactly("globex");
     }
 

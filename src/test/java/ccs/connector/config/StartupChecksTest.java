@@ -166,6 +166,11 @@ class StartupChecksTest {
         assertRefused(with(demo, "ccs.tenant.globex.ivr.param.callerid", "arayan"), "ccs.tenant.globex.ivr.param.callerid is no setting a tenant has", null);
         assertRefused(with(demo, "ccs.tenant.acme.app-token", "REPLACE-WITH-THE-TENANT-APP-TOKEN"),
                 "ccs.tenant.acme.app-token names tenant acme, which ccs.tenants", null);
+        // a tenant is found in any letter case, but its keys are read as ccs.tenants spells it
+        assertRefused(with(demo, "ccs.tenant.GloBex.webhook-token", "globex-webhook-token-0123"), "ccs.tenant.GloBex.webhook-token names "
+                + "tenant GloBex, which ccs.tenants spells globex, so it is not read: write it ccs.tenant.globex.webhook-token", null);
+        assertRefused(with(demo, "ccs.tenants", "demo,globex,Globex"),
+                "ccs.tenants lists tenant globex more than once (tenant names have no letter case): list each tenant once", null);
         // a system property (-D) is a setting as much as a line of application.properties is
         System.setProperty("ccs.tenant.glbex.app-token", "glbex-webhook-token-0123");
         try {
