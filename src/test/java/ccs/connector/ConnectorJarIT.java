@@ -524,7 +524,7 @@ class ConnectorJarIT {
     private static void writeDeadLetter(Path data, String callKey) throws Exception {
         String id = "demo:ccs.call.hangup:" + callKey;
         try (Database database = Database.h2(data)) {
-            new DeadLetters(database, null).keep(id, "event", """
+            new DeadLetters(database, null, null).keep(id, "event", """
                     {"eventId":"%1$s","reason":"test","attempts":1,
                      "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
                               "time":"2026-11-02T07:00:42Z","subject":"%2$s","datacontenttype":"application/json",

@@ -113,7 +113,7 @@ public class CrmConfiguration implements CamelConfiguration {
         DeliveryRetries deliveryRetries = new DeliveryRetries();
         camel.getRegistry().bind("deliveryRetries", deliveryRetries);
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file"), deliveryRetries));
-        camel.getRegistry().bind("deadLetters", new DeadLetters(database, events));
+        camel.getRegistry().bind("deadLetters", new DeadLetters(database, events, tenants));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1)),
                 settings.duration("crm.retry.max-delay", Duration.ofMinutes(1)), secrets));
         camel.getRegistry().bind("crmRefusalLimit", new CrmRefusalLimit());

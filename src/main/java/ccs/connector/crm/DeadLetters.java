@@ -12,6 +12,7 @@ import java.util.Map;
 
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
+import ccs.connector.ccs.Tenants;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
@@ -49,10 +50,12 @@ public final class DeadLetters {
     private final ObjectMapper json = new ObjectMapper();
     private final Database database;
     private final Events events;
+    private final Tenants tenants;
 
-    public DeadLetters(Database database, Events events) {
+    public DeadLetters(Database database, Events events, Tenants tenants) {
         this.database = database;
         this.events = events;
+        this.tenants = tenants;
     }
 
     /** The dead-letter record of a failed delivery of the event (its JSON text). */
@@ -153,19 +156,24 @@ public final class DeadLetters {
 
     /**
      * GET /api/v1/dead-letters: at most {@code limit} (1 to {@value #PAGE_MAX}, {@value #PAGE_MAX} when absent) dead letters, oldest
-     * first, of one {@code kind} when given (the same with each page), after the cursor {@code after} (the {@code next} of
+     * first, of one {@code kind} and one {@code tenant} when given (the same with each page), after the cursor {@code after} (the {@code next} of
      * the page before, absent for the first page), as
      * {@code {"deadLetters": [...], "next": ...}}; {@code next} only while more follow. A night of a CRM refusing everything
-     * leaves many thousands: listed in one answer, they did not fit into the heap. A limit, a kind or a cursor that cannot be
-     * read throws {@link InvalidFieldException} naming it (400).
+     * leaves many thousands: listed in one answer, they did not fit into the heap. A limit, a kind, a tenant or a cursor that
+     * cannot be read (a tenant this connector does not serve) throws {@link InvalidFieldException} naming it (400).
      */
-    public Map<String, Object> page(String limit, String after, String kind) {
+    public Map<String, Object> page(String limit, String after, String kind, String tenant) {
         int size = pageSize(limit);
         List<Object> parameters = new ArrayList<>();
         List<String> conditions = new ArrayList<>();
         if (kind != null) {
             conditions.add("kind = ?");
             parameters.add(kind(kind));
+        }
+        if (tenant != null) {
+            // every letter's id begins with its tenant (<tenant>:<type>:...); in any letter case, as a tenant is named
+            conditions.add("LOWER(id) LIKE ? ESCAPE '!'");
+            parameters.add(Tenants.key(tenant(tenant)).replaceAll("[!%_]", "!$0") + ":%");
         }
         if (after != null) {
             Map.Entry<Timestamp, String> from = cursor(after);
@@ -183,6 +191,14 @@ public final class DeadLetters {
                     (last.get("failedAt") + "\n" + last.get("id")).getBytes(StandardCharsets.UTF_8)));
         }
         return answer;
+    }
+
+    /** The tenant a listing asks for, as ccs.tenants spells it: one not served would list no letter as if it had none. */
+    private String tenant(String tenant) {
+        if (tenant.isBlank()) {
+            throw new InvalidFieldException("tenant", "is empty: give one of ccs.tenants, or leave it out for every tenant");
+        }
+        return tenants.name(tenant);
     }
 
     /** The kinds of dead letter, as the listing names them. */

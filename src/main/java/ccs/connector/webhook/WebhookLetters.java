@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ccs.connector.api.ApiErrors;
+import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
@@ -57,7 +58,9 @@ public final class WebhookLetters {
         Map<String, Object> fields = secrets.scrub(request);
         String tenant = exchange.getVariable("tenant", String.class);
         if (tenant == null) {
-            tenant = WebhookRequests.query(exchange.getMessage()).get("tenant");
+            // as ccs.tenants spells it when served, so that the letter's id begins as its tenant's other letters do
+            String named = WebhookRequests.query(exchange.getMessage()).get("tenant");
+            tenant = named == null ? null : tenants.find(named).map(Tenant::name).orElse(named);
         }
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("type", type);

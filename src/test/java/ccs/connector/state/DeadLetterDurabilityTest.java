@@ -43,11 +43,11 @@ class DeadLetterDurabilityTest {
                     "crm-delivery", "demo:ccs.call.hangup:durability-1");
             assertThat(ForceWatchingFiles.FORCED_BY).as("an ordinary commit is written, not forced").doesNotContain(thisThread);
 
-            new DeadLetters(database, null).keep("demo:ccs.call.hangup:durability-2", "event", """
+            new DeadLetters(database, null, null).keep("demo:ccs.call.hangup:durability-2", "event", """
                     {"eventId": "demo:ccs.call.hangup:durability-2", "reason": "RejectedDeliveryException: CRM answered 400", "attempts": 1}
                     """);
             assertThat(ForceWatchingFiles.FORCED_BY).as("threads that forced the store file").contains(thisThread);
-            assertThat(firstPage(new DeadLetters(database, null))).singleElement()
+            assertThat(firstPage(new DeadLetters(database, null, null))).singleElement()
                     .satisfies(letter -> assertThat(letter).containsEntry("id", "demo:ccs.call.hangup:durability-2"));
         }
     }
@@ -141,6 +141,6 @@ class DeadLetterDurabilityTest {
     /** The first page of GET /api/v1/dead-letters, as the bean answers it. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> firstPage(DeadLetters deadLetters) {
-        return (List<Map<String, Object>>) deadLetters.page(null, null, null).get("deadLetters");
+        return (List<Map<String, Object>>) deadLetters.page(null, null, null, null).get("deadLetters");
     }
 }

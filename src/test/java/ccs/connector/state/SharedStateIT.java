@@ -279,19 +279,19 @@ class SharedStateIT {
     @Test
     void aDeadLetterKeptOnOneReplicaIsListedAndMarkedForReplayOnAnother() throws Exception {
         String id = "demo:ccs.call.hangup:shared-1";
-        new DeadLetters(replicas.get(0), null).keep(id, "event", """
+        new DeadLetters(replicas.get(0), null, null).keep(id, "event", """
                 {"eventId":"%1$s","reason":"RejectedDeliveryException: CRM answered 400","attempts":2,
                  "event":{"specversion":"1.0","id":"%1$s","source":"ccs/demo","type":"ccs.call.hangup",
                           "time":"2026-11-02T07:00:42Z","subject":"shared-1","datacontenttype":"application/json",
                           "data":{"callKey":"shared-1"}}}""".formatted(id));
 
-        assertThat(firstPage(new DeadLetters(replicas.get(1), null))).singleElement().satisfies(letter -> assertThat(letter)
+        assertThat(firstPage(new DeadLetters(replicas.get(1), null, null))).singleElement().satisfies(letter -> assertThat(letter)
                 .containsEntry("id", id).containsEntry("kind", "event").containsEntry("attempts", 2).containsEntry("replaying", false)
                 .containsEntry("reason", "RejectedDeliveryException: CRM answered 400"));
-        assertThat(new DeadLetters(replicas.get(2), null).waiting(Instant.EPOCH))
+        assertThat(new DeadLetters(replicas.get(2), null, null).waiting(Instant.EPOCH))
                 .isEqualTo(new DeadLetters.Waiting(1, 1, 1, "RejectedDeliveryException: CRM answered 400"));
-        assertThat(new DeadLetters(replicas.get(1), null).replayAll()).isEqualTo(1);
-        assertThat(firstPage(new DeadLetters(replicas.get(2), null))).singleElement()
+        assertThat(new DeadLetters(replicas.get(1), null, null).replayAll()).isEqualTo(1);
+        assertThat(firstPage(new DeadLetters(replicas.get(2), null, null))).singleElement()
                 .satisfies(letter -> assertThat(letter).containsEntry("replaying", true));
     }
 
@@ -398,6 +398,6 @@ class SharedStateIT {
     /** The first page of GET /api/v1/dead-letters, as the bean answers it. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> firstPage(DeadLetters deadLetters) {
-        return (List<Map<String, Object>>) deadLetters.page(null, null, null).get("deadLetters");
+        return (List<Map<String, Object>>) deadLetters.page(null, null, null, null).get("deadLetters");
     }
 }
