@@ -28,6 +28,7 @@ import ccs.connector.config.LogMask;
 import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.config.StartupChecks;
+import ccs.connector.crm.CrmTrustStore;
 import ccs.connector.health.StartingGate;
 import ccs.connector.http.WholeAnswerLimit;
 import ccs.connector.screenpop.ScreenPopConfiguration;
@@ -70,6 +71,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         LOG.info(EffectiveSettings.summary(settings));
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
         Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
+        CrmTrustStore.bind(settings, camel.getRegistry());
         ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);
         WebhookTokens webhookTokens = WebhookTokens.from(settings);
         // last, once every other setting is known to be good: this may start the simulator

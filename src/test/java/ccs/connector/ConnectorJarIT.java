@@ -22,6 +22,7 @@ import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.SelfSignedCertificate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -466,6 +467,15 @@ class ConnectorJarIT {
             "connector.outbox.broker-url | -Dconnector.cluster=kubernetes -Dconnector.database.url=jdbc:postgresql://127.0.0.1:9/connector"})
     void aWrongSettingStopsStartupWithOneLineNamingTheKey(String key, String options) throws Exception {
         assertStopsNaming(key, Map.of(), options);
+    }
+
+    /** A CRM trust store that cannot be opened: the line names the key, never the password (each case: CrmTrustStoreTest). */
+    @Test
+    void aCrmTrustStoreThatCannotBeOpenedStopsStartupNamingTheKeyNotThePassword() throws Exception {
+        SelfSignedCertificate certificate = new SelfSignedCertificate(Path.of("target", "it-crm-tls"));
+        assertStopsNaming("crm.rest.trust-store", Map.of(), "-Dcrm.rest.trust-store=target/it-crm-tls/no-such-ca.p12");
+        assertStopsNaming("crm.rest.trust-store-password", Map.of(),
+                "-Dcrm.rest.trust-store=" + certificate.trustStore() + " -Dcrm.rest.trust-store-password=SECRETDBPASS-not-its-password");
     }
 
     /** The line says how to make a key: masked as an X-Api-Key header, "X-Api-Key: generate one" read "X-Api-Key: *** one". */

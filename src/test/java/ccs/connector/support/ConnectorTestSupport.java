@@ -16,6 +16,8 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ConnectorMain;
 import ccs.connector.cluster.ClusterConfiguration;
@@ -105,8 +107,13 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     /** A real local HTTP server (a CRM, say), closed with the connector; start it in {@link #settings} to point a setting at it. */
     protected RecordingHttpServer startHttpServer() {
+        return startHttpServer(null);
+    }
+
+    /** The same over HTTPS with {@code tls}'s certificate, e.g. {@link SelfSignedCertificate#serverTls()}. */
+    protected RecordingHttpServer startHttpServer(SSLContext tls) {
         try {
-            RecordingHttpServer server = new RecordingHttpServer();
+            RecordingHttpServer server = new RecordingHttpServer(tls);
             if (httpServers == null) {
                 httpServers = new ArrayList<>();
             }

@@ -18,9 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import javax.net.ssl.SSLContext;
+
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * A real HTTP server on loopback that records every request and answers with planned
@@ -98,7 +102,18 @@ public final class RecordingHttpServer implements AutoCloseable {
     private final CountDownLatch heldAnswers = new CountDownLatch(1);
 
     public RecordingHttpServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        this(null);
+    }
+
+    /** Over HTTPS with {@code tls}'s certificate when it is not null (a CRM with a certificate of its own CA), else over HTTP. */
+    public RecordingHttpServer(SSLContext tls) throws IOException {
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         // enough for a test that holds many answers open (dripping ones) while others are served
         server.setExecutor(Executors.newFixedThreadPool(48));
         server.createContext("/", this::handle);
@@ -106,7 +121,7 @@ public final class RecordingHttpServer implements AutoCloseable {
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     public List<Received> received() {
