@@ -68,9 +68,9 @@ public class CrmConfiguration implements CamelConfiguration {
         String crmUrl = settings.string("crm.jms.broker-url", EmbeddedBroker.IN_VM_URL);
         OutboxSpace outboxSpace = new OutboxSpace(() -> false);
         if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl) || EmbeddedBroker.IN_VM_URL.equals(crmUrl)) {
-            String[] login = embeddedBrokerLogin(settings);
+            ClientLogin login = embeddedBrokerLogin(settings);
             EmbeddedBroker broker = new EmbeddedBroker(dataDir.resolve("broker"), settings.optional("connector.broker.acceptor").orElse(null),
-                    login[1] == null ? null : new BrokerLogin(login[0], login[1]),
+                    login.password() == null ? null : new BrokerLogin(login.username(), login.password()),
                     settings.integer("connector.broker.journal-buffer-timeout-micros", 500, 0),
                     settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L,
                     settings.integer("connector.broker.max-disk-usage", 90, 1, 100));
@@ -83,19 +83,16 @@ public class CrmConfiguration implements CamelConfiguration {
         Duration connectionTtl = settings.duration("connector.outbox.connection-ttl", Duration.ofSeconds(6), Duration.ofSeconds(1),
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
-        String[] outboxLogin = login(settings, outboxUrl, "connector.outbox.");
-        ConnectionFactory outbox = connectionFactory("connector.outbox.broker-url", outboxUrl, outboxLogin[0], outboxLogin[1], connectionTtl,
-                consumerWindow, true);
+        ClientLogin outboxLogin = login(settings, outboxUrl, "connector.outbox.");
+        ConnectionFactory outbox = connectionFactory("connector.outbox.broker-url", outboxUrl, outboxLogin, connectionTtl, consumerWindow, true);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
         boolean crmOnOutboxBroker = crmUrl.equals(outboxUrl);
-        String[] crmLogin = crmOnOutboxBroker ? outboxLogin : login(settings, crmUrl, "crm.jms.");
-        String crmUsername = crmLogin[0];
-        String crmPassword = crmLogin[1];
+        ClientLogin crmLogin = crmOnOutboxBroker ? outboxLogin : login(settings, crmUrl, "crm.jms.");
         camel.getRegistry().bind("crmConnectionFactory", crmOnOutboxBroker ? outbox
-                : connectionFactory("crm.jms.broker-url", crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, true));
+                : connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl, consumerWindow, true));
         // the JMS sink's own factory: its sends go inside the transaction of an outbox message's events (route
         // crm-deliver-page), so they need not wait each for the broker's disk; the commit does, once per page
-        ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmUsername, crmPassword, connectionTtl, consumerWindow, false);
+        ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl, consumerWindow, false);
         camel.getRegistry().bind("crmSinkConnectionFactory", crmSinkFactory);
         JmsTransactionManager crmSinkTransactions = new JmsTransactionManager(crmSinkFactory);
         // a session only once something is sent: the file and REST sinks' pages never touch the broker
@@ -159,11 +156,11 @@ public class CrmConfiguration implements CamelConfiguration {
      * A factory that does not block on durable sends is for sends inside a transaction only: the broker fails
      * the commit if one of them failed, and the commit waits until all of them are on its disk.
      */
-    private static ConnectionFactory connectionFactory(String key, String url, String username, String password, Duration connectionTtl,
+    private static ConnectionFactory connectionFactory(String key, String url, ClientLogin login, Duration connectionTtl,
             int consumerWindow, boolean blockOnDurableSend) {
         ActiveMQConnectionFactory factory = null;
         try {
-            factory = new ActiveMQConnectionFactory(url, username, password);
+            factory = new ActiveMQConnectionFactory(url, login.username(), login.password());
         } catch (RuntimeException e) {
             // Artemis names no setting: "Schema tpc not found", "Illegal character in scheme name", or a NullPointerException
             // for tcp//host
@@ -202,19 +199,23 @@ public class CrmConfiguration implements CamelConfiguration {
      * The user name and password a client of the broker at {@code url} presents: the embedded broker's one login for
      * {@code vm://0}, else {@code <prefix>username} and {@code <prefix>password}.
      */
-    private static String[] login(Settings settings, String url, String prefix) {
+    private static ClientLogin login(Settings settings, String url, String prefix) {
         return EmbeddedBroker.IN_VM_URL.equals(url) ? embeddedBrokerLogin(settings)
-                : new String[] {settings.string(prefix + "username", null), settings.string(prefix + "password", null)};
+                : new ClientLogin(settings.string(prefix + "username", null), settings.string(prefix + "password", null));
     }
 
     /**
      * The embedded broker's one login, asked of every client (the connector's own too) once {@code connector.broker.password} is
      * set: {@code connector.broker.acceptor} opens the broker to other machines, whose clients could otherwise dial calls
-     * on its click2call queue and take the outbox's events. Without a password, none: {null, null}.
+     * on its click2call queue and take the outbox's events. Without a password, none (both null).
      */
-    private static String[] embeddedBrokerLogin(Settings settings) {
+    private static ClientLogin embeddedBrokerLogin(Settings settings) {
         String password = settings.string("connector.broker.password", "");
-        return password.isEmpty() ? new String[2] : new String[] {settings.string("connector.broker.username", "ccs-connector"), password};
+        return password.isEmpty() ? new ClientLogin(null, null) : new ClientLogin(settings.string("connector.broker.username", "ccs-connector"), password);
+    }
+
+    /** The user name and password a client of a broker presents; null where a broker asks for none. */
+    private record ClientLogin(String username, String password) {
     }
 
     /** IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as {@code base}. */
