@@ -28,10 +28,18 @@ public final class Metrics {
      * value pairs. Does nothing when metrics are off.
      */
     public void count(String name, String help, String... tags) {
-        MeterRegistry meters = registry();
-        if (meters != null) {
-            Counter.builder(name).description(help).tags(tags).register(meters).increment();
+        Counter counter = counter(name, help, tags);
+        if (counter != null) {
+            counter.increment();
         }
+    }
+
+    /**
+     * Shows a counter at 0 until its first count, as {@link #count} names it: a series that first appears at 1 is no
+     * increase to Prometheus. Call it once the connector has started. Does nothing when metrics are off.
+     */
+    public void fromZero(String name, String help, String... tags) {
+        counter(name, help, tags);
     }
 
     /** Registers a gauge once (later calls find it registered); {@code help} as for {@link #count}. Does nothing when metrics are off. */
@@ -60,6 +68,11 @@ public final class Metrics {
                 }
             }
         });
+    }
+
+    private Counter counter(String name, String help, String... tags) {
+        MeterRegistry meters = registry();
+        return meters == null ? null : Counter.builder(name).description(help).tags(tags).register(meters);
     }
 
     private MeterRegistry registry() {
