@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import ccs.connector.event.Events;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 
@@ -22,18 +23,22 @@ import jakarta.jms.Session;
 public final class OutboxMessage {
 
     /**
-     * One event as delivery needs it: its id, its key in the dedupe store, the CRM's transaction id when it has one,
-     * its JSON text for the sinks.
+     * One event as delivery needs it: its id, its type, its key in the dedupe store, the CRM's transaction id when it
+     * has one, its JSON text for the sinks.
      */
     public static final class Event {
 
         private final String id;
+        private final String type;
         private final String dedupeKey;
         private final String transactionId;
         private final String text;
 
-        Event(String id, String dedupeKey, String transactionId, String text) {
+        Event(String id, String type, String dedupeKey, String transactionId, String text) {
             this.id = id;
+            // a label of the delivery counters: a type the connector does not build (a foreign message) is "other",
+            // so that no message on the outbox makes a series of its own
+            this.type = Events.types().contains(type) ? type : "other";
             this.dedupeKey = dedupeKey;
             this.transactionId = transactionId;
             this.text = text;
@@ -41,6 +46,11 @@ public final class OutboxMessage {
 
         public String getId() {
             return id;
+        }
+
+        /** Its CloudEvents type, one of {@link Events#types()}, or {@code other}. */
+        public String getType() {
+            return type;
         }
 
         public String getDedupeKey() {
@@ -82,6 +92,11 @@ public final class OutboxMessage {
         this.events = List.copyOf(events);
         this.page = page;
         this.undelivered = this.events;
+    }
+
+    /** The type of its events, which the delivery counters are labelled with: a page holds CDR records only. */
+    public String getType() {
+        return events.get(0).getType();
     }
 
     /** True for a page of events, false for a message of one event. */

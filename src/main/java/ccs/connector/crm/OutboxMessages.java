@@ -48,7 +48,7 @@ public final class OutboxMessages {
 
     /**
      * Opens the event of a message for route {@code crm-deliver-event}: the body becomes its JSON text, and
-     * variables {@code eventId}, {@code dedupeKey} (its key in the dedupe store), {@code eventLogName} (its
+     * variables {@code eventId}, {@code eventType}, {@code dedupeKey} (its key in the dedupe store), {@code eventLogName} (its
      * {@link OutboxMessage.Event#getLogName() name in log lines}) and {@code eventJson} (the text as it came, for the
      * dead letters) hold what the sinks, the logs and the dedupe store read. One call per event, where three OGNL
      * lookups created a bean expression each.
@@ -56,6 +56,7 @@ public final class OutboxMessages {
     public void open(Exchange exchange) {
         OutboxMessage.Event event = exchange.getIn().getBody(OutboxMessage.Event.class);
         exchange.setVariable("eventId", event.getId());
+        exchange.setVariable("eventType", event.getType());
         exchange.setVariable("dedupeKey", event.getDedupeKey());
         exchange.setVariable("eventLogName", event.getLogName());
         exchange.setVariable("eventJson", event.getText());
@@ -153,7 +154,7 @@ public final class OutboxMessages {
     private static OutboxMessage.Event event(JsonNode event, String text) {
         CloudEvent.requireIdAndType(event);
         JsonNode transactionId = event.path("data").path("transactionId");
-        return new OutboxMessage.Event(event.get("id").asText(), CloudEvent.dedupeKey(event), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
+        return new OutboxMessage.Event(event.get("id").asText(), event.get("type").asText(), CloudEvent.dedupeKey(event), transactionId.isValueNode() && !transactionId.isNull() ? transactionId.asText() : null, text);
     }
 
     private static String kind(Object message) {

@@ -43,6 +43,13 @@ public final class Events {
     public static final String CALL_CONTROL_FAILED = "ccs.call.control.failed";
     public static final String AGENT_STATUS = "ccs.agent.status";
     public static final String AGENT_PERFORMANCE = "ccs.agent.performance";
+    private static final List<String> TYPES = List.of(CDR, HANGUP, IVR_NOTIFICATION, CLICK2CALL_ACCEPTED, CLICK2CALL_FAILED,
+            CALL_CONTROL_ACCEPTED, CALL_CONTROL_FAILED, AGENT_STATUS, AGENT_PERFORMANCE);
+
+    /** Every type the connector builds: the label {@code type} of {@code ccs_crm_deliveries_total} takes these only. */
+    public static List<String> types() {
+        return TYPES;
+    }
 
     /**
      * The longest call key taken (the platform's are about 24 characters): a key is part of an event's id, which the
