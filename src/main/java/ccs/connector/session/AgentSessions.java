@@ -2,6 +2,7 @@ package ccs.connector.session;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.InvalidAppTokenException;
+import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
@@ -44,6 +46,7 @@ public final class AgentSessions {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
     private static final String LOGINS_HELP = "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused";
+    private static final List<String> LOGIN_OUTCOMES = List.of("success", "unknown-agent", "invalid-app-token", "refused", "unusable");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_EMAIL = 320;
@@ -72,6 +75,16 @@ public final class AgentSessions {
         this.ttl = ttl;
         this.sessions = Caffeine.newBuilder().expireAfter(untilTheLeaseEnds()).ticker(ticker).buildAsync();
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
+    }
+
+    /**
+     * Every tenant's logins of every outcome at 0, once the connector has started: a series that first appears at 1 is
+     * no increase to Prometheus, and an alert on the first refused app token after a restart never fired.
+     */
+    public void loginsFromZero() {
+        for (Tenant tenant : tenants.all()) {
+            LOGIN_OUTCOMES.forEach(outcome -> metrics.fromZero("ccs.logins", LOGINS_HELP, "tenant", tenant.name(), "outcome", outcome));
+        }
     }
 
     /** The agent's session, logging in only when none is cached. */
