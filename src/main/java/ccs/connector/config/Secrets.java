@@ -26,9 +26,12 @@ import java.util.stream.Collectors;
  */
 public final class Secrets {
 
-    /** Names whose value is a credential, in a query or as a JSON field; {@code sig} signs a CRM's flow URL. */
+    /**
+     * Names whose value is a credential, in a query or as a JSON field; {@code sig} signs a CRM's flow URL, an Artemis URL
+     * carries its TLS stores' passwords as {@code keyStorePassword} and {@code trustStorePassword}.
+     */
     private static final String CREDENTIAL_NAMES = "app_token|session|token|password|access_token|refresh_token|client_secret"
-            + "|api_key|apikey|api-key|x-api-key|sig|signature";
+            + "|api_key|apikey|api-key|x-api-key|sig|signature|keystorepassword|truststorepassword";
     /**
      * A credential in a query, also URL-encoded, once or more, inside another parameter ({@code hangup_url=...%3Ftoken%3D...},
      * {@code url=http%253A...%253Ftoken%253D...}), up to the next separator of either kind.
@@ -114,6 +117,12 @@ public final class Secrets {
     /** A URL without its query and fragment, which may hold a credential (a flow URL's {@code sig=}, an app token): to quote it. */
     public static String withoutQuery(String url) {
         return url.replaceAll("[?#].*", "");
+    }
+
+    /** A URL as a message quotes it: {@link #withoutQuery}, with {@code ?...} where something was left out. */
+    public static String quoted(String url) {
+        String shown = withoutQuery(url);
+        return shown.length() < url.length() ? shown + "?..." : shown;
     }
 
     /** True for a field that holds a secret by its name ({@code token}, {@code app_token}, {@code session}, {@code authorization}, {@code password}). */

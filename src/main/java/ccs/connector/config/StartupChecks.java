@@ -214,9 +214,7 @@ public final class StartupChecks {
         if (sink.equals("rest")) {
             String url = settings.required("crm.rest.url");
             if (!isHttpUrl(url)) {
-                String shown = Secrets.withoutQuery(url);
-                throw new InvalidSettingException("crm.rest.url", "is '" + shown + (shown.length() < url.length() ? "?...'" : "'")
-                        + ": use the http(s) URL the CRM takes events at");
+                throw new InvalidSettingException("crm.rest.url", "is '" + Secrets.quoted(url) + "': use the http(s) URL the CRM takes events at");
             }
             // else every event would be refused (401) and dead-lettered: the token comes from the environment (CRM_REST_TOKEN)
             if (auth.equals("bearer")) {

@@ -169,9 +169,8 @@ public class CrmConfiguration implements CamelConfiguration {
         if (factory == null || !url.startsWith("vm:") && factory.getStaticConnectors() != null
                 && Arrays.stream(factory.getStaticConnectors()).anyMatch(connector -> String.valueOf(connector.getParams().get("host")).equals("null"))) {
             // its query may hold a password
-            String shown = Secrets.withoutQuery(url);
-            throw new InvalidSettingException(key, "is '" + shown + (shown.length() < url.length() ? "?...'" : "'")
-                    + ": use a broker URL such as tcp://host:61616 (vm://0 is the broker inside the connector)");
+            throw new InvalidSettingException(key, "is '" + Secrets.quoted(url)
+                    + "': use a broker URL such as tcp://host:61616 (vm://0 is the broker inside the connector)");
         }
         factory.setDeserializationDenyList("*");
         // a page of 100 CDR events is about 300 KB as the broker holds text (two bytes a character): one journal
@@ -216,6 +215,12 @@ public class CrmConfiguration implements CamelConfiguration {
 
     /** The user name and password a client of a broker presents; null where a broker asks for none. */
     private record ClientLogin(String username, String password) {
+
+        /** Without the password: a record's own would print it. */
+        @Override
+        public String toString() {
+            return "ClientLogin[" + username + "]";
+        }
     }
 
     /** IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as {@code base}. */

@@ -147,7 +147,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         broker.start();
         // the acceptor's query may hold its key store's password (sslEnabled=true&keyStorePassword=...)
         LOG.info("Embedded ActiveMQ Artemis broker started at {}{}, journal in {}", IN_VM_URL,
-                extraAcceptor == null || extraAcceptor.isBlank() ? "" : " and " + shown(extraAcceptor), directory);
+                extraAcceptor == null || extraAcceptor.isBlank() ? "" : " and " + Secrets.quoted(extraAcceptor), directory);
         watch = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "embedded-broker-watch");
             thread.setDaemon(true);
@@ -210,11 +210,5 @@ public final class EmbeddedBroker extends ServiceSupport {
         // the in-VM connector's idle workers are not daemon threads: they would keep the JVM alive
         // for a minute after the connector stopped by itself (camel.main.duration-max-seconds)
         InVMConnector.resetThreadPool();
-    }
-
-    /** An acceptor URL as a log line quotes it: without its query, which may hold a password. */
-    private static String shown(String url) {
-        String shown = Secrets.withoutQuery(url);
-        return shown.length() < url.length() ? shown + "?..." : shown;
     }
 }

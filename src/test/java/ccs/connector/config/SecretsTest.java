@@ -39,6 +39,8 @@ class SecretsTest {
                 .isEqualTo("http-outgoing-0 >> \"authorization: basic ***[\\r][\\n]\"");
         assertThat(Secrets.mask("Authorization: c2VjcmV0LWtleQ==")).isEqualTo("Authorization: ***");
         assertThat(Secrets.mask("tcp://broker:61616?user=crm&password=s3cr3t&ha=true")).isEqualTo("tcp://broker:61616?user=crm&password=***&ha=true");
+        assertThat(Secrets.mask("tcp://broker:61617?sslEnabled=true&keyStorePassword=k3y&trustStorePath=/ca.p12&trustStorePassword=tru5t"))
+                .isEqualTo("tcp://broker:61617?sslEnabled=true&keyStorePassword=***&trustStorePath=/ca.p12&trustStorePassword=***");
         assertThat(Secrets.mask("connecting to amqp://crm:s3cr3t@broker:5672/x")).isEqualTo("connecting to amqp://crm:***@broker:5672/x");
         assertThat(Secrets.mask("{\"user\":\"crm\",\"Password\":\"s3cr3t\"}")).isEqualTo("{\"user\":\"crm\",\"Password\":\"***\"}");
         // a port is no password, and ordinary words stay
