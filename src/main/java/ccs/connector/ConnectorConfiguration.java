@@ -139,8 +139,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("connector.api.max-in-flight", "is " + maxInFlight
                     + ": at most 16, so that 4 of the HTTP server's 20 workers stay for the health probes and the webhooks");
         }
-        // the requests that read reports take one of their tenant's places first, so that a dashboard on a slow Call Center Studio
-        // holds at most those of the click2calls' places, and a tenant whose platform hangs none of another tenant's
+        // the requests that read reports take one of their tenant's places besides one of max-in-flight, so that a dashboard on a
+        // slow Call Center Studio holds at most those of the click2calls' places, and a tenant whose platform hangs none of another tenant's
         int maxReportsInFlight = settings.integer("connector.api.max-reports-in-flight", 3, 1, 16);
         camel.getRegistry().bind("requestsInFlight", new RequestsInFlight(maxInFlight, "connector.api.max-in-flight", "requests",
                 "Call Center Studio, the CRM or the database"));
