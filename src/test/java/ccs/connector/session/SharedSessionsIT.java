@@ -28,17 +28,8 @@ class SharedSessionsIT {
     @Test
     void aSessionTakenFromAnotherReplicaLivesOnlyAsLongAsItHasLeft() throws Exception {
         AtomicInteger logins = new AtomicInteger();
-        CamelContext camel = new DefaultCamelContext();
-        // the platform: each login a new session
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:ccs-api-call").process(exchange -> exchange.getMessage().setBody(
-                        Map.of("login", true, "session", "session-" + logins.incrementAndGet())));
-            }
-        });
-        camel.start();
-        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        CamelContext camel = platformLoggingIn(logins);
+        Tenants tenants = demoTenant();
         try (PostgresServer postgres = PostgresServer.start();
              Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
             AgentSessions first = replica(camel, tenants, database);
@@ -91,7 +82,7 @@ class SharedSessionsIT {
             }
         });
         camel.start();
-        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        Tenants tenants = demoTenant();
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
         try (PostgresServer postgres = PostgresServer.start();
              Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
@@ -122,16 +113,8 @@ class SharedSessionsIT {
     @Test
     void aPlainTextRowOfAnEarlierVersionIsNoSession() throws Exception {
         AtomicInteger logins = new AtomicInteger();
-        CamelContext camel = new DefaultCamelContext();
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:ccs-api-call").process(exchange -> exchange.getMessage().setBody(
-                        Map.of("login", true, "session", "session-" + logins.incrementAndGet())));
-            }
-        });
-        camel.start();
-        Tenants tenants = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
+        CamelContext camel = platformLoggingIn(logins);
+        Tenants tenants = demoTenant();
         try (PostgresServer postgres = PostgresServer.start();
              Database database = Database.postgresql(postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, 4, Duration.ofSeconds(60))) {
             database.merge("AGENT_SESSION", List.of("tenant", "agent_email"), List.of("tenant", "agent_email", "session", "expires_at_ms"),
@@ -146,6 +129,24 @@ class SharedSessionsIT {
         } finally {
             camel.stop();
         }
+    }
+
+    /** The platform: each login a new session. */
+    private static CamelContext platformLoggingIn(AtomicInteger logins) throws Exception {
+        CamelContext camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ccs-api-call").process(exchange -> exchange.getMessage().setBody(
+                        Map.of("login", true, "session", "session-" + logins.incrementAndGet())));
+            }
+        });
+        camel.start();
+        return camel;
+    }
+
+    private static Tenants demoTenant() {
+        return new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:9/api/", "app-token-123", ZoneId.of("Europe/Istanbul"))), "demo");
     }
 
     private static AgentSessions replica(CamelContext camel, Tenants tenants, Database database) {
