@@ -140,12 +140,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
                     + ": at most 16, so that 4 of the HTTP server's 20 workers stay for the health probes and the webhooks");
         }
         // the requests that read reports take one of their tenant's places besides one of max-in-flight, so that a dashboard on a
-        // slow Call Center Studio holds at most those of the click2calls' places, and a tenant whose platform hangs none of another tenant's
+        // slow Call Center Studio holds at most those of the click2calls' places, and a tenant whose platform hangs none of another
+        // tenant's; all tenants' reports together at most half of max-in-flight (or this, if more), so that with many tenants on a
+        // slow platform click2calls and screen pops still have theirs
         int maxReportsInFlight = settings.integer("connector.api.max-reports-in-flight", 3, 1, 16);
         camel.getRegistry().bind("requestsInFlight", new RequestsInFlight(maxInFlight, "connector.api.max-in-flight", "requests",
                 "Call Center Studio, the CRM or the database"));
         camel.getRegistry().bind("reportsInFlight", RequestsInFlight.perTenant(tenants, maxReportsInFlight, "connector.api.max-reports-in-flight",
-                "report requests", "Call Center Studio's reports"));
+                Math.max(maxReportsInFlight, maxInFlight / 2), "half of connector.api.max-in-flight, at least connector.api.max-reports-in-flight", "report requests", "Call Center Studio's reports"));
         // platform-http's header filter, but letting a route's Cache-Control out: for the answers that carry a session or a signed link
         HttpHeaderFilterStrategy cacheControlOut = new HttpHeaderFilterStrategy();
         cacheControlOut.getOutFilter().remove("cache-control");

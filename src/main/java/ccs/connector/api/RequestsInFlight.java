@@ -15,7 +15,9 @@ import org.apache.camel.support.SynchronizationAdapter;
  * ({@code connector.api.max-in-flight}) all of them, bean {@code reportsInFlight}
  * ({@code connector.api.max-reports-in-flight}) those that read Call Center Studio's reports besides, slow by nature, so
  * that a tenant's reports never take more than those of the places of click2calls and screen pops. Report places are
- * each tenant's own: a tenant whose platform hangs fills its own, and the other tenants' reports are still served. Each
+ * each tenant's own: a tenant whose platform hangs fills its own, and the other tenants' reports are still served; all
+ * tenants' reports together take at most a bound of their own, so that many tenants' slow reports (the platform slow for
+ * all of them) still leave click2calls and screen pops their places. Each
  * request holds one of the HTTP server's 20 worker threads for as long as it waits on Call Center Studio, the CRM or the
  * database; unbounded, a slow one of them would take every worker, and the health probes and the platform's webhooks,
  * which need the same workers, would go unanswered. A request over its bound is answered 503 with {@code Retry-After} at once.
@@ -25,6 +27,8 @@ public final class RequestsInFlight {
     private final Function<Exchange, String> placesOf;
     private final Map<String, Semaphore> places;
     private final String refusal;
+    /** The bound these places are part of, taken after one of them; null for none. */
+    private final RequestsInFlight within;
 
     /**
      * One bound that all requests share.
@@ -36,24 +40,29 @@ public final class RequestsInFlight {
      */
     public RequestsInFlight(int max, String setting, String requests, String waitingOn) {
         this(exchange -> "", Map.of("", new Semaphore(max)),
-                "the connector is serving " + max + " " + requests + " already (" + setting + "), each waiting on " + waitingOn + ": try again later");
+                "the connector is serving " + max + " " + requests + " already (" + setting + "), each waiting on " + waitingOn + ": try again later",
+                null);
     }
 
     /**
-     * {@code max} places for each tenant served, that of the request's header {@code tenant} (the default tenant without it);
-     * a request naming no tenant served is refused with 400 naming field tenant, as its route would.
+     * {@code max} places for each tenant served, that of the request's header {@code tenant} (the default tenant without it),
+     * and {@code all} for all tenants together ({@code allSetting} names how it is sized); a request naming no tenant served is
+     * refused with 400 naming field tenant, as its route would.
      */
-    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, String requests, String waitingOn) {
+    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, int all, String allSetting, String requests,
+            String waitingOn) {
         return new RequestsInFlight(exchange -> tenants.name(exchange.getMessage().getHeader("tenant", String.class)),
                 tenants.all().stream().collect(Collectors.toUnmodifiableMap(Tenant::name, tenant -> new Semaphore(max))),
                 "the connector is serving " + max + " " + requests + " of tenant %s already (" + setting + ", per tenant), each waiting on "
-                        + waitingOn + ": try again later");
+                        + waitingOn + ": try again later",
+                new RequestsInFlight(all, allSetting, requests + " of all tenants", waitingOn));
     }
 
-    private RequestsInFlight(Function<Exchange, String> placesOf, Map<String, Semaphore> places, String refusal) {
+    private RequestsInFlight(Function<Exchange, String> placesOf, Map<String, Semaphore> places, String refusal, RequestsInFlight within) {
         this.placesOf = placesOf;
         this.places = places;
         this.refusal = refusal;
+        this.within = within;
     }
 
     /** Takes a place until the exchange is done, answered or failed; refuses the request when none is free. */
@@ -62,6 +71,14 @@ public final class RequestsInFlight {
         Semaphore permits = places.get(key);
         if (!permits.tryAcquire()) {
             throw new ServiceBusyException(refusal.formatted(key));
+        }
+        if (within != null) {
+            try {
+                within.enter(exchange);
+            } catch (ServiceBusyException full) {
+                permits.release();
+                throw full;
+            }
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -20,8 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * connector.api.max-reports-in-flight with two tenants, one on a Call Center Studio that answers nothing for minutes (a
- * real HTTP server): its report requests fill its own places only, and the other tenant's reports are served meanwhile.
+ * connector.api.max-reports-in-flight with three tenants, two on a Call Center Studio that answers nothing for minutes (a
+ * real HTTP server): a hung tenant's report requests fill its own places only, and the other tenants' reports are served
+ * meanwhile, until all tenants' reports together fill half of connector.api.max-in-flight; click2calls and screen pops keep
+ * the rest.
  */
 class ReportsInFlightTenantsTest extends ConnectorTestSupport {
 
@@ -35,8 +37,12 @@ class ReportsInFlightTenantsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         hungPlatform = slowTenant(settings, "{}");
-        settings.setProperty("ccs.tenants", "demo,slow");
+        settings.setProperty("ccs.tenant.slow2.api-url", hungPlatform.url("/api/"));
+        settings.setProperty("ccs.tenant.slow2.app-token", "app-token-of-the-second-slow-tenant");
+        settings.setProperty("ccs.tenants", "demo,slow,slow2");
         settings.setProperty("connector.api.max-reports-in-flight", "2");
+        // all tenants' reports: 3 places at once
+        settings.setProperty("connector.api.max-in-flight", "6");
         settings.setProperty("ccs.agent-performance.answer-timeout", "10m");
     }
 
@@ -71,6 +77,18 @@ class ReportsInFlightTenantsTest extends ConnectorTestSupport {
         assertThat(json.readTree(unknown.body()).get("field").asText()).isEqualTo("tenant");
         assertThat(json.readTree(third.body()).get("detail").asText()).as("the refusal names whose places are full").contains("tenant slow");
         assertThat(hung).as("the hung tenant's requests are still waiting on its platform").noneMatch(CompletableFuture::isDone);
+
+        // the second hung tenant takes the last of all tenants' report places; its next report is refused for all of them
+        CompletableFuture<HttpResponse<String>> alsoHung = getAsync("/api/v1/agents/performance?tenant=slow2&from=" + day);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hungPlatform.received().stream()
+                .filter(request -> request.query() != null && request.query().contains("startdate=" + day)).count() == 3);
+        HttpResponse<String> overAll = get("/api/v1/calls/slow2-call-1?tenant=slow2", API_KEY);
+        assertThat(overAll.statusCode()).as("all tenants' report places are full: " + overAll.body()).isEqualTo(503);
+        assertThat(json.readTree(overAll.body()).get("detail").asText()).contains("of all tenants", "connector.api.max-in-flight");
+        assertThat(get("/api/v1/calls/no-such-call", API_KEY).statusCode()).as("so is the default tenant's").isEqualTo(503);
+        HttpResponse<String> screenPop = get("/api/v1/screen-pop?phone=05321234567", API_KEY);
+        assertThat(screenPop.statusCode()).as("a screen pop still has a place: " + screenPop.body()).isEqualTo(200);
+        assertThat(alsoHung).isNotDone();
     }
 
     private CompletableFuture<HttpResponse<String>> getAsync(String path) {
