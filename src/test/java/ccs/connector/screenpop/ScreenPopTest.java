@@ -267,14 +267,14 @@ class ScreenPopTest extends ConnectorTestSupport {
     /** The CRM's lookup alone answers a number: a mistyped tenant is still no tenant of this connector. */
     @Test
     void aTenantThisConnectorDoesNotServeIsA400NamingIt() throws Exception {
-        for (String tenant : new String[] {"nosuch", "DEMO"}) {
-            HttpResponse<String> answer = screenPop("phone", "05321234567", "tenant", tenant);
+        HttpResponse<String> answer = screenPop("phone", "05321234567", "tenant", "nosuch");
 
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
-            assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("tenant");
-            assertThat(json.readTree(answer.body()).get("detail").asText()).contains("'" + tenant + "' is not served by this connector");
-        }
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(json.readTree(answer.body()).get("field").asText()).isEqualTo("tenant");
+        assertThat(json.readTree(answer.body()).get("detail").asText()).contains("'nosuch' is not served by this connector");
         assertThat(screenPop("phone", "05321234567", "tenant", "demo").statusCode()).isEqualTo(200);
+        // a tenant is a subdomain: its name has no letter case (TenantNameCaseTest)
+        assertThat(screenPop("phone", "05321234567", "tenant", "DEMO").statusCode()).isEqualTo(200);
     }
 
     @Test
