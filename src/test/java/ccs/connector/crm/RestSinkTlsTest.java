@@ -27,12 +27,7 @@ class RestSinkTlsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         SelfSignedCertificate certificate = new SelfSignedCertificate(dataDir.resolve("tls"));
-        crm = startHttpServer(certificate.serverTls());
-        settings.setProperty("crm.sink", "rest");
-        settings.setProperty("crm.rest.url", crm.url("/events"));
-        settings.setProperty("crm.lookup", "rest");
-        settings.setProperty("crm.lookup.url", crm.url("/api/contacts?phone={phone}"));
-        settings.setProperty("crm.lookup.timeout", "10s");
+        crm = httpsCrm(settings, certificate);
         settings.setProperty("crm.rest.trust-store", certificate.trustStore().toString());
         settings.setProperty("crm.rest.trust-store-password", SelfSignedCertificate.TRUST_STORE_PASSWORD);
     }

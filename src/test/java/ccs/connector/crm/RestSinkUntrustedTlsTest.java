@@ -25,12 +25,7 @@ class RestSinkUntrustedTlsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         SelfSignedCertificate certificate = new SelfSignedCertificate(dataDir.resolve("tls"));
-        crm = startHttpServer(certificate.serverTls());
-        settings.setProperty("crm.sink", "rest");
-        settings.setProperty("crm.rest.url", crm.url("/events"));
-        settings.setProperty("crm.lookup", "rest");
-        settings.setProperty("crm.lookup.url", crm.url("/api/contacts?phone={phone}"));
-        settings.setProperty("crm.lookup.timeout", "10s");
+        crm = httpsCrm(settings, certificate);
         settings.setProperty("crm.retry.max-retries", "1");
         settings.setProperty("crm.retry.initial-delay", "100ms");
     }

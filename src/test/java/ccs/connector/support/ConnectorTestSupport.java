@@ -110,6 +110,20 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return startHttpServer(null);
     }
 
+    /**
+     * A CRM over HTTPS with {@code certificate} (its CA the customer's own), the REST sink's and the REST lookup's; whether
+     * the connector trusts it is the caller's setting.
+     */
+    protected RecordingHttpServer httpsCrm(Properties settings, SelfSignedCertificate certificate) {
+        RecordingHttpServer crm = startHttpServer(certificate.serverTls());
+        settings.setProperty("crm.sink", "rest");
+        settings.setProperty("crm.rest.url", crm.url("/events"));
+        settings.setProperty("crm.lookup", "rest");
+        settings.setProperty("crm.lookup.url", crm.url("/api/contacts?phone={phone}"));
+        settings.setProperty("crm.lookup.timeout", "10s");
+        return crm;
+    }
+
     /** The same over HTTPS with {@code tls}'s certificate, e.g. {@link SelfSignedCertificate#serverTls()}. */
     protected RecordingHttpServer startHttpServer(SSLContext tls) {
         try {
