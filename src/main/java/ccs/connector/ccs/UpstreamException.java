@@ -76,11 +76,11 @@ public class UpstreamException extends CcsException {
      * The platform, or a gateway in front of it, answered a 500, 502, 504 or a proxy's own 52x to a request of
      * {@code function} that acts on a call: a 500 may come after the platform took the request, a gateway's 502 or 504
      * (or a proxy's 520 or 524) after the platform behind it did, so what it did is unknown, as after no answer. Answered
-     * 504 for a 504, else 502.
+     * 504 for a 504, else 502. All but the 500 say the platform is {@link #isAway away}.
      */
     public static UpstreamException serverFailed(String tenant, String function, int status) {
         return new UpstreamException(status == 504 ? 504 : 502, "Call Center Studio tenant " + tenant + " answered HTTP " + status + " to "
-                + function + " (the request may have been carried out)", 0, Outcome.UNKNOWN, function);
+                + function + " (the request may have been carried out)", 0, Outcome.UNKNOWN, function, false, status != 500);
     }
 
     /**
@@ -114,6 +114,15 @@ public class UpstreamException extends CcsException {
     public static UpstreamException noAnswer(String tenant, String function, String why) {
         return new UpstreamException(504, "Call Center Studio tenant " + tenant + " did not answer " + function + " (" + why + ")", 0,
                 Outcome.UNKNOWN, function, false, true);
+    }
+
+    /**
+     * The request was not sent: the tenant's platform failed a queued dispatch a moment ago ({@code why}, its message), and
+     * its circuit holds the tenant's queued requests back for {@code retryAfterSeconds} more (ccs.connector.click2call.Click2callCircuits).
+     */
+    public static UpstreamException heldBack(String why, int retryAfterSeconds) {
+        return new UpstreamException(503, why + " a moment ago: not sent, the tenant's queued requests fail at once until one gets through again"
+                + " (ccs.click2call.circuit-cool-down); send it again later", retryAfterSeconds, Outcome.REFUSED, null, false, true);
     }
 
     public static UpstreamException garbage(String tenant, String what) {

@@ -41,6 +41,7 @@ public class Click2callConfiguration implements CamelConfiguration {
         // in milliseconds for the retries' onException, whose redeliveryDelay Camel reads as a number only (and does not take
         // from the route's error handler): "2s" there would not start, and left out the retries waited 1 s whatever was set
         camel.getPropertiesComponent().addOverrideProperty("ccs.click2call.upstream-retry-delay", Long.toString(retryDelay.toMillis()));
+        Duration coolDown = settings.duration("ccs.click2call.circuit-cool-down", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(10));
         Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
 
         Events events = camel.getRegistry().lookupByNameAndType("events", Events.class);
@@ -52,7 +53,8 @@ public class Click2callConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("click2callRequests", click2callRequests);
         camel.getRegistry().bind("callControls", new CallControls(click2callRequests, events));
         Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
-        camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, ticker != null ? ticker : Ticker.systemTicker(),
-                database.shared() ? database : null));
+        Ticker clock = ticker != null ? ticker : Ticker.systemTicker();
+        camel.getRegistry().bind("click2callCeiling", new Click2callCeiling(perSecond, clock, database.shared() ? database : null));
+        camel.getRegistry().bind("click2callCircuits", new Click2callCircuits(coolDown, clock));
     }
 }

@@ -26,6 +26,7 @@ import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.state.Database;
 import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -84,15 +85,18 @@ public class CrmConfiguration implements CamelConfiguration {
                 Duration.ofMinutes(1));
         int consumerWindow = settings.integer("connector.outbox.consumer-window-size", 0);
         ClientLogin outboxLogin = login(settings, outboxUrl, "connector.outbox.");
-        ConnectionFactory outbox = connectionFactory("connector.outbox.broker-url", outboxUrl, outboxLogin, connectionTtl, consumerWindow, true);
+        ConnectionFactory outbox = connectionFactory("connector.outbox.broker-url", outboxUrl, outboxLogin, connectionTtl,
+                bufferedAhead(outboxUrl, consumerWindow), true);
         camel.getRegistry().bind("outboxConnectionFactory", outbox);
-        boolean crmOnOutboxBroker = crmUrl.equals(outboxUrl);
-        ClientLogin crmLogin = crmOnOutboxBroker ? outboxLogin : login(settings, crmUrl, "crm.jms.");
-        camel.getRegistry().bind("crmConnectionFactory", crmOnOutboxBroker ? outbox
-                : connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl, consumerWindow, true));
+        ClientLogin crmLogin = crmUrl.equals(outboxUrl) ? outboxLogin : login(settings, crmUrl, "crm.jms.");
+        // the click2call queue's: its consumers buffer no message ahead, on any broker. A consumer holding a request through
+        // its retries (its tenant's Call Center Studio down) held the messages in its buffer with it, whatever their tenant,
+        // while the other consumer had none left to take (Click2callTenantCircuitTest)
+        camel.getRegistry().bind("crmConnectionFactory", connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl, 0, true));
         // the JMS sink's own factory: its sends go inside the transaction of an outbox message's events (route
         // crm-deliver-page), so they need not wait each for the broker's disk; the commit does, once per page
-        ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl, consumerWindow, false);
+        ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl,
+                bufferedAhead(crmUrl, consumerWindow), false);
         camel.getRegistry().bind("crmSinkConnectionFactory", crmSinkFactory);
         JmsTransactionManager crmSinkTransactions = new JmsTransactionManager(crmSinkFactory);
         // a session only once something is sent: the file and REST sinks' pages never touch the broker
@@ -144,6 +148,11 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmSinkHealth", crmSink);
     }
 
+    /** The bytes a consumer buffers ahead: {@code consumerWindow} on a shared broker, Artemis's default on the embedded one. */
+    private static int bufferedAhead(String url, int consumerWindow) {
+        return url.startsWith("vm:") ? ActiveMQClient.DEFAULT_CONSUMER_WINDOW_SIZE : consumerWindow;
+    }
+
     /**
      * Producers send through a caching factory: a JMS connection and session per send would be far too slow. Consumers
      * are not cached (JmsConsumerStopTest).
@@ -183,8 +192,8 @@ public class CrmConfiguration implements CamelConfiguration {
         if (!url.startsWith("vm:")) {
             factory.setConnectionTTL(connectionTtl.toMillis());
             factory.setClientFailureCheckPeriod(Math.max(500, connectionTtl.toMillis() / 3));
-            factory.setConsumerWindowSize(consumerWindow);
         }
+        factory.setConsumerWindowSize(consumerWindow);
         CachingConnectionFactory caching = new CachingConnectionFactory(factory);
         // one session per concurrent sender (HTTP workers, delivery, CDR pages): a miss opens and closes one per send
         caching.setSessionCacheSize(64);

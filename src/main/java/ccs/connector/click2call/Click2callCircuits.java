@@ -1,0 +1,64 @@
+package ccs.connector.click2call;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ccs.connector.ccs.CcsException;
+import ccs.connector.ccs.UpstreamException;
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * One circuit per tenant for the dispatch of queued click2calls and call controls (route {@code queued-dispatch-attempt}),
+ * so that a tenant whose Call Center Studio is down holds the JMS consumers and the file inbox for about one attempt,
+ * not for each of its queued requests' attempts and retries while the other tenants' requests wait behind them.
+ * A dispatch that finds the platform away (no connection, no answer in time, a 429, 502, 503, 504 or a proxy's 52x) opens
+ * the tenant's circuit, held by that request: its own retries go on, while the tenant's other queued requests fail at once,
+ * never sent, until {@code ccs.click2call.circuit-cool-down} after the last such failure; then the next one tries, holding
+ * it in turn. Any answer of the platform (a call placed, an unknown agent, a refusal) closes it.
+ * Not a Resilience4j breaker: one of those would stop the retries of the very request that opened it.
+ */
+public final class Click2callCircuits {
+
+    /** An open circuit: the request whose attempts go on ({@code holder}, its exchange), why it opened, until when. */
+    private record Open(String holder, String why, long until) {
+    }
+
+    private final long coolDown;
+    private final Ticker ticker;
+    private final Map<String, Open> open = new ConcurrentHashMap<>();
+
+    public Click2callCircuits(Duration coolDown, Ticker ticker) {
+        this.coolDown = coolDown.toNanos();
+        this.ticker = ticker;
+    }
+
+    /**
+     * Before an attempt of request {@code attempt} (its exchange id): throws a 503 {@link UpstreamException} that is not
+     * repeated while another request holds the tenant's circuit; after the cool-down this one takes it.
+     */
+    public void permit(String tenant, String attempt) {
+        long now = ticker.read();
+        Open current = open.computeIfPresent(tenant, (name, circuit) -> now - circuit.until() >= 0 ? new Open(attempt, circuit.why(), now + coolDown) : circuit);
+        if (current != null && !current.holder().equals(attempt)) {
+            throw UpstreamException.heldBack(current.why(), (int) Math.max(1, Duration.ofNanos(current.until() - now).toSeconds()));
+        }
+    }
+
+    /** After an attempt the platform answered, accepted or not. */
+    public void answered(String tenant) {
+        open.remove(tenant);
+    }
+
+    /** After an attempt that failed: the platform away opens the tenant's circuit (or keeps it); the failure goes on to the caller. */
+    public void failed(String tenant, String attempt, Exception failure) throws Exception {
+        if (failure instanceof UpstreamException upstream && upstream.isAway()) {
+            long now = ticker.read();
+            open.compute(tenant, (name, circuit) -> circuit == null || circuit.holder().equals(attempt) || now - circuit.until() >= 0
+                    ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
+        } else if (failure instanceof CcsException) {
+            answered(tenant);
+        }
+        throw failure;
+    }
+}
