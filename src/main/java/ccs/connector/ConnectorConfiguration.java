@@ -22,6 +22,7 @@ import ccs.connector.click2call.CallCorrelations;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.BlankFreeValues;
 import ccs.connector.config.BackgroundWork;
+import ccs.connector.config.Counters;
 import ccs.connector.config.EffectiveSettings;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.config.LogMask;
@@ -113,7 +114,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 "more than 4 MiB: no answer of the API is that long", 8 << 20,
                 "more than was left of the 8 MiB the answers being read at once may hold"));
         camel.getRegistry().bind("agentSessions", sessions);
-        Metrics.onceStarted(camel, registry -> sessions.loginsFromZero());
+        Metrics.onceStarted(camel, new Counters(camel, tenants, settings.string("crm.sink", "file"))::fromZero);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", ""), settings.string("connector.api-key.previous", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
         camel.getRegistry().bind("backgroundWork", new BackgroundWork());

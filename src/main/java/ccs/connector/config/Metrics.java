@@ -1,9 +1,9 @@
 package ccs.connector.config;
 
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -23,26 +23,15 @@ public final class Metrics {
         this.camel = camel;
     }
 
-    /**
-     * Adds one to a counter; {@code help} is its HELP text on {@code /observe/metrics}, tags are name,
-     * value pairs. Does nothing when metrics are off.
-     */
-    public void count(String name, String help, String... tags) {
-        Counter counter = counter(name, help, tags);
-        if (counter != null) {
-            counter.increment();
+    /** Adds one to a counter of {@link Counters}, its labels' values in order. Does nothing when metrics are off. */
+    public void count(Counters.Counter counter, String... values) {
+        MeterRegistry meters = registry();
+        if (meters != null) {
+            meters.counter(counter.name(), counter.tags(List.of(values))).increment();
         }
     }
 
-    /**
-     * Shows a counter at 0 until its first count, as {@link #count} names it: a series that first appears at 1 is no
-     * increase to Prometheus. Call it once the connector has started. Does nothing when metrics are off.
-     */
-    public void fromZero(String name, String help, String... tags) {
-        counter(name, help, tags);
-    }
-
-    /** Registers a gauge once (later calls find it registered); {@code help} as for {@link #count}. Does nothing when metrics are off. */
+    /** Registers a gauge once (later calls find it registered); {@code help} is its HELP text on {@code /observe/metrics}. Does nothing when metrics are off. */
     public void gauge(String name, String help, Supplier<Number> value, String... tags) {
         MeterRegistry meters = registry();
         if (meters != null && meters.find(name).tags(tags).gauge() == null) {
@@ -68,11 +57,6 @@ public final class Metrics {
                 }
             }
         });
-    }
-
-    private Counter counter(String name, String help, String... tags) {
-        MeterRegistry meters = registry();
-        return meters == null ? null : Counter.builder(name).description(help).tags(tags).register(meters);
     }
 
     private MeterRegistry registry() {

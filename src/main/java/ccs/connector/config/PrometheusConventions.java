@@ -17,9 +17,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * Holds every meter of {@code /observe/metrics} to the Prometheus conventions, in the one registry
  * the connector binds as {@code metricsRegistry}: label names in snake_case (Camel's
  * {@code camelContext}, {@code routeId} and {@code eventType} become {@code camel_context},
- * {@code route_id} and {@code event_type}); HELP text for Camel's meters that come without one (the
- * connector's own meters bring theirs: {@code metricsDescription} on a {@code micrometer:} endpoint,
- * the help argument of {@link Metrics#count}); and none of the JVM meters whose names break the
+ * {@code route_id} and {@code event_type}); HELP text for the meters that come without one (the
+ * connector's counters, declared once in {@link Counters}, and some of Camel's; the connector's gauges
+ * bring theirs); and none of the JVM meters whose names break the
  * conventions ({@code process_cpu_time_ns_total}: a unit abbreviation; {@code system_cpu_count}: a
  * gauge named like a summary's count).
  */
@@ -57,7 +57,8 @@ public final class PrometheusConventions implements MeterFilter {
         for (Tag tag : id.getTagsAsIterable()) {
             tags.add(Tag.of(snakeCase(tag.getKey()), tag.getValue()));
         }
-        String help = id.getDescription() == null || id.getDescription().isBlank() ? CAMEL_HELP.get(id.getName()) : id.getDescription();
+        String help = id.getDescription() != null && !id.getDescription().isBlank() ? id.getDescription()
+                : CAMEL_HELP.getOrDefault(id.getName(), Counters.help(id.getName()));
         return new Meter.Id(id.getName(), Tags.of(tags), id.getBaseUnit(), help, id.getType());
     }
 

@@ -1,5 +1,6 @@
 package ccs.connector.crm;
 
+import ccs.connector.config.Counters;
 import ccs.connector.config.Metrics;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
@@ -19,8 +20,6 @@ public final class RedeliveryCounter implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(RedeliveryCounter.class);
 
     public static final String VARIABLE = "redeliveries";
-    private static final String METRIC = "ccs.crm.retries";
-    private static final String METRIC_HELP = "deliveries to the CRM tried again";
 
     private final Metrics metrics;
     private final String sink;
@@ -32,16 +31,11 @@ public final class RedeliveryCounter implements Processor {
         this.retries = retries;
     }
 
-    /** The retries counter at 0 from the start (route crm-delivery-counters), with the labels its counts have. */
-    public void fromZero() {
-        metrics.fromZero(METRIC, METRIC_HELP, "sink", sink);
-    }
-
     @Override
     public void process(Exchange exchange) {
         Integer redeliveries = exchange.getVariable(VARIABLE, Integer.class);
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
-        metrics.count(METRIC, METRIC_HELP, "sink", sink);
+        metrics.count(Counters.CRM_RETRIES, sink);
         retries.retrying(exchange);
         Exception failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -57,7 +51,7 @@ public final class RedeliveryCounter implements Processor {
      * and one WARN line gives the broker's reason.
      */
     public void sendFailed(Exception failure) {
-        metrics.count(METRIC, METRIC_HELP, "sink", sink);
+        metrics.count(Counters.CRM_RETRIES, sink);
         retries.sendFailed();
         LOG.warn("The JMS sink's broker failed a send, which is tried again: {}", Secrets.mask(RouteStartupCheck.rootMessage(failure)));
     }

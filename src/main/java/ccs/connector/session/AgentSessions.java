@@ -2,7 +2,6 @@ package ccs.connector.session;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,10 +12,10 @@ import ccs.connector.ccs.AppTokens;
 import ccs.connector.ccs.CcsApi;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.InvalidAppTokenException;
-import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.config.Counters;
 import ccs.connector.config.Metrics;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.state.Database;
@@ -45,8 +44,6 @@ public final class AgentSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
-    private static final String LOGINS_HELP = "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused";
-    private static final List<String> LOGIN_OUTCOMES = List.of("success", "unknown-agent", "invalid-app-token", "refused", "unusable");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_EMAIL = 320;
@@ -77,16 +74,6 @@ public final class AgentSessions {
         this.refusals = Caffeine.newBuilder().expireAfterWrite(refusalHold).ticker(ticker).build();
     }
 
-    /**
-     * Every tenant's logins of every outcome at 0, once the connector has started: a series that first appears at 1 is
-     * no increase to Prometheus, and an alert on the first refused app token after a restart never fired.
-     */
-    public void loginsFromZero() {
-        for (Tenant tenant : tenants.all()) {
-            LOGIN_OUTCOMES.forEach(outcome -> metrics.fromZero("ccs.logins", LOGINS_HELP, "tenant", tenant.name(), "outcome", outcome));
-        }
-    }
-
     /** The agent's session, logging in only when none is cached. */
     public String session(String tenant, String agentEmail) {
         Key key = key(tenant, agentEmail);
@@ -96,7 +83,7 @@ public final class AgentSessions {
         }
         CompletableFuture<SessionLease> login = new CompletableFuture<>();
         CompletableFuture<SessionLease> cached = sessions.asMap().putIfAbsent(key, login);
-        metrics.count("ccs.session.cache", "agent session lookups: hit (a cached session) or miss (a login)", "result", cached != null ? "hit" : "miss");
+        metrics.count(Counters.SESSION_CACHE, cached != null ? "hit" : "miss");
         if (cached != null) {
             return await(cached);
         }
@@ -220,26 +207,26 @@ public final class AgentSessions {
         try {
             answer = invoke(tenant, "login", Map.of("email", key.agentEmail()), null);
         } catch (InvalidAppTokenException e) {
-            metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "invalid-app-token");
+            metrics.count(Counters.LOGINS, tenant, "invalid-app-token");
             throw e;
         }
         if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
             LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);
-            metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "success");
+            metrics.count(Counters.LOGINS, tenant, "success");
             appTokens.accepted(tenant);
             return session;
         }
         String message = String.valueOf(answer.get("message"));
         if (!Boolean.FALSE.equals(answer.get("login"))) {
             // only "login": false refuses; anything else is the platform's slip, asked again by the next request
-            metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", "unusable");
+            metrics.count(Counters.LOGINS, tenant, "unusable");
             throw UpstreamException.garbage(tenant, "login", "a login of agent " + key.agentEmail() + " without a session: " + message);
         }
         CcsException refused = "User not found".equals(message) ? new UnknownAgentException(tenant, key.agentEmail())
                 : new CcsException(422, "Call Center Studio tenant " + tenant + " refused the login of agent "
                         + key.agentEmail() + ": " + message);
         refusals.put(key, refused);
-        metrics.count("ccs.logins", LOGINS_HELP, "tenant", tenant, "outcome", refused instanceof UnknownAgentException ? "unknown-agent" : "refused");
+        metrics.count(Counters.LOGINS, tenant, refused instanceof UnknownAgentException ? "unknown-agent" : "refused");
         LOG.warn("Login refused: {}", refused.getMessage());
         throw refused;
     }
