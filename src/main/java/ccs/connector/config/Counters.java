@@ -82,6 +82,7 @@ public final class Counters {
     private static final List<String> WEBHOOK_ROUTES = List.of("webhook-hangup", "webhook-ivr");
     private static final List<String> ACCEPTED_FAILED = List.of("accepted", "failed");
     private static final List<String> KINDS = List.of("daily", "backfill");
+    private static final List<String> CDR_SOURCES = List.of("poll", "settle", "backfill");
 
     private final CamelContext camel;
     private final Tenants tenants;
@@ -103,8 +104,10 @@ public final class Counters {
         List<String> tenantNames = tenants.all().stream().map(Tenant::name).toList();
         List<String> sinks = List.of(sink);
         zero(registry, CRM_DELIVERIES, sinks, List.of("delivered", "dead-lettered"), Events.types());
+        zero(registry, CRM_DELIVERIES, sinks, List.of("refused"), List.of("none"));
         zero(registry, CRM_DEAD_LETTERS, sinks);
         zero(registry, CRM_RETRIES, sinks);
+        zero(registry, WEBHOOKS, WEBHOOK_ROUTES, List.of("accepted"));
         zero(registry, WEBHOOKS_DEAD_LETTERS, WEBHOOK_ROUTES);
         zero(registry, WEBHOOKS_HELD, WEBHOOK_ROUTES);
         zero(registry, WEBHOOKS_CORRELATION, List.of("retried", "not-correlated"));
@@ -112,8 +115,12 @@ public final class Counters {
         zero(registry, CLICK2CALL, tenantNames, ACCEPTED_FAILED);
         zero(registry, CALL_CONTROL, tenantNames, List.of("hangup", "hold", "unhold"), ACCEPTED_FAILED);
         zero(registry, LOGINS, tenantNames, List.of("success", "unknown-agent", "invalid-app-token", "refused", "unusable"));
+        zero(registry, SESSION_CACHE, List.of("hit", "miss"));
+        zero(registry, CDR_RECORDS, tenantNames, CDR_SOURCES);
+        zero(registry, CDR_PAGES, tenantNames, CDR_SOURCES);
         zero(registry, CDR_POLL_FAILURES, tenantNames);
         zero(registry, CDR_INVALID_RECORDS, tenantNames);
+        zero(registry, AGENT_PERFORMANCE_EVENTS, tenantNames, KINDS);
         zero(registry, AGENT_PERFORMANCE_FAILURES, tenantNames, KINDS);
     }
 

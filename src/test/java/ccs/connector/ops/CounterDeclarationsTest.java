@@ -27,9 +27,8 @@ class CounterDeclarationsTest extends ConnectorTestSupport {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final Pattern SERIES = Pattern.compile("^([a-z0-9_]+)\\{([^}]*)} ", Pattern.MULTILINE);
-    /** On the scrape from their first count. */
-    private static final Set<Counter> NOT_FROM_ZERO = Set.of(Counters.HTTP_ERRORS, Counters.WEBHOOKS, Counters.SESSION_CACHE,
-            Counters.CDR_RECORDS, Counters.CDR_PAGES, Counters.AGENT_PERFORMANCE_EVENTS);
+    /** On the scrape from its first count: its statuses are not known in advance. */
+    private static final Set<Counter> NOT_FROM_ZERO = Set.of(Counters.HTTP_ERRORS);
 
     @Override
     protected void settings(Properties settings) {
@@ -57,6 +56,21 @@ class CounterDeclarationsTest extends ConnectorTestSupport {
                 assertThat(labelNames).as(name).containsOnly(declared);
             }
         });
+    }
+
+    /**
+     * The counters whose series first appeared at 1 (no increase to Prometheus: an alert on increase() missed the
+     * first after a restart) are at 0 from the start too, their label values being known in advance.
+     */
+    @Test
+    void theCountersOfKnownLabelsAreAtZeroFromTheStart() {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(get("/observe/metrics").body())
+                .contains("ccs_session_cache_total{result=\"hit\"} 0.0", "ccs_session_cache_total{result=\"miss\"} 0.0")
+                .containsPattern("ccs_webhooks_total\\{.*outcome=\"accepted\",route=\"webhook-hangup\"} 0\\.0")
+                .containsPattern("ccs_cdr_records_total\\{.*source=\"backfill\",tenant=\"demo\"} 0\\.0")
+                .containsPattern("ccs_cdr_pages_total\\{.*source=\"backfill\",tenant=\"demo\"} 0\\.0")
+                .containsPattern("ccs_agent_performance_events_total\\{.*kind=\"backfill\",tenant=\"demo\"} 0\\.0")
+                .containsPattern("ccs_crm_deliveries_total\\{.*outcome=\"refused\",sink=\"file\",type=\"none\"} 0\\.0"));
     }
 
     private static List<Set<String>> labelNames(String scrape, String name) {
