@@ -130,7 +130,10 @@ public class CrmConfiguration implements CamelConfiguration {
         // readiness: the routes that take work in started, and the outbox or the database can store it
         health.register(new RoutesStartedHealthCheck());
         OutboxHealthCheck outboxHealth = new OutboxHealthCheck(((CachingConnectionFactory) outbox).getTargetConnectionFactory(), outboxUrl,
-                outboxSpace, probeEvery);
+                outboxSpace, List.of(settings.string("connector.outbox.queue", "ccs.outbox"),
+                        settings.string("connector.webhook.enrich-queue", "ccs.webhook.enrich")),
+                settings.duration("connector.outbox.send-timeout", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                probeEvery);
         DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database, probeEvery);
         health.register(outboxHealth);
         health.register(databaseHealth);

@@ -9,8 +9,9 @@ import java.util.function.BooleanSupplier;
  * status door) check here first, through bean {@code outboxHealth} (which also knows a broker found down), so the caller
  * gets a 503 at once ({@link OutboxFullException}: the platform sends a webhook again), and readiness says so. Bean
  * {@code outboxSpace} stays bound for routes copied from earlier versions. The connector's own consumers and the CDR poll wait for space instead:
- * failing them would send their messages round the broker's redeliveries into its DLQ. A shared broker is the
- * operator's to watch (README, "Several replicas").
+ * failing them would send their messages round the broker's redeliveries into its DLQ. A shared broker's volume cannot be
+ * checked here: those routes wait for its send at most {@code connector.outbox.send-timeout} (route outbox-send), and the
+ * probe of bean {@code outboxHealth} asks it for room to send.
  */
 public final class OutboxSpace {
 

@@ -1,6 +1,7 @@
 package ccs.connector.health;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import ccs.connector.config.EffectiveSettings;
@@ -10,6 +11,15 @@ import ccs.connector.crm.OutboxUnavailableException;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.core.client.impl.AbstractProducerCreditsImpl;
+import org.apache.activemq.artemis.core.client.impl.ClientProducerCredits;
+import org.apache.activemq.artemis.core.client.impl.ClientProducerInternal;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
+import org.apache.camel.ExchangeTimedOutException;
 import org.springframework.jms.JmsException;
 
 /**
@@ -19,16 +29,25 @@ import org.springframework.jms.JmsException;
  */
 public final class OutboxHealthCheck extends CachedHealthCheck {
 
+    /** How long a probe waits for the broker's room to send (producer credits): a broker that takes messages grants them in a round trip. */
+    private static final Duration CREDITS_WAIT = Duration.ofSeconds(2);
+
     private final ConnectionFactory outbox;
     /** the broker by its host: its URL's parameters may carry a password */
     private final String broker;
     private final OutboxSpace space;
+    /** the queues a webhook's event goes into (the outbox's live queue, the hangups' enrichment queue) */
+    private final List<String> intakeQueues;
+    private final Duration sendTimeout;
 
-    public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, OutboxSpace space, Duration cacheFor) {
+    public OutboxHealthCheck(ConnectionFactory outbox, String brokerUrl, OutboxSpace space, List<String> intakeQueues, Duration sendTimeout,
+            Duration cacheFor) {
         super("outbox", cacheFor, "the outbox's broker");
         this.outbox = outbox;
         this.broker = EffectiveSettings.broker(brokerUrl);
         this.space = space;
+        this.intakeQueues = intakeQueues;
+        this.sendTimeout = sendTimeout;
     }
 
     /**
@@ -46,15 +65,31 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
 
     /**
      * A send into the outbox failed: when the broker failed it (a JMS failure in its causes, not an event that could not
-     * be written, say), the sends after it are held until a probe finds the broker up again.
+     * be written, say), or did not take it within {@code connector.outbox.send-timeout}, the sends after it are held until
+     * a probe finds the broker taking messages again. Answers the failure as the held event's letter names it.
      */
-    public void sendFailed(Exception failure) {
+    public Exception sendFailed(Exception failure) {
+        if (failure instanceof ExchangeTimedOutException) {
+            return timedOut();
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof JMSException || cause instanceof JmsException) {
                 markDown("a send into the outbox failed: " + RouteStartupCheck.rootMessage(failure));
-                return;
+                break;
             }
         }
+        return failure;
+    }
+
+    /**
+     * A broker whose disk or address is full blocks its producers, refusing nothing: the send waits for room without a
+     * limit, and goes on in the background until the broker takes it or its connection ends.
+     */
+    private OutboxUnavailableException timedOut() {
+        String problem = "the outbox's broker took no message within connector.outbox.send-timeout (" + sendTimeout.toMillis()
+                + " ms): it blocks its producers (its disk or the address full?)";
+        markDown(problem);
+        return new OutboxUnavailableException(problem);
     }
 
     /** Probes the outbox's broker now: whether it takes messages (route webhook-held-release). */
@@ -69,9 +104,43 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
             return new Probe(OutboxSpace.FULL, Map.of("broker", broker));
         }
         try (Connection connection = outbox.createConnection()) {
+            for (String queue : intakeQueues) {
+                if (!grantsRoom(connection, queue)) {
+                    return new Probe("the outbox's broker takes no messages into " + queue + ": it blocks its producers (its disk or the address full?)",
+                            Map.of("broker", broker));
+                }
+            }
             return new Probe(null, Map.of("broker", broker));
-        } catch (JMSException e) {
+        } catch (JMSException | ActiveMQException e) {
             return new Probe("the outbox's broker refuses connections: " + e.getMessage(), Map.of("broker", broker));
+        }
+    }
+
+    /**
+     * Whether the broker grants a producer of the queue room to send (Artemis's producer credits), sending nothing: a
+     * connection alone says nothing of a broker that blocks its producers, and a probe that sent would wait as they do.
+     */
+    private static boolean grantsRoom(Connection connection, String queue) throws JMSException, ActiveMQException {
+        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                ClientProducer producer = ((ActiveMQSession) session).getCoreSession().createProducer(SimpleString.of(queue))) {
+            ClientProducerCredits credits = ((ClientProducerInternal) producer).getProducerCredits();
+            if (!(credits instanceof AbstractProducerCreditsImpl)) {
+                // producerWindowSize=-1 in the broker's URL: no flow control, so no credits, and no send of its waits for room
+                return true;
+            }
+            long deadline = System.nanoTime() + CREDITS_WAIT.toNanos();
+            while (credits.getBalance() <= 0) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }

@@ -1,0 +1,66 @@
+package ccs.connector.support;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
+
+/**
+ * A shared outbox broker of a test's own ({@code connector.outbox.broker-url=tcp://...}): a real Artemis with a journal,
+ * on a TCP acceptor, whose {@code max-disk-usage} is 1 %, so its volume is full from the start: it blocks every producer,
+ * refusing nothing, as a shared broker on a full disk does. {@link #free} gives it room, as an operator freeing the disk.
+ * Stop the connector before it.
+ */
+public final class BlockingOutboxBroker implements AutoCloseable {
+
+    private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
+    private final String url;
+
+    private BlockingOutboxBroker(Path directory) throws Exception {
+        int port = FreePorts.next();
+        url = "tcp://127.0.0.1:" + port;
+        ConfigurationImpl config = new ConfigurationImpl();
+        config.setName("blocking-outbox-broker")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalDirectory(directory.resolve("journal").toString())
+                .setBindingsDirectory(directory.resolve("bindings").toString())
+                .setPagingDirectory(directory.resolve("paging").toString())
+                .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                .setNodeManagerLockDirectory(directory.toString())
+                .setMaxDiskUsage(1)
+                .setDiskScanPeriod(200)
+                .addAcceptorConfiguration("core", url);
+        broker.setConfiguration(config);
+    }
+
+    /** Starts the broker, full, as the outbox of the connector these settings start. */
+    public static BlockingOutboxBroker startAsOutbox(Properties settings, Path directory) {
+        try {
+            BlockingOutboxBroker started = new BlockingOutboxBroker(directory);
+            started.broker.start();
+            settings.setProperty("connector.outbox.broker-url", started.url);
+            return started;
+        } catch (Exception e) {
+            throw new IllegalStateException("the outbox broker did not start", e);
+        }
+    }
+
+    /** Whether the broker's disk scan found its volume full. */
+    public boolean full() {
+        return broker.getActiveMQServer().getPagingManager().isDiskFull();
+    }
+
+    /** Room on the broker's volume: its producers go on at its next disk scan. */
+    public void free() {
+        ((ActiveMQServerImpl) broker.getActiveMQServer()).getMonitor().setMaxUsage(1.0);
+    }
+
+    @Override
+    public void close() throws Exception {
+        broker.stop();
+    }
+}
