@@ -59,6 +59,12 @@ public final class BlockingOutboxBroker implements AutoCloseable {
         ((ActiveMQServerImpl) broker.getActiveMQServer()).getMonitor().setMaxUsage(1.0);
     }
 
+    /** The messages the queue took since the broker started, consumed or not (0 while it has no such queue). */
+    public long messagesAdded(String queue) {
+        org.apache.activemq.artemis.core.server.Queue found = broker.getActiveMQServer().locateQueue(queue);
+        return found == null ? 0 : found.getMessagesAdded();
+    }
+
     @Override
     public void close() throws Exception {
         broker.stop();
