@@ -144,7 +144,8 @@ public class CrmConfiguration implements CamelConfiguration {
                 camel.getRegistry().lookupByNameAndType("appTokens", AppTokens.class), metrics, probeEvery);
         CrmSinkHealthCheck crmSink = new CrmSinkHealthCheck(sink, Path.of(settings.string("crm.file.dir", dataDir.resolve("crm-out").toString())),
                 sink.equals("rest") ? settings.string("crm.rest.url", null) : settings.string("crm.health.probe-url", null),
-                camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class), deliveryRetries, metrics, probeEvery);
+                ((CachingConnectionFactory) camel.getRegistry().lookupByNameAndType("crmConnectionFactory", ConnectionFactory.class))
+                        .getTargetConnectionFactory(), settings.string("crm.jms.queue", "crm.events"), deliveryRetries, metrics, probeEvery);
         health.register(upstream);
         health.register(crmSink);
         camel.getRegistry().bind("upstreamHealth", upstream);

@@ -15,11 +15,13 @@ import ccs.connector.crm.DeliveryRetries;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 
 /**
- * The CRM sink can take events: the file sink's directory is writable; the JMS sink's broker
- * accepts a connection; the REST sink's host accepts a TCP connection (no request is made, the
- * CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url} when that is set.
+ * The CRM sink can take events: the file sink's directory is writable; the JMS sink's broker accepts a connection and
+ * grants room to send into {@code crm.jms.queue} ({@link BrokerRoom}: a broker whose disk or address is full blocks its
+ * producers, refusing nothing, while a connection alone said UP); the REST sink's host accepts a TCP connection (no
+ * request is made, the CRM sees nothing). A customer sink is probed at {@code crm.health.probe-url} when that is set.
  * Whatever the probe finds, a sink whose latest delivery failed and is tried again cannot take events
  * either ({@link DeliveryRetries}: a host that takes connections and answers 503).
  * The gauge {@code crm_sink_up} is 1 while it can. Not a readiness check: events wait in the
@@ -32,19 +34,22 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
     private final String sink;
     private final Path fileDir;
     private final String restUrl;
+    /** Artemis's own factory: a caching one's sessions are proxies, no producer credits to read */
     private final ConnectionFactory jms;
+    private final String jmsQueue;
     private final DeliveryRetries retries;
 
     private final Metrics metrics;
 
-    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, DeliveryRetries retries, Metrics metrics,
-                              Duration cacheFor) {
+    public CrmSinkHealthCheck(String sink, Path fileDir, String restUrl, ConnectionFactory jms, String jmsQueue, DeliveryRetries retries,
+                              Metrics metrics, Duration cacheFor) {
         super("crm-sink", cacheFor);
         this.metrics = metrics;
         this.sink = sink;
         this.fileDir = fileDir;
         this.restUrl = restUrl;
         this.jms = jms;
+        this.jmsQueue = jmsQueue;
         this.retries = retries;
     }
 
@@ -76,8 +81,9 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
 
     private String brokerAccepts() {
         try (Connection connection = jms.createConnection()) {
-            return null;
-        } catch (JMSException e) {
+            return BrokerRoom.grantsRoom(connection, jmsQueue) ? null
+                    : "the CRM's broker takes no messages into " + jmsQueue + ": it blocks its producers (its disk or the address full?)";
+        } catch (JMSException | ActiveMQException e) {
             return "the JMS sink's broker refuses connections: " + e.getMessage();
         }
     }

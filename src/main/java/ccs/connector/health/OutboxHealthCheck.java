@@ -11,14 +11,7 @@ import ccs.connector.crm.OutboxUnavailableException;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.api.core.client.ClientProducer;
-import org.apache.activemq.artemis.core.client.impl.AbstractProducerCreditsImpl;
-import org.apache.activemq.artemis.core.client.impl.ClientProducerCredits;
-import org.apache.activemq.artemis.core.client.impl.ClientProducerInternal;
-import org.apache.activemq.artemis.jms.client.ActiveMQSession;
 import org.apache.camel.ExchangeTimedOutException;
 import org.springframework.jms.JmsException;
 
@@ -28,9 +21,6 @@ import org.springframework.jms.JmsException;
  * away holds for seconds at each attempt (the listeners' recoveries queue on it too).
  */
 public final class OutboxHealthCheck extends CachedHealthCheck {
-
-    /** How long a probe waits for the broker's room to send (producer credits): a broker that takes messages grants them in a round trip. */
-    private static final Duration CREDITS_WAIT = Duration.ofSeconds(2);
 
     private final ConnectionFactory outbox;
     /** the broker by its host: its URL's parameters may carry a password */
@@ -105,7 +95,7 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
         }
         try (Connection connection = outbox.createConnection()) {
             for (String queue : intakeQueues) {
-                if (!grantsRoom(connection, queue)) {
+                if (!BrokerRoom.grantsRoom(connection, queue)) {
                     return new Probe("the outbox's broker takes no messages into " + queue + ": it blocks its producers (its disk or the address full?)",
                             Map.of("broker", broker));
                 }
@@ -113,34 +103,6 @@ public final class OutboxHealthCheck extends CachedHealthCheck {
             return new Probe(null, Map.of("broker", broker));
         } catch (JMSException | ActiveMQException e) {
             return new Probe("the outbox's broker refuses connections: " + e.getMessage(), Map.of("broker", broker));
-        }
-    }
-
-    /**
-     * Whether the broker grants a producer of the queue room to send (Artemis's producer credits), sending nothing: a
-     * connection alone says nothing of a broker that blocks its producers, and a probe that sent would wait as they do.
-     */
-    private static boolean grantsRoom(Connection connection, String queue) throws JMSException, ActiveMQException {
-        try (Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-                ClientProducer producer = ((ActiveMQSession) session).getCoreSession().createProducer(SimpleString.of(queue))) {
-            ClientProducerCredits credits = ((ClientProducerInternal) producer).getProducerCredits();
-            if (!(credits instanceof AbstractProducerCreditsImpl)) {
-                // producerWindowSize=-1 in the broker's URL: no flow control, so no credits, and no send of its waits for room
-                return true;
-            }
-            long deadline = System.nanoTime() + CREDITS_WAIT.toNanos();
-            while (credits.getBalance() <= 0) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

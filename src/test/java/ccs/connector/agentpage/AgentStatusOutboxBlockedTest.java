@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
-import ccs.connector.support.BlockingOutboxBroker;
+import ccs.connector.support.BlockingBroker;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -21,11 +21,11 @@ import static org.awaitility.Awaitility.await;
  */
 class AgentStatusOutboxBlockedTest extends ConnectorTestSupport {
 
-    private BlockingOutboxBroker outboxBroker;
+    private BlockingBroker outboxBroker;
 
     @Override
     protected void settings(Properties settings) {
-        outboxBroker = BlockingOutboxBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
+        outboxBroker = BlockingBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
     }
 
     /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.support.BlockingOutboxBroker;
+import ccs.connector.support.BlockingBroker;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,12 +33,12 @@ class WebhookOutboxBlockedTest extends ConnectorTestSupport {
     private static final Map<String, String> IVR_WIRE_NAMES = Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail");
 
     private RecordingHttpServer crm;
-    private BlockingOutboxBroker outboxBroker;
+    private BlockingBroker outboxBroker;
 
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = BlockingOutboxBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
+        outboxBroker = BlockingBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
         // how often route webhook-held-release probes the outbox
         settings.setProperty("connector.health.cache", "1s");
     }

@@ -8,21 +8,21 @@ import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
 
 /**
- * A shared outbox broker of a test's own ({@code connector.outbox.broker-url=tcp://...}): a real Artemis with a journal,
- * on a TCP acceptor, whose {@code max-disk-usage} is 1 %, so its volume is full from the start: it blocks every producer,
- * refusing nothing, as a shared broker on a full disk does. {@link #free} gives it room, as an operator freeing the disk.
- * Stop the connector before it.
+ * A broker of a test's own, the shared outbox's ({@code connector.outbox.broker-url=tcp://...}) or the CRM's
+ * ({@code crm.jms.broker-url=tcp://...}): a real Artemis with a journal, on a TCP acceptor, whose {@code max-disk-usage}
+ * is 1 %, so its volume is full from the start: it blocks every producer, refusing nothing, as a broker on a full disk
+ * does. {@link #free} gives it room, as an operator freeing the disk. Stop the connector before it.
  */
-public final class BlockingOutboxBroker implements AutoCloseable {
+public final class BlockingBroker implements AutoCloseable {
 
     private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
     private final String url;
 
-    private BlockingOutboxBroker(Path directory) throws Exception {
+    private BlockingBroker(Path directory) throws Exception {
         int port = FreePorts.next();
         url = "tcp://127.0.0.1:" + port;
         ConfigurationImpl config = new ConfigurationImpl();
-        config.setName("blocking-outbox-broker")
+        config.setName("blocking-broker")
                 .setPersistenceEnabled(true)
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
@@ -38,14 +38,23 @@ public final class BlockingOutboxBroker implements AutoCloseable {
     }
 
     /** Starts the broker, full, as the outbox of the connector these settings start. */
-    public static BlockingOutboxBroker startAsOutbox(Properties settings, Path directory) {
+    public static BlockingBroker startAsOutbox(Properties settings, Path directory) {
+        return start(settings, "connector.outbox.broker-url", directory);
+    }
+
+    /** Starts the broker, full, as the CRM's broker of the JMS sink of the connector these settings start. */
+    public static BlockingBroker startAsCrm(Properties settings, Path directory) {
+        return start(settings, "crm.jms.broker-url", directory);
+    }
+
+    private static BlockingBroker start(Properties settings, String urlKey, Path directory) {
         try {
-            BlockingOutboxBroker started = new BlockingOutboxBroker(directory);
+            BlockingBroker started = new BlockingBroker(directory);
             started.broker.start();
-            settings.setProperty("connector.outbox.broker-url", started.url);
+            settings.setProperty(urlKey, started.url);
             return started;
         } catch (Exception e) {
-            throw new IllegalStateException("the outbox broker did not start", e);
+            throw new IllegalStateException("the broker at " + urlKey + " did not start", e);
         }
     }
 
