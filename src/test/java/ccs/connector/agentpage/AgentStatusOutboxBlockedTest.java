@@ -1,14 +1,12 @@
 package ccs.connector.agentpage;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
 import ccs.connector.support.BlockingBroker;
-import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.BlockingBrokerTestSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,25 +17,16 @@ import static org.awaitility.Awaitility.await;
  * broker blocks the send without refusing it, and the door answered never; it is a 503 to be sent again once the send
  * took longer than {@code connector.outbox.send-timeout}.
  */
-class AgentStatusOutboxBlockedTest extends ConnectorTestSupport {
-
-    private BlockingBroker outboxBroker;
+class AgentStatusOutboxBlockedTest extends BlockingBrokerTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        outboxBroker = BlockingBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
-    }
-
-    /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
-    @AfterAll
-    void stopOutboxBroker() throws Exception {
-        context.stop();
-        outboxBroker.close();
+        broker = BlockingBroker.startAsOutbox(settings);
     }
 
     @Test
     void anAgentStatusWhileTheSharedBrokersDiskIsFullIsA503NamingIt() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(outboxBroker::full);
+        await().atMost(Duration.ofSeconds(30)).until(broker::full);
         // answered (within the test client's 60 s) where it waited for the broker's disk without a limit
         HttpResponse<String> answer = agentDoor("/agent/status", agentPageCookie("ayse.yilmaz@demo.example"),
                 "{\"status\": \"available\", \"time\": \"2026-11-30T09:15:02Z\"}");

@@ -11,7 +11,7 @@ import org.apache.activemq.artemis.core.server.impl.ActiveMQServerImpl;
  * A broker of a test's own, the shared outbox's ({@code connector.outbox.broker-url=tcp://...}) or the CRM's
  * ({@code crm.jms.broker-url=tcp://...}): a real Artemis with a journal, on a TCP acceptor, whose {@code max-disk-usage}
  * is 1 %, so its volume is full from the start: it blocks every producer, refusing nothing, as a broker on a full disk
- * does. {@link #free} gives it room, as an operator freeing the disk. Stop the connector before it.
+ * does. {@link #free} gives it room, as an operator freeing the disk. Tests extend {@link BlockingBrokerTestSupport}.
  */
 public final class BlockingBroker implements AutoCloseable {
 
@@ -37,19 +37,19 @@ public final class BlockingBroker implements AutoCloseable {
         broker.setConfiguration(config);
     }
 
-    /** Starts the broker, full, as the outbox of the connector these settings start. */
-    public static BlockingBroker startAsOutbox(Properties settings, Path directory) {
-        return start(settings, "connector.outbox.broker-url", directory);
+    /** Starts the broker, full, as the outbox of the connector these settings start (its files under the data dir). */
+    public static BlockingBroker startAsOutbox(Properties settings) {
+        return start(settings, "connector.outbox.broker-url", "outbox-broker");
     }
 
     /** Starts the broker, full, as the CRM's broker of the JMS sink of the connector these settings start. */
-    public static BlockingBroker startAsCrm(Properties settings, Path directory) {
-        return start(settings, "crm.jms.broker-url", directory);
+    public static BlockingBroker startAsCrm(Properties settings) {
+        return start(settings, "crm.jms.broker-url", "crm-broker");
     }
 
-    private static BlockingBroker start(Properties settings, String urlKey, Path directory) {
+    private static BlockingBroker start(Properties settings, String urlKey, String name) {
         try {
-            BlockingBroker started = new BlockingBroker(directory);
+            BlockingBroker started = new BlockingBroker(Path.of(settings.getProperty("connector.data-dir"), name));
             started.broker.start();
             settings.setProperty(urlKey, started.url);
             return started;

@@ -1,15 +1,13 @@
 package ccs.connector.webhook;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
 import ccs.connector.support.BlockingBroker;
-import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.BlockingBrokerTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,31 +19,22 @@ import static org.awaitility.Awaitility.await;
  * the blocked queue, where a connection alone said UP while nothing was delivered; the connector stays ready, and the
  * event reaches the CRM's queue once when the broker has room again.
  */
-class JmsSinkBlockedTest extends ConnectorTestSupport {
+class JmsSinkBlockedTest extends BlockingBrokerTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BLOCKED = "the CRM's broker takes no messages into crm.events: it blocks its producers (its disk or the address full?)";
 
-    private BlockingBroker crmBroker;
-
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("crm.sink", "jms");
-        crmBroker = BlockingBroker.startAsCrm(settings, Path.of(settings.getProperty("connector.data-dir"), "crm-broker"));
+        broker = BlockingBroker.startAsCrm(settings);
         // route crm-sink-probe probes the CRM sink every second
         settings.setProperty("connector.health.cache", "1s");
     }
 
-    /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
-    @AfterAll
-    void stopCrmBroker() throws Exception {
-        context.stop();
-        crmBroker.close();
-    }
-
     @Test
     void theCrmIsDownWhileItsBrokerBlocksAndTheEventArrivesOnceWhenItHasRoom() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(crmBroker::full);
+        await().atMost(Duration.ofSeconds(30)).until(broker::full);
         HttpResponse<String> answer = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
                 IvrGuideExamples.encode(IvrGuideExamples.hangupNow("crm-blocked-" + System.nanoTime())));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -58,13 +47,13 @@ class JmsSinkBlockedTest extends ConnectorTestSupport {
         assertThat(get("/observe/metrics").body()).contains("crm_sink_up 0.0");
         // the CRM down never makes the connector unready: the event waits in the outbox
         assertThat(get("/observe/health/ready").statusCode()).isEqualTo(200);
-        assertThat(crmBroker.messagesAdded("crm.events")).isZero();
+        assertThat(broker.messagesAdded("crm.events")).isZero();
 
-        crmBroker.free();
+        broker.free();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> crmBroker.messagesAdded("crm.events") == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> broker.messagesAdded("crm.events") == 1);
         await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(crmSinkCheck().get("status").asText()));
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> crmBroker.messagesAdded("crm.events") == 1);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> broker.messagesAdded("crm.events") == 1);
     }
 
     private JsonNode crmSinkCheck() throws Exception {

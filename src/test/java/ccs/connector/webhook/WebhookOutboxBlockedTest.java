@@ -1,7 +1,6 @@
 package ccs.connector.webhook;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,11 +9,10 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.support.BlockingBroker;
-import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.BlockingBrokerTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,33 +24,25 @@ import static org.awaitility.Awaitility.await;
  * notification are answered all the same, their events held in the state store once the send took longer than
  * {@code connector.outbox.send-timeout}, and each reaches the CRM once when the broker has room again.
  */
-class WebhookOutboxBlockedTest extends ConnectorTestSupport {
+class WebhookOutboxBlockedTest extends BlockingBrokerTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The vendor guide's parameter names, as shipped (ccs.ivr.param.*). */
     private static final Map<String, String> IVR_WIRE_NAMES = Map.of("call-key", "callkeyX", "queue-name", "queuename", "agent-email", "myemail");
 
     private RecordingHttpServer crm;
-    private BlockingBroker outboxBroker;
 
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        outboxBroker = BlockingBroker.startAsOutbox(settings, Path.of(settings.getProperty("connector.data-dir"), "shared-broker"));
+        broker = BlockingBroker.startAsOutbox(settings);
         // how often route webhook-held-release probes the outbox
         settings.setProperty("connector.health.cache", "1s");
     }
 
-    /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */
-    @AfterAll
-    void stopOutboxBroker() throws Exception {
-        context.stop();
-        outboxBroker.close();
-    }
-
     @Test
     void callbacksWhileTheSharedBrokersDiskIsFullAreAnsweredHeldAndDeliveredOnceWhenItHasRoom() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(outboxBroker::full);
+        await().atMost(Duration.ofSeconds(30)).until(broker::full);
         String call = "outbox-blocked-" + System.nanoTime();
         // each answered (within the test client's 60 s) where it waited for the broker's disk without a limit
         List<HttpResponse<String>> answers = List.of(
@@ -79,7 +69,7 @@ class WebhookOutboxBlockedTest extends ConnectorTestSupport {
         assertThat(outbox.get("message").asText()).isEqualTo("the outbox's broker takes no messages into ccs.outbox: it blocks its producers "
                 + "(its disk or the address full?)");
 
-        outboxBroker.free();
+        broker.free();
 
         assertThat(delivered(crm, ids.get(0)).at("/data/callKey").asText()).isEqualTo(call);
         assertThat(delivered(crm, ids.get(1)).at("/type").asText()).isEqualTo("ccs.ivr.notification");
