@@ -44,7 +44,6 @@ public final class AgentSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
-
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_EMAIL = 320;
 
