@@ -26,8 +26,11 @@ public final class Counters {
     /** A counter; those of routes carry the Camel context's name too (label {@code camel_context}), as camel-micrometer adds it. */
     public record Counter(String name, String help, boolean ofRoutes, List<String> labels) {
 
-        /** Its labels with these values, in order. */
+        /** Its labels with these values, in order: one for each (a series of other labels the Prometheus registry drops). */
         public List<Tag> tags(List<String> values) {
+            if (values.size() != labels.size()) {
+                throw new IllegalArgumentException("counter " + name + " has labels " + labels + ", given " + values.size() + " values");
+            }
             List<Tag> tags = new ArrayList<>();
             for (int i = 0; i < values.size(); i++) {
                 tags.add(Tag.of(labels.get(i), values.get(i)));
@@ -55,7 +58,7 @@ public final class Counters {
     public static final Counter CALL_CONTROL = ofRoutes("ccs.call.control",
             "call controls (hangup, hold, unhold) dispatched: accepted, and queued ones that failed, by tenant", "tenant", "action", "outcome");
     public static final Counter LOGINS = ofBeans("ccs.logins",
-            "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused", "tenant", "outcome");
+            "logins to Call Center Studio by outcome: success, unknown-agent, invalid-app-token, refused, unusable", "tenant", "outcome");
     public static final Counter SESSION_CACHE = ofBeans("ccs.session.cache",
             "agent session lookups: hit (a cached session) or miss (a login)", "result");
     public static final Counter CDR_RECORDS = ofRoutes("ccs.cdr.records",

@@ -81,9 +81,13 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
 
     private String brokerAccepts() {
         try (Connection connection = jms.createConnection()) {
-            return BrokerRoom.grantsRoom(connection, jmsQueue) ? null
-                    : "the CRM's broker takes no messages into " + jmsQueue + ": it blocks its producers (its disk or the address full?)";
-        } catch (JMSException | ActiveMQException e) {
+            try {
+                return BrokerRoom.grantsRoom(connection, jmsQueue) ? null
+                        : "the CRM's broker takes no messages into " + jmsQueue + ": it blocks its producers (its disk or the address full?)";
+            } catch (JMSException | ActiveMQException e) {
+                return "the CRM's broker refuses a producer of " + jmsQueue + ": " + e.getMessage();
+            }
+        } catch (JMSException e) {
             return "the JMS sink's broker refuses connections: " + e.getMessage();
         }
     }

@@ -6,10 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exception handler of the {@code seda:crm-lookup} consumer: a failed lookup goes back to the
- * screen pop waiting for it, which answers it and logs it (route configuration api-errors), so the
- * consumer does not log it a second time. A lookup nobody waits for any more (after a 504) fails
- * at debug level.
+ * Exception handler of the seda consumers whose failures go back to the request waiting for them ({@code seda:crm-lookup},
+ * the screen pop's; {@code seda:webhook-cdr-call}; {@code seda:outbox-send}, a webhook's or agent status's send into the
+ * outbox): the waiting route answers and logs it, so the consumer does not log it a second time. A task nobody waits for
+ * any more (after its timeout: a 504, an event already held in the state store) fails at debug level.
  */
 public final class HandedBackErrors implements ExceptionHandler {
 
@@ -17,7 +17,7 @@ public final class HandedBackErrors implements ExceptionHandler {
 
     @Override
     public void handleException(Throwable exception) {
-        handleException("CRM lookup failed", null, exception);
+        handleException("A task handed back to its caller failed", null, exception);
     }
 
     @Override
