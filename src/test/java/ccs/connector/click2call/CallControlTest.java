@@ -309,11 +309,4 @@ class CallControlTest extends ConnectorTestSupport {
             return message.getJMSMessageID();
         }
     }
-
-    private static void drop(Path inbox, String name, String content) throws Exception {
-        Files.createDirectories(inbox);
-        Path part = inbox.resolve(name + ".part");
-        Files.writeString(part, content);
-        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -1,11 +1,7 @@
 package ccs.connector.click2call;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -42,25 +38,11 @@ class Click2callTenantCircuitTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            downPlatform = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        downPlatform.answerWhen(request -> true, Answer.status(503));
-        try {
-            stuckPlatform = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        stuckPlatform.answerWhen(request -> true, Answer.json(200, "{\"success\": true}").after(Duration.ofMinutes(4)));
-        settings.setProperty("ccs.tenant.stuck.api-url", stuckPlatform.url("/api/"));
-        settings.setProperty("ccs.tenant.stuck.app-token", "app-token-of-the-stuck-tenant");
+        downPlatform = tenantPlatform(settings, "down", Answer.status(503));
+        stuckPlatform = tenantPlatform(settings, "stuck", Answer.json(200, "{\"success\": true}").after(Duration.ofMinutes(4)));
         slowPlatform = slowTenant(settings, "{\"success\": true}");
         crm = restCrm(settings);
         settings.setProperty("ccs.tenants", "demo,down,slow,stuck");
-        settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
-        settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-down-tenant");
         settings.setProperty("ccs.api.interactive-timeout", "3s");
         // no probe of a tenant's platform within the test: only the requests' own dispatches reach it
         settings.setProperty("connector.health.cache", "10m");
@@ -95,12 +77,12 @@ class Click2callTenantCircuitTest extends ConnectorTestSupport {
         Path inbox = dataDir.resolve("inbox").resolve("click2call");
         List<String> agents = IntStream.rangeClosed(1, BURST).mapToObj(n -> "agent" + n + "-stuck").toList();
         for (String agent : agents) {
-            drop(inbox, agent, "{\"tenant\": \"stuck\", \"agentEmail\": \"" + agent + "@stuck.example\", \"phoneNumber\": \"05321234567\", "
+            drop(inbox, agent + ".json", "{\"tenant\": \"stuck\", \"agentEmail\": \"" + agent + "@stuck.example\", \"phoneNumber\": \"05321234567\", "
                     + "\"transactionId\": \"" + agent + "\"}");
         }
         // the inbox is at the stuck tenant's files
         await().atMost(Duration.ofMinutes(1)).until(() -> !stuckPlatform.received().isEmpty());
-        drop(inbox, "demo-file", "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"demo-file\"}");
+        drop(inbox, "demo-file.json", "{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"demo-file\"}");
 
         await().atMost(Duration.ofMinutes(4)).until(() -> !requestsFor(crm, "demo:ccs.click2call.accepted:demo-file").isEmpty());
         assertThat(triedBy(stuckPlatform, agents)).as("the stuck tenant's files that reached its platform before the other tenant's was dialled")
@@ -111,13 +93,6 @@ class Click2callTenantCircuitTest extends ConnectorTestSupport {
     private static List<String> triedBy(RecordingHttpServer platform, List<String> agents) {
         return agents.stream().filter(agent -> platform.received().stream().map(Received::query)
                 .anyMatch(query -> query != null && query.contains(agent))).toList();
-    }
-
-    private static void drop(Path inbox, String name, String content) throws IOException {
-        Files.createDirectories(inbox);
-        Path part = inbox.resolve(name + ".json.part");
-        Files.writeString(part, content, StandardCharsets.UTF_8);
-        Files.move(part, inbox.resolve(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The down tenant's requests that had failed when the healthy tenant's was dialled. */

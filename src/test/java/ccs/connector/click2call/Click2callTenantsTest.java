@@ -1,11 +1,7 @@
 package ccs.connector.click2call;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -31,16 +27,9 @@ class Click2callTenantsTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        try {
-            downPlatform = new RecordingHttpServer();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        downPlatform.answerWhen(request -> true, Answer.status(503));
+        downPlatform = tenantPlatform(settings, "down", Answer.status(503));
         crm = restCrm(settings);
         settings.setProperty("ccs.tenants", "demo,down");
-        settings.setProperty("ccs.tenant.down.api-url", downPlatform.url("/api/"));
-        settings.setProperty("ccs.tenant.down.app-token", "app-token-of-the-down-tenant");
         realTenantSecrets(settings);
         // 15 s of retries (1 + 2 + 4 + 8 s) for each of the down tenant's requests: the three one after another would hold
         // the other tenant's for longer than the test waits for it
@@ -72,12 +61,5 @@ class Click2callTenantsTest extends ConnectorTestSupport {
         await().atMost(Duration.ofSeconds(180)).until(() -> down.stream().allMatch(name -> Files.exists(inbox.resolve("failed/" + name + ".json.reason.txt"))));
         assertThat(Files.readString(inbox.resolve("failed/down-1.json.reason.txt"))).contains("HTTP 503");
         assertThat(Files.exists(inbox.resolve("done/demo-1.json"))).isTrue();
-    }
-
-    private static void drop(Path inbox, String name, String content) throws IOException {
-        Files.createDirectories(inbox);
-        Path part = inbox.resolve(name + ".part");
-        Files.writeString(part, content, StandardCharsets.UTF_8);
-        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }

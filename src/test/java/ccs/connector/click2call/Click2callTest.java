@@ -868,16 +868,4 @@ class Click2callTest extends ConnectorTestSupport {
         }
     }
 
-
-    /** Writes a file into the inbox the way a CRM should: under another name, then renamed. */
-    private static void drop(Path inbox, String name, String content) throws Exception {
-        drop(inbox, name, content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void drop(Path inbox, String name, byte[] content) throws Exception {
-        Files.createDirectories(inbox);
-        Path part = inbox.resolve(name + ".part");
-        Files.write(part, content);
-        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -5,8 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -146,21 +148,43 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return crm;
     }
 
+    /** Drops a file into a file inbox as a CRM should: written under another name first, then renamed, so that it is never read half-written. */
+    protected static void drop(Path inbox, String name, byte[] content) throws IOException {
+        Files.createDirectories(inbox);
+        Path part = inbox.resolve(name + ".part");
+        Files.write(part, content);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The same, of a text in UTF-8. */
+    protected static void drop(Path inbox, String name, String content) throws IOException {
+        drop(inbox, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
     /**
-     * Tenant {@code slow} (real-tenant secrets) on a Call Center Studio that answers every request with {@code answer} only
-     * after 4 minutes, longer than a test waits for another tenant (a real HTTP server). Close it in an {@code @AfterAll}
-     * of the test class, which runs before the connector stops: its held requests would hold the shutdown.
+     * Tenant {@code tenant}'s Call Center Studio: a local HTTP server that answers every request with {@code answer}, set as
+     * the tenant's API URL, with an app token of its own. Name the tenant in {@code ccs.tenants}.
      */
-    protected static RecordingHttpServer slowTenant(Properties settings, String answer) {
+    protected static RecordingHttpServer tenantPlatform(Properties settings, String tenant, RecordingHttpServer.Answer answer) {
         RecordingHttpServer platform;
         try {
             platform = new RecordingHttpServer();
         } catch (IOException e) {
             throw new IllegalStateException("a local HTTP server cannot start", e);
         }
-        platform.answerWhen(request -> true, RecordingHttpServer.Answer.json(200, answer).after(Duration.ofMinutes(4)));
-        settings.setProperty("ccs.tenant.slow.api-url", platform.url("/api/"));
-        settings.setProperty("ccs.tenant.slow.app-token", "app-token-of-the-slow-tenant");
+        platform.answerWhen(request -> true, answer);
+        settings.setProperty("ccs.tenant." + tenant + ".api-url", platform.url("/api/"));
+        settings.setProperty("ccs.tenant." + tenant + ".app-token", "app-token-of-the-" + tenant + "-tenant");
+        return platform;
+    }
+
+    /**
+     * Tenant {@code slow} (real-tenant secrets) on a Call Center Studio that answers every request with {@code answer} only
+     * after 4 minutes, longer than a test waits for another tenant (a real HTTP server). Close it in an {@code @AfterAll}
+     * of the test class, which runs before the connector stops: its held requests would hold the shutdown.
+     */
+    protected static RecordingHttpServer slowTenant(Properties settings, String answer) {
+        RecordingHttpServer platform = tenantPlatform(settings, "slow", RecordingHttpServer.Answer.json(200, answer).after(Duration.ofMinutes(4)));
         realTenantSecrets(settings);
         settings.setProperty("ccs.api.cdr-timeout", "5m");
         return platform;
