@@ -34,7 +34,7 @@ public final class AppTokens {
     public void checkNotHeld(String tenant) {
         InvalidAppTokenException refusal = held.getIfPresent(tenant);
         if (refusal != null) {
-            throw refusal;
+            throw refusal.remembered();
         }
     }
 

@@ -78,7 +78,7 @@ public final class AgentSessions {
         Key key = key(tenant, agentEmail);
         CcsException refused = refusals.getIfPresent(key);
         if (refused != null) {
-            throw refused;
+            throw refused.remembered();
         }
         CompletableFuture<SessionLease> login = new CompletableFuture<>();
         CompletableFuture<SessionLease> cached = sessions.asMap().putIfAbsent(key, login);
