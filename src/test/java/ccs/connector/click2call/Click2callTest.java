@@ -88,6 +88,8 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
+        // a burst of 12 click2calls of the demo tenant at once: every place of connector.api.max-in-flight is its to take
+        settings.setProperty("connector.api.max-tenant-in-flight", "12");
         settings.setProperty("camel.server.maxBodySize", "4096");
     }
 
