@@ -6,26 +6,27 @@ import ccs.connector.api.ApiException;
  * A failure of a Call Center Studio call, typed so that routes can answer the CRM with a clear
  * status: {@link #httpStatus()} is what an {@code /api/v1} caller should see.
  */
-public class CcsException extends ApiException implements Cloneable {
+public class CcsException extends ApiException {
 
-    private boolean remembered;
+    private final boolean remembered;
 
     public CcsException(int httpStatus, String message) {
         super(httpStatus, message);
+        this.remembered = false;
+    }
+
+    /** A new failure that says what {@code earlier} said, {@link #isRemembered() remembered}. */
+    protected CcsException(CcsException earlier) {
+        super(earlier.httpStatus(), earlier.getMessage());
+        this.remembered = true;
     }
 
     /**
      * The same failure, of the same type, for a later request that is answered with it without asking the platform (a
-     * refused login or app token, held for a while): {@link #isRemembered()} tells it from the platform's answer.
+     * refused login or app token, held for a while); a failure that is held so overrides this with its own type.
      */
     public CcsException remembered() {
-        try {
-            CcsException copy = (CcsException) clone();
-            copy.remembered = true;
-            return copy;
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        return new CcsException(this);
     }
 
     /** This failure was the platform's answer to an earlier request, not to this one. */

@@ -15,4 +15,13 @@ public class InvalidAppTokenException extends CcsException {
         super(422, "the application token of tenant " + tenant
                 + " was refused by Call Center Studio (" + how + "): check " + setting);
     }
+
+    private InvalidAppTokenException(InvalidAppTokenException earlier) {
+        super(earlier);
+    }
+
+    @Override
+    public InvalidAppTokenException remembered() {
+        return new InvalidAppTokenException(this);
+    }
 }

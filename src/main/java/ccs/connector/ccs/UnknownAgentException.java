@@ -6,4 +6,13 @@ public class UnknownAgentException extends CcsException {
     public UnknownAgentException(String tenant, String agentEmail) {
         super(422, "agent " + agentEmail + " is not known to Call Center Studio tenant " + tenant + " (User not found)");
     }
+
+    private UnknownAgentException(UnknownAgentException earlier) {
+        super(earlier);
+    }
+
+    @Override
+    public UnknownAgentException remembered() {
+        return new UnknownAgentException(this);
+    }
 }

@@ -7,19 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.UpstreamException;
 import com.github.benmanes.caffeine.cache.Ticker;
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.Synchronization;
 
 /**
  * One circuit per tenant for the dispatch of queued click2calls and call controls (route {@code queued-dispatch-attempt}),
  * so that a tenant whose Call Center Studio is down holds the JMS consumers and the file inbox for about one attempt,
  * not for each of its queued requests' attempts and retries while the other tenants' requests wait behind them.
  * A dispatch that finds the platform away (no connection, no answer in time, a 429, 502, 503, 504 or a proxy's 52x) opens
- * the tenant's circuit, held by that request (its exchange) until the request ends: its own retries go on, however long
- * it waits between them, while the tenant's other queued requests fail at once, never sent, until the holder has ended
- * and {@code ccs.click2call.circuit-cool-down} has passed since the last such failure; then the next one tries, holding it
- * in turn. Any answer of the platform (a call placed, an unknown agent, a refusal) closes it; a refusal remembered from an
- * earlier request asked the platform nothing and leaves it as it is.
+ * the tenant's circuit, held by that request until its dispatch has ended (route {@code click2call-queued} says so): its
+ * own retries go on, however long it waits between them, while the tenant's other queued requests fail at once, never
+ * sent, until the holder's dispatch has ended and {@code ccs.click2call.circuit-cool-down} has passed since the last such
+ * failure; then the next one tries, holding it in turn. Any answer of the platform (a call placed, an unknown agent, a
+ * refusal) closes it; a refusal remembered from an earlier request asked the platform nothing and leaves it as it is.
  * Not a Resilience4j breaker: one of those would stop the retries of the very request that opened it.
  */
 public final class Click2callCircuits {
@@ -29,20 +27,6 @@ public final class Click2callCircuits {
 
         boolean free(long now) {
             return holder == null && now - until >= 0;
-        }
-    }
-
-    /** Ends a request's hold of its tenant's circuit when the request ends, however it ends. */
-    private record Release(Click2callCircuits circuits, String tenant, String holder) implements Synchronization {
-
-        @Override
-        public void onComplete(Exchange exchange) {
-            circuits.release(tenant, holder);
-        }
-
-        @Override
-        public void onFailure(Exchange exchange) {
-            circuits.release(tenant, holder);
         }
     }
 
@@ -56,20 +40,15 @@ public final class Click2callCircuits {
     }
 
     /**
-     * Before an attempt of {@code request}: throws a 503 {@link UpstreamException} that is not repeated while another request
-     * holds the tenant's circuit or its cool-down lasts; once both are over this one takes it.
+     * Before an attempt of request {@code attempt} (its exchange id): throws a 503 {@link UpstreamException} that is not
+     * repeated while another request holds the tenant's circuit or its cool-down lasts; once both are over this one takes it.
      */
-    public void permit(String tenant, Exchange request) {
-        String attempt = request.getExchangeId();
+    public void permit(String tenant, String attempt) {
         long now = ticker.read();
         Open current = open.computeIfPresent(tenant, (name, circuit) -> circuit.free(now) ? new Open(attempt, circuit.why(), circuit.until()) : circuit);
-        if (current == null) {
-            return;
-        }
-        if (!attempt.equals(current.holder())) {
+        if (current != null && !attempt.equals(current.holder())) {
             throw UpstreamException.heldBack(current.why(), (int) Math.max(1, Duration.ofNanos(current.until() - now).toSeconds()));
         }
-        holdUntilDone(tenant, request);
     }
 
     /** After an attempt the platform answered, accepted or not. */
@@ -78,29 +57,21 @@ public final class Click2callCircuits {
     }
 
     /** After an attempt that failed: the platform away opens the tenant's circuit (or keeps it); the failure goes on to the caller. */
-    public void failed(String tenant, Exchange request, Exception failure) throws Exception {
-        String attempt = request.getExchangeId();
+    public void failed(String tenant, String attempt, Exception failure) throws Exception {
         if (failure instanceof UpstreamException upstream && upstream.isAway()) {
             long now = ticker.read();
-            Open current = open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
+            open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
                     ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
-            if (attempt.equals(current.holder())) {
-                holdUntilDone(tenant, request);
-            }
         } else if (failure instanceof CcsException answer && !answer.isRemembered()) {
             answered(tenant);
         }
         throw failure;
     }
 
-    private void holdUntilDone(String tenant, Exchange request) {
-        Release release = new Release(this, tenant, request.getExchangeId());
-        if (!request.getExchangeExtension().containsOnCompletion(release)) {
-            request.getExchangeExtension().addOnCompletion(release);
+    /** After a request's dispatch ended, with its retries, however it ended: it holds its tenant's circuit no longer. */
+    public void ended(String tenant, String attempt) {
+        if (tenant != null) {
+            open.computeIfPresent(tenant, (name, circuit) -> attempt.equals(circuit.holder()) ? new Open(null, circuit.why(), circuit.until()) : circuit);
         }
-    }
-
-    private void release(String tenant, String holder) {
-        open.computeIfPresent(tenant, (name, circuit) -> holder.equals(circuit.holder()) ? new Open(null, circuit.why(), circuit.until()) : circuit);
     }
 }

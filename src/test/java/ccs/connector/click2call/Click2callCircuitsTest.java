@@ -7,9 +7,6 @@ import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
 import ccs.connector.support.TestTicker;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,97 +15,93 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A tenant's click2call circuit on a clock the test moves: held by the request that found the platform away (its retries
- * go on until it ends), the tenant's other requests held back until then and the cool-down after the last such failure,
+ * go on until its dispatch ends), the tenant's other requests held back until then and the cool-down after the last such failure,
  * then the next one tries.
  */
 class Click2callCircuitsTest {
 
     private final TestTicker clock = new TestTicker();
     private final Click2callCircuits circuits = new Click2callCircuits(Duration.ofSeconds(10), clock);
-    private final DefaultCamelContext camel = new DefaultCamelContext();
-    private final Exchange first = new DefaultExchange(camel);
-    private final Exchange second = new DefaultExchange(camel);
-    private final Exchange third = new DefaultExchange(camel);
 
     @Test
     void theRequestThatFoundThePlatformAwayGoesOnTheOthersAreHeldBackUntilItEndsAndTheCoolDownPassesThenOneTries() {
-        circuits.permit("acme", first);
-        assertThatThrownBy(() -> circuits.failed("acme", first, UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        circuits.permit("acme", "first");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
 
-        assertThatCode(() -> circuits.permit("acme", first)).as("its own retry").doesNotThrowAnyException();
-        assertThatThrownBy(() -> circuits.permit("acme", second))
+        assertThatCode(() -> circuits.permit("acme", "first")).as("its own retry").doesNotThrowAnyException();
+        assertThatThrownBy(() -> circuits.permit("acme", "second"))
                 .isInstanceOfSatisfying(UpstreamException.class, held -> {
                     assertThat(held.getMessage()).startsWith("Call Center Studio tenant acme answered HTTP 503 a moment ago: not sent");
                     assertThat(held.isRepeatable()).as("never retried: the circuit would only refuse it again").isFalse();
                     assertThat(held.httpStatus()).isEqualTo(503);
                 });
-        assertThatCode(() -> circuits.permit("other", third)).as("another tenant's").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("other", "third")).as("another tenant's").doesNotThrowAnyException();
 
-        end(first);
+        circuits.ended("acme", "first");
         clock.advance(10, TimeUnit.SECONDS);
-        assertThatCode(() -> circuits.permit("acme", second)).as("after the cool-down").doesNotThrowAnyException();
-        assertThatThrownBy(() -> circuits.permit("acme", third)).as("while the next one tries").isInstanceOf(UpstreamException.class);
+        assertThatCode(() -> circuits.permit("acme", "second")).as("after the cool-down").doesNotThrowAnyException();
+        assertThatThrownBy(() -> circuits.permit("acme", "third")).as("while the next one tries").isInstanceOf(UpstreamException.class);
 
         circuits.answered("acme");
-        assertThatCode(() -> circuits.permit("acme", third)).doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "third")).doesNotThrowAnyException();
     }
 
     @Test
     void itsHolderKeepsItThroughAWaitLongerThanTheCoolDownAndTheNextTakesItOnceTheHolderHasEnded() {
-        circuits.permit("acme", first);
-        assertThatThrownBy(() -> circuits.failed("acme", first, UpstreamException.unreachable("acme", "connection refused")))
+        circuits.permit("acme", "first");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unreachable("acme", "connection refused")))
                 .isInstanceOf(UpstreamException.class);
 
         clock.advance(16, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> circuits.permit("acme", second)).as("the holder waits for its next retry").isInstanceOf(UpstreamException.class);
-        assertThatCode(() -> circuits.permit("acme", first)).as("the holder's retry after 16 s").doesNotThrowAnyException();
-        assertThatThrownBy(() -> circuits.failed("acme", first, UpstreamException.unreachable("acme", "connection refused")))
+        assertThatThrownBy(() -> circuits.permit("acme", "second")).as("the holder waits for its next retry").isInstanceOf(UpstreamException.class);
+        assertThatCode(() -> circuits.permit("acme", "first")).as("the holder's retry after 16 s").doesNotThrowAnyException();
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unreachable("acme", "connection refused")))
                 .isInstanceOf(UpstreamException.class);
 
-        end(first);
-        assertThatThrownBy(() -> circuits.permit("acme", second)).as("within the cool-down after its last failure").isInstanceOf(UpstreamException.class);
+        circuits.ended("acme", "first");
+        assertThatThrownBy(() -> circuits.permit("acme", "second")).as("within the cool-down after its last failure").isInstanceOf(UpstreamException.class);
         clock.advance(10, TimeUnit.SECONDS);
-        assertThatCode(() -> circuits.permit("acme", second)).as("the holder ended, the cool-down passed").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "second")).as("the holder ended, the cool-down passed").doesNotThrowAnyException();
 
-        end(second);
-        assertThatCode(() -> circuits.permit("acme", third)).as("one that ended without an answer or a failure of the platform leaves it free")
+        circuits.ended("acme", "second");
+        assertThatCode(() -> circuits.ended(null, "fourth")).as("a request that failed before it named its tenant").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "third")).as("one that ended without an answer or a failure of the platform leaves it free")
                 .doesNotThrowAnyException();
     }
 
     @Test
     void anAnswerOfThePlatformClosesItAndAFailureOfItsOwnOpensNone() {
-        assertThatThrownBy(() -> circuits.failed("acme", first, UpstreamException.serverFailed("acme", "click2call", 502)))
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.serverFailed("acme", "click2call", 502)))
                 .isInstanceOf(UpstreamException.class);
-        assertThatThrownBy(() -> circuits.permit("acme", second)).as("a gateway's 502").isInstanceOf(UpstreamException.class);
-        assertThatThrownBy(() -> circuits.failed("acme", first, new UnknownAgentException("acme", "x@acme.example")))
+        assertThatThrownBy(() -> circuits.permit("acme", "second")).as("a gateway's 502").isInstanceOf(UpstreamException.class);
+        assertThatThrownBy(() -> circuits.failed("acme", "first", new UnknownAgentException("acme", "x@acme.example")))
                 .isInstanceOf(UnknownAgentException.class);
-        assertThatCode(() -> circuits.permit("acme", second)).as("the platform answered").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "second")).as("the platform answered").doesNotThrowAnyException();
 
-        assertThatThrownBy(() -> circuits.failed("acme", second, UpstreamException.serverFailed("acme", "click2call", 500)))
+        assertThatThrownBy(() -> circuits.failed("acme", "second", UpstreamException.serverFailed("acme", "click2call", 500)))
                 .isInstanceOf(UpstreamException.class);
-        assertThatCode(() -> circuits.permit("acme", third)).as("a 500 is the platform's answer").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "third")).as("a 500 is the platform's answer").doesNotThrowAnyException();
     }
 
     @Test
     void aRefusalRememberedFromAnEarlierRequestLeavesItOpen() {
         CcsException refusal = new UnknownAgentException("acme", "x@acme.example");
-        assertThatThrownBy(() -> circuits.failed("acme", first, UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
-        end(first);
+        assertThat(refusal.remembered()).as("a new failure of the same type and words, not a copy of the first")
+                .isInstanceOf(UnknownAgentException.class).hasMessage(refusal.getMessage()).hasNoCause()
+                .satisfies(remembered -> assertThat(remembered.isRemembered()).isTrue());
+        assertThat(refusal.isRemembered()).isFalse();
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        circuits.ended("acme", "first");
         clock.advance(10, TimeUnit.SECONDS);
 
-        circuits.permit("acme", second);
-        assertThatThrownBy(() -> circuits.failed("acme", second, refusal.remembered()))
+        circuits.permit("acme", "second");
+        assertThatThrownBy(() -> circuits.failed("acme", "second", refusal.remembered()))
                 .as("of the same type").isInstanceOf(UnknownAgentException.class);
-        assertThatThrownBy(() -> circuits.permit("acme", third)).as("the platform was not asked").isInstanceOf(UpstreamException.class);
+        assertThatThrownBy(() -> circuits.permit("acme", "third")).as("the platform was not asked").isInstanceOf(UpstreamException.class);
 
-        end(second);
-        circuits.permit("acme", third);
-        assertThatThrownBy(() -> circuits.failed("acme", third, refusal)).isInstanceOf(UnknownAgentException.class);
-        assertThatCode(() -> circuits.permit("acme", first)).as("the platform's answer closes it").doesNotThrowAnyException();
-    }
-
-    /** The request's exchange ends, as the JMS message's or the file's does once its outcome is published. */
-    private static void end(Exchange request) {
-        request.getExchangeExtension().handoverCompletions().forEach(completion -> completion.onComplete(request));
+        circuits.ended("acme", "second");
+        circuits.permit("acme", "third");
+        assertThatThrownBy(() -> circuits.failed("acme", "third", refusal)).isInstanceOf(UnknownAgentException.class);
+        assertThatCode(() -> circuits.permit("acme", "first")).as("the platform's answer closes it").doesNotThrowAnyException();
     }
 }

@@ -67,12 +67,19 @@ class Click2callRetryDelayTest extends ConnectorTestSupport {
         Thread.sleep(1500);
         drop(inbox(), "behind.json", "{\"tenant\": \"holding\", \"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"behind\"}");
 
-        // before, the request behind took the circuit (and the last 503), and the holder's second retry was held back
+        // before, the request behind took the circuit while the holder waited and met the last 503 in its place: the
+        // circuit passed between the two, and the holder's second retry was dialled
         assertThat(failure(crm, "holding:ccs.click2call.failed:holder").at("/data/error").asText())
                 .isEqualTo("Call Center Studio tenant holding answered HTTP 503");
         assertThat(attemptsOf("holder")).hasSize(3);
+        // the request behind ends too (held back, or dialled once the holder was done) before the next test
         await().atMost(Duration.ofSeconds(30)).until(() -> !failureIds(crm, "holding:ccs.click2call.failed:behind").isEmpty()
                 || requestsFor(crm, "holding:ccs.click2call.accepted:behind").stream().anyMatch(RecordingHttpServer.Received::answeredOk));
+
+        // the holder's dispatch has ended: once the cool-down after its last 503 has passed, the tenant's next request is dialled
+        Thread.sleep(1500);
+        drop(inbox(), "after.json", "{\"tenant\": \"holding\", \"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"after\"}");
+        delivered(crm, "holding:ccs.click2call.accepted:after");
     }
 
     private Path inbox() {
