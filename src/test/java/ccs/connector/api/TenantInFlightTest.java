@@ -57,26 +57,28 @@ class TenantInFlightTest extends ConnectorTestSupport {
         // each either waits on the hung platform or was refused
         await().atMost(Duration.ofSeconds(30)).until(() -> logins() + hung.stream().filter(CompletableFuture::isDone).count() == MAX_IN_FLIGHT);
 
-        HttpResponse<String> healthy = click2call("{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\"}").get();
-        assertThat(healthy.statusCode()).as("the other tenant's click2call is dialled: " + healthy.body()).isEqualTo(200);
-        assertThat(simulator().requests("click2call")).hasSize(1);
-        HttpResponse<String> softphone = get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example", API_KEY);
-        assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
-
-        assertThat(logins()).as("the hung tenant's places: half of connector.api.max-in-flight").isEqualTo(MAX_IN_FLIGHT / 2);
+        // at once, while the hung logins wait (up to ccs.api.interactive-timeout): what was refused, and the tenant's other
+        // doors that wait on its platform, which share its places
         List<HttpResponse<String>> refused = hung.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList();
+        List<HttpResponse<String>> others = List.of(get("/api/v1/softphone-url?agentEmail=agent9@slow.example&tenant=slow", API_KEY),
+                get("/api/v1/screen-pop?activecallkey=slow-call-1&tenant=slow", API_KEY),
+                post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"agent1@slow.example\", \"tenant\": \"slow\"}", API_KEY));
+        assertThat(logins()).as("the hung tenant's places: half of connector.api.max-in-flight").isEqualTo(MAX_IN_FLIGHT / 2);
         assertThat(refused).hasSize(MAX_IN_FLIGHT - MAX_IN_FLIGHT / 2).allSatisfy(answer -> {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
             assertThat(json.readTree(answer.body()).get("detail").asText()).contains("connector.api.max-tenant-in-flight", "tenant slow");
             assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
         });
-        // the tenant's other doors that wait on its platform share its places
-        for (HttpResponse<String> other : List.of(get("/api/v1/softphone-url?agentEmail=agent9@slow.example&tenant=slow", API_KEY),
-                get("/api/v1/screen-pop?activecallkey=slow-call-1&tenant=slow", API_KEY),
-                post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"agent1@slow.example\", \"tenant\": \"slow\"}", API_KEY))) {
+        for (HttpResponse<String> other : others) {
             assertThat(other.statusCode()).as(other.body()).isEqualTo(503);
             assertThat(json.readTree(other.body()).get("detail").asText()).contains("connector.api.max-tenant-in-flight", "tenant slow");
         }
+
+        HttpResponse<String> healthy = click2call("{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\"}").get();
+        assertThat(healthy.statusCode()).as("the other tenant's click2call is dialled: " + healthy.body()).isEqualTo(200);
+        assertThat(simulator().requests("click2call")).hasSize(1);
+        HttpResponse<String> softphone = get("/api/v1/softphone-url?agentEmail=ayse.yilmaz@demo.example", API_KEY);
+        assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
         assertThat(logins()).as("the refused ones never reached the platform").isEqualTo(MAX_IN_FLIGHT / 2);
     }
 
