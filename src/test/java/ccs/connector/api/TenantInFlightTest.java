@@ -73,6 +73,10 @@ class TenantInFlightTest extends ConnectorTestSupport {
             assertThat(other.statusCode()).as(other.body()).isEqualTo(503);
             assertThat(json.readTree(other.body()).get("detail").asText()).contains("connector.api.max-tenant-in-flight", "tenant slow");
         }
+        // bad input is still told as such while the tenant's places are full
+        HttpResponse<String> noAgent = get("/api/v1/softphone-url?tenant=slow", API_KEY);
+        assertThat(noAgent.statusCode()).as(noAgent.body()).isEqualTo(400);
+        assertThat(json.readTree(noAgent.body()).get("field").asText()).isEqualTo("agentEmail");
 
         HttpResponse<String> healthy = click2call("{\"agentEmail\": \"ayse.yilmaz@demo.example\", \"phoneNumber\": \"05321234567\"}").get();
         assertThat(healthy.statusCode()).as("the other tenant's click2call is dialled: " + healthy.body()).isEqualTo(200);
