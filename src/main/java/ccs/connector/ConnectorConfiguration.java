@@ -148,14 +148,16 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("requestsInFlight", new RequestsInFlight(maxInFlight, "connector.api.max-in-flight", "requests",
                 "Call Center Studio, the CRM or the database"));
         camel.getRegistry().bind("reportsInFlight", RequestsInFlight.perTenant(tenants, maxReportsInFlight, "connector.api.max-reports-in-flight",
-                Math.max(maxReportsInFlight, maxInFlight / 2), "half of connector.api.max-in-flight, at least connector.api.max-reports-in-flight", "report requests", "Call Center Studio's reports"));
+                "report requests", "Call Center Studio's reports", new RequestsInFlight(Math.max(maxReportsInFlight, maxInFlight / 2),
+                        "half of connector.api.max-in-flight, at least connector.api.max-reports-in-flight", "report requests of all tenants",
+                        "Call Center Studio's reports")));
         // the other requests that wait on one tenant's Call Center Studio (click2calls, call controls, softphone URLs, screen pops by
         // call key) take one of their tenant's places besides, so that a tenant whose platform hangs leaves the other tenants the rest;
         // with one tenant there is no other to leave them to
         int maxTenantInFlight = settings.integer("connector.api.max-tenant-in-flight",
                 tenants.all().size() > 1 ? Math.max(1, maxInFlight / 2) : maxInFlight, 1, 16);
         camel.getRegistry().bind("tenantInFlight", RequestsInFlight.perTenant(tenants, maxTenantInFlight, "connector.api.max-tenant-in-flight",
-                "requests", "the tenant's Call Center Studio"));
+                "requests", "the tenant's Call Center Studio", null));
         // platform-http's header filter, but letting a route's Cache-Control out: for the answers that carry a session or a signed link
         HttpHeaderFilterStrategy cacheControlOut = new HttpHeaderFilterStrategy();
         cacheControlOut.getOutFilter().remove("cache-control");

@@ -50,21 +50,10 @@ public final class RequestsInFlight {
 
     /**
      * {@code max} places for each tenant served, that of the request's header {@code tenant} (the default tenant without it),
-     * and {@code all} for all tenants together ({@code allSetting} names how it is sized); a request naming no tenant served is
-     * refused with 400 naming field tenant, as its route would.
+     * each within bound {@code within} (one of all tenants together; null for none but the one all requests share); a request
+     * naming no tenant served is refused with 400 naming field tenant, as its route would.
      */
-    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, int all, String allSetting, String requests,
-            String waitingOn) {
-        return perTenant(tenants, max, setting, requests, waitingOn, new RequestsInFlight(all, allSetting, requests + " of all tenants", waitingOn));
-    }
-
-    /** {@code max} places for each tenant served, as above, with no bound of all tenants together but the one all requests share. */
-    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, String requests, String waitingOn) {
-        return perTenant(tenants, max, setting, requests, waitingOn, null);
-    }
-
-    private static RequestsInFlight perTenant(Tenants tenants, int max, String setting, String requests, String waitingOn,
-            RequestsInFlight within) {
+    public static RequestsInFlight perTenant(Tenants tenants, int max, String setting, String requests, String waitingOn, RequestsInFlight within) {
         return new RequestsInFlight(tenants::name,
                 tenants.all().stream().collect(Collectors.toUnmodifiableMap(Tenant::name, tenant -> new Semaphore(max))),
                 "the connector is serving " + max + " " + requests + " of tenant %s already (" + setting + ", per tenant), each waiting on "
