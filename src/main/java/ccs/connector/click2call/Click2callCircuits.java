@@ -16,8 +16,12 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * the tenant's circuit, held by that request until its dispatch has ended (route {@code click2call-queued} says so): its
  * own retries go on, however long it waits between them, while the tenant's other queued requests fail at once, never
  * sent, until the holder's dispatch has ended and {@code ccs.click2call.circuit-cool-down} has passed since the last such
- * failure; then the next one tries, holding it in turn. Any answer of the platform (a call placed, an unknown agent, a
- * refusal) closes it; a refusal remembered from an earlier request asked the platform nothing and leaves it as it is.
+ * failure; then the next one tries, holding it in turn. Those held back meanwhile name the failure that opened it, even
+ * while the next one tries after the cool-down. Any answer of the platform (a call placed, an unknown agent, a refusal)
+ * closes it, but for a holder whose dispatch goes on: a request that passed before the circuit opened and was answered
+ * ends the cool-down only, and the holder keeps the circuit for its next retry (which, answered, closes it), or the
+ * tenant's next failing request would take it and hold back the holder's retries. A refusal remembered from an earlier
+ * request asked the platform nothing and leaves it as it is.
  * Not a Resilience4j breaker: one of those would stop the retries of the very request that opened it.
  */
 public final class Click2callCircuits {
@@ -51,9 +55,11 @@ public final class Click2callCircuits {
         }
     }
 
-    /** After an attempt the platform answered, accepted or not. */
-    public void answered(String tenant) {
-        open.remove(tenant);
+    /** After attempt {@code attempt} the platform answered, accepted or not: closes the circuit, or ends the cool-down of another holder's. */
+    public void answered(String tenant, String attempt) {
+        long now = ticker.read();
+        open.computeIfPresent(tenant, (name, circuit) -> circuit.holder() == null || circuit.holder().equals(attempt) ? null
+                : new Open(circuit.holder(), circuit.why(), now));
     }
 
     /** After an attempt that failed: the platform away opens the tenant's circuit (or keeps it); the failure goes on to the caller. */
@@ -63,7 +69,7 @@ public final class Click2callCircuits {
             open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
                     ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
         } else if (failure instanceof CcsException answer && !answer.isRemembered()) {
-            answered(tenant);
+            answered(tenant, attempt);
         }
         throw failure;
     }

@@ -61,7 +61,7 @@ class CallControlTest extends ConnectorTestSupport {
     void reset() {
         simulator().clearFaults();
         // the simulator answers again: an earlier test's fault no longer holds the tenant's queued requests back
-        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo");
+        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo", "a test");
     }
 
     @Test

@@ -42,8 +42,36 @@ class Click2callCircuitsTest {
         assertThatCode(() -> circuits.permit("acme", "second")).as("after the cool-down").doesNotThrowAnyException();
         assertThatThrownBy(() -> circuits.permit("acme", "third")).as("while the next one tries").isInstanceOf(UpstreamException.class);
 
-        circuits.answered("acme");
-        assertThatCode(() -> circuits.permit("acme", "third")).doesNotThrowAnyException();
+        circuits.answered("acme", "second");
+        assertThatCode(() -> circuits.permit("acme", "third")).as("the holder's answer closes it").doesNotThrowAnyException();
+    }
+
+    @Test
+    void anAnswerToARequestThatPassedBeforeItOpenedLeavesTheHolderItsRetries() {
+        circuits.permit("acme", "early");
+        circuits.permit("acme", "late");
+        circuits.permit("acme", "first");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+
+        circuits.answered("acme", "early");
+        assertThatThrownBy(() -> circuits.failed("acme", "late", UpstreamException.unavailable("acme", 503)))
+                .as("another that passed before it opened fails right after").isInstanceOf(UpstreamException.class);
+        assertThatCode(() -> circuits.permit("acme", "first")).as("the holder's retry").doesNotThrowAnyException();
+        assertThatThrownBy(() -> circuits.permit("acme", "second")).as("while the holder's dispatch goes on").isInstanceOf(UpstreamException.class);
+
+        circuits.answered("acme", "first");
+        assertThatCode(() -> circuits.permit("acme", "second")).as("the holder's retry answered").doesNotThrowAnyException();
+    }
+
+    @Test
+    void anAnswerToAnotherRequestEndsTheCoolDownTheHolderLeftGoingOn() {
+        circuits.permit("acme", "early");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        circuits.answered("acme", "early");
+        assertThatThrownBy(() -> circuits.permit("acme", "second")).as("while the holder's dispatch goes on").isInstanceOf(UpstreamException.class);
+
+        circuits.ended("acme", "first");
+        assertThatCode(() -> circuits.permit("acme", "second")).as("within what was the cool-down").doesNotThrowAnyException();
     }
 
     @Test

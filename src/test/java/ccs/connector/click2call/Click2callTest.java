@@ -102,7 +102,7 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().sendAgentUsername(true);
         simulator().refuseSessionsWithStatus(0);
         // the simulator answers again: an earlier test's fault no longer holds the tenant's queued requests back
-        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo");
+        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo", "a test");
     }
 
     @Test
