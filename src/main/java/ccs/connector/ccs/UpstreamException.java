@@ -117,11 +117,11 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The request was not sent: the tenant's platform failed a queued dispatch a moment ago ({@code why}, its message), and
-     * its circuit holds the tenant's queued requests back for {@code retryAfterSeconds} more (ccs.connector.click2call.Click2callCircuits).
+     * The request was not sent: the tenant's platform failed a click2call's or call control's dispatch a moment ago ({@code why},
+     * its message), and its circuit holds the tenant's requests back for {@code retryAfterSeconds} more (ccs.connector.click2call.Click2callCircuits).
      */
     public static UpstreamException heldBack(String why, int retryAfterSeconds) {
-        return new UpstreamException(503, why + " a moment ago: not sent, the tenant's queued requests fail at once until one gets through again"
+        return new UpstreamException(503, why + " a moment ago: not sent, the tenant's click2calls and call controls fail at once until one gets through again"
                 + " (ccs.click2call.circuit-cool-down); send it again later", retryAfterSeconds, Outcome.REFUSED, null, false, true);
     }
 

@@ -9,19 +9,20 @@ import ccs.connector.ccs.UpstreamException;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * One circuit per tenant for the dispatch of queued click2calls and call controls (route {@code queued-dispatch-attempt}),
- * so that a tenant whose Call Center Studio is down holds the JMS consumers and the file inbox for about one attempt,
- * not for each of its queued requests' attempts and retries while the other tenants' requests wait behind them.
+ * One circuit per tenant (per tenant's platform) for the dispatch of its click2calls and call controls, queued and REST
+ * alike (route {@code tenant-circuit-attempt}), so that a tenant whose Call Center Studio is down holds the JMS consumers,
+ * the file inbox and its places of {@code connector.api.max-tenant-in-flight} for about one attempt, not for each of its
+ * requests' attempts and retries while the other tenants' requests wait behind them.
  * A dispatch that finds the platform away (no connection, no answer in time, a 429, 502, 503, 504 or a proxy's 52x) opens
- * the tenant's circuit, held by that request until its dispatch has ended (route {@code click2call-queued} says so): its
- * own retries go on, however long it waits between them, while the tenant's other queued requests fail at once, never
- * sent, until the holder's dispatch has ended and {@code ccs.click2call.circuit-cool-down} has passed since the last such
- * failure; then the next one tries, holding it in turn. Those held back meanwhile name the failure that opened it, even
- * while the next one tries after the cool-down. Any answer of the platform (a call placed, an unknown agent, a refusal)
- * closes it, but for a holder whose dispatch goes on: a request that passed before the circuit opened and was answered
- * ends the cool-down only, and the holder keeps the circuit for its next retry (which, answered, closes it), or the
- * tenant's next failing request would take it and hold back the holder's retries. A refusal remembered from an earlier
- * request asked the platform nothing and leaves it as it is.
+ * the tenant's circuit, held by that request until its dispatch has ended (routes {@code click2call-queued} and
+ * {@code api-dispatch} say so; a REST request is a dispatch without retries): its own retries go on, however long it waits
+ * between them, while the tenant's other requests fail at once, never sent, until the holder's dispatch has ended and
+ * {@code ccs.click2call.circuit-cool-down} has passed since the last such failure; then the next one tries, holding it in
+ * turn. Those held back meanwhile name the failure that opened it, even while the next one tries after the cool-down.
+ * Any answer of the platform (a call placed, an unknown agent, a refusal) closes it, but for a holder whose dispatch goes
+ * on: a request that passed before the circuit opened and was answered ends the cool-down only, and the holder keeps the
+ * circuit for its next retry (which, answered, closes it), or the tenant's next failing request would take it and hold
+ * back the holder's retries. A refusal remembered from an earlier request asked the platform nothing and leaves it as it is.
  * Not a Resilience4j breaker: one of those would stop the retries of the very request that opened it.
  */
 public final class Click2callCircuits {

@@ -60,8 +60,7 @@ class CallControlTest extends ConnectorTestSupport {
     @BeforeEach
     void reset() {
         simulator().clearFaults();
-        // the simulator answers again: an earlier test's fault no longer holds the tenant's queued requests back
-        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo", "a test");
+        closeTheCircuit("demo");
     }
 
     @Test
@@ -104,6 +103,7 @@ class CallControlTest extends ConnectorTestSupport {
         assertProblem(control("hold", "{\"agentEmail\": \"nobody@demo.example\"}"), 422, "agent nobody@demo.example is not known", null);
         simulator().inject(Fault.status("click2hold", 503, 1));
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 503, "Call Center Studio tenant demo answered HTTP 503", null);
+        closeTheCircuit("demo");
         simulator().inject(Fault.status("click2hold", 500, 1));
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 502,
                 "Call Center Studio tenant demo answered HTTP 500 to click2hold (the request may have been carried out)", null);

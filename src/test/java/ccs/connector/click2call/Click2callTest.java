@@ -101,8 +101,7 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().sendTransactionIdOnHangup(true);
         simulator().sendAgentUsername(true);
         simulator().refuseSessionsWithStatus(0);
-        // the simulator answers again: an earlier test's fault no longer holds the tenant's queued requests back
-        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered("demo", "a test");
+        closeTheCircuit("demo");
     }
 
     @Test
@@ -161,6 +160,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(click2call(request).statusCode()).isEqualTo(502);
         simulator().inject(Fault.status("click2call", 503, 1));
         assertThat(click2call(request).statusCode()).isEqualTo(503);
+        closeTheCircuit("demo");
 
         assertThat(click2call(request).statusCode()).as("no call was placed yet: the CRM may send it again").isEqualTo(200);
         HttpResponse<String> repeat = click2call(request);
@@ -196,6 +196,7 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().releaseHeld();
 
         assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(503);
+        closeTheCircuit("demo");
         HttpResponse<String> afterTheFailure = click2call(request);
         assertThat(afterTheFailure.statusCode()).as("the first placed no call: the id is free, " + afterTheFailure.body()).isEqualTo(200);
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-in-flight".equals(r.params().get("transactionid")))
@@ -239,6 +240,7 @@ class Click2callTest extends ConnectorTestSupport {
         } finally {
             FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
         }
+        closeTheCircuit("demo");
         assertThat(click2call(request).statusCode()).as("the id could not be freed: it stays taken, no call is placed twice").isEqualTo(409);
     }
 
@@ -360,6 +362,7 @@ class Click2callTest extends ConnectorTestSupport {
                 "the application token of tenant wrongtoken was refused by Call Center Studio (Invalid Application Token)", null);
         simulator().inject(Fault.status("click2call", 503, 1));
         assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 503", null);
+        closeTheCircuit("demo");
         // a 501 says the request was not processed: the platform is as good as down for it
         simulator().inject(Fault.status("click2call", 501, 1));
         assertError(click2call(body), 503, "Call Center Studio tenant demo answered HTTP 501", null);
@@ -502,6 +505,7 @@ class Click2callTest extends ConnectorTestSupport {
             simulator().inject(unknown.getValue());
             String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"" + unknown.getKey() + "\"}";
             assertThat(click2call(request).statusCode()).as(unknown.getKey()).isIn(502, 504);
+            closeTheCircuit("demo");
             assertError(click2call(request), 409, "transactionId " + unknown.getKey() + " was dispatched at ", null);
         }
         simulator().inject(Fault.status("click2call", 500, 1));

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLContext;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ConnectorMain;
+import ccs.connector.click2call.Click2callCircuits;
 import ccs.connector.cluster.ClusterConfiguration;
 import ccs.connector.cluster.ClusterLeadership;
 import ccs.connector.event.CloudEvent;
@@ -242,6 +243,14 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     protected CcsSimulator simulator() {
         return context.getRegistry().lookupByNameAndType("ccsSimulator", CcsSimulator.class);
+    }
+
+    /**
+     * Tenant {@code tenant}'s platform answers again, as once ccs.click2call.circuit-cool-down has passed: a failure met before
+     * no longer holds its click2calls and call controls back (bean click2callCircuits).
+     */
+    protected void closeTheCircuit(String tenant) {
+        context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered(tenant, "a test");
     }
 
     protected Events events() {
