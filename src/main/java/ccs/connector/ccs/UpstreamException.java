@@ -117,11 +117,12 @@ public class UpstreamException extends CcsException {
     }
 
     /**
-     * The request was not sent: the tenant's platform failed a click2call's or call control's dispatch a moment ago ({@code why},
+     * The request was not sent: the tenant's platform failed a request a moment ago (a click2call, a call control, a softphone's
+     * session or a screen pop's call; {@code why},
      * its message), and its circuit holds the tenant's requests back for {@code retryAfterSeconds} more (ccs.connector.click2call.Click2callCircuits).
      */
     public static UpstreamException heldBack(String why, int retryAfterSeconds) {
-        return new UpstreamException(503, why + " a moment ago: not sent, the tenant's click2calls and call controls fail at once until one gets through again"
+        return new UpstreamException(503, why + " a moment ago: not sent, the tenant's requests to it fail at once until one gets through again"
                 + " (ccs.click2call.circuit-cool-down); send it again later", retryAfterSeconds, Outcome.REFUSED, null, false, true);
     }
 

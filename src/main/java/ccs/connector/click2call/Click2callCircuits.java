@@ -10,9 +10,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * One circuit per tenant (per tenant's platform) for the dispatch of its click2calls and call controls, queued and REST
- * alike (route {@code tenant-circuit-attempt}), so that a tenant whose Call Center Studio is down holds the JMS consumers,
- * the file inbox and its places of {@code connector.api.max-tenant-in-flight} for about one attempt, not for each of its
- * requests' attempts and retries while the other tenants' requests wait behind them.
+ * alike, and for the softphone URL's session and a screen pop's call read (route {@code tenant-circuit-attempt}), so that
+ * a tenant whose Call Center Studio is down holds the JMS consumers, the file inbox and its places of
+ * {@code connector.api.max-tenant-in-flight} for about one attempt, not for each of its requests' attempts and retries
+ * while the other tenants' requests wait behind them.
  * A dispatch that finds the platform away (no connection, no answer in time, a 429, 502, 503, 504 or a proxy's 52x) opens
  * the tenant's circuit, held by that request until its dispatch has ended (routes {@code click2call-queued} and
  * {@code api-dispatch} say so; a REST request is a dispatch without retries): its own retries go on, however long it waits

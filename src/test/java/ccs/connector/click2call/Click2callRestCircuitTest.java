@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection and answers nothing): the first waits ccs.api.interactive-timeout and fails, opening the tenant's circuit
  * (bean click2callCircuits, which its queued requests share); the tenant's next ones are answered 503 with Retry-After at
  * once, never sent, instead of each waiting that long on one of the tenant's places of connector.api.max-tenant-in-flight,
- * and its queued ones fail at once as well.
+ * and so are its softphone URLs and screen pops by call key, which ask the same platform; its queued ones fail at once as
+ * well.
  */
 class Click2callRestCircuitTest extends ConnectorTestSupport {
 
@@ -56,7 +57,10 @@ class Click2callRestCircuitTest extends ConnectorTestSupport {
 
         HttpResponse<String> next = click2call("agent2", "slow-2");
         HttpResponse<String> hold = post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"agent1@slow.example\", \"tenant\": \"slow\"}", API_KEY);
-        for (HttpResponse<String> heldBack : List.of(next, hold)) {
+        // the other doors that ask the same platform: an agent's session for the softphone, a call read for a screen pop
+        HttpResponse<String> softphone = get("/api/v1/softphone-url?agentEmail=agent4@slow.example&tenant=slow", API_KEY);
+        HttpResponse<String> screenPop = get("/api/v1/screen-pop?activecallkey=slow-call-1&agentEmail=agent5@slow.example&tenant=slow", API_KEY);
+        for (HttpResponse<String> heldBack : List.of(next, hold, softphone, screenPop)) {
             assertThat(heldBack.statusCode()).as(heldBack.body()).isEqualTo(503);
             assertThat(heldBack.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertThat(heldBack.headers().firstValue("Retry-After")).as("the cool-down left").hasValueSatisfying(seconds ->
@@ -81,6 +85,15 @@ class Click2callRestCircuitTest extends ConnectorTestSupport {
         HttpResponse<String> again = click2call("agent2", "slow-2");
         assertThat(again.statusCode()).as(again.body()).isEqualTo(504);
         assertThat(logins()).isEqualTo(2);
+
+        // a softphone URL that finds the platform away opens the circuit as a click2call does
+        closeTheCircuit("slow");
+        HttpResponse<String> session = get("/api/v1/softphone-url?agentEmail=agent6@slow.example&tenant=slow", API_KEY);
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(504);
+        HttpResponse<String> afterSession = click2call("agent7", "slow-7");
+        assertThat(afterSession.statusCode()).as(afterSession.body()).isEqualTo(503);
+        assertThat(json.readTree(afterSession.body()).get("detail").asText()).contains("a moment ago: not sent");
+        assertThat(logins()).isEqualTo(3);
     }
 
     /** The requests' logins, which go out first (no login is answered, so nothing else of them goes out); not the probe's pings or a CDR poll. */
