@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.UpstreamException;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -20,10 +21,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * between them, while the tenant's other requests fail at once, never sent, until the holder's dispatch has ended and
  * {@code ccs.click2call.circuit-cool-down} has passed since the last such failure; then the next one tries, holding it in
  * turn. Those held back meanwhile name the failure that opened it, even while the next one tries after the cool-down.
- * Any answer of the platform (a call placed, an unknown agent, a refusal) closes it, but for a holder whose dispatch goes
- * on: a request that passed before the circuit opened and was answered ends the cool-down only, and the holder keeps the
- * circuit for its next retry (which, answered, closes it), or the tenant's next failing request would take it and hold
- * back the holder's retries. A refusal remembered from an earlier request asked the platform nothing and leaves it as it is.
+ * Any answer of the platform (a call placed, an unknown agent, a refusal, no such call for a screen pop) closes it, but
+ * for a holder whose dispatch goes on: a request that passed before the circuit opened and was answered ends the cool-down
+ * only, and the holder keeps the circuit for its next retry (which, answered, closes it), or the tenant's next failing
+ * request would take it and hold back the holder's retries. A refusal remembered from an earlier request asked the platform nothing and leaves it as it is.
  * Not a Resilience4j breaker: one of those would stop the retries of the very request that opened it.
  */
 public final class Click2callCircuits {
@@ -70,7 +71,8 @@ public final class Click2callCircuits {
             long now = ticker.read();
             open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
                     ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
-        } else if (failure instanceof CcsException answer && !answer.isRemembered()) {
+        } else if (failure instanceof CcsException answer && !answer.isRemembered() || failure instanceof NotFoundException) {
+            // the platform answered: a refusal, or no such call for a screen pop
             answered(tenant, attempt);
         }
         throw failure;

@@ -3,6 +3,7 @@ package ccs.connector.click2call;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import ccs.connector.api.NotFoundException;
 import ccs.connector.ccs.CcsException;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
@@ -131,5 +132,18 @@ class Click2callCircuitsTest {
         circuits.permit("acme", "third");
         assertThatThrownBy(() -> circuits.failed("acme", "third", refusal)).isInstanceOf(UnknownAgentException.class);
         assertThatCode(() -> circuits.permit("acme", "first")).as("the platform's answer closes it").doesNotThrowAnyException();
+    }
+
+    @Test
+    void aScreenPopsCallThePlatformDoesNotKnowIsAnAnswerThatClosesIt() {
+        circuits.permit("acme", "first");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        circuits.ended("acme", "first");
+        clock.advance(10, TimeUnit.SECONDS);
+
+        circuits.permit("acme", "screen pop");
+        assertThatThrownBy(() -> circuits.failed("acme", "screen pop", new NotFoundException("no such call"))).isInstanceOf(NotFoundException.class);
+        assertThatCode(() -> circuits.permit("acme", "click2call")).as("closed, though the answer's request has not ended yet").doesNotThrowAnyException();
+        assertThatCode(() -> circuits.permit("acme", "another")).doesNotThrowAnyException();
     }
 }
