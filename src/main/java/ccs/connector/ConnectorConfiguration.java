@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import ccs.connector.agentpage.AgentPageConfiguration;
 import ccs.connector.api.ApiErrors;
@@ -95,10 +96,10 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
         camel.getRegistry().bind(STATE_STORE, database);
         camel.getRegistry().bind(DATABASE, database.dataSource());
-        Ticker ticker = camel.getRegistry().findSingleByType(Ticker.class);
-        AppTokens appTokens = new AppTokens(tenants, refusalHold, ticker != null ? ticker : Ticker.systemTicker());
-        AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold,
-                ticker != null ? ticker : Ticker.systemTicker(), database);
+        // a test's clock where one is bound
+        Ticker ticker = Objects.requireNonNullElse(camel.getRegistry().findSingleByType(Ticker.class), Ticker.systemTicker());
+        AppTokens appTokens = new AppTokens(tenants, refusalHold, ticker);
+        AgentSessions sessions = new AgentSessions(camel, tenants, appTokens, sessionTtl, refusalHold, ticker, database);
         camel.getRegistry().bind("tenants", tenants);
         camel.getRegistry().bind("webhookTokens", webhookTokens);
         camel.getRegistry().bind("appTokens", appTokens);
@@ -129,7 +130,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("secrets", secrets);
         camel.getRegistry().bind("callVariables", new CallVariables(database, tenants, settings.duration("connector.correlation.retention", Duration.ofHours(48)),
                 secrets));
-        camel.getRegistry().bind("apiErrors", new ApiErrors());
+        camel.getRegistry().bind("apiErrors", new ApiErrors(ticker));
         camel.getRegistry().bind("jsonBodies", new JsonBodies());
         camel.getRegistry().bind("locations", new Locations());
         camel.getRegistry().bind("queryParameters", new QueryParameters());

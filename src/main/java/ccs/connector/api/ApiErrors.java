@@ -1,11 +1,13 @@
 package ccs.connector.api;
 
+import java.time.Duration;
 import java.util.Collection;
 
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.state.StateStoreException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +33,17 @@ public final class ApiErrors {
 
     private static final int STATE_STORE_RETRY_AFTER_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    // one line a minute per route, status and reason: a tenant whose platform is down fails every request alike
+    private final RepeatedWarnings answered;
+
+    public ApiErrors() {
+        this(Ticker.systemTicker());
+    }
+
+    public ApiErrors(Ticker ticker) {
+        answered = new RepeatedWarnings(LOG, Duration.ofMinutes(1), ticker);
+    }
 
     /**
      * The value of path parameter {@code name} ({@code /api/v1/calls/{activecallkey}}); a query parameter of that name too
@@ -95,10 +108,10 @@ public final class ApiErrors {
      * The connector's database failed (away, full): 503 to try again later; the log, not the answer, says how it failed. A
      * statement it refused for its values is no outage: sent again, the request fails again (500, as a fault of the connector).
      */
-    private static boolean describeStateStoreAway(Exchange exchange) {
+    private boolean describeStateStoreAway(Exchange exchange) {
         for (Throwable cause = caught(exchange); cause != null; cause = cause.getCause()) {
             if (cause instanceof StateStoreException away && away.isRepeatable()) {
-                LOG.warn("Route {} answered 503: {}", exchange.getFromRouteId(), away.getMessage());
+                answered.warn("Route " + exchange.getFromRouteId() + " answered 503: " + away.getMessage());
                 setAnswer(exchange, 503, "the connector's database is away: try again later", null);
                 exchange.setVariable(RETRY_AFTER, STATE_STORE_RETRY_AFTER_SECONDS);
                 return true;
@@ -124,7 +137,7 @@ public final class ApiErrors {
         return known != null ? known.getMessage() : caught == null ? null : caught.getMessage();
     }
 
-    private static boolean describeKnown(Exchange exchange) {
+    private boolean describeKnown(Exchange exchange) {
         Throwable known = known(caught(exchange));
         if (known instanceof ApiException failure) {
             answer(exchange, failure.httpStatus(), failure.getMessage(), failure.field());
@@ -158,9 +171,9 @@ public final class ApiErrors {
         return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
     }
 
-    private static void answer(Exchange exchange, int status, String message, String field) {
+    private void answer(Exchange exchange, int status, String message, String field) {
         if (status >= 502) {
-            LOG.warn("Route {} answered {}: {}", exchange.getFromRouteId(), status, message);
+            answered.warn("Route " + exchange.getFromRouteId() + " answered " + status + ": " + message);
         }
         setAnswer(exchange, status, message, field);
     }
