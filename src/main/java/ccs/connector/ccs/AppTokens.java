@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * a CDR request or the health probe's {@code ping}; "Invalid Application Token", or HTTP 401 or 403) is held for {@code ccs.session.refusal-hold}:
  * meanwhile no login is tried for the tenant and callers get the {@link InvalidAppTokenException}
  * (422) at once. The first refusal logs one ERROR line naming the setting, never its value; the
- * next one only after the token was accepted again.
+ * next one only after the token was accepted again, or the platform was down meanwhile.
  */
 public final class AppTokens {
 
@@ -61,8 +61,12 @@ public final class AppTokens {
         }
     }
 
-    public boolean isRefused(String tenant) {
-        return refused.contains(tenant);
+    /**
+     * The tenant's Call Center Studio is down (the health probe logs that): whether it takes the token is not known, and
+     * a refusal after the outage logs its line again.
+     */
+    public void unanswered(String tenant) {
+        refused.remove(tenant);
     }
 
     private String settingOf(String tenant) {

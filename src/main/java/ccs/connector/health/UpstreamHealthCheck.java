@@ -16,6 +16,7 @@ import ccs.connector.ccs.UpstreamException;
 import ccs.connector.config.Metrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * refused token makes click2call and screen pop by call key fail with a clear error, while
  * webhooks keep being taken in. A refused token is recorded in {@link AppTokens} (which logs it);
  * any other outage is logged once as a WARN line when it starts (an API base that redirects names
- * the URL to set), and once when it ends.
+ * the URL to set), a refused token before it included, and once when it ends.
  */
 public final class UpstreamHealthCheck extends CachedHealthCheck {
 
@@ -34,7 +35,7 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
     private final Tenants tenants;
     private final AppTokens appTokens;
     private final Metrics metrics;
-    private final Map<String, Boolean> up = new ConcurrentHashMap<>();
+    private final Map<String, Found> found = new ConcurrentHashMap<>();
     private ProducerTemplate template;
 
     public UpstreamHealthCheck(Tenants tenants, AppTokens appTokens, Metrics metrics, Duration cacheFor) {
@@ -49,11 +50,15 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
         List<String> problems = new ArrayList<>();
         Map<String, Object> details = new LinkedHashMap<>();
         for (Tenant tenant : tenants.all()) {
-            String problem = ping(tenant);
-            Boolean wasUp = up.put(tenant.name(), problem == null);
-            if (problem == null && Boolean.FALSE.equals(wasUp)) {
+            Ping ping = ping(tenant);
+            String problem = ping.problem();
+            Found was = found.put(tenant.name(), ping.found());
+            if (ping.found() == Found.UP && was != null && was != Found.UP) {
                 LOG.info("Call Center Studio tenant {} answers again", tenant.name());
-            } else if (problem != null && !Boolean.FALSE.equals(wasUp) && !appTokens.isRefused(tenant.name())) {
+            } else if (ping.found() == Found.DOWN && was != Found.DOWN) {
+                // after a refused token too, whose line would otherwise stay the log's latest word on the tenant; a refusal
+                // after the outage is a line of its own again
+                appTokens.unanswered(tenant.name());
                 LOG.warn("Call Center Studio tenant {} is down: {}", tenant.name(), problem);
             }
             // read from the probe that the health and the status answer, so the gauge changes with them once every tenant
@@ -76,24 +81,33 @@ public final class UpstreamHealthCheck extends CachedHealthCheck {
         return probe != null && "up".equals(probe.details().get("tenant." + tenant));
     }
 
-    private String ping(Tenant tenant) {
+    private Ping ping(Tenant tenant) {
         Exchange answer = template().send("direct:ccs-api-call", exchange -> {
             exchange.setVariable(CcsApi.TENANT, tenant.name());
             exchange.setVariable(CcsApi.FUNCTION, "ping");
         });
-        if (answer.getException() != null) {
-            return answer.getException().getMessage();
+        Exception failure = answer.getException();
+        if (failure != null) {
+            return new Ping(ObjectHelper.getException(InvalidAppTokenException.class, failure) != null ? Found.REFUSED : Found.DOWN,
+                    failure.getMessage());
         }
         Object success = answer.getMessage().getBody(Map.class).get("success");
         if (Boolean.FALSE.equals(success)) {
-            return appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN).getMessage();
+            return new Ping(Found.REFUSED, appTokens.refused(tenant.name(), InvalidAppTokenException.INVALID_APP_TOKEN).getMessage());
         }
         if (!Boolean.TRUE.equals(success)) {
             // the platform's slip, as for a login or a click2call: only "success": false refuses the token (a refusal holds back every login)
-            return UpstreamException.garbage(tenant.name(), "ping", "ping without \"success\": true or false").getMessage();
+            return new Ping(Found.DOWN, UpstreamException.garbage(tenant.name(), "ping", "ping without \"success\": true or false").getMessage());
         }
         appTokens.accepted(tenant.name());
-        return null;
+        return new Ping(Found.UP, null);
+    }
+
+    /** What a ping found of a tenant's Call Center Studio: it answers and takes the token, refuses the token, or is down. */
+    private enum Found { UP, REFUSED, DOWN }
+
+    /** A ping's finding, and the problem, but when it is up. */
+    private record Ping(Found found, String problem) {
     }
 
     private synchronized ProducerTemplate template() {
