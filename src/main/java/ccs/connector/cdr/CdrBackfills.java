@@ -260,8 +260,10 @@ public final class CdrBackfills {
             throw new IllegalStateException("the CDR backfill of tenant " + window.getTenant() + " made no progress in "
                     + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc");
         }
+        // a window cut short (the page cap, a repeated cursor) goes on as the next one: counted, it made more windows done
+        // than the backfill has
         Backfill progressed = new Backfill(backfill.tenant(), backfill.from(), backfill.to(), next,
-                backfill.windowsDone() + 1, backfill.records() + window.getRecords());
+                backfill.windowsDone() + (window.complete() ? 1 : 0), backfill.records() + window.getRecords());
         if (!backfill.next().equals(window.getStart()) || !state.saveBackfill(progressed, backfill, clock.instant())) {
             // a stale leader's run, or a cancelled backfill: its window went out (the dedupe absorbs a second read), its
             // progress is not the backfill's
