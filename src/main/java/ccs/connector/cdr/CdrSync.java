@@ -370,8 +370,9 @@ public final class CdrSync {
                 skip = Math.max(skip, retryAfterRuns);
             }
             tenantPolls.runsToSkip = skip;
-            LOG.warn("CDR poll of tenant {} failed after {} records in the outbox ({}); checkpoint at {}; {} failures in a row, the next {} runs ({}) are skipped",
-                    tenant, window.getPublishedRecords(), Secrets.mask(String.valueOf(failure.getMessage())), checkpoint.orElse(null),
+            LOG.warn("CDR poll of tenant {} failed after {} records in the outbox ({}); {}; {} failures in a row, the next {} runs ({}) are skipped",
+                    tenant, window.getPublishedRecords(), Secrets.mask(String.valueOf(failure.getMessage())),
+                    checkpoint.map(at -> "checkpoint at " + at).orElse("no checkpoint yet, the first window reads from " + window.getStart()),
                     tenantPolls.failuresInARow, skip, TimeUtils.printDuration(skip * intervalMillis));
         }
     }
