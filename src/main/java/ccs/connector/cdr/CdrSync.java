@@ -56,6 +56,11 @@ public final class CdrSync {
         Instant checkpointMoved;
         /** Another process was found polling the tenant (logged once). */
         boolean anotherPoller;
+        /**
+         * The checkpoint that this replica's latest window, cut short (the page cap, a cursor the platform repeats), left: the
+         * next run goes on from it, not from its overlap, which may hold more than the pages such a window reads.
+         */
+        Instant cutAt;
     }
 
     private final Tenants tenants;
@@ -102,7 +107,8 @@ public final class CdrSync {
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             warnOfAnotherPoller(tenant.name(), tenantPolls, checkpoint);
             Instant finish = now.minus(settings.lag());
-            LocalDateTime from = checkpoint.map(at -> notBeforeStart(wallClockStart(at.minus(settings.overlap()), finish, tenant),
+            Duration reachBack = checkpoint.equals(Optional.ofNullable(tenantPolls.cutAt)) ? Duration.ZERO : settings.overlap();
+            LocalDateTime from = checkpoint.map(at -> notBeforeStart(wallClockStart(at.minus(reachBack), finish, tenant),
                             LocalDateTime.ofInstant(at, tenant.zone())))
                     .orElseGet(() -> settings.start().orElseGet(() -> state.firstStart(tenant.name(),
                             LocalDateTime.ofInstant(now, tenant.zone()).toLocalDate().atStartOfDay())));
@@ -206,6 +212,7 @@ public final class CdrSync {
             Optional<Instant> previous = state.checkpoint(window.getTenant());
             boolean moved = advanceCheckpoint(window.getTenant(), previous, readUpTo);
             checkpoint = moved ? readUpTo : previous;
+            tenantPolls.cutAt = window.complete() || window.cutByLeadership() ? null : checkpoint.orElse(null);
             if (!window.complete() && !moved && !window.cutByLeadership()) {
                 problem = "made no progress in " + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc";
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "

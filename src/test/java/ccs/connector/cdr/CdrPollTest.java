@@ -191,6 +191,22 @@ class CdrPollTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aCursorThatAlwaysRepeatsStillGetsOnAPageARun() throws Exception {
+        placeCheckpoint(Duration.ofHours(1));
+        // more than a page within ccs.cdr.overlap: read again from the overlap, every run after the first read the same page
+        // and the checkpoint stood still for good ("made no progress", advising a page cap that was not reached)
+        List<String> keys = simulator().generateCdrs(250, wallClock(Duration.ofMinutes(14)), wallClock(Duration.ofMinutes(12)));
+        simulator().inject(Fault.staleCursor("reportsCDRLogs", 1000));
+
+        for (int run = 0; run < 3; run++) {
+            poll();
+        }
+
+        awaitDelivered(keys);
+        assertThat(checkpoint()).isAfter(Instant.now().minus(Duration.ofMinutes(5)));
+    }
+
+    @Test
     void aRecordThatCannotBecomeAnEventIsSetAsideAndTheOthersGoOn() throws Exception {
         Instant checkpoint = placeCheckpoint(Duration.ofHours(1));
         List<String> keys = simulator().generateCdrs(20, wallClock(Duration.ofMinutes(50)), wallClock(Duration.ofMinutes(10)));

@@ -280,7 +280,8 @@ class CdrSyncTest {
         sync.finished("demo");
         assertThat(new CdrState(Database.h2(dir)).checkpoint("demo")).contains(Instant.parse("2026-11-02T07:12:00Z"));
 
-        // cut short again at the very same record: no progress, and a warning saying so
+        // cut short again at the very same record, read from the checkpoint the cut window left (not its overlap): no
+        // progress, and a warning saying so
         LogCapture.install();
         int warnings = noProgressWarnings();
         CdrWindow stuck = sync.pollWindow("demo");
@@ -290,7 +291,7 @@ class CdrSyncTest {
         sync.finished("demo");
         assertThat(noProgressWarnings()).isEqualTo(warnings + 1);
         assertThat(new CdrState(Database.h2(dir)).run("demo", CdrSync.SOURCE)).get().extracting(CdrState.Run::problem).asString()
-                .startsWith("made no progress in 2026-11-02 10:07:00 to");
+                .startsWith("made no progress in 2026-11-02 10:12:00 to");
 
         CdrWindow behind = sync.pollWindow("demo");
         CdrTestRecords.readFullPage(behind, "c1", "2026-11-02 10:08:00");
