@@ -57,8 +57,9 @@ public final class CdrSync {
         /** Another process was found polling the tenant (logged once). */
         boolean anotherPoller;
         /**
-         * The checkpoint that this replica's latest window, cut short (the page cap, a cursor the platform repeats), left: the
-         * next run goes on from it, not from its overlap, which may hold more than the pages such a window reads.
+         * The checkpoint that this replica's latest window, cut short (the page cap, a cursor the platform repeats, a later
+         * page that failed), left: the next run goes on from it, not from its overlap, which may hold more than the pages
+         * such a window reads.
          */
         Instant cutAt;
     }
@@ -368,7 +369,12 @@ public final class CdrSync {
             // (a long backlog, a cursor that expires) would otherwise never get past its first pages
             Optional<Instant> previous = state.checkpoint(tenant);
             Optional<Instant> publishedUpTo = window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant());
-            Optional<Instant> checkpoint = advanceCheckpoint(tenant, previous, publishedUpTo) ? publishedUpTo : previous;
+            boolean moved = advanceCheckpoint(tenant, previous, publishedUpTo);
+            Optional<Instant> checkpoint = moved ? publishedUpTo : previous;
+            if (moved) {
+                // the window cut short by the failure: the next run goes on from there, as after one cut by the page cap
+                tenantPolls.cutAt = publishedUpTo.get();
+            }
             tenantPolls.failuresInARow++;
             long maxSkip = Math.max(1, settings.backoffMax().toMillis() / intervalMillis);
             long skip = Math.min(1L << Math.min(tenantPolls.failuresInARow - 1, 30), maxSkip);
