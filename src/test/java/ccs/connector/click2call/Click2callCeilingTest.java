@@ -12,11 +12,9 @@ import java.util.stream.IntStream;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.TestTicker;
+import com.github.benmanes.caffeine.cache.Ticker;
 import jakarta.jms.Connection;
 import jakarta.jms.Session;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
-import org.apache.camel.main.MainConfigurationProperties;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,15 +35,8 @@ class Click2callCeilingTest extends ConnectorTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        // bound before the configuration classes build the ceiling
-        configuration.addConfiguration(new CamelConfiguration() {
-            @Override
-            public void configure(CamelContext camel) {
-                camel.getRegistry().bind("testTicker", ticker);
-            }
-        });
-        super.configure(configuration);
+    protected Ticker clock() {
+        return ticker;
     }
 
     @Test

@@ -37,7 +37,10 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
@@ -75,7 +78,22 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     /** The connector's configuration classes, as the runnable jar names them; a test that binds something first calls this after it. */
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        Ticker clock = clock();
+        if (clock != null) {
+            // bound before the configuration classes build the beans that read it
+            configuration.addConfiguration(new CamelConfiguration() {
+                @Override
+                public void configure(CamelContext camel) {
+                    camel.getRegistry().bind("testTicker", clock);
+                }
+            });
+        }
         ConnectorMain.configure(configuration);
+    }
+
+    /** The clock the connector's beans read, for a test that moves it; null for the system's. */
+    protected Ticker clock() {
+        return null;
     }
 
     @Override
