@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plans and records the CDR polls of each tenant (route {@code cdr-poll}). A poll reads the window
- * from (checkpoint minus {@code ccs.cdr.overlap}) to (now minus {@code ccs.cdr.lag}; now by the earlier of this replica's clock and the shared
+ * from (checkpoint minus {@code ccs.cdr.overlap}; the checkpoint itself right after a window cut short) to (now minus {@code ccs.cdr.lag}; now by the earlier of this replica's clock and the shared
  * database's, so that a leader whose clock runs ahead never moves the checkpoint into the future), or from
  * {@code ccs.cdr.start} when the tenant has no checkpoint yet (empty: the start of the day of its first poll, kept
  * until the first checkpoint); the checkpoint moves only once the
@@ -214,7 +214,10 @@ public final class CdrSync {
             boolean moved = advanceCheckpoint(window.getTenant(), previous, readUpTo);
             checkpoint = moved ? readUpTo : previous;
             tenantPolls.cutAt = window.complete() || window.cutByLeadership() ? null : checkpoint.orElse(null);
-            if (!window.complete() && !moved && !window.cutByLeadership()) {
+            // a window cut within its overlap, before it reached the checkpoint, made no progress to speak of: the next run
+            // goes on from the checkpoint
+            boolean fromTheCheckpoint = previous.isEmpty() || !window.getStart().atZone(window.getZone()).toInstant().isBefore(previous.get());
+            if (!window.complete() && !moved && !window.cutByLeadership() && fromTheCheckpoint) {
                 problem = "made no progress in " + window.range() + ": raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc";
                 LOG.warn("CDR poll of tenant {} made no progress in {}: its checkpoint stays at {}; "
                         + "raise ccs.cdr.page-cap or use ccs.cdr.sorting=asc", window.getTenant(), window.range(), checkpoint.orElse(null));
@@ -371,9 +374,10 @@ public final class CdrSync {
             Optional<Instant> publishedUpTo = window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant());
             boolean moved = advanceCheckpoint(tenant, previous, publishedUpTo);
             Optional<Instant> checkpoint = moved ? publishedUpTo : previous;
-            if (moved) {
-                // the window cut short by the failure: the next run goes on from there, as after one cut by the page cap
-                tenantPolls.cutAt = publishedUpTo.get();
+            if (publishedUpTo.isPresent()) {
+                // the window cut short by the failure, its pages in the outbox (within its overlap, perhaps): the next run goes
+                // on from the checkpoint, as after one cut by the page cap
+                tenantPolls.cutAt = checkpoint.orElse(null);
             }
             tenantPolls.failuresInARow++;
             long maxSkip = Math.max(1, settings.backoffMax().toMillis() / intervalMillis);

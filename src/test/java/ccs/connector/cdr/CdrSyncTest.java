@@ -316,6 +316,39 @@ class CdrSyncTest {
     }
 
     @Test
+    void aWindowCutWithinItsOverlapIsNoProblemAndTheNextGoesOnFromTheCheckpoint() {
+        CdrSync sync = sync(Optional.empty());
+        CdrState state = new CdrState(Database.h2(dir));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW); // 10:00 in Istanbul
+        CdrWindow overlapOnly = sync.pollWindow("demo");
+        assertThat(overlapOnly.getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T09:55:00"));
+        // a page of the overlap's calls, and a cursor the platform repeats
+        CdrTestRecords.readFullPage(overlapOnly, "c1", "2026-11-02 09:58:00");
+        CdrTestRecords.readFullPage(overlapOnly, "c1", "2026-11-02 09:58:00");
+        sync.windowDone(overlapOnly);
+        sync.finished("demo");
+        assertThat(state.run("demo", CdrSync.SOURCE)).get().extracting(CdrState.Run::problem).as("no \"made no progress\"").isNull();
+        assertThat(sync.pollWindow("demo").getStart()).isEqualTo(LocalDateTime.parse("2026-11-02T10:00:00"));
+    }
+
+    @Test
+    void aWindowThatFailsAtALaterPageWithinItsOverlapHasTheNextGoOnFromTheCheckpoint() {
+        CdrSync sync = sync(Optional.empty());
+        new CdrState(Database.h2(dir)).saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW); // 10:00 in Istanbul
+        CdrWindow window = sync.pollWindow("demo");
+        CdrTestRecords.readFullPage(window, "c1", "2026-11-02 09:58:00");
+        window.pagePublished();
+        sync.pollFailed(window, new IllegalStateException("the cursor expired"));
+        sync.finished("demo");
+        // after the pause the failure set
+        CdrWindow next = null;
+        for (int run = 0; next == null && run < 10; run++) {
+            next = sync.pollWindow("demo");
+        }
+        assertThat(next.getStart()).as("not the overlap's first page again").isEqualTo(LocalDateTime.parse("2026-11-02T10:00:00"));
+    }
+
+    @Test
     void theRepeatedHourOfAnAutumnClockChangeIsPolledWhileItLastsAndTheCheckpointGoesOn() {
         // Berlin's clocks go back from 03:00 to 02:00 at 01:00 UTC on 2026-10-25
         Tenants berlin = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ZoneId.of("Europe/Berlin"))), "demo");
