@@ -49,12 +49,15 @@ public final class Click2callCircuits {
     /**
      * Before an attempt of request {@code attempt} (its exchange id): throws a 503 {@link UpstreamException} that is not
      * repeated while another request holds the tenant's circuit or its cool-down lasts; once both are over this one takes it.
+     * Its Retry-After is the cool-down left, and at least the whole cool-down while another request holds the circuit
+     * (a queued holder's retries may outlast it).
      */
     public void permit(String tenant, String attempt) {
         long now = ticker.read();
         Open current = open.computeIfPresent(tenant, (name, circuit) -> circuit.free(now) ? new Open(attempt, circuit.why(), circuit.until()) : circuit);
         if (current != null && !attempt.equals(current.holder())) {
-            throw UpstreamException.heldBack(current.why(), (int) Math.max(1, Duration.ofNanos(current.until() - now).toSeconds()));
+            long wait = current.holder() == null ? current.until() - now : Math.max(current.until() - now, coolDown);
+            throw UpstreamException.heldBack(current.why(), (int) Math.max(1, Duration.ofNanos(wait).toSeconds()));
         }
     }
 
@@ -78,10 +81,17 @@ public final class Click2callCircuits {
         throw failure;
     }
 
-    /** After a request's dispatch ended, with its retries, however it ended: it holds its tenant's circuit no longer. */
+    /**
+     * After a request's dispatch ended, with its retries, however it ended: it holds its tenant's circuit no longer. A holder
+     * that ends once the cool-down has passed, with no failure of the platform away since (a 409, the ceiling's 429, the
+     * database away), closes it: left open, each next request would hold it in turn, the tenant's others held back meanwhile
+     * with the reason of a failure long past.
+     */
     public void ended(String tenant, String attempt) {
         if (tenant != null) {
-            open.computeIfPresent(tenant, (name, circuit) -> attempt.equals(circuit.holder()) ? new Open(null, circuit.why(), circuit.until()) : circuit);
+            long now = ticker.read();
+            open.computeIfPresent(tenant, (name, circuit) -> !attempt.equals(circuit.holder()) ? circuit
+                    : now - circuit.until() >= 0 ? null : new Open(null, circuit.why(), circuit.until()));
         }
     }
 }

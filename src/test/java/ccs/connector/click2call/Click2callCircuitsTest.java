@@ -146,4 +146,27 @@ class Click2callCircuitsTest {
         assertThatCode(() -> circuits.permit("acme", "click2call")).as("closed, though the answer's request has not ended yet").doesNotThrowAnyException();
         assertThatCode(() -> circuits.permit("acme", "another")).doesNotThrowAnyException();
     }
+
+    @Test
+    void aHolderThatEndsAfterTheCoolDownWithoutAFailureAwayClosesIt() {
+        circuits.permit("acme", "first");
+        assertThatThrownBy(() -> circuits.failed("acme", "first", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        circuits.ended("acme", "first");
+        clock.advance(10, TimeUnit.SECONDS);
+
+        // the next one tries and ends otherwise than with an answer or the platform away (its transaction id in flight, say)
+        circuits.permit("acme", "trial");
+        circuits.ended("acme", "trial");
+        circuits.permit("acme", "holder now");
+        assertThatCode(() -> circuits.permit("acme", "at once")).as("closed: nobody holds it").doesNotThrowAnyException();
+    }
+
+    @Test
+    void whileAHolderRetriesPastTheCoolDownTheOthersAreToldToWaitAtLeastTheCoolDown() {
+        circuits.permit("acme", "holder");
+        assertThatThrownBy(() -> circuits.failed("acme", "holder", UpstreamException.unavailable("acme", 503))).isInstanceOf(UpstreamException.class);
+        clock.advance(14, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> circuits.permit("acme", "other"))
+                .isInstanceOfSatisfying(UpstreamException.class, held -> assertThat(held.retryAfterSeconds()).isEqualTo(10));
+    }
 }

@@ -264,8 +264,8 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     }
 
     /**
-     * Tenant {@code tenant}'s platform answers again, as once ccs.click2call.circuit-cool-down has passed: a failure met before
-     * no longer holds its click2calls and call controls back (bean click2callCircuits).
+     * Tenant {@code tenant}'s platform answered, as a request that holds no circuit: a failure met before no longer holds its
+     * requests back (bean click2callCircuits), unless a request still holds the circuit (its cool-down ends then).
      */
     protected void closeTheCircuit(String tenant) {
         context.getRegistry().lookupByNameAndType("click2callCircuits", Click2callCircuits.class).answered(tenant, "a test");
