@@ -113,7 +113,13 @@ public class CrmConfiguration implements CamelConfiguration {
         Metrics metrics = new Metrics(camel);
         DeliveryRetries deliveryRetries = new DeliveryRetries();
         camel.getRegistry().bind("deliveryRetries", deliveryRetries);
-        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file"), deliveryRetries));
+        int maxRetries = settings.integer("crm.retry.max-retries", 8, 0);
+        Duration whileAway = settings.duration("crm.retry.while-away", Duration.ofHours(24));
+        CrmAwayHold awayHold = CrmAwayHold.ofEvents(deliveryRetries, maxRetries, whileAway, CrmAwayHold::monotonicMillis);
+        camel.getRegistry().bind("crmAwayHold", awayHold);
+        camel.getRegistry().bind("crmSinkBrokerAwayHold",
+                CrmAwayHold.ofSinkBroker(deliveryRetries, maxRetries, whileAway, CrmAwayHold::monotonicMillis));
+        camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file"), deliveryRetries, awayHold));
         camel.getRegistry().bind("deadLetters", new DeadLetters(database, events, tenants));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1)),
                 settings.duration("crm.retry.max-delay", Duration.ofMinutes(1)), secrets));

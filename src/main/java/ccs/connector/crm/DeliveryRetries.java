@@ -1,5 +1,7 @@
 package ccs.connector.crm;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.apache.camel.Exchange;
 
 /**
@@ -9,10 +11,12 @@ import org.apache.camel.Exchange;
  * it: a REST CRM whose host takes connections (its probe) but answers every event 503, a load balancer with nothing
  * behind it, cannot take events either, also once the event in retry has gone to the dead letters. It names the HTTP
  * status or the kind of failure only, never the CRM's words: /observe/health asks for no key (the dead letters' reasons
- * quote them).
+ * quote them). It also counts the CRM's answers (an event taken, or refused for good), by which {@link CrmAwayHold} tells
+ * a CRM that is away from one that fails one event only.
  */
 public final class DeliveryRetries {
 
+    private final AtomicLong answers = new AtomicLong();
     private volatile String failing;
 
     /** The attempt of the exchange failed and is to be made again (the delivery's onRedelivery, {@link RedeliveryCounter}). */
@@ -30,6 +34,7 @@ public final class DeliveryRetries {
 
     /** The CRM took an event. */
     public void ended() {
+        answers.incrementAndGet();
         failing = null;
     }
 
@@ -39,8 +44,16 @@ public final class DeliveryRetries {
      * still fails.
      */
     public void deadLettered(Exception why) {
+        if (why instanceof RejectedDeliveryException) {
+            answers.incrementAndGet();
+        }
         failing = why instanceof RejectedDeliveryException || why instanceof IllegalArgumentException ? null
                 : "the CRM failed the latest delivery, its retries spent (dead-lettered): " + how(why);
+    }
+
+    /** How many events the CRM has taken or refused for good so far. */
+    long answers() {
+        return answers.get();
     }
 
     /** What failed the latest attempt, while the CRM fails; null when the latest ended well. */

@@ -87,6 +87,7 @@ public final class OutboxMessage {
     private boolean transactionBroken;
     private int deliveredByAttempt;
     private Session consumerSession;
+    private boolean redelivered;
 
     OutboxMessage(List<Event> events, boolean page) {
         this.events = List.copyOf(events);
@@ -155,9 +156,18 @@ public final class OutboxMessage {
         }
     }
 
-    /** The session of the consumer that took this message from the outbox, which acknowledges it once it is delivered. */
-    void heldIn(Session session) {
+    /**
+     * The session of the consumer that took this message from the outbox, which acknowledges it once it is delivered,
+     * and whether the broker delivered it before.
+     */
+    void heldIn(Session session, boolean redelivered) {
         consumerSession = session;
+        this.redelivered = redelivered;
+    }
+
+    /** True when the outbox's broker delivered this message before: a consumer gave it back, or its replica died. */
+    public boolean isRedelivered() {
+        return redelivered;
     }
 
     /**

@@ -40,7 +40,7 @@ public final class OutboxMessages {
         // read before the swap: a read that failed (the JMS client) leaves the JMS message for a retry
         OutboxMessage read = read(exchange.getIn().getBody());
         if (exchange.getIn() instanceof JmsMessage consumed) {
-            read.heldIn(consumed.getJmsSession());
+            read.heldIn(consumed.getJmsSession(), consumed.getJmsMessage().getJMSRedelivered());
         }
         exchange.setIn(new DefaultMessage(exchange));
         return read;

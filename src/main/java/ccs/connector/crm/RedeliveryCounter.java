@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts the redeliveries of an event in the exchange variable {@value #VARIABLE}, for the
  * dead-letter record (Camel's own counter header does not survive to the dead-letter route),
- * and in the metric {@code ccs_crm_retries_total}; notes why in {@link DeliveryRetries}; and logs each retry naming
+ * and in the metric {@code ccs_crm_retries_total}; notes why in {@link DeliveryRetries}, and the CRM's answers before its
+ * first retry in {@link CrmAwayHold}; and logs each retry naming
  * the event (its id holds the tenant and the call), where Camel's own line named only its exchange.
  */
 public final class RedeliveryCounter implements Processor {
@@ -24,11 +25,13 @@ public final class RedeliveryCounter implements Processor {
     private final Metrics metrics;
     private final String sink;
     private final DeliveryRetries retries;
+    private final CrmAwayHold awayHold;
 
-    public RedeliveryCounter(Metrics metrics, String sink, DeliveryRetries retries) {
+    public RedeliveryCounter(Metrics metrics, String sink, DeliveryRetries retries, CrmAwayHold awayHold) {
         this.metrics = metrics;
         this.sink = sink;
         this.retries = retries;
+        this.awayHold = awayHold;
     }
 
     @Override
@@ -37,12 +40,20 @@ public final class RedeliveryCounter implements Processor {
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
         metrics.count(Counters.CRM_RETRIES, sink);
         retries.retrying(exchange);
+        awayHold.process(exchange);
         Exception failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("Event {} not delivered to the CRM ({} sink), tried again (retry {} of {}): {}",
-                exchange.getVariable("eventLogName"), sink, exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER),
-                exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER),
-                failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage()));
+        int retry = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int budget = exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class);
+        String why = failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        if (retry > budget) {
+            LOG.warn("Event {} not delivered to the CRM ({} sink), held and tried again (retry {}, past its budget of {}): the CRM has"
+                    + " taken no event since its first retry (crm.retry.while-away): {}", exchange.getVariable("eventLogName"), sink,
+                    retry, budget, why);
+        } else {
+            LOG.warn("Event {} not delivered to the CRM ({} sink), tried again (retry {} of {}): {}",
+                    exchange.getVariable("eventLogName"), sink, retry, budget, why);
+        }
     }
 
     /**

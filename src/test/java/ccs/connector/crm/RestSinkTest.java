@@ -59,6 +59,8 @@ class RestSinkTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "3");
         settings.setProperty("crm.retry.initial-delay", "100ms");
         settings.setProperty("crm.retry.max-delay", "2s");
+        // the retry budget and its dead letters, also when no other event reaches the CRM meanwhile (a CRM away: CrmAwayHoldTest)
+        settings.setProperty("crm.retry.while-away", "0s");
         settings.setProperty("camel.component.http.response-timeout", "1000");
         settings.setProperty("camel.component.http.so-timeout", "1000");
     }

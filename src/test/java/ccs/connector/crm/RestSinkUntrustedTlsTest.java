@@ -28,6 +28,8 @@ class RestSinkUntrustedTlsTest extends ConnectorTestSupport {
         crm = httpsCrm(settings, certificate);
         settings.setProperty("crm.retry.max-retries", "1");
         settings.setProperty("crm.retry.initial-delay", "100ms");
+        // no CRM event gets through: held past the budget for this long, then dead-lettered
+        settings.setProperty("crm.retry.while-away", "2s");
     }
 
     @Test

@@ -30,6 +30,8 @@ class CrmStillFailingTest extends ConnectorTestSupport {
         settings.setProperty("crm.retry.max-retries", "2");
         settings.setProperty("crm.retry.initial-delay", "100ms");
         settings.setProperty("crm.retry.max-delay", "200ms");
+        // past the budget an event waits this long for a CRM that takes nothing, then goes to the dead letters
+        settings.setProperty("crm.retry.while-away", "1s");
         // route crm-sink-probe probes the CRM sink every second
         settings.setProperty("connector.health.cache", "1s");
     }
