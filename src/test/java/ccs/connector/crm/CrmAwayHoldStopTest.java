@@ -1,0 +1,46 @@
+package ccs.connector.crm;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import ccs.connector.event.CloudEvent;
+import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
+import ccs.connector.support.RecordingHttpServer;
+import ccs.connector.support.RecordingHttpServer.Answer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The connector stopped (a rolling update) while it holds an event for a CRM that is away: the event does not go to the
+ * dead letters on the way out; its outbox message, not acknowledged, is delivered again after the start. (Camel's
+ * allowRedeliveryWhileStopping=false would end the hold at the stop by sending the event to the dead letters.)
+ */
+class CrmAwayHoldStopTest extends ConnectorTestSupport {
+
+    private RecordingHttpServer crm;
+
+    @Override
+    protected void settings(Properties settings) {
+        crm = restCrm(settings);
+        settings.setProperty("crm.retry.max-retries", "1");
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", "2s");
+    }
+
+    @Test
+    void aStopWhileAnEventIsHeldSendsItNotToTheDeadLetters() {
+        LogCapture.install();
+        crm.answerWhen(r -> true, Answer.status(503));
+        CloudEvent event = hangupEvent("held-at-stop");
+        publish(event);
+        // held: past its budget of 1 + 1 requests
+        await().atMost(Duration.ofSeconds(30)).until(() -> requestsFor(crm, event.getId()).size() >= 4);
+
+        context.stop();
+
+        assertThat(LogCapture.text()).contains("held and tried again").doesNotContain("went to the dead letters");
+    }
+}
