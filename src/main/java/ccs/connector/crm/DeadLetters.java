@@ -171,9 +171,8 @@ public final class DeadLetters {
             parameters.add(kind(kind));
         }
         if (tenant != null) {
-            // every letter's id begins with its tenant (<tenant>:<type>:...); in any letter case, as a tenant is named
-            conditions.add("LOWER(id) LIKE ? ESCAPE '!'");
-            parameters.add(Tenants.key(tenant(tenant)).replaceAll("[!%_]", "!$0") + ":%");
+            conditions.add(OF_TENANT);
+            parameters.add(idsOf(tenant));
         }
         if (after != null) {
             Map.Entry<Timestamp, String> from = cursor(after);
@@ -193,7 +192,15 @@ public final class DeadLetters {
         return answer;
     }
 
-    /** The tenant a listing asks for, as ccs.tenants spells it: one not served would list no letter as if it had none. */
+    /** The condition on a letter of one tenant: every letter's id begins with its tenant (<tenant>:<type>:...), in any letter case. */
+    private static final String OF_TENANT = "LOWER(id) LIKE ? ESCAPE '!'";
+
+    /** The pattern of {@link #OF_TENANT} for the tenant a request names. */
+    private String idsOf(String tenant) {
+        return Tenants.key(tenant(tenant)).replaceAll("[!%_]", "!$0") + ":%";
+    }
+
+    /** The tenant a listing or a replay asks for, as ccs.tenants spells it: one not served would list no letter as if it had none. */
     private String tenant(String tenant) {
         if (tenant.isBlank()) {
             throw new InvalidFieldException("tenant", "is empty: give one of ccs.tenants, or leave it out for every tenant");
@@ -277,13 +284,17 @@ public final class DeadLetters {
     }
 
     /**
-     * Marks for replay every dead letter that holds an event (in one statement: there may be many thousands), and every
-     * webhook request that can now become one (read one at a time); answers how many.
+     * POST /api/v1/dead-letters/replay[?tenant=]: marks for replay every dead letter that holds an event (in one statement:
+     * there may be many thousands), and every webhook request that can now become one (read one at a time), of one
+     * tenant when given (400 naming it when it is not served, as for the listing); answers how many.
      */
-    public int replayAll() {
-        int marked = database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind IN ('event', '" + HELD + "')");
-        List<String> requests = database.list("SELECT id FROM " + TABLE + " WHERE replay = FALSE AND kind = 'webhook-request'",
-                row -> row.getString(1));
+    public int replay(String tenant) {
+        String ofTenant = tenant == null ? "" : " AND " + OF_TENANT;
+        Object[] parameters = tenant == null ? new Object[0] : new Object[] {idsOf(tenant)};
+        int marked = database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE replay = FALSE AND kind IN ('event', '" + HELD + "')"
+                + ofTenant, parameters);
+        List<String> requests = database.list("SELECT id FROM " + TABLE + " WHERE replay = FALSE AND kind = 'webhook-request'" + ofTenant,
+                row -> row.getString(1), parameters);
         for (String id : requests) {
             if (database.one("SELECT letter FROM " + TABLE + " WHERE id = ?", row -> row.getString(1), id).filter(this::replayable).isPresent()) {
                 marked += database.update("UPDATE " + TABLE + " SET replay = TRUE WHERE id = ? AND replay = FALSE", id);

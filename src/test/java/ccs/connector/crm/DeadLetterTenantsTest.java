@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * GET /api/v1/dead-letters?tenant= on a connector of several tenants: the operator of one tenant sees that tenant's letters
  * alone, of every kind, a page at a time, whatever letter case the tenant is named in; one whose name begins as another's
- * (acme-eu) is not among them.
+ * (acme-eu) is not among them; POST /api/v1/dead-letters/replay?tenant= replays that tenant's letters alone.
  */
 class DeadLetterTenantsTest extends ConnectorTestSupport {
 
@@ -71,21 +72,51 @@ class DeadLetterTenantsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aReplayOfOneTenantMarksThatTenantsLettersAlone() throws Exception {
+        // another replica leads: the letters stay marked, as they are until the leader puts them back into the outbox
+        leadElsewhere();
+        try {
+            HttpResponse<String> replay = post("/api/v1/dead-letters/replay?tenant=ACME", null, null);
+
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+            // its two events; its unreadable CDR record is never replayed
+            assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(2);
+            assertThat(replaying(list(""))).containsExactly("Acme:ccs.cdr:night-1", "Acme:ccs.call.hangup:night-3");
+        } finally {
+            // the stored letters hold no event to replay: unmarked, for the other tests
+            context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).update("UPDATE DEAD_LETTER SET replay = FALSE");
+            leadHere();
+        }
+    }
+
+    @Test
     void aTenantNotServedOrEmptyIsA400NamingIt() throws Exception {
         for (String query : List.of("tenant=globex", "tenant=", "tenant=acme_x", "tenant=%25")) {
-            HttpResponse<String> answer = get("/api/v1/dead-letters?" + query);
-            assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(400);
-            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            JsonNode problem = json.readTree(answer.body());
-            assertThat(problem.get("field").asText()).as(query).isEqualTo("tenant");
-            assertThat(problem.get("detail").asText()).as(query).contains("tenant");
+            for (HttpResponse<String> answer : List.of(get("/api/v1/dead-letters?" + query), post("/api/v1/dead-letters/replay?" + query, null, null))) {
+                assertThat(answer.statusCode()).as(query + ": " + answer.body()).isEqualTo(400);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                JsonNode problem = json.readTree(answer.body());
+                assertThat(problem.get("field").asText()).as(query).isEqualTo("tenant");
+                assertThat(problem.get("detail").asText()).as(query).contains("tenant");
+            }
         }
+        assertThat(replaying(list(""))).as("nothing marked by a refused replay").isEmpty();
     }
 
     private JsonNode list(String query) throws Exception {
         HttpResponse<String> answer = get("/api/v1/dead-letters" + query);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return json.readTree(answer.body());
+    }
+
+    private static List<String> replaying(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("deadLetters").forEach(letter -> {
+            if (letter.get("replaying").asBoolean()) {
+                ids.add(letter.get("id").asText());
+            }
+        });
+        return ids;
     }
 
     private static List<String> ids(JsonNode page) {

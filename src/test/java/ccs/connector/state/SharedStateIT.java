@@ -290,7 +290,7 @@ class SharedStateIT {
                 .containsEntry("reason", "RejectedDeliveryException: CRM answered 400"));
         assertThat(new DeadLetters(replicas.get(2), null, null).waiting(Instant.EPOCH))
                 .isEqualTo(new DeadLetters.Waiting(1, 1, 1, "RejectedDeliveryException: CRM answered 400"));
-        assertThat(new DeadLetters(replicas.get(1), null, null).replayAll()).isEqualTo(1);
+        assertThat(new DeadLetters(replicas.get(1), null, null).replay(null)).isEqualTo(1);
         assertThat(firstPage(new DeadLetters(replicas.get(2), null, null))).singleElement()
                 .satisfies(letter -> assertThat(letter).containsEntry("replaying", true));
     }
