@@ -11,11 +11,11 @@ import org.apache.camel.Processor;
 /**
  * Whether a delivery to the CRM that failed is tried again (the {@code retryWhile} of the delivery's error handlers):
  * within the retry budget ({@code crm.retry.max-retries}) always; past it only while the CRM has taken no event at all
- * since this one was first tried again, and for at most {@code crm.retry.while-away} since then. So a CRM that is away
- * (down for its maintenance, unreachable, answering 503 to everything) holds its events in the outbox, each consumer retrying its
- * own at {@code crm.retry.max-delay}, and none goes to the dead letters; one that takes other events but keeps failing
- * this one (a 500 on its content) sends it to the dead letters once its budget is spent, as before. The CRM's answers
- * are counted by {@link DeliveryRetries}.
+ * from this replica since this one was first tried again, and for at most {@code crm.retry.while-away} since then. So a
+ * CRM that is away (down for its maintenance, unreachable, answering 503 to everything) holds its events in the outbox,
+ * each consumer retrying its own at {@code crm.retry.max-delay}, and none goes to the dead letters; once the CRM takes
+ * events again a held one gets its budget anew. One that fails while the CRM takes others (a 500 on its content) goes to
+ * the dead letters once its budget is spent, as before. The CRM's answers are counted by {@link DeliveryRetries}.
  */
 public final class CrmAwayHold implements Predicate, Processor {
 
@@ -38,7 +38,7 @@ public final class CrmAwayHold implements Predicate, Processor {
 
     /** For an event's own retries (route configuration crm-delivery-errors): every failure there is the CRM's. */
     public static CrmAwayHold ofEvents(DeliveryRetries retries, int maxRetries, Duration whileAway, LongSupplier clock) {
-        return new CrmAwayHold(retries, maxRetries, whileAway, clock, "crmEventFirstRetry", false);
+        return new CrmAwayHold(retries, maxRetries, whileAway, clock, "crmEventHold", false);
     }
 
     /**
@@ -49,35 +49,69 @@ public final class CrmAwayHold implements Predicate, Processor {
      * click2call's outcome that could not be stored, spend the budget as before.
      */
     public static CrmAwayHold ofSinkBroker(DeliveryRetries retries, int maxRetries, Duration whileAway, LongSupplier clock) {
-        return new CrmAwayHold(retries, maxRetries, whileAway, clock, "crmAttemptFirstRetry", true);
+        return new CrmAwayHold(retries, maxRetries, whileAway, clock, "crmAttemptHold", true);
     }
 
     /**
-     * The error handler's onRedelivery: notes, before an exchange's first retry, the CRM's answers so far and the time
-     * (on the exchange that is tried again: the one {@link #matches} is given is a copy, whose variables are lost).
+     * The error handler's onRedelivery (on the exchange that is tried again: the one {@link #matches} is given is a copy,
+     * whose variables are lost): notes, before an exchange's first retry, the CRM's answers so far and the time; once the
+     * retry is past the budget, that the event is held; and once the CRM took an event since, for a held event, a budget
+     * anew from here. An event whose outbox message the broker took back (this consumer's connection lost) is tried no
+     * more: its message's next delivery, maybe on another replica, has it.
      */
     @Override
     public void process(Exchange exchange) {
-        int retry = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
-        if (retry == 1 || exchange.getVariable(variable) == null) {
-            exchange.setVariable(variable, new FirstRetry(retries.answers(), clock.getAsLong()));
+        if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()) {
+            exchange.setRouteStop(true);
+            return;
         }
+        int retry = retryOf(exchange);
+        Mark mark = exchange.getVariable(variable, Mark.class);
+        // at the first retry always: a variable copied from the exchange this one came from is not its own
+        if (mark == null || retry == 1) {
+            mark = new Mark(retries.answers(), clock.getAsLong(), 0, false);
+        } else if (mark.held() && retries.answers() != mark.answersBefore()) {
+            mark = new Mark(retries.answers(), clock.getAsLong(), retry - 1, false);
+        } else if (retry - mark.budgetFrom() > maxRetries) {
+            mark = new Mark(mark.answersBefore(), mark.atMillis(), mark.budgetFrom(), true);
+        }
+        exchange.setVariable(variable, mark);
     }
 
     @Override
     public boolean matches(Exchange exchange) {
-        if (exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class) <= maxRetries) {
+        Mark mark = exchange.getVariable(variable, Mark.class);
+        if (retryOf(exchange) - (mark == null ? 0 : mark.budgetFrom()) <= maxRetries) {
             return true;
         }
         if (sinkBrokerOnly && !sinkBrokerFailed(exchange)) {
             return false;
         }
-        FirstRetry first = exchange.getVariable(variable, FirstRetry.class);
-        if (first == null) {
-            // a budget of 0: this is its first failure, nothing the CRM took since
+        if (mark == null) {
+            // a budget of 0: its first failure, with nothing taken since to tell the CRM away from the event
             return whileAwayMillis > 0;
         }
-        return retries.answers() == first.answersBefore() && clock.getAsLong() - first.atMillis() < whileAwayMillis;
+        if (retries.answers() == mark.answersBefore()) {
+            return clock.getAsLong() - mark.atMillis() < whileAwayMillis;
+        }
+        // the CRM took events since: one that failed this event meanwhile spent its budget; a held one gets it anew
+        return mark.held();
+    }
+
+    /** True when the exchange's next retry is one past its budget, held while the CRM takes nothing (after {@link #process}). */
+    public boolean isHeld(Exchange exchange) {
+        Mark mark = exchange.getVariable(variable, Mark.class);
+        return mark != null && mark.held();
+    }
+
+    /** The number of the exchange's next retry within its budget (after {@link #process}). */
+    public int retryInBudget(Exchange exchange) {
+        Mark mark = exchange.getVariable(variable, Mark.class);
+        return retryOf(exchange) - (mark == null ? 0 : mark.budgetFrom());
+    }
+
+    private static int retryOf(Exchange exchange) {
+        return exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
     }
 
     /** An attempt at an outbox message's events, on its first delivery, that the JMS sink's broker failed (a send, or its commit). */
@@ -86,9 +120,7 @@ public final class CrmAwayHold implements Predicate, Processor {
             return false;
         }
         // the error handler has moved the failure to this property when it asks
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable c = failure; c != null; c = c.getCause()) {
+        for (Throwable c = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); c != null; c = c.getCause()) {
             if (c instanceof JMSException) {
                 return true;
             }
@@ -101,7 +133,10 @@ public final class CrmAwayHold implements Predicate, Processor {
         return System.nanoTime() / 1_000_000;
     }
 
-    /** How many answers the CRM had given when the delivery was first tried again, and when that was. */
-    private record FirstRetry(long answersBefore, long atMillis) {
+    /**
+     * How many answers the CRM had given when the delivery was first tried again (or, for a held one, when the CRM took
+     * events again), and when that was; the retry after which its budget counts; whether it is held past that budget.
+     */
+    private record Mark(long answersBefore, long atMillis, int budgetFrom, boolean held) {
     }
 }

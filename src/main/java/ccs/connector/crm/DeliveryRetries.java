@@ -34,8 +34,12 @@ public final class DeliveryRetries {
 
     /** The CRM took an event. */
     public void ended() {
-        answers.incrementAndGet();
         failing = null;
+    }
+
+    /** The CRM has these events of an attempt, its transaction committed (a JMS sink's sends count only then). */
+    public void taken(int events) {
+        answers.addAndGet(events);
     }
 
     /**
@@ -51,7 +55,7 @@ public final class DeliveryRetries {
                 : "the CRM failed the latest delivery, its retries spent (dead-lettered): " + how(why);
     }
 
-    /** How many events the CRM has taken or refused for good so far. */
+    /** How many events the CRM has taken (committed) or refused for good so far, on this replica. */
     long answers() {
         return answers.get();
     }

@@ -43,16 +43,18 @@ public final class RedeliveryCounter implements Processor {
         awayHold.process(exchange);
         Exception failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int retry = exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         int budget = exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class);
         String why = failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage());
-        if (retry > budget) {
+        if (exchange.isRouteStop()) {
+            LOG.warn("Event {} not delivered to the CRM ({} sink), tried no more from here: the outbox took its message back, whose next"
+                    + " delivery has it: {}", exchange.getVariable("eventLogName"), sink, why);
+        } else if (awayHold.isHeld(exchange)) {
             LOG.warn("Event {} not delivered to the CRM ({} sink), held and tried again (retry {}, past its budget of {}): the CRM has"
                     + " taken no event since its first retry (crm.retry.while-away): {}", exchange.getVariable("eventLogName"), sink,
-                    retry, budget, why);
+                    exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER), budget, why);
         } else {
             LOG.warn("Event {} not delivered to the CRM ({} sink), tried again (retry {} of {}): {}",
-                    exchange.getVariable("eventLogName"), sink, retry, budget, why);
+                    exchange.getVariable("eventLogName"), sink, awayHold.retryInBudget(exchange), budget, why);
         }
     }
 

@@ -93,14 +93,48 @@ class FrozenReplicaIT {
         assertThat(Files.readString(holder.log())).containsPattern(HELD_PAGE_TAKEN_BACK);
     }
 
-    private Replica replica(String name) throws Exception {
+    @Test
+    void aReplicaFrozenWhileItHoldsAnEventForACrmAwayTriesItNoMoreOnceTheOutboxTookItBack() throws Exception {
+        // the CRM away: each replica holds what it takes past a short retry budget
+        engines.crm.clearRules();
+        engines.crm.answerWhen(received -> true, RecordingHttpServer.Answer.status(503));
+        String[] shortBudget = {"-Dcrm.retry.max-retries=1", "-Dcrm.retry.initial-delay=100ms", "-Dcrm.retry.max-delay=1s"};
+        List<Replica> replicas = List.of(replica("replica-1", shortBudget), replica("replica-2", shortBudget));
+        List<String> page = eventIds(engines.simulator.generateCdrs(5, wallClock(Duration.ofMinutes(3)), wallClock(Duration.ofMinutes(2))));
+        Replica holder = await().atMost(PATIENCE).until(() -> replicas.stream().filter(r -> logged(r, "held and tried again")).findFirst()
+                .orElse(null), found -> found != null);
+        Replica other = replicas.get(0) == holder ? replicas.get(1) : replicas.get(0);
+
+        signal(holder, "STOP");
+        long logBeforeItGoesOn;
+        try {
+            // the broker dropped the frozen replica's connection: the other one has the page now, and holds it in turn
+            await().atMost(PATIENCE).until(() -> logged(other, "held and tried again"));
+            logBeforeItGoesOn = Files.readString(holder.log()).length();
+        } finally {
+            signal(holder, "CONT");
+        }
+        await().atMost(PATIENCE).until(() -> Files.readString(holder.log()).substring((int) logBeforeItGoesOn)
+                .contains("tried no more from here: the outbox took its message back"));
+
+        // the CRM back: the other replica delivers the page, each event once; the frozen one's held event is not sent again
+        engines.crm.clearRules();
+        await().atMost(PATIENCE).until(() -> deliveries(engines.crm).keySet().containsAll(page));
+        Thread.sleep(3_000);
+        Map<String, Long> deliveries = deliveries(engines.crm);
+        assertThat(page).allSatisfy(id -> assertThat(deliveries.get(id)).as(id).isEqualTo(1L));
+    }
+
+    private Replica replica(String name, String... own) throws Exception {
         int port = FreePorts.next();
-        Process process = engines.startReplica(name, port,
+        List<String> arguments = new java.util.ArrayList<>(List.of(
                 "-Dcrm.sink=rest",
                 "-Dcrm.rest.url=" + engines.crm.url("/events"),
                 "-Dccs.cdr.interval=1s",
                 "-Dccs.cdr.lag=1s",
-                "-Dccs.cdr.start=" + wallClock(Duration.ofMinutes(10)));
+                "-Dccs.cdr.start=" + wallClock(Duration.ofMinutes(10))));
+        arguments.addAll(List.of(own));
+        Process process = engines.startReplica(name, port, arguments.toArray(String[]::new));
         return new Replica(name, process, engines.log(name));
     }
 

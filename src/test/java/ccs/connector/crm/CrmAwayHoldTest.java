@@ -1,8 +1,10 @@
 package ccs.connector.crm;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import ccs.connector.event.CloudEvent;
@@ -47,6 +49,7 @@ class CrmAwayHoldTest extends ConnectorTestSupport {
     void aCrmAwayLongerThanTheRetryBudgetGetsEveryEventOnceItIsBackAndNoneIsDeadLettered() throws Exception {
         LogCapture.install();
         crm.answerWhen(r -> true, Answer.status(503));
+        // calls in three message groups of the outbox, each held by a consumer of its own
         List<CloudEvent> sent = Stream.of("away-a", "away-b", "away-c").map(this::hangupEvent).toList();
         sent.forEach(this::publish);
 
@@ -67,6 +70,36 @@ class CrmAwayHoldTest extends ConnectorTestSupport {
             assertThat(requestsFor(crm, event.getId()).stream().filter(Received::answeredOk)).hasSize(1);
         }
         assertThat(deadLetters()).doesNotContainKeys(ids(sent));
+    }
+
+    @Test
+    void aHeldEventGetsItsBudgetAnewOnceTheCrmIsBackSoAFailureOnItsReturnSendsItNotToTheDeadLetters() throws Exception {
+        // calls in two message groups of the outbox, so each is held by a consumer of its own
+        CloudEvent first = hangupEvent("back-a");
+        CloudEvent second = hangupEvent("back-b");
+        assertThat(first.getGroup()).isNotEqualTo(second.getGroup());
+        crm.answerWhen(r -> true, Answer.status(503));
+        publish(first);
+        publish(second);
+        for (CloudEvent event : List.of(first, second)) {
+            await().atMost(PATIENCE).until(() -> requestsFor(crm, event.getId()).size() >= 2 * (1 + MAX_RETRIES));
+        }
+
+        // back: it takes the first, and fails the second once more a moment after that (warming up, or the backlog's rush)
+        AtomicBoolean failedOnItsReturn = new AtomicBoolean();
+        crm.clearRules();
+        crm.answerWhen(r -> r.body().contains(second.getId()) && (!takenAMomentAgo(first) || failedOnItsReturn.compareAndSet(false, true)),
+                Answer.status(503));
+
+        for (CloudEvent event : List.of(first, second)) {
+            await().atMost(PATIENCE).until(() -> requestsFor(crm, event.getId()).stream().anyMatch(Received::answeredOk));
+        }
+        assertThat(failedOnItsReturn).isTrue();
+        assertThat(deadLetters()).doesNotContainKeys(first.getId(), second.getId());
+    }
+
+    private boolean takenAMomentAgo(CloudEvent event) {
+        return requestsFor(crm, event.getId()).stream().anyMatch(r -> r.answeredOk() && r.at().isBefore(Instant.now().minusMillis(200)));
     }
 
     @Test
