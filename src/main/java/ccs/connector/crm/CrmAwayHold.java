@@ -7,6 +7,8 @@ import jakarta.jms.JMSException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a delivery to the CRM that failed is tried again (the {@code retryWhile} of the delivery's error handlers):
@@ -18,6 +20,8 @@ import org.apache.camel.Processor;
  * the dead letters once its budget is spent, as before. The CRM's answers are counted by {@link DeliveryRetries}.
  */
 public final class CrmAwayHold implements Predicate, Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrmAwayHold.class);
 
     private final DeliveryRetries retries;
     private final int maxRetries;
@@ -36,7 +40,7 @@ public final class CrmAwayHold implements Predicate, Processor {
         this.sinkBrokerOnly = sinkBrokerOnly;
     }
 
-    /** For an event's own retries (route configuration crm-delivery-errors): every failure there is the CRM's. */
+    /** For an event's own retries (route configuration crm-delivery-errors): every failure retried there is its sink's. */
     public static CrmAwayHold ofEvents(DeliveryRetries retries, int maxRetries, Duration whileAway, LongSupplier clock) {
         return new CrmAwayHold(retries, maxRetries, whileAway, clock, "crmEventHold", false);
     }
@@ -62,6 +66,8 @@ public final class CrmAwayHold implements Predicate, Processor {
     @Override
     public void process(Exchange exchange) {
         if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()) {
+            LOG.warn("{} not delivered to the CRM, tried no more from here: the outbox took its message back (this replica's"
+                    + " connection to its broker was lost), whose next delivery has it", what(exchange, message));
             exchange.setRouteStop(true);
             return;
         }
@@ -71,8 +77,10 @@ public final class CrmAwayHold implements Predicate, Processor {
         if (mark == null || retry == 1) {
             mark = new Mark(retries.answers(), clock.getAsLong(), 0, false);
         } else if (mark.held() && retries.answers() != mark.answersBefore()) {
-            mark = new Mark(retries.answers(), clock.getAsLong(), retry - 1, false);
-        } else if (retry - mark.budgetFrom() > maxRetries) {
+            // the CRM is back: a budget anew, the hold's limit still counted from the first retry
+            mark = new Mark(retries.answers(), mark.atMillis(), retry - 1, false);
+        }
+        if (!mark.held() && retry - mark.budgetFrom() > maxRetries) {
             mark = new Mark(mark.answersBefore(), mark.atMillis(), mark.budgetFrom(), true);
         }
         exchange.setVariable(variable, mark);
@@ -98,7 +106,7 @@ public final class CrmAwayHold implements Predicate, Processor {
         return mark.held();
     }
 
-    /** True when the exchange's next retry is one past its budget, held while the CRM takes nothing (after {@link #process}). */
+    /** True while the exchange is held past its budget because the CRM takes nothing (after {@link #process}). */
     public boolean isHeld(Exchange exchange) {
         Mark mark = exchange.getVariable(variable, Mark.class);
         return mark != null && mark.held();
@@ -108,6 +116,11 @@ public final class CrmAwayHold implements Predicate, Processor {
     public int retryInBudget(Exchange exchange) {
         Mark mark = exchange.getVariable(variable, Mark.class);
         return retryOf(exchange) - (mark == null ? 0 : mark.budgetFrom());
+    }
+
+    private static Object what(Exchange exchange, OutboxMessage message) {
+        Object event = exchange.getVariable("eventLogName");
+        return event != null ? "Event " + event : "An outbox message of " + message.getSize() + " events";
     }
 
     private static int retryOf(Exchange exchange) {

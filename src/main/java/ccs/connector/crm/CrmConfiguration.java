@@ -111,7 +111,7 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
         Metrics metrics = new Metrics(camel);
-        DeliveryRetries deliveryRetries = new DeliveryRetries();
+        DeliveryRetries deliveryRetries = new DeliveryRetries("jms".equals(settings.string("crm.sink", "file")));
         camel.getRegistry().bind("deliveryRetries", deliveryRetries);
         int maxRetries = settings.integer("crm.retry.max-retries", 8, 0);
         Duration whileAway = settings.duration("crm.retry.while-away", Duration.ofHours(24));

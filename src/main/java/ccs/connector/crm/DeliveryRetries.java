@@ -17,7 +17,13 @@ import org.apache.camel.Exchange;
 public final class DeliveryRetries {
 
     private final AtomicLong answers = new AtomicLong();
+    private final boolean takenAtCommit;
     private volatile String failing;
+
+    /** @param takenAtCommit true for the JMS sink, whose sends the CRM has only once their transaction committed */
+    public DeliveryRetries(boolean takenAtCommit) {
+        this.takenAtCommit = takenAtCommit;
+    }
 
     /** The attempt of the exchange failed and is to be made again (the delivery's onRedelivery, {@link RedeliveryCounter}). */
     void retrying(Exchange exchange) {
@@ -32,14 +38,19 @@ public final class DeliveryRetries {
         failing = "the CRM failed the latest delivery, which is tried again: its broker refused the send";
     }
 
-    /** The CRM took an event. */
+    /** The CRM took an event (the JMS sink's: once it commits, {@link #committed}). */
     public void ended() {
+        if (!takenAtCommit) {
+            answers.incrementAndGet();
+        }
         failing = null;
     }
 
-    /** The CRM has these events of an attempt, its transaction committed (a JMS sink's sends count only then). */
-    public void taken(int events) {
-        answers.addAndGet(events);
+    /** An attempt's transaction committed with these events sent: the JMS sink's CRM has them now. */
+    public void committed(int events) {
+        if (takenAtCommit) {
+            answers.addAndGet(events);
+        }
     }
 
     /**
@@ -55,7 +66,7 @@ public final class DeliveryRetries {
                 : "the CRM failed the latest delivery, its retries spent (dead-lettered): " + how(why);
     }
 
-    /** How many events the CRM has taken (committed) or refused for good so far, on this replica. */
+    /** How many events the CRM has taken or refused for good so far, on this replica. */
     long answers() {
         return answers.get();
     }

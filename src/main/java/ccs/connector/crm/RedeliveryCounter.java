@@ -36,21 +36,22 @@ public final class RedeliveryCounter implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        awayHold.process(exchange);
+        if (exchange.isRouteStop()) {
+            // tried no more from here: the hold said why
+            return;
+        }
         Integer redeliveries = exchange.getVariable(VARIABLE, Integer.class);
         exchange.setVariable(VARIABLE, redeliveries == null ? 1 : redeliveries + 1);
         metrics.count(Counters.CRM_RETRIES, sink);
         retries.retrying(exchange);
-        awayHold.process(exchange);
         Exception failure = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         int budget = exchange.getIn().getHeader(Exchange.REDELIVERY_MAX_COUNTER, 0, Integer.class);
         String why = failure == null ? "unknown" : Secrets.mask(failure.getClass().getSimpleName() + ": " + failure.getMessage());
-        if (exchange.isRouteStop()) {
-            LOG.warn("Event {} not delivered to the CRM ({} sink), tried no more from here: the outbox took its message back, whose next"
-                    + " delivery has it: {}", exchange.getVariable("eventLogName"), sink, why);
-        } else if (awayHold.isHeld(exchange)) {
+        if (awayHold.isHeld(exchange)) {
             LOG.warn("Event {} not delivered to the CRM ({} sink), held and tried again (retry {}, past its budget of {}): the CRM has"
-                    + " taken no event since its first retry (crm.retry.while-away): {}", exchange.getVariable("eventLogName"), sink,
+                    + " taken no event since its budget began (crm.retry.while-away): {}", exchange.getVariable("eventLogName"), sink,
                     exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER), budget, why);
         } else {
             LOG.warn("Event {} not delivered to the CRM ({} sink), tried again (retry {} of {}): {}",

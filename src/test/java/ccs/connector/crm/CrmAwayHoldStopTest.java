@@ -15,8 +15,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The connector stopped (a rolling update) while it holds an event for a CRM that is away: the event does not go to the
- * dead letters on the way out; its outbox message, not acknowledged, is delivered again after the start. (Camel's
- * allowRedeliveryWhileStopping=false would end the hold at the stop by sending the event to the dead letters.)
+ * dead letters on the way out, so its outbox message is not acknowledged (Camel's allowRedeliveryWhileStopping=false
+ * would end the hold at the stop by sending the event to the dead letters).
  */
 class CrmAwayHoldStopTest extends ConnectorTestSupport {
 

@@ -59,7 +59,7 @@ class CrmAwayHoldTest extends ConnectorTestSupport {
         }
         assertThat(deadLetters()).doesNotContainKeys(ids(sent));
         assertThat(LogCapture.text()).contains("Event demo:ccs.call.hangup:away-a (transaction crm-away-a) not delivered to the CRM"
-                + " (rest sink), held and tried again (retry 4, past its budget of 2): the CRM has taken no event since its first retry");
+                + " (rest sink), held and tried again (retry 4, past its budget of 2): the CRM has taken no event since its budget began");
 
         crm.clearRules();
         for (CloudEvent event : sent) {
