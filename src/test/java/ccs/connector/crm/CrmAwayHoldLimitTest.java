@@ -25,9 +25,7 @@ class CrmAwayHoldLimitTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("crm.retry.max-retries", "1");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "300ms");
+        crmRetries(settings, 1, "300ms");
         settings.setProperty("crm.retry.while-away", WHILE_AWAY.toSeconds() + "s");
     }
 

@@ -25,9 +25,7 @@ class CrmAwayHoldStopTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("crm.retry.max-retries", "1");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "2s");
+        crmRetries(settings, 1, "2s");
     }
 
     @Test

@@ -34,9 +34,7 @@ class CrmAwayHoldTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("crm.retry.max-retries", String.valueOf(MAX_RETRIES));
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "300ms");
+        crmRetries(settings, MAX_RETRIES, "300ms");
         settings.setProperty("crm.retry.while-away", WHILE_AWAY.toSeconds() + "s");
     }
 

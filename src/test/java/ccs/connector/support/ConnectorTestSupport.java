@@ -126,6 +126,13 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /** A retry budget of a test's measure for deliveries to the CRM: this many retries, from 100 ms doubled up to {@code maxDelay}. */
+    protected static void crmRetries(Properties settings, int maxRetries, String maxDelay) {
+        settings.setProperty("crm.retry.max-retries", String.valueOf(maxRetries));
+        settings.setProperty("crm.retry.initial-delay", "100ms");
+        settings.setProperty("crm.retry.max-delay", maxDelay);
+    }
+
     /** A real local HTTP server (a CRM, say), closed with the connector; start it in {@link #settings} to point a setting at it. */
     protected RecordingHttpServer startHttpServer() {
         return startHttpServer(null);
