@@ -65,7 +65,9 @@ public final class CrmAwayHold implements Predicate, Processor {
      */
     @Override
     public void process(Exchange exchange) {
-        if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()) {
+        // the delivery's own retries only: a retry of recording what was delivered still records it
+        if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()
+                && (!sinkBrokerOnly || failedAtSinkBroker(exchange))) {
             LOG.warn("{} not delivered to the CRM, tried no more from here: the outbox took its message back (this replica's"
                     + " connection to its broker was lost), whose next delivery has it", what(exchange, message));
             exchange.setRouteStop(true);
@@ -129,9 +131,10 @@ public final class CrmAwayHold implements Predicate, Processor {
 
     /** An attempt at an outbox message's events, on its first delivery, that the JMS sink's broker failed (a send, or its commit). */
     private static boolean sinkBrokerFailed(Exchange exchange) {
-        if (!(exchange.getVariable("outbox") instanceof OutboxMessage message) || message.isRedelivered()) {
-            return false;
-        }
+        return exchange.getVariable("outbox") instanceof OutboxMessage message && !message.isRedelivered() && failedAtSinkBroker(exchange);
+    }
+
+    private static boolean failedAtSinkBroker(Exchange exchange) {
         // the error handler has moved the failure to this property when it asks
         for (Throwable c = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class); c != null; c = c.getCause()) {
             if (c instanceof JMSException) {
