@@ -65,9 +65,11 @@ public final class CrmAwayHold implements Predicate, Processor {
      */
     @Override
     public void process(Exchange exchange) {
-        // the delivery's own retries only: a retry of recording what was delivered still records it
-        if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()
-                && (!sinkBrokerOnly || failedAtSinkBroker(exchange))) {
+        if (sinkBrokerOnly && !failedAtSinkBroker(exchange)) {
+            // the database's retries (a query, recording what was delivered) hold nothing: they neither stop nor mark
+            return;
+        }
+        if (exchange.getVariable("outbox") instanceof OutboxMessage message && message.isTakenBack()) {
             LOG.warn("{} not delivered to the CRM, tried no more from here: the outbox took its message back (this replica's"
                     + " connection to its broker was lost), whose next delivery has it", what(exchange, message));
             exchange.setRouteStop(true);

@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.EventPage;
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
@@ -53,6 +54,8 @@ import static org.awaitility.Awaitility.await;
 class JmsSinkPageTest extends ConnectorTestSupport {
 
     private static final String CRM_QUEUE = "crm.events";
+    /** The dedupe store's table, where delivery records the ids it delivered. */
+    private static final String DEDUPE_TABLE = "CAMEL_MESSAGEPROCESSED";
 
     static {
         LogCapture.install();
@@ -69,9 +72,7 @@ class JmsSinkPageTest extends ConnectorTestSupport {
         // a client that knew the broker waits retryInterval (2 s) between its tries to connect again: a tenth of it here
         settings.setProperty("crm.jms.broker-url", "vm://1?retryInterval=100");
         // a retry budget of seconds, so that the broker's ten deliveries of an outbox message fit in a test
-        settings.setProperty("crm.retry.max-retries", "2");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "1s");
+        crmRetries(settings, 2, "1s");
         // past the budget a page is held while the CRM's broker takes nothing: 10 s here, so that the outbox's deliveries
         // after that hold fit in a test too
         settings.setProperty("crm.retry.while-away", "10s");
@@ -146,6 +147,27 @@ class JmsSinkPageTest extends ConnectorTestSupport {
         crmBroker = startCrmBroker();
 
         assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aPageHeldPastItsBudgetWhoseDeliveredIdsMeetTheDatabaseBrieflyAwayReachesTheCrmOnce() throws Exception {
+        List<CloudEvent> events = page("jms-held-record-");
+        int logBefore = LogCapture.text().length();
+        crmBroker.stop();
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+        await().atMost(Duration.ofSeconds(30)).until(() -> LogCapture.text().substring(logBefore)
+                .split("The JMS sink's broker failed a send, which is tried again", -1).length > 5);
+        // the ids' record fails once: it has a retry budget of its own, not what the held attempt left of its budget
+        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 1);
+        try {
+            crmBroker = startCrmBroker();
+
+            assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
+            assertThat(FailingWrites.remaining()).isZero();
+        } finally {
+            FailingWrites.stop(stateStore(), DEDUPE_TABLE);
+        }
         assertThat(deadLetters()).isEmpty();
     }
 

@@ -133,6 +133,11 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         settings.setProperty("crm.retry.max-delay", maxDelay);
     }
 
+    /** The connector's state store (dedupe, dead letters, checkpoints, sessions). */
+    protected Database stateStore() {
+        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+    }
+
     /** A real local HTTP server (a CRM, say), closed with the connector; start it in {@link #settings} to point a setting at it. */
     protected RecordingHttpServer startHttpServer() {
         return startHttpServer(null);
@@ -336,8 +341,7 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
     /** The texts of the dead letters as the state store holds them (what a person reads with SQL), by id. */
     protected Map<String, String> deadLetterTexts() {
         Map<String, String> byId = new java.util.LinkedHashMap<>();
-        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
-                .list("SELECT id, letter FROM DEAD_LETTER", row -> byId.put(row.getString(1), row.getString(2)));
+        stateStore().list("SELECT id, letter FROM DEAD_LETTER", row -> byId.put(row.getString(1), row.getString(2)));
         return byId;
     }
 
