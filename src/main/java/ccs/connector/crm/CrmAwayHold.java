@@ -92,11 +92,16 @@ public final class CrmAwayHold implements Predicate, Processor {
 
     @Override
     public boolean matches(Exchange exchange) {
+        if (sinkBrokerOnly && !failedAtSinkBroker(exchange)) {
+            // a failure that is not the sink broker's (the database's: a query, recording the ids delivered) spends the
+            // budget as Camel counts it: a held attempt's budget anew is the sink broker's alone
+            return retryOf(exchange) <= maxRetries;
+        }
         Mark mark = exchange.getVariable(variable, Mark.class);
         if (retryOf(exchange) - (mark == null ? 0 : mark.budgetFrom()) <= maxRetries) {
             return true;
         }
-        if (sinkBrokerOnly && !sinkBrokerFailed(exchange)) {
+        if (sinkBrokerOnly && !firstDelivery(exchange)) {
             return false;
         }
         if (mark == null) {
@@ -131,9 +136,9 @@ public final class CrmAwayHold implements Predicate, Processor {
         return exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
     }
 
-    /** An attempt at an outbox message's events, on its first delivery, that the JMS sink's broker failed (a send, or its commit). */
-    private static boolean sinkBrokerFailed(Exchange exchange) {
-        return exchange.getVariable("outbox") instanceof OutboxMessage message && !message.isRedelivered() && failedAtSinkBroker(exchange);
+    /** An attempt at an outbox message's events on its first delivery from the outbox. */
+    private static boolean firstDelivery(Exchange exchange) {
+        return exchange.getVariable("outbox") instanceof OutboxMessage message && !message.isRedelivered();
     }
 
     private static boolean failedAtSinkBroker(Exchange exchange) {
