@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
@@ -309,7 +308,7 @@ class AgentLinksTest extends ConnectorTestSupport {
 
     /** A link for {@link #AGENT} that a connector with this key and clock made. */
     private String linkSignedWith(String secret, Clock clock) {
-        Database database = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database database = stateStore();
         return (String) new AgentLinks(secret, tenants(), baseUrl() + "/agent", Duration.ofMinutes(2), Duration.ofHours(8),
                 new AgentPageRevocations(database, Duration.ofHours(8)), new AgentLinkOpenings(database), clock)
                 .link(Map.of("agentEmail", AGENT)).get("url");

@@ -25,8 +25,6 @@ import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import ccs.connector.ConnectorConfiguration;
-import ccs.connector.state.Database;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -387,8 +385,7 @@ class CdrPollTest extends ConnectorTestSupport {
     private Instant placeCheckpoint(Duration ago) throws Exception {
         Instant at = Instant.now().minus(ago).truncatedTo(ChronoUnit.SECONDS);
         // back, as an operator moves it to sync again from an earlier time (a poll of this class moved it to now)
-        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
-                .merge("CDR_CHECKPOINT", List.of("tenant"), List.of("tenant", "read_up_to_ms"), "demo", at.toEpochMilli());
+        stateStore().merge("CDR_CHECKPOINT", List.of("tenant"), List.of("tenant", "read_up_to_ms"), "demo", at.toEpochMilli());
         return at;
     }
 

@@ -41,9 +41,7 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
         // no hangup callback during the test: its event would be refused by the outbox too
         settings.setProperty("ccs.simulator.hangup-delay", "10m");
         // a retry budget of about half a minute: longer than the embedded broker's ten deliveries, 1 s apart
-        settings.setProperty("crm.retry.max-retries", "30");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "1s");
+        crmRetries(settings, 30, "1s");
     }
 
     /** The connector first: its consumers would otherwise try to reconnect to the stopped broker until it stops. */

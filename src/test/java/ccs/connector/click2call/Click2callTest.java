@@ -15,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
@@ -234,11 +232,11 @@ class Click2callTest extends ConnectorTestSupport {
     void aDatabaseAwayWhenAFailedDispatchFreesItsIdLeavesTheCrmThePlatformsAnswer() throws Exception {
         String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"crm-rest-db-away\"}";
         simulator().inject(Fault.status("click2call", 503, 1));
-        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "DELETE", 1);
+        FailingWrites.start(stateStore(), "CLICK2CALL_CORRELATION", "DELETE", 1);
         try {
             assertError(click2call(request), 503, "Call Center Studio tenant demo answered HTTP 503", null);
         } finally {
-            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+            FailingWrites.stop(stateStore(), "CLICK2CALL_CORRELATION");
         }
         closeTheCircuit("demo");
         assertThat(click2call(request).statusCode()).as("the id could not be freed: it stays taken, no call is placed twice").isEqualTo(409);
@@ -461,32 +459,32 @@ class Click2callTest extends ConnectorTestSupport {
     @Order(7)
     void theStateStoreAwayIs503OverRestAndOverJmsRetriedAndThenAFailedEventNotADeadEnd() throws Exception {
         String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234570\", \"transactionId\": \"crm-rest-db-down\"}";
-        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1);
+        FailingWrites.start(stateStore(), "CLICK2CALL_CORRELATION", "INSERT", 1);
         try {
             HttpResponse<String> away = click2call(request);
             assertError(away, 503, "the connector's database is away: try again later", null);
             assertThat(away.headers().firstValue("Retry-After")).hasValue("5");
         } finally {
-            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+            FailingWrites.stop(stateStore(), "CLICK2CALL_CORRELATION");
         }
         assertThat(click2call(request).statusCode()).as("nothing was dialled: the CRM sends it again").isEqualTo(200);
 
-        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1);
+        FailingWrites.start(stateStore(), "CLICK2CALL_CORRELATION", "INSERT", 1);
         try {
             sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112245\", \"transactionId\": \"crm-jms-db-blip\"}", Map.of());
             assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-db-blip")).isNotNull();
         } finally {
-            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+            FailingWrites.stop(stateStore(), "CLICK2CALL_CORRELATION");
         }
 
-        FailingWrites.start(store(), "CLICK2CALL_CORRELATION", "INSERT", 1000);
+        FailingWrites.start(stateStore(), "CLICK2CALL_CORRELATION", "INSERT", 1000);
         try {
             sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112246\", \"transactionId\": \"crm-jms-db-away\"}", Map.of());
             assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-db-away").at("/data/error").asText())
                     .startsWith("the connector's database failed (INSERT): ");
             assertThat(FailingWrites.remaining()).as("one insert and its retry").isEqualTo(998);
         } finally {
-            FailingWrites.stop(store(), "CLICK2CALL_CORRELATION");
+            FailingWrites.stop(stateStore(), "CLICK2CALL_CORRELATION");
         }
         assertThat(simulator().requests("click2call")).filteredOn(r -> r.params().get("transactionid").startsWith("crm-jms-db-"))
                 .extracting(r -> r.params().get("transactionid")).containsExactly("crm-jms-db-blip");
@@ -849,10 +847,6 @@ class Click2callTest extends ConnectorTestSupport {
 
     private JsonNode delivered(String eventId) {
         return delivered(crm, eventId);
-    }
-
-    private Database store() {
-        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
     }
 
     private void assertError(HttpResponse<String> answer, int status, String error, String field) throws Exception {

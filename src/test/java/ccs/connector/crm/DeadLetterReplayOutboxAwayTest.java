@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
@@ -51,7 +50,7 @@ class DeadLetterReplayOutboxAwayTest extends ConnectorTestSupport {
         publish(event);
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().containsKey(event.getId()));
         // as last night left them: the letter, and its key in the dedupe store
-        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database store = stateStore();
         Timestamp lastNight = Timestamp.from(Instant.now().minus(Duration.ofHours(10)));
         store.update("UPDATE DEAD_LETTER SET failed_at = ?", lastNight);
         store.update("UPDATE CAMEL_MESSAGEPROCESSED SET createdAt = ?", lastNight);

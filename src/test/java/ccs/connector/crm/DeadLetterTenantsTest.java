@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -84,7 +83,7 @@ class DeadLetterTenantsTest extends ConnectorTestSupport {
             assertThat(replaying(list(""))).containsExactly("Acme:ccs.cdr:night-1", "Acme:ccs.call.hangup:night-3");
         } finally {
             // the stored letters hold no event to replay: unmarked, for the other tests
-            context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).update("UPDATE DEAD_LETTER SET replay = FALSE");
+            stateStore().update("UPDATE DEAD_LETTER SET replay = FALSE");
             leadHere();
         }
     }

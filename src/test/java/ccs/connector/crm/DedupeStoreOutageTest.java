@@ -4,9 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
@@ -38,22 +36,20 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("crm.retry.max-retries", "3");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "1s");
+        crmRetries(settings, 3, "1s");
     }
 
     @AfterEach
     void databaseBack() {
         crm.clearRules();
-        FailingWrites.stop(store(), DEDUPE_TABLE);
+        FailingWrites.stop(stateStore(), DEDUPE_TABLE);
         // each test counts its own dead letters
-        store().update("DELETE FROM DEAD_LETTER");
+        stateStore().update("DELETE FROM DEAD_LETTER");
     }
 
     @Test
     void aDeliveredEventIsRecordedOnceTheStoreIsBackAndNotSentAgain() {
-        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 2);
+        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-1");
 
         publish(event);
@@ -69,7 +65,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     @Test
     void aDeadLetterWrittenWhileTheStoreIsBrieflyAwayIsKeptWithoutSendingTheEventAgain() throws Exception {
         // the dead letter's id cannot be made final twice: its write is tried again, not the outbox message
-        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 2);
+        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-dead-letter");
         crm.answerWhen(received -> event.getId().equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
 
@@ -88,7 +84,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     void anEventTheBrokerGaveUpOnIsKeptAsADeadLetterThatAReplayDelivers() throws Exception {
         // each of the outbox's ten deliveries tries the record four times (crm.retry.max-retries=3); the rest fail
         // when the dead letter makes the event's id final, so that is tried again too
-        FailingWrites.start(store(), DEDUPE_TABLE, "INSERT", 10 * 4 + 2);
+        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 10 * 4 + 2);
         CloudEvent event = hangupEvent("dedupe-away-long");
 
         publish(event);
@@ -115,10 +111,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     }
 
     private boolean recorded(CloudEvent event) {
-        return store().one("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", row -> true, event.getDedupeKey()).isPresent();
+        return stateStore().one("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", row -> true, event.getDedupeKey()).isPresent();
     }
 
-    private Database store() {
-        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
-    }
 }

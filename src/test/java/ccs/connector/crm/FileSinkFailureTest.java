@@ -24,9 +24,7 @@ class FileSinkFailureTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        settings.setProperty("crm.retry.max-retries", "1");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "100ms");
+        crmRetries(settings, 1, "100ms");
         // no file can be written, so no event gets through: held past the budget this long, then dead-lettered
         settings.setProperty("crm.retry.while-away", "1s");
         settings.setProperty("connector.health.cache", "1s");

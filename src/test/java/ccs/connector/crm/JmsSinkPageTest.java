@@ -133,16 +133,10 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     @Test
     void aPageWhoseCrmBrokerIsAwayBeyondTheRetryBudgetIsHeldAndReachesItWholeOnceItIsBack() throws Exception {
-        List<CloudEvent> events = page("jms-away-");
         int logBefore = LogCapture.text().length();
-        crmBroker.stop();
 
-        template.sendBody("direct:crm-publish", EventPage.of(events));
+        List<CloudEvent> events = pageHeldWhileTheCrmBrokerIsAway("jms-away-");
 
-        // attempts past the budget of 1 + 2: held by its consumer while the CRM's broker takes nothing (crm.retry.while-away),
-        // not given back to the outbox
-        await().atMost(Duration.ofSeconds(30)).until(() -> LogCapture.text().substring(logBefore)
-                .split("The JMS sink's broker failed a send, which is tried again", -1).length > 5);
         assertThat(LogCapture.text().substring(logBefore)).doesNotContain("Exhausted after delivery attempt");
         crmBroker = startCrmBroker();
 
@@ -152,12 +146,7 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     @Test
     void aPageHeldPastItsBudgetWhoseDeliveredIdsMeetTheDatabaseBrieflyAwayReachesTheCrmOnce() throws Exception {
-        List<CloudEvent> events = page("jms-held-record-");
-        int logBefore = LogCapture.text().length();
-        crmBroker.stop();
-        template.sendBody("direct:crm-publish", EventPage.of(events));
-        await().atMost(Duration.ofSeconds(30)).until(() -> LogCapture.text().substring(logBefore)
-                .split("The JMS sink's broker failed a send, which is tried again", -1).length > 5);
+        List<CloudEvent> events = pageHeldWhileTheCrmBrokerIsAway("jms-held-record-");
         // the ids' record fails once: it has a retry budget of its own, not what the held attempt left of its budget
         FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 1);
         try {
@@ -196,6 +185,20 @@ class JmsSinkPageTest extends ConnectorTestSupport {
 
     private void liftQueueLimit() {
         crmBroker.getActiveMQServer().getAddressSettingsRepository().addMatch(CRM_QUEUE, new AddressSettings().setMaxSizeBytes(-1L));
+    }
+
+    /**
+     * A page sent while the CRM's broker is stopped, once its attempts went past the budget of 1 + 2: held by its consumer
+     * while the CRM's broker takes nothing (crm.retry.while-away), not given back to the outbox.
+     */
+    private List<CloudEvent> pageHeldWhileTheCrmBrokerIsAway(String callIdPrefix) throws Exception {
+        List<CloudEvent> events = page(callIdPrefix);
+        int logBefore = LogCapture.text().length();
+        crmBroker.stop();
+        template.sendBody("direct:crm-publish", EventPage.of(events));
+        await().atMost(Duration.ofSeconds(30)).until(() -> LogCapture.text().substring(logBefore)
+                .split("The JMS sink's broker failed a send, which is tried again", -1).length > 5);
+        return events;
     }
 
     /** A page of 40 CDR events, their call ids beginning with the prefix. */

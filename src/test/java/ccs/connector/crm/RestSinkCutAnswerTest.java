@@ -42,9 +42,7 @@ class RestSinkCutAnswerTest extends ConnectorTestSupport {
         }
         settings.setProperty("crm.sink", "rest");
         settings.setProperty("crm.rest.url", "http://127.0.0.1:" + crm.port() + "/events");
-        settings.setProperty("crm.retry.max-retries", "3");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "1s");
+        crmRetries(settings, 3, "1s");
     }
 
     @AfterEach

@@ -15,9 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
@@ -56,9 +54,7 @@ class RestSinkTest extends ConnectorTestSupport {
         settings.setProperty("crm.rest.url", crm.url("/events") + "?" + FLOW_QUERY);
         settings.setProperty("crm.rest.auth", "bearer");
         settings.setProperty("crm.rest.token", "crm-bearer-token-123");
-        settings.setProperty("crm.retry.max-retries", "3");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "2s");
+        crmRetries(settings, 3, "2s");
         // the retry budget and its dead letters, also when no other event reaches the CRM meanwhile (a CRM away: CrmAwayHoldTest)
         settings.setProperty("crm.retry.while-away", "0s");
         settings.setProperty("camel.component.http.response-timeout", "1000");
@@ -211,8 +207,7 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(get("/api/v1/status").body()).doesNotContain(signature, encoded);
         assertThat(LogCapture.text()).contains(moved.getId(), quoted.getId()).doesNotContain(signature, encoded);
         // this test's letters are not the other tests' to replay
-        context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class)
-                .update("DELETE FROM DEAD_LETTER WHERE id IN (?, ?)", moved.getId(), quoted.getId());
+        stateStore().update("DELETE FROM DEAD_LETTER WHERE id IN (?, ?)", moved.getId(), quoted.getId());
     }
 
     @Test

@@ -6,8 +6,6 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import ccs.connector.ConnectorConfiguration;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.ExhaustedPool;
 import ccs.connector.support.RecordingHttpServer;
@@ -78,7 +76,7 @@ class ReadinessTest extends ConnectorTestSupport {
     @Order(4)
     void aDatabaseThatGivesNoConnectionShowsWithinTheProbesTimeAndLeavesTheConnectorReadyAndTakingWebhooks() throws Exception {
         awaitReady();
-        DataSource store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).dataSource();
+        DataSource store = stateStore().dataSource();
         try (ExhaustedPool exhausted = new ExhaustedPool(store)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body()
                     .contains("the connector's database did not answer within 3 s"));

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.state.Database;
@@ -159,7 +158,7 @@ class ScreenPopTest extends ConnectorTestSupport {
 
     @Test
     void aMaskedCallPopsWhileTheDatabaseCannotRememberItsCustomVariables() throws Exception {
-        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database store = stateStore();
         FailingWrites.start(store, "TENANT_CALL_VARIABLES", "INSERT, UPDATE", Integer.MAX_VALUE);
         try {
             ActiveCall call = simulator().ring(AGENT, "05337654321");

@@ -27,9 +27,7 @@ class CrmStillFailingTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
-        settings.setProperty("crm.retry.max-retries", "2");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "200ms");
+        crmRetries(settings, 2, "200ms");
         // past the budget an event waits this long for a CRM that takes nothing, then goes to the dead letters
         settings.setProperty("crm.retry.while-away", "1s");
         // route crm-sink-probe probes the CRM sink every second

@@ -8,10 +8,8 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.crm.DeadLetters;
 import ccs.connector.event.CloudEvent;
-import ccs.connector.state.Database;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RecordingHttpServer.Answer;
 import com.zaxxer.hikari.HikariDataSource;
@@ -81,7 +79,7 @@ class StatusPageProblemsBrowserTest extends StatusPageBrowserSupport {
     void aDatabaseThatGivesNoConnectionIsNamedInTimeNotAConnectorThatDoesNotAnswer() throws Exception {
         openWithTheKey();
         wait.until(page -> page.findElement(By.id("updated")).getText().startsWith("Updated"));
-        DataSource store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class).dataSource();
+        DataSource store = stateStore().dataSource();
         // every pooled connection taken (queries that hang, say): a read of the status waits for one, 30 s as shipped
         List<Connection> taken = new ArrayList<>();
         try {

@@ -11,9 +11,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.click2call.CallCorrelations;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.FailingWrites;
 import ccs.connector.support.LogCapture;
@@ -55,7 +53,7 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
 
     @AfterEach
     void storeBack() {
-        FailingWrites.stop(store(), TABLE);
+        FailingWrites.stop(stateStore(), TABLE);
     }
 
     @Test
@@ -65,7 +63,7 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
         remember(call, "{\"ivr_choice\": \"2\"}");
 
         HttpResponse<String> answer;
-        try (Connection exclusive = store().dataSource().getConnection(); Statement statement = exclusive.createStatement()) {
+        try (Connection exclusive = stateStore().dataSource().getConnection(); Statement statement = exclusive.createStatement()) {
             // every statement of another connection waits until exclusive mode ends
             statement.execute("SET EXCLUSIVE 1");
             try {
@@ -88,14 +86,14 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
     void aStoreThatFailsIsTriedAgainAfterTheAnswerAndTheHangupReachesTheCrmCorrelated() throws Exception {
         String call = "store-failing-" + System.nanoTime();
         clickToCall("crm-tx-failing", "05321110002", "CASE-FAILING");
-        FailingWrites.start(store(), TABLE, "UPDATE", 1000);
+        FailingWrites.start(stateStore(), TABLE, "UPDATE", 1000);
 
         HttpResponse<String> answer = hangup(call, "05321110002");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> FailingWrites.remaining() <= 998);
         assertThat(requestsFor(crm, "demo:ccs.call.hangup:" + call)).as("not delivered uncorrelated at once").isEmpty();
-        FailingWrites.stop(store(), TABLE);
+        FailingWrites.stop(stateStore(), TABLE);
 
         JsonNode data = delivered(crm, "demo:ccs.call.hangup:" + call).get("data");
         assertThat(data.get("transactionId").asText()).isEqualTo("crm-tx-failing");
@@ -106,7 +104,7 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
     void afterTheBudgetTheHangupGoesOnUncorrelatedWithAWarnLine() throws Exception {
         String call = "store-away-" + System.nanoTime();
         clickToCall("crm-tx-away", "05321110003", "CASE-AWAY");
-        FailingWrites.start(store(), TABLE, "UPDATE", 1000);
+        FailingWrites.start(stateStore(), TABLE, "UPDATE", 1000);
 
         assertThat(hangup(call, "05321110003").statusCode()).isEqualTo(200);
 
@@ -126,7 +124,7 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
 
     /** The custom variables a screen pop read of the call. */
     private void remember(String call, String variables) {
-        store().update("INSERT INTO TENANT_CALL_VARIABLES (tenant, call_key, variables, read_at) VALUES ('demo', ?, ?, ?)", call, variables, Timestamp.from(Instant.now()));
+        stateStore().update("INSERT INTO TENANT_CALL_VARIABLES (tenant, call_key, variables, read_at) VALUES ('demo', ?, ?, ?)", call, variables, Timestamp.from(Instant.now()));
     }
 
     /** The hangup callback of the click2call, without its transaction id (it is correlated by agent, number and time). */
@@ -141,7 +139,4 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private Database store() {
-        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
-    }
 }

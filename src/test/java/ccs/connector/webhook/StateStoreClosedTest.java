@@ -11,7 +11,6 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +71,7 @@ class StateStoreClosedTest extends ConnectorTestSupport {
 
     /** What H2's file store does when a write fails: the store closes, and the write's exception is thrown. */
     private void closeTheStoreAsAFailedWriteDoes() throws Exception {
-        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database store = stateStore();
         try (Connection connection = store.dataSource().getConnection()) {
             MVStore mvStore = ((SessionLocal) connection.unwrap(JdbcConnection.class).getSession()).getDatabase().getStore().getMvStore();
             MVStoreException failedWrite = DataUtils.newMVStoreException(DataUtils.ERROR_WRITING_FAILED, "Writing to {0} failed; length {1} at {2}",

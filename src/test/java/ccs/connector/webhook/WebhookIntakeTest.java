@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ccs.connector.ConnectorConfiguration;
 import ccs.connector.state.Database;
 import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.simulator.SentCallback;
@@ -75,9 +74,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = restCrm(settings);
         elsewhere = startHttpServer();
-        settings.setProperty("crm.retry.max-retries", "30");
-        settings.setProperty("crm.retry.initial-delay", "100ms");
-        settings.setProperty("crm.retry.max-delay", "1s");
+        crmRetries(settings, 30, "1s");
         settings.setProperty("camel.component.http.response-timeout", "2000");
         settings.setProperty("camel.component.http.so-timeout", "2000");
         settings.setProperty("camel.server.maxBodySize", "4096");
@@ -350,7 +347,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         String agent = "ayse.yilmaz@demo.example";
         ActiveCall call = simulator().ring(agent, "05337654321");
         assertThat(get("/api/v1/screen-pop?activecallkey=" + call.key() + "&agentEmail=" + enc(agent)).statusCode()).isEqualTo(200);
-        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database store = stateStore();
         store.update("UPDATE DEAD_LETTER SET letter = ? WHERE id = ?",
                 text.replace("\"caller_id\"", "\"call_id\" : \"" + call.key() + "\", \"caller_id\""), letter);
         store.update("INSERT INTO CLICK2CALL_CORRELATION (tenant, transaction_id, crm_reference, requested_at) VALUES (?, ?, ?, ?)",
@@ -609,7 +606,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     @Order(19)
     void aRequestThatCannotBeKeptEitherIsA503NotA200() throws Exception {
         // the state store refuses to write the letter
-        Database store = context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
+        Database store = stateStore();
         FailingWrites.start(store, "DEAD_LETTER", "INSERT, UPDATE", Integer.MAX_VALUE);
         try {
             assertError(hangup(FORM, "caller_id=cannot-be-kept"), 503, "the request could not be stored: send it again later", null);

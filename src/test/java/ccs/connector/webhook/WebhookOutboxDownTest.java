@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import ccs.connector.ConnectorConfiguration;
-import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.ExhaustedPool;
 import ccs.connector.support.FailingWrites;
@@ -42,7 +40,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
 
     @AfterEach
     void storeBack() {
-        FailingWrites.stop(store(), TABLE);
+        FailingWrites.stop(stateStore(), TABLE);
     }
 
     @Test
@@ -54,7 +52,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("\"outbox\"").contains("the outbox's broker refuses connections");
 
-        try (ExhaustedPool exhausted = new ExhaustedPool(store().dataSource())) {
+        try (ExhaustedPool exhausted = new ExhaustedPool(stateStore().dataSource())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health/ready").statusCode() == 503);
             HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -110,7 +108,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
 
     @Test
     void callbacksThatNeitherTheOutboxNorTheStateStoreTakeAre503() throws Exception {
-        FailingWrites.start(store(), TABLE, "INSERT, UPDATE", 1000);
+        FailingWrites.start(stateStore(), TABLE, "INSERT, UPDATE", 1000);
         for (HttpResponse<String> answer : callbacks("lost")) {
             assertThat(answer.statusCode()).isEqualTo(503);
             // the broker found down (by the first callback's send, or a probe) named, or the send's own failure
@@ -125,10 +123,6 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
                 post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
                         IvrGuideExamples.encode(IvrGuideExamples.hangup("outbox-down-" + name))),
                 get("/webhooks/ccs/ivr?token=" + webhookToken() + "&" + IvrGuideExamples.encode(ivrOfCall(name), IVR_WIRE_NAMES)));
-    }
-
-    private Database store() {
-        return context.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
     }
 
     /** The guide's notification of a call answered by an agent, of another call. */
