@@ -33,7 +33,8 @@ import org.springframework.dao.DuplicateKeyException;
  */
 public final class DeliveredEvents extends JdbcMessageIdRepository {
 
-    private static final String TABLE = "CAMEL_MESSAGEPROCESSED";
+    /** Camel's table of the JDBC idempotent repository (tests fail its writes by name). */
+    static final String TABLE = "CAMEL_MESSAGEPROCESSED";
     private static final List<String> KEYS = List.of("processorName", "messageId");
     private static final List<String> COLUMNS = List.of("processorName", "messageId", "createdAt");
     /** The keys of {@link CloudEvent#getDedupeKey()}: CDR records and hangups by the start of their call. */

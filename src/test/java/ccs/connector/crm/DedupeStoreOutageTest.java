@@ -30,9 +30,6 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
 
     private RecordingHttpServer crm;
 
-    /** The real dedupe table. */
-    private static final String DEDUPE_TABLE = "CAMEL_MESSAGEPROCESSED";
-
     @Override
     protected void settings(Properties settings) {
         crm = restCrm(settings);
@@ -42,14 +39,14 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     @AfterEach
     void databaseBack() {
         crm.clearRules();
-        FailingWrites.stop(stateStore(), DEDUPE_TABLE);
+        FailingWrites.stop(stateStore(), DeliveredEvents.TABLE);
         // each test counts its own dead letters
         stateStore().update("DELETE FROM DEAD_LETTER");
     }
 
     @Test
     void aDeliveredEventIsRecordedOnceTheStoreIsBackAndNotSentAgain() {
-        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 2);
+        FailingWrites.start(stateStore(), DeliveredEvents.TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-1");
 
         publish(event);
@@ -65,7 +62,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     @Test
     void aDeadLetterWrittenWhileTheStoreIsBrieflyAwayIsKeptWithoutSendingTheEventAgain() throws Exception {
         // the dead letter's id cannot be made final twice: its write is tried again, not the outbox message
-        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 2);
+        FailingWrites.start(stateStore(), DeliveredEvents.TABLE, "INSERT", 2);
         CloudEvent event = hangupEvent("dedupe-away-dead-letter");
         crm.answerWhen(received -> event.getId().equals(received.header("Idempotency-Key")), RecordingHttpServer.Answer.status(400));
 
@@ -84,7 +81,7 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     void anEventTheBrokerGaveUpOnIsKeptAsADeadLetterThatAReplayDelivers() throws Exception {
         // each of the outbox's ten deliveries tries the record four times (crm.retry.max-retries=3); the rest fail
         // when the dead letter makes the event's id final, so that is tried again too
-        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 10 * 4 + 2);
+        FailingWrites.start(stateStore(), DeliveredEvents.TABLE, "INSERT", 10 * 4 + 2);
         CloudEvent event = hangupEvent("dedupe-away-long");
 
         publish(event);
@@ -111,7 +108,6 @@ class DedupeStoreOutageTest extends ConnectorTestSupport {
     }
 
     private boolean recorded(CloudEvent event) {
-        return stateStore().one("SELECT 1 FROM CAMEL_MESSAGEPROCESSED WHERE messageId = ?", row -> true, event.getDedupeKey()).isPresent();
+        return stateStore().one("SELECT 1 FROM " + DeliveredEvents.TABLE + " WHERE messageId = ?", row -> true, event.getDedupeKey()).isPresent();
     }
-
 }

@@ -54,8 +54,6 @@ import static org.awaitility.Awaitility.await;
 class JmsSinkPageTest extends ConnectorTestSupport {
 
     private static final String CRM_QUEUE = "crm.events";
-    /** The dedupe store's table, where delivery records the ids it delivered. */
-    private static final String DEDUPE_TABLE = "CAMEL_MESSAGEPROCESSED";
 
     static {
         LogCapture.install();
@@ -148,14 +146,14 @@ class JmsSinkPageTest extends ConnectorTestSupport {
     void aPageHeldPastItsBudgetWhoseDeliveredIdsMeetTheDatabaseBrieflyAwayReachesTheCrmOnce() throws Exception {
         List<CloudEvent> events = pageHeldWhileTheCrmBrokerIsAway("jms-held-record-");
         // the ids' record fails once: it has a retry budget of its own, not what the held attempt left of its budget
-        FailingWrites.start(stateStore(), DEDUPE_TABLE, "INSERT", 1);
+        FailingWrites.start(stateStore(), DeliveredEvents.TABLE, "INSERT", 1);
         try {
             crmBroker = startCrmBroker();
 
             assertThat(crmReceivedAll(events.size())).containsExactlyInAnyOrderElementsOf(ids(events));
             assertThat(FailingWrites.remaining()).isZero();
         } finally {
-            FailingWrites.stop(stateStore(), DEDUPE_TABLE);
+            FailingWrites.stop(stateStore(), DeliveredEvents.TABLE);
         }
         assertThat(deadLetters()).isEmpty();
     }

@@ -138,5 +138,4 @@ class HangupStateStoreAwayTest extends ConnectorTestSupport {
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", FORM).POST(HttpRequest.BodyPublishers.ofString(encode(fields))).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
-
 }
