@@ -10,7 +10,7 @@ import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Demo mode, and which hosts of connector.public-url Call Center Studio's cloud can never reach (the rest of the checks: ConnectorJarIT). */
+/** Demo mode, and which hosts of connector.public-url Call Center Studio's cloud can never reach (the rest of the checks: StartupRefusedIT). */
 class StartupChecksTest {
 
     @Test

@@ -14,7 +14,7 @@ import static ccs.connector.support.TestSettings.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** crm.rest.trust-store that cannot be opened stops startup with one line naming the key, never the password (ConnectorJarIT). */
+/** crm.rest.trust-store that cannot be opened stops startup with one line naming the key, never the password (StartupRefusedIT). */
 class CrmTrustStoreTest {
 
     private static final Path DIR = Path.of("target", "test-data", "CrmTrustStoreTest");

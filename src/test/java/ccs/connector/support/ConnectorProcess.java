@@ -1,5 +1,6 @@
 package ccs.connector.support;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,5 +27,19 @@ public final class ConnectorProcess {
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         return builder.start();
+    }
+
+    /** The project's settings, routes and contacts in a directory of their own under target, to start the jar from ({@link #startIn}). */
+    public static Path projectCopy(String prefix) throws Exception {
+        Path project = Files.createTempDirectory(Path.of("target").toAbsolutePath(), prefix);
+        Files.copy(Path.of("application.properties"), project.resolve("application.properties"));
+        for (String folder : List.of("routes", "contacts")) {
+            try (var files = Files.walk(Path.of(folder))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, project.resolve(file.toString()));
+                }
+            }
+        }
+        return project;
     }
 }
