@@ -218,6 +218,10 @@ class StartupRefusedIT {
         if (!options.contains("-Dcamel.server.port=")) {
             arguments.add("-Dcamel.server.port=" + FreePorts.next());
         }
+        if (!options.contains("-Dconnector.data-dir=")) {
+            // not the project's own data dir, which a connector started from the project root would share
+            arguments.add("-Dconnector.data-dir=target/it-refused-data");
+        }
         Process connector = ConnectorProcess.start(log, environment, arguments.toArray(String[]::new));
         assertThat(exitStatus(connector)).isEqualTo(2);
         List<String> lines = Files.readAllLines(log);

@@ -257,6 +257,7 @@ class JmsSinkPageTest extends ConnectorTestSupport {
             ConfigurationImpl config = new ConfigurationImpl();
             config.setName("crm-broker")
                     .setPersistenceEnabled(false)
+                    .setPagingDirectory(dataDir.resolve("crm-broker-paging").toString())
                     .setSecurityEnabled(false)
                     .setJMXManagementEnabled(false)
                     .addAcceptorConfiguration("in-vm", "vm://1");

@@ -40,7 +40,8 @@ class JmsSinkRefusedSendTest extends ConnectorTestSupport {
         // here, not at the field: the settings are read before the test's fields are set
         crmBroker = new EmbeddedActiveMQ();
         try {
-            crmBroker.setConfiguration(new ConfigurationImpl().setName("crm-broker").setPersistenceEnabled(false).setSecurityEnabled(false)
+            crmBroker.setConfiguration(new ConfigurationImpl().setName("crm-broker").setPersistenceEnabled(false)
+                    .setPagingDirectory(dataDir.resolve("crm-broker-paging").toString()).setSecurityEnabled(false)
                     .setJMXManagementEnabled(false).addAcceptorConfiguration("in-vm", URL)
                     .addAddressSetting("#", new AddressSettings().setAutoCreateQueues(false).setAutoCreateAddresses(false)));
             crmBroker.start();

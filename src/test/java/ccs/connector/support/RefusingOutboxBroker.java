@@ -1,5 +1,6 @@
 package ccs.connector.support;
 
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,10 +29,11 @@ public final class RefusingOutboxBroker implements AutoCloseable {
     private final AtomicInteger refusals = new AtomicInteger();
     private final EmbeddedActiveMQ broker = new EmbeddedActiveMQ();
 
-    private RefusingOutboxBroker(Predicate<String> refusedAddresses) throws Exception {
+    private RefusingOutboxBroker(Path directory, Predicate<String> refusedAddresses) throws Exception {
         ConfigurationImpl config = new ConfigurationImpl();
         config.setName("outbox-broker")
                 .setPersistenceEnabled(false)
+                .setPagingDirectory(directory.resolve("paging").toString())
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("in-vm", URL)
@@ -49,10 +51,13 @@ public final class RefusingOutboxBroker implements AutoCloseable {
         broker.setConfiguration(config);
     }
 
-    /** Starts the broker; while refusing, it refuses the messages of the addresses {@code refusedAddresses} accepts. */
-    public static RefusingOutboxBroker start(Predicate<String> refusedAddresses) {
+    /**
+     * Starts the broker, paging (if ever) under {@code directory}; while refusing, it refuses the messages of the addresses
+     * {@code refusedAddresses} accepts.
+     */
+    public static RefusingOutboxBroker start(Path directory, Predicate<String> refusedAddresses) {
         try {
-            RefusingOutboxBroker started = new RefusingOutboxBroker(refusedAddresses);
+            RefusingOutboxBroker started = new RefusingOutboxBroker(directory, refusedAddresses);
             started.broker.start();
             return started;
         } catch (Exception e) {
@@ -62,7 +67,7 @@ public final class RefusingOutboxBroker implements AutoCloseable {
 
     /** Starts the broker as the outbox of the connector these settings start ({@code connector.outbox.broker-url}). */
     public static RefusingOutboxBroker startAsOutbox(Properties settings, Predicate<String> refusedAddresses) {
-        RefusingOutboxBroker started = start(refusedAddresses);
+        RefusingOutboxBroker started = start(Path.of(settings.getProperty("connector.data-dir"), "outbox-broker"), refusedAddresses);
         settings.setProperty("connector.outbox.broker-url", URL);
         return started;
     }
