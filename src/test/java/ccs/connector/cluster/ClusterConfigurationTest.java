@@ -2,6 +2,7 @@ package ccs.connector.cluster;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -65,23 +66,23 @@ class ClusterConfigurationTest {
 
     @Test
     void aClusterOnTheEmbeddedStateStoreOrOutboxStopsStartupNamingTheKey() {
-        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "file", "connector.cluster.root", "target")))
+        assertThatThrownBy(() -> startupChecks("connector.cluster", "file", "connector.cluster.root", "target"))
                 .isInstanceOf(InvalidSettingException.class).hasMessageStartingWith("setting connector.database.url ");
-        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes",
-                "connector.database.url", "jdbc:postgresql://db:5432/connector")))
+        assertThatThrownBy(() -> startupChecks("connector.cluster", "kubernetes",
+                "connector.database.url", "jdbc:postgresql://db:5432/connector"))
                 .hasMessageStartingWith("setting connector.outbox.broker-url ").hasMessageContaining("vm://0");
-        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "zookeeper")))
+        assertThatThrownBy(() -> startupChecks("connector.cluster", "zookeeper"))
                 .hasMessageStartingWith("setting connector.cluster ");
-        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url",
-                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data")))
+        assertThatThrownBy(() -> startupChecks("connector.cluster", "kubernetes", "connector.database.url",
+                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616"))
                 .as("the file sink's default directory, in the replica's own data dir").hasMessageStartingWith("setting crm.file.dir ");
-        assertThatThrownBy(() -> StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url",
-                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms")))
+        assertThatThrownBy(() -> startupChecks("connector.cluster", "kubernetes", "connector.database.url",
+                "jdbc:postgresql://db:5432/connector", "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms"))
                 .as("the JMS sink's default broker, inside the replica").hasMessageStartingWith("setting crm.jms.broker-url ");
-        StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
-                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms", "crm.jms.broker-url", "tcp://artemis:61616"));
-        StartupChecks.check(settings("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
-                "connector.outbox.broker-url", "tcp://artemis:61616", "connector.data-dir", "/app/data", "crm.file.dir", "/shared/crm-out"));
+        startupChecks("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
+                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.sink", "jms", "crm.jms.broker-url", "tcp://artemis:61616");
+        startupChecks("connector.cluster", "kubernetes", "connector.database.url", "jdbc:postgresql://db:5432/connector",
+                "connector.outbox.broker-url", "tcp://artemis:61616", "crm.file.dir", "/shared/crm-out");
     }
 
     @Test
@@ -95,6 +96,16 @@ class ClusterConfigurationTest {
         }
         assertThat(singletons).allSatisfy(from -> assertThat(routes).contains("uri: \"master:leader:" + from)
                 .doesNotContain("uri: \"" + from));
+    }
+
+    /**
+     * The startup checks of these settings, on any free port and with a data dir under target/: the checks try the port
+     * and write into the data dir (the shipped ones, port 8080 and ./data, are not the test's).
+     */
+    private static void startupChecks(String... keysAndValues) {
+        List<String> all = new ArrayList<>(List.of("camel.server.port", "0", "connector.data-dir", "target/test-data/ClusterConfigurationTest"));
+        all.addAll(List.of(keysAndValues));
+        StartupChecks.check(settings(all.toArray(String[]::new)));
     }
 
     private static String read(Path file) {
