@@ -40,7 +40,7 @@ class ReadmeReferencesTest {
     void everyFileLinkAndTestItNamesExists() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         Set<String> fileNames = new HashSet<>();
-        // what the build and the runs write is skipped rather than read and filtered out: a test class in the other JVM
+        // what the build and the runs write is skipped rather than read and filtered out: a test class in another JVM
         // renames and deletes files there while this one walks, and a file gone between its listing and its reading failed it
         Files.walkFileTree(Path.of("."), new SimpleFileVisitor<>() {
             @Override
