@@ -53,6 +53,7 @@ public final class AgentPageConfiguration {
         }
         Duration linkTtl = settings.duration("connector.agent-page.link-ttl", Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofHours(1));
         Duration cookieTtl = settings.duration("connector.agent-page.cookie-ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
+        settings.integer("connector.agent-page.softphone-urls-per-minute", 20, 1);
         settings.integer("connector.agent-page.screen-pops-per-minute", 60, 1);
         settings.integer("connector.agent-page.statuses-per-minute", 60, 1);
         List<String> frameAncestors = settings.list("connector.agent-page.frame-ancestors", List.of());

@@ -31,6 +31,8 @@ class AgentLinksTest extends ConnectorTestSupport {
     private static final String AGENT = "ayse.yilmaz@demo.example";
     private static final String OTHER = "mehmet.kaya@demo.example";
     private static final String LEAVER = "deniz.aydin@demo.example";
+    /** An agent whose page asks for its softphone URL only in the test of that door's limit. */
+    private static final String LOOPER = "zeynep.demir@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -40,6 +42,7 @@ class AgentLinksTest extends ConnectorTestSupport {
         settings.setProperty("connector.agent-page.secret", SECRET);
         settings.setProperty("connector.agent-page.frame-ancestors", "https://crm.acme.example");
         settings.setProperty("connector.agent-page.screen-pops-per-minute", "10");
+        settings.setProperty("connector.agent-page.softphone-urls-per-minute", "5");
     }
 
     @Test
@@ -160,6 +163,34 @@ class AgentLinksTest extends ConnectorTestSupport {
                 .contains("more than 10 screen pops within a minute (connector.agent-page.screen-pops-per-minute)");
         assertThat(agentDoor("/agent/screen-pop", cookieOf(open(link(AGENT))), "{\"phone\": \"0533 765 43 21\"}").statusCode())
                 .as("another agent's page").isEqualTo(200);
+    }
+
+    @Test
+    void anAgentsPageGetsAtMostItsSoftphoneUrlsAMinuteAndThePlatformIsPingedNoMore() throws Exception {
+        String cookie = cookieOf(open(link(LOOPER)));
+        String session = null;
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> softphone = agentDoor("/agent/softphone-url", cookie, null);
+            assertThat(softphone.statusCode()).as(softphone.body()).isEqualTo(200);
+            session = URI.create(json.readTree(softphone.body()).get("url").asText()).getQuery().replaceFirst(".*session=([^&]*).*", "$1");
+        }
+
+        // a page (or a cookie taken from one) asking in a loop: each request past the budget is refused before any ping
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> refused = agentDoor("/agent/softphone-url", cookie, null);
+            assertThat(refused.statusCode()).as(refused.headers().map() + " " + refused.body()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("60");
+            assertThat(json.readTree(refused.body()).get("detail").asText())
+                    .isEqualTo("this agent's page asked for more than 5 softphone urls within a minute "
+                            + "(connector.agent-page.softphone-urls-per-minute): try again later");
+            assertThat(refused.body()).doesNotContain(session);
+        }
+        String ofTheLooper = session;
+        assertThat(simulator().requests("ping")).as("one ping per softphone URL served, none for those refused")
+                .filteredOn(ping -> ofTheLooper.equals(ping.params().get("session"))).hasSize(5);
+        assertThat(agentDoor("/agent/softphone-url", cookieOf(open(link(OTHER))), null).statusCode()).as("another agent's page")
+                .isEqualTo(200);
     }
 
     @Test

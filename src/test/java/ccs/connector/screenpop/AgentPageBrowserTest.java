@@ -50,6 +50,9 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
     protected void settings(Properties settings) {
         crm = restCrm(settings);
         settings.setProperty("ccs.tenants", "demo,beta");
+        // every test opens the page for one agent again, each opening a softphone URL: more than a real agent's page asks
+        // for in a minute
+        settings.setProperty("connector.agent-page.softphone-urls-per-minute", "1000");
     }
 
     @BeforeAll
