@@ -147,7 +147,9 @@ public final class ApiErrors {
             // JSON of another shape (an array, a text): Jackson's message would name its own classes
             answer(exchange, 400, "the body is not the JSON object this path takes", null);
         } else if (known instanceof JacksonException unreadable) {
-            answer(exchange, 400, "the body is not the JSON object this path takes: " + unreadable.getOriginalMessage(), null);
+            // a field given twice is named in field too, as every other field at fault is
+            answer(exchange, 400, "the body is not the JSON object this path takes: " + unreadable.getOriginalMessage(),
+                    JsonBodies.duplicateField(unreadable));
         } else if (known != null) {
             answer(exchange, 400, known.getMessage(), known instanceof InvalidFieldException invalid ? invalid.getField() : null);
         }

@@ -2,7 +2,9 @@ package ccs.connector.api;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -30,6 +32,21 @@ public final class JsonBodies {
     public static ObjectMapper mapper() {
         return JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    /**
+     * The field that a body read with {@link #mapper()} gives twice, when that is why it could not be read; else null. The
+     * name is the parser's own (the field it was at when it stopped), so a name with quotes or odd characters comes out
+     * as sent; Jackson has no exception type of its own for a duplicate, so its message tells this failure from others.
+     */
+    public static String duplicateField(JacksonException failure) {
+        if (failure instanceof StreamReadException unreadable && unreadable.getProcessor() != null) {
+            String name = unreadable.getProcessor().getParsingContext().getCurrentName();
+            if (name != null && ("Duplicate field '" + name + "'").equals(unreadable.getOriginalMessage())) {
+                return name;
+            }
+        }
+        return null;
     }
 
     public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,

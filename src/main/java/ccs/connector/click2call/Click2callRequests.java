@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import ccs.connector.api.BadRequestException;
@@ -69,8 +68,6 @@ public final class Click2callRequests {
     private static final int FULL_WIDTH_LAST = 0xFF5E;
     private static final int FULL_WIDTH_OFFSET = 0xFEE0;
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
-    /** Jackson's message for a field given twice (StreamReadFeature.STRICT_DUPLICATE_DETECTION), which has no type of its own. */
-    private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     private final ObjectMapper json = JsonBodies.mapper();
     private final Tenants tenants;
@@ -272,16 +269,16 @@ public final class Click2callRequests {
             }
             return request;
         } catch (JsonProcessingException e) {
-            throw new BadRequestException(unreadable(text, e));
+            String twice = JsonBodies.duplicateField(e);
+            if (twice != null) {
+                throw new BadRequestException("the body gives field " + twice + " twice: give each field once", twice);
+            }
+            throw new BadRequestException(unreadable(text));
         }
     }
 
-    /** Why a body is no request: a field given twice, more after one JSON object, or no JSON object at all. */
-    private String unreadable(String text, JsonProcessingException e) {
-        Matcher duplicate = DUPLICATE_FIELD.matcher(e.getOriginalMessage());
-        if (duplicate.matches()) {
-            return "the body gives field " + duplicate.group(1) + " twice: give each field once";
-        }
+    /** Why a body is no request, when no field is given twice: more after one JSON object, or no JSON object at all. */
+    private String unreadable(String text) {
         try {
             return json.readerFor(JSON_OBJECT).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(text) != null
                     ? "the body is not one JSON object: more follows it (one request per body)" : "the body is not a JSON object";

@@ -125,6 +125,15 @@ public final class PhoneNumbers {
         return caller != null && MASK.matcher(caller).find();
     }
 
+    /**
+     * Throws the 400 of a screen pop with no caller's number: neither {@code phone} nor {@code activecallkey} was given. It
+     * names {@code phone}, the field a screen pop gives first (the call's key stands in for it only when numbers are masked).
+     */
+    public void noCaller() {
+        throw new InvalidFieldException("phone", "is missing: give phone (the caller's number) or activecallkey (the call, when "
+                + "numbers are masked): query parameters of /api/v1/screen-pop, fields of the agent page's body");
+    }
+
     /** Whether a screen pop reads the caller from the call: its key is given, and the number is missing or masked. */
     public boolean readFromCall(String caller, String activecallkey) {
         return activecallkey != null && !activecallkey.isEmpty() && (caller == null || caller.isEmpty() || masked(caller));

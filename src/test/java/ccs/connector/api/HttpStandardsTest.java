@@ -170,6 +170,41 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aFieldGivenTwiceInABodyIsAProblemNamingTheField() throws Exception {
+        String day = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Istanbul")).minusDays(3).toString();
+        int dialled = simulator().requests("click2call").size();
+        String[][] requests = {
+                {"/api/v1/click2call", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"agentEmail\": \"" + AGENT + "\"}",
+                        "agentEmail", "the body gives field agentEmail twice"},
+                {"/api/v1/calls/hold", "{\"agentEmail\": \"" + AGENT + "\", \"agentEmail\": \"" + AGENT + "\"}",
+                        "agentEmail", "the body gives field agentEmail twice"},
+                {"/api/v1/agent-links", "{\"agentEmail\": \"" + AGENT + "\", \"agentEmail\": \"" + AGENT + "\"}",
+                        "agentEmail", "the body is not the JSON object this path takes: Duplicate field 'agentEmail'"},
+                {"/api/v1/cdr/backfill", "{\"from\": \"" + day + "\", \"to\": \"" + day + "\", \"from\": \"" + day + "\"}",
+                        "from", "the body is not the JSON object this path takes: Duplicate field 'from'"},
+                {"/api/v1/agents/performance/backfill", "{\"from\": \"" + day + "\", \"to\": \"" + day + "\", \"to\": \"" + day + "\"}",
+                        "to", "the body is not the JSON object this path takes: Duplicate field 'to'"}};
+        for (String[] request : requests) {
+            HttpResponse<String> answer = post(request[0], "application/json", request[1]);
+            assertProblem(answer, 400).as(request[0]).startsWith(request[3]);
+            assertThat(json.readTree(answer.body()).path("field").asText(null)).as(request[0]).isEqualTo(request[2]);
+        }
+        HttpResponse<String> door = agentDoor("/agent/screen-pop", agentPageCookie(AGENT), "{\"phone\": \"05321234567\", \"phone\": \"05331234567\"}");
+        assertProblem(door, 400).startsWith("the body is not the JSON object this path takes: Duplicate field 'phone'");
+        assertThat(json.readTree(door.body()).path("field").asText(null)).isEqualTo("phone");
+        assertThat(simulator().requests("click2call")).as("nothing dialled").hasSize(dialled);
+    }
+
+    @Test
+    void aScreenPopWithNeitherPhoneNorCallKeyIsAProblemNamingPhone() throws Exception {
+        for (HttpResponse<String> answer : java.util.List.of(get("/api/v1/screen-pop"), get("/api/v1/screen-pop?phone=%20&activecallkey="),
+                agentDoor("/agent/screen-pop", agentPageCookie(AGENT), "{}"))) {
+            assertProblem(answer, 400).as(answer.uri().toString()).startsWith("phone is missing").contains("activecallkey");
+            assertThat(json.readTree(answer.body()).path("field").asText(null)).as(answer.uri().toString()).isEqualTo("phone");
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIsA413Problem() throws Exception {
         assertProblem(post("/api/v1/click2call", "application/json", "{\"x\": \"" + "y".repeat(70_000) + "\"}"), 413)
                 .contains("camel.server.maxBodySize");

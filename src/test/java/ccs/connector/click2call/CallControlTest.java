@@ -93,7 +93,7 @@ class CallControlTest extends ConnectorTestSupport {
         assertProblem(control("hold", "[1]"), 400, "the body is not a JSON object", null);
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"} garbage"), 400, "the body is not one JSON object", null);
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\", \"agentEmail\": \"" + JMS_AGENT + "\"}"), 400,
-                "the body gives field agentEmail twice", null);
+                "the body gives field agentEmail twice", "agentEmail");
         assertProblem(control("hold", "{\"action\": \"unhold\", \"agentEmail\": \"" + REST_AGENT + "\"}"), 400,
                 "action is 'unhold', but the path is /api/v1/calls/hold", "action");
         assertThat(control("transfer", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(405);

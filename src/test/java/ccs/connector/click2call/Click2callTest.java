@@ -328,7 +328,7 @@ class Click2callTest extends ConnectorTestSupport {
                 + "\", \"transactionId\": \"crm-two-bodies-twice\"}";
         assertError(click2call(first + second), 400, "the body is not one JSON object", null);
         assertError(click2call(first + " garbage"), 400, "the body is not one JSON object", null);
-        assertError(click2call(twice), 400, "the body gives field agentEmail twice", null);
+        assertError(click2call(twice), 400, "the body gives field agentEmail twice", "agentEmail");
 
         sendText(first + "\n" + second, Map.of());
         try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
