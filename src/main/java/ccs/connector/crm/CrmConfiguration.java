@@ -33,7 +33,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.jms.connection.CachingConnectionFactory;
-import org.springframework.jms.connection.JmsTransactionManager;
 
 /**
  * Binds the CRM side: the event builder, the outbox and CRM brokers (starting the embedded
@@ -98,10 +97,10 @@ public class CrmConfiguration implements CamelConfiguration {
         ConnectionFactory crmSinkFactory = connectionFactory("crm.jms.broker-url", crmUrl, crmLogin, connectionTtl,
                 bufferedAhead(crmUrl, consumerWindow), false);
         camel.getRegistry().bind("crmSinkConnectionFactory", crmSinkFactory);
-        JmsTransactionManager crmSinkTransactions = new JmsTransactionManager(crmSinkFactory);
         // a session only once something is sent: the file and REST sinks' pages never touch the broker
-        crmSinkTransactions.setLazyResourceRetrieval(true);
-        SpringTransactionPolicy crmPageTransaction = new SpringTransactionPolicy(crmSinkTransactions);
+        CrmFiles crmFiles = new CrmFiles(settings.bool("crm.file.sync", true));
+        camel.getRegistry().bind("crmFiles", crmFiles);
+        SpringTransactionPolicy crmPageTransaction = new SpringTransactionPolicy(new CrmFiles.PageTransactions(crmSinkFactory, crmFiles));
         crmPageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         camel.getRegistry().bind("crmPageTransaction", crmPageTransaction);
 

@@ -89,6 +89,48 @@ class FileSinkTest extends ConnectorTestSupport {
         assertThat(file).doesNotExist();
     }
 
+    /**
+     * A page's files are forced to the disk when its delivery commits, after the last is written: a CRM that takes each
+     * file the moment it appears (moves it away) has taken some of them by then, and those are the CRM's. The page is
+     * delivered once, not again for a file it no longer finds.
+     */
+    @Test
+    void aPageWhoseFilesTheCrmTakesAtOnceIsDeliveredOnceEachEvent() throws Exception {
+        Path taken = dataDir.resolve("crm-taken");
+        Files.createDirectories(taken);
+        List<String> moves = new CopyOnWriteArrayList<>();
+        AtomicBoolean taking = new AtomicBoolean(true);
+        Thread crm = new Thread(() -> {
+            while (taking.get()) {
+                for (Path file : jsonFiles().stream().filter(f -> f.getFileName().toString().contains("file-taken-")).toList()) {
+                    try {
+                        Files.move(file, taken.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        moves.add(file.getFileName().toString());
+                    } catch (java.io.IOException raced) {
+                        // written again meanwhile, or gone: the next pass sees it
+                    }
+                }
+            }
+        });
+        crm.start();
+        List<CloudEvent> events = IntStream.range(0, 100).mapToObj(i -> events().cdr("demo",
+                java.util.Map.of("callid", "file-taken-" + i, "calldate", "2026-11-30 10:00:00", "duration", "42"))).toList();
+        double deliveredBefore = deliveriesCounted("delivered");
+
+        try {
+            template.sendBody("direct:crm-publish", ccs.connector.event.EventPage.of(events));
+
+            await().atMost(PATIENCE).until(() -> deliveriesCounted("delivered") - deliveredBefore >= events.size());
+            await().atMost(PATIENCE).until(() -> moves.size() >= events.size());
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> moves.size() == events.size());
+        } finally {
+            taking.set(false);
+            crm.join();
+        }
+        assertThat(moves).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getFileName).toList());
+        assertThat(deliveriesCounted("delivered") - deliveredBefore).isEqualTo(events.size());
+    }
+
     /** What a CRM that cuts text by UTF-16 units leaves of an emoji is no UTF-8: the file could never be written. */
     @Test
     void aTextHoldingHalfAnEmojiIsWrittenWithAReplacementCharacterInItsPlace() throws Exception {
