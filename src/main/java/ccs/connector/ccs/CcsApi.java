@@ -133,6 +133,9 @@ public final class CcsApi {
             // when the platform says it serves again, the caller hears it (a 503's Retry-After, RFC 9110 section 10.2.3)
             throw UpstreamException.unavailable(tenant.name(), status, retryAfter(message.getHeader("Retry-After", String.class)));
         }
+        if (status >= 400 && status <= 499 && status != 408) {
+            throw UpstreamException.rejected(tenant.name(), status);
+        }
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant.name(), status);
         }

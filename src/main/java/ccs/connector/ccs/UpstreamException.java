@@ -94,6 +94,16 @@ public class UpstreamException extends CcsException {
                 + (target == null || target.isBlank() ? " to the tenant's current API URL" : " to " + target), 0, Outcome.REFUSED);
     }
 
+    /**
+     * The platform, or a server in its place, answered a 4xx of its own (not 401, 403, 408 or 429) to a request of the
+     * connector: nothing was carried out, and the same request would get the same answer (a wrong {@code ccs.api-url} path
+     * answers 404). A bad answer of the connector's upstream, 502, not repeated; it was 503, as if the platform were down.
+     */
+    public static UpstreamException rejected(String tenant, int status) {
+        return new UpstreamException(502, "Call Center Studio tenant " + tenant + " answered HTTP " + status
+                + " to a request it does not take: is ccs.api-url the tenant's API?", 0, Outcome.REFUSED);
+    }
+
     public static UpstreamException throttled(String tenant, int retryAfterSeconds) {
         return new UpstreamException(503, "Call Center Studio tenant " + tenant + " is throttling requests (HTTP 429)",
                 retryAfterSeconds, Outcome.DOWN, null, false, true);
@@ -137,6 +147,20 @@ public class UpstreamException extends CcsException {
 
     public static UpstreamException refused(String tenant, String what) {
         return new UpstreamException(502, "Call Center Studio tenant " + tenant + " " + what, 0, Outcome.REFUSED);
+    }
+
+    /**
+     * The same failure with a {@code Retry-After} of at least {@code seconds}, for a 503 (a 429 or a 503 of the platform
+     * that gave none, or no connection): the time the tenant's circuit now holds its requests back, so that the caller
+     * whose request opened it hears when to try again, as those held back after it do.
+     */
+    public UpstreamException retryingAfter(int seconds) {
+        if (httpStatus() != 503 || retryAfterSeconds >= seconds) {
+            return this;
+        }
+        UpstreamException later = new UpstreamException(503, getMessage(), seconds, outcome, function, credentialRefused, away);
+        later.setStackTrace(getStackTrace());
+        return later;
     }
 
     @Override

@@ -74,6 +74,8 @@ public final class Click2callCircuits {
             long now = ticker.read();
             open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
                     ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
+            // a 503 tells when to try again, as the tenant's requests held back after it are told
+            throw upstream.retryingAfter((int) Math.max(1, Duration.ofNanos(coolDown).toSeconds()));
         } else if (failure instanceof CcsException answer && !answer.isRemembered() || failure instanceof NotFoundException) {
             // the platform answered: a refusal, or no such call for a screen pop
             answered(tenant, attempt);

@@ -245,6 +245,42 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
         }
     }
 
+    /**
+     * A 4xx of the platform's own (a wrong ccs.api-url path answers 404) is a bad answer of the upstream, 502, naming the
+     * setting; it was 503, as if the platform were down, so a CRM tried again a request that would only fail again. The
+     * platform answered: the tenant's next request is sent.
+     */
+    @Test
+    void aStatusOfThePlatformThatRefusesTheRequestIsA502NamingTheApiUrl() throws Exception {
+        simulator().inject(Fault.status("click2call", 404, 1));
+        HttpResponse<String> refused = click2call(AGENT, "05321234567", null);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(new ObjectMapper().readTree(refused.body()).get("detail").asText())
+                .isEqualTo("Call Center Studio tenant demo answered HTTP 404 to a request it does not take: is ccs.api-url the tenant's API?");
+        assertThat(refused.headers().firstValue("Retry-After")).isEmpty();
+
+        HttpResponse<String> next = click2call(AGENT, "05321234568", null);
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+    }
+
+    /**
+     * The request that finds the platform away (a 503 or 429 without a Retry-After of its own, no connection) opens the
+     * tenant's circuit, and is told when to try again as the requests held back after it are: it was a 503 without
+     * Retry-After, and the agent page, which tries again only after a Retry-After, gave up on it.
+     */
+    @Test
+    void theRequestThatFindsThePlatformAwayIsToldWhenToTryAgainAsThoseHeldBackAfterIt() throws Exception {
+        simulator().inject(Fault.status("click2call", 503, 1));
+        HttpResponse<String> first = click2call(AGENT, "05321234567", null);
+        HttpResponse<String> heldBack = click2call(AGENT, "05321234568", null);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(503);
+        assertThat(first.body()).contains("Call Center Studio tenant demo answered HTTP 503");
+        assertThat(first.headers().firstValue("Retry-After")).contains("10");
+        assertThat(heldBack.statusCode()).as(heldBack.body()).isEqualTo(503);
+        assertThat(heldBack.headers().firstValue("Retry-After")).isPresent();
+    }
+
     /** A click2call of the CRM, with the API key; of the default tenant when {@code tenant} is null. */
     private HttpResponse<String> click2call(String agent, String phoneNumber, String tenant) throws Exception {
         return post("/api/v1/click2call", "application/json", "{\"agentEmail\": \"" + agent + "\", \"phoneNumber\": \"" + phoneNumber + "\""

@@ -53,6 +53,8 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         // every test opens the page for one agent again, each opening a softphone URL: more than a real agent's page asks
         // for in a minute
         settings.setProperty("connector.agent-page.softphone-urls-per-minute", "1000");
+        // a platform that throttles holds the tenant's requests back this long (its circuit), and the page is told so
+        settings.setProperty("ccs.click2call.circuit-cool-down", "2s");
     }
 
     @BeforeAll
@@ -186,13 +188,14 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
 
     @Test
     void aScreenPopAnswered503WithRetryAfterIsAskedAgainAndTheCardShown() {
-        // Call Center Studio throttles the call's lookup once: the door answers 503 with its Retry-After
+        // Call Center Studio throttles the call's lookup once (Retry-After: 1): the door answers 503 with a Retry-After, the
+        // tenant's circuit's cool-down, for which it holds the tenant's requests back
         simulator().inject(Fault.throttle("getactivecall", 1, 1));
         ring("0533 765 43 21", true);
 
         WebElement card = wait.until(page -> page.findElements(By.cssSelector("#contacts .contact")).stream().findFirst().orElse(null));
         assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Burak Öztürk");
-        assertThat(activity()).contains("The connector is busy: agent/screen-pop is asked again in 1 s");
+        assertThat(activity()).contains("The connector is busy: agent/screen-pop is asked again in 2 s");
     }
 
     @Test
