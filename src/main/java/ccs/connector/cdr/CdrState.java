@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CDR sync's state in the connector's database, one row per tenant in each table:
- * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox, and the one the latest settle
- * sweep read up to),
+ * {@code CDR_CHECKPOINT} (the instant up to which every record was handed to the outbox, the one the latest settle
+ * sweep read up to, and the rest of a sweep that failed),
  * {@code CDR_BACKFILL} (the latest backfill, how far it got, times in the tenant's wall clock, and its outcome),
  * {@code CDR_RUN} (how the latest poll and settle sweep ended, for the status page),
  * {@code CDR_FIRST_START} (where the first poll of a tenant started, while it has no checkpoint).
@@ -102,8 +102,10 @@ public final class CdrState {
     public boolean bringBack(String tenant, Instant to, Instant after) {
         long toMillis = to.toEpochMilli();
         long afterMillis = after.toEpochMilli();
+        // the rest of a failed sweep goes too: it may reach into the future as well, and the next sweep is due at once
         return database.update("UPDATE CDR_CHECKPOINT SET read_up_to_ms = ?, settled_up_to_ms = CASE WHEN settled_up_to_ms > ? THEN ? "
-                + "ELSE settled_up_to_ms END WHERE tenant = ? AND read_up_to_ms > ?", toMillis, afterMillis, toMillis, tenant, afterMillis) > 0;
+                + "ELSE settled_up_to_ms END, settle_rest_from_ms = NULL, settle_rest_to_ms = NULL WHERE tenant = ? AND read_up_to_ms > ?",
+                toMillis, afterMillis, toMillis, tenant, afterMillis) > 0;
     }
 
     /** The checkpoint the tenant's latest settle sweep read up to, if one ended. */
@@ -117,8 +119,34 @@ public final class CdrState {
      * ending after the new leader's must not make the next one reach back further than it needs.
      */
     public void saveSettledUpTo(String tenant, Instant at) {
-        database.update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = ? WHERE tenant = ? AND (settled_up_to_ms IS NULL OR settled_up_to_ms < ?)",
-                at.toEpochMilli(), tenant, at.toEpochMilli());
+        long millis = at.toEpochMilli();
+        // the rest of a failed sweep up to there is read now
+        database.update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = CASE WHEN settled_up_to_ms IS NULL OR settled_up_to_ms < ? THEN ? "
+                + "ELSE settled_up_to_ms END, settle_rest_from_ms = CASE WHEN settle_rest_to_ms <= ? THEN NULL ELSE settle_rest_from_ms END, "
+                + "settle_rest_to_ms = CASE WHEN settle_rest_to_ms <= ? THEN NULL ELSE settle_rest_to_ms END WHERE tenant = ?",
+                millis, millis, millis, millis, tenant);
+    }
+
+    /** The part of a settle sweep still to read: from where the pages of a sweep that failed reached, up to the checkpoint it read up to. */
+    public record SettleRest(Instant from, Instant to) {
+    }
+
+    /** The rest of the tenant's latest settle sweep, when it failed and no sweep up to its checkpoint finished since. */
+    public Optional<SettleRest> settleRest(String tenant) {
+        return database.one("SELECT settle_rest_from_ms, settle_rest_to_ms FROM CDR_CHECKPOINT WHERE tenant = ? "
+                        + "AND settle_rest_from_ms IS NOT NULL AND settle_rest_to_ms IS NOT NULL",
+                row -> new SettleRest(Instant.ofEpochMilli(row.getLong(1)), Instant.ofEpochMilli(row.getLong(2))), tenant);
+    }
+
+    /**
+     * A settle sweep of the tenant up to the checkpoint {@code rest.to()} failed, its records in the outbox up to
+     * {@code rest.from()}: the next sweep reads the rest. Not kept behind where a finished sweep read up to (a deposed
+     * leader's sweep failing after the new leader's finished).
+     */
+    public void saveSettleRest(String tenant, SettleRest rest) {
+        database.update("UPDATE CDR_CHECKPOINT SET settle_rest_from_ms = ?, settle_rest_to_ms = ? WHERE tenant = ? "
+                + "AND (settled_up_to_ms IS NULL OR settled_up_to_ms <= ?)", rest.from().toEpochMilli(), rest.to().toEpochMilli(), tenant,
+                rest.to().toEpochMilli());
     }
 
     /**

@@ -203,9 +203,8 @@ public final class CdrSync {
     /** The window is in the outbox as far as it was read: the checkpoint moves there, never back. */
     public void windowDone(CdrWindow window) {
         TenantPolls tenantPolls = polls(window.getTenant());
-        // a record's wall clock in a repeated hour is taken at its earlier instant: read again, never skipped
         Optional<Instant> readUpTo = window.complete() ? Optional.of(tenantPolls.windowFinish)
-                : window.readUpTo().map(local -> local.atZone(window.getZone()).toInstant());
+                : window.readUpTo().map(local -> instant(window, local));
         Optional<Instant> checkpoint;
         String problem = null;
         synchronized (tenantPolls) {
@@ -244,7 +243,8 @@ public final class CdrSync {
 
     /**
      * The window a settle sweep of the tenant reads: up to the checkpoint, from the settle window before the checkpoint the
-     * previous sweep read up to (never before {@code ccs.cdr.start}, nor further back than the dedupe remembers); null
+     * previous sweep read up to (never before {@code ccs.cdr.start}, nor further back than the dedupe remembers); after a
+     * sweep that failed, the rest of that one ({@link #settleFailed}); null
      * before the tenant's first checkpoint, when there is nothing behind it, and while a sweep of the tenant is still
      * running. Every window handed out must be ended with {@link #settleFinished(String)}.
      * <p>
@@ -267,6 +267,15 @@ public final class CdrSync {
             }
             Instant finish = checkpoint.get();
             Instant dedupeRemembers = clock.instant().minus(settings.dedupeRetention());
+            Optional<CdrState.SettleRest> rest = settleRest(tenant.name(), finish, dedupeRemembers);
+            if (rest.isPresent()) {
+                tenantPolls.settling = true;
+                tenantPolls.settleFinish = rest.get().to();
+                CdrWindow window = settings.window(tenant, LocalDateTime.ofInstant(rest.get().from(), tenant.zone()),
+                        LocalDateTime.ofInstant(rest.get().to(), tenant.zone()), SETTLE);
+                LOG.info("CDR settle sweep of tenant {} goes on with {}, the rest of the previous sweep, which failed", tenant.name(), window.range());
+                return window;
+            }
             Instant reachBack = state.settledUpTo(tenant.name()).filter(finish::isAfter).orElse(finish).minus(settings.settleWindow());
             if (reachBack.isBefore(dedupeRemembers)) {
                 reachBack = earliest(dedupeRemembers, finish.minus(settings.settleWindow()));
@@ -280,6 +289,17 @@ public final class CdrSync {
             tenantPolls.settleFinish = finish;
             return settings.window(tenant, from, to, SETTLE);
         }
+    }
+
+    /**
+     * The rest of the tenant's previous sweep, which failed ({@link #settleFailed}), when it is still to be read: up to a
+     * checkpoint no finished sweep read up to yet and none past the checkpoint (a clock set back), from a time the dedupe
+     * remembers. Otherwise none: the sweep reaches back from where the previous finished one read up to.
+     */
+    private Optional<CdrState.SettleRest> settleRest(String tenant, Instant checkpoint, Instant dedupeRemembers) {
+        Optional<Instant> settled = state.settledUpTo(tenant);
+        return state.settleRest(tenant).filter(rest -> settled.map(at -> !rest.to().isBefore(at)).orElse(true)
+                && !rest.to().isAfter(checkpoint) && !rest.from().isAfter(rest.to()) && !rest.from().isBefore(dedupeRemembers));
     }
 
     /**
@@ -350,12 +370,26 @@ public final class CdrSync {
         return null;
     }
 
-    /** A settle sweep failed (upstream fault, outbox down): the next one reads the same records again. */
-    public void settleFailed(String tenantName, Exception failure) {
+    /**
+     * A settle sweep failed (upstream fault, outbox down) in {@code window}. Its pages in the outbox count, as a poll's do: the
+     * next sweep reads only the rest, from the latest record they hold (records oldest first; else from where the failed
+     * window began) up to this sweep's checkpoint, and then counts as this sweep done. Reaching back the whole settle window
+     * again instead, a sweep of many pages that fails now and then at some page would seldom finish, and the records at the
+     * end of its window, where the calls a little longer than the overlap land, would wait for hours.
+     */
+    public void settleFailed(CdrWindow window, Exception failure) {
+        String tenant = window.getTenant();
         String problem = Secrets.mask(String.valueOf(failure.getMessage()));
-        state.saveRun(tenants.get(tenantName).name(), SETTLE, problem, clock.instant());
-        LOG.warn("CDR settle sweep of tenant {} failed ({}); the next one, in ccs.cdr.settle-interval, reads its window again",
-                tenants.get(tenantName).name(), problem);
+        LocalDateTime from = window.publishedUpTo().orElse(window.getStart());
+        state.saveSettleRest(tenant, new CdrState.SettleRest(instant(window, from), polls(tenant).settleFinish));
+        state.saveRun(tenant, SETTLE, problem, clock.instant());
+        LOG.warn("CDR settle sweep of tenant {} failed after {} records in the outbox ({}); the next one, in ccs.cdr.settle-interval, "
+                + "goes on from {}", tenant, window.getPublishedRecords(), problem, CdrWindow.WIRE_TIME.format(from));
+    }
+
+    /** A time of the window's wall clock as an instant: in the repeated hour of an autumn clock change, the earlier one (read again, never skipped). */
+    private static Instant instant(CdrWindow window, LocalDateTime wallClock) {
+        return wallClock.atZone(window.getZone()).toInstant();
     }
 
     /**
@@ -371,7 +405,7 @@ public final class CdrSync {
             // the pages in the outbox before the failure count: a window that fails at a later page in every run
             // (a long backlog, a cursor that expires) would otherwise never get past its first pages
             Optional<Instant> previous = state.checkpoint(tenant);
-            Optional<Instant> publishedUpTo = window.publishedUpTo().map(local -> local.atZone(window.getZone()).toInstant());
+            Optional<Instant> publishedUpTo = window.publishedUpTo().map(local -> instant(window, local));
             boolean moved = advanceCheckpoint(tenant, previous, publishedUpTo);
             Optional<Instant> checkpoint = moved ? publishedUpTo : previous;
             if (publishedUpTo.isPresent()) {

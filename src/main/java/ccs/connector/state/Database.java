@@ -127,6 +127,10 @@ public final class Database implements AutoCloseable {
             SchemaPart.column("CDR_CHECKPOINT", "settled_up_to_ms BIGINT"),
             // when the tenant's first checkpoint was saved: its first settle sweep is due ccs.cdr.settle-interval after it
             SchemaPart.column("CDR_CHECKPOINT", "first_saved_at_ms BIGINT"),
+            // the rest of the tenant's latest settle sweep, which failed: from where its pages in the outbox reached, up to the
+            // checkpoint it read up to (ccs.connector.cdr.CdrSync#settleFailed); null once a sweep finished
+            SchemaPart.column("CDR_CHECKPOINT", "settle_rest_from_ms BIGINT"),
+            SchemaPart.column("CDR_CHECKPOINT", "settle_rest_to_ms BIGINT"),
             // the start of the day of a tenant's first poll (ccs.cdr.start empty), until its first checkpoint
             SchemaPart.table("CDR_FIRST_START", "tenant VARCHAR(200) PRIMARY KEY, start_local VARCHAR(32) NOT NULL"),
             SchemaPart.table("CDR_BACKFILL", "tenant VARCHAR(200) PRIMARY KEY, range_from VARCHAR(32) NOT NULL, "

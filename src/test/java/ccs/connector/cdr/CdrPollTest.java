@@ -75,6 +75,8 @@ class CdrPollTest extends ConnectorTestSupport {
             return !cdrRequests().isEmpty();
         });
         simulator().clearRequests();
+        // no settle sweep ran before the test: each reaches back from where the test places the checkpoint
+        stateStore().update("UPDATE CDR_CHECKPOINT SET settled_up_to_ms = NULL, settle_rest_from_ms = NULL, settle_rest_to_ms = NULL");
     }
 
     @Test
@@ -355,6 +357,38 @@ class CdrPollTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aSettleSweepThatFailsAtALaterPageHasTheNextGoOnFromItsPagesInTheOutbox() throws Exception {
+        // behind the checkpoint: 250 late records filed 3h to 2h back, and the record of a call of 20 minutes at the end of
+        // the sweep's window
+        List<String> late = new ArrayList<>(simulator().generateCdrs(250, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120))));
+        late.addAll(simulator().generateCdrs(1, wallClock(Duration.ofMinutes(25)), wallClock(Duration.ofMinutes(24))));
+        // the sweep's second page fails, as a platform's occasional 502 does
+        simulator().inject(Fault.status("reportsCDRLogs", 502, 1).onlyWith("cursor"));
+
+        template.sendBody("direct:cdr-settle", null);
+
+        List<ApiRequest> failed = cdrRequests();
+        assertThat(failed).hasSize(2);
+        assertThat(LogCapture.text()).contains("CDR settle sweep of tenant demo failed after 100 records in the outbox");
+        String firstPageReachesTo = latestCallDate(failed.get(0));
+        String checkpointSwept = failed.get(0).params().get("finishdate");
+        simulator().clearRequests();
+
+        template.sendBody("direct:cdr-settle", null);
+
+        assertThat(cdrRequests().get(0).params()).as("the next sweep reads on from the latest record of the page in the outbox, "
+                        + "up to the failed sweep's checkpoint, not its whole window again")
+                .containsEntry("startdate", firstPageReachesTo).containsEntry("finishdate", checkpointSwept);
+        awaitDelivered(late);
+
+        // that sweep is done: the one after reaches back ccs.cdr.settle-window from its checkpoint
+        simulator().clearRequests();
+        template.sendBody("direct:cdr-settle", null);
+        assertThat(cdrRequests().get(0).params())
+                .containsEntry("startdate", WIRE.format(LocalDateTime.parse(checkpointSwept, WIRE).minusHours(4)));
+    }
+
+    @Test
     void aSettleSweepCutShortOnAReplicaThatLostTheLeadershipLeavesTheRestToTheNewLeader() throws Exception {
         List<String> late = simulator().generateCdrs(350, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120)));
         // the window's first page is slow in coming (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead
@@ -403,12 +437,27 @@ class CdrPollTest extends ConnectorTestSupport {
 
     /** The cursor the simulator answers to the same request (its keyset cursors are stable). */
     private String cursorAnswered(ApiRequest request) throws Exception {
+        return answerTo(request).get("cursor").asText();
+    }
+
+    /** The latest calldate of the page the simulator answers to the same request. */
+    private String latestCallDate(ApiRequest request) throws Exception {
+        String latest = null;
+        for (JsonNode record : answerTo(request).get("CallList")) {
+            String callDate = record.get("calldate").asText();
+            latest = latest == null || callDate.compareTo(latest) > 0 ? callDate : latest;
+        }
+        return latest;
+    }
+
+    /** What the simulator answers to the same request again. */
+    private JsonNode answerTo(ApiRequest request) throws Exception {
         StringBuilder query = new StringBuilder();
         request.params().forEach((name, value) -> query.append(query.isEmpty() ? "" : "&")
                 .append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(simulator().apiUrl() + "?" + query)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return json.readTree(answer.body()).get("cursor").asText();
+        return json.readTree(answer.body());
     }
 
     private void awaitDelivered(List<String> keys) {

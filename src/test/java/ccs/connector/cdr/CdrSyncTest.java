@@ -181,9 +181,10 @@ class CdrSyncTest {
         assertThat(after.getStart()).as("four hours before the previous sweep's checkpoint, not before this one's")
                 .isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
         assertThat(after.getFinish()).isEqualTo(LocalDateTime.parse("2026-11-02T10:00:00"));
-        sync.settleFailed("demo", new IllegalStateException("Call Center Studio answered 503"));
+        sync.settleFailed(after, new IllegalStateException("Call Center Studio answered 503"));
         sync.settleFinished("demo");
-        assertThat(sync.settleWindow("demo").getStart()).as("a failed sweep moves nothing").isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
+        assertThat(sync.settleWindow("demo").getStart()).as("a sweep failed before any of its pages was in the outbox goes on from its start")
+                .isEqualTo(LocalDateTime.parse("2026-11-02T04:00:00"));
         sync.settleFinished("demo");
 
         // after a stop of nine days the dedupe (seven days) no longer knows what the previous sweep's records were
@@ -191,6 +192,38 @@ class CdrSyncTest {
         state.saveCheckpoint("demo", NOW.plus(Duration.ofDays(9)).minusSeconds(60), NOW);
         assertThat(nineDaysLater.settleWindow("demo").getStart()).as("seven days back, not past them")
                 .isEqualTo(LocalDateTime.parse("2026-11-04T10:30:00"));
+    }
+
+    @Test
+    void aSettleSweepThatFailsAtALaterPageHasTheNextReadOnlyItsRestEvenOnAnotherReplica() {
+        LogCapture.install();
+        CdrState state = new CdrState(Database.h2(dir));
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:00:00Z"), NOW); // 10:00 in Istanbul
+        CdrSync sync = sync(Optional.empty());
+        CdrWindow sweep = sync.settleWindow("demo");
+        assertThat(sweep.range()).isEqualTo("2026-11-02 06:00:00 to 2026-11-02 10:00:00");
+        CdrTestRecords.readFullPage(sweep, "c1", "2026-11-02 06:40:00");
+        sweep.pagePublished();
+        // the next page is read, but its records never reach the outbox
+        CdrTestRecords.readFullPage(sweep, "c2", "2026-11-02 07:20:00");
+        sync.settleFailed(sweep, new IllegalStateException("Call Center Studio answered 502"));
+        sync.settleFinished("demo");
+        assertThat(LogCapture.text()).contains("CDR settle sweep of tenant demo failed after 100 records in the outbox "
+                + "(Call Center Studio answered 502); the next one, in ccs.cdr.settle-interval, goes on from 2026-11-02 06:40:00");
+
+        // the polls went on meanwhile, and another replica leads now, on the state store the replicas share
+        state.saveCheckpoint("demo", Instant.parse("2026-11-02T07:10:00Z"), NOW);
+        CdrSync next = sync(Optional.empty(), NOW.plus(Duration.ofMinutes(10)));
+        CdrWindow rest = next.settleWindow("demo");
+        assertThat(rest.range()).as("from the latest record in the outbox up to the failed sweep's checkpoint")
+                .isEqualTo("2026-11-02 06:40:00 to 2026-11-02 10:00:00");
+        CdrWindow.pageRead(rest, Map.of("cursor", "c", "CallList", List.of()));
+        assertThat(next.settleDone(rest)).isNull();
+        next.settleFinished("demo");
+
+        // the sweep is done: the one after reaches back the settle window from its checkpoint
+        assertThat(next.settleWindow("demo").range()).isEqualTo("2026-11-02 06:00:00 to 2026-11-02 10:10:00");
+        next.settleFinished("demo");
     }
 
     @Test
