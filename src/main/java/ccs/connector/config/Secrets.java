@@ -173,7 +173,12 @@ public final class Secrets {
         return scrubbed;
     }
 
-    private Object scrubValue(Object value) {
+    /**
+     * Any value as received without any secret: a text or, at any depth, a JSON object's or a list's texts (see
+     * {@link #scrub(Map)}); other values (numbers, booleans, null) as they are. For what may be any of them, such as an
+     * entry of a CDR page that is no JSON object.
+     */
+    public Object scrubValue(Object value) {
         if (value instanceof String text) {
             return scrub(text);
         }

@@ -106,13 +106,41 @@ public final class DeadLetters {
      * id; a letter kept again under the same id replaces the earlier one. It is on the disk when this returns.
      */
     public void keep(String id, String kind, String letter) throws JsonProcessingException {
-        JsonNode read = json.readTree(letter);
-        String reason = read.path("reason").asText("unknown");
-        database.merge(TABLE, List.of("id"), List.of("id", "kind", "reason", "attempts", "failed_at", "letter", "replay"),
-                id, kind, reasonColumn(reason),
-                read.path("attempts").asInt(1), Timestamp.from(Instant.now()), letter, false);
+        database.merge(TABLE, List.of("id"), List.of("id", "kind", "reason", "attempts", "failed_at", "letter", "replay"), row(id, kind, letter));
         // once the caller goes on (its message acknowledged, its request answered), the letter is the only copy
         database.forceToDisk();
+    }
+
+    /** The dedupe store's name for the ids of the letters {@link #keepOnce} kept, beside the delivered events' keys. */
+    static final String KEPT_ONCE = "dead-letter-kept-once";
+
+    /**
+     * Keeps the letter under the id only if no letter was kept under it before; answers whether it kept it now. For a CDR
+     * record that cannot be read, which every window reaching over it reads again (the polls' overlap, the settle sweeps,
+     * backfills): kept again each time, one record was counted and logged some thirty times, and a letter a person had
+     * deleted came back. The id is remembered in the dedupe store ({@value #KEPT_ONCE}), as a dead-lettered event's is, for
+     * {@code crm.dedupe.retention-days}: a letter deleted stays deleted while windows read its record again. A letter kept
+     * before that memory (by an earlier version) is kept as it is, and only remembered.
+     */
+    public boolean keepOnce(String id, String kind, String letter) throws JsonProcessingException {
+        if (database.one("SELECT 1 FROM " + DeliveredEvents.TABLE + " WHERE processorName = ? AND messageId = ?", row -> true, KEPT_ONCE, id)
+                .isPresent()) {
+            return false;
+        }
+        boolean kept = database.insertNew("INSERT INTO " + TABLE + " (id, kind, reason, attempts, failed_at, letter, replay) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", row(id, kind, letter));
+        // remembered once the letter is there: should this fail, the next read finds the letter and remembers it
+        database.insertNew("INSERT INTO " + DeliveredEvents.TABLE + " (processorName, messageId, createdAt) VALUES (?, ?, ?)", KEPT_ONCE, id,
+                Timestamp.from(Instant.now()));
+        database.forceToDisk();
+        return kept;
+    }
+
+    /** A letter's row of the table: its reason and attempts as the letter (JSON text) gives them, failed now, not being replayed. */
+    private Object[] row(String id, String kind, String letter) throws JsonProcessingException {
+        JsonNode read = json.readTree(letter);
+        return new Object[] {id, kind, reasonColumn(read.path("reason").asText("unknown")), read.path("attempts").asInt(1),
+                Timestamp.from(Instant.now()), letter, false};
     }
 
     /**

@@ -24,7 +24,9 @@ import org.springframework.dao.DuplicateKeyException;
  * Delivery records a key only after its event left, so {@link #add} is one INSERT instead of the
  * default query and insert in a transaction: half the work per event; a key that another replica
  * recorded first is a duplicate key, and answers false. A page of events costs one statement to check
- * ({@link #unseen}, {@link #undelivered}) and one batched statement to record ({@link #record}).
+ * ({@link #unseen}, {@link #undelivered}) and one batched statement to record ({@link #record}). The same table remembers,
+ * under a name of their own, the ids of the dead letters kept once ({@link DeadLetters#keepOnce}): the retention forgets
+ * them with the events' keys.
  *
  * <p>Earlier versions kept their rows under other processor names: {@value #BY_ID} the bare event ids, then
  * {@value #BY_CDR_START} the keys of CDR records by calldate and the bare ids of the other events. While the store

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
@@ -240,6 +242,43 @@ class CdrPollTest extends ConnectorTestSupport {
         assertThat(letter.get("tenant").asText()).isEqualTo("demo");
         assertThat(letter.at("/record/callerid").asText()).isEqualTo("05321112233");
         assertThat(post("/api/v1/dead-letters/replay", null, null).body()).as("a record is for a person, not replayed").isEqualTo("{\"replaying\":0}");
+    }
+
+    @Test
+    void aRecordThatCannotBeReadIsKeptScrubbedCountedAndLoggedOnceHoweverOftenItIsReadAndStaysDeletedOnceDeleted() throws Exception {
+        placeCheckpoint(Duration.ofHours(1));
+        String callKey = "unreadable-" + System.nanoTime();
+        String session = "a3f9c1e07b5d4e2f";
+        // a calldate the connector cannot read, and a recording link signed with the agent's session
+        simulator().addCdrEntry(callKey, WIRE.format(wallClock(Duration.ofMinutes(30))), json.writeValueAsString(Map.of("callid", callKey,
+                "calldate", "2.11.2026 10:00", "recordingurl", "https://recordings.invalid/demo/" + callKey + ".mp3?session=" + session)));
+        String id = "demo:ccs.cdr.invalid:" + callKey + ":2.11.2026 10:00";
+        double countedBefore = invalidRecordsCounted();
+
+        poll();
+        String failedAt = deadLetters().get(id).get("failedAt").asText();
+        // every settle sweep reads it again, as backfills and the polls' overlap do
+        template.sendBody("direct:cdr-settle", null);
+        template.sendBody("direct:cdr-settle", null);
+
+        assertThat(deadLetters().get(id).get("failedAt").asText()).as("the letter stays as it was kept").isEqualTo(failedAt);
+        assertThat(deadLetterTexts().get(id)).as("scrubbed as an event's raw is").doesNotContain(session)
+                .contains("/" + callKey + ".mp3?session=***");
+        assertThat(invalidRecordsCounted()).as("one record, counted once").isEqualTo(countedBefore + 1);
+        assertThat(LogCapture.text().split("kept as dead letter " + Pattern.quote(id), -1)).as("one WARN line").hasSize(2);
+
+        // a person saw to the call and deleted its letter: the windows that read the record again do not bring it back
+        assertThat(delete("/api/v1/dead-letters/" + id.replace(" ", "%20")).statusCode()).isEqualTo(204);
+        template.sendBody("direct:cdr-settle", null);
+        assertThat(deadLetters()).doesNotContainKey(id);
+        assertThat(invalidRecordsCounted()).isEqualTo(countedBefore + 1);
+    }
+
+    /** Metric ccs_cdr_invalid_records_total of tenant demo so far. */
+    private double invalidRecordsCounted() throws Exception {
+        Matcher count = Pattern.compile("ccs_cdr_invalid_records_total\\{[^}]*tenant=\"demo\"[^}]*} (\\S+)")
+                .matcher(get("/observe/metrics").body());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     @Test
