@@ -3,30 +3,42 @@ package ccs.connector.crm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.jms.ConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jms.connection.JmsTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The file sink's files on the disk before their outbox message is acknowledged. Camel's file producer writes and
- * renames a file without forcing it to the disk: the operating system writes it back some seconds later, and a
- * machine that lost power before that lost a file whose outbox message was gone. A file written inside the
- * transaction of an outbox message's events (route crm-deliver-page, {@link PageTransactions}) is forced when that
- * transaction commits, with its directory once, after every file of the page is written: the disk then writes each
- * file's data once, not one file at a time. A commit that cannot force them fails, and the events are delivered again.
- * Outside such a transaction a file is forced at once. With {@code crm.file.sync=false} nothing is forced.
+ * How the file sink's files become the CRM's: each is written as {@code <name>.part} (route crm-sink-file) and renamed to
+ * {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
+ * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message is
+ * acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
+ * event's name. Camel's file producer forces nothing: the operating system wrote a file back some seconds later, and a
+ * power loss in those seconds lost it. Inside the transaction of an outbox message's events (route crm-deliver-page,
+ * {@link PageTransactions}) a page's files are forced, renamed and their directory forced when it commits, after the last
+ * is written, so that the disk writes each file's data once, not a file at a time; a commit that cannot do so fails, and
+ * the events are delivered again. Outside one, a file is forced and renamed at once. Without {@code crm.file.sync} a file
+ * is renamed at once and nothing is forced.
  */
 public final class CrmFiles {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CrmFiles.class);
+    private static final String PART = ".part";
+
     private final boolean sync;
+    /** Directories whose force the file system refused (some network file systems): warned of once each. */
+    private final Set<Path> unforceableDirectories = ConcurrentHashMap.newKeySet();
 
     /** {@code sync}: force the files (crm.file.sync), or leave them to the operating system. */
     public CrmFiles(boolean sync) {
@@ -34,41 +46,62 @@ public final class CrmFiles {
     }
 
     /**
-     * Forces a file just written (its path, as the file producer's header {@code CamelFileNameProduced} gives it) to
-     * the disk, with its directory (the rename): when its page's transaction commits, or now.
+     * A file written as {@code <name>.part} (its path, as the file producer's header {@code CamelFileNameProduced} gives
+     * it) becomes {@code <name>}: when its page's transaction commits, or now.
      */
     @SuppressWarnings("unchecked")
-    public void written(String file) {
-        if (!sync) {
-            return;
+    public void written(String part) {
+        Path path = Path.of(part).toAbsolutePath();
+        if (!path.getFileName().toString().endsWith(PART)) {
+            throw new IllegalArgumentException("the file sink writes " + path + ", not a " + PART + " file to rename");
         }
-        Path path = Path.of(file).toAbsolutePath();
-        Set<Path> page = (Set<Path>) TransactionSynchronizationManager.getResource(this);
+        Set<Path> page = sync ? (Set<Path>) TransactionSynchronizationManager.getResource(this) : null;
         if (page != null) {
             page.add(path);
         } else {
-            force(Set.of(path));
+            publish(Set.of(path));
         }
     }
 
-    private static void force(Set<Path> files) {
+    /** Forces the files' data (with crm.file.sync), renames each to its name, then forces their directories. */
+    private void publish(Set<Path> parts) {
+        if (sync) {
+            parts.forEach(part -> force(part, StandardOpenOption.WRITE));
+        }
         Set<Path> directories = new LinkedHashSet<>();
-        for (Path file : files) {
-            // a file gone already was taken by the CRM (moved or deleted): it is the CRM's now
-            if (force(file)) {
-                directories.add(file.getParent());
+        for (Path part : parts) {
+            String name = part.getFileName().toString();
+            try {
+                Files.move(part, part.resolveSibling(name.substring(0, name.length() - PART.length())), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not rename " + part + ": " + e.getMessage(), e);
+            }
+            directories.add(part.getParent());
+        }
+        if (sync) {
+            directories.forEach(this::forceDirectory);
+        }
+    }
+
+    /**
+     * A directory's entries (the renames) to the disk. Some file systems cannot open a directory or refuse to force one
+     * (Windows, some network ones): there the renames are left to them, with a warning once, rather than no file delivered.
+     */
+    private void forceDirectory(Path directory) {
+        try {
+            force(directory, StandardOpenOption.READ);
+        } catch (UncheckedIOException e) {
+            if (unforceableDirectories.add(directory)) {
+                LOG.warn("The file system of {} cannot force its entries to the disk ({}): a file's rename is left to it", directory,
+                        e.getCause().getMessage());
             }
         }
-        directories.forEach(CrmFiles::force);
     }
 
-    /** Forces a file or directory to the disk; false if it is gone. */
-    private static boolean force(Path path) {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+    private static void force(Path path, StandardOpenOption mode) {
+        try (FileChannel channel = FileChannel.open(path, mode)) {
             channel.force(true);
-            return true;
-        } catch (NoSuchFileException gone) {
-            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("could not force " + path + " to the disk: " + e.getMessage(), e);
         }
@@ -76,9 +109,9 @@ public final class CrmFiles {
 
     /**
      * The transaction of an outbox message's events in the sink: the JMS sink's sends (a JMS transaction, whose session
-     * opens only once something is sent) and the file sink's files, forced before the JMS commit. The files are kept
-     * as a resource of the transaction's thread: the JMS transaction manager keeps Spring's transaction
-     * synchronization off, so no synchronization could be registered.
+     * opens only once something is sent) and the file sink's files, published before the JMS commit. The files are kept as
+     * a resource of the transaction's thread: the JMS transaction manager keeps Spring's transaction synchronization off,
+     * so no synchronization could be registered. Used with PROPAGATION_REQUIRED only: a transaction inside it joins it.
      */
     static final class PageTransactions extends JmsTransactionManager {
         private final transient CrmFiles files;
@@ -91,14 +124,23 @@ public final class CrmFiles {
 
         @Override
         protected void doBegin(Object transaction, TransactionDefinition definition) {
-            super.doBegin(transaction, definition);
+            // first: should the JMS transaction not begin, nothing of this one is left on the thread
             TransactionSynchronizationManager.bindResource(files, new LinkedHashSet<Path>());
+            try {
+                super.doBegin(transaction, definition);
+            } catch (RuntimeException e) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(files);
+                throw e;
+            }
         }
 
         @Override
         @SuppressWarnings("unchecked")
         protected void doCommit(DefaultTransactionStatus status) {
-            force((Set<Path>) TransactionSynchronizationManager.getResource(files));
+            Set<Path> parts = (Set<Path>) TransactionSynchronizationManager.getResource(files);
+            if (parts != null && !parts.isEmpty()) {
+                files.publish(parts);
+            }
             super.doCommit(status);
         }
 
