@@ -141,12 +141,12 @@ public final class CdrState {
     /**
      * A settle sweep of the tenant up to the checkpoint {@code rest.to()} failed, its records in the outbox up to
      * {@code rest.from()}: the next sweep reads the rest. Not kept behind where a finished sweep read up to (a deposed
-     * leader's sweep failing after the new leader's finished).
+     * leader's sweep failing after the new leader's finished); answers whether it was kept.
      */
-    public void saveSettleRest(String tenant, SettleRest rest) {
-        database.update("UPDATE CDR_CHECKPOINT SET settle_rest_from_ms = ?, settle_rest_to_ms = ? WHERE tenant = ? "
+    public boolean saveSettleRest(String tenant, SettleRest rest) {
+        return database.update("UPDATE CDR_CHECKPOINT SET settle_rest_from_ms = ?, settle_rest_to_ms = ? WHERE tenant = ? "
                 + "AND (settled_up_to_ms IS NULL OR settled_up_to_ms <= ?)", rest.from().toEpochMilli(), rest.to().toEpochMilli(), tenant,
-                rest.to().toEpochMilli());
+                rest.to().toEpochMilli()) > 0;
     }
 
     /**

@@ -381,10 +381,11 @@ public final class CdrSync {
         String tenant = window.getTenant();
         String problem = Secrets.mask(String.valueOf(failure.getMessage()));
         LocalDateTime from = window.publishedUpTo().orElse(window.getStart());
-        state.saveSettleRest(tenant, new CdrState.SettleRest(instant(window, from), polls(tenant).settleFinish));
+        boolean rest = state.saveSettleRest(tenant, new CdrState.SettleRest(instant(window, from), polls(tenant).settleFinish));
         state.saveRun(tenant, SETTLE, problem, clock.instant());
-        LOG.warn("CDR settle sweep of tenant {} failed after {} records in the outbox ({}); the next one, in ccs.cdr.settle-interval, "
-                + "goes on from {}", tenant, window.getPublishedRecords(), problem, CdrWindow.WIRE_TIME.format(from));
+        LOG.warn("CDR settle sweep of tenant {} failed after {} records in the outbox ({}); the next one, in ccs.cdr.settle-interval, {}",
+                tenant, window.getPublishedRecords(), problem, rest ? "goes on from " + CdrWindow.WIRE_TIME.format(from)
+                        : "reaches back from where a later sweep read up to");
     }
 
     /** A time of the window's wall clock as an instant: in the repeated hour of an autumn clock change, the earlier one (read again, never skipped). */

@@ -57,8 +57,13 @@ public final class Click2callCircuits {
         Open current = open.computeIfPresent(tenant, (name, circuit) -> circuit.free(now) ? new Open(attempt, circuit.why(), circuit.until()) : circuit);
         if (current != null && !attempt.equals(current.holder())) {
             long wait = current.holder() == null ? current.until() - now : Math.max(current.until() - now, coolDown);
-            throw UpstreamException.heldBack(current.why(), (int) Math.max(1, Duration.ofNanos(wait).toSeconds()));
+            throw UpstreamException.heldBack(current.why(), seconds(wait));
         }
+    }
+
+    /** Whole seconds for a Retry-After, rounded up (told less, a caller would be held back again), at least one. */
+    private static int seconds(long nanos) {
+        return (int) Math.max(1, Duration.ofNanos(nanos).plusNanos(999_999_999).toSeconds());
     }
 
     /** After attempt {@code attempt} the platform answered, accepted or not: closes the circuit, or ends the cool-down of another holder's. */
@@ -75,7 +80,7 @@ public final class Click2callCircuits {
             open.compute(tenant, (name, circuit) -> circuit == null || attempt.equals(circuit.holder()) || circuit.free(now)
                     ? new Open(attempt, upstream.getMessage(), now + coolDown) : circuit);
             // a 503 tells when to try again, as the tenant's requests held back after it are told
-            throw upstream.retryingAfter((int) Math.max(1, Duration.ofNanos(coolDown).toSeconds()));
+            throw upstream.retryingAfter(seconds(coolDown));
         } else if (failure instanceof CcsException answer && !answer.isRemembered() || failure instanceof NotFoundException) {
             // the platform answered: a refusal, or no such call for a screen pop
             answered(tenant, attempt);
