@@ -22,14 +22,13 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * How the file sink's files become the CRM's: each is written as {@code <name>.part} (route crm-sink-file) and renamed to
  * {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
- * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message is
- * acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
+ * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message
+ * is acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
  * event's name. Camel's file producer forces nothing: the operating system wrote a file back some seconds later, and a
- * power loss in those seconds lost it. Inside the transaction of an outbox message's events (route crm-deliver-page,
- * {@link PageTransactions}) a page's files are forced, renamed and their directory forced when it commits, after the last
- * is written, so that the disk writes each file's data once, not a file at a time; a commit that cannot do so fails, and
- * the events are delivered again. Outside one, a file is forced and renamed at once. Without {@code crm.file.sync} a file
- * is renamed at once and nothing is forced.
+ * power loss in those seconds lost it. A file is forced and renamed in its event's own route, so that a file that cannot
+ * be has its event's retries and dead letter; the directory, once per outbox message, when the transaction of its events
+ * commits (route crm-deliver-page, {@link PageTransactions}), or at once outside one. A commit that cannot force it fails,
+ * and the events are delivered again. Without {@code crm.file.sync} a file is renamed and nothing is forced.
  */
 public final class CrmFiles {
 
@@ -37,7 +36,7 @@ public final class CrmFiles {
     private static final String PART = ".part";
 
     private final boolean sync;
-    /** Directories whose force the file system refused (some network file systems): warned of once each. */
+    /** Directories the file system cannot open to force (Windows): warned of once each. */
     private final Set<Path> unforceableDirectories = ConcurrentHashMap.newKeySet();
 
     /** {@code sync}: force the files (crm.file.sync), or leave them to the operating system. */
@@ -47,69 +46,67 @@ public final class CrmFiles {
 
     /**
      * A file written as {@code <name>.part} (its path, as the file producer's header {@code CamelFileNameProduced} gives
-     * it) becomes {@code <name>}: when its page's transaction commits, or now.
+     * it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits, or now.
      */
     @SuppressWarnings("unchecked")
     public void written(String part) {
         Path path = Path.of(part).toAbsolutePath();
-        if (!path.getFileName().toString().endsWith(PART)) {
+        String name = path.getFileName().toString();
+        if (!name.endsWith(PART)) {
             throw new IllegalArgumentException("the file sink writes " + path + ", not a " + PART + " file to rename");
         }
-        Set<Path> page = sync ? (Set<Path>) TransactionSynchronizationManager.getResource(this) : null;
-        if (page != null) {
-            page.add(path);
-        } else {
-            publish(Set.of(path));
-        }
-    }
-
-    /** Forces the files' data (with crm.file.sync), renames each to its name, then forces their directories. */
-    private void publish(Set<Path> parts) {
         if (sync) {
-            parts.forEach(part -> force(part, StandardOpenOption.WRITE));
+            forceData(path);
         }
-        Set<Path> directories = new LinkedHashSet<>();
-        for (Path part : parts) {
-            String name = part.getFileName().toString();
-            try {
-                Files.move(part, part.resolveSibling(name.substring(0, name.length() - PART.length())), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not rename " + part + ": " + e.getMessage(), e);
+        try {
+            Files.move(path, path.resolveSibling(name.substring(0, name.length() - PART.length())), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not rename " + path + ": " + e.getMessage(), e);
+        }
+        if (sync) {
+            Set<Path> page = (Set<Path>) TransactionSynchronizationManager.getResource(this);
+            if (page != null) {
+                page.add(path.getParent());
+            } else {
+                forceDirectory(path.getParent());
             }
-            directories.add(part.getParent());
-        }
-        if (sync) {
-            directories.forEach(this::forceDirectory);
         }
     }
 
     /**
-     * A directory's entries (the renames) to the disk. Some file systems cannot open a directory or refuse to force one
-     * (Windows, some network ones): there the renames are left to them, with a warning once, rather than no file delivered.
+     * A directory's entries (the renames) to the disk. A file system that cannot open a directory (Windows) leaves the
+     * renames to itself, with a warning once, rather than no file delivered; any other failure is one.
      */
     private void forceDirectory(Path directory) {
+        FileChannel channel;
         try {
-            force(directory, StandardOpenOption.READ);
-        } catch (UncheckedIOException e) {
+            channel = FileChannel.open(directory, StandardOpenOption.READ);
+        } catch (IOException e) {
             if (unforceableDirectories.add(directory)) {
-                LOG.warn("The file system of {} cannot force its entries to the disk ({}): a file's rename is left to it", directory,
-                        e.getCause().getMessage());
+                LOG.warn("The file system of {} cannot open it to force its entries to the disk ({}): a file's rename is left to it",
+                        directory, e.getMessage());
             }
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not force " + directory + " to the disk: " + e.getMessage(), e);
         }
     }
 
-    private static void force(Path path, StandardOpenOption mode) {
-        try (FileChannel channel = FileChannel.open(path, mode)) {
+    private static void forceData(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not force " + path + " to the disk: " + e.getMessage(), e);
+            throw new UncheckedIOException("could not force " + file + " to the disk: " + e.getMessage(), e);
         }
     }
 
     /**
      * The transaction of an outbox message's events in the sink: the JMS sink's sends (a JMS transaction, whose session
-     * opens only once something is sent) and the file sink's files, published before the JMS commit. The files are kept as
+     * opens only once something is sent) and the file sink's directories, forced before the JMS commit. They are kept as
      * a resource of the transaction's thread: the JMS transaction manager keeps Spring's transaction synchronization off,
      * so no synchronization could be registered. Used with PROPAGATION_REQUIRED only: a transaction inside it joins it.
      */
@@ -137,9 +134,9 @@ public final class CrmFiles {
         @Override
         @SuppressWarnings("unchecked")
         protected void doCommit(DefaultTransactionStatus status) {
-            Set<Path> parts = (Set<Path>) TransactionSynchronizationManager.getResource(files);
-            if (parts != null && !parts.isEmpty()) {
-                files.publish(parts);
+            Set<Path> directories = (Set<Path>) TransactionSynchronizationManager.getResource(files);
+            if (directories != null) {
+                directories.forEach(files::forceDirectory);
             }
             super.doCommit(status);
         }

@@ -3,9 +3,13 @@ package ccs.connector.crm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 
 import ccs.connector.event.CloudEvent;
+import ccs.connector.event.EventPage;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -55,5 +59,43 @@ class FileSinkFailureTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> Files.exists(file));
         assertThat(Files.readString(file)).contains(event.getId());
         await().atMost(PATIENCE).until(() -> deadLetters().isEmpty());
+    }
+
+    /**
+     * A file that cannot get its name (here a directory stands under it) is its event's failure, with the event's retries
+     * and dead letter; the page's other events reach the CRM. Renamed when the page's transaction committed, one such file
+     * failed the whole page again and again.
+     */
+    @Test
+    void aFileThatCannotGetItsNameIsItsEventsDeadLetterThePagesOthersAreDelivered() throws Exception {
+        List<CloudEvent> page = IntStream.range(0, 5).mapToObj(i -> events().cdr("demo",
+                Map.of("callid", "file-unnamed-" + i, "calldate", "2026-11-30 10:00:00", "duration", "42"))).toList();
+        CloudEvent blocked = page.get(2);
+        Files.createDirectories(outDir().resolve(blocked.getFileName()).resolve("in-the-way"));
+
+        template.sendBody("direct:crm-publish", EventPage.of(page));
+
+        await().atMost(PATIENCE).until(() -> deadLetters().containsKey(blocked.getId()));
+        assertThat(deadLetters().get(blocked.getId()).get("reason").asText()).contains("could not rename", blocked.getFileName() + ".part");
+        for (CloudEvent event : page) {
+            if (event != blocked) {
+                assertThat(outDir().resolve(event.getFileName())).isRegularFile();
+            }
+        }
+
+        // out of the way, its replay writes it; the directory is left empty, as the other case expects it
+        deleteTree(outDir().resolve(blocked.getFileName()));
+        assertThat(post("/api/v1/dead-letters/replay", "application/json", "").statusCode()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> Files.isRegularFile(outDir().resolve(blocked.getFileName())));
+        await().atMost(PATIENCE).until(() -> deadLetters().isEmpty());
+        deleteTree(outDir());
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }

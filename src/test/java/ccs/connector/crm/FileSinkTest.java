@@ -90,9 +90,9 @@ class FileSinkTest extends ConnectorTestSupport {
     }
 
     /**
-     * A page's files are forced to the disk and renamed to their names when its delivery commits, after the last is
-     * written: a CRM that takes each file the moment it appears (moves it away) takes each event once, whole, and the
-     * page is delivered once.
+     * Each of a page's files is forced to the disk and renamed to its name as it is written, their directory when the
+     * page's delivery commits: a CRM that takes each file the moment it appears (moves it away) takes each event once,
+     * whole, and the page is delivered once.
      */
     @Test
     void aPageWhoseFilesTheCrmTakesAtOnceIsDeliveredOnceEachEvent() throws Exception {
