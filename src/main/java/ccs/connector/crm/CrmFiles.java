@@ -27,8 +27,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * event's name. Camel's file producer forces nothing: the operating system wrote a file back some seconds later, and a
  * power loss in those seconds lost it. A file is forced and renamed in its event's own route, so that a file that cannot
  * be has its event's retries and dead letter; the directory, once per outbox message, when the transaction of its events
- * commits (route crm-deliver-page, {@link PageTransactions}), or at once outside one. A commit that cannot force it fails,
- * and the events are delivered again. Without {@code crm.file.sync} a file is renamed and nothing is forced.
+ * commits (route crm-deliver-page, {@link PageTransactions}), or at once outside one. Without {@code crm.file.sync} a
+ * file is renamed and nothing is forced.
  */
 public final class CrmFiles {
 
@@ -36,7 +36,7 @@ public final class CrmFiles {
     private static final String PART = ".part";
 
     private final boolean sync;
-    /** Directories the file system cannot open to force (Windows): warned of once each. */
+    /** Directories that could not be forced to the disk: warned of once each. */
     private final Set<Path> unforceableDirectories = ConcurrentHashMap.newKeySet();
 
     /** {@code sync}: force the files (crm.file.sync), or leave them to the operating system. */
@@ -75,24 +75,20 @@ public final class CrmFiles {
     }
 
     /**
-     * A directory's entries (the renames) to the disk. A file system that cannot open a directory (Windows) leaves the
-     * renames to itself, with a warning once, rather than no file delivered; any other failure is one.
+     * A directory's entries (the renames) to the disk. A failure is a warning, once per directory, not a failed delivery:
+     * the files it holds are renamed, their data on the disk, and failing the page would write them to the CRM again at
+     * every attempt; some file systems cannot open a directory (Windows) or force one (some shared and virtual ones).
      */
     private void forceDirectory(Path directory) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(directory, StandardOpenOption.READ);
-        } catch (IOException e) {
-            if (unforceableDirectories.add(directory)) {
-                LOG.warn("The file system of {} cannot open it to force its entries to the disk ({}): a file's rename is left to it",
-                        directory, e.getMessage());
-            }
-            return;
-        }
-        try (channel) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not force " + directory + " to the disk: " + e.getMessage(), e);
+            if (unforceableDirectories.add(directory)) {
+                LOG.warn("Could not force {} to the disk ({}): the renames of the file sink's files in it are left to its file system",
+                        directory, e.getMessage());
+            } else {
+                LOG.debug("Could not force {} to the disk ({})", directory, e.getMessage());
+            }
         }
     }
 

@@ -132,8 +132,7 @@ class FileSinkTest extends ConnectorTestSupport {
             taking.set(false);
             crm.join();
         }
-        assertThat(moves).containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getFileName).toList());
-        assertThat(deliveriesCounted("delivered") - deliveredBefore).isEqualTo(events.size());
+        assertThat(moves).as("each event once").containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getFileName).toList());
     }
 
     /** What a CRM that cuts text by UTF-16 units leaves of an emoji is no UTF-8: the file could never be written. */
