@@ -107,6 +107,7 @@ public class CrmConfiguration implements CamelConfiguration {
         Database database = camel.getRegistry().lookupByNameAndType(ConnectorConfiguration.STATE_STORE, Database.class);
         DeliveredEvents delivered = new DeliveredEvents(database);
         camel.getRegistry().bind("deliveredEvents", delivered);
+        camel.getRegistry().bind("deadLettersKeptOnce", DeliveredEvents.keptOnce(database));
         camel.getRegistry().bind("outboxMessages", new OutboxMessages());
 
         Metrics metrics = new Metrics(camel);

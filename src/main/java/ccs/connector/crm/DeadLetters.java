@@ -111,28 +111,6 @@ public final class DeadLetters {
         database.forceToDisk();
     }
 
-    /** The dedupe store's name for the ids of the letters {@link #keepOnce} kept, beside the delivered events' keys. */
-    static final String KEPT_ONCE = "dead-letter-kept-once";
-
-    /**
-     * Keeps the letter under the id unless it was kept under it before; answers whether it kept it now. For a CDR record
-     * that cannot be read, which every window reaching over it reads again (the polls' overlap, the settle sweeps,
-     * backfills): kept again each time, one record was counted and logged some thirty times, and a letter a person had
-     * deleted came back. The id is remembered in the dedupe store ({@value #KEPT_ONCE}), as a dead-lettered event's is, for
-     * {@code crm.dedupe.retention-days}: a letter deleted stays deleted while windows read its record again. A letter under
-     * an id not remembered (kept by an earlier version, unscrubbed) is replaced, as {@link #keep} does; the id is
-     * remembered once the letter is on the disk, so a failure in between keeps it again at the next read, never not at all.
-     */
-    public boolean keepOnce(String id, String kind, String letter) throws JsonProcessingException {
-        if (database.one("SELECT 1 FROM " + DeliveredEvents.TABLE + " WHERE processorName = ? AND messageId = ?", row -> true, KEPT_ONCE, id)
-                .isPresent()) {
-            return false;
-        }
-        keep(id, kind, letter);
-        return database.insertNew("INSERT INTO " + DeliveredEvents.TABLE + " (processorName, messageId, createdAt) VALUES (?, ?, ?)",
-                KEPT_ONCE, id, Timestamp.from(Instant.now()));
-    }
-
     /** A letter's row of the table: its reason and attempts as the letter (JSON text) gives them, failed now, not being replayed. */
     private Object[] row(String id, String kind, String letter) throws JsonProcessingException {
         JsonNode read = json.readTree(letter);

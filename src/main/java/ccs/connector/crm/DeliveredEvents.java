@@ -25,8 +25,8 @@ import org.springframework.dao.DuplicateKeyException;
  * default query and insert in a transaction: half the work per event; a key that another replica
  * recorded first is a duplicate key, and answers false. A page of events costs one statement to check
  * ({@link #unseen}, {@link #undelivered}) and one batched statement to record ({@link #record}). The same table remembers,
- * under a name of their own, the ids of the dead letters kept once ({@link DeadLetters#keepOnce}): the retention forgets
- * them with the events' keys.
+ * under a name of their own ({@value #KEPT_ONCE}, {@link #keptOnce}), the ids of the unreadable CDR records' dead letters
+ * (route {@code cdr-invalid-record}): the retention forgets them with the events' keys.
  *
  * <p>Earlier versions kept their rows under other processor names: {@value #BY_ID} the bare event ids, then
  * {@value #BY_CDR_START} the keys of CDR records by calldate and the bare ids of the other events. While the store
@@ -45,6 +45,7 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
     static final String BY_ID = "crm-delivery";
     private static final List<String> EARLIER = List.of(BY_CDR_START, BY_ID);
     private static final long EARLIER_CHECK_MS = 3_600_000;
+    static final String KEPT_ONCE = "dead-letter-kept-once";
 
     private final Database database;
     /** The earlier versions' processor names the store still holds rows under. */
@@ -55,6 +56,17 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
         super(database.dataSource(), BY_CALL_START);
         this.database = database;
         setCreateTableIfNotExists(false);
+    }
+
+    /**
+     * The repository of the idempotent consumer in route {@code cdr-invalid-record}: a CDR record that cannot be read is
+     * read again by every window reaching over it (the polls' overlap, the settle sweeps, backfills), and its dead letter is
+     * kept, counted and logged once, and stays deleted once a person deleted it.
+     */
+    public static JdbcMessageIdRepository keptOnce(Database database) {
+        JdbcMessageIdRepository keptOnce = new JdbcMessageIdRepository(database.dataSource(), KEPT_ONCE);
+        keptOnce.setCreateTableIfNotExists(false);
+        return keptOnce;
     }
 
     @Override
