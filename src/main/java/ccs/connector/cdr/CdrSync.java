@@ -269,10 +269,7 @@ public final class CdrSync {
             Instant dedupeRemembers = clock.instant().minus(settings.dedupeRetention());
             Optional<CdrState.SettleRest> rest = settleRest(tenant.name(), finish, dedupeRemembers);
             if (rest.isPresent()) {
-                tenantPolls.settling = true;
-                tenantPolls.settleFinish = rest.get().to();
-                CdrWindow window = settings.window(tenant, LocalDateTime.ofInstant(rest.get().from(), tenant.zone()),
-                        LocalDateTime.ofInstant(rest.get().to(), tenant.zone()), SETTLE);
+                CdrWindow window = settling(tenantPolls, tenant, LocalDateTime.ofInstant(rest.get().from(), tenant.zone()), rest.get().to());
                 LOG.info("CDR settle sweep of tenant {} goes on with {}, the rest of the previous sweep, which failed", tenant.name(), window.range());
                 return window;
             }
@@ -285,10 +282,15 @@ public final class CdrSync {
             if (to.isBefore(from)) {
                 return null;
             }
-            tenantPolls.settling = true;
-            tenantPolls.settleFinish = finish;
-            return settings.window(tenant, from, to, SETTLE);
+            return settling(tenantPolls, tenant, from, finish);
         }
+    }
+
+    /** The sweep's window, from {@code from} up to {@code finish}, marked as the tenant's running sweep. */
+    private CdrWindow settling(TenantPolls tenantPolls, Tenant tenant, LocalDateTime from, Instant finish) {
+        tenantPolls.settling = true;
+        tenantPolls.settleFinish = finish;
+        return settings.window(tenant, from, LocalDateTime.ofInstant(finish, tenant.zone()), SETTLE);
     }
 
     /**
