@@ -20,8 +20,8 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How the file sink's files become the CRM's: each is written as {@code <name>.part} (route crm-sink-file) and renamed to
- * {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
+ * How the file sink's files become the CRM's: each is written as {@code <name>.<attempt>.part} (route crm-sink-file) and
+ * renamed to {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
  * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message
  * is acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
  * event's name. Camel's file producer forces nothing: the operating system wrote a file back some seconds later, and a
@@ -45,22 +45,22 @@ public final class CrmFiles {
     }
 
     /**
-     * A file written as {@code <name>.part} (its path, as the file producer's header {@code CamelFileNameProduced} gives
-     * it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits, or now.
+     * A file written as {@code <name>.<attempt>.part} (its path, as the file producer's header {@code CamelFileNameProduced}
+     * gives it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits,
+     * or now. A name of its own per attempt: two consumers delivering one event at the same moment (its outbox message taken
+     * back from one that was slow) would otherwise write one file, and one rename the other's half-written data.
      */
     @SuppressWarnings("unchecked")
-    public void written(String part) {
+    public void written(String part, String name) {
         Path path = Path.of(part).toAbsolutePath();
-        String name = path.getFileName().toString();
-        if (!name.endsWith(PART)) {
+        if (!path.getFileName().toString().endsWith(PART)) {
             throw new IllegalArgumentException("the file sink writes " + path + ", not a " + PART + " file to rename");
         }
         if (sync) {
             forceData(path);
         }
         try {
-            Files.move(path, path.resolveSibling(name.substring(0, name.length() - PART.length())), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(path, path.resolveSibling(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("could not rename " + path + ": " + e.getMessage(), e);
         }
