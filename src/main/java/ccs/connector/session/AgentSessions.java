@@ -143,8 +143,9 @@ public final class AgentSessions {
 
     /**
      * Calls a Call Center Studio function with the agent's session. When the platform refuses
-     * the session ({@code login: false}, a failure envelope while {@code ping} says the session
-     * is no longer valid, or an HTTP 401 or 403, which carried nothing out), logs in once more and repeats the call once.
+     * the session ({@code login: false}, or a failure envelope or an HTTP 401 or 403, which carried nothing out, while
+     * {@code ping} says the session is no longer valid), logs in once more and repeats the call once. A 401 or 403 while
+     * the session is valid (a gateway refusing the function) is a refusal (502) without a login.
      * The fresh session refused too is a refusal (502), never tried again: each try would log the agent in once more.
      */
     public Map<String, Object> call(String tenant, String agentEmail, String function, Map<String, ?> params) {
@@ -155,6 +156,11 @@ public final class AgentSessions {
         } catch (UpstreamException e) {
             if (!e.isCredentialRefused()) {
                 throw e;
+            }
+            // a gateway refusing this function, not the session: a login would change nothing, and each request log in again
+            if (alive(tenant, session)) {
+                throw UpstreamException.refused(tenants.get(tenant).name(), "answered HTTP 401 or 403 to " + function + " of agent "
+                        + agentEmail + ", whose session ping finds valid");
             }
             answer = null;
         }

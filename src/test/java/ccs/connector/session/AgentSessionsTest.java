@@ -54,7 +54,7 @@ class AgentSessionsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("ccs.simulator.agents", "burst@test.example,ttl@test.example,renew@test.example,"
-                + "lookup@test.example,other@test.example,refused@test.example");
+                + "lookup@test.example,other@test.example,refused@test.example,gateway@test.example");
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("ccs.session.ttl", "8h");
@@ -179,13 +179,14 @@ class AgentSessionsTest extends ConnectorTestSupport {
         assertThat(simulator().requests("ping")).hasSize(1);
     }
 
-    /** A gateway that answers 403 whatever the session: one renewal, then a refusal that no retry repeats (each would log in). */
+    /** A gateway that answers 403 to every request: one renewal, then a refusal that no retry repeats (each would log in). */
     @Test
     @Order(4)
     void aFreshSessionRefusedWithAnHttpStatusIsARefusalAfterOneLogin() {
         session(null, "refused@test.example");
         simulator().clearRequests();
         simulator().inject(Fault.status("getmyactivecalls", 403, 2));
+        simulator().inject(Fault.status("ping", 403, 1).onlyWith("session"));
 
         assertThatThrownBy(() -> agentCall(null, "refused@test.example", "getmyactivecalls", Map.of()))
                 .isInstanceOf(UpstreamException.class)
@@ -194,6 +195,27 @@ class AgentSessionsTest extends ConnectorTestSupport {
                 .extracting(e -> ((CcsException) e).httpStatus()).isEqualTo(502);
         assertThat(logins("refused@test.example")).isEqualTo(1);
         assertThat(simulator().requests("getmyactivecalls")).hasSize(2);
+    }
+
+    /**
+     * A gateway that refuses one function with 403 while ping finds the session valid: a refusal without a login. Logging
+     * in again, the fresh session refused too, left it cached, and the next request logged in again: a login per request.
+     */
+    @Test
+    @Order(4)
+    void aFunctionRefusedWithAnHttpStatusWhileTheSessionIsValidIsARefusalWithoutALogin() {
+        String session = session(null, "gateway@test.example");
+        simulator().clearRequests();
+        simulator().inject(Fault.status("click2hold", 403, 2));
+
+        for (int request = 0; request < 2; request++) {
+            assertThatThrownBy(() -> agentCall(null, "gateway@test.example", "click2hold", Map.of()))
+                    .isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("answered HTTP 401 or 403 to click2hold of agent gateway@test.example")
+                    .extracting(e -> ((CcsException) e).httpStatus()).isEqualTo(502);
+        }
+        assertThat(logins("gateway@test.example")).isZero();
+        assertThat(session(null, "gateway@test.example")).isEqualTo(session);
     }
 
     @Test
