@@ -12,6 +12,11 @@ public class UnknownAgentException extends CcsException {
     }
 
     @Override
+    public String field() {
+        return "agentEmail";
+    }
+
+    @Override
     public UnknownAgentException remembered() {
         return new UnknownAgentException(this);
     }

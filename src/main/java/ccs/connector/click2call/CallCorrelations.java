@@ -206,6 +206,11 @@ public final class CallCorrelations {
         DuplicateTransactionException(String transactionId, Instant dispatched, String rule) {
             super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS) + ": " + rule);
         }
+
+        @Override
+        public String field() {
+            return "transactionId";
+        }
     }
 
     /**
@@ -222,6 +227,11 @@ public final class CallCorrelations {
         @Override
         public int retryAfterSeconds() {
             return IN_FLIGHT_RETRY_AFTER_SECONDS;
+        }
+
+        @Override
+        public String field() {
+            return "transactionId";
         }
     }
 

@@ -100,7 +100,7 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(simulator().requests("click2hold")).hasSize(before);
         assertThat(post("/api/v1/calls/hold", "application/json", "{\"agentEmail\": \"" + REST_AGENT + "\"}").statusCode()).isEqualTo(401);
 
-        assertProblem(control("hold", "{\"agentEmail\": \"nobody@demo.example\"}"), 422, "agent nobody@demo.example is not known", null);
+        assertProblem(control("hold", "{\"agentEmail\": \"nobody@demo.example\"}"), 422, "agent nobody@demo.example is not known", "agentEmail");
         simulator().inject(Fault.status("click2hold", 503, 1));
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 503, "Call Center Studio tenant demo answered HTTP 503", null);
         closeTheCircuit("demo");
@@ -120,8 +120,8 @@ class CallControlTest extends ConnectorTestSupport {
 
         int holds = simulator().requests("click2hold").size();
         int unholds = simulator().requests("click2unhold").size();
-        assertProblem(control("hold", hold), 409, "transactionId crm-once was dispatched at ", null);
-        assertProblem(control("unhold", hold), 409, "transactionId crm-once was dispatched at ", null);
+        assertProblem(control("hold", hold), 409, "transactionId crm-once was dispatched at ", "transactionId");
+        assertProblem(control("unhold", hold), 409, "transactionId crm-once was dispatched at ", "transactionId");
         assertThat(simulator().requests("click2hold")).hasSize(holds);
         assertThat(simulator().requests("click2unhold")).hasSize(unholds);
         assertThat(status(call)).isEqualTo("hold");
@@ -130,7 +130,7 @@ class CallControlTest extends ConnectorTestSupport {
         String unhold = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"transactionId\": \"crm-once-garbled\"}";
         simulator().inject(Fault.html("click2unhold", 1));
         assertThat(control("unhold", unhold).statusCode()).isEqualTo(502);
-        assertProblem(control("unhold", unhold), 409, "transactionId crm-once-garbled was dispatched at ", null);
+        assertProblem(control("unhold", unhold), 409, "transactionId crm-once-garbled was dispatched at ", "transactionId");
         assertThat(simulator().requests("click2unhold")).hasSize(unholds + 1);
     }
 
@@ -148,13 +148,13 @@ class CallControlTest extends ConnectorTestSupport {
         HttpResponse<String> whileInFlight = control("hold", hold);
 
         assertThat(first).as("the first request is still in flight").isNotDone();
-        assertProblem(whileInFlight, 409, "transactionId crm-hold-in-flight is still being dispatched (since ", null);
+        assertProblem(whileInFlight, 409, "transactionId crm-hold-in-flight is still being dispatched (since ", "transactionId");
         assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
         simulator().releaseHeld();
         assertThat(first.get().statusCode()).as(first.get().body()).isEqualTo(200);
         assertThat(status(call)).isEqualTo("hold");
         HttpResponse<String> afterIt = control("hold", hold);
-        assertProblem(afterIt, 409, "transactionId crm-hold-in-flight was dispatched at ", null);
+        assertProblem(afterIt, 409, "transactionId crm-hold-in-flight was dispatched at ", "transactionId");
         assertThat(afterIt.headers().firstValue("Retry-After")).isEmpty();
         assertThat(simulator().requests("click2hold")).hasSize(holds + 1);
     }

@@ -163,7 +163,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(click2call(request).statusCode()).as("no call was placed yet: the CRM may send it again").isEqualTo(200);
         HttpResponse<String> repeat = click2call(request);
 
-        assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", null);
+        assertError(repeat, 409, "transactionId crm-rest-once was dispatched at ", "transactionId");
         assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-rest-once".equals(r.params().get("transactionid")))
                 .as("the 503 and the one call").hasSize(2);
     }
@@ -185,7 +185,7 @@ class Click2callTest extends ConnectorTestSupport {
         sendText(request, Map.of());
 
         assertThat(first).as("the first request is still in flight").isNotDone();
-        assertError(whileInFlight, 409, "transactionId crm-rest-in-flight is still being dispatched (since ", null);
+        assertError(whileInFlight, 409, "transactionId crm-rest-in-flight is still being dispatched (since ", "transactionId");
         assertThat(json.readTree(whileInFlight.body()).get("detail").asText()).contains("its outcome is not known yet")
                 .doesNotContain("was dispatched");
         assertThat(whileInFlight.headers().firstValue("Retry-After")).hasValue("5");
@@ -201,7 +201,7 @@ class Click2callTest extends ConnectorTestSupport {
                 .as("the refused one and the call").hasSize(2);
 
         HttpResponse<String> afterTheCall = click2call(request);
-        assertError(afterTheCall, 409, "transactionId crm-rest-in-flight was dispatched at ", null);
+        assertError(afterTheCall, 409, "transactionId crm-rest-in-flight was dispatched at ", "transactionId");
         assertThat(afterTheCall.headers().firstValue("Retry-After")).isEmpty();
     }
 
@@ -212,7 +212,7 @@ class Click2callTest extends ConnectorTestSupport {
         String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234572\", \"transactionId\": \"null\", \"reference\": \"\\\"Case 7\\\"\"}";
         HttpResponse<String> first = click2call(request);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        assertError(click2call(request), 409, "transactionId null was dispatched at ", null);
+        assertError(click2call(request), 409, "transactionId null was dispatched at ", "transactionId");
         await().atMost(PATIENCE).until(() -> hangups().stream().anyMatch(e -> "null".equals(e.at("/data/transactionId").textValue())));
         assertThat(hangups()).filteredOn(e -> "null".equals(e.at("/data/transactionId").textValue()))
                 .extracting(e -> e.at("/data/crmReference").textValue()).containsOnly("\"Case 7\"");
@@ -355,7 +355,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(noKey.statusCode()).isEqualTo(401);
 
         assertError(click2call("{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05321234567\"}"), 422,
-                "agent nobody@demo.example is not known to Call Center Studio tenant demo (User not found)", null);
+                "agent nobody@demo.example is not known to Call Center Studio tenant demo (User not found)", "agentEmail");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"wrongtoken\"}"), 422,
                 "the application token of tenant wrongtoken was refused by Call Center Studio (Invalid Application Token)", null);
         simulator().inject(Fault.status("click2call", 503, 1));
@@ -504,7 +504,7 @@ class Click2callTest extends ConnectorTestSupport {
             String request = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234569\", \"transactionId\": \"" + unknown.getKey() + "\"}";
             assertThat(click2call(request).statusCode()).as(unknown.getKey()).isIn(502, 504);
             closeTheCircuit("demo");
-            assertError(click2call(request), 409, "transactionId " + unknown.getKey() + " was dispatched at ", null);
+            assertError(click2call(request), 409, "transactionId " + unknown.getKey() + " was dispatched at ", "transactionId");
         }
         simulator().inject(Fault.status("click2call", 500, 1));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112243\", \"transactionId\": \"crm-jms-server-error\"}", Map.of());
