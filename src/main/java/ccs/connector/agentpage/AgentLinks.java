@@ -83,13 +83,15 @@ public final class AgentLinks {
             throw new InvalidFieldException("tenant", "must be a string: the name of a tenant this connector serves");
         }
         String tenant = tenants.get((String) tenantName).name();
-        long expires = clock.instant().plus(linkTtl).getEpochSecond();
+        // in milliseconds: the link's issue (its expiry less the TTL) is then exact, and one asked for right after a
+        // revocation opens the page
+        long expires = clock.instant().plus(linkTtl).toEpochMilli();
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
         String nonce = BASE64.encodeToString(random);
         String url = pageUrl + (pageUrl.contains("?") ? "&" : "?") + "agent=" + encode(agent) + "&tenant=" + encode(tenant)
                 + "&expires=" + expires + "&nonce=" + nonce + "&signature=" + sign(LINK, agent, tenant, Long.toString(expires), nonce);
-        return Map.of("url", url, "agentEmail", agent, "expiresAt", Instant.ofEpochSecond(expires).toString());
+        return Map.of("url", url, "agentEmail", agent, "expiresAt", Instant.ofEpochMilli(expires).toString());
     }
 
     /**
@@ -114,17 +116,16 @@ public final class AgentLinks {
         // the cookie's time, taken before the revocation is read: a revocation that lands while the page opens ends on a
         // time after it (revoke)
         long issuedAt = clock.millis();
-        // expired from its expiry second on: its opening's record (AGENT_LINK_OPENING) is kept only until then
-        if (issuedAt >= expiresAt * 1000) {
-            throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochSecond(expiresAt) + ": ask the CRM for a new one");
+        // expired from its expiry on: its opening's record (AGENT_LINK_OPENING) is kept only until then
+        if (issuedAt >= expiresAt) {
+            throw new AgentLinkRefusedException("the agent link expired at " + Instant.ofEpochMilli(expiresAt) + ": ask the CRM for a new one");
         }
-        // a link carries its expiry to the second: one issued in the second of a revocation counts as issued before it
-        if (revocations.revoked(tenant, agent, Instant.ofEpochSecond(expiresAt).minus(linkTtl))) {
+        if (revocations.revoked(tenant, agent, Instant.ofEpochMilli(expiresAt).minus(linkTtl))) {
             throw new AgentLinkRefusedException("the agent's pages were revoked (DELETE /api/v1/agent-links) after this link was issued: "
                     + "ask the CRM for a new one");
         }
         boolean headOnly = ServerProblems.servedForHead(head);
-        if (headOnly ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochSecond(expiresAt), Instant.ofEpochMilli(issuedAt))) {
+        if (headOnly ? openings.opened(nonce) : !openings.first(nonce, Instant.ofEpochMilli(expiresAt), Instant.ofEpochMilli(issuedAt))) {
             throw new AgentLinkRefusedException("the agent link was opened already: a link opens the page once, "
                     + "so ask the CRM for a new one each time the page is opened");
         }
@@ -202,7 +203,7 @@ public final class AgentLinks {
     }
 
     /**
-     * The time that a link's or cookie's signature covers (a link's expiry in seconds, a cookie's issue in milliseconds);
+     * The time that a link's or cookie's signature covers (a link's expiry, a cookie's issue, in milliseconds);
      * {@code more}: what else it covers (a link's nonce).
      */
     private long verified(String purpose, String agent, String tenant, String time, String signature, String refusal, String... more) {
