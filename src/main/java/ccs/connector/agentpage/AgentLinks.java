@@ -236,18 +236,27 @@ public final class AgentLinks {
         return AgentSessions.agentEmail(text);
     }
 
-    /** The value of this page's cookie in a {@code Cookie} header, or null. */
+    /**
+     * The value of this page's cookie in a {@code Cookie} header, or null. Two are refused: another site under the page's
+     * domain (a sibling host) can set one for the whole domain, a valid one of its own agent, which the browser sends
+     * beside the page's; taking the first, the page served that other agent, its softphone and screen pops.
+     */
     private static String cookie(String cookies) {
         if (cookies == null) {
             return null;
         }
+        String value = null;
         for (String pair : cookies.split(";")) {
             String trimmed = pair.trim();
             if (trimmed.startsWith(COOKIE + "=")) {
-                return trimmed.substring(COOKIE.length() + 1);
+                if (value != null) {
+                    throw new AgentLinkRefusedException("the request carries two " + COOKIE + " cookies, one set by another site under "
+                            + "this domain: clear this site's cookies in the browser and open the page through a new link");
+                }
+                value = trimmed.substring(COOKIE.length() + 1);
             }
         }
-        return null;
+        return value;
     }
 
     private static boolean blank(String value) {

@@ -145,6 +145,11 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(another.headers().firstValue("Cache-Control")).as("the door's errors too").hasValue("no-store");
         assertThat(agentDoor("/agent/screen-pop", cookie, "{\"phone\": \"05321234567\", \"agentEmail\": \"" + OTHER + "\"}").statusCode()).isEqualTo(403);
         assertThat(agentDoor("/agent/softphone-url?tenant=acme", cookie, null).statusCode()).isEqualTo(403);
+        // a cookie of another agent's page, set for the whole domain by a sibling site, comes first: the door served its agent
+        String planted = cookieOf(open(link(OTHER)));
+        HttpResponse<String> twoCookies = agentDoor("/agent/softphone-url", planted + "; " + cookie, null);
+        assertThat(twoCookies.statusCode()).as(twoCookies.body()).isEqualTo(401);
+        assertThat(json.readTree(twoCookies.body()).get("detail").asText()).startsWith("the request carries two ccs-agent cookies");
         assertThat(simulator().requests("login")).as("no session for the other agent")
                 .noneMatch(r -> OTHER.equals(r.params().get("email")));
     }
