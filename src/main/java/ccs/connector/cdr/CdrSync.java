@@ -353,6 +353,11 @@ public final class CdrSync {
      * upstream cost, a warning when it could not read all of its window (records newest first).
      */
     public CdrWindow settleDone(CdrWindow window) {
+        if (window.cutByLeadership()) {
+            // stopped after its page in flight: the new leader's sweep goes on from there rather than from the window's start
+            keepSettleRest(window);
+            return null;
+        }
         Optional<LocalDateTime> readUpTo = window.readUpTo();
         if (!window.complete() && readUpTo.isPresent() && readUpTo.get().isAfter(window.getStart())) {
             LOG.info("CDR settle sweep of tenant {} read {} records in {} pages of {} (ccs.cdr.page-cap): it goes on from {}",
@@ -382,12 +387,21 @@ public final class CdrSync {
     public void settleFailed(CdrWindow window, Exception failure) {
         String tenant = window.getTenant();
         String problem = Secrets.mask(String.valueOf(failure.getMessage()));
-        LocalDateTime from = window.publishedUpTo().orElse(window.getStart());
-        boolean rest = state.saveSettleRest(tenant, new CdrState.SettleRest(instant(window, from), polls(tenant).settleFinish));
+        String next = keepSettleRest(window);
         state.saveRun(tenant, SETTLE, problem, clock.instant());
         LOG.warn("CDR settle sweep of tenant {} failed after {} records in the outbox ({}); the next one, in ccs.cdr.settle-interval, {}",
-                tenant, window.getPublishedRecords(), problem, rest ? "goes on from " + CdrWindow.WIRE_TIME.format(from)
-                        : "reaches back from where a later sweep read up to");
+                tenant, window.getPublishedRecords(), problem, next);
+    }
+
+    /**
+     * Keeps what a sweep cut short left to read (from the latest record its pages in the outbox hold, else from where
+     * its window began, up to its checkpoint) for the next sweep, of this leader or the next; answers where that goes on.
+     */
+    private String keepSettleRest(CdrWindow window) {
+        String tenant = window.getTenant();
+        LocalDateTime from = window.publishedUpTo().orElse(window.getStart());
+        boolean kept = state.saveSettleRest(tenant, new CdrState.SettleRest(instant(window, from), polls(tenant).settleFinish));
+        return kept ? "goes on from " + CdrWindow.WIRE_TIME.format(from) : "reaches back from where a later sweep read up to";
     }
 
     /** A time of the window's wall clock as an instant: in the repeated hour of an autumn clock change, the earlier one (read again, never skipped). */
