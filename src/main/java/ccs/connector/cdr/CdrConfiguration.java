@@ -43,6 +43,7 @@ public class CdrConfiguration implements CamelConfiguration {
                 settings.integer("ccs.cdr.backfill.max-days", 366, 1), Clock.systemUTC());
         camel.getRegistry().bind("cdrSync", sync);
         camel.getRegistry().bind("cdrBackfills", backfills);
+        camel.getRegistry().bind("publishedCdrs", new PublishedCdrs(cdr.settleWindow().plus(cdr.settleInterval())));
         boolean recordingDetails = settings.bool("ccs.cdr.recording-details", false);
         camel.getRegistry().bind("recordings", new Recordings(tenants.all().stream()
                 .filter(t -> settings.bool("ccs.tenant." + t.name() + ".cdr.recording-details", recordingDetails))

@@ -452,6 +452,33 @@ class CdrPollTest extends ConnectorTestSupport {
         awaitDelivered(late);
     }
 
+    /**
+     * While the CRM is away (the bulk queue's consumers stopped), the records wait in the outbox; the next poll's overlap and
+     * a settle sweep read them again: each read put them into the outbox again, about thirty copies of a record in all.
+     */
+    @Test
+    void recordsWaitingInTheOutboxAreNotPutThereAgainByTheWindowsThatReadThemAgain() throws Exception {
+        List<String> records;
+        context.getRouteController().stopRoute("crm-delivery-bulk");
+        try {
+            int before = browse("ccs.outbox.bulk").size();
+            placeCheckpoint(Duration.ofMinutes(3));
+            records = simulator().generateCdrs(150, wallClock(Duration.ofMinutes(4)), wallClock(Duration.ofMinutes(1)));
+            poll();
+            assertThat(browse("ccs.outbox.bulk")).as("the poll's two pages").hasSize(before + 2);
+
+            poll();
+            template.sendBody("direct:cdr-settle", null);
+
+            assertThat(simulator().requests("reportsCDRLogs").stream().filter(r -> r.params().containsKey("startdate")))
+                    .as("two polls and a sweep").hasSizeGreaterThanOrEqualTo(5);
+            assertThat(browse("ccs.outbox.bulk")).as("read again, already in the outbox").hasSize(before + 2);
+        } finally {
+            context.getRouteController().startRoute("crm-delivery-bulk");
+        }
+        awaitDelivered(records);
+    }
+
     private void poll() {
         template.sendBody("direct:cdr-poll", null);
     }

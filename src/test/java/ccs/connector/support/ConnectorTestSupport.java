@@ -356,10 +356,15 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     /** The texts of the messages in the outbox broker's dead-letter queue (DLQ), browsed: a browser takes none of them. */
     protected List<String> brokerDeadLetterQueue() throws JMSException {
+        return browse("DLQ");
+    }
+
+    /** The texts of the messages in a queue of the embedded broker, browsed: a browser takes none of them. */
+    protected List<String> browse(String queue) throws JMSException {
         try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             connection.start();
             List<String> texts = new ArrayList<>();
-            Enumeration<?> messages = session.createBrowser(session.createQueue("DLQ")).getEnumeration();
+            Enumeration<?> messages = session.createBrowser(session.createQueue(queue)).getEnumeration();
             while (messages.hasMoreElements()) {
                 texts.add(((TextMessage) messages.nextElement()).getText());
             }
