@@ -75,6 +75,19 @@ public final class CrmFiles {
     }
 
     /**
+     * Removes an attempt's {@code .part} file if it is still there: its attempt failed (the file was not written whole,
+     * or could not be forced or renamed), and the next attempt writes one of its own. After a rename there is none.
+     */
+    public void discard(String directory, String part) {
+        Path path = Path.of(directory).toAbsolutePath().resolve(part);
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("Could not remove {} of a failed delivery to the file sink: {}", path, e.getMessage());
+        }
+    }
+
+    /**
      * A directory's entries (the renames) to the disk. A failure is a warning, once per directory, not a failed delivery:
      * the files it holds are renamed, their data on the disk, and failing the page would write them to the CRM again at
      * every attempt; some file systems cannot open a directory (Windows) or force one (some shared and virtual ones).

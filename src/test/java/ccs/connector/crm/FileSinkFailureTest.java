@@ -86,6 +86,11 @@ class FileSinkFailureTest extends ConnectorTestSupport {
             assertThat(post("/api/v1/dead-letters/replay", "application/json", "").statusCode()).isEqualTo(202);
             await().atMost(PATIENCE).until(() -> Files.isRegularFile(outDir().resolve(blocked.getFileName())));
             await().atMost(PATIENCE).until(() -> deadLetters().isEmpty());
+            try (java.util.stream.Stream<Path> files = Files.list(outDir())) {
+                assertThat(files.map(path -> path.getFileName().toString()))
+                        .as("each failed attempt's .part file removed with it (a name per attempt is never written over)")
+                        .noneMatch(name -> name.endsWith(".part"));
+            }
         } finally {
             // as the other case expects it: no directory
             deleteTree(outDir());
