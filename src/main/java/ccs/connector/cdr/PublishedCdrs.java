@@ -14,11 +14,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * about thirty times with the shipped overlap and settle sweep, a backlog thirty times the calls for the outbox's disk and
  * for the delivery once the CRM was back (which delivered each record once all the same). Kept in memory, as it changes
  * only how often a record is published, never whether: a new leader, or a key forgotten at the bound, publishes a record
- * once more, and the delivery's dedupe drops the copy. Backfills are not remembered: their ranges are read once.
+ * once more, and the delivery's dedupe drops the copy. Backfills neither consult it nor are remembered: their ranges are
+ * read once, when someone asks, and a backfill is how records the outbox lost (a queue purged) are put there again.
  */
 public final class PublishedCdrs {
 
-    /** About 150 bytes a key: some 7 MB at most, the records of the last hours of a tenant with thousands of calls an hour. */
+    /** About 250 bytes a key: some 12 MB at most, the records of the last hours of a tenant with thousands of calls an hour. */
     private static final long MAX_KEYS = 50_000;
 
     private final Cache<String, Boolean> published;
@@ -28,8 +29,14 @@ public final class PublishedCdrs {
         this.published = Caffeine.newBuilder().expireAfterWrite(rereadFor).maximumSize(MAX_KEYS).build();
     }
 
-    /** The events among these whose records this replica has not put into the outbox lately. */
-    public List<CloudEvent> unpublished(List<CloudEvent> events) {
+    /**
+     * The events among these whose records this replica has not put into the outbox lately; a backfill's, all of them: a
+     * backfill is what puts records there again by hand (a page the outbox lost, a queue purged).
+     */
+    public List<CloudEvent> unpublished(List<CloudEvent> events, String source) {
+        if (CdrBackfills.SOURCE.equals(source)) {
+            return events;
+        }
         return events.stream().filter(event -> published.getIfPresent(event.getDedupeKey()) == null).toList();
     }
 
