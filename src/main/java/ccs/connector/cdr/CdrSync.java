@@ -244,7 +244,8 @@ public final class CdrSync {
     /**
      * The window a settle sweep of the tenant reads: up to the checkpoint, from the settle window before the checkpoint the
      * previous sweep read up to (never before {@code ccs.cdr.start}, nor further back than the dedupe remembers); after a
-     * sweep that failed, the rest of that one ({@link #settleFailed}); null
+     * sweep that was cut short (it failed, {@link #settleFailed}, or its replica stopped leading, {@link #settleHandedOver}),
+     * the rest of that one; null
      * before the tenant's first checkpoint, when there is nothing behind it, and while a sweep of the tenant is still
      * running. Every window handed out must be ended with {@link #settleFinished(String)}.
      * <p>
@@ -270,7 +271,7 @@ public final class CdrSync {
             Optional<CdrState.SettleRest> rest = settleRest(tenant.name(), finish, dedupeRemembers);
             if (rest.isPresent()) {
                 CdrWindow window = settling(tenantPolls, tenant, LocalDateTime.ofInstant(rest.get().from(), tenant.zone()), rest.get().to());
-                LOG.info("CDR settle sweep of tenant {} goes on with {}, the rest of the previous sweep, which failed", tenant.name(), window.range());
+                LOG.info("CDR settle sweep of tenant {} goes on with {}, the rest of the previous sweep, which was cut short", tenant.name(), window.range());
                 return window;
             }
             Instant reachBack = state.settledUpTo(tenant.name()).filter(finish::isAfter).orElse(finish).minus(settings.settleWindow());
@@ -294,7 +295,7 @@ public final class CdrSync {
     }
 
     /**
-     * The rest of the tenant's previous sweep, which failed ({@link #settleFailed}), when it is still to be read: up to a
+     * The rest of the tenant's previous sweep, which was cut short ({@link #settleFailed}, {@link #settleHandedOver}), when it is still to be read: up to a
      * checkpoint no finished sweep read up to yet and none past the checkpoint (a clock set back), from a time the dedupe
      * remembers. Otherwise none: the sweep reaches back from where the previous finished one read up to.
      */
@@ -354,8 +355,7 @@ public final class CdrSync {
      */
     public CdrWindow settleDone(CdrWindow window) {
         if (window.cutByLeadership()) {
-            // stopped after its page in flight: the new leader's sweep goes on from there rather than from the window's start
-            keepSettleRest(window);
+            settleHandedOver(window);
             return null;
         }
         Optional<LocalDateTime> readUpTo = window.readUpTo();
@@ -391,6 +391,16 @@ public final class CdrSync {
         state.saveRun(tenant, SETTLE, problem, clock.instant());
         LOG.warn("CDR settle sweep of tenant {} failed after {} records in the outbox ({}); the next one, in ccs.cdr.settle-interval, {}",
                 tenant, window.getPublishedRecords(), problem, next);
+    }
+
+    /**
+     * The sweep's replica no longer leads: it stopped after its page in flight of {@code window}, or before reading
+     * {@code window}, the next part of a sweep cut by {@code ccs.cdr.page-cap}. The new leader's sweep goes on from there
+     * rather than reaching back the whole settle window again.
+     */
+    public void settleHandedOver(CdrWindow window) {
+        LOG.info("CDR settle sweep of tenant {} leaves the rest of its window to the new leader's sweep, which {}", window.getTenant(),
+                keepSettleRest(window));
     }
 
     /**

@@ -427,28 +427,35 @@ class CdrPollTest extends ConnectorTestSupport {
                 .containsEntry("startdate", WIRE.format(LocalDateTime.parse(checkpointSwept, WIRE).minusHours(4)));
     }
 
-    @Test
-    void aSettleSweepCutShortOnAReplicaThatLostTheLeadershipLeavesTheRestToTheNewLeader() throws Exception {
+    /**
+     * Another replica takes the lead while page 1 of the sweep's first part is in flight, or page 3, its last
+     * (ccs.cdr.page-cap is 3 here): the deposed sweep asks for no further page, and the new leader's goes on from its
+     * pages in the outbox. It paged on through its part beside the new leader's sweep, and a sweep deposed between two
+     * parts left the new leader the whole settle window to read again.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void aSettleSweepCutShortOnAReplicaThatLostTheLeadershipLeavesTheRestToTheNewLeader(int deposedDuringPage) throws Exception {
         List<String> late = simulator().generateCdrs(350, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120)));
-        // the window's first page is slow in coming (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead
-        simulator().inject(Fault.delay("reportsCDRLogs", 800, 1));
+        // the page is slow in coming (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead
+        simulator().inject(deposedDuringPage == 1 ? Fault.delay("reportsCDRLogs", 800, 1)
+                : Fault.delay("reportsCDRLogs", 800, deposedDuringPage - 1).onlyWith("cursor"));
         CompletableFuture<Object> sweep = template.asyncSendBody("direct:cdr-settle", null);
-        await().atMost(PATIENCE).until(() -> !cdrRequests().isEmpty());
+        await().atMost(PATIENCE).until(() -> cdrRequests().size() >= deposedDuringPage);
         leadElsewhere();
         List<ApiRequest> deposed;
         try {
             sweep.get(60, TimeUnit.SECONDS);
             deposed = cdrRequests();
-            assertThat(deposed).as("the page in flight, then nothing: it paged on through its window beside the new leader")
-                    .hasSize(1);
+            assertThat(deposed).as("the page in flight, then nothing").hasSize(deposedDuringPage);
         } finally {
             leadHere();
         }
         simulator().clearRequests();
 
         template.sendBody("direct:cdr-settle", null);
-        assertThat(cdrRequests().get(0).params()).as("the next leader's sweep goes on from the page in the outbox")
-                .containsEntry("startdate", latestCallDate(deposed.get(0)));
+        assertThat(cdrRequests().get(0).params()).as("the next leader's sweep goes on from the pages in the outbox")
+                .containsEntry("startdate", latestCallDate(deposed.get(deposedDuringPage - 1)));
         awaitDelivered(late);
     }
 
