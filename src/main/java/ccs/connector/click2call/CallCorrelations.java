@@ -201,10 +201,10 @@ public final class CallCorrelations {
         }
     }
 
-    /** A click2call or call control with a transaction id dispatched before (HTTP 409). */
-    public static final class DuplicateTransactionException extends ApiException {
-        DuplicateTransactionException(String transactionId, Instant dispatched, String rule) {
-            super(409, "transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS) + ": " + rule);
+    /** A click2call or call control refused for its transaction id (HTTP 409), which its problem names in {@code field}. */
+    public abstract static class TransactionConflictException extends ApiException {
+        TransactionConflictException(String message) {
+            super(409, message);
         }
 
         @Override
@@ -213,13 +213,20 @@ public final class CallCorrelations {
         }
     }
 
+    /** A click2call or call control with a transaction id dispatched before (HTTP 409). */
+    public static final class DuplicateTransactionException extends TransactionConflictException {
+        DuplicateTransactionException(String transactionId, Instant dispatched, String rule) {
+            super("transactionId " + transactionId + " was dispatched at " + dispatched.truncatedTo(ChronoUnit.SECONDS) + ": " + rule);
+        }
+    }
+
     /**
      * A click2call or call control whose transaction id's first dispatch has not ended yet (HTTP 409 with a
      * {@code Retry-After}): whether it was dispatched is not known yet, and the CRM learns it by asking again.
      */
-    public static final class TransactionInFlightException extends ApiException {
+    public static final class TransactionInFlightException extends TransactionConflictException {
         TransactionInFlightException(String transactionId, Instant since, String rule) {
-            super(409, "transactionId " + transactionId + " is still being dispatched (since " + since.truncatedTo(ChronoUnit.SECONDS)
+            super("transactionId " + transactionId + " is still being dispatched (since " + since.truncatedTo(ChronoUnit.SECONDS)
                     + ") and its outcome is not known yet: send it again after " + IN_FLIGHT_RETRY_AFTER_SECONDS
                     + " seconds (Retry-After) to learn it; " + rule);
         }
@@ -227,11 +234,6 @@ public final class CallCorrelations {
         @Override
         public int retryAfterSeconds() {
             return IN_FLIGHT_RETRY_AFTER_SECONDS;
-        }
-
-        @Override
-        public String field() {
-            return "transactionId";
         }
     }
 

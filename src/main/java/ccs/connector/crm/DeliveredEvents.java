@@ -64,7 +64,17 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
      * kept, counted and logged once, and stays deleted once a person deleted it.
      */
     public static JdbcMessageIdRepository keptOnce(Database database) {
-        JdbcMessageIdRepository keptOnce = new JdbcMessageIdRepository(database.dataSource(), KEPT_ONCE);
+        JdbcMessageIdRepository keptOnce = new JdbcMessageIdRepository(database.dataSource(), KEPT_ONCE) {
+            @Override
+            public boolean add(String key) {
+                try {
+                    return super.add(key);
+                } catch (DuplicateKeyException e) {
+                    // a poll and a settle sweep of the tenant read the record at the same moment, and the other kept it
+                    return false;
+                }
+            }
+        };
         keptOnce.setCreateTableIfNotExists(false);
         return keptOnce;
     }
