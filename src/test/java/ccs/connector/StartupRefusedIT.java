@@ -137,6 +137,12 @@ class StartupRefusedIT {
             "ccs.cdr.enabled     | -Dccs.cdr.enabled=yes",
             "crm.delivery.consumers | -Dcrm.delivery.consumers=0",
             "crm.retry.initial-delay | -Dcrm.retry.initial-delay=soon",
+            // timers' periods: at 0 a timer runs once and never again (probes, gauges and the held webhooks' release frozen)
+            "connector.health.cache | -Dconnector.health.cache=0s",
+            "crm.dedupe.cleanup-interval | -Dcrm.dedupe.cleanup-interval=0s",
+            // two fields under one name: the call key read from the caller's number
+            "ccs.ivr.param.call-key | -Dccs.ivr.param.call-key=callerid",
+            "ccs.tenant.globex.ivr.param.caller | -Dccs.tenants=demo,globex -Dccs.tenant.globex.ivr.param.caller=CALLKEYX",
             "camel.server.port   | -Dcamel.server.port=abc",
             "ccs.api-url         | -Dccs.api-url=Embedded",
             "crm.sink            | -Dcrm.sink=salesforce",

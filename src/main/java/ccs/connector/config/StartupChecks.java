@@ -166,7 +166,10 @@ public final class StartupChecks {
         }
         settings.integer("crm.retry.max-retries", 0, 0);
         settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1));
-        settings.duration("crm.dedupe.cleanup-interval", Duration.ofHours(1));
+        // timers' periods: at 0 a timer runs once and never again (the probes and gauges frozen, held webhook events never
+        // released, the dedupe store never cleaned)
+        settings.duration("crm.dedupe.cleanup-interval", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(1));
+        settings.duration("connector.health.cache", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1));
     }
 
     /** Several replicas need state and an outbox they share: the embedded defaults belong to one node. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -242,10 +243,24 @@ public class CrmConfiguration implements CamelConfiguration {
         }
     }
 
-    /** IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as {@code base}. */
+    /**
+     * IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as
+     * {@code base}. Two fields under one name stop startup naming the setting: the one read for both (the caller's number as
+     * the call key, say) put a phone number into event ids, file names and log lines, and lost the other field.
+     */
     private static Events.IvrWire ivrWire(Settings settings, String prefix, Events.IvrWire base) {
         Map<String, String> names = new HashMap<>(base.names());
         Events.IVR_FIELDS.forEach(field -> settings.optional(prefix + "param." + field).ifPresent(name -> names.put(field, name)));
+        Map<String, String> fieldsByName = new HashMap<>();
+        for (String field : Events.IVR_FIELDS) {
+            // a request's parameters arrive as headers, whose names Camel matches in any case
+            String other = fieldsByName.putIfAbsent(names.get(field).toLowerCase(Locale.ROOT), field);
+            if (other != null) {
+                String key = prefix + "param." + (settings.optional(prefix + "param." + field).isPresent() ? field : other);
+                throw new InvalidSettingException(key, "is '" + names.get(field) + "', the name of IVR notification fields " + other + " and "
+                        + field + " at once: give each field a name of its own");
+            }
+        }
         return new Events.IvrWire(names, Set.copyOf(settings.list(prefix + "end-events", List.copyOf(base.endEvents()))));
     }
 }

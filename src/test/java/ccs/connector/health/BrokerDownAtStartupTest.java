@@ -19,7 +19,7 @@ class BrokerDownAtStartupTest extends ConnectorTestSupport {
         settings.setProperty("crm.sink", "jms");
         settings.setProperty("crm.jms.broker-url", "tcp://127.0.0.1:" + FreePorts.next()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
-        settings.setProperty("connector.health.cache", "0s");
+        settings.setProperty("connector.health.cache", "1s");
     }
 
     @Test
