@@ -475,6 +475,15 @@ public final class CdrSync {
         return Math.max(0, Duration.between(behind, clock.instant()).toMillis() / 1000.0);
     }
 
+    /**
+     * The lag past which a tenant's CDR records count as behind: two polls missed (two {@code ccs.cdr.interval} and
+     * {@code ccs.cdr.lag}), and at least 15 minutes. A fixed 15 minutes showed a tenant polled every half hour behind for
+     * half of each interval.
+     */
+    public long lagLimitSeconds() {
+        return Math.max(900, settings.interval().multipliedBy(2).plus(settings.lag()).toSeconds());
+    }
+
     private TenantPolls polls(String tenant) {
         return polls.computeIfAbsent(tenant, name -> new TenantPolls());
     }

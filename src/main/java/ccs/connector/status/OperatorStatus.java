@@ -173,6 +173,7 @@ public final class OperatorStatus {
         cdrState.checkpoint(tenant.name()).ifPresent(at -> entry.put("checkpoint", at.toString()));
         if (cdrEnabled) {
             entry.put("lagSeconds", Math.round(cdrSync.lagSeconds(tenant.name())));
+            entry.put("lagLimitSeconds", cdrSync.lagLimitSeconds());
         }
         cdrState.run(tenant.name(), CdrSync.SOURCE).ifPresent(run -> entry.put("lastPoll", run(run)));
         cdrState.run(tenant.name(), CdrSync.SETTLE).ifPresent(run -> entry.put("lastSettle", run(run)));

@@ -251,6 +251,16 @@ class CdrSyncTest {
         assertThat(CdrSettings.from(settings()).settleWindow()).isEqualTo(Duration.ofHours(4));
     }
 
+    /** Records behind past two polls missed, at least 15 minutes: a fixed 15 minutes was a problem half of each half hour's interval. */
+    @Test
+    void theLagLimitIsTwoPollsMissedAndAtLeastAQuarterOfAnHour() {
+        CdrState state = new CdrState(Database.h2(dir));
+        assertThat(new CdrSync(CdrTestRecords.DEMO, state, CdrSettings.from(settings()), true, Clock.systemUTC()).lagLimitSeconds())
+                .isEqualTo(900);
+        assertThat(new CdrSync(CdrTestRecords.DEMO, state, CdrSettings.from(settings("ccs.cdr.interval", "30m")), true, Clock.systemUTC())
+                .lagLimitSeconds()).as("two intervals and ccs.cdr.lag").isGreaterThan(3600).isLessThan(3700);
+    }
+
     @Test
     void aPollOfATenantNeverOverlapsTheRunningOne() {
         CdrSync sync = sync(Optional.empty());
