@@ -2,6 +2,7 @@ package ccs.connector.click2call;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +119,29 @@ public final class Click2callRequests {
             throw new BadRequestException("the request is larger than " + maxLength + " characters (camel.server.maxBodySize): "
                     + bytes + " bytes, not read");
         }
+    }
+
+    /**
+     * The SHA-256 of an inbox file's bytes (hex), read in blocks, never held whole. With its name, size and modification
+     * time it names the file's delivery (variable queuedDelivery, from which a request without a transactionId gets
+     * one): the same file read again (a crash before its move) is the same delivery, and another file of the same name,
+     * size and time (a CRM that writes {@code next.json} twice within a second, a copy that keeps whole-second times) is
+     * another one, dialled in its turn rather than refused as dispatched already.
+     */
+    public String contentDigest(File file) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = Files.newInputStream(file.toPath())) {
+            byte[] block = new byte[8192];
+            for (int read = in.read(block); read >= 0; read = in.read(block)) {
+                sha256.update(block, 0, read);
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
     }
 
     /**
@@ -294,8 +321,8 @@ public final class Click2callRequests {
 
     /**
      * Checks a request that came queued, as {@link #check(Map)} does; one without a transactionId gets one derived from
-     * {@code delivery} (the JMS message's id, the inbox file's name, size and time) instead of a random one, so that the
-     * request read again after a crash is the same transaction, which is dialled once.
+     * {@code delivery} (the JMS message's id; the inbox file's name, size, time and content digest) instead of a random
+     * one, so that the request read again after a crash is the same transaction, which is dialled once.
      */
     public Click2call check(Map<String, Object> request, String delivery) {
         Tenant tenant = tenant(request);

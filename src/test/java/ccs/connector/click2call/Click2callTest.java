@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -696,6 +699,28 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(simulator().requests("click2call")).filteredOn(r -> "+905421234570".equals(r.params().get("phonenumber"))).hasSize(1);
     }
 
+    /**
+     * A CRM that names its files alike (next.json) and copies them keeping whole-second times (SFTP, cp -p, rsync -t): two
+     * requests of one name, size and time are two deliveries; the second was refused as the first's transaction (409).
+     */
+    @Test
+    @Order(8)
+    void twoFilesOfOneNameSizeAndTimeWithoutATransactionIdAreEachDialled() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        FileTime second = FileTime.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        drop(inbox, "next.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234580\"}", second);
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/next.json")));
+        drop(inbox, "next.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234581\"}", second);
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("done/next-2.json")) || Files.exists(inbox.resolve("failed/next.json")));
+        assertThat(inbox.resolve("failed/next.json.reason.txt")).doesNotExist();
+        assertThat(inbox.resolve("done/next-2.json")).content().contains("05421234581");
+        List<ApiRequest> dialled = simulator().requests("click2call").stream()
+                .filter(r -> List.of("+905421234580", "+905421234581").contains(r.params().get("phonenumber"))).toList();
+        assertThat(dialled).extracting(r -> r.params().get("phonenumber")).containsExactlyInAnyOrder("+905421234580", "+905421234581");
+        assertThat(dialled).extracting(r -> r.params().get("transactionid")).doesNotHaveDuplicates();
+    }
+
     @Test
     @Order(8)
     void aFileWhoseOutcomeTheOutboxRefusesForAMomentIsHeldAndAnsweredByItsOutcome() throws Exception {
@@ -856,6 +881,13 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(body.get("status").asInt()).isEqualTo(status);
         assertThat(body.get("detail").asText()).startsWith(error);
         assertThat(body.path("field").asText(null)).isEqualTo(field);
+    }
+
+    /** {@link #drop(Path, String, String)} of a file with the given modification time, as a copy that keeps it leaves it. */
+    private static void drop(Path inbox, String name, String content, FileTime modified) throws Exception {
+        Path part = Files.writeString(Files.createDirectories(inbox).resolve(name + ".part"), content);
+        Files.setLastModifiedTime(part, modified);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void sendText(String text, Map<String, String> properties) throws Exception {
