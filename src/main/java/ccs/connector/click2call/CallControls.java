@@ -6,6 +6,8 @@ import ccs.connector.ccs.CcsApi;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 
 /**
  * Checks call controls from the CRM: hang up, hold or resume the active call of an agent, with the
@@ -87,10 +89,31 @@ public final class CallControls {
         if (control != null) {
             return events.callControlOutcome(control.getTenant(), control.getTransactionId(), request, error);
         }
-        if (request.get("action") instanceof String action && FUNCTIONS.containsKey(action)) {
+        if (asksForOne(request)) {
             return events.callControlOutcome(click2calls.tenantOrDefault(request), Click2callRequests.transactionIdOrDerived(request, delivery),
                     request, error);
         }
         return click2calls.failed(request, click2call, error, delivery);
+    }
+
+    /**
+     * The failure of a queued request refused before its fields could be checked (not JSON, not one object, a field given
+     * twice, not UTF-8, too large, empty, a JMS message that is not text), so that the CRM hears of it as of any failure:
+     * {@code received} is what came (its text, its bytes, or anything else, which is not read), {@code error} why it was
+     * refused. Built from what can be read of it ({@link Click2callRequests#readable}), as {@link #failed} builds a failure:
+     * a call control's event when it asks for one, else a click2call's; under its transactionId when it gives a valid one,
+     * else the one derived from its delivery; its tenant when it names one served, else the default tenant. Its id is the
+     * same when the same delivery comes again (the JMS message delivered again, the file read again).
+     */
+    public CloudEvent refused(@Body Object received, @Variable("click2callError") String error, @Variable("queuedDelivery") String delivery) {
+        Click2callRequests.Refused readable = click2calls.readable(received);
+        Map<String, Object> fields = readable.fields();
+        return events.refusedOutcome(click2calls.tenantOrDefault(fields), asksForOne(fields) ? Events.CALL_CONTROL_FAILED : Events.CLICK2CALL_FAILED,
+                Click2callRequests.transactionIdOrDerived(fields, delivery), fields, readable.body(), click2calls.maxLength(), error, delivery);
+    }
+
+    /** Whether a request names one of the actions of a call control in field action. */
+    private static boolean asksForOne(Map<String, Object> request) {
+        return request.get("action") instanceof String action && FUNCTIONS.containsKey(action);
     }
 }

@@ -14,10 +14,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -32,7 +35,9 @@ import ccs.connector.event.InvalidFieldException;
 import ccs.connector.screenpop.PhoneNumbers;
 import ccs.connector.session.AgentSessions;
 import ccs.connector.webhook.WebhookTokens;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -74,6 +79,8 @@ public final class Click2callRequests {
     private static final Pattern DIALLABLE = Pattern.compile("[0-9+\\-.()/\\s]+");
 
     private final ObjectMapper json = JsonBodies.mapper();
+    /** A reader of what can be read of a refused request ({@link #readable}): a nested value may give a field twice. */
+    private final ObjectMapper lenient = new ObjectMapper();
     private final Tenants tenants;
     private final Events events;
     private final PhoneNumbers numbers;
@@ -312,6 +319,61 @@ public final class Click2callRequests {
         } catch (JsonProcessingException notAnObject) {
             return "the body is not a JSON object";
         }
+    }
+
+    /**
+     * What a refused request (one {@link #read}, {@link #utf8} or {@link #checkSize} refused, or a JMS message that is not
+     * text) holds as far as it can be read, for its failed event ({@link CallControls#refused}): the fields of the JSON
+     * object its first {@code camel.server.maxBodySize} characters start with, up to the first that cannot be read, less
+     * any given twice (which of the values was meant is not known); else its text, of which the event keeps as many
+     * characters. {@code received} is its text, or its bytes (read as UTF-8, a byte that is none as U+FFFD), or anything
+     * else (a file too large, a message that is neither text nor bytes, null), which is not read.
+     */
+    Refused readable(Object received) {
+        String text = received instanceof String given ? given
+                : received instanceof byte[] bytes ? new String(bytes, 0, Math.min(bytes.length, 8 * maxLength), StandardCharsets.UTF_8)
+                : null;
+        if (text == null) {
+            return new Refused(Map.of(), null);
+        }
+        String start = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        Map<String, Object> fields = fieldsOf(start.substring(0, Math.min(start.length(), maxLength)));
+        // twice what the event keeps: its secrets are masked before it is cut, so none is cut in two and left half shown
+        return fields != null ? new Refused(fields, null) : new Refused(Map.of(), start.substring(0, Math.min(start.length(), 2 * maxLength)));
+    }
+
+    /** The fields of the JSON object a text starts with, as far as they can be read; null when it starts with none. */
+    private Map<String, Object> fieldsOf(String text) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Set<String> named = new HashSet<>();
+        try (JsonParser parser = lenient.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                Object value = lenient.readValue(parser, Object.class);
+                if (named.add(name)) {
+                    fields.put(name, value);
+                } else {
+                    fields.remove(name);
+                }
+            }
+        } catch (IOException unreadable) {
+            // the fields before it stay; with none, its text says more
+            return named.isEmpty() ? null : fields;
+        }
+        return fields;
+    }
+
+    /** What can be read of a refused request: its fields, or, where none can be, its text (null when it was not read). */
+    record Refused(Map<String, Object> fields, String body) {
+    }
+
+    /** The most characters a request may have ({@code camel.server.maxBodySize}). */
+    int maxLength() {
+        return maxLength;
     }
 
     /** Checks every field; the first that is missing or wrong is an {@link InvalidFieldException} naming it (400). */

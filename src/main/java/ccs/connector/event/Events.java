@@ -380,6 +380,31 @@ public final class Events {
     }
 
     private CloudEvent outcome(String tenant, String type, String transactionId, Map<String, ?> received, String error) {
+        Map<String, Object> data = outcomeData(transactionId, received, null, error);
+        Instant now = clock.instant();
+        // a transaction may fail more than once (a failure that placed no call frees its id for the CRM to send again):
+        // each failure is an event of its own, told apart by its time
+        return new CloudEvent(name(tenant), type, transactionId, error == null ? null : now.toString(), now, data);
+    }
+
+    /**
+     * The failure ({@code type}: {@link #CLICK2CALL_FAILED} or {@link #CALL_CONTROL_FAILED}) of a request that came over
+     * JMS or a file and was refused before its fields could be checked: not JSON, not one object, a field given twice, not
+     * UTF-8, too large, empty. {@code fields} are its fields as far as they could be read (none when it was not read);
+     * {@code body}, when not null, its text where no field could be read, kept as {@code data.body} up to {@code limit}
+     * characters once scrubbed. Its id ends with {@code refused-<digest of its data and delivery>} where another failure's
+     * ends with its time: the same message delivered again, or the same file read again ({@code delivery}: the JMS message's
+     * id, the file's name, size, time and digest), is the same event; the same text sent again in another is another.
+     */
+    public CloudEvent refusedOutcome(String tenant, String type, String transactionId, Map<String, ?> fields, String body, int limit,
+                                     String error, String delivery) {
+        Map<String, Object> data = outcomeData(transactionId, fields, body == null ? null : upTo(secrets.scrub(body), limit), error);
+        String step = "refused-" + CloudEvent.digest(Map.of("data", data, "delivery", String.valueOf(delivery)));
+        return new CloudEvent(name(tenant), type, transactionId, step, clock.instant(), data);
+    }
+
+    /** The data of a click2call's or call control's outcome: the request's fields, the transaction id, the error, the body, raw. */
+    private Map<String, Object> outcomeData(String transactionId, Map<String, ?> received, String body, String error) {
         Map<String, Object> request = secrets.scrub(received);
         Map<String, Object> data = new LinkedHashMap<>(raw(request));
         data.put("transactionId", transactionId);
@@ -387,11 +412,19 @@ public final class Events {
             // it may quote what Call Center Studio answered
             data.put("error", secrets.scrub(error));
         }
+        if (body != null) {
+            data.put("body", body);
+        }
         data.put("raw", raw(request));
-        Instant now = clock.instant();
-        // a transaction may fail more than once (a failure that placed no call frees its id for the CRM to send again):
-        // each failure is an event of its own, told apart by its time
-        return new CloudEvent(name(tenant), type, transactionId, error == null ? null : now.toString(), now, data);
+        return data;
+    }
+
+    /** A text cut to its first {@code limit} characters, never between the two halves of a character beyond U+FFFF. */
+    private static String upTo(String text, int limit) {
+        if (text.length() <= limit) {
+            return text;
+        }
+        return text.substring(0, Character.isHighSurrogate(text.charAt(limit - 1)) ? limit - 1 : limit);
     }
 
     private ZoneId zone(String tenant) {

@@ -14,10 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
+import ccs.connector.event.CloudEvent;
 import ccs.connector.simulator.CcsSimulator.ApiRequest;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
@@ -216,8 +222,8 @@ class Click2callTest extends ConnectorTestSupport {
         HttpResponse<String> first = click2call(request);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertError(click2call(request), 409, "transactionId null was dispatched at ", "transactionId");
-        await().atMost(PATIENCE).until(() -> hangups().stream().anyMatch(e -> "null".equals(e.at("/data/transactionId").textValue())));
-        assertThat(hangups()).filteredOn(e -> "null".equals(e.at("/data/transactionId").textValue()))
+        await().atMost(PATIENCE).until(() -> deliveredOf("ccs.call.hangup").stream().anyMatch(e -> "null".equals(e.at("/data/transactionId").textValue())));
+        assertThat(deliveredOf("ccs.call.hangup")).filteredOn(e -> "null".equals(e.at("/data/transactionId").textValue()))
                 .extracting(e -> e.at("/data/crmReference").textValue()).containsOnly("\"Case 7\"");
 
         assertThat(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234573\", \"transactionId\": \"crm-quoted-reference\", "
@@ -334,12 +340,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(click2call(twice), 400, "the body gives field agentEmail twice", "agentEmail");
 
         sendText(first + "\n" + second, Map.of());
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            TextMessage dead = (TextMessage) session.createConsumer(session.createQueue("ccs.click2call.dead-letters")).receive(30_000);
-            assertThat(dead).isNotNull();
-            assertThat(dead.getStringProperty("reason")).startsWith("the body is not one JSON object");
-        }
+        assertThat(deadLetters(1).get(0).reason()).startsWith("the body is not one JSON object");
         Path inbox = dataDir.resolve("inbox").resolve("click2call");
         drop(inbox, "two-bodies.json", first + "\n" + second);
         drop(inbox, "twice.json", twice);
@@ -394,36 +395,87 @@ class Click2callTest extends ConnectorTestSupport {
     void overJmsAFailedRequestIsAFailedEventAndAMalformedMessageADeadLetterWithItsReason() throws Exception {
         sendText("{\"agentEmail\": \"nobody@demo.example\", \"phoneNumber\": \"05351112233\", \"transactionId\": \"crm-jms-unknown\"}", Map.of());
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-jms-nonumber\"}", Map.of());
-        sendText("this is not json", Map.of());
+        String notJson = sendText("this is not json", Map.of());
+        String bytesId;
+        String emptyId;
         try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             BytesMessage bytes = session.createBytesMessage();
             bytes.writeBytes("{\"agentEmail\": \"x@y\"}".getBytes(StandardCharsets.UTF_8));
             session.createProducer(session.createQueue("ccs.click2call")).send(bytes);
+            bytesId = bytes.getJMSMessageID();
             // a text message without text
-            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage());
+            TextMessage empty = session.createTextMessage();
+            session.createProducer(session.createQueue("ccs.click2call")).send(empty);
+            emptyId = empty.getJMSMessageID();
         }
 
         JsonNode unknown = failure(crm, "demo:ccs.click2call.failed:crm-jms-unknown");
         assertThat(unknown.at("/data/error").asText()).contains("agent nobody@demo.example is not known");
         assertThat(unknown.at("/data/agentEmail").asText()).isEqualTo("nobody@demo.example");
         assertThat(failure(crm, "demo:ccs.click2call.failed:crm-jms-nonumber").at("/data/error").asText()).isEqualTo("phoneNumber is missing: the number to call");
-        List<String> reasons = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            MessageConsumer deadLetters = session.createConsumer(session.createQueue("ccs.click2call.dead-letters"));
-            for (int i = 0; i < 3; i++) {
-                Message dead = deadLetters.receive(30_000);
-                assertThat(dead).isNotNull();
-                reasons.add(dead.getStringProperty("reason"));
-                // what came is kept, a message that is not text too, so that the CRM can send it again
-                bodies.add(dead instanceof TextMessage text ? text.getText() : new String(dead.getBody(byte[].class), StandardCharsets.UTF_8));
-            }
-        }
-        assertThat(reasons).containsExactlyInAnyOrder("the body is not a JSON object",
+        List<DeadLetter> deadLetters = deadLetters(3);
+        assertThat(deadLetters).extracting(DeadLetter::reason).containsExactlyInAnyOrder("the body is not a JSON object",
                 "the message is not a text message: send the click2call request as JSON text", "the body is empty: send a JSON object with agentEmail and phoneNumber");
-        assertThat(bodies).containsExactlyInAnyOrder("this is not json", "{\"agentEmail\": \"x@y\"}", "");
+        // what came is kept, a message that is not text too, so that the CRM can send it again
+        assertThat(deadLetters).extracting(DeadLetter::text).containsExactlyInAnyOrder("this is not json", "{\"agentEmail\": \"x@y\"}", "");
         assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-jms-no"));
+
+        // each is answered by a failed event as well, under the transaction id derived from its message's id: a CRM waiting
+        // for its outcome learns it
+        JsonNode notJsonEvent = failure(crm, "demo:ccs.click2call.failed:" + derived(notJson));
+        assertThat(notJsonEvent.at("/data/error").asText()).isEqualTo("the body is not a JSON object");
+        assertThat(notJsonEvent.at("/data/body").asText()).isEqualTo("this is not json");
+        assertThat(notJsonEvent.at("/data/transactionId").asText()).isEqualTo(derived(notJson));
+        assertThat(notJsonEvent.get("id").asText()).matches("demo:ccs\\.click2call\\.failed:" + derived(notJson) + ":refused-[0-9a-f]+");
+        JsonNode bytesEvent = failure(crm, "demo:ccs.click2call.failed:" + derived(bytesId));
+        assertThat(bytesEvent.at("/data/error").asText()).isEqualTo("the message is not a text message: send the click2call request as JSON text");
+        assertThat(bytesEvent.at("/data/agentEmail").asText()).isEqualTo("x@y");
+        assertThat(failure(crm, "demo:ccs.click2call.failed:" + derived(emptyId)).at("/data/error").asText())
+                .isEqualTo("the body is empty: send a JSON object with agentEmail and phoneNumber");
+    }
+
+    @Test
+    @Order(6)
+    void overJmsARefusedMessageIsAFailedEventOfWhatCanBeReadOfItTheSameWhenItComesAgain() throws Exception {
+        // the connector fails after its event is published and before its dead letter is stored: the message comes again
+        List<String> published = new CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(context, "click2call-refused", route -> route.weaveAddLast().process(exchange -> {
+            String id = exchange.getVariable("outcome", CloudEvent.class).getId();
+            if (id.contains(":crm-jms-refused-twice:") && published.add(id) && published.size() == 1) {
+                throw new IllegalStateException("failed after its event was published");
+            }
+        }));
+        context.getRouteController().startRoute("click2call-refused");
+        // a field twice: the others are read, with its transactionId and tenant
+        String twice = "{\"transactionId\": \"crm-jms-refused-twice\", \"tenant\": \"wrongtoken\", \"agentEmail\": \"" + AGENT
+                + "\", \"phoneNumber\": \"05351112260\", \"password\": \"hunter2-hunter2\", \"agentEmail\": \"mehmet.kaya@demo.example\"}";
+        sendText(twice, Map.of());
+        // a call control of a tenant not served: the call control's failed event, of the default tenant
+        sendText("{\"action\": \"hangup\", \"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-jms-refused-hangup\", "
+                + "\"tenant\": \"nowhere\"} {\"action\": \"hold\"}", Map.of());
+        // a megabyte of garbage with a secret in it
+        String garbage = sendText("not json at all, token=s3cr3t-token-value " + "z".repeat(1_000_000), Map.of());
+
+        JsonNode refused = failure(crm, "wrongtoken:ccs.click2call.failed:crm-jms-refused-twice");
+        assertThat(refused.get("source").asText()).isEqualTo("ccs/wrongtoken");
+        assertThat(refused.at("/data/error").asText()).isEqualTo("the body gives field agentEmail twice: give each field once");
+        assertThat(refused.at("/data/phoneNumber").asText()).isEqualTo("05351112260");
+        assertThat(refused.at("/data/raw/phoneNumber").asText()).isEqualTo("05351112260");
+        assertThat(refused.at("/data/agentEmail").isMissingNode()).as("which of its two values was meant is not known").isTrue();
+        assertThat(refused.toString()).doesNotContain("hunter2");
+        JsonNode hangup = failure(crm, "demo:ccs.call.control.failed:crm-jms-refused-hangup");
+        assertThat(hangup.at("/data/error").asText()).startsWith("the body is not one JSON object: more follows it");
+        assertThat(hangup.at("/data/action").asText()).isEqualTo("hangup");
+        JsonNode large = failure(crm, "demo:ccs.click2call.failed:" + derived(garbage));
+        assertThat(large.at("/data/error").asText()).isEqualTo("the request is larger than 4096 characters (camel.server.maxBodySize)");
+        assertThat(large.at("/data/body").asText()).as("as much as a request may hold").hasSize(4096).startsWith("not json at all, token=***");
+        assertThat(large.toString()).hasSizeLessThan(3 * 4096).doesNotContain("s3cr3t");
+
+        assertThat(deadLetters(3)).as("kept as before").extracting(DeadLetter::reason).containsExactlyInAnyOrder(
+                "the body gives field agentEmail twice: give each field once", hangup.at("/data/error").asText(), large.at("/data/error").asText());
+        await().atMost(PATIENCE).until(() -> published.size() == 2);
+        assertThat(published).as("the message that came again is the same event").containsOnly(refused.get("id").asText());
+        assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("transactionid").startsWith("crm-jms-refused"));
     }
 
     @Test
@@ -586,6 +638,15 @@ class Click2callTest extends ConnectorTestSupport {
                 .isEqualTo("the request is not UTF-8 text: byte 124 (0xFC) is no UTF-8; write it in UTF-8");
         assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-latin1".equals(r.params().get("transactionid")));
         assertThat(inbox).isDirectoryNotContaining("glob:**/*.json");
+        // each refused file is answered by a failed event as well: the CRM learns the outcome of its request
+        JsonNode latin1 = failure(crm, "demo:ccs.click2call.failed:crm-file-latin1");
+        assertThat(latin1.at("/data/error").asText()).isEqualTo("the request is not UTF-8 text: byte 124 (0xFC) is no UTF-8; write it in UTF-8");
+        assertThat(latin1.at("/data/reference").asText()).isEqualTo("M\uFFFDller");
+        JsonNode garbage = deliveredOf("ccs.click2call.failed", e -> "<xml/>".equals(e.at("/data/body").asText(null)));
+        assertThat(garbage.at("/data/error").asText()).isEqualTo("the body is not a JSON object");
+        assertThat(garbage.get("id").asText()).matches("demo:ccs\\.click2call\\.failed:[0-9a-f-]{36}:refused-[0-9a-f]+");
+        JsonNode huge = deliveredOf("ccs.click2call.failed", e -> e.at("/data/error").asText().startsWith("the request is larger than 4096"));
+        assertThat(huge.at("/data/body").isMissingNode()).as("not read").isTrue();
 
         String again = "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234569\", \"transactionId\": \"crm-file-3\"}";
         drop(inbox, "call-1.json", again);
@@ -690,9 +751,7 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(delivered("demo:ccs.click2call.accepted:" + transactionId)).isNotNull();
 
         // the connector died after the call and before the file moved: the same file (name, size, time) is read again
-        Path part = inbox.resolve("no-id.json.part");
-        Files.copy(inbox.resolve("done/no-id.json"), part, StandardCopyOption.COPY_ATTRIBUTES);
-        Files.move(part, inbox.resolve("no-id.json"), StandardCopyOption.ATOMIC_MOVE);
+        readAgain(inbox, "done/no-id.json", "no-id.json");
 
         assertThat(failure(crm, "demo:ccs.click2call.failed:" + transactionId).at("/data/error").asText())
                 .startsWith("transactionId " + transactionId + " was dispatched at ");
@@ -723,11 +782,32 @@ class Click2callTest extends ConnectorTestSupport {
 
     @Test
     @Order(8)
+    void aRefusedFileReadAgainAfterACrashIsAnsweredByTheSameFailedEvent() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "refused-again.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234582\", \"phoneNumber\": \"05421234583\"}");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/refused-again.json")));
+
+        // the connector died after the event and before the file moved: the same file (name, size, time, bytes) is read again
+        readAgain(inbox, "failed/refused-again.json", "refused-again.json");
+
+        await().atMost(PATIENCE).until(() -> failedFilesPublishedAs("refused-again").size() == 2);
+        List<String> ids = failedFilesPublishedAs("refused-again");
+        assertThat(ids.get(1)).isEqualTo(ids.get(0));
+        JsonNode refused = delivered(ids.get(0));
+        assertThat(refused.at("/data/error").asText()).isEqualTo("the body gives field phoneNumber twice: give each field once");
+        assertThat(refused.at("/data/agentEmail").asText()).isEqualTo(AGENT);
+        assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("phonenumber").startsWith("+90542123458"));
+    }
+
+    @Test
+    @Order(8)
     void aFileWhoseOutcomeTheOutboxRefusesForAMomentIsHeldAndAnsweredByItsOutcome() throws Exception {
         // the outbox refuses the outcome once (its broker away for a moment), after the call was placed
         AtomicInteger refusals = new AtomicInteger();
         AdviceWith.adviceWith(context, "click2call-outcome-retried", route -> route.weaveByToUri("direct:crm-publish").before().process(exchange -> {
-            if (exchange.getVariable("request", Map.class).containsValue("crm-file-outbox-away") && refusals.getAndIncrement() == 0) {
+            // a refused request's event has no variable request
+            Map<?, ?> request = exchange.getVariable("request", Map.class);
+            if (request != null && request.containsValue("crm-file-outbox-away") && refusals.getAndIncrement() == 0) {
                 throw new IllegalStateException("the outbox is away for a moment");
             }
         }));
@@ -855,19 +935,39 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     /** The hangup event the CRM received for the click2call with this (CRM) transaction id. */
-    private JsonNode hangupOf(String transactionId) throws Exception {
-        await().atMost(PATIENCE).until(() -> hangups().stream().anyMatch(e -> transactionId.equals(e.at("/data/transactionId").asText())));
-        return hangups().stream().filter(e -> transactionId.equals(e.at("/data/transactionId").asText())).findFirst().orElseThrow();
+    private JsonNode hangupOf(String transactionId) {
+        return deliveredOf("ccs.call.hangup", e -> transactionId.equals(e.at("/data/transactionId").asText()));
     }
 
-    private List<JsonNode> hangups() {
+    /** The first event of this type the CRM took that matches, once it took one. */
+    private JsonNode deliveredOf(String type, Predicate<JsonNode> matching) {
+        await().atMost(PATIENCE).until(() -> deliveredOf(type).stream().anyMatch(matching));
+        return deliveredOf(type).stream().filter(matching).findFirst().orElseThrow();
+    }
+
+    private List<JsonNode> deliveredOf(String type) {
         return crm.received().stream().filter(Received::answeredOk).map(r -> {
             try {
                 return json.readTree(r.body());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        }).filter(e -> "ccs.call.hangup".equals(e.path("type").asText())).toList();
+        }).filter(e -> type.equals(e.path("type").asText())).toList();
+    }
+
+    /** The ids of the events the files moved to failed/ whose names start so were answered by, in the order logged. */
+    private static List<String> failedFilesPublishedAs(String name) {
+        List<String> ids = new ArrayList<>();
+        Matcher line = Pattern.compile("click2call file " + Pattern.quote(name) + "\\S* moved to failed/, published as (\\S+?): ").matcher(LogCapture.text());
+        while (line.find()) {
+            ids.add(line.group(1));
+        }
+        return ids;
+    }
+
+    /** The transaction id derived from a JMS message's id, as a request without one gets it. */
+    private static String derived(String messageId) {
+        return UUID.nameUUIDFromBytes(messageId.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     private JsonNode delivered(String eventId) {
@@ -883,6 +983,13 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(body.path("field").asText(null)).isEqualTo(field);
     }
 
+    /** A file handled already, kept in the inbox as {@code keptAs}, as the inbox finds it again after a crash before its move. */
+    private static void readAgain(Path inbox, String keptAs, String name) throws Exception {
+        Path part = inbox.resolve(name + ".part");
+        Files.copy(inbox.resolve(keptAs), part, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** {@link #drop(Path, String, String)} of a file with the given modification time, as a copy that keeps it leaves it. */
     private static void drop(Path inbox, String name, String content, FileTime modified) throws Exception {
         Path part = Files.writeString(Files.createDirectories(inbox).resolve(name + ".part"), content);
@@ -890,13 +997,35 @@ class Click2callTest extends ConnectorTestSupport {
         Files.move(part, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void sendText(String text, Map<String, String> properties) throws Exception {
+    /** The next {@code count} messages of the click2call dead-letter queue. */
+    private List<DeadLetter> deadLetters(int count) throws Exception {
+        List<DeadLetter> letters = new ArrayList<>();
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            MessageConsumer deadLetters = session.createConsumer(session.createQueue("ccs.click2call.dead-letters"));
+            for (int i = 0; i < count; i++) {
+                Message dead = deadLetters.receive(30_000);
+                assertThat(dead).as("dead letter %d of %d", i + 1, count).isNotNull();
+                letters.add(new DeadLetter(dead.getStringProperty("reason"),
+                        dead instanceof TextMessage text ? text.getText() : new String(dead.getBody(byte[].class), StandardCharsets.UTF_8)));
+            }
+        }
+        return letters;
+    }
+
+    /** A message of the click2call dead-letter queue: its property reason, its text (a BytesMessage's bytes as UTF-8). */
+    private record DeadLetter(String reason, String text) {
+    }
+
+    /** Sends a text message to the click2call queue; its JMS message id. */
+    private String sendText(String text, Map<String, String> properties) throws Exception {
         try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
             TextMessage message = session.createTextMessage(text);
             for (Map.Entry<String, String> property : properties.entrySet()) {
                 message.setStringProperty(property.getKey(), property.getValue());
             }
             session.createProducer(session.createQueue("ccs.click2call")).send(message);
+            return message.getJMSMessageID();
         }
     }
 
