@@ -20,7 +20,7 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How the file sink's files become the CRM's: each is written as {@code <name>.<attempt>.part} (route crm-sink-file) and
+ * How the file sink's files become the CRM's: each is written as {@code <name>.<thread>.part} (route crm-sink-file) and
  * renamed to {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
  * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message
  * is acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
@@ -45,10 +45,11 @@ public final class CrmFiles {
     }
 
     /**
-     * A file written as {@code <name>.<attempt>.part} (its path, as the file producer's header {@code CamelFileNameProduced}
+     * A file written as {@code <name>.<thread>.part} (its path, as the file producer's header {@code CamelFileNameProduced}
      * gives it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits,
-     * or now. A name of its own per attempt: two consumers delivering one event at the same moment (its outbox message taken
-     * back from one that was slow) would otherwise write one file, and one rename the other's half-written data.
+     * or now. A name of its own per delivering thread: two consumers delivering one event at the same moment (its outbox
+     * message taken back from one that was slow) would otherwise write one file, and one rename the other's half-written
+     * data. A file that cannot be forced or renamed is removed: its event's next attempt writes it again.
      */
     @SuppressWarnings("unchecked")
     public void written(String part, String name) {
@@ -56,13 +57,17 @@ public final class CrmFiles {
         if (!path.getFileName().toString().endsWith(PART)) {
             throw new IllegalArgumentException("the file sink writes " + path + ", not a " + PART + " file to rename");
         }
-        if (sync) {
-            forceData(path);
-        }
         try {
+            if (sync) {
+                forceData(path);
+            }
             Files.move(path, path.resolveSibling(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            discard(path);
             throw new UncheckedIOException("could not rename " + path + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            discard(path);
+            throw e;
         }
         if (sync) {
             Set<Path> page = (Set<Path>) TransactionSynchronizationManager.getResource(this);
@@ -71,19 +76,6 @@ public final class CrmFiles {
             } else {
                 forceDirectory(path.getParent());
             }
-        }
-    }
-
-    /**
-     * Removes an attempt's {@code .part} file if it is still there: its attempt failed (the file was not written whole,
-     * or could not be forced or renamed), and the next attempt writes one of its own. After a rename there is none.
-     */
-    public void discard(String directory, String part) {
-        Path path = Path.of(directory).toAbsolutePath().resolve(part);
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.warn("Could not remove {} of a failed delivery to the file sink: {}", path, e.getMessage());
         }
     }
 
@@ -102,6 +94,14 @@ public final class CrmFiles {
             } else {
                 LOG.debug("Could not force {} to the disk ({})", directory, e.getMessage());
             }
+        }
+    }
+
+    private static void discard(Path part) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException e) {
+            LOG.warn("Could not remove {} of a failed delivery to the file sink: {}", part, e.getMessage());
         }
     }
 

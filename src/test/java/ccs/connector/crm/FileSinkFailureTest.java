@@ -88,7 +88,7 @@ class FileSinkFailureTest extends ConnectorTestSupport {
             await().atMost(PATIENCE).until(() -> deadLetters().isEmpty());
             try (java.util.stream.Stream<Path> files = Files.list(outDir())) {
                 assertThat(files.map(path -> path.getFileName().toString()))
-                        .as("each failed attempt's .part file removed with it (a name per attempt is never written over)")
+                        .as("the .part file of each attempt that could not rename it removed (another thread's attempt writes one of its own)")
                         .noneMatch(name -> name.endsWith(".part"));
             }
         } finally {
