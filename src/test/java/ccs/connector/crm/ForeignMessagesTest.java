@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
@@ -115,6 +116,11 @@ class ForeignMessagesTest extends ConnectorTestSupport {
             Message dead = session.createConsumer(session.createQueue("ccs.click2call.dead-letters")).receive(30_000);
             assertThat(dead.getStringProperty("reason")).isEqualTo("the message is not a text message: send the click2call request as JSON text");
             assertThat(dead.propertyExists("camelJmsDestinationName")).as("no header of the refused message goes on").isFalse();
+            // answered by a failed event too, of nothing read from the message (taken here, so that no other test meets it)
+            TextMessage failed = (TextMessage) session.createConsumer(session.createQueue("crm.events")).receive(30_000);
+            JsonNode event = json.readTree(failed.getText());
+            assertThat(event.get("type").asText()).isEqualTo("ccs.click2call.failed");
+            assertThat(event.at("/data/error").asText()).isEqualTo("the message is not a text message: send the click2call request as JSON text");
             assertThat(session.createConsumer(session.createQueue("crm.injected")).receiveNoWait()).isNull();
         }
         assertThat(DESERIALIZED).as("nothing deserialized the ObjectMessage").isFalse();
