@@ -142,7 +142,7 @@ class StartupRefusedIT {
             "crm.dedupe.cleanup-interval | -Dcrm.dedupe.cleanup-interval=0s",
             // two fields under one name: the call key read from the caller's number
             "ccs.ivr.param.call-key | -Dccs.ivr.param.call-key=callerid",
-            "ccs.tenant.globex.ivr.param.caller | -Dccs.tenants=demo,globex -Dccs.tenant.globex.ivr.param.caller=CALLKEYX",
+            "ccs.tenant.globex.ivr.param.caller | -Dccs.tenants=demo,globex -Dccs.tenant.globex.ivr.param.caller=callkeyX",
             "camel.server.port   | -Dcamel.server.port=abc",
             "ccs.api-url         | -Dccs.api-url=Embedded",
             "crm.sink            | -Dcrm.sink=salesforce",

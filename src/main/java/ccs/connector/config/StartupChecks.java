@@ -159,7 +159,7 @@ public final class StartupChecks {
         });
     }
 
-    /** Settings that only routes read (as placeholders): read here too, so that a wrong one stops startup naming it, not a route. */
+    /** Settings that routes read (as placeholders): read here too, first, so that a wrong one stops startup naming it, not a route. */
     private static void checkRouteSettings(Settings settings) {
         for (String count : List.of("crm.delivery.consumers", "crm.click2call.consumers", "crm.dedupe.max-keys", "ccs.cdr.backfill.concurrency")) {
             settings.integer(count, 1, 1);

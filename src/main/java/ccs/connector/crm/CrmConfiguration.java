@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -253,8 +252,7 @@ public class CrmConfiguration implements CamelConfiguration {
         Events.IVR_FIELDS.forEach(field -> settings.optional(prefix + "param." + field).ifPresent(name -> names.put(field, name)));
         Map<String, String> fieldsByName = new HashMap<>();
         for (String field : Events.IVR_FIELDS) {
-            // a request's parameters arrive as headers, whose names Camel matches in any case
-            String other = fieldsByName.putIfAbsent(names.get(field).toLowerCase(Locale.ROOT), field);
+            String other = fieldsByName.putIfAbsent(names.get(field), field);
             if (other != null) {
                 String key = prefix + "param." + (settings.optional(prefix + "param." + field).isPresent() ? field : other);
                 throw new InvalidSettingException(key, "is '" + names.get(field) + "', the name of IVR notification fields " + other + " and "
