@@ -287,6 +287,29 @@ public final class CdrSync {
         }
     }
 
+    /**
+     * The earliest time any tenant's next settle sweep or poll may read records from (route {@code crm-dedupe-retention}):
+     * the dedupe store keeps every key delivered since, whatever its bound, or a record read again would be delivered twice.
+     * A sweep reaches {@code ccs.cdr.settle-window} back from where the previous one read up to, not from now (so at least
+     * a settle interval further), and further still after sweeps that failed, or from the rest of one cut short; an hour
+     * more for a window whose wall-clock start moved across a clock change.
+     */
+    public Instant readAgainFrom() {
+        Instant now = clock.instant();
+        Instant earliest = now.minus(settings.settleWindow());
+        Instant dedupeRemembers = now.minus(settings.dedupeRetention());
+        for (Tenant tenant : tenants.all()) {
+            Optional<Instant> checkpoint = state.checkpoint(tenant.name());
+            if (checkpoint.isPresent()) {
+                Instant finish = checkpoint.get();
+                Instant sweepFrom = settleRest(tenant.name(), finish, dedupeRemembers).map(CdrState.SettleRest::from)
+                        .orElseGet(() -> state.settledUpTo(tenant.name()).filter(finish::isAfter).orElse(finish).minus(settings.settleWindow()));
+                earliest = earliest(earliest, earliest(sweepFrom, finish.minus(settings.overlap())));
+            }
+        }
+        return earliest.minus(Duration.ofHours(1));
+    }
+
     /** The sweep's window, from {@code from} up to {@code finish}, marked as the tenant's running sweep. */
     private CdrWindow settling(TenantPolls tenantPolls, Tenant tenant, LocalDateTime from, Instant finish) {
         tenantPolls.settling = true;

@@ -14,7 +14,6 @@ import java.util.Set;
 import ccs.connector.event.CloudEvent;
 import ccs.connector.state.Database;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
-import org.apache.camel.util.TimeUtils;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -118,15 +117,15 @@ public final class DeliveredEvents extends JdbcMessageIdRepository {
     }
 
     /**
-     * Forgets the oldest keys beyond the newest {@code maxKeys} ({@code crm.dedupe.max-keys}), but none delivered within
-     * {@code keepDeliveredWithin} ({@code ccs.cdr.settle-window}): a settle sweep and the polls' overlap read those records
-     * again, and a key forgotten would deliver its record twice. A backfill of millions of records then leaves the store
-     * over its bound until they are that old, rather than forgetting what the last hours delivered. Answers how many it forgot.
+     * Forgets the oldest keys beyond the newest {@code maxKeys} ({@code crm.dedupe.max-keys}), but none delivered since
+     * {@code keepDeliveredFrom} (when the next settle sweep or poll may read from: {@code CdrSync.readAgainFrom}): those
+     * records are read again, and a key forgotten would deliver its record twice. A backfill of millions of records then
+     * leaves the store over its bound until they are that old, rather than forgetting what the last hours delivered.
+     * Answers how many it forgot.
      */
-    public int forgetBeyond(int maxKeys, String keepDeliveredWithin) {
-        Timestamp deliveredBefore = Timestamp.from(Instant.now().minusMillis(TimeUtils.toMilliSeconds(keepDeliveredWithin)));
+    public int forgetBeyond(int maxKeys, Instant keepDeliveredFrom) {
         return database.update("DELETE FROM " + TABLE + " WHERE createdAt < ? AND createdAt < (SELECT createdAt FROM " + TABLE
-                + " ORDER BY createdAt DESC LIMIT 1 OFFSET " + maxKeys + ")", deliveredBefore);
+                + " ORDER BY createdAt DESC LIMIT 1 OFFSET " + maxKeys + ")", Timestamp.from(keepDeliveredFrom));
     }
 
     /**

@@ -24,7 +24,7 @@ public final class CdrTestRecords {
     /** The zone of the demo tenant (ccs.timezone) and of the simulator's records. */
     public static final ZoneId ISTANBUL = ZoneId.of("Europe/Istanbul");
     static final DateTimeFormatter WIRE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-    static final Tenants DEMO = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ISTANBUL)), "demo");
+    public static final Tenants DEMO = new Tenants(List.of(new Tenant("demo", "http://127.0.0.1:1/api/", "token", ISTANBUL)), "demo");
 
     private CdrTestRecords() {
     }
@@ -35,7 +35,7 @@ public final class CdrTestRecords {
         CdrWindow.pageRead(window, Map.of("cursor", cursor, "CallList", Collections.nCopies(100, Map.of("calldate", callDate))));
     }
 
-    static CdrSettings settings(int pageCap) {
+    public static CdrSettings settings(int pageCap) {
         return new CdrSettings(Duration.ofSeconds(60), Optional.empty(), Duration.ofMinutes(5), Duration.ofSeconds(10), pageCap, true,
                 Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofHours(4), Duration.ofDays(7));
     }
