@@ -48,6 +48,10 @@ class LockedDownDeploymentTest extends ConnectorTestSupport {
                 "X-Api-Key", KEY);
         assertThat(link.statusCode()).isEqualTo(404);
         assertThat(link.body()).contains("the agent page is off");
+        // without a body too: it is not the body that is wrong
+        HttpResponse<String> bodyless = post("/api/v1/agent-links", null, null, "X-Api-Key", KEY);
+        assertThat(bodyless.statusCode()).as(bodyless.body()).isEqualTo(404);
+        assertThat(bodyless.body()).contains("the agent page is off");
     }
 
     private HttpResponse<String> withKey(String path, String key) throws Exception {
