@@ -13,8 +13,6 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.TestTicker;
 import com.github.benmanes.caffeine.cache.Ticker;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +48,7 @@ class Click2callCeilingTest extends ConnectorTestSupport {
 
         ticker.advance(1, TimeUnit.SECONDS);
         for (int i = 0; i < 5; i++) {
-            send("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532000000" + i + "\", \"transactionId\": \"jms-" + i + "\"}");
+            sendClick2callText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"0532000000" + i + "\", \"transactionId\": \"jms-" + i + "\"}");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> dispatched() == 6);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30)).until(() -> dispatched() == 6);
@@ -74,12 +72,6 @@ class Click2callCeilingTest extends ConnectorTestSupport {
                     + "\"transactionId\": \"" + transactionId + "\"}");
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void send(String text) throws Exception {
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
         }
     }
 }

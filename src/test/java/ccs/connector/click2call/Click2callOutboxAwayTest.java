@@ -1,17 +1,11 @@
 package ccs.connector.click2call;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RefusingOutboxBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,34 +49,16 @@ class Click2callOutboxAwayTest extends ConnectorTestSupport {
     void anOutcomeTheOutboxRefusesForLongerThanTheClick2callBrokersDeliveriesReachesTheCrmOnceItTakesIt() throws Exception {
         outboxBroker.refuse(true);
 
-        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112250\", \"transactionId\": \"" + TRANSACTION + "\"}");
+        sendClick2callText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112250\", \"transactionId\": \"" + TRANSACTION + "\"}");
 
         // away until the click2call broker would have given up on the message: more refused sends than its ten deliveries
-        await().atMost(Duration.ofSeconds(90)).until(() -> outboxBroker.refusals() > 10 || !click2callDeadLetters().isEmpty());
+        await().atMost(Duration.ofSeconds(90)).until(() -> outboxBroker.refusals() > 10 || !browse("DLQ").isEmpty());
         outboxBroker.refuse(false);
 
         assertThat(delivered(crm, "demo:ccs.click2call.accepted:" + TRANSACTION).at("/data/transactionId").asText()).isEqualTo(TRANSACTION);
         assertThat(failureIds(crm, "demo:ccs.click2call.failed:" + TRANSACTION)).isEmpty();
         assertThat(simulator().requests("click2call")).filteredOn(r -> TRANSACTION.equals(r.params().get("transactionid"))).hasSize(1);
-        assertThat(click2callDeadLetters()).isEmpty();
-    }
-
-    private void sendText(String text) throws Exception {
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
-        }
-    }
-
-    /** The texts on the click2call broker's dead-letter queue, browsed. */
-    private List<String> click2callDeadLetters() throws Exception {
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            connection.start();
-            List<String> texts = new ArrayList<>();
-            for (Object message : Collections.list(session.createBrowser(session.createQueue("DLQ")).getEnumeration())) {
-                texts.add(((TextMessage) message).getText());
-            }
-            return texts;
-        }
+        assertThat(browse("DLQ")).isEmpty();
     }
 
 }

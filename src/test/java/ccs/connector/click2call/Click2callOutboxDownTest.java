@@ -4,10 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
-import ccs.connector.support.RecordingHttpServer;
 import ccs.connector.support.RefusingOutboxBroker;
-import jakarta.jms.Connection;
-import jakarta.jms.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +29,7 @@ class Click2callOutboxDownTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
-        RecordingHttpServer crm = restCrm(settings);
+        restCrm(settings);
         outboxBroker = RefusingOutboxBroker.startAsOutbox(settings, "ccs.outbox"::equals);
         settings.setProperty("crm.jms.broker-url", "vm://0");
         settings.setProperty("ccs.simulator.agents", AGENT);
@@ -51,8 +48,8 @@ class Click2callOutboxDownTest extends ConnectorTestSupport {
     void requestsWhoseOutcomesTheOutboxNeverTakesGoBackToTheirBrokerAfterTheRetryBudget() throws Exception {
         outboxBroker.refuse(true);
 
-        sendText(REQUEST);
-        sendText(NOT_JSON);
+        sendClick2callText(REQUEST);
+        sendClick2callText(NOT_JSON);
 
         // ten deliveries each, three attempts to publish at each: about half a minute; for ever before
         await().atMost(Duration.ofSeconds(120)).until(() -> browse("DLQ").size() == 2);
@@ -60,12 +57,6 @@ class Click2callOutboxDownTest extends ConnectorTestSupport {
         assertThat(outboxBroker.refusals()).isEqualTo(2 * 10 * 3);
         // dialled at its first delivery; refused as dispatched at the others
         assertThat(simulator().requests("click2call")).filteredOn(r -> TRANSACTION.equals(r.params().get("transactionid"))).hasSize(1);
-    }
-
-    private void sendText(String text) throws Exception {
-        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
-        }
     }
 
 }

@@ -354,6 +354,13 @@ public abstract class ConnectorTestSupport extends CamelMainTestSupport {
         return new ActiveMQConnectionFactory("vm://0");
     }
 
+    /** Sends a text message to the click2call queue ({@code ccs.click2call}) of the embedded broker, as a CRM does. */
+    protected static void sendClick2callText(String text) throws JMSException {
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createQueue("ccs.click2call")).send(session.createTextMessage(text));
+        }
+    }
+
     /** The texts of the messages in the outbox broker's dead-letter queue (DLQ), browsed: a browser takes none of them. */
     protected List<String> brokerDeadLetterQueue() throws JMSException {
         return browse("DLQ");
