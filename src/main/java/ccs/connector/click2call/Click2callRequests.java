@@ -210,11 +210,19 @@ public final class Click2callRequests {
             }
             return false;
         }
+        if (Files.isSymbolicLink(file.toPath())) {
+            // whoever may write the inbox could name any file this connector may read (its settings, /proc/self/environ, a
+            // mounted secret): read, its text went to the CRM in the request's failed event, its fields in an accepted one's
+            if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
+                LOG.warn("click2call file {} in {} is a symbolic link, which is never followed: it stays unread", file.getName(), inbox);
+            }
+            return false;
+        }
         if (!Files.isRegularFile(file.toPath())) {
-            // a named pipe or a device (a link to /dev/zero): its size says 0, and reading it waited for a writer that never
+            // a named pipe or a device: its size says 0, and reading it waited for a writer that never
             // came, or filled the heap, and either ended the inbox's polls for good
             if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
-                LOG.warn("click2call file {} in {} is not a regular file (a named pipe, a device or a link to one): it stays unread",
+                LOG.warn("click2call file {} in {} is not a regular file (a named pipe, a device): it stays unread",
                         file.getName(), inbox);
             }
             return false;

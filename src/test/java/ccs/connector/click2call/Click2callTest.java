@@ -692,7 +692,7 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     /**
-     * A named pipe in the inbox (or a link to a device such as /dev/zero): its size says 0, and reading it waited for a
+     * A named pipe in the inbox (or a device): its size says 0, and reading it waited for a
      * writer that never came, or read until the heap was full, and either ended the inbox's polls for good.
      */
     @Test
@@ -713,6 +713,39 @@ class Click2callTest extends ConnectorTestSupport {
         } finally {
             // a reader waiting for a writer (without the check) is let go: the pipe opened for writing and closed at once
             new ProcessBuilder("bash", "-c", "exec 3<>\"$1\"; rm -f \"$1\"", "_", pipe.toString()).start().waitFor();
+        }
+    }
+
+    /**
+     * Symbolic links in the inbox, which whoever may write it could point at any file this connector may read: one at a file
+     * of secrets (its text went to the CRM in the failed event of a request that is no JSON), one at a request elsewhere.
+     * Neither is followed.
+     */
+    @Test
+    @Order(8)
+    void aSymbolicLinkIsSaidOnceAndNeverFollowedWhileTheOthersAreRead() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox").resolve("click2call"));
+        Path secrets = Files.writeString(dataDir.resolve("secrets.env"), "CONNECTOR_AGENT_PAGE_SECRET=agent-page-secret-behind-a-link\n");
+        Path request = Files.writeString(dataDir.resolve("request-elsewhere.json"),
+                "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234578\", \"transactionId\": \"crm-file-behind-a-link\"}");
+        Files.createSymbolicLink(inbox.resolve("secrets.json"), secrets.toAbsolutePath());
+        Files.createSymbolicLink(inbox.resolve("linked.json"), request.toAbsolutePath());
+        try {
+            drop(inbox, "after-links.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234579\", \"transactionId\": \"crm-file-after-links\"}");
+            delivered("demo:ccs.click2call.accepted:crm-file-after-links");
+            await().atMost(PATIENCE).until(() -> LogCapture.text().contains("click2call file secrets.json in ")
+                    && LogCapture.text().contains("click2call file linked.json in "));
+            // polls go on meanwhile (twice a second), leaving them
+            Thread.sleep(2_000);
+
+            assertThat(LogCapture.text().split("is a symbolic link, which is never followed", -1)).as("said once each").hasSize(3);
+            assertThat(crm.received()).noneMatch(r -> r.body().contains("agent-page-secret-behind-a-link") || r.body().contains("crm-file-behind-a-link"));
+            assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-behind-a-link".equals(r.params().get("transactionid")));
+            assertThat(inbox.resolve("secrets.json")).isSymbolicLink();
+            assertThat(inbox.resolve("linked.json")).isSymbolicLink();
+        } finally {
+            Files.delete(inbox.resolve("secrets.json"));
+            Files.delete(inbox.resolve("linked.json"));
         }
     }
 
