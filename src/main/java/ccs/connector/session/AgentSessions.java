@@ -188,8 +188,17 @@ public final class AgentSessions {
         if (Boolean.FALSE.equals(answer.get("login"))) {
             return true;
         }
-        // A failure envelope may also mean "no such call"; ping tells whether the session is the cause.
-        return Boolean.FALSE.equals(answer.get("success")) && !alive(tenant, session);
+        if (!Boolean.FALSE.equals(answer.get("success"))) {
+            return false;
+        }
+        // A failure envelope may also mean "no such call"; ping tells whether the session is the cause. A ping that fails
+        // (the platform away a moment) tells nothing: the answer stands as the platform's refusal, never repeated, where a
+        // failure of the platform would be repeated, and a hangup or hold repeated ends or holds the agent's next call
+        try {
+            return !alive(tenant, session);
+        } catch (UpstreamException e) {
+            return false;
+        }
     }
 
     /** Whether the platform still honours the session: {@code ping} says so, and neither a failure envelope nor a 401 or 403 says otherwise. */

@@ -114,6 +114,9 @@ class CallControlTest extends ConnectorTestSupport {
         String hold = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"transactionId\": \"crm-once\"}";
         // refused (no active call): nothing was done, so the CRM may send the id again
         assertProblem(control("hold", hold), 502, "Call Center Studio tenant demo refused the click2hold: No active call", null);
+        // so also when the ping that tells a refusal from an ended session fails: not a 503, which asks for the repeat
+        simulator().inject(Fault.status("ping", 503, 1));
+        assertProblem(control("hold", hold), 502, "Call Center Studio tenant demo refused the click2hold: No active call", null);
         ActiveCall call = simulator().ring(ONCE_AGENT, "05361234567");
         assertThat(control("hold", hold).statusCode()).isEqualTo(200);
         assertThat(status(call)).isEqualTo("hold");
@@ -181,6 +184,13 @@ class CallControlTest extends ConnectorTestSupport {
                 .isEqualTo("Call Center Studio tenant demo refused the click2hang: No active call");
         // a refusal is not repeated: repeated, it would hang up the agent's next call
         assertThat(simulator().requests("click2hang")).hasSize(hangups + 1);
+
+        // nor when the ping that tells a refusal from an ended session fails a moment: the refusal stands, not a platform away
+        simulator().inject(Fault.status("ping", 503, 1));
+        send("{\"action\": \"hangup\", \"agentEmail\": \"" + JMS_AGENT + "\", \"transactionId\": \"crm-jms-no-call-ping-down\"}");
+        assertThat(failure(crm, "demo:ccs.call.control.failed:crm-jms-no-call-ping-down").at("/data/error").asText())
+                .isEqualTo("Call Center Studio tenant demo refused the click2hang: No active call");
+        assertThat(simulator().requests("click2hang")).hasSize(hangups + 2);
     }
 
     @Test
