@@ -169,7 +169,11 @@ public final class PhoneNumbers {
         }
     }
 
-    /** The number written in one lookup format; null when the format does not apply (too few digits for lastN). */
+    /**
+     * The number written in one lookup format; null when the format does not apply: lastN of too few digits, or of a number
+     * of another country than the default region's, whose last digits are any local number's (a New York caller's
+     * {@code 212 444 55 66} is an Istanbul customer's), and which the full number finds.
+     */
     String format(PhoneNumber number, String format) {
         String digits = util.format(number, PhoneNumberFormat.E164).substring(1);
         switch (format) {
@@ -181,7 +185,8 @@ public final class PhoneNumbers {
                 return digits;
             default:
                 int count = lastDigits(format);
-                return digits.length() >= count ? digits.substring(digits.length() - count) : null;
+                return digits.length() >= count && number.getCountryCode() == util.getCountryCodeForRegion(region)
+                        ? digits.substring(digits.length() - count) : null;
         }
     }
 

@@ -87,6 +87,17 @@ class ScreenPopTest extends ConnectorTestSupport {
                 .isEqualTo("Elif Şahin");
     }
 
+    /** New York's 212 is Istanbul's too: the last ten digits of a foreign caller are no match for a local customer. */
+    @Test
+    void aForeignCallerWhoseLastDigitsAreALocalCustomersIsNoMatch() throws Exception {
+        assertThat(json.readTree(screenPop("phone", "0212 444 55 66").body()).get("contacts")).as("the local customers").isNotEmpty();
+        for (String foreign : new String[] {"+1 212 444 5566", "+44 212 444 5566", "+49 30 2124445566"}) {
+            HttpResponse<String> answer = screenPop("phone", foreign);
+
+            assertThat(answer.statusCode()).as(foreign + ": " + answer.body()).isEqualTo(404);
+        }
+    }
+
     @Test
     void aCallerNoContactHasIsA404() throws Exception {
         HttpResponse<String> answer = screenPop("phone", "0532 999 99 99");
