@@ -26,5 +26,6 @@ class RetryAfterTest {
         assertThat(RetryAfter.read(" ")).isNull();
         assertThat(RetryAfter.read("soon")).isNull();
         assertThat(RetryAfter.read("-5")).isZero();
+        assertThat(RetryAfter.read("10000000000000000").toMillis()).as("a year at most, in milliseconds too").isEqualTo(Duration.ofDays(365).toMillis());
     }
 }

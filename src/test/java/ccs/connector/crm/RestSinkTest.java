@@ -107,6 +107,28 @@ class RestSinkTest extends ConnectorTestSupport {
         assertThat(deadLetters()).doesNotContainKeys(sent.stream().map(CloudEvent::getId).toArray(String[]::new));
     }
 
+    /**
+     * A 503 of a proxy's error page in another charset (Apache's iso-8859-1), or in one Java does not know (a PHP app's
+     * utf8mb4): the event is retried, in UTF-8 as its first attempt, and delivered once the CRM is back.
+     */
+    @Test
+    void anAnswerInAnotherCharsetOrInOneJavaDoesNotKnowChangesNeitherTheRetryNorTheCharsetOfTheEvent() throws Exception {
+        for (String charset : List.of("iso-8859-1", "utf8mb4")) {
+            crm.reset();
+            crm.thenAnswer(new Answer(503, "<html><body>Service Unavailable</body></html>", Map.of("Content-Type", "text/html; charset=" + charset),
+                    Duration.ZERO));
+            CloudEvent event = events().hangup(null, Map.of("call_id", "rest-charset-" + charset, "call_date", "2026-11-02 10:00:00",
+                    "duration", "42", "agent_username", "ayşe.öztürk@demo.example", "disposition", "ANSWER", "tenant", "demo"));
+            publish(event);
+
+            Received delivered = awaitDelivered(event.getId());
+            assertThat(json.readTree(delivered.body()).at("/data/agentUsername").asText()).as(charset).isEqualTo("ayşe.öztürk@demo.example");
+            assertThat(delivered.header("Content-Type")).as(charset).doesNotContainIgnoringCase(charset);
+            assertThat(requestsFor(event.getId())).as(charset).hasSize(2);
+            assertThat(deadLetters()).as(charset).doesNotContainKey(event.getId());
+        }
+    }
+
     @Test
     void eachRetryIsLoggedNamingItsEventWhereCamelNamedItsExchange() throws Exception {
         // the operator of a CRM incident traces each call tried again: its id names the tenant and the call

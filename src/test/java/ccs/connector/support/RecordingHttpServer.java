@@ -189,10 +189,11 @@ public final class RecordingHttpServer implements AutoCloseable {
             boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
             List<String> dripped = exchange.getResponseHeaders().remove(DRIPPED);
             boolean held = exchange.getResponseHeaders().remove(HELD) != null;
-            // in the charset the answer's Content-Type names, as a server would write it
+            // in the charset the answer's Content-Type names, as a server would write it (UTF-8 when Java knows no such charset)
             String type = answer.headers().getOrDefault("Content-Type", "");
-            byte[] bytes = answer.body().getBytes(type.contains("charset=")
-                    ? java.nio.charset.Charset.forName(type.replaceFirst(".*charset=", "").trim()) : StandardCharsets.UTF_8);
+            String charset = type.replaceFirst(".*charset=", "").trim();
+            byte[] bytes = answer.body().getBytes(type.contains("charset=") && java.nio.charset.Charset.isSupported(charset)
+                    ? java.nio.charset.Charset.forName(charset) : StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
