@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.jms.ConnectionFactory;
@@ -20,7 +21,8 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How the file sink's files become the CRM's: each is written as {@code <name>.<thread>.part} (route crm-sink-file) and
+ * How the file sink's files become the CRM's: each is written as {@code <name>.<process>-<thread>.part} ({@link #partName},
+ * route crm-sink-file) and
  * renamed to {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
  * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message
  * is acknowledged: a machine that loses power keeps every event the outbox let go of, and shows no empty file under an
@@ -36,6 +38,11 @@ public final class CrmFiles {
     private static final String PART = ".part";
 
     private final boolean sync;
+    /**
+     * This process among the replicas that share the directory: thread ids are one JVM's, and two replicas delivering one
+     * event at the same moment (its outbox message taken back from one) may do so on threads of the same id.
+     */
+    private final String writer = UUID.randomUUID().toString().substring(0, 8);
     /** Directories that could not be forced to the disk: warned of once each. */
     private final Set<Path> unforceableDirectories = ConcurrentHashMap.newKeySet();
 
@@ -44,11 +51,16 @@ public final class CrmFiles {
         this.sync = sync;
     }
 
+    /** The name an event's file {@code name} is written under by this thread of this process, before {@link #written}. */
+    public String partName(String name) {
+        return name + "." + writer + "-" + Thread.currentThread().getId() + PART;
+    }
+
     /**
-     * A file written as {@code <name>.<thread>.part} (its path, as the file producer's header {@code CamelFileNameProduced}
+     * A file written as {@link #partName} (its path, as the file producer's header {@code CamelFileNameProduced}
      * gives it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits,
-     * or now. A name of its own per delivering thread: two consumers delivering one event at the same moment (its outbox
-     * message taken back from one that was slow) would otherwise write one file, and one rename the other's half-written
+     * or now. A name of its own per delivering thread of each replica: two consumers delivering one event at the same moment
+     * (its outbox message taken back from one that was slow) would otherwise write one file, and one rename the other's half-written
      * data. A file that cannot be forced or renamed is removed: its event's next attempt writes it again.
      */
     @SuppressWarnings("unchecked")
