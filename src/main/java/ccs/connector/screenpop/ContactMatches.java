@@ -54,6 +54,23 @@ public final class ContactMatches {
         return matches;
     }
 
+    /**
+     * The contacts as the agent page shows them for a call whose number the platform masks (read from the call): without
+     * the caller's number, which each one's {@code phone} and {@code match.value} would give the agent's browser.
+     */
+    public List<Map<String, Object>> withoutCallerNumber(@Body List<Map<String, Object>> contacts) {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> contact : contacts) {
+            Map<String, Object> fields = new LinkedHashMap<>(contact);
+            fields.remove("phone");
+            if (fields.get("match") instanceof Map<?, ?> match) {
+                fields.put("match", Map.of("format", match.get("format")));
+            }
+            shown.add(fields);
+        }
+        return shown;
+    }
+
     private Object parsed(Object answer, Charset charset, TypeConverter types) {
         if (answer instanceof Collection<?> || answer instanceof Map<?, ?>) {
             return answer;

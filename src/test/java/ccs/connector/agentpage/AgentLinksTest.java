@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.ccs.Tenants;
+import ccs.connector.simulator.CcsSimulator.ActiveCall;
 import ccs.connector.state.Database;
 import ccs.connector.support.ConnectorTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -152,6 +153,21 @@ class AgentLinksTest extends ConnectorTestSupport {
         assertThat(json.readTree(twoCookies.body()).get("detail").asText()).startsWith("the request carries two ccs-agent cookies");
         assertThat(simulator().requests("login")).as("no session for the other agent")
                 .noneMatch(r -> OTHER.equals(r.params().get("email")));
+    }
+
+    /** The platform masks the caller's number from agents: the agent's page is not told it, the CRM's screen pop is. */
+    @Test
+    void theCardOfAMaskedCallOnTheAgentsPageDoesNotTellTheNumberTheCrmsScreenPopDoes() throws Exception {
+        ActiveCall call = simulator().ring(LOOPER, "05337654321");
+
+        HttpResponse<String> card = agentDoor("/agent/screen-pop", cookieOf(open(link(LOOPER))), "{\"activecallkey\": \"" + call.key() + "\"}");
+        assertThat(card.statusCode()).as(card.body()).isEqualTo(200);
+        assertThat(card.body()).contains("Burak Öztürk").doesNotContain("7654321", "765 43 21");
+        assertThat(json.readTree(card.body()).at("/contacts/0/match/format").asText()).isEqualTo("e164");
+
+        HttpResponse<String> crmCard = get("/api/v1/screen-pop?activecallkey=" + call.key() + "&agentEmail=" + LOOPER, "X-Api-Key", KEY);
+        assertThat(crmCard.statusCode()).as(crmCard.body()).isEqualTo(200);
+        assertThat(json.readTree(crmCard.body()).get("phone").asText()).isEqualTo("+905337654321");
     }
 
     @Test
