@@ -148,6 +148,29 @@ class AgentPageBrowserTest extends ConnectorTestSupport {
         assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Elif Şahin");
     }
 
+    /** A softphone build that posts objects rather than JSON strings still pops the card. */
+    @Test
+    void anIncomingCallPostedAsAnObjectPopsTheCardToo() {
+        browser.switchTo().frame(browser.findElement(By.id("softphone")));
+        ((JavascriptExecutor) browser).executeScript("window.parent.postMessage({messageType: 'IncomingCall', callerid: '0532 123 45 67'}, '*');");
+        browser.switchTo().defaultContent();
+
+        WebElement card = wait.until(page -> page.findElements(By.cssSelector("#contacts .contact")).stream().findFirst().orElse(null));
+        assertThat(card.findElement(By.className("contact-name")).getText()).isEqualTo("Elif Şahin");
+    }
+
+    /** Another window posting to the page for a whole shift fills its activity list no further than its latest lines. */
+    @Test
+    void theActivityListKeepsItsLatestLinesOnly() {
+        ((JavascriptExecutor) browser).executeScript("for (var i = 0; i < 500; i++) { window.postMessage('flood ' + i, '*'); }");
+        // after the flood, in the order posted
+        postFromTheSoftphone("{messageType: 'FloodEnd'}");
+
+        wait.until(page -> page.findElement(By.cssSelector("#activity li")).getText().contains("Ignored softphone message FloodEnd"));
+        assertThat(activity()).contains("Ignored a message from " + baseUrl() + ": not the softphone");
+        assertThat(browser.findElements(By.cssSelector("#activity li"))).hasSize(200);
+    }
+
     @Test
     void anIncomingCallOfAnUnknownShapeIsNotedAndIgnored() {
         postFromTheSoftphone("{messageType: 'IncomingCall', telefon: '05321234567'}");
