@@ -55,13 +55,15 @@ public class CdrConfiguration implements CamelConfiguration {
 
         // a connector that does not poll has no lag to alert on: it would only grow
         boolean polling = settings.bool("ccs.cdr.enabled", true);
+        CdrGauges gauges = new CdrGauges(tenants, sync, backfills, Clock.systemUTC());
+        camel.getRegistry().bind("cdrGauges", gauges);
         Metrics.onceStarted(camel, metrics -> {
             for (Tenant tenant : tenants.all()) {
                 if (polling) {
-                    Gauge.builder("ccs.cdr.lag", sync, s -> s.lagSeconds(tenant.name())).baseUnit("seconds")
+                    Gauge.builder("ccs.cdr.lag", gauges, g -> g.lagSeconds(tenant.name())).baseUnit("seconds")
                             .description("seconds between now and the CDR checkpoint").tag("tenant", tenant.name()).register(metrics);
                 }
-                Gauge.builder("ccs.cdr.backfill.progress", backfills, b -> b.percentDone(tenant.name())).baseUnit("percent")
+                Gauge.builder("ccs.cdr.backfill.progress", gauges, g -> g.percentDone(tenant.name())).baseUnit("percent")
                         .description("share of the latest CDR backfill done").tag("tenant", tenant.name()).register(metrics);
             }
         });

@@ -491,11 +491,15 @@ public final class CdrSync {
      * CRM is behind.
      */
     public double lagSeconds(String tenantName) {
+        return Math.max(0, Duration.between(behind(tenantName), clock.instant()).toMillis() / 1000.0);
+    }
+
+    /** The tenant's checkpoint (before the first checkpoint: where the polls start), read from the state store. */
+    public Instant behind(String tenantName) {
         Tenant tenant = tenants.get(tenantName);
-        Instant behind = state.checkpoint(tenant.name()).orElseGet(() -> settings.start().or(() -> state.storedFirstStart(tenant.name()))
+        return state.checkpoint(tenant.name()).orElseGet(() -> settings.start().or(() -> state.storedFirstStart(tenant.name()))
                 .orElseGet(() -> LocalDateTime.now(clock.withZone(tenant.zone())).toLocalDate().atStartOfDay())
                 .atZone(tenant.zone()).toInstant());
-        return Math.max(0, Duration.between(behind, clock.instant()).toMillis() / 1000.0);
     }
 
     /**

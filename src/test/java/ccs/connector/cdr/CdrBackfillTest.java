@@ -81,8 +81,9 @@ class CdrBackfillTest extends ConnectorTestSupport {
         assertThat(count).isEqualTo(10);
         assertThat(lastPercent).isEqualTo(100);
         assertThat(simulator().requests("reportsCDRLogs")).hasSize(10 * 6);
+        // read every connector.health.cache, never at a scrape
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/metrics").body().contains("ccs_cdr_backfill_progress_percent{tenant=\"demo\"} 100.0"));
         String metrics = get("/observe/metrics").body();
-        assertThat(metrics).containsPattern("ccs_cdr_backfill_progress_percent\\{tenant=\"demo\"} 100\\.0");
         assertThat(metrics).containsPattern("ccs_cdr_records_total\\{[^}]*source=\"backfill\",tenant=\"demo\"} 5000\\.0");
         assertThat(backfillUnderWay()).as("a finished backfill is not taken up again").isFalse();
         JsonNode status = json.readTree(get("/api/v1/cdr/backfill?tenant=demo").body()).get("backfills").get(0);

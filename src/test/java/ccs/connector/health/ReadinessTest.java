@@ -1,5 +1,7 @@
 package ccs.connector.health;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Properties;
@@ -87,6 +89,10 @@ class ReadinessTest extends ConnectorTestSupport {
             HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
                     "call_id=ready-2&call_date=2026-11-02+10%3A00%3A00&duration=4&disposition=ANSWER&tenant=demo");
             assertThat(hangup.statusCode()).as(hangup.body()).isEqualTo(200);
+            // a scrape reads no gauge from the database: it held each scrape for the pool's 30 s (the backfill's progress)
+            HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.body()).contains("ccs_cdr_backfill_progress_percent{tenant=\"demo\"}", "ccs_outbox_depth");
         }
         awaitReady();
     }
