@@ -342,7 +342,10 @@ public final class CdrSync {
         // later of this replica's clock and the database's, since this replica timed the sweeps it ran itself
         Instant shared = state.sharedNow().orElse(own);
         Instant ahead = (shared.isAfter(own) ? shared : own).plus(settings.overlap());
+        // a tenant not polled yet has nothing to sweep: read as one whose first checkpoint is not known, it was due, and a
+        // first poll that saved its checkpoint meanwhile (at startup both timers fire) had its records read again at once
         return tenants.all().stream().map(Tenant::name)
+                .filter(tenant -> state.checkpoint(tenant).isPresent())
                 .filter(tenant -> state.run(tenant, SETTLE).map(CdrState.Run::at).or(() -> state.firstSaved(tenant))
                         .map(latest -> !latest.isAfter(endedBefore) || latest.isAfter(ahead)).orElse(true))
                 .toList();
