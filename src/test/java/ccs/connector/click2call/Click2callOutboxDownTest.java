@@ -3,6 +3,7 @@ package ccs.connector.click2call;
 import java.time.Duration;
 import java.util.Properties;
 
+import ccs.connector.simulator.Fault;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.RefusingOutboxBroker;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +48,8 @@ class Click2callOutboxDownTest extends ConnectorTestSupport {
     @Test
     void requestsWhoseOutcomesTheOutboxNeverTakesGoBackToTheirBrokerAfterTheRetryBudget() throws Exception {
         outboxBroker.refuse(true);
+        // Call Center Studio away a moment: the dispatch is tried again, and its retry does not count against the outcome's
+        simulator().inject(Fault.status("click2call", 503, 1));
 
         sendClick2callText(REQUEST);
         sendClick2callText(NOT_JSON);
@@ -55,8 +58,8 @@ class Click2callOutboxDownTest extends ConnectorTestSupport {
         await().atMost(Duration.ofSeconds(120)).until(() -> browse("DLQ").size() == 2);
         assertThat(browse("DLQ")).containsExactlyInAnyOrder(REQUEST, NOT_JSON);
         assertThat(outboxBroker.refusals()).isEqualTo(2 * 10 * 3);
-        // dialled at its first delivery; refused as dispatched at the others
-        assertThat(simulator().requests("click2call")).filteredOn(r -> TRANSACTION.equals(r.params().get("transactionid"))).hasSize(1);
+        // dialled at its first delivery (answered 503, then tried again); refused as dispatched at the others
+        assertThat(simulator().requests("click2call")).filteredOn(r -> TRANSACTION.equals(r.params().get("transactionid"))).hasSize(2);
     }
 
 }
