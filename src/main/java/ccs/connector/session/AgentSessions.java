@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -46,6 +47,8 @@ public final class AgentSessions {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_EMAIL = 320;
+    /** The functions that act on whatever call the agent is on: one repeated seconds later may act on the next call. */
+    private static final Set<String> ACTS_ON_THE_CURRENT_CALL = Set.of("click2hang", "click2hold", "click2unhold");
 
     private record Key(String tenant, String agentEmail) {
     }
@@ -164,7 +167,7 @@ public final class AgentSessions {
             }
             answer = null;
         }
-        if (answer != null && !sessionRefused(tenant, answer, session)) {
+        if (answer != null && !sessionRefused(tenant, function, answer, session)) {
             return answer;
         }
         invalidate(tenant, agentEmail, session);
@@ -184,7 +187,7 @@ public final class AgentSessions {
         return repeated;
     }
 
-    private boolean sessionRefused(String tenant, Map<String, Object> answer, String session) {
+    private boolean sessionRefused(String tenant, String function, Map<String, Object> answer, String session) {
         if (Boolean.FALSE.equals(answer.get("login"))) {
             return true;
         }
@@ -192,12 +195,16 @@ public final class AgentSessions {
             return false;
         }
         // A failure envelope may also mean "no such call"; ping tells whether the session is the cause. A ping that fails
-        // (the platform away a moment) tells nothing: the answer stands as the platform's refusal, never repeated, where a
-        // failure of the platform would be repeated, and a hangup or hold repeated ends or holds the agent's next call
+        // (the platform away a moment) tells nothing: a call control's answer then stands as the platform's refusal, never
+        // repeated, since a failure of the platform would be, and a hangup or hold repeated ends or holds the agent's next
+        // call. Any other request (a click2call refused places no call) is repeated safely, with a fresh session if need be
         try {
             return !alive(tenant, session);
         } catch (UpstreamException e) {
-            return false;
+            if (ACTS_ON_THE_CURRENT_CALL.contains(function)) {
+                return false;
+            }
+            throw e;
         }
     }
 
