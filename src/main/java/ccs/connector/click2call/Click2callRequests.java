@@ -9,6 +9,8 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -129,6 +131,19 @@ public final class Click2callRequests {
     }
 
     /**
+     * An inbox file's bytes, no more than {@link #checkSize} takes (it may have grown since it was listed). Neither this nor
+     * {@link #contentDigest} follows a symbolic link: one put in the file's place after {@link #keepsFiles} let it through
+     * fails the read, and the next poll leaves it.
+     */
+    public byte[] bytes(File file) throws IOException {
+        try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxLength + 1));
+            checkSize((long) bytes.length);
+            return bytes;
+        }
+    }
+
+    /**
      * The SHA-256 of an inbox file's bytes (hex), read in blocks, never held whole. With its name, size and modification
      * time it names the file's delivery (variable queuedDelivery, from which a request without a transactionId gets
      * one): the same file read again (a crash before its move) is the same delivery, and another file of the same name,
@@ -142,7 +157,7 @@ public final class Click2callRequests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = Files.newInputStream(file.toPath())) {
+        try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
             byte[] block = new byte[8192];
             for (int read = in.read(block); read >= 0; read = in.read(block)) {
                 sha256.update(block, 0, read);
@@ -177,6 +192,15 @@ public final class Click2callRequests {
         handledFiles.put(inboxKey(file), false);
     }
 
+    /** Whether the inbox file is a symbolic link, dangling or not; a name the JVM cannot make a path of is none it can tell. */
+    private static boolean symbolicLink(File file) {
+        try {
+            return Files.isSymbolicLink(file.toPath());
+        } catch (InvalidPathException notInThisJvmsCharset) {
+            return false;
+        }
+    }
+
     /**
      * An inbox file by name, size, time and the file system's own key (its inode): the same name written again, or the same
      * file copied back, is another file.
@@ -199,6 +223,14 @@ public final class Click2callRequests {
      * move left in the inbox (a file this connector's user may not delete), with one WARN line.
      */
     public boolean keepsFiles(@Header(Exchange.FILE_PARENT) String inbox, @Body File file) {
+        if (symbolicLink(file)) {
+            // whoever may write the inbox could name any file this connector may read (its settings, /proc/self/environ, a
+            // mounted secret): read, its text went to the CRM in the request's failed event, its fields in an accepted one's
+            if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
+                LOG.warn("click2call file {} in {} is a symbolic link, which is never followed: it stays unread", file.getName(), inbox);
+            }
+            return false;
+        }
         if (!file.exists()) {
             // a name in another charset than this JVM's for file names (one a Windows tool wrote in Windows-1254, or any
             // name but ASCII on a host without a UTF-8 locale) is listed decoded, a name no file has: Camel could not read it
@@ -207,14 +239,6 @@ public final class Click2callRequests {
                 LOG.warn("click2call file {} in {} cannot be opened by the name it is listed with: its name is not in this JVM's "
                         + "charset for file names ({}; run with a UTF-8 locale, e.g. LANG=C.UTF-8), or it went away; it stays unread",
                         file.getName(), inbox, System.getProperty("sun.jnu.encoding"));
-            }
-            return false;
-        }
-        if (Files.isSymbolicLink(file.toPath())) {
-            // whoever may write the inbox could name any file this connector may read (its settings, /proc/self/environ, a
-            // mounted secret): read, its text went to the CRM in the request's failed event, its fields in an accepted one's
-            if (unopenableFiles.asMap().putIfAbsent(file.getName(), true) == null) {
-                LOG.warn("click2call file {} in {} is a symbolic link, which is never followed: it stays unread", file.getName(), inbox);
             }
             return false;
         }

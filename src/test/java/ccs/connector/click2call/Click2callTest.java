@@ -730,22 +730,24 @@ class Click2callTest extends ConnectorTestSupport {
                 "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234578\", \"transactionId\": \"crm-file-behind-a-link\"}");
         Files.createSymbolicLink(inbox.resolve("secrets.json"), secrets.toAbsolutePath());
         Files.createSymbolicLink(inbox.resolve("linked.json"), request.toAbsolutePath());
+        Files.createSymbolicLink(inbox.resolve("dangling.json"), dataDir.resolve("no-such-request.json").toAbsolutePath());
         try {
             drop(inbox, "after-links.json", "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234579\", \"transactionId\": \"crm-file-after-links\"}");
             delivered("demo:ccs.click2call.accepted:crm-file-after-links");
             await().atMost(PATIENCE).until(() -> LogCapture.text().contains("click2call file secrets.json in ")
-                    && LogCapture.text().contains("click2call file linked.json in "));
+                    && LogCapture.text().contains("click2call file linked.json in ") && LogCapture.text().contains("click2call file dangling.json in "));
             // polls go on meanwhile (twice a second), leaving them
             Thread.sleep(2_000);
 
-            assertThat(LogCapture.text().split("is a symbolic link, which is never followed", -1)).as("said once each").hasSize(3);
+            assertThat(LogCapture.text().split("is a symbolic link, which is never followed", -1)).as("said once each").hasSize(4);
             assertThat(crm.received()).noneMatch(r -> r.body().contains("agent-page-secret-behind-a-link") || r.body().contains("crm-file-behind-a-link"));
             assertThat(simulator().requests("click2call")).noneMatch(r -> "crm-file-behind-a-link".equals(r.params().get("transactionid")));
             assertThat(inbox.resolve("secrets.json")).isSymbolicLink();
             assertThat(inbox.resolve("linked.json")).isSymbolicLink();
         } finally {
-            Files.delete(inbox.resolve("secrets.json"));
-            Files.delete(inbox.resolve("linked.json"));
+            for (String link : List.of("secrets.json", "linked.json", "dangling.json")) {
+                Files.delete(inbox.resolve(link));
+            }
         }
     }
 
