@@ -24,7 +24,7 @@ public final class RetryAfter {
         } catch (NumberFormatException notSeconds) {
             try {
                 Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
+                return until.isNegative() ? Duration.ZERO : until.toSeconds() > MAX_SECONDS ? Duration.ofSeconds(MAX_SECONDS) : until;
             } catch (DateTimeParseException notADate) {
                 return null;
             }

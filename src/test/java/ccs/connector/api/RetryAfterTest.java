@@ -27,5 +27,6 @@ class RetryAfterTest {
         assertThat(RetryAfter.read("soon")).isNull();
         assertThat(RetryAfter.read("-5")).isZero();
         assertThat(RetryAfter.read("10000000000000000").toMillis()).as("a year at most, in milliseconds too").isEqualTo(Duration.ofDays(365).toMillis());
+        assertThat(RetryAfter.read("Fri, 31 Dec 9999 23:59:59 GMT")).isEqualTo(Duration.ofDays(365));
     }
 }
