@@ -294,16 +294,21 @@ public final class CdrSync {
      * a settle interval further), and further still after sweeps that failed, or from the rest of one cut short; an hour
      * more for a window whose wall-clock start moved across a clock change.
      */
-    public Instant readAgainFrom() {
+    public Instant readAgainFrom(boolean polling) {
         Instant now = clock.instant();
         Instant earliest = now.minus(settings.settleWindow());
         Instant dedupeRemembers = now.minus(settings.dedupeRetention());
-        for (Tenant tenant : tenants.all()) {
+        // a connector that does not poll sweeps nothing: the checkpoints it keeps from before say nothing
+        for (Tenant tenant : polling ? tenants.all() : List.<Tenant>of()) {
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             if (checkpoint.isPresent()) {
                 Instant finish = checkpoint.get();
                 Instant sweepFrom = settleRest(tenant.name(), finish, dedupeRemembers).map(CdrState.SettleRest::from)
                         .orElseGet(() -> state.settledUpTo(tenant.name()).filter(finish::isAfter).orElse(finish).minus(settings.settleWindow()));
+                // as far back as settleWindow reaches at most
+                if (sweepFrom.isBefore(dedupeRemembers)) {
+                    sweepFrom = earliest(dedupeRemembers, finish.minus(settings.settleWindow()));
+                }
                 earliest = earliest(earliest, earliest(sweepFrom, finish.minus(settings.overlap())));
             }
         }
