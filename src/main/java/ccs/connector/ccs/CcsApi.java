@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import ccs.connector.api.AnswerText;
 import ccs.connector.api.RetryAfter;
 import ccs.connector.config.Secrets;
 import ccs.connector.http.WholeAnswerLimit;
@@ -139,7 +140,7 @@ public final class CcsApi {
         if (status < 200 || status > 299) {
             throw UpstreamException.unavailable(tenant.name(), status);
         }
-        String body = message.getBody(String.class);
+        String body = AnswerText.of(message);
         if (body == null || body.isBlank()) {
             throw UpstreamException.garbage(tenant.name(), function, "with an empty body");
         }

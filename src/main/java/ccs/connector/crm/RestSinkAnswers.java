@@ -1,14 +1,13 @@
 package ccs.connector.crm;
 
 import java.net.URLDecoder;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import ccs.connector.api.AnswerText;
 import ccs.connector.api.RetryAfter;
 import ccs.connector.config.Secrets;
 import org.apache.camel.Exchange;
@@ -89,31 +88,11 @@ public final class RestSinkAnswers {
                 said.append("; ").append(header).append(": ").append(excerpt(value, credential));
             }
         }
-        String body = bodyText(message);
+        String body = AnswerText.of(message);
         if (body != null && !body.isBlank()) {
             said.append(": ").append(excerpt(body, credential));
         }
         return said.toString();
-    }
-
-    /**
-     * The answer's body as text, in the charset it names, or in UTF-8 when Java knows no such charset (a PHP app's
-     * {@code utf8mb4}): read in it, the body threw, and the exception (an IllegalArgumentException) dead-lettered a 503 at once.
-     */
-    private static String bodyText(Message message) {
-        String charset = message.getExchange().getProperty(Exchange.CHARSET_NAME, String.class);
-        if (charset != null && !knownCharset(charset)) {
-            message.getExchange().setProperty(Exchange.CHARSET_NAME, StandardCharsets.UTF_8.name());
-        }
-        return message.getBody(String.class);
-    }
-
-    private static boolean knownCharset(String name) {
-        try {
-            return Charset.isSupported(name);
-        } catch (IllegalCharsetNameException e) {
-            return false;
-        }
     }
 
     /**

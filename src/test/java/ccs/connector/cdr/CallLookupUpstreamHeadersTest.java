@@ -1,6 +1,8 @@
 package ccs.connector.cdr;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
@@ -13,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A call's record and recording ({@code GET /api/v1/calls/{key}}, {@code .../recording}) of a tenant whose Call Center Studio
  * sits behind a gateway that adds headers of its own to every answer (a real HTTP server here): the connector's answer
- * carries its own headers only, never the platform's cookie or CORS policy.
+ * carries its own headers only, never the platform's cookie or CORS policy; an answer in a charset Java does not know is
+ * read as UTF-8.
  */
 class CallLookupUpstreamHeadersTest extends ConnectorTestSupport {
 
@@ -25,6 +28,9 @@ class CallLookupUpstreamHeadersTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         RecordingHttpServer gateway = startHttpServer();
+        // a charset Java does not know, as a PHP app names MySQL's UTF-8
+        gateway.answerWhen(request -> String.valueOf(request.query()).contains("activecallkey=ahRzfmCharset"),
+                new Answer(200, RECORD.replace("ahRzfmGateway", "ahRzfmCharset"), Map.of("Content-Type", "application/json; charset=utf8mb4"), Duration.ZERO));
         gateway.answerWhen(request -> String.valueOf(request.query()).contains("function=reportsCDRLogs"), withGatewayHeaders(RECORD));
         gateway.answerWhen(request -> String.valueOf(request.query()).contains("function=recordinginfo"), withGatewayHeaders(RECORDING));
         settings.setProperty("ccs.tenants", "demo,gateway");
@@ -45,6 +51,14 @@ class CallLookupUpstreamHeadersTest extends ConnectorTestSupport {
                     || name.equalsIgnoreCase("Access-Control-Allow-Origin") || name.equalsIgnoreCase("X-Gateway"));
             assertThat(answer.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
         }
+    }
+
+    @Test
+    void anAnswerInACharsetJavaDoesNotKnowIsReadAsUtf8() throws Exception {
+        HttpResponse<String> answer = get("/api/v1/calls/ahRzfmCharset?tenant=gateway", "X-Api-Key", REAL_TENANT_API_KEY);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"callKey\":\"ahRzfmCharset\"");
     }
 
     private static Answer withGatewayHeaders(String body) {
