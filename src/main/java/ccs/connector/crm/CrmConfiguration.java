@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import ccs.connector.ConnectorConfiguration;
 import ccs.connector.ccs.AppTokens;
@@ -100,6 +101,7 @@ public class CrmConfiguration implements CamelConfiguration {
         // a session only once something is sent: the file and REST sinks' pages never touch the broker
         CrmFiles crmFiles = new CrmFiles(settings.bool("crm.file.sync", true));
         camel.getRegistry().bind("crmFiles", crmFiles);
+        camel.setVariable(CrmFiles.WRITER, UUID.randomUUID().toString().substring(0, 8));
         SpringTransactionPolicy crmPageTransaction = new SpringTransactionPolicy(new CrmFiles.PageTransactions(crmSinkFactory, crmFiles));
         crmPageTransaction.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         camel.getRegistry().bind("crmPageTransaction", crmPageTransaction);

@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.jms.ConnectionFactory;
@@ -21,7 +20,7 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * How the file sink's files become the CRM's: each is written as {@code <name>.<process>-<thread>.part} ({@link #partName},
+ * How the file sink's files become the CRM's: each is written as {@code <name>.<writer>-<thread>.part} ({@link #WRITER},
  * route crm-sink-file) and
  * renamed to {@code <name>} here, so that a reader of {@code *.json} never sees a partial file. With {@code crm.file.sync} (shipped
  * true) a file's data is forced to the disk before its rename, and the rename (its directory) before its outbox message
@@ -37,12 +36,15 @@ public final class CrmFiles {
     private static final Logger LOG = LoggerFactory.getLogger(CrmFiles.class);
     private static final String PART = ".part";
 
-    private final boolean sync;
     /**
-     * This process among the replicas that share the directory: thread ids are one JVM's, and two replicas delivering one
-     * event at the same moment (its outbox message taken back from one) may do so on threads of the same id.
+     * The global variable that names this process among the replicas that share the directory (route crm-sink-file writes
+     * {@code <name>.<writer>-<thread>.part}): thread ids are one JVM's, and two replicas delivering one event at the same
+     * moment (its outbox message taken back from one) may do so on threads of the same id. A variable, not a bean call:
+     * that cost a tenth of the CDR sync's rate to files.
      */
-    private final String writer = UUID.randomUUID().toString().substring(0, 8);
+    public static final String WRITER = "crmFileWriter";
+
+    private final boolean sync;
     /** Directories that could not be forced to the disk: warned of once each. */
     private final Set<Path> unforceableDirectories = ConcurrentHashMap.newKeySet();
 
@@ -51,13 +53,8 @@ public final class CrmFiles {
         this.sync = sync;
     }
 
-    /** The name an event's file {@code name} is written under by this thread of this process, before {@link #written}. */
-    public String partName(String name) {
-        return name + "." + writer + "-" + Thread.currentThread().getId() + PART;
-    }
-
     /**
-     * A file written as {@link #partName} (its path, as the file producer's header {@code CamelFileNameProduced}
+     * A file written as {@code <name>.<writer>-<thread>.part} (its path, as the file producer's header {@code CamelFileNameProduced}
      * gives it) becomes {@code <name>}, its data forced first; its directory is forced when its page's transaction commits,
      * or now. A name of its own per delivering thread of each replica: two consumers delivering one event at the same moment
      * (its outbox message taken back from one that was slow) would otherwise write one file, and one rename the other's half-written
