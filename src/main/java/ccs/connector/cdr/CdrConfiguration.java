@@ -55,7 +55,7 @@ public class CdrConfiguration implements CamelConfiguration {
 
         // a connector that does not poll has no lag to alert on: it would only grow
         boolean polling = settings.bool("ccs.cdr.enabled", true);
-        CdrGauges gauges = new CdrGauges(tenants, sync, backfills, Clock.systemUTC());
+        CdrGauges gauges = new CdrGauges(tenants, sync, backfills, polling, Clock.systemUTC());
         camel.getRegistry().bind("cdrGauges", gauges);
         Metrics.onceStarted(camel, metrics -> {
             for (Tenant tenant : tenants.all()) {
