@@ -294,12 +294,13 @@ public final class CdrSync {
      * a settle interval further), and further still after sweeps that failed, or from the rest of one cut short; an hour
      * more for a window whose wall-clock start moved across a clock change.
      */
-    public Instant readAgainFrom(boolean polling) {
+    public Instant readAgainFrom() {
         Instant now = clock.instant();
         Instant earliest = now.minus(settings.settleWindow());
         Instant dedupeRemembers = now.minus(settings.dedupeRetention());
-        // a connector that does not poll sweeps nothing: the checkpoints it keeps from before say nothing
-        for (Tenant tenant : polling ? tenants.all() : List.<Tenant>of()) {
+        // with the polls paused too (ccs.cdr.enabled=false, as a move to several replicas has it for a while): once they go
+        // on, they and the sweeps read from the checkpoints kept
+        for (Tenant tenant : tenants.all()) {
             Optional<Instant> checkpoint = state.checkpoint(tenant.name());
             if (checkpoint.isPresent()) {
                 Instant finish = checkpoint.get();

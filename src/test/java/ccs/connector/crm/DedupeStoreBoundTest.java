@@ -65,13 +65,11 @@ class DedupeStoreBoundTest {
             deliveredAgo(database, "last-week", Duration.ofDays(6));
             keys("backfill", 100).forEach(delivered::add);
 
-            CdrSync sync = new CdrSync(CdrTestRecords.DEMO, state, CdrTestRecords.settings(1000), true, Clock.systemUTC());
-            assertThat(delivered.forgetBeyond(50, sync.readAgainFrom(true))).isEqualTo(30);
+            Instant readAgainFrom = new CdrSync(CdrTestRecords.DEMO, state, CdrTestRecords.settings(1000), true, Clock.systemUTC()).readAgainFrom();
+            assertThat(delivered.forgetBeyond(50, readAgainFrom)).isEqualTo(30);
 
             assertThat(sweptAgain).as("the next sweep reads their records again").allMatch(delivered::contains);
             assertThat(lastWeek).noneMatch(delivered::contains);
-            assertThat(sync.readAgainFrom(false)).as("a connector that does not poll: its old checkpoint keeps nothing")
-                    .isBefore(Instant.now().minus(Duration.ofHours(5))).isAfter(Instant.now().minus(Duration.ofHours(5).plusMinutes(1)));
         }
     }
 
