@@ -126,6 +126,7 @@ class CdrSyncTest {
     @Test
     void aSweepIsDueASettleIntervalAfterTheLatestOneEndedWhicheverReplicaRanIt() {
         CdrSync sync = sync(Optional.empty());
+        assertThat(sync.settleDue()).as("not polled yet: nothing to sweep (a first poll may save its checkpoint meanwhile)").isEmpty();
         // the tenant's first poll saved its first checkpoint five minutes ago: what it read cannot have come late yet
         new CdrState(Database.h2(dir)).saveCheckpoint("demo", NOW.minus(Duration.ofMinutes(10)), NOW.minus(Duration.ofMinutes(5)));
         assertThat(sync.settleDue()).as("no sweep ran yet, the first polls just read").isEmpty();

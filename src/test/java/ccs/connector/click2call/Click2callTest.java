@@ -78,6 +78,8 @@ class Click2callTest extends ConnectorTestSupport {
     /** Logs in first in the test of a repeat while the first dispatch is in flight: its login is held back. */
     private static final String IN_FLIGHT_AGENT = "inflight@demo.example";
     private static final String REFUSED_SESSION_AGENT = "refused.session@demo.example";
+    /** Its session ends while the platform's ping fails a moment. */
+    private static final String PING_DOWN_AGENT = "ping.down@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -92,7 +94,7 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.click2call.max-per-second", "1000");
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT);
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT + "," + PING_DOWN_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         // a burst of 12 click2calls of the demo tenant at once: every place of connector.api.max-in-flight is its to take
@@ -749,6 +751,27 @@ class Click2callTest extends ConnectorTestSupport {
                 Files.delete(inbox.resolve(link));
             }
         }
+    }
+
+    /**
+     * A click2call answered with a failure envelope (its session ended) while the ping that tells why fails a moment: the
+     * platform away (503), as before, not a refusal: a click2call refused placed no call, and sent again it is dialled.
+     */
+    @Test
+    @Order(8)
+    void aClick2callOfAnEndedSessionWhosePingFailsIsAPlatformAwayAndDialledWhenSentAgain() throws Exception {
+        String request = "{\"agentEmail\": \"" + PING_DOWN_AGENT + "\", \"phoneNumber\": \"05551234568\", \"transactionId\": \"ping-down\"}";
+        assertThat(click2call(request.replace("ping-down", "ping-down-warm-up")).statusCode()).isEqualTo(200);
+        simulator().expireSessions(PING_DOWN_AGENT);
+        simulator().inject(Fault.status("ping", 503, 1));
+
+        HttpResponse<String> away = click2call(request);
+        assertThat(away.statusCode()).as(away.body()).isEqualTo(503);
+        closeTheCircuit("demo");
+        HttpResponse<String> again = click2call(request);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "ping-down".equals(r.params().get("transactionid")))
+                .last().satisfies(r -> assertThat(simulator().liveSessions()).contains(r.params().get("session")));
     }
 
     /** A Windows tool's name in Windows-1254 ("müşteri"): this JVM lists it decoded, as a name no file has. */
