@@ -138,7 +138,10 @@ public final class Click2callRequests {
     public byte[] bytes(File file) throws IOException {
         try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxLength + 1));
-            checkSize((long) bytes.length);
+            if (bytes.length > 4L * maxLength) {
+                throw new BadRequestException("the request grew past " + maxLength + " characters (camel.server.maxBodySize) since it"
+                        + " was listed: write it under another name and rename it once written; read no further");
+            }
             return bytes;
         }
     }
