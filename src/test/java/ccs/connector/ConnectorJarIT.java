@@ -280,7 +280,9 @@ class ConnectorJarIT {
             return Optional.empty();
         }
         try (var files = Files.list(crmOut)) {
-            return files.filter(file -> file.getFileName().toString().contains(callKey)).findFirst();
+            // the event's file once renamed, not its .part file being written
+            return files.map(Path::getFileName).map(Path::toString).filter(name -> name.contains(callKey) && name.endsWith(".json"))
+                    .map(crmOut::resolve).findFirst();
         }
     }
 
