@@ -19,7 +19,7 @@ import org.apache.camel.Variable;
 public final class CallControls {
 
     /** Each action and the Call Center Studio function that does it. */
-    static final Map<String, String> FUNCTIONS = Map.of("hangup", "click2hang", "hold", "click2hold", "unhold", "click2unhold");
+    public static final Map<String, String> FUNCTIONS = Map.of("hangup", "click2hang", "hold", "click2hold", "unhold", "click2unhold");
     private static final String CLICK2CALL = "click2call";
 
     private final Click2callRequests click2calls;

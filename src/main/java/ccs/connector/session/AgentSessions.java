@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -16,6 +15,7 @@ import ccs.connector.ccs.InvalidAppTokenException;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.ccs.UnknownAgentException;
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.click2call.CallControls;
 import ccs.connector.config.Counters;
 import ccs.connector.config.Metrics;
 import ccs.connector.event.InvalidFieldException;
@@ -47,8 +47,6 @@ public final class AgentSessions {
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final int MAX_EMAIL = 320;
-    /** The functions that act on whatever call the agent is on: one repeated seconds later may act on the next call. */
-    private static final Set<String> ACTS_ON_THE_CURRENT_CALL = Set.of("click2hang", "click2hold", "click2unhold");
 
     private record Key(String tenant, String agentEmail) {
     }
@@ -201,7 +199,8 @@ public final class AgentSessions {
         try {
             return !alive(tenant, session);
         } catch (UpstreamException e) {
-            if (ACTS_ON_THE_CURRENT_CALL.contains(function)) {
+            // the call controls act on whatever call the agent is on: one repeated seconds later may act on the next call
+            if (CallControls.FUNCTIONS.containsValue(function)) {
                 return false;
             }
             throw e;
