@@ -89,7 +89,8 @@ public final class AgentSessions {
         }
         try {
             login.complete(shared == null ? new SessionLease(login(key), ttl) : shared.session(key.tenant(), key.agentEmail(), () -> login(key)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: a login left pending would hold every later request of the agent for good
             login.completeExceptionally(e);
         }
         return await(login);
@@ -207,10 +208,21 @@ public final class AgentSessions {
         }
     }
 
-    /** Whether the platform still honours the session: {@code ping} says so, and neither a failure envelope nor a 401 or 403 says otherwise. */
+    /**
+     * Whether the platform still honours the session: {@code ping} says so, and neither a failure envelope nor a 401 or 403
+     * says otherwise. A ping with neither {@code "success"} nor {@code "login": false} tells nothing (a gateway's
+     * stand-in, say), as for the health probe.
+     */
     private boolean alive(String tenant, String session) {
         try {
-            return Boolean.TRUE.equals(invoke(tenant, "ping", Map.of(), session).get("success"));
+            Map<String, Object> ping = invoke(tenant, "ping", Map.of(), session);
+            if (Boolean.FALSE.equals(ping.get("login"))) {
+                return false;
+            }
+            if (ping.get("success") instanceof Boolean honoured) {
+                return honoured;
+            }
+            throw UpstreamException.garbage(tenants.get(tenant).name(), "ping", "ping without \"success\": true or false");
         } catch (UpstreamException e) {
             if (e.isCredentialRefused()) {
                 return false;

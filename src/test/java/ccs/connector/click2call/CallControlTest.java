@@ -44,6 +44,7 @@ class CallControlTest extends ConnectorTestSupport {
     private static final String ONCE_AGENT = "once.agent@demo.example";
     private static final String CRASH_AGENT = "crash.agent@demo.example";
     private static final String IN_FLIGHT_AGENT = "inflight.agent@demo.example";
+    private static final String PING_AGENT = "ping.agent@demo.example";
 
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -54,7 +55,10 @@ class CallControlTest extends ConnectorTestSupport {
         settings.setProperty("connector.api-key", KEY);
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", String.join(",", REST_AGENT, JMS_AGENT, FILE_AGENT, ONCE_AGENT, CRASH_AGENT, IN_FLIGHT_AGENT));
+        // the tests send call controls back to back, one test's right after the last's: the ceiling is Click2callCeilingTest's
+        settings.setProperty("ccs.click2call.max-per-second", "100");
+        settings.setProperty("ccs.simulator.agents", String.join(",", REST_AGENT, JMS_AGENT, FILE_AGENT, ONCE_AGENT, CRASH_AGENT, IN_FLIGHT_AGENT,
+                PING_AGENT));
     }
 
     @BeforeEach
@@ -107,6 +111,21 @@ class CallControlTest extends ConnectorTestSupport {
         simulator().inject(Fault.status("click2hold", 500, 1));
         assertProblem(control("hold", "{\"agentEmail\": \"" + REST_AGENT + "\"}"), 502,
                 "Call Center Studio tenant demo answered HTTP 500 to click2hold (the request may have been carried out)", null);
+    }
+
+    @Test
+    void aPingWithoutSuccessTellsNothingOfTheSessionSoTheRefusalStandsWithoutALogin() throws Exception {
+        String hold = "{\"agentEmail\": \"" + PING_AGENT + "\"}";
+        String refused = "Call Center Studio tenant demo refused the click2hold: No active call";
+        assertProblem(control("hold", hold), 502, refused, null);
+        int logins = simulator().requests("login").size();
+        int holds = simulator().requests("click2hold").size();
+
+        // a gateway's stand-in for the ping: not a session the platform ended, so no login and no hold sent again
+        simulator().inject(Fault.noEnvelope("ping", 1).onlyWith("session"));
+        assertProblem(control("hold", hold), 502, refused, null);
+        assertThat(simulator().requests("click2hold")).hasSize(holds + 1);
+        assertThat(simulator().requests("login")).hasSize(logins);
     }
 
     @Test
