@@ -55,6 +55,12 @@ class RequestsInFlightTest extends ConnectorTestSupport {
         assertThat(third.statusCode()).as(third.body()).isEqualTo(503);
         assertThat(json.readTree(third.body()).get("detail").asText()).contains("connector.api.max-in-flight");
         assertThat(third.headers().firstValue("Retry-After")).hasValue("5");
+        // the agent page too (it reads the state store): its own path, /agent, and the doors under it
+        for (String page : List.of("/agent", "/agent/softphone-url")) {
+            HttpResponse<String> refused = get(page);
+            assertThat(refused.statusCode()).as(page + ": " + refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+        }
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
         HttpResponse<String> hangup = post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded",
                 "call_id=in-flight-bound-1&disposition=ANSWER");
