@@ -18,6 +18,7 @@ public final class EffectiveSettings {
 
     private static final String EMBEDDED_BROKER = "vm://0";
     private static final Set<String> BUILT_IN_SINKS = Set.of("file", "rest", "jms");
+    private static final String DEMO_CONTACTS = "contacts/demo-contacts.json";
 
     private final Settings settings;
     private final List<String> warnings = new ArrayList<>();
@@ -42,7 +43,7 @@ public final class EffectiveSettings {
             default -> "route direct:crm-sink-" + sink;
         };
         String lookupSource = switch (lookup) {
-            case "file" -> settings.string("crm.lookup.file", "contacts/demo-contacts.json");
+            case "file" -> settings.string("crm.lookup.file", DEMO_CONTACTS);
             case "rest" -> "GET from host " + host(settings.string("crm.lookup.url", ""));
             default -> "route direct:crm-lookup-" + lookup;
         };
@@ -79,6 +80,11 @@ public final class EffectiveSettings {
                 "connector.broker.username", "connector.broker.password");
         unless(Tenants.EMBEDDED.equals(settings.string("ccs.api-url", Tenants.EMBEDDED)), "ccs.api-url set to a real tenant",
                 "ccs.simulator.app-token");
+        // the demo's made-up contacts would pop as cards for a real tenant's callers whose numbers they share
+        if (lookup.equals("file") && settings.string("crm.lookup.file", DEMO_CONTACTS).equals(DEMO_CONTACTS) && !StartupChecks.demoMode(settings)) {
+            warnings.add("setting crm.lookup=file reads the demo's contacts (" + DEMO_CONTACTS + ") for a real tenant: set crm.lookup=rest and "
+                    + "crm.lookup.url, or crm.lookup.file to your CRM's contacts");
+        }
         return warnings;
     }
 

@@ -47,6 +47,11 @@ public final class ScreenPopConfiguration {
         }
         ContactsFile contactsFile = new ContactsFile(Path.of(settings.string("crm.lookup.file", "contacts/demo-contacts.json")), phoneNumbers);
         String lookupTemplate = settings.string("crm.lookup.url", "");
+        if (lookup.equals("file") && !lookupTemplate.isBlank() && !StartupChecks.demoMode(settings)) {
+            // the URL set alone (DESIGN's lookup setting) would leave a real tenant's callers looked up in the file
+            throw new InvalidSettingException("crm.lookup", "is file, which reads crm.lookup.file, while crm.lookup.url is set: set crm.lookup=rest"
+                    + " to look callers up at that URL, or remove crm.lookup.url");
+        }
         if (lookup.equals("file")) {
             contactsFile.check("crm.lookup.file");
         } else if (lookup.equals("rest") && !(StartupChecks.isHttpUrl(lookupTemplate.replace(LookupUrl.PLACEHOLDER, "0"))

@@ -29,6 +29,16 @@ class EffectiveSettingsTest {
     }
 
     @Test
+    void aRealTenantsCallersLookedUpInTheDemosContactsAreWarnedOf() {
+        String warning = "setting crm.lookup=file reads the demo's contacts (contacts/demo-contacts.json) for a real tenant: set crm.lookup=rest"
+                + " and crm.lookup.url, or crm.lookup.file to your CRM's contacts";
+        String tenant = "https://acme.callcenterstudio.com/api/";
+        assertThat(EffectiveSettings.warnings(settings("ccs.api-url", tenant))).containsExactly(warning);
+        assertThat(EffectiveSettings.warnings(settings("ccs.api-url", tenant, "crm.lookup.file", "contacts/acme.csv"))).isEmpty();
+        assertThat(EffectiveSettings.warnings(settings())).as("the demo's own tenant").isEmpty();
+    }
+
+    @Test
     void aBrokerIsNamedByItsHostAloneAsItsUrlMayCarryAPassword() {
         String url = "tcp://broker.example.com:61616?sslEnabled=true&trustStorePassword=tr-secret-1";
         Settings settings = settings("connector.outbox.broker-url", url, "crm.jms.broker-url", url, "crm.jms.username", "crm");

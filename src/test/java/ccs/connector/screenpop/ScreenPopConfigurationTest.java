@@ -41,6 +41,17 @@ class ScreenPopConfigurationTest {
     }
 
     @Test
+    void aLookupUrlSetForARealTenantWhileTheFileLookupIsChosenStopsStartup() {
+        String url = "https://crm.example.com/api/contacts?phone={phone}";
+        assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("ccs.api-url", "https://acme.callcenterstudio.com/api/",
+                "crm.lookup", "file", "crm.lookup.url", url)))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("crm.lookup is file").hasMessageContaining("set crm.lookup=rest")
+                .hasMessageNotContaining(url);
+        assertThatCode(() -> ScreenPopConfiguration.read(settings("crm.lookup", "file", "crm.lookup.url", url)))
+                .as("the demo: one WARN line (EffectiveSettings)").doesNotThrowAnyException();
+    }
+
+    @Test
     void theFileLookupNeedsAReadableJsonOrCsvFile() {
         assertThatThrownBy(() -> ScreenPopConfiguration.read(settings("crm.lookup.file", "contacts/missing.json")))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("crm.lookup.file").hasMessageContaining("cannot be read");
