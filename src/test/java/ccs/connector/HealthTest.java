@@ -17,6 +17,8 @@ class HealthTest extends ConnectorTestSupport {
             HttpResponse<String> health = get("/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
+            // every check, without asking for them (each with its details and message when it has some)
+            assertThat(health.body()).contains("\"ccs-upstream\"", "\"crm-sink\"", "\"outbox\"", "\"database\"");
         });
         HttpResponse<String> metrics = get("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
