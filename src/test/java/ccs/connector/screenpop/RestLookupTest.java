@@ -45,6 +45,8 @@ class RestLookupTest extends ConnectorTestSupport {
         // Camel prints its property summary only without the supervising route controller: turn it off here
         // so the test sees what an operator who turns it off would
         settings.setProperty("camel.routecontroller.enabled", "false");
+        // a secret a rotation keeps for a while, named by a key that ends in .previous (as connector.api-key.previous)
+        settings.setProperty("connector.webhook-token.previous", "previous-webhook-token-0123456789");
     }
 
     @Test
@@ -173,11 +175,14 @@ class RestLookupTest extends ConnectorTestSupport {
 
     @Test
     @Order(7)
-    void theKeyInTheLookupUrlStaysOutOfTheStartupSummaryAndTheErrorLines() {
+    void theKeyInTheLookupUrlAndThePreviousSecretsStayOutOfTheStartupSummaryAndTheErrorLines() {
         List<String> lines = LogCapture.text().lines().toList();
         assertThat(lines).filteredOn(line -> line.contains("crm.lookup.url = ")).isNotEmpty()
                 .allSatisfy(line -> assertThat(line).endsWith("crm.lookup.url = xxxxxx"));
         assertThat(lines).filteredOn(line -> line.contains("answered 50")).isNotEmpty()
                 .allSatisfy(line -> assertThat(line).doesNotContain("crm-side-key"));
+        assertThat(lines).filteredOn(line -> line.contains("connector.webhook-token.previous = ")).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).endsWith("connector.webhook-token.previous = xxxxxx"));
+        assertThat(LogCapture.text()).doesNotContain("previous-webhook-token-0123456789");
     }
 }
