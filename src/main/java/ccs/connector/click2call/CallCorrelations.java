@@ -133,6 +133,9 @@ public final class CallCorrelations {
                 + ", ?".repeat(row.length - 1) + ")";
         for (int attempt = 0; attempt < 2; attempt++) {
             if (database.insertNew(sql, row)) {
+                // on the disk before the dial: a machine that lost power would otherwise forget the id, and dial it again
+                // when the CRM sends it again or the inbox file comes back
+                database.forceToDisk();
                 return;
             }
             Optional<Taken> taken = database.one("SELECT requested_at, in_flight_until FROM " + kind.table() + " WHERE tenant = ? AND transaction_id = ?",
