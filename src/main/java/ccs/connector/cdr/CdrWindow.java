@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import ccs.connector.ccs.UpstreamException;
+import ccs.connector.event.Events;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class CdrWindow {
     /** The most records Call Center Studio puts in one answer. */
     public static final int FULL_PAGE = 100;
 
-    static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    static final DateTimeFormatter WIRE_TIME = Events.WIRE_TIME;
 
     /** Why the paging of a window stopped. */
     public enum Stop {

@@ -15,6 +15,7 @@ import ccs.connector.config.Secrets;
 import ccs.connector.simulator.SimulatorSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +138,7 @@ class EventsTest {
         Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "click2call", true, "uniqueid", "CRM-42");
         Map<String, Object> data = events.cdr(null, record).getData();
         assertThat(data).containsEntry("transactionId", null);
-        assertThat(data.get("raw")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("uniqueid", "CRM-42");
+        assertThat(data.get("raw")).asInstanceOf(InstanceOfAssertFactories.MAP).containsEntry("uniqueid", "CRM-42");
     }
 
     @Test
@@ -216,6 +217,14 @@ class EventsTest {
                 .containsEntry("call_date", "call_date is missing");
         assertThat(events.hangup(null, Map.of("call_id", "c3", "call_date", "2020-02-24 19:07:34", "disposition", "noanswer"))
                 .getData()).containsEntry("disposition", "NOANSWER").doesNotContainKey("unreadable");
+        // a day the month lacks, or the hour 24, is named, never moved to another day
+        for (String noSuchTime : List.of("2026-02-29 10:00:00", "2026-04-31 10:00:00", "2026-02-24 24:00:00")) {
+            assertThat(events.hangup(null, Map.of("call_id", "c6", "call_date", noSuchTime)).getData()).as(noSuchTime)
+                    .containsEntry("startedAt", null).extractingByKey("unreadable").asInstanceOf(InstanceOfAssertFactories.MAP)
+                    .containsEntry("call_date", "call_date is '" + noSuchTime + "': it must be a date like 2020-02-24 19:07:34");
+        }
+        assertThat(events.hangup(null, Map.of("call_id", "c7", "call_date", "2024-02-29 10:00:00")).getData())
+                .as("a leap year's day").containsEntry("startedAt", "2024-02-29T07:00:00Z");
         // JSON numbers: a whole one is read, any other is named, never truncated or wrapped
         assertThat(events.hangup(null, Map.of("call_id", "c4", "duration", 4.0)).getData()).containsEntry("durationSeconds", 4);
         for (Number duration : List.of(9.5, -0.5, 5_000_000_000L, 1e10)) {
