@@ -93,6 +93,12 @@ public final class RequestsInFlight {
             public void onDone(Exchange done) {
                 permits.release();
             }
+
+            // the place is the request's: work it hands on without waiting (a backfill's run on seda) ends long after the answer
+            @Override
+            public boolean allowHandover() {
+                return false;
+            }
         });
     }
 }

@@ -36,6 +36,8 @@ class RequestsInFlightTest extends ConnectorTestSupport {
         settings.setProperty("connector.api.max-reports-in-flight", "1");
         settings.setProperty("ccs.api.interactive-timeout", "8s");
         settings.setProperty("ccs.simulator.agents", String.join(",", AGENTS));
+        // the CDR pages asked for are a backfill's alone
+        settings.setProperty("ccs.cdr.enabled", "false");
     }
 
     @BeforeEach
@@ -106,6 +108,30 @@ class RequestsInFlightTest extends ConnectorTestSupport {
         }
         HttpResponse<String> again = performance(day).get();
         assertThat(again.statusCode()).as("their places are free again: " + again.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aBackfillAnswered202GivesItsPlaceBackWhileItRunsOn() throws Exception {
+        // the backfill's first page waits on the platform until released: the run goes on long after its 202
+        simulator().inject(Fault.hold("reportsCDRLogs", 20_000, 1).onlyWith("startdate"));
+        String day = LocalDate.now(ZoneId.of("Europe/Istanbul")).minusDays(1).toString();
+        HttpResponse<String> accepted = post("/api/v1/cdr/backfill", "application/json",
+                "{\"from\": \"" + day + "T09:00:00\", \"to\": \"" + day + "T09:59:59\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        // a hangup's CDR lookup asks too (by call key): the backfill's page is the one asked by dates
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator().requests("reportsCDRLogs").stream()
+                .anyMatch(page -> page.params().containsKey("startdate")));
+
+        // both places are free: before, the run held the request's place until its end (Camel handed it to the run's exchange)
+        simulator().inject(Fault.hold("click2call", 7_000, 2));
+        List<CompletableFuture<HttpResponse<String>>> waiting = AGENTS.subList(0, 2).stream().map(this::click2call).toList();
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator().requests("click2call").size() == 2
+                || waiting.stream().anyMatch(CompletableFuture::isDone));
+        simulator().releaseHeld();
+        for (CompletableFuture<HttpResponse<String>> answer : waiting) {
+            assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/api/v1/cdr/backfill").body().contains("\"done\""));
     }
 
     private CompletableFuture<HttpResponse<String>> performance(String day) {
