@@ -3,6 +3,7 @@ package ccs.connector.webhook;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import ccs.connector.api.ApiErrors;
 import ccs.connector.ccs.Tenant;
@@ -29,6 +30,8 @@ public final class WebhookLetters {
 
     /** The longest tenant an id names as given (a DNS label): a longer one is no tenant's, and an id must fit its column. */
     private static final int MAX_TENANT_IN_ID = 63;
+    /** A tenant not served, named in a letter's id only as a subdomain could be: "acme:x" would file it under acme. */
+    private static final Pattern TENANT_LABEL = Pattern.compile("[A-Za-z0-9-]{1," + MAX_TENANT_IN_ID + "}");
 
     private final ObjectMapper json = new ObjectMapper();
     private final Secrets secrets;
@@ -69,8 +72,13 @@ public final class WebhookLetters {
         letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
         letter.put("failedAt", Instant.now().toString());
         letter.put("request", fields);
-        String named = tenant == null ? tenants.defaultTenant().name() : tenant.length() > MAX_TENANT_IN_ID ? "unknown-tenant" : tenant;
+        String named = tenant == null ? tenants.defaultTenant().name() : inId(tenant);
         exchange.setVariable(ID, named + ":" + type + ":request:" + CloudEvent.digest(fields));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
+    }
+
+    private String inId(String tenant) {
+        boolean served = tenants.find(tenant).isPresent();
+        return tenant.length() <= MAX_TENANT_IN_ID && (served || TENANT_LABEL.matcher(tenant).matches()) ? tenant : "unknown-tenant";
     }
 }

@@ -52,6 +52,11 @@ class DeadLetterTenantsTest extends ConnectorTestSupport {
         assertThat(kept.statusCode()).as(kept.body()).isEqualTo(400);
         String request = deadLetters().keySet().stream().filter(id -> id.contains(":request:")).findFirst().orElseThrow();
         assertThat(request).startsWith("Acme:ccs.call.hangup:request:");
+        // one that names a tenant not served, which begins as a served one's name: never filed under the served tenant
+        HttpResponse<String> unserved = post("/webhooks/ccs/hangup?tenant=Acme%3Ax&token=" + webhookToken(), "application/json", "null");
+        assertThat(unserved.statusCode()).as(unserved.body()).isEqualTo(400);
+        assertThat(deadLetters().keySet()).filteredOn(id -> id.contains(":request:") && !id.equals(request)).singleElement()
+                .asString().startsWith("unknown-tenant:ccs.call.hangup:request:");
 
         for (String named : List.of("Acme", "acme", "ACME")) {
             List<String> ids = new ArrayList<>();
@@ -67,7 +72,7 @@ class DeadLetterTenantsTest extends ConnectorTestSupport {
         assertThat(ids(list("?kind=webhook-request&tenant=acme"))).containsExactly(request);
         assertThat(ids(list("?tenant=acme-eu"))).containsExactly("acme-eu:ccs.cdr:night-2");
         assertThat(ids(list("?tenant=demo"))).containsExactly("demo:ccs.cdr:night-0");
-        assertThat(ids(list(""))).hasSize(STORED.size() + 1);
+        assertThat(ids(list(""))).hasSize(STORED.size() + 2);
     }
 
     @Test
