@@ -43,6 +43,8 @@ public final class CcsApi {
     public static final String FUNCTION = "ccsFunction";
     public static final String PARAMS = "ccsParams";
     public static final String SESSION = "ccsSession";
+    /** Optional: how long the caller waits for the answer, when less than the call's own budget; the call ends with the wait. */
+    public static final String CALLER_WAIT = "ccsCallerWait";
     /** Set by {@link #prepare}: the tenant's API base URL, for the {@code toD} of the route. */
     public static final String API_URL = "ccsApiUrl";
     /** Set by {@link #prepare}: the connect and response timeouts of this call in milliseconds, for the route's endpoint. */
@@ -105,6 +107,11 @@ public final class CcsApi {
         exchange.setVariable(API_URL, tenant.apiUrl());
         boolean report = function.startsWith(REPORTS) && params != null && params.containsKey("startdate");
         long budget = (report ? cdrTimeout : interactiveTimeout).toMillis();
+        Duration callerWait = exchange.getVariable(CALLER_WAIT, Duration.class);
+        if (callerWait != null) {
+            // nobody reads an answer past it, and the call would hold its thread and connection on for nothing
+            budget = Math.min(budget, callerWait.toMillis());
+        }
         exchange.setVariable(CONNECT_TIMEOUT, Math.min(MAX_CONNECT_MILLIS, budget / 4));
         // the response timeout is also the deadline of the whole exchange, connecting included (ccsAnswerLimit's AnswerDeadline)
         exchange.setVariable(RESPONSE_TIMEOUT, budget);
