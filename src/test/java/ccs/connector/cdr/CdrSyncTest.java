@@ -18,6 +18,7 @@ import ccs.connector.ccs.UpstreamException;
 import ccs.connector.state.Database;
 import ccs.connector.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static ccs.connector.support.TestSettings.settings;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How the poller picks each window, moves the checkpoint and pauses after failures (bean cdrSync). */
+@ExtendWith(LogCapture.ClassStart.class)
 class CdrSyncTest {
 
     private static final Instant NOW = Instant.parse("2026-11-02T07:30:00Z"); // 10:30 in Istanbul

@@ -8,6 +8,7 @@ import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * value: ..."), the app token, API key, webhook token, agent page secret and the passwords among them, which the layout's
  * masking, by names in the text, does not catch.
  */
+@ExtendWith(LogCapture.ClassStart.class)
 class DebugLogSecretsTest {
 
     @Test

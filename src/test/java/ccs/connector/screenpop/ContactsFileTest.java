@@ -10,11 +10,13 @@ import java.util.Map;
 import ccs.connector.config.InvalidSettingException;
 import ccs.connector.support.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(LogCapture.ClassStart.class)
 class ContactsFileTest {
 
     static {

@@ -51,6 +51,7 @@ import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Starts the connector once per test class the way the runnable jar does (./application.properties,
@@ -58,6 +59,7 @@ import org.junit.jupiter.api.TestInstance;
  * real HTTP, with demo traffic and the CDR poller off and its own data directory under target/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(LogCapture.ClassStart.class)
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

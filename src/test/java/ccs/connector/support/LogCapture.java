@@ -10,15 +10,20 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Keeps every log line of this test JVM, formatted by the production console layout (the one in
- * src/main/resources/log4j2.properties, masking included), so tests can read what an operator would.
+ * src/main/resources/log4j2.properties, masking included), so tests can read what an operator would. {@link #text()}
+ * answers the lines since the running test class started ({@link ClassStart}): surefire runs several classes one after
+ * another in a JVM, and the lines of one must neither satisfy nor fail the assertions of the next.
  */
 public final class LogCapture {
 
     private static final StringBuffer LINES = new StringBuffer();
     private static boolean installed;
+    private static volatile int classStart;
 
     private LogCapture() {
     }
@@ -43,7 +48,16 @@ public final class LogCapture {
         installed = true;
     }
 
+    /** The lines logged since the running test class started. */
     public static String text() {
-        return LINES.toString();
+        return LINES.substring(classStart);
+    }
+
+    /** Starts {@link #text()} at the test class's start, before its connector starts; extend every class that reads it. */
+    public static final class ClassStart implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            classStart = LINES.length();
+        }
     }
 }
