@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How the poller picks each window, moves the checkpoint and pauses after failures (bean cdrSync). */
-@ExtendWith(LogCapture.ClassStart.class)
+@ExtendWith(LogCapture.PerClass.class)
 class CdrSyncTest {
 
     private static final Instant NOW = Instant.parse("2026-11-02T07:30:00Z"); // 10:30 in Istanbul

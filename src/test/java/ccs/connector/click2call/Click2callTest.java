@@ -41,8 +41,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.camel.builder.AdviceWith;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,9 +62,7 @@ class Click2callTest extends ConnectorTestSupport {
     static {
         LogCapture.install();
         // the hangup URL carries the webhook token and requests carry the session: debug lines must come out masked
-        Configurator.setLevel("org.apache.camel.component.http", Level.DEBUG);
-        Configurator.setLevel("org.apache.hc.client5.http", Level.DEBUG);
-        Configurator.setLevel("ccs.connector", Level.DEBUG);
+        LogCapture.debug("org.apache.camel.component.http", "org.apache.hc.client5.http", "ccs.connector");
     }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);

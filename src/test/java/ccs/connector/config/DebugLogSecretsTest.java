@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * value: ..."), the app token, API key, webhook token, agent page secret and the passwords among them, which the layout's
  * masking, by names in the text, does not catch.
  */
-@ExtendWith(LogCapture.ClassStart.class)
+@ExtendWith(LogCapture.PerClass.class)
 class DebugLogSecretsTest {
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@ExtendWith(LogCapture.ClassStart.class)
+@ExtendWith(LogCapture.PerClass.class)
 class ContactsFileTest {
 
     static {

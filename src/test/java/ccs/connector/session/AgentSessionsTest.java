@@ -26,8 +26,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,9 +41,7 @@ class AgentSessionsTest extends ConnectorTestSupport {
     static {
         LogCapture.install();
         // the HTTP client's own debug lines print request URLs: they must come out masked too
-        Configurator.setLevel("org.apache.camel.component.http", Level.DEBUG);
-        Configurator.setLevel("org.apache.hc.client5.http", Level.DEBUG);
-        Configurator.setLevel("ccs.connector", Level.DEBUG);
+        LogCapture.debug("org.apache.camel.component.http", "org.apache.hc.client5.http", "ccs.connector");
     }
 
     private final TestTicker ticker = new TestTicker();

@@ -59,7 +59,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * real HTTP, with demo traffic and the CDR poller off and its own data directory under target/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(LogCapture.ClassStart.class)
+@ExtendWith(LogCapture.PerClass.class)
 public abstract class ConnectorTestSupport extends CamelMainTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -30,8 +30,6 @@ import ccs.connector.support.RecordingHttpServer.Answer;
 import ccs.connector.support.RecordingHttpServer.Received;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,8 +51,7 @@ class WebhookIntakeTest extends ConnectorTestSupport {
     static {
         LogCapture.install();
         // request URLs carry the token: lines of the HTTP server and of the routes must come out masked
-        Configurator.setLevel("ccs.connector", Level.DEBUG);
-        Configurator.setLevel("org.apache.camel.component.platform.http", Level.DEBUG);
+        LogCapture.debug("ccs.connector", "org.apache.camel.component.platform.http");
     }
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);

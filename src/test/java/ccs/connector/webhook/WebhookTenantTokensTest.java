@@ -14,8 +14,6 @@ import ccs.connector.support.LogCapture;
 import ccs.connector.support.RecordingHttpServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -36,8 +34,7 @@ class WebhookTenantTokensTest extends ConnectorTestSupport {
     static {
         LogCapture.install();
         // request URLs carry the tokens: lines of the HTTP server and of the routes must come out masked
-        Configurator.setLevel("ccs.connector", Level.DEBUG);
-        Configurator.setLevel("org.apache.camel.component.platform.http", Level.DEBUG);
+        LogCapture.debug("ccs.connector", "org.apache.camel.component.platform.http");
     }
 
     private static final String FORM = "application/x-www-form-urlencoded";
