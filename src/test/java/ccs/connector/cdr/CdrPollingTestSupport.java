@@ -1,9 +1,9 @@
 package ccs.connector.cdr;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
@@ -15,7 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * A connector whose CDR poller reads the embedded simulator's records (none to begin with) into a real
  * local REST CRM, polled on demand through direct:cdr-poll: before each test the simulator holds no
- * record, the CRM has received nothing, and the checkpoint stands a minute back.
+ * record, the CRM has received nothing, and the checkpoint stands a minute back, so that a test's first poll reads its
+ * records of the last minutes (ccs.cdr.overlap) at any time of day, never from the start of the tenant's day.
  */
 abstract class CdrPollingTestSupport extends ConnectorTestSupport {
 
@@ -39,9 +40,10 @@ abstract class CdrPollingTestSupport extends ConnectorTestSupport {
     void freshUpstreamAndCrm() throws Exception {
         simulator().clearCdrs();
         crm.reset();
-        Files.createDirectories(dataDir.resolve("cdr"));
-        Files.writeString(dataDir.resolve("cdr").resolve("demo.checkpoint"),
-                Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS) + "\n");
+        // in the state store, where the polls read it (a checkpoint file is taken over only at startup); set back as an
+        // operator does, from where the polls of the test before left it
+        stateStore().merge("CDR_CHECKPOINT", List.of("tenant"), List.of("tenant", "read_up_to_ms"), "demo",
+                Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS).toEpochMilli());
     }
 
     protected void poll() {
