@@ -2,6 +2,7 @@ package ccs.connector.crm;
 
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeadLetterDiscardTest extends ConnectorTestSupport {
 
+    /** As the rest of the suite waits: the broker, the CRM and the database on a busy machine, not Awaitility's 10 s. */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String UNREADABLE_RECORD = "demo:ccs.cdr:2026-11-02 10:30:00:3f2a9c";
     private final ObjectMapper json = new ObjectMapper();
     private RecordingHttpServer crm;
@@ -54,7 +57,7 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
     @Test
     void aLetterGivenUpOnIsNoLongerWaitingAndItsEventIsNotDeliveredAgain() throws Exception {
         CloudEvent event = refusedForGood("discarded-1");
-        Awaitility.await().until(() -> waitingGauge() == 1);
+        Awaitility.await().atMost(PATIENCE).until(() -> waitingGauge() == 1);
 
         HttpResponse<String> unknown = delete("/api/v1/dead-letters/demo:ccs.call.hangup:never-kept");
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
@@ -64,7 +67,7 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
         assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(204);
         assertThat(deadLetters()).doesNotContainKey(event.getId());
         assertThat(json.readTree(get("/api/v1/status").body()).at("/deadLetters/waiting").asLong()).isZero();
-        Awaitility.await().until(() -> waitingGauge() == 0);
+        Awaitility.await().atMost(PATIENCE).until(() -> waitingGauge() == 0);
         assertThat(delete("/api/v1/dead-letters/" + event.getId()).statusCode()).as("gone").isEqualTo(404);
 
         // its id stays final, as a dead-lettered one is: a repeat of the event does not reach the CRM, nor comes back as a letter
@@ -100,7 +103,7 @@ class DeadLetterDiscardTest extends ConnectorTestSupport {
         CloudEvent event = hangupEvent(callKey);
         crm.answerWhen(request -> request.body().contains(event.getId()), Answer.status(400));
         publish(event);
-        Awaitility.await().until(() -> deadLetters().containsKey(event.getId()));
+        Awaitility.await().atMost(PATIENCE).until(() -> deadLetters().containsKey(event.getId()));
         return event;
     }
 
