@@ -115,8 +115,9 @@ class UpstreamAnswersTest extends ConnectorTestSupport {
 
     @Test
     void anInteractiveCallHasItsWholeBudgetConnectingIncluded() throws Exception {
-        // 6.5 s of the shipped 8 s: the deadline of the whole answer once left out the 2 s set aside for connecting (504)
-        simulator().inject(Fault.delay("click2call", 6500, 1));
+        // the deadline of the whole answer once left out the 2 s set aside for connecting: past its 6 s of the shipped 8 s
+        // (504), and as far from the 8 s as can be (the most the setting takes), which a busy machine's stall must not reach
+        simulator().inject(Fault.delay("click2call", 6100, 1));
         HttpResponse<String> click2call = click2call(AGENT, "05321234567", null);
 
         assertThat(click2call.statusCode()).as(click2call.body()).isEqualTo(200);
