@@ -25,13 +25,10 @@ class UpstreamOutageLinesTest extends ConnectorTestSupport {
 
     // created in settings(), which runs from the superclass constructor: no initializer here
     private RecordingHttpServer platform;
-    /** Where this class's connector began to log, in the log of the JVM. */
-    private int logStart;
 
     @Override
     protected void settings(Properties settings) {
         LogCapture.install();
-        logStart = LogCapture.text().length();
         platform = tenantPlatform(settings, "fickle", REFUSED);
         realTenantSecrets(settings);
         settings.setProperty("ccs.tenants", "demo,fickle");
@@ -74,6 +71,6 @@ class UpstreamOutageLinesTest extends ConnectorTestSupport {
     }
 
     private List<String> lines(String level, String text) {
-        return LogCapture.text().substring(logStart).lines().filter(line -> line.contains(" " + level + " ") && line.contains(text)).toList();
+        return LogCapture.text().lines().filter(line -> line.contains(" " + level + " ") && line.contains(text)).toList();
     }
 }
