@@ -206,8 +206,8 @@ class CdrRestartIT {
         Process connector = ConnectorProcess.start(log(run), Map.of(), options.toArray(String[]::new));
         connectors.add(connector);
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/observe/health")).build(),
-                HttpResponse.BodyHandlers.ofString()).body().contains("\"status\":\"UP\""));
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/observe/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         return connector;
     }
 
