@@ -8,8 +8,10 @@ import java.util.concurrent.Semaphore;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.client5.http.impl.classic.RequestFailedException;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -78,7 +80,8 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
                         throw new SocketTimeoutException("no whole answer within " + deadline.timeout());
                     }
                     return response;
-                } catch (TooLongException e) {
+                } catch (TooLongException | ConnectionRequestTimeoutException | RequestFailedException e) {
+                    // too long, or never sent (no pooled connection came free, the wait for one was cut): not a missed answer
                     throw e;
                 } catch (IOException e) {
                     throw deadline.expired() ? new SocketTimeoutException("no whole answer within " + deadline.timeout()) : e;
