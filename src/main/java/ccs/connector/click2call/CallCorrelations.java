@@ -135,7 +135,13 @@ public final class CallCorrelations {
             if (database.insertNew(sql, row)) {
                 // on the disk before the dial: a machine that lost power would otherwise forget the id, and dial it again
                 // when the CRM sends it again or the inbox file comes back
-                database.forceToDisk();
+                try {
+                    database.forceToDisk();
+                } catch (RuntimeException e) {
+                    // not dialled: the id stays free for the CRM's repeat
+                    database.update("DELETE FROM " + kind.table() + " WHERE tenant = ? AND transaction_id = ?", tenant, transactionId);
+                    throw e;
+                }
                 return;
             }
             Optional<Taken> taken = database.one("SELECT requested_at, in_flight_until FROM " + kind.table() + " WHERE tenant = ? AND transaction_id = ?",
