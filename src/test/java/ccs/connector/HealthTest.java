@@ -17,8 +17,10 @@ class HealthTest extends ConnectorTestSupport {
             HttpResponse<String> health = get("/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
-            // every check, without asking for them (each with its details and message when it has some)
+            // every check, without asking for them
             assertThat(health.body()).contains("\"ccs-upstream\"", "\"crm-sink\"", "\"outbox\"", "\"database\"");
+            // and with ?data=true, their details: each tenant's state
+            assertThat(get("/observe/health?data=true").body()).contains("\"data\"", "tenant.demo");
         });
         HttpResponse<String> metrics = get("/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
