@@ -33,8 +33,13 @@ import com.sun.net.httpserver.HttpsServer;
  */
 public final class RecordingHttpServer implements AutoCloseable {
 
-    /** One request as received; {@code rawPath} as it came, still URL-encoded. */
-    public record Received(String method, String path, String rawPath, String query, Headers headers, String body, int status, Instant at) {
+    /**
+     * One request as received; {@code rawPath} as it came, still URL-encoded; {@code status} the one planned for it, from
+     * its arrival on; {@code answered} once all of its answer has been written, after any delay: not while the client
+     * still waits for it, nor when the writing failed (the client closed before it had all of it).
+     */
+    public record Received(String method, String path, String rawPath, String query, Headers headers, String body, int status, Instant at,
+                           boolean answered) {
 
         /** The form fields (x-www-form-urlencoded body) or, for a body-less request, the query parameters. */
         public Map<String, String> fields() {
@@ -45,8 +50,9 @@ public final class RecordingHttpServer implements AutoCloseable {
             return headers.getFirst(name);
         }
 
+        /** Whether the client was answered 2xx, not merely about to be. */
         public boolean answeredOk() {
-            return status >= 200 && status < 300;
+            return answered && status >= 200 && status < 300;
         }
     }
 
@@ -170,14 +176,17 @@ public final class RecordingHttpServer implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Received asked = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, 0, Instant.now());
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, 0, Instant.now(),
+                    false);
             Answer answer = rules.stream().filter(rule -> rule.getKey().test(asked)).map(Map.Entry::getValue).findFirst()
                     .orElseGet(plan::poll);
             if (answer == null) {
                 answer = Answer.status(200);
             }
-            received.add(new Received(asked.method(), asked.path(), asked.rawPath(), asked.query(), asked.headers(), asked.body(),
-                    answer.status(), asked.at()));
+            // counted at once: tests wait for a request that is still being answered
+            Received arrived = new Received(asked.method(), asked.path(), asked.rawPath(), asked.query(), asked.headers(), asked.body(),
+                    answer.status(), asked.at(), false);
+            received.add(arrived);
             if (!answer.delay().isZero()) {
                 try {
                     Thread.sleep(answer.delay().toMillis());
@@ -195,6 +204,7 @@ public final class RecordingHttpServer implements AutoCloseable {
             byte[] bytes = answer.body().getBytes(type.contains("charset=") && java.nio.charset.Charset.isSupported(charset)
                     ? java.nio.charset.Charset.forName(charset) : StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
+            boolean written = true;
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
                     if (held) {
@@ -213,11 +223,18 @@ public final class RecordingHttpServer implements AutoCloseable {
                         }
                     }
                 } catch (InterruptedException e) {
+                    written = false;
                     Thread.currentThread().interrupt();
                 } catch (IOException e) {
                     // the client closed the connection before it had read the whole answer
+                    written = false;
                     cutShort.incrementAndGet();
                 }
+            }
+            if (written) {
+                // the very request (a reset may have cleared it meanwhile), not an equal one
+                received.replaceAll(r -> r == arrived ? new Received(r.method(), r.path(), r.rawPath(), r.query(), r.headers(), r.body(),
+                        r.status(), r.at(), true) : r);
             }
         }
     }
