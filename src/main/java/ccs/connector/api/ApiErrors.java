@@ -42,7 +42,7 @@ public final class ApiErrors {
     }
 
     public ApiErrors(Ticker ticker) {
-        answered = new RepeatedWarnings(LOG, Duration.ofMinutes(1), ticker);
+        answered = new RepeatedWarnings(LOG, "answered alike", Duration.ofMinutes(1), ticker);
     }
 
     /**

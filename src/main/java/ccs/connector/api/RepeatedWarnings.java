@@ -8,11 +8,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import org.slf4j.Logger;
 
 /**
- * WARN lines of requests answered alike, at most one per text a period: a tenant whose Call Center Studio is down fails each
+ * WARN lines of things that went alike, at most one per text a period: a tenant whose Call Center Studio is down fails each
  * of its agents' requests with the same reason, and a line for each buried every other line of the log. The first line of a
- * text goes out at once; the first after the period says how many were answered alike since the previous one.
+ * text goes out at once; the first after the period says how many went alike since the previous one.
  */
-final class RepeatedWarnings {
+public final class RepeatedWarnings {
 
     /** Repeats not logged of one text since its latest line, and when that line went out. */
     private static final class Quiet {
@@ -25,18 +25,21 @@ final class RepeatedWarnings {
     }
 
     private final Logger log;
+    /** What the repeats were, for the line that counts them: "answered alike", say. */
+    private final String alike;
     private final long periodNanos;
     private final Ticker ticker;
     // bounded: a reason may name what a request named
     private final Cache<String, Quiet> latest = Caffeine.newBuilder().maximumSize(1_000).build();
 
-    RepeatedWarnings(Logger log, Duration period, Ticker ticker) {
+    public RepeatedWarnings(Logger log, String alike, Duration period, Ticker ticker) {
         this.log = log;
+        this.alike = alike;
         this.periodNanos = period.toNanos();
         this.ticker = ticker;
     }
 
-    void warn(String text) {
+    public void warn(String text) {
         long now = ticker.read();
         long[] repeats = {-1};
         latest.asMap().compute(text, (key, quiet) -> {
@@ -50,7 +53,7 @@ final class RepeatedWarnings {
         if (repeats[0] == 0) {
             log.warn(text);
         } else if (repeats[0] > 0) {
-            log.warn("{} ({} more answered alike since the previous line)", text, repeats[0]);
+            log.warn("{} ({} more {} since the previous line)", text, repeats[0], alike);
         }
     }
 }

@@ -3,6 +3,7 @@ package ccs.connector.crm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,6 +13,7 @@ import java.util.Map;
 
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
+import ccs.connector.api.RepeatedWarnings;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
@@ -22,7 +24,10 @@ import ccs.connector.state.Database;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters: events that could not be delivered within the retry budget, one row per event id
@@ -46,8 +51,11 @@ public final class DeadLetters {
     /** The letters a replay sends: neither CDR records that cannot be read (kept for a person) nor held webhook events. */
     private static final String WAITING = " FROM " + TABLE + " WHERE kind NOT IN ('cdr-record', '" + HELD + "')";
     private static final int REASON_LENGTH = 2000;
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final ObjectMapper json = new ObjectMapper();
+    /** An outbox away holds every webhook's event alike: one line a minute per reason, not one per webhook. */
+    private final RepeatedWarnings held = new RepeatedWarnings(LOG, "held alike", Duration.ofMinutes(1), Ticker.systemTicker());
     private final Database database;
     private final Events events;
     private final Tenants tenants;
@@ -134,6 +142,7 @@ public final class DeadLetters {
                     event.getId(), HELD, reasonColumn(reason),
                     Timestamp.from(Instant.now()), letter(event.toJson(), "outbox", reason, 0));
             database.forceToDisk();
+            held.warn("Webhook events held in the state store: " + reason);
             return reason;
         } catch (Exception e) {
             outboxFailure.addSuppressed(e);

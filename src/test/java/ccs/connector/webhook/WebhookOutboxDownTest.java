@@ -12,6 +12,7 @@ import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.ExhaustedPool;
 import ccs.connector.support.FailingWrites;
 import ccs.connector.support.FreePorts;
+import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(Properties settings) {
+        LogCapture.install();
         settings.setProperty("connector.outbox.broker-url", "tcp://127.0.0.1:" + FreePorts.next()
                 + "?reconnectAttempts=0&initialConnectAttempts=1");
     }
@@ -67,12 +69,16 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
     void callbacksTheOutboxCannotTakeAreHeldInTheStateStoreAndAcknowledged() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/observe/health?exposureLevel=full").body()
                 .contains("the outbox's broker refuses connections"));
+        int logBefore = LogCapture.text().length();
         List<String> ids = new ArrayList<>();
         for (HttpResponse<String> answer : callbacks("held")) {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             ids.add(JSON.readTree(answer.body()).get("id").asText());
         }
         assertThat(ids).first().isEqualTo("demo:ccs.call.hangup:outbox-down-held");
+        // held alike, so not a WARN line each (an outbox away for an hour wrote one per webhook): one a minute per reason
+        assertThat(heldLines(LogCapture.text().substring(logBefore))).hasSizeLessThanOrEqualTo(1);
+        assertThat(heldLines(LogCapture.text())).isNotEmpty();
         Map<String, JsonNode> letters = deadLetters();
         assertThat(letters).containsOnlyKeys(ids);
         assertThat(letters.values()).allSatisfy(letter -> {
@@ -130,5 +136,9 @@ class WebhookOutboxDownTest extends ConnectorTestSupport {
         Map<String, String> fields = new LinkedHashMap<>(IvrGuideExamples.answered());
         fields.put("call-key", callKey);
         return fields;
+    }
+
+    private static List<String> heldLines(String log) {
+        return log.lines().filter(line -> line.contains(" WARN ") && line.contains("held in the state store")).toList();
     }
 }
