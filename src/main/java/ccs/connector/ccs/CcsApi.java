@@ -1,9 +1,6 @@
 package ccs.connector.ccs;
 
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -22,9 +19,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.impl.classic.RequestFailedException;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 
 /**
  * The two halves of one Call Center Studio API call around the HTTP request of route
@@ -210,9 +204,8 @@ public final class CcsApi {
 
     /**
      * The HTTP request got no answer, or one longer than any the API gives (bean ccsAnswerLimit: 502). When no connection could be made the platform never saw it: Call Center Studio is
-     * down, 503. So also when none of the client's pooled connections came free in time, or the wait for one was cut
-     * (RequestFailedException: thrown only before the request is sent). Otherwise (timed out, connection dropped) it may
-     * have carried the request out: 504, and not to be repeated.
+     * down, 503, so also when none of the client's pooled connections came free in time ({@link WholeAnswerLimit#neverSent}).
+     * Otherwise (timed out, connection dropped) it may have carried the request out: 504, and not to be repeated.
      */
     public void unreachable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -222,10 +215,7 @@ public final class CcsApi {
             throw UpstreamException.garbage(tenant, exchange.getVariable(FUNCTION, String.class),
                     exchange.getVariable(FUNCTION, String.class) + " with " + failure.getMessage());
         }
-        boolean neverSent = failure instanceof ConnectException || failure instanceof ConnectTimeoutException
-                || failure instanceof UnknownHostException || failure instanceof NoRouteToHostException
-                || failure instanceof ConnectionRequestTimeoutException || failure instanceof RequestFailedException;
-        throw neverSent ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);
+        throw WholeAnswerLimit.neverSent(failure) ? UpstreamException.unreachable(tenant, why) : UpstreamException.noAnswer(tenant, exchange.getVariable(FUNCTION, String.class), why);
     }
 
     /** A 429's or 503's {@code Retry-After} in whole seconds, rounded up; 0 when it gives none. */

@@ -3,13 +3,17 @@ package ccs.connector.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.util.concurrent.Semaphore;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.ExecChain;
-import org.apache.hc.client5.http.impl.classic.RequestFailedException;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
+import org.apache.hc.client5.http.impl.classic.RequestFailedException;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
@@ -60,6 +64,17 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         this.overBudget = overBudget;
     }
 
+    /**
+     * Whether the request failed before it was sent, so that the server never saw it: no connection could be made (refused,
+     * timed out, no such host or route), or none of the client's pooled connections came free in time, or the wait for one
+     * was cut (RequestFailedException: HttpClient throws it only before sending).
+     */
+    public static boolean neverSent(Throwable failure) {
+        return failure instanceof ConnectException || failure instanceof ConnectTimeoutException || failure instanceof UnknownHostException
+                || failure instanceof NoRouteToHostException || failure instanceof ConnectionRequestTimeoutException
+                || failure instanceof RequestFailedException;
+    }
+
     /** The bytes of the shared budget not held by the answers being read now (what a test of the budget observes). */
     public int budgetLeft() {
         return budget.availablePermits();
@@ -80,11 +95,10 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
                         throw new SocketTimeoutException("no whole answer within " + deadline.timeout());
                     }
                     return response;
-                } catch (TooLongException | ConnectionRequestTimeoutException | RequestFailedException e) {
-                    // too long, or never sent (no pooled connection came free, the wait for one was cut): not a missed answer
-                    throw e;
                 } catch (IOException e) {
-                    throw deadline.expired() ? new SocketTimeoutException("no whole answer within " + deadline.timeout()) : e;
+                    // too long, or never sent, is that, whenever it came: not a missed answer
+                    throw e instanceof TooLongException || neverSent(e) || !deadline.expired() ? e
+                            : new SocketTimeoutException("no whole answer within " + deadline.timeout());
                 }
             }
         });
