@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import ccs.connector.api.ForbiddenException;
 import ccs.connector.api.ServerProblems;
 import ccs.connector.api.TooManyRequestsException;
-import ccs.connector.api.UrlCredentials;
+import ccs.connector.api.HeadersInUrl;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.session.AgentSessions;
@@ -140,7 +140,7 @@ public final class AgentLinks {
 
     /** The agent a request of the page's doors comes from, by its cookie (a header, never the URL); refused without a valid one. */
     public AgentPass admit(@Header("Cookie") String cookies, @Header(Exchange.HTTP_QUERY) String query) {
-        UrlCredentials.refuse(query, "Cookie");
+        HeadersInUrl.refuse(query, "Cookie");
         String refusal = "this door answers only the agent page opened through a signed link (POST /api/v1/agent-links): "
                 + "open the page through a new link";
         String value = cookie(cookies);

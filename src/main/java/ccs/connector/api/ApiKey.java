@@ -24,7 +24,7 @@ public final class ApiKey {
     }
 
     public void check(@Header(HEADER) String presented, @Header(Exchange.HTTP_QUERY) String query) {
-        UrlCredentials.refuse(query, HEADER);
+        HeadersInUrl.refuse(query, HEADER);
         if (!key.refuses(presented) || (replaced != null && !replaced.refuses(presented))) {
             return;
         }

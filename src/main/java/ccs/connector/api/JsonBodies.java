@@ -50,7 +50,10 @@ public final class JsonBodies {
     }
 
     public void check(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
-                      @Header(Exchange.CONTENT_TYPE) String contentType) {
+                      @Header(Exchange.CONTENT_TYPE) String contentType, @Header(Exchange.HTTP_QUERY) String query) {
+        // read from the request's own headers only: ?Content-Type=application/json would let a form-less POST of another
+        // page of the site (no preflight) pass for JSON, ?Content-Length=0 for a request without a body
+        HeadersInUrl.refuse(query, "Content-Length", "Transfer-Encoding", Exchange.CONTENT_TYPE);
         if (!hasBody(length, chunked)) {
             return;
         }
@@ -66,11 +69,11 @@ public final class JsonBodies {
 
     /** The same for a path that takes a JSON object: a request without a body is a 400 too. */
     public void require(@Header("Content-Length") String length, @Header("Transfer-Encoding") String chunked,
-                        @Header(Exchange.CONTENT_TYPE) String contentType) {
+                        @Header(Exchange.CONTENT_TYPE) String contentType, @Header(Exchange.HTTP_QUERY) String query) {
+        check(length, chunked, contentType, query);
         if (!hasBody(length, chunked)) {
             throw new BadRequestException("the body is empty: send a JSON object with Content-Type: application/json");
         }
-        check(length, chunked, contentType);
     }
 
     private static boolean hasBody(String length, String chunked) {

@@ -312,7 +312,7 @@ class AgentLinksTest extends ConnectorTestSupport {
     }
 
     @Test
-    void aCredentialInTheUrlIsRefusedEvenWhereItsHeaderWouldPass() throws Exception {
+    void aCredentialOrBodyTypeInTheUrlIsRefusedEvenWhereItsHeaderWouldPass() throws Exception {
         String cookie = cookieOf(open(link(AGENT)));
         String encodedCookie = URLEncoder.encode(cookie, StandardCharsets.UTF_8);
 
@@ -328,6 +328,12 @@ class AgentLinksTest extends ConnectorTestSupport {
         HttpResponse<String> keyAfterSemicolon = post("/api/v1/agent-links?x=1;X-Api-Key=" + KEY, "application/json", "{\"agentEmail\": \"" + AGENT + "\"}");
         assertThat(keyAfterSemicolon.statusCode()).as(keyAfterSemicolon.body()).isEqualTo(400);
         assertThat(get("/agent/softphone-url?x=1;Cookie=" + encodedCookie).statusCode()).isEqualTo(400);
+
+        // nor a JSON type: a body without one (another page of the site, posting with no CORS preflight) is never taken for JSON
+        HttpResponse<String> typeInUrl = post("/agent/screen-pop?Content-Type=application/json", null, "{\"phone\": \"05321234567\"}",
+                "Cookie", cookie);
+        assertThat(typeInUrl.statusCode()).as(typeInUrl.body()).isEqualTo(400);
+        assertThat(json.readTree(typeInUrl.body()).get("detail").asText()).isEqualTo("Content-Type goes in a request header, never in the URL");
     }
 
     @Test

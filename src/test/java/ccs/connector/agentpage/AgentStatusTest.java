@@ -137,6 +137,25 @@ class AgentStatusTest extends ConnectorTestSupport {
                 .noneMatch(r -> r.body().contains("meeting") || r.body().contains("coaching") || r.body().contains("s3ss10n")));
     }
 
+    /**
+     * Another page of the site can post to the door with the agent's cookie (SameSite lets a same-site request through) only
+     * a body that needs no CORS preflight, so without a JSON type: a type or length given in the URL is refused, never taken
+     * for the request's own.
+     */
+    @Test
+    void aBodyTypeOrLengthInTheUrlIsRefusedAndNothingIsPublished() throws Exception {
+        String cookie = agentPageCookie(AGENT);
+        String body = "{\"status\": \"offsite\", \"time\": \"2026-11-30T12:30:00Z\"}";
+
+        HttpResponse<String> typed = post("/agent/status?Content-Type=application/json", null, body, "Cookie", cookie);
+        assertThat(typed.statusCode()).as(typed.body()).isEqualTo(400);
+        assertThat(json.readTree(typed.body()).get("detail").asText()).isEqualTo("Content-Type goes in a request header, never in the URL");
+        assertThat(post("/agent/status?content-type=application%2Fjson", null, body, "Cookie", cookie).statusCode()).isEqualTo(400);
+        assertThat(post("/agent/status?Content-Length=0", "text/plain", body, "Cookie", cookie).statusCode()).isEqualTo(400);
+
+        await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream().noneMatch(r -> r.body().contains("offsite")));
+    }
+
     private void assertProblem(HttpResponse<String> answer, String field) throws Exception {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
