@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import ccs.connector.ccs.Tenants;
@@ -94,7 +93,15 @@ public final class Events {
     public record IvrWire(Map<String, String> names, Set<String> endEvents) {
         public IvrWire {
             names = Map.copyOf(names);
-            endEvents = endEvents.stream().map(value -> value.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+            endEvents = Set.copyOf(endEvents);
+        }
+
+        /**
+         * Whether the step is one of the end events, in any letter case, letter by letter: lowering whole words does not
+         * match Turkish ones ({@code BİTTİ} lowers to a dotted {@code i} and a combining dot, {@code ı} stays {@code ı}).
+         */
+        boolean ends(String step) {
+            return endEvents.stream().anyMatch(step::equalsIgnoreCase);
         }
     }
 
@@ -234,7 +241,7 @@ public final class Events {
         data.put("callKey", callKey);
         data.put("event", step);
         // a step before the call's end (entered the queue, ...) says nothing yet of how the call ends
-        boolean ended = step == null || wire.endEvents().contains(step.toLowerCase(Locale.ROOT));
+        boolean ended = step == null || wire.ends(step);
         // an agent's e-mail says the call was talked, though the step may not name the queue (an administrator's choice,
         // or an IVR that routes to an agent directly)
         data.put("outcome", !ended ? null : agentEmail != null ? "answered"

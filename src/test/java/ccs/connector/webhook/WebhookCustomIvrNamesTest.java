@@ -44,7 +44,8 @@ class WebhookCustomIvrNamesTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         NAMES.forEach((field, name) -> settings.setProperty("ccs.ivr.param." + field, name));
-        settings.setProperty("ccs.ivr.end-events", "call_hangup, ARAMA_BITTI");
+        // in any letter case, Turkish letters too: the administrator may type it in capitals
+        settings.setProperty("ccs.ivr.end-events", "call_hangup, ARAMA_BİTTİ");
         settings.setProperty("ccs.tenants", "demo,beta");
         settings.setProperty("ccs.tenant.beta.ivr.param.call-key", "call_ref");
         settings.setProperty("ccs.tenant.beta.ivr.param.agent-email", "agent_mail");
