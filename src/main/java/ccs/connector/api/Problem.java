@@ -37,6 +37,15 @@ public final class Problem {
         }
     }
 
+    /** The {@code detail} of a problem made by {@link #json}. */
+    static String detail(String problem) {
+        try {
+            return JSON.readTree(problem).path("detail").asText();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The reason phrase of RFC 9110 for the statuses this connector answers with. */
     static String title(int status) {
         return switch (status) {

@@ -1,7 +1,6 @@
 package ccs.connector.api;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -22,7 +21,10 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import ccs.connector.config.Counters;
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Settings;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -89,6 +91,15 @@ public final class ServerProblems implements StartupListener {
     private static final String TOO_MANY_FIELDS = Problem.json(413, "a form has more than " + HttpServerOptions.DEFAULT_MAX_FORM_FIELDS
             + " fields, the most the HTTP server takes: send the request as JSON (Content-Type: application/json) instead", null);
 
+    /** The routing context's problem of an answer the server gave itself, before any route. */
+    private static final String SERVER_ANSWER = "ccs.serverAnswer";
+
+    /** A '%' not followed by two hex digits. */
+    private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
+    /** The webhook intake's paths. */
+    private static final Set<String> WEBHOOK_INTAKE = Set.of("/webhooks/ccs/hangup", "/webhooks/ccs/ivr");
+
     /** The routing context's timer that ends a request whose body does not arrive in time. */
     private static final String BODY_TIMER = "ccs.bodyTimer";
 
@@ -96,9 +107,12 @@ public final class ServerProblems implements StartupListener {
     private final Duration bodyTimeout;
     private final String bodyLate;
     private final Set<Router> installed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Metrics metrics;
+    private final RepeatedWarnings refusedWebhooks = new RepeatedWarnings(LOG, "answered alike", Duration.ofMinutes(1), Ticker.systemTicker());
 
     /** {@code bodyTimeout}: {@code connector.http.body-timeout}, how long a request's body may take to arrive once its headers have. */
-    public ServerProblems(long maxBodySize, Duration bodyTimeout) {
+    public ServerProblems(long maxBodySize, Duration bodyTimeout, Metrics metrics) {
+        this.metrics = metrics;
         this.tooLarge = Problem.json(413, "the body is larger than " + maxBodySize + " bytes (camel.server.maxBodySize)", null);
         this.bodyTimeout = bodyTimeout;
         this.bodyLate = Problem.json(408, "the body did not arrive within " + Settings.readable(bodyTimeout)
@@ -112,7 +126,7 @@ public final class ServerProblems implements StartupListener {
             if (installed.add(router)) {
                 // the first route of all: a query Vert.x cannot decode would otherwise fail only once a form body is read,
                 // outside any handler, and the request would never be answered
-                router.route().order(Integer.MIN_VALUE).handler(ServerProblems::refuseUndecodableQuery);
+                router.route().order(Integer.MIN_VALUE).handler(this::refuseUndecodableQuery);
                 router.route().order(Integer.MIN_VALUE + 1).handler(routing -> refuseMethodOfLiteralPath(router, routing));
                 router.route().order(Integer.MIN_VALUE + 2).handler(this::awaitBody);
                 DeclaredCharsets.install(router, Integer.MIN_VALUE + 3);
@@ -120,12 +134,8 @@ public final class ServerProblems implements StartupListener {
                     if (routing.statusCode() == 413) {
                         answer(routing, 413, tooLarge);
                     } else if (routing.statusCode() == 400 && fieldTooLarge(routing.failure())) {
-                        LOG.warn("A form to {} was refused (413): a field is larger than {} bytes", routing.normalizedPath(),
-                                HttpServerOptions.DEFAULT_MAX_FORM_ATTRIBUTE_SIZE);
                         answer(routing, 413, FIELD_TOO_LARGE);
                     } else if (routing.statusCode() == 400 && routing.failure() instanceof TooManyFormFieldsException) {
-                        LOG.warn("A form to {} was refused (413): it has more than {} fields", routing.normalizedPath(),
-                                HttpServerOptions.DEFAULT_MAX_FORM_FIELDS);
                         answer(routing, 413, TOO_MANY_FIELDS);
                     } else if (routing.statusCode() == 400) {
                         answer(routing, 400, UNDECODABLE);
@@ -182,23 +192,47 @@ public final class ServerProblems implements StartupListener {
         return failure instanceof IOException && String.valueOf(failure.getMessage()).startsWith("Size exceed allowed maximum capacity");
     }
 
-    private static void refuseUndecodableQuery(RoutingContext routing) {
+    private void refuseUndecodableQuery(RoutingContext routing) {
         routing.request().headers().remove(HEAD_REQUEST);
         if (routing.get(HEAD_REROUTED) != null) {
             routing.request().headers().set(HEAD_REQUEST, HEAD_MARK);
+        } else {
+            routing.addEndHandler(ended -> counted(routing));
         }
         try {
             routing.request().params();
-            // the server's decoder stops at a '#' and after 1,024 parameters, where the query the routes read goes on
-            String query = routing.request().query();
-            if (query != null) {
-                URLDecoder.decode(query, StandardCharsets.UTF_8);
-            }
         } catch (IllegalArgumentException undecodable) {
             answer(routing, 400, UNDECODABLE);
             return;
         }
+        // the server's decoder stops at a '#' and after 1,024 parameters, where the query the routes read goes on; and the
+        // JDK's URLDecoder takes "%+1" for an escape
+        String query = routing.request().query();
+        if (query != null && BAD_ESCAPE.matcher(query).find()) {
+            answer(routing, 400, UNDECODABLE);
+            return;
+        }
         routing.next();
+    }
+
+    /**
+     * A request under {@code /api/} or {@code /webhooks/} that the server answered with an error before any route read it is
+     * counted as route {@code server}; a webhook so refused is lost (it is not kept in the dead letters, the platform does not
+     * send it again), so it also gets a WARN line, one a minute alike.
+     */
+    private void counted(RoutingContext routing) {
+        String problem = routing.get(SERVER_ANSWER);
+        String path = routing.normalizedPath();
+        if (problem == null || !path.startsWith("/api/") && !path.startsWith(WEBHOOKS)) {
+            return;
+        }
+        int status = routing.response().getStatusCode();
+        metrics.count(Counters.HTTP_ERRORS, "server", Integer.toString(status));
+        String intake = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (WEBHOOK_INTAKE.contains(intake)) {
+            refusedWebhooks.warn("A webhook to " + intake + " was answered " + status + " by the HTTP server before its token was read ("
+                    + Problem.detail(problem) + "): it is not kept, and the platform does not send it again");
+        }
     }
 
     /** A path that some route names literally belongs to it alone: a templated route does not take the methods it does not. */
@@ -299,6 +333,7 @@ public final class ServerProblems implements StartupListener {
 
     /** Answers {@code problem} with its status and the headers every problem of the server carries. */
     public static void answer(RoutingContext routing, int status, String problem) {
+        routing.put(SERVER_ANSWER, problem);
         routing.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer").end(problem);
     }

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 
@@ -23,11 +24,18 @@ public final class Metrics {
         this.camel = camel;
     }
 
-    /** Adds one to a counter of {@link Counters}, its labels' values in order. Does nothing when metrics are off. */
+    /**
+     * Adds one to a counter of {@link Counters}, its labels' values in order; one that routes count too gets their
+     * {@code camelContext} label, without which the Prometheus registry drops the series. Does nothing when metrics are off.
+     */
     public void count(Counters.Counter counter, String... values) {
         MeterRegistry meters = registry();
         if (meters != null) {
-            meters.counter(counter.name(), counter.tags(List.of(values))).increment();
+            List<Tag> tags = counter.tags(List.of(values));
+            if (counter.ofRoutes()) {
+                tags.add(Tag.of("camelContext", camel.getName()));
+            }
+            meters.counter(counter.name(), tags).increment();
         }
     }
 

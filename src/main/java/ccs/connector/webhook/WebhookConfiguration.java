@@ -6,6 +6,7 @@ import java.util.List;
 import ccs.connector.api.ServerProblems;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.InvalidSettingException;
+import ccs.connector.config.Metrics;
 import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
@@ -43,6 +44,7 @@ public class WebhookConfiguration implements CamelConfiguration {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");
         }
         camel.addStartupListener(new ServerProblems(maxBodySize,
-                settings.duration("connector.http.body-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10))));
+                settings.duration("connector.http.body-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                new Metrics(camel)));
     }
 }

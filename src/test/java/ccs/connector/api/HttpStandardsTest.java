@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import ccs.connector.support.ConnectorTestSupport;
+import ccs.connector.support.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,7 @@ class HttpStandardsTest extends ConnectorTestSupport {
 
     @Override
     protected void settings(java.util.Properties settings) {
+        LogCapture.install();
         // a body that stops coming is answered within the test's patience (30 s by default)
         settings.setProperty("connector.http.body-timeout", "2s");
     }
@@ -226,13 +230,20 @@ class HttpStandardsTest extends ConnectorTestSupport {
     void aQueryThatIsNotWellEncodedIsA400Problem() throws Exception {
         String detail = "the request cannot be decoded: a query parameter or form field is not well encoded (a % must be followed by two hex digits)";
         String form = "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\n";
-        for (String request : new String[] {"GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n\r\n",
+        int logged = LogCapture.text().length();
+        double counted = serverErrorsCounted();
+        String[] requests = {"GET /webhooks/ccs/ivr?token=" + webhookToken() + "&callkeyX=bad-escape-1&note=100% HTTP/1.1\r\n\r\n",
                 "POST /webhooks/ccs/hangup?token=" + webhookToken() + "&note=%zz HTTP/1.1\r\n" + form + "call_id=bad-escape-2",
                 "POST /api/v1/click2call?note=%zz HTTP/1.1\r\n" + form + "agentEmail=a%40b.c&x",
                 // after a '#', which the server's own decoder stops at, and without a token: a 400, never a dead letter's 503
                 "GET /webhooks/ccs/ivr?callkeyX=bad-escape-3#%zz HTTP/1.1\r\n\r\n",
+                // a sign after the '%', which the JDK's URLDecoder takes for a hex number
+                "GET /webhooks/ccs/ivr?callkeyX=bad-escape-4#%+1 HTTP/1.1\r\n\r\n",
+                "POST /webhooks/ccs/hangup?a=1#%-0 HTTP/1.1\r\n" + form + "call_id=bad-escape-5",
                 // after 1,024 parameters, where the server's own decoder stops too
-                "GET /webhooks/ccs/ivr?" + "a&".repeat(1_030) + "callkeyX=%zz HTTP/1.1\r\n\r\n"}) {
+                "GET /webhooks/ccs/ivr?" + "a&".repeat(1_030) + "callkeyX=%zz HTTP/1.1\r\n\r\n",
+                "GET /webhooks/ccs/ivr?" + "a&".repeat(1_030) + "callkeyX=%+1 HTTP/1.1\r\n\r\n"};
+        for (String request : requests) {
             // a client that sends it as it is (java.net.URI refuses to)
             try (Socket socket = new Socket("localhost", port)) {
                 socket.setSoTimeout(30_000);
@@ -243,6 +254,21 @@ class HttpStandardsTest extends ConnectorTestSupport {
                         .contains("\"detail\":\"" + detail + "\"");
             }
         }
+
+        // lost for good (the platform does not send a webhook again): counted, and told once a minute per path
+        assertThat(serverErrorsCounted() - counted).isEqualTo(requests.length);
+        String lines = LogCapture.text().substring(logged);
+        assertThat(lines).doesNotContain("ERROR");
+        for (String intake : new String[] {"/webhooks/ccs/ivr", "/webhooks/ccs/hangup"}) {
+            assertThat(lines.split("A webhook to " + intake + " was answered 400 by the HTTP server before its token was read "
+                    + "\\(" + Pattern.quote(detail) + "\\): it is not kept, and the platform does not send it again", -1)).hasSize(2);
+        }
+    }
+
+    /** Metric ccs_http_errors_total of the requests the HTTP server answered 400 before any route. */
+    private double serverErrorsCounted() throws Exception {
+        Matcher count = Pattern.compile("ccs_http_errors_total\\{[^}]*route=\"server\",[^}]*status=\"400\"[^}]*} (\\S+)").matcher(get("/observe/metrics").body());
+        return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 
     @Test
