@@ -5,9 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -93,6 +97,9 @@ public final class ServerProblems implements StartupListener {
 
     /** The routing context's problem of an answer the server gave itself, before any route. */
     private static final String SERVER_ANSWER = "ccs.serverAnswer";
+
+    /** RFC 9110's IMF-fixdate (Java's RFC 1123 formatter leaves out a day's leading zero). */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH);
 
     /** A '%' not followed by two hex digits. */
     private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
@@ -193,6 +200,8 @@ public final class ServerProblems implements StartupListener {
     }
 
     private void refuseUndecodableQuery(RoutingContext routing) {
+        // RFC 9110, section 6.6.1: a server with a clock sends the time of each answer; Vert.x sends none
+        routing.response().headers().set(HttpHeaders.DATE, HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
         routing.request().headers().remove(HEAD_REQUEST);
         if (routing.get(HEAD_REROUTED) != null) {
             routing.request().headers().set(HEAD_REQUEST, HEAD_MARK);

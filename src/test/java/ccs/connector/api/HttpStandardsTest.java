@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +50,18 @@ class HttpStandardsTest extends ConnectorTestSupport {
         for (String path : new String[] {"/api/v1/nothing-here", "/webhooks/ccs/nothing-here?token=" + webhookToken(), "/api/v2/click2call"}) {
             HttpResponse<String> answer = get(path);
             assertProblem(answer, 404).contains("no resource at " + path.replaceAll("\\?.*", ""));
+        }
+    }
+
+    /** RFC 9110, section 6.6.1: the time of each answer, in the one form a client must read (IMF-fixdate). */
+    @Test
+    void everyAnswerIsDated() throws Exception {
+        for (HttpResponse<String> answer : List.of(get("/observe/health/ready"), get("/api/v1/nothing-here"),
+                post("/webhooks/ccs/hangup?token=" + webhookToken(), "application/x-www-form-urlencoded", "call_id=dated-1&disposition=ANSWER"))) {
+            String date = answer.headers().firstValue("Date").orElseThrow(() -> new AssertionError("no Date on " + answer.uri()));
+            assertThat(date).matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
+            assertThat(Duration.between(ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant(), Instant.now()).abs())
+                    .isLessThan(Duration.ofMinutes(1));
         }
     }
 
