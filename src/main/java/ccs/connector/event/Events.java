@@ -415,10 +415,13 @@ public final class Events {
         return new CloudEvent(name(tenant), type, transactionId, step, clock.instant(), data);
     }
 
-    /** The data of a click2call's or call control's outcome: the request's fields, the transaction id, the error, the body, raw. */
+    /**
+     * The data of a click2call's or call control's outcome: the request's fields, the transaction id, the error, the body,
+     * raw. The request is a JSON object: a list in it is the CRM's value, kept whole (not a form field given twice).
+     */
     private Map<String, Object> outcomeData(String transactionId, Map<String, ?> received, String body, String error) {
         Map<String, Object> request = secrets.scrub(received);
-        Map<String, Object> data = new LinkedHashMap<>(raw(request));
+        Map<String, Object> data = new LinkedHashMap<>(request);
         data.put("transactionId", transactionId);
         if (error != null) {
             // it may quote what Call Center Studio answered
@@ -427,7 +430,7 @@ public final class Events {
         if (body != null) {
             data.put("body", body);
         }
-        data.put("raw", raw(request));
+        data.put("raw", request);
         return data;
     }
 

@@ -374,12 +374,17 @@ class Click2callTest extends ConnectorTestSupport {
     @Order(5)
     void overJmsTheOutcomeIsAnEventAndTheHangupComesBackCorrelated() throws Exception {
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112233\", \"transactionId\": \"crm-jms-1\", "
-                + "\"reference\": \"CASE-JMS\"}", Map.of("CamelHttpUri", elsewhere.url("/evil"), "camelJmsDestinationName", "crm.injected"));
+                + "\"reference\": \"CASE-JMS\", \"caseIds\": [11, 22], \"tags\": []}",
+                Map.of("CamelHttpUri", elsewhere.url("/evil"), "camelJmsDestinationName", "crm.injected"));
 
         JsonNode accepted = delivered("demo:ccs.click2call.accepted:crm-jms-1");
         assertThat(accepted.at("/data/transactionId").asText()).isEqualTo("crm-jms-1");
         assertThat(accepted.at("/data/agentEmail").asText()).isEqualTo(AGENT);
         assertThat(accepted.at("/data/reference").asText()).isEqualTo("CASE-JMS");
+        // the request's fields as the CRM sent them, a list whole
+        assertThat(accepted.at("/data/caseIds").toString()).isEqualTo("[11,22]");
+        assertThat(accepted.at("/data/raw/caseIds").toString()).isEqualTo("[11,22]");
+        assertThat(accepted.at("/data/tags").toString()).isEqualTo("[]");
         assertThat(dispatched("crm-jms-1").params()).containsEntry("phonenumber", "+905351112233");
         JsonNode hangup = hangupOf("crm-jms-1");
         assertThat(hangup.at("/data/crmReference").asText()).isEqualTo("CASE-JMS");
