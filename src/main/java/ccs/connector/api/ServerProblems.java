@@ -133,7 +133,7 @@ public final class ServerProblems implements StartupListener {
             if (installed.add(router)) {
                 // the first route of all: a query Vert.x cannot decode would otherwise fail only once a form body is read,
                 // outside any handler, and the request would never be answered
-                router.route().order(Integer.MIN_VALUE).handler(this::refuseUndecodableQuery);
+                router.route().order(Integer.MIN_VALUE).handler(this::first);
                 router.route().order(Integer.MIN_VALUE + 1).handler(routing -> refuseMethodOfLiteralPath(router, routing));
                 router.route().order(Integer.MIN_VALUE + 2).handler(this::awaitBody);
                 DeclaredCharsets.install(router, Integer.MIN_VALUE + 3);
@@ -199,7 +199,11 @@ public final class ServerProblems implements StartupListener {
         return failure instanceof IOException && String.valueOf(failure.getMessage()).startsWith("Size exceed allowed maximum capacity");
     }
 
-    private void refuseUndecodableQuery(RoutingContext routing) {
+    /**
+     * The first handler of every request: dates its answer, has it {@link #counted} when it ends, puts back the mark of a
+     * HEAD rerouted to GET, and refuses a query that cannot be decoded.
+     */
+    private void first(RoutingContext routing) {
         // RFC 9110, section 6.6.1: a server with a clock sends the time of each answer; Vert.x sends none
         routing.response().headers().set(HttpHeaders.DATE, HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
         routing.request().headers().remove(HEAD_REQUEST);
