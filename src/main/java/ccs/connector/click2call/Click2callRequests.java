@@ -8,11 +8,14 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -136,7 +139,7 @@ public final class Click2callRequests {
      * fails the read, and the next poll leaves it.
      */
     public byte[] bytes(File file) throws IOException {
-        try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = open(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, 4L * maxLength + 1));
             if (bytes.length > 4L * maxLength) {
                 throw new BadRequestException("the request grew past " + maxLength + " characters (camel.server.maxBodySize) since it"
@@ -160,13 +163,37 @@ public final class Click2callRequests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream in = Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = open(file)) {
             byte[] block = new byte[8192];
             for (int read = in.read(block); read >= 0; read = in.read(block)) {
                 sha256.update(block, 0, read);
             }
         }
         return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /**
+     * An inbox file opened for reading, without following a symbolic link. One this connector's user may not read (a CRM that
+     * writes over SFTP with umask 077, as another user) is a refused request, moved to failed/ with this reason: Camel lists
+     * it all the same, and it failed the exchange and was read again at every poll, never answered.
+     */
+    private static InputStream open(File file) throws IOException {
+        try {
+            return Files.newInputStream(file.toPath(), LinkOption.NOFOLLOW_LINKS);
+        } catch (AccessDeniedException e) {
+            throw new BadRequestException("the file cannot be read by the connector's user (" + System.getProperty("user.name") + "): "
+                    + access(file.toPath()) + "; let that user read it");
+        }
+    }
+
+    /** Who owns a file and its permissions, as far as they can be read. */
+    private static String access(Path file) {
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return "it is owned by " + attributes.owner().getName() + " with permissions " + PosixFilePermissions.toString(attributes.permissions());
+        } catch (IOException | UnsupportedOperationException unknown) {
+            return "permission denied";
+        }
     }
 
     /**

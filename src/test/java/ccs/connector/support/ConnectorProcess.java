@@ -19,8 +19,18 @@ public final class ConnectorProcess {
 
     /** Starts it as {@link #start} does, from another directory, which holds its application.properties and routes/. */
     public static Process startIn(Path directory, Path log, Map<String, String> environment, String... options) throws Exception {
+        return startBy(List.of(), directory, log, environment, options);
+    }
+
+    /**
+     * Starts it as {@link #startIn} does, through {@code launcher}: a command that runs the rest of its line, such as setpriv
+     * with the privileges it takes away.
+     */
+    public static Process startBy(List<String> launcher, Path directory, Path log, Map<String, String> environment, String... options)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
         command.addAll(List.of(options));
         command.addAll(List.of("-jar", Path.of("target", "ccs-connector.jar").toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
