@@ -858,6 +858,35 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(simulator().requests("click2call")).noneMatch(r -> r.params().get("phonenumber").startsWith("+90542123458"));
     }
 
+    /**
+     * A file whose reason cannot be written beside it: its name of 250 bytes (120 Turkish letters and .json in UTF-8) fits the file
+     * system's 255, {@code <name>.reason.txt} does not. Its failed event was published, then the write failed the exchange:
+     * the file stayed in the inbox, read again at every poll and answered by another failed event each time.
+     */
+    @Test
+    @Order(8)
+    void aFileWhoseReasonCannotBeWrittenStillMovesToFailedAnsweredOnce() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        String name = "n".repeat(245) + ".json";
+        int logStart = LogCapture.text().length();
+        drop(inbox, name, "{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-file-long-name\"}");
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed").resolve(name)));
+        // polls go on meanwhile (twice a second)
+        Thread.sleep(3_000);
+
+        assertThat(failureIds(crm, "demo:ccs.click2call.failed:crm-file-long-name")).hasSize(1);
+        assertThat(failure(crm, "demo:ccs.click2call.failed:crm-file-long-name").at("/data/error").asText())
+                .isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(inbox.resolve(name)).doesNotExist();
+        // Camel's ERROR line of a failed exchange and its rollback's WARN line name the file too
+        List<String> logged = LogCapture.text().substring(logStart).lines().filter(line -> line.contains(name)).toList();
+        assertThat(logged).noneMatch(line -> line.contains(" ERROR ") || line.contains("Rollback file strategy"));
+        assertThat(logged).filteredOn(line -> line.contains(" WARN ")).hasSize(2)
+                .anyMatch(line -> line.contains("moved to failed/, published as demo:ccs.click2call.failed:crm-file-long-name:"))
+                .anyMatch(line -> line.contains("its reason cannot be written to failed/ (") && line.contains("File name too long"));
+    }
+
     @Test
     @Order(8)
     void aFileWhoseOutcomeTheOutboxRefusesForAMomentIsHeldAndAnsweredByItsOutcome() throws Exception {
