@@ -35,7 +35,7 @@ public class ClusterConfiguration implements CamelConfiguration {
         service.setCamelContext(camel);
         camel.addService(service);
         ClusterLeadership leadership = new ClusterLeadership(settings.string("connector.cluster.name", "ccs-connector"), camel);
-        service.getView(NAMESPACE).addEventListener(leadership);
+        leadership.follow(service.getView(NAMESPACE));
         camel.getRegistry().bind("leadership", leadership);
 
         Metrics.onceStarted(camel, metrics -> Gauge.builder("ccs.cluster.leader", leadership, ClusterLeadership::value)

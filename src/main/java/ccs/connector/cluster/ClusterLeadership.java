@@ -25,6 +25,7 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
     private final CamelContext camel;
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile String leaderId;
+    private volatile CamelClusterView view;
 
     public ClusterLeadership(String cluster, CamelContext camel) {
         this.cluster = cluster;
@@ -38,6 +39,21 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
     /** The id of the replica that leads (host and process id), null while none does. */
     public String leaderId() {
         return leaderId;
+    }
+
+    /** Follows the leadership of {@code view}, this replica's membership of the cluster. */
+    public void follow(CamelClusterView view) {
+        this.view = view;
+        view.addEventListener(this);
+    }
+
+    /**
+     * This replica's id (host and process id; null before it follows a view): the status names the replica that answered,
+     * as what it shows of the CRM is what this replica met, and a follower of a file lock is not told who leads.
+     */
+    public String replicaId() {
+        CamelClusterView followed = view;
+        return followed == null ? null : followed.getLocalMember().getId();
     }
 
     /** 1 on the leader, 0 elsewhere (the gauge). */

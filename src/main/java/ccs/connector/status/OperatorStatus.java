@@ -107,6 +107,9 @@ public final class OperatorStatus {
         if (leadership.leaderId() != null) {
             cluster.put("leader", leadership.leaderId());
         }
+        if (clustered && leadership.replicaId() != null) {
+            cluster.put("replica", leadership.replicaId());
+        }
         status.put("cluster", cluster);
         return status;
     }

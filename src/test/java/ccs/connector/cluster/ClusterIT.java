@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import ccs.connector.simulator.CcsSimulator;
 import ccs.connector.simulator.Fault;
 import ccs.connector.support.FreePorts;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +112,18 @@ class ClusterIT {
         assertThat(engines.simulator.requests("login").stream().filter(login -> agent.equals(login.params().get("email")))).hasSize(1);
 
         Replica leader = await().atMost(PATIENCE).ignoreExceptions().until(this::leader, found -> found != null);
+        // each replica's status names the replica that answered (what it shows of the CRM is what that replica met); only the
+        // leader knows who leads, a follower of a file lock is never told
+        Set<String> answeredBy = new HashSet<>();
+        for (Replica replica : replicas) {
+            JsonNode cluster = new ObjectMapper().readTree(api(replica, "GET", "/api/v1/status").body()).get("cluster");
+            assertThat(cluster.get("thisReplicaLeads").asBoolean()).isEqualTo(replica == leader);
+            answeredBy.add(cluster.get("replica").asText());
+            if (replica == leader) {
+                assertThat(cluster.get("leader").asText()).isEqualTo(cluster.get("replica").asText());
+            }
+        }
+        assertThat(answeredBy).hasSize(3).allMatch(id -> id.matches(".+-[0-9]+"));
         // a screen pop on one follower reads a call's custom variables; the call's hangup comes to the other follower and
         // carries them. The CRM refuses it: a dead letter kept by the replica that delivered it is listed by any, replayed
         // through a follower, put back by the leader

@@ -229,6 +229,16 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
         }
     }
 
+    /** A proxy that serves the connector under a path of its own: the page asks for its status there, not at the site's /api. */
+    @Test
+    void behindAProxyThatServesItUnderAPrefixThePageAsksThroughThePrefix() throws Exception {
+        try (Door door = new Door("/ccs")) {
+            openWithTheKey(door.url("/ccs/status"));
+            waitForFigures();
+            assertThat(textOf(By.id("replica"))).isEqualTo("this connector");
+        }
+    }
+
     /**
      * Between the browser and the connector: forwards every request, or answers GET /api/v1/status as the connector does
      * when it starts (503), when its key has changed (401, the connector's own answer to another key) or when it hangs;
@@ -243,9 +253,16 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
         private final HttpServer server;
         private final ExecutorService threads = Executors.newCachedThreadPool();
         private final AtomicReference<Status> status = new AtomicReference<>(Status.FORWARDED);
+        private final String prefix;
         private boolean closed;
 
         Door() throws IOException {
+            this("");
+        }
+
+        /** One that serves the connector under {@code prefix} only, and answers 404 elsewhere. */
+        Door(String prefix) throws IOException {
+            this.prefix = prefix;
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
             server.setExecutor(threads);
             server.createContext("/", this::handle);
@@ -263,6 +280,11 @@ class StatusPageBrowserTest extends StatusPageBrowserSupport {
         private void handle(HttpExchange exchange) throws IOException {
             try (exchange) {
                 String path = exchange.getRequestURI().getRawPath();
+                if (!path.startsWith(prefix + "/")) {
+                    send(exchange, 404, "not served here".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                path = path.substring(prefix.length());
                 Status answer = path.equals("/api/v1/status") ? status.get() : Status.FORWARDED;
                 if (answer == Status.HANGS) {
                     Instant giveUp = Instant.now().plusSeconds(60);
