@@ -149,7 +149,11 @@ class DeployManifestsTest {
     void theImageRunsTheJarWithTheLeanProfileFromItsConfigDirectory() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("COPY target/ccs-connector.jar", "COPY target/lib/", "COPY routes/", "COPY application.properties",
-                "COPY deploy/jvm-lean.options", "WORKDIR /app/config", "@/app/jvm-lean.options").contains("USER 10001");
+                "COPY deploy/jvm-lean.options", "WORKDIR /app/config").contains("USER 10001");
+        // the lean profile and the class data archive are the entry point's, not only the build's training run
+        String entryPoint = dockerfile.lines().filter(line -> line.startsWith("ENTRYPOINT ")).reduce((first, last) -> last).orElseThrow();
+        assertThat(new ObjectMapper().readValue(entryPoint.substring("ENTRYPOINT ".length()), String[].class))
+                .startsWith("java", "@/app/jvm-lean.options", "-XX:SharedArchiveFile=/app/ccs-connector.jsa").endsWith("-jar", "/app/ccs-connector.jar");
     }
 
     private JsonNode byKind(String kind) throws IOException {

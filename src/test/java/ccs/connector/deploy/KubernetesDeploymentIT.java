@@ -79,6 +79,28 @@ class KubernetesDeploymentIT {
                 .asString().contains("route broken-inbox ").contains("did not start");
     }
 
+    /**
+     * The image's build makes its class data archive by a bounded run of the connector: on its own settings, never the
+     * tenant's application.properties, whose secrets the build does not have (the run stopped the build on them) and whose
+     * tenant and CRM it must not poll or deliver to.
+     */
+    @Test
+    void theImagesClassDataRunNeitherReadsNorNeedsTheTenantsSettings() throws Exception {
+        Pod pod = Pod.fromManifests("training-" + FreePorts.next());
+        // the README's real tenant, its secrets in the Secret as the README says, which a build does not see
+        Files.writeString(pod.file("/app/config/application.properties"), Files.readString(pod.file("/app/config/application.properties"))
+                + "\nccs.tenant=acme\nccs.api-url=https://acme.callcenterstudio.example/api/\nconnector.public-url=https://ccs.acme.example\n");
+
+        ProcessBuilder build = new ProcessBuilder("sh", "-c", pod.classDataRun()).directory(pod.file(pod.workDir).toFile()).redirectErrorStream(true);
+        build.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        Process run = build.start();
+        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+        assertThat(output).contains("class data archive recorded");
+        assertThat(Files.size(pod.file("/app/ccs-connector.jsa"))).isGreaterThan(1 << 20);
+    }
+
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -95,6 +117,8 @@ class KubernetesDeploymentIT {
         private final Map<String, JsonNode> byKindAndName;
         private String workDir = "/";
         private List<String> entryPoint = List.of();
+        /** The Dockerfile's RUN commands, continuation lines joined. */
+        private final List<String> runs = new ArrayList<>();
 
         private Pod(Path root, List<JsonNode> manifests) {
             this.root = root;
@@ -114,9 +138,10 @@ class KubernetesDeploymentIT {
             return pod;
         }
 
-        /** The Dockerfile's COPY, WORKDIR and ENTRYPOINT; the build's own output is linked, not copied. */
+        /** The Dockerfile's COPY, WORKDIR and ENTRYPOINT; the build's own output is linked, not copied. Its RUN commands are kept. */
         private void buildImage() throws Exception {
-            for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
+            String dockerfile = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ");
+            for (String line : dockerfile.split("\n")) {
                 String[] words = line.trim().split("\\s+");
                 if (words[0].equals("COPY")) {
                     Path source = Path.of(words[1]);
@@ -127,6 +152,8 @@ class KubernetesDeploymentIT {
                     } else {
                         copyTree(source, target);
                     }
+                } else if (words[0].equals("RUN")) {
+                    runs.add(line.trim().substring("RUN".length()).trim());
                 } else if (words[0].equals("WORKDIR")) {
                     workDir = words[1];
                 } else if (words[0].equals("ENTRYPOINT")) {
@@ -196,6 +223,13 @@ class KubernetesDeploymentIT {
             }
             environment.put("CAMEL_SERVER_PORT", String.valueOf(port));
             return environment;
+        }
+
+        /** The RUN command that makes the class data archive, its paths under /app moved under the root. */
+        String classDataRun() {
+            String run = runs.stream().filter(command -> command.contains(".jsa") || command.contains("class-data-training")).findFirst()
+                    .orElseThrow();
+            return run.replace("/app", file("/app").toString());
         }
 
         Path file(String absolutePath) {
