@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * The one rule for the direction of a call as Call Center Studio describes it (a CDR record, a live
- * call): its {@code inbound} field when present; without it, a click2call ({@code click2call} true)
- * is a call the agent dialled, so outbound; otherwise the direction is unknown, and nothing guesses it.
+ * call): its {@code inbound} field when it says yes or no in a form {@link Events#bool} reads; without one that does, a
+ * click2call ({@code click2call} true) is a call the agent dialled, so outbound; otherwise the direction is unknown, and
+ * nothing guesses it.
  */
 public final class CallDirection {
 

@@ -81,6 +81,9 @@ public final class Events {
      * where the default resolving moved it to another day without a word.
      */
     public static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
+    /** How a yes/no field may be written, any letter case. */
+    private static final List<String> YES = List.of("true", "1", "yes", "y", "on", "evet");
+    private static final List<String> NO = List.of("false", "0", "no", "n", "off", "hayır");
 
     /**
      * How IVR notifications name their fields, and which of their {@code event} values say the call ended: what a
@@ -164,12 +167,14 @@ public final class Events {
         data.put("answeredAt", readable(unreadable, () -> utcAfter(startedAt, zone, "talkdate", record.get("talkdate"))));
         data.put("endedAt", endedAt);
         data.put("durationSeconds", readable(unreadable, () -> seconds("duration", record.get("duration"))));
-        data.put("answered", Boolean.TRUE.equals(bool(record.get("answered"))));
-        data.put("abandoned", Boolean.TRUE.equals(bool(record.get("abandon"))));
+        data.put("answered", flag(unreadable, record, "answered"));
+        data.put("abandoned", flag(unreadable, record, "abandon"));
         data.put("recordingUrl", text(record.get("recordingurl")));
         // the CRM's, once the correlation finds the click2call the record belongs to (CallCorrelations): a record's own ids are not
         data.put("transactionId", null);
         data.put("agentUsername", agentEmailOf(record));
+        // the direction (CallDirection) and the correlation take one that cannot be read for none: it is named all the same
+        Stream.of("inbound", "click2call").forEach(field -> readable(unreadable, () -> yesNo(field, record.get(field))));
         putUnreadable(data, unreadable);
         data.put("raw", raw(record));
         return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
@@ -534,13 +539,38 @@ public final class Events {
         return text.isEmpty() || text.equalsIgnoreCase("null") ? null : text;
     }
 
+    /**
+     * A yes/no field: a JSON boolean, the number 1 or 0, or a text of {@link #YES} or {@link #NO} in any letter case; null
+     * for none and for anything else, which no caller may take for a no.
+     */
     public static Boolean bool(Object value) {
         Object single = single(value);
         if (single instanceof Boolean b) {
             return b;
         }
+        if (single instanceof Number number) {
+            double exact = number.doubleValue();
+            return exact == 1 ? Boolean.TRUE : exact == 0 ? Boolean.FALSE : null;
+        }
         String text = text(single);
-        return text == null ? null : text.equalsIgnoreCase("true") || text.equals("1");
+        // letter by letter, as IvrWire.ends: HAYIR lowered whole is hayir, never hayır
+        return text == null ? null : YES.stream().anyMatch(text::equalsIgnoreCase) ? Boolean.TRUE
+                : NO.stream().anyMatch(text::equalsIgnoreCase) ? Boolean.FALSE : null;
+    }
+
+    /** {@link #bool}, null when absent; one that holds anything else throws {@link InvalidFieldException} naming the field. */
+    private static Boolean yesNo(String field, Object value) {
+        Boolean read = bool(value);
+        String text = text(value);
+        if (read == null && text != null) {
+            throw new InvalidFieldException(field, "is '" + abbreviate(text) + "': it must be true or false");
+        }
+        return read;
+    }
+
+    /** A yes/no field of a record: false when absent, as the events always had it; null when it cannot be read. */
+    private static Boolean flag(Map<String, String> unreadable, Map<String, Object> record, String field) {
+        return readable(unreadable, () -> Boolean.TRUE.equals(yesNo(field, record.get(field))));
     }
 
     private static Integer seconds(String field, Object value) {

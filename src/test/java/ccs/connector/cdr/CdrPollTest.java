@@ -245,6 +245,27 @@ class CdrPollTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aRecordThatSaysYesInOtherWordsIsDeliveredAsItSaysAndOneThatSaysNeitherHasTheFieldNamedUnreadable() throws Exception {
+        placeCheckpoint(Duration.ofHours(1));
+        String yes = "yes-" + System.nanoTime();
+        String maybe = "maybe-" + System.nanoTime();
+        simulator().addCdr(Map.of("callid", yes, "calldate", WIRE.format(wallClock(Duration.ofMinutes(30))), "inbound", "yes", "answered", "yes"));
+        simulator().addCdr(Map.of("callid", maybe, "calldate", WIRE.format(wallClock(Duration.ofMinutes(20))), "inbound", true, "answered", "maybe"));
+
+        poll();
+
+        awaitDelivered(List.of(yes, maybe));
+        JsonNode inbound = json.readTree(eventFile(dataDir, yes).toFile()).get("data");
+        assertThat(inbound.get("direction").asText()).isEqualTo("inbound");
+        assertThat(inbound.get("answered").asBoolean()).isTrue();
+        assertThat(inbound.has("unreadable")).isFalse();
+        JsonNode unsure = json.readTree(eventFile(dataDir, maybe).toFile()).get("data");
+        assertThat(unsure.get("answered").isNull()).as("not taken for a no").isTrue();
+        assertThat(unsure.at("/unreadable/answered").asText()).isEqualTo("answered is 'maybe': it must be true or false");
+        assertThat(unsure.at("/raw/answered").asText()).isEqualTo("maybe");
+    }
+
+    @Test
     void aRecordThatCannotBeReadIsKeptScrubbedCountedAndLoggedOnceHoweverOftenItIsReadAndStaysDeletedOnceDeleted() throws Exception {
         placeCheckpoint(Duration.ofHours(1));
         String callKey = "unreadable-" + System.nanoTime();

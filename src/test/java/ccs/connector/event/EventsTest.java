@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,6 +151,41 @@ class EventsTest {
         assertThat(events.cdr(null, click2call).getData()).containsEntry("direction", "outbound");
         assertThat(events.cdr(null, unsaid).getData()).containsEntry("direction", null);
         assertThat(events.cdr(null, inbound).getData()).containsEntry("direction", "inbound");
+    }
+
+    @Test
+    void aYesOrNoIsReadInItsUsualFormsAndAnythingElseIsNeither() {
+        for (Object yes : List.of(true, 1, 1L, 1.0, "true", "TRUE", " 1 ", "yes", "Y", "on", "Evet", "EVET")) {
+            assertThat(Events.bool(yes)).as("%s", yes).isTrue();
+        }
+        // Turkish without its dotless letter, as typed on another keyboard, too
+        for (Object no : List.of(false, 0, 0.0, "false", "false ", "0", "No", "n", "OFF", "hayır", "HAYIR", "hayir")) {
+            assertThat(Events.bool(no)).as("%s", no).isFalse();
+        }
+        for (Object neither : Arrays.asList("maybe", "2", 2, 0.5, "1.0", "yes please", "t", " ", null)) {
+            assertThat(Events.bool(neither)).as("%s", neither).isNull();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRecordsYesOrNoFieldsAreReadInTheirUsualFormsAndOneThatIsNeitherIsNamedNeverTakenForNo() {
+        Map<String, Object> yes = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00", "inbound", "yes", "answered", "yes", "abandon", "No");
+        Map<String, Object> neither = Map.of("callid", "k2", "calldate", "2026-11-02 10:00:00", "inbound", "sometimes", "answered", "maybe",
+                "click2call", "perhaps");
+        Map<String, Object> unsaid = Map.of("callid", "k3", "calldate", "2026-11-02 10:00:00");
+
+        assertThat(events.cdr(null, yes).getData()).containsEntry("direction", "inbound").containsEntry("answered", true)
+                .containsEntry("abandoned", false).doesNotContainKey("unreadable");
+        Map<String, Object> data = events.cdr(null, neither).getData();
+        assertThat(data).containsEntry("direction", null).containsEntry("answered", null).containsEntry("abandoned", false);
+        assertThat((Map<String, Object>) data.get("unreadable")).containsOnlyKeys("answered", "inbound", "click2call")
+                .containsEntry("answered", "answered is 'maybe': it must be true or false");
+        assertThat(events.cdr(null, unsaid).getData()).as("absent, as ever").containsEntry("answered", false).containsEntry("abandoned", false)
+                .doesNotContainKey("unreadable");
+        // an inbound that is neither says nothing of the direction: a click2call is still one the agent dialled
+        assertThat(events.cdr(null, Map.of("callid", "k4", "calldate", "2026-11-02 10:00:00", "inbound", "sometimes", "click2call", "evet"))
+                .getData()).containsEntry("direction", "outbound");
     }
 
     @Test
