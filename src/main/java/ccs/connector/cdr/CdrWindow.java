@@ -155,7 +155,7 @@ public final class CdrWindow {
     private static Optional<LocalDateTime> callDate(Object record) {
         if (record instanceof Map<?, ?> fields && fields.get("calldate") instanceof String text) {
             try {
-                return Optional.of(LocalDateTime.parse(text, WIRE_TIME));
+                return Optional.of(Events.wireTime(text));
             } catch (DateTimeParseException unreadable) {
                 return Optional.empty();
             }

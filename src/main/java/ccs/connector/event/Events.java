@@ -9,8 +9,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,10 +80,14 @@ public final class Events {
             Set.of("ANSWER", "BUSY", "NOANSWER", "CANCEL", "CONGESTION", "CHANUNAVAIL", "DONTCALL", "TORTURE", "INVALIDARGS");
 
     /**
-     * A date on the wire, the tenant's wall clock. Strict: a day the month lacks (2026-02-29) or 24:00:00 cannot be read,
-     * where the default resolving moved it to another day without a word.
+     * A date on the wire, the tenant's wall clock, as the connector writes it. Strict: a day the month lacks (2026-02-29) or
+     * 24:00:00 cannot be read, where the default resolving moved it to another day without a word.
      */
     public static final DateTimeFormatter WIRE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
+    /** How {@link #wireTime} reads one, as strictly, once its space is a 'T'. No offset: the wire is the tenant's wall clock. */
+    private static final DateTimeFormatter WIRE_TIME_READ = new DateTimeFormatterBuilder().appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter(Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
     /** How a yes/no field may be written, any letter case. */
     private static final List<String> YES = List.of("true", "1", "yes", "y", "on", "evet");
     private static final List<String> NO = List.of("false", "0", "no", "n", "off", "hayır");
@@ -659,10 +666,18 @@ public final class Events {
             return null;
         }
         try {
-            return LocalDateTime.parse(text, WIRE_TIME).atZone(zone);
+            return wireTime(text).atZone(zone);
         } catch (DateTimeParseException e) {
             throw new InvalidFieldException(field, "is '" + abbreviate(text) + "': it must be a date like 2020-02-24 19:07:34");
         }
+    }
+
+    /**
+     * A date on the wire: {@link #WIRE_TIME}, or with a 'T' for its space, either with a fraction of a second, which is
+     * dropped: events carry whole seconds, and a window cut short at the record goes on from its second, reading it again.
+     */
+    public static LocalDateTime wireTime(String text) {
+        return LocalDateTime.parse(text.replace(' ', 'T'), WIRE_TIME_READ).truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static String abbreviate(String text) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -206,6 +207,25 @@ class CdrBackfillTest extends ConnectorTestSupport {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
         assertThat(json.readTree(answer.body()).get("to").asText()).isEqualTo(day + "T23:59:59");
         await().atMost(PATIENCE).until(() -> keys.stream().allMatch(key -> Files.exists(eventFile(dataDir, key))));
+    }
+
+    @Test
+    void aRecordWhoseCalldateHasATAndAFractionOfASecondIsDeliveredAtItsSecondNotDeadLettered() throws Exception {
+        await().atMost(PATIENCE).until(() -> !backfillUnderWay());
+        String key = "fraction-" + System.nanoTime();
+        // filed by the platform under its second
+        simulator().addCdrEntry(key, "2026-11-02 10:00:00", json.writeValueAsString(Map.of("callid", key, "calldate", "2026-11-02T10:00:00.250",
+                "hangupdate", "2026-11-02T10:03:00.999")));
+
+        assertThat(post("/api/v1/cdr/backfill", "{\"from\": \"2026-11-02T09:00:00\", \"to\": \"2026-11-02T11:00:00\"}").statusCode()).isEqualTo(202);
+
+        String letter = "demo:ccs.cdr.invalid:" + key + ":2026-11-02T10:00:00.250";
+        await().atMost(PATIENCE).until(() -> Files.exists(eventFile(dataDir, key)) || deadLetters().containsKey(letter));
+        assertThat(deadLetters()).doesNotContainKey(letter);
+        JsonNode data = json.readTree(eventFile(dataDir, key).toFile()).get("data");
+        assertThat(data.get("startedAt").asText()).isEqualTo("2026-11-02T07:00:00Z");
+        assertThat(data.get("endedAt").asText()).isEqualTo("2026-11-02T07:03:00Z");
+        assertThat(data.has("unreadable")).isFalse();
     }
 
     @Test

@@ -114,7 +114,7 @@ class CdrWindowTest {
         @SuppressWarnings("unchecked")
         List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
         // the platform's own slips: each is dead-lettered on its own, and none may stop the sync or skip records
-        records.add(Map.of("callid", "fraction", "calldate", "2026-11-02 09:30:00.5"));
+        records.add(Map.of("callid", "offset", "calldate", "2026-11-02T09:30:00+03:00"));
         records.add(Map.of("callid", "later", "calldate", "2026-11-02 11:00:00"));
         records.add("not a record");
         answer.put("CallList", records);
@@ -123,6 +123,21 @@ class CdrWindowTest {
 
         assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
         assertThat(window.readUpTo()).contains(START.plusSeconds(96));
+    }
+
+    @Test
+    void aWindowCutShortCountsACallDateWrittenWithATOrAFractionOfASecondAsReadUpToItsSecond() {
+        CdrWindow window = window(true, 1);
+        Map<String, Object> answer = page(99, 0, "c1");
+        @SuppressWarnings("unchecked")
+        List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
+        records.add(Map.of("callid", "fraction", "calldate", "2026-11-02T09:30:00.750"));
+        answer.put("CallList", records);
+
+        CdrWindow.pageRead(window, answer);
+
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
+        assertThat(window.readUpTo()).as("its second: the next run reads it again").contains(START.plusMinutes(30));
     }
 
     @Test

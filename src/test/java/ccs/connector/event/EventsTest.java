@@ -189,6 +189,28 @@ class EventsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aWireDateWithATOrAFractionOfASecondIsReadToItsSecondButOneWithAnOffsetOrThatDoesNotExistIsNot() {
+        Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02T10:00:00.250", "talkdate", "2026-11-02 10:00:12.999999999",
+                "hangupdate", "2026-11-02T10:05:00");
+
+        CloudEvent cdr = events.cdr(null, record);
+
+        assertThat(cdr.getData()).containsEntry("startedAt", "2026-11-02T07:00:00Z").containsEntry("answeredAt", "2026-11-02T07:00:12Z")
+                .containsEntry("endedAt", "2026-11-02T07:05:00Z").doesNotContainKey("unreadable");
+        assertThat(cdr.getDedupeKey()).as("the calldate as written").isEqualTo("2026-11-02T10:00:00.250|demo:ccs.cdr:k1");
+        assertThat(events.hangup(null, Map.of("call_id", "c1", "call_date", "2020-02-24T19:07:34.5")).getData())
+                .containsEntry("startedAt", "2020-02-24T16:07:34Z");
+        for (String unreadable : List.of("2026-11-02T10:00:00+03:00", "2026-11-02T10:00:00Z", "2026-11-02 10:00:00.", "2026-11-02 10:00:00,5",
+                "2026-11-02 10:00:00.1234567890", "2026-11-02  10:00:00", "2026-11-0210:00:00", "2026-11-02T24:00:00", "2026-02-29T10:00:00.5")) {
+            assertThat((Map<String, Object>) events.hangup(null, Map.of("call_id", "c2", "call_date", unreadable)).getData().get("unreadable"))
+                    .as(unreadable).containsOnlyKeys("call_date");
+            assertThatThrownBy(() -> events.cdr(null, Map.of("callid", "k2", "calldate", unreadable))).as(unreadable)
+                    .isInstanceOf(InvalidFieldException.class).extracting("field").isEqualTo("calldate");
+        }
+    }
+
+    @Test
     void theSameRecordAlwaysGivesTheSameId() {
         Map<String, Object> record = Map.of("callid", "k1", "calldate", "2026-11-02 10:00:00");
         assertThat(events.cdr(null, record).getId()).isEqualTo(events.cdr("demo", new HashMap<>(record)).getId());
