@@ -24,10 +24,15 @@ lean_archive() {
 }
 
 # jvm_options PROFILE: sets JVM to the JVM options of that profile (an array), followed by those of
-# JVM_EXTRA (e.g. JVM_EXTRA=-Xlog:gc:file=bench/work/gc.log to look closer; empty in a measured run)
+# JVM_EXTRA (e.g. JVM_EXTRA=-Xlog:gc:file=bench/work/gc.log to look closer; empty in a measured run), and LAUNCHER
+# to what runs the JVM: for lean, as root, setpriv without CAP_SYS_NICE, which the image's user lacks (the connector
+# then lowers no thread's priority, as in the image)
+LAUNCHER=()
 jvm_options() {
+  LAUNCHER=()
   case $1 in
-    lean) lean_archive; JVM=(@deploy/jvm-lean.options -XX:SharedArchiveFile="$LEAN_ARCHIVE") ;;
+    lean) lean_archive; JVM=(@deploy/jvm-lean.options -XX:SharedArchiveFile="$LEAN_ARCHIVE")
+      [ "$(id -u)" = 0 ] && LAUNCHER=(setpriv --inh-caps=-sys_nice --bounding-set=-sys_nice) ;;
     default) JVM=() ;;
     *) echo "unknown profile $1" >&2; return 1 ;;
   esac
@@ -81,7 +86,7 @@ start_connector() {
   PORT=$(free_port)
   local started
   started=$(now_ms)
-  java "$@" -Dcamel.server.port="$PORT" -jar target/ccs-connector.jar > "bench/work/$name.log" 2>&1 &
+  "${LAUNCHER[@]}" java "$@" -Dcamel.server.port="$PORT" -jar target/ccs-connector.jar > "bench/work/$name.log" 2>&1 &
   PID=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/observe/health/ready"; do
     if ! kill -0 "$PID" 2>/dev/null; then echo "connector $name died, see bench/work/$name.log" >&2; return 1; fi
