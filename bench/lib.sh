@@ -25,8 +25,8 @@ lean_archive() {
 
 # jvm_options PROFILE: sets JVM to the JVM options of that profile (an array), followed by those of
 # JVM_EXTRA (e.g. JVM_EXTRA=-Xlog:gc:file=bench/work/gc.log to look closer; empty in a measured run), and LAUNCHER
-# to what runs the JVM: for lean, as root, setpriv without CAP_SYS_NICE, which the image's user lacks (the connector
-# then lowers no thread's priority, as in the image)
+# to what runs the JVM: for lean, as root, setpriv without CAP_SYS_NICE, which the image's user lacks (a thread that a
+# lowered one starts then keeps nice 19, as in the image)
 LAUNCHER=()
 jvm_options() {
   LAUNCHER=()

@@ -118,14 +118,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Metrics.onceStarted(camel, new Counters(camel, tenants, settings.string("crm.sink", "file"))::fromZero);
         camel.getRegistry().bind("apiKey", new ApiKey(settings.string("connector.api-key", ""), settings.string("connector.api-key.previous", "")));
         camel.getRegistry().bind("logMask", new LogMask(settings.bool("connector.log.mask-phone-numbers", true)));
-        // without the lean profile's priority policy a Java priority stays in the JVM, and lowering it changes nothing
-        boolean lowers = !BackgroundWork.osPriorities() || BackgroundWork.maySetPrioritiesBack();
-        if (!lowers) {
-            LOG.info("The work after an answer (enrichment, delivery) runs at the normal priority: this process may not set a thread's "
-                    + "priority back (no CAP_SYS_NICE, as for the image's user), and the threads a lowered one starts, the broker's among "
-                    + "them, would keep the lowest");
-        }
-        camel.getRegistry().bind("backgroundWork", new BackgroundWork(lowers));
+        camel.getRegistry().bind("backgroundWork", new BackgroundWork());
 
         camel.getRegistry().bind("callCorrelations", new CallCorrelations(database));
         // the secret values no event may carry, whatever field the platform echoes them in

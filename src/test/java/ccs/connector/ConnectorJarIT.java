@@ -171,33 +171,6 @@ class ConnectorJarIT {
         }
     }
 
-    /**
-     * The image's user may lower a thread's priority but never raise one again (no CAP_SYS_NICE), and a thread inherits the
-     * nice value of the thread that starts it: the embedded broker's threads a lowered consumer started kept nice 19 and
-     * carried the webhooks' durable sends. Without that capability (here taken from root) nothing is lowered.
-     */
-    @Test
-    void theLeanProfileLowersNoThreadWhereItCouldNotSetOneBack() throws Exception {
-        int port = FreePorts.next();
-        Path data = Path.of("target", "it-lean-no-nice-" + port);
-        writeDeadLetter(data, "smoke-no-nice-1");
-        Path log = Path.of("target", "it-connector-lean-no-nice-" + port + ".log");
-        List<String> withoutSysNice = List.of("setpriv", "--inh-caps=-sys_nice", "--bounding-set=-sys_nice");
-        Process connector = ConnectorProcess.startBy(withoutSysNice, Path.of("."), log, Map.of(), "@deploy/jvm-lean.options",
-                "-Dcamel.server.port=" + port, "-Dconnector.data-dir=" + data, "-Dccs.simulator.demo=false");
-        try {
-            awaitReady(port);
-            assertThat(replay(port).statusCode()).isEqualTo(202);
-            Path delivered = data.resolve("crm-out").resolve(ccs.connector.event.CloudEvent.fileName("demo:ccs.call.hangup:smoke-no-nice-1"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(delivered));
-            assertThat(niceValuesOfThreads(connector.pid())).doesNotContain(19);
-            assertThat(Files.readString(log)).contains("The work after an answer (enrichment, delivery) runs at the normal priority: "
-                    + "this process may not set a thread's priority back (no CAP_SYS_NICE");
-        } finally {
-            stop(connector);
-        }
-    }
-
     @Test
     void aRunThatCamelEndsByItselfLeavesNoThreadKeepingTheJvmAlive() throws Exception {
         int port = FreePorts.next();
