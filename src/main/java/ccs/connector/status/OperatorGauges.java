@@ -1,10 +1,14 @@
 package ccs.connector.status;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.ToLongFunction;
 
 import ccs.connector.config.Metrics;
 import ccs.connector.crm.DeadLetters;
+import ccs.connector.health.BoundedCall;
 
 /**
  * What the status page counts, as gauges Prometheus can alert on: {@code ccs_outbox_depth} (the messages of the
@@ -15,11 +19,15 @@ import ccs.connector.crm.DeadLetters;
  * for a person: calls not in the CRM). The counter of dead letters starts at zero after a restart, while the letters
  * still wait. Read by route
  * {@code operator-gauges} every {@code connector.health.cache}, never at a scrape (a database or broker that hangs would
- * hold it); a value that cannot be read is NaN until the next read, without a log line: the health checks name the
- * engine that is away.
+ * hold it); a value that cannot be read, or not within 3 s, is NaN until the next read, without a log line: the health
+ * checks name the engine that is away.
  */
 public final class OperatorGauges {
 
+    /** As the status's reads: a stalled database held the gauges' timer for the pool's wait, the outbox's depth with them. */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(3);
+
+    private final BoundedCall<DeadLetters.Counts> lettersRead = new BoundedCall<>("operator-gauges-store");
     private final OperatorStatus status;
     private final DeadLetters deadLetters;
     private final Metrics metrics;
@@ -38,8 +46,11 @@ public final class OperatorGauges {
         outboxDepth = number(outbox.get("depth"));
         awaitingEnrichment = number(outbox.get("awaitingEnrichment"));
         try {
-            letters = deadLetters.counts();
-        } catch (RuntimeException storeAway) {
+            letters = lettersRead.get(deadLetters::counts, STORE_TIMEOUT);
+        } catch (TimeoutException | ExecutionException storeAway) {
+            letters = null;
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
             letters = null;
         }
         metrics.gauge("ccs.outbox.depth", "messages in the outbox's queues, live and bulk, not yet delivered", () -> outboxDepth);

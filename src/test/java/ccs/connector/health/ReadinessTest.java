@@ -93,6 +93,9 @@ class ReadinessTest extends ConnectorTestSupport {
             HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).timeout(Duration.ofSeconds(5))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(scrape.body()).contains("ccs_cdr_backfill_progress_percent{tenant=\"demo\"}", "ccs_outbox_depth");
+            // the dead letters' gauges say they cannot be read within the status's 3 s, not after the pool's 30 s with the
+            // outbox's depth held behind them
+            await().atMost(Duration.ofSeconds(15)).until(() -> metrics().contains("ccs_dead_letters_waiting NaN"));
         }
         awaitReady();
     }
