@@ -12,7 +12,7 @@ echo "| JVM | launch to ready (ms) | CPU to ready (s) | RSS idle (MB) |"
 echo "|---|---|---|---|"
 for profile in lean lean-no-archive default; do
   case $profile in
-    lean-no-archive) JVM=(@deploy/jvm-lean.options) ;;
+    lean-no-archive) jvm_options lean; JVM=(@deploy/jvm-lean.options) ;;
     *) jvm_options "$profile" ;;
   esac
   fresh_data_dir "bench/work/data-footprint-$profile"

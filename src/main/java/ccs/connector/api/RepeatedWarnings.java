@@ -40,9 +40,14 @@ public final class RepeatedWarnings {
     }
 
     public void warn(String text) {
+        warn(text, text);
+    }
+
+    /** The same, alike by {@code key} rather than by the whole text (which may quote what a client sent). */
+    public void warn(String key, String text) {
         long now = ticker.read();
         long[] repeats = {-1};
-        latest.asMap().compute(text, (key, quiet) -> {
+        latest.asMap().compute(key, (alikeKey, quiet) -> {
             if (quiet != null && now - quiet.loggedAt < periodNanos) {
                 quiet.repeats++;
                 return quiet;

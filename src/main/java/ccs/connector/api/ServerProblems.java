@@ -177,8 +177,7 @@ public final class ServerProblems implements StartupListener {
         if (routing.get(BODY_TIMER) == null && !request.isEnded()) {
             long timer = routing.vertx().setTimer(bodyTimeout.toMillis(), fired -> {
                 if (!request.isEnded() && !routing.response().ended()) {
-                    LOG.warn("A request to {} was answered 408: its body did not arrive within {} (connector.http.body-timeout)",
-                            routing.normalizedPath(), Settings.readable(bodyTimeout));
+                    routing.put(SERVER_ANSWER, bodyLate);
                     routing.response().setStatusCode(408).putHeader("Content-Type", Problem.MEDIA_TYPE)
                             .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
                             .putHeader("Connection", "close").end(bodyLate).onComplete(sent -> {
@@ -243,8 +242,9 @@ public final class ServerProblems implements StartupListener {
         metrics.count(Counters.HTTP_ERRORS, "server", Integer.toString(status));
         String intake = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         if (WEBHOOK_INTAKE.contains(intake)) {
-            refusedWebhooks.warn("A webhook to " + intake + " was answered " + status + " by the HTTP server before its token was read ("
-                    + Problem.detail(problem) + "): it is not kept, and the platform does not send it again");
+            // alike by path and status: the detail may quote what the client sent (a charset's name)
+            refusedWebhooks.warn(intake + " " + status, "A webhook to " + intake + " was answered " + status
+                    + " by the HTTP server before its token was read (" + Problem.detail(problem) + "): it is not kept, and the platform does not send it again");
         }
     }
 

@@ -859,7 +859,7 @@ class Click2callTest extends ConnectorTestSupport {
     }
 
     /**
-     * A file whose reason cannot be written beside it: its name of 250 bytes (120 Turkish letters and .json in UTF-8) fits the file
+     * A file whose reason cannot be written beside it: its name of 250 bytes (245 letters and .json) fits the file
      * system's 255, {@code <name>.reason.txt} does not. Its failed event was published, then the write failed the exchange:
      * the file stayed in the inbox, read again at every poll and answered by another failed event each time.
      */

@@ -91,13 +91,16 @@ class KubernetesDeploymentIT {
         Files.writeString(pod.file("/app/config/application.properties"), Files.readString(pod.file("/app/config/application.properties"))
                 + "\nccs.tenant=acme\nccs.api-url=https://acme.callcenterstudio.example/api/\nconnector.public-url=https://ccs.acme.example\n");
 
-        ProcessBuilder build = new ProcessBuilder("sh", "-c", pod.classDataRun()).directory(pod.file(pod.workDir).toFile()).redirectErrorStream(true);
+        Path output = pod.root.resolveSibling(pod.root.getFileName() + "-build.log");
+        ProcessBuilder build = new ProcessBuilder("sh", "-c", pod.classDataRun()).directory(pod.file(pod.workDir).toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
         build.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+        // a build host's port 8080 may be taken: the training run's HTTP server takes a free one
+        build.environment().put("CAMEL_SERVER_PORT", String.valueOf(FreePorts.next()));
         Process run = build.start();
-        String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(run.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(run.exitValue()).as(output).isZero();
-        assertThat(output).contains("class data archive recorded");
+        assertThat(run.waitFor(120, TimeUnit.SECONDS)).as("the training run ends").isTrue();
+        assertThat(run.exitValue()).as(Files.readString(output)).isZero();
+        assertThat(Files.readString(output)).contains("class data archive recorded");
         assertThat(Files.size(pod.file("/app/ccs-connector.jsa"))).isGreaterThan(1 << 20);
     }
 
