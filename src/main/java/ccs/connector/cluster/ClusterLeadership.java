@@ -36,7 +36,7 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
         return leader.get() && !camel.isStopping();
     }
 
-    /** The id of the replica that leads (host and process id), null while none does. */
+    /** The id of the replica that leads (host and process id, or pod name), null while none does or this replica is not told. */
     public String leaderId() {
         return leaderId;
     }
@@ -48,8 +48,9 @@ public final class ClusterLeadership implements CamelClusterEventListener.Leader
     }
 
     /**
-     * This replica's id (host and process id; null before it follows a view): the status names the replica that answered,
-     * as what it shows of the CRM is what this replica met, and a follower of a file lock is not told who leads.
+     * This replica's id (its host and process id, its pod's name on Kubernetes; null before it follows a view): the status
+     * names the replica that answered, as what it shows of the CRM is what this replica met, and a follower of a file lock
+     * is not told who leads.
      */
     public String replicaId() {
         CamelClusterView followed = view;
