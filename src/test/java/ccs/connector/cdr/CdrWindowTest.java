@@ -35,6 +35,16 @@ class CdrWindowTest {
         return answer;
     }
 
+    /** A page of 100 entries: {@code readable} records as {@link #page} makes them, then {@code others} as the platform sent them. */
+    private static Map<String, Object> fullPage(int readable, Object... others) {
+        Map<String, Object> answer = page(readable, 0, "c1");
+        @SuppressWarnings("unchecked")
+        List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
+        records.addAll(List.of(others));
+        answer.put("CallList", records);
+        return answer;
+    }
+
     @Test
     void theFirstRequestNamesTheWindowOnTheWireAndCarriesNoCursor() {
         CdrWindow window = window(true, 10);
@@ -110,14 +120,9 @@ class CdrWindowTest {
     @Test
     void aWindowCutShortCountsOnlyCallDatesItCanReadAndNoneBeyondItsFinish() {
         CdrWindow window = window(true, 1);
-        Map<String, Object> answer = page(97, 0, "c1");
-        @SuppressWarnings("unchecked")
-        List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
         // the platform's own slips: each is dead-lettered on its own, and none may stop the sync or skip records
-        records.add(Map.of("callid", "offset", "calldate", "2026-11-02T09:30:00+03:00"));
-        records.add(Map.of("callid", "later", "calldate", "2026-11-02 11:00:00"));
-        records.add("not a record");
-        answer.put("CallList", records);
+        Map<String, Object> answer = fullPage(97, Map.of("callid", "offset", "calldate", "2026-11-02T09:30:00+03:00"),
+                Map.of("callid", "later", "calldate", "2026-11-02 11:00:00"), "not a record");
 
         CdrWindow.pageRead(window, answer);
 
@@ -128,11 +133,7 @@ class CdrWindowTest {
     @Test
     void aWindowCutShortCountsACallDateWrittenWithATOrAFractionOfASecondAsReadUpToItsSecond() {
         CdrWindow window = window(true, 1);
-        Map<String, Object> answer = page(99, 0, "c1");
-        @SuppressWarnings("unchecked")
-        List<Object> records = new ArrayList<>((List<Object>) answer.get("CallList"));
-        records.add(Map.of("callid", "fraction", "calldate", "2026-11-02T09:30:00.750"));
-        answer.put("CallList", records);
+        Map<String, Object> answer = fullPage(99, Map.of("callid", "fraction", "calldate", "2026-11-02T09:30:00.750"));
 
         CdrWindow.pageRead(window, answer);
 
