@@ -46,6 +46,21 @@ public class UpstreamException extends CcsException {
         this.away = away;
     }
 
+    /** The same failure, for a later request answered with it without asking the platform (a refused fresh session, held). */
+    private UpstreamException(UpstreamException earlier) {
+        super(earlier);
+        this.retryAfterSeconds = earlier.retryAfterSeconds;
+        this.outcome = earlier.outcome;
+        this.function = earlier.function;
+        this.credentialRefused = earlier.credentialRefused;
+        this.away = earlier.away;
+    }
+
+    @Override
+    public UpstreamException remembered() {
+        return new UpstreamException(this);
+    }
+
     public static UpstreamException unavailable(String tenant, int status) {
         return unavailable(tenant, status, 0);
     }
@@ -177,9 +192,12 @@ public class UpstreamException extends CcsException {
         return away;
     }
 
-    /** Repeating the request cannot carry it out twice: it never reached the platform, or the platform said it is down or throttling. */
+    /**
+     * Repeating the request cannot carry it out twice: it never reached the platform, or the platform said it is down or
+     * throttling, or what failed was the login or the session's ping before it (asked again, either changes nothing).
+     */
     public boolean isRepeatable() {
-        return outcome == Outcome.DOWN;
+        return outcome == Outcome.DOWN || outcome == Outcome.UNKNOWN && ("login".equals(function) || "ping".equals(function));
     }
 
     /**

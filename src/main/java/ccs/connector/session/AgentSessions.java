@@ -176,14 +176,25 @@ public final class AgentSessions {
             repeated = invoke(tenant, function, params, renewed);
         } catch (UpstreamException e) {
             if (e.isCredentialRefused()) {
-                throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail + " with HTTP 401 or 403");
+                throw freshSessionRefused(tenant, agentEmail, renewed, " with HTTP 401 or 403");
             }
             throw e;
         }
-        if (Boolean.FALSE.equals(repeated.get("login"))) {
-            throw UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail);
+        if (sessionRefused(tenant, function, repeated, renewed)) {
+            throw freshSessionRefused(tenant, agentEmail, renewed, "");
         }
         return repeated;
+    }
+
+    /**
+     * The refusal of a session just logged in, remembered as a refused login is: kept, the session would be refused at the
+     * agent's next request and renewed again, a login per request for as long as the platform (or a gateway) refuses them.
+     */
+    private UpstreamException freshSessionRefused(String tenant, String agentEmail, String renewed, String how) {
+        invalidate(tenant, agentEmail, renewed);
+        UpstreamException refused = UpstreamException.refused(tenants.get(tenant).name(), "refused a fresh session of agent " + agentEmail + how);
+        refusals.put(key(tenant, agentEmail), refused);
+        return refused;
     }
 
     private boolean sessionRefused(String tenant, String function, Map<String, Object> answer, String session) {

@@ -492,6 +492,7 @@ public final class CcsSimulator implements AutoCloseable {
             case "success-only" -> send(exchange, 200, "application/json", "{\"success\": true}".getBytes(StandardCharsets.UTF_8), null);
             case "json-null" -> send(exchange, 200, "application/json", "null".getBytes(StandardCharsets.UTF_8), null);
             case "no-envelope" -> send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8), null);
+            case "refusal" -> send(exchange, 200, "application/json", json.writeValueAsBytes(failure(WRONG_SESSION)), null);
             case "echo" -> send(exchange, 200, "application/json",
                     json.writeValueAsBytes(failure("cannot serve " + String.join(" ", params.values()))), null);
             case "throttle" -> send(exchange, 429, "text/plain", "Too Many Requests".getBytes(StandardCharsets.UTF_8),

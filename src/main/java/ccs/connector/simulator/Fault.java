@@ -11,6 +11,8 @@ import java.util.Map;
  *                  {@code html}: 200 with an HTML error page; {@code empty}: 200 with no body;
  *                  {@code success-only}: 200 with the envelope {@code {"success": true}} and nothing of what it is asked for;
  *                  {@code json-null}: 200 with the JSON text {@code null}; {@code no-envelope}: 200 with {@code {}};
+ *                  {@code refusal}: 200 with the failure envelope the platform answers a session it no longer honours
+ *                  ({@code "Yanlış API anahtarı"}), whatever the session;
  *                  {@code echo}: 200 with a failure envelope whose message quotes the values of the request's
  *                  parameters, its session or app token among them, as a platform may quote a request it refuses;
  *                  {@code delay}: answer normally after {@code delayMillis};
@@ -54,6 +56,10 @@ public record Fault(String function, String kind, int status, long delayMillis, 
 
     public static Fault noEnvelope(String function, int times) {
         return new Fault(function, "no-envelope", 200, 0, 0, times, null);
+    }
+
+    public static Fault refusal(String function, int times) {
+        return new Fault(function, "refusal", 200, 0, 0, times, null);
     }
 
     public static Fault echo(String function, int times) {

@@ -74,6 +74,8 @@ class Click2callTest extends ConnectorTestSupport {
     /** Logs in first in the test of a repeat while the first dispatch is in flight: its login is held back. */
     private static final String IN_FLIGHT_AGENT = "inflight@demo.example";
     private static final String REFUSED_SESSION_AGENT = "refused.session@demo.example";
+    /** Logs in first over JMS, its login answered with a page that is not JSON. */
+    private static final String LOGIN_RETRY_AGENT = "login.retry@demo.example";
     /** Its session ends while the platform's ping fails a moment. */
     private static final String PING_DOWN_AGENT = "ping.down@demo.example";
 
@@ -90,7 +92,8 @@ class Click2callTest extends ConnectorTestSupport {
         settings.setProperty("ccs.click2call.max-per-second", "1000");
         settings.setProperty("ccs.click2call.upstream-retries", "1");
         settings.setProperty("ccs.click2call.upstream-retry-delay", "100ms");
-        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT + "," + PING_DOWN_AGENT);
+        settings.setProperty("ccs.simulator.agents", AGENT + ",mehmet.kaya@demo.example," + BURST_AGENT + "," + ONCE_AGENT + "," + IN_FLIGHT_AGENT + "," + REFUSED_SESSION_AGENT + "," + PING_DOWN_AGENT + ","
+                + LOGIN_RETRY_AGENT);
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         // a burst of 12 click2calls of the demo tenant at once: every place of connector.api.max-in-flight is its to take
@@ -499,6 +502,18 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().inject(Fault.status("click2call", 503, 2));
         sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112241\", \"transactionId\": \"crm-jms-down\"}", Map.of());
         await().atMost(PATIENCE).until(() -> failureIds(crm, "demo:ccs.click2call.failed:crm-jms-down").size() == 2);
+    }
+
+    /** Before, a login that could not be read (or got no answer) failed the request at once, though no call had gone out. */
+    @Test
+    @Order(7)
+    void overJmsALoginThatCannotBeReadIsRetriedSinceNoCallWentOut() throws Exception {
+        simulator().inject(Fault.html("login", 1));
+        sendText("{\"agentEmail\": \"" + LOGIN_RETRY_AGENT + "\", \"phoneNumber\": \"05351112243\", \"transactionId\": \"crm-jms-login-retried\"}", Map.of());
+
+        assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-login-retried")).isNotNull();
+        assertThat(simulator().requests("login")).filteredOn(r -> LOGIN_RETRY_AGENT.equals(r.params().get("email"))).hasSize(2);
+        assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-jms-login-retried".equals(r.params().get("transactionid"))).hasSize(1);
     }
 
     @Test

@@ -50,7 +50,7 @@ class AgentSessionsTest extends ConnectorTestSupport {
     @Override
     protected void settings(Properties settings) {
         settings.setProperty("ccs.simulator.agents", "burst@test.example,ttl@test.example,renew@test.example,"
-                + "lookup@test.example,other@test.example,refused@test.example,gateway@test.example");
+                + "lookup@test.example,other@test.example,refused@test.example,gateway@test.example,envelope@test.example");
         settings.setProperty("ccs.tenants", "demo,wrongtoken");
         settings.setProperty("ccs.tenant.wrongtoken.app-token", "not-the-application-token");
         settings.setProperty("ccs.session.ttl", "8h");
@@ -191,6 +191,33 @@ class AgentSessionsTest extends ConnectorTestSupport {
                 .extracting(e -> ((CcsException) e).httpStatus()).isEqualTo(502);
         assertThat(logins("refused@test.example")).isEqualTo(1);
         assertThat(simulator().requests("getmyactivecalls")).hasSize(2);
+
+        // kept, the refused fresh session was refused at the next request and renewed again: a login per request
+        assertThatThrownBy(() -> agentCall(null, "refused@test.example", "getmyactivecalls", Map.of()))
+                .isInstanceOf(UpstreamException.class)
+                .hasMessageContaining("refused a fresh session of agent refused@test.example")
+                .satisfies(e -> assertThat(((UpstreamException) e).isRepeatable()).isFalse());
+        assertThat(logins("refused@test.example")).isEqualTo(1);
+        assertThat(simulator().requests("getmyactivecalls")).hasSize(2);
+    }
+
+    /** The same with the platform's own refusal, a failure envelope that ping confirms: before, the second envelope went back as an answer. */
+    @Test
+    @Order(4)
+    void aFreshSessionRefusedWithAFailureEnvelopeIsARefusalAfterOneLogin() {
+        session(null, "envelope@test.example");
+        simulator().clearRequests();
+        simulator().inject(Fault.refusal("click2hold", 2));
+        simulator().inject(Fault.refusal("ping", 2).onlyWith("session"));
+
+        for (int request = 0; request < 2; request++) {
+            assertThatThrownBy(() -> agentCall(null, "envelope@test.example", "click2hold", Map.of()))
+                    .isInstanceOf(UpstreamException.class)
+                    .hasMessageContaining("refused a fresh session of agent envelope@test.example")
+                    .extracting(e -> ((CcsException) e).httpStatus()).isEqualTo(502);
+        }
+        assertThat(logins("envelope@test.example")).isEqualTo(1);
+        assertThat(simulator().requests("click2hold")).hasSize(2);
     }
 
     /**
