@@ -63,6 +63,7 @@ public final class StartupChecks {
         checkPortFree(settings.integer("camel.server.port", 8080, 0, 65535));
         checkRouteSettings(settings);
         checkSink(settings);
+        checkQueues(settings);
         checkWebhookToken(settings);
         checkApiKey(settings);
         checkBrokerAcceptor(settings);
@@ -226,6 +227,44 @@ public final class StartupChecks {
                 settings.required("crm.rest.username");
             }
         }
+    }
+
+    /**
+     * Each queue a name of its own on its broker. The JMS sink's queue named as the click2call queue made each event a request
+     * whose failed event went to that queue again, without end; named as the outbox's, the events went back into the
+     * outbox, where the dedupe dropped them, and the CRM got none.
+     */
+    private static void checkQueues(Settings settings) {
+        Map<String, String> crmBroker = new LinkedHashMap<>();
+        if (settings.string("crm.sink", "file").equals("jms")) {
+            crmBroker.put("crm.jms.queue", settings.string("crm.jms.queue", "crm.events"));
+        }
+        crmBroker.put("crm.click2call.queue", settings.string("crm.click2call.queue", "ccs.click2call"));
+        crmBroker.put("crm.click2call.dead-letter-queue", settings.string("crm.click2call.dead-letter-queue", "ccs.click2call.dead-letters"));
+        Map<String, String> outboxBroker = new LinkedHashMap<>();
+        outboxBroker.put("connector.outbox.queue", settings.string("connector.outbox.queue", "ccs.outbox"));
+        outboxBroker.put("connector.outbox.bulk-queue", settings.string("connector.outbox.bulk-queue", "ccs.outbox.bulk"));
+        outboxBroker.put("connector.outbox.dead-letter-queue", settings.string("connector.outbox.dead-letter-queue", "DLQ"));
+        outboxBroker.put("connector.webhook.enrich-queue", settings.string("connector.webhook.enrich-queue", "ccs.webhook.enrich"));
+        outboxBroker.put("ccs.cdr.backfill.queue", settings.string("ccs.cdr.backfill.queue", "ccs.cdr.backfill"));
+        if (settings.string("crm.jms.broker-url", "vm://0").equals(settings.string("connector.outbox.broker-url", "vm://0"))) {
+            outboxBroker.putAll(crmBroker);
+            checkQueuesApart(outboxBroker);
+        } else {
+            checkQueuesApart(crmBroker);
+            checkQueuesApart(outboxBroker);
+        }
+    }
+
+    private static void checkQueuesApart(Map<String, String> queuesByKey) {
+        Map<String, String> keyByQueue = new LinkedHashMap<>();
+        queuesByKey.forEach((key, queue) -> {
+            String other = keyByQueue.putIfAbsent(queue, key);
+            if (other != null) {
+                throw new InvalidSettingException(key, "is '" + queue + "', the queue of " + other
+                        + " on the same broker: give each queue a name of its own");
+            }
+        });
     }
 
     /** A secret left as a shipped file has it: the demo's webhook token, or a placeholder of the shipped Kubernetes Secret. */

@@ -61,6 +61,24 @@ class StartupChecksTest {
                 .hasMessageNotContaining("SiGnAtUrE");
     }
 
+    /**
+     * Before, crm.jms.queue named as the click2call queue made each event a request whose failed event was delivered there
+     * again, without end; named as the outbox's, the events went back into the outbox and the CRM got none.
+     */
+    @Test
+    void eachQueueOfABrokerHasANameOfItsOwn() {
+        String[] demo = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest"};
+        assertThatThrownBy(() -> StartupChecks.check(settings(with(demo, "crm.sink", "jms", "crm.jms.queue", "ccs.click2call"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("setting crm.click2call.queue is 'ccs.click2call', the queue of crm.jms.queue on the same broker: give each queue a name of its own");
+        assertThatThrownBy(() -> StartupChecks.check(settings(with(demo, "crm.sink", "jms", "crm.jms.queue", "ccs.outbox"))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessage("setting crm.jms.queue is 'ccs.outbox', the queue of connector.outbox.queue on the same broker: give each queue a name of its own");
+        // on a broker of its own the CRM's queue may have any name, and another sink leaves it unused
+        StartupChecks.check(settings(with(demo, "crm.sink", "jms", "crm.jms.queue", "ccs.outbox", "crm.jms.broker-url", "tcp://crm.acme.example:61616")));
+        StartupChecks.check(settings(with(demo, "crm.jms.queue", "ccs.click2call")));
+    }
+
     /** The shipped Secret applied unchanged: its app token placeholder stops startup naming the key, as its other placeholders do. */
     @Test
     void theShippedSecretsAppTokenPlaceholderStopsARealTenantNamingTheKey() {
