@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import ccs.connector.http.AnswerDeadline;
+import ccs.connector.http.WholeAnswerLimit;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 /**
  * The HTTP client of route crm-http-send ({@code httpClientConfigurer=#crmRefusalLimit}) keeps no more than the start of
@@ -41,7 +40,7 @@ public final class CrmRefusalLimit implements HttpClientConfigurer {
             if (entity != null) {
                 boolean accepted = response.getCode() >= 200 && response.getCode() < 300;
                 byte[] start = start(entity, accepted ? MAX_ACCEPTED_BYTES : MAX_BYTES, scope);
-                response.setEntity(new ByteArrayEntity(start, ContentType.parseLenient(entity.getContentType())));
+                response.setEntity(WholeAnswerLimit.asRead(start, entity));
             }
             return response;
         });

@@ -80,6 +80,20 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
         return budget.availablePermits();
     }
 
+    /**
+     * The bytes read of {@code entity}, under its content type. One whose charset is named as no charset can be
+     * ({@code charset='utf-8'}, quoted) keeps its media type alone: parsed whole, it threw before the status was read.
+     */
+    public static HttpEntity asRead(byte[] read, HttpEntity entity) {
+        ContentType type;
+        try {
+            type = ContentType.parseLenient(entity.getContentType());
+        } catch (IllegalArgumentException noCharsetsName) {
+            type = ContentType.parseLenient(entity.getContentType().replaceFirst(";.*", ""));
+        }
+        return new ByteArrayEntity(read, type);
+    }
+
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
         // first in the chain: the deadline covers every step after it, the reading of the decompressed body included
@@ -89,7 +103,7 @@ public final class WholeAnswerLimit implements HttpClientConfigurer {
                     ClassicHttpResponse response = chain.proceed(request, scope);
                     HttpEntity entity = response.getEntity();
                     if (entity != null) {
-                        response.setEntity(new ByteArrayEntity(read(entity, scope), ContentType.parseLenient(entity.getContentType())));
+                        response.setEntity(asRead(read(entity, scope), entity));
                     }
                     if (deadline.expired()) {
                         throw new SocketTimeoutException("no whole answer within " + deadline.timeout());

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -108,16 +110,17 @@ class RestSinkTest extends ConnectorTestSupport {
     }
 
     /**
-     * A 503 of a proxy's error page in another charset (Apache's iso-8859-1), or in one Java does not know (a PHP app's
-     * utf8mb4): the event is retried, in UTF-8 as its first attempt, and delivered once the CRM is back.
+     * A 503 of a proxy's error page in another charset (Apache's iso-8859-1), in one Java does not know (a PHP app's
+     * utf8mb4), or in a name that is no charset's (quoted, as some servers write it: it went to the dead letters at once):
+     * the event is retried, in UTF-8 as its first attempt, and delivered once the CRM is back.
      */
     @Test
     void anAnswerInAnotherCharsetOrInOneJavaDoesNotKnowChangesNeitherTheRetryNorTheCharsetOfTheEvent() throws Exception {
-        for (String charset : List.of("iso-8859-1", "utf8mb4")) {
+        for (String charset : List.of("iso-8859-1", "utf8mb4", "'utf-8'")) {
             crm.reset();
             crm.thenAnswer(new Answer(503, "<html><body>Service Unavailable</body></html>", Map.of("Content-Type", "text/html; charset=" + charset),
                     Duration.ZERO));
-            CloudEvent event = events().hangup(null, Map.of("call_id", "rest-charset-" + charset, "call_date", "2026-11-02 10:00:00",
+            CloudEvent event = events().hangup(null, Map.of("call_id", "rest-charset-" + charset.replace("'", ""), "call_date", "2026-11-02 10:00:00",
                     "duration", "42", "agent_username", "ayşe.öztürk@demo.example", "disposition", "ANSWER", "tenant", "demo"));
             publish(event);
 
@@ -127,6 +130,26 @@ class RestSinkTest extends ConnectorTestSupport {
             assertThat(requestsFor(event.getId())).as(charset).hasSize(2);
             assertThat(deadLetters()).as(charset).doesNotContainKey(event.getId());
         }
+    }
+
+    /** A 2xx whose charset is no charset's name is delivered: it was answered 200, and then dead-lettered. */
+    @Test
+    void aTwoHundredInACharsetNamedAsNoneIsDelivered() throws Exception {
+        crm.reset();
+        crm.thenAnswer(new Answer(200, "{\"ok\": true}", Map.of("Content-Type", "application/json; charset='utf-8'"), Duration.ZERO));
+        double before = deliveredHangups();
+        CloudEvent event = hangupEvent("rest-charset-quoted-200");
+        publish(event);
+
+        await().atMost(PATIENCE).until(() -> deliveredHangups() > before);
+        assertThat(requestsFor(event.getId())).hasSize(1);
+        assertThat(deadLetters()).doesNotContainKey(event.getId());
+    }
+
+    private double deliveredHangups() throws Exception {
+        Matcher counted = Pattern.compile(
+                "ccs_crm_deliveries_total\\{[^}]*outcome=\"delivered\"[^}]*sink=\"rest\",type=\"ccs.call.hangup\"} (\\S+)").matcher(get("/observe/metrics").body());
+        return counted.find() ? Double.parseDouble(counted.group(1)) : 0;
     }
 
     @Test

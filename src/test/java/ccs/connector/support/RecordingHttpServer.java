@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -198,11 +200,7 @@ public final class RecordingHttpServer implements AutoCloseable {
             boolean chunked = exchange.getResponseHeaders().remove(CHUNKED) != null;
             List<String> dripped = exchange.getResponseHeaders().remove(DRIPPED);
             boolean held = exchange.getResponseHeaders().remove(HELD) != null;
-            // in the charset the answer's Content-Type names, as a server would write it (UTF-8 when Java knows no such charset)
-            String type = answer.headers().getOrDefault("Content-Type", "");
-            String charset = type.replaceFirst(".*charset=", "").trim();
-            byte[] bytes = answer.body().getBytes(type.contains("charset=") && java.nio.charset.Charset.isSupported(charset)
-                    ? java.nio.charset.Charset.forName(charset) : StandardCharsets.UTF_8);
+            byte[] bytes = answer.body().getBytes(charsetOf(answer.headers().getOrDefault("Content-Type", "")));
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
             boolean written = true;
             if (bytes.length > 0) {
@@ -250,5 +248,16 @@ public final class RecordingHttpServer implements AutoCloseable {
                     eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return fields;
+    }
+
+    /** The charset an answer's Content-Type names, as a server would write it: UTF-8 when Java knows no such charset, or the name is none. */
+    private static Charset charsetOf(String type) {
+        String charset = type.replaceFirst(".*charset=", "").trim();
+        try {
+            return type.contains("charset=") && Charset.isSupported(charset) ? Charset.forName(charset)
+                    : StandardCharsets.UTF_8;
+        } catch (IllegalCharsetNameException noCharsetsName) {
+            return StandardCharsets.UTF_8;
+        }
     }
 }
