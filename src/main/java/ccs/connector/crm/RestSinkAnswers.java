@@ -49,7 +49,8 @@ public final class RestSinkAnswers {
         if (status >= 200 && status < 300) {
             return;
         }
-        String what = "the CRM answered HTTP " + status + said(message, exchange.getVariable("crmUrl", String.class));
+        String what = "the CRM answered HTTP " + status + said(message, exchange.getVariable("crmUrl", String.class),
+                exchange.getVariable("crmAuthorization", String.class));
         if (status == 408 || status == 429 || status >= 500) {
             Duration retryAfter = RetryAfter.read(message.getHeader("Retry-After", String.class));
             if (retryAfter != null) {
@@ -66,12 +67,12 @@ public final class RestSinkAnswers {
     /**
      * Where the answer points, which credentials it asks for and the start of its body (all of it that the HTTP client kept:
      * {@link CrmRefusalLimit}), each on one line and short, without the connector's secrets nor the request's credentials:
-     * its Authorization and the query of the URL it went to ({@code url}, e.g. {@code crm.rest.url}), which a redirect's
+     * its Authorization ({@code authorization}) and the query of the URL it went to ({@code url}, e.g. {@code crm.rest.url}), which a redirect's
      * {@code Location} or a body quoting the request would repeat.
      */
-    private String said(Message message, String url) {
-        // the Authorization the request carried (the route sets it) may come back in a body quoting the request
-        String authorization = message.getHeader("Authorization", String.class);
+    private String said(Message message, String url, String authorization) {
+        // the Authorization the request carried (variable crmAuthorization) may come back in a body quoting the request; not
+        // the header left on the message, which an Authorization of the answer replaces
         List<String> credentials = queryValues(url);
         if (authorization != null) {
             credentials.add(authorization.replaceFirst("^\\S+\\s+", ""));

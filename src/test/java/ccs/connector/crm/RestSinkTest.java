@@ -207,8 +207,12 @@ class RestSinkTest extends ConnectorTestSupport {
                 .withHeader("WWW-Authenticate", "Bearer realm=\"CRM events\", error=\"invalid_token\""));
         CloudEvent unavailable = hangupEvent("rest-why-503");
         crm.answerWhen(r -> r.body().contains(unavailable.getId()), Answer.json(503, "{\"error\": \"maintenance until 22:00\"}"));
+        // an answer with an Authorization of its own: the request's was masked only while the answer left it in place
+        CloudEvent reauthorized = hangupEvent("rest-why-reauthorized");
+        crm.answerWhen(r -> r.body().contains(reauthorized.getId()), Answer.json(400, "{\"seen\": \"crm-bearer-token-123\"}")
+                .withHeader("Authorization", "Bearer renewed-value-xyz"));
         CloudEvent good = hangupEvent("rest-why-ok");
-        List<CloudEvent> refused = List.of(invalid, moved, unauthorized, expired, unavailable);
+        List<CloudEvent> refused = List.of(invalid, moved, unauthorized, expired, unavailable, reauthorized);
         refused.forEach(this::publish);
         publish(good);
 
@@ -223,6 +227,8 @@ class RestSinkTest extends ConnectorTestSupport {
                 .contains("HTTP 401", "WWW-Authenticate: Bearer realm=\"CRM events\", error=\"invalid_token\"");
         assertThat(letters.get(unavailable.getId()).get("reason").asText()).contains("HTTP 503", "maintenance until 22:00");
         assertThat(letters.get(unavailable.getId()).get("attempts").asInt()).isEqualTo(4);
+        assertThat(letters.get(reauthorized.getId()).get("reason").asText()).contains("HTTP 400", "\"seen\": \"***\"")
+                .doesNotContain("crm-bearer-token-123");
     }
 
     @Test
