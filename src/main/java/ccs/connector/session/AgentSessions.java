@@ -160,9 +160,9 @@ public final class AgentSessions {
                 throw e;
             }
             // a gateway refusing this function, not the session: a login would change nothing, and each request log in again
-            if (alive(tenant, session)) {
+            if (!sessionEnded(tenant, function, session)) {
                 throw UpstreamException.refused(tenants.get(tenant).name(), "answered HTTP 401 or 403 to " + function + " of agent "
-                        + agentEmail + ", whose session ping finds valid");
+                        + agentEmail + ", whose session ping finds valid or cannot tell");
             }
             answer = null;
         }
@@ -201,13 +201,17 @@ public final class AgentSessions {
         if (Boolean.FALSE.equals(answer.get("login"))) {
             return true;
         }
-        if (!Boolean.FALSE.equals(answer.get("success"))) {
-            return false;
-        }
-        // A failure envelope may also mean "no such call"; ping tells whether the session is the cause. A ping that fails
-        // (the platform away a moment) tells nothing: a call control's answer then stands as the platform's refusal, never
-        // repeated, since a failure of the platform would be, and a hangup or hold repeated ends or holds the agent's next
-        // call. Any other request (a click2call refused places no call) is repeated safely, with a fresh session if need be
+        // a failure envelope may also mean "no such call": ping tells whether the session is the cause
+        return Boolean.FALSE.equals(answer.get("success")) && sessionEnded(tenant, function, session);
+    }
+
+    /**
+     * Whether ping finds the session ended. A ping that fails (the platform away a moment) tells nothing: a call control's
+     * refusal (a failure envelope, a 401 or 403) then stands, never repeated, since a failure of the platform would be,
+     * and a hangup or hold repeated ends or holds the agent's next call. Any other request (a click2call refused places no
+     * call) is repeated safely, with a fresh session if need be.
+     */
+    private boolean sessionEnded(String tenant, String function, String session) {
         try {
             return !alive(tenant, session);
         } catch (UpstreamException e) {

@@ -128,6 +128,21 @@ class CallControlTest extends ConnectorTestSupport {
         assertThat(simulator().requests("login")).hasSize(logins);
     }
 
+    /** A 401 or 403 to a call control whose ping then fails: a refusal, as after a failure envelope; it was a 503, which asks for the repeat. */
+    @Test
+    void aCallControlRefusedWithAnHttpStatusWhosePingFailsIsARefusalNotAPlatformAway() throws Exception {
+        String hold = "{\"agentEmail\": \"" + PING_AGENT + "\"}";
+        control("hold", hold);
+        closeTheCircuit("demo");
+        int holds = simulator().requests("click2hold").size();
+        simulator().inject(Fault.status("click2hold", 403, 1));
+        simulator().inject(Fault.status("ping", 503, 1).onlyWith("session"));
+
+        assertProblem(control("hold", hold), 502, "Call Center Studio tenant demo answered HTTP 401 or 403 to click2hold of agent "
+                + PING_AGENT + ", whose session ping finds valid or cannot tell", null);
+        assertThat(simulator().requests("click2hold")).hasSize(holds + 1);
+    }
+
     @Test
     void overRestATransactionIdIsCarriedOutOnceUnlessThePlatformSurelyDidNothing() throws Exception {
         String hold = "{\"agentEmail\": \"" + ONCE_AGENT + "\", \"transactionId\": \"crm-once\"}";
