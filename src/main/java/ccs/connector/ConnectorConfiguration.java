@@ -73,7 +73,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         EffectiveSettings.warnings(settings).forEach(LOG::warn);
         LOG.info(EffectiveSettings.summary(settings));
         Duration sessionTtl = settings.duration("ccs.session.ttl", Duration.ofHours(8), Duration.ofMinutes(1), Duration.ofHours(12));
-        Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30));
+        Duration refusalHold = settings.duration("ccs.session.refusal-hold", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10));
         CrmTrustStore.bind(settings, camel.getRegistry());
         ScreenPopConfiguration screenPop = ScreenPopConfiguration.read(settings);
         WebhookTokens webhookTokens = WebhookTokens.from(settings);

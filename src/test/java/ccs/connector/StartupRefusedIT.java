@@ -134,6 +134,9 @@ class StartupRefusedIT {
             "ccs.session.ttl     | -Dccs.session.ttl=30s",
             "ccs.session.ttl     | -Dccs.session.ttl=13h",
             "ccs.session.refusal-hold | -Dccs.session.refusal-hold=abc",
+            // 0 held no refusal (an unknown agent's every request a login), a week an agent created since at 422
+            "ccs.session.refusal-hold | -Dccs.session.refusal-hold=0s",
+            "ccs.session.refusal-hold | -Dccs.session.refusal-hold=7d",
             "ccs.cdr.enabled     | -Dccs.cdr.enabled=yes",
             "crm.delivery.consumers | -Dcrm.delivery.consumers=0",
             "crm.retry.initial-delay | -Dcrm.retry.initial-delay=soon",

@@ -28,7 +28,7 @@ class AppTokenRefusedTest extends ConnectorTestSupport {
         LogCapture.install();
         settings.setProperty("ccs.app-token", WRONG_TOKEN);
         settings.setProperty("ccs.simulator.app-token", "the-tenants-real-token");
-        settings.setProperty("ccs.session.refusal-hold", "1h");
+        settings.setProperty("ccs.session.refusal-hold", "10m");
     }
 
     /** How the platform refuses the token, as every message about it quotes it: here in its own words. */
