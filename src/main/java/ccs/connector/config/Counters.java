@@ -117,7 +117,7 @@ public final class Counters {
         zero(registry, WEBHOOKS_CDR, List.of("attached", "retried", "not-attached"));
         zero(registry, CLICK2CALL, tenantNames, ACCEPTED_FAILED);
         zero(registry, CALL_CONTROL, tenantNames, List.of("hangup", "hold", "unhold"), ACCEPTED_FAILED);
-        zero(registry, LOGINS, tenantNames, List.of("success", "unknown-agent", "invalid-app-token", "refused", "unusable"));
+        zero(registry, LOGINS, tenantNames, List.of("success", "unknown-agent", "invalid-app-token", "refused", "unusable", "failed"));
         zero(registry, SESSION_CACHE, List.of("hit", "miss"));
         zero(registry, CDR_RECORDS, tenantNames, CDR_SOURCES);
         zero(registry, CDR_PAGES, tenantNames, CDR_SOURCES);

@@ -256,6 +256,10 @@ public final class AgentSessions {
         } catch (InvalidAppTokenException e) {
             metrics.count(Counters.LOGINS, tenant, "invalid-app-token");
             throw e;
+        } catch (UpstreamException e) {
+            // no connection, no answer in time, an HTTP error, a body that is not JSON: the platform answered no login
+            metrics.count(Counters.LOGINS, tenant, "failed");
+            throw e;
         }
         if (Boolean.TRUE.equals(answer.get("login")) && answer.get("session") instanceof String session && !session.isBlank()) {
             LOG.info("Logged in agent {} (tenant {})", key.agentEmail(), tenant);

@@ -256,6 +256,15 @@ class AgentSessionsTest extends ConnectorTestSupport {
                 .filter(r -> "nobody@test.example".equals(r.params().get("email")))).isEmpty();
     }
 
+    /** An HTML page for a login, say a gateway's maintenance page: counted as failed, where no outcome counted it. */
+    @Test
+    @Order(5)
+    void aLoginThePlatformDidNotAnswerIsCountedAsFailed() throws Exception {
+        simulator().inject(Fault.html("login", 1));
+        assertThatThrownBy(() -> session(null, "other@test.example")).isInstanceOf(UpstreamException.class);
+        assertThat(get("/observe/metrics").body()).contains("ccs_logins_total{outcome=\"failed\",tenant=\"demo\"} 1.0");
+    }
+
     @Test
     @Order(6)
     void aWrongAppTokenGetsAClearErrorAfterOneLoginAttempt() {
