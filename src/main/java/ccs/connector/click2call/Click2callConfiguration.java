@@ -36,6 +36,8 @@ public class Click2callConfiguration implements CamelConfiguration {
                     + "': use as-given (the number as the CRM sent it), national (05321234567) or e164 (+905321234567)");
         }
         int perSecond = settings.integer("ccs.click2call.max-per-second", 10, 1);
+        // a number in the JMS consumer's selector
+        settings.integer("crm.click2call.max-message-bytes", 4 << 20, 1);
         settings.integer("ccs.click2call.upstream-retries", 3, 0);
         Duration retryDelay = settings.duration("ccs.click2call.upstream-retry-delay", Duration.ofSeconds(2));
         // in milliseconds for the retries' onException, whose redeliveryDelay Camel reads as a number only (and does not take

@@ -504,6 +504,25 @@ class Click2callTest extends ConnectorTestSupport {
         await().atMost(PATIENCE).until(() -> failureIds(crm, "demo:ccs.click2call.failed:crm-jms-down").size() == 2);
     }
 
+    /**
+     * A message too large to read whole into memory (crm.click2call.max-message-bytes) is left on the queue, unread: the
+     * client read it whole before the route saw it, and one of 20 MiB ended a lean connector, again at each start.
+     */
+    @Test
+    @Order(7)
+    void overJmsAMessageLargerThanTheMostReadIsLeftOnTheQueueUnread() throws Exception {
+        String tooLarge = sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112244\", \"transactionId\": \"crm-jms-too-large\", "
+                + "\"x\": \"" + "y".repeat(5 << 20) + "\"}", Map.of());
+        sendText("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05351112245\", \"transactionId\": \"crm-jms-after-too-large\"}", Map.of());
+
+        assertThat(delivered("demo:ccs.click2call.accepted:crm-jms-after-too-large")).isNotNull();
+        try (Connection connection = embeddedBroker().createConnection(); Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
+            connection.start();
+            Message left = session.createConsumer(session.createQueue("ccs.click2call"), "JMSMessageID = '" + tooLarge + "'").receive(10_000);
+            assertThat(left).as("left on the queue for a person with the broker's tools").isNotNull();
+        }
+    }
+
     /** Before, a login that could not be read (or got no answer) failed the request at once, though no call had gone out. */
     @Test
     @Order(7)
