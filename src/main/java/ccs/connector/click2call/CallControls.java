@@ -20,7 +20,7 @@ public final class CallControls {
 
     /** Each action and the Call Center Studio function that does it. */
     public static final Map<String, String> FUNCTIONS = Map.of("hangup", "click2hang", "hold", "click2hold", "unhold", "click2unhold");
-    private static final String CLICK2CALL = "click2call";
+    static final String CLICK2CALL = "click2call";
 
     private final Click2callRequests click2calls;
     private final Events events;
@@ -44,6 +44,7 @@ public final class CallControls {
     }
 
     private CallControl check(String action, Map<String, Object> request, String delivery) {
+        Click2callRequests.checkFieldNames(request);
         return new CallControl(click2calls.tenant(request).name(), Click2callRequests.agentEmail(request), action,
                 FUNCTIONS.get(action), Click2callRequests.transactionId(request, delivery), request);
     }

@@ -23,11 +23,14 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import ccs.connector.api.BadRequestException;
 import ccs.connector.api.JsonBodies;
@@ -440,6 +443,11 @@ public final class Click2callRequests {
 
     /** Checks every field; the first that is missing or wrong is an {@link InvalidFieldException} naming it (400). */
     public Click2call check(Map<String, Object> request) {
+        Object action = request.get("action");
+        if (action != null && !CallControls.CLICK2CALL.equals(action)) {
+            throw new InvalidFieldException("action", "is '" + action + "', but the path is /api/v1/click2call: leave it out, or post a"
+                    + " call control to /api/v1/calls/" + action);
+        }
         return check(request, null);
     }
 
@@ -449,6 +457,7 @@ public final class Click2callRequests {
      * one, so that the request read again after a crash is the same transaction, which is dialled once.
      */
     public Click2call check(Map<String, Object> request, String delivery) {
+        checkFieldNames(request);
         Tenant tenant = tenant(request);
         String agentEmail = agentEmail(request);
         String phoneNumber = plain(text(request, "phoneNumber", 64));
@@ -457,6 +466,28 @@ public final class Click2callRequests {
         }
         return new Click2call(tenant.name(), agentEmail, phoneNumber, dialled(phoneNumber), transactionId(request, delivery),
                 flag(request, "masked"), flag(request, "selectedQueue"), text(request, "reference", 1000), request);
+    }
+
+    /** The fields of a click2call or call control request, as they must be spelt. */
+    private static final Map<String, String> FIELDS = Stream.of("agentEmail", "phoneNumber", "transactionId", "masked", "selectedQueue",
+            "tenant", "reference", "action").collect(Collectors.toMap(Click2callRequests::looseName, field -> field));
+
+    /**
+     * A field named as one of the request's but spelt otherwise ({@code transactionid}, as the platform's click2call
+     * parameter is, or {@code transaction_id}, as its hangup callback's) is a bad field: read as any other field the
+     * CRM adds, it went unread, and the CRM's repeat of the request got a new transaction and was dialled again.
+     */
+    static void checkFieldNames(Map<String, Object> request) {
+        for (String name : request.keySet()) {
+            String field = FIELDS.get(looseName(name));
+            if (field != null && !field.equals(name)) {
+                throw new InvalidFieldException(name, "is no field of the request: write it " + field);
+            }
+        }
+    }
+
+    private static String looseName(String name) {
+        return name.replaceAll("[_\\-\\s]", "").toLowerCase(Locale.ROOT);
     }
 
     /** Field agentEmail, checked, in lower case. */

@@ -288,6 +288,14 @@ class Click2callTest extends ConnectorTestSupport {
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"transactionId\": \"a b\"}"), 400, "transactionId may hold", "transactionId");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"tenant\": \"acme\"}"), 400, "tenant is 'acme'", "tenant");
         assertError(click2call("{\"agentEmail\": [\"" + AGENT + "\"], \"phoneNumber\": \"05321234567\"}"), 400, "agentEmail must be a string", "agentEmail");
+        // a transaction id spelt as the platform's parameter or its callback's field went unread: each repeat was dialled again
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"transactionid\": \"crm-77\"}"), 400,
+                "transactionid is no field of the request: write it transactionId", "transactionid");
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"transaction_id\": \"crm-77\"}"), 400,
+                "transaction_id is no field of the request: write it transactionId", "transaction_id");
+        // a call control sent to the click2call's path was dialled as a click2call
+        assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05321234567\", \"action\": \"hangup\"}"), 400,
+                "action is 'hangup', but the path is /api/v1/click2call", "action");
         assertError(click2call("agentEmail=" + AGENT), 400, "the body is not a JSON object", null);
         assertError(click2call("[1, 2]"), 400, "the body is not a JSON object", null);
         assertError(click2call(""), 400, "the body is empty", null);
