@@ -45,7 +45,8 @@ public final class AgentSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentSessions.class);
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    /** Not in quotes: a route's method call takes such a text for a quoted one and drops them, and dials for another e-mail. */
+    private static final Pattern EMAIL = Pattern.compile("(?!['\"])[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}]+(?<!['\"])");
     private static final int MAX_EMAIL = 320;
 
     private record Key(String tenant, String agentEmail) {

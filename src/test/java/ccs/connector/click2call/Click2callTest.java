@@ -277,6 +277,8 @@ class Click2callTest extends ConnectorTestSupport {
         simulator().clearRequests();
         assertError(click2call("{\"phoneNumber\": \"05321234567\"}"), 400, "agentEmail is missing", "agentEmail");
         assertError(click2call("{\"agentEmail\": \"not-an-email\", \"phoneNumber\": \"05321234567\"}"), 400, "agentEmail is not an e-mail address", "agentEmail");
+        // in quotes it was dialled for the agent without them, and kept with them in the correlation and the outcome
+        assertError(click2call("{\"agentEmail\": \"'" + AGENT + "'\", \"phoneNumber\": \"05321234567\"}"), 400, "agentEmail is not an e-mail address", "agentEmail");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\"}"), 400, "phoneNumber is missing", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"12\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
         assertError(click2call("{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"call me\"}"), 400, "phoneNumber cannot be dialled", "phoneNumber");
