@@ -460,12 +460,16 @@ class CdrPollTest extends ConnectorTestSupport {
     @ValueSource(ints = {1, 3})
     void aSettleSweepCutShortOnAReplicaThatLostTheLeadershipLeavesTheRestToTheNewLeader(int deposedDuringPage) throws Exception {
         List<String> late = simulator().generateCdrs(350, wallClock(Duration.ofMinutes(180)), wallClock(Duration.ofMinutes(120)));
-        // the page is slow in coming (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead
-        simulator().inject(deposedDuringPage == 1 ? Fault.delay("reportsCDRLogs", 800, 1)
-                : Fault.delay("reportsCDRLogs", 800, deposedDuringPage - 1).onlyWith("cursor"));
+        // the page is held back (within ccs.api.cdr-timeout): once it is asked for, another replica takes the lead, and then
+        // it comes; a delay left the test a fraction of a second to depose the leader in
+        if (deposedDuringPage > 1) {
+            simulator().inject(Fault.delay("reportsCDRLogs", 800, deposedDuringPage - 2).onlyWith("cursor"));
+        }
+        simulator().inject(deposedDuringPage == 1 ? Fault.hold("reportsCDRLogs", 1_800, 1) : Fault.hold("reportsCDRLogs", 1_800, 1).onlyWith("cursor"));
         CompletableFuture<Object> sweep = template.asyncSendBody("direct:cdr-settle", null);
         await().atMost(PATIENCE).until(() -> cdrRequests().size() >= deposedDuringPage);
         leadElsewhere();
+        simulator().releaseHeld();
         List<ApiRequest> deposed;
         try {
             sweep.get(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package ccs.connector.click2call;
 
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -715,12 +716,19 @@ class Click2callTest extends ConnectorTestSupport {
         context.getRouteController().stopRoute("crm-click2call-file");
         Path stuck = Files.writeString(inbox.resolve("stuck.json"),
                 "{\"agentEmail\": \"" + AGENT + "\", \"phoneNumber\": \"05421234574\", \"transactionId\": \"crm-file-stuck\"}");
-        boolean immutable = new ProcessBuilder("chattr", "+i", stuck.toString()).start().waitFor() == 0;
-        if (!immutable) {
-            // not dialled by the later tests' inbox
-            Files.delete(stuck);
+        boolean immutable = false;
+        try {
+            immutable = new ProcessBuilder("chattr", "+i", stuck.toString()).start().waitFor() == 0;
+        } catch (IOException noChattr) {
+            // e2fsprogs not installed: the test cannot make the file immutable
+        } finally {
+            if (!immutable) {
+                // not dialled by the later tests' inbox
+                Files.delete(stuck);
+            }
+            // the later tests read the inbox
+            context.getRouteController().startRoute("crm-click2call-file");
         }
-        context.getRouteController().startRoute("crm-click2call-file");
         Assumptions.assumeTrue(immutable, "chattr +i needs root on a file system that has the attribute");
         try {
             delivered("demo:ccs.click2call.accepted:crm-file-stuck");

@@ -26,7 +26,8 @@ public final class Chromium {
                         + "(bash .ci/run installs them)").isTrue();
         // the driver and the browser are named, so Selenium Manager never looks for (or downloads) either
         ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
+                // a port of this fork's own: Selenium's free port is one probed and let go, perhaps another class's
+                .usingPort(FreePorts.next()).build();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath());

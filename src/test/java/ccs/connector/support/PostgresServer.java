@@ -61,7 +61,7 @@ public final class PostgresServer implements AutoCloseable {
         }
         Path data = directory.resolve("data");
         Process initdb = new ProcessBuilder(asPostgres(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--no-sync"))
+                "--pwfile=" + passwordFile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"))
                 .redirectErrorStream(true).redirectOutput(directory.resolve("initdb.log").toFile()).start();
         if (!initdb.waitFor(2, TimeUnit.MINUTES) || initdb.exitValue() != 0) {
             throw new IllegalStateException("initdb failed: " + Files.readString(directory.resolve("initdb.log")));
