@@ -63,6 +63,9 @@ public final class CdrWindow {
     private int pages;
     private long records;
     private LocalDateTime latestCallDate;
+    /** The call date of the last record read, and whether one came before an earlier one's: the order is not to be trusted. */
+    private LocalDateTime lastCallDate;
+    private boolean unordered;
     /** The latest call date and the records of the pages in the outbox: what a window that fails later got done. */
     private LocalDateTime publishedUpTo;
     private long publishedRecords;
@@ -118,8 +121,7 @@ public final class CdrWindow {
         pages++;
         records += callList.size();
         for (Object record : callList) {
-            callDate(record).filter(callDate -> (latestCallDate == null || callDate.isAfter(latestCallDate)) && !callDate.isAfter(finish))
-                    .ifPresent(callDate -> latestCallDate = callDate);
+            callDate(record).ifPresent(this::recordRead);
         }
         String next = cursor(answer.get("cursor"));
         if (callList.isEmpty() && pages > 1) {
@@ -134,6 +136,19 @@ public final class CdrWindow {
             stop(Stop.PAGE_CAP, "the page cap of " + pageCap + " pages is reached (ccs.cdr.page-cap): the rest waits for the next run");
         } else {
             cursor = next;
+        }
+    }
+
+    private void recordRead(LocalDateTime callDate) {
+        if (ascending && !unordered && lastCallDate != null && callDate.isBefore(lastCallDate)) {
+            // the platform did not sort as asked: the latest record read says nothing of the earlier ones not read yet
+            unordered = true;
+            LOG.warn("CDR {} of tenant {} {}: a record of {} came after one of {}, though asked for sorting=asc; a run cut short"
+                    + " now counts nothing as read", source, tenant, range(), callDate, lastCallDate);
+        }
+        lastCallDate = callDate;
+        if ((latestCallDate == null || callDate.isAfter(latestCallDate)) && !callDate.isAfter(finish)) {
+            latestCallDate = callDate;
         }
     }
 
@@ -155,7 +170,8 @@ public final class CdrWindow {
     private static Optional<LocalDateTime> callDate(Object record) {
         if (record instanceof Map<?, ?> fields && fields.get("calldate") instanceof String text) {
             try {
-                return Optional.of(Events.wireTime(text));
+                // trimmed, as the record's event reads it
+                return Optional.of(Events.wireTime(text.trim()));
             } catch (DateTimeParseException unreadable) {
                 return Optional.empty();
             }
@@ -203,7 +219,7 @@ public final class CdrWindow {
         if (complete()) {
             return Optional.of(finish);
         }
-        if (ascending && latestCallDate != null) {
+        if (ordered() && latestCallDate != null) {
             return Optional.of(latestCallDate);
         }
         return Optional.empty();
@@ -221,7 +237,12 @@ public final class CdrWindow {
      * known to be read.
      */
     public Optional<LocalDateTime> publishedUpTo() {
-        return ascending ? Optional.ofNullable(publishedUpTo) : Optional.empty();
+        return ordered() ? Optional.ofNullable(publishedUpTo) : Optional.empty();
+    }
+
+    /** Records come oldest first, as asked and as read so far. */
+    private boolean ordered() {
+        return ascending && !unordered;
     }
 
     public long getPublishedRecords() {

@@ -3,6 +3,7 @@ package ccs.connector.cdr;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,46 @@ class CdrWindowTest {
 
         assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
         assertThat(window.readUpTo()).as("its second: the next run reads it again").contains(START.plusMinutes(30));
+    }
+
+    @Test
+    void aWindowCutShortCountsACallDateWithBlanksAroundItAsItsEventReadsIt() {
+        CdrWindow window = window(true, 1);
+        Map<String, Object> answer = fullPage(99, Map.of("callid", "blanks", "calldate", " 2026-11-02 09:30:00 "));
+
+        CdrWindow.pageRead(window, answer);
+
+        assertThat(window.readUpTo()).contains(START.plusMinutes(30));
+    }
+
+    @Test
+    void aWindowAskedForOldestFirstThatGetsAnEarlierRecordAfterALaterOneCountsAsNotReadAtAll() {
+        // the platform ignored sorting=asc: the latest record read says nothing of the earlier ones still to come
+        CdrWindow window = window(true, 2);
+        Map<String, Object> newestFirst = page(100, 100, "c1");
+        @SuppressWarnings("unchecked")
+        List<Object> records = new ArrayList<>((List<Object>) newestFirst.get("CallList"));
+        Collections.reverse(records);
+        newestFirst.put("CallList", records);
+
+        CdrWindow.pageRead(window, newestFirst);
+        window.pagePublished();
+        CdrWindow.pageRead(window, page(100, 0, "c2"));
+
+        assertThat(window.getStop()).isEqualTo(CdrWindow.Stop.PAGE_CAP);
+        assertThat(window.readUpTo()).isEmpty();
+        assertThat(window.publishedUpTo()).isEmpty();
+    }
+
+    @Test
+    void aWindowAskedForOldestFirstWhosePagesGoBackInTimeCountsAsNotReadAtAll() {
+        CdrWindow window = window(true, 2);
+        CdrWindow.pageRead(window, page(100, 100, "c1"));
+        window.pagePublished();
+        CdrWindow.pageRead(window, page(100, 0, "c2"));
+
+        assertThat(window.readUpTo()).isEmpty();
+        assertThat(window.publishedUpTo()).isEmpty();
     }
 
     @Test
