@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -235,17 +234,22 @@ public final class Click2callRequests {
     }
 
     /**
-     * An inbox file by name, size, time and the file system's own key (its inode): the same name written again, or the same
-     * file copied back, is another file.
+     * An inbox file by name, size, time, the file system's own key (its inode) and the time its inode last changed: the same
+     * name written again, or the same file copied back, is another file; so is one moved away and back ({@code mv failed/x.json .}
+     * keeps the rest, and it stayed unread with a WARN line that blamed its permissions), where one whose move failed is not.
      */
     private static String inboxKey(File file) {
-        Object inode;
+        return file.getName() + "|" + file.length() + "|" + file.lastModified() + "|" + attribute(file, "basic:fileKey")
+                + "|" + attribute(file, "unix:ctime");
+    }
+
+    /** A file attribute, or null where the file is gone or its file system has no such attribute. */
+    private static Object attribute(File file, String name) {
         try {
-            inode = Files.readAttributes(file.toPath(), BasicFileAttributes.class).fileKey();
-        } catch (IOException gone) {
-            inode = null;
+            return Files.getAttribute(file.toPath(), name);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException none) {
+            return null;
         }
-        return file.getName() + "|" + file.length() + "|" + file.lastModified() + "|" + inode;
     }
 
     /**

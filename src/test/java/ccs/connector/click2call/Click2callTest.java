@@ -707,6 +707,21 @@ class Click2callTest extends ConnectorTestSupport {
         assertThat(Files.readString(inbox.resolve("failed/garbage-2.json.reason.txt"))).isEqualTo("the body is not a JSON object");
     }
 
+    /** An operator moves a refused file back into the inbox as it is (mv keeps its name, size, times and inode): it is read again. */
+    @Test
+    @Order(8)
+    void aFileMovedBackFromFailedIsReadAgain() throws Exception {
+        Path inbox = dataDir.resolve("inbox").resolve("click2call");
+        drop(inbox, "moved-back.json", "{\"agentEmail\": \"" + AGENT + "\", \"transactionId\": \"crm-file-moved-back\"}");
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/moved-back.json.reason.txt")));
+
+        Files.move(inbox.resolve("failed/moved-back.json"), inbox.resolve("moved-back.json"));
+
+        await().atMost(PATIENCE).until(() -> Files.exists(inbox.resolve("failed/moved-back-2.json.reason.txt")));
+        assertThat(Files.readString(inbox.resolve("failed/moved-back-2.json.reason.txt"))).isEqualTo("phoneNumber is missing: the number to call");
+        assertThat(LogCapture.text()).doesNotContain("click2call file moved-back.json was handled");
+    }
+
     /** A folder with the sticky bit holding another user's files, a locked file: here a file made immutable. */
     @Test
     @Order(8)
