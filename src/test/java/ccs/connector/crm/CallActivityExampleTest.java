@@ -36,7 +36,8 @@ class CallActivityExampleTest extends ConnectorTestSupport {
 
     @Test
     void aHangupAndItsCdrRecordUpsertOneCallActivity() throws Exception {
-        CloudEvent hangup = hangupEvent("act-1");
+        // as the correlation with its click2call leaves it
+        CloudEvent hangup = hangupEvent("act-1").withData("crmReference", "CASE-7");
         publish(hangup);
         await().atMost(Duration.ofSeconds(30)).until(() -> activityUpserts("act-1").size() == 1);
         publish(events().cdr(null, cdrRecord("act-1")));
@@ -56,7 +57,8 @@ class CallActivityExampleTest extends ConnectorTestSupport {
         assertThat(fromHangup.get("phone").asText()).isEqualTo("05321234567");
         assertThat(fromHangup.get("status").asText()).isEqualTo("ANSWER");
         assertThat(fromHangup.get("durationSeconds").isInt()).isTrue();
-        assertThat(fromHangup.get("crmReference").asText()).isEqualTo("crm-act-1");
+        assertThat(fromHangup.get("transactionId").asText()).isEqualTo("crm-act-1");
+        assertThat(fromHangup.get("crmReference").asText()).isEqualTo("CASE-7");
         JsonNode fromCdr = json.readTree(puts.get(1).body());
         assertThat(fromCdr.get("direction").asText()).isEqualTo("inbound");
         assertThat(fromCdr.get("phone").asText()).isEqualTo("05551112233");
