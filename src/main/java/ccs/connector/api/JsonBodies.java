@@ -1,6 +1,8 @@
 package ccs.connector.api;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import ccs.connector.event.InvalidFieldException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -73,6 +76,19 @@ public final class JsonBodies {
         check(length, chunked, contentType, query);
         if (!hasBody(length, chunked)) {
             throw new BadRequestException("the body is empty: send a JSON object with Content-Type: application/json");
+        }
+    }
+
+    /**
+     * Refuses (400, naming it) a field of a JSON object other than {@code fields} (their names, comma-separated): a field the
+     * route does not read went unheard, {@code "Tenant": "acme"} backfilled the default tenant and answered 202.
+     */
+    public void only(Map<String, ?> body, String fields) {
+        List<String> known = List.of(fields.split(","));
+        for (String name : body.keySet()) {
+            if (!known.contains(name)) {
+                throw new InvalidFieldException(name, "is no field of this request: it takes " + String.join(", ", known));
+            }
         }
     }
 

@@ -216,6 +216,18 @@ class HttpStandardsTest extends ConnectorTestSupport {
     }
 
     @Test
+    void aBackfillFieldSpeltOtherwiseIsAProblemNamingItAndStartsNothing() throws Exception {
+        String day = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Istanbul")).minusDays(3).toString();
+        for (String path : new String[] {"/api/v1/cdr/backfill", "/api/v1/agents/performance/backfill"}) {
+            // read as a field the path does not take, it backfilled the default tenant: a 202
+            HttpResponse<String> answer = post(path, "application/json", "{\"Tenant\": \"demo\", \"from\": \"" + day + "\", \"to\": \"" + day + "\"}");
+            assertProblem(answer, 400).as(path).isEqualTo("Tenant is no field of this request: it takes tenant, from, to");
+            assertThat(json.readTree(answer.body()).path("field").asText(null)).as(path).isEqualTo("Tenant");
+            assertThat(json.readTree(get(path + "?tenant=demo").body()).toString()).as(path).doesNotContain(day + "T00:00");
+        }
+    }
+
+    @Test
     void aScreenPopWithNeitherPhoneNorCallKeyIsAProblemNamingPhone() throws Exception {
         for (HttpResponse<String> answer : java.util.List.of(get("/api/v1/screen-pop"), get("/api/v1/screen-pop?phone=%20&activecallkey="),
                 agentDoor("/agent/screen-pop", agentPageCookie(AGENT), "{}"))) {
