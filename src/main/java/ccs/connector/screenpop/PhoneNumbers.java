@@ -172,7 +172,8 @@ public final class PhoneNumbers {
     /**
      * The number written in one lookup format; null when the format does not apply: lastN of too few digits, or of a number
      * of another country than the default region's, whose last digits are any local number's (a New York caller's
-     * {@code 212 444 55 66} is an Istanbul customer's), and which the full number finds.
+     * {@code 212 444 55 66} is an Istanbul customer's), and which the full number finds; nor of a number that is no valid one
+     * of the region (a mobile's {@code 0532 123 45 67} with two digits more, {@code 12}, ended in a landline customer's last ten).
      */
     String format(PhoneNumber number, String format) {
         String digits = util.format(number, PhoneNumberFormat.E164).substring(1);
@@ -185,7 +186,7 @@ public final class PhoneNumbers {
                 return digits;
             default:
                 int count = lastDigits(format);
-                return digits.length() >= count && number.getCountryCode() == util.getCountryCodeForRegion(region)
+                return digits.length() >= count && number.getCountryCode() == util.getCountryCodeForRegion(region) && util.isValidNumber(number)
                         ? digits.substring(digits.length() - count) : null;
         }
     }

@@ -98,6 +98,14 @@ class ScreenPopTest extends ConnectorTestSupport {
         }
     }
 
+    /** A mobile's number with two digits more (an extension written on without a marker) ends in a landline customer's last ten. */
+    @Test
+    void aCallerNumberThatIsNoValidNumberIsNoMatchForTheLastDigitsOfAnother() throws Exception {
+        HttpResponse<String> answer = screenPop("phone", "0532 124 44 55 66");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
+    }
+
     @Test
     void aCallerNoContactHasIsA404() throws Exception {
         HttpResponse<String> answer = screenPop("phone", "0532 999 99 99");
