@@ -50,6 +50,7 @@ public final class ConnectorMain {
             AgentPerformanceConfiguration.class, ClusterConfiguration.class, StatusConfiguration.class);
 
     private static final String CANNOT_START = "ccs-connector cannot start: ";
+    private static final String LOG_FORMAT = "connector.log.format";
 
     /** The connector's own classes: a route naming one that is gone was written for another version. */
     private static final String OWN_PACKAGE = ConnectorMain.class.getPackageName() + ".";
@@ -64,6 +65,7 @@ public final class ConnectorMain {
         // of the JVM's zone, which must read back the same after a move to another host and on every replica.
         Locale.setDefault(Locale.ROOT);
         TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
+        chooseLogFormat();
         // java.util.logging (and System.Logger, which Caffeine uses) would print to stderr past the layout that masks secrets
         Log4jBridgeHandler.install(true, null, true);
         // Camel Main binds the HTTP server's port from -D, else application.properties, and skips every environment variable
@@ -176,6 +178,22 @@ public final class ConnectorMain {
     /** Names the connector's configuration classes; the tests start the connector through this too. */
     public static void configure(MainConfigurationProperties main) {
         CONFIGURATIONS.forEach(main::addConfiguration);
+    }
+
+    /**
+     * The log format, set before anything logs: log4j2.properties takes the console appender of that name, and under any
+     * other (JSON, jsn, a blank) it wrote one status line and then nothing more, the process's every line lost.
+     */
+    private static void chooseLogFormat() {
+        String format = Optional.ofNullable(System.getProperty(LOG_FORMAT)).orElse(System.getenv("CONNECTOR_LOG_FORMAT"));
+        if (format == null) {
+            return;
+        }
+        String named = format.trim().toLowerCase(Locale.ROOT);
+        if (!named.equals("text") && !named.equals("json")) {
+            exit(2, "setting " + LOG_FORMAT + " (or CONNECTOR_LOG_FORMAT) is '" + format + "': it must be text or json");
+        }
+        System.setProperty(LOG_FORMAT, named);
     }
 
     private static void exit(int status, String reason) {

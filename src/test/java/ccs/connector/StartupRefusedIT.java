@@ -140,6 +140,11 @@ class StartupRefusedIT {
             "ccs.cdr.enabled     | -Dccs.cdr.enabled=yes",
             "crm.delivery.consumers | -Dcrm.delivery.consumers=0",
             "crm.retry.initial-delay | -Dcrm.retry.initial-delay=soon",
+            // a number without its unit was read as milliseconds: correlations deleted 48 ms after their click2call
+            "connector.correlation.retention | -Dconnector.correlation.retention=48",
+            "ccs.cdr.overlap     | -Dccs.cdr.overlap=5m30",
+            // the name of no appender: every line of the process was lost
+            "connector.log.format | -Dconnector.log.format=jsn",
             // timers' periods: at 0 a timer runs once and never again (probes, gauges and the held webhooks' release frozen)
             "connector.health.cache | -Dconnector.health.cache=0s",
             "crm.dedupe.cleanup-interval | -Dcrm.dedupe.cleanup-interval=0s",

@@ -99,8 +99,9 @@ public final class Settings {
     public Duration duration(String key, Duration fallback) {
         return parse(key, fallback, value -> {
             long millis = TimeUtils.toMilliSeconds(value);
-            // Camel reads text without a number it knows ("abc", "5x", "-5s", ISO-8601's "PT5M") as 0: a hold of nothing, a timer that never waits
-            if (!value.matches("[0-9].*") || millis == 0 && value.matches(".*[1-9].*")) {
+            // Camel reads text without a number it knows ("abc", "5x", "-5s", ISO-8601's "PT5M") as 0: a hold of nothing, a timer that
+            // never waits; and a number without its unit ("48", the "30" of "5m30") as milliseconds: a retention of 48 ms
+            if (!value.matches("[0-9].*") || millis == 0 && value.matches(".*[1-9].*") || !value.equals("0") && !value.matches(".*[A-Za-z]")) {
                 throw new IllegalArgumentException();
             }
             return Duration.ofMillis(millis);

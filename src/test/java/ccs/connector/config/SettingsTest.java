@@ -50,11 +50,13 @@ class SettingsTest {
         assertThatThrownBy(() -> settings.zone("z", null)).hasMessageContaining("Europe/Istanbul");
         assertThatThrownBy(() -> settings.duration("d", Duration.ZERO)).hasMessageContaining("60s");
         // Camel reads an ISO-8601 duration (PT5M) as 0 too
-        for (String unreadable : new String[] {"abc", "5x", "-5s", "PT5M"}) {
+        // a number without its unit (a whole one, or the last part of one) was read as milliseconds
+        for (String unreadable : new String[] {"abc", "5x", "-5s", "PT5M", "48", "5m30"}) {
             assertThatThrownBy(() -> settings("d", unreadable).duration("d", Duration.ofSeconds(30))).as(unreadable)
                     .isInstanceOf(InvalidSettingException.class).hasMessageContaining("d is '" + unreadable + "'");
         }
         assertThat(settings("d", "0s").duration("d", Duration.ofSeconds(30))).isZero();
+        assertThat(settings("d", "0").duration("d", Duration.ofSeconds(30))).isZero();
         assertThatThrownBy(() -> settings.required("absent")).hasMessageContaining("absent is missing");
     }
 
