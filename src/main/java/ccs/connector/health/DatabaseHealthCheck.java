@@ -29,8 +29,12 @@ public final class DatabaseHealthCheck extends CachedHealthCheck {
         try (Connection connection = database.dataSource().getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.setQueryTimeout(TIMEOUT_SECONDS);
-                // a table of the store: a session opened on a closed store still answers SELECT 1
-                statement.execute("SELECT COUNT(*) FROM CDR_CHECKPOINT");
+                try {
+                    // a table of the store: a session opened on a closed store still answers SELECT 1
+                    statement.execute("SELECT COUNT(*) FROM CDR_CHECKPOINT");
+                } finally {
+                    noQueryTimeout(statement);
+                }
                 return new Probe(null, Map.of());
             } catch (SQLException e) {
                 database.dropConnectionsOfAClosedStore(e);
@@ -38,6 +42,18 @@ public final class DatabaseHealthCheck extends CachedHealthCheck {
             }
         } catch (SQLException e) {
             return new Probe("the connector's database refuses connections: " + e.getMessage(), Map.of());
+        }
+    }
+
+    /**
+     * H2 sets a statement's query timeout on its whole session, which the pool hands on: every later statement of that
+     * connection (a replay's UPDATE, a retention sweep) was cancelled after 2 s and taken for a database away.
+     */
+    private static void noQueryTimeout(Statement statement) {
+        try {
+            statement.setQueryTimeout(0);
+        } catch (SQLException closedStore) {
+            // the probe's own failure says why; a closed store's connections are dropped with it
         }
     }
 }
