@@ -107,6 +107,24 @@ class DeadLetterTenantsTest extends ConnectorTestSupport {
         assertThat(replaying(list(""))).as("nothing marked by a refused replay").isEmpty();
     }
 
+    /** Read as absent, a misspelt tenant replayed every tenant's letters, those whose CRM mapping was not fixed yet too. */
+    @Test
+    void aReplayWithAParameterItDoesNotTakeIsA400NamingItAndMarksNothing() throws Exception {
+        leadElsewhere();
+        try {
+            HttpResponse<String> answer = post("/api/v1/dead-letters/replay?tenants=acme", null, null);
+
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+            JsonNode problem = json.readTree(answer.body());
+            assertThat(problem.get("field").asText()).isEqualTo("tenants");
+            assertThat(problem.get("detail").asText()).isEqualTo("tenants is no query parameter of this request: it takes tenant");
+            assertThat(replaying(list(""))).isEmpty();
+        } finally {
+            stateStore().update("UPDATE DEAD_LETTER SET replay = FALSE");
+            leadHere();
+        }
+    }
+
     private JsonNode list(String query) throws Exception {
         HttpResponse<String> answer = get("/api/v1/dead-letters" + query);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
