@@ -145,8 +145,9 @@ public final class DeclaredCharsets {
         return fields;
     }
 
+    /** For {@link Map#merge}: a name given more than once has every value, in order, as a list. */
     @SuppressWarnings("unchecked") // the values merged before, a list made here
-    private static Object repeated(Object before, Object value) {
+    public static Object repeated(Object before, Object value) {
         List<Object> values = before instanceof List<?> list ? (List<Object>) list : new ArrayList<>(List.of(before));
         values.add(value);
         return values;

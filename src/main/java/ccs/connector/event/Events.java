@@ -30,7 +30,8 @@ import ccs.connector.config.Secrets;
 /**
  * The one place that builds events: each Call Center Studio record or callback becomes a
  * {@link CloudEvent} with camelCase normalized fields, times in UTC and {@code raw}, the fields
- * as received. Everything received is scrubbed of secrets first ({@link Secrets#scrub}), so no event
+ * as received (a field given more than once with every value, as a list; the normalized fields read its first).
+ * Everything received is scrubbed of secrets first ({@link Secrets#scrub}), so no event
  * carries one in any field. Bad input throws {@link InvalidFieldException} naming the field; a
  * callback whose call is known is never refused for its other fields: each one that cannot be read
  * is left empty and named in {@code data.unreadable} (its value stays in {@code raw}).
@@ -183,7 +184,7 @@ public final class Events {
         // the direction (CallDirection) and the correlation take one that cannot be read for none: it is named all the same
         Stream.of("inbound", "click2call").forEach(field -> readable(unreadable, () -> yesNo(field, record.get(field))));
         putUnreadable(data, unreadable);
-        data.put("raw", raw(record));
+        data.put("raw", record);
         return new CloudEvent(name(tenant), CDR, callKey, Instant.parse(endedAt != null ? endedAt : startedAt), data);
     }
 
@@ -225,7 +226,7 @@ public final class Events {
         data.put("durationSeconds", duration);
         data.put("disposition", disposition);
         putUnreadable(data, unreadable);
-        data.put("raw", raw(fields));
+        data.put("raw", fields);
         Instant endedAt = startedAt == null ? clock.instant() : Instant.parse(startedAt).plusSeconds(duration == null ? 0 : duration);
         return new CloudEvent(name(tenant), HANGUP, callKey, endedAt, data);
     }
@@ -233,8 +234,8 @@ public final class Events {
     /**
      * A call notification from an IVR step; parameters are read under their configured wire names.
      * The platform may notify several steps of one call: the id ends with a digest of all the
-     * notification's fields (its event, queue, agent, times, any other parameter), so each step is
-     * an event of its own and only an exact repeat of one notification has the same id.
+     * notification's fields (its event, queue, agent, times, any other parameter; each value of one given more than once),
+     * so each step is an event of its own and only an exact repeat of one notification has the same id.
      */
     public CloudEvent ivrNotification(String tenant, Map<String, ?> received) {
         Map<String, Object> params = secrets.scrub(received);
@@ -265,9 +266,9 @@ public final class Events {
         data.put("agentEmail", agentEmail);
         data.put("startedAt", startedAt);
         putUnreadable(data, unreadable);
-        Map<String, Object> raw = raw(params);
-        data.put("raw", raw);
-        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(raw),
+        // every value of a repeated parameter, in order: the digest tells apart steps that differ only in a later one
+        data.put("raw", params);
+        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(params),
                 startedAt == null ? clock.instant() : Instant.parse(startedAt), data);
     }
 
@@ -352,7 +353,7 @@ public final class Events {
         data.put("date", day.toString());
         data.put("team", first(fields, TEAM_FIELDS));
         data.put("figures", figures);
-        data.put("raw", raw(fields));
+        data.put("raw", fields);
         return new CloudEvent(name(tenant), AGENT_PERFORMANCE, agent, day.toString(), day.plusDays(1).atStartOfDay(zone(tenant)).toInstant(), data);
     }
 
@@ -460,13 +461,6 @@ public final class Events {
 
     private String name(String tenant) {
         return tenants.get(tenant).name();
-    }
-
-    /** The fields as received (scrubbed of secrets already), a repeated form field by its first value. */
-    private static Map<String, Object> raw(Map<String, ?> fields) {
-        Map<String, Object> raw = new LinkedHashMap<>();
-        fields.forEach((name, value) -> raw.put(name, single(value)));
-        return raw;
     }
 
     /** A field read with {@code read}; when it cannot be read, null, and the reason goes to {@code unreadable} under the field's name. */

@@ -7,10 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs the webhooks refused for their credential or their address: the platform does not send a refused callback again,
- * so the operator needs a line to act on (restore a rotated token as {@code .previous}, fix an IVR step's URL, backfill the
- * CDR), but a scanner must not flood the log. At most one WARN line a minute per route and reason (the setting not
- * matched, never the token), with the peer address and how many were refused so since the last such line.
+ * Logs the webhooks refused for their credential, their address or a {@code token} or {@code tenant} given twice: the
+ * platform does not send a refused callback again, so the operator needs a line to act on (restore a rotated token as
+ * {@code .previous}, fix an IVR step's URL, backfill the CDR), but a scanner must not flood the log. At most one WARN line a
+ * minute per route and reason (the setting not matched, never the token), with the peer address and how many were refused
+ * so since the last such line.
  */
 final class RefusedWebhooks {
 

@@ -1,5 +1,6 @@
 package ccs.connector.webhook;
 
+import java.util.List;
 import java.util.Map;
 
 import ccs.connector.ccs.Tenant;
@@ -36,12 +37,18 @@ public final class WebhookGuard {
 
     public void check(Exchange exchange) {
         Message message = exchange.getMessage();
-        // the tenant chooses the token: the guard and the route must read the same one
-        WebhookRequests.once(message, "token", "tenant");
-        Map<String, String> query = WebhookRequests.query(message);
-        String presented = query.get("token");
+        Map<String, Object> query = WebhookRequests.query(message);
+        // the tenant chooses the token: the guard and the route must read the same one, where another reader of the URL
+        // might take the last of two
+        for (String name : List.of("token", "tenant")) {
+            if (query.get(name) instanceof List<?> values) {
+                refusals.refused(exchange.getFromRouteId(), name + " given " + values.size() + " times in the query", peer(exchange));
+                throw WebhookRefusedException.repeated(name, values.size());
+            }
+        }
+        String presented = WebhookRequests.single(query, "token");
         String bearer = presented == null ? WebhookRequests.bearer(message) : null;
-        WebhookTokens.Token token = tokens.of(tenants.find(query.get("tenant")).map(Tenant::name).orElse(null));
+        WebhookTokens.Token token = tokens.of(tenants.find(WebhookRequests.single(query, "tenant")).map(Tenant::name).orElse(null));
         if (!token.admits(presented != null ? presented : bearer)) {
             boolean inQuery = presented != null && !presented.isEmpty();
             // the log's line in words that its masking of credentials leaves readable ("bearer ***")

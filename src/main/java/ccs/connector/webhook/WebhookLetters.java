@@ -62,7 +62,7 @@ public final class WebhookLetters {
         String tenant = exchange.getVariable("tenant", String.class);
         if (tenant == null) {
             // as ccs.tenants spells it when served, so that the letter's id begins as its tenant's other letters do
-            String named = WebhookRequests.query(exchange.getMessage()).get("tenant");
+            String named = WebhookRequests.single(WebhookRequests.query(exchange.getMessage()), "tenant");
             tenant = named == null ? null : tenants.find(named).map(Tenant::name).orElse(named);
         }
         Map<String, Object> letter = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package ccs.connector.webhook;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,13 +41,33 @@ public final class WebhookRequests {
     }
 
     /**
-     * The fields of the request: the query parameters, then the body's fields (a form or a JSON
-     * object; a field in both counts from the body). A body in another format is a 415.
+     * The fields of a hangup callback: the query parameters, then the body's fields (a form or a JSON
+     * object; a field in both counts from the body). A body in another format is a 415. A {@code token} in the body is a 400:
+     * the token is read from the query or the Authorization header alone. The body's {@code tenant} is the platform's own
+     * field of the callback (the vendor guide's sample leaves it blank), which chooses no tenant ({@link #tenant}).
      */
     public Map<String, Object> fields(Exchange exchange) {
-        Message message = exchange.getMessage();
+        return fields(exchange.getMessage(), "token");
+    }
+
+    /**
+     * The fields of an IVR notification, as {@link #fields}; a {@code tenant} in the body is a 400 too: the tenant is read
+     * from the query alone, and the event would be filed under another tenant than the one the body names.
+     */
+    public Map<String, Object> ivrFields(Exchange exchange) {
+        return fields(exchange.getMessage(), "token", "tenant");
+    }
+
+    private Map<String, Object> fields(Message message, String... queryOnly) {
         Map<String, Object> fields = new LinkedHashMap<>(query(message));
-        fields.putAll(body(message));
+        Map<String, Object> body = body(message);
+        for (String name : queryOnly) {
+            if (body.containsKey(name)) {
+                throw new BadRequestException(name + " is a field of the body: it goes in the query string"
+                        + (name.equals("token") ? " or the Authorization header" : ", beside the token"), name);
+            }
+        }
+        fields.putAll(body);
         return fields;
     }
 
@@ -57,7 +76,12 @@ public final class WebhookRequests {
      * names it for every tenant but the default one), else the default tenant. An unknown name is a 400.
      */
     public String tenant(Exchange exchange) {
-        return tenants.get(query(exchange.getMessage()).get("tenant")).name();
+        return tenants.get(single(query(exchange.getMessage()), "tenant")).name();
+    }
+
+    /** A query parameter that {@link WebhookGuard} refuses to see more than once ({@code token}, {@code tenant}), or null. */
+    static String single(Map<String, Object> query, String name) {
+        return (String) query.get(name);
     }
 
     /**
@@ -73,31 +97,15 @@ public final class WebhookRequests {
     }
 
     /**
-     * The decoded query parameters; a repeated one counts once, with its first value. A value that begins with a
+     * The decoded query parameters; a repeated one with every value, in order, as a list (an IVR step's URL may repeat one,
+     * and each value is part of the notification). A value that begins with a
      * {@code +} and a digit is a number in international form whose {@code +} the platform left unencoded
      * ({@code callerid=+905071303066}): that {@code +} is kept, where a form's rules would make it a space and the number
      * {@code 905071303066}; a {@code +} further on (a date's {@code 2020-02-24+20:17:55}) is still a space. Each name and
      * value is read in UTF-8, or in a Turkish charset where its bytes are not UTF-8 ({@link UndeclaredCharset}).
      */
-    static Map<String, String> query(Message message) {
+    static Map<String, Object> query(Message message) {
         return decode(message.getHeader(Exchange.HTTP_QUERY, String.class), true);
-    }
-
-    /**
-     * Refuses (400) a request whose query gives one of {@code names} more than once, under the same decoding as {@link #query}:
-     * {@link #query} would take the first value, where another reader of the URL might take the last.
-     */
-    static void once(Message message, String... names) {
-        String query = message.getHeader(Exchange.HTTP_QUERY, String.class);
-        if (query == null || query.isEmpty()) {
-            return;
-        }
-        for (String name : names) {
-            long times = Arrays.stream(query.split("&")).filter(pair -> !pair.isEmpty() && name.equals(name(pair, true))).count();
-            if (times > 1) {
-                throw WebhookRefusedException.repeated(name, times);
-            }
-        }
     }
 
     /** A raw query value that begins with an unencoded + and a digit: a number in international form. */
@@ -180,8 +188,8 @@ public final class WebhookRequests {
      * A query's (the HTTP server hands on its raw bytes, one character a byte, and no charset) or a form's text (read already
      * in its charset) {@code name=value} pairs, decoded.
      */
-    private static Map<String, String> decode(String encoded, boolean query) {
-        Map<String, String> parameters = new LinkedHashMap<>();
+    private static Map<String, Object> decode(String encoded, boolean query) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
         if (encoded == null || encoded.isEmpty()) {
             return parameters;
         }
@@ -191,23 +199,17 @@ public final class WebhookRequests {
             }
             int eq = pair.indexOf('=');
             try {
-                String name = name(pair, query);
+                String name = decoded(eq < 0 ? pair : pair.substring(0, eq), query);
                 String raw = eq < 0 ? "" : pair.substring(eq + 1);
                 String value = query && LEADING_PLUS.matcher(raw).lookingAt()
                         ? "+" + decoded(raw.substring(1), true)
                         : decoded(raw, query);
-                parameters.putIfAbsent(name, value);
+                parameters.merge(name, value, DeclaredCharsets::repeated);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("the query string or form is not URL-encoded");
             }
         }
         return parameters;
-    }
-
-    /** The decoded name of a query's or form's {@code name=value} pair. */
-    private static String name(String pair, boolean query) {
-        int eq = pair.indexOf('=');
-        return decoded(eq < 0 ? pair : pair.substring(0, eq), query);
     }
 
     private static String decoded(String encoded, boolean query) {

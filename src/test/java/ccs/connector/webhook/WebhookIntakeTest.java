@@ -267,9 +267,16 @@ class WebhookIntakeTest extends ConnectorTestSupport {
 
         assertThat(refused).allSatisfy(answer -> assertError(answer, 400, "token is given 2 times in the query: give it once", "token"));
         assertThat(deadLetterTexts().values()).noneMatch(letter -> letter.contains("token-twice"));
-        // a parameter that is no part of the token check still counts with its first value
+        // refused before the token is read, and logged as a wrong token is: the platform does not send it again
+        List<String> lines = LogCapture.text().lines().filter(line -> line.contains("token given 2 times in the query")).toList();
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains(" WARN ")
+                .contains("Refused a webhook (route webhook-hangup) from 127.0.0.1: token given 2 times in the query"));
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("Refused a webhook (route webhook-ivr) from 127.0.0.1"));
+        assertThat(lines).noneMatch(line -> line.contains(webhookToken()) || line.contains(enc(webhookToken())) || line.contains(PREVIOUS_TOKEN));
+        // a parameter that is no part of the token check keeps every value
         assertThat(post("/webhooks/ccs/hangup?token=" + webhookToken() + "&note=a&note=b", FORM, encode(IvrGuideExamples.hangup("token-once-1")))
                 .statusCode()).isEqualTo(200);
+        assertThat(delivered("demo:ccs.call.hangup:token-once-1").at("/data/raw/note")).isEqualTo(json.readTree("[\"a\", \"b\"]"));
     }
 
     @Test
@@ -405,6 +412,35 @@ class WebhookIntakeTest extends ConnectorTestSupport {
                 .noneMatch(r -> r.body().contains("multipart-1") || r.body().contains("too-large")));
     }
 
+    /**
+     * The tenant is the query's alone, as a click2call's hangup URL names it: an IVR notification's body that named one was
+     * filed under the default tenant, that name in data.raw; a body's token is read nowhere either.
+     */
+    @Test
+    @Order(9)
+    void aTenantInAnIvrNotificationsBodyOrATokenInAnyBodyIs400NamingItAndKeptForAPerson() throws Exception {
+        String ivr = "/webhooks/ccs/ivr?token=" + enc(webhookToken());
+        String kept = "; the request is kept in the connector's dead letters for a person";
+        String inQuery = "tenant is a field of the body: it goes in the query string, beside the token" + kept;
+        assertError(post(ivr, FORM, "callkeyX=body-tenant-1&event=call_hangup&tenant=globex"), 400, inQuery, "tenant");
+        assertError(post(ivr, "application/json", "{\"callkeyX\": \"body-tenant-2\", \"tenant\": \"globex\"}"), 400, inQuery, "tenant");
+        String tokenInQuery = "token is a field of the body: it goes in the query string or the Authorization header" + kept;
+        assertError(post(ivr, "application/json", "{\"callkeyX\": \"body-token-1\", \"token\": \"" + webhookToken() + "\"}"), 400,
+                tokenInQuery, "token");
+        assertError(hangup(FORM, encode(IvrGuideExamples.hangup("body-token-2")) + "&token=" + enc(webhookToken())), 400, tokenInQuery, "token");
+
+        assertThat(json.readTree(deadLetterTexts().get(deadLetter("body-tenant-1"))).get("field").asText()).isEqualTo("tenant");
+        assertThat(json.readTree(deadLetterTexts().get(deadLetter("body-tenant-2"))).get("type").asText()).isEqualTo("ccs.ivr.notification");
+        assertThat(deadLetterTexts().get(deadLetter("body-token-1"))).doesNotContain(webhookToken());
+        assertThat(deadLetterTexts().get(deadLetter("body-token-2"))).doesNotContain(webhookToken(), enc(webhookToken()));
+        // a hangup callback's form has a tenant field of the platform's own (the vendor guide's sample leaves it blank): it
+        // chooses nothing, and stays in data.raw
+        Map<String, String> platformTenant = IvrGuideExamples.hangup("body-tenant-hangup");
+        platformTenant.put("tenant", "globex");
+        assertThat(hangup(FORM, encode(platformTenant)).statusCode()).isEqualTo(200);
+        assertThat(delivered("demo:ccs.call.hangup:body-tenant-hangup").at("/data/raw/tenant").asText()).isEqualTo("globex");
+    }
+
     @Test
     @Order(10)
     void theSameCallbackSentSeveralTimesIsOneEventDeliveredOnce() throws Exception {
@@ -530,6 +566,32 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         }
         await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> crm.received().stream()
                 .filter(r -> r.answeredOk() && r.body().contains("\"subject\":\"" + callKey + "\"")).count() == 3);
+    }
+
+    /**
+     * An IVR step's URL may repeat a parameter: every value is part of the step, in its query, form or JSON. Only the first
+     * was kept, so two steps that differed in a later value got one id and the second was dropped as a repeat.
+     */
+    @Test
+    @Order(15)
+    void aParameterGivenTwiceKeepsEveryValueSoStepsThatDifferInALaterOneAreTwoEvents() throws Exception {
+        String ivr = "/webhooks/ccs/ivr?token=" + enc(webhookToken());
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (String second : List.of("call_hangup", "agent_connect")) {
+            answers.add(get(ivr + "&callkeyX=repeated-query&queuename=q&event=queue_enter&event=" + second));
+            answers.add(post(ivr, FORM, "callkeyX=repeated-form&queuename=q&event=queue_enter&event=" + second));
+            answers.add(post(ivr, "application/json", "{\"callkeyX\": \"repeated-json\", \"queuename\": \"q\", "
+                    + "\"event\": [\"queue_enter\", \"" + second + "\"]}"));
+        }
+
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200));
+        assertThat(answers.stream().map(this::idOf).distinct()).hasSize(6);
+        for (int i = 0; i < answers.size(); i++) {
+            JsonNode data = delivered(idOf(answers.get(i))).get("data");
+            assertThat(data.at("/raw/event")).isEqualTo(json.readTree("[\"queue_enter\", \"" + (i < 3 ? "call_hangup" : "agent_connect") + "\"]"));
+            assertThat(data.get("event").asText()).as("the normalized fields read the first value").isEqualTo("queue_enter");
+            assertThat(data.get("outcome").isNull()).as("queue_enter is no end of the call").isTrue();
+        }
     }
 
     @Test

@@ -122,6 +122,10 @@ class WebhookTenantTokensTest extends ConnectorTestSupport {
             assertThat(problem.get("field").asText()).isEqualTo("tenant");
         }
         assertThat(deadLetterTexts().values()).noneMatch(letter -> letter.contains("tokens-tenant-twice"));
+        // logged as a wrong token is, once a minute: the platform does not send it again
+        assertThat(LogCapture.text().lines().filter(line -> line.contains("tenant given 2 times in the query")))
+                .singleElement().asString().contains(" WARN ").contains("Refused a webhook (route webhook-ivr) from 127.0.0.1")
+                .doesNotContain(BETA_TOKEN);
     }
 
     @Test
