@@ -151,6 +151,10 @@ class StartupRefusedIT {
             // two fields under one name: the call key read from the caller's number
             "ccs.ivr.param.call-key | -Dccs.ivr.param.call-key=callerid",
             "ccs.tenant.globex.ivr.param.caller | -Dccs.tenants=demo,globex -Dccs.tenant.globex.ivr.param.caller=callkeyX",
+            // a field under a name the connector keeps: every notification refused, a queue taken for a tenant, a caller scrubbed
+            "ccs.ivr.param.call-key | -Dccs.ivr.param.call-key=token",
+            "ccs.ivr.param.queue-name | -Dccs.ivr.param.queue-name=tenant",
+            "ccs.tenant.globex.ivr.param.caller | -Dccs.tenants=demo,globex -Dccs.tenant.globex.ivr.param.caller=session",
             "camel.server.port   | -Dcamel.server.port=abc",
             "ccs.api-url         | -Dccs.api-url=Embedded",
             "crm.sink            | -Dcrm.sink=salesforce",

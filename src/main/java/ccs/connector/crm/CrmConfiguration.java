@@ -247,13 +247,22 @@ public class CrmConfiguration implements CamelConfiguration {
     /**
      * IVR notifications as the settings under the prefix name them ({@code param.<field>}, {@code end-events}), else as
      * {@code base}. Two fields under one name stop startup naming the setting: the one read for both (the caller's number as
-     * the call key, say) put a phone number into event ids, file names and log lines, and lost the other field.
+     * the call key, say) put a phone number into event ids, file names and log lines, and lost the other field. So does a
+     * field named as a parameter the connector reads for itself ({@code token}, {@code tenant}) or as a secret, which every
+     * event leaves out: the call key as {@code token} had every notification refused, the queue's name as {@code tenant}
+     * named a tenant, the caller as {@code session} was always empty.
      */
     private static Events.IvrWire ivrWire(Settings settings, String prefix, Events.IvrWire base) {
         Map<String, String> names = new HashMap<>(base.names());
         Events.IVR_FIELDS.forEach(field -> settings.optional(prefix + "param." + field).ifPresent(name -> names.put(field, name)));
         Map<String, String> fieldsByName = new HashMap<>();
         for (String field : Events.IVR_FIELDS) {
+            // the base's names passed this check already: a name that fails it is this prefix's own setting
+            if (names.get(field).equals("tenant") || Secrets.isSecretName(names.get(field))) {
+                throw new InvalidSettingException(prefix + "param." + field, "is '" + names.get(field) + "', a name the connector"
+                        + " keeps for itself: a webhook's token and tenant come under token and tenant, and a field named as a secret"
+                        + " (token, app_token, session, authorization, password) is left out of every event; give the field another name");
+            }
             String other = fieldsByName.putIfAbsent(names.get(field), field);
             if (other != null) {
                 String key = prefix + "param." + (settings.optional(prefix + "param." + field).isPresent() ? field : other);
