@@ -7,6 +7,8 @@ import ccs.connector.event.CallDirection;
 import ccs.connector.event.Events;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the customer's number out of Call Center Studio's answers about one call: the other party
@@ -17,6 +19,8 @@ public final class CallAnswers {
 
     /** Where a live call may name its agent. */
     private static final List<String> AGENT_OF_LIVE_CALL = List.of("agent_username", "agent");
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallAnswers.class);
 
     private final Tenants tenants;
 
@@ -43,15 +47,25 @@ public final class CallAnswers {
     }
 
     /**
-     * The record of a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds none. A failure
-     * envelope throws {@link UpstreamException} (a refused app token was thrown by {@link CcsApi} already).
+     * The record of call {@code callKey} in a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds
+     * none. Of the call's legs (a transferred call has one per agent), the asking agent's when it has one, else the first:
+     * the first record alone was the newest leg, and the agent whose leg came second had a 404 for its own call. A record of
+     * another call is none of it (logged). A failure envelope throws {@link UpstreamException} (a refused app token was
+     * thrown by {@link CcsApi} already).
      */
-    public Map<?, ?> cdrRecord(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant) {
+    public Map<?, ?> cdrRecord(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant,
+                               @Variable("activecallkey") String callKey, @Variable("agentEmail") String agentEmail) {
         if (Boolean.FALSE.equals(answer.get("success")) || !(answer.get("CallList") instanceof List<?> records)) {
             throw UpstreamException.refused(tenants.get(tenant).name(), Boolean.FALSE.equals(answer.get("success"))
                     ? "refused the CDR lookup: " + answer.get("message") : "answered the CDR lookup without a CallList");
         }
-        return !records.isEmpty() && records.get(0) instanceof Map<?, ?> record ? record : null;
+        List<Map<?, ?>> legs = records.stream().filter(record -> record instanceof Map<?, ?> fields && callKey.equals(Events.text(fields.get("callid"))))
+                .<Map<?, ?>>map(record -> (Map<?, ?>) record).toList();
+        if (legs.isEmpty() && !records.isEmpty()) {
+            LOG.warn("The CDR lookup of call {} of tenant {} answered {} records, none of that call", callKey, tenants.get(tenant).name(), records.size());
+        }
+        return legs.stream().filter(leg -> agentEmail != null && agentEmail.trim().equalsIgnoreCase(Events.agentEmailOf(leg))).findFirst()
+                .orElse(legs.isEmpty() ? null : legs.get(0));
     }
 
     /**

@@ -259,6 +259,18 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(json.readTree(lookup("ahRzfmSigned/recording").body()).get("url").asText()).isEqualTo(signed);
     }
 
+    /** A platform that answers the lookup with another call's record: it was answered as this call's. */
+    @Test
+    void anAnswerHoldingAnotherCallsRecordIsNoRecordOfThisCall() throws Exception {
+        simulator().addCdrEntry("ahRzfmAsked1", "2026-11-02 10:00:00",
+                "{\"callid\": \"ahRzfmSomeoneElse\", \"calldate\": \"2026-11-02 10:00:00\", \"callerid\": \"05321234567\", \"inbound\": true}");
+
+        HttpResponse<String> answer = lookup("ahRzfmAsked1");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(404);
+        assertThat(answer.body()).doesNotContain("ahRzfmSomeoneElse", "05321234567");
+    }
+
     private HttpResponse<String> lookup(String pathAndQuery) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/calls/" + pathAndQuery)).header("X-Api-Key", API_KEY)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
