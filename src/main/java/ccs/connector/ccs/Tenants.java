@@ -92,7 +92,9 @@ public final class Tenants {
 
     /**
      * The setting that holds a tenant's application token: its own {@code ccs.tenant.<name>.app-token}, else
-     * {@code ccs.app-token}, which only a tenant at the default tenant's API URL shares: that token never goes to another host.
+     * {@code ccs.app-token}, which only tenants on the simulator share with the default tenant. A real tenant at the default
+     * tenant's API URL without a token of its own was the default tenant under another name: each of its calls and CDR
+     * records went to the CRM twice, and its click2calls dialled as the default tenant's agents.
      */
     public static String appTokenKey(Settings settings, String tenant) {
         String own = "ccs.tenant." + tenant + ".app-token";
@@ -100,12 +102,14 @@ public final class Tenants {
             return own;
         }
         String urlKey = apiUrlKey(settings, tenant);
-        if (isDefault(settings, tenant) || settings.string(urlKey, "").equals(settings.string("ccs.api-url", ""))) {
+        boolean defaultsApi = settings.string(urlKey, "").equals(settings.string("ccs.api-url", ""));
+        if (isDefault(settings, tenant) || defaultsApi && EMBEDDED.equals(settings.string("ccs.api-url", EMBEDDED))) {
             return "ccs.app-token";
         }
-        throw new InvalidSettingException(own, "is missing: tenant " + tenant + " has an API of its own (" + urlKey + "), which must "
-                + "never be sent the default tenant's app token (ccs.app-token); set the application token created in tenant " + tenant
-                + ", from the environment or a vault");
+        throw new InvalidSettingException(own, "is missing: tenant " + tenant + (defaultsApi
+                ? " is at the default tenant's API (" + urlKey + "), and with its app token it would be the default tenant under another name"
+                : " has an API of its own (" + urlKey + "), which must never be sent the default tenant's app token (ccs.app-token)")
+                + "; set the application token created in tenant " + tenant + ", from the environment or a vault");
     }
 
     private static boolean isDefault(Settings settings, String tenant) {

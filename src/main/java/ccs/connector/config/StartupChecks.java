@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -301,6 +302,7 @@ public final class StartupChecks {
      * its token.
      */
     private static void checkAppTokens(Settings settings) {
+        Map<String, String> tenantsByToken = new HashMap<>();
         for (String tenant : Tenants.names(settings)) {
             String apiUrl = settings.string(Tenants.apiUrlKey(settings, tenant), Tenants.EMBEDDED);
             if (Tenants.EMBEDDED.equals(apiUrl)) {
@@ -315,6 +317,12 @@ public final class StartupChecks {
             if (token.equals(SimulatorSettings.DEFAULT_APP_TOKEN) && !localOnly(URI.create(apiUrl).getHost())) {
                 throw new InvalidSettingException(key, "is the built-in simulator's token that application.properties ships, not tenant "
                         + tenant + "'s application token: set " + environmentName(key) + " to the token Call Center Studio gave the tenant");
+            }
+            // one token is one tenant of Call Center Studio: its calls and CDR records would reach the CRM as both tenants'
+            String other = token.isEmpty() ? null : tenantsByToken.putIfAbsent(token, tenant);
+            if (other != null) {
+                throw new InvalidSettingException(key, "is tenant " + other + "'s application token too: each tenant has its own; set "
+                        + environmentName(key) + " to the token Call Center Studio gave tenant " + tenant);
             }
         }
     }

@@ -268,7 +268,11 @@ public final class Events {
         putUnreadable(data, unreadable);
         // every value of a repeated parameter, in order: the digest tells apart steps that differ only in a later one
         data.put("raw", params);
-        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(params),
+        // not of the tenant parameter: named in any letter case (or left out for the default tenant), the same notification
+        // had ids of its own, and reached the CRM once for each
+        Map<String, Object> ofNotification = new LinkedHashMap<>(params);
+        ofNotification.remove("tenant");
+        return new CloudEvent(name(tenant), IVR_NOTIFICATION, callKey, CloudEvent.digest(ofNotification),
                 startedAt == null ? clock.instant() : Instant.parse(startedAt), data);
     }
 

@@ -124,6 +124,25 @@ class StartupChecksTest {
         StartupChecks.check(settings(with(demo, "connector.outbox.password", "the-brokers-own-password")));
     }
 
+    /**
+     * A real tenant at the default tenant's API URL without a token of its own, or with another tenant's token, is that tenant
+     * under another name: its calls and CDR records reached the CRM as both tenants'.
+     */
+    @Test
+    void aRealTenantAtTheDefaultTenantsApiOrWithAnotherTenantsTokenStopsStartup() {
+        String[] real = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "ccs.tenant", "acme", "ccs.api-url", "https://acme.callcenterstudio.com/api/", "ccs.app-token", "acme-app-token",
+                "ccs.tenants", "acme,globex", "connector.webhook-token", "connector-webhook-token-0123",
+                "connector.api-key", "0123456789abcdef0123", "connector.public-url", "https://connector.acme.example"};
+
+        assertRefused(with(real, "ccs.tenant.globex.api-url", "https://acme.callcenterstudio.com/api/"),
+                "ccs.tenant.globex.app-token is missing: tenant globex is at the default tenant's API", null);
+        assertRefused(with(real, "ccs.tenant.globex.api-url", "https://globex.callcenterstudio.com/api/", "ccs.tenant.globex.app-token", "acme-app-token"),
+                "ccs.tenant.globex.app-token is tenant acme's application token too", "CCS_TENANT_GLOBEX_APP_TOKEN");
+        StartupChecks.check(settings(with(real, "ccs.tenant.globex.api-url", "https://globex.callcenterstudio.com/api/",
+                "ccs.tenant.globex.app-token", "globex-app-token")));
+    }
+
     /** A tenant's own webhook token is a secret as the connector's is, and its alone: another tenant's would admit both. */
     @Test
     void aTenantsOwnWebhookTokenIsCheckedAsTheConnectorsAndMustBeNoOtherTenantsToken() {

@@ -54,7 +54,13 @@ class TenantNameCaseTest extends ConnectorTestSupport {
     void anIvrNotificationNamingTheTenantInAnotherCaseIsAdmittedByItsToken() throws Exception {
         HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + ACME_TOKEN + "&tenant=ACME&callkeyX=case-ivr");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(json.readTree(answer.body()).get("id").asText()).startsWith("Acme:ccs.ivr.notification:case-ivr:");
+        String id = json.readTree(answer.body()).get("id").asText();
+        assertThat(id).startsWith("Acme:ccs.ivr.notification:case-ivr:");
+        // the same notification, its tenant in another case: one event
+        for (String named : new String[] {"Acme", "acme"}) {
+            HttpResponse<String> again = get("/webhooks/ccs/ivr?token=" + ACME_TOKEN + "&tenant=" + named + "&callkeyX=case-ivr");
+            assertThat(json.readTree(again.body()).get("id").asText()).as(named).isEqualTo(id);
+        }
 
         // the other tenant's token still does not admit it, and the refusal names the tenant's own setting
         HttpResponse<String> refused = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=acme&callkeyX=case-ivr-refused");
