@@ -74,7 +74,8 @@ public class CrmConfiguration implements CamelConfiguration {
                     login.password() == null ? null : new BrokerLogin(login.username(), login.password()),
                     settings.integer("connector.broker.journal-buffer-timeout-micros", 500, 0),
                     settings.integer("connector.broker.memory-mb", 16, 1) * 1024L * 1024L,
-                    settings.integer("connector.broker.max-disk-usage", 90, 1, 100));
+                    settings.integer("connector.broker.max-disk-usage", 90, 1, 100),
+                    settings.string("connector.outbox.dead-letter-queue", "DLQ"));
             camel.addService(broker);
             if (EmbeddedBroker.IN_VM_URL.equals(outboxUrl)) {
                 outboxSpace = new OutboxSpace(broker::diskFull);

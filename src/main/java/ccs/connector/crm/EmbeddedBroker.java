@@ -41,8 +41,6 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public static final String IN_VM_URL = "vm://0";
 
-    private static final String DEAD_LETTER_QUEUE = "DLQ";
-
     /** Page files hold several CDR pages (about 300 KB each as the broker holds them). */
     private static final long MIN_PAGE_BYTES = 1024 * 1024;
 
@@ -56,6 +54,7 @@ public final class EmbeddedBroker extends ServiceSupport {
     private final int journalBufferTimeoutMicros;
     private final long memoryBytes;
     private final int maxDiskUsagePercent;
+    private final String deadLetterQueue;
     private Configuration config;
     private volatile EmbeddedActiveMQ broker;
     private ScheduledExecutorService watch;
@@ -81,10 +80,13 @@ public final class EmbeddedBroker extends ServiceSupport {
      * @param maxDiskUsagePercent how full the journal's volume may be before the broker takes no more messages
      *                      (Artemis's {@code max-disk-usage}); a producer then waits for space without a limit, so
      *                      the routes that answer a request check {@link #diskFull()} first (see {@link OutboxSpace})
+     * @param deadLetterQueue where a message goes after its delivery attempts: {@code connector.outbox.dead-letter-queue},
+     *                      which route {@code crm-broker-dead-letter} reads (the broker's own DLQ left its messages unread)
      */
     public EmbeddedBroker(Path directory, String extraAcceptor, BrokerLogin login, int journalBufferTimeoutMicros, long memoryBytes,
-                          int maxDiskUsagePercent) {
+                          int maxDiskUsagePercent, String deadLetterQueue) {
         this.directory = directory;
+        this.deadLetterQueue = deadLetterQueue;
         this.extraAcceptor = extraAcceptor;
         this.login = login;
         this.journalBufferTimeoutMicros = journalBufferTimeoutMicros;
@@ -130,10 +132,10 @@ public final class EmbeddedBroker extends ServiceSupport {
                 // keeps its default: capped at 8 it starved deliveries while the outbox, the enrichment stage and
                 // the sinks' sessions all had work (CdrPagesTest's page never arrived)
                 .setScheduledThreadPoolMaxSize(2)
-                .addQueueConfiguration(QueueConfiguration.of(DEAD_LETTER_QUEUE).setRoutingType(RoutingType.ANYCAST))
-                .addAddressSetting(DEAD_LETTER_QUEUE, new AddressSettings().setMaxDeliveryAttempts(-1))
+                .addQueueConfiguration(QueueConfiguration.of(deadLetterQueue).setRoutingType(RoutingType.ANYCAST))
+                .addAddressSetting(deadLetterQueue, new AddressSettings().setMaxDeliveryAttempts(-1))
                 .addAddressSetting("#", new AddressSettings()
-                        .setDeadLetterAddress(SimpleString.of(DEAD_LETTER_QUEUE))
+                        .setDeadLetterAddress(SimpleString.of(deadLetterQueue))
                         .setExpiryAddress(SimpleString.of("ExpiryQueue"))
                         .setMaxDeliveryAttempts(10)
                         .setRedeliveryDelay(1000)
