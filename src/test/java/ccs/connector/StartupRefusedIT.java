@@ -188,6 +188,8 @@ class StartupRefusedIT {
             // a customer sink's settings, which the shipped settings leave unset: every event would fail, then be dead-lettered
             "crm.call-activity.url | -Dcrm.sink=call-activity",
             "crm.call-activity.token | -Dcrm.sink=call-activity -Dcrm.call-activity.url=https://crm.example.com/api",
+            // a probe URL without its scheme has no host: the health check crm-sink was "not probed yet" for good
+            "crm.health.probe-url | -Dcrm.sink=call-activity -Dcrm.call-activity.url=https://crm.example.com/api -Dcrm.call-activity.token=call-activity-token-0123 -Dcrm.health.probe-url=crm.example.com:443",
             // a broker URL mistyped: Artemis's own failure named no setting ("key" is null for tcp//host)
             "crm.jms.broker-url  | -Dcrm.jms.broker-url=tcp//127.0.0.1:61616",
             "connector.outbox.broker-url | -Dconnector.outbox.broker-url=tpc://127.0.0.1:61616",

@@ -228,6 +228,26 @@ public final class StartupChecks {
                 settings.required("crm.rest.username");
             }
         }
+        // read only for a customer's sink: one with no host (crm.example.com:443) left the health check crm-sink unprobed for good
+        String probeUrl = settings.string("crm.health.probe-url", "");
+        if (!sink.matches("file|rest|jms") && !probeUrl.isBlank() && !isProbeUrl(probeUrl)) {
+            throw new InvalidSettingException("crm.health.probe-url", "is '" + Secrets.quoted(probeUrl) + "': use the URL of the host the"
+                    + " sink's route talks to, with its scheme, e.g. https://crm.example.com (and its port for a scheme other than"
+                    + " http or https), or leave it empty");
+        }
+    }
+
+    /** A URL the health check crm-sink can connect to: a host, and a port it gives or that http(s) implies (else it probed port 80). */
+    static boolean isProbeUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getScheme() == null || uri.getHost() == null || uri.getPort() > 65535) {
+                return false;
+            }
+            return uri.getPort() > 0 || uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

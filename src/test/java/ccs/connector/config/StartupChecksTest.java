@@ -61,6 +61,23 @@ class StartupChecksTest {
                 .hasMessageNotContaining("SiGnAtUrE");
     }
 
+    /** A customer sink's probe URL the health check cannot connect to: without a scheme it had no host, and crm-sink stayed "not probed yet". */
+    @Test
+    void aCustomSinksProbeUrlWithoutAHostOrPortStopsStartupNamingIt() {
+        String[] settings = {"camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest", "crm.sink", "call-activity"};
+        for (String url : new String[] {"crm.example.com:443", "crm.example.com", "https:///api", "https://crm.example.com:99999/api",
+                "amqp://broker.example.com"}) {
+            assertRefused(with(settings, "crm.health.probe-url", url), "crm.health.probe-url is '" + url + "': use the URL of the host", null);
+        }
+        assertRefused(with(settings, "crm.health.probe-url", "crm.example.com:443/api?sig=S1gnatur3"),
+                "crm.health.probe-url is 'crm.example.com:443/api?...': ", null);
+        StartupChecks.check(settings(with(settings, "crm.health.probe-url", "https://crm.example.com/api")));
+        StartupChecks.check(settings(with(settings, "crm.health.probe-url", "amqp://broker.example.com:5672")));
+        // a built-in sink does not read it (one WARN line says so: EffectiveSettings)
+        StartupChecks.check(settings("camel.server.port", "0", "connector.data-dir", "target/test-data/StartupChecksTest",
+                "crm.health.probe-url", "crm.example.com:443"));
+    }
+
     /**
      * Before, crm.jms.queue named as the click2call queue made each event a request whose failed event was delivered there
      * again, without end; named as the outbox's, the events went back into the outbox and the CRM got none.
