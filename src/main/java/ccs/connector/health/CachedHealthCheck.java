@@ -8,8 +8,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import ccs.connector.config.Secrets;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A check of something the connector depends on, probed at most once per {@code cacheFor}:
@@ -36,6 +39,7 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     /** The message of a check that is not readiness before its probing route's first probe of it ended. */
     private static final String NOT_PROBED = "not probed yet: the first probe is under way";
+    private static final Logger LOG = LoggerFactory.getLogger(CachedHealthCheck.class);
 
     private final Duration cacheFor;
     /** The store a check probes, for its message when a probe takes too long; null for the checks of neighbours. */
@@ -100,9 +104,26 @@ public abstract class CachedHealthCheck extends AbstractHealthCheck {
 
     /** Probes now; route dependency-probe or crm-sink-probe calls this every {@code connector.health.cache}, so gauges and logs stay current. */
     public synchronized void refresh() {
-        last = dependency != null ? boundedProbe() : probe();
+        last = dependency != null ? boundedProbe() : failedAsDown();
         probedAt = Instant.now();
         firstProbe.countDown();
+    }
+
+    /**
+     * A neighbour's probe; one that throws is a down one naming why. Thrown on, it left the check without a result for good
+     * ("not probed yet", each status call waiting 3 s for it) and failed its probing route at each run.
+     */
+    private Probe failedAsDown() {
+        try {
+            return probe();
+        } catch (RuntimeException e) {
+            String problem = Secrets.mask("the probe failed: " + e);
+            Probe before = last;
+            if (before == null || !problem.equals(before.problem())) {
+                LOG.warn("Health check {} is down: {}", getId(), problem, e);
+            }
+            return new Probe(problem, Map.of());
+        }
     }
 
     /** The first probe of its probing route, once it ended within {@link #PROBE_TIMEOUT}; else null. */

@@ -55,6 +55,8 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
 
     @Override
     protected Probe probe() {
+        // before the probe: one that throws is down, and the gauge must say so
+        metrics.gauge("crm.sink.up", "1 while the CRM sink can take events, else 0", () -> up() ? 1 : 0);
         String problem = switch (sink) {
             case "file" -> writable();
             case "jms" -> brokerAccepts();
@@ -63,7 +65,6 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
         if (problem == null) {
             problem = retries.problem();
         }
-        metrics.gauge("crm.sink.up", "1 while the CRM sink can take events, else 0", () -> up() ? 1 : 0);
         return new Probe(problem, Map.of("sink", sink));
     }
 
@@ -94,7 +95,7 @@ public final class CrmSinkHealthCheck extends CachedHealthCheck {
 
     private String hostAccepts() {
         URI uri = URI.create(restUrl);
-        int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), port), CONNECT_TIMEOUT_MILLIS);
             return null;

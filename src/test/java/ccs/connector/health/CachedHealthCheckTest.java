@@ -1,19 +1,27 @@
 package ccs.connector.health;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ccs.connector.config.Metrics;
+import ccs.connector.crm.DeliveryRetries;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheck.State;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** A store's probe (readiness is made of them) that found it down (still starting) is not reused; one that found it up is. */
+/**
+ * A store's probe (readiness is made of them) that found it down (still starting) is not reused; one that found it up is. A
+ * neighbour's probe that throws is down.
+ */
 class CachedHealthCheckTest {
 
     private final AtomicInteger probes = new AtomicInteger();
@@ -100,6 +108,45 @@ class CachedHealthCheckTest {
         probing.join();
         assertThat(check.call().getState()).isEqualTo(State.UP);
         assertThat(probes).hasValue(1);
+    }
+
+    /** A neighbour's probe that throws is a down result naming why: it left the check "not probed yet" for good. */
+    @Test
+    void aNeighboursProbeThatThrowsIsDownWithItsMessage() {
+        CachedHealthCheck check = new CachedHealthCheck("throwing", Duration.ofHours(1), null) {
+            @Override
+            protected Probe probe() {
+                probes.incrementAndGet();
+                throw new IllegalStateException("no way to probe");
+            }
+        };
+        // route dependency-probe's probe: it must not fail the route either
+        check.refresh();
+
+        HealthCheck.Result result = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> check.call());
+        assertThat(result.getState()).isEqualTo(State.DOWN);
+        assertThat(result.getMessage()).hasValue("the probe failed: java.lang.IllegalStateException: no way to probe");
+    }
+
+    /**
+     * The CRM sink's probe at a URL without a scheme (crm.health.probe-url=crm.example.com:443, which startup now refuses) threw
+     * "hostname can't be null": no result ever, and no gauge crm_sink_up. Now down naming why, the gauge at 0.
+     */
+    @Test
+    void theCrmSinksProbeAtAUrlWithoutAHostIsDownAndItsGaugeZero() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.getRegistry().bind("meters", meters);
+            CrmSinkHealthCheck check = new CrmSinkHealthCheck("call-activity", Path.of("target"), "crm.example.com:443", null, "crm.events",
+                    new DeliveryRetries(false), new Metrics(camel), Duration.ofHours(1));
+            check.refresh();
+
+            HealthCheck.Result result = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> check.call());
+            assertThat(result.getState()).isEqualTo(State.DOWN);
+            assertThat(result.getMessage()).hasValue("the probe failed: java.lang.IllegalArgumentException: hostname can't be null");
+            assertThat(meters.find("crm.sink.up").gauge()).as("gauge crm_sink_up").isNotNull()
+                    .satisfies(gauge -> assertThat(gauge.value()).isZero());
+        }
     }
 
     /** A check whose first probe finds the dependency down, every later one up, reused for an hour. */
