@@ -2,6 +2,7 @@ package ccs.connector.webhook;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import ccs.connector.api.ServerProblems;
 import ccs.connector.ccs.Tenants;
@@ -11,6 +12,7 @@ import ccs.connector.config.Secrets;
 import ccs.connector.config.Settings;
 import ccs.connector.crm.CrmConfiguration;
 import ccs.connector.event.Events;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -38,7 +40,9 @@ public class WebhookConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("webhookRequests", new WebhookRequests(tenants));
         camel.getRegistry().bind("cdrEnrichment", new CdrEnrichment(events, settings.string("connector.webhook.enrich-timeout", "2s")));
         camel.getRegistry().bind("cdrLookupBreakers", new CdrLookupBreakers());
-        camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class), tenants));
+        // a test's clock where one is bound
+        camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class), tenants,
+                Objects.requireNonNullElse(camel.getRegistry().findSingleByType(Ticker.class), Ticker.systemTicker())));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {
             throw new InvalidSettingException("camel.server.maxBodySize", "must be set to the largest request body in bytes, e.g. 65536");

@@ -1,18 +1,23 @@
 package ccs.connector.webhook;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import ccs.connector.api.ApiErrors;
+import ccs.connector.api.RepeatedWarnings;
 import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Secrets;
 import ccs.connector.event.CloudEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dead letters of the webhook intake: a hangup callback or IVR notification that passed the token
@@ -32,14 +37,20 @@ public final class WebhookLetters {
     private static final int MAX_TENANT_IN_ID = 63;
     /** A tenant not served, named in a letter's id only as a subdomain could be: "acme:x" would file it under acme. */
     private static final Pattern TENANT_LABEL = Pattern.compile("[A-Za-z0-9-]{1," + MAX_TENANT_IN_ID + "}");
+    /** What a reason quotes of the request ('...' or "..."), left out of its likeness: it differs from request to request. */
+    private static final Pattern QUOTED = Pattern.compile("'[^']*'|\"[^\"]*\"");
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookLetters.class);
 
     private final ObjectMapper json = new ObjectMapper();
     private final Secrets secrets;
     private final Tenants tenants;
+    /** An IVR parameter renamed by the vendor makes every notification a letter alike: one line a minute, not one each. */
+    private final RepeatedWarnings kept;
 
-    public WebhookLetters(Secrets secrets, Tenants tenants) {
+    public WebhookLetters(Secrets secrets, Tenants tenants, Ticker ticker) {
         this.secrets = secrets;
         this.tenants = tenants;
+        this.kept = new RepeatedWarnings(LOG, "kept alike", Duration.ofMinutes(1), ticker);
     }
 
     /**
@@ -75,6 +86,17 @@ public final class WebhookLetters {
         String named = tenant == null ? tenants.defaultTenant().name() : inId(tenant);
         exchange.setVariable(ID, named + ":" + type + ":request:" + CloudEvent.digest(fields));
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(letter);
+    }
+
+    /**
+     * Logs the request just kept as letter {@value #ID}: one WARN line a minute per route and reason, the next one counting
+     * those kept alike since.
+     */
+    public void logKept(Exchange exchange) {
+        String route = exchange.getFromRouteId();
+        String reason = exchange.getVariable(ApiErrors.MESSAGE, String.class);
+        kept.warn(route + " " + QUOTED.matcher(String.valueOf(reason)).replaceAll("''"), "A request to " + route
+                + " cannot become an event (" + reason + "): kept as dead letter " + exchange.getVariable(ID, String.class));
     }
 
     private String inId(String tenant) {
