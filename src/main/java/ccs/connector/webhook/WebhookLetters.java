@@ -74,7 +74,8 @@ public final class WebhookLetters {
         if (tenant == null) {
             // as ccs.tenants spells it when served, so that the letter's id begins as its tenant's other letters do
             String named = WebhookRequests.single(WebhookRequests.query(exchange.getMessage()), "tenant");
-            tenant = named == null ? null : tenants.find(named).map(Tenant::name).orElse(named);
+            // a secret given as the tenant (the token pasted there) goes into neither the letter, its id nor the log line
+            tenant = named == null ? null : tenants.find(named).map(Tenant::name).orElse(secrets.scrub(named));
         }
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("type", type);
@@ -94,7 +95,7 @@ public final class WebhookLetters {
      */
     public void logKept(Exchange exchange) {
         String route = exchange.getFromRouteId();
-        String reason = exchange.getVariable(ApiErrors.MESSAGE, String.class);
+        String reason = secrets.scrub(exchange.getVariable(ApiErrors.MESSAGE, String.class));
         kept.warn(route + " " + QUOTED.matcher(String.valueOf(reason)).replaceAll("''"), "A request to " + route
                 + " cannot become an event (" + reason + "): kept as dead letter " + exchange.getVariable(ID, String.class));
     }

@@ -441,6 +441,22 @@ class WebhookIntakeTest extends ConnectorTestSupport {
         assertThat(delivered("demo:ccs.call.hangup:body-tenant-hangup").at("/data/raw/tenant").asText()).isEqualTo("globex");
     }
 
+    /** The token pasted as the tenant as well: it reached the letter's id and tenant, and the WARN line. */
+    @Test
+    @Order(9)
+    void aTokenGivenAsTheTenantReachesNeitherTheLetterNorTheLog() throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/ccs/ivr?tenant="
+                + enc(webhookToken()) + "&callkeyX=token-as-tenant")).header("Authorization", "Bearer " + webhookToken()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        String letter = deadLetter("token-as-tenant");
+        assertThat(letter).startsWith("unknown-tenant:ccs.ivr.notification:request:");
+        assertThat(deadLetterTexts().get(letter)).doesNotContain(webhookToken());
+        // its WARN line, when the minute's line of unknown tenants is not written already, is written before the answer
+        assertThat(LogCapture.text()).doesNotContain(webhookToken());
+    }
+
     @Test
     @Order(10)
     void theSameCallbackSentSeveralTimesIsOneEventDeliveredOnce() throws Exception {
