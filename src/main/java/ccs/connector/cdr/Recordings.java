@@ -42,7 +42,7 @@ public final class Recordings {
      * would hold its window, and every poll's after it, back for good.
      */
     public CloudEvent attach(CloudEvent event, Map<String, Object> answer) {
-        if (!Boolean.TRUE.equals(answer.get("success"))) {
+        if (refused(answer)) {
             return event;
         }
         String callKey = String.valueOf(event.getData().get("callKey"));
@@ -72,7 +72,7 @@ public final class Recordings {
 
     /** The recording's details, its link first as {@code url}; a call without one is 404. */
     public Map<String, Object> read(Map<String, Object> answer, String callKey) {
-        if (!Boolean.TRUE.equals(answer.get("success"))) {
+        if (refused(answer)) {
             throw new NotFoundException("no recording of call " + callKey + " (" + answer.get("message") + ")");
         }
         if (!hasLink(answer)) {
@@ -82,6 +82,15 @@ public final class Recordings {
         recording.put("callKey", callKey);
         ((Map<?, ?>) answer.get("RecordingInfo")).forEach((name, value) -> recording.put(name.toString(), value));
         return recording;
+    }
+
+    /**
+     * The platform says the call has no recording: a {@code success} other than true. An answer without one is read for its
+     * link like any other (reportsCDRLogs's answers carry none either): taken for "no recording", a link the platform gave
+     * that way was a 404, and an answer of another shape too, where it is a 502 naming what is missing.
+     */
+    private static boolean refused(Map<String, Object> answer) {
+        return answer.containsKey("success") && !Boolean.TRUE.equals(answer.get("success"));
     }
 
     private static boolean hasLink(Map<String, Object> answer) {

@@ -242,6 +242,11 @@ class CdrCallLookupTest extends ConnectorTestSupport {
         assertThat(withoutDetails.statusCode()).as(withoutDetails.body()).isEqualTo(200);
         assertThat(json.readTree(withoutDetails.body()).at("/recordingUrl").asText()).isEqualTo("https://recordings.example/ahRzfmRecorded.mp3");
         assertThat(json.readTree(withoutDetails.body()).has("recording")).isFalse();
+        // an answer of no known shape ({}) is no "no recording" either: a 502 naming the link it lacks
+        simulator().inject(Fault.noEnvelope("recordinginfo", 1));
+        HttpResponse<String> shapeless = lookup("ahRzfmRecorded/recording");
+        assertThat(shapeless.statusCode()).as(shapeless.body()).isEqualTo(502);
+        assertThat(json.readTree(shapeless.body()).get("detail").asText()).contains("RecordingInfo.url");
     }
 
     @Test
