@@ -67,8 +67,24 @@ class WebhookKeptLinesTest extends ConnectorTestSupport {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
         }
 
-        assertThat(LogCapture.text().lines().filter(line -> line.contains("A request to webhook-ivr cannot become an event (tenant '")))
+        assertThat(LogCapture.text().lines().filter(line -> line.contains("A request to webhook-ivr cannot become an event (tenant 'globex'")
+                || line.contains("A request to webhook-ivr cannot become an event (tenant 'initech'")))
                 .singleElement().asString().contains("(tenant 'globex' is not served by this connector");
+    }
+
+    /** The token pasted as the tenant as well: it reached the WARN line (and the letter: WebhookIntakeTest). */
+    @Test
+    void aTokenGivenAsTheTenantIsNotInTheLine() throws Exception {
+        // past the minute of any earlier line of a tenant not served
+        ticker.advance(61, TimeUnit.SECONDS);
+        HttpResponse<String> answer = get("/webhooks/ccs/ivr?token=" + webhookToken() + "&tenant=" + webhookToken() + "&"
+                + IvrGuideExamples.encode(IvrGuideExamples.answered()));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+
+        assertThat(LogCapture.text().lines().filter(line -> line.contains("kept as dead letter unknown-tenant:ccs.ivr.notification:request:")))
+                .singleElement().asString().contains("(tenant '***' is not served").doesNotContain(webhookToken());
+        // a later test's line of a tenant not served is written, not counted as alike within this minute
+        ticker.advance(61, TimeUnit.SECONDS);
     }
 
     /** Sends the notification under the renamed names: a 400 kept in the dead letters; the letter's id. */
