@@ -41,11 +41,12 @@ public final class QueryParameters {
      * acts on more than it asks for without them: {@code POST /api/v1/dead-letters/replay?tenants=acme} replayed every tenant.
      */
     public void only(@Header(Exchange.HTTP_QUERY) String query, String known) {
-        List<String> taken = List.of(known.split(","));
+        List<String> taken = known.isEmpty() ? List.of() : List.of(known.split(","));
         for (String name : names(query)) {
             // in any letter case, as the route reads its header
             if (taken.stream().noneMatch(name::equalsIgnoreCase)) {
-                throw new InvalidFieldException(name, "is no query parameter of this request: it takes " + String.join(", ", taken));
+                throw new InvalidFieldException(name, "is no query parameter of this request: it takes "
+                        + (taken.isEmpty() ? "none (the body names the tenant)" : String.join(", ", taken)));
             }
         }
     }

@@ -49,9 +49,9 @@ public final class CallAnswers {
     /**
      * The record of call {@code callKey} in a {@code reportsCDRLogs} answer by {@code activecallkey}; null when it holds
      * none. Of the call's legs (a transferred call has one per agent), the asking agent's when it has one, else the first:
-     * the first record alone was the newest leg, and the agent whose leg came second had a 404 for its own call. A record of
-     * another call is none of it (logged). A failure envelope throws {@link UpstreamException} (a refused app token was
-     * thrown by {@link CcsApi} already).
+     * the first record alone was the newest leg, and the agent whose leg came second had a 404 for its own call. An answer
+     * whose records name other callids gives its first, with a WARN line: which field is the call's key is not published.
+     * A failure envelope throws {@link UpstreamException} (a refused app token was thrown by {@link CcsApi} already).
      */
     public Map<?, ?> cdrRecord(@Body Map<String, Object> answer, @Variable(CcsApi.TENANT) String tenant,
                                @Variable("activecallkey") String callKey, @Variable("agentEmail") String agentEmail) {
@@ -59,10 +59,13 @@ public final class CallAnswers {
             throw UpstreamException.refused(tenants.get(tenant).name(), Boolean.FALSE.equals(answer.get("success"))
                     ? "refused the CDR lookup: " + answer.get("message") : "answered the CDR lookup without a CallList");
         }
-        List<Map<?, ?>> legs = records.stream().filter(record -> record instanceof Map<?, ?> fields && callKey.equals(Events.text(fields.get("callid"))))
-                .<Map<?, ?>>map(record -> (Map<?, ?>) record).toList();
-        if (legs.isEmpty() && !records.isEmpty()) {
-            LOG.warn("The CDR lookup of call {} of tenant {} answered {} records, none of that call", callKey, tenants.get(tenant).name(), records.size());
+        List<Map<?, ?>> all = records.stream().filter(Map.class::isInstance).<Map<?, ?>>map(record -> (Map<?, ?>) record).toList();
+        List<Map<?, ?>> legs = all.stream().filter(record -> callKey.trim().equals(Events.text(record.get("callid")))).toList();
+        if (legs.isEmpty() && !all.isEmpty()) {
+            // which field of a record is the call's key is not published: the platform's answer for the key is taken, and said
+            LOG.warn("The CDR lookup of call {} of tenant {} answered {} records, none with that callid (the first has {}): the first is "
+                    + "taken as the call's", callKey, tenants.get(tenant).name(), all.size(), Events.text(all.get(0).get("callid")));
+            legs = all.subList(0, 1);
         }
         return legs.stream().filter(leg -> agentEmail != null && agentEmail.trim().equalsIgnoreCase(Events.agentEmailOf(leg))).findFirst()
                 .orElse(legs.isEmpty() ? null : legs.get(0));

@@ -98,10 +98,14 @@ public final class Click2callRequests {
     /** Why the file inbox could not keep its files at its last check, null while it can: logged when it changes. */
     private volatile String inboxUnkept;
     /**
-     * The inbox files handled already ({@link #inboxKey}), and whether it was said that one stayed in the inbox: its move
-     * to done/ or failed/ failed. Forgotten a day after the file was last seen, so only as long as it stays there.
+     * The inbox files handled already ({@link #inboxKey}): the time their inode last changed then, and whether it was said
+     * that one stayed in the inbox, its move to done/ or failed/ failed. Forgotten a day after the file was last seen, so
+     * only as long as it stays there.
      */
-    private final Cache<String, Boolean> handledFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
+    private final Cache<String, HandledFile> handledFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
+
+    private record HandledFile(Object changedAt, boolean told) {
+    }
     /** The inbox files listed by a name this JVM cannot open them by, or not regular files, said once each ({@link #keepsFiles}). */
     private final Cache<String, Boolean> unopenableFiles = Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(10_000).build();
 
@@ -221,7 +225,7 @@ public final class Click2callRequests {
      * poll, with a copy of it in failed/ each time.
      */
     public void handled(File file) {
-        handledFiles.put(inboxKey(file), false);
+        handledFiles.put(inboxKey(file), new HandledFile(attribute(file, "unix:ctime"), false));
     }
 
     /** Whether the inbox file is a symbolic link, dangling or not; a name the JVM cannot make a path of is none it can tell. */
@@ -234,13 +238,11 @@ public final class Click2callRequests {
     }
 
     /**
-     * An inbox file by name, size, time, the file system's own key (its inode) and the time its inode last changed: the same
-     * name written again, or the same file copied back, is another file; so is one moved away and back ({@code mv failed/x.json .}
-     * keeps the rest, and it stayed unread with a WARN line that blamed its permissions), where one whose move failed is not.
+     * An inbox file by name, size, time and the file system's own key (its inode): the same name written again, or the same
+     * file copied back, is another file.
      */
     private static String inboxKey(File file) {
-        return file.getName() + "|" + file.length() + "|" + file.lastModified() + "|" + attribute(file, "basic:fileKey")
-                + "|" + attribute(file, "unix:ctime");
+        return file.getName() + "|" + file.length() + "|" + file.lastModified() + "|" + attribute(file, "basic:fileKey");
     }
 
     /** A file attribute, or null where the file is gone or its file system has no such attribute. */
@@ -288,13 +290,16 @@ public final class Click2callRequests {
             }
             return false;
         }
-        Boolean told = handledFiles.getIfPresent(inboxKey(file));
-        if (told != null) {
-            if (!told) {
+        HandledFile handled = handledFiles.getIfPresent(inboxKey(file));
+        // seen again as it was handled, its move failed; changed since (mv keeps the rest), it was moved away and back
+        // (mv failed/x.json .), and is read as any other: it stayed unread with a WARN line that blamed its permissions.
+        // Once said to stay, it stays whatever is done to it (chattr -i, chown, so that it can be removed)
+        if (handled != null && (handled.told() || Objects.equals(handled.changedAt(), attribute(file, "unix:ctime")))) {
+            if (!handled.told()) {
                 LOG.warn("click2call file {} was handled, its outcome published, but could not be moved to done/ or failed/: it "
                         + "is not read again; remove it from the inbox (this connector's user may not delete it: a folder with "
                         + "the sticky bit, a file locked or made immutable)", file.getName());
-                handledFiles.put(inboxKey(file), true);
+                handledFiles.put(inboxKey(file), new HandledFile(handled.changedAt(), true));
             }
             return false;
         }

@@ -224,6 +224,11 @@ class HttpStandardsTest extends ConnectorTestSupport {
             assertProblem(answer, 400).as(path).isEqualTo("Tenant is no field of this request: it takes tenant, from, to");
             assertThat(json.readTree(answer.body()).path("field").asText(null)).as(path).isEqualTo("Tenant");
             assertThat(json.readTree(get(path + "?tenant=demo").body()).toString()).as(path).doesNotContain(day + "T00:00");
+            // the JSON text null: a 400 naming the field it misses, as before
+            assertProblem(post(path, "application/json", "null"), 400).as(path).startsWith("from is missing");
+            // the tenant of a backfill goes in its body: one in the query was read nowhere, and the default tenant backfilled
+            HttpResponse<String> inQuery = post(path + "?tenant=demo", "application/json", "{\"from\": \"" + day + "\", \"to\": \"" + day + "\"}");
+            assertProblem(inQuery, 400).as(path).isEqualTo("tenant is no query parameter of this request: it takes none (the body names the tenant)");
         }
     }
 

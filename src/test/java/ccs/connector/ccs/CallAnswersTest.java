@@ -28,10 +28,12 @@ class CallAnswersTest {
     }
 
     @Test
-    void aRecordOfAnotherCallIsNoneOfThisOne() {
+    void theRecordOfTheCallIsTakenBeforeOthersAndTheFirstWhenNoneNamesIt() {
         Map<String, Object> answer = Map.of("CallList", List.of("not a record", Map.of("callid", "ZZZ"), Map.of("callid", " K2 ")));
 
         assertThat(answers.cdrRecord(answer, "demo", "K2", null)).isEqualTo(Map.of("callid", " K2 "));
-        assertThat(answers.cdrRecord(Map.of("CallList", List.of(Map.of("callid", "ZZZ"))), "demo", "K2", null)).isNull();
+        // which field is the call's key is not published: the platform's answer for the key
+        assertThat(answers.cdrRecord(Map.of("CallList", List.of(Map.of("callid", "ZZZ"))), "demo", "K2", null)).isEqualTo(Map.of("callid", "ZZZ"));
+        assertThat(answers.cdrRecord(Map.of("CallList", List.of()), "demo", "K2", null)).isNull();
     }
 }

@@ -755,6 +755,12 @@ class Click2callTest extends ConnectorTestSupport {
             assertThat(simulator().requests("click2call")).filteredOn(r -> "crm-file-stuck".equals(r.params().get("transactionid"))).hasSize(1);
             assertThat(crm.received()).noneMatch(r -> r.body().contains("\"type\":\"ccs.click2call.failed\"") && r.body().contains("crm-file-stuck"));
             assertThat(inbox.resolve("failed")).isDirectoryNotContaining("glob:**/stuck*");
+
+            // made removable, as the WARN line asks (its inode's change time moves): still not read again
+            assertThat(new ProcessBuilder("chattr", "-i", stuck.toString()).start().waitFor()).isZero();
+            Thread.sleep(3_000);
+            assertThat(crm.received()).noneMatch(r -> r.body().contains("\"type\":\"ccs.click2call.failed\"") && r.body().contains("crm-file-stuck"));
+            assertThat(stuck).exists();
         } finally {
             new ProcessBuilder("chattr", "-i", stuck.toString()).start().waitFor();
             Files.move(stuck, inbox.resolve("done").resolve("stuck-kept.json"), StandardCopyOption.REPLACE_EXISTING);

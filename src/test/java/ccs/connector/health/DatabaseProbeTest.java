@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import ccs.connector.support.ConnectorTestSupport;
 import org.junit.jupiter.api.Test;
@@ -14,12 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The readiness probe of the database leaves nothing behind on the pooled connection it used. */
 class DatabaseProbeTest extends ConnectorTestSupport {
 
-    private static final int POOL_SIZE = 4;
-
-    @Override
-    protected void settings(Properties settings) {
-        settings.setProperty("connector.database.pool-size", String.valueOf(POOL_SIZE));
-    }
+    /** The H2 store's pool (connector.database.pool-size is PostgreSQL's): every connection of it is looked at. */
+    private static final int POOL_SIZE = 10;
 
     /** H2 set the probe's 2 s timeout on the connection's session: a replay's UPDATE on it was cancelled as a database away. */
     @Test
