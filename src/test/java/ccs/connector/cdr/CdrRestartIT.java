@@ -25,6 +25,7 @@ import ccs.connector.support.ConnectorProcess;
 import ccs.connector.support.FreePorts;
 import ccs.connector.support.PostgresServer;
 import ccs.connector.support.RecordingHttpServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -212,12 +213,17 @@ class CdrRestartIT {
     }
 
     /**
-     * Kills the connector the hard way. Before that, a moment for the deliveries the CRM has just
-     * answered to finish (their ids recorded): a delivery cut off between the CRM's answer and that
-     * record is repeated after the restart, and these tests count exactly one delivery per record.
+     * Kills the connector the hard way. Before that, the deliveries the CRM has just answered finish (their ids recorded,
+     * their outbox messages acknowledged: both outbox queues empty): a delivery cut off between the CRM's answer and that
+     * record is repeated after the restart, and these tests count exactly one delivery per record. A fixed pause left
+     * that to a busy machine's speed.
      */
-    private static void crash(Process connector) throws Exception {
-        Thread.sleep(2000);
+    private void crash(Process connector) throws Exception {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            JsonNode outbox = json.readTree(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/status"))
+                    .header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString()).body()).get("outbox");
+            return outbox.get("depth").asLong() == 0 && outbox.get("bulk").asLong() == 0;
+        });
         connector.destroyForcibly();
         assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
