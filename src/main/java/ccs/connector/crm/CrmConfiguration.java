@@ -26,6 +26,7 @@ import ccs.connector.health.RoutesStartedHealthCheck;
 import ccs.connector.health.UpstreamHealthCheck;
 import ccs.connector.simulator.SimulatorSettings;
 import ccs.connector.state.Database;
+import ccs.connector.webhook.WebhookTokens;
 import jakarta.jms.ConnectionFactory;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -123,7 +124,8 @@ public class CrmConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("crmSinkBrokerAwayHold",
                 CrmAwayHold.ofSinkBroker(deliveryRetries, maxRetries, whileAway, CrmAwayHold::monotonicMillis));
         camel.getRegistry().bind("redeliveryCounter", new RedeliveryCounter(metrics, settings.string("crm.sink", "file"), deliveryRetries, awayHold));
-        camel.getRegistry().bind("deadLetters", new DeadLetters(database, events, tenants));
+        camel.getRegistry().bind("deadLetters", new DeadLetters(database, events, tenants,
+                camel.getRegistry().lookupByNameAndType("webhookTokens", WebhookTokens.class)));
         camel.getRegistry().bind("restSinkAnswers", new RestSinkAnswers(settings.duration("crm.retry.initial-delay", Duration.ofSeconds(1)),
                 settings.duration("crm.retry.max-delay", Duration.ofMinutes(1)), secrets));
         camel.getRegistry().bind("crmRefusalLimit", new CrmRefusalLimit());

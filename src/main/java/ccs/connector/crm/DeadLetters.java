@@ -14,6 +14,7 @@ import java.util.Map;
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
 import ccs.connector.api.RepeatedWarnings;
+import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
@@ -21,6 +22,7 @@ import ccs.connector.event.CloudEvent;
 import ccs.connector.event.Events;
 import ccs.connector.event.InvalidFieldException;
 import ccs.connector.state.Database;
+import ccs.connector.webhook.WebhookTokens;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,11 +61,18 @@ public final class DeadLetters {
     private final Database database;
     private final Events events;
     private final Tenants tenants;
+    private final WebhookTokens webhookTokens;
 
     public DeadLetters(Database database, Events events, Tenants tenants) {
+        this(database, events, tenants, null);
+    }
+
+    /** @param webhookTokens the tokens that admit webhooks: a request letter is replayed only as its tenant's token admits it */
+    public DeadLetters(Database database, Events events, Tenants tenants, WebhookTokens webhookTokens) {
         this.database = database;
         this.events = events;
         this.tenants = tenants;
+        this.webhookTokens = webhookTokens;
     }
 
     /** The dead-letter record of a failed delivery of the event (its JSON text). */
@@ -285,9 +294,18 @@ public final class DeadLetters {
     public CloudEvent event(String letter) throws JsonProcessingException {
         JsonNode record = json.readTree(letter);
         if (record.has("request")) {
+            String tenant = record.path("tenant").asText(null);
+            String admittedBy = record.path("admittedBy").asText(null);
+            // kept for a tenant not served yet, a request the connector's token admitted; the tenant, added since with a token
+            // of its own, would have refused it: one holding the connector's token would have forged the tenant's events
+            String admitting = webhookTokens == null ? null : webhookTokens.of(tenants.find(tenant).map(Tenant::name).orElse(null)).key();
+            if (admittedBy != null && admitting != null && !admittedBy.equals(admitting)) {
+                throw new IllegalArgumentException("the request was admitted by " + admittedBy + ", not by " + admitting
+                        + ", which admits the tenant's webhooks now");
+            }
             @SuppressWarnings("unchecked")
             Map<String, Object> request = json.convertValue(record.get("request"), Map.class);
-            return events.webhook(record.path("type").asText(), record.path("tenant").asText(null), request);
+            return events.webhook(record.path("type").asText(), tenant, request);
         }
         if (!record.has("event")) {
             throw new IllegalArgumentException("the letter holds no event and no request it could be built from");

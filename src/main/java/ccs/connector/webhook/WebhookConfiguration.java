@@ -42,6 +42,7 @@ public class WebhookConfiguration implements CamelConfiguration {
         camel.getRegistry().bind("cdrLookupBreakers", new CdrLookupBreakers());
         // a test's clock where one is bound
         camel.getRegistry().bind("webhookLetters", new WebhookLetters(camel.getRegistry().lookupByNameAndType("secrets", Secrets.class), tenants,
+                camel.getRegistry().lookupByNameAndType("webhookTokens", WebhookTokens.class),
                 Objects.requireNonNullElse(camel.getRegistry().findSingleByType(Ticker.class), Ticker.systemTicker())));
         int maxBodySize = settings.integer("camel.server.maxBodySize", 0);
         if (maxBodySize <= 0) {

@@ -44,12 +44,14 @@ public final class WebhookLetters {
     private final ObjectMapper json = new ObjectMapper();
     private final Secrets secrets;
     private final Tenants tenants;
+    private final WebhookTokens webhookTokens;
     /** An IVR parameter renamed by the vendor makes every notification a letter alike: one line a minute, not one each. */
     private final RepeatedWarnings kept;
 
-    public WebhookLetters(Secrets secrets, Tenants tenants, Ticker ticker) {
+    public WebhookLetters(Secrets secrets, Tenants tenants, WebhookTokens webhookTokens, Ticker ticker) {
         this.secrets = secrets;
         this.tenants = tenants;
+        this.webhookTokens = webhookTokens;
         this.kept = new RepeatedWarnings(LOG, "kept alike", Duration.ofMinutes(1), ticker);
     }
 
@@ -83,6 +85,8 @@ public final class WebhookLetters {
         letter.put("reason", secrets.scrub(exchange.getVariable(ApiErrors.MESSAGE, String.class)));
         letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
         letter.put("failedAt", Instant.now().toString());
+        // the token that admitted it, as the guard chose it: a replay builds its event only while that token admits the tenant
+        letter.put("admittedBy", webhookTokens.of(tenants.find(tenant).map(Tenant::name).orElse(null)).key());
         letter.put("request", fields);
         String named = tenant == null ? tenants.defaultTenant().name() : inId(tenant);
         exchange.setVariable(ID, named + ":" + type + ":request:" + CloudEvent.digest(fields));

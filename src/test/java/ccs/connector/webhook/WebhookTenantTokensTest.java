@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import ccs.connector.crm.DeadLetters;
 import ccs.connector.simulator.SentCallback;
 import ccs.connector.support.ConnectorTestSupport;
 import ccs.connector.support.LogCapture;
@@ -190,6 +191,40 @@ class WebhookTenantTokensTest extends ConnectorTestSupport {
         assertThat(LogCapture.text()).contains("Refused a webhook (route webhook-hangup)")
                 .contains("the credential of its Authorization header does not match ccs.tenant.beta.webhook-token")
                 .contains("it carries no token of ccs.tenant.beta.webhook-token");
+    }
+
+    /**
+     * A request kept for tenant beta while beta was not served yet, which the connector's token admitted then: beta, added
+     * since with a token of its own, would refuse it, and a replay built beta's event from it (anyone holding the connector's
+     * token could forge one). A letter its own token admitted is replayed.
+     */
+    @Test
+    @Order(7)
+    void aKeptRequestIsReplayedOnlyWhileTheTokenThatAdmittedItAdmitsItsTenant() throws Exception {
+        DeadLetters letters = new DeadLetters(stateStore(), null, null);
+        letters.keep("beta:ccs.ivr.notification:request:forged", "webhook-request", letter("forged-ivr-1", "connector.webhook-token"));
+        letters.keep("beta:ccs.ivr.notification:request:own", "webhook-request", letter("own-ivr-1", "ccs.tenant.beta.webhook-token"));
+
+        HttpResponse<String> replay = post("/api/v1/dead-letters/replay?tenant=beta", null, null);
+
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        assertThat(json.readTree(replay.body()).get("replaying").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> crm.received().stream()
+                .anyMatch(received -> received.body().contains("\"id\":\"beta:ccs.ivr.notification:own-ivr-1:")));
+        assertThat(deadLetterTexts()).containsKey("beta:ccs.ivr.notification:request:forged");
+        assertThat(crm.received()).noneMatch(received -> received.body().contains("forged-ivr-1"));
+
+        // a request kept now names the token that admitted it
+        assertThat(get("/webhooks/ccs/ivr?tenant=beta&token=" + enc(BETA_TOKEN) + "&event=no-call-key").statusCode()).isEqualTo(400);
+        assertThat(deadLetterTexts().values()).filteredOn(letter -> letter.contains("no-call-key")).singleElement().asString()
+                .contains("\"admittedBy\" : \"ccs.tenant.beta.webhook-token\"");
+    }
+
+    /** A webhook request's dead letter, as route webhook-dead-letter keeps one, admitted by the token of that setting. */
+    private static String letter(String callKey, String admittedBy) {
+        return "{\"type\": \"ccs.ivr.notification\", \"tenant\": \"beta\", \"reason\": \"tenant 'beta' is not served\", "
+                + "\"field\": \"tenant\", \"failedAt\": \"2026-11-30T10:00:00Z\", \"admittedBy\": \"" + admittedBy + "\", "
+                + "\"request\": {\"callkeyX\": \"" + callKey + "\", \"event\": \"call_hangup\"}}";
     }
 
     @Test
