@@ -60,7 +60,7 @@ public final class CallAnswers {
                     ? "refused the CDR lookup: " + answer.get("message") : "answered the CDR lookup without a CallList");
         }
         List<Map<?, ?>> all = records.stream().filter(Map.class::isInstance).<Map<?, ?>>map(record -> (Map<?, ?>) record).toList();
-        List<Map<?, ?>> legs = all.stream().filter(record -> callKey.trim().equals(Events.text(record.get("callid")))).toList();
+        List<Map<?, ?>> legs = all.stream().filter(record -> callKey != null && callKey.trim().equals(Events.text(record.get("callid")))).toList();
         if (legs.isEmpty() && !all.isEmpty()) {
             // which field of a record is the call's key is not published: the platform's answer for the key is taken, and said
             LOG.warn("The CDR lookup of call {} of tenant {} answered {} records, none with that callid (the first has {}): the first is "
