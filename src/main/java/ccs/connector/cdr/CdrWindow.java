@@ -63,7 +63,7 @@ public final class CdrWindow {
     private int pages;
     private long records;
     private LocalDateTime latestCallDate;
-    /** The call date of the last record read, and whether one came before an earlier one's: the order is not to be trusted. */
+    /** The call date of the page's last record read, and whether one came before an earlier one's: the order is not to be trusted. */
     private LocalDateTime lastCallDate;
     private boolean unordered;
     /** The latest call date and the records of the pages in the outbox: what a window that fails later got done. */
@@ -120,6 +120,8 @@ public final class CdrWindow {
         }
         pages++;
         records += callList.size();
+        // in the page: a later page may go back in time by right, a stale cursor's repeat of the first
+        lastCallDate = null;
         for (Object record : callList) {
             callDate(record).ifPresent(this::recordRead);
         }
@@ -143,7 +145,7 @@ public final class CdrWindow {
         if (ascending && !unordered && lastCallDate != null && callDate.isBefore(lastCallDate)) {
             // the platform did not sort as asked: the latest record read says nothing of the earlier ones not read yet
             unordered = true;
-            LOG.warn("CDR {} of tenant {} {}: a record of {} came after one of {}, though asked for sorting=asc; a run cut short"
+            LOG.warn("CDR {} of tenant {} {}: a record of {} came after one of {} in a page, though asked for sorting=asc; a run cut short"
                     + " now counts nothing as read", source, tenant, range(), callDate, lastCallDate);
         }
         lastCallDate = callDate;

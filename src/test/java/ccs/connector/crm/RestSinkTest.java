@@ -156,6 +156,8 @@ class RestSinkTest extends ConnectorTestSupport {
     void eachRetryIsLoggedNamingItsEventWhereCamelNamedItsExchange() throws Exception {
         // the operator of a CRM incident traces each call tried again: its id names the tenant and the call
         LogCapture.install();
+        // this test's lines: an earlier test's redelivered message is no retry of this event
+        int before = LogCapture.text().length();
         CloudEvent event = hangupEvent("rest-retry-logged");
         AtomicBoolean refusedOnce = new AtomicBoolean();
         crm.answerWhen(r -> r.body().contains(event.getId()) && refusedOnce.compareAndSet(false, true), Answer.status(503));
@@ -163,7 +165,7 @@ class RestSinkTest extends ConnectorTestSupport {
 
         awaitDelivered(event.getId());
         crm.clearRules();
-        assertThat(LogCapture.text()).contains("Event demo:ccs.call.hangup:rest-retry-logged (transaction crm-rest-retry-logged) not"
+        assertThat(LogCapture.text().substring(before)).contains("Event demo:ccs.call.hangup:rest-retry-logged (transaction crm-rest-retry-logged) not"
                         + " delivered to the CRM (rest sink), tried again (retry 1 of 3): RetryableDeliveryException: the CRM answered HTTP 503")
                 .doesNotContain("DeadLetterChannel - Failed delivery for (MessageId");
     }
