@@ -14,7 +14,6 @@ import java.util.Map;
 import ccs.connector.api.ApiException;
 import ccs.connector.api.NotFoundException;
 import ccs.connector.api.RepeatedWarnings;
-import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.RouteStartupCheck;
 import ccs.connector.config.Secrets;
@@ -298,7 +297,7 @@ public final class DeadLetters {
             String admittedBy = record.path("admittedBy").asText(null);
             // kept for a tenant not served yet, a request the connector's token admitted; the tenant, added since with a token
             // of its own, would have refused it: one holding the connector's token would have forged the tenant's events
-            String admitting = webhookTokens == null ? null : webhookTokens.of(tenants.find(tenant).map(Tenant::name).orElse(null)).key();
+            String admitting = webhookTokens == null ? null : webhookTokens.admitting(tenants, tenant).key();
             if (admittedBy != null && admitting != null && !admittedBy.equals(admitting)) {
                 throw new IllegalArgumentException("the request was admitted by " + admittedBy + ", not by " + admitting
                         + ", which admits the tenant's webhooks now");

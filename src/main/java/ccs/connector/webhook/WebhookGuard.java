@@ -3,7 +3,6 @@ package ccs.connector.webhook;
 import java.util.List;
 import java.util.Map;
 
-import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
@@ -48,7 +47,7 @@ public final class WebhookGuard {
         }
         String presented = WebhookRequests.single(query, "token");
         String bearer = presented == null ? WebhookRequests.bearer(message) : null;
-        WebhookTokens.Token token = tokens.of(tenants.find(WebhookRequests.single(query, "tenant")).map(Tenant::name).orElse(null));
+        WebhookTokens.Token token = tokens.admitting(tenants, WebhookRequests.single(query, "tenant"));
         if (!token.admits(presented != null ? presented : bearer)) {
             boolean inQuery = presented != null && !presented.isEmpty();
             // the log's line in words that its masking of credentials leaves readable ("bearer ***")

@@ -86,7 +86,7 @@ public final class WebhookLetters {
         letter.put("field", exchange.getVariable(ApiErrors.FIELD, String.class));
         letter.put("failedAt", Instant.now().toString());
         // the token that admitted it, as the guard chose it: a replay builds its event only while that token admits the tenant
-        letter.put("admittedBy", webhookTokens.of(tenants.find(tenant).map(Tenant::name).orElse(null)).key());
+        letter.put("admittedBy", webhookTokens.admitting(tenants, tenant).key());
         letter.put("request", fields);
         String named = tenant == null ? tenants.defaultTenant().name() : inId(tenant);
         exchange.setVariable(ID, named + ":" + type + ":request:" + CloudEvent.digest(fields));

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ccs.connector.ccs.Tenant;
 import ccs.connector.ccs.Tenants;
 import ccs.connector.config.Settings;
 import ccs.connector.config.SharedSecret;
@@ -49,6 +50,14 @@ public final class WebhookTokens {
     public Token of(String tenant) {
         Token own = tenant == null ? null : byTenant.get(Tenants.key(tenant));
         return own != null ? own : connectorWide;
+    }
+
+    /**
+     * The token that admits a request naming {@code tenant} as it spells it: a served tenant's in any letter case, the
+     * default tenant's for none, the connector's for one not served. The guard, a letter kept and its replay choose alike.
+     */
+    public Token admitting(Tenants tenants, String tenant) {
+        return of(tenants.find(tenant).map(Tenant::name).orElse(null));
     }
 
     /** Every token and every token it replaces: the secret values no event may carry. */
